@@ -1,0 +1,70 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 language mode comes from `swiftLanguageModes`,
+/// these make existential types and imported members explicit.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "civil-service-academy",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "training-server", targets: ["training-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+    ],
+    targets: [
+        // C libraries from Debian, each behind a module map and a shim header.
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CCMark", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+
+        // Pure Swift: question kinds, grading, behaviours, attempts, statistics. No I/O, no dependencies.
+        .target(name: "Assessment", swiftSettings: strictSettings),
+
+        // Course files -> Catalogue values; validation with source locations; GIFT; Markdown.
+        .target(name: "Curriculum",
+                dependencies: ["Assessment", "CCMark", .product(name: "Yams", package: "Yams")],
+                swiftSettings: strictSettings),
+
+        // The application: HTTP on libmicrohttpd, storage on SQLite, auth, pages, API, certification, reports.
+        .target(name: "TrainingServer",
+                dependencies: [
+                    "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode",
+                    .product(name: "GRDB", package: "GRDB.swift"),
+                    .product(name: "Crypto", package: "swift-crypto"),
+                    .product(name: "_CryptoExtras", package: "swift-crypto"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                resources: [.copy("Resources")],
+                swiftSettings: strictSettings),
+
+        // The command-line entry point: thin.
+        .executableTarget(name: "training-server",
+                          dependencies: [
+                              "TrainingServer", "Curriculum", "Assessment",
+                              .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                              .product(name: "Logging", package: "swift-log"),
+                          ],
+                          swiftSettings: strictSettings),
+
+        .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: strictSettings),
+        .testTarget(name: "CurriculumTests", dependencies: ["Curriculum", "Assessment"],
+                    resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(name: "TrainingServerTests",
+                    dependencies: ["TrainingServer", "Curriculum", "Assessment",
+                                   .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

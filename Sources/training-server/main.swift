@@ -1,0 +1,2 @@
+import TrainingServer
+print("training-server \(ProductVersion.current)")
