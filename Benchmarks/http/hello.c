@@ -1,0 +1,110 @@
+/*
+ * The physical limit of our HTTP stack: a libmicrohttpd hello world in C with the
+ * daemon settings training-server uses. run.sh measures it next to the Swift server.
+ *
+ *   hello [PORT [THREADS]]     defaults: 8090, 16
+ *
+ * Answers GET / with a fixed HTML page, anything else with 404. Runs until SIGTERM or SIGINT.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <microhttpd.h>
+
+static const char page[] =
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Hello</title>"
+    "</head><body><p>Hello, world.</p></body></html>\n";
+
+static const char not_found[] = "Not found\n";
+
+/* Any non-NULL value works: it only marks that the first call for a request has happened. */
+static int first_call_seen;
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls) {
+  (void)cls;
+  (void)version;
+  (void)upload_data;
+  /* Queueing a response in the first call makes MHD 0.9.75 close the connection, losing keep-alive. */
+  if (*con_cls == NULL) {
+    *con_cls = &first_call_seen;
+    return MHD_YES;
+  }
+  if (*upload_data_size != 0) {
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  int found = strcmp(method, MHD_HTTP_METHOD_GET) == 0 && strcmp(url, "/") == 0;
+  const char *body = found ? page : not_found;
+  size_t length = found ? sizeof page - 1 : sizeof not_found - 1;
+  /* The body is static, so MHD can send it without copying. */
+  struct MHD_Response *response =
+      MHD_create_response_from_buffer(length, (void *)body, MHD_RESPMEM_PERSISTENT);
+  if (response == NULL)
+    return MHD_NO;
+  MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                          found ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
+  enum MHD_Result queued =
+      MHD_queue_response(connection, found ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND, response);
+  MHD_destroy_response(response);
+  return queued;
+}
+
+static long parse_number(const char *text, const char *what, long low, long high) {
+  char *end = NULL;
+  errno = 0;
+  long value = strtol(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || value < low || value > high) {
+    fprintf(stderr, "hello: %s must be a number from %ld to %ld, got '%s'\n", what, low, high, text);
+    exit(2);
+  }
+  return value;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 3) {
+    fprintf(stderr, "usage: hello [PORT [THREADS]]\n");
+    return 2;
+  }
+  uint16_t port = argc > 1 ? (uint16_t)parse_number(argv[1], "PORT", 1, 65535) : 8090;
+  unsigned threads = argc > 2 ? (unsigned)parse_number(argv[2], "THREADS", 1, 1024) : 16;
+
+  /* Blocked before the daemon starts, so its threads inherit the mask and only sigwait sees them. */
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  if (pthread_sigmask(SIG_BLOCK, &stop_signals, NULL) != 0) {
+    fprintf(stderr, "hello: cannot block signals\n");
+    return 1;
+  }
+
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+  struct MHD_Daemon *daemon =
+      threads > 1
+          ? MHD_start_daemon(flags, port, NULL, NULL, answer, NULL,
+                             MHD_OPTION_THREAD_POOL_SIZE, threads,
+                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000, MHD_OPTION_END)
+          : MHD_start_daemon(flags, port, NULL, NULL, answer, NULL,
+                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000, MHD_OPTION_END);
+  if (daemon == NULL) {
+    fprintf(stderr, "hello: cannot listen on port %u\n", (unsigned)port);
+    return 1;
+  }
+  printf("listening on %u\n", (unsigned)port);
+  fflush(stdout);
+
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  MHD_stop_daemon(daemon);
+  return 0;
+}

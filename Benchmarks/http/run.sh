@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# HTTP throughput: training-server against a C libmicrohttpd hello world with the same daemon settings.
+#
+#   Benchmarks/http/run.sh          (from any directory)
+#
+# Builds both servers, starts them on free loopback ports, and runs wrk against them, interleaved:
+# the C hello world `GET /`, and training-server's `GET /healthz`, `GET /assets/style.css` and `GET /login`.
+# Prints a Markdown table and writes it to Benchmarks/out/http-results.md.
+#
+# Settings (environment):
+#   DURATION=10s  REPS=3  CONNECTIONS=32  WRK_THREADS=1   wrk load per measurement
+#   THREADS=16                                             thread pool size of both servers
+#   TRAINING_SERVER=path                                   use this binary instead of building one
+#   SWIFT_BUILD_JOBS=n                                     passed to `swift build -j`
+set -euo pipefail
+
+DURATION=${DURATION:-10s}
+REPS=${REPS:-3}
+CONNECTIONS=${CONNECTIONS:-32}
+WRK_THREADS=${WRK_THREADS:-1}
+THREADS=${THREADS:-16}
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT="$ROOT/Benchmarks/out"
+mkdir -p "$OUT"
+
+say() { printf '%s\n' "$*" >&2; }
+fail() { say "error: $*"; exit 1; }
+
+c_pid=""
+swift_pid=""
+work_dir=""
+stop_servers() {
+  for pid in $c_pid $swift_pid; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in $c_pid $swift_pid; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ -n $work_dir ]]; then rm -rf "$work_dir"; fi
+}
+trap stop_servers EXIT
+
+# --- tools -------------------------------------------------------------------------------------------------
+
+command -v curl >/dev/null || fail "curl is required"
+if ! command -v wrk >/dev/null; then
+  say "installing wrk"
+  if [[ $(id -u) -eq 0 ]]; then
+    apt-get install -y wrk >&2
+  else
+    sudo apt-get install -y wrk >&2
+  fi
+fi
+
+# --- build -------------------------------------------------------------------------------------------------
+
+say "building the C hello world"
+# shellcheck disable=SC2046 # pkg-config prints several words on purpose
+cc -O2 -Wall -Wextra -o "$OUT/hello" "$HERE/hello.c" $(pkg-config --cflags --libs libmicrohttpd)
+
+if [[ -n ${TRAINING_SERVER:-} ]]; then
+  server_bin=$(cd "$(dirname "$TRAINING_SERVER")" && pwd)/$(basename "$TRAINING_SERVER")
+else
+  say "building training-server (release)"
+  build_jobs=()
+  if [[ -n ${SWIFT_BUILD_JOBS:-} ]]; then build_jobs=(-j "$SWIFT_BUILD_JOBS"); fi
+  (cd "$ROOT" && swift build -c release --product training-server "${build_jobs[@]}" >&2)
+  server_bin="$(cd "$ROOT" && swift build -c release --show-bin-path)/training-server"
+fi
+[[ -x $server_bin ]] || fail "no training-server binary at $server_bin"
+
+# --- servers -----------------------------------------------------------------------------------------------
+
+port_is_free() { [[ -z $(ss -Hltn "sport = :$1") ]]; }
+free_port() {
+  local port
+  for _ in $(seq 100); do
+    port=$((40000 + RANDOM % 20000))
+    if port_is_free "$port" && [[ $port != "${c_port:-}" ]]; then
+      echo "$port"
+      return
+    fi
+  done
+  fail "no free port found"
+}
+
+# wait_until PID LOGFILE TEXT: the server is up once TEXT appears in its output.
+wait_until() {
+  local pid=$1 log=$2 text=$3
+  for _ in $(seq 300); do
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "server exited during start-up"; }
+    if grep -qF "$text" "$log"; then return; fi
+    sleep 0.1
+  done
+  fail "server did not print '$text' within 30 s"
+}
+
+# expect_ok URL: the URL answers 200; prints the body size in bytes.
+expect_ok() {
+  local result
+  result=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "$1") || fail "$1 does not answer"
+  [[ ${result%% *} == 200 ]] || fail "$1 answered ${result%% *}, expected 200"
+  echo "${result##* }"
+}
+
+c_port=$(free_port)
+(cd "$OUT" && exec ./hello "$c_port" "$THREADS") >"$OUT/hello.log" 2>&1 &
+c_pid=$!
+wait_until "$c_pid" "$OUT/hello.log" "listening on $c_port"
+
+swift_port=$(free_port)
+work_dir=$(mktemp -d "${TMPDIR:-/tmp}/http-bench.XXXXXX")
+server_help=$("$server_bin" serve --help 2>&1 || true)
+server_args=(serve --host 127.0.0.1 --port "$swift_port" --db "$work_dir/training.sqlite" --courses "$ROOT/Courses")
+if grep -q -- '--threads' <<<"$server_help"; then server_args+=(--threads "$THREADS"); fi
+if grep -q -- '--log-level' <<<"$server_help"; then server_args+=(--log-level warning); fi
+(cd "$work_dir" && exec "$server_bin" "${server_args[@]}") >"$OUT/server.out" 2>"$OUT/server.log" &
+swift_pid=$!
+wait_until "$swift_pid" "$OUT/server.out" "http://127.0.0.1:$swift_port"
+
+names=(c healthz static login)
+declare -A label url pid bytes
+label[c]='C hello world `GET /`'
+label[healthz]='training-server `GET /healthz`'
+label[static]='training-server `GET /assets/style.css`'
+label[login]='training-server `GET /login`'
+url[c]="http://127.0.0.1:$c_port/"
+url[healthz]="http://127.0.0.1:$swift_port/healthz"
+url[static]="http://127.0.0.1:$swift_port/assets/style.css"
+url[login]="http://127.0.0.1:$swift_port/login"
+pid[c]=$c_pid
+for name in healthz static login; do pid[$name]=$swift_pid; done
+for name in "${names[@]}"; do bytes[$name]=$(expect_ok "${url[$name]}"); done
+curl -s -D - -o /dev/null "${url[static]}" | grep -qi '^etag:' || say "note: ${url[static]} has no ETag header"
+
+# --- measure -----------------------------------------------------------------------------------------------
+
+ticks_per_second=$(getconf CLK_TCK)
+# cpu_ticks PID: user + system CPU time the process has used so far, in clock ticks.
+cpu_ticks() {
+  local stat
+  stat=$(<"/proc/$1/stat")
+  stat=${stat##*) }
+  awk '{ print $12 + $13 }' <<<"$stat"
+}
+
+declare -A rates cpu
+for rep in $(seq "$REPS"); do
+  for name in "${names[@]}"; do
+    say "run $rep/$REPS: ${url[$name]}"
+    before=$(cpu_ticks "${pid[$name]}")
+    report=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" "${url[$name]}")
+    after=$(cpu_ticks "${pid[$name]}")
+    if grep -q 'Non-2xx or 3xx responses' <<<"$report"; then
+      say "$report"
+      fail "${url[$name]} answered with errors under load"
+    fi
+    if grep -q 'Socket errors' <<<"$report"; then say "note: $(grep 'Socket errors' <<<"$report")"; fi
+    rate=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$report")
+    requests=$(awk '/ requests in / { print $1 }' <<<"$report")
+    [[ -n $rate && -n $requests ]] || fail "cannot read the wrk report: $report"
+    rates[$name]+="$rate "
+    cpu[$name]+=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v n="$requests" \
+      'BEGIN { printf "%.3f ", t / hz * 1e6 / n }')
+  done
+done
+
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+lowest() { tr ' ' '\n' <<<"$1" | grep . | sort -g | head -1; }
+highest() { tr ' ' '\n' <<<"$1" | grep . | sort -g | tail -1; }
+thousands() { awk -v r="$1" 'BEGIN { printf "%.1fk", r / 1000 }'; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
+
+c_median=$(median "${rates[c]}")
+declare -A target
+target[healthz]=60
+target[static]=85
+
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(git -C "$ROOT" status --porcelain -- Sources Package.swift 2>/dev/null) ]]; then commit+=" (uncommitted changes in Sources)"; fi
+
+{
+  echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION on loopback, keep-alive, $REPS interleaved runs per target;"
+  echo "both servers: epoll, thread pool $THREADS. $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit,"
+  echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), wrk and the server share them."
+  echo
+  echo "| Target | Body bytes | req/s (median) | Range | Share of C | Server CPU per request |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for name in "${names[@]}"; do
+    m=$(median "${rates[$name]}")
+    share="$(percent "$m" "$c_median") %"
+    if [[ -n ${target[$name]:-} ]]; then
+      if (($(percent "$m" "$c_median") >= target[$name])); then verdict=met; else verdict=missed; fi
+      share+=" (target ≥ ${target[$name]} %: $verdict)"
+    fi
+    cpu_us=$(awk -v v="$(median "${cpu[$name]}")" 'BEGIN { printf "%.1f µs", v }')
+    echo "| ${label[$name]} | ${bytes[$name]} | $(thousands "$m") | $(thousands "$(lowest "${rates[$name]}")")–$(thousands "$(highest "${rates[$name]}")") | $share | $cpu_us |"
+  done
+  echo
+  echo "Raw req/s per run:"
+  echo
+  for name in "${names[@]}"; do echo "- ${label[$name]}: ${rates[$name]% }"; done
+} | tee "$OUT/http-results.md"
