@@ -1,0 +1,81 @@
+/// Grades a short-answer question: the typed text is compared with each accepted answer after
+/// `TextNormalizer` folding; the best fraction among the answers that match wins (the first on a tie).
+///
+/// In an accepted answer, `*` matches any run of characters (also none) and `\*` is a literal asterisk.
+/// The answer is normalised before its wildcards are read, so a full-width "＊" is a wildcard too.
+public enum ShortAnswerKind {
+    /// `response` must be `.text`; text that is empty after normalisation is `todo`.
+    public static func grade(answers: [ShortAnswer], caseSensitive: Bool, response: Response?) -> Grade {
+        guard let response else { return .todo }
+        guard case .text(let typed) = response else { return .invalid }
+        let given = Array(TextNormalizer.normalize(typed, caseSensitive: caseSensitive))
+        if given.isEmpty { return .todo }
+        var best: (index: Int, fraction: Double)?
+        for (index, answer) in answers.enumerated() where matches(given, pattern: answer.text,
+                                                                  caseSensitive: caseSensitive) {
+            if best == nil || answer.fraction > best!.fraction + Grade.tolerance {
+                best = (index, answer.fraction)
+            }
+        }
+        guard let best else { return Grade(fraction: 0) }
+        return Grade(fraction: best.fraction, feedback: [.shortAnswer(index: best.index)])
+    }
+
+    /// Whether `text` matches the accepted answer `pattern` under the kind's normalisation.
+    public static func matches(_ text: String, pattern: String, caseSensitive: Bool) -> Bool {
+        matches(Array(TextNormalizer.normalize(text, caseSensitive: caseSensitive)), pattern: pattern,
+                caseSensitive: caseSensitive)
+    }
+
+    private enum Token: Equatable {
+        case literal(Character)
+        case anything
+    }
+
+    private static func matches(_ text: [Character], pattern: String, caseSensitive: Bool) -> Bool {
+        let tokens = tokenize(TextNormalizer.normalize(pattern, caseSensitive: caseSensitive))
+        if tokens.isEmpty { return false }
+        // Iterative glob matching: on a mismatch, let the most recent `*` swallow one more character.
+        var textIndex = 0
+        var tokenIndex = 0
+        var backtrack: (token: Int, text: Int)?
+        while textIndex < text.count {
+            if tokenIndex < tokens.count, tokens[tokenIndex] == .literal(text[textIndex]) {
+                textIndex += 1
+                tokenIndex += 1
+            } else if tokenIndex < tokens.count, tokens[tokenIndex] == .anything {
+                backtrack = (tokenIndex, textIndex)
+                tokenIndex += 1
+            } else if let point = backtrack {
+                backtrack = (point.token, point.text + 1)
+                tokenIndex = point.token + 1
+                textIndex = point.text + 1
+            } else {
+                return false
+            }
+        }
+        while tokenIndex < tokens.count, tokens[tokenIndex] == .anything {
+            tokenIndex += 1
+        }
+        return tokenIndex == tokens.count
+    }
+
+    private static func tokenize(_ pattern: String) -> [Token] {
+        var tokens: [Token] = []
+        var escaping = false
+        for character in pattern {
+            if escaping {
+                tokens.append(.literal(character))
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else if character == "*" {
+                if tokens.last != .anything { tokens.append(.anything) }
+            } else {
+                tokens.append(.literal(character))
+            }
+        }
+        if escaping { tokens.append(.literal("\\")) }
+        return tokens
+    }
+}
