@@ -1,0 +1,115 @@
+/// The rules of taking a quiz, as pure functions of the stored attempts, the quiz and the time `now`.
+///
+/// The server asks before storing anything: `start` for a new attempt, `decide` for every later step, and
+/// `expiryStep` to record that time ran out.
+///
+/// Timing: the deadline is start + time limit × the learner's accommodation factor, no later than the quiz's
+/// close time. Saves and submits are accepted until the deadline plus a short grace period, which absorbs the
+/// delay between the browser's timer sending the last answers and the server receiving them (Moodle's
+/// submission grace period); later saves are refused and, if stored anyway, ignored on replay. An attempt not
+/// submitted by then closes at its deadline with what was saved in time.
+public enum AttemptRules {
+    /// Seconds after the deadline during which saves and submits are still accepted.
+    public static let defaultGrace: Double = 30
+
+    /// Opens attempt number `previous.count + 1` with the paper drawn from `seed`.
+    ///
+    /// - Parameters:
+    ///   - previous: the learner's earlier attempts at this quiz, replayed at `now`.
+    ///   - timeFactor: the learner's accommodation factor (1.5 = half as much time again), fixed in the start step.
+    public static func start(id: AttemptID, quiz: QuizDefinition, previous: [AttemptState], seed: UInt64,
+                             timeFactor: Double = 1, grace: Double = defaultGrace, actor: Actor,
+                             now: Double) -> Result<Attempt, StartRefusal> {
+        guard timeFactor.isFinite, timeFactor > 0 else { return .failure(.invalidTimeFactor(timeFactor)) }
+        if let closesAt = quiz.closesAt, now >= closesAt { return .failure(.quizClosed(at: closesAt)) }
+        if let open = previous.first(where: { !$0.isClosed }) { return .failure(.attemptInProgress(open.attemptID)) }
+        if let limit = quiz.maxAttempts, previous.count >= limit { return .failure(.attemptLimitReached(limit: limit)) }
+        if let lastClose = previous.compactMap(\.closedAt).max() {
+            let availableAt = lastClose + Double(quiz.attemptDelay)
+            if now < availableAt { return .failure(.tooSoon(availableAt: availableAt)) }
+        }
+        let limitEnd = quiz.timeLimit.map { now + Double($0) * timeFactor }
+        let deadline: Double? = switch (limitEnd, quiz.closesAt) {
+        case let (end?, closes?): min(end, closes)
+        case let (end?, nil): end
+        case let (nil, closes?): closes
+        case (nil, nil): nil
+        }
+        let step = AttemptStep(sequence: 0, time: now, actor: actor,
+                               action: .start(seed: seed, deadline: deadline, grace: max(0, grace),
+                                              timeFactor: timeFactor))
+        return .success(Attempt(id: id, number: previous.count + 1, paper: Paper(quiz: quiz, seed: seed),
+                                steps: [step]))
+    }
+
+    /// Judges `request` against `attempt` at `now`.
+    ///
+    /// The order of the checks matters: a repeated idempotency key is answered first (a retry carries an old
+    /// sequence number but must get its original answer), then staleness, then the behaviour's rules.
+    public static func decide(_ request: StepRequest, on attempt: Attempt, quiz: QuizDefinition,
+                              now: Double) -> StepDecision {
+        if let key = request.idempotencyKey, let original = attempt.steps.first(where: { $0.idempotencyKey == key }) {
+            let same = original.action == request.action && original.actor == request.actor
+            return same ? .duplicate(of: original) : .rejected(.idempotencyKeyReused(sequence: original.sequence))
+        }
+        if let expected = request.expectedSequence, expected != attempt.nextSequence {
+            return .rejected(.staleSequence(current: attempt.nextSequence, received: expected))
+        }
+        let state: AttemptState
+        do {
+            state = try AttemptState(replaying: attempt, against: quiz, now: now)
+        } catch {
+            return .rejected(.unreplayable(error))
+        }
+        if let rejection = rejection(of: request, state: state, now: now) {
+            return .rejected(rejection)
+        }
+        return .append(AttemptStep(sequence: attempt.nextSequence, time: now, actor: request.actor,
+                                   action: request.action, idempotencyKey: request.idempotencyKey))
+    }
+
+    /// The close step to store for an attempt whose deadline and grace period have passed by `now` and that has
+    /// no close or submit yet; nil otherwise. Replay closes such an attempt anyway; storing the step makes the
+    /// log say so.
+    public static func expiryStep(for attempt: Attempt, quiz: QuizDefinition, now: Double) -> AttemptStep? {
+        guard let state = try? AttemptState(replaying: attempt, against: quiz, now: now),
+              state.closeReason == .expired,
+              !attempt.steps.contains(where: { $0.action == .close }) else { return nil }
+        return AttemptStep(sequence: attempt.nextSequence, time: now, actor: .system, action: .close)
+    }
+
+    private static func rejection(of request: StepRequest, state: AttemptState, now: Double) -> StepRejection? {
+        let isLearner = request.actor.role == .learner
+        switch request.action {
+        case .start:
+            return .alreadyStarted
+        case .note:
+            return isLearner ? .notPermitted : nil
+        case .close:
+            if isLearner { return .notPermitted }
+            return state.isClosed ? .attemptClosed : nil
+        case .submit:
+            return isLearner ? inputRejection(state: state, now: now) : .notPermitted
+        case .save(let id, _):
+            guard isLearner else { return .notPermitted }
+            if let rejection = inputRejection(state: state, now: now) { return rejection }
+            guard let question = state.question(id) else { return .unknownQuestion(id) }
+            return question.isChecked ? .questionLocked(id) : nil
+        case .check(let id):
+            guard isLearner else { return .notPermitted }
+            if let rejection = inputRejection(state: state, now: now) { return rejection }
+            guard state.behaviour == .immediateFeedback else { return .checkNotAvailable }
+            guard let question = state.question(id) else { return .unknownQuestion(id) }
+            if question.isChecked { return .alreadyChecked(id) }
+            return question.grade.isGradable ? nil : .nothingToCheck(id)
+        }
+    }
+
+    private static func inputRejection(state: AttemptState, now: Double) -> StepRejection? {
+        if state.isClosed {
+            return state.closeReason == .expired ? .deadlinePassed(deadline: state.deadline ?? now) : .attemptClosed
+        }
+        if let cutoff = state.cutoff, now > cutoff { return .deadlinePassed(deadline: state.deadline ?? cutoff) }
+        return nil
+    }
+}

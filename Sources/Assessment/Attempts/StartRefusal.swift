@@ -1,0 +1,13 @@
+/// Why a new attempt may not start.
+public enum StartRefusal: Error, Sendable, Hashable {
+    /// The learner has used every allowed attempt.
+    case attemptLimitReached(limit: Int)
+    /// Another attempt is still open; continue that one.
+    case attemptInProgress(AttemptID)
+    /// The minimum delay after the previous attempt has not passed.
+    case tooSoon(availableAt: Double)
+    /// The quiz has closed.
+    case quizClosed(at: Double)
+    /// The accommodation factor is not a positive finite number.
+    case invalidTimeFactor(Double)
+}
