@@ -1,0 +1,42 @@
+import Testing
+@testable import Assessment
+
+@Suite struct ReviewVisibilityTests {
+    func closedAttempt(_ quiz: QuizDefinition) throws -> AttemptState {
+        var driver = try AttemptDriver(quiz: quiz, at: 0)
+        driver.request(.submit, at: 10)
+        return try driver.state(at: 10)
+    }
+
+    @Test func nothingIsShownWhileTheAttemptIsOpen() throws {
+        let quiz = Fixtures.fixedQuiz()
+        let open = try AttemptDriver(quiz: quiz, at: 0).state(at: 1)
+        #expect(ReviewVisibility.forLearner(quiz: quiz, attempt: open, learnerHasPassed: true, now: 1) == .nothing)
+    }
+
+    @Test(arguments: [
+        // when, passed, quiz closes at, now, expected open
+        (ReviewPolicy.When.immediately, false, Double?.none, 20.0, true),
+        (.afterPassing, false, nil, 20, false),
+        (.afterPassing, true, nil, 20, true),
+        (.afterClose, true, nil, 1_000_000, false),
+        (.afterClose, true, 500, 499, false),
+        (.afterClose, false, 500, 500, true),
+    ])
+    func thePolicyConditionDecides(when: ReviewPolicy.When, passed: Bool, closesAt: Double?, now: Double,
+                                   shown: Bool) throws {
+        let items: Set<ReviewPolicy.Item> = [.score, .correctness]
+        let quiz = Fixtures.fixedQuiz(review: ReviewPolicy(show: items, when: when))
+        let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: try closedAttempt(quiz),
+                                                     learnerHasPassed: passed, quizClosesAt: closesAt, now: now)
+        #expect(visibility == (shown ? ReviewVisibility(items) : .nothing))
+    }
+
+    @Test func theQuizCloseTimeIsTheDefault() throws {
+        let quiz = Fixtures.fixedQuiz(review: ReviewPolicy(show: [.answers], when: .afterClose), closesAt: 100)
+        let attempt = try closedAttempt(quiz)
+        #expect(ReviewVisibility.forLearner(quiz: quiz, attempt: attempt, learnerHasPassed: false, now: 99)
+            == .nothing)
+        #expect(ReviewVisibility.forLearner(quiz: quiz, attempt: attempt, learnerHasPassed: false, now: 100).answers)
+    }
+}
