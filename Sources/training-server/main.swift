@@ -1,2 +1,11 @@
+import ArgumentParser
+import Foundation
+import Logging
 import TrainingServer
-print("training-server \(ProductVersion.current)")
+
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return handler
+}
+TrainingServerCommand.main()

@@ -1,0 +1,89 @@
+/// The organisation tree.
+public protocol DepartmentRepository: Sendable {
+    /// Finds the department at `path` (names from the root), creating missing ones; audit-logged.
+    func ensure(path: [String], by actor: Actor) throws -> Department
+    func find(path: [String]) throws -> Department?
+    func find(id: DepartmentID) throws -> Department?
+    /// Every department, ordered root first then by name path.
+    func all() throws -> [Department]
+}
+
+/// Accounts and their roles.
+public protocol UserRepository: Sendable {
+    func create(_ user: NewUser, by actor: Actor) throws -> User
+    func find(login: String) throws -> User?
+    func find(id: UserID) throws -> User?
+    /// The stored Argon2id hash of an account's password.
+    func passwordHash(of id: UserID) throws -> String?
+    func all() throws -> [User]
+    /// Disables or enables an account; disabling ends all its sessions and API tokens' use at once.
+    func setDisabled(_ disabled: Bool, id: UserID, by actor: Actor) throws
+    func setPasswordHash(_ hash: String, id: UserID, by actor: Actor) throws
+    func setLanguage(_ language: String?, id: UserID) throws
+}
+
+/// Browser sessions.
+public protocol SessionRepository: Sendable {
+    func create(tokenHash: String, userID: UserID, csrfSecret: String, now: Double, idleTimeout: Double,
+                absoluteTimeout: Double, clientAddress: String) throws -> SessionRecord
+    /// The live session with this token hash and its (enabled) user, sliding its idle expiry forward.
+    func resume(tokenHash: String, now: Double, idleTimeout: Double) throws -> (SessionRecord, User)?
+    func delete(tokenHash: String) throws
+    func deleteAll(userID: UserID) throws
+    /// Removes expired sessions; returns how many.
+    func purgeExpired(now: Double) throws -> Int
+}
+
+/// Long-lived tokens for API clients.
+public protocol APITokenRepository: Sendable {
+    func create(tokenHash: String, userID: UserID, name: String, now: Double, by actor: Actor) throws
+    /// The enabled user owning this live token.
+    func user(tokenHash: String, now: Double) throws -> User?
+}
+
+/// Failed login counts for throttling.
+public protocol LoginFailureStore: Sendable {
+    func count(key: String, since: Double) throws -> Int
+    func record(keys: [String], at: Double) throws
+    func clear(key: String) throws
+}
+
+/// One event for the audit log.
+public struct AuditEvent: Sendable, Hashable, Codable {
+    public var action: String
+    public var subject: String
+    public var details: [String: String]
+
+    public init(action: String, subject: String, details: [String: String] = [:]) {
+        self.action = action
+        self.subject = subject
+        self.details = details
+    }
+}
+
+/// A stored audit row.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var at: Double
+    public var actorUserID: Int64?
+    public var actor: String
+    public var action: String
+    public var subject: String
+    public var details: String
+    public var prevHash: String
+    public var hash: String
+}
+
+/// The outcome of walking the audit chain.
+public enum AuditVerification: Sendable, Equatable {
+    case intact(rows: Int)
+    /// The first row whose stored hash or link does not match.
+    case broken(rowID: Int64, reason: String)
+}
+
+/// The append-only, hash-chained audit log.
+public protocol AuditLog: Sendable {
+    func append(_ event: AuditEvent, by actor: Actor) throws
+    func recent(limit: Int) throws -> [AuditEntry]
+    func verify() throws -> AuditVerification
+}

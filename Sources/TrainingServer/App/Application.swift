@@ -1,0 +1,137 @@
+import Assessment
+import Foundation
+import GRDB
+import Logging
+
+/// The web application: repositories, routes and middleware, answering one decoded request at a time.
+/// Holds no per-request state between requests, so several instances can serve one database.
+public final class Application: Sendable {
+    public let configuration: ApplicationConfiguration
+    public let store: Store
+    public let users: any UserRepository
+    public let departments: any DepartmentRepository
+    public let sessions: any SessionRepository
+    public let apiTokens: any APITokenRepository
+    public let audit: any AuditLog
+    public let throttle: LoginThrottle
+    public let hasher: PasswordHasher
+    public let strings: Localization
+    public let assets: StaticAssets
+    public let metrics: Metrics
+    public let logger: Logger
+    public let clock: @Sendable () -> Double
+    private let handler: Handler
+
+    public init(configuration: ApplicationConfiguration, store: Store, logger: Logger,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.configuration = configuration
+        self.store = store
+        self.users = SQLiteUserRepository(store: store, clock: clock)
+        self.departments = SQLiteDepartmentRepository(store: store, clock: clock)
+        self.sessions = SQLiteSessionRepository(store: store)
+        self.apiTokens = SQLiteAPITokenRepository(store: store)
+        self.audit = SQLiteAuditLog(store: store, clock: clock)
+        self.throttle = LoginThrottle(store: SQLiteLoginFailureStore(store: store))
+        self.hasher = PasswordHasher()
+        self.strings = Localization.shipped
+        self.assets = StaticAssets.shipped()
+        self.metrics = Metrics()
+        self.logger = logger
+        self.clock = clock
+
+        var router = Router()
+        let context = ControllerContext(configuration: configuration, store: store, users: users,
+                                        departments: departments, sessions: sessions, apiTokens: apiTokens,
+                                        audit: audit, throttle: throttle, hasher: hasher, strings: strings,
+                                        assets: assets, metrics: metrics, logger: logger, clock: clock)
+        OpsController(context: context).register(in: &router)
+        AuthController(context: context).register(in: &router)
+        HomeController(context: context).register(in: &router)
+        AccountAPIController(context: context).register(in: &router)
+        let routes = router
+
+        let middleware: [any Middleware] = [
+            RequestLogMiddleware(logger: logger, metrics: metrics, strings: strings),
+            SecurityHeadersMiddleware(secure: configuration.secure),
+            LanguageMiddleware(),
+            AuthenticationMiddleware(context: context),
+            ErrorPageMiddleware(context: context),
+            CSRFMiddleware(),
+        ]
+        self.handler = middleware.wrapping { request in
+            switch routes.match(method: request.method, path: request.path) {
+            case .found(let route, let parameters, let handler):
+                var request = request
+                request.route = route
+                request.parameters = parameters
+                return try handler(request)
+            case .methodNotAllowed(let allowed):
+                throw HTTPError(.methodNotAllowed, "Method not allowed",
+                                headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+            case .notFound:
+                throw HTTPError.notFound
+            }
+        }
+    }
+
+    /// Answers a request; never throws (errors become error responses).
+    public func respond(_ request: Request) -> Response {
+        do {
+            return try handler(request)
+        } catch {
+            // RequestLogMiddleware converts every error; this is the last line of defence.
+            return Response.text("Internal Server Error\n", status: .internalServerError)
+        }
+    }
+}
+
+/// Everything a controller may use. Controllers receive this value, never the `Application`.
+public struct ControllerContext: Sendable {
+    public let configuration: ApplicationConfiguration
+    public let store: Store
+    public let users: any UserRepository
+    public let departments: any DepartmentRepository
+    public let sessions: any SessionRepository
+    public let apiTokens: any APITokenRepository
+    public let audit: any AuditLog
+    public let throttle: LoginThrottle
+    public let hasher: PasswordHasher
+    public let strings: Localization
+    public let assets: StaticAssets
+    public let metrics: Metrics
+    public let logger: Logger
+    public let clock: @Sendable () -> Double
+
+    /// The session cookie's name: `__Host-` prefixed under TLS.
+    public var sessionCookieName: String { configuration.secure ? "__Host-csa_session" : "csa_session" }
+    public var stylesheet: String { assets.url("style.css") }
+
+    /// The frame values for a page answering `request`.
+    public func page(_ request: Request) -> PageContext {
+        PageContext(language: request.context.language, user: request.context.user,
+                    csrfToken: request.context.csrfToken, currentPath: request.target, strings: strings)
+    }
+
+    /// A cookie header value with the platform's attributes.
+    public func cookie(_ name: String, _ value: String, maxAge: Int? = nil, httpOnly: Bool = true) -> String {
+        var parts = ["\(name)=\(value)", "Path=/", "SameSite=Lax"]
+        if httpOnly { parts.append("HttpOnly") }
+        if configuration.secure { parts.append("Secure") }
+        if let maxAge { parts.append("Max-Age=\(maxAge)") }
+        return parts.joined(separator: "; ")
+    }
+
+    /// The signed-in person, or an error that sends a browser to the login page (401 for the API).
+    public func requireUser(_ request: Request) throws -> User {
+        if let user = request.context.user { return user }
+        if request.path.hasPrefix("/api/") { throw HTTPError.unauthorized }
+        throw HTTPError(.seeOther, "", headers: ["Location": "/login?next=\(PercentDecoding.encode(request.target))"])
+    }
+
+    /// A local path to return to, or "/" when `next` is missing or points elsewhere.
+    public static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
+              !next.contains(where: { $0.isNewline || $0 == "\\" }) else { return "/" }
+        return next
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+/// A small organisation and one account per role, created on the first start with `--demo` only.
+public enum DemoSeed {
+    public struct Account: Sendable {
+        public var login: String
+        public var password: String
+        public var role: Role
+    }
+
+    /// Seeds if this database was never seeded; returns the accounts created (empty when already seeded).
+    public static func seedIfNeeded(store: Store, users: any UserRepository, departments: any DepartmentRepository,
+                                    hasher: PasswordHasher) throws -> [Account] {
+        let seeded = try store.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'demo_seeded'") != nil
+        }
+        guard !seeded else { return [] }
+        let province = ["省人民政府"]
+        let office = try departments.ensure(path: province + ["省数据局", "综合处"], by: .system)
+        _ = try departments.ensure(path: province + ["省数据局", "网络安全处"], by: .system)
+        let hrOffice = try departments.ensure(path: province + ["省人力资源和社会保障厅", "培训处"], by: .system)
+        _ = try departments.ensure(path: province + ["省人力资源和社会保障厅", "公务员管理处"], by: .system)
+        let root = try departments.ensure(path: province, by: .system)
+        let plan: [(String, String, Role, Department)] = [
+            ("demo-learner", "李明", .learner, office),
+            ("demo-trainer", "王芳", .trainer, hrOffice),
+            ("demo-hr", "张伟", .hr, root),
+            ("demo-admin", "陈静", .admin, root),
+        ]
+        var accounts: [Account] = []
+        for (login, name, role, department) in plan {
+            let password = Tokens.random(bytes: 12)
+            _ = try users.create(NewUser(login: login, displayName: name, departmentID: department.id,
+                                         passwordHash: try hasher.hash(password), roles: [role]), by: .system)
+            accounts.append(Account(login: login, password: password, role: role))
+        }
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('demo_seeded', ?)",
+                           arguments: [ISO8601DateFormatter().string(from: Date())])
+        }
+        return accounts
+    }
+}

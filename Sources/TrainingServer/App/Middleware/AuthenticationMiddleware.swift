@@ -1,0 +1,42 @@
+import Assessment
+
+/// Finds who is asking: a session cookie or an `Authorization: Bearer` token. Anonymous browsers get a random
+/// CSRF cookie so that the login form can be protected too.
+struct AuthenticationMiddleware: Middleware {
+    let context: ControllerContext
+
+    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
+        var request = request
+        let now = context.clock()
+        if let authorization = request.headers["Authorization"] {
+            guard authorization.hasPrefix("Bearer "),
+                  let user = try context.apiTokens.user(tokenHash: Tokens.digest(String(authorization.dropFirst(7))), now: now) else {
+                throw HTTPError(.unauthorized, "Invalid token", headers: ["WWW-Authenticate": "Bearer"])
+            }
+            request.context.user = user
+            request.context.authentication = .bearer
+        } else if let token = request.cookies[context.sessionCookieName],
+                  let (session, user) = try context.sessions.resume(tokenHash: Tokens.digest(token), now: now,
+                                                                     idleTimeout: context.configuration.sessionIdleTimeout) {
+            request.context.user = user
+            request.context.session = session
+            request.context.authentication = .session
+            request.context.csrfToken = session.csrfSecret
+        } else if let existing = request.cookies["csa_csrf"], existing.count >= 32 {
+            request.context.csrfToken = existing
+        } else {
+            let token = Tokens.random()
+            request.context.csrfToken = token
+            request.context.cookiesToSet.append(context.cookie("csa_csrf", token))
+        }
+        if let user = request.context.user, request.cookies["csa_lang"] == nil,
+           let preferred = user.language.flatMap(Language.init(rawValue:)) {
+            request.context.language = preferred
+        }
+        var response = try next(request)
+        for cookie in request.context.cookiesToSet where !response.headers.values("Set-Cookie").contains(where: { $0.hasPrefix("csa_csrf=") }) {
+            response.headers.add("Set-Cookie", cookie)
+        }
+        return response
+    }
+}

@@ -1,0 +1,19 @@
+/// Refuses state-changing requests that do not prove they come from our own pages: the form field
+/// `csrf_token` (or the `X-CSRF-Token` header) must match the session's secret, or for anonymous forms the
+/// `csa_csrf` cookie. Requests authenticated with a bearer token carry no cookies and need no token.
+/// A cross-origin `Origin` header is refused outright.
+struct CSRFMiddleware: Middleware {
+    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
+        guard !request.method.isSafe, request.context.authentication != .bearer else { return try next(request) }
+        if let origin = request.headers["Origin"], origin != "null", let host = request.headers["Host"] {
+            let expected = (request.isSecure ? "https://" : "http://") + host
+            guard origin == expected else { throw HTTPError(.forbidden, "Cross-origin request refused") }
+        }
+        let sent = request.headers["X-CSRF-Token"] ?? (try? request.form())?["csrf_token"] ?? ""
+        let expected = request.context.csrfToken
+        guard !expected.isEmpty, Tokens.constantTimeEquals(sent, expected) else {
+            throw HTTPError(.forbidden, "The form has expired or did not come from this site")
+        }
+        return try next(request)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+
+/// Runs `serve`: opens the database, seeds the demo if asked, starts HTTP, and waits for signals —
+/// SIGTERM/SIGINT stop after requests in flight, SIGHUP calls `onReload`.
+public struct ServerRunner: Sendable {
+    public var application: ApplicationConfiguration
+    public var http: HTTPServerConfiguration
+    public var demo: Bool
+    public var logger: Logger
+
+    public init(application: ApplicationConfiguration, http: HTTPServerConfiguration, demo: Bool, logger: Logger) {
+        self.application = application
+        self.http = http
+        self.demo = demo
+        self.logger = logger
+    }
+
+    public func run() throws {
+        // Block the signals before any thread starts, so every thread inherits the mask and sigwait gets them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, signal) }
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        let store = try Store(path: application.databasePath)
+        let app = Application(configuration: application, store: store, logger: logger)
+        if demo {
+            let accounts = try DemoSeed.seedIfNeeded(store: store, users: app.users, departments: app.departments,
+                                                     hasher: app.hasher)
+            if !accounts.isEmpty {
+                print("Demo accounts (shown once; also saved next to the database in demo-accounts.txt):")
+                let lines = accounts.map { "  \($0.login)  \($0.password)  (\($0.role.rawValue))" }
+                lines.forEach { print($0) }
+                let file = URL(fileURLWithPath: application.databasePath).deletingLastPathComponent()
+                    .appendingPathComponent("demo-accounts.txt")
+                _ = FileManager.default.createFile(atPath: file.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8),
+                                               attributes: [.posixPermissions: 0o600])
+            } else {
+                print("Demo data already present; demo passwords are in demo-accounts.txt next to the database.")
+            }
+        }
+        let logger = self.logger
+        let server = HTTPServer(configuration: http, messageSink: { message in
+            logger.warning("http: \(message)")
+        }, responder: app.respond)
+        try server.start()
+        let scheme = http.tls == nil ? "http" : "https"
+        let host = http.host.contains(":") ? "[\(http.host)]" : http.host
+        print("Listening on \(scheme)://\(host):\(server.port)/")
+        fflush(nil)
+
+        var received: Int32 = 0
+        while sigwait(&signals, &received) == 0 {
+            if received == SIGHUP {
+                logger.info("SIGHUP received")
+                continue
+            }
+            logger.info("stopping after requests in flight (signal \(received))")
+            server.stop(grace: 10)
+            break
+        }
+        logger.info("stopped")
+    }
+}

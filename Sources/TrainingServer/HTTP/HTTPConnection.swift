@@ -1,0 +1,208 @@
+import CMicroHTTPD
+import Foundation
+import Synchronization
+
+/// The state of one request while MHD delivers it: created by the URI-log callback, stepped by the access
+/// handler, released by the completion callback.
+///
+/// Safety: MHD hands a connection to one worker thread at a time, so this non-Sendable class is never used
+/// by two threads at once; its lifetime is bounded by the retain in `mhdURILog` and the release in `mhdCompleted`.
+final class HTTPConnection {
+    let rawTarget: String
+    private var started = false
+    private var responded = false
+    private var body: [UInt8] = []
+    private var discarded = 0
+    private var tooLarge = false
+    private var countedInFlight = false
+
+    init(rawTarget: String) {
+        self.rawTarget = rawTarget
+    }
+
+    /// One call of MHD's access handler. The first call only records the request (answering there would
+    /// lose keep-alive); body chunks are buffered up to the limit; the last call answers.
+    func step(server: HTTPServer, connection: OpaquePointer, method: String,
+              upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>) -> MHD_Result {
+        if !started {
+            started = true
+            if let declared = lookupHeader(connection, "Content-Length").flatMap({ Int($0) }),
+               declared > server.configuration.maxBodySize {
+                // Refuse before reading the body; MHD closes the connection after this response.
+                responded = true
+                return queue(server.errorResponse(.payloadTooLarge, "The request body is too large"), on: connection)
+            }
+            return MHD_Result.YES
+        }
+        if uploadSize.pointee > 0 {
+            let size = uploadSize.pointee
+            uploadSize.pointee = 0
+            if tooLarge {
+                discarded += size
+                // A client that keeps streaming far past the limit is cut off.
+                return discarded > server.configuration.maxBodySize * 4 ? MHD_Result.NO : MHD_Result.YES
+            }
+            if body.count + size > server.configuration.maxBodySize {
+                tooLarge = true
+                body = []
+                return MHD_Result.YES
+            }
+            if let upload {
+                upload.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
+                    body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: size))
+                }
+            }
+            return MHD_Result.YES
+        }
+        guard !responded else { return MHD_Result.YES }
+        responded = true
+        if tooLarge {
+            return queue(server.errorResponse(.payloadTooLarge, "The request body is too large"), on: connection)
+        }
+        server.inFlight.add(1, ordering: .relaxed)
+        defer { server.inFlight.subtract(1, ordering: .releasing) }
+        let response = server.respond(to: makeRequest(server: server, connection: connection, method: method))
+        return queue(response, on: connection)
+    }
+
+    private func makeRequest(server: HTTPServer, connection: OpaquePointer, method: String) -> Result<Request, HTTPError> {
+        guard let httpMethod = HTTPMethod(rawValue: method) else {
+            return .failure(HTTPError(.notImplemented, "Method not supported"))
+        }
+        var headers = HTTPHeaders()
+        var invalidHeader = false
+        withUnsafeMutablePointer(to: &headers) { headersPointer in
+            withUnsafeMutablePointer(to: &invalidHeader) { invalidPointer in
+                var sink = HeaderSink(headers: headersPointer, invalid: invalidPointer)
+                withUnsafeMutablePointer(to: &sink) { sinkPointer in
+                    _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+                        guard let cls, let key else { return MHD_Result.YES }
+                        let sink = cls.assumingMemoryBound(to: HeaderSink.self).pointee
+                        guard let name = String(validatingCString: key),
+                              let text = value.map({ String(validatingCString: $0) }) ?? "" else {
+                            sink.invalid.pointee = true
+                            return MHD_Result.YES
+                        }
+                        sink.headers.pointee.add(name, text)
+                        return MHD_Result.YES
+                    }, sinkPointer)
+                }
+            }
+        }
+        if invalidHeader { return .failure(.badRequest("A header is not valid UTF-8")) }
+        var address = [CChar](repeating: 0, count: 64)
+        let clientAddress = mhd_shim_client_address(connection, &address, socklen_t(address.count)) == 0
+            ? address.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : "unknown"
+        do {
+            return .success(try Request(method: httpMethod, target: rawTarget, headers: headers, body: body,
+                                        clientAddress: clientAddress, isSecure: server.isSecure,
+                                        id: server.nextRequestID()))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
+        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+    }
+
+    private func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {
+        guard let mhdResponse = makeMHDResponse(response) else { return MHD_Result.NO }
+        defer { MHD_destroy_response(mhdResponse) }
+        return MHD_queue_response(connection, UInt32(response.status.rawValue), mhdResponse)
+    }
+
+    /// Builds the C response; a header MHD refuses (CR or LF in it) turns the response into a bare 500 rather
+    /// than being silently dropped.
+    private func makeMHDResponse(_ response: Response) -> OpaquePointer? {
+        let created: OpaquePointer?
+        switch response.body {
+        case .bytes(let bytes):
+            created = bytes.withUnsafeBytes { buffer in
+                MHD_create_response_from_buffer(buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress),
+                                                .RESPMEM_MUST_COPY)
+            }
+        case .stream(let stream):
+            let box = Unmanaged.passRetained(StreamBox(stream)).toOpaque()
+            created = MHD_create_response_from_callback(mhd_shim_size_unknown(), 64 * 1024, streamRead, box, streamFree)
+            if created == nil { Unmanaged<StreamBox>.fromOpaque(box).release() }
+        }
+        guard let created else { return nil }
+        for field in response.headers where MHD_add_response_header(created, field.name, field.value) == MHD_Result.NO {
+            MHD_destroy_response(created)
+            let fallback = "Internal Server Error"
+            return fallback.withCString { text in
+                MHD_create_response_from_buffer(strlen(text), UnsafeMutableRawPointer(mutating: text), .RESPMEM_MUST_COPY)
+            }
+        }
+        return created
+    }
+}
+
+/// Where the header iterator writes; passed to MHD as its context pointer.
+private struct HeaderSink {
+    let headers: UnsafeMutablePointer<HTTPHeaders>
+    let invalid: UnsafeMutablePointer<Bool>
+}
+
+/// A stream and the bytes it produced that did not fit MHD's buffer yet.
+///
+/// Safety: MHD calls the content reader for one response from one thread at a time, and frees it once.
+private final class StreamBox {
+    let stream: any ResponseStream
+    var pending: [UInt8] = []
+    var offset = 0
+    var finished = false
+
+    init(_ stream: any ResponseStream) { self.stream = stream }
+}
+
+private func streamRead(_ cls: UnsafeMutableRawPointer?, _ position: UInt64, _ buffer: UnsafeMutablePointer<CChar>?,
+                        _ max: Int) -> Int {
+    guard let cls, let buffer, max > 0 else { return mhd_shim_end_with_error() }
+    let box = Unmanaged<StreamBox>.fromOpaque(cls).takeUnretainedValue()
+    while box.offset >= box.pending.count {
+        if box.finished { return mhd_shim_end_of_stream() }
+        do {
+            if let next = try box.stream.next() {
+                box.pending = next
+                box.offset = 0
+            } else {
+                box.finished = true
+            }
+        } catch {
+            return mhd_shim_end_with_error()
+        }
+    }
+    let count = min(max, box.pending.count - box.offset)
+    box.pending.withUnsafeBytes { source in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + box.offset, byteCount: count)
+    }
+    box.offset += count
+    return count
+}
+
+private func streamFree(_ cls: UnsafeMutableRawPointer?) {
+    guard let cls else { return }
+    Unmanaged<StreamBox>.fromOpaque(cls).release()
+}
+
+extension HTTPServer {
+    /// Answers a decoded request, or the error found while decoding it.
+    func respond(to request: Result<Request, HTTPError>) -> Response {
+        switch request {
+        case .success(let request): return responder(request)
+        case .failure(let error): return errorResponse(error.status, error.message)
+        }
+    }
+
+    /// A plain-text error for failures found before the application sees the request.
+    func errorResponse(_ status: HTTPStatus, _ message: String) -> Response {
+        var response = Response.text(message + "\n", status: status)
+        response.headers.add("X-Content-Type-Options", "nosniff")
+        response.headers.add("Cache-Control", "no-store")
+        response.headers.add("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+        if status == .payloadTooLarge { response.headers.add("Connection", "close") }
+        return response
+    }
+}

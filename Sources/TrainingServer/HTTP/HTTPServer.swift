@@ -1,0 +1,210 @@
+import CMicroHTTPD
+import Foundation
+import Synchronization
+
+/// Settings of the HTTP daemon. Every limit is explicit; MHD's defaults (no timeout, unlimited per-IP
+/// connections) are unsafe for a public service.
+public struct HTTPServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port; read it back from `HTTPServer.port`.
+    public var port: UInt16 = 8080
+    public var threads: Int = 16
+    /// Seconds of inactivity before a connection is closed.
+    public var connectionTimeout: Int = 30
+    public var connectionLimit: Int = 2000
+    /// 0 means unlimited (set that behind a reverse proxy, where every client has the proxy's address).
+    public var perIPConnectionLimit: Int = 64
+    /// Per-connection memory pool for the request line, headers and buffers.
+    public var connectionMemoryLimit: Int = 64 * 1024
+    /// Largest request body accepted; larger ones are answered with 413.
+    public var maxBodySize: Int = 8 * 1024 * 1024
+    public var tls: TLSConfiguration?
+
+    public init() {}
+}
+
+/// PEM-encoded certificate chain and key, and the GnuTLS priority string (TLS 1.2 and 1.3 only).
+public struct TLSConfiguration: Sendable {
+    public var certificatePEM: String
+    public var keyPEM: String
+    public var priorities: String = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+    public init(certificatePEM: String, keyPEM: String) {
+        self.certificatePEM = certificatePEM
+        self.keyPEM = keyPEM
+    }
+}
+
+public enum HTTPServerError: Error, CustomStringConvertible {
+    case tlsUnsupported
+    case startFailed(String)
+
+    public var description: String {
+        switch self {
+        case .tlsUnsupported: return "this libmicrohttpd was built without TLS support"
+        case .startFailed(let reason): return "the HTTP server could not start: \(reason)"
+        }
+    }
+}
+
+/// The platform's HTTP server: libmicrohttpd with epoll and a thread pool, calling `responder` for every
+/// complete request. This file and `HTTPConnection.swift` are the only code that sees `MHD_*`.
+///
+/// Safety: the daemon pointer is created once in `start` and destroyed once in `stop`, both guarded by a Mutex;
+/// MHD calls back only between those two points. `self` is handed to MHD as an unretained pointer, which is
+/// sound because `start` retains `self` (`retainedSelf`) until `stop` has joined MHD's threads.
+public final class HTTPServer: Sendable {
+    public typealias Responder = @Sendable (Request) -> Response
+    /// Receives MHD's own diagnostics (limits reached, TLS failures, parse errors).
+    public typealias MessageSink = @Sendable (String) -> Void
+
+    let configuration: HTTPServerConfiguration
+    let responder: Responder
+    let messageSink: MessageSink
+    private let state = Mutex<State>(State())
+    let inFlight = Atomic<Int>(0)
+    private let requestCounter = Atomic<UInt64>(0)
+    private let requestIDPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+
+    private struct State: ~Copyable {
+        var daemon: OpaquePointer?
+        var port: UInt16 = 0
+        var logger: UnsafeMutablePointer<mhd_shim_logger>?
+        var retainedSelf: Unmanaged<HTTPServer>?
+        var pemBuffers: [UnsafeMutablePointer<CChar>] = []
+    }
+
+    public init(configuration: HTTPServerConfiguration, messageSink: @escaping MessageSink = { _ in },
+                responder: @escaping Responder) {
+        self.configuration = configuration
+        self.responder = responder
+        self.messageSink = messageSink
+    }
+
+    /// The port the server listens on, after `start`.
+    public var port: UInt16 { state.withLock { $0.port } }
+
+    /// Whether the server speaks TLS.
+    public var isSecure: Bool { configuration.tls != nil }
+
+    /// A fresh id for a request, unique within this process.
+    func nextRequestID() -> String {
+        let number = requestCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        return "\(requestIDPrefix)-\(String(number, radix: 36))"
+    }
+
+    /// Starts listening. Call it after blocking SIGINT/SIGTERM/SIGHUP in the calling thread, so that MHD's
+    /// threads inherit the mask and the signals reach `SignalWaiter`.
+    public func start() throws {
+        try state.withLock { state in
+            guard state.daemon == nil else { return }
+            if configuration.tls != nil && MHD_is_feature_supported(.FEATURE_TLS) != MHD_Result.YES {
+                throw HTTPServerError.tlsUnsupported
+            }
+            var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+                | MHD_USE_ERROR_LOG.rawValue
+            if configuration.tls != nil { flags |= MHD_USE_TLS.rawValue }
+
+            let unmanagedSelf = Unmanaged.passRetained(self)
+            let logger = UnsafeMutablePointer<mhd_shim_logger>.allocate(capacity: 1)
+            logger.initialize(to: mhd_shim_logger(callback: mhdMessage, cls: unmanagedSelf.toOpaque()))
+            var buffers: [UnsafeMutablePointer<CChar>] = []
+            func keep(_ text: String?) -> UnsafePointer<CChar>? {
+                guard let text else { return nil }
+                let copy = strdup(text)!
+                buffers.append(copy)
+                return UnsafePointer(copy)
+            }
+            var config = mhd_shim_config()
+            config.flags = flags
+            config.port = configuration.port
+            config.bind_address = keep(configuration.host == "*" ? nil : configuration.host)
+            config.thread_pool_size = UInt32(max(1, configuration.threads))
+            config.connection_timeout = UInt32(configuration.connectionTimeout)
+            config.connection_limit = UInt32(configuration.connectionLimit)
+            config.per_ip_limit = UInt32(configuration.perIPConnectionLimit)
+            config.memory_limit = configuration.connectionMemoryLimit
+            config.strict = 1
+            config.tls_key_pem = keep(configuration.tls?.keyPEM)
+            config.tls_cert_pem = keep(configuration.tls?.certificatePEM)
+            config.tls_priorities = keep(configuration.tls?.priorities)
+
+            let context = unmanagedSelf.toOpaque()
+            let daemon = withUnsafePointer(to: &config) { configPointer in
+                mhd_shim_start(configPointer, mhdAccess, context, mhdCompleted, context, mhdURILog, context, logger)
+            }
+            guard let daemon else {
+                unmanagedSelf.release()
+                logger.deinitialize(count: 1)
+                logger.deallocate()
+                buffers.forEach { free($0) }
+                throw HTTPServerError.startFailed("could not listen on \(configuration.host):\(configuration.port)")
+            }
+            state.daemon = daemon
+            state.port = mhd_shim_bound_port(daemon)
+            state.logger = logger
+            state.retainedSelf = unmanagedSelf
+            state.pemBuffers = buffers
+        }
+    }
+
+    /// Stops accepting connections, waits up to `grace` seconds for requests in flight to finish, then stops
+    /// the daemon and joins its threads.
+    public func stop(grace: Double = 10) {
+        let daemon: OpaquePointer? = state.withLock { $0.daemon }
+        guard let daemon else { return }
+        _ = MHD_quiesce_daemon(daemon)
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline && (inFlight.load(ordering: .acquiring) > 0 || mhd_shim_current_connections(daemon) > 0) {
+            usleep(10_000)
+        }
+        MHD_stop_daemon(daemon)
+        state.withLock { state in
+            state.daemon = nil
+            state.logger?.deinitialize(count: 1)
+            state.logger?.deallocate()
+            state.logger = nil
+            state.pemBuffers.forEach { free($0) }
+            state.pemBuffers = []
+            state.retainedSelf?.release()
+            state.retainedSelf = nil
+        }
+    }
+}
+
+// MARK: - C callbacks: each only recovers `HTTPServer` / `HTTPConnection` from its context and hops into Swift.
+
+private func mhdMessage(_ cls: UnsafeMutableRawPointer?, _ message: UnsafePointer<CChar>?) {
+    guard let cls, let message else { return }
+    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+    server.messageSink(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))
+}
+
+/// Runs first for every request, with the raw (still percent-encoded) target; its result becomes the
+/// connection's per-request context.
+private func mhdURILog(_ cls: UnsafeMutableRawPointer?, _ uri: UnsafePointer<CChar>?,
+                       _ connection: OpaquePointer?) -> UnsafeMutableRawPointer? {
+    let target = uri.map { String(cString: $0) } ?? "/"
+    return Unmanaged.passRetained(HTTPConnection(rawTarget: target)).toOpaque()
+}
+
+private func mhdAccess(_ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
+                       _ url: UnsafePointer<CChar>?, _ method: UnsafePointer<CChar>?,
+                       _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
+                       _ uploadDataSize: UnsafeMutablePointer<Int>?,
+                       _ context: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> MHD_Result {
+    guard let cls, let connection, let context, let pointer = context.pointee, let uploadDataSize else { return MHD_Result.NO }
+    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+    let request = Unmanaged<HTTPConnection>.fromOpaque(pointer).takeUnretainedValue()
+    let methodName = method.map { String(cString: $0) } ?? ""
+    return request.step(server: server, connection: connection, method: methodName,
+                        upload: uploadData, uploadSize: uploadDataSize)
+}
+
+private func mhdCompleted(_ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
+                          _ context: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+                          _ code: MHD_RequestTerminationCode) {
+    guard let context, let pointer = context.pointee else { return }
+    Unmanaged<HTTPConnection>.fromOpaque(pointer).release()
+    context.pointee = nil
+}

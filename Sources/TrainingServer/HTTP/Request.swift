@@ -1,0 +1,133 @@
+import Foundation
+
+/// A request as the application sees it: decoded, validated, with the body fully received.
+public struct Request: Sendable {
+    public var method: HTTPMethod
+    /// The percent-decoded path, always starting with "/".
+    public var path: String
+    /// The request target exactly as the client sent it.
+    public var target: String
+    public var query: Parameters
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// The peer's IP address as text.
+    public var clientAddress: String
+    /// Whether the connection used TLS.
+    public var isSecure: Bool
+    /// A short id that appears in logs and error pages, to correlate a report with a log line.
+    public var id: String
+    /// Filled by the router: the matched route pattern (for logs and metrics) and its parameters.
+    public var route: String = "unmatched"
+    public var parameters: [String: String] = [:]
+    /// Filled by middleware: who is asking, in which language, with which CSRF token.
+    public var context = RequestContext()
+
+    public init(method: HTTPMethod, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
+                clientAddress: String = "127.0.0.1", isSecure: Bool = false, id: String = "-") throws(HTTPError) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.clientAddress = clientAddress
+        self.isSecure = isSecure
+        self.id = id
+        let pathPart: Substring
+        let queryPart: Substring
+        if let mark = target.firstIndex(of: "?") {
+            pathPart = target[..<mark]
+            queryPart = target[target.index(after: mark)...]
+        } else {
+            pathPart = Substring(target)
+            queryPart = ""
+        }
+        guard pathPart.hasPrefix("/") else { throw HTTPError.badRequest("The request target must start with /") }
+        do {
+            self.path = try PercentDecoding.decode(pathPart, plusAsSpace: false)
+            self.query = try Parameters.parseURLEncoded(queryPart)
+        } catch {
+            throw HTTPError.badRequest("The URL is not valid percent-encoded UTF-8")
+        }
+    }
+
+    /// Cookies sent by the client. A cookie name sent twice keeps its first value.
+    public var cookies: [String: String] {
+        var result: [String: String] = [:]
+        for header in headers.values("Cookie") {
+            for piece in header.split(separator: ";") {
+                let pair = piece.trimmingWhitespace()
+                guard let equals = pair.firstIndex(of: "=") else { continue }
+                let name = String(pair[..<equals])
+                var value = pair[pair.index(after: equals)...]
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+                if result[name] == nil { result[name] = String(value) }
+            }
+        }
+        return result
+    }
+
+    /// The media type of the body, lower-cased, without parameters.
+    public var contentType: String? {
+        headers["Content-Type"].map { String($0.split(separator: ";").first ?? "").trimmingWhitespace().lowercased() }
+    }
+
+    /// The form fields of an urlencoded or multipart body (file parts are in `files()`).
+    public func form() throws(HTTPError) -> Parameters {
+        switch contentType {
+        case "application/x-www-form-urlencoded":
+            guard let text = String(validating: body, as: UTF8.self) else {
+                throw HTTPError.badRequest("The form is not valid UTF-8")
+            }
+            do {
+                return try Parameters.parseURLEncoded(Substring(text))
+            } catch {
+                throw HTTPError.badRequest("The form is not valid percent-encoded UTF-8")
+            }
+        case "multipart/form-data":
+            var result = Parameters()
+            for part in try multipartParts() where part.filename == nil {
+                guard let value = String(validating: part.body, as: UTF8.self), !part.body.contains(0) else {
+                    throw HTTPError.badRequest("A form field is not valid UTF-8")
+                }
+                result.append(part.name, value)
+            }
+            return result
+        case nil where body.isEmpty:
+            return Parameters()
+        default:
+            throw HTTPError(.unsupportedMediaType, "Expected a form")
+        }
+    }
+
+    /// Uploaded files of a multipart body.
+    public func files() throws(HTTPError) -> [Multipart.Part] {
+        guard contentType == "multipart/form-data" else { return [] }
+        return try multipartParts().filter { $0.filename != nil }
+    }
+
+    private func multipartParts() throws(HTTPError) -> [Multipart.Part] {
+        guard let header = headers["Content-Type"], let boundary = Multipart.boundary(contentType: header) else {
+            throw HTTPError.badRequest("The multipart body has no valid boundary")
+        }
+        do {
+            return try Multipart.parse(body: body, boundary: boundary)
+        } catch {
+            throw HTTPError.badRequest("The multipart body is malformed")
+        }
+    }
+
+    /// Decodes a JSON body.
+    public func decodeJSON<T: Decodable>(_ type: T.Type) throws(HTTPError) -> T {
+        guard contentType == "application/json" else { throw HTTPError(.unsupportedMediaType, "Expected JSON") }
+        do {
+            return try JSONDecoder().decode(type, from: Data(body))
+        } catch {
+            throw HTTPError.badRequest("The JSON body is not valid for this request")
+        }
+    }
+
+    /// A path parameter converted to `T`; a missing or unconvertible value is a 404 (the resource does not exist).
+    public func parameter<T: LosslessStringConvertible>(_ name: String, as type: T.Type = String.self) throws(HTTPError) -> T {
+        guard let raw = parameters[name], let value = T(raw) else { throw HTTPError.notFound }
+        return value
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// A body produced piece by piece while it is being sent (large exports); memory stays flat.
+///
+/// `next()` is called on a server thread, one call at a time, until it returns nil (the end).
+/// Throwing aborts the transfer (the client sees a truncated chunked response).
+public protocol ResponseStream: Sendable {
+    func next() throws -> [UInt8]?
+}
+
+/// A response to send: status, headers and a body of bytes or a stream.
+public struct Response: Sendable {
+    public enum Body: Sendable {
+        case bytes([UInt8])
+        case stream(any ResponseStream)
+    }
+
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+    public var body: Body
+
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: Body = .bytes([])) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Body bytes when the body is not a stream (tests and middleware use this).
+    public var bodyBytes: [UInt8] {
+        if case .bytes(let bytes) = body { return bytes }
+        return []
+    }
+
+    public var bodyText: String { String(decoding: bodyBytes, as: UTF8.self) }
+
+    public static func text(_ text: String, status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")]),
+                 body: .bytes(Array(text.utf8)))
+    }
+
+    public static func html(_ html: String, status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8")]),
+                 body: .bytes(Array(html.utf8)))
+    }
+
+    /// A JSON response of an Encodable value (keys sorted so output is stable).
+    public static func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]),
+                        body: .bytes(Array(data)))
+    }
+
+    /// 303 See Other: after a POST, the browser GETs `location`.
+    public static func redirect(to location: String) -> Response {
+        Response(status: .seeOther, headers: HTTPHeaders([("Location", location)]))
+    }
+}

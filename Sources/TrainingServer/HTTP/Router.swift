@@ -1,0 +1,94 @@
+/// Handles one request. Thrown `HTTPError`s become their status; anything else becomes a 500.
+public typealias Handler = @Sendable (Request) throws -> Response
+
+/// Maps (method, path pattern) to handlers. Patterns are literal segments, `:name` parameters and a final
+/// `*name` that takes the rest of the path. Static routes are found by dictionary lookup.
+public struct Router: Sendable {
+    private struct Route: Sendable {
+        var method: HTTPMethod
+        var pattern: String
+        var segments: [Segment]
+        var handler: Handler
+    }
+
+    private enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+        case rest(String)
+    }
+
+    private var staticRoutes: [String: [HTTPMethod: Route]] = [:]
+    private var dynamicRoutes: [Route] = []
+
+    public init() {}
+
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+        let segments: [Segment] = pattern.split(separator: "/").map { part in
+            if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
+            if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
+            return .literal(String(part))
+        }
+        let route = Route(method: method, pattern: pattern, segments: segments, handler: handler)
+        if segments.allSatisfy({ if case .literal = $0 { return true } else { return false } }) {
+            staticRoutes[normalized(pattern), default: [:]][method] = route
+        } else {
+            dynamicRoutes.append(route)
+        }
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add(.get, pattern, handler) }
+    public mutating func post(_ pattern: String, _ handler: @escaping Handler) { add(.post, pattern, handler) }
+
+    /// The outcome of looking a request up.
+    public enum Match: Sendable {
+        case found(route: String, parameters: [String: String], handler: Handler)
+        case methodNotAllowed(allowed: [HTTPMethod])
+        case notFound
+    }
+
+    /// Finds the handler for `method` and `path`. HEAD uses the GET route.
+    public func match(method: HTTPMethod, path: String) -> Match {
+        let lookup = method == .head ? .get : method
+        let key = normalized(path)
+        if let byMethod = staticRoutes[key] {
+            if let route = byMethod[lookup] { return .found(route: route.pattern, parameters: [:], handler: route.handler) }
+            return .methodNotAllowed(allowed: allowedMethods(byMethod.keys))
+        }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var allowed: [HTTPMethod] = []
+        for route in dynamicRoutes {
+            guard let parameters = bind(route.segments, to: parts) else { continue }
+            if route.method == lookup { return .found(route: route.pattern, parameters: parameters, handler: route.handler) }
+            allowed.append(route.method)
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowedMethods(allowed))
+    }
+
+    private func allowedMethods(_ methods: some Sequence<HTTPMethod>) -> [HTTPMethod] {
+        var set = Set(methods)
+        if set.contains(.get) { set.insert(.head) }
+        return HTTPMethod.allCases.filter(set.contains)
+    }
+
+    private func bind(_ segments: [Segment], to parts: [String]) -> [String: String]? {
+        var parameters: [String: String] = [:]
+        for (index, segment) in segments.enumerated() {
+            switch segment {
+            case .rest(let name):
+                guard index < parts.count else { return nil }
+                parameters[name] = parts[index...].joined(separator: "/")
+                return parameters
+            case .literal(let text):
+                guard index < parts.count, parts[index] == text else { return nil }
+            case .parameter(let name):
+                guard index < parts.count, !parts[index].isEmpty else { return nil }
+                parameters[name] = parts[index]
+            }
+        }
+        return segments.count == parts.count ? parameters : nil
+    }
+
+    private func normalized(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}

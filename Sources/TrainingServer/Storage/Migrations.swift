@@ -1,0 +1,97 @@
+import GRDB
+
+/// The schema, as named, append-only migrations. A shipped migration is never edited: changes are new
+/// migrations appended at the end.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-29-foundation") { db in
+            try db.execute(sql: """
+                CREATE TABLE departments (
+                    id INTEGER PRIMARY KEY,
+                    parent_id INTEGER REFERENCES departments(id),
+                    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200 AND instr(name, '/') = 0),
+                    -- ids from the root down, e.g. '/1/4/9/', for subtree queries by range
+                    id_path TEXT NOT NULL UNIQUE,
+                    created_at REAL NOT NULL
+                );
+                CREATE UNIQUE INDEX departments_parent_name ON departments(ifnull(parent_id, 0), name);
+
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY,
+                    login TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(login) BETWEEN 1 AND 100),
+                    display_name TEXT NOT NULL CHECK (length(display_name) BETWEEN 1 AND 200),
+                    employee_number TEXT UNIQUE,
+                    department_id INTEGER NOT NULL REFERENCES departments(id),
+                    password_hash TEXT NOT NULL,
+                    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+                    language TEXT CHECK (language IN ('zh', 'en')),
+                    accommodation_factor REAL NOT NULL DEFAULT 1 CHECK (accommodation_factor BETWEEN 1 AND 4),
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX users_department ON users(department_id);
+
+                -- A role granted on a department reaches its whole subtree.
+                CREATE TABLE role_grants (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL CHECK (role IN ('learner', 'trainer', 'hr', 'admin')),
+                    department_id INTEGER NOT NULL REFERENCES departments(id),
+                    PRIMARY KEY (user_id, role, department_id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE sessions (
+                    id INTEGER PRIMARY KEY,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    csrf_secret TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    last_seen_at REAL NOT NULL,
+                    idle_expires_at REAL NOT NULL,
+                    absolute_expires_at REAL NOT NULL,
+                    client_address TEXT NOT NULL
+                );
+                CREATE INDEX sessions_user ON sessions(user_id);
+
+                CREATE TABLE api_tokens (
+                    id INTEGER PRIMARY KEY,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    last_used_at REAL,
+                    revoked_at REAL
+                );
+
+                CREATE TABLE login_failures (
+                    key TEXT NOT NULL,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX login_failures_key_at ON login_failures(key, at);
+
+                -- Append-only; each row carries the SHA-256 of the previous row's hash and its own content.
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    actor_user_id INTEGER,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    details TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE
+                );
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+                CREATE TABLE settings (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

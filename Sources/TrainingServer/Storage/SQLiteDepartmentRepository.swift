@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+
+/// Departments in SQLite; subtree queries use the `id_path` prefix.
+public struct SQLiteDepartmentRepository: DepartmentRepository {
+    let store: Store
+    let clock: @Sendable () -> Double
+
+    public init(store: Store, clock: @escaping @Sendable () -> Double) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func ensure(path: [String], by actor: Actor) throws -> Department {
+        let names = try Self.validated(path)
+        let id: Int64 = try store.write { db in
+            var parent: Int64?
+            var parentPath = "/"
+            for name in names {
+                if let existing = try Row.fetchOne(db, sql: """
+                    SELECT id, id_path FROM departments WHERE ifnull(parent_id, 0) = ? AND name = ?
+                    """, arguments: [parent ?? 0, name]) {
+                    parent = existing["id"]
+                    parentPath = existing["id_path"]
+                    continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO departments (parent_id, name, id_path, created_at) VALUES (?, ?, ?, ?)
+                    """, arguments: [parent, name, "pending:\(parentPath)\(name)", clock()])
+                let newID = db.lastInsertedRowID
+                parentPath = "\(parentPath)\(newID)/"
+                try db.execute(sql: "UPDATE departments SET id_path = ? WHERE id = ?", arguments: [parentPath, newID])
+                try AuditChain.append(AuditEvent(action: "department.create", subject: "department:\(newID)",
+                                                 details: ["path": names.joined(separator: "/")]),
+                                      by: actor, at: clock(), in: db)
+                parent = newID
+            }
+            return parent!
+        }
+        guard let department = try find(id: DepartmentID(rawValue: id)) else { throw StoreError.notFound("department") }
+        return department
+    }
+
+    public func find(path: [String]) throws -> Department? {
+        try all().first { $0.namePath == path }
+    }
+
+    public func find(id: DepartmentID) throws -> Department? {
+        try store.read { db in try Self.load(db, where: "id = ?", [id.rawValue]).first }
+    }
+
+    public func all() throws -> [Department] {
+        try store.read { db in try Self.load(db, where: "1", []) }
+            .sorted { $0.namePath.lexicographicallyPrecedes($1.namePath) }
+    }
+
+    /// Loads departments and resolves their name paths from their ancestors' names.
+    static func load(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [Department] {
+        let names = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, name FROM departments")
+            .map { (row: Row) -> (Int64, String) in (row["id"], row["name"]) })
+        return try Row.fetchAll(db, sql: "SELECT * FROM departments WHERE \(condition)", arguments: arguments).map { row in
+            let idPath: String = row["id_path"]
+            let namePath = idPath.split(separator: "/").compactMap { Int64($0).flatMap { names[$0] } }
+            return Department(id: DepartmentID(rawValue: row["id"]),
+                              parentID: (row["parent_id"] as Int64?).map(DepartmentID.init(rawValue:)),
+                              name: row["name"], idPath: idPath, namePath: namePath)
+        }
+    }
+
+    /// Splits and checks a path given as names.
+    static func validated(_ path: [String]) throws -> [String] {
+        let names = path.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty && $0.count <= 200 && !$0.contains("/") }) else {
+            throw StoreError.conflict("a department path needs one or more non-empty names")
+        }
+        return names
+    }
+
+    /// Parses "省政府/数据局/综合处" into names.
+    public static func parse(_ text: String) -> [String] {
+        text.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

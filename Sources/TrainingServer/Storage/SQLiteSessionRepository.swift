@@ -1,0 +1,64 @@
+import GRDB
+
+/// Browser sessions in SQLite, so any server instance can resume them.
+public struct SQLiteSessionRepository: SessionRepository {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    public func create(tokenHash: String, userID: UserID, csrfSecret: String, now: Double, idleTimeout: Double,
+                       absoluteTimeout: Double, clientAddress: String) throws -> SessionRecord {
+        try store.write { db in
+            try db.execute(sql: """
+                INSERT INTO sessions (token_hash, user_id, csrf_secret, created_at, last_seen_at, idle_expires_at,
+                                      absolute_expires_at, client_address)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [tokenHash, userID.rawValue, csrfSecret, now, now, now + idleTimeout,
+                                 now + absoluteTimeout, clientAddress])
+            return SessionRecord(id: db.lastInsertedRowID, userID: userID, csrfSecret: csrfSecret, createdAt: now,
+                                 idleExpiresAt: now + idleTimeout, absoluteExpiresAt: now + absoluteTimeout)
+        }
+    }
+
+    public func resume(tokenHash: String, now: Double, idleTimeout: Double) throws -> (SessionRecord, User)? {
+        let found: (SessionRecord, User)? = try store.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT * FROM sessions WHERE token_hash = ? AND idle_expires_at > ? AND absolute_expires_at > ?
+                """, arguments: [tokenHash, now, now]) else { return nil }
+            let record = SessionRecord(id: row["id"], userID: UserID(rawValue: row["user_id"]), csrfSecret: row["csrf_secret"],
+                                       createdAt: row["created_at"], idleExpiresAt: row["idle_expires_at"],
+                                       absoluteExpiresAt: row["absolute_expires_at"])
+            guard let user = try SQLiteUserRepository.load(db, where: "id = ? AND disabled = 0",
+                                                           [record.userID.rawValue]).first else { return nil }
+            return (record, user)
+        }
+        guard let (found, user) = found else { return nil }
+        var record = found
+        // Slide the idle expiry at most once a minute, to keep reads from turning into writes on every request.
+        let newIdle = min(now + idleTimeout, record.absoluteExpiresAt)
+        if newIdle - record.idleExpiresAt > 60 {
+            try store.write { db in
+                try db.execute(sql: "UPDATE sessions SET idle_expires_at = ?, last_seen_at = ? WHERE id = ?",
+                               arguments: [newIdle, now, record.id])
+            }
+            record.idleExpiresAt = newIdle
+        }
+        return (record, user)
+    }
+
+    public func delete(tokenHash: String) throws {
+        try store.write { db in try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash]) }
+    }
+
+    public func deleteAll(userID: UserID) throws {
+        try store.write { db in try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID.rawValue]) }
+    }
+
+    public func purgeExpired(now: Double) throws -> Int {
+        try store.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE idle_expires_at <= ? OR absolute_expires_at <= ?",
+                           arguments: [now, now])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// The SQLite database behind every repository: a WAL `DatabasePool` with foreign keys, a busy timeout,
+/// `synchronous=FULL`, and writes that each run in one IMMEDIATE transaction, so a caller that gets no error
+/// knows its write is committed.
+public final class Store: Sendable {
+    public let pool: DatabasePool
+    public let path: String
+    /// Total seconds callers spent waiting to get a connection (exposed by `/metrics`).
+    private let waitMicroseconds = Atomic<Int>(0)
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String, readers: Int = 8) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.maximumReaderCount = readers
+        configuration.label = "training"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// Runs `body` in an IMMEDIATE transaction and commits it; returns only after the commit.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        let requested = ContinuousClock.now
+        return try pool.writeWithoutTransaction { db in
+            recordWait(since: requested)
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    /// Runs `body` on a reader connection (a consistent snapshot; never blocked by the writer).
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        let requested = ContinuousClock.now
+        return try pool.read { db in
+            recordWait(since: requested)
+            return try body(db)
+        }
+    }
+
+    /// Seconds spent waiting for connections since start.
+    public var totalWaitSeconds: Double { Double(waitMicroseconds.load(ordering: .relaxed)) / 1_000_000 }
+
+    private func recordWait(since start: ContinuousClock.Instant) {
+        let waited = ContinuousClock.now - start
+        let micros = Int(waited.components.seconds) * 1_000_000 + Int(waited.components.attoseconds / 1_000_000_000_000)
+        waitMicroseconds.add(micros, ordering: .relaxed)
+    }
+
+    /// Whether the database answers a trivial query.
+    public func isHealthy() -> Bool {
+        (try? read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// Copies the live database to `destination` with SQLite's online backup API, then checks the copy with
+    /// `PRAGMA integrity_check`. Returns the check's result ("ok" when sound).
+    public func backup(to destination: String) throws -> String {
+        if FileManager.default.fileExists(atPath: destination) {
+            throw StoreError.destinationExists(destination)
+        }
+        let copy = try DatabaseQueue(path: destination)
+        try pool.backup(to: copy)
+        let result = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        try copy.close()
+        return result.joined(separator: "\n")
+    }
+}
+
+public enum StoreError: Error, CustomStringConvertible {
+    case destinationExists(String)
+    case notFound(String)
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case .destinationExists(let path): return "\(path) already exists; choose a new file name"
+        case .notFound(let what): return "\(what) not found"
+        case .conflict(let what): return what
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Assessment
+
+/// What every page needs from the request to draw its frame.
+public struct PageContext: Sendable {
+    public var language: Language
+    public var user: User?
+    public var csrfToken: String
+    /// The current path with its query, for the language switch's return address.
+    public var currentPath: String
+    public var strings: Localization
+
+    public init(language: Language, user: User?, csrfToken: String, currentPath: String, strings: Localization) {
+        self.language = language
+        self.user = user
+        self.csrfToken = csrfToken
+        self.currentPath = currentPath
+        self.strings = strings
+    }
+
+    /// The UI string for `key` in the page's language.
+    public func t(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        strings.text(key, language, arguments)
+    }
+}
+
+/// The frame around every page: skip link, header with product name, person, language switch and sign-out,
+/// then the page's main content. One stylesheet, no inline script or style.
+public enum Layout {
+    /// The cache-busting version of the stylesheet URL, set at start-up from the asset's hash.
+    public static func page(title: String, context: PageContext, stylesheet: String, scripts: [String] = [],
+                            body: HTML) -> HTML {
+        let lang = context.language.rawValue
+        let other: Language = context.language == .zh ? .en : .zh
+        let next = PercentDecoding.encode(context.currentPath)
+        let account: HTML
+        if let user = context.user {
+            account = """
+                <p class="account">\(context.t("nav.signed_in_as", ["name": user.displayName]))</p>
+                <form class="signout" method="post" action="/logout">\
+                <input type="hidden" name="csrf_token" value="\(context.csrfToken)">\
+                <button type="submit" class="link-button">\(context.t("nav.signout"))</button></form>
+                """
+        } else {
+            account = .empty
+        }
+        let scriptTags = HTML.join(scripts.map { src in "<script src=\"\(src)\" defer></script>" })
+        let switchLabel = other == .zh ? "中文" : "English"
+        return """
+            <!DOCTYPE html>
+            <html lang="\(lang == "zh" ? "zh-CN" : "en")">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title) · \(context.t("product.name"))</title>
+            <link rel="stylesheet" href="\(stylesheet)">
+            \(scriptTags)
+            </head>
+            <body>
+            <a class="skip-link" href="#main">\(context.t("nav.skip"))</a>
+            <header class="site-header">
+            <div class="header-inner">
+            <a class="product" href="/">\(context.t("product.name"))</a>
+            <nav class="header-nav" aria-label="\(context.t("nav.language"))">
+            <a href="/language/\(other.rawValue)?next=\(next)" lang="\(other == .zh ? "zh-CN" : "en")" \
+            hreflang="\(other == .zh ? "zh-CN" : "en")">\(switchLabel)</a>
+            </nav>
+            \(account)
+            </div>
+            </header>
+            <main id="main" tabindex="-1">
+            \(body)
+            </main>
+            </body>
+            </html>
+            """
+    }
+}

@@ -1,0 +1,58 @@
+import Assessment
+import Foundation
+
+/// The UI's strings, read from `Resources/Localization/<language>.json`. Placeholders are written `{name}`.
+public struct Localization: Sendable {
+    private let tables: [Language: [String: String]]
+
+    public init(tables: [Language: [String: String]]) { self.tables = tables }
+
+    /// Loads the tables shipped with the server.
+    public static let shipped: Localization = {
+        var tables: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            guard let url = Bundle.module.url(forResource: "Resources/Localization/\(language.rawValue)",
+                                              withExtension: "json"),
+                  let data = try? Data(contentsOf: url),
+                  let table = try? JSONDecoder().decode([String: String].self, from: data) else { continue }
+            tables[language] = table
+        }
+        return Localization(tables: tables)
+    }()
+
+    /// The string for `key` in `language`; a missing key shows itself so it is noticed (tests check none is).
+    public func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
+        var value = tables[language]?[key] ?? tables[.zh]?[key] ?? key
+        for (name, replacement) in arguments {
+            value = value.replacingOccurrences(of: "{\(name)}", with: replacement)
+        }
+        return value
+    }
+
+    /// Every key of `language`'s table.
+    public func keys(_ language: Language) -> Set<String> { Set(tables[language]?.keys ?? [String: String]().keys) }
+
+    /// Formats a date (seconds since 1970) as 2026年11月29日 or 29 November 2026, in the server's time zone.
+    public func date(_ seconds: Double, _ language: Language, timeZone: TimeZone = .current) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: seconds))
+        let (year, month, day) = (parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+        switch language {
+        case .zh: return "\(year)年\(month)月\(day)日"
+        case .en: return "\(day) \(Self.englishMonths[month - 1]) \(year)"
+        }
+    }
+
+    static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August",
+                                "September", "October", "November", "December"]
+
+    /// Formats a number with at most `fractionDigits` decimals (no trailing zeros).
+    public func number(_ value: Double, fractionDigits: Int = 1) -> String {
+        let factor = pow(10, Double(fractionDigits))
+        let rounded = (value * factor).rounded() / factor
+        if rounded == rounded.rounded() { return String(Int(rounded)) }
+        return String(format: "%.\(fractionDigits)f", rounded).replacingOccurrences(of: "0+$", with: "",
+                                                                                 options: .regularExpression)
+    }
+}

@@ -1,0 +1,192 @@
+import ArgumentParser
+import Foundation
+import TrainingServer
+
+/// Reads a password from standard input (one line, without its newline).
+func readPasswordFromStandardInput() throws -> String {
+    guard let line = readLine(strippingNewline: true) else { throw ValidationError("no password on standard input") }
+    do {
+        try PasswordHasher.validate(line)
+    } catch {
+        throw ValidationError(error.description)
+    }
+    return line
+}
+
+struct Users: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage accounts.",
+                                                    subcommands: [Add.self, List.self, Disable.self, Enable.self, SetPassword.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an account.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Login name.") var login: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "Department path, e.g. \"省人民政府/省数据局/综合处\" (created if missing).") var department: String
+        @Option(help: "Role (learner, trainer, hr, admin); repeat for several.") var role: [String] = ["learner"]
+        @Option(help: "Employee number from the HR system.") var employeeNumber: String?
+        @Flag(help: "Read the password from standard input.") var passwordStdin = false
+
+        func run() throws {
+            guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
+            let roles = try role.map { name -> Role in
+                guard let role = Role(rawValue: name) else { throw ValidationError("unknown role \(name); use learner, trainer, hr or admin") }
+                return role
+            }
+            let password = try readPasswordFromStandardInput()
+            let store = try database.open()
+            let departments = SQLiteDepartmentRepository(store: store, clock: now)
+            let path = SQLiteDepartmentRepository.parse(department)
+            guard !path.isEmpty else { throw ValidationError("--department needs a path such as \"A/B\"") }
+            let dept = try departments.ensure(path: path, by: .commandLine)
+            let user = try SQLiteUserRepository(store: store, clock: now).create(
+                NewUser(login: login, displayName: name, employeeNumber: employeeNumber, departmentID: dept.id,
+                        passwordHash: try PasswordHasher().hash(password), roles: roles), by: .commandLine)
+            print("created \(user.login) (\(user.roles.sorted().map(\.rawValue).joined(separator: ", "))) in \(dept.displayPath)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let store = try database.open()
+            let departments = Dictionary(uniqueKeysWithValues: try SQLiteDepartmentRepository(store: store, clock: now).all()
+                .map { ($0.id, $0.displayPath) })
+            for user in try SQLiteUserRepository(store: store, clock: now).all() {
+                let state = user.disabled ? "disabled" : "active"
+                print([user.login, user.displayName, departments[user.departmentID] ?? "?",
+                       user.roles.sorted().map(\.rawValue).joined(separator: ","), state].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account and end its sessions.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Login name.") var login: String
+
+        func run() throws {
+            let repository = SQLiteUserRepository(store: try database.open(), clock: now)
+            guard let user = try repository.find(login: login) else { throw ValidationError("no account \(login)") }
+            try repository.setDisabled(true, id: user.id, by: .commandLine)
+            print("disabled \(user.login)")
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Login name.") var login: String
+
+        func run() throws {
+            let repository = SQLiteUserRepository(store: try database.open(), clock: now)
+            guard let user = try repository.find(login: login) else { throw ValidationError("no account \(login)") }
+            try repository.setDisabled(false, id: user.id, by: .commandLine)
+            print("enabled \(user.login)")
+        }
+    }
+
+    struct SetPassword: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-password",
+                                                        abstract: "Set an account's password (ends its sessions).")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Login name.") var login: String
+        @Flag(help: "Read the password from standard input.") var passwordStdin = false
+
+        func run() throws {
+            guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
+            let password = try readPasswordFromStandardInput()
+            let repository = SQLiteUserRepository(store: try database.open(), clock: now)
+            guard let user = try repository.find(login: login) else { throw ValidationError("no account \(login)") }
+            try repository.setPasswordHash(try PasswordHasher().hash(password), id: user.id, by: .commandLine)
+            print("password set for \(user.login)")
+        }
+    }
+}
+
+struct Departments: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage the organisation tree.",
+                                                    subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a department and any missing parents.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Path such as \"省人民政府/省数据局/综合处\".") var path: String
+
+        func run() throws {
+            let names = SQLiteDepartmentRepository.parse(path)
+            guard !names.isEmpty else { throw ValidationError("give a path such as \"A/B\"") }
+            let department = try SQLiteDepartmentRepository(store: try database.open(), clock: now)
+                .ensure(path: names, by: .commandLine)
+            print("\(department.id)\t\(department.displayPath)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List departments.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            for department in try SQLiteDepartmentRepository(store: try database.open(), clock: now).all() {
+                print("\(department.id)\t\(department.displayPath)")
+            }
+        }
+    }
+}
+
+struct Tokens: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage API tokens.", subcommands: [Create.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API token (printed once).")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The account the token acts for.") var login: String
+        @Option(help: "A name to recognise the token by.") var name = "api"
+
+        func run() throws {
+            let store = try database.open()
+            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
+                throw ValidationError("no account \(login)")
+            }
+            let token = "csa_" + TrainingServer.Tokens.random()
+            try SQLiteAPITokenRepository(store: store).create(tokenHash: TrainingServer.Tokens.digest(token), userID: user.id,
+                                                              name: name, now: now(), by: .commandLine)
+            print("API token for \(user.login) (shown once; keep it secret):")
+            print(token)
+        }
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Copy the live database with SQLite's online backup, then check the copy.")
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "Where to write the copy (must not exist).") var path: String
+
+    func run() throws {
+        let result = try database.open().backup(to: path)
+        print(result)
+        if result != "ok" { throw ExitCode(1) }
+    }
+}
+
+struct VerifyAudit: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify-audit",
+                                                    abstract: "Walk the audit log's hash chain and name the first broken row.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try database.open()
+        switch try SQLiteAuditLog(store: store, clock: now).verify() {
+        case .intact(let rows):
+            print("audit log intact: \(rows) rows")
+        case .broken(let rowID, let reason):
+            print("audit log broken at row \(rowID): \(reason)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Wall-clock seconds since 1970.
+@Sendable func now() -> Double { Date().timeIntervalSince1970 }

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TrainingServer
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the web application.")
+
+    @Option(help: "Address to listen on (\"*\" for every interface).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port: UInt16 = 8080
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Folder of course files.") var courses = "Courses"
+    @Option(help: "HTTP worker threads.") var threads = 16
+    @Flag(help: "On first start, create a demo organisation and one account per role.") var demo = false
+    @Option(help: "PEM certificate chain for HTTPS.") var tlsCert: String?
+    @Option(help: "PEM private key for HTTPS.") var tlsKey: String?
+    @Option(help: "Largest request body accepted, in bytes.") var maxBodyBytes = 8 * 1024 * 1024
+    @Option(help: "Connections allowed per client address (0: unlimited, for use behind a proxy).") var perIPLimit = 64
+    @Option(help: "Seconds of inactivity before a connection is closed.") var connectionTimeout = 30
+    @Option(help: "Minutes a session lasts without use.") var sessionIdleMinutes = 30.0
+    @Option(help: "Hours a session lasts at most.") var sessionAbsoluteHours = 12.0
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+    }
+
+    func run() throws {
+        var app = ApplicationConfiguration()
+        app.databasePath = database.db
+        app.coursesPath = courses
+        app.sessionIdleTimeout = sessionIdleMinutes * 60
+        app.sessionAbsoluteTimeout = sessionAbsoluteHours * 3600
+        var http = HTTPServerConfiguration()
+        http.host = host
+        http.port = port
+        http.threads = threads
+        http.maxBodySize = maxBodyBytes
+        http.perIPConnectionLimit = perIPLimit
+        http.connectionTimeout = connectionTimeout
+        if let tlsCert, let tlsKey {
+            do {
+                http.tls = TLSConfiguration(certificatePEM: try String(contentsOfFile: tlsCert, encoding: .utf8),
+                                            keyPEM: try String(contentsOfFile: tlsKey, encoding: .utf8))
+            } catch {
+                throw ValidationError("cannot read the TLS files: \(error.localizedDescription)")
+            }
+            app.secure = true
+        }
+        try ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server")).run()
+    }
+}

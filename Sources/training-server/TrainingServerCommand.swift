@@ -1,0 +1,19 @@
+import ArgumentParser
+import TrainingServer
+
+/// `training-server`: the platform's one binary.
+struct TrainingServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "training-server",
+        abstract: "Civil Service Academy: e-learning and certification for civil servants.",
+        version: ProductVersion.current,
+        subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, VerifyAudit.self])
+}
+
+/// The database option every command shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite database file.")
+    var db: String = "data/training.sqlite"
+
+    func open() throws -> Store { try Store(path: db) }
+}
