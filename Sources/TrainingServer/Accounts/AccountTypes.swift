@@ -103,7 +103,7 @@ public struct SessionRecord: Sendable, Hashable {
 }
 
 /// Who did something, for the audit log.
-public struct Actor: Sendable, Hashable {
+public struct AuditActor: Sendable, Hashable {
     public var userID: UserID?
     public var name: String
 
@@ -113,9 +113,9 @@ public struct Actor: Sendable, Hashable {
     }
 
     /// Actions taken by an operator on the command line.
-    public static let commandLine = Actor(userID: nil, name: "cli")
+    public static let commandLine = AuditActor(userID: nil, name: "cli")
     /// Actions the platform takes by itself (sweeps, demo seeding).
-    public static let system = Actor(userID: nil, name: "system")
+    public static let system = AuditActor(userID: nil, name: "system")
 
     public init(_ user: User) {
         self.userID = user.id

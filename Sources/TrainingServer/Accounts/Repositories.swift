@@ -1,7 +1,7 @@
 /// The organisation tree.
 public protocol DepartmentRepository: Sendable {
     /// Finds the department at `path` (names from the root), creating missing ones; audit-logged.
-    func ensure(path: [String], by actor: Actor) throws -> Department
+    func ensure(path: [String], by actor: AuditActor) throws -> Department
     func find(path: [String]) throws -> Department?
     func find(id: DepartmentID) throws -> Department?
     /// Every department, ordered root first then by name path.
@@ -10,15 +10,15 @@ public protocol DepartmentRepository: Sendable {
 
 /// Accounts and their roles.
 public protocol UserRepository: Sendable {
-    func create(_ user: NewUser, by actor: Actor) throws -> User
+    func create(_ user: NewUser, by actor: AuditActor) throws -> User
     func find(login: String) throws -> User?
     func find(id: UserID) throws -> User?
     /// The stored Argon2id hash of an account's password.
     func passwordHash(of id: UserID) throws -> String?
     func all() throws -> [User]
     /// Disables or enables an account; disabling ends all its sessions and API tokens' use at once.
-    func setDisabled(_ disabled: Bool, id: UserID, by actor: Actor) throws
-    func setPasswordHash(_ hash: String, id: UserID, by actor: Actor) throws
+    func setDisabled(_ disabled: Bool, id: UserID, by actor: AuditActor) throws
+    func setPasswordHash(_ hash: String, id: UserID, by actor: AuditActor) throws
     func setLanguage(_ language: String?, id: UserID) throws
 }
 
@@ -36,7 +36,7 @@ public protocol SessionRepository: Sendable {
 
 /// Long-lived tokens for API clients.
 public protocol APITokenRepository: Sendable {
-    func create(tokenHash: String, userID: UserID, name: String, now: Double, by actor: Actor) throws
+    func create(tokenHash: String, userID: UserID, name: String, now: Double, by actor: AuditActor) throws
     /// The enabled user owning this live token.
     func user(tokenHash: String, now: Double) throws -> User?
 }
@@ -83,7 +83,7 @@ public enum AuditVerification: Sendable, Equatable {
 
 /// The append-only, hash-chained audit log.
 public protocol AuditLog: Sendable {
-    func append(_ event: AuditEvent, by actor: Actor) throws
+    func append(_ event: AuditEvent, by actor: AuditActor) throws
     func recent(limit: Int) throws -> [AuditEntry]
     func verify() throws -> AuditVerification
 }

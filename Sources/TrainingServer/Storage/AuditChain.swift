@@ -7,7 +7,7 @@ import GRDB
 enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
-    static func append(_ event: AuditEvent, by actor: Actor, at: Double, in db: Database) throws {
+    static func append(_ event: AuditEvent, by actor: AuditActor, at: Double, in db: Database) throws {
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? genesis
         let details = encode(event.details)
         let hash = digest(prev: previous, at: at, actorUserID: actor.userID?.rawValue, actor: actor.name,
@@ -44,7 +44,7 @@ public struct SQLiteAuditLog: AuditLog {
         self.clock = clock
     }
 
-    public func append(_ event: AuditEvent, by actor: Actor) throws {
+    public func append(_ event: AuditEvent, by actor: AuditActor) throws {
         try store.write { db in try AuditChain.append(event, by: actor, at: clock(), in: db) }
     }
 

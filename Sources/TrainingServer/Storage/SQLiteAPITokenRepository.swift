@@ -6,7 +6,7 @@ public struct SQLiteAPITokenRepository: APITokenRepository {
 
     public init(store: Store) { self.store = store }
 
-    public func create(tokenHash: String, userID: UserID, name: String, now: Double, by actor: Actor) throws {
+    public func create(tokenHash: String, userID: UserID, name: String, now: Double, by actor: AuditActor) throws {
         try store.write { db in
             try db.execute(sql: "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [tokenHash, userID.rawValue, name, now])

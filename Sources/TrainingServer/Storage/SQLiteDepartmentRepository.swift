@@ -11,7 +11,7 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
         self.clock = clock
     }
 
-    public func ensure(path: [String], by actor: Actor) throws -> Department {
+    public func ensure(path: [String], by actor: AuditActor) throws -> Department {
         let names = try Self.validated(path)
         let id: Int64 = try store.write { db in
             var parent: Int64?

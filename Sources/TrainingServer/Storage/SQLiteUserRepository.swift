@@ -11,7 +11,7 @@ public struct SQLiteUserRepository: UserRepository {
         self.clock = clock
     }
 
-    public func create(_ user: NewUser, by actor: Actor) throws -> User {
+    public func create(_ user: NewUser, by actor: AuditActor) throws -> User {
         let login = user.login.trimmingCharacters(in: .whitespaces)
         guard !login.isEmpty, login.count <= 100, !login.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             throw StoreError.conflict("a login is 1-100 characters without spaces")
@@ -59,7 +59,7 @@ public struct SQLiteUserRepository: UserRepository {
         try store.read { db in try Self.load(db, where: "1", []) }
     }
 
-    public func setDisabled(_ disabled: Bool, id: UserID, by actor: Actor) throws {
+    public func setDisabled(_ disabled: Bool, id: UserID, by actor: AuditActor) throws {
         try store.write { db in
             try db.execute(sql: "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?",
                            arguments: [disabled, clock(), id.rawValue])
@@ -72,7 +72,7 @@ public struct SQLiteUserRepository: UserRepository {
         }
     }
 
-    public func setPasswordHash(_ hash: String, id: UserID, by actor: Actor) throws {
+    public func setPasswordHash(_ hash: String, id: UserID, by actor: AuditActor) throws {
         try store.write { db in
             try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
                            arguments: [hash, clock(), id.rawValue])
