@@ -92,6 +92,81 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-29-learning") { db in
+            try db.execute(sql: """
+                -- Verified study time per person and module, capped at the module's declared minutes.
+                CREATE TABLE module_progress (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    course_id TEXT NOT NULL,
+                    module_id TEXT NOT NULL,
+                    seconds REAL NOT NULL DEFAULT 0 CHECK (seconds >= 0),
+                    started_at REAL NOT NULL,
+                    last_activity_at REAL NOT NULL,
+                    completed_at REAL,
+                    content_hash TEXT NOT NULL,
+                    PRIMARY KEY (user_id, course_id, module_id)
+                ) WITHOUT ROWID;
+
+                -- Which session of a person is studying which module now: only that one accrues time.
+                CREATE TABLE study_focus (
+                    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    session_key TEXT NOT NULL,
+                    course_id TEXT NOT NULL,
+                    module_id TEXT NOT NULL,
+                    last_beat_at REAL NOT NULL
+                );
+
+                -- Study hours (学时) credited, once per source, in the year they were earned.
+                CREATE TABLE hours_ledger (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    year INTEGER NOT NULL,
+                    source TEXT NOT NULL CHECK (source IN ('module', 'quiz')),
+                    course_id TEXT NOT NULL,
+                    item_id TEXT NOT NULL,
+                    hours REAL NOT NULL CHECK (hours >= 0),
+                    at REAL NOT NULL,
+                    UNIQUE (user_id, source, course_id, item_id)
+                );
+                CREATE INDEX hours_ledger_user_year ON hours_ledger(user_id, year);
+
+                CREATE TABLE quiz_attempts (
+                    id TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id),
+                    course_id TEXT NOT NULL,
+                    quiz_id TEXT NOT NULL,
+                    number INTEGER NOT NULL CHECK (number >= 1),
+                    quiz_hash TEXT NOT NULL,
+                    paper TEXT NOT NULL,
+                    started_at REAL NOT NULL,
+                    deadline REAL,
+                    -- Derived from the steps; kept to list and report without replaying.
+                    closed_at REAL,
+                    mark REAL,
+                    max_mark REAL NOT NULL,
+                    fraction REAL,
+                    passed INTEGER CHECK (passed IN (0, 1)),
+                    UNIQUE (user_id, course_id, quiz_id, number)
+                );
+                CREATE INDEX quiz_attempts_quiz ON quiz_attempts(course_id, quiz_id, closed_at);
+
+                -- The learner's inputs, append-only; marks are derived from them.
+                CREATE TABLE attempt_steps (
+                    attempt_id TEXT NOT NULL REFERENCES quiz_attempts(id),
+                    sequence INTEGER NOT NULL,
+                    at REAL NOT NULL,
+                    step TEXT NOT NULL,
+                    idempotency_key TEXT,
+                    PRIMARY KEY (attempt_id, sequence)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX attempt_steps_key ON attempt_steps(attempt_id, idempotency_key)
+                    WHERE idempotency_key IS NOT NULL;
+                CREATE TRIGGER attempt_steps_no_update BEFORE UPDATE ON attempt_steps
+                    BEGIN SELECT RAISE(ABORT, 'attempt_steps is append-only'); END;
+                CREATE TRIGGER attempt_steps_no_delete BEFORE DELETE ON attempt_steps
+                    BEGIN SELECT RAISE(ABORT, 'attempt_steps is append-only'); END;
+                """)
+        }
         return migrator
     }
 }
