@@ -1,4 +1,5 @@
 import Assessment
+import Curriculum
 import Foundation
 import GRDB
 import Logging
@@ -20,9 +21,14 @@ public final class Application: Sendable {
     public let metrics: Metrics
     public let logger: Logger
     public let clock: @Sendable () -> Double
+    public let catalogue: CatalogueHolder
+    public let learning: any LearningRepository
+    public let attempts: any AttemptRepository
+    public let quizzes: QuizService
+    private let routes: Router
     private let handler: Handler
 
-    public init(configuration: ApplicationConfiguration, store: Store, logger: Logger,
+    public init(configuration: ApplicationConfiguration, store: Store, catalogue: CatalogueHolder, logger: Logger,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.configuration = configuration
         self.store = store
@@ -38,18 +44,25 @@ public final class Application: Sendable {
         self.metrics = Metrics()
         self.logger = logger
         self.clock = clock
+        self.catalogue = catalogue
+        self.learning = SQLiteLearningRepository(store: store)
+        self.attempts = SQLiteAttemptRepository(store: store)
+        self.quizzes = QuizService(attempts: attempts, learning: learning, calendar: configuration.calendar, clock: clock)
 
         var router = Router()
         let context = ControllerContext(configuration: configuration, store: store, users: users,
                                         departments: departments, sessions: sessions, apiTokens: apiTokens,
                                         audit: audit, throttle: throttle, hasher: hasher, strings: strings,
-                                        assets: assets, metrics: metrics, logger: logger, clock: clock)
+                                        assets: assets, metrics: metrics, logger: logger, clock: clock,
+                                        catalogue: catalogue, learning: learning, attempts: attempts, quizzes: quizzes)
         OpsController(context: context).register(in: &router)
         AuthController(context: context).register(in: &router)
-        HomeController(context: context).register(in: &router)
+        DashboardController(context: context).register(in: &router)
+        CourseController(context: context).register(in: &router)
+        StudyController(context: context).register(in: &router)
+        QuizController(context: context).register(in: &router)
+        ProfileController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
-        let routes = router
-
         let middleware: [any Middleware] = [
             RequestLogMiddleware(logger: logger, metrics: metrics, strings: strings),
             SecurityHeadersMiddleware(secure: configuration.secure),
@@ -58,17 +71,14 @@ public final class Application: Sendable {
             ErrorPageMiddleware(context: context),
             CSRFMiddleware(),
         ]
+        self.routes = router
         self.handler = middleware.wrapping { request in
-            switch routes.match(method: request.method, path: request.path) {
-            case .found(let route, let parameters, let handler):
-                var request = request
-                request.route = route
-                request.parameters = parameters
-                return try handler(request)
+            switch request.context.match {
+            case .found(_, _, let handler): return try handler(request)
             case .methodNotAllowed(let allowed):
                 throw HTTPError(.methodNotAllowed, "Method not allowed",
                                 headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
-            case .notFound:
+            case .notFound, nil:
                 throw HTTPError.notFound
             }
         }
@@ -76,6 +86,13 @@ public final class Application: Sendable {
 
     /// Answers a request; never throws (errors become error responses).
     public func respond(_ request: Request) -> Response {
+        var request = request
+        let match = routes.match(method: request.method, path: request.path)
+        if case .found(let route, let parameters, _) = match {
+            request.route = route
+            request.parameters = parameters
+        }
+        request.context.match = match
         do {
             return try handler(request)
         } catch {
@@ -101,6 +118,10 @@ public struct ControllerContext: Sendable {
     public let metrics: Metrics
     public let logger: Logger
     public let clock: @Sendable () -> Double
+    public let catalogue: CatalogueHolder
+    public let learning: any LearningRepository
+    public let attempts: any AttemptRepository
+    public let quizzes: QuizService
 
     /// The session cookie's name: `__Host-` prefixed under TLS.
     public var sessionCookieName: String { configuration.secure ? "__Host-csa_session" : "csa_session" }

@@ -14,6 +14,8 @@ public struct RequestContext: Sendable {
     public var csrfToken: String = ""
     /// Cookies the response must set (session rotation, anonymous CSRF cookie).
     public var cookiesToSet: [String] = []
+    /// The router's verdict, found before the middleware runs so every layer knows the route.
+    public var match: Router.Match?
 
     public enum Authentication: Sendable, Equatable {
         case anonymous

@@ -1,3 +1,4 @@
+import Curriculum
 import Foundation
 import Logging
 
@@ -23,8 +24,10 @@ public struct ServerRunner: Sendable {
         for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, signal) }
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
+        let catalogue = try CatalogueHolder(directory: URL(fileURLWithPath: application.coursesPath),
+                                            now: Date().timeIntervalSince1970)
         let store = try Store(path: application.databasePath)
-        let app = Application(configuration: application, store: store, logger: logger)
+        let app = Application(configuration: application, store: store, catalogue: catalogue, logger: logger)
         if demo {
             let accounts = try DemoSeed.seedIfNeeded(store: store, users: app.users, departments: app.departments,
                                                      hasher: app.hasher)
@@ -53,7 +56,13 @@ public struct ServerRunner: Sendable {
         var received: Int32 = 0
         while sigwait(&signals, &received) == 0 {
             if received == SIGHUP {
-                logger.info("SIGHUP received")
+                let taken = catalogue.reload(now: Date().timeIntervalSince1970)
+                let problems = catalogue.status.diagnostics.filter(\.isError).count
+                if taken {
+                    logger.info("catalogue reloaded on SIGHUP")
+                } else {
+                    logger.error("catalogue reload refused: \(problems) errors; the running catalogue stays")
+                }
                 continue
             }
             logger.info("stopping after requests in flight (signal \(received))")

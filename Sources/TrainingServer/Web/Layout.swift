@@ -43,6 +43,8 @@ public enum Layout {
         } else {
             account = .empty
         }
+        let navigation = context.user == nil ? HTML.empty
+            : Components.mainNavigation(context, current: String(context.currentPath.split(separator: "?").first ?? "/"))
         let scriptTags = HTML.join(scripts.map { src in "<script src=\"\(src)\" defer></script>" })
         let switchLabel = other == .zh ? "中文" : "English"
         return """
@@ -67,6 +69,7 @@ public enum Layout {
             \(account)
             </div>
             </header>
+            \(navigation)
             <main id="main" tabindex="-1">
             \(body)
             </main>

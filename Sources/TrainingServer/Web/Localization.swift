@@ -44,6 +44,14 @@ public struct Localization: Sendable {
         }
     }
 
+    /// Formats the time of day as 14:05, in the server's time zone.
+    public func time(_ seconds: Double, timeZone: TimeZone = .current) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: Date(timeIntervalSince1970: seconds))
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
+
     static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August",
                                 "September", "October", "November", "December"]
 

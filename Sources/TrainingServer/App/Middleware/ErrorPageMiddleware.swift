@@ -5,9 +5,7 @@ struct ErrorPageMiddleware: Middleware {
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         do {
-            var response = try next(request)
-            response.headers.set("X-Route", request.route)
-            return response
+            return try next(request)
         } catch let error as HTTPError {
             var response: Response
             if error.status == .seeOther {
@@ -20,7 +18,6 @@ struct ErrorPageMiddleware: Middleware {
                 response = Response.html(page.rendered, status: error.status)
             }
             for (name, value) in error.headers { response.headers.add(name, value) }
-            response.headers.set("X-Route", request.route)
             return response
         }
     }

@@ -11,11 +11,10 @@ struct RequestLogMiddleware: Middleware {
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         let start = ContinuousClock.now
-        var route = "unmatched"
+        let route = request.route
         var response: Response
         do {
             response = try next(request)
-            route = response.headers["X-Route"] ?? route
         } catch let error as HTTPError {
             response = Response.text(error.message + "\n", status: error.status)
             for (name, value) in error.headers { response.headers.add(name, value) }
@@ -28,7 +27,6 @@ struct RequestLogMiddleware: Middleware {
             logger.error("request failed: \(String(reflecting: error)) request=\(request.id)")
             response = Response.text("Internal Server Error (\(request.id))\n", status: .internalServerError)
         }
-        response.headers.remove("X-Route")
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         metrics.record(method: request.method.rawValue, route: route, status: response.status.rawValue, seconds: seconds)

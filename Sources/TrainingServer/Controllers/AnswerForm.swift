@@ -1,0 +1,48 @@
+import Foundation
+import Assessment
+
+/// Reads a quiz form's answers (in the attempt's presented ids) and turns them into authored responses.
+enum AnswerForm {
+    /// The responses on the submitted page (all questions, or only `page`), in authored ids. A value that is not
+    /// one of the paper's presented ids is a forged or stale form: 400.
+    static func responses(_ form: Parameters, state: AttemptState, page: Int?) throws -> [(QuestionID, Assessment.Response)] {
+        var result: [(QuestionID, Assessment.Response)] = []
+        for question in state.questions where page == nil || question.number == page {
+            guard let presented = presentedResponse(form, question: question) else { continue }
+            guard let authored = question.slot.authoredResponse(fromPresented: presented) else {
+                throw HTTPError.badRequest("An answer does not belong to this quiz")
+            }
+            result.append((question.question.id, authored))
+        }
+        return result
+    }
+
+    private static func presentedResponse(_ form: Parameters, question: QuestionAttempt) -> Assessment.Response? {
+        let field = "answer-\(question.number)"
+        switch question.question.kind {
+        case .singleChoice:
+            return form[field].flatMap { $0.isEmpty ? nil : Assessment.Response.choice($0) }
+        case .multipleResponse:
+            let chosen = Set(form.values(field).filter { !$0.isEmpty })
+            // Unticking every box clears an earlier answer; an untouched question stays unanswered.
+            if chosen.isEmpty { return question.response == nil ? nil : .choices([]) }
+            return .choices(chosen)
+        case .trueFalse:
+            switch form[field] {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: return nil
+            }
+        case .shortAnswer, .numeric:
+            guard let text = form[field] else { return nil }
+            if text.trimmingCharacters(in: .whitespaces).isEmpty { return question.response == nil ? nil : .text("") }
+            return .text(String(text.prefix(500)))
+        case .matching:
+            var matches: [String: String] = [:]
+            for prompt in question.slot.prompts {
+                if let value = form["\(field)-\(prompt.id)"], !value.isEmpty { matches[prompt.id] = value }
+            }
+            return matches.isEmpty ? nil : .matches(matches)
+        }
+    }
+}

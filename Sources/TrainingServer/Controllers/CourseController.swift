@@ -1,0 +1,43 @@
+import Assessment
+import Curriculum
+import Foundation
+
+/// The catalogue, course pages and course media.
+struct CourseController {
+    let context: ControllerContext
+
+    func register(in router: inout Router) {
+        router.get("/courses") { request in
+            let user = try context.requireUser(request)
+            let html = CataloguePage.render(try context.courseLines(for: user), context: context.page(request),
+                                            stylesheet: context.stylesheet)
+            return Response.html(html.rendered)
+        }
+        router.get("/courses/:course") { request in
+            let user = try context.requireUser(request)
+            let course = try context.course(request)
+            let attempts = try context.attempts.attempts(userID: user.id).filter { $0.courseID == course.id.rawValue }
+            let status = CourseStatus(course: course, progress: try context.learning.progress(userID: user.id), attempts: attempts)
+            let quizzes = course.quizzes.map { quiz in
+                let mine = attempts.filter { $0.attempt.quizID == quiz.id }
+                return CoursePage.QuizLine(quiz: quiz, passed: mine.contains { $0.passed == true }, taken: !mine.isEmpty,
+                                           isCompletionQuiz: course.completion.quiz == quiz.id)
+            }
+            let html = CoursePage.render(course: course, status: status, quizzes: quizzes, context: context.page(request),
+                                         stylesheet: context.stylesheet)
+            return Response.html(html.rendered)
+        }
+        router.get("/media/:course/*file") { request in
+            _ = try context.requireUser(request)
+            let name: String = try request.parameter("file")
+            guard let url = context.catalogue.catalogue.mediaFile(name, in: CourseID(try request.parameter("course"))),
+                  let data = try? Data(contentsOf: url) else { throw HTTPError.notFound }
+            var response = Response(status: .ok, body: .bytes(Array(data)))
+            response.headers.add("Content-Type", StaticAssets.contentType(for: name))
+            response.headers.add("Cache-Control", "private, max-age=3600")
+            // Media never runs as a document of this origin (an SVG with script stays inert).
+            response.headers.add("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+            return response
+        }
+    }
+}

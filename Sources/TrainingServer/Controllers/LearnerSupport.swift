@@ -1,0 +1,31 @@
+import Assessment
+import Curriculum
+
+extension ControllerContext {
+    /// The course named in the path, or 404.
+    func course(_ request: Request, parameter: String = "course") throws -> Course {
+        guard let course = catalogue.catalogue.course(CourseID(try request.parameter(parameter))) else {
+            throw HTTPError.notFound
+        }
+        return course
+    }
+
+    /// The person's status in every course, in catalogue order.
+    func courseLines(for user: User) throws -> [DashboardPage.CourseLine] {
+        let progress = try learning.progress(userID: user.id)
+        let attempts = try self.attempts.attempts(userID: user.id)
+        return catalogue.catalogue.courses.map { course in
+            DashboardPage.CourseLine(course: course, status: CourseStatus(course: course, progress: progress, attempts: attempts))
+        }
+    }
+
+    /// The identity of the session (or token) doing the studying: only one accrues time at a time.
+    func studySessionKey(_ request: Request) -> String {
+        request.context.session.map { "session:\($0.id)" } ?? "token"
+    }
+
+    /// Whether the client asked for JSON (the page scripts and the API do).
+    func wantsJSON(_ request: Request) -> Bool {
+        request.path.hasPrefix("/api/") || (request.headers["Accept"] ?? "").contains("application/json")
+    }
+}

@@ -1,0 +1,73 @@
+import Assessment
+
+/// The person's own settings: language and password.
+struct ProfileController {
+    let context: ControllerContext
+
+    func register(in router: inout Router) {
+        router.get("/profile") { request in
+            let user = try context.requireUser(request)
+            let page = context.page(request)
+            let notice: String? = switch request.query["notice"] {
+            case "language": page.t("profile.language.saved")
+            case "password": page.t("profile.password.saved")
+            default: nil
+            }
+            return render(request, user: user, notice: notice, errors: [], status: .ok)
+        }
+        router.post("/profile/language") { request in
+            let user = try context.requireUser(request)
+            let choice = try request.form()["language"] ?? ""
+            guard choice.isEmpty || Language(rawValue: choice) != nil else { throw HTTPError.badRequest("Unknown language") }
+            try context.users.setLanguage(choice.isEmpty ? nil : choice, id: user.id)
+            var response = Response.redirect(to: "/profile?notice=language")
+            // The profile now decides; drop the language switch's cookie.
+            response.headers.add("Set-Cookie", context.cookie("csa_lang", "", maxAge: 0))
+            return response
+        }
+        router.post("/profile/password") { request in
+            let user = try context.requireUser(request)
+            let form = try request.form()
+            let page = context.page(request)
+            let current = form["current_password"] ?? ""
+            let new = form["new_password"] ?? ""
+            var errors: [(field: String, message: String)] = []
+            let stored = try context.users.passwordHash(of: user.id) ?? PasswordHasher.decoy
+            if !context.hasher.verify(current, against: stored) {
+                errors.append(("current_password", page.t("profile.password.error.current")))
+            }
+            do {
+                try PasswordHasher.validate(new)
+            } catch let error as PasswordHasher.Failure {
+                let key = switch error {
+                case .tooShort: "profile.password.error.short"
+                case .tooLong: "profile.password.error.long"
+                default: "profile.password.error.common"
+                }
+                errors.append(("new_password", page.t(key)))
+            }
+            if new != (form["confirm_password"] ?? "") {
+                errors.append(("confirm_password", page.t("profile.password.error.mismatch")))
+            }
+            guard errors.isEmpty else { return render(request, user: user, notice: nil, errors: errors, status: .badRequest) }
+            try context.users.setPasswordHash(try context.hasher.hash(new), id: user.id, by: AuditActor(user))
+            // Every session ended with the change; this browser gets a fresh one.
+            let token = Tokens.random()
+            let now = context.clock()
+            _ = try context.sessions.create(tokenHash: Tokens.digest(token), userID: user.id, csrfSecret: Tokens.random(),
+                                            now: now, idleTimeout: context.configuration.sessionIdleTimeout,
+                                            absoluteTimeout: context.configuration.sessionAbsoluteTimeout,
+                                            clientAddress: request.clientAddress)
+            var response = Response.redirect(to: "/profile?notice=password")
+            response.headers.add("Set-Cookie", context.cookie(context.sessionCookieName, token))
+            return response
+        }
+    }
+
+    private func render(_ request: Request, user: User, notice: String?, errors: [(field: String, message: String)],
+                        status: HTTPStatus) -> Response {
+        let html = ProfilePage.render(ProfilePage.Model(user: user, notice: notice, errors: errors),
+                                      context: context.page(request), stylesheet: context.stylesheet)
+        return Response.html(html.rendered, status: status)
+    }
+}

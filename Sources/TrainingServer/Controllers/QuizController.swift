@@ -1,0 +1,229 @@
+import Assessment
+import Curriculum
+import Foundation
+
+/// Taking quizzes in the browser: start page, answering (all on one page or one per page), the
+/// check-your-answers page, submitting and the result. All rules live in `Assessment`; answers keys never
+/// reach the page before the review policy allows, because pages render `LearnerAttemptView` only.
+struct QuizController {
+    let context: ControllerContext
+
+    struct SaveResult: Encodable {
+        var saved: Bool
+        var sequence: Int
+        var formKey: String
+    }
+
+    func register(in router: inout Router) {
+        router.get("/courses/:course/quizzes/:quiz", startPage)
+        router.post("/courses/:course/quizzes/:quiz/attempts", start)
+        router.get("/attempts", history)
+        router.get("/attempts/:attempt", answerPage)
+        router.post("/attempts/:attempt/save", save)
+        router.get("/attempts/:attempt/summary", summary)
+        router.post("/attempts/:attempt/submit", submit)
+        router.get("/attempts/:attempt/result", result)
+    }
+
+    // MARK: Start
+
+    private func startPage(_ request: Request) throws -> Response {
+        let user = try context.requireUser(request)
+        let course = try context.course(request)
+        let quiz = try self.quiz(request, in: course)
+        let page = context.page(request)
+        let history = try context.quizzes.history(user: user, quiz: quiz, course: course)
+        let passedBefore = history.contains { $0.1.passed == true }
+        let lines = history.map { line(for: $0.0, state: $0.1, quiz: quiz, passedBefore: passedBefore) }
+        let open = history.first { !$0.1.isClosed }?.0.attempt.id
+        let refusal = open == nil ? refusalText(quiz: quiz, history: history.map(\.1), page: page) : nil
+        let model = QuizStartPage.Model(course: course, quiz: quiz, questionCount: questionCount(quiz),
+                                        attempts: lines, openAttempt: open, refusal: refusal,
+                                        timeFactor: user.accommodationFactor)
+        return Response.html(QuizStartPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
+    }
+
+    private func start(_ request: Request) throws -> Response {
+        let user = try context.requireUser(request)
+        let course = try context.course(request)
+        let quiz = try self.quiz(request, in: course)
+        do {
+            let stored = try context.quizzes.start(user: user, quiz: quiz, course: course, seed: UInt64.random(in: 0...UInt64.max))
+            return Response.redirect(to: "/attempts/\(stored.attempt.id.rawValue)")
+        } catch QuizService.Failure.refused(.attemptInProgress(let id)) {
+            return Response.redirect(to: "/attempts/\(id.rawValue)")
+        } catch QuizService.Failure.refused {
+            return Response.redirect(to: "/courses/\(course.id.rawValue)/quizzes/\(quiz.id.rawValue)")
+        }
+    }
+
+    // MARK: Answering
+
+    private func answerPage(_ request: Request) throws -> Response {
+        let (user, stored, course, quiz) = try load(request)
+        let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
+        if state.isClosed { return Response.redirect(to: "/attempts/\(current.attempt.id.rawValue)/result") }
+        let page = context.page(request)
+        let view = LearnerAttemptView(state, visibility: .nothing)
+        let pageNumber = request.query["page"].flatMap(Int.init).map { min(max(1, $0), max(1, view.questions.count)) }
+        var notice: String?
+        switch request.query["notice"] {
+        case "saved": notice = page.t("attempt.saved")
+        case "stale": notice = page.t("attempt.stale")
+        default: break
+        }
+        _ = user
+        let model = AttemptPage.Model(course: course, quiz: quiz, view: view, page: pageNumber,
+                                      formKey: Tokens.random(bytes: 12), notice: notice, now: context.clock())
+        return Response.html(AttemptPage.render(model, context: page, stylesheet: context.stylesheet,
+                                                script: context.assets.url("quiz.js")).rendered)
+    }
+
+    private func save(_ request: Request) throws -> Response {
+        let (user, stored, course, quiz) = try load(request)
+        let form = try request.form()
+        let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
+        let base = "/attempts/\(current.attempt.id.rawValue)"
+        let json = context.wantsJSON(request)
+        if state.isClosed {
+            if json { throw HTTPError(.conflict, "The attempt has ended") }
+            return Response.redirect(to: base + "/result")
+        }
+        let pageNumber = form["page"].flatMap(Int.init)
+        let responses = try AnswerForm.responses(form, state: state, page: pageNumber)
+        let key = form["form_key"].flatMap { $0.isEmpty ? nil : $0 } ?? Tokens.random(bytes: 12)
+        let sequence = form["sequence"].flatMap(Int.init)
+        let go = form["go"] ?? "save"
+        var updated: StoredAttempt
+        do {
+            updated = try context.quizzes.save(current, responses: responses, expectedSequence: sequence, key: key,
+                                               user: user, quiz: quiz, course: course)
+            if go.hasPrefix("check:"), let number = Int(go.dropFirst(6)),
+               let slot = state.questions.first(where: { $0.number == number }) {
+                updated = try context.quizzes.act(updated, action: .check(question: slot.question.id), key: key + ":check",
+                                                  user: user, quiz: quiz, course: course)
+            }
+        } catch QuizService.Failure.rejected(.staleSequence) {
+            if json { throw HTTPError(.conflict, "This page is out of date") }
+            return Response.redirect(to: base + "?notice=stale")
+        } catch QuizService.Failure.rejected(.attemptClosed), QuizService.Failure.rejected(.deadlinePassed) {
+            if json { throw HTTPError(.conflict, "The attempt has ended") }
+            return Response.redirect(to: base + "/result")
+        } catch QuizService.Failure.rejected {
+            throw HTTPError(.conflict, "This answer cannot be saved")
+        }
+        if json {
+            return Response.json(SaveResult(saved: true, sequence: updated.attempt.nextSequence, formKey: Tokens.random(bytes: 12)))
+        }
+        if go == "finish" { return Response.redirect(to: base + "/summary") }
+        if go.hasPrefix("page:"), let target = Int(go.dropFirst(5)) { return Response.redirect(to: base + "?page=\(target)") }
+        if go.hasPrefix("check:") {
+            let anchor = go.dropFirst(6)
+            return Response.redirect(to: base + (pageNumber.map { "?page=\($0)" } ?? "") + "#question-\(anchor)")
+        }
+        return Response.redirect(to: base + (pageNumber.map { "?page=\($0)&notice=saved" } ?? "?notice=saved"))
+    }
+
+    private func summary(_ request: Request) throws -> Response {
+        let (_, stored, course, quiz) = try load(request)
+        let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
+        if state.isClosed { return Response.redirect(to: "/attempts/\(current.attempt.id.rawValue)/result") }
+        let page = context.page(request)
+        let html = SubmitSummaryPage.render(view: LearnerAttemptView(state, visibility: .nothing),
+                                            quizTitle: quiz.title.t(page), formKey: Tokens.random(bytes: 12),
+                                            context: page, stylesheet: context.stylesheet)
+        return Response.html(html.rendered)
+    }
+
+    private func submit(_ request: Request) throws -> Response {
+        let (user, stored, course, quiz) = try load(request)
+        let form = try request.form()
+        let key = form["form_key"].flatMap { $0.isEmpty ? nil : $0 } ?? Tokens.random(bytes: 12)
+        do {
+            _ = try context.quizzes.act(stored, action: .submit, key: "submit:" + key, user: user, quiz: quiz, course: course)
+        } catch QuizService.Failure.rejected(.attemptClosed), QuizService.Failure.rejected(.deadlinePassed) {
+            // Already closed (a repeated submit, or time ran out): the result page says which.
+        }
+        return Response.redirect(to: "/attempts/\(stored.attempt.id.rawValue)/result")
+    }
+
+    private func result(_ request: Request) throws -> Response {
+        let (user, stored, course, quiz) = try load(request)
+        let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
+        guard state.isClosed else { return Response.redirect(to: "/attempts/\(current.attempt.id.rawValue)") }
+        let history = try context.quizzes.history(user: user, quiz: quiz, course: course)
+        let passedBefore = history.contains { $0.1.passed == true }
+        let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: state, learnerHasPassed: passedBefore,
+                                                     now: context.clock())
+        let page = context.page(request)
+        var credited: Double?
+        if state.passed == true, course.completion.quiz == quiz.id {
+            credited = CourseStatus.quizHours(of: course)
+        }
+        let canRetake = refusalText(quiz: quiz, history: history.map(\.1), page: page) == nil && state.passed != true
+        let model = ResultPage.Model(course: course, quiz: quiz, view: LearnerAttemptView(state, visibility: visibility),
+                                     passed: state.passed == true, expired: state.closeReason == .expired,
+                                     hoursCredited: credited.flatMap { $0 > 0 ? $0 : nil }, canRetake: canRetake)
+        return Response.html(ResultPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
+    }
+
+    private func history(_ request: Request) throws -> Response {
+        let user = try context.requireUser(request)
+        let page = context.page(request)
+        let catalogue = context.catalogue.catalogue
+        let lines = try context.attempts.attempts(userID: user.id).compactMap { stored -> AttemptsPage.Line? in
+            guard let course = catalogue.course(CourseID(stored.courseID)),
+                  let quiz = course.quiz(stored.attempt.quizID) else { return nil }
+            let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
+            let passedBefore = try context.attempts.attempts(userID: user.id, courseID: stored.courseID, quizID: quiz.id)
+                .contains { $0.passed == true }
+            return AttemptsPage.Line(courseTitle: course.title.t(page), quizTitle: quiz.title.t(page),
+                                     attempt: line(for: current, state: state, quiz: quiz, passedBefore: passedBefore))
+        }
+        return Response.html(AttemptsPage.render(lines, context: page, stylesheet: context.stylesheet).rendered)
+    }
+
+    // MARK: Helpers
+
+    /// The attempt in the path, if it belongs to the signed-in person (anyone else gets 404, not 403, so ids
+    /// reveal nothing), with its course and quiz.
+    private func load(_ request: Request) throws -> (User, StoredAttempt, Course, QuizDefinition) {
+        let user = try context.requireUser(request)
+        guard let stored = try context.attempts.attempt(id: AttemptID(try request.parameter("attempt"))),
+              stored.userID == user.id,
+              let course = context.catalogue.catalogue.course(CourseID(stored.courseID)),
+              let quiz = course.quiz(stored.attempt.quizID) else { throw HTTPError.notFound }
+        return (user, stored, course, quiz)
+    }
+
+    private func quiz(_ request: Request, in course: Course) throws -> QuizDefinition {
+        guard let quiz = course.quiz(QuizID(try request.parameter("quiz"))) else { throw HTTPError.notFound }
+        return quiz
+    }
+
+    private func questionCount(_ quiz: QuizDefinition) -> Int {
+        quiz.pools.reduce(0) { $0 + min($1.draw ?? $1.questions.count, $1.questions.count) }
+    }
+
+    /// The start page's line for one attempt; the score only where the review policy shows it.
+    private func line(for stored: StoredAttempt, state: AttemptState, quiz: QuizDefinition,
+                      passedBefore: Bool) -> QuizStartPage.AttemptLine {
+        let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: state, learnerHasPassed: passedBefore,
+                                                     now: context.clock())
+        return QuizStartPage.AttemptLine(id: stored.attempt.id, number: stored.attempt.number, startedAt: state.startedAt,
+                                         isClosed: state.isClosed, scorePercent: visibility.score ? state.fraction : nil,
+                                         passed: state.isClosed ? state.passed : nil)
+    }
+
+    /// Why no new attempt can start now, in words; nil when one can.
+    private func refusalText(quiz: QuizDefinition, history: [AttemptState], page: PageContext) -> String? {
+        if let limit = quiz.maxAttempts, history.count >= limit {
+            return page.t("quiz.refused.limit", ["limit": String(limit)])
+        }
+        if let closes = quiz.closesAt, context.clock() >= closes { return page.t("quiz.refused.closed") }
+        if let lastClose = history.compactMap(\.closedAt).max(), context.clock() < lastClose + Double(quiz.attemptDelay) {
+            return page.t("quiz.refused.too_soon", ["time": Components.dateTime(lastClose + Double(quiz.attemptDelay), page)])
+        }
+        return nil
+    }
+}

@@ -1,0 +1,141 @@
+import Assessment
+import Curriculum
+import Foundation
+
+/// Taking quizzes: the rules come from `Assessment.AttemptRules`, storage from `AttemptRepository`; this type
+/// only connects them, closes expired attempts and credits hours for a passed completion quiz.
+public struct QuizService: Sendable {
+    public let attempts: any AttemptRepository
+    public let learning: any LearningRepository
+    public let calendar: StudyCalendar
+    public let clock: @Sendable () -> Double
+
+    public init(attempts: any AttemptRepository, learning: any LearningRepository, calendar: StudyCalendar,
+                clock: @escaping @Sendable () -> Double) {
+        self.attempts = attempts
+        self.learning = learning
+        self.calendar = calendar
+        self.clock = clock
+    }
+
+    public enum Failure: Error, Sendable, Equatable {
+        case refused(StartRefusal)
+        case rejected(StepRejection)
+        case invalidResponse(QuestionID)
+        case unreplayable
+    }
+
+    /// The state of `stored` now; an attempt whose time ran out is closed (and the close stored) first.
+    public func current(_ stored: StoredAttempt, quiz: QuizDefinition, course: Course) throws -> (StoredAttempt, AttemptState) {
+        let now = clock()
+        if AttemptRules.expiryStep(for: stored.attempt, quiz: quiz, now: now) != nil {
+            let updated = try attempts.append(attemptID: stored.attempt.id) { latest in
+                guard let step = AttemptRules.expiryStep(for: latest.attempt, quiz: quiz, now: now) else { return ([], nil) }
+                let state = try replay(latest.attempt.appending(step), quiz: quiz, now: now)
+                return ([step], AttemptSummary(state))
+            }
+            try afterClose(updated, quiz: quiz, course: course)
+            return (updated, try replay(updated.attempt, quiz: quiz, now: now))
+        }
+        return (stored, try replay(stored.attempt, quiz: quiz, now: now))
+    }
+
+    /// Every attempt of `user` at `quiz`, each brought up to date.
+    public func history(user: User, quiz: QuizDefinition, course: Course) throws -> [(StoredAttempt, AttemptState)] {
+        try attempts.attempts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id)
+            .map { try current($0, quiz: quiz, course: course) }
+    }
+
+    /// Starts a new attempt, atomically with the check of the attempt rules.
+    public func start(user: User, quiz: QuizDefinition, course: Course, seed: UInt64) throws -> StoredAttempt {
+        // Close expired attempts first, so the rules see them closed.
+        _ = try history(user: user, quiz: quiz, course: course)
+        let now = clock()
+        return try attempts.start(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
+                                  quizHash: quiz.contentHash) { previous in
+            let states = try previous.map { try replay($0.attempt, quiz: quiz, now: now) }
+            let id = AttemptID(Tokens.random(bytes: 16))
+            switch AttemptRules.start(id: id, quiz: quiz, previous: states, seed: seed,
+                                      timeFactor: user.accommodationFactor, actor: .learner(String(user.id.rawValue)),
+                                      now: now) {
+            case .success(let attempt):
+                return (attempt, AttemptSummary(try replay(attempt, quiz: quiz, now: now)))
+            case .failure(let refusal):
+                throw Failure.refused(refusal)
+            }
+        }
+    }
+
+    /// Saves responses (in authored ids) as one step per changed question. `expectedSequence` guards the first
+    /// step against a stale page; `key` makes a repeated submission of the same form a no-op.
+    public func save(_ stored: StoredAttempt, responses: [(QuestionID, Assessment.Response)], expectedSequence: Int?, key: String,
+                     user: User, quiz: QuizDefinition, course: Course) throws -> StoredAttempt {
+        try perform(stored, quiz: quiz, course: course) { latest, state in
+            var attempt = latest.attempt
+            var steps: [AttemptStep] = []
+            var first = true
+            for (question, response) in responses {
+                guard state.question(question)?.response != response else { continue }
+                let request = StepRequest(actor: .learner(String(user.id.rawValue)), action: .save(question: question, response: response),
+                                          idempotencyKey: "\(key):\(question.rawValue)",
+                                          expectedSequence: first ? expectedSequence : nil)
+                first = false
+                switch AttemptRules.decide(request, on: attempt, quiz: quiz, now: clock()) {
+                case .append(let step):
+                    steps.append(step)
+                    attempt = attempt.appending(step)
+                case .duplicate:
+                    continue
+                case .rejected(let rejection):
+                    throw Failure.rejected(rejection)
+                }
+            }
+            return steps
+        }
+    }
+
+    /// A single step other than saving: check (immediate feedback) or submit.
+    public func act(_ stored: StoredAttempt, action: AttemptAction, key: String, user: User, quiz: QuizDefinition,
+                    course: Course) throws -> StoredAttempt {
+        try perform(stored, quiz: quiz, course: course) { latest, _ in
+            let request = StepRequest(actor: .learner(String(user.id.rawValue)), action: action, idempotencyKey: key)
+            switch AttemptRules.decide(request, on: latest.attempt, quiz: quiz, now: clock()) {
+            case .append(let step): return [step]
+            case .duplicate: return []
+            case .rejected(let rejection): throw Failure.rejected(rejection)
+            }
+        }
+    }
+
+    private func perform(_ stored: StoredAttempt, quiz: QuizDefinition, course: Course,
+                         steps: (StoredAttempt, AttemptState) throws -> [AttemptStep]) throws -> StoredAttempt {
+        let (current, _) = try current(stored, quiz: quiz, course: course)
+        let wasClosed = current.closedAt != nil
+        let updated = try attempts.append(attemptID: current.attempt.id) { latest in
+            let now = clock()
+            let state = try replay(latest.attempt, quiz: quiz, now: now)
+            let new = try steps(latest, state)
+            guard !new.isEmpty else { return ([], nil) }
+            let after = try replay(new.reduce(latest.attempt) { $0.appending($1) }, quiz: quiz, now: now)
+            return (new, AttemptSummary(after))
+        }
+        if !wasClosed && updated.closedAt != nil { try afterClose(updated, quiz: quiz, course: course) }
+        return updated
+    }
+
+    /// Credits the course's quiz hours when its completion quiz has just been passed.
+    private func afterClose(_ stored: StoredAttempt, quiz: QuizDefinition, course: Course) throws {
+        guard stored.passed == true, course.completion.quiz == quiz.id else { return }
+        let now = clock()
+        try learning.credit(userID: stored.userID, source: .quiz, courseID: course.id.rawValue, itemID: quiz.id.rawValue,
+                            hours: CourseStatus.quizHours(of: course), year: calendar.year(of: now), at: now)
+    }
+
+    private func replay(_ attempt: Attempt, quiz: QuizDefinition, now: Double) throws -> AttemptState {
+        do {
+            return try AttemptState(replaying: attempt, against: quiz, now: now)
+        } catch {
+            throw Failure.unreplayable
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Assessment
+import Curriculum
+
+/// The learner's start page: one clear "continue" action, hours this year, required and started courses.
+public enum DashboardPage {
+    public struct CourseLine: Sendable {
+        public var course: Course
+        public var status: CourseStatus
+    }
+
+    public struct Model: Sendable {
+        public var user: User
+        public var required: [CourseLine]
+        public var started: [CourseLine]
+        /// The module to continue with, and its course.
+        public var next: (course: Course, module: Module, started: Bool)?
+        public var hoursThisYear: Double
+        public var requiredHours: Double
+        public var certifications: HTML
+    }
+
+    public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
+        let action: HTML
+        if let next = model.next {
+            let title = next.module.title.t(context)
+            let key = next.started ? "dashboard.continue_with" : "dashboard.start_with"
+            action = """
+                <p><a class="button" href="/courses/\(next.course.id.rawValue)/modules/\(next.module.id.rawValue)">\
+                \(context.t(key, ["title": title]))</a></p>
+                """
+        } else if model.required.isEmpty && model.started.isEmpty {
+            action = "<p>\(context.t("dashboard.empty"))</p><p><a class=\"button\" href=\"/courses\">\(context.t("nav.catalogue"))</a></p>"
+        } else {
+            action = "<p>\(context.t("dashboard.all_done"))</p>"
+        }
+        let hours = context.t("dashboard.hours.value", ["done": Components.number(model.hoursThisYear, context),
+                                                         "required": Components.number(model.requiredHours, context)])
+        let doneHours = Int(min(model.hoursThisYear, model.requiredHours).rounded())
+        let started: HTML = model.started.isEmpty ? .empty : """
+            <section aria-labelledby="started-title">
+            <h2 id="started-title">\(context.t("dashboard.started.title"))</h2>
+            \(courseList(model.started, context: context))
+            </section>
+            """
+        let body: HTML = """
+            <h1>\(context.t("dashboard.title"))</h1>
+            \(action)
+            <section aria-labelledby="hours-title">
+            <h2 id="hours-title">\(context.t("dashboard.hours.title"))</h2>
+            \(Components.progress(done: doneHours, total: max(1, Int(model.requiredHours.rounded())), label: hours))
+            </section>
+            <section aria-labelledby="required-title">
+            <h2 id="required-title">\(context.t("dashboard.required.title"))</h2>
+            \(courseList(model.required, context: context))
+            </section>
+            \(started)
+            <section aria-labelledby="certifications-title">
+            <h2 id="certifications-title">\(context.t("dashboard.certifications.title"))</h2>
+            \(model.certifications)
+            </section>
+            """
+        return Layout.page(title: context.t("dashboard.title"), context: context, stylesheet: stylesheet, body: body)
+    }
+
+    static func courseList(_ lines: [CourseLine], context: PageContext) -> HTML {
+        guard !lines.isEmpty else { return "<p>\(context.t("dashboard.empty"))</p>" }
+        let items = lines.map { line -> HTML in
+            let status = line.status
+            let label = context.t("course.progress", ["done": String(status.modulesCompleted),
+                                                      "total": String(line.course.modules.count),
+                                                      "percent": Components.percent(status.fraction)])
+            return """
+                <li class="card">
+                <h3><a href="/courses/\(line.course.id.rawValue)">\(line.course.title.t(context))</a></h3>
+                <p>\(Components.tag(context.t("course.state.\(status.state.rawValue)"), kind: status.state.rawValue))</p>
+                \(Components.progress(done: status.modulesCompleted, total: line.course.modules.count, label: label))
+                </li>
+                """
+        }
+        return "<ul class=\"card-list\">\(items)</ul>"
+    }
+}

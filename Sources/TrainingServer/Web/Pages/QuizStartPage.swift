@@ -1,0 +1,92 @@
+import Assessment
+import Curriculum
+
+/// Before a quiz: its rules (time limit, attempts left, pass mark), the start or resume action, and the
+/// person's earlier attempts.
+public enum QuizStartPage {
+    public struct AttemptLine: Sendable {
+        public var id: AttemptID
+        public var number: Int
+        public var startedAt: Double
+        public var isClosed: Bool
+        /// Shown only when the review policy allows the score.
+        public var scorePercent: Double?
+        public var passed: Bool?
+    }
+
+    public struct Model: Sendable {
+        public var course: Course
+        public var quiz: QuizDefinition
+        public var questionCount: Int
+        public var attempts: [AttemptLine]
+        public var openAttempt: AttemptID?
+        /// Why a new attempt cannot start now, already worded.
+        public var refusal: String?
+        public var timeFactor: Double
+    }
+
+    public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
+        let quiz = model.quiz
+        let limit = quiz.timeLimit.map { seconds in
+            context.t("quiz.time_limit.value", ["minutes": context.strings.number(Double(seconds) * model.timeFactor / 60)])
+        } ?? context.t("quiz.time_limit.none")
+        let left = quiz.maxAttempts.map { String(max(0, $0 - model.attempts.count)) } ?? context.t("quiz.attempts_left.unlimited")
+        let mode = context.t(quiz.behaviour == .immediateFeedback ? "quiz.mode.immediate" : "quiz.mode.deferred")
+        let action: HTML
+        if let open = model.openAttempt {
+            action = "<p><a class=\"button\" href=\"/attempts/\(open.rawValue)\">\(context.t("quiz.resume"))</a></p>"
+        } else if let refusal = model.refusal {
+            action = "<div class=\"notice\" role=\"status\"><p>\(refusal)</p></div>"
+        } else {
+            action = """
+                <form method="post" action="/courses/\(model.course.id.rawValue)/quizzes/\(quiz.id.rawValue)/attempts">
+                \(Components.csrf(context))
+                <button type="submit" class="button">\(context.t("quiz.start"))</button>
+                </form>
+                """
+        }
+        let delay: HTML = quiz.attemptDelay > 0
+            ? "<p>\(context.t("quiz.delay", ["minutes": String(quiz.attemptDelay / 60)]))</p>" : .empty
+        let rows = model.attempts.reversed().map { line -> HTML in
+            let state = line.isClosed ? context.t("quiz.history.closed") : context.t("quiz.history.open")
+            var score = "—"
+            if let percent = line.scorePercent { score = context.t("percent", ["value": Components.percent(percent)]) }
+            if let passed = line.passed { score += " · " + context.t(passed ? "result.passed" : "result.failed") }
+            let link: HTML = line.isClosed
+                ? "<a href=\"/attempts/\(line.id.rawValue)/result\">\(context.t("quiz.history.view", ["number": String(line.number)]))</a>"
+                : "<a href=\"/attempts/\(line.id.rawValue)\">\(context.t("quiz.resume"))</a>"
+            return """
+                <tr><td>\(line.number)</td><td>\(Components.dateTime(line.startedAt, context))</td><td>\(state)</td>\
+                <td>\(score)</td><td>\(link)</td></tr>
+                """
+        }
+        let history: HTML = model.attempts.isEmpty ? "<p>\(context.t("quiz.history.empty"))</p>" : """
+            <table>
+            <caption>\(context.t("quiz.history"))</caption>
+            <thead><tr><th scope="col">\(context.t("quiz.history.number"))</th><th scope="col">\(context.t("quiz.history.started"))</th>\
+            <th scope="col">\(context.t("quiz.history.state"))</th><th scope="col">\(context.t("quiz.history.score"))</th>\
+            <th scope="col"><span class="visually-hidden">\(context.t("result.review"))</span></th></tr></thead>
+            <tbody>\(rows)</tbody>
+            </table>
+            """
+        let body: HTML = """
+            \(Components.breadcrumbs([(context.t("nav.catalogue"), "/courses"),
+                                      (model.course.title.t(context), "/courses/\(model.course.id.rawValue)"),
+                                      (quiz.title.t(context), nil)], context: context))
+            <h1>\(quiz.title.t(context))</h1>
+            <h2>\(context.t("quiz.rules"))</h2>
+            <dl class="summary-list">
+            <div><dt>\(context.t("quiz.questions"))</dt><dd>\(model.questionCount)</dd></div>
+            <div><dt>\(context.t("quiz.time_limit"))</dt><dd>\(limit)</dd></div>
+            <div><dt>\(context.t("quiz.attempts_left"))</dt><dd>\(left)</dd></div>
+            <div><dt>\(context.t("quiz.pass_mark"))</dt><dd>\(context.t("percent", ["value": Components.percent(quiz.passMark)]))</dd></div>
+            <div><dt>\(context.t("quiz.mode"))</dt><dd>\(mode)</dd></div>
+            </dl>
+            \(delay)
+            \(action)
+            <h2>\(context.t("quiz.history"))</h2>
+            \(history)
+            """
+        return Layout.page(title: quiz.title.t(context), context: context, stylesheet: stylesheet, body: body)
+    }
+}

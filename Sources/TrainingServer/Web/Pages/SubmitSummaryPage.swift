@@ -1,0 +1,33 @@
+import Assessment
+
+/// The check-your-answers page before submitting: which questions are unanswered, then the final submit.
+public enum SubmitSummaryPage {
+    public static func render(view: LearnerAttemptView, quizTitle: String, formKey: String, context: PageContext,
+                              stylesheet: String) -> HTML {
+        let unanswered = view.questions.filter { $0.response == nil }
+        let list: HTML
+        if unanswered.isEmpty {
+            list = "<p>\(context.t("summary.all_answered"))</p>"
+        } else {
+            let items = unanswered.map { question -> HTML in
+                "<li><a href=\"/attempts/\(view.attemptID.rawValue)?page=\(question.number)\">\(context.t("summary.question", ["number": String(question.number)]))</a></li>"
+            }
+            list = "<p>\(context.t("summary.unanswered"))</p><ul>\(items)</ul>"
+        }
+        let body: HTML = """
+            <h1>\(context.t("summary.title"))</h1>
+            <p class="meta">\(quizTitle)</p>
+            \(list)
+            <p><strong>\(context.t("summary.intro"))</strong></p>
+            <form method="post" action="/attempts/\(view.attemptID.rawValue)/submit">
+            \(Components.csrf(context))
+            <input type="hidden" name="form_key" value="\(formKey)">
+            <div class="button-row">
+            <button type="submit" class="button">\(context.t("summary.submit"))</button>
+            <a class="button button-secondary" href="/attempts/\(view.attemptID.rawValue)">\(context.t("summary.back"))</a>
+            </div>
+            </form>
+            """
+        return Layout.page(title: context.t("summary.title"), context: context, stylesheet: stylesheet, body: body)
+    }
+}
