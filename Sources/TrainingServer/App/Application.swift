@@ -63,6 +63,7 @@ public final class Application: Sendable {
         QuizController(context: context).register(in: &router)
         ProfileController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
+        LearningAPIController(context: context).register(in: &router)
         let middleware: [any Middleware] = [
             RequestLogMiddleware(logger: logger, metrics: metrics, strings: strings),
             SecurityHeadersMiddleware(secure: configuration.secure),

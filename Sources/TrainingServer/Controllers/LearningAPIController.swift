@@ -1,0 +1,114 @@
+import Assessment
+import Curriculum
+
+/// `/api/v1` for the learner flows: catalogue, my progress, start an attempt, save answers, submit, result.
+/// Bearer-token or session auth; the same rules and the same review policy as the pages.
+struct LearningAPIController {
+    let context: ControllerContext
+
+    func register(in router: inout Router) {
+        router.get("/api/v1/catalogue") { request in
+            _ = try context.requireUser(request)
+            return Response.json(context.catalogue.catalogue.courses.map(APIModels.CourseSummary.init))
+        }
+        router.get("/api/v1/progress") { request in
+            let user = try context.requireUser(request)
+            let year = context.configuration.calendar.year(of: context.clock())
+            let hours = try context.learning.ledger(userID: user.id).filter { $0.year == year }.reduce(0) { $0 + $1.hours }
+            let courses = try context.courseLines(for: user).map { line in
+                APIModels.Progress.CourseProgress(
+                    id: line.course.id.rawValue, state: line.status.state.rawValue,
+                    modulesCompleted: line.status.modulesCompleted, modulesTotal: line.course.modules.count,
+                    fraction: line.status.fraction, completionQuizPassed: line.status.completionQuizPassed,
+                    modules: line.course.modules.map { module in
+                        let progress = line.status.progress[module.id.rawValue]
+                        return .init(id: module.id.rawValue, seconds: progress?.seconds ?? 0,
+                                     requiredSeconds: Double(module.minutes * 60), completed: progress?.isCompleted == true)
+                    })
+            }
+            return Response.json(APIModels.Progress(year: year, hoursThisYear: hours,
+                                                    requiredHours: context.configuration.yearlyRequiredHours, courses: courses))
+        }
+        router.post("/api/v1/courses/:course/quizzes/:quiz/attempts") { request in
+            let user = try context.requireUser(request)
+            let course = try context.course(request)
+            guard let quiz = course.quiz(QuizID(try request.parameter("quiz"))) else { throw HTTPError.notFound }
+            do {
+                let stored = try context.quizzes.start(user: user, quiz: quiz, course: course,
+                                                       seed: UInt64.random(in: 0...UInt64.max))
+                return try attemptResponse(stored, user: user, course: course, quiz: quiz, status: .created)
+            } catch QuizService.Failure.refused(let refusal) {
+                return Response.json(APIModels.Problem(error: "attempt refused", reason: Self.describe(refusal)), status: .conflict)
+            }
+        }
+        router.get("/api/v1/attempts/:attempt") { request in
+            let (user, stored, course, quiz) = try load(request)
+            return try attemptResponse(stored, user: user, course: course, quiz: quiz, status: .ok)
+        }
+        router.post("/api/v1/attempts/:attempt/answers") { request in
+            let (user, stored, course, quiz) = try load(request)
+            let body = try request.decodeJSON(APIModels.SaveRequest.self)
+            let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
+            var responses: [(QuestionID, Assessment.Response)] = []
+            for answer in body.answers {
+                guard let question = state.questions.first(where: { $0.number == answer.question }),
+                      let presented = answer.response,
+                      let authored = question.slot.authoredResponse(fromPresented: presented) else {
+                    throw HTTPError.badRequest("Answer to question \(answer.question) does not belong to this attempt")
+                }
+                responses.append((question.question.id, authored))
+            }
+            do {
+                let updated = try context.quizzes.save(current, responses: responses, expectedSequence: body.sequence,
+                                                       key: body.key, user: user, quiz: quiz, course: course)
+                return try attemptResponse(updated, user: user, course: course, quiz: quiz, status: .ok)
+            } catch QuizService.Failure.rejected(let rejection) {
+                return Response.json(APIModels.Problem(error: "answer refused", reason: String(describing: rejection)),
+                                     status: .conflict)
+            }
+        }
+        router.post("/api/v1/attempts/:attempt/submit") { request in
+            let (user, stored, course, quiz) = try load(request)
+            let body = try request.decodeJSON(APIModels.SubmitRequest.self)
+            do {
+                let updated = try context.quizzes.act(stored, action: .submit, key: "submit:" + body.key, user: user,
+                                                      quiz: quiz, course: course)
+                return try attemptResponse(updated, user: user, course: course, quiz: quiz, status: .ok)
+            } catch QuizService.Failure.rejected(let rejection) {
+                return Response.json(APIModels.Problem(error: "submit refused", reason: String(describing: rejection)),
+                                     status: .conflict)
+            }
+        }
+    }
+
+    private func load(_ request: Request) throws -> (User, StoredAttempt, Course, QuizDefinition) {
+        let user = try context.requireUser(request)
+        guard let stored = try context.attempts.attempt(id: AttemptID(try request.parameter("attempt"))),
+              stored.userID == user.id,
+              let course = context.catalogue.catalogue.course(CourseID(stored.courseID)),
+              let quiz = course.quiz(stored.attempt.quizID) else { throw HTTPError.notFound }
+        return (user, stored, course, quiz)
+    }
+
+    private func attemptResponse(_ stored: StoredAttempt, user: User, course: Course, quiz: QuizDefinition,
+                                 status: HTTPStatus) throws -> Response {
+        let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
+        let passedBefore = try context.attempts.attempts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id)
+            .contains { $0.passed == true }
+        let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: state, learnerHasPassed: passedBefore,
+                                                     now: context.clock())
+        _ = current
+        return Response.json(APIModels.Attempt(LearnerAttemptView(state, visibility: visibility), course: course.id.rawValue,
+                                               passed: state.passed), status: status)
+    }
+
+    static func describe(_ refusal: StartRefusal) -> String {
+        switch refusal {
+        case .attemptLimitReached(let limit): return "attempt limit of \(limit) reached"
+        case .attemptInProgress(let id): return "attempt \(id.rawValue) is still open"
+        case .tooSoon(let at): return "next attempt possible at \(Int(at))"
+        case .quizClosed: return "the quiz is closed"
+        case .invalidTimeFactor: return "invalid accommodation factor"
+        }
+    }
+}
