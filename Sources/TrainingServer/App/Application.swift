@@ -62,6 +62,7 @@ public final class Application: Sendable {
         StudyController(context: context).register(in: &router)
         QuizController(context: context).register(in: &router)
         ProfileController(context: context).register(in: &router)
+        TrainerController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
         let middleware: [any Middleware] = [

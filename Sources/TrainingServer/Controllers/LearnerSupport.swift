@@ -29,3 +29,12 @@ extension ControllerContext {
         request.path.hasPrefix("/api/") || (request.headers["Accept"] ?? "").contains("application/json")
     }
 }
+
+extension ControllerContext {
+    /// The signed-in person if they hold one of `roles` (anywhere); 403 otherwise.
+    func requireRole(_ request: Request, _ roles: Set<Role>) throws -> User {
+        let user = try requireUser(request)
+        guard !user.roles.isDisjoint(with: roles) else { throw HTTPError.forbidden }
+        return user
+    }
+}

@@ -30,7 +30,8 @@ final class HTTPConnection {
                declared > server.configuration.maxBodySize {
                 // Refuse before reading the body; MHD closes the connection after this response.
                 responded = true
-                return queue(server.errorResponse(.payloadTooLarge, "The request body is too large"), on: connection)
+                return queue(server.errorResponse(.payloadTooLarge, "The request body is too large"), on: connection,
+                             server: server)
             }
             return MHD_Result.YES
         }
@@ -57,12 +58,13 @@ final class HTTPConnection {
         guard !responded else { return MHD_Result.YES }
         responded = true
         if tooLarge {
-            return queue(server.errorResponse(.payloadTooLarge, "The request body is too large"), on: connection)
+            return queue(server.errorResponse(.payloadTooLarge, "The request body is too large"), on: connection,
+                         server: server)
         }
         server.inFlight.add(1, ordering: .relaxed)
         defer { server.inFlight.subtract(1, ordering: .releasing) }
         let response = server.respond(to: makeRequest(server: server, connection: connection, method: method))
-        return queue(response, on: connection)
+        return queue(response, on: connection, server: server)
     }
 
     private func makeRequest(server: HTTPServer, connection: OpaquePointer, method: String) -> Result<Request, HTTPError> {
@@ -106,15 +108,15 @@ final class HTTPConnection {
         MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
     }
 
-    private func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {
-        guard let mhdResponse = makeMHDResponse(response) else { return MHD_Result.NO }
+    private func queue(_ response: Response, on connection: OpaquePointer, server: HTTPServer) -> MHD_Result {
+        guard let mhdResponse = makeMHDResponse(response, server: server) else { return MHD_Result.NO }
         defer { MHD_destroy_response(mhdResponse) }
         return MHD_queue_response(connection, UInt32(response.status.rawValue), mhdResponse)
     }
 
     /// Builds the C response; a header MHD refuses (CR or LF in it) turns the response into a bare 500 rather
     /// than being silently dropped.
-    private func makeMHDResponse(_ response: Response) -> OpaquePointer? {
+    private func makeMHDResponse(_ response: Response, server: HTTPServer) -> OpaquePointer? {
         let created: OpaquePointer?
         switch response.body {
         case .bytes(let bytes):
@@ -123,7 +125,7 @@ final class HTTPConnection {
                                                 .RESPMEM_MUST_COPY)
             }
         case .stream(let stream):
-            let box = Unmanaged.passRetained(StreamBox(stream)).toOpaque()
+            let box = Unmanaged.passRetained(StreamBox(stream, server: server)).toOpaque()
             created = MHD_create_response_from_callback(mhd_shim_size_unknown(), 64 * 1024, streamRead, box, streamFree)
             if created == nil { Unmanaged<StreamBox>.fromOpaque(box).release() }
         }
@@ -150,11 +152,19 @@ private struct HeaderSink {
 /// Safety: MHD calls the content reader for one response from one thread at a time, and frees it once.
 private final class StreamBox {
     let stream: any ResponseStream
+    /// A stream still being sent counts as a request in flight, so shutdown waits for it.
+    let server: HTTPServer
     var pending: [UInt8] = []
     var offset = 0
     var finished = false
 
-    init(_ stream: any ResponseStream) { self.stream = stream }
+    init(_ stream: any ResponseStream, server: HTTPServer) {
+        self.stream = stream
+        self.server = server
+        server.inFlight.add(1, ordering: .relaxed)
+    }
+
+    deinit { server.inFlight.subtract(1, ordering: .releasing) }
 }
 
 private func streamRead(_ cls: UnsafeMutableRawPointer?, _ position: UInt64, _ buffer: UnsafeMutablePointer<CChar>?,
@@ -202,6 +212,8 @@ extension HTTPServer {
         response.headers.add("X-Content-Type-Options", "nosniff")
         response.headers.add("Cache-Control", "no-store")
         response.headers.add("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+        response.headers.add("Referrer-Policy", "same-origin")
+        response.headers.add("X-Frame-Options", "DENY")
         if status == .payloadTooLarge { response.headers.add("Connection", "close") }
         return response
     }

@@ -148,14 +148,15 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Stops accepting connections, waits up to `grace` seconds for requests in flight to finish, then stops
-    /// the daemon and joins its threads.
+    /// Stops accepting connections, waits up to `grace` seconds for requests in flight (handlers running and
+    /// streamed bodies being sent) to finish, then stops the daemon and joins its threads. Idle keep-alive
+    /// connections and clients that never finished sending a request are not waited for.
     public func stop(grace: Double = 10) {
         let daemon: OpaquePointer? = state.withLock { $0.daemon }
         guard let daemon else { return }
         _ = MHD_quiesce_daemon(daemon)
         let deadline = Date().addingTimeInterval(grace)
-        while Date() < deadline && (inFlight.load(ordering: .acquiring) > 0 || mhd_shim_current_connections(daemon) > 0) {
+        while Date() < deadline && inFlight.load(ordering: .acquiring) > 0 {
             usleep(10_000)
         }
         MHD_stop_daemon(daemon)

@@ -67,8 +67,11 @@ public enum Components {
 
     /// The site navigation for signed-in people.
     public static func mainNavigation(_ context: PageContext, current: String) -> HTML {
-        let items: [(String, String)] = [("/", "nav.dashboard"), ("/courses", "nav.catalogue"),
+        var items: [(String, String)] = [("/", "nav.dashboard"), ("/courses", "nav.catalogue"),
                                          ("/attempts", "nav.attempts"), ("/profile", "nav.profile")]
+        if let roles = context.user?.roles, !roles.isDisjoint(with: [.trainer, .admin]) {
+            items.append(("/trainer", "nav.trainer"))
+        }
         let links = items.map { path, key -> HTML in
             let here: HTML = path == current ? " aria-current=\"page\"" : .empty
             return "<li><a href=\"\(path)\"\(here)>\(context.t(key))</a></li>"

@@ -13,7 +13,7 @@ public enum ModulePage {
         public var practiceQuiz: QuizDefinition?
     }
 
-    public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String) -> HTML {
+    public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String?) -> HTML {
         let course = model.course
         let module = model.module
         let text = model.text
@@ -80,6 +80,6 @@ public enum ModulePage {
             <nav class="pager" aria-label="\(context.t("module.back_to_course"))"><ul>\(links)</ul></nav>
             """
         return Layout.page(title: text.title, context: context, stylesheet: stylesheet,
-                           scripts: completed ? [] : [script], body: body)
+                           scripts: completed ? [] : [script].compactMap { $0 }, body: body)
     }
 }

@@ -1,0 +1,60 @@
+import Assessment
+import Curriculum
+
+/// Which questions of a quiz work: facility, discrimination and choice counts per question and content
+/// version, with weak questions flagged and named by id, file and line.
+public enum ItemStatisticsPage {
+    public static func render(course: Course, quiz: QuizDefinition, statistics: [ItemStatistics], attemptCount: Int,
+                              context: PageContext, stylesheet: String) -> HTML {
+        let title = context.t("stats.title", ["title": quiz.title.t(context)])
+        let content: HTML
+        if statistics.isEmpty {
+            content = "<p>\(context.t("stats.empty"))</p>"
+        } else {
+            let rows = statistics.map { item -> HTML in
+                let question = course.question(item.questionID)?.question
+                let source: HTML = question?.source.map {
+                    "<br><span class=\"meta\">\(course.folder)/\($0.file):\($0.line)</span>"
+                } ?? .empty
+                let text = question?.text.t(context) ?? ""
+                let options: [ChoiceOption] = switch question?.kind {
+                case .singleChoice(let options)?, .multipleResponse(let options)?: options
+                default: []
+                }
+                let counts = item.choiceCounts.sorted { $0.key < $1.key }.map { key, count -> HTML in
+                    let label = options.first { $0.id == key }?.text.t(context) ?? key
+                    return "<li>\(label)：\(count)</li>"
+                }
+                let unanswered: HTML = item.unanswered > 0
+                    ? "<li>\(context.t("stats.unanswered", ["count": String(item.unanswered)]))</li>" : .empty
+                let flags = item.flags.sorted { $0.rawValue < $1.rawValue }.map { flag -> HTML in
+                    "<li>\(Components.tag(context.t("stats.flag.\(flag.rawValue)"), kind: "wrong"))</li>"
+                }
+                let discrimination = item.discrimination.map { context.strings.number($0, fractionDigits: 2) } ?? "—"
+                return """
+                    <tr><th scope="row"><code>\(item.questionID.rawValue)</code>\(source)<br>\(text)\
+                    <br><span class="meta">\(context.t("stats.version", ["hash": String(item.contentHash.prefix(8))]))</span></th>\
+                    <td>\(item.attempts)</td><td>\(context.t("percent", ["value": Components.percent(item.facility)]))</td>\
+                    <td>\(discrimination)</td><td><ul class="plain">\(counts)\(unanswered)</ul></td><td><ul class="plain">\(flags)</ul></td></tr>
+                    """
+            }
+            content = """
+                <p>\(context.t("stats.intro", ["count": String(attemptCount)]))</p>
+                <div class="table-scroll"><table>
+                <caption class="visually-hidden">\(title)</caption>
+                <thead><tr><th scope="col">\(context.t("stats.question"))</th><th scope="col">\(context.t("stats.attempts"))</th>\
+                <th scope="col">\(context.t("stats.facility"))</th><th scope="col">\(context.t("stats.discrimination"))</th>\
+                <th scope="col">\(context.t("stats.choices"))</th><th scope="col">\(context.t("stats.flags"))</th></tr></thead>
+                <tbody>\(rows)</tbody></table></div>
+                """
+        }
+        let body: HTML = """
+            \(Components.breadcrumbs([(context.t("trainer.title"), "/trainer"),
+                                      (quiz.title.t(context), "/trainer/courses/\(course.id.rawValue)/quizzes/\(quiz.id.rawValue)"),
+                                      (context.t("trainer.statistics"), nil)], context: context))
+            <h1>\(title)</h1>
+            \(content)
+            """
+        return Layout.page(title: title, context: context, stylesheet: stylesheet, body: body)
+    }
+}
