@@ -19,6 +19,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds of inactivity before a connection is closed.") var connectionTimeout = 30
     @Option(help: "Minutes a session lasts without use.") var sessionIdleMinutes = 30.0
     @Option(help: "Hours a session lasts at most.") var sessionAbsoluteHours = 12.0
+    @Option(help: "Study hours each person should earn per year.") var yearlyHours = 90.0
+    @Option(help: ArgumentHelp("For tests only: a file holding seconds to add to the clock.", visibility: .hidden))
+    var testClockFile: String?
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
@@ -32,6 +35,7 @@ struct Serve: ParsableCommand {
         app.coursesPath = courses
         app.sessionIdleTimeout = sessionIdleMinutes * 60
         app.sessionAbsoluteTimeout = sessionAbsoluteHours * 3600
+        app.yearlyRequiredHours = yearlyHours
         var http = HTTPServerConfiguration()
         http.host = host
         http.port = port
@@ -48,6 +52,8 @@ struct Serve: ParsableCommand {
             }
             app.secure = true
         }
-        try ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server")).run()
+        var runner = ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server"))
+        if let testClockFile { runner.clock = ServerRunner.offsetClock(file: testClockFile) }
+        try runner.run()
     }
 }

@@ -9,12 +9,26 @@ public struct ServerRunner: Sendable {
     public var http: HTTPServerConfiguration
     public var demo: Bool
     public var logger: Logger
+    public var clock: @Sendable () -> Double
 
-    public init(application: ApplicationConfiguration, http: HTTPServerConfiguration, demo: Bool, logger: Logger) {
+    public init(application: ApplicationConfiguration, http: HTTPServerConfiguration, demo: Bool, logger: Logger,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.application = application
         self.http = http
         self.demo = demo
         self.logger = logger
+        self.clock = clock
+    }
+
+    /// A clock that runs `offset` seconds ahead of the wall clock, the offset read from `file` on every call
+    /// (missing or unreadable means 0). End-to-end tests use it to travel in time (study time, attempt delays,
+    /// expiry) without waiting.
+    public static func offsetClock(file: String) -> @Sendable () -> Double {
+        { @Sendable in
+            let offset = (try? String(contentsOfFile: file, encoding: .utf8))
+                .flatMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+            return Date().timeIntervalSince1970 + offset
+        }
     }
 
     public func run() throws {
@@ -25,9 +39,9 @@ public struct ServerRunner: Sendable {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
         let catalogue = try CatalogueHolder(directory: URL(fileURLWithPath: application.coursesPath),
-                                            now: Date().timeIntervalSince1970)
+                                            now: clock())
         let store = try Store(path: application.databasePath)
-        let app = Application(configuration: application, store: store, catalogue: catalogue, logger: logger)
+        let app = Application(configuration: application, store: store, catalogue: catalogue, logger: logger, clock: clock)
         if demo {
             let accounts = try DemoSeed.seedIfNeeded(store: store, users: app.users, departments: app.departments,
                                                      hasher: app.hasher)
@@ -56,7 +70,7 @@ public struct ServerRunner: Sendable {
         var received: Int32 = 0
         while sigwait(&signals, &received) == 0 {
             if received == SIGHUP {
-                let taken = catalogue.reload(now: Date().timeIntervalSince1970)
+                let taken = catalogue.reload(now: clock())
                 let problems = catalogue.status.diagnostics.filter(\.isError).count
                 if taken {
                     logger.info("catalogue reloaded on SIGHUP")
