@@ -1,0 +1,95 @@
+import Foundation
+
+/// Conversions behind `training-server import-gift` and `export-gift`.
+public enum GIFTConverter {
+    /// The result of converting a GIFT file into a quiz file.
+    public struct Conversion: Sendable, Hashable {
+        /// The quiz file text; nil when the GIFT file has errors (then nothing should be written).
+        public let yaml: String?
+        public let diagnostics: [Diagnostic]
+        public let questionCount: Int
+    }
+
+    /// Converts a GIFT file into a practice quiz file with one pool per `$CATEGORY`.
+    ///
+    /// - Parameters:
+    ///   - bytes: the GIFT file as read; a file that is not UTF-8 is refused with an error naming the line.
+    ///   - fileName: the name used in diagnostics.
+    ///   - quizID: the new quiz's id (its file must be `quizzes/<quizID>.yaml`); must be a valid id.
+    ///   - language: the language of the GIFT texts.
+    public static func quizYAML(fromGIFT bytes: [UInt8], fileName: String, quizID: String,
+                                language: Language) -> Conversion {
+        guard Identifier.isValid(quizID) else {
+            return Conversion(yaml: nil, diagnostics: [
+                .error("'\(quizID)' is not a valid quiz id: use lowercase letters a-z, digits and hyphens",
+                       file: fileName),
+            ], questionCount: 0)
+        }
+        let imported = GIFTParser.parse(bytes: bytes, fileName: fileName, language: language)
+        guard !imported.hasErrors else {
+            return Conversion(yaml: nil, diagnostics: imported.diagnostics, questionCount: 0)
+        }
+        guard !imported.questions.isEmpty else {
+            return Conversion(yaml: nil, diagnostics: imported.diagnostics + [
+                .error("\(fileName) has no question this platform supports", file: fileName),
+            ], questionCount: 0)
+        }
+        var pools: [QuestionPool] = []
+        var comments: [String: String] = [:]
+        var usedPoolIDs: Set<String> = []
+        for category in imported.categories where !category.questions.isEmpty {
+            let lastPart = category.name.split(separator: "/").last.map(String.init) ?? ""
+            let base = Identifier.slug(from: lastPart).isEmpty ? "main" : Identifier.slug(from: lastPart)
+            var id = base
+            var suffix = 2
+            while usedPoolIDs.contains(id) { id = "\(base)-\(suffix)"; suffix += 1 }
+            usedPoolIDs.insert(id)
+            if !category.name.isEmpty { comments[id] = "Moodle category: \(category.name)" }
+            pools.append(QuestionPool(id: id, questions: category.questions))
+        }
+        let stem = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+        let title = language == .zh ? LocalizedText(zh: stem) : LocalizedText(en: stem)
+        let quiz = QuizDefinition(id: QuizID(quizID), title: title, behaviour: .immediateFeedback, passMark: 0.8,
+                                  pools: pools)
+        let header = [
+            "Converted from \((fileName as NSString).lastPathComponent) (Moodle GIFT).",
+            "Check the title, mode and pass_mark, and add the \(language == .zh ? "English (en)" : "Chinese (zh)") texts.",
+        ]
+        return Conversion(yaml: QuizYAMLWriter.yaml(for: quiz, header: header, poolComments: comments),
+                          diagnostics: imported.diagnostics, questionCount: imported.questions.count)
+    }
+
+    /// Reads the quiz file at `url` (and any GIFT files its pools use, from the same folder) and writes its
+    /// questions as GIFT in `language`. The text is nil when the quiz file has errors.
+    public static func gift(fromQuizFile url: URL, language: Language) -> (text: String?, diagnostics: [Diagnostic]) {
+        let fileName = url.lastPathComponent
+        guard let data = try? Data(contentsOf: url) else {
+            return (nil, [.error("cannot read \(url.path)", file: fileName)])
+        }
+        let folder = url.deletingLastPathComponent()
+        return gift(fromQuizBytes: [UInt8](data), fileName: fileName, language: language) { name in
+            (try? Data(contentsOf: folder.appendingPathComponent(name))).map { [UInt8]($0) }
+        }
+    }
+
+    /// Like `gift(fromQuizFile:language:)` for text in memory; `giftFile` supplies the bytes of a GIFT file
+    /// a pool names.
+    public static func gift(fromQuizBytes bytes: [UInt8], fileName: String, language: Language,
+                            giftFile: (String) -> [UInt8]? = { _ in nil }) -> (text: String?, diagnostics: [Diagnostic]) {
+        let text: String
+        switch TextDecoding.decode(bytes) {
+        case .success(let decoded): text = decoded
+        case .failure(let invalid):
+            return (nil, [.error("\(fileName) is not UTF-8 text (first bad byte on line \(invalid.line))",
+                                 file: fileName, line: invalid.line, column: invalid.column)])
+        }
+        let (file, diagnostics) = QuizFile.parse(text: text, fileName: fileName) { name, giftLanguage in
+            giftFile(name).map { GIFTParser.parse(bytes: $0, fileName: name, language: giftLanguage) }
+        }
+        guard let quiz = file?.definition, !diagnostics.contains(where: \.isError) else {
+            return (nil, diagnostics.sorted())
+        }
+        let output = GIFTExporter.export(quiz, language: language)
+        return (output.text, (diagnostics + output.warnings).sorted())
+    }
+}

@@ -1,0 +1,213 @@
+/// Writes questions as Moodle GIFT text, the way Moodle's own exporter does, so a bank can move to Moodle
+/// and back: `GIFTParser.parse(text: GIFTExporter.export(q).text)` gives back `q` for every kind.
+///
+/// GIFT holds one language and has no place for an explanation, points, case sensitivity or custom option ids;
+/// when a question has any of these, a warning says what was left out.
+public enum GIFTExporter {
+    /// GIFT text and a warning for everything GIFT cannot carry.
+    public struct Output: Sendable, Hashable {
+        public let text: String
+        public let warnings: [Diagnostic]
+    }
+
+    /// `questions` in `language` (falling back to the other language where one is missing), optionally
+    /// under a `$CATEGORY:` line.
+    public static func export(_ questions: [Question], language: Language, category: String? = nil) -> Output {
+        var writer = Writer(language: language)
+        if let category { writer.category(category) }
+        for question in questions { writer.write(question) }
+        return Output(text: writer.text, warnings: writer.warnings)
+    }
+
+    /// A quiz's questions; each pool becomes a `$CATEGORY: <quiz>/<pool>` when the quiz has more than one.
+    public static func export(_ quiz: QuizDefinition, language: Language) -> Output {
+        var writer = Writer(language: language)
+        for pool in quiz.pools {
+            if quiz.pools.count > 1 { writer.category("\(quiz.id.rawValue)/\(pool.id)") }
+            for question in pool.questions { writer.write(question) }
+        }
+        return Output(text: writer.text, warnings: writer.warnings)
+    }
+
+    /// GIFT's escaping: `\ # = ~ { } :` get a backslash, line breaks become `\n`.
+    static func escape(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\", "#", "=", "~", "{", "}", ":":
+                output.unicodeScalars.append("\\")
+                output.unicodeScalars.append(scalar)
+            case "\n":
+                output += "\\n"
+            case "\r":
+                break
+            default:
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+
+    private struct Writer {
+        let language: Language
+        var text = ""
+        var warnings: [Diagnostic] = []
+        private var current: Question?
+
+        init(language: Language) {
+            self.language = language
+        }
+
+        mutating func category(_ name: String) {
+            text += "// question: 0  name: switch category to \(name)\n$CATEGORY: \(name)\n\n"
+        }
+
+        mutating func write(_ question: Question) {
+            current = question
+            var tags = question.tags.map { "[tag:\($0.replacingAll("]", with: "\\]"))]" }.joined(separator: " ")
+            if !tags.isEmpty { tags = " " + tags }
+            text += "// [id:\(question.id.rawValue)]\(tags)\n"
+            text += "::\(escape(question.id.rawValue))::\(formattedText(question.text, what: "text"))"
+            if question.explanation != nil {
+                warn("GIFT has no place for an explanation; it was left out")
+            }
+            if question.points != 1 {
+                warn("GIFT has no points; the question is worth \(NumberFormatting.plain(question.points)) here and 1 in GIFT")
+            }
+            let generalFeedback = question.generalFeedback.map { "\t####" + formattedText($0, what: "feedback") + "\n" } ?? ""
+            switch question.kind {
+            case .singleChoice(let options):
+                checkPositional(options.map(\.id), letters: true)
+                text += "{\n"
+                for option in options {
+                    let marker = option.fraction == 1 ? "=" : option.fraction == 0 ? "~" : "~%\(weight(option.fraction))%"
+                    text += "\t" + marker + answerText(option.text) + feedback(option.feedback) + "\n"
+                }
+                text += generalFeedback + "}\n\n"
+            case .multipleResponse(let options):
+                checkPositional(options.map(\.id), letters: true)
+                text += "{\n"
+                for option in options {
+                    let marker = option.fraction == 0 ? "~" : "~%\(weight(option.fraction))%"
+                    text += "\t" + marker + answerText(option.text) + feedback(option.feedback) + "\n"
+                }
+                text += generalFeedback + "}\n\n"
+            case .trueFalse(let answer, let ifTrue, let ifFalse):
+                let right = (answer ? ifTrue : ifFalse).map { formattedText($0, what: "feedback") } ?? ""
+                let wrong = (answer ? ifFalse : ifTrue).map { formattedText($0, what: "feedback") } ?? ""
+                text += "{" + (answer ? "TRUE" : "FALSE")
+                if !wrong.isEmpty { text += "#" + wrong } else if !right.isEmpty { text += "#" }
+                if !right.isEmpty { text += "#" + right }
+                if let general = question.generalFeedback { text += "####" + formattedText(general, what: "feedback") }
+                text += "}\n\n"
+            case .shortAnswer(let answers, let caseSensitive):
+                if caseSensitive { warn("GIFT short answers are not case-sensitive; Moodle will ignore case") }
+                text += "{\n"
+                for answer in answers {
+                    if answer.text.contains("->") {
+                        warn("the answer '\(answer.text)' contains '->', which makes Moodle read the question as matching")
+                    }
+                    let marker = answer.fraction == 1 ? "=" : "=%\(weight(answer.fraction))%"
+                    text += "\t" + marker + protect(escape(answer.text)) + feedback(answer.feedback) + "\n"
+                }
+                text += generalFeedback + "}\n\n"
+            case .numeric(let answers):
+                text += "{#\n"
+                for (index, answer) in answers.enumerated() {
+                    let marker = answer.fraction == 1 ? "=" : "=%\(weight(answer.fraction))%"
+                    switch answer.target {
+                    case .range(let min, let max) where min == -.infinity && max == .infinity:
+                        if index == answers.count - 1 && answer.fraction == 0 {
+                            text += "\t~" + "#" + (answer.feedback.map { formattedText($0, what: "feedback") } ?? "") + "\n"
+                        } else {
+                            text += "\t" + marker + "*" + feedback(answer.feedback) + "\n"
+                        }
+                    case .range(let min, let max) where !min.isFinite || !max.isFinite:
+                        warn("GIFT cannot write an open-ended range; that answer was left out")
+                    case .range(let min, let max):
+                        text += "\t" + marker + NumberFormatting.plain(min) + ".." + NumberFormatting.plain(max)
+                            + feedback(answer.feedback) + "\n"
+                    case .value(let value, let tolerance):
+                        text += "\t" + marker + NumberFormatting.plain(value) + ":" + NumberFormatting.plain(tolerance)
+                            + feedback(answer.feedback) + "\n"
+                    }
+                }
+                text += generalFeedback + "}\n\n"
+            case .matching(let pairs, let distractors):
+                checkPositional(pairs.map(\.id), letters: false)
+                text += "{\n"
+                for pair in pairs {
+                    let prompt = formattedText(pair.prompt, what: "prompt")
+                    if prompt.contains("->") {
+                        warn("the prompt '\(prompt)' contains '->', which GIFT cannot escape")
+                    }
+                    text += "\t=" + prompt + " -> " + escape(localized(pair.answer, what: "answer")) + "\n"
+                }
+                for distractor in distractors {
+                    text += "\t= -> " + escape(localized(distractor, what: "distractor")) + "\n"
+                }
+                text += generalFeedback + "}\n\n"
+            }
+        }
+
+        private func weight(_ fraction: Double) -> String {
+            NumberFormatting.plain(fraction * 100)
+        }
+
+        private mutating func feedback(_ feedback: LocalizedText?) -> String {
+            guard let feedback else { return "" }
+            return "#" + formattedText(feedback, what: "feedback")
+        }
+
+        private mutating func answerText(_ text: LocalizedText) -> String {
+            let written = formattedText(text, what: "option")
+            if written.hasPrefix("%") {
+                warn("the option '\(written)' starts with '%', which GIFT reads as a weight")
+            }
+            return written
+        }
+
+        /// Escaped text, with `[plain]` in front when it would otherwise start with a format marker.
+        private mutating func formattedText(_ text: LocalizedText, what: String) -> String {
+            protect(escape(localized(text, what: what)))
+        }
+
+        private func protect(_ escaped: String) -> String {
+            for format in ["[html]", "[moodle]", "[plain]", "[markdown]"] where escaped.hasPrefix(format) {
+                return "[plain]" + escaped
+            }
+            return escaped
+        }
+
+        private mutating func localized(_ text: LocalizedText, what: String) -> String {
+            if !text.has(language), text.has(language == .zh ? .en : .zh) {
+                warn("the \(what) has no \(language == .zh ? "Chinese (zh)" : "English (en)") text; the other language was used")
+            }
+            return text.text(in: language)
+        }
+
+        private mutating func checkPositional(_ ids: [String], letters: Bool) {
+            for (index, id) in ids.enumerated() {
+                let expected = letters ? QuestionYAML.positionalLetter(index) : String(index + 1)
+                if id != expected {
+                    warn("GIFT has no option ids; '\(id)' becomes '\(expected)' when imported again")
+                    return
+                }
+            }
+        }
+
+        private mutating func warn(_ message: String) {
+            guard let question = current else { return }
+            let file = question.source?.file ?? "question \(question.id.rawValue)"
+            warnings.append(.warning("question '\(question.id.rawValue)': \(message)", file: file,
+                                     line: question.source?.line ?? 1))
+        }
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

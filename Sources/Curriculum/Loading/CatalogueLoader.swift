@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+
+/// Loads a `Courses/` directory into a `Catalogue`, checking every file and collecting every problem.
+///
+/// Layout: one folder per course (with `course.yaml`), `programs/*.yaml` for certification programmes,
+/// Markdown files at the top (such as `README.md`) are ignored. The catalogue is returned only when there
+/// is no error; warnings never block loading.
+public enum CatalogueLoader {
+    /// A catalogue (when there were no errors) and the full report.
+    public struct LoadResult: Sendable {
+        public let catalogue: Catalogue?
+        public let report: LintReport
+    }
+
+    /// The catalogue in `directory` (nil if any file has an error) and every diagnostic, sorted.
+    public static func load(directory: URL) -> (catalogue: Catalogue?, diagnostics: [Diagnostic]) {
+        let result = loadWithReport(directory: directory)
+        return (result.catalogue, result.report.diagnostics)
+    }
+
+    /// What `training-server lint` prints: every diagnostic and how many files were checked.
+    public static func lint(directory: URL) -> LintReport {
+        loadWithReport(directory: directory).report
+    }
+
+    /// The catalogue and the report in one pass (for reloads that show errors to admins).
+    public static func loadWithReport(directory: URL) -> LoadResult {
+        let files = CourseDirectory(root: directory)
+        guard let entries = files.entries("") else {
+            let report = LintReport(diagnostics: [.error("course directory not found: \(directory.path)", file: ".")],
+                                    filesChecked: 0)
+            return LoadResult(catalogue: nil, report: report)
+        }
+        var diagnostics: [Diagnostic] = []
+        var courseFolders: [String] = []
+        var hasPrograms = false
+        for entry in entries {
+            if entry.isDirectory {
+                if entry.name == "programs" {
+                    hasPrograms = true
+                } else if FileManager.default.fileExists(atPath: files.url(entry.name + "/course.yaml").path) {
+                    courseFolders.append(entry.name)
+                } else if looksLikeCourse(files, entry.name) {
+                    diagnostics.append(.warning("folder '\(entry.name)' has modules or quizzes but no course.yaml, so "
+                                                + "it is not loaded as a course", file: entry.name))
+                }
+            } else if entry.name == "course.yaml" {
+                diagnostics.append(.warning("course.yaml belongs inside a course folder (Courses/<folder>/course.yaml); "
+                                            + "this one is ignored", file: entry.name))
+            }
+        }
+
+        let outcomes = concurrentMap(courseFolders) { folder in
+            var loader = CourseFolderLoader(directory: files, folder: folder)
+            return loader.load()
+        }
+        var filesChecked = 0
+        var courses: [Course] = []
+        var courseIDs: [CourseID: (folder: String, location: SourceLocation)] = [:]
+        var completionQuizzes: [CourseID: Bool] = [:]
+        for outcome in outcomes {
+            diagnostics.append(contentsOf: outcome.diagnostics)
+            filesChecked += outcome.filesChecked
+            if let id = outcome.manifest?.id {
+                if let earlier = courseIDs[id.value] {
+                    diagnostics.append(id.location.error("course id '\(id.value)' is already used by folder "
+                                                         + "'\(earlier.folder)'; course ids must be unique"))
+                } else {
+                    courseIDs[id.value] = (outcome.folder, id.location)
+                    completionQuizzes[id.value] = outcome.manifest?.completionQuiz != nil
+                }
+            }
+            if let course = outcome.course { courses.append(course) }
+        }
+
+        var programs: [Program] = []
+        if hasPrograms {
+            for entry in files.entries("programs") ?? [] {
+                let relative = "programs/" + entry.name
+                guard !entry.isDirectory, entry.name.hasSuffix(".yaml") else {
+                    diagnostics.append(.warning("only programme files (<programme-id>.yaml) belong in programs/; "
+                                                + "this is ignored", file: relative))
+                    continue
+                }
+                filesChecked += 1
+                let text: String
+                switch files.text(relative) {
+                case .success(let read): text = read
+                case .failure(let problem): diagnostics.append(problem.diagnostic); continue
+                }
+                let (file, found) = ProgramFile.parse(text: text, fileName: relative)
+                diagnostics.append(contentsOf: found)
+                guard let file else { continue }
+                var resolved = true
+                let references = file.courses + (file.recertification.map { $0.courses + $0.from } ?? [])
+                for reference in references where courseIDs[reference.value] == nil {
+                    diagnostics.append(reference.location.error("course '\(reference.value)' does not exist in this catalogue"))
+                    resolved = false
+                }
+                for reference in file.recertification?.from ?? [] where completionQuizzes[reference.value] == false {
+                    diagnostics.append(reference.location.warning(
+                        "course '\(reference.value)' has no completion quiz, so passing it cannot count for recertification"))
+                }
+                if resolved, !found.contains(where: \.isError), let program = file.program {
+                    programs.append(program)
+                }
+            }
+        }
+
+        let report = LintReport(diagnostics: diagnostics, filesChecked: filesChecked)
+        guard !report.hasErrors else { return LoadResult(catalogue: nil, report: report) }
+        let catalogue = Catalogue(directory: directory, courses: courses,
+                                  programs: programs.sorted { $0.id < $1.id })
+        return LoadResult(catalogue: catalogue, report: report)
+    }
+
+    private static func looksLikeCourse(_ files: CourseDirectory, _ folder: String) -> Bool {
+        guard let entries = files.entries(folder) else { return false }
+        return entries.contains { ["modules", "quizzes", "course.yml", "Course.yaml", "course.yaml.txt"].contains($0.name) }
+    }
+
+    /// `transform` applied to every element on all cores, results in input order.
+    static func concurrentMap<Element: Sendable, Result: Sendable>(
+        _ elements: [Element], _ transform: @Sendable (Element) -> Result
+    ) -> [Result] {
+        guard elements.count > 1 else { return elements.map(transform) }
+        let results = Mutex<[Result?]>(Array(repeating: nil, count: elements.count))
+        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
+            let value = transform(elements[index])
+            results.withLock { $0[index] = value }
+        }
+        return results.withLock { $0.compactMap { $0 } }
+    }
+}

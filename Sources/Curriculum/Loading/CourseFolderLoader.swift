@@ -1,0 +1,321 @@
+import Foundation
+
+/// Loads one course folder: reads every file, checks the files against each other, and builds the `Course`
+/// when nothing is wrong.
+struct CourseFolderLoader {
+    struct Outcome: Sendable {
+        let folder: String
+        let manifest: CourseManifest?
+        let course: Course?
+        let diagnostics: [Diagnostic]
+        let filesChecked: Int
+    }
+
+    let directory: CourseDirectory
+    let folder: String
+    private var diagnostics: [Diagnostic] = []
+    private var filesChecked = 0
+
+    init(directory: CourseDirectory, folder: String) {
+        self.directory = directory
+        self.folder = folder
+    }
+
+    private func path(_ relative: String) -> String { folder + "/" + relative }
+
+    private mutating func readText(_ relative: String) -> String? {
+        filesChecked += 1
+        switch directory.text(path(relative)) {
+        case .success(let text): return text
+        case .failure(let problem): diagnostics.append(problem.diagnostic); return nil
+        }
+    }
+
+    mutating func load() -> Outcome {
+        var manifest: CourseManifest?
+        if let text = readText("course.yaml") {
+            let (parsed, found) = CourseManifest.parse(text: text, fileName: path("course.yaml"))
+            manifest = parsed
+            diagnostics.append(contentsOf: found)
+        }
+        checkFolderEntries()
+        let mediaFiles = Set(directory.filesRecursively(path("media")))
+        let moduleFiles = readModuleFiles()
+        let (quizFiles, unusedGIFT) = readQuizFiles()
+
+        var modules: [Module] = []
+        var quizzes: [QuizDefinition] = []
+        if let manifest {
+            modules = assembleModules(manifest: manifest, files: moduleFiles)
+            quizzes = assembleQuizzes(manifest: manifest, files: quizFiles)
+        }
+        checkMedia(moduleFiles, mediaFiles: mediaFiles)
+        checkQuestionIDs(manifest: manifest, quizFiles: quizFiles)
+        if let manifest { checkModuleTags(manifest: manifest, quizFiles: quizFiles) }
+        for name in unusedGIFT {
+            diagnostics.append(.warning("this GIFT file is not used by any quiz pool (add a pool with 'gift: \(name)')",
+                                        file: path("quizzes/" + name)))
+        }
+
+        var course: Course?
+        if let manifest, let id = manifest.id, !diagnostics.contains(where: \.isError) {
+            course = Course(
+                id: id.value, version: manifest.version, title: manifest.title, summary: manifest.summary,
+                audience: manifest.audience, studyHours: manifest.studyHours, modules: modules, quizzes: quizzes,
+                completion: CompletionRule(quiz: manifest.completionQuiz?.value), folder: folder,
+                mediaFiles: mediaFiles)
+        }
+        return Outcome(folder: folder, manifest: manifest, course: course, diagnostics: diagnostics,
+                       filesChecked: filesChecked)
+    }
+
+    // MARK: Files
+
+    private mutating func checkFolderEntries() {
+        let known: Set<String> = ["course.yaml", "modules", "quizzes", "media", "README.md"]
+        for entry in directory.entries(folder) ?? [] where !known.contains(entry.name) {
+            var message = "'\(entry.name)' is not part of the course format and is ignored"
+            if let suggestion = KeySuggestion.closest(to: entry.name, among: Array(known)) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            diagnostics.append(.warning(message, file: path(entry.name)))
+        }
+    }
+
+    private mutating func readModuleFiles() -> [ModuleFile] {
+        var files: [ModuleFile] = []
+        for entry in directory.entries(path("modules")) ?? [] {
+            let relative = "modules/" + entry.name
+            guard !entry.isDirectory, entry.name.hasSuffix(".md") else {
+                diagnostics.append(.warning("only module files such as 01-module-id.zh.md belong in modules/; "
+                                            + "this is ignored", file: path(relative)))
+                continue
+            }
+            guard let text = readText(relative) else { continue }
+            let (file, found) = ModuleFile.parse(text: text, fileName: path(relative))
+            diagnostics.append(contentsOf: found)
+            if let file { files.append(file) }
+        }
+        return files
+    }
+
+    private mutating func readQuizFiles() -> (files: [QuizFile], unusedGIFT: [String]) {
+        var yamlNames: [String] = []
+        var giftNames: Set<String> = []
+        for entry in directory.entries(path("quizzes")) ?? [] {
+            if !entry.isDirectory && entry.name.hasSuffix(".yaml") {
+                yamlNames.append(entry.name)
+            } else if !entry.isDirectory && entry.name.hasSuffix(".gift") {
+                giftNames.insert(entry.name)
+            } else {
+                var message = "only quiz files (<quiz-id>.yaml) and GIFT files (.gift) belong in quizzes/; this is ignored"
+                if entry.name.hasSuffix(".yml") { message = "quiz files end in .yaml, not .yml; this file is ignored" }
+                diagnostics.append(.warning(message, file: path("quizzes/" + entry.name)))
+            }
+        }
+
+        var imports: [String: GIFTImport] = [:]
+        var reported: Set<String> = []
+        var used: Set<String> = []
+        var files: [QuizFile] = []
+        for name in yamlNames {
+            guard let text = readText("quizzes/" + name) else { continue }
+            let (file, found) = QuizFile.parse(text: text, fileName: path("quizzes/" + name)) { giftName, language in
+                guard giftNames.contains(giftName) else { return nil }
+                used.insert(giftName)
+                let key = giftName + "|" + language.rawValue
+                let result: GIFTImport
+                if let cached = imports[key] {
+                    result = cached
+                } else {
+                    let relative = path("quizzes/" + giftName)
+                    switch directory.bytes(relative) {
+                    case .success(let bytes):
+                        result = GIFTParser.parse(bytes: bytes, fileName: relative, language: language)
+                    case .failure(let problem):
+                        result = GIFTImport(categories: [], diagnostics: [problem.diagnostic])
+                    }
+                    imports[key] = result
+                }
+                // A GIFT file used by several pools is reported once.
+                guard reported.insert(giftName).inserted else {
+                    return GIFTImport(categories: result.categories, diagnostics: [])
+                }
+                return result
+            }
+            diagnostics.append(contentsOf: found)
+            if let file { files.append(file) }
+        }
+        filesChecked += used.count
+        return (files, giftNames.subtracting(used).sorted())
+    }
+
+    // MARK: Cross-file checks
+
+    private mutating func assembleModules(manifest: CourseManifest, files: [ModuleFile]) -> [Module] {
+        var byID: [ModuleID: (zh: ModuleFile?, en: ModuleFile?)] = [:]
+        for file in files {
+            guard let id = file.fileID, let language = file.language else { continue }
+            var entry = byID[id] ?? (nil, nil)
+            let existing = language == .zh ? entry.zh : entry.en
+            if let existing {
+                diagnostics.append(.error("a second \(language.rawValue) file for module '\(id)'; the first is "
+                                          + (existing.fileName as NSString).lastPathComponent, file: file.fileName))
+                continue
+            }
+            if language == .zh { entry.zh = file } else { entry.en = file }
+            byID[id] = entry
+        }
+        let listed = Set(manifest.modules.map(\.value))
+        for (id, entry) in byID where !listed.contains(id) {
+            for file in [entry.zh, entry.en].compactMap({ $0 }) {
+                diagnostics.append(.warning("module '\(id)' is not listed in course.yaml 'modules', so learners "
+                                            + "will not see it", file: file.fileName))
+            }
+        }
+
+        var modules: [Module] = []
+        for reference in manifest.modules {
+            let entry = byID[reference.value] ?? (nil, nil)
+            switch (entry.zh, entry.en) {
+            case (nil, nil):
+                diagnostics.append(reference.location.error(
+                    "module '\(reference.value)' has no files: add modules/NN-\(reference.value).zh.md and "
+                    + "modules/NN-\(reference.value).en.md"))
+            case (let zh?, nil):
+                diagnostics.append(.error("module '\(reference.value)' has no English file: add "
+                                          + siblingName(zh, language: .en), file: zh.fileName))
+            case (nil, let en?):
+                diagnostics.append(.error("module '\(reference.value)' has no Chinese file: add "
+                                          + siblingName(en, language: .zh), file: en.fileName))
+            case (let zh?, let en?):
+                compare(zh, en)
+                if let module = module(reference.value, zh: zh, en: en) { modules.append(module) }
+            }
+        }
+        return modules
+    }
+
+    private func siblingName(_ file: ModuleFile, language: Language) -> String {
+        let name = (file.fileName as NSString).lastPathComponent
+        return "modules/" + name.dropLast(".xx.md".count) + "." + language.rawValue + ".md"
+    }
+
+    /// Timing and numbering must agree between the two language files.
+    private mutating func compare(_ zh: ModuleFile, _ en: ModuleFile) {
+        let zhName = (zh.fileName as NSString).lastPathComponent
+        if let a = zh.minutes, let b = en.minutes, a.value != b.value {
+            diagnostics.append(b.location.error("'minutes' is \(b.value) here but \(a.value) in \(zhName); "
+                                                + "both languages must agree"))
+        }
+        if let a = zh.hours, let b = en.hours, a.value != b.value {
+            diagnostics.append(b.location.error("'hours' is \(NumberFormatting.plain(b.value)) here but "
+                                                + "\(NumberFormatting.plain(a.value)) in \(zhName); both languages must agree"))
+        }
+        if let a = zh.number, let b = en.number, a != b {
+            diagnostics.append(.warning("this file is numbered \(b) but \(zhName) is numbered \(a)", file: en.fileName))
+        }
+    }
+
+    private func module(_ id: ModuleID, zh: ModuleFile, en: ModuleFile) -> Module? {
+        guard let minutes = zh.minutes?.value, let hours = zh.hours?.value else { return nil }
+        func text(_ file: ModuleFile, _ language: Language) -> ModuleText {
+            ModuleText(language: language, title: file.title, objectives: file.objectives, summary: file.summary,
+                       body: file.body, bodyLine: file.bodyLine,
+                       source: SourceReference(file: "modules/" + (file.fileName as NSString).lastPathComponent, line: 1))
+        }
+        return Module(id: id, number: zh.number ?? en.number ?? 0, minutes: minutes, hours: hours,
+                      zh: text(zh, .zh), en: text(en, .en))
+    }
+
+    private mutating func assembleQuizzes(manifest: CourseManifest, files: [QuizFile]) -> [QuizDefinition] {
+        var byName: [String: QuizFile] = [:]
+        for file in files {
+            byName[((file.fileName as NSString).lastPathComponent as NSString).deletingPathExtension] = file
+        }
+        let listed = Set(manifest.quizzes.map(\.value.rawValue))
+        for file in files {
+            let stem = ((file.fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+            if !listed.contains(stem) {
+                diagnostics.append(.warning("quiz '\(stem)' is not listed in course.yaml 'quizzes', so learners "
+                                            + "will not see it", file: file.fileName))
+            }
+        }
+        var quizzes: [QuizDefinition] = []
+        for reference in manifest.quizzes {
+            guard let file = byName[reference.value.rawValue] else {
+                diagnostics.append(reference.location.error("quiz '\(reference.value)' has no file quizzes/\(reference.value).yaml"))
+                continue
+            }
+            if let definition = file.definition { quizzes.append(relativeToCourse(definition)) }
+        }
+        return quizzes
+    }
+
+    /// Source references relative to the course folder, as `SourceReference` promises.
+    private func relativeToCourse(_ quiz: QuizDefinition) -> QuizDefinition {
+        let prefix = folder + "/"
+        func strip(_ source: SourceReference?) -> SourceReference? {
+            guard var source else { return nil }
+            if source.file.hasPrefix(prefix) { source.file.removeFirst(prefix.count) }
+            return source
+        }
+        var quiz = quiz
+        quiz.source = strip(quiz.source)
+        quiz.pools = quiz.pools.map { pool in
+            var pool = pool
+            pool.questions = pool.questions.map { question in
+                var question = question
+                question.source = strip(question.source)
+                return question
+            }
+            return pool
+        }
+        return quiz
+    }
+
+    private mutating func checkMedia(_ files: [ModuleFile], mediaFiles: Set<String>) {
+        for file in files {
+            for image in file.media where !mediaFiles.contains(image.value)
+                && !mediaFiles.contains(image.value.removingPercentEncoding ?? image.value) {
+                diagnostics.append(image.location.error("image 'media/\(image.value)' not found: add the file to "
+                                                        + "\(folder)/media/"))
+            }
+        }
+    }
+
+    private mutating func checkQuestionIDs(manifest: CourseManifest?, quizFiles: [QuizFile]) {
+        var order = quizFiles
+        if let manifest {
+            let rank = Dictionary(manifest.quizzes.enumerated().map { ($1.value.rawValue, $0) },
+                                  uniquingKeysWith: { first, _ in first })
+            order.sort { a, b in
+                let ra = rank[((a.fileName as NSString).lastPathComponent as NSString).deletingPathExtension] ?? Int.max
+                let rb = rank[((b.fileName as NSString).lastPathComponent as NSString).deletingPathExtension] ?? Int.max
+                return ra == rb ? a.fileName < b.fileName : ra < rb
+            }
+        }
+        var first: [QuestionID: SourceLocation] = [:]
+        for file in order {
+            for question in file.questions {
+                if let earlier = first[question.value] {
+                    let shown = earlier.file.hasPrefix(folder + "/") ? String(earlier.file.dropFirst(folder.count + 1)) : earlier.file
+                    diagnostics.append(question.location.error(
+                        "question id '\(question.value)' is already used at \(shown):\(earlier.line); question ids "
+                        + "must be unique within the course"))
+                } else {
+                    first[question.value] = question.location
+                }
+            }
+        }
+    }
+
+    private mutating func checkModuleTags(manifest: CourseManifest, quizFiles: [QuizFile]) {
+        let modules = Set(manifest.modules.map(\.value.rawValue))
+        for file in quizFiles {
+            for tag in file.moduleTags where !modules.contains(tag.value) {
+                diagnostics.append(tag.location.warning("the tag 'module:\(tag.value)' names no module of this course"))
+            }
+        }
+    }
+}

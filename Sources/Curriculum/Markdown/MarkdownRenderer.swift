@@ -1,0 +1,150 @@
+import Foundation
+
+/// Renders module Markdown (GitHub-flavoured) to safe HTML with heading anchors.
+///
+/// Safe means: raw HTML is dropped, links may only use `http`, `https`, `mailto` or `tel` (or be relative),
+/// images may only come from the course's `media/` folder and are served from `mediaURLPrefix`. Anything
+/// else is reduced to its text. `inspect` reports the same decisions as diagnostics when a course is loaded.
+public struct MarkdownRenderer: Sendable, Hashable {
+    /// The URL prefix media images are served from: `media/map.png` renders as `mediaURLPrefix + "map.png"`.
+    public var mediaURLPrefix: String
+
+    public init(mediaURLPrefix: String) {
+        self.mediaURLPrefix = mediaURLPrefix
+    }
+
+    /// Safe HTML for `markdown`, with an `id` on every heading.
+    public func render(_ markdown: String) -> RenderedMarkdown {
+        let prefix = mediaURLPrefix
+        let output = CMarkDocument.process(markdown, render: true) { visit in
+            switch visit.kind {
+            case .rawHTML:
+                return .replaceWithText
+            case .link:
+                return MarkdownPolicy.linkProblem(visit.url) == nil ? .keep : .replaceWithText
+            case .image:
+                guard let path = MarkdownPolicy.mediaPath(visit.url) else { return .replaceWithText }
+                return .setURL(prefix + path)
+            }
+        }
+        var anchors = HeadingAnchors()
+        let headings = output.headings.map { heading in
+            MarkdownHeading(level: heading.level, text: heading.text, anchor: anchors.anchor(for: heading.text))
+        }
+        let html = Self.addAnchors(headings, to: output.html ?? "")
+        return RenderedMarkdown(html: html, headings: headings)
+    }
+
+    /// What loading reports about `markdown`: removed links, images and raw HTML, and the media files used.
+    public static func inspect(_ markdown: String) -> MarkdownInspection {
+        var issues: [MarkdownInspection.Issue] = []
+        var media: [MarkdownInspection.MediaReference] = []
+        var columns = ColumnConverter(markdown)
+        _ = CMarkDocument.process(markdown, render: false) { byteVisit in
+            let visit = CMarkDocument.Visit(kind: byteVisit.kind, url: byteVisit.url, line: byteVisit.line,
+                                            column: columns.column(line: byteVisit.line, byteColumn: byteVisit.column))
+            switch visit.kind {
+            case .rawHTML:
+                issues.append(.init(severity: .warning, line: visit.line, column: visit.column,
+                                    message: "raw HTML is not shown to learners; write Markdown instead"))
+            case .link:
+                if let problem = MarkdownPolicy.linkProblem(visit.url) {
+                    issues.append(.init(severity: .error, line: visit.line, column: visit.column, message: problem))
+                }
+            case .image:
+                if let path = MarkdownPolicy.mediaPath(visit.url) {
+                    media.append(.init(path: path, line: visit.line, column: visit.column))
+                } else {
+                    issues.append(.init(severity: .error, line: visit.line, column: visit.column,
+                                        message: MarkdownPolicy.imageProblem(visit.url)))
+                }
+            }
+            return .keep
+        }
+        return MarkdownInspection(issues: issues, media: media)
+    }
+
+    /// Puts `id="anchor"` on each `<hN>` cmark wrote. Safe mode drops raw HTML, so every `<hN>` in the
+    /// output is one of the document's headings, in document order.
+    private static func addAnchors(_ headings: [MarkdownHeading], to html: String) -> String {
+        guard !headings.isEmpty else { return html }
+        var result = ""
+        result.reserveCapacity(html.utf8.count + headings.count * 24)
+        var remaining = Substring(html)
+        var index = 0
+        while index < headings.count, let range = remaining.range(of: "<h\(headings[index].level)>") {
+            result += remaining[..<range.lowerBound]
+            result += "<h\(headings[index].level) id=\"\(headings[index].anchor)\">"
+            remaining = remaining[range.upperBound...]
+            index += 1
+        }
+        result += remaining
+        return result
+    }
+}
+
+/// Turns cmark's byte columns into character columns, which is what editors and YAML report.
+private struct ColumnConverter {
+    private let bytes: [UInt8]
+    private var lineStarts: [Int] = []
+
+    init(_ text: String) {
+        bytes = Array(text.utf8)
+    }
+
+    mutating func column(line: Int, byteColumn: Int) -> Int {
+        if lineStarts.isEmpty {
+            lineStarts = [0]
+            for (offset, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
+        }
+        guard line >= 1, line <= lineStarts.count, byteColumn > 1 else { return max(1, byteColumn) }
+        let start = lineStarts[line - 1]
+        let end = min(bytes.count, start + byteColumn - 1)
+        guard start < end else { return byteColumn }
+        return bytes[start..<end].reduce(0) { count, byte in count + (byte & 0xC0 == 0x80 ? 0 : 1) } + 1
+    }
+}
+
+/// Rendered module HTML and its headings (for a table of contents).
+public struct RenderedMarkdown: Sendable, Hashable {
+    public let html: String
+    public let headings: [MarkdownHeading]
+
+    public init(html: String, headings: [MarkdownHeading]) {
+        self.html = html
+        self.headings = headings
+    }
+}
+
+/// A heading of a rendered document; `anchor` is its `id` attribute.
+public struct MarkdownHeading: Sendable, Hashable {
+    public let level: Int
+    public let text: String
+    public let anchor: String
+
+    public init(level: Int, text: String, anchor: String) {
+        self.level = level
+        self.text = text
+        self.anchor = anchor
+    }
+}
+
+/// Problems found in a Markdown text and the media files it uses; positions are relative to the text.
+public struct MarkdownInspection: Sendable, Hashable {
+    public struct Issue: Sendable, Hashable {
+        public let severity: Diagnostic.Severity
+        public let line: Int
+        public let column: Int
+        public let message: String
+    }
+
+    /// An image from `media/`; `path` is relative to the media folder.
+    public struct MediaReference: Sendable, Hashable {
+        public let path: String
+        public let line: Int
+        public let column: Int
+    }
+
+    public let issues: [Issue]
+    public let media: [MediaReference]
+}
