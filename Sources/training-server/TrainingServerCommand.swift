@@ -7,7 +7,8 @@ struct TrainingServerCommand: ParsableCommand {
         commandName: "training-server",
         abstract: "Civil Service Academy: e-learning and certification for civil servants.",
         version: ProductVersion.current,
-        subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, VerifyAudit.self])
+        subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, VerifyAudit.self,
+                      RegradeCommand.self])
 }
 
 /// The database option every command shares.

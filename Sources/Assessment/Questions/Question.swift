@@ -18,10 +18,11 @@ public struct SourceReference: Sendable, Hashable, Codable {
 }
 
 /// One question as authored: its text, its kind (which carries the answer key) and its metadata.
+/// Codable so that the version an attempt was taken against can be stored and replayed later.
 ///
 /// A question is immutable. A corrected answer key is a new value with a new `contentHash`; attempts refer to
 /// `(id, contentHash)` so old attempts can be shown as taken and regraded against the new key.
-public struct Question: Sendable, Hashable {
+public struct Question: Sendable, Hashable, Codable {
     public var id: QuestionID
     /// The question text (Markdown-free plain text; line breaks allowed).
     public var text: LocalizedText
@@ -54,7 +55,7 @@ public struct Question: Sendable, Hashable {
 }
 
 /// The closed set of question kinds, each carrying its answer key.
-public enum QuestionKind: Sendable, Hashable {
+public enum QuestionKind: Sendable, Hashable, Codable {
     /// Exactly one option has fraction 1; others may carry partial credit (fraction in 0...1).
     case singleChoice(options: [ChoiceOption])
     /// Any number of options may be chosen; each chosen option adds its fraction (negative allowed); the total
@@ -83,7 +84,7 @@ public enum QuestionKind: Sendable, Hashable {
 }
 
 /// An option of a choice question. `id` is stable within its question (e.g. "a", "b").
-public struct ChoiceOption: Sendable, Hashable {
+public struct ChoiceOption: Sendable, Hashable, Codable {
     public var id: String
     public var text: LocalizedText
     /// The share of the question's points this option is worth: 1 for the right answer of a single choice,
@@ -100,7 +101,7 @@ public struct ChoiceOption: Sendable, Hashable {
 }
 
 /// An accepted answer of a short-answer question. `*` in `text` matches any run of characters.
-public struct ShortAnswer: Sendable, Hashable {
+public struct ShortAnswer: Sendable, Hashable, Codable {
     public var text: String
     public var fraction: Double
     public var feedback: LocalizedText?
@@ -113,8 +114,8 @@ public struct ShortAnswer: Sendable, Hashable {
 }
 
 /// An accepted answer of a numeric question: a value with a tolerance, or a closed range.
-public struct NumericAnswer: Sendable, Hashable {
-    public enum Target: Sendable, Hashable {
+public struct NumericAnswer: Sendable, Hashable, Codable {
+    public enum Target: Sendable, Hashable, Codable {
         case value(Double, tolerance: Double)
         case range(min: Double, max: Double)
     }
@@ -130,7 +131,7 @@ public struct NumericAnswer: Sendable, Hashable {
 }
 
 /// One pair of a matching question. `id` is stable within its question.
-public struct MatchPair: Sendable, Hashable {
+public struct MatchPair: Sendable, Hashable, Codable {
     public var id: String
     public var prompt: LocalizedText
     public var answer: LocalizedText

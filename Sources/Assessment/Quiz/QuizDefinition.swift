@@ -52,7 +52,7 @@ public struct ReviewPolicy: Sendable, Hashable, Codable {
 }
 
 /// A group of questions from which an attempt draws `draw` at random (all of them when `draw` is nil).
-public struct QuestionPool: Sendable, Hashable {
+public struct QuestionPool: Sendable, Hashable, Codable {
     public var id: String
     public var draw: Int?
     public var questions: [Question]
@@ -65,7 +65,7 @@ public struct QuestionPool: Sendable, Hashable {
 }
 
 /// A quiz as authored: settings and pools. A quiz with fixed questions has one pool without a draw count.
-public struct QuizDefinition: Sendable, Hashable {
+public struct QuizDefinition: Sendable, Hashable, Codable {
     public var id: QuizID
     public var title: LocalizedText
     public var behaviour: Behaviour

@@ -108,6 +108,10 @@ public protocol AttemptRepository: Sendable {
     /// In one IMMEDIATE transaction: loads the attempt, asks `decide` for the steps to append (none for a
     /// duplicate) and the new summary, and stores them.
     func append(attemptID: AttemptID, decide: (StoredAttempt) throws -> ([AttemptStep], AttemptSummary?)) throws -> StoredAttempt
+    /// Keeps `quiz` as the version with its content hash (first use wins; the same hash is the same content).
+    func saveVersion(courseID: String, quiz: QuizDefinition, at: Double) throws
+    /// The stored version of a quiz with `contentHash`.
+    func version(courseID: String, quizID: QuizID, contentHash: String) throws -> QuizDefinition?
     /// Stores regraded summaries with a note step per attempt and one audit row, in one transaction.
     func applyRegrade(_ changes: [(AttemptID, AttemptStep, AttemptSummary)], quizHash: String, audit: AuditEvent,
                       by actor: AuditActor, at: Double) throws

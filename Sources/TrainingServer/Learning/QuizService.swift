@@ -25,8 +25,16 @@ public struct QuizService: Sendable {
         case unreplayable
     }
 
+    /// The quiz version `stored` was taken against (until a regrade moves it to a newer one); the current
+    /// definition when that version is the current one or was never stored.
+    public func definition(for stored: StoredAttempt, current quiz: QuizDefinition) throws -> QuizDefinition {
+        guard stored.quizHash != quiz.contentHash else { return quiz }
+        return try attempts.version(courseID: stored.courseID, quizID: quiz.id, contentHash: stored.quizHash) ?? quiz
+    }
+
     /// The state of `stored` now; an attempt whose time ran out is closed (and the close stored) first.
-    public func current(_ stored: StoredAttempt, quiz: QuizDefinition, course: Course) throws -> (StoredAttempt, AttemptState) {
+    public func current(_ stored: StoredAttempt, quiz currentQuiz: QuizDefinition, course: Course) throws -> (StoredAttempt, AttemptState) {
+        let quiz = try definition(for: stored, current: currentQuiz)
         let now = clock()
         if AttemptRules.expiryStep(for: stored.attempt, quiz: quiz, now: now) != nil {
             let updated = try attempts.append(attemptID: stored.attempt.id) { latest in
@@ -51,6 +59,7 @@ public struct QuizService: Sendable {
         // Close expired attempts first, so the rules see them closed.
         _ = try history(user: user, quiz: quiz, course: course)
         let now = clock()
+        try attempts.saveVersion(courseID: course.id.rawValue, quiz: quiz, at: now)
         return try attempts.start(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
                                   quizHash: quiz.contentHash) { previous in
             let states = try previous.map { try replay($0.attempt, quiz: quiz, now: now) }
@@ -70,7 +79,7 @@ public struct QuizService: Sendable {
     /// step against a stale page; `key` makes a repeated submission of the same form a no-op.
     public func save(_ stored: StoredAttempt, responses: [(QuestionID, Assessment.Response)], expectedSequence: Int?, key: String,
                      user: User, quiz: QuizDefinition, course: Course) throws -> StoredAttempt {
-        try perform(stored, quiz: quiz, course: course) { latest, state in
+        try perform(stored, quiz: quiz, course: course) { latest, state, quiz in
             var attempt = latest.attempt
             var steps: [AttemptStep] = []
             var first = true
@@ -97,7 +106,7 @@ public struct QuizService: Sendable {
     /// A single step other than saving: check (immediate feedback) or submit.
     public func act(_ stored: StoredAttempt, action: AttemptAction, key: String, user: User, quiz: QuizDefinition,
                     course: Course) throws -> StoredAttempt {
-        try perform(stored, quiz: quiz, course: course) { latest, _ in
+        try perform(stored, quiz: quiz, course: course) { latest, _, quiz in
             let request = StepRequest(actor: .learner(String(user.id.rawValue)), action: action, idempotencyKey: key)
             switch AttemptRules.decide(request, on: latest.attempt, quiz: quiz, now: clock()) {
             case .append(let step): return [step]
@@ -107,14 +116,15 @@ public struct QuizService: Sendable {
         }
     }
 
-    private func perform(_ stored: StoredAttempt, quiz: QuizDefinition, course: Course,
-                         steps: (StoredAttempt, AttemptState) throws -> [AttemptStep]) throws -> StoredAttempt {
-        let (current, _) = try current(stored, quiz: quiz, course: course)
+    private func perform(_ stored: StoredAttempt, quiz currentQuiz: QuizDefinition, course: Course,
+                         steps: (StoredAttempt, AttemptState, QuizDefinition) throws -> [AttemptStep]) throws -> StoredAttempt {
+        let (current, _) = try current(stored, quiz: currentQuiz, course: course)
+        let quiz = try definition(for: current, current: currentQuiz)
         let wasClosed = current.closedAt != nil
         let updated = try attempts.append(attemptID: current.attempt.id) { latest in
             let now = clock()
             let state = try replay(latest.attempt, quiz: quiz, now: now)
-            let new = try steps(latest, state)
+            let new = try steps(latest, state, quiz)
             guard !new.isEmpty else { return ([], nil) }
             let after = try replay(new.reduce(latest.attempt) { $0.appending($1) }, quiz: quiz, now: now)
             return (new, AttemptSummary(after))

@@ -167,6 +167,20 @@ enum Migrations {
                     BEGIN SELECT RAISE(ABORT, 'attempt_steps is append-only'); END;
                 """)
         }
+        migrator.registerMigration("2026-11-29-quiz-versions") { db in
+            try db.execute(sql: """
+                -- Every version of a quiz that an attempt was started against, so attempts replay against the
+                -- definition they were taken with, and a corrected key can be compared with the old one.
+                CREATE TABLE quiz_versions (
+                    course_id TEXT NOT NULL,
+                    quiz_id TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    definition TEXT NOT NULL,
+                    first_used_at REAL NOT NULL,
+                    PRIMARY KEY (course_id, quiz_id, content_hash)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -76,6 +76,24 @@ public struct SQLiteAttemptRepository: AttemptRepository {
         }
     }
 
+    public func saveVersion(courseID: String, quiz: QuizDefinition, at: Double) throws {
+        let json = String(decoding: try Self.encoder.encode(quiz), as: UTF8.self)
+        try store.write { db in
+            try db.execute(sql: """
+                INSERT INTO quiz_versions (course_id, quiz_id, content_hash, definition, first_used_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """, arguments: [courseID, quiz.id.rawValue, quiz.contentHash, json, at])
+        }
+    }
+
+    public func version(courseID: String, quizID: QuizID, contentHash: String) throws -> QuizDefinition? {
+        try store.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT definition FROM quiz_versions WHERE course_id = ? AND quiz_id = ? AND content_hash = ?
+                """, arguments: [courseID, quizID.rawValue, contentHash])
+        }.map { try JSONDecoder().decode(QuizDefinition.self, from: Data($0.utf8)) }
+    }
+
     public func applyRegrade(_ changes: [(AttemptID, AttemptStep, AttemptSummary)], quizHash: String,
                              audit: AuditEvent, by actor: AuditActor, at: Double) throws {
         try store.write { db in
