@@ -8,7 +8,7 @@ struct TrainingServerCommand: ParsableCommand {
         abstract: "Civil Service Academy: e-learning and certification for civil servants.",
         version: ProductVersion.current,
         subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, VerifyAudit.self,
-                      RegradeCommand.self])
+                      RegradeCommand.self, ImportStaffCommand.self])
 }
 
 /// The database option every command shares.

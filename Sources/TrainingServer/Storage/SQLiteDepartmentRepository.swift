@@ -13,32 +13,34 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
 
     public func ensure(path: [String], by actor: AuditActor) throws -> Department {
         let names = try Self.validated(path)
-        let id: Int64 = try store.write { db in
-            var parent: Int64?
-            var parentPath = "/"
-            for name in names {
-                if let existing = try Row.fetchOne(db, sql: """
-                    SELECT id, id_path FROM departments WHERE ifnull(parent_id, 0) = ? AND name = ?
-                    """, arguments: [parent ?? 0, name]) {
-                    parent = existing["id"]
-                    parentPath = existing["id_path"]
-                    continue
-                }
-                try db.execute(sql: """
-                    INSERT INTO departments (parent_id, name, id_path, created_at) VALUES (?, ?, ?, ?)
-                    """, arguments: [parent, name, "pending:\(parentPath)\(name)", clock()])
-                let newID = db.lastInsertedRowID
-                parentPath = "\(parentPath)\(newID)/"
-                try db.execute(sql: "UPDATE departments SET id_path = ? WHERE id = ?", arguments: [parentPath, newID])
-                try AuditChain.append(AuditEvent(action: "department.create", subject: "department:\(newID)",
-                                                 details: ["path": names.joined(separator: "/")]),
-                                      by: actor, at: clock(), in: db)
-                parent = newID
-            }
-            return parent!
-        }
+        let id: Int64 = try store.write { db in try Self.ensure(names, in: db, at: clock(), by: actor) }
         guard let department = try find(id: DepartmentID(rawValue: id)) else { throw StoreError.notFound("department") }
         return department
+    }
+
+    /// Finds or creates the department at `names` inside the caller's transaction; returns its id.
+    static func ensure(_ names: [String], in db: Database, at now: Double, by actor: AuditActor) throws -> Int64 {
+        var parent: Int64?
+        var parentPath = "/"
+        for name in names {
+            if let existing = try Row.fetchOne(db, sql: """
+                SELECT id, id_path FROM departments WHERE ifnull(parent_id, 0) = ? AND name = ?
+                """, arguments: [parent ?? 0, name]) {
+                parent = existing["id"]
+                parentPath = existing["id_path"]
+                continue
+            }
+            try db.execute(sql: "INSERT INTO departments (parent_id, name, id_path, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [parent, name, "pending:\(parentPath)\(name)", now])
+            let newID = db.lastInsertedRowID
+            parentPath = "\(parentPath)\(newID)/"
+            try db.execute(sql: "UPDATE departments SET id_path = ? WHERE id = ?", arguments: [parentPath, newID])
+            try AuditChain.append(AuditEvent(action: "department.create", subject: "department:\(newID)",
+                                             details: ["path": names.joined(separator: "/")]),
+                                  by: actor, at: now, in: db)
+            parent = newID
+        }
+        return parent!
     }
 
     public func find(path: [String]) throws -> Department? {

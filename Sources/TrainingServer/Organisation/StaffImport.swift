@@ -1,0 +1,220 @@
+/// Turns an HR system's staff CSV into a plan of changes: people to create, update or disable, departments
+/// to create. Every bad row is reported with its line and reason; a file with any error yields no plan, so
+/// nothing is ever half-applied. Columns are documented in docs/staff-import.md.
+public enum StaffImport {
+    /// One problem of the file.
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    /// A role and the department it reaches (with its subtree).
+    public struct Grant: Sendable, Hashable {
+        public var role: Role
+        public var department: [String]
+    }
+
+    /// A person as the file describes them.
+    public struct Person: Sendable, Equatable {
+        public var line: Int
+        public var employeeNumber: String
+        public var login: String?
+        public var name: String
+        public var department: [String]
+        public var grants: [Grant]
+        public var active: Bool
+        public var timeFactor: Double?
+    }
+
+    /// A person already in the database, as far as the import compares.
+    public struct Existing: Sendable, Equatable {
+        public var id: UserID
+        public var employeeNumber: String?
+        public var login: String
+        public var name: String
+        public var department: [String]
+        public var grants: Set<Grant>
+        public var disabled: Bool
+        public var timeFactor: Double
+    }
+
+    public enum Change: Sendable, Equatable {
+        case create(Person)
+        case update(UserID, Person, fields: [String])
+        case disable(UserID, Person)
+    }
+
+    public struct Plan: Sendable, Equatable {
+        public var changes: [Change]
+        public var newDepartments: [[String]]
+        public var unchanged: Int
+
+        public var created: Int { changes.filter { if case .create = $0 { true } else { false } }.count }
+        public var updated: Int { changes.filter { if case .update = $0 { true } else { false } }.count }
+        public var disabled: Int { changes.filter { if case .disable = $0 { true } else { false } }.count }
+    }
+
+    /// A plan, or every problem of the file.
+    public enum Outcome: Sendable, Equatable {
+        case plan(Plan)
+        case problems([Problem])
+    }
+
+    static let columns = ["employee_number", "login", "name", "department", "roles", "status", "time_factor"]
+    static let required = ["employee_number", "name", "department"]
+
+    /// Reads and checks the file, then compares it with `existing` people and `departments` (name paths).
+    public static func plan(csv bytes: [UInt8], existing: [Existing], departments: Set<[String]>)
+        -> Outcome {
+        let records: [CSVReader.Record]
+        do {
+            records = try CSVReader.read(bytes)
+        } catch {
+            let line: Int = switch error {
+            case .notUTF8(let line), .unterminatedQuote(let line): line
+            }
+            return .problems([Problem(line: line, message: error.description.replacingPrefix("line \(line): "))])
+        }
+        guard let header = records.first else { return .problems([Problem(line: 1, message: "the file is empty")]) }
+        var problems: [Problem] = []
+        let names = header.fields.map { $0.trimmed.lowercased() }
+        for name in names where !columns.contains(name) {
+            problems.append(Problem(line: header.line, message: "unknown column '\(name)'; the columns are \(columns.joined(separator: ", "))"))
+        }
+        for name in required where !names.contains(name) {
+            problems.append(Problem(line: header.line, message: "missing column '\(name)'"))
+        }
+        if Set(names).count != names.count { problems.append(Problem(line: header.line, message: "a column appears twice")) }
+        guard problems.isEmpty else { return .problems(problems) }
+        let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+
+        var people: [Person] = []
+        var seenNumbers: [String: Int] = [:]
+        var seenLogins: [String: Int] = [:]
+        for record in records.dropFirst() {
+            if record.fields.allSatisfy({ $0.trimmed.isEmpty }) { continue }
+            func value(_ column: String) -> String {
+                guard let position = index[column], position < record.fields.count else { return "" }
+                return record.fields[position].trimmed
+            }
+            var rowProblems: [String] = []
+            if record.fields.count != names.count {
+                rowProblems.append("has \(record.fields.count) fields; the header has \(names.count)")
+            }
+            let number = value("employee_number")
+            if number.isEmpty { rowProblems.append("employee_number is empty") }
+            if let first = seenNumbers[number], !number.isEmpty {
+                rowProblems.append("employee number \(number) already appears on line \(first)")
+            }
+            let login = value("login")
+            if !login.isEmpty {
+                if login.count > 100 || login.contains(where: { $0.isWhitespace }) {
+                    rowProblems.append("login '\(login)' must be 1-100 characters without spaces")
+                }
+                if let first = seenLogins[login.lowercased()] { rowProblems.append("login \(login) already appears on line \(first)") }
+            }
+            let name = value("name")
+            if name.isEmpty || name.count > 200 { rowProblems.append("name must be 1-200 characters") }
+            let department = splitPath(value("department"))
+            if department.isEmpty { rowProblems.append("department is empty; write a path such as 省人民政府/省数据局/综合处") }
+            var grants: [Grant] = []
+            for item in value("roles").split(whereSeparator: { $0 == ";" || $0 == "；" }).map({ String($0).trimmed }) where !item.isEmpty {
+                let parts = item.split(separator: "@", maxSplits: 1).map { String($0).trimmed }
+                guard let role = Role(rawValue: parts[0].lowercased()) else {
+                    rowProblems.append("unknown role '\(parts[0])'; use learner, trainer, hr or admin")
+                    continue
+                }
+                let scope = parts.count > 1 ? splitPath(parts[1]) : department
+                if scope.isEmpty { rowProblems.append("role \(item) names an empty department") }
+                grants.append(Grant(role: role, department: scope))
+            }
+            if !grants.contains(where: { $0.role == .learner }) { grants.append(Grant(role: .learner, department: department)) }
+            let status = value("status").lowercased()
+            let active: Bool
+            switch status {
+            case "", "active", "在职": active = true
+            case "left", "离职": active = false
+            default:
+                active = true
+                rowProblems.append("status '\(status)' is not active or left")
+            }
+            var factor: Double?
+            let factorText = value("time_factor")
+            if !factorText.isEmpty {
+                if let parsed = Double(factorText), (1...4).contains(parsed) { factor = parsed } else {
+                    rowProblems.append("time_factor must be a number from 1 to 4")
+                }
+            }
+            if rowProblems.isEmpty {
+                people.append(Person(line: record.line, employeeNumber: number, login: login.isEmpty ? nil : login, name: name,
+                                     department: department, grants: grants, active: active, timeFactor: factor))
+            } else {
+                problems += rowProblems.map { Problem(line: record.line, message: $0) }
+            }
+            if !number.isEmpty && seenNumbers[number] == nil { seenNumbers[number] = record.line }
+            if !login.isEmpty && seenLogins[login.lowercased()] == nil { seenLogins[login.lowercased()] = record.line }
+        }
+
+        let byNumber = Dictionary(existing.compactMap { person in person.employeeNumber.map { ($0, person) } },
+                                  uniquingKeysWith: { first, _ in first })
+        let byLogin = Dictionary(existing.map { ($0.login.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var changes: [Change] = []
+        var unchanged = 0
+        var neededDepartments = Set<[String]>()
+        for person in people {
+            if let current = byNumber[person.employeeNumber] {
+                if let login = person.login, login.lowercased() != current.login.lowercased() {
+                    problems.append(Problem(line: person.line, message: "employee \(person.employeeNumber) has the login \(current.login); logins cannot change"))
+                    continue
+                }
+                if !person.active {
+                    if current.disabled { unchanged += 1 } else { changes.append(.disable(current.id, person)) }
+                    continue
+                }
+                var fields: [String] = []
+                if current.name != person.name { fields.append("name") }
+                if current.department != person.department { fields.append("department") }
+                if current.grants != Set(person.grants) { fields.append("roles") }
+                if current.disabled { fields.append("enabled") }
+                if let factor = person.timeFactor, factor != current.timeFactor { fields.append("time_factor") }
+                if fields.isEmpty { unchanged += 1 } else { changes.append(.update(current.id, person, fields: fields)) }
+            } else {
+                guard person.active else { unchanged += 1; continue }
+                guard let login = person.login else {
+                    problems.append(Problem(line: person.line, message: "a new person needs a login"))
+                    continue
+                }
+                if let clash = byLogin[login.lowercased()] {
+                    problems.append(Problem(line: person.line, message: "the login \(login) belongs to someone else (employee number \(clash.employeeNumber ?? "none"))"))
+                    continue
+                }
+                changes.append(.create(person))
+            }
+            for path in [person.department] + person.grants.map(\.department) {
+                for depth in 1...path.count where !departments.contains(Array(path.prefix(depth))) {
+                    neededDepartments.insert(Array(path.prefix(depth)))
+                }
+            }
+        }
+        guard problems.isEmpty else { return .problems(problems.sorted { ($0.line, $0.message) < ($1.line, $1.message) }) }
+        return .plan(Plan(changes: changes,
+                             newDepartments: neededDepartments.sorted { $0.lexicographicallyPrecedes($1) },
+                             unchanged: unchanged))
+    }
+
+    static func splitPath(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "/" || $0 == "／" }).map { String($0).trimmed }.filter { !$0.isEmpty }
+    }
+}
+
+extension String {
+    var trimmed: String {
+        String(unicodeScalars.drop { $0.properties.isWhitespace }.reversed().drop { $0.properties.isWhitespace }.reversed()
+            .map(Character.init))
+    }
+
+    func replacingPrefix(_ prefix: String) -> String {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
+    }
+}

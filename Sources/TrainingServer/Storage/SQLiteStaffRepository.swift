@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+/// Applies staff imports in one transaction: departments, people, role grants, disabling, one audit row.
+public struct SQLiteStaffRepository: Sendable {
+    let store: Store
+    let clock: @Sendable () -> Double
+
+    public init(store: Store, clock: @escaping @Sendable () -> Double) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Everyone and every department path, for planning an import.
+    public func snapshot() throws -> (people: [StaffImport.Existing], departments: Set<[String]>) {
+        try store.read { db in
+            let departments = try SQLiteDepartmentRepository.load(db, where: "1", [])
+            let paths = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.namePath) })
+            let people = try SQLiteUserRepository.load(db, where: "1", []).map { user in
+                StaffImport.Existing(id: user.id, employeeNumber: user.employeeNumber, login: user.login, name: user.displayName,
+                                     department: paths[user.departmentID] ?? [],
+                                     grants: Set(user.grants.map { StaffImport.Grant(role: $0.role, department: paths[$0.departmentID] ?? []) }),
+                                     disabled: user.disabled, timeFactor: user.accommodationFactor)
+            }
+            return (people, Set(departments.map(\.namePath)))
+        }
+    }
+
+    /// Applies `plan`. New accounts get `passwordHashes[employeeNumber]`, or a hash no password matches (an admin
+    /// sets one, or sign-in goes through the organisation's identity provider).
+    public func apply(_ plan: StaffImport.Plan, passwordHashes: [String: String], by actor: AuditActor) throws {
+        let now = clock()
+        try store.write { db in
+            var departmentIDs: [[String]: Int64] = [:]
+            func department(_ path: [String]) throws -> Int64 {
+                if let id = departmentIDs[path] { return id }
+                let id = try SQLiteDepartmentRepository.ensure(path, in: db, at: now, by: actor)
+                departmentIDs[path] = id
+                return id
+            }
+            func setGrants(_ userID: Int64, _ grants: [StaffImport.Grant]) throws {
+                try db.execute(sql: "DELETE FROM role_grants WHERE user_id = ?", arguments: [userID])
+                for grant in Set(grants) {
+                    try db.execute(sql: "INSERT INTO role_grants (user_id, role, department_id) VALUES (?, ?, ?)",
+                                   arguments: [userID, grant.role.rawValue, try department(grant.department)])
+                }
+            }
+            for change in plan.changes {
+                switch change {
+                case .create(let person):
+                    let hash = passwordHashes[person.employeeNumber] ?? "!" + Tokens.random(bytes: 16)
+                    try db.execute(sql: """
+                        INSERT INTO users (login, display_name, employee_number, department_id, password_hash,
+                                           accommodation_factor, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [person.login, person.name, person.employeeNumber, try department(person.department),
+                                         hash, person.timeFactor ?? 1, now, now])
+                    try setGrants(db.lastInsertedRowID, person.grants)
+                case .update(let id, let person, _):
+                    try db.execute(sql: """
+                        UPDATE users SET display_name = ?, department_id = ?, disabled = 0,
+                            accommodation_factor = coalesce(?, accommodation_factor), updated_at = ? WHERE id = ?
+                        """, arguments: [person.name, try department(person.department), person.timeFactor, now, id.rawValue])
+                    try setGrants(id.rawValue, person.grants)
+                case .disable(let id, _):
+                    try db.execute(sql: "UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?", arguments: [now, id.rawValue])
+                    try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [id.rawValue])
+                }
+            }
+            try AuditChain.append(AuditEvent(action: "staff.import", subject: "staff",
+                                             details: ["created": String(plan.created), "updated": String(plan.updated),
+                                                       "disabled": String(plan.disabled),
+                                                       "departments": String(plan.newDepartments.count)]),
+                                  by: actor, at: now, in: db)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import TrainingServer
+
+struct ImportStaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-staff",
+        abstract: "Create, update and disable accounts from an HR system's staff CSV (see docs/staff-import.md).",
+        discussion: "Every row is checked first; a file with any bad row changes nothing. The whole import is one transaction.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The CSV file (UTF-8, header row).") var file: String
+    @Flag(help: "Show what would change without changing anything.") var dryRun = false
+    @Option(help: "Give new accounts random passwords and write them to this CSV file (mode 0600).")
+    var initialPasswords: String?
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        let store = try database.open()
+        let staff = SQLiteStaffRepository(store: store, clock: now)
+        let (people, departments) = try staff.snapshot()
+        switch StaffImport.plan(csv: Array(data), existing: people, departments: departments) {
+        case .problems(let problems):
+            for problem in problems { print("\(file):\(problem.line): error: \(problem.message)") }
+            print("\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was changed")
+            throw ExitCode(1)
+        case .plan(let plan):
+            for path in plan.newDepartments { print("create department \(path.joined(separator: "/"))") }
+            for change in plan.changes {
+                switch change {
+                case .create(let person):
+                    print("create \(person.employeeNumber) \(person.login ?? "") \(person.name) in \(person.department.joined(separator: "/"))")
+                case .update(_, let person, let fields):
+                    print("update \(person.employeeNumber) \(person.name): \(fields.joined(separator: ", "))")
+                case .disable(_, let person):
+                    print("disable \(person.employeeNumber) \(person.name) (left)")
+                }
+            }
+            print("\(plan.created) to create, \(plan.updated) to update, \(plan.disabled) to disable, "
+                  + "\(plan.unchanged) unchanged, \(plan.newDepartments.count) new departments")
+            if dryRun {
+                print("dry run: nothing was changed")
+                return
+            }
+            var hashes: [String: String] = [:]
+            var passwordLines = ["employee_number,login,password"]
+            if initialPasswords != nil {
+                let hasher = PasswordHasher()
+                for case .create(let person) in plan.changes {
+                    let password = TrainingServer.Tokens.random(bytes: 12)
+                    hashes[person.employeeNumber] = try hasher.hash(password)
+                    passwordLines.append("\(person.employeeNumber),\(person.login ?? ""),\(password)")
+                }
+            }
+            try staff.apply(plan, passwordHashes: hashes, by: .commandLine)
+            if let initialPasswords {
+                guard FileManager.default.createFile(atPath: initialPasswords,
+                                                     contents: Data((passwordLines.joined(separator: "\n") + "\n").utf8),
+                                                     attributes: [.posixPermissions: 0o600]) else {
+                    throw ValidationError("the import is stored, but \(initialPasswords) could not be written")
+                }
+                print("initial passwords written to \(initialPasswords)")
+            }
+            print("imported")
+        }
+    }
+}
