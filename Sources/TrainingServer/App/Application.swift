@@ -25,6 +25,7 @@ public final class Application: Sendable {
     public let learning: any LearningRepository
     public let attempts: any AttemptRepository
     public let quizzes: QuizService
+    public let reports: any ReportRepository
     private let routes: Router
     private let handler: Handler
 
@@ -48,13 +49,15 @@ public final class Application: Sendable {
         self.learning = SQLiteLearningRepository(store: store)
         self.attempts = SQLiteAttemptRepository(store: store)
         self.quizzes = QuizService(attempts: attempts, learning: learning, calendar: configuration.calendar, clock: clock)
+        self.reports = SQLiteReportRepository(store: store)
 
         var router = Router()
         let context = ControllerContext(configuration: configuration, store: store, users: users,
                                         departments: departments, sessions: sessions, apiTokens: apiTokens,
                                         audit: audit, throttle: throttle, hasher: hasher, strings: strings,
                                         assets: assets, metrics: metrics, logger: logger, clock: clock,
-                                        catalogue: catalogue, learning: learning, attempts: attempts, quizzes: quizzes)
+                                        catalogue: catalogue, learning: learning, attempts: attempts, quizzes: quizzes,
+                                        reports: reports)
         OpsController(context: context).register(in: &router)
         AuthController(context: context).register(in: &router)
         DashboardController(context: context).register(in: &router)
@@ -124,6 +127,7 @@ public struct ControllerContext: Sendable {
     public let learning: any LearningRepository
     public let attempts: any AttemptRepository
     public let quizzes: QuizService
+    public let reports: any ReportRepository
 
     /// The session cookie's name: `__Host-` prefixed under TLS.
     public var sessionCookieName: String { configuration.secure ? "__Host-csa_session" : "csa_session" }

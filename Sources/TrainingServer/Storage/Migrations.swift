@@ -181,6 +181,128 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-29-certification") { db in
+            try db.execute(sql: """
+                -- A person's current standing in a programme (derived by the certification engine).
+                CREATE TABLE certifications (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    program_id TEXT NOT NULL,
+                    department_id INTEGER NOT NULL REFERENCES departments(id),
+                    state TEXT NOT NULL CHECK (state IN ('not_started', 'in_progress', 'certified', 'due_for_renewal',
+                                                         'expired', 'revoked')),
+                    certified_at REAL,
+                    expires_at REAL,
+                    window_opens_at REAL,
+                    certificate_id TEXT,
+                    updated_at REAL NOT NULL,
+                    PRIMARY KEY (user_id, program_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX certifications_program_state ON certifications(program_id, state, expires_at);
+                CREATE INDEX certifications_program_expiry ON certifications(program_id, expires_at);
+
+                CREATE TABLE certification_history (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    program_id TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    from_state TEXT NOT NULL,
+                    to_state TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX certification_history_person ON certification_history(user_id, program_id, at);
+
+                -- One certificate per certification cycle; the id is random and public (verification URL).
+                CREATE TABLE certificates (
+                    id TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id),
+                    program_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('initial', 'renewal')),
+                    issued_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    revoked_at REAL,
+                    revoked_reason TEXT,
+                    revoked_by TEXT,
+                    credential TEXT NOT NULL,
+                    UNIQUE (user_id, program_id, issued_at)
+                );
+                CREATE INDEX certificates_person ON certificates(user_id, program_id);
+
+                -- Messages to deliver (renewal reminders, state changes); a mail sender marks them sent.
+                CREATE TABLE notification_outbox (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    program_id TEXT,
+                    payload TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    sent_at REAL
+                );
+                CREATE INDEX notification_outbox_unsent ON notification_outbox(sent_at, id);
+
+                -- Aggregates kept by triggers, so department summaries read a few thousand rows, not millions.
+                CREATE TABLE department_people (
+                    department_id INTEGER PRIMARY KEY REFERENCES departments(id),
+                    people INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE certification_counts (
+                    program_id TEXT NOT NULL,
+                    department_id INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    people INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (program_id, department_id, state)
+                ) WITHOUT ROWID;
+                CREATE TABLE user_year_hours (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    year INTEGER NOT NULL,
+                    hours REAL NOT NULL DEFAULT 0,
+                    PRIMARY KEY (user_id, year)
+                ) WITHOUT ROWID;
+
+                INSERT INTO department_people (department_id, people)
+                    SELECT department_id, count(*) FROM users WHERE disabled = 0 GROUP BY department_id;
+                INSERT INTO user_year_hours (user_id, year, hours)
+                    SELECT user_id, year, sum(hours) FROM hours_ledger GROUP BY user_id, year;
+
+                CREATE TRIGGER users_count_insert AFTER INSERT ON users WHEN NEW.disabled = 0 BEGIN
+                    INSERT INTO department_people (department_id, people) VALUES (NEW.department_id, 1)
+                        ON CONFLICT (department_id) DO UPDATE SET people = people + 1;
+                END;
+                CREATE TRIGGER users_count_update AFTER UPDATE OF department_id, disabled ON users BEGIN
+                    UPDATE department_people SET people = people - 1
+                        WHERE department_id = OLD.department_id AND OLD.disabled = 0;
+                    INSERT INTO department_people (department_id, people)
+                        SELECT NEW.department_id, 1 WHERE NEW.disabled = 0
+                        ON CONFLICT (department_id) DO UPDATE SET people = people + 1;
+                    UPDATE certifications SET department_id = NEW.department_id
+                        WHERE user_id = NEW.id AND NEW.department_id <> OLD.department_id;
+                END;
+                CREATE TRIGGER users_count_delete AFTER DELETE ON users WHEN OLD.disabled = 0 BEGIN
+                    UPDATE department_people SET people = people - 1 WHERE department_id = OLD.department_id;
+                END;
+
+                CREATE TRIGGER certifications_count_insert AFTER INSERT ON certifications BEGIN
+                    INSERT INTO certification_counts (program_id, department_id, state, people)
+                        VALUES (NEW.program_id, NEW.department_id, NEW.state, 1)
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+                CREATE TRIGGER certifications_count_update AFTER UPDATE OF state, department_id ON certifications BEGIN
+                    UPDATE certification_counts SET people = people - 1
+                        WHERE program_id = OLD.program_id AND department_id = OLD.department_id AND state = OLD.state;
+                    INSERT INTO certification_counts (program_id, department_id, state, people)
+                        VALUES (NEW.program_id, NEW.department_id, NEW.state, 1)
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+                CREATE TRIGGER certifications_count_delete AFTER DELETE ON certifications BEGIN
+                    UPDATE certification_counts SET people = people - 1
+                        WHERE program_id = OLD.program_id AND department_id = OLD.department_id AND state = OLD.state;
+                END;
+
+                CREATE TRIGGER hours_ledger_sum AFTER INSERT ON hours_ledger BEGIN
+                    INSERT INTO user_year_hours (user_id, year, hours) VALUES (NEW.user_id, NEW.year, NEW.hours)
+                        ON CONFLICT DO UPDATE SET hours = hours + NEW.hours;
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,96 @@
+/// The departments a person may see in reports: the subtrees of their HR and admin grants.
+public struct AccessScope: Sendable, Hashable {
+    /// `id_path` prefixes; a department is visible when its path starts with one of them.
+    public var prefixes: [String]
+
+    public init(prefixes: [String]) {
+        // Drop prefixes inside other prefixes, so each visible department is counted once.
+        let sorted = Set(prefixes).sorted()
+        var kept: [String] = []
+        for prefix in sorted where !kept.contains(where: { prefix.hasPrefix($0) }) { kept.append(prefix) }
+        self.prefixes = kept
+    }
+
+    public func contains(_ department: Department) -> Bool { prefixes.contains { department.idPath.hasPrefix($0) } }
+    public var isEmpty: Bool { prefixes.isEmpty }
+
+    /// The scope of `user`'s HR and admin grants, resolved against `departments`.
+    public static func reporting(for user: User, departments: [Department]) -> AccessScope {
+        let byID = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0) })
+        return AccessScope(prefixes: user.grants.filter { $0.role == .hr || $0.role == .admin }
+            .compactMap { byID[$0.departmentID]?.idPath })
+    }
+}
+
+/// Certification states as stored.
+public enum CertificationStateName: String, Sendable, Hashable, Codable, CaseIterable {
+    case notStarted = "not_started"
+    case inProgress = "in_progress"
+    case certified
+    case dueForRenewal = "due_for_renewal"
+    case expired
+    case revoked
+}
+
+/// Counts of people per state in one department's subtree.
+public struct DepartmentSummary: Sendable, Hashable {
+    public var department: Department
+    public var people: Int
+    public var counts: [CertificationStateName: Int]
+
+    /// Share of people currently holding a valid certificate (certified or due for renewal).
+    public var certifiedRate: Double {
+        people == 0 ? 0 : Double((counts[.certified] ?? 0) + (counts[.dueForRenewal] ?? 0)) / Double(people)
+    }
+}
+
+/// Filters of the people list. Every filter is optional except the department (the caller's scope root).
+public struct PeopleFilter: Sendable, Hashable {
+    public enum Sort: String, Sendable, CaseIterable {
+        case name, department, state, expires, hours
+    }
+
+    public var departmentPath: String
+    public var programID: String
+    public var state: CertificationStateName?
+    public var expiresFrom: Double?
+    public var expiresTo: Double?
+    /// Only people with fewer study hours than this in `year`.
+    public var hoursBelow: Double?
+    public var year: Int
+    public var search: String?
+    public var sort: Sort = .name
+    public var descending = false
+
+    public init(departmentPath: String, programID: String, year: Int) {
+        self.departmentPath = departmentPath
+        self.programID = programID
+        self.year = year
+    }
+}
+
+/// One line of the people list and of exports.
+public struct PersonLine: Sendable, Hashable, Codable {
+    public var userID: Int64
+    public var login: String
+    public var name: String
+    public var employeeNumber: String?
+    public var departmentID: Int64
+    public var state: CertificationStateName
+    public var certifiedAt: Double?
+    public var expiresAt: Double?
+    public var certificateID: String?
+    public var hours: Double
+}
+
+/// Read-only queries for HR, always within an `AccessScope`.
+public protocol ReportRepository: Sendable {
+    /// The summary of `root` and of each of its children, for one programme.
+    func summary(programID: String, root: Department, scope: AccessScope) throws -> (root: DepartmentSummary, children: [DepartmentSummary])
+    /// One page of people matching `filter`, in scope.
+    func people(_ filter: PeopleFilter, scope: AccessScope, limit: Int, offset: Int) throws -> [PersonLine]
+    /// How many people match `filter`, in scope.
+    func count(_ filter: PeopleFilter, scope: AccessScope) throws -> Int
+    /// People after `afterUserID` in user-id order (for streaming exports), in scope.
+    func peopleBatch(_ filter: PeopleFilter, scope: AccessScope, afterUserID: Int64, limit: Int) throws -> [PersonLine]
+}
