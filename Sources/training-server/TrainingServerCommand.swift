@@ -8,7 +8,8 @@ struct TrainingServerCommand: ParsableCommand {
         abstract: "Civil Service Academy: e-learning and certification for civil servants.",
         version: ProductVersion.current,
         subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, VerifyAudit.self,
-                      RegradeCommand.self, ImportStaffCommand.self])
+                      RegradeCommand.self, ImportStaffCommand.self, LintCommand.self, ImportGIFTCommand.self,
+                      ExportGIFTCommand.self, FuzzCommand.self, SyntheticCoursesCommand.self, LoadCoursesCommand.self])
 }
 
 /// The database option every command shares.
