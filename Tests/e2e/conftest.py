@@ -10,6 +10,7 @@ from __future__ import annotations
 import html.parser
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -363,3 +364,576 @@ def is_signed_in(server: Server, http: requests.Session) -> bool:
         return True
     assert response.status_code in (303, 302, 401), f"GET / -> {response.status_code}"
     return False
+
+
+# --- learner flows: a clock that can travel ------------------------------------------------------
+
+
+@dataclass
+class ClockedServer(Server):
+    """A server started with `--test-clock-file`: its clock runs `offset` seconds ahead of the wall clock.
+
+    `advance` moves the clock forward (to finish study time or wait out an attempt delay without waiting).
+    """
+
+    offset: float = 0.0
+
+    @property
+    def clock_file(self) -> Path:
+        return self.directory / "clock-offset"
+
+    def start(self) -> "ClockedServer":
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._write_offset()
+        self.extra = (*self.extra, "--test-clock-file", str(self.clock_file))
+        super().start()
+        return self
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+        self._write_offset()
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def _write_offset(self) -> None:
+        # Written beside and renamed, so the server never reads a half-written number (which would count as 0).
+        partial = self.clock_file.with_suffix(".partial")
+        partial.write_text(f"{self.offset:.3f}\n", encoding="utf-8")
+        os.replace(partial, self.clock_file)
+
+
+@pytest.fixture(scope="module")
+def clocked_server(tmp_path_factory: pytest.TempPathFactory):
+    """A demo server of the test module's own whose clock the tests move forward."""
+    running = ClockedServer(tmp_path_factory.mktemp("clocked")).start()
+    yield running
+    stop_and_check(running)
+
+
+# --- the authored courses, as the answer key the tests hold ----------------------------------------
+
+
+def normalized(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def language_text(value: object, language: str) -> str:
+    """The text in `language` of a bilingual mapping (the other language when it is missing), or a plain string."""
+    if isinstance(value, dict):
+        return str(value.get(language) or value.get("zh") or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
+def all_languages(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [str(text) for text in value.values() if text]
+    return [str(value)] if value else []
+
+
+@dataclass
+class PresentedQuestion:
+    """One question as a learner's page or the API shows it: presented (per-attempt) ids and texts."""
+
+    number: int
+    kind: str  # single | multiple | truefalse | short | numeric | matching
+    text: str
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    prompts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class PresentedAnswer:
+    """An answer to a presented question, in its presented ids."""
+
+    number: int
+    kind: str
+    choices: list[str] = field(default_factory=list)
+    bool: bool | None = None
+    text: str | None = None
+    matches: dict[str, str] = field(default_factory=dict)
+
+    def form_fields(self) -> list[tuple[str, str]]:
+        """The quiz form's fields for this answer (`answer-N`, repeated for several choices; `answer-N-P` for matching)."""
+        name = f"answer-{self.number}"
+        if self.kind in ("single", "multiple"):
+            return [(name, choice) for choice in self.choices]
+        if self.kind == "truefalse":
+            return [(name, "true" if self.bool else "false")]
+        if self.kind in ("short", "numeric"):
+            return [(name, self.text or "")]
+        return [(f"{name}-{prompt}", answer) for prompt, answer in self.matches.items()]
+
+    def api(self) -> dict:
+        """The answer as `/api/v1/attempts/{id}/answers` takes it."""
+        body: dict = {"question": self.number}
+        if self.kind == "single":
+            body["choice"] = self.choices[0]
+        elif self.kind == "multiple":
+            body["choices"] = list(self.choices)
+        elif self.kind == "truefalse":
+            body["bool"] = bool(self.bool)
+        elif self.kind in ("short", "numeric"):
+            body["text"] = self.text or ""
+        else:
+            body["matches"] = dict(self.matches)
+        return body
+
+
+def number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+class AuthoredQuiz:
+    """A quiz file as the trainer wrote it: finds a displayed question by its text and knows its answer."""
+
+    def __init__(self, course_id: str, data: dict) -> None:
+        self.course_id = course_id
+        self.data = data
+        self.id = data["id"]
+        self.questions: list[dict] = [question for pool in data["pools"] for question in pool.get("questions", [])]
+
+    @property
+    def attempt_delay_seconds(self) -> int:
+        return int(self.data.get("attempt_delay_minutes", 0)) * 60
+
+    def find(self, text: str, language: str) -> dict:
+        wanted = normalized(text)
+        found = [question for question in self.questions if normalized(language_text(question["text"], language)) == wanted]
+        assert len(found) == 1, f"{self.course_id}/{self.id}: {len(found)} authored questions have the text {wanted!r}"
+        return found[0]
+
+    def explanations(self) -> list[str]:
+        return [text for question in self.questions for text in all_languages(question.get("explanation"))]
+
+    def feedback_texts(self) -> list[str]:
+        """Every per-option, per-answer, true/false and general feedback text, in both languages."""
+        texts: list[str] = []
+        for question in self.questions:
+            for key in ("feedback", "feedback_true", "feedback_false"):
+                texts += all_languages(question.get(key))
+            for item in question.get("options", []) + question.get("answers", []):
+                texts += all_languages(item.get("feedback"))
+        return texts
+
+    def shown_texts(self) -> list[str]:
+        """Every text a paper may legitimately show: question, option, prompt and matching answer texts."""
+        texts: list[str] = []
+        for question in self.questions:
+            texts += all_languages(question["text"])
+            for option in question.get("options", []):
+                texts += all_languages(option["text"])
+            for pair in question.get("pairs", []):
+                texts += all_languages(pair["prompt"]) + all_languages(pair["answer"])
+            for distractor in question.get("distractors", []):
+                texts += all_languages(distractor)
+        return texts
+
+    def answer(self, shown: PresentedQuestion, language: str, *, right: bool) -> PresentedAnswer:
+        """The right (or a wrong) answer to `shown`, found by matching its displayed texts to the authored ones."""
+        question = self.find(shown.text, language)
+        kind = question["type"]
+        assert kind == shown.kind, f"question {shown.number} shows as {shown.kind}, authored as {kind}"
+        answer = PresentedAnswer(shown.number, kind)
+
+        def presented_id(options: list[tuple[str, str]], authored_text: object) -> str:
+            wanted = normalized(language_text(authored_text, language))
+            ids = [choice_id for choice_id, text in options if normalized(text) == wanted]
+            assert len(ids) == 1, f"question {shown.number}: option {wanted!r} found {len(ids)} times in {options}"
+            return ids[0]
+
+        if kind == "single":
+            options = question["options"]
+            chosen = [option for option in options if bool(option.get("correct")) == right][:1]
+            answer.choices = [presented_id(shown.choices, option["text"]) for option in chosen]
+        elif kind == "multiple":
+            options = question["options"]
+            if right:
+                chosen = [option for option in options if option.get("weight", 0) > 0]
+            else:
+                chosen = [option for option in options if option.get("weight", 0) <= 0] or \
+                    [min(options, key=lambda option: option.get("weight", 0))]
+            answer.choices = [presented_id(shown.choices, option["text"]) for option in chosen]
+        elif kind == "truefalse":
+            answer.bool = bool(question["answer"]) == right
+        elif kind == "short":
+            accepted = [item["text"] for item in question["answers"]
+                        if item.get("weight", 100) == 100 and "*" not in str(item["text"])]
+            preferred = [text for text in accepted if str(text).isascii() == (language == "en")] or accepted
+            answer.text = str(preferred[0]) if right else "no such answer 无此答案"
+        elif kind == "numeric":
+            full = [item for item in question["answers"] if item.get("weight", 100) == 100]
+            item = full[0]
+            value = item["value"] if "value" in item else (float(item["min"]) + float(item["max"])) / 2
+            if right:
+                answer.text = number_text(value)
+            else:
+                highest = max(float(entry.get("value", entry.get("max", 0)) or 0) for entry in question["answers"])
+                answer.text = number_text(abs(highest) * 10 + 987)
+        else:
+            pairs = question["pairs"]
+            answers = [presented_id(shown.choices, pair["answer"]) for pair in pairs]
+            if not right:
+                answers = answers[1:] + answers[:1]
+            for pair, chosen_id in zip(pairs, answers):
+                answer.matches[presented_id(shown.prompts, pair["prompt"])] = chosen_id
+        return answer
+
+
+class CourseBook:
+    """The shipped course files, read with PyYAML: modules (front matter) and quizzes by course id."""
+
+    def __init__(self, root: Path = COURSES) -> None:
+        import yaml
+
+        self.courses: dict[str, dict] = {}
+        for course_file in sorted(root.glob("*/course.yaml")):
+            course = yaml.safe_load(course_file.read_text(encoding="utf-8"))
+            folder = course_file.parent
+            modules: dict[str, dict] = {}
+            for module_file in sorted((folder / "modules").glob("*.md")):
+                language = module_file.name.rsplit(".", 2)[-2]
+                text = module_file.read_text(encoding="utf-8")
+                front = yaml.safe_load(text.split("---", 2)[1])
+                entry = modules.setdefault(front["id"], {"minutes": front["minutes"], "hours": front["hours"]})
+                entry[language] = front
+            quizzes = {path.stem: AuthoredQuiz(course["id"], yaml.safe_load(path.read_text(encoding="utf-8")))
+                       for path in (folder / "quizzes").glob("*.yaml")}
+            self.courses[course["id"]] = {"course": course, "modules": modules, "quizzes": quizzes}
+
+    def course(self, course_id: str) -> dict:
+        return self.courses[course_id]["course"]
+
+    def module(self, course_id: str, module_id: str) -> dict:
+        return self.courses[course_id]["modules"][module_id]
+
+    def quiz(self, course_id: str, quiz_id: str) -> AuthoredQuiz:
+        return self.courses[course_id]["quizzes"][quiz_id]
+
+    def exam_hours(self, course_id: str) -> float:
+        """Hours the completion exam credits: the course's hours beyond its modules' hours."""
+        course = self.course(course_id)
+        modules = sum(float(self.module(course_id, module)["hours"]) for module in course["modules"])
+        return max(0.0, float(course["study_hours"]) - modules)
+
+
+@pytest.fixture(scope="session")
+def book() -> CourseBook:
+    return CourseBook()
+
+
+def hours_text(value: float) -> str:
+    """Hours as the pages write them: at most one decimal, no trailing zero."""
+    rounded = round(float(value), 1)
+    return str(int(rounded)) if rounded.is_integer() else str(rounded)
+
+
+# --- the quiz page, read from HTML ------------------------------------------------------------------
+
+
+class PaperParser(html.parser.HTMLParser):
+    """Reads the questions of an attempt page (`fieldset.question`) into `PresentedQuestion`s."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.questions: list[PresentedQuestion] = []
+        self._question: dict | None = None
+        self._capture: str | None = None
+        self._buffer = ""
+        self._select: dict | None = None
+        self._option: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key: value or "" for key, value in attrs}
+        classes = attributes.get("class", "").split()
+        if tag == "fieldset" and "question" in classes:
+            number = int(attributes["id"].rsplit("-", 1)[1])
+            self._question = {"number": number, "text": "", "inputs": [], "labels": {}, "selects": []}
+        if self._question is None:
+            return
+        if tag == "span" and "question-text" in classes:
+            self._capture, self._buffer = "text", ""
+        elif tag == "label":
+            self._capture, self._buffer = "label:" + attributes.get("for", ""), ""
+        elif tag == "input" and attributes.get("type") != "hidden":
+            self._question["inputs"].append(attributes)
+        elif tag == "select":
+            self._select = {"name": attributes.get("name", ""), "id": attributes.get("id", ""), "options": []}
+            self._question["selects"].append(self._select)
+        elif tag == "option" and self._select is not None:
+            self._option, self._buffer = attributes.get("value", ""), ""
+
+    def handle_data(self, data: str) -> None:
+        if self._capture is not None or self._option is not None:
+            self._buffer += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._question is None:
+            return
+        if tag == "span" and self._capture == "text":
+            self._question["text"], self._capture = normalized(self._buffer), None
+        elif tag == "label" and self._capture and self._capture.startswith("label:"):
+            self._question["labels"][self._capture[6:]] = normalized(self._buffer)
+            self._capture = None
+        elif tag == "option" and self._option is not None and self._select is not None:
+            self._select["options"].append((self._option, normalized(self._buffer)))
+            self._option = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "fieldset":
+            self.questions.append(self._finish(self._question))
+            self._question = None
+
+    @staticmethod
+    def _finish(raw: dict) -> PresentedQuestion:
+        number, inputs, labels = raw["number"], raw["inputs"], raw["labels"]
+        if raw["selects"]:
+            prompts = [(select["name"].rsplit("-", 1)[1], labels.get(select["id"], "")) for select in raw["selects"]]
+            choices = [(value, text) for value, text in raw["selects"][0]["options"] if value]
+            return PresentedQuestion(number, "matching", raw["text"], choices, prompts)
+        types = {field_input.get("type") for field_input in inputs}
+        if types == {"text"}:
+            kind = "numeric" if inputs[0].get("inputmode") == "decimal" else "short"
+            return PresentedQuestion(number, kind, raw["text"])
+        values = [field_input.get("value") for field_input in inputs]
+        if types == {"radio"} and values == ["true", "false"]:
+            return PresentedQuestion(number, "truefalse", raw["text"])
+        kind = "single" if types == {"radio"} else "multiple"
+        choices = [(field_input["value"], labels.get(field_input["id"], "")) for field_input in inputs]
+        return PresentedQuestion(number, kind, raw["text"], choices)
+
+
+def paper_questions(page: str) -> list[PresentedQuestion]:
+    parser = PaperParser()
+    parser.feed(page)
+    return parser.questions
+
+
+def api_questions(attempt: dict, language: str) -> list[PresentedQuestion]:
+    """The questions of an API attempt as the learner would read them in `language`."""
+    return [PresentedQuestion(question["number"], question["kind"], normalized(language_text(question["text"], language)),
+                              [(choice["id"], normalized(language_text(choice["text"], language)))
+                               for choice in question["choices"]],
+                              [(prompt["id"], normalized(language_text(prompt["text"], language)))
+                               for prompt in question["prompts"]])
+            for question in attempt["questions"]]
+
+
+# --- headless Chromium --------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", REPO / "test-output" / "screenshots"))
+needs_chromium = pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
+                                    reason="Debian's chromium and chromium-driver are not installed "
+                                           "(apt-get install -y chromium chromium-driver)")
+
+
+def new_chromium(language: str = "zh", *, javascript: bool = True, width: int = 1280, height: int = 900):
+    """A headless Chromium that asks for `language` first, with JavaScript on or off."""
+    # Selenium Manager must stay offline: it would otherwise try to download a driver and send statistics.
+    os.environ["SE_OFFLINE"] = "true"
+    os.environ["SE_AVOID_STATS"] = "true"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    accept = "zh-CN,zh" if language == "zh" else "en-GB,en"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--lang={accept.split(',')[0]}",
+                     f"--window-size={width},{height}", "--disable-gpu", "--force-device-scale-factor=1"):
+        options.add_argument(argument)
+    prefs: dict = {"intl.accept_languages": accept}
+    if not javascript:
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_page_load_timeout(20)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A factory for headless Chromium browsers, all quit when the test module ends."""
+    started = []
+
+    def make(language: str = "zh", *, javascript: bool = True, width: int = 1280, height: int = 900):
+        driver = new_chromium(language, javascript=javascript, width=width, height=height)
+        started.append(driver)
+        return driver
+
+    yield make
+    for driver in started:
+        driver.quit()
+
+
+def save_screenshot(driver, page: str, language: str) -> Path:
+    """Saves the whole page (the window stretched to the document's height) as `<page>-<language>.png`."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{page}-{language}.png"
+    size = driver.get_window_size()
+    height = driver.execute_script(
+        "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+    driver.set_window_size(size["width"], min(max(int(height) + 120, size["height"]), 6000))
+    try:
+        assert driver.save_screenshot(str(path)), f"no screenshot of {page} ({language})"
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+    assert path.stat().st_size > 1000, f"screenshot {path} is empty"
+    return path
+
+
+def browser_path(driver) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(driver.current_url).path
+
+
+def wait_for(driver, condition, timeout: float = 10, message: str = ""):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition, message)
+
+
+def page_text(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def browser_sign_in(driver, server: Server, login_name: str, password: str, language: str | None = None) -> None:
+    """Chooses the language with the switch's link (when given), then signs in through the /login form."""
+    from selenium.webdriver.common.by import By
+
+    if language is not None:
+        driver.get(server.url(f"/language/{language}?next=/login"))
+    else:
+        driver.get(server.url("/login"))
+    wait_for(driver, lambda d: d.find_elements(By.NAME, "login"), message="no login field")
+    driver.find_element(By.NAME, "login").send_keys(login_name)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type='submit']").click()
+    wait_for(driver, lambda d: browser_path(d) == "/", message=f"sign-in as {login_name} did not reach /")
+
+
+def browser_sign_out(driver) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    wait_for(driver, lambda d: browser_path(d) == "/login", message="sign-out did not reach /login")
+
+
+def http_language(server: Server, http: requests.Session, language: str) -> None:
+    """Sets the language switch's cookie on a requests session."""
+    response = http.get(server.url(f"/language/{language}?next=/login"), allow_redirects=False, timeout=10)
+    assert response.status_code in (302, 303), f"GET /language/{language} -> {response.status_code}"
+
+
+def study_until_complete_http(server: "ClockedServer", http: requests.Session, course: str, module: str,
+                              *, step: float = 14 * 60, rounds: int = 10) -> str:
+    """Studies a module without script: page load, clock forward, "record my study time", until it completes.
+    Returns the module page after completion."""
+    path = f"/courses/{course}/modules/{module}"
+    page = http.get(server.url(path), timeout=10)
+    assert page.status_code == 200, f"GET {path} -> {page.status_code}"
+    for _ in range(rounds):
+        if f'action="{path}/progress"' not in page.text:
+            return page.text
+        token = hidden_csrf(page.text, f"{path}/progress")
+        server.advance(step)
+        posted = http.post(server.url(f"{path}/progress"), data={"csrf_token": token}, allow_redirects=False, timeout=10)
+        assert posted.status_code == 303, f"POST {path}/progress -> {posted.status_code}: {posted.text[:300]}"
+        page = http.get(server.url(path), timeout=10)
+    raise AssertionError(f"{path} did not complete after {rounds} rounds of {step:.0f} s")
+
+
+def api_token(server: Server, login_name: str) -> str:
+    """A Bearer token for `login_name` from `training-server tokens create` (its last line)."""
+    done = server.cli("tokens", "create", "--login", login_name)
+    return done.stdout.strip().splitlines()[-1].strip()
+
+
+# --- quizzes over plain HTTP (what a browser without script sends) ---------------------------------
+
+
+def start_attempt_http(server: Server, http: requests.Session, course: str, quiz: str) -> str:
+    """Presses "start" on the quiz's start page; returns the new attempt's id."""
+    start_path = f"/courses/{course}/quizzes/{quiz}"
+    page = http.get(server.url(start_path), timeout=10)
+    assert page.status_code == 200, f"GET {start_path} -> {page.status_code}"
+    token = hidden_csrf(page.text, f"{start_path}/attempts")
+    started = http.post(server.url(f"{start_path}/attempts"), data={"csrf_token": token},
+                        allow_redirects=False, timeout=10)
+    location = started.headers.get("Location", "")
+    assert started.status_code == 303 and location.startswith("/attempts/"), (
+        f"POST {start_path}/attempts -> {started.status_code} {location}")
+    return location.split("/")[2].split("?")[0]
+
+
+def answer_attempt_http(server: Server, http: requests.Session, attempt: str, authored: AuthoredQuiz, language: str,
+                        *, right: bool, go: str = "finish") -> requests.Response:
+    """Reads the attempt page, fills every question right (or wrong) and presses `go`; returns the 303."""
+    page = http.get(server.url(f"/attempts/{attempt}"), timeout=10)
+    assert page.status_code == 200, f"GET /attempts/{attempt} -> {page.status_code}"
+    form = form_with_action(page.text, f"/attempts/{attempt}/save")
+    fields: list[tuple[str, str]] = [(name, form["inputs"][name].get("value", ""))
+                                     for name in ("csrf_token", "sequence", "form_key")]
+    for question in paper_questions(page.text):
+        fields += authored.answer(question, language, right=right).form_fields()
+    fields.append(("go", go))
+    saved = http.post(server.url(f"/attempts/{attempt}/save"), data=fields, allow_redirects=False, timeout=10)
+    assert saved.status_code == 303, f"POST /attempts/{attempt}/save -> {saved.status_code}: {saved.text[:300]}"
+    return saved
+
+
+def submit_attempt_http(server: Server, http: requests.Session, attempt: str) -> requests.Response:
+    """Submits from the check-your-answers page; returns the result page."""
+    summary = http.get(server.url(f"/attempts/{attempt}/summary"), timeout=10)
+    assert summary.status_code == 200, f"GET /attempts/{attempt}/summary -> {summary.status_code}"
+    form = form_with_action(summary.text, f"/attempts/{attempt}/submit")
+    data = {name: form["inputs"][name].get("value", "") for name in ("csrf_token", "form_key")}
+    submitted = http.post(server.url(f"/attempts/{attempt}/submit"), data=data, allow_redirects=False, timeout=10)
+    assert submitted.status_code == 303, f"POST /attempts/{attempt}/submit -> {submitted.status_code}"
+    result = http.get(server.url(submitted.headers["Location"]), timeout=10)
+    assert result.status_code == 200, f"GET {submitted.headers['Location']} -> {result.status_code}"
+    return result
+
+
+# --- the interface's own words -----------------------------------------------------------------------
+
+LOCALIZATION = REPO / "Sources" / "TrainingServer" / "Resources" / "Localization"
+_strings: dict[str, dict[str, str]] = {}
+
+
+def ui_text(language: str, key: str, **arguments: object) -> str:
+    """The interface string `key` in `language`, with `{name}` placeholders filled, as the pages show it."""
+    import json
+
+    if language not in _strings:
+        _strings[language] = json.loads((LOCALIZATION / f"{language}.json").read_text(encoding="utf-8"))
+    text = _strings[language][key]
+    for name, value in arguments.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+def wait_for_navigation(driver, act, predicate=lambda path: True, message: str = "", timeout: float = 10) -> None:
+    """Does `act` (a click or a key press) and waits until a new page whose path satisfies `predicate` has loaded;
+    on timeout, fails with where the browser is and what it shows."""
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.webdriver.common.by import By
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    act()
+
+    def arrived(d) -> bool:
+        try:
+            old.tag_name
+            return False
+        except StaleElementReferenceException:
+            return predicate(browser_path(d)) and d.execute_script("return document.readyState") == "complete"
+
+    try:
+        wait_for(driver, arrived, timeout)
+    except TimeoutException:
+        pytest.fail(f"{message or 'no new page'}; the browser is at {driver.current_url}:\n{page_text(driver)[:1500]}")
