@@ -56,12 +56,13 @@ struct ProgramFile: Sendable {
         let minStudyHours = mapping["min_study_hours"].flatMap {
             reader.number($0, "min_study_hours", in: 0...Double.infinity)
         } ?? 0
-        let validityDays = mapping["validity_days"].flatMap { reader.integer($0, "validity_days", in: 1...Int.max) } ?? 1
+        let validity = mapping["validity_days"].flatMap { reader.integer($0, "validity_days", in: 1...Int.max) }
+        let validityDays = validity ?? 1
         var renewalWindowDays = 0
         if let node = mapping["renewal_window_days"],
            let value = reader.integer(node, "renewal_window_days", in: 0...Int.max) {
             renewalWindowDays = value
-            if mapping["validity_days"] != nil, value > validityDays {
+            if let validity, value > validity {
                 reader.error("'renewal_window_days' (\(value)) cannot be longer than 'validity_days' (\(validityDays))",
                              at: node)
             }

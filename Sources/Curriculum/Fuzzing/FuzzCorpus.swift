@@ -1,4 +1,5 @@
-/// Valid seed texts for the fuzzer: one of each file kind, using every construct of its format.
+/// Seed texts for the fuzzer: one valid file of each kind using every construct of its format, plus a Markdown
+/// body full of the unsafe constructs the renderer must neutralise.
 public enum FuzzCorpus {
     /// What a sample is parsed as.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -86,7 +87,7 @@ public enum FuzzCorpus {
 
     # Phishing
 
-    Text with `code`, <b>raw HTML</b>, a [bad link](javascript:alert(1)) and ![outside](http://x/y.png).
+    Text with `code`, <b>raw HTML</b>, a [link](https://www.gov.cn) and ![inside](media/a.png).
 
     ## Scenario: a suspicious email
 

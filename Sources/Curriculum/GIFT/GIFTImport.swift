@@ -8,11 +8,12 @@ public struct GIFTImport: Sendable, Hashable {
     }
 
     public let categories: [Category]
+    /// Sorted by position.
     public let diagnostics: [Diagnostic]
 
     public init(categories: [Category], diagnostics: [Diagnostic]) {
         self.categories = categories.filter { !$0.questions.isEmpty || !$0.name.isEmpty }
-        self.diagnostics = diagnostics
+        self.diagnostics = diagnostics.sorted()
     }
 
     /// Every imported question, in file order.

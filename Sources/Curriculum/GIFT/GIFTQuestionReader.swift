@@ -110,10 +110,6 @@ struct GIFTQuestionReader {
 
         let (questionFormat, questionText) = formatted(questionUnits[...], default: .moodle)
         let generalFeedback = formatted(generalFeedbackUnits, default: questionFormat).text
-        if questionText.isEmpty {
-            warning("the question has no text", at: first)
-        }
-
         let kind: QuestionKind?
         let answerStart = text[open]
         if answer.isEmpty {
@@ -133,8 +129,12 @@ struct GIFTQuestionReader {
             kind = shortAnswer(answer, format: questionFormat, at: answerStart)
         }
         guard let kind else { return nil }
-
-        for issue in QuestionRules.check(kind) {
+        if questionText.isEmpty {
+            warning("the question has no text", at: first)
+        }
+        // Problems already reported for the answers would only be repeated by the general rules.
+        let hadErrors = issues.contains { $0.severity == .error }
+        for issue in hadErrors ? [] : QuestionRules.check(kind) {
             switch issue.severity {
             case .error: error(issue.message, at: answerStart)
             case .warning: warning(issue.message, at: answerStart)
@@ -461,23 +461,27 @@ struct GIFTQuestionReader {
         }
     }
 
-    /// Warns when `~` appears only inside the feedback of `=` answers: Moodle then reads the question as
-    /// multiple choice although it was probably meant as a short answer.
+    /// Warns when a `~` sits inside the feedback of an `=` answer, run into the feedback text (`#Good~ish`):
+    /// Moodle then reads the whole question as multiple choice, although a short answer was probably meant.
+    /// A `~` after a line break or a space starts a wrong answer as usual and is not reported.
     private mutating func warnAboutTildeInFeedback(_ answer: ArraySlice<GIFTUnit>) {
         guard answer.first?.isControl("=") == true else { return }
         var inFeedback = false
-        var firstTilde: GIFTUnit?
+        var previous: GIFTUnit?
         for unit in answer {
-            if unit.isControl("=") { inFeedback = false }
-            else if unit.isControl("#") { inFeedback = true }
-            else if unit.isControl("~") {
-                guard inFeedback else { return }
-                if firstTilde == nil { firstTilde = unit }
+            if unit.isControl("=") {
+                inFeedback = false
+            } else if unit.isControl("#") {
+                inFeedback = true
+            } else if unit.isControl("~") {
+                if inFeedback, let previous, !previous.isWhitespace {
+                    warning("'~' in the feedback makes Moodle read this question as multiple choice, not short answer; "
+                            + "write \\~ if it belongs to the feedback", at: unit)
+                    return
+                }
+                inFeedback = false
             }
-        }
-        if let firstTilde {
-            warning("'~' in the feedback makes Moodle read this question as multiple choice, not short answer; "
-                    + "write \\~ if it belongs to the feedback", at: firstTilde)
+            previous = unit
         }
     }
 

@@ -41,13 +41,13 @@ struct CourseFolderLoader {
         checkFolderEntries()
         let mediaFiles = Set(directory.filesRecursively(path("media")))
         let moduleFiles = readModuleFiles()
-        let (quizFiles, unusedGIFT) = readQuizFiles()
+        let (quizFiles, quizNames, unusedGIFT) = readQuizFiles()
 
         var modules: [Module] = []
         var quizzes: [QuizDefinition] = []
         if let manifest {
             modules = assembleModules(manifest: manifest, files: moduleFiles)
-            quizzes = assembleQuizzes(manifest: manifest, files: quizFiles)
+            quizzes = assembleQuizzes(manifest: manifest, files: quizFiles, present: quizNames)
         }
         checkMedia(moduleFiles, mediaFiles: mediaFiles)
         checkQuestionIDs(manifest: manifest, quizFiles: quizFiles)
@@ -99,7 +99,7 @@ struct CourseFolderLoader {
         return files
     }
 
-    private mutating func readQuizFiles() -> (files: [QuizFile], unusedGIFT: [String]) {
+    private mutating func readQuizFiles() -> (files: [QuizFile], names: Set<String>, unusedGIFT: [String]) {
         var yamlNames: [String] = []
         var giftNames: Set<String> = []
         for entry in directory.entries(path("quizzes")) ?? [] {
@@ -147,7 +147,8 @@ struct CourseFolderLoader {
             if let file { files.append(file) }
         }
         filesChecked += used.count
-        return (files, giftNames.subtracting(used).sorted())
+        let names = Set(yamlNames.map { ($0 as NSString).deletingPathExtension })
+        return (files, names, giftNames.subtracting(used).sorted())
     }
 
     // MARK: Cross-file checks
@@ -228,7 +229,8 @@ struct CourseFolderLoader {
                       zh: text(zh, .zh), en: text(en, .en))
     }
 
-    private mutating func assembleQuizzes(manifest: CourseManifest, files: [QuizFile]) -> [QuizDefinition] {
+    private mutating func assembleQuizzes(manifest: CourseManifest, files: [QuizFile],
+                                          present: Set<String>) -> [QuizDefinition] {
         var byName: [String: QuizFile] = [:]
         for file in files {
             byName[((file.fileName as NSString).lastPathComponent as NSString).deletingPathExtension] = file
@@ -244,7 +246,9 @@ struct CourseFolderLoader {
         var quizzes: [QuizDefinition] = []
         for reference in manifest.quizzes {
             guard let file = byName[reference.value.rawValue] else {
-                diagnostics.append(reference.location.error("quiz '\(reference.value)' has no file quizzes/\(reference.value).yaml"))
+                if !present.contains(reference.value.rawValue) {
+                    diagnostics.append(reference.location.error("quiz '\(reference.value)' has no file quizzes/\(reference.value).yaml"))
+                }
                 continue
             }
             if let definition = file.definition { quizzes.append(relativeToCourse(definition)) }

@@ -1,0 +1,193 @@
+import Testing
+@testable import Curriculum
+
+struct QuestionYAMLTests {
+    /// Reads one question written under `questions:` of a pool and returns it with the diagnostics.
+    private func read(_ question: String) -> (Question?, [Diagnostic]) {
+        let text = "id: q\ntitle: {zh: 测, en: Q}\nmode: practice\npass_mark: 50\npools:\n  - id: p\n    questions:\n" + question
+        let (file, diagnostics) = QuizFile.parse(text: text, fileName: "q.yaml")
+        return (file?.definition?.allQuestions.first, diagnostics.sorted())
+    }
+
+    @Test("single choice: one right option, optional partial credit, derived and custom option ids")
+    func single() throws {
+        let (question, diagnostics) = read("""
+              - id: s
+                type: single
+                text: {zh: 选, en: Pick}
+                options:
+                  - {text: {zh: 甲, en: A}, correct: true, feedback: {zh: 对, en: Yes}}
+                  - {text: {zh: 乙, en: B}, weight: 25}
+                  - {id: other, text: {zh: 丙, en: C}}
+                explanation: {zh: 因为, en: Because}
+                feedback: {zh: 总评, en: Overall}
+                tags: [module:m, law:x]
+                points: 2
+
+        """)
+        #expect(diagnostics.isEmpty)
+        let value = try #require(question)
+        #expect(value.kind == .singleChoice(options: [
+            ChoiceOption(id: "a", text: LocalizedText(zh: "甲", en: "A"), fraction: 1, feedback: LocalizedText(zh: "对", en: "Yes")),
+            ChoiceOption(id: "b", text: LocalizedText(zh: "乙", en: "B"), fraction: 0.25),
+            ChoiceOption(id: "other", text: LocalizedText(zh: "丙", en: "C"), fraction: 0),
+        ]))
+        #expect(value.explanation == LocalizedText(zh: "因为", en: "Because"))
+        #expect(value.generalFeedback == LocalizedText(zh: "总评", en: "Overall"))
+        #expect(value.tags == ["module:m", "law:x"])
+        #expect(value.points == 2)
+        #expect(value.contentHash == ContentHashes.question(value))
+    }
+
+    @Test("multiple response: weights in percent, negative allowed")
+    func multiple() throws {
+        let (question, diagnostics) = read("""
+              - id: m
+                type: multiple
+                text: {zh: 多选, en: Several}
+                options:
+                  - {text: {zh: 甲, en: A}, weight: 50}
+                  - {text: {zh: 乙, en: B}, weight: 50}
+                  - {text: {zh: 丙, en: C}, weight: -100}
+                  - {text: {zh: 丁, en: D}}
+
+        """)
+        #expect(diagnostics.isEmpty)
+        #expect(try #require(question).kind == .multipleResponse(options: [
+            ChoiceOption(id: "a", text: LocalizedText(zh: "甲", en: "A"), fraction: 0.5),
+            ChoiceOption(id: "b", text: LocalizedText(zh: "乙", en: "B"), fraction: 0.5),
+            ChoiceOption(id: "c", text: LocalizedText(zh: "丙", en: "C"), fraction: -1),
+            ChoiceOption(id: "d", text: LocalizedText(zh: "丁", en: "D"), fraction: 0),
+        ]))
+    }
+
+    @Test("true/false with feedback for each answer")
+    func trueFalse() throws {
+        let (question, _) = read("""
+              - id: t
+                type: truefalse
+                text: {zh: 对吗, en: True?}
+                answer: false
+                feedback_true: {zh: 不对, en: No}
+
+        """)
+        #expect(try #require(question).kind == .trueFalse(answer: false, feedbackIfTrue: LocalizedText(zh: "不对", en: "No"),
+                                                          feedbackIfFalse: nil))
+    }
+
+    @Test("short answer: several accepted answers, default weight 100, case sensitivity")
+    func shortAnswer() throws {
+        let (question, diagnostics) = read("""
+              - id: s
+                type: short
+                text: {zh: 法名, en: Law}
+                case_sensitive: true
+                answers:
+                  - {text: 网络安全法}
+                  - {text: "Cyber*", weight: 50, feedback: {zh: 部分, en: Partly}}
+
+        """)
+        #expect(diagnostics.isEmpty)
+        #expect(try #require(question).kind == .shortAnswer(answers: [
+            ShortAnswer(text: "网络安全法", fraction: 1),
+            ShortAnswer(text: "Cyber*", fraction: 0.5, feedback: LocalizedText(zh: "部分", en: "Partly")),
+        ], caseSensitive: true))
+    }
+
+    @Test("numeric: a value with tolerance, or a range")
+    func numeric() throws {
+        let (question, diagnostics) = read("""
+              - id: n
+                type: numeric
+                text: {zh: 几天, en: Days}
+                answers:
+                  - {value: 20, tolerance: 0.5}
+                  - {min: 15, max: 16, weight: 0, feedback: {zh: 旧, en: Old}}
+                  - {min: -.inf, max: .inf, weight: 0}
+
+        """)
+        #expect(diagnostics.isEmpty)
+        #expect(try #require(question).kind == .numeric(answers: [
+            NumericAnswer(target: .value(20, tolerance: 0.5), fraction: 1),
+            NumericAnswer(target: .range(min: 15, max: 16), fraction: 0, feedback: LocalizedText(zh: "旧", en: "Old")),
+            NumericAnswer(target: .range(min: -.infinity, max: .infinity), fraction: 0),
+        ]))
+    }
+
+    @Test("matching: pairs with derived ids and distractors")
+    func matching() throws {
+        let (question, diagnostics) = read("""
+              - id: m
+                type: matching
+                text: {zh: 配对, en: Match}
+                pairs:
+                  - {prompt: {zh: 甲, en: A}, answer: {zh: 一, en: One}}
+                  - {id: second, prompt: {zh: 乙, en: B}, answer: {zh: 二, en: Two}}
+                distractors:
+                  - {zh: 三, en: Three}
+
+        """)
+        #expect(diagnostics.isEmpty)
+        #expect(try #require(question).kind == .matching(pairs: [
+            MatchPair(id: "1", prompt: LocalizedText(zh: "甲", en: "A"), answer: LocalizedText(zh: "一", en: "One")),
+            MatchPair(id: "second", prompt: LocalizedText(zh: "乙", en: "B"), answer: LocalizedText(zh: "二", en: "Two")),
+        ], distractors: [LocalizedText(zh: "三", en: "Three")]))
+    }
+
+    @Test("question mistakes are each reported at their node")
+    func mistakes() {
+        let (question, diagnostics) = read("""
+              - id: Bad Id
+                type: single
+                txt: {zh: 选, en: Pick}
+                options:
+                  - {text: {zh: 甲, en: A}}
+                  - {text: {zh: 乙}, corect: true}
+                points: 0
+              - id: m
+                type: multiple
+                text: {zh: 多, en: Many}
+                options:
+                  - {text: {zh: 甲, en: A}, correct: true}
+                  - {text: {zh: 乙, en: B}, weight: 150}
+              - id: x
+                type: essay
+                text: {zh: 写, en: Write}
+              - id: s
+                type: short
+                text: {zh: 名, en: Name}
+                answers:
+                  - {text: a, weight: 50}
+              - id: n
+                type: numeric
+                text: {zh: 数, en: Number}
+                answers:
+                  - {value: 1, min: 0, max: 2}
+                  - {tolerance: 1}
+              - id: p
+                type: matching
+                text: {zh: 配, en: Match}
+                pairs:
+                  - {prompt: {zh: 甲, en: A}, answer: {zh: 一, en: One}}
+
+        """)
+        #expect(question == nil)
+        #expect(diagnostics.map(\.description) == [
+            "q.yaml:8:9: error: question is missing the required key 'text'",
+            "q.yaml:8:13: error: 'Bad Id' is not a valid question id: use lowercase letters a-z, digits and hyphens, starting with a letter or digit",
+            "q.yaml:10:9: error: unknown key 'txt' in question; did you mean 'text'?",
+            "q.yaml:11:9: error: a single-choice question needs exactly one right answer, not 0",
+            "q.yaml:13:20: warning: 'text' has no English (en) text",
+            "q.yaml:13:29: error: unknown key 'corect' in option; did you mean 'correct'?",
+            "q.yaml:14:17: error: 'points' must be greater than 0, not 0",
+            "q.yaml:18:9: error: a multiple-response question needs at least one option with a positive weight",
+            "q.yaml:19:36: error: options of a multiple-response question have a 'weight' (percent, -100 to 100), not 'correct'",
+            "q.yaml:20:44: error: 'weight' must be between -100 and 100, not 150",
+            "q.yaml:22:15: error: 'type' must be one of single, multiple, truefalse, short, numeric, matching, not 'essay'",
+            "q.yaml:27:9: error: no accepted answer gives full marks: give one answer weight 100",
+            "q.yaml:33:24: error: an answer has either 'value' (with 'tolerance') or 'min' and 'max', not both",
+            "q.yaml:34:13: error: a numeric answer needs 'value' (and optionally 'tolerance'), or both 'min' and 'max'",
+            "q.yaml:38:9: error: a matching question needs at least 2 pairs, not 1",
+        ])
+    }
+}

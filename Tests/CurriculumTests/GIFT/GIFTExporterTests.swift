@@ -1,0 +1,124 @@
+import Testing
+@testable import Curriculum
+
+struct GIFTExporterTests {
+    private func en(_ text: String) -> LocalizedText { LocalizedText(en: text) }
+
+    /// One question of every kind, with feedback, tags and characters GIFT must escape.
+    var questions: [Question] {
+        let list: [Question] = [
+            Question(id: QuestionID("single"), text: en("Which one: a {b} = c?"), kind: .singleChoice(options: [
+                ChoiceOption(id: "a", text: en("Right ~ one"), fraction: 1, feedback: en("Yes # indeed")),
+                ChoiceOption(id: "b", text: en("Half"), fraction: 0.5),
+                ChoiceOption(id: "c", text: en("Wrong\nline"), fraction: 0, feedback: en("No")),
+            ]), generalFeedback: en("General: feedback"), tags: ["module:phishing", "law:x]y"]),
+            Question(id: QuestionID("multiple"), text: en("Pick"), kind: .multipleResponse(options: [
+                ChoiceOption(id: "a", text: en("A"), fraction: 0.5),
+                ChoiceOption(id: "b", text: en("B"), fraction: 0.5),
+                ChoiceOption(id: "c", text: en("C"), fraction: -1, feedback: en("Never")),
+                ChoiceOption(id: "d", text: en("D"), fraction: 0),
+            ])),
+            Question(id: QuestionID("tf-true"), text: en("True?"), kind: .trueFalse(answer: true, feedbackIfTrue: en("Right"),
+                                                                                     feedbackIfFalse: en("Wrong"))),
+            Question(id: QuestionID("tf-false"), text: en("False?"), kind: .trueFalse(answer: false, feedbackIfTrue: nil,
+                                                                                        feedbackIfFalse: en("Right"))),
+            Question(id: QuestionID("tf-plain"), text: en("Plain?"), kind: .trueFalse(answer: true, feedbackIfTrue: nil,
+                                                                                        feedbackIfFalse: nil),
+                     generalFeedback: en("Always shown")),
+            Question(id: QuestionID("short"), text: en("Law?"), kind: .shortAnswer(answers: [
+                ShortAnswer(text: "网络安全法", fraction: 1, feedback: en("Yes")),
+                ShortAnswer(text: "Cyber*", fraction: 0.5),
+                ShortAnswer(text: "x=y", fraction: 0.25),
+            ], caseSensitive: false)),
+            Question(id: QuestionID("numeric"), text: en("Days?"), kind: .numeric(answers: [
+                NumericAnswer(target: .value(20, tolerance: 0), fraction: 1, feedback: en("Yes")),
+                NumericAnswer(target: .value(3.1415, tolerance: 0.0005), fraction: 0.5),
+                NumericAnswer(target: .range(min: -5, max: -1), fraction: 0.25),
+                NumericAnswer(target: .range(min: -.infinity, max: .infinity), fraction: 0, feedback: en("Way off")),
+            ])),
+            Question(id: QuestionID("matching"), text: en("Match"), kind: .matching(pairs: [
+                MatchPair(id: "1", prompt: en("Canada"), answer: en("Ottawa")),
+                MatchPair(id: "2", prompt: en("Italy: the country"), answer: en("Rome")),
+            ], distractors: [en("Paris")])),
+            Question(id: QuestionID("protected"), text: en("[html]<b>not HTML</b>"),
+                     kind: .trueFalse(answer: false, feedbackIfTrue: nil, feedbackIfFalse: nil)),
+        ]
+        return list.map { question in
+            var hashed = question
+            hashed.contentHash = ContentHashes.question(question)
+            return hashed
+        }
+    }
+
+    @Test("import(export(q)) == q for every kind")
+    func roundTrip() throws {
+        let output = GIFTExporter.export(questions, language: .en)
+        #expect(output.warnings.isEmpty)
+        let imported = GIFTParser.parse(text: output.text, fileName: "export.gift", language: .en)
+        #expect(imported.diagnostics.isEmpty, "\(imported.diagnostics)")
+        let withoutSources = imported.questions.map { question -> Question in
+            var copy = question
+            copy.source = nil
+            return copy
+        }
+        #expect(withoutSources.count == questions.count)
+        for (original, again) in zip(questions, withoutSources) {
+            #expect(original == again)
+        }
+    }
+
+    @Test("the output looks like Moodle's")
+    func format() {
+        let output = GIFTExporter.export([questions[0]], language: .en)
+        #expect(output.text == """
+            // [id:single] [tag:module:phishing] [tag:law:x\\]y]
+            ::single::Which one\\: a \\{b\\} \\= c?{
+            \t=Right \\~ one#Yes \\# indeed
+            \t~%50%Half
+            \t~Wrong\\nline#No
+            \t####General\\: feedback
+            }
+
+
+            """)
+    }
+
+    @Test("what GIFT cannot carry is reported")
+    func lossWarnings() {
+        var question = questions[5]
+        question.explanation = en("Why")
+        question.points = 2
+        question.kind = .shortAnswer(answers: [ShortAnswer(text: "a->b")], caseSensitive: true)
+        question.text = LocalizedText(zh: "只有中文")
+        question.source = SourceReference(file: "quizzes/q.yaml", line: 7)
+        let warnings = GIFTExporter.export([question], language: .en).warnings
+        #expect(warnings.map(\.description) == [
+            "quizzes/q.yaml:7:1: warning: question 'short': the text has no English (en) text; the other language was used",
+            "quizzes/q.yaml:7:1: warning: question 'short': GIFT has no place for an explanation; it was left out",
+            "quizzes/q.yaml:7:1: warning: question 'short': GIFT has no points; the question is worth 2 here and 1 in GIFT",
+            "quizzes/q.yaml:7:1: warning: question 'short': GIFT short answers are not case-sensitive; Moodle will ignore case",
+            "quizzes/q.yaml:7:1: warning: question 'short': the answer 'a->b' contains '->', which makes Moodle read the question as matching",
+        ])
+    }
+
+    @Test("custom option ids are reported, since GIFT numbers options by position")
+    func customIDs() {
+        var question = questions[1]
+        question.kind = .multipleResponse(options: [
+            ChoiceOption(id: "first", text: en("A"), fraction: 1), ChoiceOption(id: "b", text: en("B"), fraction: 0),
+        ])
+        #expect(GIFTExporter.export([question], language: .en).warnings.map(\.message)
+                == ["question 'multiple': GIFT has no option ids; 'first' becomes 'a' when imported again"])
+    }
+
+    @Test("a quiz with several pools exports one category per pool")
+    func quizCategories() {
+        let quiz = QuizDefinition(id: QuizID("final"), title: en("Final"), behaviour: .deferredFeedback, passMark: 0.8,
+                                  pools: [QuestionPool(id: "core", questions: [questions[2]]),
+                                          QuestionPool(id: "extra", questions: [questions[3]])])
+        let output = GIFTExporter.export(quiz, language: .en)
+        let imported = GIFTParser.parse(text: output.text, fileName: "q.gift", language: .en)
+        #expect(imported.categories.map(\.name) == ["final/core", "final/extra"])
+        #expect(imported.categories.map { $0.questions.map(\.id) } == [[QuestionID("tf-true")], [QuestionID("tf-false")]])
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+@testable import Curriculum
+
+struct ContentHashesTests {
+    static let question = Question(
+        id: QuestionID("q"), text: LocalizedText(zh: "哪一项？", en: "Which?"),
+        kind: .singleChoice(options: [
+            ChoiceOption(id: "a", text: LocalizedText(zh: "甲", en: "A"), fraction: 1),
+            ChoiceOption(id: "b", text: LocalizedText(zh: "乙", en: "B"), fraction: 0),
+        ]),
+        explanation: LocalizedText(zh: "因为。", en: "Because."), tags: ["module:x"])
+
+    @Test("a question's hash is 64 hexadecimal digits and does not depend on tags, id or source")
+    func questionHashIgnoresMetadata() {
+        let hash = ContentHashes.question(Self.question)
+        #expect(hash.count == 64 && hash.allSatisfy { $0.isHexDigit })
+        var moved = Self.question
+        moved.tags = ["module:y", "law:z"]
+        moved.source = SourceReference(file: "quizzes/other.yaml", line: 99)
+        moved.id = QuestionID("renamed")
+        #expect(ContentHashes.question(moved) == hash)
+    }
+
+    @Test("a corrected answer key, wording or feedback gives a new hash")
+    func questionHashFollowsContent() {
+        let hash = ContentHashes.question(Self.question)
+        var corrected = Self.question
+        corrected.kind = .singleChoice(options: [
+            ChoiceOption(id: "a", text: LocalizedText(zh: "甲", en: "A"), fraction: 0),
+            ChoiceOption(id: "b", text: LocalizedText(zh: "乙", en: "B"), fraction: 1),
+        ])
+        var reworded = Self.question
+        reworded.text = LocalizedText(zh: "哪一项？", en: "Which one?")
+        var explained = Self.question
+        explained.explanation = nil
+        var weighted = Self.question
+        weighted.points = 2
+        let hashes = [hash, ContentHashes.question(corrected), ContentHashes.question(reworded),
+                      ContentHashes.question(explained), ContentHashes.question(weighted)]
+        #expect(Set(hashes).count == hashes.count)
+    }
+
+    @Test("a missing translation and an empty one hash differently from each other's swap")
+    func fieldsAreUnambiguous() {
+        var a = Self.question
+        a.text = LocalizedText(zh: "ab", en: nil)
+        var b = Self.question
+        b.text = LocalizedText(zh: nil, en: "ab")
+        var c = Self.question
+        c.text = LocalizedText(zh: "a", en: "b")
+        #expect(Set([a, b, c].map(ContentHashes.question)).count == 3)
+    }
+
+    @Test("the hash encoding is stable: records made today must match tomorrow")
+    func pinnedValue() {
+        // Scheme csa-content-v1. If this fails, every stored (id, content hash) pair would stop matching.
+        #expect(ContentHashes.question(Self.question)
+                == "0c1bc2b2dcef1f43066a70a3f9c27d51fcd1ed0daf80657c602030557ed53c4f")
+    }
+
+    @Test("a quiz hash changes with a setting or a question")
+    func quizHash() {
+        let quiz = QuizDefinition(id: QuizID("final"), title: LocalizedText(both: "Final"), behaviour: .deferredFeedback,
+                                  passMark: 0.8, pools: [QuestionPool(id: "core", questions: [Self.question])])
+        var stricter = quiz
+        stricter.passMark = 0.9
+        var drawn = quiz
+        drawn.pools[0].draw = 1
+        #expect(Set([quiz, stricter, drawn].map(ContentHashes.quiz)).count == 3)
+    }
+}
