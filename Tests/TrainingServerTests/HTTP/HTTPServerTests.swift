@@ -1,0 +1,261 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import TrainingServer
+
+/// The daemon over real sockets: framing, limits, keep-alive, streaming and shutdown.
+@Suite struct HTTPServerTests {
+    @Test func twoRequestsShareOneKeptAliveConnection() throws {
+        let server = try LiveServer()
+        let connection = try server.connect()
+        let first = try connection.request("GET", "/healthz")
+        #expect(first.status == 200)
+        #expect(first.text.contains(#""status":"ok""#))
+        let second = try connection.request("GET", "/login")
+        #expect(second.status == 200)
+        #expect(second.text.contains("<form method=\"post\" action=\"/login\""))
+        #expect(!connection.serverCloses(within: 200))
+    }
+
+    @Test func headHasTheHeadersOfGetAndNoBody() throws {
+        let server = try LiveServer()
+        let connection = try server.connect()
+        let get = try connection.request("GET", "/healthz")
+        let head = try connection.request("HEAD", "/healthz")
+        #expect(head.status == 200)
+        #expect(head.headers["Content-Type"] == "application/json; charset=utf-8")
+        #expect(head.headers["Content-Length"] == get.headers["Content-Length"])
+        #expect(head.headers["X-Content-Type-Options"] == "nosniff")
+        // Had the server sent a body after HEAD, it would be read here as the next status line.
+        let after = try connection.request("GET", "/healthz")
+        #expect(after.status == 200)
+        #expect(after.body == get.body)
+    }
+
+    @Test func aDeclaredBodyOverTheLimitIs413AndTheConnectionCloses() throws {
+        let server = try LiveServer { $0.maxBodySize = 1_024 }
+        let connection = try server.connect()
+        try connection.send("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                            + "Content-Length: 5000\r\n\r\n")
+        let response = try connection.readResponse()
+        #expect(response.status == 413)
+        #expect(response.headers["Connection"]?.lowercased() == "close")
+        #expect(response.headers["X-Content-Type-Options"] == "nosniff")
+        #expect(connection.serverCloses(within: 2_000))
+    }
+
+    @Test func aChunkedBodyThatGrowsOverTheLimitIs413() throws {
+        let server = try LiveServer { $0.maxBodySize = 1_024 }
+        let connection = try server.connect()
+        let chunk = String(repeating: "a", count: 600)
+        let hex = String(chunk.utf8.count, radix: 16)
+        try connection.send("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n\(hex)\r\n\(chunk)\r\n\(hex)\r\n\(chunk)\r\n0\r\n\r\n")
+        #expect(try connection.readResponse().status == 413)
+    }
+
+    @Test func aBodyWithinTheLimitReachesTheHandlerIntact() throws {
+        let received = Mutex<[UInt8]>([])
+        let server = try LiveServer(configure: { $0.maxBodySize = 64 * 1024 }) { request in
+            received.withLock { $0 = request.body }
+            return Response.text("\(request.body.count)")
+        }
+        let body = (0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let response = try server.connect().request("POST", "/upload", headers: [("Content-Type", "application/octet-stream")],
+                                                    body: body)
+        #expect(response.status == 200)
+        #expect(response.text == "40000")
+        #expect(received.withLock { $0 } == body)
+    }
+
+    @Test(arguments: ["/%zz", "/a%C0%AF", "/?q=%ED%A0%80", "/x%00y"])
+    func aTargetThatDoesNotDecodeIs400(_ target: String) throws {
+        let server = try LiveServer()
+        let response = try server.connect().request("GET", target)
+        #expect(response.status == 400)
+        #expect(response.headers["X-Content-Type-Options"] == "nosniff")
+        #expect(response.headers["Content-Security-Policy"] != nil)
+    }
+
+    @Test func anUnknownMethodIs501() throws {
+        let server = try LiveServer()
+        let response = try server.connect().request("BREW", "/")
+        #expect(response.status == 501)
+    }
+
+    @Test func htmlJSONAndNotFoundCarryTheSecurityHeaders() throws {
+        let server = try LiveServer()
+        let connection = try server.connect()
+        for (target, type, status) in [("/login", "text/html; charset=utf-8", 200),
+                                       ("/healthz", "application/json; charset=utf-8", 200),
+                                       ("/no-such-page", "text/html; charset=utf-8", 404)] {
+            let response = try connection.request("GET", target)
+            #expect(response.status == status, "\(target)")
+            #expect(response.headers["Content-Type"] == type, "\(target)")
+            #expect(response.headers["Content-Security-Policy"] == SecurityHeadersMiddleware.contentSecurityPolicy, "\(target)")
+            #expect(response.headers["X-Content-Type-Options"] == "nosniff", "\(target)")
+            #expect(response.headers["X-Frame-Options"] == "DENY", "\(target)")
+            #expect(response.headers["Referrer-Policy"] == "same-origin", "\(target)")
+            #expect(response.headers["Cache-Control"] == "no-store", "\(target)")
+        }
+    }
+
+    @Test func repeatedResponseHeadersAllArrive() throws {
+        let server = try LiveServer { _ in
+            var response = Response.text("ok")
+            response.headers.add("Set-Cookie", "a=1; Path=/")
+            response.headers.add("Set-Cookie", "b=2; Path=/")
+            return response
+        }
+        let response = try server.connect().request("GET", "/")
+        #expect(response.headers.values("Set-Cookie") == ["a=1; Path=/", "b=2; Path=/"])
+    }
+
+    @Test func aHeaderValueWithALineBreakBecomesA500InsteadOfASplitResponse() throws {
+        let server = try LiveServer { _ in
+            var response = Response.text("ok")
+            response.headers.add("Location", "/a\r\nSet-Cookie: injected=1")
+            return response
+        }
+        let response = try server.connect().request("GET", "/")
+        #expect(response.headers["Set-Cookie"] == nil)
+        #expect(response.text == "Internal Server Error")
+        #expect(response.status == 500)
+    }
+
+    @Test func theHandlerSeesTheDecodedRequest() throws {
+        let seen = Mutex<[String]>([])
+        let server = try LiveServer { request in
+            seen.withLock {
+                $0.append("\(request.method.rawValue) \(request.path) \(request.query["q"] ?? "-") \(request.clientAddress) "
+                          + "\(request.headers["X-Test"] ?? "-") \(request.isSecure) \(request.id)")
+            }
+            return Response.text("ok")
+        }
+        let connection = try server.connect()
+        _ = try connection.request("GET", "/%E6%B5%8B%E8%AF%95?q=a+b", headers: [("X-Test", "值")])
+        _ = try connection.request("DELETE", "/x")
+        let lines = seen.withLock { $0 }
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("GET /测试 a b 127.0.0.1 值 false ") == true)
+        #expect(lines.last?.hasPrefix("DELETE /x - 127.0.0.1 - false ") == true)
+        let ids = lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        #expect(Set(ids).count == 2 && !ids.contains("-"))
+    }
+
+    @Test func aStreamedBodyArrivesCompleteAndChunked() throws {
+        let server = try LiveServer { _ in
+            Response(status: .ok, headers: HTTPHeaders([("Content-Type", "text/csv; charset=utf-8")]),
+                     body: .stream(CountingStream(lines: 5_000)))
+        }
+        let connection = try server.connect()
+        let response = try connection.request("GET", "/export.csv")
+        #expect(response.status == 200)
+        #expect(response.headers["Transfer-Encoding"]?.lowercased() == "chunked")
+        #expect(response.headers["Content-Length"] == nil)
+        #expect((response.chunkCount ?? 0) >= 2)
+        #expect(response.text == CountingStream.expected(lines: 5_000))
+        // The connection stays usable after a chunked body.
+        #expect(try connection.request("GET", "/again").status == 200)
+    }
+
+    @Test func aStreamThatFailsCutsTheTransferShort() throws {
+        let server = try LiveServer { _ in
+            Response(status: .ok, body: .stream(FailingStream()))
+        }
+        let connection = try server.connect()
+        #expect(throws: RawHTTPError.self) { try connection.request("GET", "/broken") }
+    }
+
+    @Test func stopWaitsForARequestInFlight() async throws {
+        let started = Atomic<Bool>(false)
+        let finished = Atomic<Bool>(false)
+        let server = try LiveServer { request in
+            started.store(true, ordering: .releasing)
+            usleep(500_000)
+            finished.store(true, ordering: .releasing)
+            return Response.text("finished \(request.path)")
+        }
+        let port = server.port
+        let client = Task.detached {
+            try RawHTTPConnection(port: port).request("GET", "/slow", headers: [("Connection", "close")])
+        }
+        while !started.load(ordering: .acquiring) { usleep(1_000) }
+        server.server.stop(grace: 10)
+        let handlerDone = finished.load(ordering: .acquiring)
+        #expect(handlerDone, "stop returned while the handler was still running")
+        let response = try await client.value
+        #expect(response.status == 200)
+        #expect(response.text == "finished /slow")
+    }
+
+    @Test func afterStopThePortIsFreeAgain() throws {
+        let first = HTTPServer(configuration: Self.loopback(port: 0)) { _ in Response.text("first") }
+        try first.start()
+        let port = first.port
+        first.stop(grace: 1)
+        #expect(throws: RawHTTPError.self, "nothing listens any more") { try RawHTTPConnection(port: port) }
+        let second = HTTPServer(configuration: Self.loopback(port: port)) { _ in Response.text("second") }
+        #expect(throws: Never.self) { try second.start() }
+        second.stop(grace: 0)
+    }
+
+    private static func loopback(port: UInt16) -> HTTPServerConfiguration {
+        var configuration = HTTPServerConfiguration()
+        configuration.port = port
+        configuration.threads = 1
+        return configuration
+    }
+
+    @Test func startingTwiceIsHarmlessAndStopIsIdempotent() throws {
+        let server = try LiveServer { _ in Response.text("ok") }
+        let port = server.port
+        #expect(port != 0)
+        try server.server.start()
+        #expect(server.port == port)
+        #expect(try server.connect().request("GET", "/").status == 200)
+        server.server.stop(grace: 0)
+        server.server.stop(grace: 0)
+    }
+
+    @Test func aTakenPortIsReportedAsAStartFailure() throws {
+        let first = try LiveServer { _ in Response.text("ok") }
+        let second = HTTPServer(configuration: Self.loopback(port: first.port)) { _ in Response.text("second") }
+        #expect(throws: HTTPServerError.self) { try second.start() }
+    }
+}
+
+/// Lines "row N" produced one `next()` call at a time, in pieces of various sizes.
+private final class CountingStream: ResponseStream {
+    private let remaining: Mutex<Int>
+    private let total: Int
+
+    init(lines: Int) {
+        total = lines
+        remaining = Mutex(lines)
+    }
+
+    func next() throws -> [UInt8]? {
+        remaining.withLock { remaining in
+            guard remaining > 0 else { return nil }
+            // Every tenth call yields a large piece so that MHD's buffer fills more than once.
+            let count = min(remaining, (total - remaining).isMultiple(of: 10) ? 400 : 1)
+            let first = total - remaining
+            remaining -= count
+            return Array((first..<first + count).map { "row \($0)\n" }.joined().utf8)
+        }
+    }
+
+    static func expected(lines: Int) -> String { (0..<lines).map { "row \($0)\n" }.joined() }
+}
+
+/// Yields one piece, then fails.
+private final class FailingStream: ResponseStream {
+    private let calls = Atomic<Int>(0)
+
+    func next() throws -> [UInt8]? {
+        struct Broken: Error {}
+        if calls.wrappingAdd(1, ordering: .relaxed).oldValue == 0 { return Array("partial".utf8) }
+        throw Broken()
+    }
+}

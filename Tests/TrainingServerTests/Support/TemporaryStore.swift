@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import Synchronization
+@testable import TrainingServer
+
+/// A fresh SQLite database in its own temporary directory. The directories of one test run share a parent
+/// that is removed when the process exits (not earlier: repositories may keep the store open after the value
+/// that created it is gone, and GRDB opens reader connections by path on demand).
+struct TemporaryStore: Sendable {
+    let directory: URL
+    let store: Store
+
+    private static let root: String = {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("training-server-tests-\(getpid())", isDirectory: true).path
+        atexit { try? FileManager.default.removeItem(atPath: TemporaryStore.root) }
+        return path
+    }()
+
+    init() throws {
+        directory = URL(fileURLWithPath: Self.root).appendingPathComponent(UUID().uuidString, isDirectory: true)
+        store = try Store(path: directory.appendingPathComponent("training.sqlite").path, readers: 4)
+    }
+
+    /// A path in the same directory, for backups and second databases.
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// A catalogue with no courses, loaded from an empty folder next to the database: these tests are about the
+    /// platform, not course content.
+    func emptyCatalogue(now: Double) throws -> CatalogueHolder {
+        let courses = directory.appendingPathComponent("Courses", isDirectory: true)
+        try FileManager.default.createDirectory(at: courses, withIntermediateDirectories: true)
+        return try CatalogueHolder(directory: courses, now: now)
+    }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: Sendable {
+    private let seconds: Mutex<Double>
+
+    init(_ start: Double = 1_800_000_000) { seconds = Mutex(start) }
+
+    var now: Double { seconds.withLock { $0 } }
+
+    func advance(by interval: Double) { seconds.withLock { $0 += interval } }
+
+    /// The closure form the repositories and the application take.
+    var function: @Sendable () -> Double { { [self] in now } }
+}
+
+extension Logger {
+    /// A logger that drops everything, so test output stays readable.
+    static let silent = Logger(label: "training-tests") { _ in SwiftLogNoOpLogHandler() }
+}
