@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TrainingServer
+
+@Suite struct SQLiteAPITokenRepositoryTests {
+    private struct Fixture {
+        let temporary: TemporaryStore
+        let tokens: SQLiteAPITokenRepository
+        let users: SQLiteUserRepository
+        let user: User
+
+        init() throws {
+            temporary = try TemporaryStore()
+            tokens = SQLiteAPITokenRepository(store: temporary.store)
+            users = SQLiteUserRepository(store: temporary.store, clock: { 1 })
+            let department = try SQLiteDepartmentRepository(store: temporary.store, clock: { 1 }).ensure(path: ["处"], by: .system)
+            user = try users.create(NewUser(login: "api-client", displayName: "接口", departmentID: department.id,
+                                            passwordHash: "h", roles: [.hr]), by: .system)
+        }
+    }
+
+    @Test func aTokenFindsItsUserByDigest() throws {
+        let fixture = try Fixture()
+        let secret = Tokens.random()
+        try fixture.tokens.create(tokenHash: Tokens.digest(secret), userID: fixture.user.id, name: "HR export",
+                                  now: 10, by: .commandLine)
+        #expect(try fixture.tokens.user(tokenHash: Tokens.digest(secret), now: 11) == fixture.user)
+        #expect(try fixture.tokens.user(tokenHash: secret, now: 11) == nil)
+        #expect(try fixture.tokens.user(tokenHash: Tokens.digest("guess"), now: 11) == nil)
+        let stored = try fixture.temporary.store.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM api_tokens") }
+        #expect(stored == [Tokens.digest(secret)])
+        let entry = try SQLiteAuditLog(store: fixture.temporary.store, clock: { 0 }).recent(limit: 1).first
+        #expect(entry?.action == "token.create" && entry?.details == #"{"name":"HR export"}"#)
+    }
+
+    @Test func revokedTokensAndDisabledUsersFindNobody() throws {
+        let fixture = try Fixture()
+        try fixture.tokens.create(tokenHash: "revoked", userID: fixture.user.id, name: "a", now: 1, by: .system)
+        try fixture.tokens.create(tokenHash: "live", userID: fixture.user.id, name: "b", now: 1, by: .system)
+        try fixture.temporary.store.write { db in
+            try db.execute(sql: "UPDATE api_tokens SET revoked_at = 5 WHERE token_hash = 'revoked'")
+        }
+        #expect(try fixture.tokens.user(tokenHash: "revoked", now: 6) == nil)
+        #expect(try fixture.tokens.user(tokenHash: "live", now: 6) != nil)
+        try fixture.users.setDisabled(true, id: fixture.user.id, by: .system)
+        #expect(try fixture.tokens.user(tokenHash: "live", now: 7) == nil)
+    }
+
+    @Test func tokensNeedAnExistingUserAndAUniqueHash() throws {
+        let fixture = try Fixture()
+        #expect(throws: DatabaseError.self) {
+            try fixture.tokens.create(tokenHash: "x", userID: UserID(rawValue: 999), name: "n", now: 1, by: .system)
+        }
+        try fixture.tokens.create(tokenHash: "y", userID: fixture.user.id, name: "n", now: 1, by: .system)
+        #expect(throws: DatabaseError.self) {
+            try fixture.tokens.create(tokenHash: "y", userID: fixture.user.id, name: "again", now: 1, by: .system)
+        }
+        // The failed creations left no audit rows behind.
+        #expect(try SQLiteAuditLog(store: fixture.temporary.store, clock: { 0 }).verify() == .intact(rows: 3))
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TrainingServer
+
+@Suite struct SQLiteDepartmentRepositoryTests {
+    private func repository(_ temporary: TemporaryStore) -> SQLiteDepartmentRepository {
+        SQLiteDepartmentRepository(store: temporary.store, clock: { 1_800_000_000 })
+    }
+
+    @Test func ensureCreatesEveryMissingLevelWithIdPaths() throws {
+        let temporary = try TemporaryStore()
+        let departments = repository(temporary)
+        let office = try departments.ensure(path: ["省人民政府", "省数据局", "综合处"], by: .system)
+        #expect(office.name == "综合处")
+        #expect(office.namePath == ["省人民政府", "省数据局", "综合处"])
+        #expect(office.displayPath == "省人民政府 / 省数据局 / 综合处")
+        let all = try departments.all()
+        #expect(all.map(\.name) == ["省人民政府", "省数据局", "综合处"])
+        #expect(all.map(\.idPath) == ["/\(all[0].id)/", "/\(all[0].id)/\(all[1].id)/", "/\(all[0].id)/\(all[1].id)/\(all[2].id)/"])
+        #expect(all[1].parentID == all[0].id && all[2].parentID == all[1].id && all[0].parentID == nil)
+    }
+
+    @Test func ensureFindsExistingDepartmentsWithoutDuplicatingOrAuditingThem() throws {
+        let temporary = try TemporaryStore()
+        let departments = repository(temporary)
+        let first = try departments.ensure(path: ["省政府", "数据局"], by: .system)
+        let again = try departments.ensure(path: [" 省政府 ", "数据局"], by: .system)
+        let sibling = try departments.ensure(path: ["省政府", "人社厅"], by: .system)
+        #expect(again == first)
+        #expect(sibling.parentID == first.parentID)
+        #expect(try departments.all().count == 3)
+        #expect(try SQLiteAuditLog(store: temporary.store, clock: { 0 }).verify() == .intact(rows: 3))
+    }
+
+    @Test func eachCreatedDepartmentIsAuditedWithItsOwnPath() throws {
+        let temporary = try TemporaryStore()
+        let departments = repository(temporary)
+        let office = try departments.ensure(path: ["省政府", "数据局", "综合处"], by: .system)
+        let entries = try SQLiteAuditLog(store: temporary.store, clock: { 0 }).recent(limit: 10)
+        #expect(entries.count == 3)
+        for entry in entries {
+            let id = try #require(Int64(entry.subject.dropFirst("department:".count)))
+            let department = try #require(try departments.find(id: DepartmentID(rawValue: id)))
+            #expect(entry.action == "department.create")
+            #expect(entry.details == AuditChain.encode(["path": department.namePath.joined(separator: "/")]),
+                    "audit row of \(department.name)")
+        }
+        #expect(office.namePath.count == 3)
+    }
+
+    @Test func subtreesAreIdPathPrefixes() throws {
+        let temporary = try TemporaryStore()
+        let departments = repository(temporary)
+        let province = try departments.ensure(path: ["省政府"], by: .system)
+        let bureau = try departments.ensure(path: ["省政府", "数据局"], by: .system)
+        let office = try departments.ensure(path: ["省政府", "数据局", "综合处"], by: .system)
+        let other = try departments.ensure(path: ["市政府"], by: .system)
+        #expect(province.contains(bureau) && province.contains(office) && province.contains(province))
+        #expect(bureau.contains(office) && !office.contains(bureau))
+        #expect(!province.contains(other) && !other.contains(office))
+        // Enough siblings that an id like 1 is a textual prefix of 10, 11, …: the trailing slash keeps them apart.
+        for index in 0..<10 { _ = try departments.ensure(path: ["市政府", "处\(index)"], by: .system) }
+        let subtree = try temporary.store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM departments WHERE id_path LIKE ? || '%'", arguments: [province.idPath])
+        }
+        #expect(subtree == 3)
+    }
+
+    @Test func findsByPathAndId() throws {
+        let temporary = try TemporaryStore()
+        let departments = repository(temporary)
+        let office = try departments.ensure(path: ["省政府", "数据局"], by: .system)
+        #expect(try departments.find(path: ["省政府", "数据局"]) == office)
+        #expect(try departments.find(path: ["数据局"]) == nil)
+        #expect(try departments.find(id: office.id) == office)
+        #expect(try departments.find(id: DepartmentID(rawValue: 9_999)) == nil)
+    }
+
+    @Test(arguments: [[String](), [""], ["省政府", "  "], ["a/b"], [String(repeating: "长", count: 201)]])
+    func invalidPathsAreRefused(_ path: [String]) throws {
+        let temporary = try TemporaryStore()
+        #expect(throws: StoreError.self) { try repository(temporary).ensure(path: path, by: .system) }
+        #expect(try repository(temporary).all().isEmpty)
+    }
+
+    @Test func parseSplitsOnSlashesAndDropsBlanks() {
+        #expect(SQLiteDepartmentRepository.parse(" 省政府 / 数据局//综合处 /") == ["省政府", "数据局", "综合处"])
+        #expect(SQLiteDepartmentRepository.parse("") == [])
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TrainingServer
+
+@Suite struct StoreTests {
+    @Test func foreignKeysAreEnforced() throws {
+        let temporary = try TemporaryStore()
+        #expect(throws: DatabaseError.self) {
+            try temporary.store.write { db in
+                try db.execute(sql: """
+                    INSERT INTO users (login, display_name, department_id, password_hash, created_at, updated_at)
+                    VALUES ('ghost', 'Ghost', 999, 'x', 0, 0)
+                    """)
+            }
+        }
+        let users = SQLiteUserRepository(store: temporary.store, clock: { 0 })
+        #expect(throws: DatabaseError.self) {
+            try users.create(NewUser(login: "ghost", displayName: "Ghost", departmentID: DepartmentID(rawValue: 999),
+                                     passwordHash: "x", roles: []), by: .system)
+        }
+        #expect(try users.all().isEmpty)
+    }
+
+    @Test func aFailedWriteCommitsNothing() throws {
+        let temporary = try TemporaryStore()
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try temporary.store.write { db in
+                try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('a', '1')")
+                throw Abort()
+            }
+        }
+        #expect(try temporary.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM settings") } == 0)
+    }
+
+    @Test func writesReturnTheirResultAndAreVisibleToReaders() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.store.write { db in
+            try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('k', 'v')")
+            return 7
+        }
+        #expect(id == 7)
+        #expect(try temporary.store.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'k'") } == "v")
+        #expect(temporary.store.isHealthy())
+        #expect(temporary.store.totalWaitSeconds >= 0)
+    }
+
+    @Test func backupProducesASoundCopyWithTheData() throws {
+        let temporary = try TemporaryStore()
+        let departments = SQLiteDepartmentRepository(store: temporary.store, clock: { 1 })
+        _ = try departments.ensure(path: ["省政府", "省数据局"], by: .system)
+        let destination = temporary.path("backup.sqlite")
+        #expect(try temporary.store.backup(to: destination) == "ok")
+
+        let copy = try DatabaseQueue(path: destination)
+        let names = try copy.read { db in try String.fetchAll(db, sql: "SELECT name FROM departments ORDER BY id") }
+        #expect(names == ["省政府", "省数据局"])
+        let auditRows = try copy.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log") }
+        #expect(auditRows == 2)
+        try copy.close()
+
+        // The copy opens as a store of its own, with an intact chain.
+        let restored = try Store(path: destination)
+        #expect(try SQLiteAuditLog(store: restored, clock: { 2 }).verify() == .intact(rows: 2))
+    }
+
+    @Test func backupRefusesToOverwrite() throws {
+        let temporary = try TemporaryStore()
+        let destination = temporary.path("exists.sqlite")
+        #expect(FileManager.default.createFile(atPath: destination, contents: Data("keep me".utf8)))
+        #expect(throws: StoreError.self) { try temporary.store.backup(to: destination) }
+        #expect(try String(contentsOfFile: destination, encoding: .utf8) == "keep me")
+    }
+}
