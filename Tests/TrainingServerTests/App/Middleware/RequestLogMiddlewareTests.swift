@@ -1,0 +1,49 @@
+import GRDB
+import Logging
+import Testing
+@testable import TrainingServer
+
+@Suite struct RequestLogMiddlewareTests {
+    private func answer(_ endpoint: @escaping Handler, metrics: Metrics = Metrics()) throws -> Response {
+        let handler = ([RequestLogMiddleware(logger: .silent, metrics: metrics, strings: .shipped)] as [any Middleware])
+            .wrapping(endpoint)
+        return try handler(Request(method: .get, target: "/x?secret=1", id: "req-7"))
+    }
+
+    @Test func anHTTPErrorBecomesItsStatusWithItsHeaders() throws {
+        let response = try answer { _ in throw HTTPError(.tooManyRequests, "Slow down", headers: ["Retry-After": "9"]) }
+        #expect(response.status == .tooManyRequests)
+        #expect(response.bodyText == "Slow down\n")
+        #expect(response.headers["Retry-After"] == "9")
+    }
+
+    @Test func anyOtherErrorIsA500ThatNamesOnlyTheRequest() throws {
+        struct Secret: Error { var detail = "password=hunter2" }
+        let response = try answer { _ in throw Secret() }
+        #expect(response.status == .internalServerError)
+        #expect(response.bodyText == "Internal Server Error (req-7)\n")
+    }
+
+    @Test func aBusyDatabaseIsA503WithRetryAfter() throws {
+        let response = try answer { _ in throw DatabaseError(resultCode: .SQLITE_BUSY, message: "database is locked") }
+        #expect(response.status == .serviceUnavailable)
+        #expect(response.headers["Retry-After"] == "5")
+        #expect(response.bodyText.contains("req-7"))
+        let constraint = try answer { _ in throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "UNIQUE") }
+        #expect(constraint.status == .internalServerError)
+    }
+
+    @Test func theRouteLabelIsTheMatchedPatternNeverThePath() throws {
+        let metrics = Metrics()
+        let handler = ([RequestLogMiddleware(logger: .silent, metrics: metrics, strings: .shipped)] as [any Middleware])
+            .wrapping { _ in Response.text("ok") }
+        var request = try Request(method: .get, target: "/x/42?secret=1")
+        request.route = "/x/:id"
+        _ = try handler(request)
+        _ = try handler(Request(method: .get, target: "/y/43"))
+        let text = metrics.render(databaseWaitSeconds: 0)
+        #expect(text.contains(#"http_requests_total{method="GET",route="/x/:id",status="200"} 1"#))
+        #expect(text.contains(#"http_requests_total{method="GET",route="unmatched",status="200"} 1"#))
+        #expect(!text.contains("42") && !text.contains("43") && !text.contains("secret"))
+    }
+}

@@ -1,0 +1,33 @@
+import Testing
+@testable import TrainingServer
+
+@Suite struct SecurityHeadersMiddlewareTests {
+    private func answer(secure: Bool, _ response: Response) throws -> Response {
+        let handler = ([SecurityHeadersMiddleware(secure: secure)] as [any Middleware]).wrapping { _ in response }
+        return try handler(Request(method: .get, target: "/"))
+    }
+
+    @Test func everyResponseGetsThePolicyHeaders() throws {
+        var given = Response.html("<p>")
+        given.headers.add("Content-Security-Policy", "default-src *")
+        let response = try answer(secure: false, given)
+        #expect(response.headers.values("Content-Security-Policy") == [SecurityHeadersMiddleware.contentSecurityPolicy])
+        #expect(SecurityHeadersMiddleware.contentSecurityPolicy.contains("script-src 'self'"))
+        #expect(!SecurityHeadersMiddleware.contentSecurityPolicy.contains("unsafe-inline"))
+        #expect(response.headers["X-Content-Type-Options"] == "nosniff")
+        #expect(response.headers["Referrer-Policy"] == "same-origin")
+        #expect(response.headers["X-Frame-Options"] == "DENY")
+        #expect(response.headers["Cross-Origin-Opener-Policy"] == "same-origin")
+        #expect(response.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()")
+        #expect(response.headers["Cache-Control"] == "no-store")
+        #expect(response.headers["Strict-Transport-Security"] == nil)
+    }
+
+    @Test func hstsOnlyUnderTLSAndAnExplicitCachePolicyIsKept() throws {
+        var given = Response.text("x")
+        given.headers.add("Cache-Control", "public, max-age=60")
+        let response = try answer(secure: true, given)
+        #expect(response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains")
+        #expect(response.headers.values("Cache-Control") == ["public, max-age=60"])
+    }
+}
