@@ -580,35 +580,49 @@ class AuthoredQuiz:
         return answer
 
 
+def read_yaml(text: str):
+    """YAML as PyYAML reads it (with libyaml's parser when it is there: the quiz files are large)."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 class CourseBook:
-    """The shipped course files, read with PyYAML: modules (front matter) and quizzes by course id."""
+    """The shipped course files, read with PyYAML: modules (front matter) and quizzes by course id, each file
+    read when first asked for."""
 
     def __init__(self, root: Path = COURSES) -> None:
-        import yaml
-
+        self.folders: dict[str, Path] = {}
         self.courses: dict[str, dict] = {}
         for course_file in sorted(root.glob("*/course.yaml")):
-            course = yaml.safe_load(course_file.read_text(encoding="utf-8"))
-            folder = course_file.parent
-            modules: dict[str, dict] = {}
-            for module_file in sorted((folder / "modules").glob("*.md")):
-                language = module_file.name.rsplit(".", 2)[-2]
-                text = module_file.read_text(encoding="utf-8")
-                front = yaml.safe_load(text.split("---", 2)[1])
-                entry = modules.setdefault(front["id"], {"minutes": front["minutes"], "hours": front["hours"]})
-                entry[language] = front
-            quizzes = {path.stem: AuthoredQuiz(course["id"], yaml.safe_load(path.read_text(encoding="utf-8")))
-                       for path in (folder / "quizzes").glob("*.yaml")}
-            self.courses[course["id"]] = {"course": course, "modules": modules, "quizzes": quizzes}
+            course = read_yaml(course_file.read_text(encoding="utf-8"))
+            self.folders[course["id"]] = course_file.parent
+            self.courses[course["id"]] = course
+        self._modules: dict[str, dict[str, dict]] = {}
+        self._quizzes: dict[tuple[str, str], AuthoredQuiz] = {}
 
     def course(self, course_id: str) -> dict:
-        return self.courses[course_id]["course"]
+        return self.courses[course_id]
+
+    def modules(self, course_id: str) -> dict[str, dict]:
+        if course_id not in self._modules:
+            modules: dict[str, dict] = {}
+            for module_file in sorted((self.folders[course_id] / "modules").glob("*.md")):
+                language = module_file.name.rsplit(".", 2)[-2]
+                front = read_yaml(module_file.read_text(encoding="utf-8").split("---", 2)[1])
+                entry = modules.setdefault(front["id"], {"minutes": front["minutes"], "hours": front["hours"]})
+                entry[language] = front
+            self._modules[course_id] = modules
+        return self._modules[course_id]
 
     def module(self, course_id: str, module_id: str) -> dict:
-        return self.courses[course_id]["modules"][module_id]
+        return self.modules(course_id)[module_id]
 
     def quiz(self, course_id: str, quiz_id: str) -> AuthoredQuiz:
-        return self.courses[course_id]["quizzes"][quiz_id]
+        if (course_id, quiz_id) not in self._quizzes:
+            path = self.folders[course_id] / "quizzes" / f"{quiz_id}.yaml"
+            self._quizzes[(course_id, quiz_id)] = AuthoredQuiz(course_id, read_yaml(path.read_text(encoding="utf-8")))
+        return self._quizzes[(course_id, quiz_id)]
 
     def exam_hours(self, course_id: str) -> float:
         """Hours the completion exam credits: the course's hours beyond its modules' hours."""
@@ -937,3 +951,93 @@ def wait_for_navigation(driver, act, predicate=lambda path: True, message: str =
         wait_for(driver, arrived, timeout)
     except TimeoutException:
         pytest.fail(f"{message or 'no new page'}; the browser is at {driver.current_url}:\n{page_text(driver)[:1500]}")
+
+
+def fill_question_in_browser(driver, answer: PresentedAnswer) -> None:
+    """Answers one question with the mouse and keyboard as a person would (labels, boxes, lists, typing)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    number = answer.number
+    if answer.kind in ("single", "multiple"):
+        for choice in answer.choices:
+            box = driver.find_element(By.ID, f"q{number}-{choice}")
+            if not box.is_selected():
+                driver.find_element(By.CSS_SELECTOR, f"label[for='q{number}-{choice}']").click()
+            assert box.is_selected(), f"question {number}: option {choice} did not get ticked by its label"
+    elif answer.kind == "truefalse":
+        driver.find_element(By.CSS_SELECTOR, f"label[for='q{number}-{'true' if answer.bool else 'false'}']").click()
+    elif answer.kind in ("short", "numeric"):
+        box = driver.find_element(By.ID, f"q{number}-text")
+        box.clear()
+        box.send_keys(answer.text)
+    else:
+        for prompt, chosen in answer.matches.items():
+            Select(driver.find_element(By.ID, f"q{number}-{prompt}")).select_by_value(chosen)
+
+
+# --- the API's description ---------------------------------------------------------------------------
+
+OPENAPI = REPO / "docs" / "openapi.yaml"
+
+
+class OpenAPIDescription:
+    """docs/openapi.yaml, checking real responses against the status codes and JSON schemas it documents."""
+
+    BASE = "urn:csa:openapi"
+
+    def __init__(self, path: Path = OPENAPI) -> None:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        self.spec = read_yaml(path.read_text(encoding="utf-8"))
+        assert str(self.spec.get("openapi", "")).startswith("3.1"), "the API description is not OpenAPI 3.1"
+        resource = Resource.from_contents(self.spec, default_specification=DRAFT202012)
+        self.registry = Registry().with_resource(self.BASE, resource)
+
+    @staticmethod
+    def _escape(part: str) -> str:
+        return part.replace("~", "~0").replace("/", "~1")
+
+    def check(self, response: requests.Response, template: str, method: str = "get"):
+        """Fails unless the response's status is documented for the operation and, when JSON is documented, its
+        body validates against the schema; returns the parsed body (or None)."""
+        from openapi_schema_validator import OAS31Validator
+
+        method = method.lower()
+        operation = self.spec["paths"][template][method]
+        status = str(response.status_code)
+        assert status in operation["responses"], (
+            f"{method.upper()} {template} answered {status}, which docs/openapi.yaml does not document: "
+            f"{response.text[:300]}")
+        pointer = f"/paths/{self._escape(template)}/{method}/responses/{status}"
+        documented = operation["responses"][status]
+        if "$ref" in documented:
+            pointer = documented["$ref"].lstrip("#")
+            documented = self.spec
+            for part in pointer.strip("/").split("/"):
+                documented = documented[part.replace("~1", "/").replace("~0", "~")]
+        content = documented.get("content", {})
+        if "application/json" not in content:
+            return None
+        assert response.headers.get("Content-Type", "").startswith("application/json"), (
+            f"{method.upper()} {template} {status}: Content-Type {response.headers.get('Content-Type')}")
+        body = response.json()
+        schema = {"$ref": f"{self.BASE}#{pointer}/content/{self._escape('application/json')}/schema"}
+        validator = OAS31Validator(schema, registry=self.registry)
+        errors = sorted(validator.iter_errors(body), key=lambda error: list(error.absolute_path))
+        assert not errors, (f"{method.upper()} {template} {status} does not match docs/openapi.yaml:\n" +
+                            "\n".join(f"- at {list(error.absolute_path)}: {error.message[:300]}" for error in errors[:10]))
+        return body
+
+
+@pytest.fixture(scope="session")
+def openapi() -> OpenAPIDescription:
+    return OpenAPIDescription()
+
+
+def bearer(token: str) -> requests.Session:
+    """A client that authenticates with `Authorization: Bearer <token>` and sends no cookies."""
+    http = client()
+    http.headers["Authorization"] = f"Bearer {token}"
+    return http

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import (
-    PresentedAnswer,
     browser_path,
     browser_sign_in,
     browser_sign_out,
+    fill_question_in_browser,
     hours_text,
     language_text,
     needs_chromium,
@@ -38,34 +38,11 @@ def click_and_wait_for_path(driver, element, predicate, message: str) -> None:
     wait_for_navigation(driver, element.click, predicate, message)
 
 
-def fill_in_browser(driver, answer: PresentedAnswer) -> None:
-    """Answers one question with the mouse and keyboard as a person would (labels, boxes, lists, typing)."""
-    from selenium.webdriver.support.ui import Select
-
-    By = by()
-    number = answer.number
-    if answer.kind in ("single", "multiple"):
-        for choice in answer.choices:
-            box = driver.find_element(By.ID, f"q{number}-{choice}")
-            if not box.is_selected():
-                driver.find_element(By.CSS_SELECTOR, f"label[for='q{number}-{choice}']").click()
-            assert box.is_selected(), f"question {number}: option {choice} did not get ticked by its label"
-    elif answer.kind == "truefalse":
-        driver.find_element(By.CSS_SELECTOR, f"label[for='q{number}-{'true' if answer.bool else 'false'}']").click()
-    elif answer.kind in ("short", "numeric"):
-        box = driver.find_element(By.ID, f"q{number}-text")
-        box.clear()
-        box.send_keys(answer.text)
-    else:
-        for prompt, chosen in answer.matches.items():
-            Select(driver.find_element(By.ID, f"q{number}-{prompt}")).select_by_value(chosen)
-
-
 def answer_paper_in_browser(driver, authored, language: str, *, right: bool) -> int:
     questions = paper_questions(driver.page_source)
     assert questions, "the attempt page shows no questions"
     for question in questions:
-        fill_in_browser(driver, authored.answer(question, language, right=right))
+        fill_question_in_browser(driver, authored.answer(question, language, right=right))
     return len(questions)
 
 
@@ -177,7 +154,7 @@ def test_a_learner_studies_fails_the_exam_waits_retakes_passes_and_sees_the_hour
     assert ui_text(language, "result.failed") in driver.find_element(By.CSS_SELECTOR, ".outcome").text
     assert ui_text(language, "result.hidden") in text, "a failed exam under after_passing must not show the score"
     assert not driver.find_elements(By.CSS_SELECTOR, ".explanation, .review")
-    leaked = [explanation for explanation in authored.explanations() if explanation in driver.page_source]
+    leaked = [explanation for explanation in authored.explanations() if explanation in text]
     assert not leaked, f"explanations shown after a failed exam: {leaked[:2]}"
     save_screenshot(driver, "result-failed", language)
 
