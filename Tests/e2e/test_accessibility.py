@@ -282,3 +282,56 @@ def test_the_quiz_timer_is_a_timer_that_announces_only_at_five_and_one_minutes(t
         if driver is not None:
             driver.quit()
         stop_and_check(server)
+
+
+def relative_luminance(pixel: tuple[int, ...]) -> float:
+    def channel(value: int) -> float:
+        value = value / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+    red, green, blue = (channel(value) for value in pixel[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_visited_link_styled_as_a_secondary_button_keeps_readable_text(site, language):
+    """Browsers hide :visited colours from scripts (and so from axe); the rendered pixels show them. The summary's
+    "go back to your answers" button links to a page just seen, so it is always visited."""
+    import io
+
+    from selenium.webdriver.common.by import By
+
+    try:
+        from PIL import Image
+    except ImportError:
+        pytest.skip("Pillow is missing: pip install Pillow")
+    driver = site.driver(language, "learner")
+    driver.get(site.server.url(site.paths["summary"]))
+    # Chrome styles a link as visited only after a navigation started from the same site: follow it once.
+    back = driver.find_element(By.CSS_SELECTOR, "main a.button.button-secondary")
+    wait_for_navigation(driver, back.click, lambda path: path == site.paths["attempt"], "the back link went elsewhere")
+    driver.get(site.server.url(site.paths["summary"]))
+    button = driver.find_element(By.CSS_SELECTOR, "main a.button.button-secondary")
+    image = Image.open(io.BytesIO(button.screenshot_as_png)).convert("RGB")
+    width, height = image.size
+    # Leave out the button's bottom border; what remains is the face and its text.
+    face = image.crop((0, 0, width, max(1, height - 5)))
+    data = face.tobytes()
+    luminances = [relative_luminance(tuple(data[index:index + 3])) for index in range(0, len(data), 3)]
+    contrast = (max(luminances) + 0.05) / (min(luminances) + 0.05)
+    assert contrast >= 4.5, (f"the visited secondary button {button.text!r} shows its text at a contrast of "
+                             f"{contrast:.2f}:1 with its background")
+
+
+def test_english_pages_use_english_punctuation(site):
+    """Chinese full-width colons and semicolons belong to the Chinese strings; no English page shows them (the
+    English course texts have none)."""
+    from selenium.webdriver.common.by import By
+
+    offenders = {}
+    for page in PAGES:
+        driver = open_page(site, page, "en")
+        text = driver.find_element(By.TAG_NAME, "main").text
+        marks = [line for line in text.splitlines() if "：" in line or "；" in line]
+        if marks:
+            offenders[page] = marks[:3]
+    assert not offenders, f"English pages with full-width punctuation: {offenders}"
