@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import TrainingServer
 
@@ -39,6 +40,14 @@ import Testing
         #expect(response.status == .unauthorized)
         expectSecurityHeaders(response, "401")
         #expect(response.headers["Cache-Control"] == "no-store")
+    }
+
+    @Test func aFailureOutsideTheHandlersIsAnsweredWithTheSecurityHeadersToo() throws {
+        let app = try TestApplication()
+        try app.store.pool.close()
+        let response = try app.respond(.get, "/", headers: [("Cookie", "csa_session=\(Tokens.random())")])
+        #expect(response.status.rawValue >= 500)
+        expectSecurityHeaders(response, "\(response.status)")
     }
 
     @Test func aRefusedTokenOnTheAPIIsAnsweredInJSON() throws {
