@@ -12,6 +12,7 @@
 #   THREADS=16                                             thread pool size of both servers
 #   TRAINING_SERVER=path                                   use this binary instead of building one
 #   SWIFT_BUILD_JOBS=n                                     passed to `swift build -j`
+#   LOG_LEVEL=warning                                      read by training-server (default info: a line per request)
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
@@ -174,20 +175,28 @@ thousands() { awk -v r="$1" 'BEGIN { printf "%.1fk", r / 1000 }'; }
 percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
 
 c_median=$(median "${rates[c]}")
+c_cpu_median=$(median "${cpu[c]}")
 declare -A target
 target[healthz]=60
 target[static]=85
 
-commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git -C "$ROOT" status --porcelain -- Sources Package.swift 2>/dev/null) ]]; then commit+=" (uncommitted changes in Sources)"; fi
+if [[ -n ${TRAINING_SERVER:-} ]]; then
+  build="training-server binary $server_bin"
+else
+  build="commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [[ -n $(git -C "$ROOT" status --porcelain -- Sources Package.swift 2>/dev/null) ]]; then
+    build+=" (with uncommitted changes in Sources)"
+  fi
+fi
 
 {
   echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION on loopback, keep-alive, $REPS interleaved runs per target;"
-  echo "both servers: epoll, thread pool $THREADS. $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit,"
-  echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), wrk and the server share them."
+  echo "both servers: epoll, thread pool $THREADS; training-server logs at ${LOG_LEVEL:-info} to Benchmarks/out/server.log."
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $build,"
+  echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), wrk and the servers share them."
   echo
-  echo "| Target | Body bytes | req/s (median) | Range | Share of C | Server CPU per request |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| Target | Body bytes | req/s (median) | Range | Share of C | Server CPU per request | C's CPU ÷ this |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for name in "${names[@]}"; do
     m=$(median "${rates[$name]}")
     share="$(percent "$m" "$c_median") %"
@@ -195,9 +204,13 @@ if [[ -n $(git -C "$ROOT" status --porcelain -- Sources Package.swift 2>/dev/nul
       if (($(percent "$m" "$c_median") >= target[$name])); then verdict=met; else verdict=missed; fi
       share+=" (target ≥ ${target[$name]} %: $verdict)"
     fi
-    cpu_us=$(awk -v v="$(median "${cpu[$name]}")" 'BEGIN { printf "%.1f µs", v }')
-    echo "| ${label[$name]} | ${bytes[$name]} | $(thousands "$m") | $(thousands "$(lowest "${rates[$name]}")")–$(thousands "$(highest "${rates[$name]}")") | $share | $cpu_us |"
+    cpu_median=$(median "${cpu[$name]}")
+    cpu_us=$(awk -v v="$cpu_median" 'BEGIN { printf "%.1f µs", v }')
+    echo "| ${label[$name]} | ${bytes[$name]} | $(thousands "$m") | $(thousands "$(lowest "${rates[$name]}")")–$(thousands "$(highest "${rates[$name]}")") | $share | $cpu_us | $(percent "$c_cpu_median" "$cpu_median") % |"
   done
+  echo
+  echo "Share of C compares throughput; C's CPU ÷ this compares server CPU time per request, which depends less on"
+  echo "what else the machine runs."
   echo
   echo "Raw req/s per run:"
   echo
