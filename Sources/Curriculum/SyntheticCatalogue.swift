@@ -3,8 +3,9 @@ import Foundation
 /// Writes a large, valid catalogue of generated courses, for benchmarks and load tests.
 ///
 /// Each course has `modules` modules in both languages (about 3 KB of Markdown each, with headings, a
-/// table, lists, links and a media image), a practice quiz with one question of every kind per module, a
-/// final exam drawing from it, and the catalogue gets one programme naming every course.
+/// table, lists, links and a media image), a practice quiz with one question per module (the six kinds in
+/// turn), a final exam with one question per module of which it draws half, and the catalogue gets one
+/// programme naming every course.
 public enum SyntheticCatalogue {
     /// Writes `courses` courses of `modules` modules each into `directory` (created if needed) and returns
     /// the number of files written.
@@ -100,8 +101,18 @@ public enum SyntheticCatalogue {
             questions:
 
         """
-        for module in modules {
-            yaml += """
+        for (index, module) in modules.enumerated() {
+            yaml += practiceQuestion(module, kind: index % 6)
+        }
+        return yaml
+    }
+
+    /// One question of module `module`, of the kind `kind` (0-5: single, multiple, true/false, short, numeric,
+    /// matching), so every kind appears in every course.
+    private static func practiceQuestion(_ module: String, kind: Int) -> String {
+        switch kind {
+        case 0:
+            return """
                   - id: \(module)-single
                     type: single
                     text: {zh: "哪一项正确？", en: "Which is right?"}
@@ -111,6 +122,10 @@ public enum SyntheticCatalogue {
                       - {text: {zh: 丙, en: C}}
                     explanation: {zh: "见本单元。", en: "See this unit."}
                     tags: [module:\(module)]
+
+            """
+        case 1:
+            return """
                   - id: \(module)-multiple
                     type: multiple
                     text: {zh: "哪些正确？", en: "Which are right?"}
@@ -119,32 +134,51 @@ public enum SyntheticCatalogue {
                       - {text: {zh: 乙, en: B}, weight: 50}
                       - {text: {zh: 丙, en: C}, weight: -50}
                     tags: [module:\(module)]
+
+            """
+        case 2:
+            return """
                   - id: \(module)-tf
                     type: truefalse
                     text: {zh: "这是对的。", en: "This is true."}
                     answer: true
+                    tags: [module:\(module)]
+
+            """
+        case 3:
+            return """
                   - id: \(module)-short
                     type: short
                     text: {zh: "法律名称？", en: "Name of the law?"}
                     answers:
                       - {text: 网络安全法}
                       - {text: Cybersecurity Law}
+                    tags: [module:\(module)]
+
+            """
+        case 4:
+            return """
                   - id: \(module)-numeric
                     type: numeric
                     text: {zh: "几天？", en: "How many days?"}
                     answers:
                       - {value: 20, tolerance: 0}
                       - {min: 15, max: 15, weight: 0, feedback: {zh: 旧规定, en: Old rule}}
+                    tags: [module:\(module)]
+
+            """
+        default:
+            return """
                   - id: \(module)-matching
                     type: matching
                     text: {zh: "配对。", en: "Match."}
                     pairs:
                       - {prompt: {zh: 一, en: One}, answer: {zh: 1, en: "1"}}
                       - {prompt: {zh: 二, en: Two}, answer: {zh: 2, en: "2"}}
+                    tags: [module:\(module)]
 
             """
         }
-        return yaml
     }
 
     private static func finalExam(_ modules: [String]) -> String {

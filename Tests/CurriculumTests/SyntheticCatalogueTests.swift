@@ -15,6 +15,6 @@ struct SyntheticCatalogueTests {
         #expect(catalogue.courses.count == 3)
         #expect(catalogue.courses.allSatisfy { $0.modules.count == 4 && $0.quizzes.count == 2 })
         #expect(catalogue.programs.first?.courses.count == 3)
-        #expect(catalogue.courses.first?.quizzes.first?.allQuestions.count == 4 * 6)
+        #expect(catalogue.courses.first?.quizzes.first?.allQuestions.count == 4)
     }
 }

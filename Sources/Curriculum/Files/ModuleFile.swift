@@ -22,7 +22,7 @@ struct ModuleFile: Sendable {
 
     /// The parts of a module file name: `04-phishing.zh.md` -> (4, phishing, zh).
     static func nameParts(_ fileName: String) -> (number: Int, id: String, language: Language)? {
-        let name = (fileName as NSString).lastPathComponent
+        let name = fileName.lastPathPart
         guard name.hasSuffix(".md") else { return nil }
         let stem = name.dropLast(3)
         guard let languageDot = stem.lastIndex(of: "."),

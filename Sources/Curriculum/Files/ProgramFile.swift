@@ -45,7 +45,7 @@ struct ProgramFile: Sendable {
         var id: Located<ProgramID>?
         if let node = mapping["id"], let value = reader.identifier(node, "programme id") {
             id = Located(value: ProgramID(value), location: reader.location(of: node))
-            let stem = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+            let stem = fileName.fileStem
             if stem != value {
                 reader.error("the programme id '\(value)' must match its file name '\(stem).yaml'", at: node)
             }

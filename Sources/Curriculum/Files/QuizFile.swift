@@ -36,7 +36,7 @@ struct QuizFile: Sendable {
         var id: Located<QuizID>?
         if let node = mapping["id"], let value = reader.identifier(node, "quiz id") {
             id = Located(value: QuizID(value), location: reader.location(of: node))
-            let stem = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+            let stem = fileName.fileStem
             if stem != value {
                 reader.error("the quiz id '\(value)' must match its file name '\(stem).yaml'", at: node)
             }

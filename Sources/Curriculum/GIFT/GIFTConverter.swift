@@ -47,12 +47,12 @@ public enum GIFTConverter {
             if !category.name.isEmpty { comments[id] = "Moodle category: \(category.name)" }
             pools.append(QuestionPool(id: id, questions: category.questions))
         }
-        let stem = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+        let stem = fileName.fileStem
         let title = language == .zh ? LocalizedText(zh: stem) : LocalizedText(en: stem)
         let quiz = QuizDefinition(id: QuizID(quizID), title: title, behaviour: .immediateFeedback, passMark: 0.8,
                                   pools: pools)
         let header = [
-            "Converted from \((fileName as NSString).lastPathComponent) (Moodle GIFT).",
+            "Converted from \(fileName.lastPathPart) (Moodle GIFT).",
             "Check the title, mode and pass_mark, and add the \(language == .zh ? "English (en)" : "Chinese (zh)") texts.",
         ]
         return Conversion(yaml: QuizYAMLWriter.yaml(for: quiz, header: header, poolComments: comments),

@@ -39,7 +39,7 @@ public enum CatalogueLoader {
             if entry.isDirectory {
                 if entry.name == "programs" {
                     hasPrograms = true
-                } else if FileManager.default.fileExists(atPath: files.url(entry.name + "/course.yaml").path) {
+                } else if files.isFile(entry.name + "/course.yaml") {
                     courseFolders.append(entry.name)
                 } else if looksLikeCourse(files, entry.name) {
                     diagnostics.append(.warning("folder '\(entry.name)' has modules or quizzes but no course.yaml, so "

@@ -147,7 +147,7 @@ struct CourseFolderLoader {
             if let file { files.append(file) }
         }
         filesChecked += used.count
-        let names = Set(yamlNames.map { ($0 as NSString).deletingPathExtension })
+        let names = Set(yamlNames.map { $0.fileStem })
         return (files, names, giftNames.subtracting(used).sorted())
     }
 
@@ -161,7 +161,7 @@ struct CourseFolderLoader {
             let existing = language == .zh ? entry.zh : entry.en
             if let existing {
                 diagnostics.append(.error("a second \(language.rawValue) file for module '\(id)'; the first is "
-                                          + (existing.fileName as NSString).lastPathComponent, file: file.fileName))
+                                          + existing.fileName.lastPathPart, file: file.fileName))
                 continue
             }
             if language == .zh { entry.zh = file } else { entry.en = file }
@@ -198,13 +198,13 @@ struct CourseFolderLoader {
     }
 
     private func siblingName(_ file: ModuleFile, language: Language) -> String {
-        let name = (file.fileName as NSString).lastPathComponent
+        let name = file.fileName.lastPathPart
         return "modules/" + name.dropLast(".xx.md".count) + "." + language.rawValue + ".md"
     }
 
     /// Timing and numbering must agree between the two language files.
     private mutating func compare(_ zh: ModuleFile, _ en: ModuleFile) {
-        let zhName = (zh.fileName as NSString).lastPathComponent
+        let zhName = zh.fileName.lastPathPart
         if let a = zh.minutes, let b = en.minutes, a.value != b.value {
             diagnostics.append(b.location.error("'minutes' is \(b.value) here but \(a.value) in \(zhName); "
                                                 + "both languages must agree"))
@@ -223,7 +223,7 @@ struct CourseFolderLoader {
         func text(_ file: ModuleFile, _ language: Language) -> ModuleText {
             ModuleText(language: language, title: file.title, objectives: file.objectives, summary: file.summary,
                        body: file.body, bodyLine: file.bodyLine,
-                       source: SourceReference(file: "modules/" + (file.fileName as NSString).lastPathComponent, line: 1))
+                       source: SourceReference(file: "modules/" + file.fileName.lastPathPart, line: 1))
         }
         return Module(id: id, number: zh.number ?? en.number ?? 0, minutes: minutes, hours: hours,
                       zh: text(zh, .zh), en: text(en, .en))
@@ -233,11 +233,11 @@ struct CourseFolderLoader {
                                           present: Set<String>) -> [QuizDefinition] {
         var byName: [String: QuizFile] = [:]
         for file in files {
-            byName[((file.fileName as NSString).lastPathComponent as NSString).deletingPathExtension] = file
+            byName[file.fileName.fileStem] = file
         }
         let listed = Set(manifest.quizzes.map(\.value.rawValue))
         for file in files {
-            let stem = ((file.fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+            let stem = file.fileName.fileStem
             if !listed.contains(stem) {
                 diagnostics.append(.warning("quiz '\(stem)' is not listed in course.yaml 'quizzes', so learners "
                                             + "will not see it", file: file.fileName))
@@ -294,8 +294,8 @@ struct CourseFolderLoader {
             let rank = Dictionary(manifest.quizzes.enumerated().map { ($1.value.rawValue, $0) },
                                   uniquingKeysWith: { first, _ in first })
             order.sort { a, b in
-                let ra = rank[((a.fileName as NSString).lastPathComponent as NSString).deletingPathExtension] ?? Int.max
-                let rb = rank[((b.fileName as NSString).lastPathComponent as NSString).deletingPathExtension] ?? Int.max
+                let ra = rank[a.fileName.fileStem] ?? Int.max
+                let rb = rank[b.fileName.fileStem] ?? Int.max
                 return ra == rb ? a.fileName < b.fileName : ra < rb
             }
         }

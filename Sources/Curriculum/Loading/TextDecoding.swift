@@ -9,24 +9,26 @@ public enum TextDecoding {
 
     /// The text of `bytes`, or where the first byte that is not UTF-8 sits.
     public static func decode(_ bytes: [UInt8]) -> Result<String, InvalidUTF8> {
-        if let offset = firstInvalidOffset(bytes) {
-            var line = 1
-            var column = 1
-            for byte in bytes[..<offset] {
-                if byte == 0x0A {
-                    line += 1
-                    column = 1
-                } else if byte & 0xC0 != 0x80 {
-                    column += 1
-                }
-            }
-            return .failure(InvalidUTF8(line: line, column: column, byteOffset: offset))
-        }
         let skip = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        let text = bytes.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[skip...]), as: UTF8.self)
+        let decoded = bytes.withUnsafeBufferPointer { buffer -> (String?, Bool) in
+            let body = UnsafeBufferPointer(rebasing: buffer[skip...])
+            return (String(validating: body, as: UTF8.self), body.contains(0x0D))
         }
-        return .success(normalizingNewlines(text))
+        if let text = decoded.0 {
+            return .success(decoded.1 ? normalizingNewlines(text) : text)
+        }
+        let offset = firstInvalidOffset(bytes) ?? 0
+        var line = 1
+        var column = 1
+        for byte in bytes[..<offset] {
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return .failure(InvalidUTF8(line: line, column: column, byteOffset: offset))
     }
 
     /// `text` with `\r\n` and lone `\r` replaced by `\n`.

@@ -37,6 +37,10 @@ public struct MarkdownRenderer: Sendable, Hashable {
 
     /// What loading reports about `markdown`: removed links, images and raw HTML, and the media files used.
     public static func inspect(_ markdown: String) -> MarkdownInspection {
+        // Links, images, autolinks and raw HTML all need '[' or '<'; text without either has nothing to check.
+        var scanned = markdown
+        let hasMarkup = scanned.withUTF8 { $0.contains(UInt8(ascii: "[")) || $0.contains(UInt8(ascii: "<")) }
+        guard hasMarkup else { return MarkdownInspection(issues: [], media: []) }
         var issues: [MarkdownInspection.Issue] = []
         var media: [MarkdownInspection.MediaReference] = []
         var columns = ColumnConverter(markdown)

@@ -7,7 +7,8 @@
 enum YAMLAliasScanner {
     /// The 1-based line and column of the first alias, or nil.
     static func firstAlias(in text: String) -> (line: Int, column: Int)? {
-        guard text.utf8.contains(UInt8(ascii: "*")) else { return nil }
+        var text = text
+        guard text.withUTF8({ $0.contains(UInt8(ascii: "*")) }) else { return nil }
         var state = State()
         var lineNumber = 0
         for line in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {

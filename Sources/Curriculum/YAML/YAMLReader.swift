@@ -36,29 +36,33 @@ final class YAMLReader {
             error("\(name) must be a mapping of keys to values, not \(describe(node))", at: node)
             return nil
         }
-        var entries: [YAMLMapping.Entry] = []
-        for (key, value) in mapping {
-            guard case .scalar(let scalar) = key else {
+        var keys: [String?] = []
+        keys.reserveCapacity(mapping.count)
+        for index in mapping.indices {
+            let key = mapping[index].key
+            if case .scalar(let scalar) = key {
+                keys.append(scalar.string)
+            } else {
                 error("keys must be plain names, not \(describe(key))", at: key)
-                continue
+                keys.append(nil)
             }
-            entries.append(YAMLMapping.Entry(key: scalar.string, keyNode: key, value: value))
         }
-        return YAMLMapping(node: node, entries: entries)
+        return YAMLMapping(node: node, mapping: mapping, keys: keys)
     }
 
     /// Reports keys not in `allowed` (with a suggestion for typos) and `required` keys that are missing.
     func checkKeys(_ mapping: YAMLMapping, in name: String, allowed: [String], required: [String]) {
-        for entry in mapping.entries where !allowed.contains(entry.key) {
-            var message = "unknown key '\(entry.key)' in \(name)"
-            if let suggestion = KeySuggestion.closest(to: entry.key, among: allowed) {
+        for (index, key) in mapping.keys.enumerated() {
+            guard let key, !allowed.contains(key) else { continue }
+            var message = "unknown key '\(key)' in \(name)"
+            if let suggestion = KeySuggestion.closest(to: key, among: allowed) {
                 message += "; did you mean '\(suggestion)'?"
             } else {
                 message += "; allowed keys are " + allowed.joined(separator: ", ")
             }
-            error(message, at: entry.keyNode)
+            error(message, at: mapping.mapping[mapping.mapping.startIndex + index].key)
         }
-        for key in required where mapping[key] == nil {
+        for key in required where mapping.index(of: key) == nil {
             error("\(name) is missing the required key '\(key)'", at: mapping.node)
         }
     }
@@ -183,21 +187,34 @@ final class YAMLReader {
 
     /// A bilingual text `{zh: ..., en: ...}`; a missing language is a warning, both missing an error.
     func localized(_ node: Node, _ name: String, warnMissing: Bool = true) -> LocalizedText? {
-        guard case .mapping = node else {
+        guard case .mapping(let mapping) = node else {
             error("'\(name)' must be a bilingual text {zh: ..., en: ...}, not \(describe(node))", at: node)
             return nil
         }
-        guard let mapping = mapping(node, name) else { return nil }
-        for entry in mapping.entries where Language(rawValue: entry.key) == nil {
-            var message = "unknown language '\(entry.key)' in '\(name)'; use zh and en"
-            if let suggestion = KeySuggestion.closest(to: entry.key, among: ["zh", "en"]) {
-                message += " (did you mean '\(suggestion)'?)"
-            }
-            error(message, at: entry.keyNode)
-        }
         var result = LocalizedText()
-        if let zh = mapping["zh"] { result.zh = optionalText(zh, name + ".zh") }
-        if let en = mapping["en"] { result.en = optionalText(en, name + ".en") }
+        var seenZH = false
+        var seenEN = false
+        for index in mapping.indices {
+            let (key, value) = mapping[index]
+            guard case .scalar(let keyScalar) = key else {
+                error("keys must be plain names, not \(describe(key))", at: key)
+                continue
+            }
+            switch keyScalar.string {
+            case "zh" where !seenZH:
+                seenZH = true
+                result.zh = optionalText(value, name + ".zh")
+            case "en" where !seenEN:
+                seenEN = true
+                result.en = optionalText(value, name + ".en")
+            default:
+                var message = "unknown language '\(keyScalar.string)' in '\(name)'; use zh and en"
+                if let suggestion = KeySuggestion.closest(to: keyScalar.string, among: ["zh", "en"]) {
+                    message += " (did you mean '\(suggestion)'?)"
+                }
+                error(message, at: key)
+            }
+        }
         if result.zh == nil && result.en == nil {
             error("'\(name)' has no text in either language", at: node)
             return nil
@@ -245,22 +262,22 @@ final class YAMLReader {
     }
 }
 
-/// A YAML mapping with string keys, in the order written.
+/// A YAML mapping with its keys read once, in the order written.
 struct YAMLMapping {
-    struct Entry {
-        let key: String
-        let keyNode: Node
-        let value: Node
+    let node: Node
+    let mapping: Node.Mapping
+    /// The key of each pair; nil where the key is not a scalar (already reported).
+    let keys: [String?]
+
+    func index(of key: String) -> Int? {
+        keys.firstIndex { $0 == key }
     }
 
-    let node: Node
-    let entries: [Entry]
-
     subscript(key: String) -> Node? {
-        entries.first { $0.key == key }?.value
+        index(of: key).map { mapping[mapping.startIndex + $0].value }
     }
 
     func keyNode(_ key: String) -> Node? {
-        entries.first { $0.key == key }?.keyNode
+        index(of: key).map { mapping[mapping.startIndex + $0].key }
     }
 }
