@@ -16,6 +16,7 @@ public struct Catalogue: Sendable {
     private let courseIndex: [CourseID: Int]
     private let programIndex: [ProgramID: Int]
 
+    /// A catalogue of already checked courses and programmes (the loader builds one only when there is no error).
     public init(directory: URL, courses: [Course], programs: [Program]) {
         self.directory = directory
         self.courses = courses

@@ -1,10 +1,14 @@
 /// A course as authored in `Courses/<folder>/`: its settings, modules in study order and quizzes.
 public struct Course: Sendable, Hashable, Identifiable {
+    /// Stable forever; records refer to it.
     public let id: CourseID
     /// Bumped by the author when the content changes meaningfully.
     public let version: Int
+    /// The course's name in both languages.
     public let title: LocalizedText
+    /// What the course covers, in a sentence or two.
     public let summary: LocalizedText
+    /// Who the course is for, if the author said.
     public let audience: LocalizedText?
     /// Study hours (学时) credited for the whole course.
     public let studyHours: Double
@@ -12,15 +16,18 @@ public struct Course: Sendable, Hashable, Identifiable {
     public let modules: [Module]
     /// In the order `course.yaml` lists them.
     public let quizzes: [QuizDefinition]
+    /// What "course passed" means.
     public let completion: CompletionRule
     /// The course's folder, relative to the catalogue directory.
     public let folder: String
     /// Files under the course's `media/` folder, relative to it (for example `diagram.png`).
     public let mediaFiles: Set<String>
+    /// SHA-256 over the course's settings and the ids and hashes of its modules and quizzes.
     public let contentHash: String
     /// `course.yaml`, relative to the course folder.
     public let source: SourceReference
 
+    /// A course from its parts; the content hash is computed unless given.
     public init(id: CourseID, version: Int, title: LocalizedText, summary: LocalizedText, audience: LocalizedText?,
                 studyHours: Double, modules: [Module], quizzes: [QuizDefinition], completion: CompletionRule,
                 folder: String, mediaFiles: Set<String>, contentHash: String? = nil,
@@ -72,18 +79,5 @@ public struct Course: Sendable, Hashable, Identifiable {
     /// The position of `module` in study order (0-based), if the course has it.
     public func index(of module: ModuleID) -> Int? {
         modules.firstIndex { $0.id == module }
-    }
-}
-
-/// What "course passed" means: every module completed and, if named, one quiz passed.
-public struct CompletionRule: Sendable, Hashable {
-    /// Whether every module must be completed (the only rule in format v1, written `modules: all`).
-    public let allModules: Bool
-    /// The quiz that must be passed, if any.
-    public let quiz: QuizID?
-
-    public init(allModules: Bool = true, quiz: QuizID?) {
-        self.allModules = allModules
-        self.quiz = quiz
     }
 }

@@ -1,7 +1,10 @@
 /// A certification programme from `Courses/programs/<id>.yaml`.
 public struct Program: Sendable, Hashable, Identifiable {
+    /// Stable forever; certificates refer to it.
     public let id: ProgramID
+    /// The programme's name in both languages.
     public let title: LocalizedText
+    /// What the programme certifies.
     public let summary: LocalizedText
     /// All must be passed to certify.
     public let courses: [CourseID]
@@ -11,13 +14,16 @@ public struct Program: Sendable, Hashable, Identifiable {
     public let validityDays: Int
     /// The window before expiry in which renewal is possible.
     public let renewalWindowDays: Int
+    /// What a renewal's new expiry counts from.
     public let expiryBase: ExpiryBase
     /// What renewal requires instead of all courses; nil means renewal requires the courses again.
     public let recertification: Recertification?
+    /// SHA-256 over everything above.
     public let contentHash: String
     /// The file, relative to the catalogue directory (`programs/<id>.yaml`).
     public let source: SourceReference
 
+    /// A programme from its parts; the content hash is computed.
     public init(id: ProgramID, title: LocalizedText, summary: LocalizedText, courses: [CourseID],
                 minStudyHours: Double = 0, validityDays: Int, renewalWindowDays: Int, expiryBase: ExpiryBase,
                 recertification: Recertification?, source: SourceReference) {
@@ -35,27 +41,5 @@ public struct Program: Sendable, Hashable, Identifiable {
             id: id, title: title, summary: summary, courses: courses, minStudyHours: minStudyHours,
             validityDays: validityDays, renewalWindowDays: renewalWindowDays, expiryBase: expiryBase,
             recertification: recertification)
-    }
-}
-
-/// What a renewed certificate's new expiry counts from.
-public enum ExpiryBase: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The date the renewal was completed.
-    case completion
-    /// The previous certificate's expiry date, so renewing early loses nothing.
-    case previousExpiry = "previous_expiry"
-}
-
-/// The recertification path: all of `courses`, plus `choose` of the courses in `from` whose completion quiz
-/// was passed within the renewal window.
-public struct Recertification: Sendable, Hashable {
-    public let courses: [CourseID]
-    public let choose: Int
-    public let from: [CourseID]
-
-    public init(courses: [CourseID], choose: Int = 0, from: [CourseID] = []) {
-        self.courses = courses
-        self.choose = choose
-        self.from = from
     }
 }

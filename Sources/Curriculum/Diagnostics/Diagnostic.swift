@@ -9,12 +9,18 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         case warning
     }
 
+    /// Error or warning.
     public var severity: Severity
+    /// Relative to the directory that was loaded or linted.
     public var file: String
+    /// 1-based.
     public var line: Int
+    /// 1-based, in characters.
     public var column: Int
+    /// What is wrong and, where possible, how to fix it.
     public var message: String
 
+    /// A diagnostic; positions below 1 are raised to 1.
     public init(severity: Severity, file: String, line: Int, column: Int, message: String) {
         self.severity = severity
         self.file = file

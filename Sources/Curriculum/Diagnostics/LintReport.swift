@@ -6,15 +6,20 @@ import Foundation
 public struct LintReport: Sendable, Hashable {
     /// Sorted by file and position.
     public var diagnostics: [Diagnostic]
+    /// How many course files were read.
     public var filesChecked: Int
 
+    /// A report; the diagnostics are sorted.
     public init(diagnostics: [Diagnostic], filesChecked: Int) {
         self.diagnostics = diagnostics.sorted()
         self.filesChecked = filesChecked
     }
 
+    /// How many diagnostics are errors.
     public var errorCount: Int { diagnostics.count(where: { $0.severity == .error }) }
+    /// How many diagnostics are warnings.
     public var warningCount: Int { diagnostics.count(where: { $0.severity == .warning }) }
+    /// Whether anything keeps the catalogue from loading (lint then exits with status 1).
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// For example `2 errors, 1 warning in 14 files`.

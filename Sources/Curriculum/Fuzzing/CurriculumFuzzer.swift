@@ -10,16 +10,22 @@ import Foundation
 public enum CurriculumFuzzer {
     /// What a run did and found.
     public struct Report: Sendable, CustomStringConvertible {
+        /// How many inputs were run.
         public var cases = 0
+        /// The seed that reproduces the run.
         public var seed: UInt64 = 0
+        /// How many inputs went to each parser.
         public var casesByKind: [FuzzCorpus.Kind: Int] = [:]
+        /// How many diagnostics the parsers produced in all (mutated input is mostly wrong, as it should be).
         public var diagnostics = 0
         /// Broken invariants, each with the case number that shows it (at most 50 are kept).
         public var failures: [String] = []
+        /// How long the run took.
         public var seconds: Double = 0
         /// The slowest single case, to spot near-hangs.
         public var slowestCase: (index: Int, kind: FuzzCorpus.Kind, seconds: Double)?
 
+        /// A few lines for the console: counts, timing, the slowest case and every failure.
         public var description: String {
             var lines = ["\(cases) cases, seed \(seed), \(String(format: "%.2f", seconds)) s, \(diagnostics) diagnostics, "
                          + "\(failures.count) failures"]

@@ -8,10 +8,14 @@ public enum FuzzCorpus {
 
     /// A seed text and what it is.
     public struct Sample: Sendable, Hashable {
+        /// Which parser the sample is for.
         public let kind: Kind
+        /// A file name for diagnostics.
         public let name: String
+        /// The file's bytes.
         public let bytes: [UInt8]
 
+        /// A sample.
         public init(kind: Kind, name: String, bytes: [UInt8]) {
             self.kind = kind
             self.name = name

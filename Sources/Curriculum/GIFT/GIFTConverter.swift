@@ -6,7 +6,9 @@ public enum GIFTConverter {
     public struct Conversion: Sendable, Hashable {
         /// The quiz file text; nil when the GIFT file has errors (then nothing should be written).
         public let yaml: String?
+        /// Every problem found in the GIFT file, by its line and column.
         public let diagnostics: [Diagnostic]
+        /// How many questions the quiz file holds.
         public let questionCount: Int
     }
 

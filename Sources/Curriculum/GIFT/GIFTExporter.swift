@@ -6,7 +6,9 @@
 public enum GIFTExporter {
     /// GIFT text and a warning for everything GIFT cannot carry.
     public struct Output: Sendable, Hashable {
+        /// The GIFT text.
         public let text: String
+        /// What GIFT could not carry, one warning per loss, at the question's source line.
         public let warnings: [Diagnostic]
     }
 
@@ -203,11 +205,5 @@ public enum GIFTExporter {
             warnings.append(.warning("question '\(question.id.rawValue)': \(message)", file: file,
                                      line: question.source?.line ?? 1))
         }
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -521,15 +521,3 @@ struct GIFTQuestionReader {
         return (id, tags)
     }
 }
-
-extension ArraySlice where Element == GIFTUnit {
-    /// The index of the first `->`.
-    func firstArrow() -> Int? {
-        var index = startIndex
-        while index + 1 < endIndex {
-            if self[index].scalar == "-" && self[index + 1].scalar == ">" { return index }
-            index += 1
-        }
-        return nil
-    }
-}

@@ -75,12 +75,3 @@ enum HTMLText {
         return named[body].map { ($0, length) }
     }
 }
-
-extension Substring {
-    func trimmingWhitespaceSlice() -> Substring {
-        var slice = self
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return slice
-    }
-}

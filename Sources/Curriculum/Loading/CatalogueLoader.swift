@@ -9,7 +9,9 @@ import Synchronization
 public enum CatalogueLoader {
     /// A catalogue (when there were no errors) and the full report.
     public struct LoadResult: Sendable {
+        /// The catalogue, or nil when any file has an error.
         public let catalogue: Catalogue?
+        /// Every diagnostic and the number of files read.
         public let report: LintReport
     }
 

@@ -2,8 +2,11 @@
 public enum TextDecoding {
     /// Where a file stops being valid UTF-8 (1-based; the column counts the characters before the bad byte).
     public struct InvalidUTF8: Error, Sendable, Hashable {
+        /// The line of the first bad byte.
         public let line: Int
+        /// The column of the first bad byte, counting the characters before it.
         public let column: Int
+        /// The offset of the first bad byte in the file.
         public let byteOffset: Int
     }
 

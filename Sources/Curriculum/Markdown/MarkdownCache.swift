@@ -11,8 +11,10 @@ public final class MarkdownCache: Sendable {
     }
 
     private let entries = Mutex<[Key: RenderedMarkdown]>([:])
+    /// How many rendered texts are kept before the cache starts over.
     public let limit: Int
 
+    /// An empty cache.
     public init(limit: Int = 20_000) {
         self.limit = max(1, limit)
     }

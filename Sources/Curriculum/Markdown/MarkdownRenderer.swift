@@ -9,6 +9,7 @@ public struct MarkdownRenderer: Sendable, Hashable {
     /// The URL prefix media images are served from: `media/map.png` renders as `mediaURLPrefix + "map.png"`.
     public var mediaURLPrefix: String
 
+    /// A renderer serving media images from `mediaURLPrefix` (for example `/media/info-security/`).
     public init(mediaURLPrefix: String) {
         self.mediaURLPrefix = mediaURLPrefix
     }
@@ -85,70 +86,4 @@ public struct MarkdownRenderer: Sendable, Hashable {
         result += remaining
         return result
     }
-}
-
-/// Turns cmark's byte columns into character columns, which is what editors and YAML report.
-private struct ColumnConverter {
-    private let bytes: [UInt8]
-    private var lineStarts: [Int] = []
-
-    init(_ text: String) {
-        bytes = Array(text.utf8)
-    }
-
-    mutating func column(line: Int, byteColumn: Int) -> Int {
-        if lineStarts.isEmpty {
-            lineStarts = [0]
-            for (offset, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
-        }
-        guard line >= 1, line <= lineStarts.count, byteColumn > 1 else { return max(1, byteColumn) }
-        let start = lineStarts[line - 1]
-        let end = min(bytes.count, start + byteColumn - 1)
-        guard start < end else { return byteColumn }
-        return bytes[start..<end].reduce(0) { count, byte in count + (byte & 0xC0 == 0x80 ? 0 : 1) } + 1
-    }
-}
-
-/// Rendered module HTML and its headings (for a table of contents).
-public struct RenderedMarkdown: Sendable, Hashable {
-    public let html: String
-    public let headings: [MarkdownHeading]
-
-    public init(html: String, headings: [MarkdownHeading]) {
-        self.html = html
-        self.headings = headings
-    }
-}
-
-/// A heading of a rendered document; `anchor` is its `id` attribute.
-public struct MarkdownHeading: Sendable, Hashable {
-    public let level: Int
-    public let text: String
-    public let anchor: String
-
-    public init(level: Int, text: String, anchor: String) {
-        self.level = level
-        self.text = text
-        self.anchor = anchor
-    }
-}
-
-/// Problems found in a Markdown text and the media files it uses; positions are relative to the text.
-public struct MarkdownInspection: Sendable, Hashable {
-    public struct Issue: Sendable, Hashable {
-        public let severity: Diagnostic.Severity
-        public let line: Int
-        public let column: Int
-        public let message: String
-    }
-
-    /// An image from `media/`; `path` is relative to the media folder.
-    public struct MediaReference: Sendable, Hashable {
-        public let path: String
-        public let line: Int
-        public let column: Int
-    }
-
-    public let issues: [Issue]
-    public let media: [MediaReference]
 }

@@ -98,12 +98,3 @@ enum QuestionRules {
         }
     }
 }
-
-extension String {
-    func trimmingWhitespace() -> Substring {
-        var slice = self[...]
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return slice
-    }
-}

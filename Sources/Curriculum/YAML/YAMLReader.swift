@@ -18,6 +18,11 @@ final class YAMLReader {
         return (max(1, mark.line), max(1, mark.column))
     }
 
+    func location(of node: Node) -> SourceLocation {
+        let (line, column) = position(of: node)
+        return SourceLocation(file: sink.file, line: line + sink.lineOffset, column: column)
+    }
+
     func error(_ message: String, at node: Node) {
         let (line, column) = position(of: node)
         sink.error(message, line: line, column: column)
@@ -259,25 +264,5 @@ final class YAMLReader {
 
     func format(_ number: Double) -> String {
         NumberFormatting.plain(number)
-    }
-}
-
-/// A YAML mapping with its keys read once, in the order written.
-struct YAMLMapping {
-    let node: Node
-    let mapping: Node.Mapping
-    /// The key of each pair; nil where the key is not a scalar (already reported).
-    let keys: [String?]
-
-    func index(of key: String) -> Int? {
-        keys.firstIndex { $0 == key }
-    }
-
-    subscript(key: String) -> Node? {
-        index(of: key).map { mapping[mapping.startIndex + $0].value }
-    }
-
-    func keyNode(_ key: String) -> Node? {
-        index(of: key).map { mapping[mapping.startIndex + $0].key }
     }
 }
