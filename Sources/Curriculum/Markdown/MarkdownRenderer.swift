@@ -16,6 +16,9 @@ public struct MarkdownRenderer: Sendable, Hashable {
 
     /// Safe HTML for `markdown`, with an `id` on every heading.
     public func render(_ markdown: String) -> RenderedMarkdown {
+        if MarkdownLimits.problem(in: markdown) != nil {
+            return RenderedMarkdown(html: "<pre>" + Self.escaped(markdown) + "</pre>\n", headings: [])
+        }
         let prefix = mediaURLPrefix
         let output = CMarkDocument.process(markdown, render: true) { visit in
             switch visit.kind {
@@ -39,6 +42,10 @@ public struct MarkdownRenderer: Sendable, Hashable {
     /// What loading reports about `markdown`: removed links, images and raw HTML, and the media files used.
     public static func inspect(_ markdown: String) -> MarkdownInspection {
         // Links, images, autolinks and raw HTML all need '[' or '<'; text without either has nothing to check.
+        if let problem = MarkdownLimits.problem(in: markdown) {
+            return MarkdownInspection(issues: [.init(severity: .error, line: problem.line, column: 1,
+                                                     message: problem.message)], media: [])
+        }
         var scanned = markdown
         let hasMarkup = scanned.withUTF8 { $0.contains(UInt8(ascii: "[")) || $0.contains(UInt8(ascii: "<")) }
         guard hasMarkup else { return MarkdownInspection(issues: [], media: []) }
@@ -67,6 +74,22 @@ public struct MarkdownRenderer: Sendable, Hashable {
             return .keep
         }
         return MarkdownInspection(issues: issues, media: media)
+    }
+
+    /// `text` with the characters HTML gives meaning to escaped.
+    static func escaped(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            default: output.unicodeScalars.append(character)
+            }
+        }
+        return output
     }
 
     /// Puts `id="anchor"` on each `<hN>` cmark wrote. Safe mode drops raw HTML, so every `<hN>` in the

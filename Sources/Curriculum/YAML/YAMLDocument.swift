@@ -38,8 +38,9 @@ enum YAMLDocument {
             let place = offset.map { position(ofCharacterOffset: $0, in: text) } ?? (1, 1)
             sink.error("YAML cannot read this text: \(problem)", line: place.0, column: place.1)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            for key in duplicates {
-                let second = secondOccurrence(of: key, after: context.mark, in: text)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            for key in duplicates.prefix(20) {
+                let second = secondOccurrence(of: key, after: context.mark, in: lines)
                 sink.error("duplicate key '\(key)': each key may appear only once here (first at line \(context.mark.line))",
                            line: second?.line ?? context.mark.line, column: second?.column ?? context.mark.column)
             }
@@ -67,8 +68,8 @@ enum YAMLDocument {
     }
 
     /// Where `key` appears again at the same indentation after its first occurrence at `first`.
-    private static func secondOccurrence(of key: String, after first: Mark, in text: String) -> (line: Int, column: Int)? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    private static func secondOccurrence(of key: String, after first: Mark,
+                                         in lines: [Substring]) -> (line: Int, column: Int)? {
         guard first.line >= 1 else { return nil }
         let forms = [key + ":", "\"" + key + "\":", "'" + key + "':"]
         for index in first.line..<lines.count {

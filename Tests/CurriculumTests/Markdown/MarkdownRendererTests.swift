@@ -86,8 +86,8 @@ struct MarkdownRendererTests {
 
     @Test("invalid bytes and NUL characters never break rendering")
     func oddInput() {
-        let output = html("a\u{0}b \u{FFFD} " + String(repeating: "*[", count: 2000))
+        let output = html("a\u{0}b \u{FFFD} " + String(repeating: "*[", count: 400))
         #expect(output.hasPrefix("<p>"))
-        #expect(!html(String(repeating: "> ", count: 5000) + "deep").isEmpty)
+        #expect(html(String(repeating: "> ", count: 1500) + "deep").contains("<blockquote>"))
     }
 }

@@ -81,3 +81,13 @@ struct YAMLDocumentTests {
         #expect(diagnostics.count == 1)
     }
 }
+
+extension YAMLDocumentTests {
+    @Test("thousands of duplicate keys are reported briefly and quickly")
+    func manyDuplicates() {
+        let keys = (0..<5000).map { "k\($0): 1\n" }.joined()
+        let sink = DiagnosticSink(file: "f.yaml")
+        _ = YAMLDocument.compose(keys + keys, sink: sink)
+        #expect(sink.diagnostics.count == 20)
+    }
+}
