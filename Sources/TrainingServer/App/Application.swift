@@ -26,11 +26,14 @@ public final class Application: Sendable {
     public let attempts: any AttemptRepository
     public let quizzes: QuizService
     public let reports: any ReportRepository
+    public let certificationRepository: any CertificationRepository
+    public let certification: CertificationService
+    public let issuer: CertificateIssuer
     private let routes: Router
     private let handler: Handler
 
-    public init(configuration: ApplicationConfiguration, store: Store, catalogue: CatalogueHolder, logger: Logger,
-                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(configuration: ApplicationConfiguration, store: Store, catalogue: CatalogueHolder, issuer: CertificateIssuer,
+                logger: Logger, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.configuration = configuration
         self.store = store
         self.users = SQLiteUserRepository(store: store, clock: clock)
@@ -48,7 +51,18 @@ public final class Application: Sendable {
         self.catalogue = catalogue
         self.learning = SQLiteLearningRepository(store: store)
         self.attempts = SQLiteAttemptRepository(store: store)
-        self.quizzes = QuizService(attempts: attempts, learning: learning, calendar: configuration.calendar, clock: clock)
+        self.issuer = issuer
+        self.certificationRepository = SQLiteCertificationRepository(store: store)
+        let certification = CertificationService(repository: certificationRepository, learning: learning, users: users,
+                                                 catalogue: catalogue, issueCredential: issuer.sign, clock: clock)
+        self.certification = certification
+        let logger = logger
+        self.quizzes = QuizService(attempts: attempts, learning: learning, calendar: configuration.calendar, clock: clock,
+                                   onResultChange: { userID in
+                                       do { try certification.refresh(userID: userID) } catch {
+                                           logger.error("certification refresh failed for user \(userID): \(error)")
+                                       }
+                                   })
         self.reports = SQLiteReportRepository(store: store)
 
         var router = Router()
@@ -57,7 +71,8 @@ public final class Application: Sendable {
                                         audit: audit, throttle: throttle, hasher: hasher, strings: strings,
                                         assets: assets, metrics: metrics, logger: logger, clock: clock,
                                         catalogue: catalogue, learning: learning, attempts: attempts, quizzes: quizzes,
-                                        reports: reports)
+                                        reports: reports, certificationRepository: certificationRepository,
+                                        certification: certification, issuer: issuer)
         OpsController(context: context).register(in: &router)
         AuthController(context: context).register(in: &router)
         DashboardController(context: context).register(in: &router)
@@ -66,11 +81,16 @@ public final class Application: Sendable {
         QuizController(context: context).register(in: &router)
         ProfileController(context: context).register(in: &router)
         TrainerController(context: context).register(in: &router)
+        CertificateController(context: context).register(in: &router)
+        HRController(context: context).register(in: &router)
+        HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
+        // Security headers sit outside the request log, which turns every error into a response, so no answer
+        // (not even a bare 500) leaves without them.
         let middleware: [any Middleware] = [
-            RequestLogMiddleware(logger: logger, metrics: metrics, strings: strings),
             SecurityHeadersMiddleware(secure: configuration.secure),
+            RequestLogMiddleware(logger: logger, metrics: metrics, strings: strings),
             LanguageMiddleware(),
             AuthenticationMiddleware(context: context),
             ErrorPageMiddleware(context: context),
@@ -128,6 +148,9 @@ public struct ControllerContext: Sendable {
     public let attempts: any AttemptRepository
     public let quizzes: QuizService
     public let reports: any ReportRepository
+    public let certificationRepository: any CertificationRepository
+    public let certification: CertificationService
+    public let issuer: CertificateIssuer
 
     /// The session cookie's name: `__Host-` prefixed under TLS.
     public var sessionCookieName: String { configuration.secure ? "__Host-csa_session" : "csa_session" }
@@ -157,8 +180,10 @@ public struct ControllerContext: Sendable {
 
     /// A local path to return to, or "/" when `next` is missing or points elsewhere.
     public static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
-              !next.contains(where: { $0.isNewline || $0 == "\\" }) else { return "/" }
+        // Browsers drop tabs and newlines from URLs, so "/<TAB>/evil.example" would become "//evil.example":
+        // refuse every control character and backslash outright.
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"),
+              !next.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" }) else { return "/" }
         return next
     }
 }

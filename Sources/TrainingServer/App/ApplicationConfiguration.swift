@@ -13,6 +13,12 @@ public struct ApplicationConfiguration: Sendable {
     public var heartbeatGap: Double = 120
     /// The longest gap between two page loads (or "record my time" presses) that still counts, without script.
     public var pageLoadGap: Double = 15 * 60
+    /// The address people and verifiers reach the platform at (credential ids, QR codes, the issuer profile).
+    public var publicURL: String = "http://127.0.0.1:8080"
+    /// The issuer's signing key (PEM, mode 0600), created on first start.
+    public var issuerKeyPath: String = "data/issuer-key.pem"
+    /// The issuer's name in credentials.
+    public var issuerName: String = "Civil Service Academy 公务员学院"
     /// The time zone dates, years and the hours ledger use.
     public var calendar = StudyCalendar()
 

@@ -41,7 +41,10 @@ public struct ServerRunner: Sendable {
         let catalogue = try CatalogueHolder(directory: URL(fileURLWithPath: application.coursesPath),
                                             now: clock())
         let store = try Store(path: application.databasePath)
-        let app = Application(configuration: application, store: store, catalogue: catalogue, logger: logger, clock: clock)
+        let issuer = try CertificateIssuer(keyPath: application.issuerKeyPath, baseURL: application.publicURL,
+                                           name: application.issuerName)
+        let app = Application(configuration: application, store: store, catalogue: catalogue, issuer: issuer, logger: logger,
+                              clock: clock)
         if demo {
             let accounts = try DemoSeed.seedIfNeeded(store: store, users: app.users, departments: app.departments,
                                                      hasher: app.hasher)
@@ -61,6 +64,16 @@ public struct ServerRunner: Sendable {
         let server = HTTPServer(configuration: http, messageSink: { message in
             logger.warning("http: \(message)")
         }, responder: app.respond)
+        // Certifications move with the clock: once at start, then every hour.
+        let moved = try app.certification.sweep()
+        logger.info("certification sweep: \(moved) people re-evaluated")
+        let certification = app.certification
+        Thread.detachNewThread {
+            while true {
+                Thread.sleep(forTimeInterval: 3600)
+                do { _ = try certification.sweep() } catch { logger.error("certification sweep failed: \(error)") }
+            }
+        }
         try server.start()
         let scheme = http.tls == nil ? "http" : "https"
         let host = http.host.contains(":") ? "[\(http.host)]" : http.host

@@ -26,8 +26,24 @@ struct DashboardController {
             let hours = try context.learning.ledger(userID: user.id).filter { $0.year == year }.reduce(0) { $0 + $1.hours }
             let model = DashboardPage.Model(user: user, required: required, started: started, next: next,
                                             hoursThisYear: hours, requiredHours: context.configuration.yearlyRequiredHours,
-                                            certifications: "<p>\(page.t("dashboard.certifications.empty"))</p>")
+                                            certifications: CertificationsSection.render(try certificationLines(user, page: page),
+                                                                                         context: page))
             return Response.html(DashboardPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
+        }
+    }
+
+    /// Each programme as the engine sees the person now, with the newest certificate.
+    private func certificationLines(_ user: User, page: PageContext) throws -> [CertificationsSection.Line] {
+        let catalogue = context.catalogue.catalogue
+        let certificates = try context.certificationRepository.certificates(userID: user.id)
+        return try catalogue.programs.map { program in
+            let evidence = try context.certification.evidence(userID: user.id, programID: program.id.rawValue)
+            let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: context.clock())
+            let missing = (record.requirements.courses + (record.requirements.choose > 0 ? record.requirements.from : []))
+                .compactMap { catalogue.course($0)?.title.t(page) }
+            return CertificationsSection.Line(program: program, record: record,
+                                              certificate: certificates.last { $0.programID == program.id.rawValue },
+                                              missing: missing)
         }
     }
 }

@@ -160,10 +160,12 @@ struct QuizController {
         if state.passed == true, course.completion.quiz == quiz.id {
             credited = CourseStatus.quizHours(of: course)
         }
-        let canRetake = refusalText(quiz: quiz, history: history.map(\.1), page: page) == nil && state.passed != true
+        let refusal = refusalText(quiz: quiz, history: history.map(\.1), page: page)
+        let canRetake = refusal == nil && state.passed != true
         let model = ResultPage.Model(course: course, quiz: quiz, view: LearnerAttemptView(state, visibility: visibility),
                                      passed: state.passed == true, expired: state.closeReason == .expired,
-                                     hoursCredited: credited.flatMap { $0 > 0 ? $0 : nil }, canRetake: canRetake)
+                                     hoursCredited: credited.flatMap { $0 > 0 ? $0 : nil }, canRetake: canRetake,
+                                     retakeNote: state.passed == true ? nil : refusal)
         return Response.html(ResultPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
     }
 

@@ -54,9 +54,12 @@ struct StudyController {
 
     private func beat(_ request: Request, user: User, course: Course, module: Module, gap: Double) throws -> ModuleProgress {
         let now = context.clock()
-        return try context.learning.recordBeat(StudyBeat(
+        let progress = try context.learning.recordBeat(StudyBeat(
             userID: user.id, sessionKey: context.studySessionKey(request), courseID: course.id.rawValue,
             moduleID: module.id.rawValue, contentHash: module.contentHash, requiredSeconds: Double(module.minutes * 60),
             hours: module.hours, maximumGap: gap, now: now, year: context.configuration.calendar.year(of: now)))
+        // Completing the last module can complete a course, and with it a certification.
+        if progress.completedAt == now { try context.certification.refresh(userID: user.id) }
+        return progress
     }
 }

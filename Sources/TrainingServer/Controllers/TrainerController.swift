@@ -34,7 +34,7 @@ struct TrainerController {
             guard let text = module.text(in: page.language) else { throw HTTPError.notFound }
             let model = ModulePage.Model(course: course, module: module, text: text,
                                          bodyHTML: context.catalogue.html(of: text, course: course.id), progress: nil,
-                                         practiceQuiz: nil)
+                                         practiceQuiz: nil, isPreview: true)
             // Previews record no study time: the learner's page, without the study script.
             return Response.html(ModulePage.render(model, context: page, stylesheet: context.stylesheet, script: nil).rendered)
         }

@@ -109,14 +109,14 @@ final class HTTPConnection {
     }
 
     private func queue(_ response: Response, on connection: OpaquePointer, server: HTTPServer) -> MHD_Result {
-        guard let mhdResponse = makeMHDResponse(response, server: server) else { return MHD_Result.NO }
+        guard let (mhdResponse, status) = makeMHDResponse(response, server: server) else { return MHD_Result.NO }
         defer { MHD_destroy_response(mhdResponse) }
-        return MHD_queue_response(connection, UInt32(response.status.rawValue), mhdResponse)
+        return MHD_queue_response(connection, UInt32(status.rawValue), mhdResponse)
     }
 
-    /// Builds the C response; a header MHD refuses (CR or LF in it) turns the response into a bare 500 rather
-    /// than being silently dropped.
-    private func makeMHDResponse(_ response: Response, server: HTTPServer) -> OpaquePointer? {
+    /// Builds the C response and the status to send; a header MHD refuses (CR or LF in it) turns the response
+    /// into a bare 500 rather than being silently dropped.
+    private func makeMHDResponse(_ response: Response, server: HTTPServer) -> (OpaquePointer, HTTPStatus)? {
         let created: OpaquePointer?
         switch response.body {
         case .bytes(let bytes):
@@ -133,11 +133,12 @@ final class HTTPConnection {
         for field in response.headers where MHD_add_response_header(created, field.name, field.value) == MHD_Result.NO {
             MHD_destroy_response(created)
             let fallback = "Internal Server Error"
-            return fallback.withCString { text in
+            let replacement = fallback.withCString { text in
                 MHD_create_response_from_buffer(strlen(text), UnsafeMutableRawPointer(mutating: text), .RESPMEM_MUST_COPY)
             }
+            return replacement.map { ($0, .internalServerError) }
         }
-        return created
+        return (created, response.status)
     }
 }
 

@@ -154,12 +154,14 @@ public final class HTTPServer: Sendable {
     public func stop(grace: Double = 10) {
         let daemon: OpaquePointer? = state.withLock { $0.daemon }
         guard let daemon else { return }
-        _ = MHD_quiesce_daemon(daemon)
+        // Quiescing hands the listening socket back to us; it is closed once the daemon has stopped.
+        let listener = MHD_quiesce_daemon(daemon)
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline && inFlight.load(ordering: .acquiring) > 0 {
             usleep(10_000)
         }
         MHD_stop_daemon(daemon)
+        if listener >= 0 { close(listener) }
         state.withLock { state in
             state.daemon = nil
             state.logger?.deinitialize(count: 1)

@@ -68,7 +68,7 @@ public enum Multipart {
     }
 
     private static func dispositionParameter(_ key: String, in value: Substring) -> String? {
-        for piece in value.split(separator: ";").dropFirst() {
+        for piece in splitParameters(value).dropFirst() {
             let trimmed = piece.trimmingWhitespace()
             guard let equals = trimmed.firstIndex(of: "=") else { continue }
             guard trimmed[..<equals].lowercased() == key else { continue }
@@ -77,6 +77,25 @@ public enum Multipart {
             return String(raw)
         }
         return nil
+    }
+
+    /// Splits at semicolons that are not inside a quoted string (`filename="a;b.pdf"` stays whole).
+    static func splitParameters(_ value: Substring) -> [Substring] {
+        var pieces: [Substring] = []
+        var start = value.startIndex
+        var quoted = false
+        var index = value.startIndex
+        while index < value.endIndex {
+            let character = value[index]
+            if character == "\"" { quoted.toggle() }
+            if character == ";" && !quoted {
+                pieces.append(value[start..<index])
+                start = value.index(after: index)
+            }
+            index = value.index(after: index)
+        }
+        pieces.append(value[start..<value.endIndex])
+        return pieces
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {

@@ -54,7 +54,11 @@ public struct StaticAssets: Sendable {
         headers.add("ETag", asset.etag)
         headers.add("Cache-Control", "public, max-age=86400")
         if let match = request.headers["If-None-Match"],
-           match.split(separator: ",").contains(where: { $0.trimmingWhitespace() == asset.etag || $0.trimmingWhitespace() == "*" }) {
+           match.split(separator: ",").contains(where: { candidate in
+               // Weak comparison (RFC 9110 13.1.2): W/"x" matches "x"; compressing proxies send the weak form.
+               let tag = candidate.trimmingWhitespace()
+               return tag == "*" || (tag.hasPrefix("W/") ? tag.dropFirst(2) : tag) == asset.etag
+           }) {
             return Response(status: .notModified, headers: headers)
         }
         headers.add("Content-Type", asset.contentType)

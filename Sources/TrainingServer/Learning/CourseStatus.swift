@@ -12,11 +12,14 @@ public struct CourseStatus: Sendable {
     public var course: Course
     public var progress: [String: ModuleProgress]
     public var completionQuizPassed: Bool
+    /// Whether the person has taken any quiz of the course.
+    public var hasAttempts: Bool
 
     public init(course: Course, progress: [ModuleProgress], attempts: [StoredAttempt]) {
         self.course = course
         self.progress = Dictionary(progress.filter { $0.courseID == course.id.rawValue }.map { ($0.moduleID, $0) },
                                    uniquingKeysWith: { first, _ in first })
+        hasAttempts = attempts.contains { $0.courseID == course.id.rawValue }
         let quiz = course.completion.quiz
         completionQuizPassed = quiz.map { quiz in
             attempts.contains { $0.courseID == course.id.rawValue && $0.attempt.quizID == quiz && $0.passed == true }
@@ -28,7 +31,7 @@ public struct CourseStatus: Sendable {
 
     public var state: State {
         if allModulesCompleted && completionQuizPassed { return .completed }
-        if progress.isEmpty { return .notStarted }
+        if progress.isEmpty && !hasAttempts { return .notStarted }
         return .inProgress
     }
 

@@ -9,13 +9,16 @@ public struct QuizService: Sendable {
     public let learning: any LearningRepository
     public let calendar: StudyCalendar
     public let clock: @Sendable () -> Double
+    /// Called after an attempt closes (certifications may change).
+    public let onResultChange: @Sendable (UserID) -> Void
 
     public init(attempts: any AttemptRepository, learning: any LearningRepository, calendar: StudyCalendar,
-                clock: @escaping @Sendable () -> Double) {
+                clock: @escaping @Sendable () -> Double, onResultChange: @escaping @Sendable (UserID) -> Void = { _ in }) {
         self.attempts = attempts
         self.learning = learning
         self.calendar = calendar
         self.clock = clock
+        self.onResultChange = onResultChange
     }
 
     public enum Failure: Error, Sendable, Equatable {
@@ -135,6 +138,7 @@ public struct QuizService: Sendable {
 
     /// Credits the course's quiz hours when its completion quiz has just been passed.
     private func afterClose(_ stored: StoredAttempt, quiz: QuizDefinition, course: Course) throws {
+        defer { onResultChange(stored.userID) }
         guard stored.passed == true, course.completion.quiz == quiz.id else { return }
         let now = clock()
         try learning.credit(userID: stored.userID, source: .quiz, courseID: course.id.rawValue, itemID: quiz.id.rawValue,

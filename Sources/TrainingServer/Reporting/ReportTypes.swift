@@ -93,4 +93,9 @@ public protocol ReportRepository: Sendable {
     func count(_ filter: PeopleFilter, scope: AccessScope) throws -> Int
     /// People after `afterUserID` in user-id order (for streaming exports), in scope.
     func peopleBatch(_ filter: PeopleFilter, scope: AccessScope, afterUserID: Int64, limit: Int) throws -> [PersonLine]
+    /// How many people matching `filter` have study hours in each bucket of `bounds` in `filter.year`
+    /// (see `HoursDistribution`), in scope.
+    func hoursDistribution(_ filter: PeopleFilter, scope: AccessScope, bounds: [Double]) throws -> [Int]
+    /// One person's record, or nil when they do not exist or their department is outside `scope`.
+    func record(userID: UserID, scope: AccessScope) throws -> PersonRecord?
 }

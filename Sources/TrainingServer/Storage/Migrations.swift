@@ -303,6 +303,47 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-11-29-certificate-cycles") { db in
+            // The engine knows three kinds of cycle and a richer history entry than the first schema had; both
+            // tables are rebuilt (copying any rows) rather than edited.
+            try db.execute(sql: """
+                CREATE TABLE certificates_new (
+                    id TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id),
+                    program_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('initial', 'renewal', 'recertification')),
+                    issued_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    revoked_at REAL,
+                    revoked_reason TEXT,
+                    revoked_by TEXT,
+                    credential TEXT NOT NULL,
+                    UNIQUE (user_id, program_id, kind, issued_at, expires_at)
+                );
+                INSERT INTO certificates_new SELECT * FROM certificates;
+                DROP TABLE certificates;
+                ALTER TABLE certificates_new RENAME TO certificates;
+                CREATE INDEX certificates_person ON certificates(user_id, program_id);
+
+                CREATE TABLE certification_history_new (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    program_id TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    from_state TEXT NOT NULL,
+                    to_state TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    cycle INTEGER,
+                    note TEXT,
+                    by TEXT
+                );
+                INSERT INTO certification_history_new (id, user_id, program_id, at, from_state, to_state, event)
+                    SELECT id, user_id, program_id, at, from_state, to_state, reason FROM certification_history;
+                DROP TABLE certification_history;
+                ALTER TABLE certification_history_new RENAME TO certification_history;
+                CREATE INDEX certification_history_person ON certification_history(user_id, program_id, at);
+                """)
+        }
         return migrator
     }
 }

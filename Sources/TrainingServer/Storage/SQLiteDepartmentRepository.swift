@@ -22,7 +22,7 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
     static func ensure(_ names: [String], in db: Database, at now: Double, by actor: AuditActor) throws -> Int64 {
         var parent: Int64?
         var parentPath = "/"
-        for name in names {
+        for (depth, name) in names.enumerated() {
             if let existing = try Row.fetchOne(db, sql: """
                 SELECT id, id_path FROM departments WHERE ifnull(parent_id, 0) = ? AND name = ?
                 """, arguments: [parent ?? 0, name]) {
@@ -36,7 +36,7 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
             parentPath = "\(parentPath)\(newID)/"
             try db.execute(sql: "UPDATE departments SET id_path = ? WHERE id = ?", arguments: [parentPath, newID])
             try AuditChain.append(AuditEvent(action: "department.create", subject: "department:\(newID)",
-                                             details: ["path": names.joined(separator: "/")]),
+                                             details: ["path": names.prefix(depth + 1).joined(separator: "/")]),
                                   by: actor, at: now, in: db)
             parent = newID
         }

@@ -62,10 +62,67 @@ public struct SQLiteReportRepository: ReportRepository {
     }
 
     public func peopleBatch(_ filter: PeopleFilter, scope: AccessScope, afterUserID: Int64, limit: Int) throws -> [PersonLine] {
-        let (sql, arguments) = Self.query(filter, scope: scope, select: Self.columns)
+        // Users first, walked by id from `afterUserID`: each batch reads about `limit` rows (more when the scope is
+        // a small part of the organisation) instead of the whole remaining scope, sorted again for every batch.
+        let (sql, arguments) = Self.query(filter, scope: scope, select: Self.columns, usersFirst: true)
         return try store.read { db in
             try Row.fetchAll(db, sql: sql + " AND u.id > ? ORDER BY u.id LIMIT ?",
                              arguments: arguments + [afterUserID, limit]).map(Self.line)
+        }
+    }
+
+    public func hoursDistribution(_ filter: PeopleFilter, scope: AccessScope, bounds: [Double]) throws -> [Int] {
+        let (sql, arguments) = Self.query(filter, scope: scope, select: "coalesce(h.hours, 0) AS hours")
+        // One WHEN per bound; the statement's shape depends only on how many bounds there are. The bounds'
+        // placeholders come first in the text, so their values come first in the arguments.
+        let whens = bounds.indices.map { "WHEN hours < ? THEN \($0 + 1)" }.joined(separator: " ")
+        let bucket = "CASE WHEN hours <= 0 THEN 0 \(whens) ELSE \(bounds.count + 1) END"
+        var counts = Array(repeating: 0, count: bounds.count + 2)
+        try store.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT \(bucket) AS bucket, count(*) AS people FROM (\(sql)) GROUP BY bucket",
+                                        arguments: StatementArguments(bounds) + arguments)
+            for row in rows {
+                let index: Int = row["bucket"]
+                if counts.indices.contains(index) { counts[index] = row["people"] }
+            }
+        }
+        return counts
+    }
+
+    public func record(userID: UserID, scope: AccessScope) throws -> PersonRecord? {
+        let (inScope, scopeArguments) = Self.scopeCondition(scope)
+        return try store.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT u.id, u.login, u.display_name, u.employee_number, u.department_id, u.disabled
+                FROM users u JOIN departments d ON d.id = u.department_id WHERE u.id = ? AND \(inScope)
+                """, arguments: [userID.rawValue] + scopeArguments) else { return nil }
+            let certifications = try Row.fetchAll(db, sql: """
+                SELECT program_id, state, certified_at, expires_at, window_opens_at, certificate_id
+                FROM certifications WHERE user_id = ? ORDER BY program_id
+                """, arguments: [userID.rawValue]).map { row in
+                PersonRecord.Certification(programID: row["program_id"],
+                                           state: CertificationStateName(rawValue: row["state"]) ?? .notStarted,
+                                           certifiedAt: row["certified_at"], expiresAt: row["expires_at"],
+                                           windowOpensAt: row["window_opens_at"], certificateID: row["certificate_id"])
+            }
+            let certificates = try Row.fetchAll(db, sql: """
+                SELECT id, program_id, kind, issued_at, expires_at, revoked_at, revoked_reason
+                FROM certificates WHERE user_id = ? ORDER BY issued_at DESC, id
+                """, arguments: [userID.rawValue]).map { row in
+                PersonRecord.Certificate(id: row["id"], programID: row["program_id"], kind: row["kind"],
+                                         issuedAt: row["issued_at"], expiresAt: row["expires_at"],
+                                         revokedAt: row["revoked_at"], revokedReason: row["revoked_reason"])
+            }
+            let hours = try Row.fetchAll(db, sql: """
+                SELECT year, hours FROM user_year_hours WHERE user_id = ? ORDER BY year DESC
+                """, arguments: [userID.rawValue]).map { row in
+                PersonRecord.YearHours(year: row["year"], hours: row["hours"])
+            }
+            return PersonRecord(userID: userID, login: row["login"], name: row["display_name"],
+                                employeeNumber: row["employee_number"],
+                                departmentID: DepartmentID(rawValue: row["department_id"]),
+                                disabled: row["disabled"], certifications: certifications,
+                                certificates: certificates, hours: hours)
         }
     }
 
@@ -78,12 +135,13 @@ public struct SQLiteReportRepository: ReportRepository {
     static func upper(_ prefix: String) -> String { String(prefix.dropLast()) + "0" }
 
     /// The FROM/WHERE part for `filter` within `scope`; every value is bound, identifiers come from allowlists.
-    static func query(_ filter: PeopleFilter, scope: AccessScope, select: String) -> (String, StatementArguments) {
-        var conditions = ["u.disabled = 0", "d.id_path >= ?", "d.id_path < ?"]
+    /// `usersFirst` makes SQLite walk `users` as the outer loop (a `CROSS JOIN` keeps its order), for id ranges.
+    static func query(_ filter: PeopleFilter, scope: AccessScope, select: String, usersFirst: Bool = false)
+        -> (String, StatementArguments) {
+        let (inScope, scopeArguments) = scopeCondition(scope)
+        var conditions = ["u.disabled = 0", "d.id_path >= ?", "d.id_path < ?", inScope]
         var arguments: StatementArguments = [filter.programID, filter.year, filter.departmentPath, upper(filter.departmentPath)]
-        let scopeConditions = scope.prefixes.map { _ in "(d.id_path >= ? AND d.id_path < ?)" }
-        conditions.append(scopeConditions.isEmpty ? "0" : "(" + scopeConditions.joined(separator: " OR ") + ")")
-        for prefix in scope.prefixes { arguments += [prefix, upper(prefix)] }
+        arguments += scopeArguments
         if let state = filter.state {
             conditions.append("coalesce(c.state, 'not_started') = ?")
             arguments += [state.rawValue]
@@ -107,7 +165,7 @@ public struct SQLiteReportRepository: ReportRepository {
             arguments += [pattern, pattern, search]
         }
         let sql = """
-            SELECT \(select) FROM users u JOIN departments d ON d.id = u.department_id
+            SELECT \(select) FROM users u \(usersFirst ? "CROSS JOIN" : "JOIN") departments d ON d.id = u.department_id
             LEFT JOIN certifications c ON c.user_id = u.id AND c.program_id = ?
             LEFT JOIN user_year_hours h ON h.user_id = u.id AND h.year = ?
             WHERE \(conditions.joined(separator: " AND "))
@@ -115,16 +173,27 @@ public struct SQLiteReportRepository: ReportRepository {
         return (sql, arguments)
     }
 
+    /// `d` (departments) lies in one of the scope's subtrees; an empty scope matches nothing.
+    static func scopeCondition(_ scope: AccessScope) -> (String, StatementArguments) {
+        guard !scope.prefixes.isEmpty else { return ("0", []) }
+        var arguments: StatementArguments = []
+        for prefix in scope.prefixes { arguments += [prefix, upper(prefix)] }
+        let condition = scope.prefixes.map { _ in "(d.id_path >= ? AND d.id_path < ?)" }.joined(separator: " OR ")
+        return ("(" + condition + ")", arguments)
+    }
+
+    /// The ORDER BY list for `filter.sort`, from a fixed allowlist; the user id last makes the order total, so
+    /// pages neither repeat nor skip anyone.
     static func order(_ filter: PeopleFilter) -> String {
         let direction = filter.descending ? "DESC" : "ASC"
-        let column = switch filter.sort {
-        case .name: "u.display_name"
-        case .department: "d.id_path"
-        case .state: "coalesce(c.state, 'not_started')"
-        case .expires: "c.expires_at"
-        case .hours: "coalesce(h.hours, 0)"
+        let columns: [String] = switch filter.sort {
+        case .name: ["u.display_name"]
+        case .department: ["d.name", "d.id"]
+        case .state: ["coalesce(c.state, 'not_started')"]
+        case .expires: ["c.expires_at"]
+        case .hours: ["coalesce(h.hours, 0)"]
         }
-        return "\(column) \(direction), u.id \(direction)"
+        return (columns + ["u.id"]).map { "\($0) \(direction)" }.joined(separator: ", ")
     }
 
     static func line(_ row: Row) -> PersonLine {

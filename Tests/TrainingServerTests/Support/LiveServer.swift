@@ -15,7 +15,8 @@ final class LiveServer: Sendable {
         var configuration = ApplicationConfiguration()
         configuration.databasePath = temporary.store.path
         let application = Application(configuration: configuration, store: temporary.store,
-                                      catalogue: try temporary.emptyCatalogue(now: 0), logger: .silent)
+                                      catalogue: try temporary.emptyCatalogue(now: 0), issuer: try TemporaryStore.issuer(),
+                                      logger: .silent)
         self.temporary = temporary
         self.application = application
         self.server = HTTPServer(configuration: Self.configuration(configure), responder: application.respond)

@@ -22,6 +22,12 @@ struct TemporaryStore: Sendable {
         store = try Store(path: directory.appendingPathComponent("training.sqlite").path, readers: 4)
     }
 
+    /// One issuer for the whole test run (creating an RSA 3072 key takes a moment), in the run's directory.
+    static func issuer() throws -> CertificateIssuer {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        return try CertificateIssuer(keyPath: root + "/issuer-key.pem", baseURL: "https://academy.example", name: "Test Academy")
+    }
+
     /// A path in the same directory, for backups and second databases.
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 

@@ -16,7 +16,8 @@ final class TestApplication: Sendable {
         configuration.databasePath = temporary.store.path
         configure(&configuration)
         application = Application(configuration: configuration, store: temporary.store,
-                                  catalogue: try temporary.emptyCatalogue(now: clock.now), logger: .silent,
+                                  catalogue: try temporary.emptyCatalogue(now: clock.now), issuer: try TemporaryStore.issuer(),
+                                  logger: .silent,
                                   clock: clock.function)
     }
 

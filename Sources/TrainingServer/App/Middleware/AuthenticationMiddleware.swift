@@ -9,9 +9,13 @@ struct AuthenticationMiddleware: Middleware {
         var request = request
         let now = context.clock()
         if let authorization = request.headers["Authorization"] {
-            guard authorization.hasPrefix("Bearer "),
+            let scheme = authorization.prefix(7).lowercased()
+            guard scheme == "bearer ",
                   let user = try context.apiTokens.user(tokenHash: Tokens.digest(String(authorization.dropFirst(7))), now: now) else {
-                throw HTTPError(.unauthorized, "Invalid token", headers: ["WWW-Authenticate": "Bearer"])
+                var refused = Response.json(["error": "invalid or missing bearer token", "request": request.id],
+                                            status: .unauthorized)
+                refused.headers.add("WWW-Authenticate", "Bearer")
+                return refused
             }
             request.context.user = user
             request.context.authentication = .bearer

@@ -30,7 +30,7 @@ public enum AttemptsPage {
                 <h1>\(context.t("attempts.title"))</h1>
                 <table>
                 <caption class="visually-hidden">\(context.t("attempts.title"))</caption>
-                <thead><tr><th scope="col">\(context.t("nav.catalogue"))</th><th scope="col">\(context.t("attempts.quiz"))</th>\
+                <thead><tr><th scope="col">\(context.t("attempts.course"))</th><th scope="col">\(context.t("attempts.quiz"))</th>\
                 <th scope="col">\(context.t("quiz.history.number"))</th><th scope="col">\(context.t("quiz.history.started"))</th>\
                 <th scope="col">\(context.t("quiz.history.score"))</th>\
                 <th scope="col"><span class="visually-hidden">\(context.t("result.review"))</span></th></tr></thead>

@@ -22,8 +22,12 @@ public enum ItemStatisticsPage {
                 default: []
                 }
                 let counts = item.choiceCounts.sorted { $0.key < $1.key }.map { key, count -> HTML in
-                    let label = options.first { $0.id == key }?.text.t(context) ?? key
-                    return "<li>\(label)：\(count)</li>"
+                    let label = switch key {
+                    case "true": context.t("attempt.true")
+                    case "false": context.t("attempt.false")
+                    default: options.first { $0.id == key }?.text.t(context) ?? key
+                    }
+                    return "<li>\(context.t("label.count", ["label": label, "count": String(count)]))</li>"
                 }
                 let unanswered: HTML = item.unanswered > 0
                     ? "<li>\(context.t("stats.unanswered", ["count": String(item.unanswered)]))</li>" : .empty
@@ -40,7 +44,7 @@ public enum ItemStatisticsPage {
             }
             content = """
                 <p>\(context.t("stats.intro", ["count": String(attemptCount)]))</p>
-                <div class="table-scroll"><table>
+                <div class="table-scroll" role="region" tabindex="0" aria-label="\(context.t("stats.region"))"><table>
                 <caption class="visually-hidden">\(title)</caption>
                 <thead><tr><th scope="col">\(context.t("stats.question"))</th><th scope="col">\(context.t("stats.attempts"))</th>\
                 <th scope="col">\(context.t("stats.facility"))</th><th scope="col">\(context.t("stats.discrimination"))</th>\

@@ -11,6 +11,8 @@ public enum ModulePage {
         public var bodyHTML: String
         public var progress: ModuleProgress?
         public var practiceQuiz: QuizDefinition?
+        /// A trainer's preview: no study time is recorded and nothing offers to record it.
+        public var isPreview: Bool = false
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String?) -> HTML {
@@ -44,12 +46,19 @@ public enum ModulePage {
             links.append("<li><a href=\"\(base)\(next.id.rawValue)\" rel=\"next\">\(context.t("module.next", ["title": next.title.t(context)]))</a></li>")
         }
         links.append("<li><a href=\"/courses/\(course.id.rawValue)\">\(context.t("module.back_to_course"))</a></li>")
-        let recordForm: HTML = completed ? .empty : """
+        let recordForm: HTML = completed || model.isPreview ? .empty : """
             <form method="post" action="\(base)\(module.id.rawValue)/progress" class="record-form">
             \(Components.csrf(context))
             <p class="hint" id="record-hint">\(context.t("module.record_hint"))</p>
             <button type="submit" class="button button-secondary" aria-describedby="record-hint">\(context.t("module.record"))</button>
             </form>
+            """
+        let studyStatus: HTML = model.isPreview ? .empty : """
+            <div class="study-status" id="study-status" data-beat-url="\(base)\(module.id.rawValue)/progress" \
+            data-csrf="\(context.csrfToken)" data-required="\(module.minutes)" data-completed="\(completed ? "1" : "0")">
+            <p id="study-progress" role="status">\(progressText)</p>
+            \(completed ? HTML.empty : "<p class=\"hint\">\(context.t("module.time_note", ["minutes": String(module.minutes)]))</p>")
+            </div>
             """
         let body: HTML = """
             \(Components.breadcrumbs([(context.t("nav.catalogue"), "/courses"),
@@ -58,12 +67,8 @@ public enum ModulePage {
             <article\(fallback)>
             <h1>\(text.title)</h1>
             <p class="meta">\(context.t("module.minutes", ["minutes": String(module.minutes)])) · \
-            \(context.t("course.hours", ["hours": Components.number(module.hours, context)])) · \(status)</p>
-            <div class="study-status" id="study-status" data-beat-url="\(base)\(module.id.rawValue)/progress" \
-            data-csrf="\(context.csrfToken)" data-required="\(module.minutes)" data-completed="\(completed ? "1" : "0")">
-            <p id="study-progress" role="status">\(progressText)</p>
-            \(completed ? HTML.empty : "<p class=\"hint\">\(context.t("module.time_note", ["minutes": String(module.minutes)]))</p>")
-            </div>
+            \(context.t("course.hours", ["hours": Components.number(module.hours, context)]))\(model.isPreview ? HTML.empty : " · " + status)</p>
+            \(studyStatus)
             <section class="objectives" aria-labelledby="objectives-title">
             <h2 id="objectives-title">\(context.t("module.objectives"))</h2>
             <ul>\(objectives)</ul>

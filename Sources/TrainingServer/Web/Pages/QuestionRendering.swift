@@ -101,14 +101,14 @@ enum QuestionRendering {
             parts.append("<p>\(line)</p>")
         }
         if let right = question.rightAnswer {
-            parts.append("<p><strong>\(context.t("result.right_answer"))：</strong>\(rightAnswerText(right, question: question, context: context))</p>")
+            parts.append("<p><strong>\(context.t("label.right_answer"))</strong>\(rightAnswerText(right, question: question, context: context))</p>")
         }
         let feedback = question.feedback.map { $0.t(context) } + [question.generalFeedback?.t(context)].compactMap { $0 }
         if !feedback.isEmpty {
-            parts.append("<div class=\"feedback\"><strong>\(context.t("result.feedback"))：</strong>\(HTML.join(feedback.map { "<p>\($0)</p>" }))</div>")
+            parts.append("<div class=\"feedback\"><strong>\(context.t("label.feedback"))</strong>\(HTML.join(feedback.map { "<p>\($0)</p>" }))</div>")
         }
         if let explanation = question.explanation {
-            parts.append("<div class=\"explanation\"><strong>\(context.t("result.explanation"))：</strong><p>\(explanation.t(context))</p></div>")
+            parts.append("<div class=\"explanation\"><strong>\(context.t("label.explanation"))</strong><p>\(explanation.t(context))</p></div>")
         }
         guard !parts.isEmpty else { return .empty }
         return "<div class=\"review\" role=\"status\">\(parts)</div>"
@@ -117,7 +117,7 @@ enum QuestionRendering {
     static func rightAnswerText(_ answer: RightAnswer, question: LearnerQuestionView, context: PageContext) -> String {
         let names = Dictionary(question.choices.map { ($0.id, $0.text.t(context)) }, uniquingKeysWith: { first, _ in first })
         switch answer {
-        case .choices(let ids): return ids.compactMap { names[$0] }.joined(separator: "；")
+        case .choices(let ids): return ids.compactMap { names[$0] }.joined(separator: context.t("list.separator"))
         case .bool(let value): return context.t(value ? "attempt.true" : "attempt.false")
         case .text(let text): return text
         case .number(let value, let tolerance):
@@ -128,7 +128,7 @@ enum QuestionRendering {
         case .matches(let pairs):
             return question.prompts.map { prompt in
                 "\(prompt.text.t(context)) → \(pairs[prompt.id].flatMap { names[$0] } ?? "")"
-            }.joined(separator: "；")
+            }.joined(separator: context.t("list.separator"))
         }
     }
 }

@@ -10,7 +10,7 @@ public enum QuizPreviewPage {
             ("quiz.pass_mark", context.t("percent", ["value": Components.percent(quiz.passMark)])),
             ("quiz.time_limit", quiz.timeLimit.map { context.t("quiz.time_limit.value", ["minutes": String($0 / 60)]) }
                 ?? context.t("quiz.time_limit.none")),
-            ("quiz.attempts_left", quiz.maxAttempts.map(String.init) ?? context.t("quiz.attempts_left.unlimited")),
+            ("quiz.max_attempts", quiz.maxAttempts.map(String.init) ?? context.t("quiz.attempts_left.unlimited")),
         ]
         let settingRows = settings.map { key, value -> HTML in "<div><dt>\(context.t(key))</dt><dd>\(value)</dd></div>" }
         let pools = quiz.pools.map { pool -> HTML in
@@ -44,11 +44,11 @@ public enum QuizPreviewPage {
                 } else {
                     mark = context.t("trainer.weight", ["weight": Components.percent(option.fraction)])
                 }
-                let feedback: HTML = option.feedback.map { "<br><span class=\"meta\">\(context.t("result.feedback"))：\($0.t(context))</span>" } ?? .empty
+                let feedback: HTML = option.feedback.map { "<br><span class=\"meta\">\(context.t("label.feedback"))\($0.t(context))</span>" } ?? .empty
                 answers.append("<li>\(option.text.t(context)) <strong>[\(mark)]</strong>\(feedback)</li>")
             }
         case .trueFalse(let answer, let ifTrue, let ifFalse):
-            answers.append("<li>\(context.t("result.right_answer"))：<strong>\(context.t(answer ? "attempt.true" : "attempt.false"))</strong></li>")
+            answers.append("<li>\(context.t("label.right_answer"))<strong>\(context.t(answer ? "attempt.true" : "attempt.false"))</strong></li>")
             if let ifTrue { answers.append("<li>\(context.t("attempt.true")) → \(ifTrue.t(context))</li>") }
             if let ifFalse { answers.append("<li>\(context.t("attempt.false")) → \(ifFalse.t(context))</li>") }
         case .shortAnswer(let accepted, _):
@@ -68,7 +68,7 @@ public enum QuizPreviewPage {
             for distractor in distractors { answers.append("<li>— → \(distractor.t(context))</li>") }
         }
         let explanation: HTML = question.explanation.map {
-            "<div class=\"explanation\"><strong>\(context.t("result.explanation"))：</strong><p>\($0.t(context))</p></div>"
+            "<div class=\"explanation\"><strong>\(context.t("label.explanation"))</strong><p>\($0.t(context))</p></div>"
         } ?? .empty
         let source: HTML = question.source.map {
             context.t("trainer.source", ["file": course.folder + "/" + $0.file, "line": String($0.line)])
@@ -81,7 +81,7 @@ public enum QuizPreviewPage {
             \(context.t("attempt.points", ["points": context.strings.number(question.points)])) · \(source)</p>
             <ul>\(answers)</ul>
             \(explanation)
-            <p class="meta">\(context.t("trainer.tags"))：\(tags) · \(context.t("trainer.hash", ["hash": String(question.contentHash.prefix(12))]))</p>
+            <p class="meta">\(context.t("label.tags"))\(tags) · \(context.t("trainer.hash", ["hash": String(question.contentHash.prefix(12))]))</p>
             </li>
             """
     }

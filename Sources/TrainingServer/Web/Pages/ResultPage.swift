@@ -13,6 +13,8 @@ public enum ResultPage {
         public var expired: Bool
         public var hoursCredited: Double?
         public var canRetake: Bool
+        /// Why and until when another attempt is not possible, already worded.
+        public var retakeNote: String?
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
@@ -39,6 +41,7 @@ public enum ResultPage {
             Components.notice(context.t("result.hours_credited", ["hours": context.strings.number($0)]))
         } ?? .empty
         let expired: HTML = model.expired ? "<p>\(context.t("attempt.expired"))</p>" : .empty
+        let retakeNote: HTML = model.retakeNote.map { "<p>\($0)</p>" } ?? .empty
         let retake: HTML = model.canRetake
             ? "<a class=\"button\" href=\"/courses/\(model.course.id.rawValue)/quizzes/\(model.quiz.id.rawValue)\">\(context.t("result.retake"))</a>"
             : .empty
@@ -51,6 +54,7 @@ public enum ResultPage {
             \(expired)
             \(score)
             \(hours)
+            \(retakeNote)
             <div class="button-row">\(retake)<a class="button button-secondary" href="/courses/\(model.course.id.rawValue)">\(context.t("result.back_to_course"))</a></div>
             \(review)
             """

@@ -1,0 +1,131 @@
+import Assessment
+import Curriculum
+import Foundation
+
+/// What a signed credential says; the issuer turns it into a compact VC-JWT.
+public struct CredentialRequest: Sendable {
+    public var certificateID: CertificateID
+    public var holderID: UserID
+    public var holderName: String
+    public var program: Program
+    public var issuedAt: Double
+    public var expiresAt: Double
+}
+
+/// Connects the pure certification engine to storage: gathers a person's evidence (completed courses, passed
+/// exams, study hours, revocations), evaluates every programme, and stores what changed — state, history,
+/// certificates (issued with a signed credential, or withdrawn after a regrade), notifications and audit rows —
+/// in one transaction per programme.
+public struct CertificationService: Sendable {
+    public let repository: any CertificationRepository
+    public let learning: any LearningRepository
+    public let users: any UserRepository
+    public let catalogue: CatalogueHolder
+    public let issueCredential: @Sendable (CredentialRequest) throws -> String
+    public let clock: @Sendable () -> Double
+
+    public init(repository: any CertificationRepository, learning: any LearningRepository, users: any UserRepository,
+                catalogue: CatalogueHolder, issueCredential: @escaping @Sendable (CredentialRequest) throws -> String,
+                clock: @escaping @Sendable () -> Double) {
+        self.repository = repository
+        self.learning = learning
+        self.users = users
+        self.catalogue = catalogue
+        self.issueCredential = issueCredential
+        self.clock = clock
+    }
+
+    /// The evidence for `userID` as the engine needs it.
+    public func evidence(userID: UserID, programID: String) throws -> CertificationEvidence {
+        let catalogue = self.catalogue.catalogue
+        let progress = try learning.progress(userID: userID)
+        let passes = try repository.passes(userID: userID)
+        var completions: [CertificationEvidence.Completion] = []
+        for course in catalogue.courses {
+            let finished = course.modules.map { module in
+                progress.first { $0.courseID == course.id.rawValue && $0.moduleID == module.id.rawValue }?.completedAt
+            }
+            guard !finished.contains(where: { $0 == nil }) else { continue }
+            let lastModule = finished.compactMap { $0 }.max() ?? 0
+            if let quiz = course.completion.quiz {
+                for pass in passes where pass.courseID == course.id.rawValue && pass.quizID == quiz.rawValue {
+                    completions.append(.init(course: course.id, at: max(pass.at, lastModule), quizPassedAt: pass.at))
+                }
+            } else {
+                completions.append(.init(course: course.id, at: lastModule))
+            }
+        }
+        let credits = try learning.ledger(userID: userID).map { CertificationEvidence.Credit(at: $0.at, hours: $0.hours) }
+        let revocations = try repository.stored(userID: userID, programID: programID).certificates.compactMap { certificate in
+            certificate.revokedAt.flatMap { at -> CertificationEvidence.Revocation? in
+                guard certificate.revokedReason != CertificationRecord.CycleChanges.withdrawalReason else { return nil }
+                return CertificationEvidence.Revocation(at: at, reason: certificate.revokedReason ?? "", by: certificate.revokedBy ?? "")
+            }
+        }
+        return CertificationEvidence(completions: completions, credits: credits, revocations: revocations)
+    }
+
+    /// Re-evaluates every programme for `userID` and stores what changed.
+    public func refresh(userID: UserID, by actor: AuditActor = .system) throws {
+        guard let user = try users.find(id: userID) else { return }
+        let now = clock()
+        for program in catalogue.catalogue.programs {
+            let evidence = try evidence(userID: userID, programID: program.id.rawValue)
+            let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: now)
+            let stored = try repository.stored(userID: userID, programID: program.id.rawValue)
+            let newHistory = record.entries(toAppendTo: stored.history)
+            let changes = record.cycleChanges(since: stored.certificates.map(\.key))
+            var issue: [StoredCertificate] = []
+            var audit: [AuditEvent] = []
+            for cycle in changes.issued {
+                let id = CertificateID.random()
+                let credential = try issueCredential(CredentialRequest(certificateID: id, holderID: user.id,
+                                                                       holderName: user.displayName, program: program,
+                                                                       issuedAt: cycle.issuedAt, expiresAt: cycle.expiresAt))
+                issue.append(StoredCertificate(id: id, userID: user.id, programID: program.id.rawValue, kind: cycle.kind,
+                                               issuedAt: cycle.issuedAt, expiresAt: cycle.expiresAt, credential: credential))
+                audit.append(AuditEvent(action: cycle.kind == .initial ? "certificate.issue" : "certificate.reissue",
+                                        subject: "certificate:\(id.rawValue)",
+                                        details: ["user": String(user.id.rawValue), "program": program.id.rawValue,
+                                                  "expires": String(Int(cycle.expiresAt))]))
+            }
+            let withdraw = changes.withdrawn.compactMap { key in
+                stored.certificates.first { $0.key == key && $0.revokedAt == nil }
+            }.map { ($0.id, CertificationRecord.CycleChanges.withdrawalReason) }
+            for (id, reason) in withdraw {
+                audit.append(AuditEvent(action: "certificate.withdraw", subject: "certificate:\(id.rawValue)",
+                                        details: ["reason": reason, "user": String(user.id.rawValue)]))
+            }
+            for entry in newHistory where entry.event == .expired {
+                audit.append(AuditEvent(action: "certification.expire", subject: "user:\(user.id.rawValue)",
+                                        details: ["program": program.id.rawValue]))
+            }
+            let notifiable: Set<CertificationTransition.Event> = [.certified, .windowOpened, .renewed, .expired, .revoked,
+                                                                  .recertified]
+            let notifications = newHistory.filter { notifiable.contains($0.event) }.map { entry in
+                (kind: "certification.\(entry.event.rawValue)",
+                 payload: ["program": program.id.rawValue, "state": entry.to.rawValue, "at": String(Int(entry.at))])
+            }
+            let update = CertificationUpdate(userID: userID, programID: program.id.rawValue, record: record,
+                                             newHistory: newHistory, issue: issue, withdraw: withdraw,
+                                             notifications: notifications, audit: audit)
+            try repository.apply(update, at: now, by: actor)
+        }
+    }
+
+    /// Moves every certification the clock has moved (windows opening, expiries); returns how many people.
+    @discardableResult
+    public func sweep() throws -> Int {
+        let due = try repository.dueForSweep(now: clock())
+        for userID in due { try refresh(userID: userID) }
+        return due.count
+    }
+
+    /// Revokes a certificate with a reason, then re-evaluates its holder.
+    public func revoke(_ id: CertificateID, reason: String, by actor: AuditActor) throws -> Bool {
+        guard let certificate = try repository.certificate(id) else { return false }
+        let revoked = try repository.revoke(id, reason: reason, by: actor, at: clock())
+        try refresh(userID: certificate.userID, by: actor)
+        return revoked
+    }
+}

@@ -1,0 +1,79 @@
+import Assessment
+import Curriculum
+
+/// A certificate to print on one A4 page, in Chinese and English, with the QR code of its public verification
+/// address written out beside it; below the printable part, the download and (for HR and admins) revocation.
+public enum CertificatePage {
+    public struct Model: Sendable {
+        public var certificate: StoredCertificate
+        public var holderName: String
+        public var program: Program?
+        public var status: CertificateStatus
+        public var verificationURL: String
+        /// Inline SVG from the QR encoder (libqrencode): trusted markup, no input text in it but the URL's modules.
+        public var qrSVG: String
+        public var canDownload: Bool
+        public var canRevoke: Bool
+        public var revokeError: String?
+    }
+
+    public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
+        let strings = context.strings
+        let certificate = model.certificate
+        func both(_ key: String) -> HTML {
+            "<span lang=\"zh-CN\">\(strings.text(key, .zh))</span> <span lang=\"en\">\(strings.text(key, .en))</span>"
+        }
+        func dates(_ seconds: Double) -> HTML {
+            "<span lang=\"zh-CN\">\(strings.date(seconds, .zh))</span> / <span lang=\"en\">\(strings.date(seconds, .en))</span>"
+        }
+        let title = model.program?.title ?? LocalizedText(both: certificate.programID)
+        let statusKey = "cert.status.\(model.status.rawValue)"
+        let revoked: HTML = certificate.revokedAt.map { at in
+            "<p class=\"revoked-note\">\(context.t("cert.revoked_note", ["date": strings.date(at, context.language), "reason": certificate.revokedReason ?? ""]))</p>"
+        } ?? .empty
+        let download: HTML = model.canDownload ? """
+            <p><a class="button button-secondary" href="/certificates/\(certificate.id.rawValue)/credential.jwt" download>\
+            \(context.t("cert.download"))</a></p><p class="hint">\(context.t("cert.download.hint"))</p>
+            """ : .empty
+        let revokeError: HTML = model.revokeError.map { "<p class=\"field-error\" id=\"reason-error\">\($0)</p>" } ?? .empty
+        let revoke: HTML = model.canRevoke && certificate.revokedAt == nil ? """
+            <form method="post" action="/certificates/\(certificate.id.rawValue)/revoke" class="form no-print">
+            \(Components.csrf(context))
+            <h2>\(context.t("cert.revoke.title"))</h2>
+            <div class="field\(model.revokeError == nil ? "" : " field-invalid")">
+            <label for="reason">\(context.t("cert.revoke.reason"))</label>
+            <p class="hint" id="reason-hint">\(context.t("cert.revoke.hint"))</p>
+            \(revokeError)
+            <input type="text" id="reason" name="reason" maxlength="500" aria-describedby="reason-hint">
+            </div>
+            <button type="submit" class="button button-warning">\(context.t("cert.revoke.submit"))</button>
+            </form>
+            """ : .empty
+        let body: HTML = """
+            <section class="certificate" aria-labelledby="certificate-title">
+            <h1 id="certificate-title">\(both("cert.heading"))</h1>
+            <p class="certificate-lead">\(both("cert.certifies"))</p>
+            <p class="certificate-holder">\(model.holderName)</p>
+            <p class="certificate-lead">\(both("cert.completed"))</p>
+            <p class="certificate-programme"><span lang="zh-CN">\(title.zh ?? "")</span><br><span lang="en">\(title.en ?? "")</span></p>
+            <dl class="summary-list certificate-facts">
+            <div><dt>\(both("cert.issued"))</dt><dd>\(dates(certificate.issuedAt))</dd></div>
+            <div><dt>\(both("cert.expires"))</dt><dd>\(dates(certificate.expiresAt))</dd></div>
+            <div><dt>\(both("cert.id"))</dt><dd><code>\(certificate.id.grouped)</code></dd></div>
+            <div><dt>\(both("cert.status"))</dt><dd>\(Components.tag(context.t(statusKey), kind: model.status == .valid ? "completed" : "wrong"))</dd></div>
+            </dl>
+            <div class="certificate-verify">
+            <div class="qr">\(HTML(trusted: model.qrSVG))</div>
+            <p>\(both("cert.verify_at"))<br><a href="\(model.verificationURL)">\(model.verificationURL)</a></p>
+            </div>
+            \(revoked)
+            </section>
+            <div class="no-print">
+            <p class="hint">\(context.t("cert.print"))</p>
+            \(download)
+            \(revoke)
+            </div>
+            """
+        return Layout.page(title: context.t("cert.title"), context: context, stylesheet: stylesheet, body: body)
+    }
+}

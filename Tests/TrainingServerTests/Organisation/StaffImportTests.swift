@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import TrainingServer
+
+@Suite("Staff import")
+struct StaffImportTests {
+    let header = "employee_number,login,name,department,roles,status\n"
+
+    private func plan(_ rows: String, existing: [StaffImport.Existing] = [], departments: Set<[String]> = [])
+        -> StaffImport.Outcome {
+        StaffImport.plan(csv: Array((header + rows).utf8), existing: existing, departments: departments)
+    }
+
+    @Test func everyBadRowIsReportedWithItsLine() {
+        let outcome = plan("1,a,甲,省/局,boss,\n2,b b,,省,,\n1,c,丙,,,gone\n")
+        guard case .problems(let problems) = outcome else { Issue.record("expected problems"); return }
+        #expect(problems.map(\.line) == [2, 3, 3, 4, 4, 4])
+        #expect(problems.contains { $0.line == 2 && $0.message.contains("unknown role 'boss'") })
+        #expect(problems.contains { $0.line == 4 && $0.message.contains("already appears on line 2") })
+    }
+
+    @Test func aHeaderTypoIsAnError() {
+        let outcome = StaffImport.plan(csv: Array("employee_number,name,departement\n".utf8), existing: [], departments: [])
+        guard case .problems(let problems) = outcome else { Issue.record("expected problems"); return }
+        #expect(problems.first?.message.contains("unknown column 'departement'") == true)
+        #expect(problems.contains { $0.message == "missing column 'department'" })
+    }
+
+    @Test func plansCreatesUpdatesAndDisables() {
+        let existing = [
+            StaffImport.Existing(id: UserID(rawValue: 10), employeeNumber: "2", login: "b", name: "乙", department: ["省"],
+                                 grants: [StaffImport.Grant(role: .learner, department: ["省"])], disabled: false, timeFactor: 1),
+            StaffImport.Existing(id: UserID(rawValue: 11), employeeNumber: "3", login: "c", name: "丙", department: ["省"],
+                                 grants: [StaffImport.Grant(role: .learner, department: ["省"])], disabled: false, timeFactor: 1),
+        ]
+        let outcome = plan("1,a,甲,省/局,hr@省;learner,\n2,,乙二,省,,\n3,,丙,省,,left\n", existing: existing, departments: [["省"]])
+        guard case .plan(let plan) = outcome else { Issue.record("expected a plan: \(outcome)"); return }
+        #expect(plan.created == 1)
+        #expect(plan.updated == 1)
+        #expect(plan.disabled == 1)
+        #expect(plan.newDepartments == [["省", "局"]])
+        if case .update(_, _, let fields) = plan.changes[1] { #expect(fields == ["name"]) }
+    }
+
+    @Test func applyingIsOneTransactionWithAnAuditRow() throws {
+        let temporary = try TemporaryStore()
+        let clock = ManualClock()
+        let staff = SQLiteStaffRepository(store: temporary.store, clock: clock.function)
+        let (people, departments) = try staff.snapshot()
+        guard case .plan(let plan) = StaffImport.plan(
+            csv: Array((header + "1,a,甲,省/局/处,hr@省/局,\n2,b,乙,省/局,,\n").utf8), existing: people, departments: departments)
+        else { Issue.record("expected a plan"); return }
+        try staff.apply(plan, passwordHashes: [:], by: .commandLine)
+        let users = try SQLiteUserRepository(store: temporary.store, clock: clock.function).all()
+        #expect(users.map(\.login) == ["a", "b"])
+        let a = try #require(users.first)
+        #expect(a.roles == [.learner, .hr])
+        #expect(!PasswordHasher().verify("", against: try #require(try SQLiteUserRepository(store: temporary.store, clock: clock.function).passwordHash(of: a.id))))
+        let audit = SQLiteAuditLog(store: temporary.store, clock: clock.function)
+        #expect(try audit.recent(limit: 1).first?.action == "staff.import")
+        guard case .intact = try audit.verify() else { Issue.record("the audit chain is broken"); return }
+        // Importing the same file again changes nothing.
+        let (again, againDepartments) = try staff.snapshot()
+        guard case .plan(let second) = StaffImport.plan(
+            csv: Array((header + "1,a,甲,省/局/处,hr@省/局,\n2,b,乙,省/局,,\n").utf8), existing: again, departments: againDepartments)
+        else { Issue.record("expected a plan"); return }
+        #expect(second.changes.isEmpty)
+        #expect(second.unchanged == 2)
+    }
+}
