@@ -20,6 +20,10 @@ struct Serve: ParsableCommand {
     @Option(help: "Minutes a session lasts without use.") var sessionIdleMinutes = 30.0
     @Option(help: "Hours a session lasts at most.") var sessionAbsoluteHours = 12.0
     @Option(help: "Study hours each person should earn per year.") var yearlyHours = 90.0
+    @Option(help: "The address people reach the platform at, for certificate links and QR codes (default http://HOST:PORT).")
+    var publicURL: String?
+    @Option(help: "The Open Badges issuer key (PEM, created on first start with mode 0600; default next to the database).")
+    var issuerKey: String?
     @Option(help: ArgumentHelp("For tests only: a file holding seconds to add to the clock.", visibility: .hidden))
     var testClockFile: String?
 
@@ -36,6 +40,8 @@ struct Serve: ParsableCommand {
         app.sessionIdleTimeout = sessionIdleMinutes * 60
         app.sessionAbsoluteTimeout = sessionAbsoluteHours * 3600
         app.yearlyRequiredHours = yearlyHours
+        app.issuerKeyPath = issuerKey ?? URL(fileURLWithPath: database.db).deletingLastPathComponent()
+            .appendingPathComponent("issuer-key.pem").path
         var http = HTTPServerConfiguration()
         http.host = host
         http.port = port
@@ -52,6 +58,9 @@ struct Serve: ParsableCommand {
             }
             app.secure = true
         }
+        let scheme = tlsCert == nil ? "http" : "https"
+        let shownHost = host == "*" || host == "0.0.0.0" ? "127.0.0.1" : host
+        app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         var runner = ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server"))
         if let testClockFile { runner.clock = ServerRunner.offsetClock(file: testClockFile) }
         try runner.run()
