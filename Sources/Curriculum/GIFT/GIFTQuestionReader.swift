@@ -300,7 +300,7 @@ struct GIFTQuestionReader {
     }
 
     private mutating func numeric(_ answer: ArraySlice<GIFTUnit>, format: Format) -> QuestionKind? {
-        let start = answer.first!
+        guard let start = answer.first else { return nil }
         var body = answer.dropFirst()
         var wrongFeedback: ArraySlice<GIFTUnit>?
         if let tilde = body.firstControl("~") {
