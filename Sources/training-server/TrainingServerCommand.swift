@@ -9,7 +9,8 @@ struct TrainingServerCommand: ParsableCommand {
         version: ProductVersion.current,
         subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, VerifyAudit.self,
                       RegradeCommand.self, ImportStaffCommand.self, LintCommand.self, ImportGIFTCommand.self,
-                      ExportGIFTCommand.self, FuzzCommand.self, SyntheticCoursesCommand.self, LoadCoursesCommand.self])
+                      ExportGIFTCommand.self, FuzzCommand.self, SyntheticCoursesCommand.self, LoadCoursesCommand.self,
+                      VerifyCredentialCommand.self])
 }
 
 /// The database option every command shares.

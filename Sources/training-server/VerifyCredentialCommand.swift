@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import TrainingServer
+
+/// `training-server verify-credential`: checks a certificate's Open Badges credential without the web server.
+struct VerifyCredentialCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-credential",
+        abstract: "Verify a certificate's Open Badges credential (VC-JWT) offline.",
+        discussion: """
+            Checks the RS256 signature with the issuer's public key, the credential's structure and claims, and \
+            its validity period; with --db also whether the certificate was revoked. The key comes from the \
+            issuer key file (default: issuer-key.pem next to the database; never created here) or from a JWKS \
+            document such as the one served at /.well-known/jwks.json. Prints "valid: ..." and exits 0, or \
+            "invalid: <reason>" and exits 1.
+            """)
+
+    @Argument(help: "The credential file (compact JWT, as downloaded from the certificate page).") var file: String
+    @Option(help: "The issuer key file (PEM).") var key: String?
+    @Option(help: "A JSON Web Key Set file holding the issuer's public keys.") var jwks: String?
+    @Option(help: "The SQLite database, to check revocation.") var db: String?
+    @Option(help: "Verify as of this date-time (RFC 3339, e.g. 2030-01-31T00:00:00Z) instead of now.") var at: String?
+
+    func validate() throws {
+        guard key == nil || jwks == nil else { throw ValidationError("give either --key or --jwks, not both") }
+        if let at, Self.parseDate(at) == nil {
+            throw ValidationError("--at must be an RFC 3339 date-time such as 2030-01-31T00:00:00Z")
+        }
+    }
+
+    func run() throws {
+        let token: String
+        do {
+            token = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read the credential file \(file)")
+        }
+        let verifier = CredentialVerifier(keys: try keySet(), revocation: try revocationLookup())
+        let now = at.flatMap(Self.parseDate) ?? Date()
+        switch verifier.verify(token, now: now) {
+        case .valid(let claims, let revocationChecked):
+            let holder = claims.holderName ?? claims.subjectID
+            let achievement = claims.achievementName ?? claims.achievementID ?? "(unnamed achievement)"
+            let until = claims.validUntil.map { "valid until " + Self.dateString($0) } ?? "no expiry"
+            print("valid: \(holder), \(achievement), \(until)")
+            if !revocationChecked {
+                print("revocation not checked: give --db to check it")
+            }
+        case .invalid(let failure, _):
+            print("invalid: \(failure.description)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// The issuer's public keys from --jwks, --key, or the key file next to the database.
+    private func keySet() throws -> JSONWebKeySet {
+        if let jwks {
+            guard let data = FileManager.default.contents(atPath: jwks) else {
+                throw ValidationError("cannot read the key set file \(jwks)")
+            }
+            do {
+                return try JSONWebKeySet(jsonData: data)
+            } catch let error as IssuerKeyError {
+                throw ValidationError(error.description)
+            }
+        }
+        let path = key ?? URL(fileURLWithPath: db ?? "data/training.sqlite").deletingLastPathComponent()
+            .appendingPathComponent("issuer-key.pem").path
+        let loaded: IssuerKey?
+        do {
+            loaded = try IssuerKey.load(at: path)
+        } catch let error as IssuerKeyError {
+            throw ValidationError(error.description)
+        }
+        guard let loaded else {
+            throw ValidationError("there is no issuer key at \(path); give --key or --jwks")
+        }
+        return loaded.keySet
+    }
+
+    /// Looks certificates up in the database given with --db; nil without one.
+    private func revocationLookup() throws -> CredentialVerifier.RevocationLookup? {
+        guard let db else { return nil }
+        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("there is no database at \(db)") }
+        let repository = SQLiteCertificationRepository(store: try Store(path: db))
+        return { claims in
+            guard let segment = URL(string: claims.credentialID)?.lastPathComponent,
+                  let id = CertificateID(typed: segment) else {
+                throw LookupError("the credential id \(claims.credentialID) does not name a certificate of this platform")
+            }
+            guard let certificate = try repository.certificate(id) else {
+                throw LookupError("the database holds no certificate \(id.rawValue)")
+            }
+            guard let revokedAt = certificate.revokedAt else { return nil }
+            return CredentialRevocation(revokedAt: Date(timeIntervalSince1970: revokedAt), reason: certificate.revokedReason)
+        }
+    }
+
+    private struct LookupError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    private static func parseDate(_ text: String) -> Date? {
+        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+        return try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+    }
+
+    private static func dateString(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+    }
+}
