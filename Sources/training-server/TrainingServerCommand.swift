@@ -10,6 +10,7 @@ struct TrainingServerCommand: ParsableCommand {
         subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, VerifyAudit.self,
                       RegradeCommand.self, ImportStaffCommand.self, LintCommand.self, ImportGIFTCommand.self,
                       ExportGIFTCommand.self, FuzzCommand.self, SyntheticCoursesCommand.self, LoadCoursesCommand.self,
+                      ReportCommand.self,
                       VerifyCredentialCommand.self])
 }
 

@@ -1,0 +1,56 @@
+/// Who is reading a report and what they may see: the subtrees of their HR and admin grants, read from the
+/// current grants on every request (a changed assignment takes effect at once).
+public struct ReportViewer: Sendable {
+    public let user: User
+    public let scope: AccessScope
+    /// Every department of the organisation, for names and paths; only `visible` ones may be shown.
+    public let departments: [DepartmentID: Department]
+    /// The tops of the scope's subtrees, by name path.
+    public let roots: [Department]
+
+    public init(user: User, departments: [Department]) {
+        self.user = user
+        self.scope = AccessScope.reporting(for: user, departments: departments)
+        self.departments = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let scope = self.scope
+        self.roots = departments.filter { scope.prefixes.contains($0.idPath) }
+            .sorted { $0.namePath.lexicographicallyPrecedes($1.namePath) }
+    }
+
+    public func isVisible(_ department: Department) -> Bool { scope.contains(department) }
+
+    /// The department a request names by id: nil when none is named; `notFound` for anything that is not a
+    /// department in scope (a malformed id, an unknown one, one outside), so answers reveal nothing.
+    public func department(_ raw: String?) throws(ReportFailure) -> Department? {
+        guard let raw else { return nil }
+        guard raw.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(raw),
+              let department = departments[DepartmentID(rawValue: id)], isVisible(department) else {
+            throw .notFound
+        }
+        return department
+    }
+
+    /// Every visible department, by name path.
+    public var visibleDepartments: [Department] {
+        departments.values.filter(isVisible).sorted { $0.namePath.lexicographicallyPrecedes($1.namePath) }
+    }
+
+    /// The visible departments from the top of the scope down to `department`, for breadcrumbs.
+    public func trail(to department: Department) -> [Department] {
+        department.idPath.split(separator: "/").compactMap { Int64($0) }
+            .compactMap { departments[DepartmentID(rawValue: $0)] }.filter(isVisible)
+    }
+
+    /// The visible departments directly below `department`, by name.
+    public func children(of department: Department) -> [Department] {
+        departments.values.filter { $0.parentID == department.id && isVisible($0) }.sorted { $0.name < $1.name }
+    }
+}
+
+/// Why a report cannot be given.
+public enum ReportFailure: Error, Sendable, Equatable {
+    /// The department, person or programme does not exist or is outside the reader's scope (never told apart).
+    case notFound
+    /// Parameters that could not be read.
+    case invalid([PeopleQuery.Problem])
+}

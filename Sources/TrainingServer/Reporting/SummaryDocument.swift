@@ -1,0 +1,176 @@
+import Assessment
+import Curriculum
+import Foundation
+
+/// The department summary as data: the JSON of `/api/v1/hr/summary` and `training-server report summary`,
+/// and the rows of its CSV. Built from a `Dashboard`, so the page, the API and the command line agree.
+public struct SummaryDocument: Sendable, Encodable {
+    public struct ProgramRef: Sendable, Encodable {
+        public var id: String
+        public var title: LocalizedText
+    }
+
+    public struct DepartmentRef: Sendable, Encodable {
+        public var id: Int64
+        public var name: String
+        public var path: String
+
+        init(_ department: Department) {
+            id = department.id.rawValue
+            name = department.name
+            path = department.displayPath
+        }
+    }
+
+    /// People per state (every state present, 0 when nobody) and the certified rate.
+    public struct Counts: Sendable, Encodable {
+        public var people: Int
+        public var states: [String: Int]
+        /// Certified or due for renewal, as a share of `people`; null with nobody.
+        public var certifiedRate: Double?
+
+        init(_ totals: SummaryTotals) {
+            people = totals.people
+            states = Dictionary(uniqueKeysWithValues: CertificationStateName.allCases.map { ($0.rawValue, totals.counts[$0] ?? 0) })
+            certifiedRate = totals.certifiedRate.map { ($0 * 10_000).rounded() / 10_000 }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(people, forKey: .people)
+            try container.encode(states, forKey: .states)
+            try container.encode(certifiedRate, forKey: .certifiedRate)
+        }
+
+        private enum Key: String, CodingKey { case people, states, certifiedRate }
+    }
+
+    public struct Row: Sendable, Encodable {
+        public var department: DepartmentRef
+        public var counts: Counts
+    }
+
+    public struct HoursBucket: Sendable, Encodable {
+        public var from: Double
+        /// Exclusive; null for the last bucket. The first bucket (from 0 to 0) counts people with no hours.
+        public var to: Double?
+        public var people: Int
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+            try container.encode(people, forKey: .people)
+        }
+
+        private enum Key: String, CodingKey { case from, to, people }
+    }
+
+    public var program: ProgramRef?
+    public var year: Int
+    public var requiredHours: Double
+    /// The department summarised; null when the reader's scope has several tops and the rows are those tops.
+    public var department: DepartmentRef?
+    public var total: Counts
+    public var departments: [Row]
+    public var hours: [HoursBucket]
+
+    public init(_ dashboard: Dashboard) {
+        program = dashboard.program.map { ProgramRef(id: $0.id.rawValue, title: $0.title) }
+        year = dashboard.year
+        requiredHours = dashboard.requiredHours
+        department = dashboard.department.map(DepartmentRef.init)
+        total = Counts(dashboard.total)
+        departments = dashboard.rows.map { Row(department: DepartmentRef($0.department), counts: Counts(SummaryTotals($0))) }
+        hours = dashboard.hours.buckets.map { HoursBucket(from: $0.lower, to: $0.upper, people: $0.people) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(program, forKey: .program)
+        try container.encode(year, forKey: .year)
+        try container.encode(requiredHours, forKey: .requiredHours)
+        try container.encode(department, forKey: .department)
+        try container.encode(total, forKey: .total)
+        try container.encode(departments, forKey: .departments)
+        try container.encode(hours, forKey: .hours)
+    }
+
+    private enum Key: String, CodingKey { case program, year, requiredHours, department, total, departments, hours }
+
+    /// The JSON text (keys sorted, as the API writes it).
+    public func json() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + Array("\n".utf8)
+    }
+
+    /// The CSV columns: which row, the department, people, one column per state, the certified rate.
+    public static var csvColumns: [String] {
+        ["row", "department_id", "department", "people"] + CertificationStateName.allCases.map(\.rawValue) + ["certified_rate"]
+    }
+
+    /// The summary as CSV (UTF-8 with a byte-order mark, CRLF lines): the total first, then one row per
+    /// department.
+    public func csv() -> [UInt8] {
+        func line(_ kind: String, _ department: DepartmentRef?, _ counts: Counts) -> String {
+            let fields = [kind, department.map { String($0.id) } ?? "", department?.path ?? "", String(counts.people)]
+                + CertificationStateName.allCases.map { String(counts.states[$0.rawValue] ?? 0) }
+                + [counts.certifiedRate.map { String($0) } ?? ""]
+            return fields.map(PeopleExportFormat.csvField).joined(separator: ",") + "\r\n"
+        }
+        var text = Self.csvColumns.joined(separator: ",") + "\r\n"
+        text += line("total", department, total)
+        for row in departments { text += line("department", row.department, row.counts) }
+        return [0xEF, 0xBB, 0xBF] + Array(text.utf8)
+    }
+
+    /// The summary as a plain-text table for a terminal.
+    public func table() -> String {
+        let header = ["department", "people"] + CertificationStateName.allCases.map(\.rawValue) + ["certified_rate"]
+        func line(_ name: String, _ counts: Counts) -> [String] {
+            [name, String(counts.people)] + CertificationStateName.allCases.map { String(counts.states[$0.rawValue] ?? 0) }
+                + [counts.certifiedRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-"]
+        }
+        let rows = [header] + departments.map { line($0.department.path, $0.counts) }
+            + [line("total" + (department.map { " (\($0.path))" } ?? ""), total)]
+        var widths = Array(repeating: 0, count: header.count)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Self.width(cell)) } }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - Self.width(cell) + 2)
+            }.joined()
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Terminal columns a text takes: East Asian wide characters take two.
+    static func width(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { sum, scalar in
+            let value = scalar.value
+            let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value)
+                || (0xAC00...0xD7A3).contains(value) || (0xF900...0xFAFF).contains(value)
+                || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value) || (0xFFE0...0xFFE6).contains(value)
+            return sum + (wide ? 2 : 1)
+        }
+    }
+}
+
+/// One page of the people list as `/api/v1/hr/people` returns it: the rows, how many match in all, and where
+/// the page starts.
+public struct PeopleDocument: Sendable, Encodable {
+    public var program: String
+    public var year: Int
+    public var total: Int
+    public var limit: Int
+    public var offset: Int
+    public var items: [ExportedPerson]
+
+    public init(_ page: PeoplePage, resolver: PersonLineResolver) {
+        program = page.program?.id.rawValue ?? ""
+        year = page.year
+        total = page.total
+        limit = page.limit
+        offset = page.offset
+        items = page.lines.map(resolver.exported)
+    }
+}
