@@ -31,6 +31,7 @@ public final class Application: Sendable {
     public let issuer: CertificateIssuer
     private let routes: Router
     private let handler: Handler
+    private let securityHeaders: SecurityHeadersMiddleware
 
     public init(configuration: ApplicationConfiguration, store: Store, catalogue: CatalogueHolder, issuer: CertificateIssuer,
                 logger: Logger, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -97,6 +98,7 @@ public final class Application: Sendable {
             CSRFMiddleware(),
         ]
         self.routes = router
+        self.securityHeaders = SecurityHeadersMiddleware(secure: configuration.secure)
         self.handler = middleware.wrapping { request in
             switch request.context.match {
             case .found(_, _, let handler): return try handler(request)
@@ -109,6 +111,23 @@ public final class Application: Sendable {
         }
     }
 
+    /// The short path for health checks, metrics and static files: no session lookup, language or CSRF.
+    private func lightweight(_ request: Request, route: String, handler: Handler) -> Response {
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            response = try handler(request)
+        } catch let error as HTTPError {
+            response = Response.text(error.message + "\n", status: error.status)
+        } catch {
+            response = Response.text("Internal Server Error (\(request.id))\n", status: .internalServerError)
+        }
+        securityHeaders.apply(to: &response)
+        RequestLogMiddleware.finish(request, route: route, status: response.status.rawValue, since: start, logger: logger,
+                                    metrics: metrics)
+        return response
+    }
+
     /// Answers a request; never throws (errors become error responses).
     public func respond(_ request: Request) -> Response {
         var request = request
@@ -118,6 +137,9 @@ public final class Application: Sendable {
             request.parameters = parameters
         }
         request.context.match = match
+        if case .found(let route, _, let handler) = match, routes.isLightweight(route) {
+            return lightweight(request, route: route, handler: handler)
+        }
         do {
             return try handler(request)
         } catch {

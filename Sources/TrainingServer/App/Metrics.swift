@@ -6,28 +6,54 @@ public final class Metrics: Sendable {
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 
     private struct Series: Hashable { var method: String; var route: String; var status: Int }
-    private struct Histogram { var counts = [Int](repeating: 0, count: Metrics.buckets.count); var sum = 0.0; var total = 0 }
+    /// Cumulative bucket counts (each request counts in its bucket and every larger one), a sum and a total.
+    private struct Histogram {
+        var counts = [Int](repeating: 0, count: Metrics.buckets.count)
+        var sum = 0.0
+        var total = 0
+
+        mutating func record(_ seconds: Double, firstBucket: Int?) {
+            if let firstBucket { for index in firstBucket..<counts.count { counts[index] += 1 } }
+            sum += seconds
+            total += 1
+        }
+
+        mutating func merge(_ other: Histogram) {
+            for index in counts.indices { counts[index] += other.counts[index] }
+            sum += other.sum
+            total += other.total
+        }
+    }
     private struct State { var requests: [Series: Int] = [:]; var latency: [String: Histogram] = [:] }
 
-    private let state = Mutex(State())
+    /// One lock per shard; each thread records into the shard its id picks, so server threads rarely meet.
+    private final class Shard: Sendable {
+        let state = Mutex(State())
+    }
+
+    private let shards: [Shard] = (0..<16).map { _ in Shard() }
 
     public init() {}
 
     /// Records one answered request.
     public func record(method: String, route: String, status: Int, seconds: Double) {
-        state.withLock { state in
+        // Fibonacci hashing of the thread id: its top four bits pick one of the 16 shards.
+        let shard = shards[Int((UInt(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 60)]
+        shard.state.withLock { state in
             state.requests[Series(method: method, route: route, status: status), default: 0] += 1
-            var histogram = state.latency[route] ?? Histogram()
-            for (index, bound) in Metrics.buckets.enumerated() where seconds <= bound { histogram.counts[index] += 1 }
-            histogram.sum += seconds
-            histogram.total += 1
-            state.latency[route] = histogram
+            let bucket = Metrics.buckets.firstIndex { seconds <= $0 }
+            state.latency[route, default: Histogram()].record(seconds, firstBucket: bucket)
         }
     }
 
     /// The exposition text; `databaseWaitSeconds` is the store's cumulative connection wait.
     public func render(databaseWaitSeconds: Double) -> String {
-        let snapshot = state.withLock { $0 }
+        var snapshot = State()
+        for shard in shards {
+            let part = shard.state.withLock { $0 }
+            for (series, count) in part.requests { snapshot.requests[series, default: 0] += count }
+            for (route, histogram) in part.latency { snapshot.latency[route, default: Histogram()].merge(histogram) }
+        }
         var lines = ["# HELP http_requests_total Requests answered, by method, route and status.",
                      "# TYPE http_requests_total counter"]
         for (series, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {

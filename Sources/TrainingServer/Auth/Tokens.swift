@@ -3,12 +3,38 @@ import Foundation
 
 /// Random secrets and their stored digests.
 public enum Tokens {
-    /// `bytes` random bytes from the system CSPRNG, base64url without padding.
+    /// `bytes` random bytes from the system CSPRNG (`getrandom`, eight bytes per call), base64url without padding.
     public static func random(bytes: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
-        let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(bytes + 8)
+        while buffer.count < bytes {
+            withUnsafeBytes(of: generator.next()) { buffer.append(contentsOf: $0) }
+        }
+        return base64URL(buffer.prefix(bytes))
+    }
+
+    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Base64url without padding (RFC 4648 §5).
+    static func base64URL(_ bytes: some Collection<UInt8>) -> String {
+        let input = Array(bytes)
+        var output = [UInt8]()
+        output.reserveCapacity((input.count * 4 + 2) / 3)
+        var index = 0
+        while index + 3 <= input.count {
+            let value = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+            for shift in stride(from: 18, through: 0, by: -6) { output.append(base64Alphabet[Int(value >> UInt32(shift) & 63)]) }
+            index += 3
+        }
+        let rest = input.count - index
+        if rest > 0 {
+            let value = UInt32(input[index]) << 16 | (rest == 2 ? UInt32(input[index + 1]) << 8 : 0)
+            output.append(base64Alphabet[Int(value >> 18 & 63)])
+            output.append(base64Alphabet[Int(value >> 12 & 63)])
+            if rest == 2 { output.append(base64Alphabet[Int(value >> 6 & 63)]) }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The SHA-256 hex digest stored in place of a bearer secret.

@@ -4,19 +4,23 @@ import Foundation
 struct OpsController {
     let context: ControllerContext
 
+    static let healthy = Array(#"{"database":"ok","status":"ok","version":"\#(ProductVersion.current)"}"#.utf8)
+    static let unhealthy = Array(#"{"database":"failing","status":"unavailable","version":"\#(ProductVersion.current)"}"#.utf8)
+
     func register(in router: inout Router) {
-        router.get("/healthz") { _ in
+        router.lightweight("/healthz") { _ in
             let healthy = context.store.isHealthy()
-            return Response.json(["status": healthy ? "ok" : "unavailable", "database": healthy ? "ok" : "failing",
-                                  "version": ProductVersion.current],
-                                 status: healthy ? .ok : .serviceUnavailable)
+            var response = Response(status: healthy ? .ok : .serviceUnavailable,
+                                    body: .bytes(healthy ? Self.healthy : Self.unhealthy))
+            response.headers.add("Content-Type", "application/json; charset=utf-8")
+            return response
         }
-        router.get("/metrics") { _ in
+        router.lightweight("/metrics") { _ in
             var response = Response.text(context.metrics.render(databaseWaitSeconds: context.store.totalWaitSeconds))
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             return response
         }
-        router.get("/assets/:name") { request in
+        router.lightweight("/assets/:name") { request in
             context.assets.response(for: try request.parameter("name"), request: request)
         }
     }

@@ -41,6 +41,7 @@ public struct Request: Sendable {
             queryPart = ""
         }
         guard pathPart.hasPrefix("/") else { throw HTTPError.badRequest("The request target must start with /") }
+        self.cookies = Self.parseCookies(headers)
         do {
             self.path = try PercentDecoding.decode(pathPart, plusAsSpace: false)
             self.query = try Parameters.parseURLEncoded(queryPart)
@@ -49,8 +50,10 @@ public struct Request: Sendable {
         }
     }
 
-    /// Cookies sent by the client. A cookie name sent twice keeps its first value.
-    public var cookies: [String: String] {
+    /// Cookies sent by the client (parsed once, when the request is made). A name sent twice keeps its first value.
+    public private(set) var cookies: [String: String] = [:]
+
+    static func parseCookies(_ headers: HTTPHeaders) -> [String: String] {
         var result: [String: String] = [:]
         for header in headers.values("Cookie") {
             for piece in header.split(separator: ";") {

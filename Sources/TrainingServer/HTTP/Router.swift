@@ -19,6 +19,8 @@ public struct Router: Sendable {
 
     private var staticRoutes: [String: [HTTPMethod: Route]] = [:]
     private var dynamicRoutes: [Route] = []
+    /// Patterns answered without sessions, language or CSRF (health checks, metrics, static files).
+    private var lightweightPatterns: Set<String> = []
 
     public init() {}
 
@@ -37,6 +39,16 @@ public struct Router: Sendable {
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add(.get, pattern, handler) }
+
+    /// A GET route that needs no session, language or CSRF handling: the application answers it on a short path
+    /// (security headers, metrics and the log line still apply).
+    public mutating func lightweight(_ pattern: String, _ handler: @escaping Handler) {
+        add(.get, pattern, handler)
+        lightweightPatterns.insert(pattern)
+    }
+
+    /// Whether `pattern` was registered with `lightweight(_:_:)`.
+    public func isLightweight(_ pattern: String) -> Bool { lightweightPatterns.contains(pattern) }
     public mutating func post(_ pattern: String, _ handler: @escaping Handler) { add(.post, pattern, handler) }
 
     /// The outcome of looking a request up.

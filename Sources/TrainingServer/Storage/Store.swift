@@ -61,9 +61,9 @@ public final class Store: Sendable {
         waitMicroseconds.add(micros, ordering: .relaxed)
     }
 
-    /// Whether the database answers a trivial query.
+    /// Whether the database answers a trivial query (a cached statement on a reader connection, no transaction).
     public func isHealthy() -> Bool {
-        (try? read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+        (try? pool.unsafeRead { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }) == 1
     }
 
     /// Copies the live database to `destination` with SQLite's online backup API, then checks the copy with

@@ -27,10 +27,23 @@ struct RequestLogMiddleware: Middleware {
             logger.error("request failed: \(String(reflecting: error)) request=\(request.id)")
             response = Response.text("Internal Server Error (\(request.id))\n", status: .internalServerError)
         }
+        Self.finish(request, route: route, status: response.status.rawValue, since: start, logger: logger, metrics: metrics)
+        return response
+    }
+
+    /// Records metrics and writes the request's log line.
+    static func finish(_ request: Request, route: String, status: Int, since start: ContinuousClock.Instant, logger: Logger,
+                       metrics: Metrics) {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        metrics.record(method: request.method.rawValue, route: route, status: response.status.rawValue, seconds: seconds)
-        logger.info("\(request.method.rawValue) \(route) \(response.status.rawValue) \(String(format: "%.2f", seconds * 1000))ms id=\(request.id)")
-        return response
+        metrics.record(method: request.method.rawValue, route: route, status: status, seconds: seconds)
+        logger.info("\(request.method.rawValue) \(route) \(status) \(milliseconds(seconds))ms id=\(request.id)")
+    }
+
+    /// Milliseconds with two decimals, without going through NSString.
+    static func milliseconds(_ seconds: Double) -> String {
+        let hundredths = Int((seconds * 100_000).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

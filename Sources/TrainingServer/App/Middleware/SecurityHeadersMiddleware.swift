@@ -10,14 +10,20 @@ struct SecurityHeadersMiddleware: Middleware {
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         var response = try next(request)
-        response.headers.set("Content-Security-Policy", Self.contentSecurityPolicy)
-        response.headers.set("X-Content-Type-Options", "nosniff")
-        response.headers.set("Referrer-Policy", "same-origin")
-        response.headers.set("X-Frame-Options", "DENY")
-        response.headers.set("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if secure { response.headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains") }
-        if !response.headers.contains("Cache-Control") { response.headers.set("Cache-Control", "no-store") }
+        apply(to: &response)
         return response
+    }
+
+    static let fixed: [(String, String)] = [
+        ("Content-Security-Policy", contentSecurityPolicy), ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"), ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+
+    /// Adds the headers (handlers never set these themselves, except Cache-Control for cacheable answers).
+    func apply(to response: inout Response) {
+        for (name, value) in Self.fixed { response.headers.add(name, value) }
+        if secure { response.headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains") }
+        if !response.headers.contains("Cache-Control") { response.headers.add("Cache-Control", "no-store") }
     }
 }

@@ -8,10 +8,13 @@ import Testing
     }
 
     @Test func everyResponseGetsThePolicyHeaders() throws {
+        // A handler's own policy (course media adds `sandbox`) stays; the platform's is added beside it, and a
+        // browser enforces both, so a handler can only make the policy stricter.
         var given = Response.html("<p>")
-        given.headers.add("Content-Security-Policy", "default-src *")
+        given.headers.add("Content-Security-Policy", "default-src 'none'; sandbox")
         let response = try answer(secure: false, given)
-        #expect(response.headers.values("Content-Security-Policy") == [SecurityHeadersMiddleware.contentSecurityPolicy])
+        #expect(response.headers.values("Content-Security-Policy")
+            == ["default-src 'none'; sandbox", SecurityHeadersMiddleware.contentSecurityPolicy])
         #expect(SecurityHeadersMiddleware.contentSecurityPolicy.contains("script-src 'self'"))
         #expect(!SecurityHeadersMiddleware.contentSecurityPolicy.contains("unsafe-inline"))
         #expect(response.headers["X-Content-Type-Options"] == "nosniff")
