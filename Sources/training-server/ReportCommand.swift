@@ -96,8 +96,8 @@ struct ReportCommand: ParsableCommand {
         @Flag(help: "Only people below the yearly study-hours requirement.") var belowRequired = false
         @Option(help: "Part of a name or login, or a whole employee number.") var search: String?
         @Option(help: "table, csv or json.") var format: Format = .table
-        @Option(help: "Put before /verify/<id> in verification links, e.g. https://academy.example.gov.cn.")
-        var baseURL = ""
+        @Option(help: "The platform's public address, as given to serve, for verification links (without it they are paths).")
+        var publicURL = ""
 
         func run() throws {
             let (user, viewer, reports, store) = try scope.open()
@@ -115,7 +115,7 @@ struct ReportCommand: ParsableCommand {
             }
             let (_, department, program) = try scope.reporting { try reports.resolve(query, for: viewer) }
             let stream = try scope.reporting {
-                try reports.export(query, for: viewer, format: exportFormat, verificationBase: baseURL)
+                try reports.export(query, for: viewer, format: exportFormat, verificationBase: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL)
             }
             var details = query.auditDetails
             details["program"] = program?.id.rawValue ?? ""

@@ -33,7 +33,7 @@ struct HRAPIController {
             try context.auditExport(query, program: page.program, department: page.department, format: .json,
                                     channel: "api", by: user)
             let resolver = PersonLineResolver(departments: viewer.departments, programID: page.program?.id.rawValue ?? "",
-                                              verificationBase: context.origin(request),
+                                              verificationBase: context.verificationBase,
                                               timeZone: reports.calendar.timeZone)
             return Response.json(PeopleDocument(page, resolver: resolver))
         }

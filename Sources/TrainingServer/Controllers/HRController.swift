@@ -75,7 +75,7 @@ struct HRController {
         guard problems.isEmpty else { throw HTTPError.badRequest(problems.map(\.description).joined(separator: "; ")) }
         let (_, department, program) = try context.reporting { try reports.resolve(query, for: viewer) }
         let stream = try context.reporting {
-            try reports.export(query, for: viewer, format: format, verificationBase: context.origin(request))
+            try reports.export(query, for: viewer, format: format, verificationBase: context.verificationBase)
         }
         try context.auditExport(query, program: program, department: department, format: format, channel: "web", by: user)
         return Response(status: .ok, headers: HTTPHeaders([
@@ -101,7 +101,7 @@ struct HRController {
         let model = HRPersonPage.Model(record: record, department: viewer.departments[record.departmentID],
                                        programs: catalogue.programs, courses: courses,
                                        quizzes: Self.quizLines(attempts, catalogue: catalogue), year: reports.year,
-                                       requiredHours: reports.requiredHours, verificationBase: context.origin(request),
+                                       requiredHours: reports.requiredHours, verificationBase: context.verificationBase,
                                        now: reports.now)
         return Response.html(HRPersonPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered)
     }
@@ -159,12 +159,12 @@ extension ControllerContext {
         }
     }
 
-    /// The site's origin as the client reached it (`http://host:port`), for verification links; "" when the
-    /// Host header is not a plain host name, so a forged header cannot put markup or odd text into a link.
-    func origin(_ request: Request) -> String {
-        guard let host = request.headers["Host"], !host.isEmpty, host.count <= 255,
-              host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }) else { return "" }
-        return (request.isSecure ? "https://" : "http://") + host
+    /// Where certificates are verified: the platform's public address (`serve --public-url`), the same one the
+    /// certificates' QR codes and credentials carry.
+    var verificationBase: String {
+        var base = configuration.publicURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return base
     }
 
     /// The audit row of an export: who, which filters, which format, through which channel.

@@ -35,6 +35,18 @@ enum HRComponents {
         "<div class=\"no-print\">\(Components.breadcrumbs([(context.t("hr.title"), "/hr")] + items, context: context))</div>"
     }
 
+    /// The opening of a horizontally scrollable table box: a labelled region that keyboard users can focus and
+    /// scroll (close it with `</div>`).
+    static func scrollBox(_ label: String) -> HTML {
+        "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"\(label)\">"
+    }
+
+    /// The department's names below the top of the organisation (the top is the same for everyone listed).
+    static func shortPath(_ department: Department?) -> String {
+        guard let department else { return "" }
+        return department.namePath.count > 1 ? department.namePath.dropFirst().joined(separator: " / ") : department.name
+    }
+
     /// The CSV and JSON links beside a table.
     static func downloads(csv: String, json: String, context: PageContext) -> HTML {
         """

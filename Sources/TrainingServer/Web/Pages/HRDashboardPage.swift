@@ -65,11 +65,12 @@ public enum HRDashboardPage {
                                               ("program", programID)])
         let totalLabel = dashboard.department.map { context.t("hr.dashboard.total_of", ["department": $0.name]) }
             ?? context.t("hr.dashboard.total")
+        let caption = context.t("hr.dashboard.table_caption", ["program": HRComponents.programTitle(dashboard.program, context)])
         return """
             <h2>\(context.t("hr.dashboard.by_department"))</h2>
             \(empty)
-            <div class="table-scroll"><table>
-            <caption>\(context.t("hr.dashboard.table_caption", ["program": HRComponents.programTitle(dashboard.program, context)]))</caption>
+            \(HRComponents.scrollBox(caption))<table>
+            <caption>\(caption)</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.department"))</th><th scope="col">\(context.t("hr.column.people"))</th>\
             \(header)<th scope="col">\(context.t("hr.column.certified_rate"))</th></tr></thead>
             <tbody>\(rows)</tbody>
@@ -93,8 +94,8 @@ public enum HRDashboardPage {
             return "<tr><th scope=\"row\">\(row.department.name)</th><td>\(HRComponents.rate(totals.certifiedRate, context))</td><td>\(totals.people)</td></tr>"
         }
         return """
-            <h2 id="rate-heading">\(title)</h2>
-            <figure aria-labelledby="rate-heading">\(chart.render())</figure>
+            <h2>\(title)</h2>
+            \(chart.render())
             <table><caption>\(context.t("hr.chart.table_caption", ["chart": title]))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.department"))</th><th scope="col">\(context.t("hr.column.certified_rate"))</th>\
             <th scope="col">\(context.t("hr.column.people"))</th></tr></thead><tbody>\(rows)</tbody></table>
@@ -121,8 +122,8 @@ public enum HRDashboardPage {
             return "<tr><th scope=\"row\">\(HRComponents.stateName(state, context))</th><td>\(count)</td><td>\(context.t("percent", ["value": Components.percent(Double(count) / Double(total.people))]))</td></tr>"
         }
         return """
-            <h2 id="states-heading">\(title)</h2>
-            <figure aria-labelledby="states-heading">\(chart.render())</figure>
+            <h2>\(title)</h2>
+            \(chart.render())
             <table><caption>\(context.t("hr.chart.table_caption", ["chart": title]))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.state"))</th><th scope="col">\(context.t("hr.column.people"))</th>\
             <th scope="col">\(context.t("hr.column.share"))</th></tr></thead><tbody>\(rows)</tbody>
@@ -147,9 +148,9 @@ public enum HRDashboardPage {
             "<tr><th scope=\"row\">\(label)</th><td>\(bucket.people)</td></tr>"
         }
         return """
-            <h2 id="hours-heading">\(title)</h2>
+            <h2>\(title)</h2>
             <p>\(summary)</p>
-            <figure aria-labelledby="hours-heading">\(chart.render())</figure>
+            \(chart.render())
             <table><caption>\(context.t("hr.chart.table_caption", ["chart": title]))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.hours_range"))</th><th scope="col">\(context.t("hr.column.people"))</th></tr></thead>
             <tbody>\(rows)</tbody>

@@ -152,32 +152,31 @@ public enum HRPeoplePage {
         let first = result.offset + 1
         let last = result.offset + result.lines.count
         let caption = context.t("hr.people.caption", ["total": String(result.total), "from": String(first), "to": String(last)])
-        let columns: [(PeopleFilter.Sort?, String)] = [
-            (.name, "hr.column.name"), (nil, "hr.column.employee_number"), (.department, "hr.column.department"),
-            (.state, "hr.column.state"), (nil, "hr.column.certified_at"), (.expires, "hr.column.expires_at"),
-            (.hours, "hr.column.hours"),
+        let columns: [(PeopleFilter.Sort, String)] = [
+            (.name, "hr.column.name"), (.department, "hr.column.department"), (.state, "hr.column.state"),
+            (.expires, "hr.column.expires_at"), (.hours, "hr.column.hours"),
         ]
         let header = columns.map { sort, key -> HTML in
-            guard let sort else { return "<th scope=\"col\">\(context.t(key))</th>" }
             let current = query.sort == sort
             var next = query
             next.sort = sort
             next.descending = current ? !query.descending : false
             let ariaSort: HTML = current ? " aria-sort=\"\(query.descending ? "descending" : "ascending")\"" : .empty
             let marker: HTML = current
-                ? " <span class=\"meta\">(\(context.t(query.descending ? "hr.sort.descending" : "hr.sort.ascending")))</span>" : .empty
+                ? " <span class=\"meta\">(\(context.t(query.descending ? "hr.sort.descending" : "hr.sort.ascending")))</span>"
+                : .empty
             return "<th scope=\"col\"\(ariaSort)><a href=\"/hr/people\(next.queryString())\">\(context.t(key))</a>\(marker)</th>"
         }
         let departments = Dictionary(model.departments.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
         let rows = result.lines.map { line -> HTML in
             let below: HTML = line.hours < model.requiredHours
-                ? " \(Components.tag(context.t("hr.hours.below"), kind: "not_started"))" : .empty
-            let department = departments[line.departmentID]?.displayPath ?? ""
+                ? "<br>\(Components.tag(context.t("hr.hours.below"), kind: "not_started"))" : .empty
+            let identity = [line.login, line.employeeNumber].compactMap { $0 }.joined(separator: " · ")
             return """
                 <tr><th scope="row"><a href="/hr/people/\(String(line.userID))">\(line.name)</a>\
-                <br><span class="meta">\(line.login)</span></th><td>\(line.employeeNumber ?? "—")</td><td>\(department)</td>\
-                <td>\(HRComponents.state(line.state, context))</td><td>\(HRComponents.date(line.certifiedAt, context))</td>\
-                <td>\(HRComponents.date(line.expiresAt, context))</td>\
+                <br><span class="meta">\(identity)</span></th>\
+                <td>\(HRComponents.shortPath(departments[line.departmentID]))</td>\
+                <td>\(HRComponents.state(line.state, context))</td><td>\(HRComponents.date(line.expiresAt, context))</td>\
                 <td>\(context.strings.number(line.hours)) / \(context.strings.number(model.requiredHours))\(below)</td></tr>
                 """
         }
@@ -185,11 +184,11 @@ public enum HRPeoplePage {
         return """
             <h2>\(context.t("hr.people.results"))</h2>
             \(downloads)
-            <div class="table-scroll"><table>
+            \(HRComponents.scrollBox(caption))<table>
             <caption>\(caption)</caption>
             <thead><tr>\(header)</tr></thead>
             <tbody>\(rows)</tbody>
-            <tfoot><tr><th scope="row">\(context.t("hr.dashboard.total"))</th><td colspan="6">\(context.t("hr.people.total", ["total": String(result.total)]))</td></tr></tfoot>
+            <tfoot><tr><th scope="row">\(context.t("hr.dashboard.total"))</th><td colspan="4">\(context.t("hr.people.total", ["total": String(result.total)]))</td></tr></tfoot>
             </table></div>
             \(pager(query: query, page: model.pageNumber, pages: pages, context: context))
             """

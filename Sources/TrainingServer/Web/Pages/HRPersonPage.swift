@@ -104,7 +104,7 @@ public enum HRPersonPage {
             """
         }
         return heading + """
-            <div class="table-scroll"><table><caption class="visually-hidden">\(context.t("hr.person.certifications"))</caption>
+            \(HRComponents.scrollBox(context.t("hr.person.certifications")))<table><caption class="visually-hidden">\(context.t("hr.person.certifications"))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.program"))</th><th scope="col">\(context.t("hr.column.state"))</th>\
             <th scope="col">\(context.t("hr.column.certified_at"))</th><th scope="col">\(context.t("hr.column.expires_at"))</th>\
             <th scope="col">\(context.t("hr.column.certificate"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
@@ -132,7 +132,7 @@ public enum HRPersonPage {
                 """
         }
         return heading + """
-            <div class="table-scroll"><table><caption class="visually-hidden">\(context.t("hr.person.certificates"))</caption>
+            \(HRComponents.scrollBox(context.t("hr.person.certificates")))<table><caption class="visually-hidden">\(context.t("hr.person.certificates"))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.certificate"))</th><th scope="col">\(context.t("hr.column.program"))</th>\
             <th scope="col">\(context.t("hr.column.kind"))</th><th scope="col">\(context.t("hr.column.issued_at"))</th>\
             <th scope="col">\(context.t("hr.column.expires_at"))</th><th scope="col">\(context.t("hr.column.state"))</th>\
@@ -153,7 +153,7 @@ public enum HRPersonPage {
                 """
         }
         return heading + """
-            <div class="table-scroll"><table><caption class="visually-hidden">\(context.t("hr.person.courses"))</caption>
+            \(HRComponents.scrollBox(context.t("hr.person.courses")))<table><caption class="visually-hidden">\(context.t("hr.person.courses"))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.course"))</th><th scope="col">\(context.t("hr.column.state"))</th>\
             <th scope="col">\(context.t("hr.column.modules"))</th><th scope="col">\(context.t("hr.column.final_quiz"))</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
@@ -173,7 +173,7 @@ public enum HRPersonPage {
                 """
         }
         return heading + """
-            <div class="table-scroll"><table><caption class="visually-hidden">\(context.t("hr.person.quizzes"))</caption>
+            \(HRComponents.scrollBox(context.t("hr.person.quizzes")))<table><caption class="visually-hidden">\(context.t("hr.person.quizzes"))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.quiz"))</th><th scope="col">\(context.t("hr.column.attempts"))</th>\
             <th scope="col">\(context.t("hr.column.best"))</th><th scope="col">\(context.t("hr.column.outcome"))</th>\
             <th scope="col">\(context.t("hr.column.last_attempt"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
@@ -196,7 +196,7 @@ public enum HRPersonPage {
         return """
             <h2>\(context.t("hr.person.hours"))</h2>
             <table><caption class="visually-hidden">\(context.t("hr.person.hours"))</caption>
-            <thead><tr><th scope="col">\(context.t("hr.column.year"))</th><th scope="col">\(context.t("hr.column.hours"))</th>\
+            <thead><tr><th scope="col">\(context.t("hr.column.year"))</th><th scope="col">\(context.t("hr.column.year_hours"))</th>\
             <th scope="col">\(context.t("hr.column.requirement"))</th></tr></thead><tbody>\(rows)</tbody></table>
             """
     }
