@@ -115,7 +115,8 @@ struct ReportCommand: ParsableCommand {
             }
             let (_, department, program) = try scope.reporting { try reports.resolve(query, for: viewer) }
             let stream = try scope.reporting {
-                try reports.export(query, for: viewer, format: exportFormat, verificationBase: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL)
+                try reports.export(query, for: viewer, format: exportFormat,
+                                   verificationBase: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL)
             }
             var details = query.auditDetails
             details["program"] = program?.id.rawValue ?? ""

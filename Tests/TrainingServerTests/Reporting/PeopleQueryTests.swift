@@ -1,3 +1,4 @@
+import Assessment
 import Testing
 @testable import TrainingServer
 
@@ -48,6 +49,16 @@ import Testing
         let (_, problems) = try parse(text)
         #expect(problems == [PeopleQuery.Problem(field: field, reason: reason)])
         #expect(!problems[0].description.isEmpty)
+    }
+
+    @Test func everyProblemAndStateHasWordsInBothLanguages() {
+        let reasons: [PeopleQuery.Problem.Reason] = [.state, .date, .dateOrder, .sort, .direction, .search, .number]
+        let keys = reasons.map { "hr.error.\($0.rawValue)" } + CertificationStateName.allCases.map { "hr.state.\($0.rawValue)" }
+            + ["hr.certificate.initial", "hr.certificate.renewal", "hr.certificate.recertification"]
+        for language in Language.allCases {
+            let missing = Set(keys).subtracting(Localization.shipped.keys(language))
+            #expect(missing.isEmpty, "\(language): \(missing.sorted())")
+        }
     }
 
     @Test func aSearchLongerThanTheLimitIsAProblem() throws {

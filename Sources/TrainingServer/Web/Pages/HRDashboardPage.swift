@@ -41,10 +41,13 @@ public enum HRDashboardPage {
     private static func headline(_ dashboard: Dashboard, context: PageContext) -> HTML {
         let total = dashboard.total
         guard total.people > 0 else {
-            return "<p>\(context.t(dashboard.department == nil && dashboard.rows.isEmpty ? "hr.dashboard.no_scope" : "hr.dashboard.no_people"))</p>"
+            let key = dashboard.department == nil && dashboard.rows.isEmpty ? "hr.dashboard.no_scope" : "hr.dashboard.no_people"
+            return "<p>\(context.t(key))</p>"
         }
         let valid = (total.counts[.certified] ?? 0) + (total.counts[.dueForRenewal] ?? 0)
-        return "<p>\(context.t("hr.dashboard.headline", ["people": String(total.people), "certified": String(valid), "rate": HRComponents.rate(total.certifiedRate, context)]))</p>"
+        let text = context.t("hr.dashboard.headline", ["people": String(total.people), "certified": String(valid),
+                                                       "rate": HRComponents.rate(total.certifiedRate, context)])
+        return "<p>\(text)</p>"
     }
 
     private static func summaryTable(_ dashboard: Dashboard, context: PageContext) -> HTML {
@@ -91,7 +94,10 @@ public enum HRDashboardPage {
         let chart = BarChart(id: "chart-rate", title: title, summary: context.t("hr.chart.rate.summary"), bars: bars, maximum: 1)
         let rows = dashboard.rows.map { row -> HTML in
             let totals = SummaryTotals(row)
-            return "<tr><th scope=\"row\">\(row.department.name)</th><td>\(HRComponents.rate(totals.certifiedRate, context))</td><td>\(totals.people)</td></tr>"
+            return """
+                <tr><th scope="row">\(row.department.name)</th><td>\(HRComponents.rate(totals.certifiedRate, context))</td>\
+                <td>\(totals.people)</td></tr>
+                """
         }
         return """
             <h2>\(title)</h2>
@@ -119,7 +125,8 @@ public enum HRDashboardPage {
                              bars: bars, maximum: Double(total.people))
         let rows = states.map { state -> HTML in
             let count = total.counts[state] ?? 0
-            return "<tr><th scope=\"row\">\(HRComponents.stateName(state, context))</th><td>\(count)</td><td>\(context.t("percent", ["value": Components.percent(Double(count) / Double(total.people))]))</td></tr>"
+            let share = context.t("percent", ["value": Components.percent(Double(count) / Double(total.people))])
+            return "<tr><th scope=\"row\">\(HRComponents.stateName(state, context))</th><td>\(count)</td><td>\(share)</td></tr>"
         }
         return """
             <h2>\(title)</h2>

@@ -109,6 +109,8 @@ public enum HRPeoplePage {
                 option(state.rawValue, HRComponents.stateName(state, context), selected: state == query.state)
             }
         let belowChecked: HTML = query.belowRequired ? " checked" : .empty
+        let belowLabel = context.t("hr.filter.below_required", ["required": context.strings.number(model.requiredHours),
+                                                                "year": String(model.year)])
         let sortFields: HTML = """
             \(query.sort == .name ? HTML.empty : "<input type=\"hidden\" name=\"sort\" value=\"\(query.sort.rawValue)\">")\
             \(query.descending ? "<input type=\"hidden\" name=\"dir\" value=\"desc\">" : HTML.empty)
@@ -127,7 +129,7 @@ public enum HRPeoplePage {
             \(error("expires_to"))
             <input type="date" id="expires_to" name="expires_to" value="\(query.expiresTo?.description ?? "")"\(invalid("expires_to"))></div>
             <div class="field choice"><input type="checkbox" id="below_required" name="below_required" value="1"\(belowChecked)>\
-            <label for="below_required">\(context.t("hr.filter.below_required", ["required": context.strings.number(model.requiredHours), "year": String(model.year)]))</label></div>
+            <label for="below_required">\(belowLabel)</label></div>
             <div class="field"><label for="q">\(context.t("hr.filter.search"))</label>
             <p class="hint">\(context.t("hr.filter.search_hint"))</p>\(error("q"))
             <input type="text" id="q" name="q" value="\(query.search ?? "")" maxlength="\(PeopleQuery.searchLimit)"\(invalid("q"))></div>
@@ -188,7 +190,8 @@ public enum HRPeoplePage {
             <caption>\(caption)</caption>
             <thead><tr>\(header)</tr></thead>
             <tbody>\(rows)</tbody>
-            <tfoot><tr><th scope="row">\(context.t("hr.dashboard.total"))</th><td colspan="4">\(context.t("hr.people.total", ["total": String(result.total)]))</td></tr></tfoot>
+            <tfoot><tr><th scope="row">\(context.t("hr.dashboard.total"))</th>\
+            <td colspan="4">\(context.t("hr.people.total", ["total": String(result.total)]))</td></tr></tfoot>
             </table></div>
             \(pager(query: query, page: model.pageNumber, pages: pages, context: context))
             """
@@ -196,9 +199,9 @@ public enum HRPeoplePage {
 
     private static func pager(query: PeopleQuery, page: Int, pages: Int, context: PageContext) -> HTML {
         guard pages > 1 else { return .empty }
+        let back = query.queryString(page - 1 > 1 ? [("page", String(page - 1))] : [])
         let previous: HTML = page > 1
-            ? "<li><a href=\"/hr/people\(query.queryString(page - 1 > 1 ? [("page", String(page - 1))] : []))\" rel=\"prev\">\(context.t("hr.pager.previous"))</a></li>"
-            : .empty
+            ? "<li><a href=\"/hr/people\(back)\" rel=\"prev\">\(context.t("hr.pager.previous"))</a></li>" : .empty
         let next: HTML = page < pages
             ? "<li><a href=\"/hr/people\(query.queryString([("page", String(page + 1))]))\" rel=\"next\">\(context.t("hr.pager.next"))</a></li>"
             : .empty

@@ -104,7 +104,8 @@ public enum HRPersonPage {
             """
         }
         return heading + """
-            \(HRComponents.scrollBox(context.t("hr.person.certifications")))<table><caption class="visually-hidden">\(context.t("hr.person.certifications"))</caption>
+            \(HRComponents.scrollBox(context.t("hr.person.certifications")))<table>
+            <caption class="visually-hidden">\(context.t("hr.person.certifications"))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.program"))</th><th scope="col">\(context.t("hr.column.state"))</th>\
             <th scope="col">\(context.t("hr.column.certified_at"))</th><th scope="col">\(context.t("hr.column.expires_at"))</th>\
             <th scope="col">\(context.t("hr.column.certificate"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
@@ -126,18 +127,27 @@ public enum HRPersonPage {
             }
             return """
                 <tr><th scope="row"><code>\(certificate.id)</code></th><td>\(model.programTitle(certificate.programID, context))</td>\
-                <td>\(context.t(certificate.kind == "renewal" ? "hr.certificate.renewal" : "hr.certificate.initial"))</td>\
+                <td>\(context.t(kindKey(certificate.kind)))</td>\
                 <td>\(HRComponents.date(certificate.issuedAt, context))</td><td>\(HRComponents.date(certificate.expiresAt, context))</td>\
                 <td>\(status)</td><td><a href="\(path)">\(model.verificationBase + path)</a></td></tr>
                 """
         }
         return heading + """
-            \(HRComponents.scrollBox(context.t("hr.person.certificates")))<table><caption class="visually-hidden">\(context.t("hr.person.certificates"))</caption>
+            \(HRComponents.scrollBox(context.t("hr.person.certificates")))<table>
+            <caption class="visually-hidden">\(context.t("hr.person.certificates"))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.certificate"))</th><th scope="col">\(context.t("hr.column.program"))</th>\
             <th scope="col">\(context.t("hr.column.kind"))</th><th scope="col">\(context.t("hr.column.issued_at"))</th>\
             <th scope="col">\(context.t("hr.column.expires_at"))</th><th scope="col">\(context.t("hr.column.state"))</th>\
             <th scope="col">\(context.t("hr.column.verification"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
+    }
+
+    private static func kindKey(_ kind: String) -> String {
+        switch kind {
+        case "renewal": "hr.certificate.renewal"
+        case "recertification": "hr.certificate.recertification"
+        default: "hr.certificate.initial"
+        }
     }
 
     private static func courses(_ model: Model, context: PageContext) -> HTML {
@@ -148,12 +158,14 @@ public enum HRPersonPage {
             return """
                 <tr><th scope="row">\(line.course.title.t(context))</th>\
                 <td>\(Components.tag(context.t("course.state.\(line.status.state.rawValue)"), kind: kind))</td>\
-                <td>\(context.t("hr.person.modules", ["done": String(line.status.modulesCompleted), "total": String(line.course.modules.count)]))</td>\
+                <td>\(context.t("hr.person.modules", ["done": String(line.status.modulesCompleted),
+                                                        "total": String(line.course.modules.count)]))</td>\
                 <td>\(context.t(line.status.completionQuizPassed ? "hr.person.quiz_passed" : "hr.person.quiz_not_passed"))</td></tr>
                 """
         }
         return heading + """
-            \(HRComponents.scrollBox(context.t("hr.person.courses")))<table><caption class="visually-hidden">\(context.t("hr.person.courses"))</caption>
+            \(HRComponents.scrollBox(context.t("hr.person.courses")))<table>
+            <caption class="visually-hidden">\(context.t("hr.person.courses"))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.course"))</th><th scope="col">\(context.t("hr.column.state"))</th>\
             <th scope="col">\(context.t("hr.column.modules"))</th><th scope="col">\(context.t("hr.column.final_quiz"))</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
@@ -173,7 +185,8 @@ public enum HRPersonPage {
                 """
         }
         return heading + """
-            \(HRComponents.scrollBox(context.t("hr.person.quizzes")))<table><caption class="visually-hidden">\(context.t("hr.person.quizzes"))</caption>
+            \(HRComponents.scrollBox(context.t("hr.person.quizzes")))<table>
+            <caption class="visually-hidden">\(context.t("hr.person.quizzes"))</caption>
             <thead><tr><th scope="col">\(context.t("hr.column.quiz"))</th><th scope="col">\(context.t("hr.column.attempts"))</th>\
             <th scope="col">\(context.t("hr.column.best"))</th><th scope="col">\(context.t("hr.column.outcome"))</th>\
             <th scope="col">\(context.t("hr.column.last_attempt"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
