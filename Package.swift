@@ -59,7 +59,7 @@ let package = Package(
                           swiftSettings: strictSettings),
 
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: strictSettings),
-        .testTarget(name: "CurriculumTests", dependencies: ["Curriculum", "Assessment"],
+        .testTarget(name: "CurriculumTests", dependencies: ["Curriculum", "Assessment", .product(name: "Yams", package: "Yams")],
                     resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "TrainingServerTests",
                     dependencies: ["TrainingServer", "Curriculum", "Assessment",

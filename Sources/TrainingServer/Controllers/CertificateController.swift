@@ -17,6 +17,16 @@ struct CertificateController {
         var status: String
     }
 
+    struct MyCertification: Encodable {
+        var program: String
+        var title: APIModels.Text
+        var state: String
+        var expiresAt: String?
+        var missingCourses: [String]
+        var chooseFrom: [String]
+        var choose: Int
+    }
+
     struct MyCertificate: Encodable {
         var id: String
         var program: String
@@ -86,6 +96,19 @@ struct CertificateController {
                               issuedAt: Self.isoDate(certificate.issuedAt), expiresAt: Self.isoDate(certificate.expiresAt),
                               status: certificate.status(at: now).rawValue,
                               verificationURL: context.issuer.profile.verificationURL(certificateID: certificate.id.rawValue))
+            })
+        }
+        router.get("/api/v1/certifications") { request in
+            let user = try context.requireUser(request)
+            let catalogue = context.catalogue.catalogue
+            return Response.json(try catalogue.programs.map { program in
+                let evidence = try context.certification.evidence(userID: user.id, programID: program.id.rawValue)
+                let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: context.clock())
+                return MyCertification(program: program.id.rawValue, title: APIModels.Text(program.title),
+                                       state: record.state.rawValue, expiresAt: record.expiresAt.map(Self.isoDate),
+                                       missingCourses: record.requirements.courses.map(\.rawValue),
+                                       chooseFrom: record.requirements.choose > 0 ? record.requirements.from.map(\.rawValue) : [],
+                                       choose: record.requirements.choose)
             })
         }
         router.get("/.well-known/jwks.json") { _ in

@@ -67,7 +67,13 @@ public struct QuizService: Sendable {
                                   quizHash: quiz.contentHash) { previous in
             let states = try previous.map { try replay($0.attempt, quiz: quiz, now: now) }
             let id = AttemptID(Tokens.random(bytes: 16))
-            switch AttemptRules.start(id: id, quiz: quiz, previous: states, seed: seed,
+            // The attempt limit counts from the latest pass: renewing a certification years later must not be
+            // blocked by the attempts of the first certification.
+            var rules = quiz
+            if let limit = quiz.maxAttempts, let lastPass = states.lastIndex(where: { $0.passed == true }) {
+                rules.maxAttempts = limit + lastPass + 1
+            }
+            switch AttemptRules.start(id: id, quiz: rules, previous: states, seed: seed,
                                       timeFactor: user.accommodationFactor, actor: .learner(String(user.id.rawValue)),
                                       now: now) {
             case .success(let attempt):

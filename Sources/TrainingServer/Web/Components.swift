@@ -72,6 +72,9 @@ public enum Components {
         if let roles = context.user?.roles, !roles.isDisjoint(with: [.trainer, .admin]) {
             items.append(("/trainer", "nav.trainer"))
         }
+        if let roles = context.user?.roles, !roles.isDisjoint(with: [.hr, .admin]) {
+            items.append(("/hr", "nav.hr"))
+        }
         let links = items.map { path, key -> HTML in
             let here: HTML = path == current ? " aria-current=\"page\"" : .empty
             return "<li><a href=\"\(path)\"\(here)>\(context.t(key))</a></li>"
