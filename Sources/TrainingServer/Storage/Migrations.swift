@@ -344,6 +344,59 @@ enum Migrations {
                 CREATE INDEX certification_history_person ON certification_history(user_id, program_id, at);
                 """)
         }
+        migrator.registerMigration("2026-11-29-counts-skip-disabled") { db in
+            // People who left (disabled accounts) are not in department_people; their certifications must not
+            // be in certification_counts either, or summaries would count people the lists leave out.
+            try db.execute(sql: """
+                DROP TRIGGER certifications_count_insert;
+                DROP TRIGGER certifications_count_update;
+                DROP TRIGGER certifications_count_delete;
+                DROP TRIGGER users_count_update;
+
+                DELETE FROM certification_counts;
+                INSERT INTO certification_counts (program_id, department_id, state, people)
+                    SELECT c.program_id, c.department_id, c.state, count(*) FROM certifications c
+                    JOIN users u ON u.id = c.user_id WHERE u.disabled = 0
+                    GROUP BY c.program_id, c.department_id, c.state;
+
+                CREATE TRIGGER certifications_count_insert AFTER INSERT ON certifications
+                WHEN (SELECT disabled FROM users WHERE id = NEW.user_id) = 0 BEGIN
+                    INSERT INTO certification_counts (program_id, department_id, state, people)
+                        VALUES (NEW.program_id, NEW.department_id, NEW.state, 1)
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+                CREATE TRIGGER certifications_count_update AFTER UPDATE OF state ON certifications
+                WHEN (SELECT disabled FROM users WHERE id = NEW.user_id) = 0 BEGIN
+                    UPDATE certification_counts SET people = people - 1
+                        WHERE program_id = OLD.program_id AND department_id = OLD.department_id AND state = OLD.state;
+                    INSERT INTO certification_counts (program_id, department_id, state, people)
+                        VALUES (NEW.program_id, NEW.department_id, NEW.state, 1)
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+                CREATE TRIGGER certifications_count_delete AFTER DELETE ON certifications
+                WHEN (SELECT disabled FROM users WHERE id = OLD.user_id) = 0 BEGIN
+                    UPDATE certification_counts SET people = people - 1
+                        WHERE program_id = OLD.program_id AND department_id = OLD.department_id AND state = OLD.state;
+                END;
+                CREATE TRIGGER users_count_update AFTER UPDATE OF department_id, disabled ON users BEGIN
+                    UPDATE department_people SET people = people - 1
+                        WHERE department_id = OLD.department_id AND OLD.disabled = 0;
+                    INSERT INTO department_people (department_id, people)
+                        SELECT NEW.department_id, 1 WHERE NEW.disabled = 0
+                        ON CONFLICT (department_id) DO UPDATE SET people = people + 1;
+                    -- Take the person's certifications out of the counts as they were, move them, put them back.
+                    UPDATE certification_counts SET people = people - 1
+                        WHERE OLD.disabled = 0 AND (program_id, department_id, state) IN
+                            (SELECT program_id, department_id, state FROM certifications WHERE user_id = OLD.id);
+                    UPDATE certifications SET department_id = NEW.department_id
+                        WHERE user_id = NEW.id AND NEW.department_id <> OLD.department_id;
+                    INSERT INTO certification_counts (program_id, department_id, state, people)
+                        SELECT program_id, department_id, state, 1 FROM certifications
+                        WHERE user_id = NEW.id AND NEW.disabled = 0
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+                """)
+        }
         return migrator
     }
 }
