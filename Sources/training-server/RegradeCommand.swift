@@ -19,6 +19,9 @@ struct RegradeCommand: ParsableCommand {
     @Option(help: "The quiz: COURSE/QUIZ (e.g. info-security/final-exam), or QUIZ with --course.") var quiz: String
     @Option(help: "The course, when --quiz names only the quiz.") var course: String?
     @Flag(help: "Store the new marks.") var apply = false
+    @Option(help: "The issuer key for re-issued certificates (default: issuer-key.pem next to the database).")
+    var issuerKey: String?
+    @Option(help: "The platform's public address, for re-issued certificates.") var publicURL = "http://127.0.0.1:8080"
 
     func run() throws {
         let (courseID, quizID) = try parseQuiz()
@@ -46,6 +49,18 @@ struct RegradeCommand: ParsableCommand {
         if apply {
             let changed = try service.apply(report, by: .commandLine)
             print("applied; results of \(changed.count) people changed")
+            // A pass that became a fail (or the reverse) can change certifications: re-evaluate those people now.
+            let holder = try CatalogueHolder(directory: URL(fileURLWithPath: courses), now: now())
+            let keyPath = issuerKey ?? URL(fileURLWithPath: database.db).deletingLastPathComponent()
+                .appendingPathComponent("issuer-key.pem").path
+            let issuer = try CertificateIssuer(keyPath: keyPath, baseURL: publicURL, name: ApplicationConfiguration().issuerName)
+            let certification = CertificationService(
+                repository: SQLiteCertificationRepository(store: store), learning: SQLiteLearningRepository(store: store),
+                users: users, catalogue: holder, issueCredential: issuer.sign, clock: now)
+            for userID in changed.sorted(by: { $0.rawValue < $1.rawValue }) {
+                try certification.refresh(userID: userID, by: .commandLine)
+            }
+            print("certifications re-evaluated for \(changed.count) people")
         } else if !report.lines.isEmpty {
             print("nothing stored; run again with --apply to store the new marks")
         }
