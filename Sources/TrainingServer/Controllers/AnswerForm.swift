@@ -7,7 +7,8 @@ enum AnswerForm {
     /// one of the paper's presented ids is a forged or stale form: 400.
     static func responses(_ form: Parameters, state: AttemptState, page: Int?) throws -> [(QuestionID, Assessment.Response)] {
         var result: [(QuestionID, Assessment.Response)] = []
-        for question in state.questions where page == nil || question.number == page {
+        // A checked question's inputs are disabled, so the browser sends nothing for it: it is not a cleared answer.
+        for question in state.questions where (page == nil || question.number == page) && !question.isChecked {
             guard let presented = presentedResponse(form, question: question) else { continue }
             guard let authored = question.slot.authoredResponse(fromPresented: presented) else {
                 throw HTTPError.badRequest("An answer does not belong to this quiz")

@@ -1,6 +1,7 @@
 import Assessment
 import Curriculum
 import Foundation
+import Logging
 
 /// Taking quizzes in the browser: start page, answering (all on one page or one per page), the
 /// check-your-answers page, submitting and the result. All rules live in `Assessment`; answers keys never
@@ -103,14 +104,18 @@ struct QuizController {
                 updated = try context.quizzes.act(updated, action: .check(question: slot.question.id), key: key + ":check",
                                                   user: user, quiz: quiz, course: course)
             }
-        } catch QuizService.Failure.rejected(.staleSequence) {
+        } catch QuizService.Failure.rejected(.staleSequence(let current, let received)) {
+            context.logger.info("stale attempt page: sequence \(received), current \(current) request=\(request.id)")
             if json { throw HTTPError(.conflict, "This page is out of date") }
             return Response.redirect(to: base + "?notice=stale")
         } catch QuizService.Failure.rejected(.attemptClosed), QuizService.Failure.rejected(.deadlinePassed) {
             if json { throw HTTPError(.conflict, "The attempt has ended") }
             return Response.redirect(to: base + "/result")
-        } catch QuizService.Failure.rejected {
-            throw HTTPError(.conflict, "This answer cannot be saved")
+        } catch QuizService.Failure.rejected(let rejection) {
+            context.logger.info("attempt step refused: \(rejection) request=\(request.id)")
+            // A repeated press or a question checked meanwhile: show the attempt as it now stands.
+            if json { throw HTTPError(.conflict, "This answer cannot be saved") }
+            return Response.redirect(to: base + (pageNumber.map { "?page=\($0)&notice=stale" } ?? "?notice=stale"))
         }
         if json {
             return Response.json(SaveResult(saved: true, sequence: updated.attempt.nextSequence, formKey: Tokens.random(bytes: 12)))

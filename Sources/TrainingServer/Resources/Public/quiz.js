@@ -31,26 +31,14 @@
   var form = document.getElementById("attempt-form");
   if (!form || !window.fetch || !window.FormData || !window.URLSearchParams) { return; }
   var dirty = false;
-  var inflight = null;
-  var submitting = false;
   form.addEventListener("change", function () { dirty = true; });
   form.addEventListener("input", function () { dirty = true; });
-  // A submit while an autosave is on its way waits for it, so the page sends the sequence the server expects.
-  form.addEventListener("submit", function (event) {
-    if (submitting || !inflight) { submitting = true; return; }
-    event.preventDefault();
-    var button = event.submitter || null;
-    inflight.then(function () {
-      submitting = true;
-      if (form.requestSubmit) { form.requestSubmit(button); } else { form.submit(); }
-    });
-  });
   window.setInterval(function () {
-    if (!dirty || submitting || inflight) { return; }
+    if (!dirty) { return; }
     dirty = false;
     var data = new URLSearchParams(new FormData(form));
     data.set("go", "save");
-    inflight = fetch(form.getAttribute("data-autosave"), {
+    fetch(form.getAttribute("data-autosave"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
@@ -61,6 +49,6 @@
       if (!result) { dirty = true; return; }
       form.elements.namedItem("sequence").value = String(result.sequence);
       form.elements.namedItem("form_key").value = result.formKey;
-    }).catch(function () { dirty = true; }).then(function () { inflight = null; });
+    }).catch(function () { dirty = true; });
   }, 20000);
 })();
