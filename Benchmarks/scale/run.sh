@@ -117,8 +117,9 @@ done
 [[ -n $port ]] || fail "no free port found"
 
 say "starting training-server on 127.0.0.1:$port"
+# A long connection timeout: a page that takes more than the default 30 s is measured, not cut off.
 "$server_bin" serve --host 127.0.0.1 --port "$port" --db "$DB" --courses "$ROOT/Courses" --threads "$THREADS" \
-  >"$OUT/scale-server.out" 2>"$OUT/scale-server.log" &
+  --connection-timeout 900 >"$OUT/scale-server.out" 2>"$OUT/scale-server.log" &
 server_pid=$!
 for _ in $(seq 3000); do
   kill -0 "$server_pid" 2>/dev/null || { cat "$OUT/scale-server.log" >&2; fail "the server exited during start-up"; }
