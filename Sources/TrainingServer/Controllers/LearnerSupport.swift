@@ -38,3 +38,16 @@ extension ControllerContext {
         return user
     }
 }
+
+extension ControllerContext {
+    /// The attempt in the path, if it belongs to the signed-in person (anyone else gets 404, not 403, so ids
+    /// reveal nothing), with its course and quiz.
+    func ownAttempt(_ request: Request) throws -> (User, StoredAttempt, Course, QuizDefinition) {
+        let user = try requireUser(request)
+        guard let stored = try attempts.attempt(id: AttemptID(try request.parameter("attempt"))),
+              stored.userID == user.id,
+              let course = catalogue.catalogue.course(CourseID(stored.courseID)),
+              let quiz = course.quiz(stored.attempt.quizID) else { throw HTTPError.notFound }
+        return (user, stored, course, quiz)
+    }
+}

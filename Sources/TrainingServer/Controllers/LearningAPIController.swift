@@ -82,12 +82,7 @@ struct LearningAPIController {
     }
 
     private func load(_ request: Request) throws -> (User, StoredAttempt, Course, QuizDefinition) {
-        let user = try context.requireUser(request)
-        guard let stored = try context.attempts.attempt(id: AttemptID(try request.parameter("attempt"))),
-              stored.userID == user.id,
-              let course = context.catalogue.catalogue.course(CourseID(stored.courseID)),
-              let quiz = course.quiz(stored.attempt.quizID) else { throw HTTPError.notFound }
-        return (user, stored, course, quiz)
+        try context.ownAttempt(request)
     }
 
     private func attemptResponse(_ stored: StoredAttempt, user: User, course: Course, quiz: QuizDefinition,

@@ -9,6 +9,11 @@ import Logging
 struct QuizController {
     let context: ControllerContext
 
+    private struct QuizKey: Hashable {
+        var course: String
+        var quiz: QuizID
+    }
+
     struct SaveResult: Encodable {
         var saved: Bool
         var sequence: Int
@@ -178,12 +183,14 @@ struct QuizController {
         let user = try context.requireUser(request)
         let page = context.page(request)
         let catalogue = context.catalogue.catalogue
-        let lines = try context.attempts.attempts(userID: user.id).compactMap { stored -> AttemptsPage.Line? in
+        let all = try context.attempts.attempts(userID: user.id)
+        // Which quizzes the person has passed, from the attempts already loaded (one query, not one per line).
+        let passed = Set(all.filter { $0.passed == true }.map { QuizKey(course: $0.courseID, quiz: $0.attempt.quizID) })
+        let lines = try all.compactMap { stored -> AttemptsPage.Line? in
             guard let course = catalogue.course(CourseID(stored.courseID)),
                   let quiz = course.quiz(stored.attempt.quizID) else { return nil }
             let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
-            let passedBefore = try context.attempts.attempts(userID: user.id, courseID: stored.courseID, quizID: quiz.id)
-                .contains { $0.passed == true }
+            let passedBefore = passed.contains(QuizKey(course: stored.courseID, quiz: quiz.id))
             return AttemptsPage.Line(courseTitle: course.title.t(page), quizTitle: quiz.title.t(page),
                                      attempt: line(for: current, state: state, quiz: quiz, passedBefore: passedBefore))
         }
@@ -195,12 +202,7 @@ struct QuizController {
     /// The attempt in the path, if it belongs to the signed-in person (anyone else gets 404, not 403, so ids
     /// reveal nothing), with its course and quiz.
     private func load(_ request: Request) throws -> (User, StoredAttempt, Course, QuizDefinition) {
-        let user = try context.requireUser(request)
-        guard let stored = try context.attempts.attempt(id: AttemptID(try request.parameter("attempt"))),
-              stored.userID == user.id,
-              let course = context.catalogue.catalogue.course(CourseID(stored.courseID)),
-              let quiz = course.quiz(stored.attempt.quizID) else { throw HTTPError.notFound }
-        return (user, stored, course, quiz)
+        try context.ownAttempt(request)
     }
 
     private func quiz(_ request: Request, in course: Course) throws -> QuizDefinition {
