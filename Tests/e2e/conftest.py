@@ -934,7 +934,7 @@ def ui_text(language: str, key: str, **arguments: object) -> str:
 def wait_for_navigation(driver, act, predicate=lambda path: True, message: str = "", timeout: float = 10) -> None:
     """Does `act` (a click or a key press) and waits until a new page whose path satisfies `predicate` has loaded;
     on timeout, fails with where the browser is and what it shows."""
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
     from selenium.webdriver.common.by import By
 
     old = driver.find_element(By.TAG_NAME, "html")
@@ -945,7 +945,17 @@ def wait_for_navigation(driver, act, predicate=lambda path: True, message: str =
             old.tag_name
             return False
         except StaleElementReferenceException:
+            pass
+        except WebDriverException as error:
+            # While a page is being replaced, Chromium may answer for the old node with an inspector error
+            # ("Node with given id does not belong to the document") instead of a stale-element error: the old page
+            # is gone all the same. Any other transient error means "not yet"; the wait polls again.
+            if "does not belong to the document" not in str(error):
+                return False
+        try:
             return predicate(browser_path(d)) and d.execute_script("return document.readyState") == "complete"
+        except WebDriverException:
+            return False
 
     try:
         wait_for(driver, arrived, timeout)
