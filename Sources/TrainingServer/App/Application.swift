@@ -33,6 +33,12 @@ public final class Application: Sendable {
     private let handler: Handler
     private let securityHeaders: SecurityHeadersMiddleware
 
+    /// Brings derived data up to date with the configuration before serving: the reports' study-hours aggregate
+    /// is counted against the configured yearly requirement (a full recount only when it changed).
+    public func prepare() throws {
+        try reports.prepareAggregates(requiredHours: configuration.yearlyRequiredHours)
+    }
+
     public init(configuration: ApplicationConfiguration, store: Store, catalogue: CatalogueHolder, issuer: CertificateIssuer,
                 logger: Logger, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.configuration = configuration

@@ -45,6 +45,7 @@ public struct ServerRunner: Sendable {
                                            name: application.issuerName)
         let app = Application(configuration: application, store: store, catalogue: catalogue, issuer: issuer, logger: logger,
                               clock: clock)
+        try app.prepare()
         if demo {
             let accounts = try DemoSeed.seedIfNeeded(store: store, users: app.users, departments: app.departments,
                                                      hasher: app.hasher)

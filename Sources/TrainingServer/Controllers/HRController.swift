@@ -56,7 +56,7 @@ struct HRController {
                 try reports.people(query, for: viewer, limit: size, offset: (pageNumber - 1) * size)
             }
             let pages = max(1, (page.total + size - 1) / size)
-            if pageNumber > pages {
+            if pageNumber > pages && (page.totalExact || page.lines.isEmpty) {
                 pageNumber = pages
                 page = try context.reporting { try reports.people(query, for: viewer, limit: size, offset: (pages - 1) * size) }
             }

@@ -30,10 +30,16 @@ public struct ExportedPerson: Sendable, Hashable, Encodable {
     /// Hours with at most two decimals and no trailing zeros, independent of any locale.
     public static func number(_ value: Double) -> String {
         let hundredths = (value * 100).rounded()
-        if hundredths.truncatingRemainder(dividingBy: 100) == 0 { return String(Int(hundredths / 100)) }
-        var text = String(format: "%.2f", hundredths / 100)
-        while text.hasSuffix("0") { text.removeLast() }
-        return text
+        guard hundredths.isFinite, abs(hundredths) < 1e17 else { return String(value) }
+        let cents = Int64(hundredths)
+        let whole = String(cents.magnitude / 100)
+        let sign = cents < 0 ? "-" : ""
+        switch cents.magnitude % 100 {
+        case 0: return sign + whole
+        case let fraction where fraction % 10 == 0: return sign + whole + "." + String(fraction / 10)
+        case let fraction where fraction < 10: return sign + whole + ".0" + String(fraction)
+        case let fraction: return sign + whole + "." + String(fraction)
+        }
     }
 
     private enum Key: String, CodingKey {
@@ -81,10 +87,14 @@ public struct PersonLineResolver: Sendable {
                        departmentId: line.departmentID,
                        department: departments[DepartmentID(rawValue: line.departmentID)]?.displayPath ?? "",
                        program: programID, state: line.state.rawValue,
-                       certifiedAt: line.certifiedAt.map { ISODay(seconds: $0, calendar: calendar).description },
-                       expiresAt: line.expiresAt.map { ISODay(seconds: $0, calendar: calendar).description },
+                       certifiedAt: line.certifiedAt.map(day), expiresAt: line.expiresAt.map(day),
                        certificateId: line.certificateID,
                        verificationUrl: line.certificateID.map { verificationLink($0) }, hoursThisYear: line.hours)
+    }
+
+    /// The day `seconds` falls on, `YYYY-MM-DD`.
+    public func day(_ seconds: Double) -> String {
+        ISODay(seconds: seconds, calendar: calendar).description
     }
 
     /// The public verification page of a certificate.

@@ -60,11 +60,14 @@ public struct HRReports: Sendable {
         var rows: [DepartmentSummary]
         let total: SummaryTotals
         if let department {
-            let summary = try reports.summary(programID: programKey, root: department, scope: viewer.scope)
+            let summary = try reports.summary(programID: programKey, root: department,
+                                              children: viewer.children(of: department), scope: viewer.scope)
             rows = summary.children
             total = SummaryTotals(summary.root)
         } else {
-            rows = try viewer.roots.map { try reports.summary(programID: programKey, root: $0, scope: viewer.scope).root }
+            rows = try viewer.roots.map {
+                try reports.summary(programID: programKey, root: $0, children: [], scope: viewer.scope).root
+            }
             total = SummaryTotals(rows)
         }
         rows.sort { $0.department.name < $1.department.name }
@@ -82,7 +85,7 @@ public struct HRReports: Sendable {
         let total = try reports.count(filter, scope: viewer.scope)
         let lines = try reports.people(filter, scope: viewer.scope, limit: limit, offset: offset)
         return PeoplePage(query: query, department: department, program: program, year: year, lines: lines,
-                          total: total, limit: limit, offset: offset)
+                          total: total.count, totalExact: total.exact, limit: limit, offset: offset)
     }
 
     /// An export of everyone matching `query`, read while it is written.
@@ -160,7 +163,9 @@ public struct PeoplePage: Sendable {
     public var program: Program?
     public var year: Int
     public var lines: [PersonLine]
+    /// How many match in all; when `totalExact` is false, more than this many match.
     public var total: Int
+    public var totalExact: Bool
     public var limit: Int
     public var offset: Int
 }

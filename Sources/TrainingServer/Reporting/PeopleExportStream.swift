@@ -18,12 +18,15 @@ public final class PeopleExportStream: ResponseStream {
     private let format: PeopleExportFormat
     private let batchSize: Int
     private let state = Mutex(State.start)
+    /// The CSV writer and what it keeps between batches (department paths, days).
+    private let writer: Mutex<ExportRowWriter>
 
     public init(format: PeopleExportFormat, resolver: PersonLineResolver, batchSize: Int = 2000, fetch: @escaping Fetch) {
         self.format = format
         self.resolver = resolver
         self.batchSize = max(1, batchSize)
         self.fetch = fetch
+        self.writer = Mutex(ExportRowWriter(resolver: resolver))
     }
 
     public func next() throws -> [UInt8]? {
@@ -39,6 +42,11 @@ public final class PeopleExportStream: ResponseStream {
                     return format.suffix
                 }
                 state = lines.count < batchSize ? .end : .rows(after: last.userID, written: written + lines.count)
+                if format == .csv {
+                    var bytes: [UInt8] = []
+                    writer.withLock { $0.csv(lines, into: &bytes) }
+                    return bytes
+                }
                 return try format.rows(lines.map(resolver.exported), continuing: written > 0)
             case .end:
                 state = .finished

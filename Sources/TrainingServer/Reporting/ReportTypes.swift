@@ -83,19 +83,35 @@ public struct PersonLine: Sendable, Hashable, Codable {
     public var hours: Double
 }
 
+/// How many people match a filter: exactly, or (when counting would read too much) at least `count`, more.
+public struct PeopleTotal: Sendable, Hashable {
+    public var count: Int
+    /// False when more than `count` people match.
+    public var exact: Bool
+
+    public init(count: Int, exact: Bool) {
+        self.count = count
+        self.exact = exact
+    }
+}
+
 /// Read-only queries for HR, always within an `AccessScope`.
 public protocol ReportRepository: Sendable {
-    /// The summary of `root` and of each of its children, for one programme.
-    func summary(programID: String, root: Department, scope: AccessScope) throws -> (root: DepartmentSummary, children: [DepartmentSummary])
+    /// The summary of `root` and of each of `children` (its sub-departments), for one programme.
+    func summary(programID: String, root: Department, children: [Department], scope: AccessScope)
+        throws -> (root: DepartmentSummary, children: [DepartmentSummary])
     /// One page of people matching `filter`, in scope.
     func people(_ filter: PeopleFilter, scope: AccessScope, limit: Int, offset: Int) throws -> [PersonLine]
     /// How many people match `filter`, in scope.
-    func count(_ filter: PeopleFilter, scope: AccessScope) throws -> Int
+    func count(_ filter: PeopleFilter, scope: AccessScope) throws -> PeopleTotal
     /// People after `afterUserID` in user-id order (for streaming exports), in scope.
     func peopleBatch(_ filter: PeopleFilter, scope: AccessScope, afterUserID: Int64, limit: Int) throws -> [PersonLine]
     /// How many people matching `filter` have study hours in each bucket of `bounds` in `filter.year`
     /// (see `HoursDistribution`), in scope.
     func hoursDistribution(_ filter: PeopleFilter, scope: AccessScope, bounds: [Double]) throws -> [Int]
+    /// Counts the aggregates behind the reports for a yearly requirement of `requiredHours` (once; again only when
+    /// the requirement changes). Until then, and for any other requirement, reports count from the people.
+    func prepareAggregates(requiredHours: Double) throws
     /// One person's record, or nil when they do not exist or their department is outside `scope`.
     func record(userID: UserID, scope: AccessScope) throws -> PersonRecord?
 }

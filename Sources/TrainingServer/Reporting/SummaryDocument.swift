@@ -161,6 +161,9 @@ public struct PeopleDocument: Sendable, Encodable {
     public var program: String
     public var year: Int
     public var total: Int
+    /// False when more than `total` people match (a search or an expiry range over a large organisation is
+    /// counted up to a cap).
+    public var totalExact: Bool
     public var limit: Int
     public var offset: Int
     public var items: [ExportedPerson]
@@ -169,6 +172,7 @@ public struct PeopleDocument: Sendable, Encodable {
         program = page.program?.id.rawValue ?? ""
         year = page.year
         total = page.total
+        totalExact = page.totalExact
         limit = page.limit
         offset = page.offset
         items = page.lines.map(resolver.exported)

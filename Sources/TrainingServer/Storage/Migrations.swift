@@ -397,6 +397,113 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-11-29-report-aggregates") { db in
+            // What HR pages need to answer at the top of a large organisation without reading every person:
+            // people in name order (a page walks the index and stops), people per department, year and
+            // study-hours bucket (the summary's hours chart and the "below the requirement" total), and a
+            // version of the department tree that changes with every change to it (servers cache the tree).
+            // The buckets depend on the yearly requirement, kept in settings under 'reports.required_hours';
+            // with no such setting the table stays empty and reports count from the people themselves.
+            try db.execute(sql: """
+                CREATE INDEX users_name ON users(display_name);
+
+                CREATE TABLE department_hours (
+                    department_id INTEGER NOT NULL,
+                    year INTEGER NOT NULL,
+                    -- 1..5: below a quarter, a half, three quarters, all of the requirement, then at or above it;
+                    -- people with no hours (no row, or 0) are the department's people minus its rows
+                    bucket INTEGER NOT NULL CHECK (bucket BETWEEN 1 AND 5),
+                    people INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (department_id, year, bucket)
+                ) WITHOUT ROWID;
+
+                CREATE VIEW user_year_hours_bucket AS
+                    SELECT h.user_id, h.year, h.hours,
+                           CASE WHEN h.hours <= 0 THEN 0
+                                WHEN h.hours < r.required * 0.25 THEN 1 WHEN h.hours < r.required * 0.5 THEN 2
+                                WHEN h.hours < r.required * 0.75 THEN 3 WHEN h.hours < r.required THEN 4
+                                ELSE 5 END AS bucket
+                    FROM user_year_hours h,
+                         (SELECT CAST(value AS REAL) AS required FROM settings WHERE key = 'reports.required_hours') r;
+
+                CREATE TRIGGER user_year_hours_bucket_insert AFTER INSERT ON user_year_hours
+                WHEN (SELECT disabled FROM users WHERE id = NEW.user_id) = 0 BEGIN
+                    INSERT INTO department_hours (department_id, year, bucket, people)
+                        SELECT u.department_id, b.year, b.bucket, 1 FROM user_year_hours_bucket b
+                        JOIN users u ON u.id = b.user_id
+                        WHERE b.user_id = NEW.user_id AND b.year = NEW.year AND b.bucket > 0
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+                CREATE TRIGGER user_year_hours_bucket_update BEFORE UPDATE OF hours ON user_year_hours
+                WHEN (SELECT disabled FROM users WHERE id = NEW.user_id) = 0 BEGIN
+                    UPDATE department_hours SET people = people - 1
+                        WHERE (department_id, year, bucket) IN
+                              (SELECT u.department_id, b.year, b.bucket FROM user_year_hours_bucket b
+                               JOIN users u ON u.id = b.user_id WHERE b.user_id = OLD.user_id AND b.year = OLD.year);
+                END;
+                CREATE TRIGGER user_year_hours_bucket_updated AFTER UPDATE OF hours ON user_year_hours
+                WHEN (SELECT disabled FROM users WHERE id = NEW.user_id) = 0 BEGIN
+                    INSERT INTO department_hours (department_id, year, bucket, people)
+                        SELECT u.department_id, b.year, b.bucket, 1 FROM user_year_hours_bucket b
+                        JOIN users u ON u.id = b.user_id
+                        WHERE b.user_id = NEW.user_id AND b.year = NEW.year AND b.bucket > 0
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+                CREATE TRIGGER user_year_hours_bucket_delete BEFORE DELETE ON user_year_hours
+                WHEN (SELECT disabled FROM users WHERE id = OLD.user_id) = 0 BEGIN
+                    UPDATE department_hours SET people = people - 1
+                        WHERE (department_id, year, bucket) IN
+                              (SELECT u.department_id, b.year, b.bucket FROM user_year_hours_bucket b
+                               JOIN users u ON u.id = b.user_id WHERE b.user_id = OLD.user_id AND b.year = OLD.year);
+                END;
+
+                -- Moves and enabling/disabling: take the person out of every aggregate as they were, put them
+                -- back as they are.
+                DROP TRIGGER users_count_update;
+                CREATE TRIGGER users_count_update AFTER UPDATE OF department_id, disabled ON users BEGIN
+                    UPDATE department_people SET people = people - 1
+                        WHERE department_id = OLD.department_id AND OLD.disabled = 0;
+                    INSERT INTO department_people (department_id, people)
+                        SELECT NEW.department_id, 1 WHERE NEW.disabled = 0
+                        ON CONFLICT (department_id) DO UPDATE SET people = people + 1;
+
+                    UPDATE certification_counts SET people = people - 1
+                        WHERE OLD.disabled = 0 AND (program_id, department_id, state) IN
+                            (SELECT program_id, department_id, state FROM certifications WHERE user_id = OLD.id);
+                    UPDATE department_hours SET people = people - 1
+                        WHERE OLD.disabled = 0 AND (department_id, year, bucket) IN
+                            (SELECT OLD.department_id, year, bucket FROM user_year_hours_bucket
+                             WHERE user_id = OLD.id AND bucket > 0);
+
+                    UPDATE certifications SET department_id = NEW.department_id
+                        WHERE user_id = NEW.id AND NEW.department_id <> OLD.department_id;
+
+                    INSERT INTO certification_counts (program_id, department_id, state, people)
+                        SELECT program_id, department_id, state, 1 FROM certifications
+                        WHERE user_id = NEW.id AND NEW.disabled = 0
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                    INSERT INTO department_hours (department_id, year, bucket, people)
+                        SELECT NEW.department_id, year, bucket, 1 FROM user_year_hours_bucket
+                        WHERE user_id = NEW.id AND bucket > 0 AND NEW.disabled = 0
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+
+                CREATE TABLE change_versions (
+                    name TEXT PRIMARY KEY,
+                    version INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO change_versions (name, version) VALUES ('departments', 1);
+                CREATE TRIGGER departments_version_insert AFTER INSERT ON departments BEGIN
+                    UPDATE change_versions SET version = version + 1 WHERE name = 'departments';
+                END;
+                CREATE TRIGGER departments_version_update AFTER UPDATE ON departments BEGIN
+                    UPDATE change_versions SET version = version + 1 WHERE name = 'departments';
+                END;
+                CREATE TRIGGER departments_version_delete AFTER DELETE ON departments BEGIN
+                    UPDATE change_versions SET version = version + 1 WHERE name = 'departments';
+                END;
+                """)
+        }
         return migrator
     }
 }

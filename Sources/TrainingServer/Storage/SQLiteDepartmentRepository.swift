@@ -1,10 +1,13 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Departments in SQLite; subtree queries use the `id_path` prefix.
 public struct SQLiteDepartmentRepository: DepartmentRepository {
     let store: Store
     let clock: @Sendable () -> Double
+    /// The tree as last read; copies of this repository share it.
+    private let cache = DepartmentTreeCache()
 
     public init(store: Store, clock: @escaping @Sendable () -> Double) {
         self.store = store
@@ -48,12 +51,23 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
     }
 
     public func find(id: DepartmentID) throws -> Department? {
-        try store.read { db in try Self.load(db, where: "id = ?", [id.rawValue]).first }
+        try tree().byID[id]
     }
 
     public func all() throws -> [Department] {
-        try store.read { db in try Self.load(db, where: "1", []) }
-            .sorted { $0.namePath.lexicographicallyPrecedes($1.namePath) }
+        try tree().sorted
+    }
+
+    /// Every department, read again only when the tree's version (bumped by triggers on every insert, update and
+    /// delete, from this process or any other) differs from the cached one. Checking costs one single-row read.
+    func tree() throws -> DepartmentTree {
+        try store.read { db in
+            let version = try Int64.fetchOne(db, sql: "SELECT version FROM change_versions WHERE name = 'departments'") ?? -1
+            if let tree = cache.tree(at: version) { return tree }
+            let tree = DepartmentTree(try Self.load(db, where: "1", []))
+            cache.keep(tree, at: version)
+            return tree
+        }
     }
 
     /// Loads departments and resolves their name paths from their ancestors' names.
@@ -81,5 +95,29 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
     /// Parses "省政府/数据局/综合处" into names.
     public static func parse(_ text: String) -> [String] {
         text.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// Every department, by name path and by id.
+struct DepartmentTree: Sendable {
+    let sorted: [Department]
+    let byID: [DepartmentID: Department]
+
+    init(_ departments: [Department]) {
+        sorted = departments.sorted { $0.namePath.lexicographicallyPrecedes($1.namePath) }
+        byID = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// The department tree of one database as last read, with the version it was read at.
+final class DepartmentTreeCache: Sendable {
+    private let state = Mutex<(version: Int64, tree: DepartmentTree)?>(nil)
+
+    func tree(at version: Int64) -> DepartmentTree? {
+        state.withLock { current in current?.version == version ? current?.tree : nil }
+    }
+
+    func keep(_ tree: DepartmentTree, at version: Int64) {
+        state.withLock { $0 = (version, tree) }
     }
 }

@@ -3,82 +3,245 @@ import GRDB
 
 /// HR queries over SQLite. Department subtrees are `id_path` ranges (`'/1/4/' <= path < '/1/40'`, since '0' follows
 /// '/'), and every query is limited to the caller's scope in SQL, so out-of-scope rows are never read.
+///
+/// At the top of a large organisation nothing may read every person: totals and charts come from the aggregate
+/// tables the triggers keep (`department_people`, `certification_counts`, `department_hours`), and a page of people
+/// walks an index in the page's order and stops when the page is full, whenever that reads fewer rows than taking
+/// the subtree's people one department at a time (`Plan`). SQLite's planner, without statistics, always starts from
+/// the departments, so the join order is fixed in the SQL with `CROSS JOIN`.
 public struct SQLiteReportRepository: ReportRepository {
+    /// How the people of a list are found; every plan gives the same rows in the same order.
+    public enum Plan: Sendable, CaseIterable {
+        /// The subtree's departments, their people, then a sort: reads everyone in the subtree.
+        case departmentsFirst
+        /// People in name order (index `users_name`), kept when in the subtree and matching: for sort by name.
+        case usersByName
+        /// The programme's certifications in one state in expiry order (index `certifications_program_state`):
+        /// for a state filter sorted by expiry.
+        case certificationsByExpiry
+    }
+
+    /// Which plan a query takes: chosen from the aggregates (`automatic`), or fixed (tests compare the plans).
+    public enum PlanChoice: Sendable {
+        case automatic
+        case always(Plan)
+    }
+
     let store: Store
+    let planChoice: PlanChoice
+    /// Counting stops here when no aggregate answers a filter (a search, an expiry range) over a large subtree:
+    /// the total is then "more than" this.
+    let countCap: Int
+    /// Subtrees with at most this many people are counted exactly, whatever the filter.
+    let exactCountLimit: Int
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, planChoice: PlanChoice = .automatic, countCap: Int = 1000, exactCountLimit: Int = 50_000) {
+        self.store = store
+        self.planChoice = planChoice
+        self.countCap = countCap
+        self.exactCountLimit = exactCountLimit
+    }
 
-    public func summary(programID: String, root: Department, scope: AccessScope)
-        throws -> (root: DepartmentSummary, children: [DepartmentSummary]) {
-        try store.read { db in
-            let departments = try SQLiteDepartmentRepository.load(db, where: "id_path >= ? AND id_path < ?",
-                                                                   [root.idPath, Self.upper(root.idPath)])
-                .filter { scope.contains($0) }
-            let visible = Set(departments.map(\.id.rawValue))
-            var people: [Int64: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT department_id, people FROM department_people") {
-                let id: Int64 = row["department_id"]
-                if visible.contains(id) { people[id] = row["people"] }
-            }
-            var counts: [Int64: [CertificationStateName: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT department_id, state, people FROM certification_counts WHERE program_id = ? AND people > 0
-                """, arguments: [programID]) {
-                let id: Int64 = row["department_id"]
-                guard visible.contains(id), let state = CertificationStateName(rawValue: row["state"]) else { continue }
-                counts[id, default: [:]][state] = row["people"]
-            }
-            func total(under prefix: String) -> DepartmentSummary? {
-                guard let department = departments.first(where: { $0.idPath == prefix }) else { return nil }
-                var sum = DepartmentSummary(department: department, people: 0, counts: [:])
-                for item in departments where item.idPath.hasPrefix(prefix) {
-                    sum.people += people[item.id.rawValue] ?? 0
-                    for (state, count) in counts[item.id.rawValue] ?? [:] { sum.counts[state, default: 0] += count }
-                }
-                let started = sum.counts.filter { $0.key != .notStarted }.values.reduce(0, +)
-                sum.counts[.notStarted] = max(0, sum.people - started)
-                return sum
-            }
-            let rootSummary = total(under: root.idPath)
-                ?? DepartmentSummary(department: root, people: 0, counts: [.notStarted: 0])
-            let children = departments.filter { $0.parentID == root.id }.sorted { $0.name < $1.name }
-                .compactMap { total(under: $0.idPath) }
-            return (rootSummary, children)
+    // MARK: Aggregates
+
+    /// Stores the yearly study-hours requirement the hours buckets are counted against and, when it differs from
+    /// the stored one, recounts `department_hours` (one `GROUP BY` over the yearly sums) in the same transaction.
+    public func prepareAggregates(requiredHours: Double) throws {
+        try store.write { db in
+            if try Self.storedRequirement(db) == requiredHours { return }
+            try db.execute(sql: """
+                INSERT INTO settings (key, value) VALUES ('reports.required_hours', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """, arguments: [String(requiredHours)])
+            try db.execute(sql: "DELETE FROM department_hours")
+            try db.execute(sql: """
+                INSERT INTO department_hours (department_id, year, bucket, people)
+                    SELECT u.department_id, b.year, b.bucket, count(*) FROM user_year_hours_bucket b
+                    JOIN users u ON u.id = b.user_id WHERE u.disabled = 0 AND b.bucket > 0
+                    GROUP BY u.department_id, b.year, b.bucket
+                """)
         }
+    }
+
+    /// The requirement `department_hours` is counted against, if any.
+    static func storedRequirement(_ db: Database) throws -> Double? {
+        try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'reports.required_hours'").flatMap(Double.init)
+    }
+
+    /// Enabled people in the subtrees `prefixes`.
+    static func peopleCount(_ prefixes: [String], _ db: Database) throws -> Int {
+        let (inRange, arguments) = rangeCondition(prefixes)
+        return try Int.fetchOne(db, sql: """
+            SELECT coalesce(sum(p.people), 0) FROM departments d CROSS JOIN department_people p ON p.department_id = d.id
+            WHERE \(inRange)
+            """, arguments: arguments) ?? 0
+    }
+
+    /// Enabled people per certification state of `programID` in the subtrees `prefixes` (people without a row are
+    /// not counted: they are not started).
+    static func stateCounts(_ programID: String, _ prefixes: [String], _ db: Database) throws -> [String: Int] {
+        let (inRange, arguments) = rangeCondition(prefixes)
+        var counts: [String: Int] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT cc.state, sum(cc.people) FROM departments d
+            CROSS JOIN certification_counts cc ON cc.program_id = ? AND cc.department_id = d.id
+            WHERE \(inRange) GROUP BY cc.state
+            """, arguments: [programID] + arguments)
+        while let row = try rows.next() { counts[row[0]] = row[1] }
+        return counts
+    }
+
+    /// Enabled people per hours bucket (1...5, see the migration) in `year` in the subtrees `prefixes`.
+    static func hoursBuckets(_ year: Int, _ prefixes: [String], _ db: Database) throws -> [Int: Int] {
+        let (inRange, arguments) = rangeCondition(prefixes)
+        var counts: [Int: Int] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT h.bucket, sum(h.people) FROM departments d
+            CROSS JOIN department_hours h ON h.department_id = d.id AND h.year = ?
+            WHERE \(inRange) GROUP BY h.bucket
+            """, arguments: [year] + arguments)
+        while let row = try rows.next() { counts[row[0]] = row[1] }
+        return counts
+    }
+
+    /// The number of people matching `filter` in `prefixes` when the aggregates can tell it (no search, no expiry
+    /// range; a state or the requirement the hours buckets were counted against, not both); nil otherwise.
+    static func aggregateCount(_ filter: PeopleFilter, _ prefixes: [String], _ db: Database) throws -> Int? {
+        guard filter.expiresFrom == nil, filter.expiresTo == nil, (filter.search ?? "").isEmpty else { return nil }
+        switch (filter.state, filter.hoursBelow) {
+        case (nil, nil):
+            return try peopleCount(prefixes, db)
+        case (let state?, nil):
+            let counts = try stateCounts(filter.programID, prefixes, db)
+            guard state == .notStarted else { return counts[state.rawValue] ?? 0 }
+            let started = counts.filter { $0.key != CertificationStateName.notStarted.rawValue }.values.reduce(0, +)
+            return max(0, try peopleCount(prefixes, db) - started)
+        case (nil, let below?):
+            guard try storedRequirement(db) == below else { return nil }
+            return max(0, try peopleCount(prefixes, db) - (hoursBuckets(filter.year, prefixes, db)[5] ?? 0))
+        default:
+            return nil
+        }
+    }
+
+    // MARK: Reports
+
+    public func summary(programID: String, root: Department, children: [Department], scope: AccessScope)
+        throws -> (root: DepartmentSummary, children: [DepartmentSummary]) {
+        let prefixes = Self.prefixes(root.idPath, scope)
+        // Each aggregate row belongs to the root and to the child whose path starts its own.
+        var rootSummary = DepartmentSummary(department: root, people: 0, counts: [:])
+        var summaries = children.map { DepartmentSummary(department: $0, people: 0, counts: [:]) }
+        let childIndex = Dictionary(children.enumerated().map { ($1.idPath, $0) }, uniquingKeysWith: { first, _ in first })
+        func child(of path: String) -> Int? {
+            guard path.count > root.idPath.count, path.hasPrefix(root.idPath) else { return nil }
+            let rest = path.dropFirst(root.idPath.count)
+            guard let slash = rest.firstIndex(of: "/") else { return nil }
+            return childIndex[root.idPath + rest[...slash]]
+        }
+        if !prefixes.isEmpty {
+            try store.read { db in
+                let (inRange, arguments) = Self.rangeCondition(prefixes)
+                let people = try Row.fetchCursor(db, sql: """
+                    SELECT d.id_path, p.people FROM departments d CROSS JOIN department_people p ON p.department_id = d.id
+                    WHERE \(inRange) AND p.people <> 0
+                    """, arguments: arguments)
+                while let row = try people.next() {
+                    let count: Int = row[1]
+                    rootSummary.people += count
+                    if let index = child(of: row[0]) { summaries[index].people += count }
+                }
+                let counts = try Row.fetchCursor(db, sql: """
+                    SELECT d.id_path, cc.state, cc.people FROM departments d
+                    CROSS JOIN certification_counts cc ON cc.program_id = ? AND cc.department_id = d.id
+                    WHERE \(inRange) AND cc.people <> 0
+                    """, arguments: [programID] + arguments)
+                while let row = try counts.next() {
+                    guard let state = CertificationStateName(rawValue: row[1]), state != .notStarted else { continue }
+                    let count: Int = row[2]
+                    rootSummary.counts[state, default: 0] += count
+                    if let index = child(of: row[0]) { summaries[index].counts[state, default: 0] += count }
+                }
+            }
+        }
+        func finished(_ summary: DepartmentSummary) -> DepartmentSummary {
+            var summary = summary
+            let started = summary.counts.values.reduce(0, +)
+            summary.counts[.notStarted] = max(0, summary.people - started)
+            return summary
+        }
+        return (finished(rootSummary), summaries.map(finished))
     }
 
     public func people(_ filter: PeopleFilter, scope: AccessScope, limit: Int, offset: Int) throws -> [PersonLine] {
-        let (sql, arguments) = Self.query(filter, scope: scope, select: Self.columns)
-        let order = Self.order(filter)
+        let prefixes = Self.prefixes(filter.departmentPath, scope)
+        guard !prefixes.isEmpty, limit > 0 else { return [] }
         return try store.read { db in
-            try Row.fetchAll(db, sql: sql + " ORDER BY \(order) LIMIT ? OFFSET ?",
-                             arguments: arguments + [limit, offset]).map(Self.line)
+            guard let plan = try plan(filter, prefixes, wanted: limit + max(0, offset), db) else { return [] }
+            let (sql, arguments) = Self.query(filter, prefixes, select: Self.columns, plan: plan)
+            return try Row.fetchAll(db, sql: sql + " ORDER BY \(Self.order(filter, plan: plan)) LIMIT ? OFFSET ?",
+                                    arguments: arguments + [limit, max(0, offset)]).map(Self.line)
         }
     }
 
-    public func count(_ filter: PeopleFilter, scope: AccessScope) throws -> Int {
-        let (sql, arguments) = Self.query(filter, scope: scope, select: "count(*)")
-        return try store.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    public func count(_ filter: PeopleFilter, scope: AccessScope) throws -> PeopleTotal {
+        let prefixes = Self.prefixes(filter.departmentPath, scope)
+        guard !prefixes.isEmpty else { return PeopleTotal(count: 0, exact: true) }
+        return try store.read { db in
+            if let count = try Self.aggregateCount(filter, prefixes, db) { return PeopleTotal(count: count, exact: true) }
+            let subtree = try Self.peopleCount(prefixes, db)
+            if subtree <= exactCountLimit {
+                let (sql, arguments) = Self.query(filter, prefixes, select: "1", plan: .departmentsFirst)
+                return PeopleTotal(count: try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: arguments) ?? 0,
+                                   exact: true)
+            }
+            // A large subtree and a filter no aggregate knows: walk people by id and stop after the cap.
+            let (sql, arguments) = Self.query(filter, prefixes, select: "1", plan: nil)
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql) LIMIT ?)",
+                                         arguments: arguments + [countCap + 1]) ?? 0
+            return count > countCap ? PeopleTotal(count: countCap, exact: false) : PeopleTotal(count: count, exact: true)
+        }
     }
 
     public func peopleBatch(_ filter: PeopleFilter, scope: AccessScope, afterUserID: Int64, limit: Int) throws -> [PersonLine] {
         // Users first, walked by id from `afterUserID`: each batch reads about `limit` rows (more when the scope is
         // a small part of the organisation) instead of the whole remaining scope, sorted again for every batch.
-        let (sql, arguments) = Self.query(filter, scope: scope, select: Self.columns, usersFirst: true)
+        let prefixes = Self.prefixes(filter.departmentPath, scope)
+        guard !prefixes.isEmpty else { return [] }
+        let (sql, arguments) = Self.query(filter, prefixes, select: Self.columns, plan: nil)
         return try store.read { db in
-            try Row.fetchAll(db, sql: sql + " AND u.id > ? ORDER BY u.id LIMIT ?",
-                             arguments: arguments + [afterUserID, limit]).map(Self.line)
+            let statement = try db.cachedStatement(sql: sql + " AND u.id > ? ORDER BY u.id LIMIT ?")
+            statement.arguments = arguments + [afterUserID, limit]
+            var lines: [PersonLine] = []
+            lines.reserveCapacity(limit)
+            let rows = try Row.fetchCursor(statement)
+            while let row = try rows.next() { lines.append(Self.line(row)) }
+            return lines
         }
     }
 
     public func hoursDistribution(_ filter: PeopleFilter, scope: AccessScope, bounds: [Double]) throws -> [Int] {
-        let (sql, arguments) = Self.query(filter, scope: scope, select: "coalesce(h.hours, 0) AS hours")
-        // One WHEN per bound; the statement's shape depends only on how many bounds there are. The bounds'
-        // placeholders come first in the text, so their values come first in the arguments.
-        let whens = bounds.indices.map { "WHEN hours < ? THEN \($0 + 1)" }.joined(separator: " ")
-        let bucket = "CASE WHEN hours <= 0 THEN 0 \(whens) ELSE \(bounds.count + 1) END"
+        let prefixes = Self.prefixes(filter.departmentPath, scope)
         var counts = Array(repeating: 0, count: bounds.count + 2)
+        guard !prefixes.isEmpty else { return counts }
         try store.read { db in
+            let plain = filter.state == nil && filter.expiresFrom == nil && filter.expiresTo == nil
+                && filter.hoursBelow == nil && (filter.search ?? "").isEmpty
+            if plain, let required = try Self.storedRequirement(db), HoursDistribution.bounds(required: required) == bounds {
+                // Buckets 1...5 are the quarters and the rest when there are bounds; with none, all hours are one.
+                var withHours = 0
+                for (bucket, people) in try Self.hoursBuckets(filter.year, prefixes, db) {
+                    counts[bounds.isEmpty ? 1 : min(bucket, bounds.count + 1)] += people
+                    withHours += people
+                }
+                counts[0] = max(0, try Self.peopleCount(prefixes, db) - withHours)
+                return
+            }
+            let (sql, arguments) = Self.query(filter, prefixes, select: "coalesce(h.hours, 0) AS hours", plan: .departmentsFirst)
+            // One WHEN per bound; the statement's shape depends only on how many bounds there are. The bounds'
+            // placeholders come first in the text, so their values come first in the arguments.
+            let whens = bounds.indices.map { "WHEN hours < ? THEN \($0 + 1)" }.joined(separator: " ")
+            let bucket = "CASE WHEN hours <= 0 THEN 0 \(whens) ELSE \(bounds.count + 1) END"
             let rows = try Row.fetchAll(db, sql: "SELECT \(bucket) AS bucket, count(*) AS people FROM (\(sql)) GROUP BY bucket",
                                         arguments: StatementArguments(bounds) + arguments)
             for row in rows {
@@ -90,7 +253,7 @@ public struct SQLiteReportRepository: ReportRepository {
     }
 
     public func record(userID: UserID, scope: AccessScope) throws -> PersonRecord? {
-        let (inScope, scopeArguments) = Self.scopeCondition(scope)
+        let (inScope, scopeArguments) = Self.rangeCondition(scope.prefixes)
         return try store.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT u.id, u.login, u.display_name, u.employee_number, u.department_id, u.disabled
@@ -126,6 +289,46 @@ public struct SQLiteReportRepository: ReportRepository {
         }
     }
 
+    // MARK: Plans
+
+    /// The cheapest plan for a page ending at row `wanted`, from the aggregates; nil when nobody can match.
+    ///
+    /// A walk reads rows of its index until the page is full: about `wanted` × (rows in the index) ÷ (rows that
+    /// match), when the matches are spread evenly. Taking the subtree department by department reads its people.
+    func plan(_ filter: PeopleFilter, _ prefixes: [String], wanted: Int, _ db: Database) throws -> Plan? {
+        if case .always(let plan) = planChoice { return Self.supports(plan, filter) ? plan : .departmentsFirst }
+        let matching = try Self.aggregateCount(filter, prefixes, db)
+        if matching == 0 { return nil }
+        let subtree = Double(try Self.peopleCount(prefixes, db))
+        // A small subtree is read whole in a few milliseconds.
+        guard subtree > 2000 else { return .departmentsFirst }
+        switch filter.sort {
+        case .name:
+            let everyone = Double(try Self.peopleCount(["/"], db))
+            // Without an aggregate (a search, a date range), assume one person in ten of the subtree matches.
+            let found = Double(matching ?? max(1, Int(subtree / 10)))
+            return Double(wanted) * everyone / found < subtree ? .usersByName : .departmentsFirst
+        case .expires where Self.supports(.certificationsByExpiry, filter):
+            guard let state = filter.state else { return .departmentsFirst }
+            let inState = Double(try Self.stateCounts(filter.programID, ["/"], db)[state.rawValue] ?? 0)
+            let found = Double(matching ?? max(1, Int(subtree / 10)))
+            return Double(wanted) * inState / found < subtree ? .certificationsByExpiry : .departmentsFirst
+        default:
+            return .departmentsFirst
+        }
+    }
+
+    /// Whether `plan` can give `filter`'s rows in its order.
+    static func supports(_ plan: Plan, _ filter: PeopleFilter) -> Bool {
+        switch plan {
+        case .departmentsFirst: true
+        case .usersByName: filter.sort == .name
+        case .certificationsByExpiry: filter.sort == .expires && filter.state != nil && filter.state != .notStarted
+        }
+    }
+
+    // MARK: SQL
+
     static let columns = """
         u.id, u.login, u.display_name, u.employee_number, u.department_id, c.state, c.certified_at, c.expires_at,
         c.certificate_id, coalesce(h.hours, 0) AS hours
@@ -134,16 +337,54 @@ public struct SQLiteReportRepository: ReportRepository {
     /// The upper bound of a subtree's paths: '/1/4/' -> '/1/40' ('0' is the character after '/').
     static func upper(_ prefix: String) -> String { String(prefix.dropLast()) + "0" }
 
-    /// The FROM/WHERE part for `filter` within `scope`; every value is bound, identifiers come from allowlists.
-    /// `usersFirst` makes SQLite walk `users` as the outer loop (a `CROSS JOIN` keeps its order), for id ranges.
-    static func query(_ filter: PeopleFilter, scope: AccessScope, select: String, usersFirst: Bool = false)
-        -> (String, StatementArguments) {
-        let (inScope, scopeArguments) = scopeCondition(scope)
-        var conditions = ["u.disabled = 0", "d.id_path >= ?", "d.id_path < ?", inScope]
-        var arguments: StatementArguments = [filter.programID, filter.year, filter.departmentPath, upper(filter.departmentPath)]
-        arguments += scopeArguments
+    /// The subtrees a query covers: `path`'s (a department's `id_path`, or "/" for the whole scope) within `scope`.
+    /// A scope is made of whole subtrees, so this is `path`'s subtree when a scope subtree holds it, the scope
+    /// subtrees below `path` otherwise, and nothing when they do not meet.
+    static func prefixes(_ path: String, _ scope: AccessScope) -> [String] {
+        if scope.prefixes.contains(where: { path.hasPrefix($0) }) { return [path] }
+        return scope.prefixes.filter { $0.hasPrefix(path) }
+    }
+
+    /// `d.id_path` lies in one of the subtrees `prefixes`; none matches nothing.
+    static func rangeCondition(_ prefixes: [String]) -> (String, StatementArguments) {
+        guard !prefixes.isEmpty else { return ("0", []) }
+        var arguments: StatementArguments = []
+        for prefix in prefixes { arguments += [prefix, upper(prefix)] }
+        let condition = prefixes.map { _ in "(d.id_path >= ? AND d.id_path < ?)" }.joined(separator: " OR ")
+        return ("(" + condition + ")", arguments)
+    }
+
+    /// The FROM/WHERE part for `filter` within the subtrees `prefixes`, joined in `plan`'s order (nil: people by
+    /// id, for exports and capped counts). Every value is bound; identifiers come from allowlists.
+    static func query(_ filter: PeopleFilter, _ prefixes: [String], select: String, plan: Plan?) -> (String, StatementArguments) {
+        let (inRange, rangeArguments) = rangeCondition(prefixes)
+        let certification = "LEFT JOIN certifications c ON c.user_id = u.id AND c.program_id = ?"
+        let hours = "LEFT JOIN user_year_hours h ON h.user_id = u.id AND h.year = ?"
+        let from: String
+        var arguments: StatementArguments
+        var conditions = ["u.disabled = 0", inRange]
+        switch plan {
+        case .departmentsFirst:
+            from = "departments d CROSS JOIN users u ON u.department_id = d.id \(certification) \(hours)"
+            arguments = [filter.programID, filter.year]
+        case .usersByName:
+            from = "users u INDEXED BY users_name CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
+            arguments = [filter.programID, filter.year]
+        case .certificationsByExpiry:
+            from = """
+                certifications c INDEXED BY certifications_program_state CROSS JOIN users u ON u.id = c.user_id
+                CROSS JOIN departments d ON d.id = u.department_id \(hours)
+                """
+            // The programme's condition comes first in the text, so its value follows the year's.
+            conditions.insert("c.program_id = ?", at: 0)
+            arguments = [filter.year, filter.programID]
+        case nil:
+            from = "users u CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
+            arguments = [filter.programID, filter.year]
+        }
+        arguments += rangeArguments
         if let state = filter.state {
-            conditions.append("coalesce(c.state, 'not_started') = ?")
+            conditions.append(plan == .certificationsByExpiry ? "c.state = ?" : "coalesce(c.state, 'not_started') = ?")
             arguments += [state.rawValue]
         }
         if let from = filter.expiresFrom {
@@ -164,43 +405,29 @@ public struct SQLiteReportRepository: ReportRepository {
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             arguments += [pattern, pattern, search]
         }
-        let sql = """
-            SELECT \(select) FROM users u \(usersFirst ? "CROSS JOIN" : "JOIN") departments d ON d.id = u.department_id
-            LEFT JOIN certifications c ON c.user_id = u.id AND c.program_id = ?
-            LEFT JOIN user_year_hours h ON h.user_id = u.id AND h.year = ?
-            WHERE \(conditions.joined(separator: " AND "))
-            """
-        return (sql, arguments)
-    }
-
-    /// `d` (departments) lies in one of the scope's subtrees; an empty scope matches nothing.
-    static func scopeCondition(_ scope: AccessScope) -> (String, StatementArguments) {
-        guard !scope.prefixes.isEmpty else { return ("0", []) }
-        var arguments: StatementArguments = []
-        for prefix in scope.prefixes { arguments += [prefix, upper(prefix)] }
-        let condition = scope.prefixes.map { _ in "(d.id_path >= ? AND d.id_path < ?)" }.joined(separator: " OR ")
-        return ("(" + condition + ")", arguments)
+        return ("SELECT \(select) FROM \(from) WHERE \(conditions.joined(separator: " AND "))", arguments)
     }
 
     /// The ORDER BY list for `filter.sort`, from a fixed allowlist; the user id last makes the order total, so
-    /// pages neither repeat nor skip anyone.
-    static func order(_ filter: PeopleFilter) -> String {
+    /// pages neither repeat nor skip anyone. Each plan names the columns its index is ordered by.
+    static func order(_ filter: PeopleFilter, plan: Plan) -> String {
         let direction = filter.descending ? "DESC" : "ASC"
-        let columns: [String] = switch filter.sort {
-        case .name: ["u.display_name"]
-        case .department: ["d.name", "d.id"]
-        case .state: ["coalesce(c.state, 'not_started')"]
-        case .expires: ["c.expires_at"]
-        case .hours: ["coalesce(h.hours, 0)"]
+        let columns: [String] = switch (filter.sort, plan) {
+        case (.expires, .certificationsByExpiry): ["c.expires_at", "c.user_id"]
+        case (.name, _): ["u.display_name", "u.id"]
+        case (.department, _): ["d.name", "d.id", "u.id"]
+        case (.state, _): ["coalesce(c.state, 'not_started')", "u.id"]
+        case (.expires, _): ["c.expires_at", "u.id"]
+        case (.hours, _): ["coalesce(h.hours, 0)", "u.id"]
         }
-        return (columns + ["u.id"]).map { "\($0) \(direction)" }.joined(separator: ", ")
+        return columns.map { "\($0) \(direction)" }.joined(separator: ", ")
     }
 
+    /// A line from a row of `columns`, read by position.
     static func line(_ row: Row) -> PersonLine {
-        PersonLine(userID: row["id"], login: row["login"], name: row["display_name"], employeeNumber: row["employee_number"],
-                   departmentID: row["department_id"],
-                   state: CertificationStateName(rawValue: row["state"] ?? "not_started") ?? .notStarted,
-                   certifiedAt: row["certified_at"], expiresAt: row["expires_at"], certificateID: row["certificate_id"],
-                   hours: row["hours"])
+        let state: String? = row[5]
+        return PersonLine(userID: row[0], login: row[1], name: row[2], employeeNumber: row[3], departmentID: row[4],
+                          state: state.flatMap(CertificationStateName.init(rawValue:)) ?? .notStarted,
+                          certifiedAt: row[6], expiresAt: row[7], certificateID: row[8], hours: row[9])
     }
 }

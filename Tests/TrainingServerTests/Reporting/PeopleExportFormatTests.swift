@@ -61,7 +61,9 @@ import Testing
         #expect(row.split(separator: "\t", omittingEmptySubsequences: false).count == ExportedPerson.columns.count)
     }
 
-    @Test(arguments: [(0.0, "0"), (12.0, "12"), (12.5, "12.5"), (12.345, "12.35"), (0.1 + 0.2, "0.3"), (90.10, "90.1")])
+    @Test(arguments: [(0.0, "0"), (12.0, "12"), (12.5, "12.5"), (12.345, "12.35"), (0.1 + 0.2, "0.3"), (90.10, "90.1"),
+                            (1234.05, "1234.05"), (7.007, "7.01"), (-0.5, "-0.5"), (-3, "-3"), (1e20, "1e+20"),
+                            (Double.infinity, "inf")])
     func hoursAreWrittenWithoutLocaleOrNoise(_ value: Double, _ text: String) {
         #expect(ExportedPerson.number(value) == text)
     }

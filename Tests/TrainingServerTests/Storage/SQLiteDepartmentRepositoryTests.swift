@@ -21,6 +21,25 @@ import Testing
         #expect(all[1].parentID == all[0].id && all[2].parentID == all[1].id && all[0].parentID == nil)
     }
 
+    @Test func theCachedTreeFollowsChangesFromAnyConnectionOrProcess() throws {
+        let temporary = try TemporaryStore()
+        let departments = repository(temporary)
+        let first = try departments.ensure(path: ["省政府", "数据局"], by: .system)
+        #expect(try departments.all().count == 2)
+        // Another process: its own Store on the same file, its own repository and cache.
+        let other = try Store(path: temporary.store.path, readers: 1)
+        let office = try SQLiteDepartmentRepository(store: other, clock: { 1 }).ensure(path: ["省政府", "数据局", "综合处"], by: .system)
+        #expect(try departments.all().map(\.name) == ["省政府", "数据局", "综合处"])
+        #expect(try departments.find(id: office.id)?.namePath == ["省政府", "数据局", "综合处"])
+        // A rename made with plain SQL (no repository involved) is seen too.
+        try other.write { db in
+            try db.execute(sql: "UPDATE departments SET name = '大数据局' WHERE id = ?", arguments: [first.id.rawValue])
+        }
+        #expect(try departments.find(id: office.id)?.namePath == ["省政府", "大数据局", "综合处"])
+        // Reading again without a change gives the same tree.
+        #expect(try departments.all() == departments.all())
+    }
+
     @Test func ensureFindsExistingDepartmentsWithoutDuplicatingOrAuditingThem() throws {
         let temporary = try TemporaryStore()
         let departments = repository(temporary)

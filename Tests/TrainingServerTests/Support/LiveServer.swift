@@ -17,6 +17,7 @@ final class LiveServer: Sendable {
         let application = Application(configuration: configuration, store: temporary.store,
                                       catalogue: try temporary.emptyCatalogue(now: 0), issuer: try TemporaryStore.issuer(),
                                       logger: .silent)
+        try application.prepare()
         self.temporary = temporary
         self.application = application
         self.server = HTTPServer(configuration: Self.configuration(configure), responder: application.respond)

@@ -19,6 +19,7 @@ final class TestApplication: Sendable {
                                   catalogue: try temporary.emptyCatalogue(now: clock.now), issuer: try TemporaryStore.issuer(),
                                   logger: .silent,
                                   clock: clock.function)
+        try application.prepare()
     }
 
     var store: Store { temporary.store }

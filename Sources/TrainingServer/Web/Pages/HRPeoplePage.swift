@@ -153,7 +153,8 @@ public enum HRPeoplePage {
         }
         let first = result.offset + 1
         let last = result.offset + result.lines.count
-        let caption = context.t("hr.people.caption", ["total": String(result.total), "from": String(first), "to": String(last)])
+        let caption = context.t(result.totalExact ? "hr.people.caption" : "hr.people.caption_more",
+                                ["total": String(result.total), "from": String(first), "to": String(last)])
         let columns: [(PeopleFilter.Sort, String)] = [
             (.name, "hr.column.name"), (.department, "hr.column.department"), (.state, "hr.column.state"),
             (.expires, "hr.column.expires_at"), (.hours, "hr.column.hours"),
@@ -182,7 +183,9 @@ public enum HRPeoplePage {
                 <td>\(context.strings.number(line.hours)) / \(context.strings.number(model.requiredHours))\(below)</td></tr>
                 """
         }
-        let pages = max(1, (result.total + result.limit - 1) / result.limit)
+        // With a total that is only a lower bound, the last page is unknown: offer the next one while pages are full.
+        let pages: Int? = result.totalExact ? max(1, (result.total + result.limit - 1) / result.limit) : nil
+        let more = pages.map { model.pageNumber < $0 } ?? (result.lines.count == result.limit)
         return """
             <h2>\(context.t("hr.people.results"))</h2>
             \(downloads)
@@ -191,23 +194,26 @@ public enum HRPeoplePage {
             <thead><tr>\(header)</tr></thead>
             <tbody>\(rows)</tbody>
             <tfoot><tr><th scope="row">\(context.t("hr.dashboard.total"))</th>\
-            <td colspan="4">\(context.t("hr.people.total", ["total": String(result.total)]))</td></tr></tfoot>
+            <td colspan="4">\(context.t(result.totalExact ? "hr.people.total" : "hr.people.total_more",
+                                        ["total": String(result.total)]))</td></tr></tfoot>
             </table></div>
-            \(pager(query: query, page: model.pageNumber, pages: pages, context: context))
+            \(pager(query: query, page: model.pageNumber, pages: pages, more: more, context: context))
             """
     }
 
-    private static func pager(query: PeopleQuery, page: Int, pages: Int, context: PageContext) -> HTML {
-        guard pages > 1 else { return .empty }
+    /// Previous and next links; `pages` is nil when the number of pages is not known.
+    private static func pager(query: PeopleQuery, page: Int, pages: Int?, more: Bool, context: PageContext) -> HTML {
+        guard page > 1 || more else { return .empty }
         let back = query.queryString(page - 1 > 1 ? [("page", String(page - 1))] : [])
         let previous: HTML = page > 1
             ? "<li><a href=\"/hr/people\(back)\" rel=\"prev\">\(context.t("hr.pager.previous"))</a></li>" : .empty
-        let next: HTML = page < pages
+        let next: HTML = more
             ? "<li><a href=\"/hr/people\(query.queryString([("page", String(page + 1))]))\" rel=\"next\">\(context.t("hr.pager.next"))</a></li>"
             : .empty
         return """
             <nav class="no-print" aria-label="\(context.t("hr.pager.label"))"><ul class="inline-list">\(previous)\
-            <li>\(context.t("hr.pager.position", ["page": String(page), "pages": String(pages)]))</li>\(next)</ul></nav>
+            <li>\(pages.map { context.t("hr.pager.position", ["page": String(page), "pages": String($0)]) }
+                ?? context.t("hr.pager.position_open", ["page": String(page)]))</li>\(next)</ul></nav>
             """
     }
 }

@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TrainingServer
+
+/// The fast paths of the HR queries — aggregate tables, index walks, capped counts — give the same answers as
+/// reading every person, and the aggregates stay equal to what they summarise through every kind of change.
+@Suite struct SQLiteReportRepositoryPlansTests {
+    /// 24 people over A1, A2, A and B with every state, hours around the requirement, expiry dates, a leaver,
+    /// names that tie.
+    private func organisation() throws -> ReportFixture {
+        let org = try ReportFixture()
+        try org.reports.prepareAggregates(requiredHours: 90)
+        let states = CertificationStateName.allCases
+        let departments = [org.a1, org.a2, org.a, org.b]
+        for index in 0..<24 {
+            let user = try org.person("p\(index)", index % 5 == 0 ? "同名" : "人\(23 - index)", in: departments[index % 4],
+                                      employeeNumber: "E\(index)")
+            if index % 7 != 3 {
+                let state = states[index % states.count]
+                try org.certify(user, state, certifiedAt: ReportFixture.now - Double(index) * 86_400,
+                                expiresAt: state == .notStarted ? nil : ReportFixture.now + Double(index % 6) * 86_400 * 30)
+            }
+            if index % 3 != 0 { try org.credit(user, Double(index) * 7.5) }
+            if index % 4 == 1 { try org.credit(user, 12) }
+            if index == 17 { try org.users.setDisabled(true, id: user.id, by: .system) }
+        }
+        return org
+    }
+
+    private func filters(_ org: ReportFixture) -> [PeopleFilter] {
+        var result: [PeopleFilter] = []
+        for department in [nil, org.a, org.a1, org.b] {
+            for state in [nil] + CertificationStateName.allCases {
+                var filter = org.filter(department)
+                filter.state = state
+                result.append(filter)
+            }
+            var below = org.filter(department)
+            below.hoursBelow = 90
+            result.append(below)
+            var search = org.filter(department)
+            search.search = "同"
+            result.append(search)
+            var range = org.filter(department)
+            range.expiresFrom = ReportFixture.now + 86_400 * 20
+            range.expiresTo = ReportFixture.now + 86_400 * 100
+            result.append(range)
+            var both = org.filter(department)
+            both.state = .certified
+            both.hoursBelow = 60
+            result.append(both)
+        }
+        return result
+    }
+
+    @Test func everyPlanGivesTheSameRowsInTheSameOrderAsReadingEveryone() throws {
+        let org = try organisation()
+        let reference = SQLiteReportRepository(store: org.store, planChoice: .always(.departmentsFirst))
+        var compared = 0
+        for scope in [org.scope(org.a), org.scope(org.root), org.scope(org.a1, org.b)] {
+            for base in filters(org) {
+                for sort in PeopleFilter.Sort.allCases {
+                    for descending in [false, true] {
+                        var filter = base
+                        filter.sort = sort
+                        filter.descending = descending
+                        let expected = try reference.people(filter, scope: scope, limit: 100, offset: 0)
+                        for plan in SQLiteReportRepository.Plan.allCases where SQLiteReportRepository.supports(plan, filter) {
+                            let repository = SQLiteReportRepository(store: org.store, planChoice: .always(plan))
+                            #expect(try repository.people(filter, scope: scope, limit: 100, offset: 0) == expected,
+                                    "\(plan) \(filter)")
+                            #expect(try repository.people(filter, scope: scope, limit: 3, offset: 2)
+                                == Array(expected.dropFirst(2).prefix(3)), "\(plan) page \(filter)")
+                            compared += 1
+                        }
+                        #expect(try org.reports.people(filter, scope: scope, limit: 100, offset: 0) == expected)
+                    }
+                }
+            }
+        }
+        #expect(compared > 300)
+    }
+
+    @Test func totalsFromTheAggregatesEqualCountingThePeople() throws {
+        let org = try organisation()
+        for scope in [org.scope(org.a), org.scope(org.root), org.scope(org.a1, org.b), AccessScope(prefixes: [])] {
+            for filter in filters(org) {
+                let counted = try org.reports.people(filter, scope: scope, limit: 10_000, offset: 0).count
+                #expect(try org.reports.count(filter, scope: scope) == PeopleTotal(count: counted, exact: true), "\(filter)")
+            }
+        }
+    }
+
+    @Test func aggregateCountsAnswerWithoutReadingPeople() throws {
+        let org = try organisation()
+        let prefixes = [org.a.idPath]
+        try org.store.read { db in
+            for filter in filters(org) where filter.departmentPath == "/" {
+                let aggregate = try SQLiteReportRepository.aggregateCount(filter, prefixes, db)
+                let plain = filter.expiresFrom == nil && (filter.search ?? "").isEmpty
+                    && !(filter.state != nil && filter.hoursBelow != nil)
+                #expect((aggregate != nil) == plain, "\(filter)")
+            }
+            // The hours aggregate is for the stored requirement only.
+            var below = org.filter()
+            below.hoursBelow = 45
+            #expect(try SQLiteReportRepository.aggregateCount(below, prefixes, db) == nil)
+        }
+    }
+
+    @Test func overALargeSubtreeSearchesAreCountedUpToTheCap() throws {
+        let org = try organisation()
+        let capped = SQLiteReportRepository(store: org.store, countCap: 3, exactCountLimit: 5)
+        var search = org.filter()
+        search.search = "人"
+        let matching = try org.reports.people(search, scope: org.scope(org.root), limit: 100, offset: 0).count
+        #expect(matching > 3)
+        #expect(try capped.count(search, scope: org.scope(org.root)) == PeopleTotal(count: 3, exact: false))
+        search.search = "E1"
+        let few = try org.reports.people(search, scope: org.scope(org.root), limit: 100, offset: 0).count
+        #expect(few <= 3)
+        #expect(try capped.count(search, scope: org.scope(org.root)) == PeopleTotal(count: few, exact: true))
+        // Aggregates stay exact whatever the size.
+        var state = org.filter()
+        state.state = .expired
+        #expect(try capped.count(state, scope: org.scope(org.root)).exact)
+    }
+
+    @Test func theHoursChartFromTheAggregateEqualsCountingThePeople() throws {
+        let org = try organisation()
+        let bounds = HoursDistribution.bounds(required: 90)
+        for scope in [org.scope(org.a), org.scope(org.root), org.scope(org.a1, org.b)] {
+            for department in [nil, org.a, org.a2] {
+                let filter = org.filter(department)
+                let fromAggregate = try org.reports.hoursDistribution(filter, scope: scope, bounds: bounds)
+                // Another requirement has no aggregate, so this one counts people; both must agree when scaled back.
+                var hours: [Double] = []
+                for line in try org.reports.people(filter, scope: scope, limit: 10_000, offset: 0) { hours.append(line.hours) }
+                var expected = Array(repeating: 0, count: bounds.count + 2)
+                for value in hours {
+                    let index = value <= 0 ? 0 : (bounds.firstIndex { value < $0 }.map { $0 + 1 } ?? bounds.count + 1)
+                    expected[index] += 1
+                }
+                #expect(fromAggregate == expected, "\(filter.departmentPath)")
+                let counted = try org.reports.hoursDistribution(filter, scope: scope, bounds: HoursDistribution.bounds(required: 60))
+                #expect(counted.reduce(0, +) == hours.count)
+            }
+        }
+    }
+
+    @Test func theAggregatesFollowEveryChangeAndARequirementChangeRecountsThem() throws {
+        let org = try organisation()
+        func drift() throws -> [String] {
+            try org.store.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT 'hours ' || coalesce(a.department_id, e.department_id) || '/' || coalesce(a.year, e.year) || '/'
+                           || coalesce(a.bucket, e.bucket) || ': ' || coalesce(a.people, 0) || ' vs ' || coalesce(e.people, 0)
+                    FROM (SELECT department_id, year, bucket, people FROM department_hours WHERE people <> 0) a
+                    FULL JOIN (SELECT u.department_id, b.year, b.bucket, count(*) AS people FROM user_year_hours_bucket b
+                               JOIN users u ON u.id = b.user_id WHERE u.disabled = 0 AND b.bucket > 0
+                               GROUP BY 1, 2, 3) e
+                    ON a.department_id = e.department_id AND a.year = e.year AND a.bucket = e.bucket
+                    WHERE coalesce(a.people, 0) <> coalesce(e.people, 0)
+                    UNION ALL
+                    SELECT 'people ' || d.id || ': ' || coalesce(p.people, 0) || ' vs ' ||
+                           (SELECT count(*) FROM users u WHERE u.department_id = d.id AND u.disabled = 0)
+                    FROM departments d LEFT JOIN department_people p ON p.department_id = d.id
+                    WHERE coalesce(p.people, 0) <> (SELECT count(*) FROM users u WHERE u.department_id = d.id AND u.disabled = 0)
+                    """)
+            }
+        }
+        #expect(try drift() == [])
+        let users = try org.store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM users ORDER BY id") }
+        let someone = try #require(try org.users.find(id: UserID(rawValue: users[2])))
+        try org.credit(someone, 40)                       // a new year's row would insert; this one updates
+        try org.credit(someone, 5, year: ReportFixture.year + 1)
+        #expect(try drift() == [])
+        try org.store.write { db in
+            try db.execute(sql: "UPDATE users SET department_id = ? WHERE id = ?", arguments: [org.b.id.rawValue, users[2]])
+        }
+        #expect(try drift() == [])
+        try org.users.setDisabled(true, id: UserID(rawValue: users[5]), by: .system)
+        try org.credit(try #require(try org.users.find(id: UserID(rawValue: users[5]))), 30)
+        #expect(try drift() == [])
+        try org.users.setDisabled(false, id: UserID(rawValue: users[5]), by: .system)
+        try org.users.setDisabled(false, id: UserID(rawValue: users[17]), by: .system)
+        #expect(try drift() == [])
+        try org.store.write { db in
+            try db.execute(sql: "DELETE FROM user_year_hours WHERE user_id = ?", arguments: [users[8]])
+        }
+        #expect(try drift() == [])
+        // A new requirement: every bucket moves; the recount happens once and matches again.
+        try org.reports.prepareAggregates(requiredHours: 60)
+        #expect(try drift() == [])
+        let stored = try org.store.read { db in try SQLiteReportRepository.storedRequirement(db) }
+        #expect(stored == 60)
+        try org.credit(someone, 1)
+        #expect(try drift() == [])
+    }
+
+    @Test func withoutAStoredRequirementReportsStillCountRight() throws {
+        let org = try ReportFixture()
+        let full = try org.person("full", "满", in: org.a1)
+        try org.person("none", "无", in: org.a1)
+        try org.credit(full, 95)
+        var below = org.filter()
+        below.hoursBelow = 90
+        #expect(try org.reports.count(below, scope: org.scope(org.a)) == PeopleTotal(count: 1, exact: true))
+        #expect(try org.reports.hoursDistribution(org.filter(), scope: org.scope(org.a),
+                                                  bounds: HoursDistribution.bounds(required: 90)) == [1, 0, 0, 0, 0, 1])
+    }
+}
