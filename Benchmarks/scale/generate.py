@@ -18,9 +18,11 @@ certification_history, sessions. Certificate credentials are JWT-shaped placehol
 renewal-window date lies at least STABLE_DAYS from the reference time (--now, default today), so the server's
 start-up and hourly certification sweep has nobody to move for that long.
 
-The aggregate tables (department_people, certification_counts, user_year_hours) are normally kept by insert
-triggers. Firing them a million times is slow, so the three insert triggers are dropped for the load, the
-aggregates are computed with GROUP BY, and the triggers are re-created from the exact SQL stored in the schema.
+The aggregate tables (department_people, certification_counts, user_year_hours, department_hours) are normally
+kept by insert triggers. Firing them a million times is slow, so the four insert triggers are dropped for the load,
+the aggregates are computed with GROUP BY, and the triggers are re-created from the exact SQL stored in the schema.
+department_hours is left empty: its buckets depend on the yearly requirement, and the server counts it when it
+starts (`Application.prepare`).
 """
 
 import argparse
@@ -58,7 +60,7 @@ STATES = [name for name, _ in STATE_MIX]
 NOT_STARTED, IN_PROGRESS, CERTIFIED, DUE, EXPIRED, REVOKED = range(6)
 HOLDERS = {CERTIFIED, DUE, EXPIRED, REVOKED}
 
-INSERT_TRIGGERS = ["users_count_insert", "certifications_count_insert", "hours_ledger_sum"]
+INSERT_TRIGGERS = ["users_count_insert", "certifications_count_insert", "hours_ledger_sum", "user_year_hours_bucket_insert"]
 
 BUREAUS = [
     "省发展和改革委员会", "省教育厅", "省科学技术厅", "省工业和信息化厅", "省公安厅", "省民政厅", "省司法厅",
@@ -523,8 +525,9 @@ def main():
                   SELECT department_id, count(*) FROM users WHERE disabled = 0 GROUP BY department_id""")
     db.execute("DELETE FROM certification_counts")
     db.execute("""INSERT INTO certification_counts (program_id, department_id, state, people)
-                  SELECT program_id, department_id, state, count(*) FROM certifications
-                  GROUP BY program_id, department_id, state""")
+                  SELECT c.program_id, c.department_id, c.state, count(*) FROM certifications c
+                  JOIN users u ON u.id = c.user_id WHERE u.disabled = 0
+                  GROUP BY c.program_id, c.department_id, c.state""")
     db.execute("DELETE FROM user_year_hours")
     db.execute("""INSERT INTO user_year_hours (user_id, year, hours)
                   SELECT user_id, year, sum(hours) FROM hours_ledger GROUP BY user_id, year""")

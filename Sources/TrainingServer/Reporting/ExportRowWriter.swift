@@ -6,7 +6,7 @@ import Foundation
 struct ExportRowWriter {
     let resolver: PersonLineResolver
     private var departmentFields: [Int64: [UInt8]] = [:]
-    private var days: [Int64: [UInt8]] = [:]
+    private var offsets = ZoneOffsets()
     private let programField: [UInt8]
     private let linkPrefix: [UInt8]
     /// Whether a link can be written without quoting when the id needs no percent-encoding.
@@ -71,22 +71,43 @@ struct ExportRowWriter {
         bytes += field
     }
 
-    /// `YYYY-MM-DD` of the day `seconds` falls on in the resolver's time zone. Every zone's offset is a whole
-    /// number of quarter hours and changes only on a quarter hour, so all seconds of one quarter hour share a day.
+    /// `YYYY-MM-DD` of the day `seconds` falls on in the resolver's time zone: the zone's offset (looked up once
+    /// per stretch between two of its transitions) added to the seconds, then the civil date by arithmetic.
     private mutating func day(_ seconds: Double, into bytes: inout [UInt8]) {
-        guard seconds.isFinite, abs(seconds) < 1e15 else {
+        guard seconds.isFinite, abs(seconds) < 1e12 else {
             bytes += resolver.day(seconds).utf8
             return
         }
-        let quarter = Int64((seconds / 900).rounded(.down))
-        if let text = days[quarter] {
-            bytes += text
+        let local = Int64((seconds + Double(offsets.offset(at: seconds, in: resolver.timeZone))).rounded(.down))
+        let (year, month, day) = Self.civil(days: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        guard (0...9999).contains(year) else {
+            bytes += resolver.day(seconds).utf8
             return
         }
-        let text = Array(resolver.day(seconds).utf8)
-        if days.count >= 100_000 { days.removeAll(keepingCapacity: true) }
-        days[quarter] = text
-        bytes += text
+        func digit(_ value: Int64) -> UInt8 { UInt8(ascii: "0") + UInt8(value) }
+        bytes.append(digit(year / 1000))
+        bytes.append(digit(year / 100 % 10))
+        bytes.append(digit(year / 10 % 10))
+        bytes.append(digit(year % 10))
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(digit(month / 10))
+        bytes.append(digit(month % 10))
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(digit(day / 10))
+        bytes.append(digit(day % 10))
+    }
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01 (H. Hinnant's `civil_from_days`).
+    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Appends `text` as one CSV field: `PeopleExportFormat.csvField` without the intermediate strings when the
@@ -122,5 +143,35 @@ struct ExportRowWriter {
         if let first = bytes.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
             .contains(first) { return false }
         return !bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+    }
+}
+
+/// A time zone's offsets from UTC as found so far: stretches of time that end at the zone's next transition, each
+/// with one offset. A zone without transitions (most of the world today) needs one lookup for a whole export.
+struct ZoneOffsets {
+    private struct Stretch {
+        var start: Double
+        /// The next transition after `start`; nil when there is none.
+        var end: Double?
+        var offset: Int
+    }
+
+    private var stretches: [Stretch] = []
+
+    mutating func offset(at seconds: Double, in zone: TimeZone) -> Int {
+        for stretch in stretches where seconds >= stretch.start && seconds < (stretch.end ?? .infinity) {
+            return stretch.offset
+        }
+        let date = Date(timeIntervalSince1970: seconds)
+        let offset = zone.secondsFromGMT(for: date)
+        let end = zone.nextDaylightSavingTimeTransition(after: date)?.timeIntervalSince1970
+        // A stretch ending at the same transition with the same offset reaches back to here.
+        if let index = stretches.firstIndex(where: { $0.end == end && $0.offset == offset && $0.start > seconds }) {
+            stretches[index].start = seconds
+        } else {
+            if stretches.count >= 64 { stretches.removeFirst() }
+            stretches.append(Stretch(start: seconds, end: end, offset: offset))
+        }
+        return offset
     }
 }

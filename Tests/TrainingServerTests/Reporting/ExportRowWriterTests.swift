@@ -35,7 +35,8 @@ import Testing
 
     @Test(arguments: ["", "https://academy.example", "https://x.example/a,b"])
     func theWriterMatchesThePlainPathByteForByte(_ base: String) throws {
-        for zone in ["Asia/Shanghai", "UTC", "America/St_Johns", "Asia/Kathmandu"] {
+        for zone in ["Asia/Shanghai", "UTC", "America/St_Johns", "Asia/Kathmandu", "Europe/Moscow", "Asia/Pyongyang",
+                     "Australia/Lord_Howe", "America/New_York"] {
             let resolver = PersonLineResolver(departments: Self.departments, programID: "egov", verificationBase: base,
                                               timeZone: try #require(TimeZone(identifier: zone)))
             var writer = ExportRowWriter(resolver: resolver)
@@ -54,6 +55,35 @@ import Testing
                 break
             }
             #expect(direct == plain)
+        }
+    }
+
+    @Test func daysMatchTheCalendarAcrossAHundredYearsOfZoneChanges() throws {
+        // Seconds from 1950 to 2050 in a fixed pseudo-random order, and every hour around some transitions.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var seconds: [Double] = (0..<4000).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return -631_152_000 + Double(state >> 33) / Double(UInt64(1) << 31) * 3_155_760_000
+        }
+        for transition in [1_414_274_400.0, 1_439_049_600, 1_301_180_400, 1_710_054_000, 1_712_419_200] {
+            seconds += stride(from: transition - 7200, through: transition + 7200, by: 900).map { $0 }
+        }
+        for zone in ["Asia/Shanghai", "Europe/Moscow", "Asia/Pyongyang", "Australia/Lord_Howe", "America/New_York",
+                     "Asia/Kathmandu", "Pacific/Apia"] {
+            let resolver = PersonLineResolver(departments: [:], programID: "p", verificationBase: "",
+                                              timeZone: try #require(TimeZone(identifier: zone)))
+            var writer = ExportRowWriter(resolver: resolver)
+            let lines = seconds.map { PersonLine(userID: 1, login: "l", name: "n", employeeNumber: nil, departmentID: 1,
+                                                 state: .certified, certifiedAt: $0, expiresAt: nil, certificateID: nil,
+                                                 hours: 0) }
+            var bytes: [UInt8] = []
+            writer.csv(lines, into: &bytes)
+            let written = String(decoding: bytes, as: UTF8.self).split(separator: "\r\n")
+                .map { String($0.split(separator: ",", omittingEmptySubsequences: false)[6]) }
+            let expected = seconds.map(resolver.day)
+            #expect(written.count == expected.count)
+            let wrong = zip(seconds, zip(written, expected)).filter { $1.0 != $1.1 }
+            #expect(wrong.isEmpty, "\(zone): \(wrong.prefix(3).map { "\($0.0): \($0.1.0) instead of \($0.1.1)" })")
         }
     }
 
