@@ -408,6 +408,8 @@ enum Migrations {
                 -- Covering every users column a people list filters on, so a walk in name order (with a search,
                 -- a department range or a state to check) reads the table only for the rows it keeps.
                 CREATE INDEX users_name ON users(display_name, login, employee_number, department_id, disabled);
+                -- Departments in name order, then each one's people by id: a list sorted by department.
+                CREATE INDEX departments_name ON departments(name);
 
                 CREATE TABLE department_hours (
                     department_id INTEGER NOT NULL,

@@ -19,6 +19,8 @@ public struct SQLiteReportRepository: ReportRepository {
         /// The programme's certifications in one state in expiry order (index `certifications_program_state`):
         /// for a state filter sorted by expiry.
         case certificationsByExpiry
+        /// Departments in name order (index `departments_name`), each one's people by id: for sort by department.
+        case departmentsByName
     }
 
     /// Which plan a query takes: chosen from the aggregates (`automatic`), or fixed (tests compare the plans).
@@ -313,6 +315,9 @@ public struct SQLiteReportRepository: ReportRepository {
             let inState = Double(try Self.stateCounts(filter.programID, ["/"], db)[state.rawValue] ?? 0)
             let found = Double(matching ?? max(1, Int(subtree / 10)))
             return Double(wanted) * inState / found < subtree ? .certificationsByExpiry : .departmentsFirst
+        case .department:
+            // Stops when the page is full; at worst (nobody matches) it reads what taking the subtree reads.
+            return .departmentsByName
         default:
             return .departmentsFirst
         }
@@ -324,6 +329,7 @@ public struct SQLiteReportRepository: ReportRepository {
         case .departmentsFirst: true
         case .usersByName: filter.sort == .name
         case .certificationsByExpiry: filter.sort == .expires && filter.state != nil && filter.state != .notStarted
+        case .departmentsByName: filter.sort == .department
         }
     }
 
@@ -366,6 +372,9 @@ public struct SQLiteReportRepository: ReportRepository {
         switch plan {
         case .departmentsFirst:
             from = "departments d CROSS JOIN users u ON u.department_id = d.id \(certification) \(hours)"
+            arguments = [filter.programID, filter.year]
+        case .departmentsByName:
+            from = "departments d INDEXED BY departments_name CROSS JOIN users u ON u.department_id = d.id \(certification) \(hours)"
             arguments = [filter.programID, filter.year]
         case .usersByName:
             from = "users u INDEXED BY users_name CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
