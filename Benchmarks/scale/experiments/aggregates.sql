@@ -1,4 +1,5 @@
--- Proposed reporting aggregates, as a new migration would create them; try it on a copy of the scale database:
+-- The reporting aggregates as first tried on a copy of the scale database; the migration
+-- `2026-11-29-report-aggregates` (Sources/TrainingServer/Storage/Migrations.swift) is what ships. Try it on a copy:
 --   sqlite3 /tmp/copy.sqlite < Benchmarks/scale/experiments/aggregates.sql
 -- 1. users_name: walk people in name order and stop after a page, instead of sorting everyone in scope.
 -- 2. certification_counts and its triggers count enabled people only, like department_people, so summary counts,
