@@ -410,6 +410,10 @@ enum Migrations {
                 CREATE INDEX users_name ON users(display_name, login, employee_number, department_id, disabled);
                 -- Departments in name order, then each one's people by id: a list sorted by department.
                 CREATE INDEX departments_name ON departments(name);
+                -- A programme's people in one state, by person (the key's user_id follows): a list sorted by state.
+                CREATE INDEX certifications_program_people ON certifications(program_id, state);
+                -- A year's study hours in order, then by person: a list sorted by hours.
+                CREATE INDEX user_year_hours_value ON user_year_hours(year, hours);
 
                 CREATE TABLE department_hours (
                     department_id INTEGER NOT NULL,

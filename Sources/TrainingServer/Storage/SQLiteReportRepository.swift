@@ -21,6 +21,29 @@ public struct SQLiteReportRepository: ReportRepository {
         case certificationsByExpiry
         /// Departments in name order (index `departments_name`), each one's people by id: for sort by department.
         case departmentsByName
+        /// One walk per state, in the order of the states' codes: that state's certifications by person
+        /// (index `certifications_program_people`), people without one by id: for sort by state.
+        case stateSegments
+        /// People without hours (by id), then people with hours in hours order (index `user_year_hours_value`):
+        /// for sort by hours. Hours are never negative (the ledger's CHECK), so no one sorts before "none".
+        case hoursSegments
+    }
+
+    /// Where a query starts, and so the order its rows come in without a sort.
+    enum Source {
+        case departmentsFirst, departmentsByName, usersByName, usersByID, certificationsByExpiry, certificationsByPerson,
+             hoursByValue
+    }
+
+    /// One part of a segmented walk: the rows whose sort key lies in one run, in the walk's order.
+    struct Segment {
+        var source: Source
+        var condition: String
+        var arguments: StatementArguments = []
+        /// The ORDER BY columns, ascending; the walk's direction is applied to each.
+        var order: [String]
+        /// How many rows the segment holds when the aggregates tell (to skip it without reading it).
+        var count: Int?
     }
 
     /// Which plan a query takes: chosen from the aggregates (`automatic`), or fixed (tests compare the plans).
@@ -180,6 +203,11 @@ public struct SQLiteReportRepository: ReportRepository {
         guard !prefixes.isEmpty, limit > 0 else { return [] }
         return try store.read { db in
             guard let plan = try plan(filter, prefixes, wanted: limit + max(0, offset), db) else { return [] }
+            if plan == .stateSegments || plan == .hoursSegments {
+                let segments = plan == .stateSegments ? try Self.stateSegments(filter, prefixes, db)
+                    : try Self.hoursSegments(filter, prefixes, db)
+                return try Self.walk(segments, filter, prefixes, limit: limit, offset: max(0, offset), db)
+            }
             let (sql, arguments) = Self.query(filter, prefixes, select: Self.columns, plan: plan)
             return try Row.fetchAll(db, sql: sql + " ORDER BY \(Self.order(filter, plan: plan)) LIMIT ? OFFSET ?",
                                     arguments: arguments + [limit, max(0, offset)]).map(Self.line)
@@ -318,6 +346,12 @@ public struct SQLiteReportRepository: ReportRepository {
         case .department:
             // Stops when the page is full; at worst (nobody matches) it reads what taking the subtree reads.
             return .departmentsByName
+        case .state, .hours:
+            // The walks go through everyone's rows in their order; they pay when the subtree is a large part of
+            // the organisation (reads ≈ wanted × everyone ÷ subtree).
+            let everyone = Double(try Self.peopleCount(["/"], db))
+            guard Double(wanted) * everyone / subtree < subtree else { return .departmentsFirst }
+            return filter.sort == .state ? .stateSegments : .hoursSegments
         default:
             return .departmentsFirst
         }
@@ -330,7 +364,77 @@ public struct SQLiteReportRepository: ReportRepository {
         case .usersByName: filter.sort == .name
         case .certificationsByExpiry: filter.sort == .expires && filter.state != nil && filter.state != .notStarted
         case .departmentsByName: filter.sort == .department
+        case .stateSegments: filter.sort == .state
+        case .hoursSegments: filter.sort == .hours
         }
+    }
+
+    /// The state walk's segments in ascending order of the state codes.
+    static func stateSegments(_ filter: PeopleFilter, _ prefixes: [String], _ db: Database) throws -> [Segment] {
+        // Sizes are known when the filter is at most a state (every row of a segment then matches).
+        let plain = filter.expiresFrom == nil && filter.expiresTo == nil && filter.hoursBelow == nil
+            && (filter.search ?? "").isEmpty
+        let counts = plain ? try stateCounts(filter.programID, prefixes, db) : [:]
+        let people = plain ? try peopleCount(prefixes, db) : 0
+        return CertificationStateName.allCases.sorted { $0.rawValue < $1.rawValue }.compactMap { state in
+            if let wanted = filter.state, wanted != state { return nil }
+            if state == .notStarted {
+                let started = counts.filter { $0.key != state.rawValue }.values.reduce(0, +)
+                return Segment(source: .usersByID, condition: "coalesce(c.state, 'not_started') = 'not_started'",
+                               order: ["u.id"], count: plain ? max(0, people - started) : nil)
+            }
+            return Segment(source: .certificationsByPerson, condition: "c.state = ?", arguments: [state.rawValue],
+                           order: ["c.user_id"], count: plain ? counts[state.rawValue] ?? 0 : nil)
+        }
+    }
+
+    /// The hours walk's segments in ascending order of hours.
+    static func hoursSegments(_ filter: PeopleFilter, _ prefixes: [String], _ db: Database) throws -> [Segment] {
+        let plain = filter.state == nil && filter.expiresFrom == nil && filter.expiresTo == nil && filter.hoursBelow == nil
+            && (filter.search ?? "").isEmpty
+        var none = Segment(source: .usersByID, condition: "coalesce(h.hours, 0) = 0", order: ["u.id"])
+        var positive = Segment(source: .hoursByValue, condition: "h.hours > 0", order: ["h.hours", "h.user_id"])
+        // `department_hours` counts the people with hours above zero (buckets 1 to 5) whatever the requirement.
+        if plain, try storedRequirement(db) != nil {
+            positive.count = try hoursBuckets(filter.year, prefixes, db).values.reduce(0, +)
+            none.count = max(0, try peopleCount(prefixes, db) - (positive.count ?? 0))
+        }
+        return [none, positive]
+    }
+
+    /// A page from `segments` in order (reversed for a descending sort): each segment skips what is left of
+    /// `offset` and gives what is left of `limit`. A segment of unknown size that the offset goes past is counted.
+    static func walk(_ segments: [Segment], _ filter: PeopleFilter, _ prefixes: [String], limit: Int, offset: Int,
+                     _ db: Database) throws -> [PersonLine] {
+        var lines: [PersonLine] = []
+        var skip = offset
+        let direction = filter.descending ? "DESC" : "ASC"
+        for segment in filter.descending ? segments.reversed() : segments {
+            guard lines.count < limit else { break }
+            if let count = segment.count, skip >= count {
+                skip -= count
+                continue
+            }
+            let (sql, arguments) = segmentQuery(segment, filter, prefixes, select: columns)
+            let order = segment.order.map { "\($0) \(direction)" }.joined(separator: ", ")
+            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY \(order) LIMIT ? OFFSET ?",
+                                        arguments: arguments + [limit - lines.count, skip]).map(line)
+            if rows.isEmpty && skip > 0 {
+                let (countSQL, countArguments) = segmentQuery(segment, filter, prefixes, select: "count(*)")
+                skip -= min(skip, try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0)
+                continue
+            }
+            lines += rows
+            skip = 0
+        }
+        return lines
+    }
+
+    /// A segment's query: its source, its condition, and the filter's.
+    static func segmentQuery(_ segment: Segment, _ filter: PeopleFilter, _ prefixes: [String], select: String)
+        -> (String, StatementArguments) {
+        query(filter, prefixes, select: select, source: segment.source,
+              extra: (segment.condition, segment.arguments))
     }
 
     // MARK: SQL
@@ -363,13 +467,26 @@ public struct SQLiteReportRepository: ReportRepository {
     /// The FROM/WHERE part for `filter` within the subtrees `prefixes`, joined in `plan`'s order (nil: people by
     /// id, for exports and capped counts). Every value is bound; identifiers come from allowlists.
     static func query(_ filter: PeopleFilter, _ prefixes: [String], select: String, plan: Plan?) -> (String, StatementArguments) {
+        let source: Source = switch plan {
+        case .departmentsFirst, .stateSegments, .hoursSegments: .departmentsFirst
+        case .departmentsByName: .departmentsByName
+        case .usersByName: .usersByName
+        case .certificationsByExpiry: .certificationsByExpiry
+        case nil: .usersByID
+        }
+        return query(filter, prefixes, select: select, source: source, extra: nil)
+    }
+
+    /// The query from `source`, with `extra` (a condition and its values) before the filter's conditions.
+    static func query(_ filter: PeopleFilter, _ prefixes: [String], select: String, source: Source,
+                      extra: (condition: String, arguments: StatementArguments)?) -> (String, StatementArguments) {
         let (inRange, rangeArguments) = rangeCondition(prefixes)
         let certification = "LEFT JOIN certifications c ON c.user_id = u.id AND c.program_id = ?"
         let hours = "LEFT JOIN user_year_hours h ON h.user_id = u.id AND h.year = ?"
         let from: String
         var arguments: StatementArguments
         var conditions = ["u.disabled = 0", inRange]
-        switch plan {
+        switch source {
         case .departmentsFirst:
             from = "departments d CROSS JOIN users u ON u.department_id = d.id \(certification) \(hours)"
             arguments = [filter.programID, filter.year]
@@ -379,21 +496,36 @@ public struct SQLiteReportRepository: ReportRepository {
         case .usersByName:
             from = "users u INDEXED BY users_name CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
             arguments = [filter.programID, filter.year]
-        case .certificationsByExpiry:
+        case .usersByID:
+            from = "users u CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
+            arguments = [filter.programID, filter.year]
+        case .certificationsByExpiry, .certificationsByPerson:
+            let index = source == .certificationsByExpiry ? "certifications_program_state" : "certifications_program_people"
             from = """
-                certifications c INDEXED BY certifications_program_state CROSS JOIN users u ON u.id = c.user_id
+                certifications c INDEXED BY \(index) CROSS JOIN users u ON u.id = c.user_id
                 CROSS JOIN departments d ON d.id = u.department_id \(hours)
                 """
             // The programme's condition comes first in the text, so its value follows the year's.
             conditions.insert("c.program_id = ?", at: 0)
             arguments = [filter.year, filter.programID]
-        case nil:
-            from = "users u CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
+        case .hoursByValue:
+            from = """
+                user_year_hours h INDEXED BY user_year_hours_value CROSS JOIN users u ON u.id = h.user_id
+                CROSS JOIN departments d ON d.id = u.department_id \(certification)
+                """
+            conditions.insert("h.year = ?", at: 0)
             arguments = [filter.programID, filter.year]
+        }
+        if let extra {
+            // Right after the source's own condition (or first), so its values follow the ones bound so far.
+            let sourceFirst = source == .certificationsByExpiry || source == .certificationsByPerson || source == .hoursByValue
+            conditions.insert(extra.condition, at: sourceFirst ? 1 : 0)
+            arguments += extra.arguments
         }
         arguments += rangeArguments
         if let state = filter.state {
-            conditions.append(plan == .certificationsByExpiry ? "c.state = ?" : "coalesce(c.state, 'not_started') = ?")
+            conditions.append(source == .certificationsByExpiry || source == .certificationsByPerson
+                              ? "c.state = ?" : "coalesce(c.state, 'not_started') = ?")
             arguments += [state.rawValue]
         }
         if let from = filter.expiresFrom {
