@@ -170,6 +170,8 @@ def main():
         ("People page, top: state=certified, sort=department",
          f"/hr/people?{q(root[0], state='certified', sort='department')}", 100),
         ("People page, top: no filter, sort=hours", f"/hr/people?{q(root[0], sort='hours')}", 100),
+        ("People page, top: no filter, sort=state, descending",
+         f"/hr/people?{q(root[0], sort='state', dir='desc')}", 100),
         ("People API, top: state=expired, limit=50",
          f"/api/v1/hr/people?{q(root[0], state='expired', sort='name', limit='50')}", 100),
         ("People page, bureau: state=expired, sort=name",
