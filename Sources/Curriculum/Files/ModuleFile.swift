@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One module file `modules/NN-<id>.<lang>.md` as written: front matter, body and the media it uses.
 struct ModuleFile: Sendable {
