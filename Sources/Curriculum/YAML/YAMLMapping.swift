@@ -1,4 +1,3 @@
-
 /// A YAML mapping with its keys read once, in the order written.
 struct YAMLMapping {
     let node: YAMLNode

@@ -1,4 +1,3 @@
-
 /// What a YAML scalar means, decided by YAML 1.1 rules for plain scalars.
 ///
 /// Composition leaves plain scalars untagged, as Yams' basic resolver does (no regular expressions per scalar,
