@@ -10,12 +10,12 @@ import Darwin
 ///
 /// cmark's allocator callbacks receive no context, so each thread finds its arena through a thread-specific key.
 /// Only checking uses it (`CMarkDocument.process` without rendering): rendered HTML is released with `free`.
-final class CMarkArena {
+struct CMarkArena {
     /// The allocator to hand to `cmark_parser_new_with_mem`.
     nonisolated(unsafe) static let allocator: UnsafeMutablePointer<cmark_mem> = {
         let pointer = UnsafeMutablePointer<cmark_mem>.allocate(capacity: 1)
-        pointer.initialize(to: cmark_mem(calloc: { count, size in CMarkArena.current.allocate(count, size) },
-                                         realloc: { old, size in CMarkArena.current.reallocate(old, size) },
+        pointer.initialize(to: cmark_mem(calloc: { count, size in CMarkArena.current.pointee.allocate(count, size) },
+                                         realloc: { old, size in CMarkArena.current.pointee.reallocate(old, size) },
                                          free: { _ in }))
         return pointer
     }()
@@ -23,7 +23,7 @@ final class CMarkArena {
     /// Runs `body` (which must free every cmark object it makes with `allocator`), then recycles the memory.
     static func withArena<Result>(_ body: () -> Result) -> Result {
         let arena = current
-        defer { arena.reset() }
+        defer { arena.pointee.reset() }
         return body()
     }
 
@@ -41,28 +41,27 @@ final class CMarkArena {
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key) { pointer in
-            guard let pointer else { return }
-            Unmanaged<CMarkArena>.fromOpaque(UnsafeRawPointer(pointer)).release()
+            guard let arena = pointer?.assumingMemoryBound(to: CMarkArena.self) else { return }
+            arena.pointee.release()
+            arena.deinitialize(count: 1)
+            arena.deallocate()
         }
         return key
     }()
 
-    private static var current: CMarkArena {
+    /// This thread's arena, made on first use and released when the thread ends.
+    private static var current: UnsafeMutablePointer<CMarkArena> {
         if let pointer = pthread_getspecific(key) {
-            return Unmanaged<CMarkArena>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+            return pointer.assumingMemoryBound(to: CMarkArena.self)
         }
-        let arena = CMarkArena()
-        pthread_setspecific(key, Unmanaged.passRetained(arena).toOpaque())
+        let arena = UnsafeMutablePointer<CMarkArena>.allocate(capacity: 1)
+        arena.initialize(to: CMarkArena())
+        pthread_setspecific(key, arena)
         return arena
     }
 
-    deinit {
-        for slab in slabs { free(slab) }
-        for block in large { free(block) }
-    }
-
     /// Zeroed memory for `count` items of `size` bytes, as `calloc` gives.
-    private func allocate(_ count: Int, _ size: Int) -> UnsafeMutableRawPointer? {
+    private mutating func allocate(_ count: Int, _ size: Int) -> UnsafeMutableRawPointer? {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
         guard !overflow else { return nil }
         let block = take(bytes)
@@ -70,7 +69,7 @@ final class CMarkArena {
         return block
     }
 
-    private func reallocate(_ old: UnsafeMutableRawPointer?, _ size: Int) -> UnsafeMutableRawPointer? {
+    private mutating func reallocate(_ old: UnsafeMutableRawPointer?, _ size: Int) -> UnsafeMutableRawPointer? {
         guard let old else { return take(size) }
         let header = old - Self.headerSize
         let oldSize = header.load(as: Int.self)
@@ -92,7 +91,7 @@ final class CMarkArena {
     }
 
     /// `size` bytes after a size header; not zeroed.
-    private func take(_ size: Int) -> UnsafeMutableRawPointer {
+    private mutating func take(_ size: Int) -> UnsafeMutableRawPointer {
         let needed = Self.headerSize + Self.rounded(size)
         let start: UnsafeMutableRawPointer
         if needed > Self.slabSize / 4 {
@@ -115,11 +114,19 @@ final class CMarkArena {
         return start + Self.headerSize
     }
 
-    private func reset() {
+    /// Gives back everything allocated since the last reset, keeping a few slabs for the next document.
+    private mutating func reset() {
         for block in large { free(block) }
         large.removeAll(keepingCapacity: true)
         while slabs.count > Self.slabsKept { free(slabs.removeLast()) }
         slabIndex = -1
         cursor = 0
+    }
+
+    /// Gives back all memory, when the thread ends.
+    private mutating func release() {
+        reset()
+        for slab in slabs { free(slab) }
+        slabs.removeAll()
     }
 }

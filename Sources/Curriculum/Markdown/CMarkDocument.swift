@@ -51,7 +51,10 @@ enum CMarkDocument {
     private static func process(_ markdown: String, render: Bool, memory: UnsafeMutablePointer<cmark_mem>?,
                                 decide: (Visit) -> Action) -> Output {
         _ = extensionsRegistered
-        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
+        var bytes = markdown
+        // A Swift string is valid UTF-8, so cmark's validation only matters for the NUL characters it replaces.
+        let hasNUL = bytes.withUTF8 { $0.contains(0) }
+        let options = render || hasNUL ? CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 : CMARK_OPT_DEFAULT
         let created = memory.map { cmark_parser_new_with_mem(options, $0) } ?? cmark_parser_new(options)
         guard let parser = created else { return Output(html: render ? "" : nil, headings: []) }
         defer { cmark_parser_free(parser) }
@@ -60,7 +63,6 @@ enum CMarkDocument {
                 cmark_parser_attach_syntax_extension(parser, syntax)
             }
         }
-        var bytes = markdown
         bytes.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
