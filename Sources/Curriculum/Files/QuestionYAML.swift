@@ -1,4 +1,3 @@
-
 /// Reads one question of a quiz pool from YAML (see `Courses/README.md` for the keys of each type).
 enum QuestionYAML {
     static let commonKeys = ["id", "type", "text", "explanation", "feedback", "tags", "points"]

@@ -25,9 +25,11 @@ enum YAMLValue: Equatable {
             self = .string(text)
             return
         }
-        if text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL" {
+        // Every null and boolean word is ASCII of at most five letters; most scalars are longer text.
+        let isShort = text.utf8.count <= 5
+        if text.isEmpty || isShort && (text == "~" || text == "null" || text == "Null" || text == "NULL") {
             self = .null
-        } else if let bool = Self.bool(text) {
+        } else if isShort, let bool = Self.bool(text) {
             self = .bool(bool)
         } else if let int = Self.int(text) {
             self = .int(int)
