@@ -1,4 +1,9 @@
 import CCMark
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The only code that touches cmark-gfm: parse, visit links, images and raw HTML, rewrite, render.
 ///
@@ -53,7 +58,9 @@ enum CMarkDocument {
         _ = extensionsRegistered
         var bytes = markdown
         // A Swift string is valid UTF-8, so cmark's validation only matters for the NUL characters it replaces.
-        let hasNUL = bytes.withUTF8 { $0.contains(0) }
+        let hasNUL = bytes.withUTF8 { buffer in
+            buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false
+        }
         let options = render || hasNUL ? CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 : CMARK_OPT_DEFAULT
         let created = memory.map { cmark_parser_new_with_mem(options, $0) } ?? cmark_parser_new(options)
         guard let parser = created else { return Output(html: render ? "" : nil, headings: []) }

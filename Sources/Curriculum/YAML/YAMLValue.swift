@@ -26,7 +26,7 @@ enum YAMLValue: Equatable {
             return
         }
         // Every null and boolean word is ASCII of at most five letters; most scalars are longer text.
-        let isShort = text.utf8.count <= 5
+        let isShort = text.utf8.count <= 5 && text.utf8.allSatisfy { $0 < 0x80 }
         if text.isEmpty || isShort && (text == "~" || text == "null" || text == "Null" || text == "NULL") {
             self = .null
         } else if isShort, let bool = Self.bool(text) {
