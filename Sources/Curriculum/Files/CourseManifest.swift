@@ -1,4 +1,3 @@
-import Yams
 
 /// `course.yaml` as written, with where each reference sits, before it is checked against the other files.
 struct CourseManifest: Sendable {

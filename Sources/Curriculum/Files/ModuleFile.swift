@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One module file `modules/NN-<id>.<lang>.md` as written: front matter, body and the media it uses.
 struct ModuleFile: Sendable {
@@ -39,32 +38,41 @@ struct ModuleFile: Sendable {
     /// The text between the opening `---` line and the closing `---` (or `...`) line, the text after it, and
     /// the line the body starts on; nil when the file does not start with a `---` line or never closes it.
     static func splitFrontMatter(_ text: String) -> (frontMatter: String, body: String, bodyLine: Int)? {
-        let bytes = Array(text.utf8)
-        func isMarker(_ start: Int, _ end: Int, allowDots: Bool) -> Bool {
-            var line = bytes[start..<end]
-            while let last = line.last, last == 0x20 || last == 0x09 { line = line.dropLast() }
-            while let first = line.first, first == 0x20 || first == 0x09 { line = line.dropFirst() }
-            return line.elementsEqual("---".utf8) || (allowDots && line.elementsEqual("...".utf8))
-        }
-        var start = 0
-        var lineNumber = 1
-        var firstLineEnd: Int?
-        while start <= bytes.count {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            if let firstLineEnd {
-                if isMarker(start, end, allowDots: true) {
-                    let frontMatter = String(decoding: bytes[min(firstLineEnd + 1, start)..<start], as: UTF8.self)
-                    let body = end < bytes.count ? String(decoding: bytes[(end + 1)...], as: UTF8.self) : ""
-                    return (frontMatter, body, lineNumber + 1)
-                }
-            } else {
-                guard isMarker(start, end, allowDots: false) else { return nil }
-                firstLineEnd = end
+        var text = text
+        return text.withUTF8 { bytes -> (frontMatter: String, body: String, bodyLine: Int)? in
+            func isMarker(_ start: Int, _ end: Int, allowDots: Bool) -> Bool {
+                var start = start
+                var end = end
+                while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+                while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+                guard end - start == 3 else { return false }
+                let marker = bytes[start]
+                guard marker == UInt8(ascii: "-") || (allowDots && marker == UInt8(ascii: ".")) else { return false }
+                return bytes[start + 1] == marker && bytes[start + 2] == marker
             }
-            start = end + 1
-            lineNumber += 1
+            var start = 0
+            var lineNumber = 1
+            var firstLineEnd: Int?
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                if let firstLineEnd {
+                    if isMarker(start, end, allowDots: true) {
+                        let front = UnsafeBufferPointer(rebasing: bytes[min(firstLineEnd + 1, start)..<start])
+                        let frontMatter = String(decoding: front, as: UTF8.self)
+                        let body = end < bytes.count
+                            ? String(decoding: UnsafeBufferPointer(rebasing: bytes[(end + 1)...]), as: UTF8.self) : ""
+                        return (frontMatter, body, lineNumber + 1)
+                    }
+                } else {
+                    guard isMarker(start, end, allowDots: false) else { return nil }
+                    firstLineEnd = end
+                }
+                start = end + 1
+                lineNumber += 1
+            }
+            return nil
         }
-        return nil
     }
 
     static func parse(text: String, fileName: String) -> (ModuleFile?, [Diagnostic]) {

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// `programs/<id>.yaml` as written, with where each course reference sits.
 struct ProgramFile: Sendable {
@@ -105,7 +104,7 @@ struct ProgramFile: Sendable {
         return (file, sink.diagnostics)
     }
 
-    private static func courseList(_ node: Node?, _ name: String, reader: YAMLReader,
+    private static func courseList(_ node: YAMLNode?, _ name: String, reader: YAMLReader,
                                    requireOne: Bool) -> [Located<CourseID>] {
         guard let node else { return [] }
         let items = reader.identifierList(node, name, itemName: "course id") ?? []

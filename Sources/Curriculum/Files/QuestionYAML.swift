@@ -1,5 +1,3 @@
-import Yams
-
 /// Reads one question of a quiz pool from YAML (see `Courses/README.md` for the keys of each type).
 enum QuestionYAML {
     static let commonKeys = ["id", "type", "text", "explanation", "feedback", "tags", "points"]
@@ -14,7 +12,7 @@ enum QuestionYAML {
     static let types = ["single", "multiple", "truefalse", "short", "numeric", "matching"]
 
     /// The question and the places its `module:` tags were written, or nil after reporting why not.
-    static func read(_ node: Node, reader: YAMLReader) -> (question: Question, moduleTags: [Located<String>])? {
+    static func read(_ node: YAMLNode, reader: YAMLReader) -> (question: Question, moduleTags: [Located<String>])? {
         guard let mapping = reader.mapping(node, "a question") else { return nil }
         let type = mapping["type"].flatMap { reader.choice($0, "type", types) }
         let allowed = commonKeys + (type.map { typeKeys[$0] ?? [] } ?? typeKeys.values.flatMap { $0 })
@@ -40,7 +38,7 @@ enum QuestionYAML {
         }
 
         guard let type else { return nil }
-        let kindResult: (kind: QuestionKind, items: [Node], listKey: String)?
+        let kindResult: (kind: QuestionKind, items: [YAMLNode], listKey: String)?
         switch type {
         case "single": kindResult = options(mapping, reader: reader, single: true)
         case "multiple": kindResult = options(mapping, reader: reader, single: false)
@@ -84,7 +82,7 @@ enum QuestionYAML {
     }
 
     private static func options(_ mapping: YAMLMapping, reader: YAMLReader,
-                                single: Bool) -> (kind: QuestionKind, items: [Node], listKey: String)? {
+                                single: Bool) -> (kind: QuestionKind, items: [YAMLNode], listKey: String)? {
         guard let listNode = mapping["options"], let items = reader.sequence(listNode, "options") else { return nil }
         var options: [ChoiceOption] = []
         var complete = true
@@ -123,7 +121,7 @@ enum QuestionYAML {
     }
 
     private static func trueFalse(_ mapping: YAMLMapping,
-                                  reader: YAMLReader) -> (kind: QuestionKind, items: [Node], listKey: String)? {
+                                  reader: YAMLReader) -> (kind: QuestionKind, items: [YAMLNode], listKey: String)? {
         guard let answer = mapping["answer"].flatMap({ reader.boolean($0, "answer") }) else { return nil }
         let ifTrue = mapping["feedback_true"].flatMap { reader.localized($0, "feedback_true") }
         let ifFalse = mapping["feedback_false"].flatMap { reader.localized($0, "feedback_false") }
@@ -131,7 +129,7 @@ enum QuestionYAML {
     }
 
     private static func shortAnswer(_ mapping: YAMLMapping,
-                                    reader: YAMLReader) -> (kind: QuestionKind, items: [Node], listKey: String)? {
+                                    reader: YAMLReader) -> (kind: QuestionKind, items: [YAMLNode], listKey: String)? {
         let caseSensitive = mapping["case_sensitive"].flatMap { reader.boolean($0, "case_sensitive") } ?? false
         guard let listNode = mapping["answers"], let items = reader.sequence(listNode, "answers") else { return nil }
         var answers: [ShortAnswer] = []
@@ -150,7 +148,7 @@ enum QuestionYAML {
     }
 
     private static func numeric(_ mapping: YAMLMapping,
-                                reader: YAMLReader) -> (kind: QuestionKind, items: [Node], listKey: String)? {
+                                reader: YAMLReader) -> (kind: QuestionKind, items: [YAMLNode], listKey: String)? {
         guard let listNode = mapping["answers"], let items = reader.sequence(listNode, "answers") else { return nil }
         var answers: [NumericAnswer] = []
         var complete = true
@@ -188,7 +186,7 @@ enum QuestionYAML {
     }
 
     private static func matching(_ mapping: YAMLMapping,
-                                 reader: YAMLReader) -> (kind: QuestionKind, items: [Node], listKey: String)? {
+                                 reader: YAMLReader) -> (kind: QuestionKind, items: [YAMLNode], listKey: String)? {
         guard let listNode = mapping["pairs"], let items = reader.sequence(listNode, "pairs") else { return nil }
         var pairs: [MatchPair] = []
         var complete = true

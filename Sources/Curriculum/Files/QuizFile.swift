@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// `quizzes/<id>.yaml` as written: the quiz plus where its questions and references sit.
 struct QuizFile: Sendable {
@@ -93,7 +92,7 @@ struct QuizFile: Sendable {
     }
 
     /// The review policy written, or the mode's default: practice shows everything at once, exams the score.
-    private static func readReview(_ node: Node?, exam: Bool, reader: YAMLReader) -> ReviewPolicy {
+    private static func readReview(_ node: YAMLNode?, exam: Bool, reader: YAMLReader) -> ReviewPolicy {
         let defaultShow: Set<ReviewPolicy.Item> = exam ? [.score] : Set(ReviewPolicy.Item.allCases)
         guard let node, let mapping = reader.mapping(node, "review") else {
             return ReviewPolicy(show: defaultShow, when: .immediately)
@@ -114,7 +113,7 @@ struct QuizFile: Sendable {
         return ReviewPolicy(show: show, when: when)
     }
 
-    private static func readPool(_ node: Node, reader: YAMLReader, gift: GIFTLookup, poolIDs: inout Set<String>,
+    private static func readPool(_ node: YAMLNode, reader: YAMLReader, gift: GIFTLookup, poolIDs: inout Set<String>,
                                  questions: inout [Located<QuestionID>], moduleTags: inout [Located<String>],
                                  giftFiles: inout [Located<String>]) -> QuestionPool? {
         guard let mapping = reader.mapping(node, "a pool") else { return nil }

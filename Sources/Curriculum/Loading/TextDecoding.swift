@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns file bytes into text: strict UTF-8, byte-order mark dropped, line endings made `\n`.
 public enum TextDecoding {
     /// Where a file stops being valid UTF-8 (1-based; the column counts the characters before the bad byte).
@@ -15,7 +21,8 @@ public enum TextDecoding {
         let skip = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let decoded = bytes.withUnsafeBufferPointer { buffer -> (String?, Bool) in
             let body = UnsafeBufferPointer(rebasing: buffer[skip...])
-            return (String(validating: body, as: UTF8.self), body.contains(0x0D))
+            let hasCR = body.baseAddress.map { memchr($0, 0x0D, body.count) != nil } ?? false
+            return (String(validating: body, as: UTF8.self), hasCR)
         }
         if let text = decoded.0 {
             return .success(decoded.1 ? normalizingNewlines(text) : text)

@@ -1,4 +1,9 @@
 import CCMark
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The only code that touches cmark-gfm: parse, visit links, images and raw HTML, rewrite, render.
 ///
@@ -39,16 +44,32 @@ enum CMarkDocument {
     /// rendering leaves them out: they change no link, image or raw HTML a trainer wrote (the autolink
     /// extension only ever makes `http`, `https` and `mailto` links), and parsing is much faster without them.
     static func process(_ markdown: String, render: Bool, decide: (Visit) -> Action) -> Output {
+        // Checking frees everything cmark made before it returns, so its memory can come from the thread's arena.
+        guard render else {
+            return CMarkArena.withArena {
+                process(markdown, render: false, memory: CMarkArena.allocator, decide: decide)
+            }
+        }
+        return process(markdown, render: true, memory: nil, decide: decide)
+    }
+
+    private static func process(_ markdown: String, render: Bool, memory: UnsafeMutablePointer<cmark_mem>?,
+                                decide: (Visit) -> Action) -> Output {
         _ = extensionsRegistered
-        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
-        guard let parser = cmark_parser_new(options) else { return Output(html: render ? "" : nil, headings: []) }
+        var bytes = markdown
+        // A Swift string is valid UTF-8, so cmark's validation only matters for the NUL characters it replaces.
+        let hasNUL = bytes.withUTF8 { buffer in
+            buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false
+        }
+        let options = render || hasNUL ? CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 : CMARK_OPT_DEFAULT
+        let created = memory.map { cmark_parser_new_with_mem(options, $0) } ?? cmark_parser_new(options)
+        guard let parser = created else { return Output(html: render ? "" : nil, headings: []) }
         defer { cmark_parser_free(parser) }
         for name in render ? ["table", "strikethrough", "autolink", "tagfilter"] : [] {
             if let syntax = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, syntax)
             }
         }
-        var bytes = markdown
         bytes.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)

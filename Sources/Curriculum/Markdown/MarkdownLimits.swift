@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Size limits checked before Markdown reaches cmark-gfm.
 ///
 /// cmark-gfm 0.29 needs time quadratic in some inputs: many brackets in one paragraph (`![[]()` repeated),
@@ -20,6 +26,7 @@ enum MarkdownLimits {
             if bytes.count > maximumBytes {
                 return (1, "the text is larger than \(maximumBytes / 1024) KB; split it into several modules")
             }
+            if isWithinLimits(bytes) { return nil }
             var line = 1
             var lineCharacters = 0
             var lineIsBlank = true
@@ -60,5 +67,37 @@ enum MarkdownLimits {
             }
             return nil
         }
+    }
+
+    /// Whether no limit can be exceeded, from per-line sums (a line never has more characters than bytes);
+    /// false sends the text through the exact check above, which finds the line to report.
+    private static func isWithinLimits(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var start = 0
+        var blockBytes = 0
+        var blockBrackets = 0
+        while start < bytes.count {
+            let end = memchr(base + start, 0x0A, bytes.count - start)
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? bytes.count
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            var brackets = 0
+            var pipes = 0
+            for byte in line {
+                brackets &+= byte == UInt8(ascii: "[") ? 1 : 0
+                pipes &+= byte == UInt8(ascii: "|") ? 1 : 0
+            }
+            blockBytes += line.count
+            blockBrackets += brackets
+            if line.count > maximumLineCharacters || pipes > maximumPipesPerLine || blockBytes > maximumBlockBytes
+                || blockBrackets > maximumBracketsPerBlock {
+                return false
+            }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                blockBytes = 0
+                blockBrackets = 0
+            }
+            start = end + 1
+        }
+        return true
     }
 }

@@ -18,8 +18,17 @@ enum MarkdownPolicy {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty,
               !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
-              !path.contains("?"), !path.contains("#"), !path.contains("\\") else { return nil }
+              !contains(path, "?"), !contains(path, "#"), !contains(path, "\\") else { return nil }
         return path
+    }
+
+    /// Whether `text` contains `character`, an ASCII character: for ASCII text a byte search, otherwise
+    /// Foundation's search as before.
+    private static func contains(_ text: String, _ character: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return text.utf8.contains(character.utf8.first!)
+        }
+        return text.contains(character)
     }
 
     static func imageProblem(_ url: String) -> String {

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Renders module Markdown (GitHub-flavoured) to safe HTML with heading anchors.
 ///
@@ -47,7 +52,12 @@ public struct MarkdownRenderer: Sendable, Hashable {
                                                      message: problem.message)], media: [])
         }
         var scanned = markdown
-        let hasMarkup = scanned.withUTF8 { $0.contains(UInt8(ascii: "[")) || $0.contains(UInt8(ascii: "<")) }
+        let hasMarkup = scanned.withUTF8 { buffer in
+            buffer.baseAddress.map {
+                memchr($0, Int32(UInt8(ascii: "[")), buffer.count) != nil
+                    || memchr($0, Int32(UInt8(ascii: "<")), buffer.count) != nil
+            } ?? false
+        }
         guard hasMarkup else { return MarkdownInspection(issues: [], media: []) }
         var issues: [MarkdownInspection.Issue] = []
         var media: [MarkdownInspection.MediaReference] = []

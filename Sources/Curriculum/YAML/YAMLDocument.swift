@@ -4,21 +4,52 @@ import Yams
 /// Turns YAML text into a node tree, reporting syntax errors with their line and column.
 enum YAMLDocument {
     /// The root node of `text`, or nil when the text is empty or has errors (reported to `sink`).
-    static func compose(_ text: String, sink: DiagnosticSink) -> Node? {
+    ///
+    /// Course files are composed straight from libyaml's events (`YAMLComposer`); text that composer leaves
+    /// alone (syntax errors, repeated keys, tags, anchors, several documents) goes through Yams, whose tree
+    /// is converted and whose errors are reported as before.
+    static func compose(_ text: String, sink: DiagnosticSink) -> YAMLNode? {
         if let alias = YAMLAliasScanner.firstAlias(in: text) {
             sink.error("YAML aliases (*name) are not supported in course files; write the value out in full",
                        line: alias.line, column: alias.column)
             return nil
         }
+        if let composed = YAMLComposer.compose(text) { return composed }
+        return composeWithYams(text, sink: sink)
+    }
+
+    /// What `compose` gives for `text` when Yams composes it (tests compare the two ways).
+    static func composeWithYams(_ text: String, sink: DiagnosticSink) -> YAMLNode? {
         do {
             let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
-            return try parser.singleRoot()
+            return try parser.singleRoot().map(converted)
         } catch let error as YamlError {
             report(error, in: text, sink: sink)
         } catch {
             sink.error("cannot read YAML: \(error)", line: 1, column: 1)
         }
         return nil
+    }
+
+    /// A Yams node as a `YAMLNode`; composition has already resolved aliases to the nodes they name.
+    private static func converted(_ node: Node) -> YAMLNode {
+        func mark(_ mark: Mark?) -> YAMLNode.Mark {
+            YAMLNode.Mark(line: mark?.line ?? 0, column: mark?.column ?? 0)
+        }
+        switch node {
+        case .scalar(let scalar):
+            return .scalar(YAMLNode.Scalar(string: scalar.string, tag: scalar.tag.rawValue,
+                                           style: YAMLNode.Style(rawValue: scalar.style.rawValue) ?? .any,
+                                           mark: mark(scalar.mark)))
+        case .mapping(let mapping):
+            return .mapping(YAMLNode.Mapping(
+                pairs: mapping.map { YAMLNode.Mapping.Pair(key: converted($0.key), value: converted($0.value)) },
+                mark: mark(mapping.mark)))
+        case .sequence(let sequence):
+            return .sequence(YAMLNode.List(items: sequence.map(converted), mark: mark(sequence.mark)))
+        case .alias(let alias):
+            return .scalar(YAMLNode.Scalar(string: "", tag: "", style: .plain, mark: mark(alias.mark)))
+        }
     }
 
     private static func report(_ error: YamlError, in text: String, sink: DiagnosticSink) {

@@ -1,9 +1,7 @@
-import Yams
-
 /// A YAML mapping with its keys read once, in the order written.
 struct YAMLMapping {
-    let node: Node
-    let mapping: Node.Mapping
+    let node: YAMLNode
+    let mapping: YAMLNode.Mapping
     /// The key of each pair; nil where the key is not a scalar (already reported).
     let keys: [String?]
 
@@ -11,11 +9,11 @@ struct YAMLMapping {
         keys.firstIndex { $0 == key }
     }
 
-    subscript(key: String) -> Node? {
+    subscript(key: String) -> YAMLNode? {
         index(of: key).map { mapping[mapping.startIndex + $0].value }
     }
 
-    func keyNode(_ key: String) -> Node? {
+    func keyNode(_ key: String) -> YAMLNode? {
         index(of: key).map { mapping[mapping.startIndex + $0].key }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Reads typed values out of a composed YAML tree for one file, reporting every problem at its position.
 ///
@@ -13,22 +12,22 @@ final class YAMLReader {
 
     // MARK: Positions and messages
 
-    func position(of node: Node) -> (line: Int, column: Int) {
-        guard let mark = node.mark else { return (1, 1) }
+    func position(of node: YAMLNode) -> (line: Int, column: Int) {
+        let mark = node.mark
         return (max(1, mark.line), max(1, mark.column))
     }
 
-    func location(of node: Node) -> SourceLocation {
+    func location(of node: YAMLNode) -> SourceLocation {
         let (line, column) = position(of: node)
         return SourceLocation(file: sink.file, line: line + sink.lineOffset, column: column)
     }
 
-    func error(_ message: String, at node: Node) {
+    func error(_ message: String, at node: YAMLNode) {
         let (line, column) = position(of: node)
         sink.error(message, line: line, column: column)
     }
 
-    func warning(_ message: String, at node: Node) {
+    func warning(_ message: String, at node: YAMLNode) {
         let (line, column) = position(of: node)
         sink.warning(message, line: line, column: column)
     }
@@ -36,7 +35,7 @@ final class YAMLReader {
     // MARK: Structure
 
     /// `node` as a mapping with string keys; reports other shapes as `'name' must be ...`.
-    func mapping(_ node: Node, _ name: String) -> YAMLMapping? {
+    func mapping(_ node: YAMLNode, _ name: String) -> YAMLMapping? {
         guard case .mapping(let mapping) = node else {
             error("\(name) must be a mapping of keys to values, not \(describe(node))", at: node)
             return nil
@@ -73,23 +72,23 @@ final class YAMLReader {
     }
 
     /// `node` as a list; reports other shapes.
-    func sequence(_ node: Node, _ name: String) -> [Node]? {
+    func sequence(_ node: YAMLNode, _ name: String) -> [YAMLNode]? {
         guard case .sequence(let sequence) = node else {
             error("'\(name)' must be a list, not \(describe(node))", at: node)
             return nil
         }
-        return Array(sequence)
+        return sequence.items
     }
 
     // MARK: Scalars
 
-    func value(_ node: Node) -> YAMLValue? {
+    func value(_ node: YAMLNode) -> YAMLValue? {
         guard case .scalar(let scalar) = node else { return nil }
         return YAMLValue(scalar)
     }
 
     /// Any non-empty scalar, as written.
-    func text(_ node: Node, _ name: String) -> String? {
+    func text(_ node: YAMLNode, _ name: String) -> String? {
         guard case .scalar(let scalar) = node else {
             error("'\(name)' must be text, not \(describe(node))", at: node)
             return nil
@@ -102,7 +101,7 @@ final class YAMLReader {
     }
 
     /// A stable id: lowercase ASCII letters, digits and hyphens, starting with a letter or digit.
-    func identifier(_ node: Node, _ name: String) -> String? {
+    func identifier(_ node: YAMLNode, _ name: String) -> String? {
         guard let text = text(node, name) else { return nil }
         guard Identifier.isValid(text) else {
             error("'\(text)' is not a valid \(name): use lowercase letters a-z, digits and hyphens, "
@@ -112,7 +111,7 @@ final class YAMLReader {
         return text
     }
 
-    func integer(_ node: Node, _ name: String, in range: ClosedRange<Int>? = nil) -> Int? {
+    func integer(_ node: YAMLNode, _ name: String, in range: ClosedRange<Int>? = nil) -> Int? {
         guard let value = value(node), case .int(let number) = value else {
             error("'\(name)' must be a whole number, not \(describe(node))", at: node)
             return nil
@@ -125,7 +124,7 @@ final class YAMLReader {
     }
 
     /// A finite number (or infinite when `allowInfinity`), optionally within `range`.
-    func number(_ node: Node, _ name: String, in range: ClosedRange<Double>? = nil, allowInfinity: Bool = false,
+    func number(_ node: YAMLNode, _ name: String, in range: ClosedRange<Double>? = nil, allowInfinity: Bool = false,
                 exclusiveMinimum: Double? = nil) -> Double? {
         guard let number = value(node)?.number, !number.isNaN else {
             error("'\(name)' must be a number, not \(describe(node))", at: node)
@@ -146,7 +145,7 @@ final class YAMLReader {
         return number
     }
 
-    func boolean(_ node: Node, _ name: String) -> Bool? {
+    func boolean(_ node: YAMLNode, _ name: String) -> Bool? {
         guard let value = value(node), case .bool(let flag) = value else {
             error("'\(name)' must be true or false, not \(describe(node))", at: node)
             return nil
@@ -155,7 +154,7 @@ final class YAMLReader {
     }
 
     /// One of `choices`, as written.
-    func choice(_ node: Node, _ name: String, _ choices: [String]) -> String? {
+    func choice(_ node: YAMLNode, _ name: String, _ choices: [String]) -> String? {
         guard let text = text(node, name) else { return nil }
         guard choices.contains(text) else {
             var message = "'\(name)' must be one of " + choices.joined(separator: ", ") + ", not '\(text)'"
@@ -169,9 +168,9 @@ final class YAMLReader {
     }
 
     /// A list of ids, each reported if invalid or repeated.
-    func identifierList(_ node: Node, _ name: String, itemName: String) -> [(id: String, node: Node)]? {
+    func identifierList(_ node: YAMLNode, _ name: String, itemName: String) -> [(id: String, node: YAMLNode)]? {
         guard let items = sequence(node, name) else { return nil }
-        var result: [(id: String, node: Node)] = []
+        var result: [(id: String, node: YAMLNode)] = []
         var seen: Set<String> = []
         for item in items {
             guard let id = identifier(item, itemName) else { continue }
@@ -185,13 +184,13 @@ final class YAMLReader {
     }
 
     /// A list of non-empty texts.
-    func textList(_ node: Node, _ name: String) -> [String]? {
+    func textList(_ node: YAMLNode, _ name: String) -> [String]? {
         guard let items = sequence(node, name) else { return nil }
         return items.compactMap { text($0, name) }
     }
 
     /// A bilingual text `{zh: ..., en: ...}`; a missing language is a warning, both missing an error.
-    func localized(_ node: Node, _ name: String, warnMissing: Bool = true) -> LocalizedText? {
+    func localized(_ node: YAMLNode, _ name: String, warnMissing: Bool = true) -> LocalizedText? {
         guard case .mapping(let mapping) = node else {
             error("'\(name)' must be a bilingual text {zh: ..., en: ...}, not \(describe(node))", at: node)
             return nil
@@ -231,7 +230,7 @@ final class YAMLReader {
         return result
     }
 
-    private func optionalText(_ node: Node, _ name: String) -> String? {
+    private func optionalText(_ node: YAMLNode, _ name: String) -> String? {
         guard case .scalar(let scalar) = node else {
             error("'\(name)' must be text, not \(describe(node))", at: node)
             return nil
@@ -243,11 +242,10 @@ final class YAMLReader {
 
     // MARK: Descriptions
 
-    func describe(_ node: Node) -> String {
+    func describe(_ node: YAMLNode) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         case .scalar(let scalar): return YAMLValue(scalar).shortDescription
         }
     }

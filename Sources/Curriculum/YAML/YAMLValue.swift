@@ -1,9 +1,8 @@
-import Yams
-
 /// What a YAML scalar means, decided by YAML 1.1 rules for plain scalars.
 ///
-/// Composition uses Yams' basic resolver (no regular expressions per scalar, which keeps loading fast);
-/// this type resolves the few plain-scalar forms course files use. Quoted scalars are always strings.
+/// Composition leaves plain scalars untagged, as Yams' basic resolver does (no regular expressions per scalar,
+/// which keeps loading fast); this type resolves the few plain-scalar forms course files use. Quoted scalars are
+/// always strings.
 enum YAMLValue: Equatable {
     case null
     case bool(Bool)
@@ -11,23 +10,26 @@ enum YAMLValue: Equatable {
     case float(Double)
     case string(String)
 
-    init(_ scalar: Node.Scalar) {
+    init(_ scalar: YAMLNode.Scalar) {
         let text = scalar.string
-        switch scalar.tag.rawValue {
-        case Tag.Name.str.rawValue: self = .string(text); return
-        case Tag.Name.null.rawValue: self = .null; return
-        case Tag.Name.bool.rawValue: self = Self.bool(text).map(YAMLValue.bool) ?? .string(text); return
-        case Tag.Name.int.rawValue: self = Self.int(text).map(YAMLValue.int) ?? .string(text); return
-        case Tag.Name.float.rawValue: self = Self.float(text).map(YAMLValue.float) ?? .string(text); return
+        switch scalar.tag {
+        case "": break
+        case "tag:yaml.org,2002:str": self = .string(text); return
+        case "tag:yaml.org,2002:null": self = .null; return
+        case "tag:yaml.org,2002:bool": self = Self.bool(text).map(YAMLValue.bool) ?? .string(text); return
+        case "tag:yaml.org,2002:int": self = Self.int(text).map(YAMLValue.int) ?? .string(text); return
+        case "tag:yaml.org,2002:float": self = Self.float(text).map(YAMLValue.float) ?? .string(text); return
         default: break
         }
         guard scalar.style == .plain || scalar.style == .any else {
             self = .string(text)
             return
         }
-        if text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL" {
+        // Every null and boolean word is ASCII of at most five letters; most scalars are longer text.
+        let isShort = text.utf8.count <= 5 && text.utf8.allSatisfy { $0 < 0x80 }
+        if text.isEmpty || isShort && (text == "~" || text == "null" || text == "Null" || text == "NULL") {
             self = .null
-        } else if let bool = Self.bool(text) {
+        } else if isShort, let bool = Self.bool(text) {
             self = .bool(bool)
         } else if let int = Self.int(text) {
             self = .int(int)

@@ -98,6 +98,25 @@ struct CatalogueLoaderTests {
         #expect(first.courses.map(\.contentHash) == second.courses.map(\.contentHash))
     }
 
+    @Test("the hashes of the valid fixture are pinned: unchanged files keep the hashes records refer to")
+    func pinnedHashes() throws {
+        let directory = TestFiles.fixtures.appendingPathComponent("Valid")
+        let catalogue = try #require(CatalogueLoader.load(directory: directory).catalogue)
+        let course = try #require(catalogue.course(CourseID("info-security")))
+        let module = try #require(course.module(ModuleID("phishing")))
+        let exam = try #require(course.quiz(QuizID("final-exam")))
+        let ethics = try #require(catalogue.course(CourseID("service-ethics")))
+        #expect(module.zh?.contentHash == "8c0cef85de188b73d47c4573d737dffc30b220289d7d3dfb6297400af8632f82")
+        #expect(module.en?.contentHash == "83087b02a729b3c04a3ec175250d5cc1a2393aebd1a2fd89d4b58a282cea1e58")
+        #expect(module.contentHash == "f76acc3d4080dd6b85889b31fe753bac01895393b0d6ba82eb1f6cadfd3ce34c")
+        #expect(exam.contentHash == "ef09fe6aaa14094b179265484c05fa314d7a5c4be339bf14e035bf4341047ae4")
+        #expect(course.question(QuestionID("mfa-strongest"))?.question.contentHash == "4c25921316412162c1703b6d9c94807423702c3fb75904dd4afeb63bf13b8817")
+        #expect(course.contentHash == "d68a0b21cbca0aa0f2772a629cb9f5af22e8ae3af522afee60d407eb0429efe4")
+        #expect(ethics.contentHash == "9188ee488b8112fb8c4ea3cd9fd32d094565c02e5a808850cec136c166f4cc84")
+        #expect(catalogue.programs.map(\.contentHash) == ["c0a0126635da75ff3b9d37f10954296dbf9b17812df6da8f6ce023d7d757e121"])
+        #expect(catalogue.revision == "09cf4f42527efe42d6661adfc5c6eb1b19494200103fe8e70bc37a0b653c0f22")
+    }
+
     @Test("editing one question changes its hash and its quiz's, not its neighbours'")
     func editChangesHash() throws {
         let source = TestFiles.fixtures.appendingPathComponent("Valid")

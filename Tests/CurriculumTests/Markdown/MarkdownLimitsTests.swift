@@ -33,4 +33,19 @@ struct MarkdownLimitsTests {
         let text = "<script>alert(1)</script>" + String(repeating: "[", count: 600)
         #expect(MarkdownRenderer(mediaURLPrefix: "/m/").render(text).html.hasPrefix("<pre>&lt;script&gt;alert(1)&lt;/script&gt;[[["))
     }
+
+    @Test("the quick pass agrees with the exact check near every limit", arguments: [
+        (String(repeating: "网", count: 3_000), nil),
+        (String(repeating: "a", count: 4_000), nil),
+        ("x\n" + String(repeating: "a", count: 4_001), 2),
+        (String(repeating: "|", count: 200) + "\n" + String(repeating: "|", count: 200), nil),
+        ("a\n" + String(repeating: "|", count: 201), 2),
+        (String(repeating: "[", count: 300) + "\n \t\n" + String(repeating: "[", count: 300), nil),
+        (String(repeating: "[", count: 300) + "\nb\n" + String(repeating: "[", count: 300), 3),
+        (String(repeating: String(repeating: "b", count: 3_000) + "\n", count: 22), 22),
+        (String(repeating: String(repeating: "b", count: 3_000) + "\n\n", count: 22), nil),
+    ] as [(String, Int?)])
+    func nearLimits(text: String, line: Int?) {
+        #expect(MarkdownLimits.problem(in: text)?.line == line)
+    }
 }

@@ -13,7 +13,7 @@ struct MarkdownPolicyTests {
     @Test("media paths stay inside media/", arguments: [
         ("media/a.png", "a.png"), ("media/sub/b.png", "sub/b.png"), ("media/../x", nil), ("media/", nil),
         ("media//a.png", nil), ("Media/a.png", nil), ("./media/a.png", nil), ("media/a.png?x=1", nil),
-        ("media/a\\b.png", nil),
+        ("media/a\\b.png", nil), ("media/图#1.png", nil), ("media/图.png", "图.png"), ("media/a#b", nil),
     ] as [(String, String?)])
     func mediaPath(url: String, expected: String?) {
         #expect(MarkdownPolicy.mediaPath(url) == expected)

@@ -1,9 +1,8 @@
 import Testing
-import Yams
 @testable import Curriculum
 
 struct YAMLDocumentTests {
-    private func compose(_ text: String) -> (Node?, [Diagnostic]) {
+    private func compose(_ text: String) -> (YAMLNode?, [Diagnostic]) {
         let sink = DiagnosticSink(file: "f.yaml")
         let node = YAMLDocument.compose(text, sink: sink)
         return (node, sink.diagnostics)

@@ -1,12 +1,10 @@
 import Testing
-import Yams
 @testable import Curriculum
 
 struct YAMLValueTests {
     private func value(_ text: String) throws -> YAMLValue {
-        let node = try #require(try Parser(yaml: "v: " + text, resolver: .basic, constructor: .default,
-                                           encoding: .utf8).singleRoot())
-        guard case .mapping(let mapping) = node, let scalar = mapping.first?.value.scalar else {
+        let node = try #require(YAMLDocument.compose("v: " + text, sink: DiagnosticSink(file: "v.yaml")))
+        guard case .mapping(let mapping) = node, case .scalar(let scalar)? = mapping.first?.value else {
             Issue.record("not a scalar")
             return .null
         }
