@@ -18,8 +18,9 @@ certification_history, sessions. Certificate credentials are JWT-shaped placehol
 renewal-window date lies at least STABLE_DAYS from the reference time (--now, default today), so the server's
 start-up and hourly certification sweep has nobody to move for that long.
 
-The aggregate tables (department_people, certification_counts, user_year_hours, department_hours) are normally
-kept by insert triggers. Firing them a million times is slow, so the four insert triggers are dropped for the load,
+The aggregate tables (department_people, certification_counts, user_year_hours, department_hours,
+user_name_characters) are normally kept by insert triggers. Firing them a million times is slow, so the five insert
+triggers are dropped for the load,
 the aggregates are computed with GROUP BY, and the triggers are re-created from the exact SQL stored in the schema.
 department_hours is left empty: its buckets depend on the yearly requirement, and the server counts it when it
 starts (`Application.prepare`).
@@ -60,7 +61,8 @@ STATES = [name for name, _ in STATE_MIX]
 NOT_STARTED, IN_PROGRESS, CERTIFIED, DUE, EXPIRED, REVOKED = range(6)
 HOLDERS = {CERTIFIED, DUE, EXPIRED, REVOKED}
 
-INSERT_TRIGGERS = ["users_count_insert", "certifications_count_insert", "hours_ledger_sum", "user_year_hours_bucket_insert"]
+INSERT_TRIGGERS = ["users_count_insert", "certifications_count_insert", "hours_ledger_sum", "user_year_hours_bucket_insert",
+                   "users_name_characters_insert"]
 
 BUREAUS = [
     "省发展和改革委员会", "省教育厅", "省科学技术厅", "省工业和信息化厅", "省公安厅", "省民政厅", "省司法厅",
@@ -531,6 +533,11 @@ def main():
     db.execute("DELETE FROM user_year_hours")
     db.execute("""INSERT INTO user_year_hours (user_id, year, hours)
                   SELECT user_id, year, sum(hours) FROM hours_ledger GROUP BY user_id, year""")
+    db.execute("DELETE FROM user_name_characters")
+    db.execute("""INSERT OR IGNORE INTO user_name_characters (character, user_id)
+                  SELECT substr(u.display_name || u.login, p.n, 1), u.id
+                  FROM users u JOIN search_positions p ON p.n <= length(u.display_name || u.login)
+                  WHERE unicode(substr(u.display_name || u.login, p.n, 1)) > 127""")
     for name in INSERT_TRIGGERS:
         db.execute(triggers[name])
     db.execute("COMMIT")

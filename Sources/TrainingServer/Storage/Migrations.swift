@@ -512,6 +512,43 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-11-29-name-search") { db in
+            // A search for part of a name or login ("王", "小明") must not read every name: every character of
+            // a person's name and login beyond ASCII (Chinese names are made of them) is listed with the person,
+            // so a search starts from the people who have its rarest character. ASCII text (logins, Latin names)
+            // is searched by reading the names, as before.
+            try db.execute(sql: """
+                CREATE TABLE search_positions (n INTEGER PRIMARY KEY);
+                INSERT INTO search_positions (n)
+                    WITH RECURSIVE p(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM p WHERE n < 300) SELECT n FROM p;
+
+                CREATE TABLE user_name_characters (
+                    character TEXT NOT NULL,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    PRIMARY KEY (character, user_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX user_name_characters_user ON user_name_characters(user_id);
+
+                INSERT OR IGNORE INTO user_name_characters (character, user_id)
+                    SELECT substr(u.display_name || u.login, p.n, 1), u.id
+                    FROM users u JOIN search_positions p ON p.n <= length(u.display_name || u.login)
+                    WHERE unicode(substr(u.display_name || u.login, p.n, 1)) > 127;
+
+                CREATE TRIGGER users_name_characters_insert AFTER INSERT ON users BEGIN
+                    INSERT OR IGNORE INTO user_name_characters (character, user_id)
+                        SELECT substr(NEW.display_name || NEW.login, p.n, 1), NEW.id FROM search_positions p
+                        WHERE p.n <= length(NEW.display_name || NEW.login)
+                          AND unicode(substr(NEW.display_name || NEW.login, p.n, 1)) > 127;
+                END;
+                CREATE TRIGGER users_name_characters_update AFTER UPDATE OF display_name, login ON users BEGIN
+                    DELETE FROM user_name_characters WHERE user_id = OLD.id;
+                    INSERT OR IGNORE INTO user_name_characters (character, user_id)
+                        SELECT substr(NEW.display_name || NEW.login, p.n, 1), NEW.id FROM search_positions p
+                        WHERE p.n <= length(NEW.display_name || NEW.login)
+                          AND unicode(substr(NEW.display_name || NEW.login, p.n, 1)) > 127;
+                END;
+                """)
+        }
         return migrator
     }
 }

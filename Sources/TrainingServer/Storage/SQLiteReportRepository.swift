@@ -24,15 +24,20 @@ public struct SQLiteReportRepository: ReportRepository {
         /// One walk per state, in the order of the states' codes: that state's certifications by person
         /// (index `certifications_program_people`), people without one by id: for sort by state.
         case stateSegments
+        /// The people having the search's rarest non-ASCII character (table `user_name_characters`), then a sort:
+        /// for a search with such a character (Chinese names).
+        case searchCandidates
         /// People without hours (by id), then people with hours in hours order (index `user_year_hours_value`):
         /// for sort by hours. Hours are never negative (the ledger's CHECK), so no one sorts before "none".
         case hoursSegments
     }
 
     /// Where a query starts, and so the order its rows come in without a sort.
-    enum Source {
+    enum Source: Equatable {
         case departmentsFirst, departmentsByName, usersByName, usersByID, certificationsByExpiry, certificationsByPerson,
              hoursByValue
+        /// The people listed with this character, and the one whose employee number is the search.
+        case nameCharacter(String)
     }
 
     /// One part of a segmented walk: the rows whose sort key lies in one run, in the walk's order.
@@ -208,7 +213,10 @@ public struct SQLiteReportRepository: ReportRepository {
                     : try Self.hoursSegments(filter, prefixes, db)
                 return try Self.walk(segments, filter, prefixes, limit: limit, offset: max(0, offset), db)
             }
-            let (sql, arguments) = Self.query(filter, prefixes, select: Self.columns, plan: plan)
+            let (sql, arguments) = plan == .searchCandidates
+                ? Self.query(filter, prefixes, select: Self.columns, source: .nameCharacter(try Self.rarestCharacter(filter, db).character),
+                             extra: nil)
+                : Self.query(filter, prefixes, select: Self.columns, plan: plan)
             return try Row.fetchAll(db, sql: sql + " ORDER BY \(Self.order(filter, plan: plan)) LIMIT ? OFFSET ?",
                                     arguments: arguments + [limit, max(0, offset)]).map(Self.line)
         }
@@ -220,6 +228,14 @@ public struct SQLiteReportRepository: ReportRepository {
         return try store.read { db in
             if let count = try Self.aggregateCount(filter, prefixes, db) { return PeopleTotal(count: count, exact: true) }
             let subtree = try Self.peopleCount(prefixes, db)
+            if !Self.searchCharacters(filter).isEmpty {
+                let (character, candidates) = try Self.rarestCharacter(filter, db)
+                if candidates < subtree {
+                    let (sql, arguments) = Self.query(filter, prefixes, select: "1", source: .nameCharacter(character), extra: nil)
+                    return PeopleTotal(count: try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: arguments) ?? 0,
+                                       exact: true)
+                }
+            }
             if subtree <= exactCountLimit {
                 let (sql, arguments) = Self.query(filter, prefixes, select: "1", plan: .departmentsFirst)
                 return PeopleTotal(count: try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: arguments) ?? 0,
@@ -332,6 +348,9 @@ public struct SQLiteReportRepository: ReportRepository {
         let subtree = Double(try Self.peopleCount(prefixes, db))
         // A small subtree is read whole in a few milliseconds.
         guard subtree > 2000 else { return .departmentsFirst }
+        if !Self.searchCharacters(filter).isEmpty, try Self.rarestCharacter(filter, db).candidates < Int(subtree) {
+            return .searchCandidates
+        }
         switch filter.sort {
         case .name:
             let everyone = Double(try Self.peopleCount(["/"], db))
@@ -364,9 +383,28 @@ public struct SQLiteReportRepository: ReportRepository {
         case .usersByName: filter.sort == .name
         case .certificationsByExpiry: filter.sort == .expires && filter.state != nil && filter.state != .notStarted
         case .departmentsByName: filter.sort == .department
+        case .searchCandidates: searchCharacters(filter).isEmpty == false
         case .stateSegments: filter.sort == .state
         case .hoursSegments: filter.sort == .hours
         }
+    }
+
+    /// The search's characters beyond ASCII, each once, in order (what `user_name_characters` lists).
+    static func searchCharacters(_ filter: PeopleFilter) -> [String] {
+        guard let search = filter.search, !search.isEmpty else { return [] }
+        var seen: Set<Unicode.Scalar> = []
+        return search.unicodeScalars.filter { $0.value > 127 && seen.insert($0).inserted }.map { String($0) }
+    }
+
+    /// Of the search's first few characters beyond ASCII, the one the fewest people have, and how many have it.
+    static func rarestCharacter(_ filter: PeopleFilter, _ db: Database) throws -> (character: String, candidates: Int) {
+        var best: (character: String, candidates: Int)?
+        for character in searchCharacters(filter).prefix(4) {
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM user_name_characters WHERE character = ?",
+                                         arguments: [character]) ?? 0
+            if best == nil || count < best!.candidates { best = (character, count) }
+        }
+        return best ?? ("", 0)
     }
 
     /// The state walk's segments in ascending order of the state codes.
@@ -468,7 +506,7 @@ public struct SQLiteReportRepository: ReportRepository {
     /// id, for exports and capped counts). Every value is bound; identifiers come from allowlists.
     static func query(_ filter: PeopleFilter, _ prefixes: [String], select: String, plan: Plan?) -> (String, StatementArguments) {
         let source: Source = switch plan {
-        case .departmentsFirst, .stateSegments, .hoursSegments: .departmentsFirst
+        case .departmentsFirst, .stateSegments, .hoursSegments, .searchCandidates: .departmentsFirst
         case .departmentsByName: .departmentsByName
         case .usersByName: .usersByName
         case .certificationsByExpiry: .certificationsByExpiry
@@ -508,6 +546,14 @@ public struct SQLiteReportRepository: ReportRepository {
             // The programme's condition comes first in the text, so its value follows the year's.
             conditions.insert("c.program_id = ?", at: 0)
             arguments = [filter.year, filter.programID]
+        case .nameCharacter(let character):
+            from = """
+                (SELECT user_id FROM user_name_characters WHERE character = ?
+                 UNION SELECT id FROM users WHERE employee_number = ?) s
+                CROSS JOIN users u ON u.id = s.user_id CROSS JOIN departments d ON d.id = u.department_id
+                \(certification) \(hours)
+                """
+            arguments = [character, filter.search ?? "", filter.programID, filter.year]
         case .hoursByValue:
             from = """
                 user_year_hours h INDEXED BY user_year_hours_value CROSS JOIN users u ON u.id = h.user_id

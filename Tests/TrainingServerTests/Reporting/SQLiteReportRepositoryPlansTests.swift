@@ -115,7 +115,7 @@ import Testing
         let org = try organisation()
         let capped = SQLiteReportRepository(store: org.store, countCap: 3, exactCountLimit: 5)
         var search = org.filter()
-        search.search = "人"
+        search.search = "p1"   // ASCII: logins p1, p10 … p19
         let matching = try org.reports.people(search, scope: org.scope(org.root), limit: 100, offset: 0).count
         #expect(matching > 3)
         #expect(try capped.count(search, scope: org.scope(org.root)) == PeopleTotal(count: 3, exact: false))
@@ -123,10 +123,34 @@ import Testing
         let few = try org.reports.people(search, scope: org.scope(org.root), limit: 100, offset: 0).count
         #expect(few <= 3)
         #expect(try capped.count(search, scope: org.scope(org.root)) == PeopleTotal(count: few, exact: true))
+        // A search with Chinese characters starts from the people who have its rarest one, and counts them exactly.
+        search.search = "人"
+        let chinese = try org.reports.people(search, scope: org.scope(org.root), limit: 100, offset: 0).count
+        #expect(chinese > 3)
+        #expect(try capped.count(search, scope: org.scope(org.root)) == PeopleTotal(count: chinese, exact: true))
         // Aggregates stay exact whatever the size.
         var state = org.filter()
         state.state = .expired
         #expect(try capped.count(state, scope: org.scope(org.root)).exact)
+    }
+
+    @Test func aChineseSearchFindsNamesLoginsAndWholeEmployeeNumbersFromTheCharacterList() throws {
+        let org = try ReportFixture()
+        try org.person("li", "李小明", in: org.a1)
+        try org.person("zhao", "赵明", in: org.a2, employeeNumber: "工号一")
+        try org.person("wang.明", "Wang", in: org.a1)
+        try org.person("b.marker", "ZZMARKER明", in: org.b)
+        let candidates = SQLiteReportRepository(store: org.store, planChoice: .always(.searchCandidates))
+        func logins(_ text: String) throws -> [String] {
+            var filter = org.filter()
+            filter.search = text
+            return try candidates.people(filter, scope: org.scope(org.a), limit: 10, offset: 0).map(\.login)
+        }
+        #expect(try Set(logins("明")) == ["li", "zhao", "wang.明"], "names and logins; the marker is out of scope")
+        #expect(try logins("小明") == ["li"])
+        #expect(try logins("工号一") == ["zhao"], "an employee number matches whole")
+        #expect(try logins("工号") == [], "but not in part")
+        #expect(try logins("明x") == [])
     }
 
     @Test func theHoursChartFromTheAggregateEqualsCountingThePeople() throws {
@@ -165,6 +189,14 @@ import Testing
                     ON a.department_id = e.department_id AND a.year = e.year AND a.bucket = e.bucket
                     WHERE coalesce(a.people, 0) <> coalesce(e.people, 0)
                     UNION ALL
+                    SELECT 'characters ' || coalesce(a.user_id, e.user_id) || ' ' || coalesce(a.character, e.character)
+                    FROM user_name_characters a FULL JOIN (
+                        SELECT DISTINCT substr(u.display_name || u.login, p.n, 1) AS character, u.id AS user_id
+                        FROM users u JOIN search_positions p ON p.n <= length(u.display_name || u.login)
+                        WHERE unicode(substr(u.display_name || u.login, p.n, 1)) > 127) e
+                    ON a.user_id = e.user_id AND a.character = e.character
+                    WHERE a.user_id IS NULL OR e.user_id IS NULL
+                    UNION ALL
                     SELECT 'people ' || d.id || ': ' || coalesce(p.people, 0) || ' vs ' ||
                            (SELECT count(*) FROM users u WHERE u.department_id = d.id AND u.disabled = 0)
                     FROM departments d LEFT JOIN department_people p ON p.department_id = d.id
@@ -190,6 +222,8 @@ import Testing
         #expect(try drift() == [])
         try org.store.write { db in
             try db.execute(sql: "DELETE FROM user_year_hours WHERE user_id = ?", arguments: [users[8]])
+            try db.execute(sql: "UPDATE users SET display_name = '新名字' WHERE id = ?", arguments: [users[9]])
+            try db.execute(sql: "UPDATE users SET login = 'wang.王' WHERE id = ?", arguments: [users[10]])
         }
         #expect(try drift() == [])
         // A new requirement: every bucket moves; the recount happens once and matches again.
