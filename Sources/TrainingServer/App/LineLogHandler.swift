@@ -48,7 +48,9 @@ public struct LineLogHandler: LogHandler {
         let stamp = output.timestamp()
         let count = stamp.utf8.count + 1 + level.utf8.count + (label.isEmpty ? 0 : 1 + label.utf8.count) + 1
             + (pretty.map { 1 + $0.utf8.count } ?? 0) + 2 + source.utf8.count + 2 + message.utf8.count + 1
-        // The line is assembled on the stack and written at once.
+        // The line is assembled on the stack (or the heap, for a very long one) and written at once. Safety: the
+        // buffer lives only inside the closure, `count` is the exact sum of the pieces' lengths, and only the part
+        // `LineBuffer` filled is written.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
             var line = LineBuffer(buffer)
             line.append(stamp)
@@ -128,6 +130,9 @@ public struct LineLogHandler: LogHandler {
         }
 
         /// Writes `line` with one `write` call (more only if the kernel takes part of it).
+        ///
+        /// Safety: `next` starts at the line's first byte and moves on by what `write` reports having written,
+        /// never more than `remaining`, so it stays inside `line`.
         func send(_ line: UnsafeRawBufferPointer) {
             guard var next = line.baseAddress else { return }
             var remaining = line.count

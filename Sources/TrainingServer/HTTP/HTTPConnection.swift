@@ -168,6 +168,7 @@ final class NativeResponse: @unchecked Sendable {
 
     /// Nil if MHD cannot build the response or refuses a header.
     init?(headers: HTTPHeaders, bytes: [UInt8]) {
+        // MHD only reads the buffer, and copies it before this closure returns (`RESPMEM_MUST_COPY`).
         let created = bytes.withUnsafeBytes { buffer in
             MHD_create_response_from_buffer(buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress),
                                             .RESPMEM_MUST_COPY)
