@@ -42,6 +42,8 @@ let package = Package(
                 dependencies: [
                     "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode",
                     .product(name: "GRDB", package: "GRDB.swift"),
+                    // GRDB's own SQLite module, for the health check's raw connection (Storage/DatabaseHealthCheck).
+                    .product(name: "GRDBSQLite", package: "GRDB.swift"),
                     .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "_CryptoExtras", package: "swift-crypto"),
                     .product(name: "Logging", package: "swift-log"),

@@ -2,9 +2,11 @@
  * The physical limit of our HTTP stack: a libmicrohttpd hello world in C with the
  * daemon settings training-server uses. run.sh measures it next to the Swift server.
  *
- *   hello [PORT [THREADS]]     defaults: 8090, 16
+ *   hello [PORT [THREADS [FILE]]]     defaults: 8090, 16, no file
  *
- * Answers GET / with a fixed HTML page, anything else with 404. Runs until SIGTERM or SIGINT.
+ * Answers GET / with a fixed HTML page and, given FILE, GET /asset with that file's bytes (read once at
+ * start-up), so that a static file of training-server can be compared with a C answer of the same size.
+ * Anything else gets 404. Runs until SIGTERM or SIGINT.
  */
 #include <errno.h>
 #include <limits.h>
@@ -22,6 +24,10 @@ static const char page[] =
     "</head><body><p>Hello, world.</p></body></html>\n";
 
 static const char not_found[] = "Not found\n";
+
+/* The contents of FILE, or NULL without one. */
+static char *asset;
+static size_t asset_length;
 
 /* Any non-NULL value works: it only marks that the first call for a request has happened. */
 static int first_call_seen;
@@ -41,16 +47,21 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
     *upload_data_size = 0;
     return MHD_YES;
   }
-  int found = strcmp(method, MHD_HTTP_METHOD_GET) == 0 && strcmp(url, "/") == 0;
-  const char *body = found ? page : not_found;
-  size_t length = found ? sizeof page - 1 : sizeof not_found - 1;
-  /* The body is static, so MHD can send it without copying. */
+  int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+  int is_page = get && strcmp(url, "/") == 0;
+  int is_asset = get && asset != NULL && strcmp(url, "/asset") == 0;
+  int found = is_page || is_asset;
+  const char *body = is_page ? page : is_asset ? asset : not_found;
+  size_t length = is_page ? sizeof page - 1 : is_asset ? asset_length : sizeof not_found - 1;
+  /* The bodies live until exit, so MHD can send them without copying. */
   struct MHD_Response *response =
       MHD_create_response_from_buffer(length, (void *)body, MHD_RESPMEM_PERSISTENT);
   if (response == NULL)
     return MHD_NO;
   MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
-                          found ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
+                          is_page    ? "text/html; charset=utf-8"
+                          : is_asset ? "text/css; charset=utf-8"
+                                     : "text/plain; charset=utf-8");
   enum MHD_Result queued =
       MHD_queue_response(connection, found ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND, response);
   MHD_destroy_response(response);
@@ -68,13 +79,36 @@ static long parse_number(const char *text, const char *what, long low, long high
   return value;
 }
 
+/* Reads the whole of path into asset; reports and returns 0 on failure. */
+static int read_file(const char *path) {
+  FILE *file = fopen(path, "rb");
+  if (file == NULL || fseek(file, 0, SEEK_END) != 0) {
+    fprintf(stderr, "hello: cannot read %s\n", path);
+    if (file != NULL)
+      fclose(file);
+    return 0;
+  }
+  long size = ftell(file);
+  if (size < 0 || fseek(file, 0, SEEK_SET) != 0 || (asset = malloc(size > 0 ? (size_t)size : 1)) == NULL ||
+      fread(asset, 1, (size_t)size, file) != (size_t)size) {
+    fprintf(stderr, "hello: cannot read %s\n", path);
+    fclose(file);
+    return 0;
+  }
+  fclose(file);
+  asset_length = (size_t)size;
+  return 1;
+}
+
 int main(int argc, char **argv) {
-  if (argc > 3) {
-    fprintf(stderr, "usage: hello [PORT [THREADS]]\n");
+  if (argc > 4) {
+    fprintf(stderr, "usage: hello [PORT [THREADS [FILE]]]\n");
     return 2;
   }
   uint16_t port = argc > 1 ? (uint16_t)parse_number(argv[1], "PORT", 1, 65535) : 8090;
   unsigned threads = argc > 2 ? (unsigned)parse_number(argv[2], "THREADS", 1, 1024) : 16;
+  if (argc > 3 && !read_file(argv[3]))
+    return 1;
 
   /* Blocked before the daemon starts, so its threads inherit the mask and only sigwait sees them. */
   sigset_t stop_signals;

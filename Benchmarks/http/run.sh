@@ -4,7 +4,8 @@
 #   Benchmarks/http/run.sh          (from any directory)
 #
 # Builds both servers, starts them on free loopback ports, and runs wrk against them, interleaved:
-# the C hello world `GET /`, and training-server's `GET /healthz`, `GET /assets/style.css` and `GET /login`.
+# the C hello world `GET /` and its `GET /asset` (the bytes of training-server's style.css, so a body of the
+# same size), and training-server's `GET /healthz`, `GET /assets/style.css` and `GET /login`.
 # Prints a Markdown table and writes it to Benchmarks/out/http-results.md.
 #
 # Settings (environment):
@@ -106,8 +107,11 @@ expect_ok() {
   echo "${result##* }"
 }
 
+asset_file="$ROOT/Sources/TrainingServer/Resources/Public/style.css"
+[[ -f $asset_file ]] || fail "no $asset_file"
+
 c_port=$(free_port)
-(cd "$OUT" && exec ./hello "$c_port" "$THREADS") >"$OUT/hello.log" 2>&1 &
+(cd "$OUT" && exec ./hello "$c_port" "$THREADS" "$asset_file") >"$OUT/hello.log" 2>&1 &
 c_pid=$!
 wait_until "$c_pid" "$OUT/hello.log" "listening on $c_port"
 
@@ -116,24 +120,27 @@ work_dir=$(mktemp -d "${TMPDIR:-/tmp}/http-bench.XXXXXX")
 server_help=$("$server_bin" serve --help 2>&1 || true)
 server_args=(serve --host 127.0.0.1 --port "$swift_port" --db "$work_dir/training.sqlite" --courses "$ROOT/Courses")
 if grep -q -- '--threads' <<<"$server_help"; then server_args+=(--threads "$THREADS"); fi
-if grep -q -- '--log-level' <<<"$server_help"; then server_args+=(--log-level warning); fi
 (cd "$work_dir" && exec "$server_bin" "${server_args[@]}") >"$OUT/server.out" 2>"$OUT/server.log" &
 swift_pid=$!
 wait_until "$swift_pid" "$OUT/server.out" "http://127.0.0.1:$swift_port"
 
-names=(c healthz static login)
+names=(c c_asset healthz static login)
 declare -A label url pid bytes
 label[c]='C hello world `GET /`'
+label[c_asset]='C same-size answer `GET /asset`'
 label[healthz]='training-server `GET /healthz`'
 label[static]='training-server `GET /assets/style.css`'
 label[login]='training-server `GET /login`'
 url[c]="http://127.0.0.1:$c_port/"
+url[c_asset]="http://127.0.0.1:$c_port/asset"
 url[healthz]="http://127.0.0.1:$swift_port/healthz"
 url[static]="http://127.0.0.1:$swift_port/assets/style.css"
 url[login]="http://127.0.0.1:$swift_port/login"
 pid[c]=$c_pid
+pid[c_asset]=$c_pid
 for name in healthz static login; do pid[$name]=$swift_pid; done
 for name in "${names[@]}"; do bytes[$name]=$(expect_ok "${url[$name]}"); done
+[[ ${bytes[c_asset]} == "${bytes[static]}" ]] || fail "the C asset has ${bytes[c_asset]} bytes, the static file ${bytes[static]}"
 curl -s -D - -o /dev/null "${url[static]}" | grep -qi '^etag:' || say "note: ${url[static]} has no ETag header"
 
 # --- measure -----------------------------------------------------------------------------------------------
@@ -176,6 +183,8 @@ percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'; }
 
 c_median=$(median "${rates[c]}")
 c_cpu_median=$(median "${cpu[c]}")
+c_asset_median=$(median "${rates[c_asset]}")
+c_asset_cpu_median=$(median "${cpu[c_asset]}")
 declare -A target
 target[healthz]=60
 target[static]=85
@@ -195,8 +204,8 @@ fi
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $build,"
   echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), wrk and the servers share them."
   echo
-  echo "| Target | Body bytes | req/s (median) | Range | Share of C | Server CPU per request | C's CPU ÷ this |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| Target | Body bytes | req/s (median) | Range | Share of C | Server CPU per request | C's CPU ÷ this | Share of same-size C | Same-size C's CPU ÷ this |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for name in "${names[@]}"; do
     m=$(median "${rates[$name]}")
     share="$(percent "$m" "$c_median") %"
@@ -206,11 +215,18 @@ fi
     fi
     cpu_median=$(median "${cpu[$name]}")
     cpu_us=$(awk -v v="$cpu_median" 'BEGIN { printf "%.1f µs", v }')
-    echo "| ${label[$name]} | ${bytes[$name]} | $(thousands "$m") | $(thousands "$(lowest "${rates[$name]}")")–$(thousands "$(highest "${rates[$name]}")") | $share | $cpu_us | $(percent "$c_cpu_median" "$cpu_median") % |"
+    same_size="–"
+    same_size_cpu="–"
+    if [[ $name == static || $name == c_asset ]]; then
+      same_size="$(percent "$m" "$c_asset_median") %"
+      same_size_cpu="$(percent "$c_asset_cpu_median" "$cpu_median") %"
+    fi
+    echo "| ${label[$name]} | ${bytes[$name]} | $(thousands "$m") | $(thousands "$(lowest "${rates[$name]}")")–$(thousands "$(highest "${rates[$name]}")") | $share | $cpu_us | $(percent "$c_cpu_median" "$cpu_median") % | $same_size | $same_size_cpu |"
   done
   echo
-  echo "Share of C compares throughput; C's CPU ÷ this compares server CPU time per request, which depends less on"
-  echo "what else the machine runs."
+  echo "Share of C compares throughput with the C hello world (the targets are set against it); C's CPU ÷ this"
+  echo "compares server CPU time per request, which depends less on what else the machine runs. The same-size"
+  echo "columns compare the static file with the C server answering a body of the same bytes."
   echo
   echo "Raw req/s per run:"
   echo

@@ -51,7 +51,9 @@ public final class Application: Sendable {
         self.throttle = LoginThrottle(store: SQLiteLoginFailureStore(store: store))
         self.hasher = PasswordHasher()
         self.strings = Localization.shipped
-        self.assets = StaticAssets.shipped()
+        let securityHeaders = SecurityHeadersMiddleware(secure: configuration.secure)
+        self.securityHeaders = securityHeaders
+        self.assets = StaticAssets.shipped().prepared(with: securityHeaders.prepare)
         self.metrics = Metrics()
         self.logger = logger
         self.clock = clock
@@ -96,7 +98,7 @@ public final class Application: Sendable {
         // Security headers sit outside the request log, which turns every error into a response, so no answer
         // (not even a bare 500) leaves without them.
         let middleware: [any Middleware] = [
-            SecurityHeadersMiddleware(secure: configuration.secure),
+            securityHeaders,
             RequestLogMiddleware(logger: logger, metrics: metrics, strings: strings),
             LanguageMiddleware(),
             AuthenticationMiddleware(context: context),
@@ -104,7 +106,6 @@ public final class Application: Sendable {
             CSRFMiddleware(),
         ]
         self.routes = router
-        self.securityHeaders = SecurityHeadersMiddleware(secure: configuration.secure)
         self.handler = middleware.wrapping { request in
             switch request.context.match {
             case .found(_, _, let handler): return try handler(request)

@@ -8,12 +8,13 @@ struct OpsController {
     static let unhealthy = Array(#"{"database":"failing","status":"unavailable","version":"\#(ProductVersion.current)"}"#.utf8)
 
     func register(in router: inout Router) {
+        // The two possible answers are built once; the database is asked on every request.
+        let security = SecurityHeadersMiddleware(secure: context.configuration.secure)
+        let json = HTTPHeaders([("Content-Type", "application/json; charset=utf-8")])
+        let healthy = security.prepare(Response(status: .ok, headers: json, body: .bytes(Self.healthy)))
+        let unhealthy = security.prepare(Response(status: .serviceUnavailable, headers: json, body: .bytes(Self.unhealthy)))
         router.lightweight("/healthz") { _ in
-            let healthy = context.store.isHealthy()
-            var response = Response(status: healthy ? .ok : .serviceUnavailable,
-                                    body: .bytes(healthy ? Self.healthy : Self.unhealthy))
-            response.headers.add("Content-Type", "application/json; charset=utf-8")
-            return response
+            Response(prepared: context.store.isHealthy() ? healthy : unhealthy)
         }
         router.lightweight("/metrics") { _ in
             var response = Response.text(context.metrics.render(databaseWaitSeconds: context.store.totalWaitSeconds))

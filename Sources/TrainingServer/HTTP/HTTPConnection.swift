@@ -92,9 +92,11 @@ final class HTTPConnection {
             }
         }
         if invalidHeader { return .failure(.badRequest("A header is not valid UTF-8")) }
-        var address = [CChar](repeating: 0, count: 64)
-        let clientAddress = mhd_shim_client_address(connection, &address, socklen_t(address.count)) == 0
-            ? address.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : "unknown"
+        // INET6_ADDRSTRLEN is 46; the buffer lives on the stack only while the address is formatted and copied.
+        let clientAddress = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { address in
+            mhd_shim_client_address(connection, address.baseAddress!, socklen_t(address.count)) == 0
+                ? String(cString: address.baseAddress!) : "unknown"
+        }
         do {
             return .success(try Request(method: httpMethod, target: rawTarget, headers: headers, body: body,
                                         clientAddress: clientAddress, isSecure: server.isSecure,
@@ -109,6 +111,10 @@ final class HTTPConnection {
     }
 
     private func queue(_ response: Response, on connection: OpaquePointer, server: HTTPServer) -> MHD_Result {
+        if let native = response.prepared?.native {
+            // Built once; MHD counts the connections that use it (see `NativeResponse`).
+            return MHD_queue_response(connection, UInt32(response.status.rawValue), native.pointer)
+        }
         guard let (mhdResponse, status) = makeMHDResponse(response, server: server) else { return MHD_Result.NO }
         defer { MHD_destroy_response(mhdResponse) }
         return MHD_queue_response(connection, UInt32(status.rawValue), mhdResponse)
@@ -130,7 +136,7 @@ final class HTTPConnection {
             if created == nil { Unmanaged<StreamBox>.fromOpaque(box).release() }
         }
         guard let created else { return nil }
-        for field in response.headers where MHD_add_response_header(created, field.name, field.value) == MHD_Result.NO {
+        if !addHeaders(response.headers, to: created) {
             MHD_destroy_response(created)
             let fallback = "Internal Server Error"
             let replacement = fallback.withCString { text in
@@ -140,6 +146,42 @@ final class HTTPConnection {
         }
         return (created, response.status)
     }
+}
+
+/// Adds every field to an MHD response; false if MHD refused one (CR or LF in it).
+private func addHeaders(_ headers: HTTPHeaders, to response: OpaquePointer) -> Bool {
+    for field in headers where MHD_add_response_header(response, field.name, field.value) == MHD_Result.NO {
+        return false
+    }
+    return true
+}
+
+/// The MHD response of a `PreparedResponse`, built once and queued for every request that gets it.
+///
+/// Safety: MHD lets one response be queued on many connections, from any thread: `MHD_queue_response` and
+/// `MHD_destroy_response` change its reference count under the response's own mutex, and nothing changes
+/// the response after it was built here. The body is copied into MHD's memory (`RESPMEM_MUST_COPY`), so it
+/// lives exactly as long as the response. `deinit` drops only this object's reference: MHD frees the
+/// response once the last connection sending it is done. So the pointer may be shared between threads.
+final class NativeResponse: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    /// Nil if MHD cannot build the response or refuses a header.
+    init?(headers: HTTPHeaders, bytes: [UInt8]) {
+        // MHD only reads the buffer, and copies it before this closure returns (`RESPMEM_MUST_COPY`).
+        let created = bytes.withUnsafeBytes { buffer in
+            MHD_create_response_from_buffer(buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress),
+                                            .RESPMEM_MUST_COPY)
+        }
+        guard let created else { return nil }
+        guard addHeaders(headers, to: created) else {
+            MHD_destroy_response(created)
+            return nil
+        }
+        pointer = created
+    }
+
+    deinit { MHD_destroy_response(pointer) }
 }
 
 /// Where the header iterator writes; passed to MHD as its context pointer.

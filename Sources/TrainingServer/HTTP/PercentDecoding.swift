@@ -9,6 +9,10 @@ public enum PercentDecoding {
 
     /// Decodes `text`; with `plusAsSpace` (form and query encoding) `+` stands for a space.
     public static func decode(_ text: Substring, plusAsSpace: Bool, allowNUL: Bool = false) throws(Failure) -> String {
+        // Most paths and values have nothing to decode: a String is valid UTF-8 already, so it is taken as is.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || ($0 == UInt8(ascii: "+") && plusAsSpace) || ($0 == 0 && !allowNUL) }) {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()

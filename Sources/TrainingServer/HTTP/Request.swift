@@ -33,14 +33,15 @@ public struct Request: Sendable {
         self.id = id
         let pathPart: Substring
         let queryPart: Substring
-        if let mark = target.firstIndex(of: "?") {
+        // Searched byte-wise: "?" is ASCII, so no character boundaries need working out.
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             pathPart = target[..<mark]
-            queryPart = target[target.index(after: mark)...]
+            queryPart = target[target.utf8.index(after: mark)...]
         } else {
             pathPart = Substring(target)
             queryPart = ""
         }
-        guard pathPart.hasPrefix("/") else { throw HTTPError.badRequest("The request target must start with /") }
+        guard pathPart.utf8.first == UInt8(ascii: "/") else { throw HTTPError.badRequest("The request target must start with /") }
         self.cookies = Self.parseCookies(headers)
         do {
             self.path = try PercentDecoding.decode(pathPart, plusAsSpace: false)

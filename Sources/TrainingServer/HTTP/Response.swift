@@ -15,14 +15,30 @@ public struct Response: Sendable {
         case stream(any ResponseStream)
     }
 
-    public var status: HTTPStatus
-    public var headers: HTTPHeaders
-    public var body: Body
+    // Changing any of these drops `prepared`: the prepared form would no longer be this response.
+    public var status: HTTPStatus { didSet { prepared = nil } }
+    public var headers: HTTPHeaders { didSet { prepared = nil } }
+    public var body: Body { didSet { prepared = nil } }
+
+    /// The same answer built once for the server (see `PreparedResponse`); the server sends it instead of
+    /// building a new one. Set only by `init(prepared:)` and kept only while nothing above changes.
+    public private(set) var prepared: PreparedResponse?
+    /// Whether `SecurityHeadersMiddleware` has added its headers (it adds them once).
+    var hasSecurityHeaders = false
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: Body = .bytes([])) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// A prepared answer: status, headers and body as they were prepared.
+    public init(prepared: PreparedResponse) {
+        self.status = prepared.status
+        self.headers = prepared.headers
+        self.body = .bytes(prepared.bytes)
+        self.prepared = prepared
+        self.hasSecurityHeaders = prepared.hasSecurityHeaders
     }
 
     /// Body bytes when the body is not a stream (tests and middleware use this).

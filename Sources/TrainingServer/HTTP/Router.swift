@@ -19,6 +19,11 @@ public struct Router: Sendable {
 
     private var staticRoutes: [String: [HTTPMethod: Route]] = [:]
     private var dynamicRoutes: [Route] = []
+    /// Indices into `dynamicRoutes`, in registration order, of the routes a path can match by its first segment:
+    /// those starting with that literal and those starting with a parameter.
+    private var dynamicByFirstSegment: [Substring: [Int]] = [:]
+    /// Indices of the dynamic routes that start with a parameter (they can match any first segment).
+    private var dynamicAnyFirstSegment: [Int] = []
     /// Patterns answered without sessions, language or CSRF (health checks, metrics, static files).
     private var lightweightPatterns: Set<String> = []
 
@@ -34,7 +39,14 @@ public struct Router: Sendable {
         if segments.allSatisfy({ if case .literal = $0 { return true } else { return false } }) {
             staticRoutes[normalized(pattern), default: [:]][method] = route
         } else {
+            let index = dynamicRoutes.count
             dynamicRoutes.append(route)
+            if case .literal(let first)? = segments.first {
+                dynamicByFirstSegment[Substring(first), default: dynamicAnyFirstSegment].append(index)
+            } else {
+                dynamicAnyFirstSegment.append(index)
+                for key in dynamicByFirstSegment.keys { dynamicByFirstSegment[key]?.append(index) }
+            }
         }
     }
 
@@ -66,9 +78,11 @@ public struct Router: Sendable {
             if let route = byMethod[lookup] { return .found(route: route.pattern, parameters: [:], handler: route.handler) }
             return .methodNotAllowed(allowed: allowedMethods(byMethod.keys))
         }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let parts = Self.segments(of: path)
         var allowed: [HTTPMethod] = []
-        for route in dynamicRoutes {
+        let candidates = parts.first.flatMap { dynamicByFirstSegment[$0] } ?? dynamicAnyFirstSegment
+        for index in candidates {
+            let route = dynamicRoutes[index]
             guard let parameters = bind(route.segments, to: parts) else { continue }
             if route.method == lookup { return .found(route: route.pattern, parameters: parameters, handler: route.handler) }
             allowed.append(route.method)
@@ -82,7 +96,23 @@ public struct Router: Sendable {
         return HTTPMethod.allCases.filter(set.contains)
     }
 
-    private func bind(_ segments: [Segment], to parts: [String]) -> [String: String]? {
+    /// The non-empty segments of `path`, split byte-wise ("/" is ASCII, so every piece is whole characters).
+    private static func segments(of path: String) -> [Substring] {
+        var parts: [Substring] = []
+        var start = path.utf8.startIndex
+        var index = start
+        while index < path.utf8.endIndex {
+            if path.utf8[index] == UInt8(ascii: "/") {
+                if start < index { parts.append(path[start..<index]) }
+                start = path.utf8.index(after: index)
+            }
+            index = path.utf8.index(after: index)
+        }
+        if start < path.utf8.endIndex { parts.append(path[start...]) }
+        return parts
+    }
+
+    private func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
         var parameters: [String: String] = [:]
         for (index, segment) in segments.enumerated() {
             switch segment {
@@ -94,7 +124,7 @@ public struct Router: Sendable {
                 guard index < parts.count, parts[index] == text else { return nil }
             case .parameter(let name):
                 guard index < parts.count, !parts[index].isEmpty else { return nil }
-                parameters[name] = parts[index]
+                parameters[name] = String(parts[index])
             }
         }
         return segments.count == parts.count ? parameters : nil

@@ -9,6 +9,8 @@ public struct StaticAssets: Sendable {
         public var bytes: [UInt8]
         public var contentType: String
         public var etag: String
+        /// The 200 and 304 answers, built once by `prepared(with:)`.
+        var ready: (ok: PreparedResponse, notModified: PreparedResponse)?
     }
 
     private let assets: [String: Asset]
@@ -47,20 +49,36 @@ public struct StaticAssets: Sendable {
         return "/assets/\(name)?v=\(asset.etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))"
     }
 
+    /// These assets with their answers prepared once by `prepare` (which adds the security headers), so that
+    /// the server sends the same response object every time.
+    func prepared(with prepare: (Response) -> PreparedResponse) -> StaticAssets {
+        var prepared = assets
+        for (name, asset) in assets {
+            prepared[name]?.ready = (ok: prepare(Self.answer(asset, notModified: false)),
+                                     notModified: prepare(Self.answer(asset, notModified: true)))
+        }
+        return StaticAssets(assets: prepared)
+    }
+
     /// Answers GET /assets/{name}: the file, 304 when the client has it, 404 for unknown names.
     public func response(for name: String, request: Request) -> Response {
         guard let asset = assets[name] else { return Response.text("Not found\n", status: .notFound) }
+        let notModified = request.headers["If-None-Match"].map { match in
+            match.split(separator: ",").contains { candidate in
+                // Weak comparison (RFC 9110 13.1.2): W/"x" matches "x"; compressing proxies send the weak form.
+                let tag = candidate.trimmingWhitespace()
+                return tag == "*" || (tag.hasPrefix("W/") ? tag.dropFirst(2) : tag) == asset.etag
+            }
+        } ?? false
+        if let ready = asset.ready { return Response(prepared: notModified ? ready.notModified : ready.ok) }
+        return Self.answer(asset, notModified: notModified)
+    }
+
+    private static func answer(_ asset: Asset, notModified: Bool) -> Response {
         var headers = HTTPHeaders()
         headers.add("ETag", asset.etag)
         headers.add("Cache-Control", "public, max-age=86400")
-        if let match = request.headers["If-None-Match"],
-           match.split(separator: ",").contains(where: { candidate in
-               // Weak comparison (RFC 9110 13.1.2): W/"x" matches "x"; compressing proxies send the weak form.
-               let tag = candidate.trimmingWhitespace()
-               return tag == "*" || (tag.hasPrefix("W/") ? tag.dropFirst(2) : tag) == asset.etag
-           }) {
-            return Response(status: .notModified, headers: headers)
-        }
+        if notModified { return Response(status: .notModified, headers: headers) }
         headers.add("Content-Type", asset.contentType)
         return Response(status: .ok, headers: headers, body: .bytes(asset.bytes))
     }

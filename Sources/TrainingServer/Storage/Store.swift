@@ -10,6 +10,8 @@ public final class Store: Sendable {
     public let path: String
     /// Total seconds callers spent waiting to get a connection (exposed by `/metrics`).
     private let waitMicroseconds = Atomic<Int>(0)
+    /// `/healthz`'s check: a connection of its own, so health checks never wait for a pooled reader.
+    private let healthCheck: DatabaseHealthCheck
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, readers: Int = 8) throws {
@@ -26,6 +28,7 @@ public final class Store: Sendable {
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        self.healthCheck = DatabaseHealthCheck(path: path)
         try Migrations.migrator.migrate(pool)
     }
 
@@ -61,9 +64,16 @@ public final class Store: Sendable {
         waitMicroseconds.add(micros, ordering: .relaxed)
     }
 
-    /// Whether the database answers a trivial query (a cached statement on a reader connection, no transaction).
+    /// Whether the database can be read now: asked on every call, on the health check's own connection
+    /// (see `DatabaseHealthCheck`). False once the store is closed.
     public func isHealthy() -> Bool {
-        (try? pool.unsafeRead { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }) == 1
+        healthCheck.check()
+    }
+
+    /// Closes the health check's connection and the pool; every later use fails.
+    public func close() throws {
+        healthCheck.close()
+        try pool.close()
     }
 
     /// Copies the live database to `destination` with SQLite's online backup API, then checks the copy with

@@ -14,10 +14,25 @@ import Testing
 
     @Test func healthzReportsAClosedDatabaseAsUnavailable() throws {
         let app = try TestApplication()
-        try app.store.pool.close()
+        #expect(try app.respond(.get, "/healthz").status == .ok)
+        try app.store.close()
         let response = try app.respond(.get, "/healthz")
         #expect(response.status == .serviceUnavailable)
-        #expect(response.bodyText.contains(#""database":"failing""#))
+        #expect(response.bodyText == #"{"database":"failing","status":"unavailable","version":"\#(ProductVersion.current)"}"#)
+        #expect(response.headers["Content-Type"] == "application/json; charset=utf-8")
+        #expect(response.headers["Cache-Control"] == "no-store")
+        #expect(response.headers["X-Content-Type-Options"] == "nosniff")
+    }
+
+    @Test func healthzAnswersArePreparedOnceWithTheSecurityHeaders() throws {
+        let app = try TestApplication()
+        let first = try app.respond(.get, "/healthz")
+        let second = try app.respond(.get, "/healthz")
+        let prepared = try #require(first.prepared)
+        #expect(second.prepared === prepared)
+        #expect(prepared.native != nil)
+        #expect(first.headers.values("Content-Security-Policy") == [SecurityHeadersMiddleware.contentSecurityPolicy])
+        #expect(first.headers.values("Cache-Control") == ["no-store"])
     }
 
     @Test func metricsCountAnsweredRequestsByRouteAndStatus() throws {
@@ -52,6 +67,31 @@ import Testing
         #expect(try app.respond(.get, "/assets/nothing.css").status == .notFound)
         #expect(try app.respond(.get, "/assets/..%2F..%2FPackage.swift").status == .notFound)
         #expect(try app.respond(.get, "/assets/").status == .notFound)
+    }
+
+    @Test func assetAnswersArePreparedWithTheSecurityHeadersOnce() throws {
+        let app = try TestApplication()
+        let response = try app.respond(.get, "/assets/style.css")
+        let prepared = try #require(response.prepared)
+        #expect(prepared.native != nil)
+        #expect(try app.respond(.head, "/assets/style.css").prepared === prepared)
+        for name in ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
+                     "Cross-Origin-Opener-Policy", "Permissions-Policy", "Cache-Control", "ETag", "Content-Type"] {
+            #expect(response.headers.values(name).count == 1, "\(name)")
+        }
+        let etag = try #require(response.headers["ETag"])
+        let notModified = try app.respond(.get, "/assets/style.css", headers: [("If-None-Match", etag)])
+        #expect(notModified.prepared != nil && notModified.prepared !== prepared)
+        #expect(notModified.headers["ETag"] == etag)
+        #expect(notModified.headers["Content-Security-Policy"] == SecurityHeadersMiddleware.contentSecurityPolicy)
+        #expect(notModified.headers["Content-Type"] == nil)
+    }
+
+    @Test func assetsCarryHSTSUnderTLS() throws {
+        let app = try TestApplication { $0.secure = true }
+        let response = try app.respond(.get, "/assets/style.css")
+        #expect(response.prepared != nil)
+        #expect(response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains")
     }
 
     @Test func pagesLinkTheVersionedStylesheet() throws {

@@ -100,6 +100,48 @@ import Testing
         }
     }
 
+    @Test func aStaticAssetArrivesWithItsHeadersAndIsRevalidatedOnTheSameConnection() throws {
+        let server = try LiveServer()
+        let asset = try #require(server.application).assets.response(for: "style.css", request: try Request(method: .get, target: "/"))
+        let connection = try server.connect()
+        for _ in 0..<3 {
+            let response = try connection.request("GET", "/assets/style.css")
+            #expect(response.status == 200)
+            #expect(response.body == asset.bodyBytes)
+            #expect(response.headers["Content-Length"] == String(asset.bodyBytes.count))
+            #expect(response.headers["Content-Type"] == "text/css; charset=utf-8")
+            #expect(response.headers["Cache-Control"] == "public, max-age=86400")
+            #expect(response.headers["ETag"] == asset.headers["ETag"])
+            #expect(response.headers["Content-Security-Policy"] == SecurityHeadersMiddleware.contentSecurityPolicy)
+            #expect(response.headers["X-Content-Type-Options"] == "nosniff")
+            #expect(response.headers["Set-Cookie"] == nil)
+        }
+        let etag = try #require(asset.headers["ETag"])
+        let notModified = try connection.request("GET", "/assets/style.css", headers: [("If-None-Match", etag)])
+        #expect(notModified.status == 304)
+        #expect(notModified.body.isEmpty)
+        #expect(notModified.headers["ETag"] == etag)
+        #expect(notModified.headers["X-Frame-Options"] == "DENY")
+        let head = try connection.request("HEAD", "/assets/style.css")
+        #expect(head.status == 200)
+        #expect(head.headers["Content-Length"] == String(asset.bodyBytes.count))
+        // Had the server sent a body after HEAD or 304, it would be read here as the next status line.
+        #expect(try connection.request("GET", "/assets/nothing.css").status == 404)
+        #expect(!connection.serverCloses(within: 200))
+    }
+
+    @Test func healthzFollowsTheDatabaseOverTheWire() throws {
+        let server = try LiveServer()
+        let connection = try server.connect()
+        #expect(try connection.request("GET", "/healthz").status == 200)
+        try #require(server.application).store.close()
+        let failing = try connection.request("GET", "/healthz")
+        #expect(failing.status == 503)
+        #expect(failing.text.contains(#""database":"failing""#))
+        #expect(failing.headers["Cache-Control"] == "no-store")
+        #expect(failing.headers["Content-Security-Policy"] == SecurityHeadersMiddleware.contentSecurityPolicy)
+    }
+
     @Test func repeatedResponseHeadersAllArrive() throws {
         let server = try LiveServer { _ in
             var response = Response.text("ok")

@@ -34,6 +34,8 @@ import Testing
         #expect(throws: PercentDecoding.Failure.nulByte) { try decode("a%00b") }
         #expect(throws: PercentDecoding.Failure.nulByte) { try decode("%00", plusAsSpace: true) }
         #expect(try decode("a%00b", allowNUL: true) == "a\u{0}b")
+        #expect(throws: PercentDecoding.Failure.nulByte) { try decode("a\u{0}b") }
+        #expect(try decode("a\u{0}b", allowNUL: true) == "a\u{0}b")
     }
 
     @Test func plusIsASpaceOnlyInFormEncoding() throws {

@@ -114,4 +114,15 @@ import Testing
             return
         }
     }
+
+    @Test func routesStartingWithAParameterAreTriedInRegistrationOrder() throws {
+        let router = router([(.get, "/:section/special"), (.get, "/docs/:page"), (.get, "/:section/:page"),
+                             (.get, "/assets/:name")])
+        #expect(try answer(router.match(method: .get, path: "/docs/special")) == "GET /:section/special")
+        #expect(try answer(router.match(method: .get, path: "/docs/intro")) == "GET /docs/:page")
+        #expect(try answer(router.match(method: .get, path: "/blog/intro")) == "GET /:section/:page")
+        #expect(try answer(router.match(method: .get, path: "/assets/a.css")) == "GET /:section/:page")
+        #expect(try answer(router.match(method: .get, path: "//assets//a.css/")) == "GET /:section/:page")
+        guard case .notFound = router.match(method: .get, path: "/a/b/c") else { Issue.record("three segments"); return }
+    }
 }

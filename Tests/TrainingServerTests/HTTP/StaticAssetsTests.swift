@@ -58,6 +58,30 @@ import Testing
         #expect(shipped.url("style.css") == "/assets/style.css?v=\(etag.dropFirst().dropLast())")
     }
 
+    @Test func preparedAssetsAnswerWithTheSameResponsesEveryTime() throws {
+        let marked = assets.prepared { response in
+            var response = response
+            response.headers.add("X-Prepared", "yes")
+            return PreparedResponse(response)
+        }
+        let request = try Request(method: .get, target: "/assets/app.css")
+        let first = marked.response(for: "app.css", request: request)
+        let second = marked.response(for: "app.css", request: request)
+        #expect(first.prepared != nil && first.prepared === second.prepared)
+        #expect(first.status == .ok && first.bodyText == "body{}")
+        #expect(first.headers["X-Prepared"] == "yes" && first.headers["ETag"] == "\"abc123\"")
+        #expect(first.headers["Content-Type"] == "text/css; charset=utf-8")
+
+        let conditional = try Request(method: .get, target: "/assets/app.css", headers: HTTPHeaders([("If-None-Match", "W/\"abc123\"")]))
+        let notModified = marked.response(for: "app.css", request: conditional)
+        #expect(notModified.status == .notModified && notModified.bodyBytes.isEmpty)
+        #expect(notModified.prepared != nil && notModified.prepared !== first.prepared)
+        #expect(notModified.headers["X-Prepared"] == "yes" && notModified.headers["ETag"] == "\"abc123\"")
+        #expect(notModified.headers["Content-Type"] == nil)
+        #expect(marked.response(for: "missing.css", request: request).status == .notFound)
+        #expect(marked.url("app.css") == assets.url("app.css"))
+    }
+
     @Test func contentTypesFollowTheExtension() {
         #expect(StaticAssets.contentType(for: "a.js") == "text/javascript; charset=utf-8")
         #expect(StaticAssets.contentType(for: "a.svg") == "image/svg+xml")

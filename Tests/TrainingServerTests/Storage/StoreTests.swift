@@ -46,6 +46,14 @@ import Testing
         #expect(temporary.store.totalWaitSeconds >= 0)
     }
 
+    @Test func aClosedStoreIsUnhealthy() throws {
+        let temporary = try TemporaryStore()
+        #expect(temporary.store.isHealthy())
+        try temporary.store.close()
+        #expect(!temporary.store.isHealthy())
+        #expect(throws: DatabaseError.self) { try temporary.store.read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
+    }
+
     @Test func backupProducesASoundCopyWithTheData() throws {
         let temporary = try TemporaryStore()
         let departments = SQLiteDepartmentRepository(store: temporary.store, clock: { 1 })

@@ -21,9 +21,19 @@ struct SecurityHeadersMiddleware: Middleware {
     ]
 
     /// Adds the headers (handlers never set these themselves, except Cache-Control for cacheable answers).
+    /// Adds them once: a prepared answer (see `prepare`) has them already, even after later changes.
     func apply(to response: inout Response) {
+        guard !response.hasSecurityHeaders else { return }
+        response.hasSecurityHeaders = true
         for (name, value) in Self.fixed { response.headers.add(name, value) }
         if secure { response.headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains") }
         if !response.headers.contains("Cache-Control") { response.headers.add("Cache-Control", "no-store") }
+    }
+
+    /// `response` with the security headers, prepared once for the server to send as is (`PreparedResponse`).
+    func prepare(_ response: Response) -> PreparedResponse {
+        var response = response
+        apply(to: &response)
+        return PreparedResponse(response)
     }
 }

@@ -1,5 +1,6 @@
 import GRDB
 import Logging
+import Synchronization
 import Testing
 @testable import TrainingServer
 
@@ -47,4 +48,38 @@ import Testing
         // The paths never appear as labels (bare digits may, inside the latency sums).
         #expect(!text.contains("/x/42") && !text.contains("/y/43") && !text.contains("secret"))
     }
+
+    @Test func theLogLineNamesMethodRouteStatusDurationAndRequest() throws {
+        let recorder = LogRecorder()
+        let logger = Logger(label: "test") { _ in recorder }
+        let handler = ([RequestLogMiddleware(logger: logger, metrics: Metrics(), strings: .shipped)] as [any Middleware])
+            .wrapping { _ in Response.text("ok") }
+        var request = try Request(method: .get, target: "/x/42?secret=1", id: "req-9")
+        request.route = "/x/:id"
+        _ = try handler(request)
+        let lines = recorder.lines
+        #expect(lines.count == 1)
+        let line = try #require(lines.first)
+        #expect(line.wholeMatch(of: #/info GET /x/:id 200 \d+\.\d\dms id=req-9/#) != nil, "\(line)")
+    }
+}
+
+/// A log handler that keeps the level and message of each line.
+private struct LogRecorder: LogHandler {
+    private final class Lines: Sendable {
+        let values = Mutex<[String]>([])
+    }
+
+    private let recorded = Lines()
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    var lines: [String] { recorded.values.withLock { $0 } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) { recorded.values.withLock { $0.append("\(event.level) \(event.message)") } }
 }
