@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// HR queries over SQLite. Department subtrees are `id_path` ranges (`'/1/4/' <= path < '/1/40'`, since '0' follows
 /// '/'), and every query is limited to the caller's scope in SQL, so out-of-scope rows are never read.
@@ -59,6 +60,8 @@ public struct SQLiteReportRepository: ReportRepository {
 
     let store: Store
     let planChoice: PlanChoice
+    /// The department ids of the last scope an export asked for.
+    private let scopeCache = ScopeCache()
     /// Counting stops here when no aggregate answers a filter (a search, an expiry range) over a large subtree:
     /// the total is then "more than" this.
     let countCap: Int
@@ -254,6 +257,10 @@ public struct SQLiteReportRepository: ReportRepository {
         // a small part of the organisation) instead of the whole remaining scope, sorted again for every batch.
         let prefixes = Self.prefixes(filter.departmentPath, scope)
         guard !prefixes.isEmpty else { return [] }
+        if filter.state == nil && filter.expiresFrom == nil && filter.expiresTo == nil && filter.hoursBelow == nil
+            && (filter.search ?? "").isEmpty {
+            return try store.read { db in try everyoneBatch(filter, prefixes, afterUserID: afterUserID, limit: limit, db) }
+        }
         let (sql, arguments) = Self.query(filter, prefixes, select: Self.columns, plan: nil)
         return try store.read { db in
             let statement = try db.cachedStatement(sql: sql + " AND u.id > ? ORDER BY u.id LIMIT ?")
@@ -264,6 +271,77 @@ public struct SQLiteReportRepository: ReportRepository {
             while let row = try rows.next() { lines.append(Self.line(row)) }
             return lines
         }
+    }
+
+    /// A batch of everyone in the subtrees (no other filter), the export's common case, read as three ranges in
+    /// user-id order — people, their certifications in the programme, their hours in the year — merged here, and
+    /// the scope checked against the set of its department ids: sequential reads instead of three lookups per
+    /// person. The same lines as the joined query (the tests compare them).
+    func everyoneBatch(_ filter: PeopleFilter, _ prefixes: [String], afterUserID: Int64, limit: Int,
+                       _ db: Database) throws -> [PersonLine] {
+        let inScope = try departmentIDs(prefixes, db)
+        var lines: [PersonLine] = []
+        lines.reserveCapacity(limit)
+        var after = afterUserID
+        let people = try db.cachedStatement(sql: """
+            SELECT id, login, display_name, employee_number, department_id FROM users
+            WHERE disabled = 0 AND id > ? ORDER BY id LIMIT ?
+            """)
+        while lines.count < limit {
+            people.arguments = [after, limit]
+            let rows = try Row.fetchCursor(people)
+            var read = 0
+            while lines.count < limit, let row = try rows.next() {
+                read += 1
+                after = row[0]
+                let department: Int64 = row[4]
+                guard inScope.contains(department) else { continue }
+                lines.append(PersonLine(userID: after, login: row[1], name: row[2], employeeNumber: row[3],
+                                        departmentID: department, state: .notStarted, certifiedAt: nil, expiresAt: nil,
+                                        certificateID: nil, hours: 0))
+            }
+            // Fewer rows than asked for: the end of the table.
+            if read < limit { break }
+        }
+        guard let first = lines.first?.userID, let last = lines.last?.userID else { return [] }
+        var index: [Int64: Int] = [:]
+        index.reserveCapacity(lines.count)
+        for (position, line) in lines.enumerated() { index[line.userID] = position }
+        let certifications = try db.cachedStatement(sql: """
+            SELECT user_id, state, certified_at, expires_at, certificate_id FROM certifications
+            WHERE user_id BETWEEN ? AND ? AND program_id = ?
+            """)
+        certifications.arguments = [first, last, filter.programID]
+        let certificationRows = try Row.fetchCursor(certifications)
+        while let row = try certificationRows.next() {
+            guard let position = index[row[0]] else { continue }
+            let state: String = row[1]
+            lines[position].state = CertificationStateName(rawValue: state) ?? .notStarted
+            lines[position].certifiedAt = row[2]
+            lines[position].expiresAt = row[3]
+            lines[position].certificateID = row[4]
+        }
+        let hours = try db.cachedStatement(sql: """
+            SELECT user_id, hours FROM user_year_hours WHERE user_id BETWEEN ? AND ? AND year = ?
+            """)
+        hours.arguments = [first, last, filter.year]
+        let hourRows = try Row.fetchCursor(hours)
+        while let row = try hourRows.next() {
+            guard let position = index[row[0]] else { continue }
+            lines[position].hours = row[1]
+        }
+        return lines
+    }
+
+    /// The ids of the departments in the subtrees, kept while the department tree's version stays the same.
+    func departmentIDs(_ prefixes: [String], _ db: Database) throws -> Set<Int64> {
+        let version = try Int64.fetchOne(db, sql: "SELECT version FROM change_versions WHERE name = 'departments'") ?? -1
+        let key = prefixes.joined(separator: "|")
+        if let cached = scopeCache.ids(for: key, version: version) { return cached }
+        let (inRange, arguments) = Self.rangeCondition(prefixes)
+        let ids = Set(try Int64.fetchAll(db, sql: "SELECT d.id FROM departments d WHERE \(inRange)", arguments: arguments))
+        scopeCache.keep(ids, for: key, version: version)
+        return ids
     }
 
     public func hoursDistribution(_ filter: PeopleFilter, scope: AccessScope, bounds: [Double]) throws -> [Int] {
@@ -616,5 +694,22 @@ public struct SQLiteReportRepository: ReportRepository {
         return PersonLine(userID: row[0], login: row[1], name: row[2], employeeNumber: row[3], departmentID: row[4],
                           state: state.flatMap(CertificationStateName.init(rawValue:)) ?? .notStarted,
                           certifiedAt: row[6], expiresAt: row[7], certificateID: row[8], hours: row[9])
+    }
+}
+
+/// The department ids of one scope at one version of the department tree (an export asks for the same scope in
+/// every batch).
+final class ScopeCache: Sendable {
+    private let state = Mutex<(key: String, version: Int64, ids: Set<Int64>)?>(nil)
+
+    func ids(for key: String, version: Int64) -> Set<Int64>? {
+        state.withLock { current in
+            guard let current, current.key == key, current.version == version else { return nil }
+            return current.ids
+        }
+    }
+
+    func keep(_ ids: Set<Int64>, for key: String, version: Int64) {
+        state.withLock { $0 = (key, version, ids) }
     }
 }

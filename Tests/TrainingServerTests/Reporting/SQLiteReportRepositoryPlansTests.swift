@@ -84,6 +84,29 @@ import Testing
         #expect(compared > 300)
     }
 
+    @Test func exportBatchesOfEveryoneEqualTheJoinedQueryWhateverTheBatchSize() throws {
+        let org = try organisation()
+        for scope in [org.scope(org.a), org.scope(org.root), org.scope(org.a1, org.b), org.scope(org.a2)] {
+            for department in [nil, org.a] {
+                let filter = org.filter(department)
+                let expected = try org.reports.people(filter, scope: scope, limit: 10_000, offset: 0)
+                    .sorted { $0.userID < $1.userID }
+                for limit in [1, 3, 7, 100] {
+                    var walked: [PersonLine] = []
+                    var after: Int64 = 0
+                    while true {
+                        let batch = try org.reports.peopleBatch(filter, scope: scope, afterUserID: after, limit: limit)
+                        #expect(batch.count <= limit)
+                        guard let last = batch.last else { break }
+                        walked += batch
+                        after = last.userID
+                    }
+                    #expect(walked == expected, "batches of \(limit) in \(scope.prefixes) under \(filter.departmentPath)")
+                }
+            }
+        }
+    }
+
     @Test func totalsFromTheAggregatesEqualCountingThePeople() throws {
         let org = try organisation()
         for scope in [org.scope(org.a), org.scope(org.root), org.scope(org.a1, org.b), AccessScope(prefixes: [])] {
