@@ -276,7 +276,8 @@ public struct SQLiteReportRepository: ReportRepository {
     /// A batch of everyone in the subtrees (no other filter), the export's common case, read as three ranges in
     /// user-id order — people, their certifications in the programme, their hours in the year — merged here, and
     /// the scope checked against the set of its department ids: sequential reads instead of three lookups per
-    /// person. The same lines as the joined query (the tests compare them).
+    /// person. The same lines as the joined query (the tests compare them). The unary `+` keeps SQLite from
+    /// choosing an index on the programme or the year (a scan of the whole programme per batch) over the key range.
     func everyoneBatch(_ filter: PeopleFilter, _ prefixes: [String], afterUserID: Int64, limit: Int,
                        _ db: Database) throws -> [PersonLine] {
         let inScope = try departmentIDs(prefixes, db)
@@ -309,7 +310,7 @@ public struct SQLiteReportRepository: ReportRepository {
         for (position, line) in lines.enumerated() { index[line.userID] = position }
         let certifications = try db.cachedStatement(sql: """
             SELECT user_id, state, certified_at, expires_at, certificate_id FROM certifications
-            WHERE user_id BETWEEN ? AND ? AND program_id = ?
+            WHERE user_id BETWEEN ? AND ? AND +program_id = ?
             """)
         certifications.arguments = [first, last, filter.programID]
         let certificationRows = try Row.fetchCursor(certifications)
@@ -322,7 +323,7 @@ public struct SQLiteReportRepository: ReportRepository {
             lines[position].certificateID = row[4]
         }
         let hours = try db.cachedStatement(sql: """
-            SELECT user_id, hours FROM user_year_hours WHERE user_id BETWEEN ? AND ? AND year = ?
+            SELECT user_id, hours FROM user_year_hours WHERE user_id BETWEEN ? AND ? AND +year = ?
             """)
         hours.arguments = [first, last, filter.year]
         let hourRows = try Row.fetchCursor(hours)
