@@ -244,8 +244,10 @@ public struct SQLiteReportRepository: ReportRepository {
                 return PeopleTotal(count: try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql))", arguments: arguments) ?? 0,
                                    exact: true)
             }
-            // A large subtree and a filter no aggregate knows: walk people by id and stop after the cap.
-            let (sql, arguments) = Self.query(filter, prefixes, select: "1", plan: nil)
+            // A large subtree and a filter no aggregate knows: walk people by id (or, with a state, that state's
+            // certifications in expiry order, which an expiry range narrows) and stop after the cap.
+            let walk: Source = filter.state != nil && filter.state != .notStarted ? .certificationsByExpiry : .usersByID
+            let (sql, arguments) = Self.query(filter, prefixes, select: "1", source: walk, extra: nil)
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(sql) LIMIT ?)",
                                          arguments: arguments + [countCap + 1]) ?? 0
             return count > countCap ? PeopleTotal(count: countCap, exact: false) : PeopleTotal(count: count, exact: true)

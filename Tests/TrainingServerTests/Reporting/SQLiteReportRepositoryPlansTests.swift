@@ -46,6 +46,9 @@ import Testing
             range.expiresFrom = ReportFixture.now + 86_400 * 20
             range.expiresTo = ReportFixture.now + 86_400 * 100
             result.append(range)
+            var stateRange = range
+            stateRange.state = .certified
+            result.append(stateRange)
             var both = org.filter(department)
             both.state = .certified
             both.hoursBelow = 60
@@ -146,6 +149,14 @@ import Testing
         let few = try org.reports.people(search, scope: org.scope(org.root), limit: 100, offset: 0).count
         #expect(few <= 3)
         #expect(try capped.count(search, scope: org.scope(org.root)) == PeopleTotal(count: few, exact: true))
+        // A state and an expiry range: counted along that state's certifications, up to the cap.
+        var soon = org.filter()
+        soon.state = .certified
+        soon.expiresFrom = ReportFixture.now - 86_400
+        let certifiedSoon = try org.reports.people(soon, scope: org.scope(org.root), limit: 100, offset: 0).count
+        #expect(certifiedSoon > 0)
+        #expect(try capped.count(soon, scope: org.scope(org.root))
+            == PeopleTotal(count: min(certifiedSoon, 3), exact: certifiedSoon <= 3))
         // A search with Chinese characters starts from the people who have its rarest one, and counts them exactly.
         search.search = "人"
         let chinese = try org.reports.people(search, scope: org.scope(org.root), limit: 100, offset: 0).count
