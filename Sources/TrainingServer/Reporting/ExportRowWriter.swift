@@ -16,7 +16,7 @@ struct ExportRowWriter {
         self.resolver = resolver
         programField = Array(PeopleExportFormat.csvField(resolver.programID).utf8)
         linkPrefix = Array((resolver.verificationBase + "/verify/").utf8)
-        plainLinks = Self.isPlain(linkPrefix)
+        plainLinks = PeopleExportFormat.isPlainCSV(linkPrefix)
     }
 
     /// CSV rows (RFC 4180, CRLF) for `lines`, appended to `bytes`.
@@ -42,7 +42,7 @@ struct ExportRowWriter {
             if let id = line.certificateID {
                 Self.field(id, into: &bytes)
                 bytes.append(UInt8(ascii: ","))
-                if plainLinks && Self.isUnreserved(id) {
+                if plainLinks && id.utf8.allSatisfy(PercentDecoding.isUnreserved) {
                     bytes += linkPrefix
                     bytes += id.utf8
                 } else {
@@ -113,36 +113,11 @@ struct ExportRowWriter {
     /// Appends `text` as one CSV field: `PeopleExportFormat.csvField` without the intermediate strings when the
     /// text needs neither the apostrophe nor quotes.
     static func field(_ text: String, into bytes: inout [UInt8]) {
-        let utf8 = text.utf8
-        if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-            || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D {
+        if PeopleExportFormat.isPlainCSV(text.utf8) {
+            bytes += text.utf8
+        } else {
             bytes += PeopleExportFormat.csvField(text).utf8
-            return
         }
-        for byte in utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
-            bytes += PeopleExportFormat.csvField(text).utf8
-            return
-        }
-        bytes += utf8
-    }
-
-    /// Whether percent-encoding leaves `text` as it is (letters, digits, `-._~`).
-    static func isUnreserved(_ text: String) -> Bool {
-        text.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"): true
-            default: false
-            }
-        }
-    }
-
-    /// Whether `bytes` need no CSV quoting or apostrophe (so a link starting with them can be written as is).
-    static func isPlain(_ bytes: [UInt8]) -> Bool {
-        if let first = bytes.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
-            .contains(first) { return false }
-        return !bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
     }
 }
 

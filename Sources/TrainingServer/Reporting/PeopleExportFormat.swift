@@ -60,13 +60,31 @@ public enum PeopleExportFormat: String, Sendable, CaseIterable {
     /// leading apostrophe, so opening an export never runs anything a person typed into their name.
     public static func csvField(_ text: String) -> String {
         var value = text
-        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-            value = "'" + value
-        }
-        guard value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else {
-            return value
-        }
+        if let first = value.utf8.first, startsFormula(first) { value = "'" + value }
+        guard value.utf8.contains(where: needsQuotes) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Whether `bytes` go into a CSV field as they are: no apostrophe, no quotes.
+    static func isPlainCSV<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
+        var first = true
+        for byte in bytes {
+            if first && startsFormula(byte) { return false }
+            if needsQuotes(byte) { return false }
+            first = false
+        }
+        return true
+    }
+
+    /// A first character a spreadsheet would run as a formula: = + - @, a tab or a carriage return.
+    private static func startsFormula(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
+            || byte == 0x09 || byte == 0x0D
+    }
+
+    /// A byte that makes RFC 4180 quote the field: a comma, a quote or a line break.
+    private static func needsQuotes(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D
     }
 
     /// One table field: tabs and line breaks become spaces so every row stays one line.

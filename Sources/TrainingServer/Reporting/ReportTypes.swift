@@ -67,6 +67,15 @@ public struct PeopleFilter: Sendable, Hashable {
         self.programID = programID
         self.year = year
     }
+
+    /// Whether the filter narrows by more than the subtree, the programme and a state: an expiry range, the hours
+    /// requirement or a search (which no aggregate table answers).
+    public var narrowsBeyondState: Bool {
+        expiresFrom != nil || expiresTo != nil || hoursBelow != nil || !(search ?? "").isEmpty
+    }
+
+    /// Whether the filter keeps everyone in the subtree.
+    public var keepsEveryone: Bool { state == nil && !narrowsBeyondState }
 }
 
 /// One line of the people list and of exports.

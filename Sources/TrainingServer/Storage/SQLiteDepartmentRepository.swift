@@ -62,12 +62,17 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
     /// delete, from this process or any other) differs from the cached one. Checking costs one single-row read.
     func tree() throws -> DepartmentTree {
         try store.read { db in
-            let version = try Int64.fetchOne(db, sql: "SELECT version FROM change_versions WHERE name = 'departments'") ?? -1
+            let version = try Self.treeVersion(db)
             if let tree = cache.tree(at: version) { return tree }
             let tree = DepartmentTree(try Self.load(db, where: "1", []))
             cache.keep(tree, at: version)
             return tree
         }
+    }
+
+    /// The department tree's version: triggers bump it on every insert, update and delete of a department.
+    static func treeVersion(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT version FROM change_versions WHERE name = 'departments'") ?? -1
     }
 
     /// Loads departments and resolves their name paths from their ancestors' names.

@@ -259,8 +259,7 @@ public struct SQLiteReportRepository: ReportRepository {
         // a small part of the organisation) instead of the whole remaining scope, sorted again for every batch.
         let prefixes = Self.prefixes(filter.departmentPath, scope)
         guard !prefixes.isEmpty else { return [] }
-        if filter.state == nil && filter.expiresFrom == nil && filter.expiresTo == nil && filter.hoursBelow == nil
-            && (filter.search ?? "").isEmpty {
+        if filter.keepsEveryone {
             return try store.read { db in try everyoneBatch(filter, prefixes, afterUserID: afterUserID, limit: limit, db) }
         }
         let (sql, arguments) = Self.query(filter, prefixes, select: Self.columns, plan: nil)
@@ -338,7 +337,7 @@ public struct SQLiteReportRepository: ReportRepository {
 
     /// The ids of the departments in the subtrees, kept while the department tree's version stays the same.
     func departmentIDs(_ prefixes: [String], _ db: Database) throws -> Set<Int64> {
-        let version = try Int64.fetchOne(db, sql: "SELECT version FROM change_versions WHERE name = 'departments'") ?? -1
+        let version = try SQLiteDepartmentRepository.treeVersion(db)
         let key = prefixes.joined(separator: "|")
         if let cached = scopeCache.ids(for: key, version: version) { return cached }
         let (inRange, arguments) = Self.rangeCondition(prefixes)
@@ -352,9 +351,7 @@ public struct SQLiteReportRepository: ReportRepository {
         var counts = Array(repeating: 0, count: bounds.count + 2)
         guard !prefixes.isEmpty else { return counts }
         try store.read { db in
-            let plain = filter.state == nil && filter.expiresFrom == nil && filter.expiresTo == nil
-                && filter.hoursBelow == nil && (filter.search ?? "").isEmpty
-            if plain, let required = try Self.storedRequirement(db), HoursDistribution.bounds(required: required) == bounds {
+            if filter.keepsEveryone, let required = try Self.storedRequirement(db), HoursDistribution.bounds(required: required) == bounds {
                 // Buckets 1...5 are the quarters and the rest when there are bounds; with none, all hours are one.
                 var withHours = 0
                 for (bucket, people) in try Self.hoursBuckets(filter.year, prefixes, db) {
@@ -491,8 +488,7 @@ public struct SQLiteReportRepository: ReportRepository {
     /// The state walk's segments in ascending order of the state codes.
     static func stateSegments(_ filter: PeopleFilter, _ prefixes: [String], _ db: Database) throws -> [Segment] {
         // Sizes are known when the filter is at most a state (every row of a segment then matches).
-        let plain = filter.expiresFrom == nil && filter.expiresTo == nil && filter.hoursBelow == nil
-            && (filter.search ?? "").isEmpty
+        let plain = !filter.narrowsBeyondState
         let counts = plain ? try stateCounts(filter.programID, prefixes, db) : [:]
         let people = plain ? try peopleCount(prefixes, db) : 0
         return CertificationStateName.allCases.sorted { $0.rawValue < $1.rawValue }.compactMap { state in
@@ -509,12 +505,10 @@ public struct SQLiteReportRepository: ReportRepository {
 
     /// The hours walk's segments in ascending order of hours.
     static func hoursSegments(_ filter: PeopleFilter, _ prefixes: [String], _ db: Database) throws -> [Segment] {
-        let plain = filter.state == nil && filter.expiresFrom == nil && filter.expiresTo == nil && filter.hoursBelow == nil
-            && (filter.search ?? "").isEmpty
         var none = Segment(source: .usersByID, condition: "coalesce(h.hours, 0) = 0", order: ["u.id"])
         var positive = Segment(source: .hoursByValue, condition: "h.hours > 0", order: ["h.hours", "h.user_id"])
         // `department_hours` counts the people with hours above zero (buckets 1 to 5) whatever the requirement.
-        if plain, try storedRequirement(db) != nil {
+        if filter.keepsEveryone, try storedRequirement(db) != nil {
             positive.count = try hoursBuckets(filter.year, prefixes, db).values.reduce(0, +)
             none.count = max(0, try peopleCount(prefixes, db) - (positive.count ?? 0))
         }
