@@ -28,6 +28,7 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure Swift: question kinds, grading, behaviours, attempts, statistics. No I/O, no dependencies.
         .target(name: "Assessment", swiftSettings: strictSettings),
@@ -40,7 +41,7 @@ let package = Package(
         // The application: HTTP on libmicrohttpd, storage on SQLite, auth, pages, API, certification, reports.
         .target(name: "TrainingServer",
                 dependencies: [
-                    "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode",
+                    "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode", "CZlib",
                     .product(name: "GRDB", package: "GRDB.swift"),
                     // GRDB's own SQLite module, for the health check's raw connection (Storage/DatabaseHealthCheck).
                     .product(name: "GRDBSQLite", package: "GRDB.swift"),

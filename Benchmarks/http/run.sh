@@ -5,7 +5,8 @@
 #
 # Builds both servers, starts them on free loopback ports, and runs wrk against them, interleaved:
 # the C hello world `GET /` and its `GET /asset` (the bytes of training-server's style.css, so a body of the
-# same size), and training-server's `GET /healthz`, `GET /assets/style.css` and `GET /login`.
+# same size), and training-server's `GET /healthz`, `GET /assets/style.css` (asked for as wrk asks, without
+# Accept-Encoding, and as browsers ask, with `Accept-Encoding: gzip, deflate, br`) and `GET /login`.
 # Prints a Markdown table and writes it to Benchmarks/out/http-results.md.
 #
 # Settings (environment):
@@ -99,10 +100,10 @@ wait_until() {
   fail "server did not print '$text' within 30 s"
 }
 
-# expect_ok URL: the URL answers 200; prints the body size in bytes.
+# expect_ok URL [HEADER]: the URL answers 200; prints the body size in bytes (as sent, before any decoding).
 expect_ok() {
   local result
-  result=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "$1") || fail "$1 does not answer"
+  result=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' ${2:+-H "$2"} "$1") || fail "$1 does not answer"
   [[ ${result%% *} == 200 ]] || fail "$1 answered ${result%% *}, expected 200"
   echo "${result##* }"
 }
@@ -124,24 +125,30 @@ if grep -q -- '--threads' <<<"$server_help"; then server_args+=(--threads "$THRE
 swift_pid=$!
 wait_until "$swift_pid" "$OUT/server.out" "http://127.0.0.1:$swift_port"
 
-names=(c c_asset healthz static login)
-declare -A label url pid bytes
+browser_encoding='Accept-Encoding: gzip, deflate, br'
+names=(c c_asset healthz static static_gzip login)
+declare -A label url pid bytes header
 label[c]='C hello world `GET /`'
 label[c_asset]='C same-size answer `GET /asset`'
 label[healthz]='training-server `GET /healthz`'
 label[static]='training-server `GET /assets/style.css`'
+label[static_gzip]='training-server `GET /assets/style.css`, `'"$browser_encoding"'`'
 label[login]='training-server `GET /login`'
 url[c]="http://127.0.0.1:$c_port/"
 url[c_asset]="http://127.0.0.1:$c_port/asset"
 url[healthz]="http://127.0.0.1:$swift_port/healthz"
 url[static]="http://127.0.0.1:$swift_port/assets/style.css"
+url[static_gzip]="http://127.0.0.1:$swift_port/assets/style.css"
+header[static_gzip]=$browser_encoding
 url[login]="http://127.0.0.1:$swift_port/login"
 pid[c]=$c_pid
 pid[c_asset]=$c_pid
-for name in healthz static login; do pid[$name]=$swift_pid; done
-for name in "${names[@]}"; do bytes[$name]=$(expect_ok "${url[$name]}"); done
+for name in healthz static static_gzip login; do pid[$name]=$swift_pid; done
+for name in "${names[@]}"; do bytes[$name]=$(expect_ok "${url[$name]}" "${header[$name]:-}"); done
 [[ ${bytes[c_asset]} == "${bytes[static]}" ]] || fail "the C asset has ${bytes[c_asset]} bytes, the static file ${bytes[static]}"
 curl -s -D - -o /dev/null "${url[static]}" | grep -qi '^etag:' || say "note: ${url[static]} has no ETag header"
+curl -s -D - -o /dev/null -H "$browser_encoding" "${url[static_gzip]}" | grep -qi '^content-encoding: gzip' ||
+  say "note: ${url[static_gzip]} is not sent compressed to a client that accepts gzip"
 
 # --- measure -----------------------------------------------------------------------------------------------
 
@@ -157,9 +164,9 @@ cpu_ticks() {
 declare -A rates cpu
 for rep in $(seq "$REPS"); do
   for name in "${names[@]}"; do
-    say "run $rep/$REPS: ${url[$name]}"
+    say "run $rep/$REPS: ${url[$name]} ${header[$name]:-}"
     before=$(cpu_ticks "${pid[$name]}")
-    report=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" "${url[$name]}")
+    report=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" ${header[$name]:+-H "${header[$name]}"} "${url[$name]}")
     after=$(cpu_ticks "${pid[$name]}")
     if grep -q 'Non-2xx or 3xx responses' <<<"$report"; then
       say "$report"
@@ -188,6 +195,7 @@ c_asset_cpu_median=$(median "${cpu[c_asset]}")
 declare -A target
 target[healthz]=60
 target[static]=85
+target[static_gzip]=85
 
 if [[ -n ${TRAINING_SERVER:-} ]]; then
   build="training-server binary $server_bin"

@@ -125,6 +125,29 @@ static inline int mhd_shim_is_tls(struct MHD_Daemon *daemon) {
     return info != NULL && (info->flags & MHD_USE_TLS) != 0;
 }
 
+/** Header iterator for mhd_shim_headers_are_ascii: clears *cls and stops at the first byte above 0x7F. */
+static inline enum MHD_Result mhd_shim_ascii_check(void *cls, enum MHD_ValueKind kind, const char *key,
+                                                   const char *value) {
+    (void)kind;
+    const char *texts[2] = { key, value };
+    for (int i = 0; i < 2; i++) {
+        for (const unsigned char *p = (const unsigned char *)texts[i]; p != NULL && *p != 0; p++) {
+            if (*p >= 0x80) {
+                *(int *)cls = 0;
+                return MHD_NO;
+            }
+        }
+    }
+    return MHD_YES;
+}
+
+/** Whether every request header's name and value is plain ASCII (so valid UTF-8 without checking further). */
+static inline int mhd_shim_headers_are_ascii(struct MHD_Connection *connection) {
+    int ascii = 1;
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, mhd_shim_ascii_check, &ascii);
+    return ascii;
+}
+
 /** MHD's end-of-stream marker for content readers (a macro Swift cannot import). */
 static inline ssize_t mhd_shim_end_of_stream(void) { return MHD_CONTENT_READER_END_OF_STREAM; }
 static inline ssize_t mhd_shim_end_with_error(void) { return MHD_CONTENT_READER_END_WITH_ERROR; }

@@ -64,6 +64,11 @@ def test_a_person_signs_in_through_the_login_page_and_sees_their_name(server, br
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang").startswith("zh")
     assert browser.get_cookie("csa_csrf"), "the login page set no csa_csrf cookie"
     assert browser.save_screenshot(str(SCREENSHOTS / "login-zh.png"))
+    # The stylesheet arrives gzip-compressed (Chromium asks for that) and is applied.
+    rules = browser.execute_script(
+        "return Array.from(document.styleSheets).filter(s => s.href && s.href.includes('/assets/style.css'))"
+        ".map(s => s.cssRules.length)")
+    assert rules and rules[0] > 20, f"style.css rules seen by the browser: {rules}"
     login_text = browser.find_element(By.TAG_NAME, "body").text
     assert not untranslated_keys(login_text), f"untranslated keys on /login: {untranslated_keys(login_text)}"
 

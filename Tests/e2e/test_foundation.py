@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import re
 import shutil
@@ -461,6 +462,21 @@ def test_static_asset_has_an_etag_and_answers_304(server):
     assert again.content == b""
     other = requests.get(server.url("/assets/style.css"), headers={"If-None-Match": '"not-it"'}, timeout=5)
     assert other.status_code == 200 and other.content == first.content
+
+
+def test_the_stylesheet_is_sent_compressed_to_clients_that_accept_gzip(server):
+    url = server.url("/assets/style.css")
+    plain = requests.get(url, headers={"Accept-Encoding": "identity"}, timeout=5)
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    compressed = requests.get(url, headers={"Accept-Encoding": "gzip, deflate, br"}, stream=True, timeout=5)
+    body = compressed.raw.read(decode_content=False)
+    assert compressed.headers.get("Content-Encoding") == "gzip"
+    assert compressed.headers.get("Vary") == "Accept-Encoding" and plain.headers.get("Vary") == "Accept-Encoding"
+    assert compressed.headers["ETag"] != plain.headers["ETag"], "two forms of one file need two ETags"
+    assert gzip.decompress(body) == plain.content
+    assert len(body) * 2 < len(plain.content)
+    refused = requests.get(url, headers={"Accept-Encoding": "gzip;q=0, br"}, stream=True, timeout=5)
+    assert "Content-Encoding" not in refused.headers and refused.raw.read(decode_content=False) == plain.content
 
 
 # --- API tokens -----------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ public final class Application: Sendable {
     public let certification: CertificationService
     public let issuer: CertificateIssuer
     private let routes: Router
+    private let ops: OpsController
+    private let requestLog: RequestLog
     private let handler: Handler
     private let securityHeaders: SecurityHeadersMiddleware
 
@@ -54,8 +56,10 @@ public final class Application: Sendable {
         let securityHeaders = SecurityHeadersMiddleware(secure: configuration.secure)
         self.securityHeaders = securityHeaders
         self.assets = StaticAssets.shipped().prepared(with: securityHeaders.prepare)
-        self.metrics = Metrics()
+        let metrics = Metrics()
+        self.metrics = metrics
         self.logger = logger
+        self.requestLog = RequestLog(logger: logger, metrics: metrics)
         self.clock = clock
         self.catalogue = catalogue
         self.learning = SQLiteLearningRepository(store: store)
@@ -82,7 +86,9 @@ public final class Application: Sendable {
                                         catalogue: catalogue, learning: learning, attempts: attempts, quizzes: quizzes,
                                         reports: reports, certificationRepository: certificationRepository,
                                         certification: certification, issuer: issuer)
-        OpsController(context: context).register(in: &router)
+        let ops = OpsController(context: context)
+        self.ops = ops
+        ops.register(in: &router)
         AuthController(context: context).register(in: &router)
         DashboardController(context: context).register(in: &router)
         CourseController(context: context).register(in: &router)
@@ -130,9 +136,18 @@ public final class Application: Sendable {
             response = Response.text("Internal Server Error (\(request.id))\n", status: .internalServerError)
         }
         securityHeaders.apply(to: &response)
-        RequestLogMiddleware.finish(request, route: route, status: response.status.rawValue, since: start, logger: logger,
-                                    metrics: metrics)
+        requestLog.finish(method: request.method, id: request.id, route: route, status: response.status.rawValue, since: start)
         return response
+    }
+
+    /// The quick path (`HTTPServer.QuickResponder`): health checks and static files answered with their prepared
+    /// responses before the request is decoded, with the same log line and metrics as the short path above.
+    /// Anything else (nil) goes the ordinary way.
+    public func quickRespond(_ request: QuickRequest) -> PreparedResponse? {
+        let start = ContinuousClock.now
+        guard let (route, answer) = ops.quickAnswer(request) else { return nil }
+        requestLog.finish(method: request.method, id: request.makeID(), route: route, status: answer.status.rawValue, since: start)
+        return answer
     }
 
     /// Answers a request; never throws (errors become error responses).

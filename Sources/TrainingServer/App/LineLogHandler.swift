@@ -6,6 +6,10 @@ import Synchronization
 /// `2026-11-29T10:00:00+0800 info training-server: key=value [TrainingServer] message`,
 /// to a file descriptor with one `write` per line, so lines from several threads never interleave and a request's
 /// line costs no locale or `NSString` work: the timestamp is formatted once per second and shared.
+///
+/// A server can ask for batching (`startBatching`): lines below `warning` (a line per request) then wait in memory
+/// and go out many per `write`, at the latest after the interval; a warning or error goes out at once, with the
+/// lines of its thread before it. `stopBatching` writes what is waiting.
 public struct LineLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadataProvider: Logger.MetadataProvider?
@@ -23,6 +27,13 @@ public struct LineLogHandler: LogHandler {
         self.output = Output.shared(descriptor)
         self.metadataProvider = metadataProvider
     }
+
+    /// Collects lines below `warning` and writes them in batches: when a batch reaches 16 KiB, when a warning or
+    /// error comes from the same thread, and at least every `interval`. Affects every handler on this descriptor.
+    public func startBatching(interval: Duration = .milliseconds(100)) { output.startBatching(interval: interval) }
+
+    /// Writes every waiting line and goes back to one `write` per line.
+    public func stopBatching() { output.stopBatching() }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -43,11 +54,27 @@ public struct LineLogHandler: LogHandler {
             pretty = Self.prettify(merged)
         }
         let message = event.message.description
-        let source = event.source
-        let level = event.level.rawValue
+        writeLine(level: event.level, source: event.source, pretty: pretty, messageCount: message.utf8.count) { $0.append(message) }
+    }
+
+    /// Logs a message without metadata of its own, as `log(event:)` would, but written piece by piece straight
+    /// into the line by `message` (which must append exactly `messageCount` bytes), so no message string is built.
+    /// For the server's request lines.
+    func log(level: Logger.Level, source: String, messageCount: Int, message: (inout LineBuffer) -> Void) {
+        guard level >= logLevel else { return }
+        var pretty = prettyMetadata
+        if let provided = metadataProvider?.get(), !provided.isEmpty {
+            pretty = Self.prettify(metadata.merging(provided) { _, new in new })
+        }
+        writeLine(level: level, source: source, pretty: pretty, messageCount: messageCount, message: message)
+    }
+
+    private func writeLine(level: Logger.Level, source: String, pretty: String?, messageCount: Int,
+                           message: (inout LineBuffer) -> Void) {
+        let levelName = level.rawValue
         let stamp = output.timestamp()
-        let count = stamp.utf8.count + 1 + level.utf8.count + (label.isEmpty ? 0 : 1 + label.utf8.count) + 1
-            + (pretty.map { 1 + $0.utf8.count } ?? 0) + 2 + source.utf8.count + 2 + message.utf8.count + 1
+        let count = stamp.utf8.count + 1 + levelName.utf8.count + (label.isEmpty ? 0 : 1 + label.utf8.count) + 1
+            + (pretty.map { 1 + $0.utf8.count } ?? 0) + 2 + source.utf8.count + 2 + messageCount + 1
         // The line is assembled on the stack (or the heap, for a very long one) and written at once. Safety: the
         // buffer lives only inside the closure, `count` is the exact sum of the pieces' lengths, and only the part
         // `LineBuffer` filled is written.
@@ -55,7 +82,7 @@ public struct LineLogHandler: LogHandler {
             var line = LineBuffer(buffer)
             line.append(stamp)
             line.append(" ")
-            line.append(level)
+            line.append(levelName)
             if !label.isEmpty {
                 line.append(" ")
                 line.append(label)
@@ -68,21 +95,29 @@ public struct LineLogHandler: LogHandler {
             line.append(" [")
             line.append(source)
             line.append("] ")
-            line.append(message)
+            message(&line)
             line.append("\n")
-            output.send(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<line.count])))
+            output.emit(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<line.count])),
+                        urgent: level >= .warning)
         }
     }
 
-    /// Bytes copied one after another into a buffer that `log` sized for all of them.
-    private struct LineBuffer {
-        let buffer: UnsafeMutableBufferPointer<UInt8>
-        var count = 0
+    /// This handler as it is now, behind one reference, for a caller that logs through it on every request
+    /// (`RequestLog`) without copying the handler each time.
+    final class Reference: Sendable {
+        let handler: LineLogHandler
+        init(_ handler: LineLogHandler) { self.handler = handler }
+    }
+
+    /// Bytes copied one after another into a buffer sized for all of them.
+    struct LineBuffer {
+        private let buffer: UnsafeMutableBufferPointer<UInt8>
+        private(set) var count = 0
 
         init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
 
         mutating func append(_ text: String) {
-            // Safety: `log` counted every piece's UTF-8 length into the buffer's capacity; the precondition
+            // Safety: the caller counted every piece's UTF-8 length into the buffer's capacity; the precondition
             // guards that arithmetic.
             let needed = text.utf8.count
             precondition(count + needed <= buffer.count, "log line longer than counted")
@@ -99,18 +134,100 @@ public struct LineLogHandler: LogHandler {
         metadata.isEmpty ? nil : metadata.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
     }
 
-    /// A descriptor and the current second's timestamp.
+    /// A descriptor, the current second's timestamp and, while batching, the lines waiting to be written.
     final class Output: Sendable {
         let descriptor: Int32
         /// The last second's text, formatted at most once a second per shard. Each thread reads the shard its id
         /// picks, so server threads rarely wait for each other; a lock is held only to read or replace a text.
         private let stamps: [Stamp] = (0..<16).map { _ in Stamp() }
+        /// Waiting lines, one batch per shard of threads (picked like `stamps`).
+        private let batches: [Batch] = (0..<16).map { _ in Batch() }
+        private let batching = Atomic<Bool>(false)
+        /// Whether batching is on, and which start the flushing thread belongs to (a restart retires the old one).
+        private let control = Mutex<(on: Bool, generation: Int)>((on: false, generation: 0))
+
+        /// A batch is written once it holds this many bytes.
+        static let batchLimit = 16 * 1024
 
         private final class Stamp: Sendable {
             let state = Mutex<(second: Int, text: String)>((second: Int.min, text: ""))
         }
 
+        private final class Batch: Sendable {
+            let pending = Mutex<[UInt8]>([])
+            /// Held while a batch is taken and written, so a shard's lines reach the descriptor in the order they
+            /// were logged; appending needs only `pending`.
+            let writing = Mutex<Void>(())
+        }
+
         init(descriptor: Int32) { self.descriptor = descriptor }
+
+        /// The shard of the calling thread: Fibonacci hashing of its id, whose top four bits pick one of 16.
+        private static func shard() -> Int { Int((UInt(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 60) }
+
+        /// Writes `line` now, or adds it to the thread's batch while batching; `urgent` writes the batch with it.
+        func emit(_ line: UnsafeRawBufferPointer, urgent: Bool) {
+            guard batching.load(ordering: .relaxed) else { return send(line) }
+            let batch = batches[Self.shard()]
+            if urgent {
+                batch.writing.withLock { _ in
+                    let taken = batch.pending.withLock { pending in
+                        pending.append(contentsOf: line)
+                        return Self.take(&pending)
+                    }
+                    taken.withUnsafeBytes(send)
+                }
+                return
+            }
+            let full = batch.pending.withLock { pending in
+                pending.append(contentsOf: line)
+                return pending.count >= Self.batchLimit
+            }
+            // A line added just as batching stopped would otherwise wait for the next start.
+            if full || !batching.load(ordering: .relaxed) { writeBatch(batch) }
+        }
+
+        /// Writes what waits in `batch`.
+        private func writeBatch(_ batch: Batch) {
+            batch.writing.withLock { _ in
+                let taken = batch.pending.withLock { Self.take(&$0) }
+                if !taken.isEmpty { taken.withUnsafeBytes(send) }
+            }
+        }
+
+        /// The bytes of a batch, leaving it empty with room for the next.
+        private static func take(_ pending: inout [UInt8]) -> [UInt8] {
+            var taken = [UInt8]()
+            taken.reserveCapacity(batchLimit + 512)
+            swap(&taken, &pending)
+            return taken
+        }
+
+        /// Writes every batch's waiting lines.
+        func flush() { batches.forEach(writeBatch) }
+
+        func startBatching(interval: Duration) {
+            let generation: Int? = control.withLock { state in
+                guard !state.on else { return nil }
+                state = (on: true, generation: state.generation + 1)
+                return state.generation
+            }
+            guard let generation else { return }
+            batching.store(true, ordering: .relaxed)
+            let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+            Thread.detachNewThread { [self] in
+                while control.withLock({ $0.on && $0.generation == generation }) {
+                    Thread.sleep(forTimeInterval: seconds)
+                    flush()
+                }
+            }
+        }
+
+        func stopBatching() {
+            control.withLock { $0.on = false }
+            batching.store(false, ordering: .relaxed)
+            flush()
+        }
 
         private static let standardError = Output(descriptor: STDERR_FILENO)
 
@@ -121,8 +238,7 @@ public struct LineLogHandler: LogHandler {
         /// The local time as `strftime("%Y-%m-%dT%H:%M:%S%z")` formats it, like `StreamLogHandler`.
         func timestamp() -> String {
             let now = time(nil)
-            // Fibonacci hashing of the thread id: its top four bits pick one of the 16 shards.
-            let stamp = stamps[Int((UInt(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 60)]
+            let stamp = stamps[Self.shard()]
             if let text = stamp.state.withLock({ $0.second == now ? $0.text : nil }) { return text }
             let text = Self.format(now)
             stamp.state.withLock { $0 = (second: now, text: text) }

@@ -24,7 +24,22 @@ public final class Metrics: Sendable {
             total += other.total
         }
     }
-    private struct State { var requests: [Series: Int] = [:]; var latency: [String: Histogram] = [:] }
+    /// One route's counts by method and status (a handful, searched in order) and its latency.
+    private struct RouteStats {
+        var requests: [(method: String, status: Int, count: Int)] = []
+        var latency = Histogram()
+
+        mutating func record(method: String, status: Int, seconds: Double, bucket: Int?) {
+            if let index = requests.firstIndex(where: { $0.status == status && $0.method == method }) {
+                requests[index].count += 1
+            } else {
+                requests.append((method: method, status: status, count: 1))
+            }
+            latency.record(seconds, firstBucket: bucket)
+        }
+    }
+    /// Keyed by route, so recording a request hashes one string.
+    private struct State { var routes: [String: RouteStats] = [:] }
 
     /// One lock per shard; each thread records into the shard its id picks, so server threads rarely meet.
     private final class Shard: Sendable {
@@ -39,29 +54,33 @@ public final class Metrics: Sendable {
     public func record(method: String, route: String, status: Int, seconds: Double) {
         // Fibonacci hashing of the thread id: its top four bits pick one of the 16 shards.
         let shard = shards[Int((UInt(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 60)]
+        let bucket = Metrics.buckets.firstIndex { seconds <= $0 }
         shard.state.withLock { state in
-            state.requests[Series(method: method, route: route, status: status), default: 0] += 1
-            let bucket = Metrics.buckets.firstIndex { seconds <= $0 }
-            state.latency[route, default: Histogram()].record(seconds, firstBucket: bucket)
+            state.routes[route, default: RouteStats()].record(method: method, status: status, seconds: seconds, bucket: bucket)
         }
     }
 
     /// The exposition text; `databaseWaitSeconds` is the store's cumulative connection wait.
     public func render(databaseWaitSeconds: Double) -> String {
-        var snapshot = State()
+        var requests: [Series: Int] = [:]
+        var latency: [String: Histogram] = [:]
         for shard in shards {
             let part = shard.state.withLock { $0 }
-            for (series, count) in part.requests { snapshot.requests[series, default: 0] += count }
-            for (route, histogram) in part.latency { snapshot.latency[route, default: Histogram()].merge(histogram) }
+            for (route, stats) in part.routes {
+                for entry in stats.requests {
+                    requests[Series(method: entry.method, route: route, status: entry.status), default: 0] += entry.count
+                }
+                latency[route, default: Histogram()].merge(stats.latency)
+            }
         }
         var lines = ["# HELP http_requests_total Requests answered, by method, route and status.",
                      "# TYPE http_requests_total counter"]
-        for (series, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
+        for (series, count) in requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
             lines.append("http_requests_total{method=\"\(series.method)\",route=\"\(escape(series.route))\",status=\"\(series.status)\"} \(count)")
         }
         lines.append("# HELP http_request_duration_seconds Time to answer a request, by route.")
         lines.append("# TYPE http_request_duration_seconds histogram")
-        for (route, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
+        for (route, histogram) in latency.sorted(by: { $0.key < $1.key }) {
             for (index, bound) in Metrics.buckets.enumerated() {
                 lines.append("http_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"\(bound)\"} \(histogram.counts[index])")
             }

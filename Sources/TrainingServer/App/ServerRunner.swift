@@ -64,7 +64,7 @@ public struct ServerRunner: Sendable {
         let logger = self.logger
         let server = HTTPServer(configuration: http, messageSink: { message in
             logger.warning("http: \(message)")
-        }, responder: app.respond)
+        }, quickResponder: app.quickRespond, responder: app.respond)
         // Certifications move with the clock: once at start, then every hour.
         let moved = try app.certification.sweep()
         logger.info("certification sweep: \(moved) people re-evaluated")
@@ -76,6 +76,10 @@ public struct ServerRunner: Sendable {
             }
         }
         try server.start()
+        // A line per request: written in batches while serving (warnings and errors still go out at once).
+        let lineHandler = logger.handler as? LineLogHandler
+        lineHandler?.startBatching()
+        defer { lineHandler?.stopBatching() }
         let scheme = http.tls == nil ? "http" : "https"
         let host = http.host.contains(":") ? "[\(http.host)]" : http.host
         print("Listening on \(scheme)://\(host):\(server.port)/")

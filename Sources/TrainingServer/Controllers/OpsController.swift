@@ -3,19 +3,24 @@ import Foundation
 /// Operations endpoints: `/healthz` (checks the database), `/metrics` (Prometheus text) and static assets.
 struct OpsController {
     let context: ControllerContext
+    /// The two possible answers of `/healthz`, built once; the database is asked on every request.
+    let healthy: PreparedResponse
+    let unhealthy: PreparedResponse
 
-    static let healthy = Array(#"{"database":"ok","status":"ok","version":"\#(ProductVersion.current)"}"#.utf8)
-    static let unhealthy = Array(#"{"database":"failing","status":"unavailable","version":"\#(ProductVersion.current)"}"#.utf8)
+    static let healthyBody = Array(#"{"database":"ok","status":"ok","version":"\#(ProductVersion.current)"}"#.utf8)
+    static let unhealthyBody = Array(#"{"database":"failing","status":"unavailable","version":"\#(ProductVersion.current)"}"#.utf8)
 
-    func register(in router: inout Router) {
-        // The two possible answers are built once; the database is asked on every request.
+    init(context: ControllerContext) {
+        self.context = context
         let security = SecurityHeadersMiddleware(secure: context.configuration.secure)
         let json = HTTPHeaders([("Content-Type", "application/json; charset=utf-8")])
-        let healthy = security.prepare(Response(status: .ok, headers: json, body: .bytes(Self.healthy)))
-        let unhealthy = security.prepare(Response(status: .serviceUnavailable, headers: json, body: .bytes(Self.unhealthy)))
-        router.lightweight("/healthz") { _ in
-            Response(prepared: context.store.isHealthy() ? healthy : unhealthy)
-        }
+        healthy = security.prepare(Response(status: .ok, headers: json, body: .bytes(Self.healthyBody)))
+        unhealthy = security.prepare(Response(status: .serviceUnavailable, headers: json, body: .bytes(Self.unhealthyBody)))
+    }
+
+    func register(in router: inout Router) {
+        let health = self.health
+        router.lightweight("/healthz") { _ in Response(prepared: health()) }
         router.lightweight("/metrics") { _ in
             var response = Response.text(context.metrics.render(databaseWaitSeconds: context.store.totalWaitSeconds))
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -24,5 +29,19 @@ struct OpsController {
         router.lightweight("/assets/:name") { request in
             context.assets.response(for: try request.parameter("name"), request: request)
         }
+    }
+
+    /// `/healthz`'s answer: the database is asked every time.
+    func health() -> PreparedResponse {
+        context.store.isHealthy() ? healthy : unhealthy
+    }
+
+    /// The server's quick path (`HTTPServer.QuickResponder`): the answer to `/healthz` or to a known static file,
+    /// with the route it belongs to, exactly as the routes above would give it; nil for anything else.
+    func quickAnswer(_ request: QuickRequest) -> (route: String, response: PreparedResponse)? {
+        if request.path == "/healthz" { return ("/healthz", health()) }
+        guard let answer = context.assets.preparedAnswer(path: request.path, acceptEncoding: request.header("Accept-Encoding"),
+                                                         ifNoneMatch: request.header("If-None-Match")) else { return nil }
+        return ("/assets/:name", answer)
     }
 }

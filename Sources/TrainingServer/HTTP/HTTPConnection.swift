@@ -63,6 +63,14 @@ final class HTTPConnection {
         }
         server.inFlight.add(1, ordering: .relaxed)
         defer { server.inFlight.subtract(1, ordering: .releasing) }
+        if let quickResponder = server.quickResponder, body.isEmpty,
+           let request = QuickRequest(method: method, target: rawTarget, connection: connection, server: server),
+           let answer = quickResponder(request) {
+            if let native = answer.native {
+                return MHD_queue_response(connection, UInt32(answer.status.rawValue), native.pointer)
+            }
+            return queue(Response(prepared: answer), on: connection, server: server)
+        }
         let response = server.respond(to: makeRequest(server: server, connection: connection, method: method))
         return queue(response, on: connection, server: server)
     }
@@ -145,6 +153,66 @@ final class HTTPConnection {
             return replacement.map { ($0, .internalServerError) }
         }
         return (created, response.status)
+    }
+}
+
+/// A GET or HEAD offered to the server's quick responder before it is decoded into a `Request`. Only requests that
+/// decode to themselves get here: no body, a target of letters, digits, `-._~/` (and in the query also `=&`), so no
+/// percent-escapes or `+`, and headers of plain ASCII. `path` is therefore exactly what `Request.path` would be,
+/// and nothing that would make the ordinary path answer 400 reaches the quick responder.
+///
+/// Safety: it reads headers from MHD's connection, so it is valid only during the quick responder's call, on the
+/// thread MHD called; `HTTPServer.QuickResponder` is not escaping it anywhere (the type is not Sendable).
+public struct QuickRequest {
+    public let method: HTTPMethod
+    /// The target up to the query, as sent (and as decoded, being plain).
+    public let path: Substring
+    private let connection: OpaquePointer
+    private let server: HTTPServer
+
+    init?(method: String, target: String, connection: OpaquePointer, server: HTTPServer) {
+        switch method {
+        case "GET": self.method = .get
+        case "HEAD": self.method = .head
+        default: return nil
+        }
+        guard let path = Self.plainPath(target), mhd_shim_headers_are_ascii(connection) != 0 else { return nil }
+        self.path = path
+        self.connection = connection
+        self.server = server
+    }
+
+    /// A request header's value (the first, if it was sent more than once).
+    public func header(_ name: String) -> String? {
+        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+    }
+
+    /// A fresh id for the request, as `Request.id` would have had.
+    public func makeID() -> String { server.nextRequestID() }
+
+    /// The path of `target` if the whole target is plain (see the type's comment), else nil.
+    static func plainPath(_ target: String) -> Substring? {
+        let bytes = target.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return nil }
+        var end = bytes.endIndex
+        var inQuery = false
+        for index in bytes.indices {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"), UInt8(ascii: "/"):
+                continue
+            case UInt8(ascii: "=") where inQuery, UInt8(ascii: "&") where inQuery:
+                continue
+            case UInt8(ascii: "?") where !inQuery:
+                inQuery = true
+                end = index
+            default:
+                return nil
+            }
+        }
+        return target[..<end]
     }
 }
 

@@ -56,16 +56,22 @@ public enum HTTPServerError: Error, CustomStringConvertible {
 /// sound because `start` retains `self` (`retainedSelf`) until `stop` has joined MHD's threads.
 public final class HTTPServer: Sendable {
     public typealias Responder = @Sendable (Request) -> Response
+    /// Offered a plain GET or HEAD before it is decoded (see `QuickRequest`); answers with a prepared response,
+    /// or nil to let `Responder` answer it the ordinary way. For answers that depend on little more than the path,
+    /// such as static files and health checks.
+    public typealias QuickResponder = @Sendable (QuickRequest) -> PreparedResponse?
     /// Receives MHD's own diagnostics (limits reached, TLS failures, parse errors).
     public typealias MessageSink = @Sendable (String) -> Void
 
     let configuration: HTTPServerConfiguration
     let responder: Responder
+    let quickResponder: QuickResponder?
     let messageSink: MessageSink
     private let state = Mutex<State>(State())
     let inFlight = Atomic<Int>(0)
     private let requestCounter = Atomic<UInt64>(0)
-    private let requestIDPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 36) + "-"
+    /// What every request id of this process starts with: a random number in base 36 and a dash.
+    private let requestIDPrefix = Array((String(UInt32.random(in: 0...UInt32.max), radix: 36) + "-").utf8)
 
     private struct State: ~Copyable {
         var daemon: OpaquePointer?
@@ -76,9 +82,10 @@ public final class HTTPServer: Sendable {
     }
 
     public init(configuration: HTTPServerConfiguration, messageSink: @escaping MessageSink = { _ in },
-                responder: @escaping Responder) {
+                quickResponder: QuickResponder? = nil, responder: @escaping Responder) {
         self.configuration = configuration
         self.responder = responder
+        self.quickResponder = quickResponder
         self.messageSink = messageSink
     }
 
@@ -90,8 +97,25 @@ public final class HTTPServer: Sendable {
 
     /// A fresh id for a request, unique within this process.
     func nextRequestID() -> String {
-        let number = requestCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        return requestIDPrefix + String(number, radix: 36)
+        var number = requestCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        // The prefix, then the counter in base 36, written straight into the string's storage (13 digits hold a UInt64).
+        return String(unsafeUninitializedCapacity: requestIDPrefix.count + 13) { buffer in
+            let prefixEnd = buffer.initialize(fromContentsOf: requestIDPrefix)
+            var length = 1
+            var rest = number / 36
+            while rest > 0 {
+                length += 1
+                rest /= 36
+            }
+            var index = prefixEnd + length
+            repeat {
+                index -= 1
+                let digit = UInt8(number % 36)
+                buffer[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                number /= 36
+            } while number > 0
+            return prefixEnd + length
+        }
     }
 
     /// Starts listening. Call it after blocking SIGINT/SIGTERM/SIGHUP in the calling thread, so that MHD's

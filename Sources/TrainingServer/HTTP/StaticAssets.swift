@@ -4,18 +4,66 @@ import Foundation
 /// The platform's own static files (stylesheet, scripts), read once at start-up and served from memory by
 /// exact name, so no request path can reach the file system. Each has a strong ETag; responses are cacheable
 /// for a day, and URLs carry the ETag as a version so a new release is fetched at once.
+///
+/// Each file is also compressed once with gzip: a client whose `Accept-Encoding` allows gzip (every browser)
+/// gets that form, with its own ETag, and both forms say `Vary: Accept-Encoding` so shared caches keep them apart.
 public struct StaticAssets: Sendable {
     public struct Asset: Sendable {
         public var bytes: [UInt8]
         public var contentType: String
         public var etag: String
-        /// The 200 and 304 answers, built once by `prepared(with:)`.
-        var ready: (ok: PreparedResponse, notModified: PreparedResponse)?
+        /// The gzip form, when compressing makes the file smaller.
+        public var gzip: Encoded?
+        /// The answers, built once by `prepared(with:)`.
+        var ready: Ready?
+
+        /// An asset and its gzip form (if that is smaller). The gzip form's ETag is `etag` with `-gzip` added
+        /// inside the quotes, as a different representation needs a different strong ETag (RFC 9110 §8.8.3).
+        public init(bytes: [UInt8], contentType: String, etag: String) {
+            self.bytes = bytes
+            self.contentType = contentType
+            self.etag = etag
+            if let compressed = Gzip.compress(bytes), compressed.count < bytes.count {
+                gzip = Encoded(bytes: compressed, etag: etag.hasSuffix("\"") ? String(etag.dropLast()) + "-gzip\"" : etag + "-gzip")
+            }
+        }
+    }
+
+    /// A file's bytes in a content coding, with the ETag of that form.
+    public struct Encoded: Sendable {
+        public var bytes: [UInt8]
+        public var etag: String
+    }
+
+    /// The prepared 200 and 304 answers of one asset, plain and (if it has one) gzip, with the ETags they answer
+    /// to. A class, so that finding it for a request copies one reference.
+    final class Ready: Sendable {
+        let etag: String
+        let ok: PreparedResponse
+        let notModified: PreparedResponse
+        let gzip: (etag: String, ok: PreparedResponse, notModified: PreparedResponse)?
+
+        init(etag: String, ok: PreparedResponse, notModified: PreparedResponse,
+             gzip: (etag: String, ok: PreparedResponse, notModified: PreparedResponse)?) {
+            self.etag = etag
+            self.ok = ok
+            self.notModified = notModified
+            self.gzip = gzip
+        }
     }
 
     private let assets: [String: Asset]
+    /// The prepared answers by request path (`/assets/` and the name), for the server's quick path.
+    private let readyByPath: [Substring: Ready]
 
-    public init(assets: [String: Asset]) { self.assets = assets }
+    public init(assets: [String: Asset]) {
+        self.assets = assets
+        var readyByPath: [Substring: Ready] = [:]
+        for (name, asset) in assets {
+            if let ready = asset.ready { readyByPath[Substring("/assets/" + name)] = ready }
+        }
+        self.readyByPath = readyByPath
+    }
 
     /// Loads every file of `Resources/Public`.
     public static func shipped() -> StaticAssets {
@@ -54,32 +102,123 @@ public struct StaticAssets: Sendable {
     func prepared(with prepare: (Response) -> PreparedResponse) -> StaticAssets {
         var prepared = assets
         for (name, asset) in assets {
-            prepared[name]?.ready = (ok: prepare(Self.answer(asset, notModified: false)),
-                                     notModified: prepare(Self.answer(asset, notModified: true)))
+            prepared[name]?.ready = Ready(
+                etag: asset.etag,
+                ok: prepare(Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: false)),
+                notModified: prepare(Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: true)),
+                gzip: asset.gzip.map { gzip in
+                    (etag: gzip.etag,
+                     ok: prepare(Self.answer(gzip.bytes, etag: gzip.etag, of: asset, encoding: "gzip", notModified: false)),
+                     notModified: prepare(Self.answer(gzip.bytes, etag: gzip.etag, of: asset, encoding: "gzip",
+                                                      notModified: true)))
+                })
         }
         return StaticAssets(assets: prepared)
     }
 
-    /// Answers GET /assets/{name}: the file, 304 when the client has it, 404 for unknown names.
+    /// Answers GET /assets/{name}: the file (gzip-compressed if the client accepts that), 304 when the client has
+    /// it, 404 for unknown names.
     public func response(for name: String, request: Request) -> Response {
         guard let asset = assets[name] else { return Response.text("Not found\n", status: .notFound) }
-        let notModified = request.headers["If-None-Match"].map { match in
-            match.split(separator: ",").contains { candidate in
-                // Weak comparison (RFC 9110 13.1.2): W/"x" matches "x"; compressing proxies send the weak form.
-                let tag = candidate.trimmingWhitespace()
-                return tag == "*" || (tag.hasPrefix("W/") ? tag.dropFirst(2) : tag) == asset.etag
-            }
-        } ?? false
-        if let ready = asset.ready { return Response(prepared: notModified ? ready.notModified : ready.ok) }
-        return Self.answer(asset, notModified: notModified)
+        return answer(asset, acceptEncoding: request.headers["Accept-Encoding"], ifNoneMatch: request.headers["If-None-Match"])
     }
 
-    private static func answer(_ asset: Asset, notModified: Bool) -> Response {
+    /// The prepared answer for a request path (`/assets/` and a name) if it names a prepared asset, else nil. Takes
+    /// only the two header values the answer depends on, so the server's quick path can call it without decoding
+    /// a whole request.
+    func preparedAnswer(path: Substring, acceptEncoding: String?, ifNoneMatch: String?) -> PreparedResponse? {
+        guard let ready = readyByPath[path] else { return nil }
+        if let gzip = ready.gzip, let acceptEncoding, Self.acceptsGzip(acceptEncoding) {
+            return ifNoneMatch.map { Self.matches($0, etag: gzip.etag) } == true ? gzip.notModified : gzip.ok
+        }
+        return ifNoneMatch.map { Self.matches($0, etag: ready.etag) } == true ? ready.notModified : ready.ok
+    }
+
+    private func answer(_ asset: Asset, acceptEncoding: String?, ifNoneMatch: String?) -> Response {
+        let gzip = asset.gzip != nil && acceptEncoding.map(Self.acceptsGzip) == true
+        let etag = gzip ? asset.gzip!.etag : asset.etag
+        let notModified = ifNoneMatch.map { Self.matches($0, etag: etag) } ?? false
+        if let ready = asset.ready {
+            if gzip, let prepared = ready.gzip {
+                return Response(prepared: notModified ? prepared.notModified : prepared.ok)
+            }
+            return Response(prepared: notModified ? ready.notModified : ready.ok)
+        }
+        if gzip, let compressed = asset.gzip {
+            return Self.answer(compressed.bytes, etag: compressed.etag, of: asset, encoding: "gzip", notModified: notModified)
+        }
+        return Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: notModified)
+    }
+
+    /// Whether an If-None-Match value names `etag`. Weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`;
+    /// compressing proxies send the weak form.
+    static func matches(_ ifNoneMatch: String, etag: String) -> Bool {
+        ifNoneMatch.split(separator: ",").contains { candidate in
+            let tag = candidate.trimmingWhitespace()
+            return tag == "*" || (tag.hasPrefix("W/") ? tag.dropFirst(2) : tag) == etag
+        }
+    }
+
+    /// Whether an Accept-Encoding value allows gzip (RFC 9110 §12.5.3): `gzip` or `x-gzip` named with a weight
+    /// above zero, or else `*` with a weight above zero. A weight is above zero when it has a digit other than 0
+    /// (`q=0`, `q=0.000` and anything unreadable refuse). Read byte-wise, without allocating.
+    static func acceptsGzip(_ header: String) -> Bool {
+        var header = header
+        return header.withUTF8 { bytes in
+            var gzip: Bool?
+            var any: Bool?
+            var rest = bytes[...]
+            while !rest.isEmpty {
+                let end = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+                var element = rest[..<end]
+                rest = rest[(end == rest.endIndex ? end : end + 1)...]
+                let codingEnd = element.firstIndex(of: UInt8(ascii: ";")) ?? element.endIndex
+                let coding = trimmed(element[..<codingEnd])
+                let isGzip = equalsIgnoringCase(coding, "gzip") || equalsIgnoringCase(coding, "x-gzip")
+                let isAny = coding.count == 1 && coding.first == UInt8(ascii: "*")
+                guard isGzip || isAny else { continue }
+                var allowed = true
+                element = element[codingEnd...]
+                while !element.isEmpty {
+                    element = element.dropFirst()  // the ";"
+                    let parameterEnd = element.firstIndex(of: UInt8(ascii: ";")) ?? element.endIndex
+                    let parameter = trimmed(element[..<parameterEnd])
+                    element = element[parameterEnd...]
+                    guard parameter.count >= 2, parameter[parameter.startIndex] | 0x20 == UInt8(ascii: "q"),
+                          parameter[parameter.startIndex + 1] == UInt8(ascii: "=") else { continue }
+                    allowed = parameter.dropFirst(2).contains { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }
+                }
+                if isGzip { gzip = (gzip ?? false) || allowed } else { any = allowed }
+            }
+            return gzip ?? any ?? false
+        }
+    }
+
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        var bytes = bytes
+        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { bytes.removeFirst() }
+        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { bytes.removeLast() }
+        return bytes
+    }
+
+    /// ASCII case-insensitive comparison with a lower-case word.
+    private static func equalsIgnoringCase(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { expected in
+            zip(bytes, expected).allSatisfy { byte, letter in
+                byte == letter || (letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z") && byte == letter - 0x20)
+            }
+        }
+    }
+
+    private static func answer(_ body: [UInt8], etag: String, of asset: Asset, encoding: String?, notModified: Bool) -> Response {
         var headers = HTTPHeaders()
-        headers.add("ETag", asset.etag)
+        headers.add("ETag", etag)
         headers.add("Cache-Control", "public, max-age=86400")
+        if asset.gzip != nil { headers.add("Vary", "Accept-Encoding") }
         if notModified { return Response(status: .notModified, headers: headers) }
         headers.add("Content-Type", asset.contentType)
-        return Response(status: .ok, headers: headers, body: .bytes(asset.bytes))
+        if let encoding { headers.add("Content-Encoding", encoding) }
+        return Response(status: .ok, headers: headers, body: .bytes(body))
     }
 }

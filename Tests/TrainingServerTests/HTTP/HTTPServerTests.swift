@@ -130,6 +130,97 @@ import Testing
         #expect(!connection.serverCloses(within: 200))
     }
 
+    @Test func requestIDsShareTheProcessPrefixAndCountInBase36() throws {
+        let server = HTTPServer(configuration: HTTPServerConfiguration()) { _ in Response.text("") }
+        let ids = (0..<40).map { _ in server.nextRequestID() }
+        let prefix = try #require(ids.first?.split(separator: "-").first)
+        #expect(!prefix.isEmpty && prefix.allSatisfy { $0.isLetter || $0.isNumber })
+        #expect(ids == (1...40).map { "\(prefix)-\(String($0, radix: 36))" })
+    }
+
+    @Test func plainGetsAndHeadsMayBeAnsweredQuicklyAndEverythingElseGoesTheOrdinaryWay() throws {
+        let quick = PreparedResponse(Response.text("quick"))
+        let seen = Mutex<[String]>([])
+        let server = try LiveServer(quickResponder: { request in
+            guard request.path == "/quick" else { return nil }
+            seen.withLock { $0.append("\(request.method.rawValue) \(request.header("X-Test") ?? "-") \(request.makeID())") }
+            return quick
+        }) { request in Response.text("ordinary \(request.method.rawValue) \(request.path)") }
+        let connection = try server.connect()
+        #expect(try connection.request("GET", "/quick").text == "quick")
+        #expect(try connection.request("GET", "/quick?v=ab-1.2_~&x=y", headers: [("X-Test", "plain")]).text == "quick")
+        let head = try connection.request("HEAD", "/quick")
+        #expect(head.status == 200 && head.body.isEmpty && head.headers["Content-Length"] == "5")
+        // Anything that decodes to something else, has a body, another method or a header beyond ASCII.
+        let ordinary: [(String, String, [(String, String)], [UInt8])] = [
+            ("GET", "/qu%69ck", [], []), ("GET", "/quick?q=%41", [], []), ("GET", "/quick?a+b", [], []),
+            ("GET", "/quick?a=b?c", [], []), ("GET", "/quick;x", [], []), ("GET", "/quick=", [], []),
+            ("POST", "/quick", [], Array("a=1".utf8)), ("GET", "/quick", [], Array("abc".utf8)),
+            ("GET", "/quick", [("X-Test", "值")], []), ("DELETE", "/quick", [], []),
+        ]
+        for (method, target, headers, body) in ordinary {
+            let response = try connection.request(method, target, headers: headers, body: body)
+            #expect(response.text.hasPrefix("ordinary \(method) /quick"), "\(method) \(target) \(headers)")
+        }
+        #expect(try connection.request("GET", "/other").text == "ordinary GET /other")
+        let lines = seen.withLock { $0 }
+        #expect(lines.count == 3)
+        #expect(lines.first?.hasPrefix("GET - ") == true && lines.dropFirst().first?.hasPrefix("GET plain ") == true)
+        #expect(lines.last?.hasPrefix("HEAD - ") == true)
+        #expect(Set(lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }).count == 3, "each request has its own id")
+        #expect(!connection.serverCloses(within: 200))
+    }
+
+    /// The quick path gives exactly what the application's ordinary answer would be, for every form of the request.
+    @Test func quickAnswersEqualTheApplicationsOrdinaryAnswers() throws {
+        let server = try LiveServer()
+        let application = try #require(server.application)
+        let plainETag = try #require(application.assets.response(for: "style.css", request: try Request(method: .get, target: "/"))
+            .headers["ETag"])
+        let gzipETag = String(plainETag.dropLast()) + "-gzip\""
+        let cases: [(String, [(String, String)])] = [
+            ("/healthz", []), ("/assets/style.css", []), ("/assets/style.css?v=1", [("Accept-Encoding", "gzip, deflate, br")]),
+            ("/assets/style.css", [("Accept-Encoding", "gzip;q=0")]), ("/assets/quiz.js", [("Accept-Encoding", "*")]),
+            ("/assets/style.css", [("If-None-Match", plainETag)]),
+            ("/assets/style.css", [("Accept-Encoding", "gzip"), ("If-None-Match", gzipETag)]),
+            ("/assets/style.css", [("Accept-Encoding", "gzip"), ("If-None-Match", plainETag)]),
+        ]
+        let connection = try server.connect()
+        for (target, headers) in cases {
+            let wire = try connection.request("GET", target, headers: headers)
+            let ordinary = application.respond(try Request(method: .get, target: target, headers: HTTPHeaders(headers)))
+            #expect(wire.status == ordinary.status.rawValue, "\(target) \(headers)")
+            #expect(wire.body == ordinary.bodyBytes, "\(target) \(headers)")
+            for field in ordinary.headers {
+                #expect(wire.headers.values(field.name) == ordinary.headers.values(field.name), "\(target) \(headers): \(field.name)")
+            }
+        }
+        // Each case was answered twice, over the wire and by `respond`.
+        let metrics = application.metrics.render(databaseWaitSeconds: 0)
+        #expect(metrics.contains(#"http_requests_total{method="GET",route="/assets/:name",status="200"} 10"#))
+        #expect(metrics.contains(#"http_requests_total{method="GET",route="/assets/:name",status="304"} 4"#))
+        #expect(metrics.contains(#"http_requests_total{method="GET",route="/healthz",status="200"} 2"#))
+    }
+
+    @Test func browsersGetTheStylesheetCompressed() throws {
+        let server = try LiveServer()
+        let plain = try #require(server.application).assets.response(for: "style.css", request: try Request(method: .get, target: "/"))
+        let connection = try server.connect()
+        let compressed = try connection.request("GET", "/assets/style.css", headers: [("Accept-Encoding", "gzip, deflate, br")])
+        #expect(compressed.status == 200)
+        #expect(compressed.headers["Content-Encoding"] == "gzip")
+        #expect(compressed.headers["Vary"] == "Accept-Encoding")
+        #expect(compressed.headers["Content-Length"] == String(compressed.body.count))
+        #expect(compressed.body.count * 2 < plain.bodyBytes.count)
+        #expect(try GzipTests.gunzip(compressed.body) == plain.bodyBytes)
+        let etag = try #require(compressed.headers["ETag"])
+        let revalidated = try connection.request("GET", "/assets/style.css", headers: [("Accept-Encoding", "gzip"), ("If-None-Match", etag)])
+        #expect(revalidated.status == 304 && revalidated.headers["ETag"] == etag)
+        let head = try connection.request("HEAD", "/assets/style.css", headers: [("Accept-Encoding", "gzip")])
+        #expect(head.headers["Content-Length"] == String(compressed.body.count) && head.headers["Content-Encoding"] == "gzip")
+        #expect(try connection.request("GET", "/healthz").status == 200)
+    }
+
     @Test func healthzFollowsTheDatabaseOverTheWire() throws {
         let server = try LiveServer()
         let connection = try server.connect()

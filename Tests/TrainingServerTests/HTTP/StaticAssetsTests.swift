@@ -82,6 +82,80 @@ import Testing
         #expect(marked.url("app.css") == assets.url("app.css"))
     }
 
+    /// A stylesheet large enough that gzip makes it smaller.
+    private static let stylesheet = Array(String(repeating: ".note { margin: 0 1rem; color: #1a1a1a; }\n", count: 50).utf8)
+    private let compressible = StaticAssets(assets: [
+        "big.css": StaticAssets.Asset(bytes: StaticAssetsTests.stylesheet, contentType: "text/css; charset=utf-8", etag: "\"big1\""),
+    ])
+
+    private func get(_ assets: StaticAssets, _ headers: [(String, String)]) throws -> Response {
+        assets.response(for: "big.css", request: try Request(method: .get, target: "/assets/big.css", headers: HTTPHeaders(headers)))
+    }
+
+    @Test func aClientThatAcceptsGzipGetsTheCompressedFormWithItsOwnETag() throws {
+        let response = try get(compressible, [("Accept-Encoding", "gzip, deflate, br")])
+        #expect(response.status == .ok)
+        #expect(response.headers["Content-Encoding"] == "gzip")
+        #expect(response.headers["ETag"] == "\"big1-gzip\"")
+        #expect(response.headers["Vary"] == "Accept-Encoding")
+        #expect(response.headers["Content-Type"] == "text/css; charset=utf-8")
+        #expect(response.bodyBytes.count < Self.stylesheet.count)
+        #expect(try GzipTests.gunzip(response.bodyBytes) == Self.stylesheet)
+
+        let plain = try get(compressible, [])
+        #expect(plain.headers["Content-Encoding"] == nil)
+        #expect(plain.headers["ETag"] == "\"big1\"")
+        #expect(plain.headers["Vary"] == "Accept-Encoding", "caches must keep the two forms apart")
+        #expect(plain.bodyBytes == Self.stylesheet)
+    }
+
+    @Test func revalidationComparesWithTheETagOfTheFormAskedFor() throws {
+        let gzip = ("Accept-Encoding", "gzip")
+        let notModified = try get(compressible, [gzip, ("If-None-Match", "\"big1-gzip\"")])
+        #expect(notModified.status == .notModified && notModified.bodyBytes.isEmpty)
+        #expect(notModified.headers["ETag"] == "\"big1-gzip\"" && notModified.headers["Vary"] == "Accept-Encoding")
+        #expect(notModified.headers["Content-Encoding"] == nil)
+        // The plain form's ETag does not validate the compressed form, nor the other way round.
+        #expect(try get(compressible, [gzip, ("If-None-Match", "\"big1\"")]).status == .ok)
+        #expect(try get(compressible, [("If-None-Match", "\"big1-gzip\"")]).status == .ok)
+        #expect(try get(compressible, [("If-None-Match", "\"big1\"")]).status == .notModified)
+    }
+
+    @Test func aFileThatGzipCannotShrinkHasNoCompressedForm() throws {
+        let response = try get("app.css")
+        #expect(assets.response(for: "app.css", request: try Request(method: .get, target: "/assets/app.css",
+                                                                        headers: HTTPHeaders([("Accept-Encoding", "gzip")])))
+            .headers["Content-Encoding"] == nil)
+        #expect(response.headers["Vary"] == nil)
+    }
+
+    @Test(arguments: [
+        ("gzip", true), ("GZIP", true), ("x-gzip", true), ("deflate, gzip;q=0.5", true), ("br;q=1.0, gzip ; q=0.001", true),
+        ("*", true), ("identity, *;q=0.1", true), ("gzip;q=1, *;q=0", true),
+        ("", false), ("identity", false), ("br, deflate", false), ("gzip;q=0", false), ("gzip; q=0.000", false),
+        ("gzip;q=nonsense", false), ("*;q=0", false), ("gzip;q=0, *", false), ("gzipped", false), ("agzip", false),
+    ])
+    func acceptEncodingIsReadAsRFC9110Says(_ header: String, _ accepts: Bool) {
+        #expect(StaticAssets.acceptsGzip(header) == accepts, "Accept-Encoding: \(header)")
+    }
+
+    @Test func preparedAnswersAreFoundByRequestPathForEveryForm() throws {
+        let prepared = compressible.prepared { PreparedResponse($0) }
+        let ok = try #require(prepared.preparedAnswer(path: "/assets/big.css", acceptEncoding: nil, ifNoneMatch: nil))
+        #expect(ok.status == .ok && ok.bytes == Self.stylesheet)
+        let gzip = try #require(prepared.preparedAnswer(path: "/assets/big.css", acceptEncoding: "gzip", ifNoneMatch: nil))
+        #expect(gzip.headers["Content-Encoding"] == "gzip" && gzip !== ok)
+        #expect(prepared.preparedAnswer(path: "/assets/big.css", acceptEncoding: "gzip", ifNoneMatch: "W/\"big1-gzip\"")?.status
+            == .notModified)
+        #expect(prepared.preparedAnswer(path: "/assets/big.css", acceptEncoding: "br", ifNoneMatch: "\"big1\"")?.status
+            == .notModified)
+        for path in ["/assets/other.css", "/assets/big.css/", "/big.css", "/assets/BIG.css", "/assets/"] {
+            #expect(prepared.preparedAnswer(path: Substring(path), acceptEncoding: nil, ifNoneMatch: nil) == nil, "\(path)")
+        }
+        // Answers that were never prepared are not offered either.
+        #expect(compressible.preparedAnswer(path: "/assets/big.css", acceptEncoding: nil, ifNoneMatch: nil) == nil)
+    }
+
     @Test func contentTypesFollowTheExtension() {
         #expect(StaticAssets.contentType(for: "a.js") == "text/javascript; charset=utf-8")
         #expect(StaticAssets.contentType(for: "a.svg") == "image/svg+xml")

@@ -20,16 +20,17 @@ final class LiveServer: Sendable {
         try application.prepare()
         self.temporary = temporary
         self.application = application
-        self.server = HTTPServer(configuration: Self.configuration(configure), responder: application.respond)
+        self.server = HTTPServer(configuration: Self.configuration(configure), quickResponder: application.quickRespond,
+                                 responder: application.respond)
         try server.start()
     }
 
-    /// A server in front of `responder` alone (streams, slow handlers).
-    init(configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+    /// A server in front of `responder` alone (streams, slow handlers), and `quickResponder` if given.
+    init(configure: (inout HTTPServerConfiguration) -> Void = { _ in }, quickResponder: HTTPServer.QuickResponder? = nil,
          responder: @escaping HTTPServer.Responder) throws {
         temporary = nil
         application = nil
-        server = HTTPServer(configuration: Self.configuration(configure), responder: responder)
+        server = HTTPServer(configuration: Self.configuration(configure), quickResponder: quickResponder, responder: responder)
         try server.start()
     }
 

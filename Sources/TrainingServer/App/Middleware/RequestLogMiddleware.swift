@@ -6,8 +6,14 @@ import Logging
 /// (method, route, status, duration — never the query, cookies or body) and records metrics.
 struct RequestLogMiddleware: Middleware {
     let logger: Logger
-    let metrics: Metrics
     let strings: Localization
+    let log: RequestLog
+
+    init(logger: Logger, metrics: Metrics, strings: Localization) {
+        self.logger = logger
+        self.strings = strings
+        self.log = RequestLog(logger: logger, metrics: metrics)
+    }
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         let start = ContinuousClock.now
@@ -27,23 +33,84 @@ struct RequestLogMiddleware: Middleware {
             logger.error("request failed: \(String(reflecting: error)) request=\(request.id)")
             response = Response.text("Internal Server Error (\(request.id))\n", status: .internalServerError)
         }
-        Self.finish(request, route: route, status: response.status.rawValue, since: start, logger: logger, metrics: metrics)
+        log.finish(method: request.method, id: request.id, route: route, status: response.status.rawValue, since: start)
         return response
+    }
+}
+
+/// Where every request's line and metrics go, whichever way it was answered: one line of method, route pattern,
+/// status, duration and request id (`GET /assets/:name 200 0.04ms id=abc-1`), and a count and a latency in `Metrics`.
+struct RequestLog: Sendable {
+    let logger: Logger
+    let metrics: Metrics
+    /// The logger's handler, when it is a `LineLogHandler`: the line is then written straight into it, with the
+    /// same result as through `logger` but without building the message as a string first.
+    private let lines: LineLogHandler.Reference?
+
+    init(logger: Logger, metrics: Metrics) {
+        self.logger = logger
+        self.metrics = metrics
+        self.lines = (logger.handler as? LineLogHandler).map(LineLogHandler.Reference.init)
     }
 
     /// Records metrics and writes the request's log line.
-    static func finish(_ request: Request, route: String, status: Int, since start: ContinuousClock.Instant, logger: Logger,
-                       metrics: Metrics) {
+    func finish(method: HTTPMethod, id: String, route: String, status: Int, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        metrics.record(method: request.method.rawValue, route: route, status: status, seconds: seconds)
-        logger.info("\(request.method.rawValue) \(route) \(status) \(milliseconds(seconds))ms id=\(request.id)")
+        metrics.record(method: method.rawValue, route: route, status: status, seconds: seconds)
+        if let lines {
+            guard lines.handler.logLevel <= .info else { return }
+            let line = Line(method: method, route: route, status: status, seconds: seconds, id: id)
+            // The source swift-log would name: the module this file belongs to.
+            lines.handler.log(level: .info, source: "TrainingServer", messageCount: line.count) { buffer in
+                line.pieces { buffer.append($0) }
+            }
+        } else {
+            logger.info("\(Line(method: method, route: route, status: status, seconds: seconds, id: id).text)")
+        }
     }
 
-    /// Milliseconds with two decimals, without going through NSString.
-    static func milliseconds(_ seconds: Double) -> String {
-        let hundredths = Int((seconds * 100_000).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    /// A request's log message, kept as its pieces.
+    struct Line {
+        let method: String
+        let route: String
+        let status: String
+        /// Milliseconds with two decimals.
+        let duration: String
+        let id: String
+
+        init(method: HTTPMethod, route: String, status: Int, seconds: Double, id: String) {
+            self.method = method.rawValue
+            self.route = route
+            self.status = String(status)
+            let hundredths = max(0, Int((seconds * 100_000).rounded()))
+            let fraction = hundredths % 100
+            // Short enough to stay inline in the string value: no allocation.
+            duration = String(hundredths / 100) + (fraction < 10 ? ".0" : ".") + String(fraction)
+            self.id = id
+        }
+
+        /// The message's length in UTF-8 bytes.
+        var count: Int { method.utf8.count + route.utf8.count + status.utf8.count + duration.utf8.count + id.utf8.count + 9 }
+
+        /// The message's pieces in order: `GET /assets/:name 200 0.04ms id=abc-1`.
+        func pieces(_ append: (String) -> Void) {
+            append(method)
+            append(" ")
+            append(route)
+            append(" ")
+            append(status)
+            append(" ")
+            append(duration)
+            append("ms id=")
+            append(id)
+        }
+
+        var text: String {
+            var text = ""
+            text.reserveCapacity(count)
+            pieces { text += $0 }
+            return text
+        }
     }
 }

@@ -11,6 +11,21 @@ import Testing
         return try handler(Request(method: .get, target: "/x?secret=1", id: "req-7"))
     }
 
+    @Test func theLogLineNamesMethodRouteStatusMillisecondsAndTheRequestID() {
+        let cases: [(RequestLog.Line, String)] = [
+            (.init(method: .get, route: "/assets/:name", status: 200, seconds: 0.0000412, id: "k3-1"),
+             "GET /assets/:name 200 0.04ms id=k3-1"),
+            (.init(method: .post, route: "/login", status: 303, seconds: 0, id: "x"), "POST /login 303 0.00ms id=x"),
+            (.init(method: .head, route: "/hr/people", status: 503, seconds: 0.0105, id: "a-b"),
+             "HEAD /hr/people 503 10.50ms id=a-b"),
+            (.init(method: .delete, route: "/路线", status: 1000, seconds: 1.234567, id: ""), "DELETE /路线 1000 1234.57ms id="),
+        ]
+        for (line, expected) in cases {
+            #expect(line.text == expected)
+            #expect(line.count == expected.utf8.count)
+        }
+    }
+
     @Test func anHTTPErrorBecomesItsStatusWithItsHeaders() throws {
         let response = try answer { _ in throw HTTPError(.tooManyRequests, "Slow down", headers: ["Retry-After": "9"]) }
         #expect(response.status == .tooManyRequests)

@@ -1,0 +1,36 @@
+#ifndef CZLIB_SHIM_H
+#define CZLIB_SHIM_H
+/*
+ * zlib's deflateInit2 is a macro Swift cannot call. czlib_gzip does the whole compression in C, so the Swift
+ * side (Sources/TrainingServer/HTTP/Gzip.swift) passes two buffers and sees no z_stream.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <zlib.h>
+
+/* The most bytes czlib_gzip can write for `length` input bytes. */
+static inline size_t czlib_gzip_bound(size_t length) {
+    /* deflateBound's figure for a zlib stream plus the gzip wrapper's 18 bytes against zlib's 6. */
+    return (size_t)compressBound((uLong)length) + 18;
+}
+
+/*
+ * Compresses `length` bytes at `input` into a gzip member (RFC 1952) at `output`, which holds `capacity` bytes,
+ * at the best compression level. Returns the number of bytes written, or 0 when zlib fails or the output does not
+ * fit (capacity below czlib_gzip_bound).
+ */
+static inline size_t czlib_gzip(const uint8_t *input, size_t length, uint8_t *output, size_t capacity) {
+    z_stream stream = {0};
+    /* 15 + 16: the largest window, with a gzip header and trailer instead of zlib's. */
+    if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return 0;
+    stream.next_in = (Bytef *)input;
+    stream.avail_in = (uInt)length;
+    stream.next_out = output;
+    stream.avail_out = (uInt)capacity;
+    int status = deflate(&stream, Z_FINISH);
+    size_t written = capacity - stream.avail_out;
+    deflateEnd(&stream);
+    return status == Z_STREAM_END ? written : 0;
+}
+
+#endif
