@@ -30,7 +30,7 @@ public final class Application: Sendable {
     public let certification: CertificationService
     public let issuer: CertificateIssuer
     private let routes: Router
-    private let ops: OpsController
+    private let quickAnswers: OpsController.Answers
     private let requestLog: RequestLog
     private let handler: Handler
     private let securityHeaders: SecurityHeadersMiddleware
@@ -87,7 +87,7 @@ public final class Application: Sendable {
                                         reports: reports, certificationRepository: certificationRepository,
                                         certification: certification, issuer: issuer)
         let ops = OpsController(context: context)
-        self.ops = ops
+        self.quickAnswers = ops.answers
         ops.register(in: &router)
         AuthController(context: context).register(in: &router)
         DashboardController(context: context).register(in: &router)
@@ -145,7 +145,7 @@ public final class Application: Sendable {
     /// Anything else (nil) goes the ordinary way.
     public func quickRespond(_ request: QuickRequest) -> PreparedResponse? {
         let start = ContinuousClock.now
-        guard let (route, answer) = ops.quickAnswer(request) else { return nil }
+        guard let (route, answer) = quickAnswers.quickAnswer(request) else { return nil }
         requestLog.finish(method: request.method, id: request.makeID(), route: route, status: answer.status.rawValue, since: start)
         return answer
     }

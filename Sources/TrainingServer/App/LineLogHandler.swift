@@ -54,23 +54,14 @@ public struct LineLogHandler: LogHandler {
             pretty = Self.prettify(merged)
         }
         let message = event.message.description
-        writeLine(level: event.level, source: event.source, pretty: pretty, messageCount: message.utf8.count) { $0.append(message) }
+        Self.writeLine(to: output, label: label, level: event.level, source: event.source, pretty: pretty,
+                       messageCount: message.utf8.count) { $0.append(message) }
     }
 
-    /// Logs a message without metadata of its own, as `log(event:)` would, but written piece by piece straight
-    /// into the line by `message` (which must append exactly `messageCount` bytes), so no message string is built.
-    /// For the server's request lines.
-    func log(level: Logger.Level, source: String, messageCount: Int, message: (inout LineBuffer) -> Void) {
-        guard level >= logLevel else { return }
-        var pretty = prettyMetadata
-        if let provided = metadataProvider?.get(), !provided.isEmpty {
-            pretty = Self.prettify(metadata.merging(provided) { _, new in new })
-        }
-        writeLine(level: level, source: source, pretty: pretty, messageCount: messageCount, message: message)
-    }
-
-    private func writeLine(level: Logger.Level, source: String, pretty: String?, messageCount: Int,
-                           message: (inout LineBuffer) -> Void) {
+    /// Writes a line: timestamp, level, label, metadata, source and the message `message` appends (exactly
+    /// `messageCount` bytes).
+    private static func writeLine(to output: Output, label: String, level: Logger.Level, source: String, pretty: String?,
+                                  messageCount: Int, message: (inout LineBuffer) -> Void) {
         let levelName = level.rawValue
         let stamp = output.timestamp()
         let count = stamp.utf8.count + 1 + levelName.utf8.count + (label.isEmpty ? 0 : 1 + label.utf8.count) + 1
@@ -102,11 +93,43 @@ public struct LineLogHandler: LogHandler {
         }
     }
 
-    /// This handler as it is now, behind one reference, for a caller that logs through it on every request
-    /// (`RequestLog`) without copying the handler each time.
-    final class Reference: Sendable {
-        let handler: LineLogHandler
-        init(_ handler: LineLogHandler) { self.handler = handler }
+    /// What a `Writer` logs: a message that writes itself, piece by piece, into its line.
+    protocol Message {
+        /// The message's length in UTF-8 bytes.
+        var count: Int { get }
+        /// Appends exactly `count` bytes.
+        func write(into line: inout LineBuffer)
+    }
+
+    /// A handler's settings as they are now, behind one reference, for a caller that logs through it on every
+    /// request (`RequestLog`): no copy of the handler per line and no message string; the line is the one
+    /// `log(event:)` writes for a message without metadata of its own.
+    final class Writer: Sendable {
+        let logLevel: Logger.Level
+        private let output: Output
+        private let label: String
+        private let pretty: String?
+        private let metadata: Logger.Metadata
+        private let metadataProvider: Logger.MetadataProvider?
+
+        init(_ handler: LineLogHandler) {
+            logLevel = handler.logLevel
+            output = handler.output
+            label = handler.label
+            pretty = handler.prettyMetadata
+            metadata = handler.metadata
+            metadataProvider = handler.metadataProvider
+        }
+
+        func log<M: Message>(level: Logger.Level, source: String, _ message: M) {
+            guard level >= logLevel else { return }
+            var pretty = self.pretty
+            if let provided = metadataProvider?.get(), !provided.isEmpty {
+                pretty = LineLogHandler.prettify(metadata.merging(provided) { _, new in new })
+            }
+            LineLogHandler.writeLine(to: output, label: label, level: level, source: source, pretty: pretty,
+                                     messageCount: message.count) { message.write(into: &$0) }
+        }
     }
 
     /// Bytes copied one after another into a buffer sized for all of them.
@@ -172,7 +195,7 @@ public struct LineLogHandler: LogHandler {
             if urgent {
                 batch.writing.withLock { _ in
                     let taken = batch.pending.withLock { pending in
-                        pending.append(contentsOf: line)
+                        line.withMemoryRebound(to: UInt8.self) { pending.append(contentsOf: $0) }
                         return Self.take(&pending)
                     }
                     taken.withUnsafeBytes(send)
@@ -180,7 +203,8 @@ public struct LineLogHandler: LogHandler {
                 return
             }
             let full = batch.pending.withLock { pending in
-                pending.append(contentsOf: line)
+                // As typed bytes, so the array copies them in one block.
+                line.withMemoryRebound(to: UInt8.self) { pending.append(contentsOf: $0) }
                 return pending.count >= Self.batchLimit
             }
             // A line added just as batching stopped would otherwise wait for the next start.

@@ -3,9 +3,8 @@ import Foundation
 /// Operations endpoints: `/healthz` (checks the database), `/metrics` (Prometheus text) and static assets.
 struct OpsController {
     let context: ControllerContext
-    /// The two possible answers of `/healthz`, built once; the database is asked on every request.
-    let healthy: PreparedResponse
-    let unhealthy: PreparedResponse
+    /// The prepared answers of `/healthz` and the static files, and how to pick one.
+    let answers: Answers
 
     static let healthyBody = Array(#"{"database":"ok","status":"ok","version":"\#(ProductVersion.current)"}"#.utf8)
     static let unhealthyBody = Array(#"{"database":"failing","status":"unavailable","version":"\#(ProductVersion.current)"}"#.utf8)
@@ -14,13 +13,15 @@ struct OpsController {
         self.context = context
         let security = SecurityHeadersMiddleware(secure: context.configuration.secure)
         let json = HTTPHeaders([("Content-Type", "application/json; charset=utf-8")])
-        healthy = security.prepare(Response(status: .ok, headers: json, body: .bytes(Self.healthyBody)))
-        unhealthy = security.prepare(Response(status: .serviceUnavailable, headers: json, body: .bytes(Self.unhealthyBody)))
+        answers = Answers(store: context.store, assets: context.assets,
+                          healthy: security.prepare(Response(status: .ok, headers: json, body: .bytes(Self.healthyBody))),
+                          unhealthy: security.prepare(Response(status: .serviceUnavailable, headers: json,
+                                                               body: .bytes(Self.unhealthyBody))))
     }
 
     func register(in router: inout Router) {
-        let health = self.health
-        router.lightweight("/healthz") { _ in Response(prepared: health()) }
+        let answers = self.answers
+        router.lightweight("/healthz") { _ in Response(prepared: answers.health()) }
         router.lightweight("/metrics") { _ in
             var response = Response.text(context.metrics.render(databaseWaitSeconds: context.store.totalWaitSeconds))
             response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -31,17 +32,33 @@ struct OpsController {
         }
     }
 
-    /// `/healthz`'s answer: the database is asked every time.
-    func health() -> PreparedResponse {
-        context.store.isHealthy() ? healthy : unhealthy
-    }
+    /// What `/healthz` and the static files answer, prepared once (`/healthz`'s two possible answers, the files'
+    /// forms). A class, so that the server's quick path reaches it through one reference on every request.
+    final class Answers: Sendable {
+        let store: Store
+        let assets: StaticAssets
+        let healthy: PreparedResponse
+        let unhealthy: PreparedResponse
 
-    /// The server's quick path (`HTTPServer.QuickResponder`): the answer to `/healthz` or to a known static file,
-    /// with the route it belongs to, exactly as the routes above would give it; nil for anything else.
-    func quickAnswer(_ request: QuickRequest) -> (route: String, response: PreparedResponse)? {
-        if request.path == "/healthz" { return ("/healthz", health()) }
-        guard let answer = context.assets.preparedAnswer(path: request.path, acceptEncoding: request.header("Accept-Encoding"),
-                                                         ifNoneMatch: request.header("If-None-Match")) else { return nil }
-        return ("/assets/:name", answer)
+        init(store: Store, assets: StaticAssets, healthy: PreparedResponse, unhealthy: PreparedResponse) {
+            self.store = store
+            self.assets = assets
+            self.healthy = healthy
+            self.unhealthy = unhealthy
+        }
+
+        /// `/healthz`'s answer: the database is asked every time.
+        func health() -> PreparedResponse {
+            store.isHealthy() ? healthy : unhealthy
+        }
+
+        /// The server's quick path (`HTTPServer.QuickResponder`): the answer to `/healthz` or to a known static
+        /// file, with the route it belongs to, exactly as the routes above would give it; nil for anything else.
+        func quickAnswer(_ request: QuickRequest) -> (route: String, response: PreparedResponse)? {
+            if request.path == "/healthz" { return ("/healthz", health()) }
+            guard let answer = assets.preparedAnswer(path: request.path, acceptEncoding: request.header("Accept-Encoding"),
+                                                     ifNoneMatch: request.header("If-None-Match")) else { return nil }
+            return ("/assets/:name", answer)
+        }
     }
 }

@@ -22,7 +22,7 @@ final class HTTPConnection {
 
     /// One call of MHD's access handler. The first call only records the request (answering there would
     /// lose keep-alive); body chunks are buffered up to the limit; the last call answers.
-    func step(server: HTTPServer, connection: OpaquePointer, method: String,
+    func step(server: HTTPServer, connection: OpaquePointer, method: UnsafePointer<CChar>,
               upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>) -> MHD_Result {
         if !started {
             started = true
@@ -75,8 +75,9 @@ final class HTTPConnection {
         return queue(response, on: connection, server: server)
     }
 
-    private func makeRequest(server: HTTPServer, connection: OpaquePointer, method: String) -> Result<Request, HTTPError> {
-        guard let httpMethod = HTTPMethod(rawValue: method) else {
+    private func makeRequest(server: HTTPServer, connection: OpaquePointer, method: UnsafePointer<CChar>)
+        -> Result<Request, HTTPError> {
+        guard let httpMethod = HTTPMethod(rawValue: String(cString: method)) else {
             return .failure(HTTPError(.notImplemented, "Method not supported"))
         }
         var headers = HTTPHeaders()
@@ -170,11 +171,13 @@ public struct QuickRequest {
     private let connection: OpaquePointer
     private let server: HTTPServer
 
-    init?(method: String, target: String, connection: OpaquePointer, server: HTTPServer) {
-        switch method {
-        case "GET": self.method = .get
-        case "HEAD": self.method = .head
-        default: return nil
+    init?(method: UnsafePointer<CChar>, target: String, connection: OpaquePointer, server: HTTPServer) {
+        if strcmp(method, "GET") == 0 {
+            self.method = .get
+        } else if strcmp(method, "HEAD") == 0 {
+            self.method = .head
+        } else {
+            return nil
         }
         guard let path = Self.plainPath(target), mhd_shim_headers_are_ascii(connection) != 0 else { return nil }
         self.path = path
@@ -192,27 +195,30 @@ public struct QuickRequest {
 
     /// The path of `target` if the whole target is plain (see the type's comment), else nil.
     static func plainPath(_ target: String) -> Substring? {
-        let bytes = target.utf8
-        guard bytes.first == UInt8(ascii: "/") else { return nil }
-        var end = bytes.endIndex
-        var inQuery = false
-        for index in bytes.indices {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"), UInt8(ascii: "/"):
-                continue
-            case UInt8(ascii: "=") where inQuery, UInt8(ascii: "&") where inQuery:
-                continue
-            case UInt8(ascii: "?") where !inQuery:
-                inQuery = true
-                end = index
-            default:
-                return nil
+        // Scanned as one contiguous buffer of bytes (a target read from MHD is always a native string).
+        let end: Int?? = target.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard bytes.first == UInt8(ascii: "/") else { return nil }
+            var end = bytes.count
+            var inQuery = false
+            for index in 0..<bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                     UInt8(ascii: "~"), UInt8(ascii: "/"):
+                    continue
+                case UInt8(ascii: "=") where inQuery, UInt8(ascii: "&") where inQuery:
+                    continue
+                case UInt8(ascii: "?") where !inQuery:
+                    inQuery = true
+                    end = index
+                default:
+                    return nil
+                }
             }
+            return end
         }
-        return target[..<end]
+        guard let found = end, let pathEnd = found else { return nil }
+        return target[..<target.utf8.index(target.utf8.startIndex, offsetBy: pathEnd)]
     }
 }
 

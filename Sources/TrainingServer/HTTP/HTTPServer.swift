@@ -221,12 +221,12 @@ private func mhdAccess(_ cls: UnsafeMutableRawPointer?, _ connection: OpaquePoin
                        _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
                        _ uploadDataSize: UnsafeMutablePointer<Int>?,
                        _ context: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> MHD_Result {
-    guard let cls, let connection, let context, let pointer = context.pointee, let uploadDataSize else { return MHD_Result.NO }
+    guard let cls, let connection, let context, let pointer = context.pointee, let method, let uploadDataSize else {
+        return MHD_Result.NO
+    }
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
     let request = Unmanaged<HTTPConnection>.fromOpaque(pointer).takeUnretainedValue()
-    let methodName = method.map { String(cString: $0) } ?? ""
-    return request.step(server: server, connection: connection, method: methodName,
-                        upload: uploadData, uploadSize: uploadDataSize)
+    return request.step(server: server, connection: connection, method: method, upload: uploadData, uploadSize: uploadDataSize)
 }
 
 private func mhdCompleted(_ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,

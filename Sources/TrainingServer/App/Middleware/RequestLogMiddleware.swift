@@ -40,17 +40,18 @@ struct RequestLogMiddleware: Middleware {
 
 /// Where every request's line and metrics go, whichever way it was answered: one line of method, route pattern,
 /// status, duration and request id (`GET /assets/:name 200 0.04ms id=abc-1`), and a count and a latency in `Metrics`.
-struct RequestLog: Sendable {
+/// A class, so that every request reaches it through one reference.
+final class RequestLog: Sendable {
     let logger: Logger
     let metrics: Metrics
     /// The logger's handler, when it is a `LineLogHandler`: the line is then written straight into it, with the
     /// same result as through `logger` but without building the message as a string first.
-    private let lines: LineLogHandler.Reference?
+    private let lines: LineLogHandler.Writer?
 
     init(logger: Logger, metrics: Metrics) {
         self.logger = logger
         self.metrics = metrics
-        self.lines = (logger.handler as? LineLogHandler).map(LineLogHandler.Reference.init)
+        self.lines = (logger.handler as? LineLogHandler).map(LineLogHandler.Writer.init)
     }
 
     /// Records metrics and writes the request's log line.
@@ -59,19 +60,17 @@ struct RequestLog: Sendable {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         metrics.record(method: method.rawValue, route: route, status: status, seconds: seconds)
         if let lines {
-            guard lines.handler.logLevel <= .info else { return }
-            let line = Line(method: method, route: route, status: status, seconds: seconds, id: id)
+            guard lines.logLevel <= .info else { return }
             // The source swift-log would name: the module this file belongs to.
-            lines.handler.log(level: .info, source: "TrainingServer", messageCount: line.count) { buffer in
-                line.pieces { buffer.append($0) }
-            }
+            lines.log(level: .info, source: "TrainingServer", Line(method: method, route: route, status: status,
+                                                                   seconds: seconds, id: id))
         } else {
             logger.info("\(Line(method: method, route: route, status: status, seconds: seconds, id: id).text)")
         }
     }
 
     /// A request's log message, kept as its pieces.
-    struct Line {
+    struct Line: LineLogHandler.Message {
         let method: String
         let route: String
         let status: String
@@ -93,24 +92,19 @@ struct RequestLog: Sendable {
         /// The message's length in UTF-8 bytes.
         var count: Int { method.utf8.count + route.utf8.count + status.utf8.count + duration.utf8.count + id.utf8.count + 9 }
 
-        /// The message's pieces in order: `GET /assets/:name 200 0.04ms id=abc-1`.
-        func pieces(_ append: (String) -> Void) {
-            append(method)
-            append(" ")
-            append(route)
-            append(" ")
-            append(status)
-            append(" ")
-            append(duration)
-            append("ms id=")
-            append(id)
-        }
+        /// The message: `GET /assets/:name 200 0.04ms id=abc-1`.
+        var text: String { method + " " + route + " " + status + " " + duration + "ms id=" + id }
 
-        var text: String {
-            var text = ""
-            text.reserveCapacity(count)
-            pieces { text += $0 }
-            return text
+        func write(into line: inout LineLogHandler.LineBuffer) {
+            line.append(method)
+            line.append(" ")
+            line.append(route)
+            line.append(" ")
+            line.append(status)
+            line.append(" ")
+            line.append(duration)
+            line.append("ms id=")
+            line.append(id)
         }
     }
 }
