@@ -65,11 +65,15 @@ import Testing
         func log(event: LogEvent) { target.log(event: event) }
     }
 
-    @Test func aRequestLineWrittenStraightIntoTheHandlerEqualsTheOneLoggedThroughSwiftLog() throws {
+    /// Batched or not, with a metadata provider or not.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func aRequestLineWrittenStraightIntoTheHandlerEqualsTheOneLoggedThroughSwiftLog(_ batched: Bool, _ provided: Bool) throws {
         let file = try LogFile()
         defer { file.remove() }
         var handler = file.handler
         handler.metadata = ["instance": "a"]
+        if provided { handler.metadataProvider = Logger.MetadataProvider { ["zone": "z"] } }
+        if batched { handler.startBatching(interval: .seconds(600)) }
         let direct = RequestLog(logger: Logger(label: "test-label") { _ in handler }, metrics: Metrics())
         let throughSwiftLog = RequestLog(logger: Logger(label: "test-label") { _ in Forwarding(target: handler) }, metrics: Metrics())
         let now = ContinuousClock.now
@@ -78,13 +82,18 @@ import Testing
         handler.logLevel = .warning
         RequestLog(logger: Logger(label: "test-label") { _ in handler }, metrics: Metrics())
             .finish(method: .get, id: "r-2", route: "/", status: 200, since: now)
+        if batched {
+            #expect(try file.messages().isEmpty, "batched lines wait")
+            handler.stopBatching()
+        }
         let written = try String(contentsOfFile: file.path, encoding: .utf8).split(separator: "\n")
         #expect(written.count == 2, "nothing below the handler's level")
         // Equal once the timestamp and the duration (the two calls ended at different times) are set aside.
         let shapes = written.map { line in
             line.replacing(Self.timestamp, with: "").replacing(#/ \d+\.\d\dms /#, with: " ?ms ")
         }
-        #expect(shapes.first == "info test-label: instance=a [TrainingServer] GET /assets/:name 200 ?ms id=r-1")
+        let metadata = provided ? "instance=a zone=z" : "instance=a"
+        #expect(shapes.first == "info test-label: \(metadata) [TrainingServer] GET /assets/:name 200 ?ms id=r-1")
         #expect(shapes.first == shapes.last)
     }
 
