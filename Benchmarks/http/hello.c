@@ -2,11 +2,13 @@
  * The physical limit of our HTTP stack: a libmicrohttpd hello world in C with the
  * daemon settings training-server uses. run.sh measures it next to the Swift server.
  *
- *   hello [PORT [THREADS [FILE]]]     defaults: 8090, 16, no file
+ *   hello [PORT [THREADS [FILE [HEAD BODY]]]]     defaults: 8090, 16, no files
  *
  * Answers GET / with a fixed HTML page and, given FILE, GET /asset with that file's bytes (read once at
  * start-up), so that a static file of training-server can be compared with a C answer of the same size.
- * Anything else gets 404. Runs until SIGTERM or SIGINT.
+ * Given HEAD (response headers as `curl -D` saves them) and BODY (the bytes that came with them), GET /same
+ * answers with exactly those headers and bytes: training-server's own answer, sent by C. MHD adds Date and
+ * Content-Length itself, so those are not taken from HEAD. Anything else gets 404. Runs until SIGTERM or SIGINT.
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <microhttpd.h>
@@ -28,6 +31,14 @@ static const char not_found[] = "Not found\n";
 /* The contents of FILE, or NULL without one. */
 static char *asset;
 static size_t asset_length;
+
+/* The answer of GET /same: BODY's bytes and HEAD's header fields, or NULL without them. */
+#define MAX_SAME_HEADERS 64
+static char *same_body;
+static size_t same_length;
+static char *same_names[MAX_SAME_HEADERS];
+static char *same_values[MAX_SAME_HEADERS];
+static int same_count;
 
 /* Any non-NULL value works: it only marks that the first call for a request has happened. */
 static int first_call_seen;
@@ -50,6 +61,17 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
   int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
   int is_page = get && strcmp(url, "/") == 0;
   int is_asset = get && asset != NULL && strcmp(url, "/asset") == 0;
+  if (get && same_body != NULL && strcmp(url, "/same") == 0) {
+    struct MHD_Response *same =
+        MHD_create_response_from_buffer(same_length, (void *)same_body, MHD_RESPMEM_PERSISTENT);
+    if (same == NULL)
+      return MHD_NO;
+    for (int i = 0; i < same_count; i++)
+      MHD_add_response_header(same, same_names[i], same_values[i]);
+    enum MHD_Result queued = MHD_queue_response(connection, MHD_HTTP_OK, same);
+    MHD_destroy_response(same);
+    return queued;
+  }
   int found = is_page || is_asset;
   const char *body = is_page ? page : is_asset ? asset : not_found;
   size_t length = is_page ? sizeof page - 1 : is_asset ? asset_length : sizeof not_found - 1;
@@ -79,8 +101,8 @@ static long parse_number(const char *text, const char *what, long low, long high
   return value;
 }
 
-/* Reads the whole of path into asset; reports and returns 0 on failure. */
-static int read_file(const char *path) {
+/* Reads the whole of path into *bytes and *length; reports and returns 0 on failure. */
+static int read_file(const char *path, char **bytes, size_t *length) {
   FILE *file = fopen(path, "rb");
   if (file == NULL || fseek(file, 0, SEEK_END) != 0) {
     fprintf(stderr, "hello: cannot read %s\n", path);
@@ -89,25 +111,61 @@ static int read_file(const char *path) {
     return 0;
   }
   long size = ftell(file);
-  if (size < 0 || fseek(file, 0, SEEK_SET) != 0 || (asset = malloc(size > 0 ? (size_t)size : 1)) == NULL ||
-      fread(asset, 1, (size_t)size, file) != (size_t)size) {
+  if (size < 0 || fseek(file, 0, SEEK_SET) != 0 || (*bytes = malloc(size > 0 ? (size_t)size : 1)) == NULL ||
+      fread(*bytes, 1, (size_t)size, file) != (size_t)size) {
     fprintf(stderr, "hello: cannot read %s\n", path);
     fclose(file);
     return 0;
   }
   fclose(file);
-  asset_length = (size_t)size;
+  *length = (size_t)size;
+  return 1;
+}
+
+/* Reads HEAD's header fields into same_names and same_values, leaving out the status line and the fields MHD
+ * writes itself; reports and returns 0 on failure. */
+static int read_head(const char *path) {
+  FILE *file = fopen(path, "r");
+  if (file == NULL) {
+    fprintf(stderr, "hello: cannot read %s\n", path);
+    return 0;
+  }
+  char line[8192];
+  while (fgets(line, sizeof line, file) != NULL) {
+    line[strcspn(line, "\r\n")] = '\0';
+    char *colon = strchr(line, ':');
+    if (colon == NULL || strncmp(line, "HTTP/", 5) == 0)
+      continue;
+    *colon = '\0';
+    const char *value = colon + 1;
+    while (*value == ' ' || *value == '\t')
+      value++;
+    if (strcasecmp(line, "Date") == 0 || strcasecmp(line, "Content-Length") == 0 ||
+        strcasecmp(line, "Connection") == 0 || strcasecmp(line, "Transfer-Encoding") == 0)
+      continue;
+    if (same_count == MAX_SAME_HEADERS) {
+      fprintf(stderr, "hello: more than %d header fields in %s\n", MAX_SAME_HEADERS, path);
+      fclose(file);
+      return 0;
+    }
+    same_names[same_count] = strdup(line);
+    same_values[same_count] = strdup(value);
+    same_count++;
+  }
+  fclose(file);
   return 1;
 }
 
 int main(int argc, char **argv) {
-  if (argc > 4) {
-    fprintf(stderr, "usage: hello [PORT [THREADS [FILE]]]\n");
+  if (argc > 6 || argc == 5) {
+    fprintf(stderr, "usage: hello [PORT [THREADS [FILE [HEAD BODY]]]]\n");
     return 2;
   }
   uint16_t port = argc > 1 ? (uint16_t)parse_number(argv[1], "PORT", 1, 65535) : 8090;
   unsigned threads = argc > 2 ? (unsigned)parse_number(argv[2], "THREADS", 1, 1024) : 16;
-  if (argc > 3 && !read_file(argv[3]))
+  if (argc > 3 && !read_file(argv[3], &asset, &asset_length))
+    return 1;
+  if (argc > 5 && (!read_head(argv[4]) || !read_file(argv[5], &same_body, &same_length)))
     return 1;
 
   /* Blocked before the daemon starts, so its threads inherit the mask and only sigwait sees them. */

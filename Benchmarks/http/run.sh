@@ -4,8 +4,9 @@
 #   Benchmarks/http/run.sh          (from any directory)
 #
 # Builds both servers, starts them on free loopback ports, and runs wrk against them, interleaved:
-# the C hello world `GET /` and its `GET /asset` (the bytes of training-server's style.css, so a body of the
-# same size), and training-server's `GET /healthz`, `GET /assets/style.css` (asked for as wrk asks, without
+# the C hello world `GET /`, its `GET /asset` (the bytes of training-server's style.css, so a body of the
+# same size) and its `GET /same` (training-server's gzip answer to a browser, headers and bytes, sent by C), and
+# training-server's `GET /healthz`, `GET /assets/style.css` (asked for as wrk asks, without
 # Accept-Encoding, and as browsers ask, with `Accept-Encoding: gzip, deflate, br`) and `GET /login`.
 # Prints a Markdown table and writes it to Benchmarks/out/http-results.md.
 #
@@ -81,7 +82,7 @@ free_port() {
   local port
   for _ in $(seq 100); do
     port=$((40000 + RANDOM % 20000))
-    if port_is_free "$port" && [[ $port != "${c_port:-}" ]]; then
+    if port_is_free "$port" && [[ $port != "${c_port:-}" && $port != "${swift_port:-}" ]]; then
       echo "$port"
       return
     fi
@@ -111,10 +112,7 @@ expect_ok() {
 asset_file="$ROOT/Sources/TrainingServer/Resources/Public/style.css"
 [[ -f $asset_file ]] || fail "no $asset_file"
 
-c_port=$(free_port)
-(cd "$OUT" && exec ./hello "$c_port" "$THREADS" "$asset_file") >"$OUT/hello.log" 2>&1 &
-c_pid=$!
-wait_until "$c_pid" "$OUT/hello.log" "listening on $c_port"
+browser_encoding='Accept-Encoding: gzip, deflate, br'
 
 swift_port=$(free_port)
 work_dir=$(mktemp -d "${TMPDIR:-/tmp}/http-bench.XXXXXX")
@@ -125,17 +123,28 @@ if grep -q -- '--threads' <<<"$server_help"; then server_args+=(--threads "$THRE
 swift_pid=$!
 wait_until "$swift_pid" "$OUT/server.out" "http://127.0.0.1:$swift_port"
 
-browser_encoding='Accept-Encoding: gzip, deflate, br'
-names=(c c_asset healthz static static_gzip login)
+# training-server's answer to a browser asking for the stylesheet, headers and bytes, for the C server to send as is.
+curl -s -D "$work_dir/same.head" -o "$work_dir/same.body" -H "$browser_encoding" \
+  "http://127.0.0.1:$swift_port/assets/style.css" || fail "cannot fetch the stylesheet from training-server"
+
+c_port=$(free_port)
+(cd "$OUT" && exec ./hello "$c_port" "$THREADS" "$asset_file" "$work_dir/same.head" "$work_dir/same.body") \
+  >"$OUT/hello.log" 2>&1 &
+c_pid=$!
+wait_until "$c_pid" "$OUT/hello.log" "listening on $c_port"
+
+names=(c c_asset c_same healthz static static_gzip login)
 declare -A label url pid bytes header
 label[c]='C hello world `GET /`'
 label[c_asset]='C same-size answer `GET /asset`'
+label[c_same]='C sending training-server'"'"'s gzip answer `GET /same`'
 label[healthz]='training-server `GET /healthz`'
 label[static]='training-server `GET /assets/style.css`'
 label[static_gzip]='training-server `GET /assets/style.css`, `'"$browser_encoding"'`'
 label[login]='training-server `GET /login`'
 url[c]="http://127.0.0.1:$c_port/"
 url[c_asset]="http://127.0.0.1:$c_port/asset"
+url[c_same]="http://127.0.0.1:$c_port/same"
 url[healthz]="http://127.0.0.1:$swift_port/healthz"
 url[static]="http://127.0.0.1:$swift_port/assets/style.css"
 url[static_gzip]="http://127.0.0.1:$swift_port/assets/style.css"
@@ -143,9 +152,12 @@ header[static_gzip]=$browser_encoding
 url[login]="http://127.0.0.1:$swift_port/login"
 pid[c]=$c_pid
 pid[c_asset]=$c_pid
+pid[c_same]=$c_pid
 for name in healthz static static_gzip login; do pid[$name]=$swift_pid; done
 for name in "${names[@]}"; do bytes[$name]=$(expect_ok "${url[$name]}" "${header[$name]:-}"); done
 [[ ${bytes[c_asset]} == "${bytes[static]}" ]] || fail "the C asset has ${bytes[c_asset]} bytes, the static file ${bytes[static]}"
+[[ ${bytes[c_same]} == "${bytes[static_gzip]}" ]] ||
+  fail "the C copy of the gzip answer has ${bytes[c_same]} bytes, the original ${bytes[static_gzip]}"
 curl -s -D - -o /dev/null "${url[static]}" | grep -qi '^etag:' || say "note: ${url[static]} has no ETag header"
 curl -s -D - -o /dev/null -H "$browser_encoding" "${url[static_gzip]}" | grep -qi '^content-encoding: gzip' ||
   say "note: ${url[static_gzip]} is not sent compressed to a client that accepts gzip"
@@ -192,6 +204,8 @@ c_median=$(median "${rates[c]}")
 c_cpu_median=$(median "${cpu[c]}")
 c_asset_median=$(median "${rates[c_asset]}")
 c_asset_cpu_median=$(median "${cpu[c_asset]}")
+c_same_median=$(median "${rates[c_same]}")
+c_same_cpu_median=$(median "${cpu[c_same]}")
 declare -A target
 target[healthz]=60
 target[static]=85
@@ -212,7 +226,7 @@ fi
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $build,"
   echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), wrk and the servers share them."
   echo
-  echo "| Target | Body bytes | req/s (median) | Range | Share of C | Server CPU per request | C's CPU ÷ this | Share of same-size C | Same-size C's CPU ÷ this |"
+  echo "| Target | Body bytes | req/s (median) | Range | Share of C | Server CPU per request | C's CPU ÷ this | Share of the same answer from C | Its CPU ÷ this |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for name in "${names[@]}"; do
     m=$(median "${rates[$name]}")
@@ -228,13 +242,17 @@ fi
     if [[ $name == static || $name == c_asset ]]; then
       same_size="$(percent "$m" "$c_asset_median") %"
       same_size_cpu="$(percent "$c_asset_cpu_median" "$cpu_median") %"
+    elif [[ $name == static_gzip || $name == c_same ]]; then
+      same_size="$(percent "$m" "$c_same_median") %"
+      same_size_cpu="$(percent "$c_same_cpu_median" "$cpu_median") %"
     fi
     echo "| ${label[$name]} | ${bytes[$name]} | $(thousands "$m") | $(thousands "$(lowest "${rates[$name]}")")–$(thousands "$(highest "${rates[$name]}")") | $share | $cpu_us | $(percent "$c_cpu_median" "$cpu_median") % | $same_size | $same_size_cpu |"
   done
   echo
   echo "Share of C compares throughput with the C hello world (the targets are set against it); C's CPU ÷ this"
-  echo "compares server CPU time per request, which depends less on what else the machine runs. The same-size"
-  echo "columns compare the static file with the C server answering a body of the same bytes."
+  echo "compares server CPU time per request, which depends less on what else the machine runs. The last two"
+  echo "columns compare the plain static file with the C server answering a body of the same bytes, and the gzip"
+  echo "form with the C server sending training-server's own answer (the same headers and bytes)."
   echo
   echo "Raw req/s per run:"
   echo
