@@ -32,13 +32,15 @@ static const char not_found[] = "Not found\n";
 static char *asset;
 static size_t asset_length;
 
-/* The answer of GET /same: BODY's bytes and HEAD's header fields, or NULL without them. */
+/* The answer of GET /same: BODY's bytes and HEAD's header fields, or NULL without them. The response is built
+ * once at start-up and queued for every request, as training-server does with its prepared answers. */
 #define MAX_SAME_HEADERS 64
 static char *same_body;
 static size_t same_length;
 static char *same_names[MAX_SAME_HEADERS];
 static char *same_values[MAX_SAME_HEADERS];
 static int same_count;
+static struct MHD_Response *same_response;
 
 /* Any non-NULL value works: it only marks that the first call for a request has happened. */
 static int first_call_seen;
@@ -61,17 +63,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
   int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
   int is_page = get && strcmp(url, "/") == 0;
   int is_asset = get && asset != NULL && strcmp(url, "/asset") == 0;
-  if (get && same_body != NULL && strcmp(url, "/same") == 0) {
-    struct MHD_Response *same =
-        MHD_create_response_from_buffer(same_length, (void *)same_body, MHD_RESPMEM_PERSISTENT);
-    if (same == NULL)
-      return MHD_NO;
-    for (int i = 0; i < same_count; i++)
-      MHD_add_response_header(same, same_names[i], same_values[i]);
-    enum MHD_Result queued = MHD_queue_response(connection, MHD_HTTP_OK, same);
-    MHD_destroy_response(same);
-    return queued;
-  }
+  if (get && same_response != NULL && strcmp(url, "/same") == 0)
+    return MHD_queue_response(connection, MHD_HTTP_OK, same_response);
   int found = is_page || is_asset;
   const char *body = is_page ? page : is_asset ? asset : not_found;
   size_t length = is_page ? sizeof page - 1 : is_asset ? asset_length : sizeof not_found - 1;
@@ -165,8 +158,19 @@ int main(int argc, char **argv) {
   unsigned threads = argc > 2 ? (unsigned)parse_number(argv[2], "THREADS", 1, 1024) : 16;
   if (argc > 3 && !read_file(argv[3], &asset, &asset_length))
     return 1;
-  if (argc > 5 && (!read_head(argv[4]) || !read_file(argv[5], &same_body, &same_length)))
-    return 1;
+  if (argc > 5) {
+    if (!read_head(argv[4]) || !read_file(argv[5], &same_body, &same_length))
+      return 1;
+    same_response = MHD_create_response_from_buffer(same_length, (void *)same_body, MHD_RESPMEM_PERSISTENT);
+    if (same_response == NULL)
+      return 1;
+    for (int i = 0; i < same_count; i++) {
+      if (MHD_add_response_header(same_response, same_names[i], same_values[i]) != MHD_YES) {
+        fprintf(stderr, "hello: MHD refused the header %s\n", same_names[i]);
+        return 1;
+      }
+    }
+  }
 
   /* Blocked before the daemon starts, so its threads inherit the mask and only sigwait sees them. */
   sigset_t stop_signals;

@@ -4,13 +4,15 @@
  * zlib's deflateInit2 is a macro Swift cannot call. czlib_gzip does the whole compression in C, so the Swift
  * side (Sources/TrainingServer/HTTP/Gzip.swift) passes two buffers and sees no z_stream.
  */
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <zlib.h>
 
-/* The most bytes czlib_gzip can write for `length` input bytes. */
+/* Room enough for czlib_gzip's output from `length` input bytes: compressBound's figure for a zlib stream (its
+ * stored-block worst case) plus the gzip wrapper's 18 bytes. Should it ever be short, czlib_gzip reports failure
+ * (0) rather than writing past the buffer. */
 static inline size_t czlib_gzip_bound(size_t length) {
-    /* deflateBound's figure for a zlib stream plus the gzip wrapper's 18 bytes against zlib's 6. */
     return (size_t)compressBound((uLong)length) + 18;
 }
 
@@ -20,6 +22,8 @@ static inline size_t czlib_gzip_bound(size_t length) {
  * fit (capacity below czlib_gzip_bound).
  */
 static inline size_t czlib_gzip(const uint8_t *input, size_t length, uint8_t *output, size_t capacity) {
+    /* zlib counts in uInt: larger buffers would be cut short. */
+    if (length > UINT_MAX || capacity > UINT_MAX) return 0;
     z_stream stream = {0};
     /* 15 + 16: the largest window, with a gzip header and trailer instead of zlib's. */
     if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return 0;

@@ -29,7 +29,8 @@ public struct LineLogHandler: LogHandler {
     }
 
     /// Collects lines below `warning` and writes them in batches: when a batch reaches 16 KiB, when a warning or
-    /// error comes from the same thread, and at least every `interval`. Affects every handler on this descriptor.
+    /// error comes from the same thread, and at least every `interval`. Affects this handler and its copies, and on
+    /// standard error every handler writing there (they share one output).
     public func startBatching(interval: Duration = .milliseconds(100)) { output.startBatching(interval: interval) }
 
     /// Writes every waiting line and goes back to one `write` per line.
@@ -103,7 +104,8 @@ public struct LineLogHandler: LogHandler {
 
     /// A handler's settings as they are now, behind one reference, for a caller that logs through it on every
     /// request (`RequestLog`): no copy of the handler per line and no message string; the line is the one
-    /// `log(event:)` writes for a message without metadata of its own.
+    /// `log(event:)` writes for a message without metadata of its own. The settings are copied when the writer is
+    /// made: later changes to the handler's level or metadata do not reach it.
     final class Writer: Sendable {
         let logLevel: Logger.Level
         private let output: Output
@@ -166,6 +168,8 @@ public struct LineLogHandler: LogHandler {
         /// Waiting lines, one batch per shard of threads (picked like `stamps`).
         private let batches: [Batch] = (0..<16).map { _ in Batch() }
         private let batching = Atomic<Bool>(false)
+        /// Whether batching was ever on, so lines may wait in a batch even while it is off.
+        private let batchedBefore = Atomic<Bool>(false)
         /// Whether batching is on, and which start the flushing thread belongs to (a restart retires the old one).
         private let control = Mutex<(on: Bool, generation: Int)>((on: false, generation: 0))
 
@@ -190,7 +194,17 @@ public struct LineLogHandler: LogHandler {
 
         /// Writes `line` now, or adds it to the thread's batch while batching; `urgent` writes the batch with it.
         func emit(_ line: UnsafeRawBufferPointer, urgent: Bool) {
-            guard batching.load(ordering: .relaxed) else { return send(line) }
+            guard batching.load(ordering: .relaxed) else {
+                // Once batching has stopped, lines may still wait in this thread's batch (`stopBatching` writes
+                // the batches one after another): they go out first, so a thread's lines keep their order.
+                guard batchedBefore.load(ordering: .relaxed) else { return send(line) }
+                let batch = batches[Self.shard()]
+                return batch.writing.withLock { _ in
+                    let taken = batch.pending.withLock { Self.take(&$0) }
+                    if !taken.isEmpty { taken.withUnsafeBytes(send) }
+                    send(line)
+                }
+            }
             let batch = batches[Self.shard()]
             if urgent {
                 batch.writing.withLock { _ in
@@ -219,8 +233,9 @@ public struct LineLogHandler: LogHandler {
             }
         }
 
-        /// The bytes of a batch, leaving it empty with room for the next.
+        /// The bytes of a batch, leaving it empty with room for the next (an empty batch is left as it is).
         private static func take(_ pending: inout [UInt8]) -> [UInt8] {
+            guard !pending.isEmpty else { return [] }
             var taken = [UInt8]()
             taken.reserveCapacity(batchLimit + 512)
             swap(&taken, &pending)
@@ -237,6 +252,7 @@ public struct LineLogHandler: LogHandler {
                 return state.generation
             }
             guard let generation else { return }
+            batchedBefore.store(true, ordering: .relaxed)
             batching.store(true, ordering: .relaxed)
             let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
             Thread.detachNewThread { [self] in

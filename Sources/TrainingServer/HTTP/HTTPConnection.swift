@@ -66,6 +66,7 @@ final class HTTPConnection {
         if let quickResponder = server.quickResponder, body.isEmpty,
            let request = QuickRequest(method: method, target: rawTarget, connection: connection, server: server),
            let answer = quickResponder(request) {
+            // What `queue` does with a prepared answer, without making a `Response` around it first.
             if let native = answer.native {
                 return MHD_queue_response(connection, UInt32(answer.status.rawValue), native.pointer)
             }

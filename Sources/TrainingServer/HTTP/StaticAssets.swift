@@ -9,22 +9,27 @@ import Foundation
 /// gets that form, with its own ETag, and both forms say `Vary: Accept-Encoding` so shared caches keep them apart.
 public struct StaticAssets: Sendable {
     public struct Asset: Sendable {
-        public var bytes: [UInt8]
-        public var contentType: String
-        public var etag: String
+        public let bytes: [UInt8]
+        public let contentType: String
+        public let etag: String
         /// The gzip form, when compressing makes the file smaller.
-        public var gzip: Encoded?
+        public let gzip: Encoded?
         /// The answers, built once by `prepared(with:)`.
         var ready: Ready?
 
-        /// An asset and its gzip form (if that is smaller). The gzip form's ETag is `etag` with `-gzip` added
-        /// inside the quotes, as a different representation needs a different strong ETag (RFC 9110 §8.8.3).
+        /// An asset and its gzip form (if that is smaller). A different representation needs a different strong
+        /// ETag (RFC 9110 §8.8.3): the gzip form's is `etag` with `-gzip-` and a digest of the compressed bytes added
+        /// inside the quotes, so servers whose zlib compresses differently never give different bytes one ETag.
         public init(bytes: [UInt8], contentType: String, etag: String) {
             self.bytes = bytes
             self.contentType = contentType
             self.etag = etag
             if let compressed = Gzip.compress(bytes), compressed.count < bytes.count {
-                gzip = Encoded(bytes: compressed, etag: etag.hasSuffix("\"") ? String(etag.dropLast()) + "-gzip\"" : etag + "-gzip")
+                let digest = SHA256.hash(data: compressed).prefix(4).map { String(format: "%02x", $0) }.joined()
+                let base = etag.hasSuffix("\"") ? String(etag.dropLast()) : etag
+                gzip = Encoded(bytes: compressed, etag: base + "-gzip-" + digest + (etag.hasSuffix("\"") ? "\"" : ""))
+            } else {
+                gzip = nil
             }
         }
     }
@@ -160,8 +165,8 @@ public struct StaticAssets: Sendable {
     }
 
     /// Whether an Accept-Encoding value allows gzip (RFC 9110 §12.5.3): `gzip` or `x-gzip` named with a weight
-    /// above zero, or else `*` with a weight above zero. A weight is above zero when it has a digit other than 0
-    /// (`q=0`, `q=0.000` and anything unreadable refuse). Read byte-wise, without allocating.
+    /// above zero, or else `*` with a weight above zero. A weight must be a qvalue (`0`, `0.5`, `1.000`, ...); one
+    /// that is not (`q = 0`, `q=2`, `q=0.0001`) refuses, as does `q=0`. Read byte-wise, without allocating.
     static func acceptsGzip(_ header: String) -> Bool {
         var header = header
         return header.withUTF8 { bytes in
@@ -184,14 +189,30 @@ public struct StaticAssets: Sendable {
                     let parameterEnd = element.firstIndex(of: UInt8(ascii: ";")) ?? element.endIndex
                     let parameter = trimmed(element[..<parameterEnd])
                     element = element[parameterEnd...]
-                    guard parameter.count >= 2, parameter[parameter.startIndex] | 0x20 == UInt8(ascii: "q"),
-                          parameter[parameter.startIndex + 1] == UInt8(ascii: "=") else { continue }
-                    allowed = parameter.dropFirst(2).contains { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }
+                    let nameEnd = parameter.firstIndex(of: UInt8(ascii: "=")) ?? parameter.endIndex
+                    let name = trimmed(parameter[..<nameEnd])
+                    guard name.count == 1, name[name.startIndex] | 0x20 == UInt8(ascii: "q") else { continue }
+                    // `q=` exactly, then the value; a bare `q`, or spaces around the `=`, is not a weight.
+                    allowed = nameEnd < parameter.endIndex && nameEnd == parameter.startIndex + 1
+                        && Self.isPositiveQValue(parameter[(nameEnd + 1)...])
                 }
                 if isGzip { gzip = (gzip ?? false) || allowed } else { any = allowed }
             }
             return gzip ?? any ?? false
         }
+    }
+
+    /// Whether `bytes` is a qvalue above zero: `0` or `1`, then optionally `.` and up to three digits (only zeros
+    /// after a `1`).
+    private static func isPositiveQValue(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard let first = bytes.first, first == UInt8(ascii: "0") || first == UInt8(ascii: "1") else { return false }
+        let rest = bytes.dropFirst()
+        if rest.isEmpty { return first == UInt8(ascii: "1") }
+        let decimals = rest.dropFirst()
+        guard rest.first == UInt8(ascii: "."), decimals.count <= 3,
+              decimals.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
+        if first == UInt8(ascii: "1") { return decimals.allSatisfy { $0 == UInt8(ascii: "0") } }
+        return decimals.contains { $0 != UInt8(ascii: "0") }
     }
 
     private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 @testable import TrainingServer
 
 /// A real `HTTPServer` on 127.0.0.1 with a port chosen by the kernel, answering with an `Application` on a
@@ -7,7 +8,13 @@ import Glibc
 final class LiveServer: Sendable {
     let server: HTTPServer
     let application: Application?
+    /// How many requests the application's quick path answered.
+    let quickAnswers: Counter
     private let temporary: TemporaryStore?
+
+    final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+    }
 
     /// A server in front of a fresh application.
     init(configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
@@ -20,8 +27,13 @@ final class LiveServer: Sendable {
         try application.prepare()
         self.temporary = temporary
         self.application = application
-        self.server = HTTPServer(configuration: Self.configuration(configure), quickResponder: application.quickRespond,
-                                 responder: application.respond)
+        let quickAnswers = Counter()
+        self.quickAnswers = quickAnswers
+        self.server = HTTPServer(configuration: Self.configuration(configure), quickResponder: { request in
+            let answer = application.quickRespond(request)
+            if answer != nil { quickAnswers.value.add(1, ordering: .relaxed) }
+            return answer
+        }, responder: application.respond)
         try server.start()
     }
 
@@ -30,6 +42,7 @@ final class LiveServer: Sendable {
          responder: @escaping HTTPServer.Responder) throws {
         temporary = nil
         application = nil
+        quickAnswers = Counter()
         server = HTTPServer(configuration: Self.configuration(configure), quickResponder: quickResponder, responder: responder)
         try server.start()
     }
