@@ -1,6 +1,6 @@
 -- HR queries on the scale database, as SQLiteReportRepository builds them (values inlined) and as proposed.
 -- Run on a copy:  cp DB /tmp/copy.sqlite && sqlite3 /tmp/copy.sqlite < Benchmarks/scale/experiments/queries.sql
--- Part 2 needs the index and aggregates first:  sqlite3 /tmp/copy.sqlite < Benchmarks/scale/experiments/aggregates.sql
+-- Part 2 uses the indexes and aggregates of migration 2026-11-29-report-aggregates, which every generated database has.
 -- Department paths are those of the default generation (seed 20261129): '/1/' the top, '/1/11/' the largest bureau,
 -- '/1/11/77/' its largest division; the year is 2026 and the requirement 90 hours.
 .timer on
@@ -90,7 +90,7 @@ LEFT JOIN certifications c ON c.user_id = u.id AND c.program_id = 'egov-competen
 LEFT JOIN user_year_hours h ON h.user_id = u.id AND h.year = 2026
 WHERE u.disabled = 0 AND d.id_path >= '/1/' AND d.id_path < '/10' AND ((d.id_path >= '/1/' AND d.id_path < '/10')) AND u.id > 500000 ORDER BY u.id LIMIT 2000;
 
-.print == Part 2: proposed (after aggregates.sql)
+.print == Part 2: with the aggregates (migration 2026-11-29-report-aggregates)
 .print -- count, state=expired, top: certification_counts of the subtree
 .once /dev/null
 SELECT sum(cc.people) FROM certification_counts cc JOIN departments d ON d.id = cc.department_id

@@ -189,23 +189,20 @@ public struct LineLogHandler: LogHandler {
 
         init(descriptor: Int32) { self.descriptor = descriptor }
 
-        /// The shard of the calling thread: Fibonacci hashing of its id, whose top four bits pick one of 16.
-        private static func shard() -> Int { Int((UInt(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 60) }
-
         /// Writes `line` now, or adds it to the thread's batch while batching; `urgent` writes the batch with it.
         func emit(_ line: UnsafeRawBufferPointer, urgent: Bool) {
             guard batching.load(ordering: .relaxed) else {
                 // Once batching has stopped, lines may still wait in this thread's batch (`stopBatching` writes
                 // the batches one after another): they go out first, so a thread's lines keep their order.
                 guard batchedBefore.load(ordering: .relaxed) else { return send(line) }
-                let batch = batches[Self.shard()]
+                let batch = batches[ThreadShard.current(of: batches.count)]
                 return batch.writing.withLock { _ in
                     let taken = batch.pending.withLock { Self.take(&$0) }
                     if !taken.isEmpty { taken.withUnsafeBytes(send) }
                     send(line)
                 }
             }
-            let batch = batches[Self.shard()]
+            let batch = batches[ThreadShard.current(of: batches.count)]
             if urgent {
                 batch.writing.withLock { _ in
                     let taken = batch.pending.withLock { pending in
@@ -278,7 +275,7 @@ public struct LineLogHandler: LogHandler {
         /// The local time as `strftime("%Y-%m-%dT%H:%M:%S%z")` formats it, like `StreamLogHandler`.
         func timestamp() -> String {
             let now = time(nil)
-            let stamp = stamps[Self.shard()]
+            let stamp = stamps[ThreadShard.current(of: stamps.count)]
             if let text = stamp.state.withLock({ $0.second == now ? $0.text : nil }) { return text }
             let text = Self.format(now)
             stamp.state.withLock { $0 = (second: now, text: text) }

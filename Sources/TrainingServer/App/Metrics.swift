@@ -52,8 +52,7 @@ public final class Metrics: Sendable {
 
     /// Records one answered request.
     public func record(method: String, route: String, status: Int, seconds: Double) {
-        // Fibonacci hashing of the thread id: its top four bits pick one of the 16 shards.
-        let shard = shards[Int((UInt(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 60)]
+        let shard = shards[ThreadShard.current(of: shards.count)]
         let bucket = Metrics.buckets.firstIndex { seconds <= $0 }
         shard.state.withLock { state in
             state.routes[route, default: RouteStats()].record(method: method, status: status, seconds: seconds, bucket: bucket)

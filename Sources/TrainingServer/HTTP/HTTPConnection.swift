@@ -116,10 +116,6 @@ final class HTTPConnection {
         }
     }
 
-    private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
-        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
-    }
-
     private func queue(_ response: Response, on connection: OpaquePointer, server: HTTPServer) -> MHD_Result {
         if let native = response.prepared?.native {
             // Built once; MHD counts the connections that use it (see `NativeResponse`).
@@ -188,7 +184,7 @@ public struct QuickRequest {
 
     /// A request header's value (the first, if it was sent more than once).
     public func header(_ name: String) -> String? {
-        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+        lookupHeader(connection, name)
     }
 
     /// A fresh id for the request, as `Request.id` would have had.
@@ -221,6 +217,11 @@ public struct QuickRequest {
         guard let found = end, let pathEnd = found else { return nil }
         return target[..<target.utf8.index(target.utf8.startIndex, offsetBy: pathEnd)]
     }
+}
+
+/// A request header's value (the first, if it was sent more than once).
+private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
+    MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
 }
 
 /// Adds every field to an MHD response; false if MHD refused one (CR or LF in it).

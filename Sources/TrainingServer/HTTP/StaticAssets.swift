@@ -55,6 +55,12 @@ public struct StaticAssets: Sendable {
             self.notModified = notModified
             self.gzip = gzip
         }
+
+        /// The prepared answer for `choice`.
+        func answer(_ choice: Choice) -> PreparedResponse {
+            if choice.gzip, let gzip { return choice.notModified ? gzip.notModified : gzip.ok }
+            return choice.notModified ? notModified : ok
+        }
     }
 
     private let assets: [String: Asset]
@@ -133,26 +139,34 @@ public struct StaticAssets: Sendable {
     /// a whole request.
     func preparedAnswer(path: Substring, acceptEncoding: String?, ifNoneMatch: String?) -> PreparedResponse? {
         guard let ready = readyByPath[path] else { return nil }
-        if let gzip = ready.gzip, let acceptEncoding, Self.acceptsGzip(acceptEncoding) {
-            return ifNoneMatch.map { Self.matches($0, etag: gzip.etag) } == true ? gzip.notModified : gzip.ok
-        }
-        return ifNoneMatch.map { Self.matches($0, etag: ready.etag) } == true ? ready.notModified : ready.ok
+        return ready.answer(Self.choose(plainETag: ready.etag, gzipETag: ready.gzip?.etag, acceptEncoding: acceptEncoding,
+                                        ifNoneMatch: ifNoneMatch))
     }
 
     private func answer(_ asset: Asset, acceptEncoding: String?, ifNoneMatch: String?) -> Response {
-        let gzip = asset.gzip != nil && acceptEncoding.map(Self.acceptsGzip) == true
-        let etag = gzip ? asset.gzip!.etag : asset.etag
-        let notModified = ifNoneMatch.map { Self.matches($0, etag: etag) } ?? false
-        if let ready = asset.ready {
-            if gzip, let prepared = ready.gzip {
-                return Response(prepared: notModified ? prepared.notModified : prepared.ok)
-            }
-            return Response(prepared: notModified ? ready.notModified : ready.ok)
+        let choice = Self.choose(plainETag: asset.etag, gzipETag: asset.gzip?.etag, acceptEncoding: acceptEncoding,
+                                 ifNoneMatch: ifNoneMatch)
+        if let ready = asset.ready { return Response(prepared: ready.answer(choice)) }
+        if choice.gzip, let compressed = asset.gzip {
+            return Self.answer(compressed.bytes, etag: compressed.etag, of: asset, encoding: "gzip",
+                               notModified: choice.notModified)
         }
-        if gzip, let compressed = asset.gzip {
-            return Self.answer(compressed.bytes, etag: compressed.etag, of: asset, encoding: "gzip", notModified: notModified)
-        }
-        return Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: notModified)
+        return Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: choice.notModified)
+    }
+
+    /// Which form a request gets, gzip when the file has one and the client accepts it, and whether the client has
+    /// that form already (its If-None-Match names the form's ETag).
+    private static func choose(plainETag: String, gzipETag: String?, acceptEncoding: String?,
+                               ifNoneMatch: String?) -> Choice {
+        let gzip = gzipETag != nil && acceptEncoding.map(acceptsGzip) == true
+        let etag = gzip ? gzipETag ?? plainETag : plainETag
+        return Choice(gzip: gzip, notModified: ifNoneMatch.map { matches($0, etag: etag) } ?? false)
+    }
+
+    /// See `choose`.
+    struct Choice {
+        var gzip: Bool
+        var notModified: Bool
     }
 
     /// Whether an If-None-Match value names `etag`. Weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`;

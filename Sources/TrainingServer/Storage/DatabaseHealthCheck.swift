@@ -74,8 +74,8 @@ final class DatabaseHealthCheck: Sendable {
 
     /// Whether the database answers the query now, with a schema that is not empty.
     func check() -> Bool {
-        // Fibonacci hashing of the thread id picks where to start, so threads spread over the connections.
-        let first = Int((UInt(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 32) % slots.count
+        // The thread's shard picks where to start, so threads spread over the connections.
+        let first = ThreadShard.current(of: slots.count)
         for offset in 0..<slots.count {
             if let healthy = slots[(first + offset) % slots.count].state.withLockIfAvailable({ run(&$0) }) {
                 return healthy

@@ -597,21 +597,18 @@ public struct SQLiteReportRepository: ReportRepository {
         let certification = "LEFT JOIN certifications c ON c.user_id = u.id AND c.program_id = ?"
         let hours = "LEFT JOIN user_year_hours h ON h.user_id = u.id AND h.year = ?"
         let from: String
-        var arguments: StatementArguments
+        // The certification's programme, then the hours' year, unless a source binds something first.
+        var arguments: StatementArguments = [filter.programID, filter.year]
         var conditions = ["u.disabled = 0", inRange]
         switch source {
         case .departmentsFirst:
             from = "departments d CROSS JOIN users u ON u.department_id = d.id \(certification) \(hours)"
-            arguments = [filter.programID, filter.year]
         case .departmentsByName:
             from = "departments d INDEXED BY departments_name CROSS JOIN users u ON u.department_id = d.id \(certification) \(hours)"
-            arguments = [filter.programID, filter.year]
         case .usersByName:
             from = "users u INDEXED BY users_name CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
-            arguments = [filter.programID, filter.year]
         case .usersByID:
             from = "users u CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
-            arguments = [filter.programID, filter.year]
         case .certificationsByExpiry, .certificationsByPerson:
             let index = source == .certificationsByExpiry ? "certifications_program_state" : "certifications_program_people"
             from = """
@@ -635,7 +632,6 @@ public struct SQLiteReportRepository: ReportRepository {
                 CROSS JOIN departments d ON d.id = u.department_id \(certification)
                 """
             conditions.insert("h.year = ?", at: 0)
-            arguments = [filter.programID, filter.year]
         }
         if let extra {
             // Right after the source's own condition (or first), so its values follow the ones bound so far.

@@ -92,8 +92,14 @@ final class RequestLog: Sendable {
         /// The message's length in UTF-8 bytes.
         var count: Int { method.utf8.count + route.utf8.count + status.utf8.count + duration.utf8.count + id.utf8.count + 9 }
 
-        /// The message: `GET /assets/:name 200 0.04ms id=abc-1`.
-        var text: String { method + " " + route + " " + status + " " + duration + "ms id=" + id }
+        /// The message: `GET /assets/:name 200 0.04ms id=abc-1`, as `write(into:)` writes it.
+        var text: String {
+            String(unsafeUninitializedCapacity: count) { buffer in
+                var line = LineLogHandler.LineBuffer(buffer)
+                write(into: &line)
+                return line.count
+            }
+        }
 
         func write(into line: inout LineLogHandler.LineBuffer) {
             line.append(method)
