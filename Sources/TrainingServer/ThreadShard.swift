@@ -9,3 +9,8 @@ enum ThreadShard {
         Int(((UInt(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 32) % UInt(max(1, count)))
     }
 }
+/// Unused bytes that end a per-shard object, so that the next object in memory starts on another cache line: two
+/// cores then never pass one line back and forth because their threads use neighbouring shards.
+struct CacheLinePadding: Sendable {
+    private let bytes = InlineArray<64, UInt8>(repeating: 0)
+}

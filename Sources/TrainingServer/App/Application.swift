@@ -143,11 +143,12 @@ public final class Application: Sendable {
     /// The quick path (`HTTPServer.QuickResponder`): health checks and static files answered with their prepared
     /// responses before the request is decoded, with the same log line and metrics as the short path above.
     /// Anything else (nil) goes the ordinary way.
-    public func quickRespond(_ request: QuickRequest) -> PreparedResponse? {
+    public func quickRespond(_ request: QuickRequest) -> QuickRequest.Sent? {
         let start = ContinuousClock.now
         guard let (route, answer) = quickAnswers.quickAnswer(request) else { return nil }
-        requestLog.finish(method: request.method, id: request.makeID(), route: route, status: answer.status.rawValue, since: start)
-        return answer
+        let sent = request.send(answer)
+        requestLog.finish(method: request.method, id: request.id, route: route, status: answer.status.rawValue, since: start)
+        return sent
     }
 
     /// Answers a request; never throws (errors become error responses).

@@ -64,15 +64,14 @@ public struct LineLogHandler: LogHandler {
     private static func writeLine(to output: Output, label: String, level: Logger.Level, source: String, pretty: String?,
                                   messageCount: Int, message: (inout LineBuffer) -> Void) {
         let levelName = level.rawValue
-        let stamp = output.timestamp()
-        let count = stamp.utf8.count + 1 + levelName.utf8.count + (label.isEmpty ? 0 : 1 + label.utf8.count) + 1
+        let count = Output.maximumStampLength + 1 + levelName.utf8.count + (label.isEmpty ? 0 : 1 + label.utf8.count) + 1
             + (pretty.map { 1 + $0.utf8.count } ?? 0) + 2 + source.utf8.count + 2 + messageCount + 1
         // The line is assembled on the stack (or the heap, for a very long one) and written at once. Safety: the
-        // buffer lives only inside the closure, `count` is the exact sum of the pieces' lengths, and only the part
-        // `LineBuffer` filled is written.
+        // buffer lives only inside the closure, `count` is the sum of the pieces' lengths (the timestamp's at its
+        // longest), and only the part `LineBuffer` filled is written.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
             var line = LineBuffer(buffer)
-            line.append(stamp)
+            output.appendTimestamp(to: &line)
             line.append(" ")
             line.append(levelName)
             if !label.isEmpty {
@@ -142,16 +141,44 @@ public struct LineLogHandler: LogHandler {
         init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
 
         mutating func append(_ text: String) {
-            // Safety: the caller counted every piece's UTF-8 length into the buffer's capacity; the precondition
-            // guards that arithmetic.
-            let needed = text.utf8.count
-            precondition(count + needed <= buffer.count, "log line longer than counted")
+            if let appended: Void = text.utf8.withContiguousStorageIfAvailable({ append($0) }) { return appended }
             var text = text
-            text.withUTF8 { bytes in
-                guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
-                (target + count).update(from: source, count: needed)
+            text.withUTF8 { append($0) }
+        }
+
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            // Safety: the caller counted every piece's length into the buffer's capacity; the precondition guards
+            // that arithmetic.
+            precondition(count + bytes.count <= buffer.count, "log line longer than counted")
+            guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
+            (target + count).update(from: source, count: bytes.count)
+            count += bytes.count
+        }
+
+        /// Appends `value` in decimal (`decimalLength(value)` bytes).
+        mutating func append(decimal value: Int) {
+            let length = Self.decimalLength(value)
+            precondition(count + length <= buffer.count, "log line longer than counted")
+            var rest = value.magnitude
+            var index = count + length
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            if value < 0 { buffer[count] = UInt8(ascii: "-") }
+            count += length
+        }
+
+        /// How many bytes `append(decimal:)` writes for `value`.
+        static func decimalLength(_ value: Int) -> Int {
+            var length = value < 0 ? 2 : 1
+            var rest = value.magnitude / 10
+            while rest > 0 {
+                length += 1
+                rest /= 10
             }
-            count += needed
+            return length
         }
     }
 
@@ -176,8 +203,14 @@ public struct LineLogHandler: LogHandler {
         /// A batch is written once it holds this many bytes.
         static let batchLimit = 16 * 1024
 
+        /// The longest timestamp (`format` makes 24 bytes until the year 10000).
+        static let maximumStampLength = 32
+
         private final class Stamp: Sendable {
-            let state = Mutex<(second: Int, text: String)>((second: Int.min, text: ""))
+            /// The second and its text, kept inline so that copying it touches no reference count.
+            let state = Mutex<(second: Int, length: Int, bytes: InlineArray<32, UInt8>)>(
+                (second: Int.min, length: 0, bytes: InlineArray(repeating: 0)))
+            private let padding = CacheLinePadding()
         }
 
         private final class Batch: Sendable {
@@ -185,6 +218,7 @@ public struct LineLogHandler: LogHandler {
             /// Held while a batch is taken and written, so a shard's lines reach the descriptor in the order they
             /// were logged; appending needs only `pending`.
             let writing = Mutex<Void>(())
+            private let padding = CacheLinePadding()
         }
 
         init(descriptor: Int32) { self.descriptor = descriptor }
@@ -272,14 +306,26 @@ public struct LineLogHandler: LogHandler {
             descriptor == STDERR_FILENO ? standardError : Output(descriptor: descriptor)
         }
 
-        /// The local time as `strftime("%Y-%m-%dT%H:%M:%S%z")` formats it, like `StreamLogHandler`.
-        func timestamp() -> String {
+        /// Appends the local time as `strftime("%Y-%m-%dT%H:%M:%S%z")` formats it, like `StreamLogHandler`.
+        func appendTimestamp(to line: inout LineBuffer) {
             let now = time(nil)
             let stamp = stamps[ThreadShard.current(of: stamps.count)]
-            if let text = stamp.state.withLock({ $0.second == now ? $0.text : nil }) { return text }
-            let text = Self.format(now)
-            stamp.state.withLock { $0 = (second: now, text: text) }
-            return text
+            let current = stamp.state.withLock { state in
+                guard state.second == now else { return false }
+                state.bytes.span.withUnsafeBufferPointer { line.append(UnsafeBufferPointer(rebasing: $0[..<state.length])) }
+                return true
+            }
+            guard !current else { return }
+            var text = Self.format(now)
+            text.withUTF8 { bytes in
+                line.append(bytes)
+                guard bytes.count <= Self.maximumStampLength else { return }
+                stamp.state.withLock { state in
+                    state.second = now
+                    state.length = bytes.count
+                    for index in bytes.indices { state.bytes[index] = bytes[index] }
+                }
+            }
         }
 
         /// Writes `line` with one `write` call (more only if the kernel takes part of it).

@@ -56,9 +56,12 @@ struct OpsController {
         /// file, with the route it belongs to, exactly as the routes above would give it; nil for anything else.
         func quickAnswer(_ request: QuickRequest) -> (route: String, response: PreparedResponse)? {
             if request.path == "/healthz" { return ("/healthz", health()) }
-            guard let answer = assets.preparedAnswer(path: request.path, acceptEncoding: request.header("Accept-Encoding"),
-                                                     ifNoneMatch: request.header("If-None-Match")) else { return nil }
-            return ("/assets/:name", answer)
+            let answer = request.withHeader("Accept-Encoding") { acceptEncoding in
+                request.withHeader("If-None-Match") { ifNoneMatch in
+                    assets.preparedAnswer(path: request.path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch)
+                }
+            }
+            return answer.map { ("/assets/:name", $0) }
         }
     }
 }

@@ -61,16 +61,12 @@ final class HTTPConnection {
             return queue(server.errorResponse(.payloadTooLarge, "The request body is too large"), on: connection,
                          server: server)
         }
-        server.inFlight.add(1, ordering: .relaxed)
-        defer { server.inFlight.subtract(1, ordering: .releasing) }
+        let slot = server.inFlight.enter()
+        defer { server.inFlight.leave(slot) }
         if let quickResponder = server.quickResponder, body.isEmpty,
            let request = QuickRequest(method: method, target: rawTarget, connection: connection, server: server),
-           let answer = quickResponder(request) {
-            // What `queue` does with a prepared answer, without making a `Response` around it first.
-            if let native = answer.native {
-                return MHD_queue_response(connection, UInt32(answer.status.rawValue), native.pointer)
-            }
-            return queue(Response(prepared: answer), on: connection, server: server)
+           let sent = quickResponder(request) {
+            return sent.result
         }
         let response = server.respond(to: makeRequest(server: server, connection: connection, method: method))
         return queue(response, on: connection, server: server)
@@ -110,7 +106,7 @@ final class HTTPConnection {
         do {
             return .success(try Request(method: httpMethod, target: rawTarget, headers: headers, body: body,
                                         clientAddress: clientAddress, isSecure: server.isSecure,
-                                        id: server.nextRequestID()))
+                                        id: server.nextRequestID().description))
         } catch {
             return .failure(error)
         }
@@ -144,29 +140,41 @@ final class HTTPConnection {
         guard let created else { return nil }
         if !addHeaders(response.headers, to: created) {
             MHD_destroy_response(created)
-            let fallback = "Internal Server Error"
-            let replacement = fallback.withCString { text in
-                MHD_create_response_from_buffer(strlen(text), UnsafeMutableRawPointer(mutating: text), .RESPMEM_MUST_COPY)
-            }
-            return replacement.map { ($0, .internalServerError) }
+            return makeBareInternalServerError().map { ($0, .internalServerError) }
         }
         return (created, response.status)
+    }
+}
+
+/// A bare 500, for an answer with a header MHD refuses (CR or LF in it) rather than dropping that header silently.
+private func makeBareInternalServerError() -> OpaquePointer? {
+    "Internal Server Error".withCString { text in
+        MHD_create_response_from_buffer(strlen(text), UnsafeMutableRawPointer(mutating: text), .RESPMEM_MUST_COPY)
     }
 }
 
 /// A GET or HEAD offered to the server's quick responder before it is decoded into a `Request`. Only requests that
 /// decode to themselves get here: no body, a target of letters, digits, `-._~/` (and in the query also `=&`), so no
 /// percent-escapes or `+`, and headers of plain ASCII. `path` is therefore exactly what `Request.path` would be,
-/// and nothing that would make the ordinary path answer 400 reaches the quick responder.
+/// and nothing that would make the ordinary path answer 400 reaches the quick responder. The responder answers it
+/// with `send`, or declines (nil) and leaves it to the ordinary way.
 ///
-/// Safety: it reads headers from MHD's connection, so it is valid only during the quick responder's call, on the
-/// thread MHD called; `HTTPServer.QuickResponder` is not escaping it anywhere (the type is not Sendable).
+/// Safety: it reads headers from, and queues its answer on, MHD's connection, so it is valid only during the quick
+/// responder's call, on the thread MHD called; the type is not Sendable, and `HTTPServer.QuickResponder` does not
+/// keep it.
 public struct QuickRequest {
     public let method: HTTPMethod
     /// The target up to the query, as sent (and as decoded, being plain).
     public let path: Substring
+    /// The request's id, as `Request.id` would have had.
+    public let id: RequestID
     private let connection: OpaquePointer
-    private let server: HTTPServer
+
+    /// What the quick responder hands back once it has answered with `send`.
+    public struct Sent {
+        /// MHD's verdict on queueing the answer.
+        let result: MHD_Result
+    }
 
     init?(method: UnsafePointer<CChar>, target: String, connection: OpaquePointer, server: HTTPServer) {
         if strcmp(method, "GET") == 0 {
@@ -179,7 +187,7 @@ public struct QuickRequest {
         guard let path = Self.plainPath(target), mhd_shim_headers_are_ascii(connection) != 0 else { return nil }
         self.path = path
         self.connection = connection
-        self.server = server
+        id = server.nextRequestID()
     }
 
     /// A request header's value (the first, if it was sent more than once).
@@ -187,8 +195,31 @@ public struct QuickRequest {
         lookupHeader(connection, name)
     }
 
-    /// A fresh id for the request, as `Request.id` would have had.
-    public func makeID() -> String { server.nextRequestID() }
+    /// Calls `body` with a request header's value as bytes (the first, if it was sent more than once), or nil if
+    /// the request has no such header; the bytes are valid only during the call.
+    public func withHeader<R>(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        var value: UnsafePointer<CChar>?
+        var length = 0
+        let found = name.withUTF8Buffer { key in
+            key.withMemoryRebound(to: CChar.self) { key in
+                MHD_lookup_connection_value_n(connection, .HEADER_KIND, key.baseAddress, key.count, &value, &length)
+            }
+        }
+        guard found == MHD_Result.YES, let value else { return body(nil) }
+        return value.withMemoryRebound(to: UInt8.self, capacity: length) { body(UnsafeBufferPointer(start: $0, count: length)) }
+    }
+
+    /// Answers the request with `answer`, as the ordinary path would send it.
+    public func send(_ answer: PreparedResponse) -> Sent {
+        if let native = answer.native {
+            return Sent(result: MHD_queue_response(connection, UInt32(answer.status.rawValue), native.pointer))
+        }
+        // No native form means MHD refused one of its headers when it was prepared: the ordinary path answers a bare
+        // 500 then (see `makeMHDResponse`), and so does this one.
+        guard let bare = makeBareInternalServerError() else { return Sent(result: MHD_Result.NO) }
+        defer { MHD_destroy_response(bare) }
+        return Sent(result: MHD_queue_response(connection, UInt32(HTTPStatus.internalServerError.rawValue), bare))
+    }
 
     /// The path of `target` if the whole target is plain (see the type's comment), else nil.
     static func plainPath(_ target: String) -> Substring? {
@@ -273,6 +304,7 @@ private final class StreamBox {
     let stream: any ResponseStream
     /// A stream still being sent counts as a request in flight, so shutdown waits for it.
     let server: HTTPServer
+    private let inFlightSlot: Int
     var pending: [UInt8] = []
     var offset = 0
     var finished = false
@@ -280,10 +312,10 @@ private final class StreamBox {
     init(_ stream: any ResponseStream, server: HTTPServer) {
         self.stream = stream
         self.server = server
-        server.inFlight.add(1, ordering: .relaxed)
+        inFlightSlot = server.inFlight.enter()
     }
 
-    deinit { server.inFlight.subtract(1, ordering: .releasing) }
+    deinit { server.inFlight.leave(inFlightSlot) }
 }
 
 private func streamRead(_ cls: UnsafeMutableRawPointer?, _ position: UInt64, _ buffer: UnsafeMutablePointer<CChar>?,

@@ -56,10 +56,10 @@ public enum HTTPServerError: Error, CustomStringConvertible {
 /// sound because `start` retains `self` (`retainedSelf`) until `stop` has joined MHD's threads.
 public final class HTTPServer: Sendable {
     public typealias Responder = @Sendable (Request) -> Response
-    /// Offered a plain GET or HEAD before it is decoded (see `QuickRequest`); answers with a prepared response,
-    /// or nil to let `Responder` answer it the ordinary way. For answers that depend on little more than the path,
-    /// such as static files and health checks.
-    public typealias QuickResponder = @Sendable (QuickRequest) -> PreparedResponse?
+    /// Offered a plain GET or HEAD before it is decoded (see `QuickRequest`); answers it with a prepared response
+    /// (`QuickRequest.send`), or returns nil to let `Responder` answer it the ordinary way. For answers that depend
+    /// on little more than the path, such as static files and health checks.
+    public typealias QuickResponder = @Sendable (QuickRequest) -> QuickRequest.Sent?
     /// Receives MHD's own diagnostics (limits reached, TLS failures, parse errors).
     public typealias MessageSink = @Sendable (String) -> Void
 
@@ -68,10 +68,11 @@ public final class HTTPServer: Sendable {
     let quickResponder: QuickResponder?
     let messageSink: MessageSink
     private let state = Mutex<State>(State())
-    let inFlight = Atomic<Int>(0)
-    private let requestCounter = Atomic<UInt64>(0)
-    /// What every request id of this process starts with: a random number in base 36 and a dash.
-    private let requestIDPrefix = Array((String(UInt32.random(in: 0...UInt32.max), radix: 36) + "-").utf8)
+    let inFlight = InFlight()
+    /// Numbers the requests, on a cache line of its own (see `RequestCounter`).
+    private let requestCounter = RequestCounter()
+    /// What every request id of this process starts with (see `RequestID`).
+    private let requestIDPrefix = UInt32.random(in: 0...UInt32.max)
 
     private struct State: ~Copyable {
         var daemon: OpaquePointer?
@@ -96,26 +97,15 @@ public final class HTTPServer: Sendable {
     public var isSecure: Bool { configuration.tls != nil }
 
     /// A fresh id for a request, unique within this process.
-    func nextRequestID() -> String {
-        var number = requestCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        // The prefix, then the counter in base 36, written straight into the string's storage (13 digits hold a UInt64).
-        return String(unsafeUninitializedCapacity: requestIDPrefix.count + 13) { buffer in
-            let prefixEnd = buffer.initialize(fromContentsOf: requestIDPrefix)
-            var length = 1
-            var rest = number / 36
-            while rest > 0 {
-                length += 1
-                rest /= 36
-            }
-            var index = prefixEnd + length
-            repeat {
-                index -= 1
-                let digit = UInt8(number % 36)
-                buffer[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
-                number /= 36
-            } while number > 0
-            return prefixEnd + length
-        }
+    func nextRequestID() -> RequestID {
+        RequestID(prefix: requestIDPrefix, number: requestCounter.value.wrappingAdd(1, ordering: .relaxed).newValue)
+    }
+
+    /// The request counter, apart from the server's other fields: every request changes it, and the server's threads
+    /// read those fields on every request, so sharing a cache line would make each read wait for the other core.
+    private final class RequestCounter: Sendable {
+        let value = Atomic<UInt64>(0)
+        private let padding = CacheLinePadding()
     }
 
     /// Starts listening. Call it after blocking SIGINT/SIGTERM/SIGHUP in the calling thread, so that MHD's
@@ -182,7 +172,7 @@ public final class HTTPServer: Sendable {
         // Quiescing hands the listening socket back to us; it is closed once the daemon has stopped.
         let listener = MHD_quiesce_daemon(daemon)
         let deadline = Date().addingTimeInterval(grace)
-        while Date() < deadline && inFlight.load(ordering: .acquiring) > 0 {
+        while Date() < deadline && !inFlight.isEmpty {
             usleep(10_000)
         }
         MHD_stop_daemon(daemon)
@@ -224,9 +214,15 @@ private func mhdAccess(_ cls: UnsafeMutableRawPointer?, _ connection: OpaquePoin
     guard let cls, let connection, let context, let pointer = context.pointee, let method, let uploadDataSize else {
         return MHD_Result.NO
     }
-    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
-    let request = Unmanaged<HTTPConnection>.fromOpaque(pointer).takeUnretainedValue()
-    return request.step(server: server, connection: connection, method: method, upload: uploadData, uploadSize: uploadDataSize)
+    // Both objects are used without retaining them for the call: `start` keeps the server alive until `stop` has
+    // joined MHD's threads, and `mhdURILog` keeps the request's object alive until `mhdCompleted`. (Every thread
+    // retaining the one server object would make its reference count travel between the cores on every request.)
+    return Unmanaged<HTTPServer>.fromOpaque(cls)._withUnsafeGuaranteedRef { server in
+        Unmanaged<HTTPConnection>.fromOpaque(pointer)._withUnsafeGuaranteedRef { request in
+            request.step(server: server, connection: connection, method: method, upload: uploadData,
+                         uploadSize: uploadDataSize)
+        }
+    }
 }
 
 private func mhdCompleted(_ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,

@@ -41,39 +41,57 @@ public struct StaticAssets: Sendable {
     }
 
     /// The prepared 200 and 304 answers of one asset, plain and (if it has one) gzip, with the ETags they answer
-    /// to. A class, so that finding it for a request copies one reference.
+    /// to. A class, so that a request reaches it through one reference; the ETags are kept as bytes, so choosing an
+    /// answer reads them in place.
     final class Ready: Sendable {
-        let etag: String
+        let etag: [UInt8]
         let ok: PreparedResponse
         let notModified: PreparedResponse
-        let gzip: (etag: String, ok: PreparedResponse, notModified: PreparedResponse)?
+        let gzip: Form?
 
-        init(etag: String, ok: PreparedResponse, notModified: PreparedResponse,
-             gzip: (etag: String, ok: PreparedResponse, notModified: PreparedResponse)?) {
-            self.etag = etag
+        /// The gzip form's ETag and answers.
+        struct Form: Sendable {
+            let etag: [UInt8]
+            let ok: PreparedResponse
+            let notModified: PreparedResponse
+        }
+
+        init(etag: String, ok: PreparedResponse, notModified: PreparedResponse, gzip: Form?) {
+            self.etag = Array(etag.utf8)
             self.ok = ok
             self.notModified = notModified
             self.gzip = gzip
         }
 
-        /// The prepared answer for `choice`.
-        func answer(_ choice: Choice) -> PreparedResponse {
-            if choice.gzip, let gzip { return choice.notModified ? gzip.notModified : gzip.ok }
-            return choice.notModified ? notModified : ok
+        /// The answer for a request with these `Accept-Encoding` and `If-None-Match` values.
+        func answer(acceptEncoding: UnsafeBufferPointer<UInt8>?, ifNoneMatch: UnsafeBufferPointer<UInt8>?)
+            -> PreparedResponse {
+            if let gzip, let acceptEncoding, StaticAssets.acceptsGzip(acceptEncoding) {
+                let cached = ifNoneMatch.map { value in gzip.etag.withUnsafeBufferPointer { StaticAssets.matches(value, etag: $0) } }
+                return cached == true ? gzip.notModified : gzip.ok
+            }
+            let cached = ifNoneMatch.map { value in etag.withUnsafeBufferPointer { StaticAssets.matches(value, etag: $0) } }
+            return cached == true ? notModified : ok
         }
     }
 
     private let assets: [String: Asset]
-    /// The prepared answers by request path (`/assets/` and the name), for the server's quick path.
-    private let readyByPath: [Substring: Ready]
+    /// Where the prepared answers of a request path (`/assets/` and the name) are in `ready`, for the server's quick
+    /// path. (An index rather than the object, so that finding it does not touch the object's reference count.)
+    private let readyIndexByPath: [Substring: Int]
+    private let ready: [Ready]
 
     public init(assets: [String: Asset]) {
         self.assets = assets
-        var readyByPath: [Substring: Ready] = [:]
+        var readyIndexByPath: [Substring: Int] = [:]
+        var ready: [Ready] = []
         for (name, asset) in assets {
-            if let ready = asset.ready { readyByPath[Substring("/assets/" + name)] = ready }
+            guard let answers = asset.ready else { continue }
+            readyIndexByPath[Substring("/assets/" + name)] = ready.count
+            ready.append(answers)
         }
-        self.readyByPath = readyByPath
+        self.readyIndexByPath = readyIndexByPath
+        self.ready = ready
     }
 
     /// Loads every file of `Resources/Public`.
@@ -118,10 +136,11 @@ public struct StaticAssets: Sendable {
                 ok: prepare(Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: false)),
                 notModified: prepare(Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: true)),
                 gzip: asset.gzip.map { gzip in
-                    (etag: gzip.etag,
-                     ok: prepare(Self.answer(gzip.bytes, etag: gzip.etag, of: asset, encoding: "gzip", notModified: false)),
-                     notModified: prepare(Self.answer(gzip.bytes, etag: gzip.etag, of: asset, encoding: "gzip",
-                                                      notModified: true)))
+                    Ready.Form(
+                        etag: Array(gzip.etag.utf8),
+                        ok: prepare(Self.answer(gzip.bytes, etag: gzip.etag, of: asset, encoding: "gzip", notModified: false)),
+                        notModified: prepare(Self.answer(gzip.bytes, etag: gzip.etag, of: asset, encoding: "gzip",
+                                                         notModified: true)))
                 })
         }
         return StaticAssets(assets: prepared)
@@ -131,89 +150,91 @@ public struct StaticAssets: Sendable {
     /// it, 404 for unknown names.
     public func response(for name: String, request: Request) -> Response {
         guard let asset = assets[name] else { return Response.text("Not found\n", status: .notFound) }
-        return answer(asset, acceptEncoding: request.headers["Accept-Encoding"], ifNoneMatch: request.headers["If-None-Match"])
+        return withBytes(request.headers["Accept-Encoding"]) { acceptEncoding in
+            withBytes(request.headers["If-None-Match"]) { ifNoneMatch in
+                answer(asset, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch)
+            }
+        }
     }
 
     /// The prepared answer for a request path (`/assets/` and a name) if it names a prepared asset, else nil. Takes
-    /// only the two header values the answer depends on, so the server's quick path can call it without decoding
-    /// a whole request.
-    func preparedAnswer(path: Substring, acceptEncoding: String?, ifNoneMatch: String?) -> PreparedResponse? {
-        guard let ready = readyByPath[path] else { return nil }
-        return ready.answer(Self.choose(plainETag: ready.etag, gzipETag: ready.gzip?.etag, acceptEncoding: acceptEncoding,
-                                        ifNoneMatch: ifNoneMatch))
+    /// only the two header values the answer depends on, as bytes, so the server's quick path can call it without
+    /// decoding a whole request.
+    func preparedAnswer(path: Substring, acceptEncoding: UnsafeBufferPointer<UInt8>?,
+                        ifNoneMatch: UnsafeBufferPointer<UInt8>?) -> PreparedResponse? {
+        guard let index = readyIndexByPath[path] else { return nil }
+        return ready[index].answer(acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch)
     }
 
-    private func answer(_ asset: Asset, acceptEncoding: String?, ifNoneMatch: String?) -> Response {
-        let choice = Self.choose(plainETag: asset.etag, gzipETag: asset.gzip?.etag, acceptEncoding: acceptEncoding,
-                                 ifNoneMatch: ifNoneMatch)
-        if let ready = asset.ready { return Response(prepared: ready.answer(choice)) }
-        if choice.gzip, let compressed = asset.gzip {
-            return Self.answer(compressed.bytes, etag: compressed.etag, of: asset, encoding: "gzip",
-                               notModified: choice.notModified)
+    private func answer(_ asset: Asset, acceptEncoding: UnsafeBufferPointer<UInt8>?,
+                        ifNoneMatch: UnsafeBufferPointer<UInt8>?) -> Response {
+        if let ready = asset.ready {
+            return Response(prepared: ready.answer(acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch))
         }
-        return Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: choice.notModified)
+        // Not prepared (an application that has not started yet): the same choice, the response built now.
+        let form = asset.gzip.flatMap { gzip in acceptEncoding.map(Self.acceptsGzip) == true ? gzip : nil }
+        var etag = form?.etag ?? asset.etag
+        let cached = ifNoneMatch.map { value in etag.withUTF8 { Self.matches(value, etag: $0) } } ?? false
+        return Self.answer(form?.bytes ?? asset.bytes, etag: etag, of: asset, encoding: form == nil ? nil : "gzip",
+                           notModified: cached)
     }
 
-    /// Which form a request gets, gzip when the file has one and the client accepts it, and whether the client has
-    /// that form already (its If-None-Match names the form's ETag).
-    private static func choose(plainETag: String, gzipETag: String?, acceptEncoding: String?,
-                               ifNoneMatch: String?) -> Choice {
-        let gzip = gzipETag != nil && acceptEncoding.map(acceptsGzip) == true
-        let etag = gzip ? gzipETag ?? plainETag : plainETag
-        return Choice(gzip: gzip, notModified: ifNoneMatch.map { matches($0, etag: etag) } ?? false)
-    }
-
-    /// See `choose`.
-    struct Choice {
-        var gzip: Bool
-        var notModified: Bool
+    /// Calls `body` with `text`'s UTF-8 bytes, or nil without text.
+    private func withBytes<R>(_ text: String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        guard var text else { return body(nil) }
+        return text.withUTF8 { body($0) }
     }
 
     /// Whether an If-None-Match value names `etag`. Weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`;
-    /// compressing proxies send the weak form.
-    static func matches(_ ifNoneMatch: String, etag: String) -> Bool {
-        ifNoneMatch.split(separator: ",").contains { candidate in
-            let tag = candidate.trimmingWhitespace()
-            return tag == "*" || (tag.hasPrefix("W/") ? tag.dropFirst(2) : tag) == etag
+    /// compressing proxies send the weak form. Read byte-wise, without allocating.
+    static func matches(_ ifNoneMatch: UnsafeBufferPointer<UInt8>, etag: UnsafeBufferPointer<UInt8>) -> Bool {
+        var rest = ifNoneMatch[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+            var tag = trimmed(rest[..<end])
+            rest = rest[(end == rest.endIndex ? end : end + 1)...]
+            if tag.count == 1 && tag.first == UInt8(ascii: "*") { return true }
+            if tag.count >= 2 && tag[tag.startIndex] == UInt8(ascii: "W") && tag[tag.startIndex + 1] == UInt8(ascii: "/") {
+                tag = tag.dropFirst(2)
+            }
+            if tag.elementsEqual(etag) { return true }
         }
+        return false
     }
 
     /// Whether an Accept-Encoding value allows gzip (RFC 9110 §12.5.3): `gzip` or `x-gzip` named with a weight
     /// above zero, or else `*` with a weight above zero. A weight must be a qvalue (`0`, `0.5`, `1.000`, ...); one
     /// that is not (`q = 0`, `q=2`, `q=0.0001`) refuses, as does `q=0`. Read byte-wise, without allocating.
-    static func acceptsGzip(_ header: String) -> Bool {
-        var header = header
-        return header.withUTF8 { bytes in
-            var gzip: Bool?
-            var any: Bool?
-            var rest = bytes[...]
-            while !rest.isEmpty {
-                let end = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-                var element = rest[..<end]
-                rest = rest[(end == rest.endIndex ? end : end + 1)...]
-                let codingEnd = element.firstIndex(of: UInt8(ascii: ";")) ?? element.endIndex
-                let coding = trimmed(element[..<codingEnd])
-                let isGzip = equalsIgnoringCase(coding, "gzip") || equalsIgnoringCase(coding, "x-gzip")
-                let isAny = coding.count == 1 && coding.first == UInt8(ascii: "*")
-                guard isGzip || isAny else { continue }
-                var allowed = true
-                element = element[codingEnd...]
-                while !element.isEmpty {
-                    element = element.dropFirst()  // the ";"
-                    let parameterEnd = element.firstIndex(of: UInt8(ascii: ";")) ?? element.endIndex
-                    let parameter = trimmed(element[..<parameterEnd])
-                    element = element[parameterEnd...]
-                    let nameEnd = parameter.firstIndex(of: UInt8(ascii: "=")) ?? parameter.endIndex
-                    let name = trimmed(parameter[..<nameEnd])
-                    guard name.count == 1, name[name.startIndex] | 0x20 == UInt8(ascii: "q") else { continue }
-                    // `q=` exactly, then the value; a bare `q`, or spaces around the `=`, is not a weight.
-                    allowed = nameEnd < parameter.endIndex && nameEnd == parameter.startIndex + 1
-                        && Self.isPositiveQValue(parameter[(nameEnd + 1)...])
-                }
-                if isGzip { gzip = (gzip ?? false) || allowed } else { any = allowed }
+    static func acceptsGzip(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var gzip: Bool?
+        var any: Bool?
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+            var element = rest[..<end]
+            rest = rest[(end == rest.endIndex ? end : end + 1)...]
+            let codingEnd = element.firstIndex(of: UInt8(ascii: ";")) ?? element.endIndex
+            let coding = trimmed(element[..<codingEnd])
+            let isGzip = equalsIgnoringCase(coding, "gzip") || equalsIgnoringCase(coding, "x-gzip")
+            let isAny = coding.count == 1 && coding.first == UInt8(ascii: "*")
+            guard isGzip || isAny else { continue }
+            var allowed = true
+            element = element[codingEnd...]
+            while !element.isEmpty {
+                element = element.dropFirst()  // the ";"
+                let parameterEnd = element.firstIndex(of: UInt8(ascii: ";")) ?? element.endIndex
+                let parameter = trimmed(element[..<parameterEnd])
+                element = element[parameterEnd...]
+                let nameEnd = parameter.firstIndex(of: UInt8(ascii: "=")) ?? parameter.endIndex
+                let name = trimmed(parameter[..<nameEnd])
+                guard name.count == 1, name[name.startIndex] | 0x20 == UInt8(ascii: "q") else { continue }
+                // `q=` exactly, then the value; a bare `q`, or spaces around the `=`, is not a weight.
+                allowed = nameEnd < parameter.endIndex && nameEnd == parameter.startIndex + 1
+                    && Self.isPositiveQValue(parameter[(nameEnd + 1)...])
             }
-            return gzip ?? any ?? false
+            if isGzip { gzip = (gzip ?? false) || allowed } else { any = allowed }
         }
+        return gzip ?? any ?? false
     }
 
     /// Whether `bytes` is a qvalue above zero: `0` or `1`, then optionally `.` and up to three digits (only zeros

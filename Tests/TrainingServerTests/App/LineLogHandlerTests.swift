@@ -164,6 +164,19 @@ import Testing
         #expect(line[stamp.range.upperBound...] == "info test-label: [TrainingServerTests] GET /healthz 200 0.05ms id=abc-1")
     }
 
+    @Test func numbersAreWrittenInDecimalInTheLengthCounted() {
+        for value in [0, 7, 10, 99, 200, 1_000, -1, -45, Int.max, Int.min] {
+            let length = LineLogHandler.LineBuffer.decimalLength(value)
+            let text = String(unsafeUninitializedCapacity: length) { buffer in
+                var line = LineLogHandler.LineBuffer(buffer)
+                line.append(decimal: value)
+                return line.count
+            }
+            #expect(text == String(value))
+            #expect(length == String(value).utf8.count)
+        }
+    }
+
     @Test func theTimestampIsTheLocalTime() throws {
         var now = time(nil)
         var local = tm()

@@ -132,7 +132,7 @@ import Testing
 
     @Test func requestIDsShareTheProcessPrefixAndCountInBase36() throws {
         let server = HTTPServer(configuration: HTTPServerConfiguration()) { _ in Response.text("") }
-        let ids = (0..<40).map { _ in server.nextRequestID() }
+        let ids = (0..<40).map { _ in server.nextRequestID().description }
         let prefix = try #require(ids.first?.split(separator: "-").first)
         #expect(!prefix.isEmpty && prefix.allSatisfy { $0.isLetter || $0.isNumber })
         #expect(ids == (1...40).map { "\(prefix)-\(String($0, radix: 36))" })
@@ -143,12 +143,14 @@ import Testing
         let seen = Mutex<[String]>([])
         let server = try LiveServer(quickResponder: { request in
             guard request.path == "/quick" else { return nil }
-            seen.withLock { $0.append("\(request.method.rawValue) \(request.header("X-Test") ?? "-") \(request.makeID())") }
-            return quick
+            let encoding = request.withHeader("accept-ENCODING") { $0.map { String(decoding: $0, as: UTF8.self) } ?? "-" }
+            seen.withLock { $0.append("\(request.method.rawValue) \(request.header("X-Test") ?? "-") \(encoding) \(request.id)") }
+            return request.send(quick)
         }) { request in Response.text("ordinary \(request.method.rawValue) \(request.path)") }
         let connection = try server.connect()
         #expect(try connection.request("GET", "/quick").text == "quick")
-        #expect(try connection.request("GET", "/quick?v=ab-1.2_~&x=y", headers: [("X-Test", "plain")]).text == "quick")
+        #expect(try connection.request("GET", "/quick?v=ab-1.2_~&x=y",
+                                       headers: [("X-Test", "plain"), ("Accept-Encoding", "gzip, br")]).text == "quick")
         let head = try connection.request("HEAD", "/quick")
         #expect(head.status == 200 && head.body.isEmpty && head.headers["Content-Length"] == "5")
         // Anything that decodes to something else, has a body, another method or a header beyond ASCII.
@@ -165,8 +167,8 @@ import Testing
         #expect(try connection.request("GET", "/other").text == "ordinary GET /other")
         let lines = seen.withLock { $0 }
         #expect(lines.count == 3)
-        #expect(lines.first?.hasPrefix("GET - ") == true && lines.dropFirst().first?.hasPrefix("GET plain ") == true)
-        #expect(lines.last?.hasPrefix("HEAD - ") == true)
+        #expect(lines.first?.hasPrefix("GET - - ") == true && lines.dropFirst().first?.hasPrefix("GET plain gzip, br ") == true)
+        #expect(lines.last?.hasPrefix("HEAD - - ") == true)
         #expect(Set(lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }).count == 3, "each request has its own id")
         #expect(!connection.serverCloses(within: 200))
     }
@@ -177,8 +179,8 @@ import Testing
         let application = try #require(server.application)
         let plainETag = try #require(application.assets.response(for: "style.css", request: try Request(method: .get, target: "/"))
             .headers["ETag"])
-        let gzipETag = try #require(application.assets.preparedAnswer(path: "/assets/style.css", acceptEncoding: "gzip",
-                                                                      ifNoneMatch: nil)?.headers["ETag"])
+        let gzipETag = try #require(answer(application.assets, "/assets/style.css", acceptEncoding: "gzip",
+                                           ifNoneMatch: nil)?.headers["ETag"])
         #expect(gzipETag != plainETag)
         let cases: [(String, [(String, String)])] = [
             ("/healthz", []), ("/assets/style.css", []), ("/assets/style.css?v=1", [("Accept-Encoding", "gzip, deflate, br")]),
@@ -265,6 +267,19 @@ import Testing
         #expect(response.headers["Set-Cookie"] == nil)
         #expect(response.text == "Internal Server Error")
         #expect(response.status == 500)
+    }
+
+    @Test func aQuickAnswerWithALineBreakInAHeaderIsA500AsOnTheOrdinaryPath() throws {
+        var response = Response.text("ok")
+        response.headers.add("Location", "/a\r\nSet-Cookie: injected=1")
+        let prepared = PreparedResponse(response)
+        #expect(prepared.native == nil)
+        let server = try LiveServer(quickResponder: { request in request.send(prepared) }) { _ in Response.text("ordinary") }
+        let connection = try server.connect()
+        let answer = try connection.request("GET", "/")
+        #expect(answer.status == 500 && answer.text == "Internal Server Error")
+        #expect(answer.headers["Set-Cookie"] == nil)
+        #expect(try connection.request("GET", "/again").status == 500, "the connection stays usable")
     }
 
     @Test func theHandlerSeesTheDecodedRequest() throws {

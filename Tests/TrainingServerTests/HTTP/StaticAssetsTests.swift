@@ -143,24 +143,37 @@ import Testing
         ("gzip;q=", false), ("gzip;q=1.001", false), ("gzip;level=1", true), ("gzip;q=1.", true), ("gzip;Q=0.5", true),
     ])
     func acceptEncodingIsReadAsRFC9110Says(_ header: String, _ accepts: Bool) {
-        #expect(StaticAssets.acceptsGzip(header) == accepts, "Accept-Encoding: \(header)")
+        var bytes = header
+        #expect(bytes.withUTF8(StaticAssets.acceptsGzip) == accepts, "Accept-Encoding: \(header)")
+    }
+
+    @Test(arguments: [
+        ("\"a1\"", true), ("W/\"a1\"", true), ("*", true), (" \"x\" , \"a1\" ", true), ("\"x\",\tW/\"a1\"", true), ("\"x\", *", true),
+        ("", false), ("a1", false), ("\"a1", false), ("\"A1\"", false), ("w/\"a1\"", false), ("\"x\", \"y\"", false),
+        ("\"a1\"x", false), (",", false), ("**", false),
+    ])
+    func ifNoneMatchNamesTheETagByWeakComparison(_ header: String, _ matches: Bool) {
+        var value = header
+        var etag = "\"a1\""
+        #expect(value.withUTF8 { value in etag.withUTF8 { StaticAssets.matches(value, etag: $0) } } == matches,
+                "If-None-Match: \(header)")
     }
 
     @Test func preparedAnswersAreFoundByRequestPathForEveryForm() throws {
         let prepared = compressible.prepared { PreparedResponse($0) }
-        let ok = try #require(prepared.preparedAnswer(path: "/assets/big.css", acceptEncoding: nil, ifNoneMatch: nil))
+        let ok = try #require(answer(prepared, "/assets/big.css", acceptEncoding: nil, ifNoneMatch: nil))
         #expect(ok.status == .ok && ok.bytes == Self.stylesheet)
-        let gzip = try #require(prepared.preparedAnswer(path: "/assets/big.css", acceptEncoding: "gzip", ifNoneMatch: nil))
+        let gzip = try #require(answer(prepared, "/assets/big.css", acceptEncoding: "gzip", ifNoneMatch: nil))
         #expect(gzip.headers["Content-Encoding"] == "gzip" && gzip !== ok)
-        #expect(prepared.preparedAnswer(path: "/assets/big.css", acceptEncoding: "gzip", ifNoneMatch: "W/" + Self.gzipETag)?.status
+        #expect(answer(prepared, "/assets/big.css", acceptEncoding: "gzip", ifNoneMatch: "W/" + Self.gzipETag)?.status
             == .notModified)
-        #expect(prepared.preparedAnswer(path: "/assets/big.css", acceptEncoding: "br", ifNoneMatch: "\"big1\"")?.status
+        #expect(answer(prepared, "/assets/big.css", acceptEncoding: "br", ifNoneMatch: "\"big1\"")?.status
             == .notModified)
         for path in ["/assets/other.css", "/assets/big.css/", "/big.css", "/assets/BIG.css", "/assets/"] {
-            #expect(prepared.preparedAnswer(path: Substring(path), acceptEncoding: nil, ifNoneMatch: nil) == nil, "\(path)")
+            #expect(answer(prepared, Substring(path), acceptEncoding: nil, ifNoneMatch: nil) == nil, "\(path)")
         }
         // Answers that were never prepared are not offered either.
-        #expect(compressible.preparedAnswer(path: "/assets/big.css", acceptEncoding: nil, ifNoneMatch: nil) == nil)
+        #expect(answer(compressible, "/assets/big.css", acceptEncoding: nil, ifNoneMatch: nil) == nil)
     }
 
     @Test func contentTypesFollowTheExtension() {
@@ -169,5 +182,18 @@ import Testing
         #expect(StaticAssets.contentType(for: "a.png") == "image/png")
         #expect(StaticAssets.contentType(for: "favicon.ico") == "image/x-icon")
         #expect(StaticAssets.contentType(for: "archive.tar.gz") == "application/octet-stream")
+    }
+}
+
+/// `StaticAssets.preparedAnswer` with the header values given as text.
+func answer(_ assets: StaticAssets, _ path: Substring, acceptEncoding: String?, ifNoneMatch: String?) -> PreparedResponse? {
+    func withBytes<R>(_ text: String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        guard var text else { return body(nil) }
+        return text.withUTF8 { body($0) }
+    }
+    return withBytes(acceptEncoding) { acceptEncoding in
+        withBytes(ifNoneMatch) { ifNoneMatch in
+            assets.preparedAnswer(path: path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch)
+        }
     }
 }

@@ -30,9 +30,9 @@ final class LiveServer: Sendable {
         let quickAnswers = Counter()
         self.quickAnswers = quickAnswers
         self.server = HTTPServer(configuration: Self.configuration(configure), quickResponder: { request in
-            let answer = application.quickRespond(request)
-            if answer != nil { quickAnswers.value.add(1, ordering: .relaxed) }
-            return answer
+            let sent = application.quickRespond(request)
+            if sent != nil { quickAnswers.value.add(1, ordering: .relaxed) }
+            return sent
         }, responder: application.respond)
         try server.start()
     }

@@ -55,7 +55,7 @@ final class RequestLog: Sendable {
     }
 
     /// Records metrics and writes the request's log line.
-    func finish(method: HTTPMethod, id: String, route: String, status: Int, since start: ContinuousClock.Instant) {
+    func finish<ID: LogText>(method: HTTPMethod, id: ID, route: String, status: Int, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         metrics.record(method: method.rawValue, route: route, status: status, seconds: seconds)
@@ -69,28 +69,28 @@ final class RequestLog: Sendable {
         }
     }
 
-    /// A request's log message, kept as its pieces.
-    struct Line: LineLogHandler.Message {
-        let method: String
+    /// A request's log message, kept as its pieces; numbers are written straight into the line.
+    struct Line<ID: LogText>: LineLogHandler.Message {
+        let method: HTTPMethod
         let route: String
-        let status: String
-        /// Milliseconds with two decimals.
-        let duration: String
-        let id: String
+        let status: Int
+        /// The duration in hundredths of a millisecond, written as milliseconds with two decimals.
+        let hundredths: Int
+        let id: ID
 
-        init(method: HTTPMethod, route: String, status: Int, seconds: Double, id: String) {
-            self.method = method.rawValue
+        init(method: HTTPMethod, route: String, status: Int, seconds: Double, id: ID) {
+            self.method = method
             self.route = route
-            self.status = String(status)
-            let hundredths = max(0, Int((seconds * 100_000).rounded()))
-            let fraction = hundredths % 100
-            // Short enough to stay inline in the string value: no allocation.
-            duration = String(hundredths / 100) + (fraction < 10 ? ".0" : ".") + String(fraction)
+            self.status = status
+            hundredths = seconds.isFinite ? max(0, Int(min((seconds * 100_000).rounded(), 1e15))) : 0
             self.id = id
         }
 
         /// The message's length in UTF-8 bytes.
-        var count: Int { method.utf8.count + route.utf8.count + status.utf8.count + duration.utf8.count + id.utf8.count + 9 }
+        var count: Int {
+            method.rawValue.utf8.count + route.utf8.count + LineLogHandler.LineBuffer.decimalLength(status)
+                + LineLogHandler.LineBuffer.decimalLength(hundredths / 100) + 3 + id.utf8Count + 9
+        }
 
         /// The message: `GET /assets/:name 200 0.04ms id=abc-1`, as `write(into:)` writes it.
         var text: String {
@@ -102,15 +102,33 @@ final class RequestLog: Sendable {
         }
 
         func write(into line: inout LineLogHandler.LineBuffer) {
-            line.append(method)
+            line.append(method.rawValue)
             line.append(" ")
             line.append(route)
             line.append(" ")
-            line.append(status)
+            line.append(decimal: status)
             line.append(" ")
-            line.append(duration)
+            line.append(decimal: hundredths / 100)
+            line.append(hundredths % 100 < 10 ? ".0" : ".")
+            line.append(decimal: hundredths % 100)
             line.append("ms id=")
-            line.append(id)
+            id.write(into: &line)
         }
     }
+}
+
+/// A piece of a log line that knows its length and writes itself: a string, or a request id that is a number until
+/// it is written.
+protocol LogText {
+    var utf8Count: Int { get }
+    func write(into line: inout LineLogHandler.LineBuffer)
+}
+
+extension String: LogText {
+    var utf8Count: Int { utf8.count }
+    func write(into line: inout LineLogHandler.LineBuffer) { line.append(self) }
+}
+
+extension RequestID: LogText {
+    func write(into line: inout LineLogHandler.LineBuffer) { withText { line.append($0) } }
 }

@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func theLogLineNamesMethodRouteStatusMillisecondsAndTheRequestID() {
-        let cases: [(RequestLog.Line, String)] = [
+        let cases: [(RequestLog.Line<String>, String)] = [
             (.init(method: .get, route: "/assets/:name", status: 200, seconds: 0.0000412, id: "k3-1"),
              "GET /assets/:name 200 0.04ms id=k3-1"),
             (.init(method: .post, route: "/login", status: 303, seconds: 0, id: "x"), "POST /login 303 0.00ms id=x"),
@@ -24,6 +24,14 @@ import Testing
             #expect(line.text == expected)
             #expect(line.count == expected.utf8.count)
         }
+        // A request id is written from its number, as its text reads.
+        for id in [RequestID(prefix: 0, number: 1), RequestID(prefix: 46_655, number: 36), RequestID(prefix: .max, number: .max)] {
+            let line = RequestLog.Line(method: .get, route: "/healthz", status: 200, seconds: 0.001, id: id)
+            #expect(line.text == "GET /healthz 200 1.00ms id=\(id.description)")
+            #expect(line.count == line.text.utf8.count)
+        }
+        #expect(RequestID(prefix: 46_655, number: 36).description == "zzz-10")
+        #expect(RequestID(prefix: .max, number: .max).description == "1z141z3-3w5e11264sgsf")
     }
 
     @Test func anHTTPErrorBecomesItsStatusWithItsHeaders() throws {
