@@ -145,10 +145,11 @@ public final class Application: Sendable {
     /// Anything else (nil) goes the ordinary way.
     public func quickRespond(_ request: QuickRequest) -> QuickRequest.Sent? {
         let start = ContinuousClock.now
-        guard let (route, answer) = quickAnswers.quickAnswer(request) else { return nil }
-        let sent = request.send(answer)
-        requestLog.finish(method: request.method, id: request.id, route: route, status: answer.status.rawValue, since: start)
-        return sent
+        return quickAnswers.withQuickAnswer(request) { route, answer in
+            let sent = request.send(answer)
+            requestLog.finish(method: request.method, id: request.id, route: route, status: answer.status.rawValue, since: start)
+            return sent
+        }
     }
 
     /// Answers a request; never throws (errors become error responses).

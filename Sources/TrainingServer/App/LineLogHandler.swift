@@ -191,9 +191,10 @@ public struct LineLogHandler: LogHandler {
         let descriptor: Int32
         /// The last second's text, formatted at most once a second per shard. Each thread reads the shard its id
         /// picks, so server threads rarely wait for each other; a lock is held only to read or replace a text.
-        private let stamps: [Stamp] = (0..<16).map { _ in Stamp() }
-        /// Waiting lines, one batch per shard of threads (picked like `stamps`).
-        private let batches: [Batch] = (0..<16).map { _ in Batch() }
+        private let stamps = InlineArray<16, Stamp> { _ in Stamp() }
+        /// Waiting lines, one batch per shard of threads (picked like `stamps`). Both kept inline in this object, so
+        /// that reaching a shard touches no reference count.
+        private let batches = InlineArray<16, Batch> { _ in Batch() }
         private let batching = Atomic<Bool>(false)
         /// Whether batching was ever on, so lines may wait in a batch even while it is off.
         private let batchedBefore = Atomic<Bool>(false)
@@ -206,14 +207,14 @@ public struct LineLogHandler: LogHandler {
         /// The longest timestamp (`format` makes 24 bytes until the year 10000).
         static let maximumStampLength = 32
 
-        private final class Stamp: Sendable {
+        private struct Stamp: ~Copyable, Sendable {
             /// The second and its text, kept inline so that copying it touches no reference count.
             let state = Mutex<(second: Int, length: Int, bytes: InlineArray<32, UInt8>)>(
                 (second: Int.min, length: 0, bytes: InlineArray(repeating: 0)))
             private let padding = CacheLinePadding()
         }
 
-        private final class Batch: Sendable {
+        private struct Batch: ~Copyable, Sendable {
             let pending = Mutex<[UInt8]>([])
             /// Held while a batch is taken and written, so a shard's lines reach the descriptor in the order they
             /// were logged; appending needs only `pending`.
@@ -229,17 +230,17 @@ public struct LineLogHandler: LogHandler {
                 // Once batching has stopped, lines may still wait in this thread's batch (`stopBatching` writes
                 // the batches one after another): they go out first, so a thread's lines keep their order.
                 guard batchedBefore.load(ordering: .relaxed) else { return send(line) }
-                let batch = batches[ThreadShard.current(of: batches.count)]
-                return batch.writing.withLock { _ in
-                    let taken = batch.pending.withLock { Self.take(&$0) }
+                let batch = ThreadShard.current(of: batches.count)
+                return batches[batch].writing.withLock { _ in
+                    let taken = batches[batch].pending.withLock { Self.take(&$0) }
                     if !taken.isEmpty { taken.withUnsafeBytes(send) }
                     send(line)
                 }
             }
-            let batch = batches[ThreadShard.current(of: batches.count)]
+            let batch = ThreadShard.current(of: batches.count)
             if urgent {
-                batch.writing.withLock { _ in
-                    let taken = batch.pending.withLock { pending in
+                batches[batch].writing.withLock { _ in
+                    let taken = batches[batch].pending.withLock { pending in
                         line.withMemoryRebound(to: UInt8.self) { pending.append(contentsOf: $0) }
                         return Self.take(&pending)
                     }
@@ -247,7 +248,7 @@ public struct LineLogHandler: LogHandler {
                 }
                 return
             }
-            let full = batch.pending.withLock { pending in
+            let full = batches[batch].pending.withLock { pending in
                 // As typed bytes, so the array copies them in one block.
                 line.withMemoryRebound(to: UInt8.self) { pending.append(contentsOf: $0) }
                 return pending.count >= Self.batchLimit
@@ -256,10 +257,10 @@ public struct LineLogHandler: LogHandler {
             if full || !batching.load(ordering: .relaxed) { writeBatch(batch) }
         }
 
-        /// Writes what waits in `batch`.
-        private func writeBatch(_ batch: Batch) {
-            batch.writing.withLock { _ in
-                let taken = batch.pending.withLock { Self.take(&$0) }
+        /// Writes what waits in batch number `batch`.
+        private func writeBatch(_ batch: Int) {
+            batches[batch].writing.withLock { _ in
+                let taken = batches[batch].pending.withLock { Self.take(&$0) }
                 if !taken.isEmpty { taken.withUnsafeBytes(send) }
             }
         }
@@ -274,7 +275,7 @@ public struct LineLogHandler: LogHandler {
         }
 
         /// Writes every batch's waiting lines.
-        func flush() { batches.forEach(writeBatch) }
+        func flush() { batches.indices.forEach(writeBatch) }
 
         func startBatching(interval: Duration) {
             let generation: Int? = control.withLock { state in
@@ -309,8 +310,8 @@ public struct LineLogHandler: LogHandler {
         /// Appends the local time as `strftime("%Y-%m-%dT%H:%M:%S%z")` formats it, like `StreamLogHandler`.
         func appendTimestamp(to line: inout LineBuffer) {
             let now = time(nil)
-            let stamp = stamps[ThreadShard.current(of: stamps.count)]
-            let current = stamp.state.withLock { state in
+            let stamp = ThreadShard.current(of: stamps.count)
+            let current = stamps[stamp].state.withLock { state in
                 guard state.second == now else { return false }
                 state.bytes.span.withUnsafeBufferPointer { line.append(UnsafeBufferPointer(rebasing: $0[..<state.length])) }
                 return true
@@ -320,7 +321,7 @@ public struct LineLogHandler: LogHandler {
             text.withUTF8 { bytes in
                 line.append(bytes)
                 guard bytes.count <= Self.maximumStampLength else { return }
-                stamp.state.withLock { state in
+                stamps[stamp].state.withLock { state in
                     state.second = now
                     state.length = bytes.count
                     for index in bytes.indices { state.bytes[index] = bytes[index] }

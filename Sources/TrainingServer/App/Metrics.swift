@@ -50,20 +50,20 @@ public final class Metrics: Sendable {
     private struct State { var routes: [String: RouteStats] = [:] }
 
     /// One lock per shard; each thread records into the shard its id picks, so server threads rarely meet.
-    private final class Shard: Sendable {
+    private struct Shard: ~Copyable, Sendable {
         let state = Mutex(State())
         private let padding = CacheLinePadding()
     }
 
-    private let shards: [Shard] = (0..<16).map { _ in Shard() }
+    /// Inline in this object, so that reaching a shard touches no reference count.
+    private let shards = InlineArray<16, Shard> { _ in Shard() }
 
     public init() {}
 
     /// Records one answered request.
     public func record(method: String, route: String, status: Int, seconds: Double) {
-        let shard = shards[ThreadShard.current(of: shards.count)]
         let bucket = Metrics.bucket(of: seconds)
-        shard.state.withLock { state in
+        shards[ThreadShard.current(of: shards.count)].state.withLock { state in
             state.routes[route, default: RouteStats()].record(method: method, status: status, seconds: seconds, bucket: bucket)
         }
     }
@@ -72,8 +72,8 @@ public final class Metrics: Sendable {
     public func render(databaseWaitSeconds: Double) -> String {
         var requests: [Series: Int] = [:]
         var latency: [String: Histogram] = [:]
-        for shard in shards {
-            let part = shard.state.withLock { $0 }
+        for shard in shards.indices {
+            let part = shards[shard].state.withLock { $0 }
             for (route, stats) in part.routes {
                 for entry in stats.requests {
                     requests[Series(method: entry.method, route: route, status: entry.status), default: 0] += entry.count

@@ -52,16 +52,20 @@ struct OpsController {
             store.isHealthy() ? healthy : unhealthy
         }
 
-        /// The server's quick path (`HTTPServer.QuickResponder`): the answer to `/healthz` or to a known static
-        /// file, with the route it belongs to, exactly as the routes above would give it; nil for anything else.
-        func quickAnswer(_ request: QuickRequest) -> (route: String, response: PreparedResponse)? {
-            if request.path == "/healthz" { return ("/healthz", health()) }
-            let answer = request.withHeader("Accept-Encoding") { acceptEncoding in
+        /// The server's quick path (`HTTPServer.QuickResponder`): calls `body` with the answer to `/healthz` or to a
+        /// known static file and the route it belongs to, exactly as the routes above would give them; nil for
+        /// anything else. The answer is lent to `body`, not returned (see `StaticAssets.Ready.withAnswer`).
+        func withQuickAnswer<R>(_ request: QuickRequest, _ body: (_ route: String, PreparedResponse) -> R) -> R? {
+            if request.path == "/healthz" {
+                return store.isHealthy() ? body("/healthz", healthy) : body("/healthz", unhealthy)
+            }
+            return request.withHeader("Accept-Encoding") { acceptEncoding in
                 request.withHeader("If-None-Match") { ifNoneMatch in
-                    assets.preparedAnswer(path: request.path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch)
+                    assets.withPreparedAnswer(path: request.path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch) {
+                        body("/assets/:name", $0)
+                    }
                 }
             }
-            return answer.map { ("/assets/:name", $0) }
         }
     }
 }

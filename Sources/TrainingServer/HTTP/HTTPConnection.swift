@@ -63,9 +63,9 @@ final class HTTPConnection {
         }
         let slot = server.inFlight.enter()
         defer { server.inFlight.leave(slot) }
-        if let quickResponder = server.quickResponder, body.isEmpty,
+        if server.quickResponder != nil, body.isEmpty,
            let request = QuickRequest(method: method, target: rawTarget, connection: connection, server: server),
-           let sent = quickResponder(request) {
+           let sent = server.quickResponder?(request) {
             return sent.result
         }
         let response = server.respond(to: makeRequest(server: server, connection: connection, method: method))

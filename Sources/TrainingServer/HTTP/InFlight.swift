@@ -4,12 +4,13 @@ import Synchronization
 /// wait for them. Counted per thread shard, each counter on its own cache line, so that the server's threads do not
 /// pass one line between the cores on every request; `isEmpty` reads them all.
 final class InFlight: Sendable {
-    private final class Slot: Sendable {
+    private struct Slot: ~Copyable, Sendable {
         let count = Atomic<Int>(0)
         private let padding = CacheLinePadding()
     }
 
-    private let slots: [Slot] = (0..<16).map { _ in Slot() }
+    /// Inline in this object, so that reaching a slot touches no reference count.
+    private let slots = InlineArray<16, Slot> { _ in Slot() }
 
     /// Counts one more in the calling thread's slot; returns the slot, for `leave`.
     func enter() -> Int {
@@ -25,6 +26,7 @@ final class InFlight: Sendable {
 
     /// Whether nothing is in flight. Each slot only ever counts what entered it, so none is below zero.
     var isEmpty: Bool {
-        slots.allSatisfy { $0.count.load(ordering: .acquiring) == 0 }
+        for slot in slots.indices where slots[slot].count.load(ordering: .acquiring) != 0 { return false }
+        return true
     }
 }

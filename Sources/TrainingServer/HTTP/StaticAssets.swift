@@ -41,37 +41,45 @@ public struct StaticAssets: Sendable {
     }
 
     /// The prepared 200 and 304 answers of one asset, plain and (if it has one) gzip, with the ETags they answer
-    /// to. A class, so that a request reaches it through one reference; the ETags are kept as bytes, so choosing an
-    /// answer reads them in place.
+    /// to. A class, so that a request reaches it through one reference. The fields are flat and the ETags kept as
+    /// bytes, so that choosing an answer reads them in place, copying nothing.
     final class Ready: Sendable {
         let etag: [UInt8]
         let ok: PreparedResponse
         let notModified: PreparedResponse
-        let gzip: Form?
+        let hasGzip: Bool
+        /// The gzip form's, or the plain form's again when there is no gzip form.
+        let gzipETag: [UInt8]
+        let gzipOK: PreparedResponse
+        let gzipNotModified: PreparedResponse
 
-        /// The gzip form's ETag and answers.
-        struct Form: Sendable {
-            let etag: [UInt8]
+        /// A form's ETag and answers.
+        struct Form {
+            let etag: String
             let ok: PreparedResponse
             let notModified: PreparedResponse
         }
 
-        init(etag: String, ok: PreparedResponse, notModified: PreparedResponse, gzip: Form?) {
-            self.etag = Array(etag.utf8)
-            self.ok = ok
-            self.notModified = notModified
-            self.gzip = gzip
+        init(plain: Form, gzip: Form?) {
+            etag = Array(plain.etag.utf8)
+            ok = plain.ok
+            notModified = plain.notModified
+            hasGzip = gzip != nil
+            gzipETag = Array((gzip ?? plain).etag.utf8)
+            gzipOK = (gzip ?? plain).ok
+            gzipNotModified = (gzip ?? plain).notModified
         }
 
-        /// The answer for a request with these `Accept-Encoding` and `If-None-Match` values.
-        func answer(acceptEncoding: UnsafeBufferPointer<UInt8>?, ifNoneMatch: UnsafeBufferPointer<UInt8>?)
-            -> PreparedResponse {
-            if let gzip, let acceptEncoding, StaticAssets.acceptsGzip(acceptEncoding) {
-                let cached = ifNoneMatch.map { value in gzip.etag.withUnsafeBufferPointer { StaticAssets.matches(value, etag: $0) } }
-                return cached == true ? gzip.notModified : gzip.ok
+        /// Calls `body` with the answer for a request with these `Accept-Encoding` and `If-None-Match` values. (Lent
+        /// rather than returned, so that no thread has to count a reference to the answer every one of them sends.)
+        func withAnswer<R>(acceptEncoding: UnsafeBufferPointer<UInt8>?, ifNoneMatch: UnsafeBufferPointer<UInt8>?,
+                           _ body: (PreparedResponse) -> R) -> R {
+            if hasGzip, let acceptEncoding, StaticAssets.acceptsGzip(acceptEncoding) {
+                let cached = ifNoneMatch.map { value in gzipETag.withUnsafeBufferPointer { StaticAssets.matches(value, etag: $0) } }
+                return cached == true ? body(gzipNotModified) : body(gzipOK)
             }
             let cached = ifNoneMatch.map { value in etag.withUnsafeBufferPointer { StaticAssets.matches(value, etag: $0) } }
-            return cached == true ? notModified : ok
+            return cached == true ? body(notModified) : body(ok)
         }
     }
 
@@ -132,12 +140,13 @@ public struct StaticAssets: Sendable {
         var prepared = assets
         for (name, asset) in assets {
             prepared[name]?.ready = Ready(
-                etag: asset.etag,
-                ok: prepare(Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: false)),
-                notModified: prepare(Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: true)),
+                plain: Ready.Form(
+                    etag: asset.etag,
+                    ok: prepare(Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: false)),
+                    notModified: prepare(Self.answer(asset.bytes, etag: asset.etag, of: asset, encoding: nil, notModified: true))),
                 gzip: asset.gzip.map { gzip in
                     Ready.Form(
-                        etag: Array(gzip.etag.utf8),
+                        etag: gzip.etag,
                         ok: prepare(Self.answer(gzip.bytes, etag: gzip.etag, of: asset, encoding: "gzip", notModified: false)),
                         notModified: prepare(Self.answer(gzip.bytes, etag: gzip.etag, of: asset, encoding: "gzip",
                                                          notModified: true)))
@@ -162,14 +171,20 @@ public struct StaticAssets: Sendable {
     /// decoding a whole request.
     func preparedAnswer(path: Substring, acceptEncoding: UnsafeBufferPointer<UInt8>?,
                         ifNoneMatch: UnsafeBufferPointer<UInt8>?) -> PreparedResponse? {
+        withPreparedAnswer(path: path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch) { $0 }
+    }
+
+    /// Calls `body` with what `preparedAnswer` returns, if anything (see `Ready.withAnswer`).
+    func withPreparedAnswer<R>(path: Substring, acceptEncoding: UnsafeBufferPointer<UInt8>?,
+                               ifNoneMatch: UnsafeBufferPointer<UInt8>?, _ body: (PreparedResponse) -> R) -> R? {
         guard let index = readyIndexByPath[path] else { return nil }
-        return ready[index].answer(acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch)
+        return ready[index].withAnswer(acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch, body)
     }
 
     private func answer(_ asset: Asset, acceptEncoding: UnsafeBufferPointer<UInt8>?,
                         ifNoneMatch: UnsafeBufferPointer<UInt8>?) -> Response {
         if let ready = asset.ready {
-            return Response(prepared: ready.answer(acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch))
+            return ready.withAnswer(acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch) { Response(prepared: $0) }
         }
         // Not prepared (an application that has not started yet): the same choice, the response built now.
         let form = asset.gzip.flatMap { gzip in acceptEncoding.map(Self.acceptsGzip) == true ? gzip : nil }

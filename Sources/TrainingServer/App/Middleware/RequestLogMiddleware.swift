@@ -59,11 +59,11 @@ final class RequestLog: Sendable {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         metrics.record(method: method.rawValue, route: route, status: status, seconds: seconds)
-        if let lines {
-            guard lines.logLevel <= .info else { return }
-            // The source swift-log would name: the module this file belongs to.
-            lines.log(level: .info, source: "TrainingServer", Line(method: method, route: route, status: status,
-                                                                   seconds: seconds, id: id))
+        if lines != nil {
+            // The source swift-log would name: the module this file belongs to. (Called through the optional rather
+            // than bound to a name, so that the writer every thread uses is not retained for the call.)
+            lines?.log(level: .info, source: "TrainingServer", Line(method: method, route: route, status: status,
+                                                                    seconds: seconds, id: id))
         } else {
             logger.info("\(Line(method: method, route: route, status: status, seconds: seconds, id: id).text)")
         }
