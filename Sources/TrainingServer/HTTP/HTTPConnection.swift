@@ -26,7 +26,7 @@ final class HTTPConnection {
               upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>) -> MHD_Result {
         if !started {
             started = true
-            if let declared = lookupHeader(connection, "Content-Length").flatMap({ Int($0) }),
+            if let declared = withHeader(connection, "Content-Length", { $0.flatMap { Int(decimal: $0) } }),
                declared > server.configuration.maxBodySize {
                 // Refuse before reading the body; MHD closes the connection after this response.
                 responded = true
@@ -198,15 +198,7 @@ public struct QuickRequest {
     /// Calls `body` with a request header's value as bytes (the first, if it was sent more than once), or nil if
     /// the request has no such header; the bytes are valid only during the call.
     public func withHeader<R>(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        var value: UnsafePointer<CChar>?
-        var length = 0
-        let found = name.withUTF8Buffer { key in
-            key.withMemoryRebound(to: CChar.self) { key in
-                MHD_lookup_connection_value_n(connection, .HEADER_KIND, key.baseAddress, key.count, &value, &length)
-            }
-        }
-        guard found == MHD_Result.YES, let value else { return body(nil) }
-        return value.withMemoryRebound(to: UInt8.self, capacity: length) { body(UnsafeBufferPointer(start: $0, count: length)) }
+        TrainingServer.withHeader(connection, name, body)
     }
 
     /// Answers the request with `answer`, as the ordinary path would send it.
@@ -248,6 +240,21 @@ public struct QuickRequest {
         guard let found = end, let pathEnd = found else { return nil }
         return target[..<target.utf8.index(target.utf8.startIndex, offsetBy: pathEnd)]
     }
+}
+
+/// Calls `body` with a request header's value as bytes (the first, if it was sent more than once), or nil if the
+/// request has no such header. The bytes live in MHD's connection memory, valid until the request is done; `body`
+/// sees them only during the call.
+private func withHeader<R>(_ connection: OpaquePointer, _ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+    var value: UnsafePointer<CChar>?
+    var length = 0
+    let found = name.withUTF8Buffer { key in
+        key.withMemoryRebound(to: CChar.self) { key in
+            MHD_lookup_connection_value_n(connection, .HEADER_KIND, key.baseAddress, key.count, &value, &length)
+        }
+    }
+    guard found == MHD_Result.YES, let value else { return body(nil) }
+    return value.withMemoryRebound(to: UInt8.self, capacity: length) { body(UnsafeBufferPointer(start: $0, count: length)) }
 }
 
 /// A request header's value (the first, if it was sent more than once).
@@ -367,5 +374,22 @@ extension HTTPServer {
         response.headers.add("X-Frame-Options", "DENY")
         if status == .payloadTooLarge { response.headers.add("Connection", "close") }
         return response
+    }
+}
+
+extension Int {
+    /// A non-negative decimal number of ASCII digits only, as in `Content-Length`; nil for anything else or one
+    /// too large for `Int`.
+    init?(decimal bytes: UnsafeBufferPointer<UInt8>) {
+        guard !bytes.isEmpty else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowAgain) = times10.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            guard !overflow && !overflowAgain else { return nil }
+            value = sum
+        }
+        self = value
     }
 }

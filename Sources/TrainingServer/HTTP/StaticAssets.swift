@@ -84,22 +84,16 @@ public struct StaticAssets: Sendable {
     }
 
     private let assets: [String: Asset]
-    /// Where the prepared answers of a request path (`/assets/` and the name) are in `ready`, for the server's quick
-    /// path. (An index rather than the object, so that finding it does not touch the object's reference count.)
-    private let readyIndexByPath: [Substring: Int]
+    /// The request paths (`/assets/` and the name) of the prepared answers in `ready`, for the server's quick path.
+    /// Searched in order: the platform has a handful of files, and comparing a few bytes costs less than hashing.
+    private let readyPaths: [[UInt8]]
     private let ready: [Ready]
 
     public init(assets: [String: Asset]) {
         self.assets = assets
-        var readyIndexByPath: [Substring: Int] = [:]
-        var ready: [Ready] = []
-        for (name, asset) in assets {
-            guard let answers = asset.ready else { continue }
-            readyIndexByPath[Substring("/assets/" + name)] = ready.count
-            ready.append(answers)
-        }
-        self.readyIndexByPath = readyIndexByPath
-        self.ready = ready
+        let prepared = assets.compactMap { name, asset in asset.ready.map { (path: Array("/assets/\(name)".utf8), ready: $0) } }
+        readyPaths = prepared.map(\.path)
+        ready = prepared.map(\.ready)
     }
 
     /// Loads every file of `Resources/Public`.
@@ -177,8 +171,11 @@ public struct StaticAssets: Sendable {
     /// Calls `body` with what `preparedAnswer` returns, if anything (see `Ready.withAnswer`).
     func withPreparedAnswer<R>(path: Substring, acceptEncoding: UnsafeBufferPointer<UInt8>?,
                                ifNoneMatch: UnsafeBufferPointer<UInt8>?, _ body: (PreparedResponse) -> R) -> R? {
-        guard let index = readyIndexByPath[path] else { return nil }
-        return ready[index].withAnswer(acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch, body)
+        let length = path.utf8.count
+        for index in readyPaths.indices where readyPaths[index].count == length && path.utf8.elementsEqual(readyPaths[index]) {
+            return ready[index].withAnswer(acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch, body)
+        }
+        return nil
     }
 
     private func answer(_ asset: Asset, acceptEncoding: UnsafeBufferPointer<UInt8>?,
