@@ -201,7 +201,8 @@ public struct QuickRequest {
         TrainingServer.withHeader(connection, name, body)
     }
 
-    /// Answers the request with `answer`, as the ordinary path would send it.
+    /// Answers the request with `answer`, as the ordinary path would send it. Call it once, and hand back what it
+    /// returns: after `send`, the quick responder must not decline the request.
     public func send(_ answer: PreparedResponse) -> Sent {
         if let native = answer.native {
             return Sent(result: MHD_queue_response(connection, UInt32(answer.status.rawValue), native.pointer))
