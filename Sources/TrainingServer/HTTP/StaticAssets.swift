@@ -153,8 +153,8 @@ public struct StaticAssets: Sendable {
     /// it, 404 for unknown names.
     public func response(for name: String, request: Request) -> Response {
         guard let asset = assets[name] else { return Response.text("Not found\n", status: .notFound) }
-        return withBytes(request.headers["Accept-Encoding"]) { acceptEncoding in
-            withBytes(request.headers["If-None-Match"]) { ifNoneMatch in
+        return Self.withBytes(request.headers["Accept-Encoding"]) { acceptEncoding in
+            Self.withBytes(request.headers["If-None-Match"]) { ifNoneMatch in
                 answer(asset, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch)
             }
         }
@@ -192,7 +192,7 @@ public struct StaticAssets: Sendable {
     }
 
     /// Calls `body` with `text`'s UTF-8 bytes, or nil without text.
-    private func withBytes<R>(_ text: String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+    static func withBytes<R>(_ text: String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
         guard var text else { return body(nil) }
         return text.withUTF8 { body($0) }
     }

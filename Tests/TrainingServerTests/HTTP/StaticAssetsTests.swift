@@ -187,12 +187,8 @@ import Testing
 
 /// `StaticAssets.preparedAnswer` with the header values given as text.
 func answer(_ assets: StaticAssets, _ path: Substring, acceptEncoding: String?, ifNoneMatch: String?) -> PreparedResponse? {
-    func withBytes<R>(_ text: String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        guard var text else { return body(nil) }
-        return text.withUTF8 { body($0) }
-    }
-    return withBytes(acceptEncoding) { acceptEncoding in
-        withBytes(ifNoneMatch) { ifNoneMatch in
+    StaticAssets.withBytes(acceptEncoding) { acceptEncoding in
+        StaticAssets.withBytes(ifNoneMatch) { ifNoneMatch in
             assets.preparedAnswer(path: path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch)
         }
     }
