@@ -26,7 +26,7 @@ final class HTTPConnection {
               upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>) -> MHD_Result {
         if !started {
             started = true
-            if let declared = withHeader(connection, "Content-Length", { $0.flatMap { Int(decimal: $0) } }),
+            if let declared = withHeader(connection, "Content-Length", { $0.flatMap { Int(contentLength: $0) } }),
                declared > server.configuration.maxBodySize {
                 // Refuse before reading the body; MHD closes the connection after this response.
                 responded = true
@@ -63,17 +63,20 @@ final class HTTPConnection {
         }
         let slot = server.inFlight.enter()
         defer { server.inFlight.leave(slot) }
+        // A request the quick path declines keeps the id it was given there: one id, and one count, per request.
+        var id: RequestID?
         if server.quickResponder != nil, body.isEmpty,
-           let request = QuickRequest(method: method, target: rawTarget, connection: connection, server: server),
-           let sent = server.quickResponder?(request) {
-            return sent.result
+           let request = QuickRequest(method: method, target: rawTarget, connection: connection, server: server) {
+            if let sent = server.quickResponder?(request) { return sent.result }
+            id = request.id
         }
-        let response = server.respond(to: makeRequest(server: server, connection: connection, method: method))
+        let response = server.respond(to: makeRequest(server: server, connection: connection, method: method,
+                                                      id: id ?? server.nextRequestID()))
         return queue(response, on: connection, server: server)
     }
 
-    private func makeRequest(server: HTTPServer, connection: OpaquePointer, method: UnsafePointer<CChar>)
-        -> Result<Request, HTTPError> {
+    private func makeRequest(server: HTTPServer, connection: OpaquePointer, method: UnsafePointer<CChar>,
+                             id: RequestID) -> Result<Request, HTTPError> {
         guard let httpMethod = HTTPMethod(rawValue: String(cString: method)) else {
             return .failure(HTTPError(.notImplemented, "Method not supported"))
         }
@@ -106,7 +109,7 @@ final class HTTPConnection {
         do {
             return .success(try Request(method: httpMethod, target: rawTarget, headers: headers, body: body,
                                         clientAddress: clientAddress, isSecure: server.isSecure,
-                                        id: server.nextRequestID().description))
+                                        id: id.description))
         } catch {
             return .failure(error)
         }
@@ -379,17 +382,16 @@ extension HTTPServer {
 }
 
 extension Int {
-    /// A non-negative decimal number of ASCII digits only, as in `Content-Length`; nil for anything else or one
-    /// too large for `Int`.
-    init?(decimal bytes: UnsafeBufferPointer<UInt8>) {
+    /// A `Content-Length` value: ASCII digits only (nil for anything else), and `Int.max` for a number too large
+    /// for `Int`, which is over any body limit.
+    init?(contentLength bytes: UnsafeBufferPointer<UInt8>) {
         guard !bytes.isEmpty else { return nil }
         var value = 0
         for byte in bytes {
             guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
             let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
             let (sum, overflowAgain) = times10.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
-            guard !overflow && !overflowAgain else { return nil }
-            value = sum
+            value = overflow || overflowAgain ? .max : sum
         }
         self = value
     }

@@ -80,6 +80,8 @@ public final class HTTPServer: Sendable {
         var logger: UnsafeMutablePointer<mhd_shim_logger>?
         var retainedSelf: Unmanaged<HTTPServer>?
         var pemBuffers: [UnsafeMutablePointer<CChar>] = []
+        /// Set by the `stop` call that stops the daemon, so that a second one at the same time leaves it alone.
+        var stopping = false
     }
 
     public init(configuration: HTTPServerConfiguration, messageSink: @escaping MessageSink = { _ in },
@@ -165,9 +167,14 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting connections, waits up to `grace` seconds for requests in flight (handlers running and
     /// streamed bodies being sent) to finish, then stops the daemon and joins its threads. Idle keep-alive
-    /// connections and clients that never finished sending a request are not waited for.
+    /// connections and clients that never finished sending a request are not waited for. A call while another is
+    /// stopping the server returns at once.
     public func stop(grace: Double = 10) {
-        let daemon: OpaquePointer? = state.withLock { $0.daemon }
+        let daemon: OpaquePointer? = state.withLock { state in
+            guard !state.stopping, let daemon = state.daemon else { return nil }
+            state.stopping = true
+            return daemon
+        }
         guard let daemon else { return }
         // Quiescing hands the listening socket back to us; it is closed once the daemon has stopped.
         let listener = MHD_quiesce_daemon(daemon)
@@ -179,6 +186,7 @@ public final class HTTPServer: Sendable {
         if listener >= 0 { close(listener) }
         state.withLock { state in
             state.daemon = nil
+            state.stopping = false
             state.logger?.deinitialize(count: 1)
             state.logger?.deallocate()
             state.logger = nil

@@ -138,6 +138,35 @@ import Testing
         #expect(ids == (1...40).map { "\(prefix)-\(String($0, radix: 36))" })
     }
 
+    @Test func eachRequestTakesOneIdWhetherOrNotTheQuickPathDeclinesIt() throws {
+        let server = try LiveServer(quickResponder: { _ in nil }) { request in Response.text(request.id) }
+        let connection = try server.connect()
+        let ids = try [("GET", "/page"), ("GET", "/page?x=1"), ("POST", "/form"), ("GET", "/%41"), ("HEAD", "/page")]
+            .map { method, target in
+                try connection.request(method, target, headers: [("X-Id", "1")], body: method == "POST" ? Array("a=1".utf8) : [])
+            }
+            .filter { !$0.body.isEmpty }
+            .map { $0.text }
+        let numbers = ids.compactMap { $0.split(separator: "-").last.flatMap { Int($0, radix: 36) } }
+        #expect(numbers.count == 4)
+        #expect(numbers == Array(numbers[0]..<numbers[0] + 4), "\(ids)")
+    }
+
+    @Test func twoStopsAtOnceStopTheServerOnce() async throws {
+        let server = try LiveServer { _ in
+            usleep(200_000)
+            return Response.text("slow")
+        }
+        let port = server.port
+        let client = Task.detached { try? RawHTTPConnection(port: port).request("GET", "/slow") }
+        usleep(50_000)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 { group.addTask { server.server.stop(grace: 5) } }
+        }
+        _ = await client.value
+        #expect(throws: (any Error).self) { try RawHTTPConnection(port: port).request("GET", "/") }
+    }
+
     @Test func plainGetsAndHeadsMayBeAnsweredQuicklyAndEverythingElseGoesTheOrdinaryWay() throws {
         let quick = PreparedResponse(Response.text("quick"))
         let seen = Mutex<[String]>([])

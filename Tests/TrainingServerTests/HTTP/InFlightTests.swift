@@ -16,6 +16,21 @@ import Testing
         #expect(inFlight.isEmpty)
     }
 
+    @Test func aRequestArrivingAsAnotherLeavesIsNotMissedBySlotsReadOneAfterAnother() async {
+        let inFlight = InFlight()
+        let first = await Task.detached { inFlight.enter() }.value
+        // While `isEmpty` reads the slots, a second request enters (here, on this thread) and the first one leaves:
+        // at no moment was nothing in flight.
+        var second: Int?
+        #expect(!inFlight.isEmpty(betweenPasses: {
+            second = inFlight.enter()
+            inFlight.leave(first)
+        }))
+        #expect(!inFlight.isEmpty)
+        inFlight.leave(second!)
+        #expect(inFlight.isEmpty)
+    }
+
     @Test func manyThreadsEnteringAndLeavingEndEmpty() {
         let inFlight = InFlight()
         DispatchQueue.concurrentPerform(iterations: 64) { _ in
