@@ -193,11 +193,6 @@ public struct QuickRequest {
         id = server.nextRequestID()
     }
 
-    /// A request header's value (the first, if it was sent more than once).
-    public func header(_ name: String) -> String? {
-        lookupHeader(connection, name)
-    }
-
     /// Calls `body` with a request header's value as bytes (the first, if it was sent more than once), or nil if
     /// the request has no such header; the bytes are valid only during the call.
     public func withHeader<R>(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
@@ -259,11 +254,6 @@ private func withHeader<R>(_ connection: OpaquePointer, _ name: StaticString, _ 
     }
     guard found == MHD_Result.YES, let value else { return body(nil) }
     return value.withMemoryRebound(to: UInt8.self, capacity: length) { body(UnsafeBufferPointer(start: $0, count: length)) }
-}
-
-/// A request header's value (the first, if it was sent more than once).
-private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
-    MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
 }
 
 /// Adds every field to an MHD response; false if MHD refused one (CR or LF in it).

@@ -74,12 +74,18 @@ public struct StaticAssets: Sendable {
         /// rather than returned, so that no thread has to count a reference to the answer every one of them sends.)
         func withAnswer<R>(acceptEncoding: UnsafeBufferPointer<UInt8>?, ifNoneMatch: UnsafeBufferPointer<UInt8>?,
                            _ body: (PreparedResponse) -> R) -> R {
-            if hasGzip, let acceptEncoding, StaticAssets.acceptsGzip(acceptEncoding) {
-                let cached = ifNoneMatch.map { value in gzipETag.withUnsafeBufferPointer { StaticAssets.matches(value, etag: $0) } }
-                return cached == true ? body(gzipNotModified) : body(gzipOK)
+            let choice = etag.withUnsafeBufferPointer { plain in
+                gzipETag.withUnsafeBufferPointer { gzip in
+                    StaticAssets.choose(hasGzip: hasGzip, plainETag: plain, gzipETag: gzip, acceptEncoding: acceptEncoding,
+                                        ifNoneMatch: ifNoneMatch)
+                }
             }
-            let cached = ifNoneMatch.map { value in etag.withUnsafeBufferPointer { StaticAssets.matches(value, etag: $0) } }
-            return cached == true ? body(notModified) : body(ok)
+            switch (choice.gzip, choice.notModified) {
+            case (true, true): return body(gzipNotModified)
+            case (true, false): return body(gzipOK)
+            case (false, true): return body(notModified)
+            case (false, false): return body(ok)
+            }
         }
     }
 
@@ -160,15 +166,9 @@ public struct StaticAssets: Sendable {
         }
     }
 
-    /// The prepared answer for a request path (`/assets/` and a name) if it names a prepared asset, else nil. Takes
-    /// only the two header values the answer depends on, as bytes, so the server's quick path can call it without
-    /// decoding a whole request.
-    func preparedAnswer(path: Substring, acceptEncoding: UnsafeBufferPointer<UInt8>?,
-                        ifNoneMatch: UnsafeBufferPointer<UInt8>?) -> PreparedResponse? {
-        withPreparedAnswer(path: path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch) { $0 }
-    }
-
-    /// Calls `body` with what `preparedAnswer` returns, if anything (see `Ready.withAnswer`).
+    /// Calls `body` with the prepared answer for a request path (`/assets/` and a name) if it names a prepared asset
+    /// (see `Ready.withAnswer`); nil otherwise. Takes only the two header values the answer depends on, as bytes, so
+    /// the server's quick path can call it without decoding a whole request.
     func withPreparedAnswer<R>(path: Substring, acceptEncoding: UnsafeBufferPointer<UInt8>?,
                                ifNoneMatch: UnsafeBufferPointer<UInt8>?, _ body: (PreparedResponse) -> R) -> R? {
         let length = path.utf8.count
@@ -184,11 +184,31 @@ public struct StaticAssets: Sendable {
             return ready.withAnswer(acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch) { Response(prepared: $0) }
         }
         // Not prepared (an application that has not started yet): the same choice, the response built now.
-        let form = asset.gzip.flatMap { gzip in acceptEncoding.map(Self.acceptsGzip) == true ? gzip : nil }
-        var etag = form?.etag ?? asset.etag
-        let cached = ifNoneMatch.map { value in etag.withUTF8 { Self.matches(value, etag: $0) } } ?? false
-        return Self.answer(form?.bytes ?? asset.bytes, etag: etag, of: asset, encoding: form == nil ? nil : "gzip",
-                           notModified: cached)
+        var plainETag = asset.etag
+        var gzipETag = asset.gzip?.etag ?? asset.etag
+        let choice = plainETag.withUTF8 { plain in
+            gzipETag.withUTF8 { gzip in
+                Self.choose(hasGzip: asset.gzip != nil, plainETag: plain, gzipETag: gzip, acceptEncoding: acceptEncoding,
+                            ifNoneMatch: ifNoneMatch)
+            }
+        }
+        let form = choice.gzip ? asset.gzip : nil
+        return Self.answer(form?.bytes ?? asset.bytes, etag: form?.etag ?? asset.etag, of: asset,
+                           encoding: form == nil ? nil : "gzip", notModified: choice.notModified)
+    }
+
+    /// Which form a request gets, gzip when the file has one and the client accepts it, and whether the client has
+    /// that form already (its If-None-Match names the form's ETag). The one choice for prepared and unprepared files.
+    static func choose(hasGzip: Bool, plainETag: UnsafeBufferPointer<UInt8>, gzipETag: UnsafeBufferPointer<UInt8>,
+                       acceptEncoding: UnsafeBufferPointer<UInt8>?, ifNoneMatch: UnsafeBufferPointer<UInt8>?) -> Choice {
+        let gzip = hasGzip && acceptEncoding.map(acceptsGzip) == true
+        return Choice(gzip: gzip, notModified: ifNoneMatch.map { matches($0, etag: gzip ? gzipETag : plainETag) } ?? false)
+    }
+
+    /// See `choose`.
+    struct Choice {
+        var gzip: Bool
+        var notModified: Bool
     }
 
     /// Calls `body` with `text`'s UTF-8 bytes, or nil without text.

@@ -173,7 +173,8 @@ import Testing
         let server = try LiveServer(quickResponder: { request in
             guard request.path == "/quick" else { return nil }
             let encoding = request.withHeader("accept-ENCODING") { $0.map { String(decoding: $0, as: UTF8.self) } ?? "-" }
-            seen.withLock { $0.append("\(request.method.rawValue) \(request.header("X-Test") ?? "-") \(encoding) \(request.id)") }
+            let test = request.withHeader("X-Test") { $0.map { String(decoding: $0, as: UTF8.self) } ?? "-" }
+            seen.withLock { $0.append("\(request.method.rawValue) \(test) \(encoding) \(request.id)") }
             return request.send(quick)
         }) { request in Response.text("ordinary \(request.method.rawValue) \(request.path)") }
         let connection = try server.connect()

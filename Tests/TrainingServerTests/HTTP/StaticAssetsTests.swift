@@ -185,11 +185,11 @@ import Testing
     }
 }
 
-/// `StaticAssets.preparedAnswer` with the header values given as text.
+/// The prepared answer `StaticAssets.withPreparedAnswer` lends, with the header values given as text.
 func answer(_ assets: StaticAssets, _ path: Substring, acceptEncoding: String?, ifNoneMatch: String?) -> PreparedResponse? {
     StaticAssets.withBytes(acceptEncoding) { acceptEncoding in
         StaticAssets.withBytes(ifNoneMatch) { ifNoneMatch in
-            assets.preparedAnswer(path: path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch)
+            assets.withPreparedAnswer(path: path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch) { $0 }
         }
     }
 }
