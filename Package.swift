@@ -35,7 +35,8 @@ let package = Package(
 
         // Course files -> Catalogue values; validation with source locations; GIFT; Markdown.
         .target(name: "Curriculum",
-                dependencies: ["Assessment", "CCMark", .product(name: "Yams", package: "Yams")],
+                dependencies: ["Assessment", "CCMark", .product(name: "Yams", package: "Yams"),
+                               .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strictSettings),
 
         // The application: HTTP on libmicrohttpd, storage on SQLite, auth, pages, API, certification, reports.

@@ -41,7 +41,7 @@ public enum CurriculumFuzzer {
     /// Runs `cases` mutated inputs derived from `samples` (the built-in corpus plus any extra seeds).
     public static func run(cases: Int, seed: UInt64, samples extra: [FuzzCorpus.Sample] = []) -> Report {
         let samples = FuzzCorpus.samples + extra
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var report = Report()
         report.seed = seed
         let start = Date()

@@ -1,3 +1,5 @@
+import Assessment
+
 /// Byte-level mutations for fuzzing: flips, insertions, deletions, truncation, splices and syntax tokens.
 struct FuzzMutator {
     /// Tokens that matter to YAML, Markdown and GIFT, so mutations reach deep parser states quickly.
@@ -15,7 +17,7 @@ struct FuzzMutator {
     ]
 
     /// `input` changed by one to four random mutations; `other` supplies splices.
-    static func mutate(_ input: [UInt8], other: [UInt8], random: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ input: [UInt8], other: [UInt8], random: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         for _ in 0...random.below(4) {
             switch random.below(9) {
@@ -52,5 +54,13 @@ struct FuzzMutator {
             }
         }
         return bytes
+    }
+}
+
+extension SeededGenerator {
+    /// A number in `0..<bound` (0 when `bound` is not positive), by remainder: the fuzzer's draw since its first
+    /// run, kept so that a seed printed by any run reproduces that run.
+    mutating func below(_ bound: Int) -> Int {
+        bound > 0 ? Int(next() % UInt64(bound)) : 0
     }
 }

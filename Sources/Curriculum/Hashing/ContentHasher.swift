@@ -1,3 +1,5 @@
+import Crypto
+
 /// Builds a content hash from typed fields in a fixed, unambiguous encoding.
 ///
 /// Each field is written as a one-byte type marker plus its length or fixed-width value, so no two different
@@ -71,9 +73,14 @@ struct ContentHasher {
     }
 
     func hexDigest() -> String {
-        var sha = SHA256()
-        bytes.withUnsafeBytes { sha.update($0) }
-        return sha.hexDigest()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     private mutating func marker(_ byte: UInt8) {

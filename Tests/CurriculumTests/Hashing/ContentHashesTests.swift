@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Curriculum
 
@@ -67,5 +68,28 @@ struct ContentHashesTests {
         var drawn = quiz
         drawn.pools[0].draw = 1
         #expect(Set([quiz, stricter, drawn].map(ContentHashes.quiz)).count == 3)
+    }
+
+    @Test("the hashes of a whole course folder are stable: courses, modules, quizzes, questions, programmes")
+    func pinnedCatalogue() throws {
+        // Computed with the digest the hashes were first made with; a change of digest implementation must
+        // keep every one of them.
+        let directory = TestFiles.fixtures.appendingPathComponent("Valid")
+        let catalogue = try #require(CatalogueLoader.load(directory: directory).catalogue)
+        let security = try #require(catalogue.course(CourseID("info-security")))
+        let module = try #require(security.modules.first)
+        let quiz = try #require(security.quizzes.first)
+        let question = try #require(quiz.allQuestions.first)
+        let program = try #require(catalogue.programs.first)
+        let actual = [catalogue.revision, security.contentHash, module.contentHash, quiz.contentHash,
+                      question.contentHash, program.contentHash]
+        #expect(actual == [
+            "09cf4f42527efe42d6661adfc5c6eb1b19494200103fe8e70bc37a0b653c0f22", // catalogue revision
+            "d68a0b21cbca0aa0f2772a629cb9f5af22e8ae3af522afee60d407eb0429efe4", // course info-security
+            "f76acc3d4080dd6b85889b31fe753bac01895393b0d6ba82eb1f6cadfd3ce34c", // its first module
+            "6a8acc056f6120bb67a6bc887a65bf6584beddde44e32378ca4c767d166f3131", // its first quiz
+            "2010a01c6842c93fe45dd0caedfe71aef95b52105cb4de059f1e201304ea9bed", // that quiz's first question
+            "c0a0126635da75ff3b9d37f10954296dbf9b17812df6da8f6ce023d7d757e121", // the programme
+        ])
     }
 }

@@ -52,7 +52,7 @@ struct YAMLComposerTests {
     @Test("on mutated course files the composer agrees with Yams or leaves the text to it")
     func mutations() throws {
         let texts = try Self.yamlTexts().map { Array($0.utf8) }
-        var random = SplitMix64(seed: 7)
+        var random = SeededGenerator(seed: 7)
         var composed = 0
         for round in 0..<4000 {
             let input = texts[round % texts.count]
