@@ -4,11 +4,11 @@ import TrainingServer
 
 /// Reads a password from standard input (one line, without its newline).
 func readPasswordFromStandardInput() throws -> String {
-    guard let line = readLine(strippingNewline: true) else { throw ValidationError("no password on standard input") }
+    guard let line = readLine(strippingNewline: true) else { throw CommandFailure("no password on standard input") }
     do {
         try PasswordHasher.validate(line)
     } catch {
-        throw ValidationError(error.description)
+        throw CommandFailure(error.description)
     }
     return line
 }
@@ -54,11 +54,13 @@ struct Users: ParsableCommand {
             let store = try database.open()
             let departments = Dictionary(uniqueKeysWithValues: try SQLiteDepartmentRepository(store: store, clock: now).all()
                 .map { ($0.id, $0.displayPath) })
+            var rows = [["login", "name", "department", "roles", "state"]]
             for user in try SQLiteUserRepository(store: store, clock: now).all() {
                 let state = user.disabled ? "disabled" : "active"
-                print([user.login, user.displayName, departments[user.departmentID] ?? "?",
-                       user.roles.sorted().map(\.rawValue).joined(separator: ","), state].joined(separator: "\t"))
+                rows.append([user.login, user.displayName, departments[user.departmentID] ?? "?",
+                             user.roles.sorted().map(\.rawValue).joined(separator: ","), state])
             }
+            printTable(rows)
         }
     }
 
@@ -69,7 +71,7 @@ struct Users: ParsableCommand {
 
         func run() throws {
             let repository = SQLiteUserRepository(store: try database.open(), clock: now)
-            guard let user = try repository.find(login: login) else { throw ValidationError("no account \(login)") }
+            guard let user = try repository.find(login: login) else { throw CommandFailure("no account \(login)") }
             try repository.setDisabled(true, id: user.id, by: .commandLine)
             print("disabled \(user.login)")
         }
@@ -82,7 +84,7 @@ struct Users: ParsableCommand {
 
         func run() throws {
             let repository = SQLiteUserRepository(store: try database.open(), clock: now)
-            guard let user = try repository.find(login: login) else { throw ValidationError("no account \(login)") }
+            guard let user = try repository.find(login: login) else { throw CommandFailure("no account \(login)") }
             try repository.setDisabled(false, id: user.id, by: .commandLine)
             print("enabled \(user.login)")
         }
@@ -99,7 +101,7 @@ struct Users: ParsableCommand {
             guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
             let password = try readPasswordFromStandardInput()
             let repository = SQLiteUserRepository(store: try database.open(), clock: now)
-            guard let user = try repository.find(login: login) else { throw ValidationError("no account \(login)") }
+            guard let user = try repository.find(login: login) else { throw CommandFailure("no account \(login)") }
             try repository.setPasswordHash(try PasswordHasher().hash(password), id: user.id, by: .commandLine)
             print("password set for \(user.login)")
         }
@@ -129,9 +131,8 @@ struct Departments: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            for department in try SQLiteDepartmentRepository(store: try database.open(), clock: now).all() {
-                print("\(department.id)\t\(department.displayPath)")
-            }
+            let departments = try SQLiteDepartmentRepository(store: try database.open(), clock: now).all()
+            printTable([["id", "department"]] + departments.map { [String(describing: $0.id), $0.displayPath] })
         }
     }
 }
@@ -148,7 +149,7 @@ struct Tokens: ParsableCommand {
         func run() throws {
             let store = try database.open()
             guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
-                throw ValidationError("no account \(login)")
+                throw CommandFailure("no account \(login)")
             }
             let token = "csa_" + TrainingServer.Tokens.random()
             try SQLiteAPITokenRepository(store: store).create(tokenHash: TrainingServer.Tokens.digest(token), userID: user.id,

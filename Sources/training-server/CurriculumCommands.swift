@@ -13,7 +13,7 @@ struct LintCommand: ParsableCommand {
     @Option(help: "text (default) or json (for editors and CI).") var format: Format = .text
 
     func run() throws {
-        let report = CatalogueLoader.lint(directory: URL(fileURLWithPath: directory))
+        let report = CatalogueLoader.lint(directory: try courseFolder(directory))
         switch format {
         case .text: print(report.formattedText, terminator: "")
         case .json: print(report.json)
@@ -26,16 +26,26 @@ struct ImportGIFTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-gift",
         abstract: "Convert a Moodle GIFT question bank into a quiz file of this platform.",
-        discussion: "Problems are printed as path:line:col: error|warning: message. A file with errors writes nothing.")
+        discussion: """
+            Problems are printed as path:line:col: error|warning: message. A file with errors writes nothing. \
+            An existing output file is refused before anything is read, unless --force is given.
+            """)
 
     @Argument(help: "The GIFT file.") var file: String
     @Option(name: .shortAndLong, help: "Where to write the quiz file (default: standard output).") var output: String?
+    @Flag(help: "Overwrite the output file if it exists.") var force = false
     @Option(help: "The new quiz's id (default: from the output file name, else the GIFT file name).") var quizID: String?
     @Option(help: "The language of the GIFT texts (zh or en).") var language = "zh"
 
+    func validate() throws {
+        guard Language(rawValue: language) != nil else { throw ValidationError("--language is zh or en") }
+    }
+
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-        guard let lang = Language(rawValue: language) else { throw ValidationError("--language is zh or en") }
+        if let output { try checkOutput(output, force: force) }
+        try requireReadableFile(file)
+        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+        let lang = Language(rawValue: language) ?? .zh
         let base = ((output ?? file) as NSString).lastPathComponent
         let derived = Identifier.slug(from: (base as NSString).deletingPathExtension)
         let conversion = GIFTConverter.quizYAML(fromGIFT: Array(data), fileName: file,
@@ -43,7 +53,7 @@ struct ImportGIFTCommand: ParsableCommand {
         conversion.diagnostics.forEach { FileHandle.standardError.write(Data(($0.description + "\n").utf8)) }
         guard let yaml = conversion.yaml else { throw ExitCode(1) }
         if let output {
-            try Data(yaml.utf8).write(to: URL(fileURLWithPath: output), options: .withoutOverwriting)
+            try writeOutput(yaml, to: output, force: force)
             print("wrote \(conversion.questionCount) questions to \(output)")
         } else {
             print(yaml, terminator: "")
@@ -54,19 +64,27 @@ struct ImportGIFTCommand: ParsableCommand {
 struct ExportGIFTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-gift",
-        abstract: "Write a quiz file's questions as Moodle GIFT (one language).")
+        abstract: "Write a quiz file's questions as Moodle GIFT (one language).",
+        discussion: "An existing output file is refused before anything is read, unless --force is given.")
 
     @Argument(help: "The quiz file (quizzes/<id>.yaml).") var file: String
     @Option(name: .shortAndLong, help: "Where to write the GIFT file (default: standard output).") var output: String?
+    @Flag(help: "Overwrite the output file if it exists.") var force = false
     @Option(help: "Which language's texts to export (zh or en).") var language = "zh"
 
+    func validate() throws {
+        guard Language(rawValue: language) != nil else { throw ValidationError("--language is zh or en") }
+    }
+
     func run() throws {
-        guard let lang = Language(rawValue: language) else { throw ValidationError("--language is zh or en") }
+        if let output { try checkOutput(output, force: force) }
+        try requireReadableFile(file)
+        let lang = Language(rawValue: language) ?? .zh
         let (text, diagnostics) = GIFTConverter.gift(fromQuizFile: URL(fileURLWithPath: file), language: lang)
         diagnostics.forEach { FileHandle.standardError.write(Data(($0.description + "\n").utf8)) }
         guard let text else { throw ExitCode(1) }
         if let output {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .withoutOverwriting)
+            try writeOutput(text, to: output, force: force)
             print("wrote \(output)")
         } else {
             print(text, terminator: "")
@@ -84,7 +102,7 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Also take seed samples from this course folder.") var corpus: String?
 
     func run() throws {
-        let extra = corpus.map { CurriculumFuzzer.samples(fromDirectory: URL(fileURLWithPath: $0)) } ?? []
+        let extra = try corpus.map { CurriculumFuzzer.samples(fromDirectory: try courseFolder($0, option: "--corpus")) } ?? []
         let report = CurriculumFuzzer.run(cases: cases, seed: seed, samples: extra)
         print(report.description)
         if !report.failures.isEmpty { throw ExitCode(1) }
@@ -121,7 +139,7 @@ struct LoadCoursesCommand: ParsableCommand {
         var courses = 0
         for _ in 0..<max(1, repetitions) {
             let start = Date()
-            let (catalogue, diagnostics) = CatalogueLoader.load(directory: URL(fileURLWithPath: directory))
+            let (catalogue, diagnostics) = CatalogueLoader.load(directory: try courseFolder(directory))
             times.append(Date().timeIntervalSince(start))
             guard let catalogue else {
                 diagnostics.filter(\.isError).prefix(5).forEach { print($0.description) }

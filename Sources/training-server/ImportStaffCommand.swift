@@ -15,7 +15,8 @@ struct ImportStaffCommand: ParsableCommand {
     var initialPasswords: String?
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        try requireReadableFile(file)
+        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
         let store = try database.open()
         let staff = SQLiteStaffRepository(store: store, clock: now)
         let (people, departments) = try staff.snapshot()
@@ -57,7 +58,7 @@ struct ImportStaffCommand: ParsableCommand {
                 guard FileManager.default.createFile(atPath: initialPasswords,
                                                      contents: Data((passwordLines.joined(separator: "\n") + "\n").utf8),
                                                      attributes: [.posixPermissions: 0o600]) else {
-                    throw ValidationError("the import is stored, but \(initialPasswords) could not be written")
+                    throw CommandFailure("the import is stored, but \(initialPasswords) could not be written")
                 }
                 print("initial passwords written to \(initialPasswords)")
             }

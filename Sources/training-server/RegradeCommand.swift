@@ -25,10 +25,10 @@ struct RegradeCommand: ParsableCommand {
 
     func run() throws {
         let (courseID, quizID) = try parseQuiz()
-        let (catalogue, diagnostics) = CatalogueLoader.load(directory: URL(fileURLWithPath: courses))
+        let (catalogue, diagnostics) = CatalogueLoader.load(directory: try courseFolder(courses, option: "--courses"))
         guard let catalogue else {
             diagnostics.filter(\.isError).forEach { print($0.description) }
-            throw ValidationError("the course files have errors; fix them first (training-server lint \(courses))")
+            throw CommandFailure("the course files have errors; fix them first (training-server lint \(courses))")
         }
         guard let course = catalogue.course(CourseID(courseID)) else { throw ValidationError("no course \(courseID)") }
         guard let definition = course.quiz(QuizID(quizID)) else { throw ValidationError("no quiz \(quizID) in \(courseID)") }

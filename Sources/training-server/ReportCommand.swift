@@ -30,17 +30,17 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Study hours each person should earn per year.") var yearlyHours = 90.0
 
         func open() throws -> (User, ReportViewer, HRReports, Store) {
-            let (catalogue, diagnostics) = CatalogueLoader.load(directory: URL(fileURLWithPath: courses))
+            let (catalogue, diagnostics) = CatalogueLoader.load(directory: try courseFolder(courses, option: "--courses"))
             guard let catalogue else {
-                diagnostics.filter(\.isError).forEach { print($0.description) }
-                throw ValidationError("the course files in \(courses) have errors; fix them first (training-server lint \(courses))")
+                diagnostics.filter(\.isError).forEach { printError($0.description) }
+                throw CommandFailure("the course files in \(courses) have errors; fix them first (training-server lint \(courses))")
             }
             let store = try database.open()
             guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login), !user.disabled else {
-                throw ValidationError("no active account \(login)")
+                throw CommandFailure("no active account \(login)")
             }
             guard user.has(.hr) || user.has(.admin) else {
-                throw ValidationError("\(login) holds neither the hr nor the admin role, so has no reports")
+                throw CommandFailure("\(login) holds neither the hr nor the admin role, so has no reports")
             }
             let viewer = ReportViewer(user: user, departments: try SQLiteDepartmentRepository(store: store, clock: now).all())
             let reports = HRReports(reports: SQLiteReportRepository(store: store), catalogue: catalogue,
@@ -54,7 +54,7 @@ struct ReportCommand: ParsableCommand {
                 return try body()
             } catch ReportFailure.notFound {
                 let asked = [department.map { "department \($0)" }, program.map { "programme \($0)" }].compactMap { $0 }
-                throw ValidationError("\(asked.isEmpty ? "the report" : asked.joined(separator: " or ")) is not in \(login)'s scope")
+                throw CommandFailure("\(asked.isEmpty ? "the report" : asked.joined(separator: " or ")) is not in \(login)'s scope")
             } catch ReportFailure.invalid(let problems) {
                 throw ValidationError(problems.map(\.description).joined(separator: "; "))
             }
@@ -76,7 +76,8 @@ struct ReportCommand: ParsableCommand {
             switch format {
             case .table:
                 let program = dashboard.program.map { "\($0.id.rawValue) (\($0.title.zh ?? $0.title.en ?? ""))" } ?? "none"
-                print("programme \(program), \(dashboard.year)")
+                // One writer for both, so the heading stays first when the output goes to a pipe.
+                FileHandle.standardOutput.write(Data("programme \(program), \(dashboard.year)\n".utf8))
                 FileHandle.standardOutput.write(Data(document.table().utf8))
             case .csv:
                 FileHandle.standardOutput.write(Data(document.csv()))
@@ -95,7 +96,8 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Certificates expiring on or before this day (YYYY-MM-DD).") var expiresTo: String?
         @Flag(help: "Only people below the yearly study-hours requirement.") var belowRequired = false
         @Option(help: "Part of a name or login, or a whole employee number.") var search: String?
-        @Option(help: "table, csv or json.") var format: Format = .table
+        @Option(help: "table (columns lined up, so all rows are read first), csv or json (both streamed).")
+        var format: Format = .table
         @Option(help: "The platform's public address, as given to serve, for verification links (without it they are paths).")
         var publicURL = ""
 
@@ -125,6 +127,14 @@ struct ReportCommand: ParsableCommand {
             details["channel"] = "cli"
             try SQLiteAuditLog(store: store, clock: now)
                 .append(AuditEvent(action: "report.export", subject: "people", details: details), by: AuditActor(user))
+            if format == .table {
+                // Lining columns up needs every row's widths first; csv and json stream for exports of any size.
+                var bytes: [UInt8] = []
+                while let chunk = try stream.next() { bytes += chunk }
+                let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+                printTable(lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) })
+                return
+            }
             while let chunk = try stream.next() {
                 FileHandle.standardOutput.write(Data(chunk))
             }

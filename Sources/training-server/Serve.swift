@@ -36,6 +36,7 @@ struct Serve: ParsableCommand {
     func run() throws {
         var app = ApplicationConfiguration()
         app.databasePath = database.db
+        _ = try courseFolder(courses, option: "--courses")
         app.coursesPath = courses
         app.sessionIdleTimeout = sessionIdleMinutes * 60
         app.sessionAbsoluteTimeout = sessionAbsoluteHours * 3600

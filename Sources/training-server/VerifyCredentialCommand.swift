@@ -33,7 +33,7 @@ struct VerifyCredentialCommand: ParsableCommand {
         do {
             token = try String(contentsOfFile: file, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot read the credential file \(file)")
+            throw CommandFailure("cannot read the credential file \(file)")
         }
         let verifier = CredentialVerifier(keys: try keySet(), revocation: try revocationLookup())
         let now = at.flatMap(Self.parseDate) ?? Date()
@@ -56,12 +56,12 @@ struct VerifyCredentialCommand: ParsableCommand {
     private func keySet() throws -> JSONWebKeySet {
         if let jwks {
             guard let data = FileManager.default.contents(atPath: jwks) else {
-                throw ValidationError("cannot read the key set file \(jwks)")
+                throw CommandFailure("cannot read the key set file \(jwks)")
             }
             do {
                 return try JSONWebKeySet(jsonData: data)
             } catch let error as IssuerKeyError {
-                throw ValidationError(error.description)
+                throw CommandFailure(error.description)
             }
         }
         let path = key ?? URL(fileURLWithPath: db ?? "data/training.sqlite").deletingLastPathComponent()
@@ -70,10 +70,10 @@ struct VerifyCredentialCommand: ParsableCommand {
         do {
             loaded = try IssuerKey.load(at: path)
         } catch let error as IssuerKeyError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         guard let loaded else {
-            throw ValidationError("there is no issuer key at \(path); give --key or --jwks")
+            throw CommandFailure("there is no issuer key at \(path); give --key or --jwks")
         }
         return loaded.keySet
     }
@@ -81,7 +81,7 @@ struct VerifyCredentialCommand: ParsableCommand {
     /// Looks certificates up in the database given with --db; nil without one.
     private func revocationLookup() throws -> CredentialVerifier.RevocationLookup? {
         guard let db else { return nil }
-        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("there is no database at \(db)") }
+        guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("there is no database at \(db)") }
         let repository = SQLiteCertificationRepository(store: try Store(path: db))
         return { claims in
             guard let segment = URL(string: claims.credentialID)?.lastPathComponent,
