@@ -29,8 +29,10 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
     }
 
     /// `state`'s items, or nil while it is open. Choices are authored option ids (single choice, multiple
-    /// response), "true"/"false", the normalised text (short answer), the number read (numeric) or
-    /// "pair=answer-key" per matched prompt; a response that cannot be graded counts as unanswered.
+    /// response), "true"/"false", the text as typed (short answer and numeric: full-width forms and runs of
+    /// white space folded, case and digits kept, so "999999" stays "999999" and "0.1" stays "0.1") or
+    /// "pair=answer-key" per matched prompt (`ChoiceDescription` turns keys into authored texts); a response
+    /// that cannot be graded counts as unanswered.
     public init?(_ state: AttemptState) {
         guard state.isClosed else { return nil }
         items = state.questions.map { question in
@@ -53,12 +55,13 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
         case .bool(let value)?:
             return [value ? "true" : "false"]
         case .text(let text)?:
+            let typed = TextNormalizer.normalize(text, caseSensitive: true)
             switch kind {
-            case .shortAnswer(_, let caseSensitive):
-                return [TextNormalizer.normalize(text, caseSensitive: caseSensitive)]
+            case .shortAnswer:
+                return typed.isEmpty ? [] : [typed]
             default:
-                if case .number(let value) = NumericKind.read(text) { return ["\(value)"] }
-                return []
+                guard case .number = NumericKind.read(text) else { return [] }
+                return [String(typed.map { $0 == "\u{2212}" ? "-" : $0 })]
             }
         case .matches(let matches)?:
             return matches.filter { !$0.value.isEmpty }.map { "\($0.key)=\($0.value)" }.sorted()

@@ -88,13 +88,8 @@ public struct ServerRunner: Sendable {
         var received: Int32 = 0
         while sigwait(&signals, &received) == 0 {
             if received == SIGHUP {
-                let taken = catalogue.reload(now: clock())
-                let problems = catalogue.status.diagnostics.filter(\.isError).count
-                if taken {
-                    logger.info("catalogue reloaded on SIGHUP")
-                } else {
-                    logger.error("catalogue reload refused: \(problems) errors; the running catalogue stays")
-                }
+                // The log says what changed, as the trainers' page does.
+                catalogue.reload(now: clock(), trigger: .signal, by: nil).log(to: logger)
                 continue
             }
             logger.info("stopping after requests in flight (signal \(received))")

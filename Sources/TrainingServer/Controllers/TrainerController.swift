@@ -14,15 +14,18 @@ struct TrainerController {
             let notice: String? = request.query["notice"] == "reloaded" ? page.t("trainer.reload.ok") : nil
             let model = TrainerHomePage.Model(catalogue: context.catalogue.catalogue, loadedAt: status.loadedAt,
                                               diagnostics: status.diagnostics, lastReloadFailed: status.lastReloadFailed,
-                                              notice: notice)
+                                              notice: notice, lastReload: status.lastReload)
             return Response.html(TrainerHomePage.render(model, context: page, stylesheet: context.stylesheet).rendered)
         }
         router.post("/trainer/reload") { request in
             let user = try context.requireRole(request, staff)
-            let taken = context.catalogue.reload(now: context.clock())
+            let outcome = context.catalogue.reload(now: context.clock(), trigger: .button, by: user.login)
+            let taken = outcome.taken
+            outcome.log(to: context.logger)
             try context.audit.append(AuditEvent(action: taken ? "catalogue.reload" : "catalogue.reload_refused",
                                                 subject: "catalogue",
-                                                details: ["revision": context.catalogue.catalogue.revision]),
+                                                details: ["revision": context.catalogue.catalogue.revision,
+                                                          "changes": String(outcome.changes.count)]),
                                      by: AuditActor(user))
             return Response.redirect(to: taken ? "/trainer?notice=reloaded" : "/trainer")
         }

@@ -10,11 +10,14 @@ public final class CatalogueHolder: Sendable {
         /// Problems of the last reload attempt (errors mean it was refused).
         public var diagnostics: [Diagnostic]
         public var lastReloadFailed: Bool
+        /// What the last reload did (nil until the first reload since start).
+        public var lastReload: ReloadOutcome?
     }
 
     public let directory: URL
     private let state: Mutex<(catalogue: Catalogue, status: Status)>
     private let markdownCache = MarkdownCache()
+    private let reloading = Mutex(())
 
     /// Loads `directory`; throws with every diagnostic when it has errors (the server does not start on a
     /// broken catalogue).
@@ -22,7 +25,7 @@ public final class CatalogueHolder: Sendable {
         self.directory = directory
         let (catalogue, diagnostics) = CatalogueLoader.load(directory: directory)
         guard let catalogue else { throw CatalogueLoadError(diagnostics: diagnostics) }
-        state = Mutex((catalogue, Status(loadedAt: now, diagnostics: diagnostics, lastReloadFailed: false)))
+        state = Mutex((catalogue, Status(loadedAt: now, diagnostics: diagnostics, lastReloadFailed: false, lastReload: nil)))
     }
 
     public var catalogue: Catalogue { state.withLock { $0.catalogue } }
@@ -31,14 +34,30 @@ public final class CatalogueHolder: Sendable {
     /// Reloads from disk; on errors the running catalogue stays. Returns whether the new one was taken.
     @discardableResult
     public func reload(now: Double) -> Bool {
-        let (catalogue, diagnostics) = CatalogueLoader.load(directory: directory)
-        return state.withLock { state in
-            if let catalogue {
-                state = (catalogue, Status(loadedAt: now, diagnostics: diagnostics, lastReloadFailed: false))
-                return true
+        reload(now: now, trigger: .signal, by: nil).taken
+    }
+
+    /// Reloads from disk and says what changed; on errors the running catalogue stays. The outcome is kept in
+    /// `status.lastReload` until the next reload.
+    public func reload(now: Double, trigger: ReloadOutcome.Trigger, by login: String?) -> ReloadOutcome {
+        // One reload at a time, so each outcome compares against the catalogue the previous one left.
+        reloading.withLock { _ in
+            let (catalogue, diagnostics) = CatalogueLoader.load(directory: directory)
+            let running = self.catalogue
+            let outcome = ReloadOutcome(at: now, trigger: trigger, by: login, taken: catalogue != nil,
+                                        changes: catalogue.map { CatalogueChange.between(running, $0) } ?? [],
+                                        warnings: diagnostics.filter { !$0.isError },
+                                        errors: diagnostics.filter(\.isError))
+            state.withLock { state in
+                if let catalogue {
+                    state = (catalogue, Status(loadedAt: now, diagnostics: diagnostics, lastReloadFailed: false,
+                                               lastReload: outcome))
+                } else {
+                    state.status = Status(loadedAt: state.status.loadedAt, diagnostics: diagnostics, lastReloadFailed: true,
+                                          lastReload: outcome)
+                }
             }
-            state.status = Status(loadedAt: state.status.loadedAt, diagnostics: diagnostics, lastReloadFailed: true)
-            return false
+            return outcome
         }
     }
 

@@ -28,4 +28,18 @@ import Testing
         #expect(scored.items.allSatisfy { $0.choices.isEmpty && $0.fraction == 0 })
         #expect(scored.items.map(\.maxMark) == [2, 2, 1, 1, 1, 2])
     }
+
+    @Test func typedAnswersCountAsTypedWithoutFloatNoise() throws {
+        let typed: [(String, String)] = [("999999", "999999"), ("0.1", "0.1"), (" 72 ", "72"), ("７２", "72"),
+                                         ("\u{2212}3", "-3"), ("1e6", "1e6"), ("7,2", "")]
+        for (input, expected) in typed {
+            var driver = try AttemptDriver(quiz: Fixtures.fixedQuiz(questions: [Fixtures.numeric, Fixtures.short]), at: 0)
+            driver.save(Fixtures.numeric.id, .text(input), at: 1)
+            driver.save(Fixtures.short.id, .text("  Cyber   Law "), at: 2)
+            driver.request(.submit, at: 3)
+            let scored = try #require(ScoredAttempt(try driver.state(at: 3)))
+            #expect(scored.items[0].choices == (expected.isEmpty ? [] : [expected]), "\(input)")
+            #expect(scored.items[1].choices == ["Cyber Law"])
+        }
+    }
 }

@@ -17,17 +17,10 @@ public enum ItemStatisticsPage {
                     "<br><span class=\"meta\">\(course.folder)/\($0.file):\($0.line)</span>"
                 } ?? .empty
                 let text = question?.text.t(context) ?? ""
-                let options: [ChoiceOption] = switch question?.kind {
-                case .singleChoice(let options)?, .multipleResponse(let options)?: options
-                default: []
-                }
-                let counts = item.choiceCounts.sorted { $0.key < $1.key }.map { key, count -> HTML in
-                    let label = switch key {
-                    case "true": context.t("attempt.true")
-                    case "false": context.t("attempt.false")
-                    default: options.first { $0.id == key }?.text.t(context) ?? key
-                    }
-                    return "<li>\(context.t("label.count", ["label": label, "count": String(count)]))</li>"
+                let counts = ChoiceDescription.orderedKeys(item.choiceCounts, question: question).map { key -> HTML in
+                    let label = question.map { describe(ChoiceDescription(key: key, question: $0), context: context) } ?? key
+                    let count = String(item.choiceCounts[key] ?? 0)
+                    return "<li>\(context.t("label.count", ["label": label, "count": count]))</li>"
                 }
                 let unanswered: HTML = item.unanswered > 0
                     ? "<li>\(context.t("stats.unanswered", ["count": String(item.unanswered)]))</li>" : .empty
@@ -60,5 +53,17 @@ public enum ItemStatisticsPage {
             \(content)
             """
         return Layout.page(title: title, context: context, stylesheet: stylesheet, body: body)
+    }
+
+    /// A choice in the authored texts of the page's language: "prompt → answer" for matching, typed answers as
+    /// typed.
+    static func describe(_ choice: ChoiceDescription, context: PageContext) -> String {
+        switch choice {
+        case .option(let text): text.t(context)
+        case .truth(let value): context.t(value ? "attempt.true" : "attempt.false")
+        case .match(let prompt, let answer): context.t("stats.match", ["prompt": prompt.t(context), "answer": answer.t(context)])
+        case .typed(let text): context.t("stats.typed", ["text": text])
+        case .unknown(let key): key
+        }
     }
 }

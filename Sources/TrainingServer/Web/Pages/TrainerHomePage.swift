@@ -10,6 +10,8 @@ public enum TrainerHomePage {
         public var diagnostics: [Diagnostic]
         public var lastReloadFailed: Bool
         public var notice: String?
+        /// What the last reload did, shown until the next one.
+        public var lastReload: ReloadOutcome?
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
@@ -47,12 +49,14 @@ public enum TrainerHomePage {
                 """
         }
         let notice: HTML = model.notice.map { Components.notice($0) } ?? .empty
+        let report = model.lastReload.map { reloadReport($0, context: context) } ?? .empty
         let body: HTML = """
             <h1>\(context.t("trainer.title"))</h1>
             \(notice)
             <h2>\(context.t("trainer.status"))</h2>
             <p>\(context.t("trainer.loaded_at", ["time": Components.dateTime(model.loadedAt, context)]))</p>
             \(failed)
+            \(report)
             \(diagnostics)
             <form method="post" action="/trainer/reload">\(Components.csrf(context))
             <button type="submit" class="button button-secondary">\(context.t("trainer.reload"))</button></form>
@@ -60,5 +64,46 @@ public enum TrainerHomePage {
             \(courses)
             """
         return Layout.page(title: context.t("trainer.title"), context: context, stylesheet: stylesheet, body: body)
+    }
+
+    /// When and how the last reload ran, and what it added, changed and removed (the warnings and errors are
+    /// the problems table below it).
+    static func reloadReport(_ outcome: ReloadOutcome, context: PageContext) -> HTML {
+        let time = Components.dateTime(outcome.at, context)
+        let how = outcome.trigger == .button
+            ? context.t("trainer.reload.by_button", ["time": time, "login": outcome.by ?? ""])
+            : context.t("trainer.reload.by_signal", ["time": time])
+        let count = { (change: CatalogueChange.Change) in String(outcome.changes.filter { $0.change == change }.count) }
+        let summary: String = outcome.taken
+            ? context.t("trainer.reload.summary", ["added": count(.added), "changed": count(.changed),
+                                                   "removed": count(.removed), "warnings": String(outcome.warnings.count)])
+            : context.t("trainer.reload.refused", ["errors": String(outcome.errors.count)])
+        let changes: HTML
+        if outcome.changes.isEmpty {
+            changes = outcome.taken ? "<p>\(context.t("trainer.reload.none"))</p>" : .empty
+        } else {
+            let rows = outcome.changes.map { change -> HTML in
+                let kind: String = change.change == .removed ? "wrong" : change.change == .added ? "completed" : "in_progress"
+                let version: HTML = change.versions.map {
+                    " <span class=\"meta\">\(context.t("trainer.change.version", ["before": String($0.before), "after": String($0.after)]))</span>"
+                } ?? .empty
+                return """
+                    <tr><td>\(Components.tag(context.t("trainer.change.\(change.change.rawValue)"), kind: kind))</td>\
+                    <td>\(context.t("trainer.item.\(change.kind.rawValue)"))</td>\
+                    <td>\(change.title.t(context))\(version)<br><code>\(change.path)</code></td></tr>
+                    """
+            }
+            changes = """
+                <div class="table-scroll" role="region" tabindex="0" aria-label="\(context.t("trainer.changes.caption"))"><table>
+                <caption>\(context.t("trainer.changes.caption"))</caption>
+                <thead><tr><th scope="col">\(context.t("trainer.changes.change"))</th><th scope="col">\(context.t("trainer.changes.kind"))</th>\
+                <th scope="col">\(context.t("trainer.changes.item"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
+                """
+        }
+        return """
+            <section aria-labelledby="last-reload"><h3 id="last-reload">\(context.t("trainer.reload.last"))</h3>
+            <p>\(how) \(summary)</p>
+            \(changes)</section>
+            """
     }
 }
