@@ -95,6 +95,13 @@ pools:
         answers:
           - {value: 0.1, tolerance: 0, weight: 100}
         explanation: {zh: 见模块“基础”。, en: "See module 'Basics'."}
+      - id: pi
+        type: numeric
+        text: {zh: 请输入圆周率，保留五位小数。, en: Enter pi to five decimal places.}
+        answers:
+          - {value: 3.14159, tolerance: 0.00001, weight: 100}
+          - {min: 3.1, max: 3.2, weight: 50}
+        explanation: {zh: 见模块“基础”。, en: "See module 'Basics'."}
       - id: law-2017
         type: short
         text: {zh: 哪部法律于2017年施行？, en: Which law took effect in 2017?}
@@ -146,6 +153,7 @@ MATCHING = "Match each law with the year it took effect."
 BIG = "Enter nine hundred ninety-nine thousand nine hundred ninety-nine."
 SMALL = "Enter one tenth as a decimal."
 SHORT = "Which law took effect in 2017?"
+PI = "Enter pi to five decimal places."
 
 
 @pytest.fixture(scope="module")
@@ -156,9 +164,11 @@ def lab(tmp_path_factory):
     write_lab(courses)
     server = Server(root / "server", extra=("--courses", str(courses))).start()
     take_exam(server, "lab-one", {MATCHING: {"Cybersecurity Law": "2017", "Data Security Law": "2021"},
-                                  BIG: "999999", SMALL: "0.1", SHORT: "Cybersecurity Law"})
+                                  BIG: "999999", SMALL: "0.1", SHORT: "Cybersecurity Law",
+                                  PI: "3.14159"})
     take_exam(server, "lab-two", {MATCHING: {"Cybersecurity Law": "1999", "Data Security Law": "2021"},
-                                  BIG: "999999", SMALL: "0.3", SHORT: "cybersecurity   law"})
+                                  BIG: "999999", SMALL: "0.3", SHORT: "cybersecurity   law",
+                                  PI: "3.14"})
     yield server, courses
     stop_and_check(server)
 
@@ -202,6 +212,17 @@ def test_item_statistics_show_authored_texts_and_numbers_as_typed(lab):
         assert "999999.0" not in text and "0.1000" not in text and "0.3000" not in text, text[:1500]
         assert not re.search(r"\b\d+=(\d+|~\d+)\b", text), text[:1500]
         assert "=~" not in text and "law-years" in text
+
+
+def test_the_quiz_preview_shows_numeric_answers_as_authored(lab):
+    server, _ = lab
+    http = trainer_session(server)
+    for language in LANGUAGES:
+        http.get(server.url(f"/language/{language}?next=/"), timeout=10)
+        text = visible_text(http.get(server.url("/trainer/courses/stats-lab/quizzes/check"), timeout=10).text)
+        for target in ("999999 ± 0", "0.1 ± 0", "3.14159 ± 0.00001", "3.1 – 3.2"):
+            assert target in text, f"{language}: {target!r} in {text[:2000]}"
+        assert "3.142" not in text and "999999.0" not in text
 
 
 # --- the reload report --------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import Assessment
 import Curriculum
+import Foundation
 
 /// A quiz as trainers see it: settings, pools with their draws, and every question with its answer key,
 /// feedback, explanation, tags, content hash and source file and line.
@@ -58,8 +59,8 @@ public enum QuizPreviewPage {
         case .numeric(let accepted):
             for answer in accepted {
                 let target: String = switch answer.target {
-                case .value(let value, let tolerance): "\(context.strings.number(value, fractionDigits: 3)) ± \(context.strings.number(tolerance, fractionDigits: 3))"
-                case .range(let low, let high): "\(context.strings.number(low, fractionDigits: 3)) – \(context.strings.number(high, fractionDigits: 3))"
+                case .value(let value, let tolerance): "\(authored(value)) ± \(authored(tolerance))"
+                case .range(let low, let high): "\(authored(low)) – \(authored(high))"
                 }
                 answers.append("<li>\(target) <strong>[\(context.t("trainer.weight", ["weight": Components.percent(answer.fraction)]))]</strong></li>")
             }
@@ -84,5 +85,15 @@ public enum QuizPreviewPage {
             <p class="meta">\(context.t("label.tags"))\(tags) · \(context.t("trainer.hash", ["hash": String(question.contentHash.prefix(12))]))</p>
             </li>
             """
+    }
+
+    /// A number as a trainer wrote it: no rounding, no ".0" on whole numbers, no exponent, no binary noise
+    /// (the shortest decimal that reads back as the same value): 999999, 0.1, 3.14159, 0.00001.
+    static func authored(_ value: Double) -> String {
+        guard value.isFinite else { return value.description }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        let shortest = value.description
+        guard shortest.contains("e"), let decimal = Decimal(string: shortest) else { return shortest }
+        return decimal.description
     }
 }
