@@ -51,7 +51,7 @@ struct Users: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openExisting()
             let departments = Dictionary(uniqueKeysWithValues: try SQLiteDepartmentRepository(store: store, clock: now).all()
                 .map { ($0.id, $0.displayPath) })
             var rows = [["login", "name", "department", "roles", "state"]]
@@ -70,7 +70,7 @@ struct Users: ParsableCommand {
         @Option(help: "Login name.") var login: String
 
         func run() throws {
-            let repository = SQLiteUserRepository(store: try database.open(), clock: now)
+            let repository = SQLiteUserRepository(store: try database.openExisting(), clock: now)
             guard let user = try repository.find(login: login) else { throw CommandFailure("no account \(login)") }
             try repository.setDisabled(true, id: user.id, by: .commandLine)
             print("disabled \(user.login)")
@@ -83,7 +83,7 @@ struct Users: ParsableCommand {
         @Option(help: "Login name.") var login: String
 
         func run() throws {
-            let repository = SQLiteUserRepository(store: try database.open(), clock: now)
+            let repository = SQLiteUserRepository(store: try database.openExisting(), clock: now)
             guard let user = try repository.find(login: login) else { throw CommandFailure("no account \(login)") }
             try repository.setDisabled(false, id: user.id, by: .commandLine)
             print("enabled \(user.login)")
@@ -100,7 +100,7 @@ struct Users: ParsableCommand {
         func run() throws {
             guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
             let password = try readPasswordFromStandardInput()
-            let repository = SQLiteUserRepository(store: try database.open(), clock: now)
+            let repository = SQLiteUserRepository(store: try database.openExisting(), clock: now)
             guard let user = try repository.find(login: login) else { throw CommandFailure("no account \(login)") }
             try repository.setPasswordHash(try PasswordHasher().hash(password), id: user.id, by: .commandLine)
             print("password set for \(user.login)")
@@ -147,7 +147,7 @@ struct Tokens: ParsableCommand {
         @Option(help: "A name to recognise the token by.") var name = "api"
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openExisting()
             guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
                 throw CommandFailure("no account \(login)")
             }
@@ -166,7 +166,7 @@ struct Backup: ParsableCommand {
     @Argument(help: "Where to write the copy (must not exist).") var path: String
 
     func run() throws {
-        let result = try database.open().backup(to: path)
+        let result = try database.openExisting().backup(to: path)
         print(result)
         if result != "ok" { throw ExitCode(1) }
     }
@@ -178,7 +178,7 @@ struct VerifyAudit: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openExisting()
         switch try SQLiteAuditLog(store: store, clock: now).verify() {
         case .intact(let rows):
             print("audit log intact: \(rows) rows")

@@ -35,7 +35,7 @@ struct ReportCommand: ParsableCommand {
                 diagnostics.filter(\.isError).forEach { printError($0.description) }
                 throw CommandFailure("the course files in \(courses) have errors; fix them first (training-server lint \(courses))")
             }
-            let store = try database.open()
+            let store = try database.openExisting()
             guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login), !user.disabled else {
                 throw CommandFailure("no active account \(login)")
             }

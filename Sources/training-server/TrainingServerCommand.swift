@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TrainingServer
 
 /// `training-server`: the platform's one binary.
@@ -19,5 +20,14 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "The SQLite database file.")
     var db: String = "data/training.sqlite"
 
+    /// Opens the database, creating it (and its folder) when missing: for commands that set a platform up.
     func open() throws -> Store { try Store(path: db) }
+
+    /// Opens a database that must exist already: a mistyped --db fails plainly instead of creating an empty one.
+    func openExisting() throws -> Store {
+        guard FileManager.default.fileExists(atPath: db) else {
+            throw CommandFailure("database not found: \(db) (give the database file with --db)")
+        }
+        return try Store(path: db)
+    }
 }

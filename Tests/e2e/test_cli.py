@@ -97,6 +97,13 @@ def test_a_course_folder_with_errors_lists_them_without_usage(tmp_path):
 
 def test_runtime_problems_print_no_usage_line(tmp_path):
     db = str(tmp_path / "db.sqlite")
+    # A mistyped database is named, and not created empty.
+    for command in (["users", "list"], ["users", "disable", "--login", "nobody"], ["verify-audit"],
+                    ["tokens", "create", "--login", "nobody"],
+                    ["report", "summary", "--as", "nobody", "--courses", str(COURSES)]):
+        assert_plain_failure(cli(tmp_path, *command, "--db", db), f"database not found: {db}")
+    assert not Path(db).exists()
+    assert cli(tmp_path, "departments", "add", "省政府", "--db", db).returncode == 0
     assert_plain_failure(cli(tmp_path, "users", "disable", "--login", "nobody", "--db", db), "no account nobody")
     assert_plain_failure(cli(tmp_path, "report", "summary", "--as", "nobody", "--courses", str(COURSES), "--db", db),
                          "no active account nobody")
