@@ -123,6 +123,19 @@ struct QuestionBankTests {
         #expect(module.zh?.body.contains("2025年以前的材料") == false)
     }
 
+    @Test func modulesCall12387TheIncidentReportingLineNotA举报Line() throws {
+        let tipOffWording = try Regex("12387[^。；]{0,12}举报|举报电话是12387")
+        for course in Self.courses {
+            for module in ShippedCoursesTests.catalogue?.course(CourseID(course))?.modules ?? [] {
+                #expect(!(module.zh?.body.contains(tipOffWording) ?? false), "\(course)/\(module.id)")
+            }
+        }
+        let phishing = try #require(ShippedCoursesTests.catalogue?.course(CourseID("info-security"))?.modules
+            .first { $0.id == ModuleID("phishing") })
+        #expect(phishing.zh?.body.contains("12377是网信部门受理违法和不良信息举报的电话") == true)
+        #expect(phishing.en?.body.contains("Do not confuse it with 12377") == true)
+    }
+
     @Test func theGIFTExampleMatchesTheQuizItMirrors() throws {
         let url = TestFiles.repository.appendingPathComponent("Courses/gift-examples/info-literacy-final-exam.gift")
         let imported = GIFTParser.parse(bytes: [UInt8](try Data(contentsOf: url)), fileName: url.lastPathComponent)
