@@ -8,7 +8,10 @@
 ///
 /// cmark-gfm has no such option, so this pre-pass finds every delimiter run whose open/close ability differs
 /// between the two rule sets and puts `marker` (a noncharacter that cmark sees as a letter) right before or
-/// after it, which gives cmark the amendment's answer. Rendering removes every marker from the HTML. Code spans,
+/// after it, which gives cmark the amendment's answer. Rendering removes every marker from the HTML.
+///
+/// Asterisks between two digits (`2*3*4`) are multiplication in course text, so the pre-pass escapes them and
+/// they show as written (CommonMark alone would make `2<em>3</em>4`). Code spans,
 /// fenced code, link destinations, autolinks, raw HTML, link reference definitions and escaped characters are
 /// copied unchanged. Text without `*` or `_` is returned as it is.
 struct CJKEmphasis {
@@ -33,19 +36,21 @@ struct CJKEmphasis {
     let text: String
     /// Whether any marker was inserted (and must be removed from what cmark produces).
     let hasMarkers: Bool
+    /// Whether `text` differs from the Markdown it was made from (markers or escapes were inserted).
+    let isChanged: Bool
     /// Every `*` and `_` run outside code, link destinations and raw HTML, in document order.
     let runs: [Run]
     /// `\*`, `\_` and entities for `*` and `_`: literal by the author's choice. Line and byte column of the
     /// backslash or ampersand in the prepared text.
     let escapes: [(line: Int, byteColumn: Int)]
-    /// Per line, the prepared-text byte columns where markers were inserted, ascending.
-    private let insertions: [Int: [Int]]
+    /// Per line, where text was inserted (prepared-text byte column) and how many bytes, ascending.
+    private let insertions: [Int: [(byteColumn: Int, bytes: Int)]]
 
     /// The byte column in the original text of a byte column in the prepared text.
     func originalByteColumn(line: Int, byteColumn: Int) -> Int {
-        guard let columns = insertions[line] else { return byteColumn }
-        let before = columns.prefix { $0 < byteColumn }.count
-        return max(1, byteColumn - before * Self.markerBytes)
+        guard let inserted = insertions[line] else { return byteColumn }
+        let before = inserted.prefix { $0.byteColumn < byteColumn }.reduce(0) { $0 + $1.bytes }
+        return max(1, byteColumn - before)
     }
 
     /// `text` with every marker removed.
@@ -56,13 +61,12 @@ struct CJKEmphasis {
         return String(scalars)
     }
 
-    private static let markerBytes = String(marker).utf8.count
-
     /// Prepares `markdown` for cmark.
     init(_ markdown: String) {
         guard markdown.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") }) else {
             self.text = markdown
             self.hasMarkers = false
+            self.isChanged = false
             self.runs = []
             self.escapes = []
             self.insertions = [:]
@@ -70,8 +74,9 @@ struct CJKEmphasis {
         }
         var scanner = Scanner(Array(markdown.unicodeScalars))
         scanner.scan()
-        self.hasMarkers = !scanner.insertions.isEmpty
-        self.text = hasMarkers ? String(scanner.output) : markdown
+        self.hasMarkers = scanner.hasMarkers
+        self.isChanged = !scanner.insertions.isEmpty
+        self.text = isChanged ? String(scanner.output) : markdown
         self.runs = scanner.runs
         self.escapes = scanner.escapes
         self.insertions = scanner.insertions
@@ -159,7 +164,8 @@ struct CJKEmphasis {
         var byteColumn = 1
         var runs: [Run] = []
         var escapes: [(line: Int, byteColumn: Int)] = []
-        var insertions: [Int: [Int]] = [:]
+        var insertions: [Int: [(byteColumn: Int, bytes: Int)]] = [:]
+        var hasMarkers = false
 
         init(_ input: [Unicode.Scalar]) {
             self.input = input
@@ -188,8 +194,19 @@ struct CJKEmphasis {
         }
 
         mutating func insertMarker() {
-            insertions[line, default: []].append(byteColumn)
+            insertions[line, default: []].append((byteColumn, CJKEmphasis.marker.utf8.count))
+            hasMarkers = true
             emit(CJKEmphasis.marker)
+        }
+
+        /// Copies the run of `count` asterisks at `index`, each escaped with a backslash.
+        mutating func copyEscaped(_ count: Int) {
+            for _ in 0..<count {
+                insertions[line, default: []].append((byteColumn, 1))
+                emit("\\")
+                emit(input[index])
+                index += 1
+            }
         }
 
         /// The end of the line starting at `start` (the index of its newline, or the end of input).
@@ -392,6 +409,13 @@ struct CJKEmphasis {
             while previousIndex >= 0, CJKEmphasis.isVariationSelector(input[previousIndex]) { previousIndex -= 1 }
             let before = previousIndex >= 0 && input[previousIndex] != "\n" ? input[previousIndex] : nil
             let after = index + length < end ? input[index + length] : nil
+            if delimiter == "*", let before, let after, before.isASCII, after.isASCII,
+               ("0"..."9").contains(before), ("0"..."9").contains(after) {
+                runs.append(Run(line: line, byteColumn: byteColumn, delimiter: delimiter, length: length,
+                                isDelimiter: false))
+                copyEscaped(length)
+                return
+            }
             let wanted = CJKEmphasis.ability(delimiter, before: before, after: after, cjkFriendly: true)
             let plain = CJKEmphasis.ability(delimiter, before: before, after: after, cjkFriendly: false)
             var markBefore = false

@@ -38,12 +38,27 @@ struct CJKEmphasisTests {
     }
 
     @Test("text without CJK renders exactly as cmark renders it", arguments: [
-        "2*3*4", "2 * 3 * 4", "a **b** c", "snake_case_name", "**bold.**Next", "*a **b** c*", "***x*** y",
+        "2 * 3 * 4", "a **b** c", "a*b*c", "snake_case_name", "**bold.**Next", "*a **b** c*", "***x*** y",
     ])
     func nonCJKUnchanged(markdown: String) {
         let prepared = CJKEmphasis(markdown)
         #expect(!prepared.hasMarkers)
         #expect(prepared.text == markdown)
+    }
+
+    @Test("asterisks between digits are multiplication and stay literal, with no warning", arguments: [
+        ("2*3*4", "<p>2*3*4</p>\n"),
+        ("体积为2*3*4立方米。", "<p>体积为2*3*4立方米。</p>\n"),
+        ("5*6*78 and **bold**", "<p>5*6*78 and <strong>bold</strong></p>\n"),
+    ])
+    func multiplication(markdown: String, expected: String) {
+        #expect(html(markdown + "\n") == expected)
+        #expect(warnings(markdown + "\n").isEmpty)
+    }
+
+    @Test("a warning after escaped multiplication on the same line points at the original column")
+    func columnsAfterEscapes() {
+        #expect(warnings("2*3*4，**未闭合\n").map { [$0.line, $0.column] } == [[1, 7]])
     }
 
     @Test("asterisks in arithmetic, code spans, code blocks, escapes and link destinations stay literal")
