@@ -11,13 +11,13 @@
 /// after it, which gives cmark the amendment's answer. Rendering removes every marker from the HTML.
 ///
 /// Asterisks between two digits (`2*3*4`) are multiplication in course text, so the pre-pass escapes them and
-/// they show as written (CommonMark alone would make `2<em>3</em>4`). Code spans,
-/// fenced code, link destinations, autolinks, raw HTML, link reference definitions and escaped characters are
-/// copied unchanged. Text without `*` or `_` is returned as it is.
+/// they show as written (CommonMark alone would make `2<em>3</em>4`).
+///
+/// Code spans, fenced code, link destinations, autolinks, raw HTML, link reference definitions and escaped
+/// characters are copied unchanged. Text without `*` or `_` is returned as it is.
 struct CJKEmphasis {
     /// U+FDD0, a noncharacter: never text a trainer means to show, neither whitespace nor punctuation for cmark.
     static let marker = Unicode.Scalar(UInt32(0xFDD0))!
-    static let markerString = String(Character(marker))
 
     /// A delimiter run in the prepared text (after markers were inserted).
     struct Run: Equatable {
