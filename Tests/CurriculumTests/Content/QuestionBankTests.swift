@@ -106,6 +106,12 @@ struct QuestionBankTests {
         guard case .matching(let pairs, _) = question.kind else { Issue.record("not a matching question"); return }
         let prompt = try #require(pairs.first { $0.answer.text(in: .en) == "64 characters" }?.prompt.text(in: .en))
         #expect(prompt.contains("should") && !prompt.contains("must"))
+        let module = try #require(course.modules.first { $0.id == ModuleID("passwords-mfa") })
+        for (text, wording) in [(module.zh?.body ?? "", try Regex("须[^；。]{0,8}64")),
+                                (module.en?.body ?? "", try Regex("64 characters must"))] {
+            #expect(!text.contains(wording))
+        }
+        #expect(module.en?.body.contains("Systems should still allow at least 64 characters.") == true)
     }
 
     @Test func thePenaltyQuestionNamesItsTier() throws {
