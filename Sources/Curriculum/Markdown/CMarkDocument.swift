@@ -35,6 +35,17 @@ enum CMarkDocument {
         let html: String?
         /// Level and plain text of each heading, in document order.
         let headings: [(level: Int, text: String)]
+        /// Text nodes holding `*` or `_`, when asked for: where cmark says they start and end (1-based line,
+        /// byte columns) and how many of those characters they hold. cmark merges adjacent text, so one node
+        /// can cover several runs.
+        var delimiterTexts: [DelimiterText] = []
+    }
+
+    struct DelimiterText: Equatable {
+        let line: Int
+        let startColumn: Int
+        let endColumn: Int
+        let count: Int
     }
 
     /// Parses `markdown`, applies `decide` to every link and image, removes raw HTML, and renders HTML in
@@ -43,18 +54,21 @@ enum CMarkDocument {
     /// Rendering attaches the GFM table, strikethrough, autolink and tag-filter extensions. Checking without
     /// rendering leaves them out: they change no link, image or raw HTML a trainer wrote (the autolink
     /// extension only ever makes `http`, `https` and `mailto` links), and parsing is much faster without them.
-    static func process(_ markdown: String, render: Bool, decide: (Visit) -> Action) -> Output {
+    /// `delimiterTexts` asks for the text nodes that hold `*` or `_` (see `Output.delimiterTexts`).
+    static func process(_ markdown: String, render: Bool, delimiterTexts: Bool = false,
+                        decide: (Visit) -> Action) -> Output {
         // Checking frees everything cmark made before it returns, so its memory can come from the thread's arena.
         guard render else {
             return CMarkArena.withArena {
-                process(markdown, render: false, memory: CMarkArena.allocator, decide: decide)
+                process(markdown, render: false, delimiterTexts: delimiterTexts, memory: CMarkArena.allocator,
+                        decide: decide)
             }
         }
-        return process(markdown, render: true, memory: nil, decide: decide)
+        return process(markdown, render: true, delimiterTexts: delimiterTexts, memory: nil, decide: decide)
     }
 
-    private static func process(_ markdown: String, render: Bool, memory: UnsafeMutablePointer<cmark_mem>?,
-                                decide: (Visit) -> Action) -> Output {
+    private static func process(_ markdown: String, render: Bool, delimiterTexts collectTexts: Bool,
+                                memory: UnsafeMutablePointer<cmark_mem>?, decide: (Visit) -> Action) -> Output {
         _ = extensionsRegistered
         var bytes = markdown
         // A Swift string is valid UTF-8, so cmark's validation only matters for the NUL characters it replaces.
@@ -83,6 +97,7 @@ enum CMarkDocument {
         var rawHTML: [OpaquePointer] = []
         var headingNodes: [OpaquePointer] = []
         var visits: [(OpaquePointer, Visit)] = []
+        var delimiterTexts: [DelimiterText] = []
         if let iterator = cmark_iter_new(document) {
             defer { cmark_iter_free(iterator) }
             var event = cmark_iter_next(iterator)
@@ -103,6 +118,13 @@ enum CMarkDocument {
                                                    line: line(of: node), column: column(of: node))))
                     } else if type == CMARK_NODE_HEADING {
                         headingNodes.append(node)
+                    } else if collectTexts, type == CMARK_NODE_TEXT, let literal = cmark_node_get_literal(node) {
+                        let count = delimiterCount(literal)
+                        if count > 0 {
+                            delimiterTexts.append(DelimiterText(
+                                line: line(of: node), startColumn: Int(cmark_node_get_start_column(node)),
+                                endColumn: Int(cmark_node_get_end_column(node)), count: count))
+                        }
                     }
                 }
                 event = cmark_iter_next(iterator)
@@ -149,13 +171,24 @@ enum CMarkDocument {
         }
 
         let headings = headingNodes.map { (level: Int(cmark_node_get_heading_level($0)), text: plainText(of: $0)) }
-        guard render else { return Output(html: nil, headings: headings) }
+        guard render else { return Output(html: nil, headings: headings, delimiterTexts: delimiterTexts) }
         let extensions = cmark_parser_get_syntax_extensions(parser)
         guard let rendered = cmark_render_html(document, options, extensions) else {
-            return Output(html: "", headings: headings)
+            return Output(html: "", headings: headings, delimiterTexts: delimiterTexts)
         }
         defer { free(rendered) }
-        return Output(html: String(cString: rendered), headings: headings)
+        return Output(html: String(cString: rendered), headings: headings, delimiterTexts: delimiterTexts)
+    }
+
+    /// How many `*` and `_` a NUL-terminated literal holds.
+    private static func delimiterCount(_ literal: UnsafePointer<CChar>) -> Int {
+        var count = 0
+        var pointer = literal
+        while pointer.pointee != 0 {
+            if pointer.pointee == 0x2A || pointer.pointee == 0x5F { count += 1 }
+            pointer += 1
+        }
+        return count
     }
 
     /// cmark-gfm's extensions must be registered once per process before they can be found by name.

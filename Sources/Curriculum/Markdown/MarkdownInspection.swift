@@ -1,8 +1,8 @@
 /// Problems found in a Markdown text and the media files it uses; positions are relative to the text.
 public struct MarkdownInspection: Sendable, Hashable {
-    /// A link, image or piece of raw HTML that rendering removes.
+    /// A link, image or piece of raw HTML that rendering removes, or an emphasis marker it shows as text.
     public struct Issue: Sendable, Hashable {
-        /// Errors for unsafe links and images outside `media/`, warnings for raw HTML.
+        /// Errors for unsafe links and images outside `media/`, warnings for raw HTML and literal emphasis markers.
         public let severity: Diagnostic.Severity
         /// 1-based, within the Markdown text.
         public let line: Int

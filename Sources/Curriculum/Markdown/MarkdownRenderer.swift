@@ -9,7 +9,8 @@ import Darwin
 ///
 /// Safe means: raw HTML is dropped, links may only use `http`, `https`, `mailto` or `tel` (or be relative),
 /// images may only come from the course's `media/` folder and are served from `mediaURLPrefix`. Anything
-/// else is reduced to its text. `inspect` reports the same decisions as diagnostics when a course is loaded.
+/// else is reduced to its text. Emphasis next to Chinese text follows the CJK-friendly rules (`CJKEmphasis`).
+/// `inspect` reports the same decisions as diagnostics when a course is loaded.
 public struct MarkdownRenderer: Sendable, Hashable {
     /// The URL prefix media images are served from: `media/map.png` renders as `mediaURLPrefix + "map.png"`.
     public var mediaURLPrefix: String
@@ -25,7 +26,8 @@ public struct MarkdownRenderer: Sendable, Hashable {
             return RenderedMarkdown(html: "<pre>" + Self.escaped(markdown) + "</pre>\n", headings: [])
         }
         let prefix = mediaURLPrefix
-        let output = CMarkDocument.process(markdown, render: true) { visit in
+        let prepared = CJKEmphasis(markdown)
+        let output = CMarkDocument.process(prepared.text, render: true) { visit in
             switch visit.kind {
             case .rawHTML:
                 return .replaceWithText
@@ -38,15 +40,19 @@ public struct MarkdownRenderer: Sendable, Hashable {
         }
         var anchors = HeadingAnchors()
         let headings = output.headings.map { heading in
-            MarkdownHeading(level: heading.level, text: heading.text, anchor: anchors.anchor(for: heading.text))
+            let text = prepared.hasMarkers ? CJKEmphasis.removingMarkers(heading.text) : heading.text
+            return MarkdownHeading(level: heading.level, text: text, anchor: anchors.anchor(for: text))
         }
-        let html = Self.addAnchors(headings, to: output.html ?? "")
+        let body = prepared.hasMarkers ? CJKEmphasis.removingMarkers(output.html ?? "") : output.html ?? ""
+        let html = Self.addAnchors(headings, to: body)
         return RenderedMarkdown(html: html, headings: headings)
     }
 
-    /// What loading reports about `markdown`: removed links, images and raw HTML, and the media files used.
+    /// What loading reports about `markdown`: removed links, images and raw HTML, emphasis markers shown as
+    /// literal text, and the media files used.
     public static func inspect(_ markdown: String) -> MarkdownInspection {
-        // Links, images, autolinks and raw HTML all need '[' or '<'; text without either has nothing to check.
+        // Links, images, autolinks and raw HTML all need '[' or '<', emphasis '*' or '_'; text without any of
+        // them has nothing to check.
         if let problem = MarkdownLimits.problem(in: markdown) {
             return MarkdownInspection(issues: [.init(severity: .error, line: problem.line, column: 1,
                                                      message: problem.message)], media: [])
@@ -58,13 +64,16 @@ public struct MarkdownRenderer: Sendable, Hashable {
                     || memchr($0, Int32(UInt8(ascii: "<")), buffer.count) != nil
             } ?? false
         }
-        guard hasMarkup else { return MarkdownInspection(issues: [], media: []) }
+        let prepared = CJKEmphasis(markdown)
+        let checksEmphasis = prepared.runs.contains(where: \.isDelimiter)
+        guard hasMarkup || checksEmphasis else { return MarkdownInspection(issues: [], media: []) }
         var issues: [MarkdownInspection.Issue] = []
         var media: [MarkdownInspection.MediaReference] = []
         var columns = ColumnConverter(markdown)
-        _ = CMarkDocument.process(markdown, render: false) { byteVisit in
+        let output = CMarkDocument.process(prepared.text, render: false, delimiterTexts: checksEmphasis) { byteVisit in
+            let byteColumn = prepared.originalByteColumn(line: byteVisit.line, byteColumn: byteVisit.column)
             let visit = CMarkDocument.Visit(kind: byteVisit.kind, url: byteVisit.url, line: byteVisit.line,
-                                            column: columns.column(line: byteVisit.line, byteColumn: byteVisit.column))
+                                            column: columns.column(line: byteVisit.line, byteColumn: byteColumn))
             switch visit.kind {
             case .rawHTML:
                 issues.append(.init(severity: .warning, line: visit.line, column: visit.column,
@@ -83,7 +92,42 @@ public struct MarkdownRenderer: Sendable, Hashable {
             }
             return .keep
         }
+        for run in literalDelimiters(prepared, output.delimiterTexts) {
+            let byteColumn = prepared.originalByteColumn(line: run.line, byteColumn: run.byteColumn)
+            let marker = String(repeating: Character(run.delimiter), count: run.length)
+            let escaped = String(repeating: "\\" + String(run.delimiter), count: run.length)
+            issues.append(.init(severity: .warning, line: run.line,
+                                column: columns.column(line: run.line, byteColumn: byteColumn),
+                                message: "'\(marker)' is shown as literal text, not as emphasis; pair it with a "
+                                    + "matching '\(marker)' in the same paragraph, or write \(escaped) to show it"))
+        }
+        issues.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         return MarkdownInspection(issues: issues, media: media)
+    }
+
+    /// The delimiter runs cmark left as literal text: for each text node holding `*` or `_`, the characters not
+    /// explained by escapes or by runs that cannot open or close are left-over delimiters, reported at the
+    /// delimiter runs that start within the node.
+    static func literalDelimiters(_ prepared: CJKEmphasis, _ texts: [CMarkDocument.DelimiterText])
+        -> [CJKEmphasis.Run] {
+        guard !texts.isEmpty else { return [] }
+        var runsByLine: [Int: [CJKEmphasis.Run]] = [:]
+        for run in prepared.runs { runsByLine[run.line, default: []].append(run) }
+        var escapesByLine: [Int: [Int]] = [:]
+        for escape in prepared.escapes { escapesByLine[escape.line, default: []].append(escape.byteColumn) }
+        var found: [CJKEmphasis.Run] = []
+        for text in texts {
+            let range = text.startColumn...max(text.startColumn, text.endColumn)
+            let runs = (runsByLine[text.line] ?? []).filter { range.contains($0.byteColumn) }
+            let explained = runs.filter { !$0.isDelimiter }.reduce(0) { $0 + $1.length }
+                + (escapesByLine[text.line] ?? []).filter { range.contains($0) }.count
+            var leftOver = text.count - explained
+            for run in runs where run.isDelimiter && leftOver > 0 {
+                found.append(run)
+                leftOver -= run.length
+            }
+        }
+        return found
     }
 
     /// `text` with the characters HTML gives meaning to escaped.

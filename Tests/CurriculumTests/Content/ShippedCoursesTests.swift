@@ -66,3 +66,32 @@ struct ShippedCoursesTests {
         #expect(Set(path.from.map(\.rawValue)) == ["service-ethics", "info-literacy"])
     }
 }
+
+/// Emphasis in the shipped modules renders as emphasis: no `*`, `**`, `_` or `__` is left as literal text.
+@Suite("Shipped module emphasis")
+struct ShippedModuleEmphasisTests {
+    @Test(arguments: ShippedCoursesTests.mainCourses + ["info-security-refresher"])
+    func noLiteralEmphasisMarkers(_ id: String) throws {
+        let course = try #require(ShippedCoursesTests.catalogue?.course(CourseID(id)))
+        let renderer = MarkdownRenderer(mediaURLPrefix: "/media/\(id)/")
+        for module in course.modules {
+            for text in [module.zh, module.en].compactMap({ $0 }) {
+                #expect(MarkdownRenderer.inspect(text.body).issues.isEmpty, "\(id)/\(module.id)")
+                var html = renderer.render(text.body).html
+                while let open = html.range(of: "<code"), let close = html.range(of: "</code>", range: open.upperBound..<html.endIndex) {
+                    html.removeSubrange(open.lowerBound..<close.upperBound)
+                }
+                #expect(!html.contains("**") && !html.contains("__"), "\(id)/\(module.id): \(html)")
+            }
+        }
+    }
+
+    @Test func boldNextToChinesePunctuationRendersAsBold() throws {
+        let course = try #require(ShippedCoursesTests.catalogue?.course(CourseID("info-security")))
+        let renderer = MarkdownRenderer(mediaURLPrefix: "/media/info-security/")
+        let phishing = try #require(course.modules.first { $0.id == ModuleID("phishing") }?.zh)
+        #expect(renderer.render(phishing.body).html.contains("<strong>68%</strong>的泄露"))
+        let passwords = try #require(course.modules.first { $0.id == ModuleID("passwords-mfa") }?.zh)
+        #expect(renderer.render(passwords.body).html.contains("<strong>第4版（SP 800-63B-4）</strong>进一步"))
+    }
+}
