@@ -106,6 +106,8 @@
       form.elements.namedItem("sequence").value = String(result.sequence);
       form.elements.namedItem("form_key").value = result.formKey;
       showUnreadable(result.unreadable);
+      // Changed again while this save was on its way: save that too.
+      if (dirty) { window.clearTimeout(soon); soon = window.setTimeout(save, 150); }
     }).catch(function () { saving = false; dirty = true; });
   };
   form.addEventListener("change", function (event) {
