@@ -221,6 +221,35 @@ def test_the_script_save_returns_the_unreadable_answers(clocked_server, unique):
     assert problem["summary"] == ui_text("en", "attempt.invalid_answer", number=number)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_checking_an_unreadable_answer_points_it_out_and_leaves_it_open(clocked_server, unique, language):
+    server = clocked_server
+    http = learner_http(server, unique, language)
+    attempt = start_attempt_http(server, http, COURSE, PRACTICE)
+    [number] = numeric_numbers(http.get(server.url(f"/attempts/{attempt}"), timeout=10).text)
+    checked = post_save(server, http, attempt, {number: "3,5"}, f"check:{number}")
+    location = urlsplit(checked.headers["Location"])
+    assert "stale" not in location.query and parse_qs(location.query).get("focus") == [str(number)]
+    shown = http.get(server.url(checked.headers["Location"]), timeout=10).text
+    field = input_tag(shown, f"q{number}-text")
+    assert "disabled" not in field, "an unreadable answer was checked and locked"
+    assert unreadable_prefix(language, "3,5") in text_of(shown)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_submitted_unreadable_answer_is_reviewed_as_unreadable_not_as_unanswered(clocked_server, unique, language):
+    server = clocked_server
+    http = learner_http(server, unique, language)
+    attempt = start_attempt_http(server, http, COURSE, PRACTICE)
+    [number] = numeric_numbers(http.get(server.url(f"/attempts/{attempt}"), timeout=10).text)
+    post_save(server, http, attempt, {number: "abc"}, "finish")
+    result = submit_attempt_http(server, http, attempt).text
+    item = result.split('<li class="review-item">')[number].split("</li>")[0]
+    assert ui_text(language, "result.unreadable") in text_of(item)
+    assert ui_text(language, "result.unanswered") not in text_of(item)
+    assert unreadable_prefix(language, "abc") in text_of(item)
+
+
 # --- 2. "check" without an answer -------------------------------------------------------------------------
 
 

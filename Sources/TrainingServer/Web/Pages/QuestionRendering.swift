@@ -174,11 +174,16 @@ enum QuestionRendering {
     /// What may be shown of a graded question: state, mark, feedback, right answer, explanation.
     static func review(_ question: LearnerQuestionView, context: PageContext) -> HTML {
         var parts: [HTML] = []
+        // A typed answer that could not be read scored 0: say that and why, not that nothing was answered.
+        let unreadable: String? = question.state == .gaveUp ? question.typedAnswer.flatMap { typed in
+            guard let problem = typed.problem, case .text(let answer)? = question.response else { return nil }
+            return unreadableMessage(answer: answer, problem: problem, typed: typed, context: context)
+        } : nil
         let stateKey: String? = switch question.state {
         case .gradedRight: "result.right"
         case .gradedPartial: "result.partial"
         case .gradedWrong: "result.wrong"
-        case .gaveUp: "result.unanswered"
+        case .gaveUp: unreadable == nil ? "result.unanswered" : "result.unreadable"
         default: nil
         }
         if let stateKey {
@@ -191,6 +196,7 @@ enum QuestionRendering {
             }
             parts.append("<p>\(line)</p>")
         }
+        if let unreadable { parts.append("<p class=\"unreadable-note\">\(unreadable)</p>") }
         if let right = question.rightAnswer {
             // The learner's own answer beside the right one, so the two can be compared.
             let own = question.response.map { responseText($0, question: question, context: context) } ?? ""
