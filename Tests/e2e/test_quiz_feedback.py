@@ -113,7 +113,7 @@ def test_saving_an_unreadable_number_says_so_beside_the_question_and_returns_to_
     assert attribute(field, "aria-invalid") == "true"
     assert attribute(field, "aria-describedby").split() == [f"q{number}-hint", f"q{number}-error"]
     assert re.search(r"\bautofocus\b", field), "the focus does not return to the question"
-    message = re.search(rf'<p class="field-error" id="q{number}-error">(.*?)</p>', shown)
+    message = re.search(rf'<p class="field-error" id="q{number}-error" data-kind="unreadable">(.*?)</p>', shown)
     assert message, "no message beside the question"
     message_text = html.unescape(message.group(1))
     assert message_text.startswith(unreadable_prefix(language, answer)), message_text
@@ -271,7 +271,8 @@ def test_check_without_an_answer_asks_for_one_beside_the_question_not_that_the_p
     shown = http.get(server.url(checked.headers["Location"]), timeout=10).text
     assert ui_text(language, "attempt.stale") not in text_of(shown)
     fieldset = shown.split(f'id="question-{number}"')[1].split("</fieldset>")[0]
-    assert f'<p class="field-error" id="q{number}-error">{ui_text(language, "attempt.answer_first")}</p>' in fieldset
+    assert (f'<p class="field-error" id="q{number}-error" data-kind="answer-first">'
+            f'{ui_text(language, "attempt.answer_first")}</p>') in fieldset
     first = input_tag(shown, f"q{number}-true")
     assert re.search(r"\bautofocus\b", first) and attribute(first, "aria-invalid") == "true"
     assert f"q{number}-error" in attribute(first, "aria-describedby").split()
@@ -317,6 +318,28 @@ def test_a_failed_exam_shows_the_score_pass_mark_attempts_left_and_next_start(cl
     server.advance(authored.attempt_delay_seconds + 60)
     later = text_of(http.get(server.url(f"/attempts/{attempt}/result"), timeout=10).text)
     assert ui_text(language, "result.retake_now") in later and ui_text(language, "result.retake") in later
+
+
+def test_attempts_left_count_from_the_latest_pass_as_starting_does(clocked_server, book, unique):
+    """The attempt limit counts from the latest pass (renewal years later is never blocked): the result and start
+    pages count the same way, and offer a start whenever one would be allowed."""
+    server = clocked_server
+    authored = book.quiz("info-security", EXAM)
+    http = learner_http(server, unique, "en")
+    start_path = f"/courses/info-security/quizzes/{EXAM}"
+    left_label = ui_text("en", "quiz.attempts_left")
+    for number, right in ((1, False), (2, False), (3, True)):
+        attempt = start_attempt_http(server, http, "info-security", EXAM)
+        answer_attempt_http(server, http, attempt, authored, "en", right=right)
+        result = text_of(submit_attempt_http(server, http, attempt).text)
+        if not right:
+            assert ui_text("en", "result.attempts_left", left=3 - number, limit=3) in result
+        server.advance(authored.attempt_delay_seconds + 60)
+    start = http.get(server.url(start_path), timeout=10).text
+    assert f"{left_label} 3" in text_of(start), text_of(start)[:600]
+    assert f'action="{start_path}/attempts"' in start, "the start page refuses an attempt the rules allow"
+    assert ui_text("en", "quiz.refused.limit", limit=3) not in text_of(start)
+    start_attempt_http(server, http, "info-security", EXAM)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -459,6 +482,19 @@ def test_with_javascript_the_message_appears_without_a_page_load(clocked_server,
     wait_for(driver, lambda d: not d.find_elements(By.ID, f"q{number}-error"), 10, "the message stayed after the fix")
     assert field.get_attribute("aria-invalid") is None
     assert field.get_attribute("aria-describedby") == f"q{number}-hint"
+    assert driver.execute_script("return window.samePage === true")
+
+    # "Check" without an answer (a page load, as without script); answering then takes the message away at once.
+    tf = next(question for question in paper_questions(driver.page_source) if question.kind == "truefalse").number
+    path = browser_path(driver)
+    check = driver.find_element(By.CSS_SELECTOR, f"button[name='go'][value='check:{tf}']")
+    wait_for_navigation(driver, check.click, lambda p: p == path, "check went elsewhere")
+    assert driver.find_element(By.ID, f"q{tf}-error").text == ui_text(language, "attempt.answer_first")
+    driver.execute_script("window.samePage = true")
+    driver.find_element(By.CSS_SELECTOR, f"label[for='q{tf}-false']").click()
+    wait_for(driver, lambda d: not d.find_elements(By.ID, f"q{tf}-error"), 5, "the answer-first message stayed")
+    assert driver.find_element(By.ID, f"q{tf}-true").get_attribute("aria-invalid") is None
+    assert not driver.find_elements(By.ID, "problems")
     assert driver.execute_script("return window.samePage === true")
 
 

@@ -71,17 +71,28 @@
           announce.push(item.summary);
         }
         fieldset.classList.add("question-invalid");
-      } else if (message) {
-        message.parentNode.removeChild(message);
-        fieldset.classList.remove("question-invalid");
+        message.setAttribute("data-kind", "unreadable");
+      } else if (message && message.getAttribute("data-kind") === "unreadable") {
+        clear(fieldset, number);
+        return;
+      } else {
+        return;
       }
-      controls(fieldset).forEach(function (element) { describe(element, id, !!item); });
-      var entry = document.querySelector("#problems li[data-question='" + number + "']");
-      if (entry && !item) { entry.parentNode.removeChild(entry); }
+      controls(fieldset).forEach(function (element) { describe(element, id, true); });
     });
+    if (status && announce.length) { status.textContent = announce.join(" "); }
+  };
+  // Removes question `number`'s message, its marks on the controls and its line in the list of problems.
+  var clear = function (fieldset, number) {
+    var id = "q" + number + "-error";
+    var message = document.getElementById(id);
+    if (message) { message.parentNode.removeChild(message); }
+    fieldset.classList.remove("question-invalid");
+    controls(fieldset).forEach(function (element) { describe(element, id, false); });
+    var entry = document.querySelector("#problems li[data-question='" + number + "']");
+    if (entry) { entry.parentNode.removeChild(entry); }
     var summary = document.getElementById("problems");
     if (summary && !summary.querySelector("li")) { summary.parentNode.removeChild(summary); }
-    if (status && announce.length) { status.textContent = announce.join(" "); }
   };
 
   var dirty = false;
@@ -112,6 +123,10 @@
   };
   form.addEventListener("change", function (event) {
     dirty = true;
+    // Answering a question that asked for an answer first takes that message away.
+    var fieldset = event.target && event.target.closest ? event.target.closest("fieldset.question") : null;
+    var asked = fieldset && fieldset.querySelector(".field-error[data-kind='answer-first']");
+    if (asked) { clear(fieldset, parseInt(fieldset.id.replace("question-", ""), 10)); }
     // A typed answer is saved as soon as the learner leaves it, so an unreadable one is pointed out at once.
     if (event.target && event.target.type === "text") {
       window.clearTimeout(soon);

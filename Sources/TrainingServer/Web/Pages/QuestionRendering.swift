@@ -151,7 +151,8 @@ enum QuestionRendering {
             }
         }
         let hintHTML: HTML = hint.map { "<p class=\"hint\" id=\"\(hintID)\">\($0)</p>" } ?? .empty
-        let errorHTML: HTML = message.map { "<p class=\"field-error\" id=\"\(errorID)\">\($0)</p>" } ?? .empty
+        let kind = question.typedAnswer?.problem != nil ? "unreadable" : "answer-first"
+        let errorHTML: HTML = message.map { "<p class=\"field-error\" id=\"\(errorID)\" data-kind=\"\(kind)\">\($0)</p>" } ?? .empty
         let check: HTML = immediate && !question.isLocked
             ? "<button type=\"submit\" name=\"go\" value=\"check:\(number)\" class=\"button button-secondary\">\(context.t("attempt.check"))</button>"
             : .empty

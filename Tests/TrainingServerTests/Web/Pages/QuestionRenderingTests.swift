@@ -74,7 +74,7 @@ import Testing
     func anUnreadableAnswerIsSaidBesideTheInputAndMarksItInvalid(typed: String) throws {
         let question = try #require(try questions(typed: typed).first)
         let html = QuestionRendering.form(question, total: 2, immediate: true, focus: true, context: en).rendered
-        #expect(html.contains("<p class=\"field-error\" id=\"q1-error\">Your answer “\(typed)” could not be read: "))
+        #expect(html.contains("<p class=\"field-error\" id=\"q1-error\" data-kind=\"unreadable\">Your answer “\(typed)” could not be read: "))
         #expect(html.contains("aria-describedby=\"q1-hint q1-error\" aria-invalid=\"true\" autofocus"))
         #expect(html.contains("class=\"question question-invalid\""))
         #expect(html.contains("value=\"\(typed)\""), "the field keeps what was typed")
@@ -90,7 +90,7 @@ import Testing
         let question = try #require(try questions(typed: nil).last)
         let html = QuestionRendering.form(question, total: 2, immediate: true, problem: .answerFirst, focus: true,
                                           context: zh).rendered
-        #expect(html.contains("<p class=\"field-error\" id=\"q2-error\">请先作答。</p>"))
+        #expect(html.contains("<p class=\"field-error\" id=\"q2-error\" data-kind=\"answer-first\">请先作答。</p>"))
         let first = QuestionRendering.firstInputID(question)
         #expect(html.contains("id=\"\(first)\" name=\"answer-2\""))
         #expect(html.contains("aria-describedby=\"q2-error\" aria-invalid=\"true\" autofocus"))
