@@ -64,7 +64,27 @@ enum QuestionRendering {
             reason = context.t("attempt.unreadable.unknown_unit", ["unit": unit])
         }
         let shown = answer.count > 40 ? String(answer.prefix(40)) + "…" : answer
-        return context.t("attempt.unreadable", ["answer": shown, "reason": reason, "expected": answerHint(typed, context: context)])
+        // Filled in one pass: what the learner typed may itself look like a placeholder.
+        return filled(context.t("attempt.unreadable"),
+                      ["answer": shown, "reason": reason, "expected": answerHint(typed, context: context)])
+    }
+
+    /// `template` with each `{name}` of `values` replaced once, left to right; replacements are not read again.
+    static func filled(_ template: String, _ values: [String: String]) -> String {
+        var result = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let after = rest[open...].dropFirst()
+            if let close = after.firstIndex(of: "}"), let value = values[String(after[..<close])] {
+                result += value
+                rest = after[after.index(after: close)...]
+            } else {
+                result += "{"
+                rest = after
+            }
+        }
+        return result + rest
     }
 
     /// The expected form of a typed number: a number with an example, the units accepted (or required), and the

@@ -52,6 +52,14 @@ import Testing
         }
     }
 
+    @Test func whatTheLearnerTypedIsNeverReadAsAPlaceholder() {
+        let text = QuestionRendering.unreadableMessage(answer: "{expected}{reason}", problem: .unknownUnit("{answer}"),
+                                                       typed: TypedAnswerView(), context: en)
+        #expect(text == "Your answer “{expected}{reason}” could not be read: this question does not accept the unit "
+            + "“{answer}”. Enter a number, e.g. 2018")
+        #expect(QuestionRendering.filled("{a}-{b}-{c}-{", ["a": "{b}", "b": "2"]) == "{b}-2-{c}-{")
+    }
+
     @Test func theHintNamesRequiredUnitsAndTheAuthorsOwnWords() {
         #expect(QuestionRendering.answerHint(TypedAnswerView(), context: zh) == "填写数字，如 2018")
         #expect(QuestionRendering.answerHint(TypedAnswerView(), context: en) == "Enter a number, e.g. 2018")
