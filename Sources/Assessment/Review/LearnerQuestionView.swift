@@ -44,6 +44,9 @@ public struct LearnerQuestionView: Sendable, Hashable, Codable {
     public var rightAnswer: RightAnswer?
     /// Shown with explanations.
     public var explanation: LocalizedText?
+    /// Numeric questions: the expected form of the typed answer and why the saved one cannot be read, if it
+    /// cannot (never part of the answer key).
+    public var typedAnswer: TypedAnswerView?
 
     init(_ attempt: QuestionAttempt, visibility: ReviewVisibility, isLocked: Bool) {
         let question = attempt.question
@@ -96,5 +99,6 @@ public struct LearnerQuestionView: Sendable, Hashable, Codable {
         generalFeedback = showAnswers ? question.generalFeedback : nil
         rightAnswer = showAnswers ? RightAnswer(question: question, slot: slot) : nil
         explanation = visibility.explanations && graded ? question.explanation : nil
+        typedAnswer = TypedAnswerView(question: question, response: attempt.response)
     }
 }

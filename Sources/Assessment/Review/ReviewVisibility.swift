@@ -31,9 +31,11 @@ public struct ReviewVisibility: Sendable, Hashable, Codable {
     /// What the learner may see of `attempt` at `now` under `quiz`'s review policy.
     ///
     /// Nothing while the attempt is open (immediate feedback shows checked questions regardless; see
-    /// `LearnerAttemptView`). Once it is closed, the policy's items show when its condition holds:
-    /// `immediately`; `afterPassing` once `learnerHasPassed` (the quiz, by its counting attempt); `afterClose`
-    /// once `quizClosesAt` (by default the quiz's close time) has passed, never for a quiz without one.
+    /// `LearnerAttemptView`). Once it is closed, the score always shows: the learner must know where they stand
+    /// to decide whether and when to try again, and staff see it anyway. The policy's other items show when its
+    /// condition holds: `immediately`; `afterPassing` once `learnerHasPassed` (the quiz, by its counting
+    /// attempt); `afterClose` once `quizClosesAt` (by default the quiz's close time) has passed, never for a quiz
+    /// without one.
     public static func forLearner(quiz: QuizDefinition, attempt: AttemptState, learnerHasPassed: Bool,
                                   quizClosesAt: Double? = nil, now: Double) -> ReviewVisibility {
         guard attempt.isClosed else { return .nothing }
@@ -46,6 +48,8 @@ public struct ReviewVisibility: Sendable, Hashable, Codable {
         case .afterClose:
             open = (quizClosesAt ?? quiz.closesAt).map { now >= $0 } ?? false
         }
-        return open ? ReviewVisibility(quiz.review.show) : .nothing
+        var visibility = open ? ReviewVisibility(quiz.review.show) : .nothing
+        visibility.score = true
+        return visibility
     }
 }

@@ -15,9 +15,18 @@ struct QuizController {
     }
 
     struct SaveResult: Encodable {
+        /// A question whose saved answer cannot be read: what the page shows beside it and in its list of problems.
+        struct Unreadable: Encodable {
+            var question: Int
+            var message: String
+            var summary: String
+        }
+
         var saved: Bool
         var sequence: Int
         var formKey: String
+        /// Every question whose saved answer cannot be read (it would score 0), so the page can say so at once.
+        var unreadable: [Unreadable]
     }
 
     func register(in router: inout Router) {
@@ -45,7 +54,8 @@ struct QuizController {
         let refusal = open == nil ? refusalText(quiz: quiz, history: history.map(\.1), page: page) : nil
         let model = QuizStartPage.Model(course: course, quiz: quiz, questionCount: questionCount(quiz),
                                         attempts: lines, openAttempt: open, refusal: refusal,
-                                        timeFactor: user.accommodationFactor)
+                                        timeFactor: user.accommodationFactor,
+                                        attemptsLeft: attemptsLeft(quiz: quiz, history: history.map(\.1)))
         return Response.html(QuizStartPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
     }
 
@@ -79,8 +89,12 @@ struct QuizController {
         default: break
         }
         _ = user
+        let shown = Set(view.questions.map(\.number).filter { pageNumber == nil || $0 == pageNumber })
+        let focus = request.query["focus"].flatMap(Int.init).flatMap { shown.contains($0) ? $0 : nil }
+        let answerFirst = request.query["answer_first"].flatMap(Int.init).flatMap { shown.contains($0) ? $0 : nil }
         let model = AttemptPage.Model(course: course, quiz: quiz, view: view, page: pageNumber,
-                                      formKey: Tokens.random(bytes: 12), notice: notice, now: context.clock())
+                                      formKey: Tokens.random(bytes: 12), notice: notice, now: context.clock(),
+                                      focus: focus, answerFirst: answerFirst)
         return Response.html(AttemptPage.render(model, context: page, stylesheet: context.stylesheet,
                                                 script: context.assets.url("quiz.js")).rendered)
     }
@@ -100,15 +114,26 @@ struct QuizController {
         let key = form["form_key"].flatMap { $0.isEmpty ? nil : $0 } ?? Tokens.random(bytes: 12)
         let sequence = form["sequence"].flatMap(Int.init)
         let go = form["go"] ?? "save"
+        // Typed answers on this form that cannot be read (they would score 0): the page says so beside them.
+        let unreadable = responses.compactMap { id, response -> (number: Int, changed: Bool)? in
+            guard let question = state.question(id), question.question.unreadable(response) != nil else { return nil }
+            return (question.number, question.response != response)
+        }
+        let checked = go.hasPrefix("check:") ? Int(go.dropFirst(6)) : nil
         var updated: StoredAttempt
         do {
             updated = try context.quizzes.save(current, responses: responses, expectedSequence: sequence, key: key,
                                                user: user, quiz: quiz, course: course)
-            if go.hasPrefix("check:"), let number = Int(go.dropFirst(6)),
+            if let number = checked, !unreadable.contains(where: { $0.number == number }),
                let slot = state.questions.first(where: { $0.number == number }) {
                 updated = try context.quizzes.act(updated, action: .check(question: slot.question.id), key: key + ":check",
                                                   user: user, quiz: quiz, course: course)
             }
+        } catch QuizService.Failure.rejected(.nothingToCheck(let id)) {
+            // "Check" without an answer: say so beside the question, not that the page is out of date.
+            if json { throw HTTPError(.conflict, "Answer the question first") }
+            guard let number = state.question(id)?.number else { return Response.redirect(to: base) }
+            return Response.redirect(to: base + problemTarget(state, number: number, page: pageNumber, answerFirst: true))
         } catch QuizService.Failure.rejected(.staleSequence(let current, let received)) {
             context.logger.info("stale attempt page: sequence \(received), current \(current) request=\(request.id)")
             if json { throw HTTPError(.conflict, "This page is out of date") }
@@ -123,9 +148,27 @@ struct QuizController {
             return Response.redirect(to: base + (pageNumber.map { "?page=\($0)&notice=stale" } ?? "?notice=stale"))
         }
         if json {
-            return Response.json(SaveResult(saved: true, sequence: updated.attempt.nextSequence, formKey: Tokens.random(bytes: 12)))
+            let (_, after) = try context.quizzes.current(updated, quiz: quiz, course: course)
+            let page = context.page(request)
+            let problems = LearnerAttemptView(after, visibility: .nothing).questions.compactMap { question -> SaveResult.Unreadable? in
+                guard question.typedAnswer?.problem != nil,
+                      let message = QuestionRendering.message(question, problem: nil, context: page) else { return nil }
+                return SaveResult.Unreadable(question: question.number, message: message,
+                                             summary: page.t("attempt.invalid_answer", ["number": String(question.number)]))
+            }
+            return Response.json(SaveResult(saved: true, sequence: updated.attempt.nextSequence, formKey: Tokens.random(bytes: 12),
+                                            unreadable: problems))
         }
         if go == "finish" { return Response.redirect(to: base + "/summary") }
+        // An unreadable answer brings the learner back to it: after saving or checking always, when moving to
+        // another question only the first time it is typed (the summary lists it again before submitting).
+        if let number = checked, unreadable.contains(where: { $0.number == number }) {
+            return Response.redirect(to: base + problemTarget(state, number: number, page: pageNumber, answerFirst: false))
+        }
+        let moving = go.hasPrefix("page:")
+        if checked == nil, let first = unreadable.first(where: { !moving || $0.changed }) {
+            return Response.redirect(to: base + problemTarget(state, number: first.number, page: pageNumber, answerFirst: false))
+        }
         if go.hasPrefix("page:"), let target = Int(go.dropFirst(5)) { return Response.redirect(to: base + "?page=\(target)") }
         if go.hasPrefix("check:") {
             let anchor = go.dropFirst(6)
@@ -175,7 +218,8 @@ struct QuizController {
         let model = ResultPage.Model(course: course, quiz: quiz, view: LearnerAttemptView(state, visibility: visibility),
                                      passed: state.passed == true, expired: state.closeReason == .expired,
                                      hoursCredited: credited.flatMap { $0 > 0 ? $0 : nil }, canRetake: canRetake,
-                                     retakeNote: state.passed == true ? nil : refusal)
+                                     retakeNote: state.passed == true ? nil : refusal,
+                                     attemptsLeft: attemptsLeft(quiz: quiz, history: history.map(\.1)))
         return Response.html(ResultPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
     }
 
@@ -198,6 +242,16 @@ struct QuizController {
     }
 
     // MARK: Helpers
+
+    /// The answer page's address (query and fragment) that shows the problem with question `number` beside it
+    /// and puts the focus on its first input.
+    private func problemTarget(_ state: AttemptState, number: Int, page: Int?, answerFirst: Bool) -> String {
+        var query = page.map { "page=\($0)&" } ?? ""
+        query += "focus=\(number)"
+        if answerFirst { query += "&answer_first=\(number)" }
+        let question = LearnerAttemptView(state, visibility: .nothing).questions.first { $0.number == number }
+        return "?" + query + (question.map { "#" + QuestionRendering.firstInputID($0) } ?? "")
+    }
 
     /// The attempt in the path, if it belongs to the signed-in person (anyone else gets 404, not 403, so ids
     /// reveal nothing), with its course and quiz.
@@ -224,9 +278,17 @@ struct QuizController {
                                          passed: state.isClosed ? state.passed : nil)
     }
 
+    /// How many more attempts the limit allows; nil without a limit. The limit counts from the latest pass, as
+    /// `QuizService.start` applies it.
+    private func attemptsLeft(quiz: QuizDefinition, history: [AttemptState]) -> Int? {
+        guard let limit = quiz.maxAttempts else { return nil }
+        let counted = history.lastIndex { $0.passed == true }.map { history.count - $0 - 1 } ?? history.count
+        return max(0, limit - counted)
+    }
+
     /// Why no new attempt can start now, in words; nil when one can.
     private func refusalText(quiz: QuizDefinition, history: [AttemptState], page: PageContext) -> String? {
-        if let limit = quiz.maxAttempts, history.count >= limit {
+        if let limit = quiz.maxAttempts, attemptsLeft(quiz: quiz, history: history) == 0 {
             return page.t("quiz.refused.limit", ["limit": String(limit)])
         }
         if let closes = quiz.closesAt, context.clock() >= closes { return page.t("quiz.refused.closed") }

@@ -25,18 +25,31 @@ import Testing
     ])
     func thePolicyConditionDecides(when: ReviewPolicy.When, passed: Bool, closesAt: Double?, now: Double,
                                    shown: Bool) throws {
-        let items: Set<ReviewPolicy.Item> = [.score, .correctness]
+        let items: Set<ReviewPolicy.Item> = [.correctness, .explanations]
         let quiz = Fixtures.fixedQuiz(review: ReviewPolicy(show: items, when: when))
         let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: try closedAttempt(quiz),
                                                      learnerHasPassed: passed, quizClosesAt: closesAt, now: now)
-        #expect(visibility == (shown ? ReviewVisibility(items) : .nothing))
+        #expect(visibility == (shown ? ReviewVisibility(items.union([.score])) : ReviewVisibility([.score])))
+    }
+
+    /// A closed attempt always shows its score, whatever the policy holds back: the learner must know where they
+    /// stand before deciding whether and when to try again.
+    @Test(arguments: [ReviewPolicy.When.immediately, .afterPassing, .afterClose])
+    func aClosedAttemptAlwaysShowsItsScore(when: ReviewPolicy.When) throws {
+        let quiz = Fixtures.fixedQuiz(review: ReviewPolicy(show: [], when: when))
+        let attempt = try closedAttempt(quiz)
+        let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: attempt, learnerHasPassed: false, now: 20)
+        #expect(visibility == ReviewVisibility([.score]))
+        let view = LearnerAttemptView(attempt, visibility: visibility)
+        #expect(view.score?.passed == false)
+        #expect(view.questions.allSatisfy { $0.mark == nil && $0.rightAnswer == nil && $0.explanation == nil })
     }
 
     @Test func theQuizCloseTimeIsTheDefault() throws {
         let quiz = Fixtures.fixedQuiz(review: ReviewPolicy(show: [.answers], when: .afterClose), closesAt: 100)
         let attempt = try closedAttempt(quiz)
         #expect(ReviewVisibility.forLearner(quiz: quiz, attempt: attempt, learnerHasPassed: false, now: 99)
-            == .nothing)
+            == ReviewVisibility([.score]))
         #expect(ReviewVisibility.forLearner(quiz: quiz, attempt: attempt, learnerHasPassed: false, now: 100).answers)
     }
 }

@@ -14,6 +14,11 @@ public enum AttemptPage {
         public var formKey: String
         public var notice: String?
         public var now: Double
+        /// The question whose first input takes the focus when the page opens (after a step ran into a problem
+        /// with it).
+        public var focus: Int?
+        /// The question on which "check" was pressed without an answer.
+        public var answerFirst: Int?
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String) -> HTML {
@@ -21,7 +26,25 @@ public enum AttemptPage {
         let total = view.questions.count
         let shown = model.page.map { page in view.questions.filter { $0.number == page } } ?? view.questions
         let immediate = view.behaviour == .immediateFeedback
-        let questions = shown.map { QuestionRendering.form($0, total: total, immediate: immediate, context: context) }
+        let questions = shown.map { question in
+            QuestionRendering.form(question, total: total, immediate: immediate,
+                                   problem: model.answerFirst == question.number ? .answerFirst : nil,
+                                   focus: model.focus == question.number, context: context)
+        }
+        // Every question shown that needs the learner's attention, linked from the top of the page.
+        let problems = shown.compactMap { question -> HTML? in
+            let problem: QuestionRendering.Problem? = model.answerFirst == question.number ? .answerFirst : nil
+            guard let message = QuestionRendering.message(question, problem: problem, context: context) else { return nil }
+            let text = question.typedAnswer?.problem != nil
+                ? context.t("attempt.invalid_answer", ["number": String(question.number)])
+                : context.t("attempt.problem_item", ["number": String(question.number), "message": message])
+            return "<li data-question=\"\(question.number)\"><a href=\"#\(QuestionRendering.firstInputID(question))\">\(text)</a></li>"
+        }
+        let problemSummary: HTML = problems.isEmpty ? .empty : """
+            <div class="error-summary" id="problems" aria-labelledby="problems-title">
+            <h2 id="problems-title">\(problems.count == 1 ? context.t("attempt.problems_one") : context.t("attempt.problems", ["count": String(problems.count)]))</h2>
+            <ul>\(problems)</ul></div>
+            """
         let title = context.t("attempt.title", ["title": model.quiz.title.t(context), "number": String(view.number)])
         let timer: HTML
         if let deadline = view.deadline {
@@ -59,6 +82,7 @@ public enum AttemptPage {
             <h1>\(title)</h1>
             \(timer)
             \(notice)
+            \(problemSummary)
             <p class="meta">\(layoutLink)</p>
             <form method="post" action="/attempts/\(view.attemptID.rawValue)/save" id="attempt-form" class="attempt-form" \
             data-autosave="/attempts/\(view.attemptID.rawValue)/save">
@@ -67,6 +91,7 @@ public enum AttemptPage {
             <input type="hidden" name="form_key" value="\(model.formKey)">
             \(pageField)
             \(questions)
+            <p class="visually-hidden" aria-live="polite" id="save-status"></p>
             <div class="button-row">\(buttons)</div>
             </form>
             """

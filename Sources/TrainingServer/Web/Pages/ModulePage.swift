@@ -1,3 +1,4 @@
+import Foundation
 import Assessment
 import Curriculum
 
@@ -13,6 +14,19 @@ public enum ModulePage {
         public var practiceQuiz: QuizDefinition?
         /// A trainer's preview: no study time is recorded and nothing offers to record it.
         public var isPreview: Bool = false
+    }
+
+    /// The practice quiz link's text: "练习：{title}" / "Practice: {title}", or the title alone when it already
+    /// begins with that word (quiz titles often do), so the prefix never reads twice.
+    static func practiceLinkText(_ title: String, context: PageContext) -> String {
+        func folded(_ text: String) -> String {
+            text.replacingOccurrences(of: "：", with: ":").lowercased().trimmingCharacters(in: .whitespaces)
+        }
+        let trimmed = title.trimmingCharacters(in: .whitespaces)
+        // Either language's prefix: a title shown in the other language (no translation yet) may carry it.
+        let prefixes = Language.allCases.map { folded(context.strings.text("module.practice", $0, ["title": ""])) }
+        if prefixes.contains(where: { !$0.isEmpty && folded(trimmed).hasPrefix($0) }) { return trimmed }
+        return context.t("module.practice", ["title": trimmed])
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String?) -> HTML {
@@ -39,7 +53,7 @@ public enum ModulePage {
             links.append("<li><a href=\"\(base)\(previous.id.rawValue)\" rel=\"prev\">\(context.t("module.previous", ["title": previous.title.t(context)]))</a></li>")
         }
         if let practice = model.practiceQuiz {
-            links.append("<li><a href=\"/courses/\(course.id.rawValue)/quizzes/\(practice.id.rawValue)\">\(context.t("module.practice", ["title": practice.title.t(context)]))</a></li>")
+            links.append("<li><a href=\"/courses/\(course.id.rawValue)/quizzes/\(practice.id.rawValue)\">\(practiceLinkText(practice.title.t(context), context: context))</a></li>")
         }
         if index + 1 < course.modules.count {
             let next = course.modules[index + 1]

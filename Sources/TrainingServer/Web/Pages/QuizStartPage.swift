@@ -23,6 +23,8 @@ public enum QuizStartPage {
         /// Why a new attempt cannot start now, already worded.
         public var refusal: String?
         public var timeFactor: Double
+        /// How many more attempts the limit allows (it counts from the latest pass); nil without a limit.
+        public var attemptsLeft: Int?
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
@@ -30,7 +32,7 @@ public enum QuizStartPage {
         let limit = quiz.timeLimit.map { seconds in
             context.t("quiz.time_limit.value", ["minutes": context.strings.number(Double(seconds) * model.timeFactor / 60)])
         } ?? context.t("quiz.time_limit.none")
-        let left = quiz.maxAttempts.map { String(max(0, $0 - model.attempts.count)) } ?? context.t("quiz.attempts_left.unlimited")
+        let left = model.attemptsLeft.map { String($0) } ?? context.t("quiz.attempts_left.unlimited")
         let mode = context.t(quiz.behaviour == .immediateFeedback ? "quiz.mode.immediate" : "quiz.mode.deferred")
         let action: HTML
         if let open = model.openAttempt {

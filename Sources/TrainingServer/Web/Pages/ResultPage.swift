@@ -15,18 +15,34 @@ public enum ResultPage {
         public var canRetake: Bool
         /// Why and until when another attempt is not possible, already worded.
         public var retakeNote: String?
+        /// How many more attempts the limit allows; nil without a limit.
+        public var attemptsLeft: Int?
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
         let view = model.view
         let outcome = Components.tag(context.t(model.passed ? "result.passed" : "result.failed"),
                                      kind: model.passed ? "completed" : "wrong")
-        let score: HTML
-        if let result = view.score {
-            score = "<p class=\"score\">\(context.t("result.score", ["mark": context.strings.number(result.mark, fractionDigits: 2), "max": context.strings.number(result.maxMark, fractionDigits: 2), "percent": Components.percent(result.fraction), "pass": Components.percent(model.quiz.passMark)]))</p>"
-        } else {
-            score = "<p>\(context.t("result.hidden"))</p>"
+        // The score and the pass mark always show once the attempt is closed (the review policy holds back only
+        // the question-by-question review).
+        let score: HTML = view.score.map { result in
+            "<p class=\"score\">\(context.t("result.score", ["mark": context.strings.number(result.mark, fractionDigits: 2), "max": context.strings.number(result.maxMark, fractionDigits: 2), "percent": Components.percent(result.fraction), "pass": Components.percent(model.quiz.passMark)]))</p>"
+        } ?? .empty
+        // Not passed: how many attempts remain, and when the next may start.
+        var next: [HTML] = []
+        if !model.passed {
+            if let limit = model.quiz.maxAttempts {
+                next.append("<p>\(context.t("result.attempts_left", ["left": String(model.attemptsLeft ?? 0), "limit": String(limit)]))</p>")
+            } else {
+                next.append("<p>\(context.t("result.attempts_unlimited"))</p>")
+            }
+            if let note = model.retakeNote {
+                next.append("<p>\(note)</p>")
+            } else if model.canRetake {
+                next.append("<p>\(context.t("result.retake_now"))</p>")
+            }
         }
+        let retakeInfo: HTML = next.isEmpty ? .empty : "<div class=\"retake-info\">\(next)</div>"
         let reviewed = view.questions.map { question -> HTML in
             let review = QuestionRendering.review(question, context: context)
             return """
@@ -41,7 +57,6 @@ public enum ResultPage {
             Components.notice(context.t("result.hours_credited", ["hours": context.strings.number($0)]))
         } ?? .empty
         let expired: HTML = model.expired ? "<p>\(context.t("attempt.expired"))</p>" : .empty
-        let retakeNote: HTML = model.retakeNote.map { "<p>\($0)</p>" } ?? .empty
         let retake: HTML = model.canRetake
             ? "<a class=\"button\" href=\"/courses/\(model.course.id.rawValue)/quizzes/\(model.quiz.id.rawValue)\">\(context.t("result.retake"))</a>"
             : .empty
@@ -54,7 +69,7 @@ public enum ResultPage {
             \(expired)
             \(score)
             \(hours)
-            \(retakeNote)
+            \(retakeInfo)
             <div class="button-row">\(retake)<a class="button button-secondary" href="/courses/\(model.course.id.rawValue)">\(context.t("result.back_to_course"))</a></div>
             \(review)
             """

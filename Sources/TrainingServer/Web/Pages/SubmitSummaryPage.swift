@@ -1,6 +1,7 @@
 import Assessment
 
-/// The check-your-answers page before submitting: which questions are unanswered, then the final submit.
+/// The check-your-answers page before submitting: which answers cannot be read (and would score 0), which
+/// questions are unanswered, then the final submit.
 public enum SubmitSummaryPage {
     public static func render(view: LearnerAttemptView, quizTitle: String, formKey: String, context: PageContext,
                               stylesheet: String) -> HTML {
@@ -14,9 +15,23 @@ public enum SubmitSummaryPage {
             }
             list = "<p>\(context.t("summary.unanswered"))</p><ul>\(items)</ul>"
         }
+        // Answers that cannot be read score 0 when the attempt closes: say so, and why, before the learner confirms.
+        let unreadable = view.questions.compactMap { question -> HTML? in
+            guard let typed = question.typedAnswer, let problem = typed.problem,
+                  case .text(let answer)? = question.response else { return nil }
+            let message = QuestionRendering.unreadableMessage(answer: answer, problem: problem, typed: typed, context: context)
+            let link = "/attempts/\(view.attemptID.rawValue)?page=\(question.number)&focus=\(question.number)#\(QuestionRendering.firstInputID(question))"
+            return "<li><a href=\"\(link)\">\(context.t("attempt.problem_item", ["number": String(question.number), "message": message]))</a></li>"
+        }
+        let unreadableList: HTML = unreadable.isEmpty ? .empty : """
+            <div class="error-summary" id="unreadable-answers" aria-labelledby="unreadable-title">
+            <h2 id="unreadable-title">\(context.t("summary.unreadable"))</h2>
+            <ul>\(unreadable)</ul></div>
+            """
         let body: HTML = """
             <h1>\(context.t("summary.title"))</h1>
             <p class="meta">\(quizTitle)</p>
+            \(unreadableList)
             \(list)
             <p><strong>\(context.t("summary.intro"))</strong></p>
             <form method="post" action="/attempts/\(view.attemptID.rawValue)/submit">
