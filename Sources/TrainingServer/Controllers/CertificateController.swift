@@ -150,7 +150,7 @@ struct CertificateController {
                                           program: context.catalogue.catalogue.program(ProgramID(certificate.programID)),
                                           status: certificate.status(at: context.clock()), verificationURL: url, qrSVG: qr,
                                           canDownload: certificate.userID == user.id, canRevoke: canRevoke,
-                                          revokeError: revokeError)
+                                          revokeError: revokeError, printScript: context.assets.url("print.js"))
         return Response.html(CertificatePage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered,
                              status: status)
     }
@@ -179,6 +179,7 @@ struct CertificateController {
                                 status: certificate.status(at: context.clock()))
     }
 
+    /// ISO 8601 in UTC with the `Z` offset: the API's instants do not depend on any time zone.
     static func isoDate(_ seconds: Double) -> String {
         ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds))
     }
