@@ -22,10 +22,18 @@ struct DashboardController {
             let year = context.configuration.calendar.year(of: context.clock())
             let hours = try context.learning.ledger(userID: user.id).filter { $0.year == year }.reduce(0) { $0 + $1.hours }
             let statuses = Dictionary(lines.map { ($0.course.id, $0.status) }, uniquingKeysWith: { first, _ in first })
+            let certifications = try certificationLines(user, statuses: statuses)
+            // With every course completed, a certification may still ask for something (a final exam passed again
+            // after a revocation, a renewal's course): that is then the page's one action.
+            let certificationStep = next != nil ? nil : certifications.lazy.filter { $0.record.state != .certified }
+                .compactMap { line in
+                    (line.guidance.required + line.guidance.options).first { $0.action != .contactHR }
+                        .flatMap { step in context.catalogue.catalogue.course(step.course).map { ($0, step) } }
+                }.first
             let model = DashboardPage.Model(user: user, required: required, started: started, next: next,
+                                            certificationStep: certificationStep,
                                             hoursThisYear: hours, requiredHours: context.configuration.yearlyRequiredHours,
-                                            certifications: CertificationsSection.render(
-                                                try certificationLines(user, statuses: statuses), context: page))
+                                            certifications: CertificationsSection.render(certifications, context: page))
             return Response.html(DashboardPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
         }
     }

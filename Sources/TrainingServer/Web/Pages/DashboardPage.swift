@@ -20,6 +20,8 @@ public enum DashboardPage {
         public var started: [CourseLine]
         /// What to continue with: set whenever a required or started course is not completed.
         public var next: Next?
+        /// When no course is left to continue: the first thing a certification still asks for.
+        public var certificationStep: (course: Course, step: CertificationGuidance.CourseStep)?
         public var hoursThisYear: Double
         public var requiredHours: Double
         public var certifications: HTML
@@ -46,6 +48,21 @@ public enum DashboardPage {
                 action = """
                     <p><a class="button" href="/courses/\(course)">\
                     \(context.t("dashboard.continue_with", ["title": next.course.title.t(context)]))</a></p>
+                    """
+            }
+        } else if let (course, step) = model.certificationStep {
+            let title = course.title.t(context)
+            if step.action == .retakeExam, let quiz = step.quiz {
+                action = """
+                    <p>\(context.t("dashboard.certification_exam", ["course": title]))</p>
+                    <p><a class="button" href="/courses/\(course.id.rawValue)/quizzes/\(quiz.rawValue)">\
+                    \(context.t("dashboard.take_exam", ["course": title]))</a></p>
+                    """
+            } else {
+                action = """
+                    <p>\(context.t("dashboard.certification_course", ["course": title]))</p>
+                    <p><a class="button" href="/courses/\(course.id.rawValue)">\
+                    \(context.t("dashboard.continue_with", ["title": title]))</a></p>
                     """
             }
         } else if model.required.isEmpty && model.started.isEmpty {
