@@ -181,7 +181,7 @@ def test_modules_done_but_final_exams_outstanding_is_not_all_done(clocked_server
 # --- certified, revoked, what now -------------------------------------------------------------------
 
 
-def test_a_revoked_learner_sees_hrs_reason_and_must_pass_the_final_exams_again(clocked_server, book, story):
+def test_a_revoked_learner_sees_hrs_reason_and_must_pass_the_final_exams_again(clocked_server, book, story, openapi):
     server, http = clocked_server, story["http"]
     for course in PROGRAM_COURSES[1:]:
         pass_exam(server, http, book, course)
@@ -214,6 +214,13 @@ def test_a_revoked_learner_sees_hrs_reason_and_must_pass_the_final_exams_again(c
     main = page.split('id="hours-title"', 1)[0]
     assert f'class="button" href="/courses/{PROGRAM_COURSES[0]}/quizzes/{EXAM}"' in main, text_of(main)
     look_and_check(server, http, "/", "dashboard-revoked")
+    # The API says the same.
+    api = openapi.check(bearer(story["token"]).get(server.url("/api/v1/certifications"), timeout=10), "/api/v1/certifications")
+    mine = next(line for line in api if line["state"] == "revoked")
+    assert mine["revocationReason"] == REASON and mine["revokedAt"].endswith("Z"), mine
+    assert [(step["course"], step["action"], step.get("quiz")) for step in mine["nextSteps"]["required"]] == \
+        [(course, "retake_exam", EXAM) for course in PROGRAM_COURSES], mine
+    assert mine["nextSteps"]["contactHR"] is False
 
     # Doing what the page says certifies again.
     server.advance(book.quiz(PROGRAM_COURSES[0], EXAM).attempt_delay_seconds + 60)
