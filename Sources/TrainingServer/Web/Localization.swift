@@ -45,7 +45,7 @@ public struct Localization: Sendable {
 
     /// Formats a date (seconds since 1970) as 2026年11月29日 or 29 November 2026, in `timeZone` (pages pass the
     /// viewer's: use `PageContext.date`).
-    public func date(_ seconds: Double, _ language: Language, timeZone: TimeZone = .current) -> String {
+    public func date(_ seconds: Double, _ language: Language, timeZone: TimeZone = StudyCalendar.defaultTimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: seconds))
@@ -57,7 +57,7 @@ public struct Localization: Sendable {
     }
 
     /// Formats the time of day as 14:05, in `timeZone` (pages pass the viewer's: use `PageContext.time`).
-    public func time(_ seconds: Double, timeZone: TimeZone = .current) -> String {
+    public func time(_ seconds: Double, timeZone: TimeZone = StudyCalendar.defaultTimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.hour, .minute], from: Date(timeIntervalSince1970: seconds))
