@@ -22,7 +22,10 @@ public struct StudyCalendar: Sendable {
     /// system's time zone database does not know it. Abbreviations ("CST") and offsets ("GMT+8") are refused: they
     /// are ambiguous or ignore daylight saving.
     public static func zone(named name: String) -> TimeZone? {
-        guard name == "UTC" || name == "GMT" || TimeZone.knownTimeZoneIdentifiers.contains(name) else { return nil }
+        guard name == "UTC" || name == "GMT" || knownNames.contains(name) else { return nil }
         return TimeZone(identifier: name)
     }
+
+    /// The system database's zone names, read once (pages ask for a person's zone on every request).
+    private static let knownNames = Set(TimeZone.knownTimeZoneIdentifiers)
 }
