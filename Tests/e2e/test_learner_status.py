@@ -272,6 +272,8 @@ def test_times_show_in_the_servers_zone_or_the_persons_own_with_its_name(clocked
                             allow_redirects=False, timeout=10)
         assert refused.status_code == 400 and either_language(refused.text, "profile.time_zone.error.unknown"), bad
         assert 'href="#time_zone"' in refused.text, "the error summary does not link to the field"
+        assert 'aria-invalid="true" aria-describedby="time_zone-hint time_zone-error"' in refused.text
+        assert refused.text.count("aria-describedby=") == get(server, http, "/profile").count("aria-describedby=")
     assert local(started, "Asia/Shanghai", "zh", "北京时间") in text_of(get(server, http, "/attempts")), \
         "a refused zone changed something"
     saved = http.post(server.url("/profile/time-zone"), data={"csrf_token": token, "time_zone": "Asia/Tokyo"},

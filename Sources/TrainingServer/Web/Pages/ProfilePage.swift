@@ -29,7 +29,7 @@ public enum ProfilePage {
         return String(format: "UTC%@%02d:%02d", offset < 0 ? "−" : "+", minutes / 60, minutes % 60)
     }
 
-    static func timeZoneForm(_ model: Model, context: PageContext, error: HTML, invalid: HTML) -> HTML {
+    static func timeZoneForm(_ model: Model, context: PageContext, error: HTML) -> HTML {
         func label(_ zone: TimeZone) -> String {
             context.t("profile.time_zone.option", ["name": context.strings.zoneName(zone, at: model.now, context.language),
                                                    "id": zone.identifier, "offset": offset(zone, at: model.now)])
@@ -42,15 +42,17 @@ public enum ProfilePage {
             let selected: HTML = zone.identifier == chosen ? " selected" : .empty
             return "<option value=\"\(zone.identifier)\"\(selected)>\(label(zone))</option>"
         }
+        let described: HTML = error == .empty ? "aria-describedby=\"time_zone-hint\""
+            : "aria-invalid=\"true\" aria-describedby=\"time_zone-hint time_zone-error\""
         return """
             <form method="post" action="/profile/time-zone" class="form">
             \(Components.csrf(context))
             <h2>\(context.t("profile.time_zone.title"))</h2>
-            <div class="field">
+            <div class="field\(error == .empty ? "" : " field-invalid")">
             <label for="time_zone">\(context.t("profile.time_zone.label"))</label>
             <p class="hint" id="time_zone-hint">\(context.t("profile.time_zone.hint", ["time": context.dateTime(model.now)]))</p>
             \(error)
-            <select id="time_zone" name="time_zone" aria-describedby="time_zone-hint"\(invalid)>\(follow)\(options)</select>
+            <select id="time_zone" name="time_zone" \(described)>\(follow)\(options)</select>
             </div>
             <button type="submit" class="button button-secondary">\(context.t("profile.time_zone.save"))</button>
             </form>
@@ -91,7 +93,7 @@ public enum ProfilePage {
             <fieldset><legend><h2>\(context.t("profile.language.title"))</h2></legend>\(radios)</fieldset>
             <button type="submit" class="button button-secondary">\(context.t("profile.language.save"))</button>
             </form>
-            \(timeZoneForm(model, context: context, error: error("time_zone"), invalid: invalid("time_zone")))
+            \(timeZoneForm(model, context: context, error: error("time_zone")))
             <form method="post" action="/profile/password" class="form" novalidate>
             \(Components.csrf(context))
             <h2>\(context.t("profile.password.title"))</h2>
