@@ -20,6 +20,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Minutes a session lasts without use.") var sessionIdleMinutes = 30.0
     @Option(help: "Hours a session lasts at most.") var sessionAbsoluteHours = 12.0
     @Option(help: "Study hours each person should earn per year.") var yearlyHours = 90.0
+    @Option(help: ArgumentHelp("The time zone (IANA name) of the study-hours year, HR reports' days and the times pages show; people may choose their own for display.",
+                               valueName: "zone"))
+    var timeZone = "Asia/Shanghai"
     @Option(help: "The address people reach the platform at, for certificate links and QR codes (default http://HOST:PORT).")
     var publicURL: String?
     @Option(help: "The Open Badges issuer key (PEM, created on first start with mode 0600; default next to the database).")
@@ -31,6 +34,9 @@ struct Serve: ParsableCommand {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard StudyCalendar.zone(named: timeZone) != nil else {
+            throw ValidationError("--time-zone: unknown time zone \"\(timeZone)\"; give an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
+        }
     }
 
     func run() throws {
@@ -41,6 +47,7 @@ struct Serve: ParsableCommand {
         app.sessionIdleTimeout = sessionIdleMinutes * 60
         app.sessionAbsoluteTimeout = sessionAbsoluteHours * 3600
         app.yearlyRequiredHours = yearlyHours
+        if let zone = StudyCalendar.zone(named: timeZone) { app.calendar = StudyCalendar(timeZone: zone) }
         app.issuerKeyPath = issuerKey ?? URL(fileURLWithPath: database.db).deletingLastPathComponent()
             .appendingPathComponent("issuer-key.pem").path
         var http = HTTPServerConfiguration()

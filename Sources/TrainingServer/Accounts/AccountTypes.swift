@@ -65,6 +65,8 @@ public struct User: Sendable, Hashable, Codable {
     /// Extra-time factor for timed quizzes (1 = none), set by HR or an admin.
     public var accommodationFactor: Double
     public var grants: [RoleGrant]
+    /// The time zone chosen in the profile (an IANA name); nil means the server's.
+    public var timeZone: String? = nil
 
     /// The roles this person holds anywhere.
     public var roles: Set<Role> { Set(grants.map(\.role)) }

@@ -20,6 +20,8 @@ public protocol UserRepository: Sendable {
     func setDisabled(_ disabled: Bool, id: UserID, by actor: AuditActor) throws
     func setPasswordHash(_ hash: String, id: UserID, by actor: AuditActor) throws
     func setLanguage(_ language: String?, id: UserID) throws
+    /// Sets the time zone pages show times in (an IANA name the caller checked), or nil for the server's.
+    func setTimeZone(_ timeZone: String?, id: UserID) throws
 }
 
 /// Browser sessions.

@@ -205,7 +205,8 @@ public struct ControllerContext: Sendable {
     /// The frame values for a page answering `request`.
     public func page(_ request: Request) -> PageContext {
         PageContext(language: request.context.language, user: request.context.user,
-                    csrfToken: request.context.csrfToken, currentPath: request.target, strings: strings)
+                    csrfToken: request.context.csrfToken, currentPath: request.target, strings: strings,
+                    timeZone: request.context.user?.timeZone.flatMap(StudyCalendar.zone(named:)) ?? configuration.calendar.timeZone)
     }
 
     /// A cookie header value with the platform's attributes.

@@ -19,7 +19,8 @@ public struct ApplicationConfiguration: Sendable {
     public var issuerKeyPath: String = "data/issuer-key.pem"
     /// The issuer's name in credentials.
     public var issuerName: String = "Civil Service Academy 公务员学院"
-    /// The time zone dates, years and the hours ledger use.
+    /// The server's time zone (`serve --time-zone`, Asia/Shanghai by default): the calendar year of the hours
+    /// ledger, HR reports' days, and the zone pages show times in unless a person chose their own.
     public var calendar = StudyCalendar()
 
     public init() {}

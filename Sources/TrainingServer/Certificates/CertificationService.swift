@@ -40,21 +40,8 @@ public struct CertificationService: Sendable {
         let catalogue = self.catalogue.catalogue
         let progress = try learning.progress(userID: userID)
         let passes = try repository.passes(userID: userID)
-        var completions: [CertificationEvidence.Completion] = []
-        for course in catalogue.courses {
-            let finished = course.modules.map { module in
-                progress.first { $0.courseID == course.id.rawValue && $0.moduleID == module.id.rawValue }?.completedAt
-            }
-            guard !finished.contains(where: { $0 == nil }) else { continue }
-            let lastModule = finished.compactMap { $0 }.max() ?? 0
-            if let quiz = course.completion.quiz {
-                for pass in passes where pass.courseID == course.id.rawValue && pass.quizID == quiz.rawValue {
-                    completions.append(.init(course: course.id, at: max(pass.at, lastModule), quizPassedAt: pass.at))
-                }
-            } else {
-                completions.append(.init(course: course.id, at: lastModule))
-            }
-        }
+        // The same rule as the pages' course status, so a course is completed here exactly when it shows so.
+        let completions = catalogue.courses.flatMap { CourseStatus.completions(of: $0, progress: progress, passes: passes) }
         let credits = try learning.ledger(userID: userID).map { CertificationEvidence.Credit(at: $0.at, hours: $0.hours) }
         let revocations = try repository.stored(userID: userID, programID: programID).certificates.compactMap { certificate in
             certificate.revokedAt.flatMap { at -> CertificationEvidence.Revocation? in

@@ -52,6 +52,9 @@ enum APIModels {
             var state: String
             var modulesCompleted: Int
             var modulesTotal: Int
+            /// Steps done and in all: the modules and the completion quiz (what `fraction` is counted from).
+            var itemsCompleted: Int
+            var itemsTotal: Int
             var fraction: Double
             var completionQuizPassed: Bool
             var modules: [ModuleState]

@@ -25,6 +25,44 @@ struct CertificateController {
         var missingCourses: [String]
         var chooseFrom: [String]
         var choose: Int
+        /// When the latest certificate was revoked, and HR's reason (only while the state is revoked).
+        var revokedAt: String?
+        var revocationReason: String?
+        /// What to do next, course by course (`CertificationGuidance`).
+        var nextSteps: NextSteps
+    }
+
+    struct NextSteps: Encodable {
+        struct Step: Encodable {
+            var course: String
+            /// complete, retake_exam or contact_hr.
+            var action: String
+            var quiz: String?
+
+            init(_ step: CertificationGuidance.CourseStep) {
+                course = step.course.rawValue
+                action = step.action.rawValue
+                quiz = step.quiz?.rawValue
+            }
+        }
+
+        var required: [Step]
+        var choose: Int
+        var options: [Step]
+        var hours: Double
+        var countsFrom: String?
+        var deadline: String?
+        var contactHR: Bool
+
+        init(_ guidance: CertificationGuidance) {
+            required = guidance.required.map(Step.init)
+            choose = guidance.choose
+            options = guidance.options.map(Step.init)
+            hours = guidance.hours
+            countsFrom = guidance.countsFrom.map(CertificateController.isoDate)
+            deadline = guidance.deadline.map(CertificateController.isoDate)
+            contactHR = guidance.needsHR
+        }
     }
 
     struct MyCertificate: Encodable {
@@ -101,14 +139,19 @@ struct CertificateController {
         router.get("/api/v1/certifications") { request in
             let user = try context.requireUser(request)
             let catalogue = context.catalogue.catalogue
+            let statuses = Dictionary(try context.courseLines(for: user).map { ($0.course.id, $0.status) },
+                                      uniquingKeysWith: { first, _ in first })
             return Response.json(try catalogue.programs.map { program in
                 let evidence = try context.certification.evidence(userID: user.id, programID: program.id.rawValue)
                 let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: context.clock())
+                let guidance = CertificationGuidance(record: record, catalogue: catalogue, statuses: statuses)
                 return MyCertification(program: program.id.rawValue, title: APIModels.Text(program.title),
                                        state: record.state.rawValue, expiresAt: record.expiresAt.map(Self.isoDate),
                                        missingCourses: record.requirements.courses.map(\.rawValue),
                                        chooseFrom: record.requirements.choose > 0 ? record.requirements.from.map(\.rawValue) : [],
-                                       choose: record.requirements.choose)
+                                       choose: record.requirements.choose,
+                                       revokedAt: guidance.revocation.map { Self.isoDate($0.at) },
+                                       revocationReason: guidance.revocation?.reason, nextSteps: NextSteps(guidance))
             })
         }
         router.get("/.well-known/jwks.json") { _ in
@@ -150,7 +193,7 @@ struct CertificateController {
                                           program: context.catalogue.catalogue.program(ProgramID(certificate.programID)),
                                           status: certificate.status(at: context.clock()), verificationURL: url, qrSVG: qr,
                                           canDownload: certificate.userID == user.id, canRevoke: canRevoke,
-                                          revokeError: revokeError)
+                                          revokeError: revokeError, printScript: context.assets.url("print.js"))
         return Response.html(CertificatePage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered,
                              status: status)
     }
@@ -179,6 +222,7 @@ struct CertificateController {
                                 status: certificate.status(at: context.clock()))
     }
 
+    /// ISO 8601 in UTC with the `Z` offset: the API's instants do not depend on any time zone.
     static func isoDate(_ seconds: Double) -> String {
         ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds))
     }

@@ -13,37 +13,43 @@ struct DashboardController {
             let requiredIDs = Set(context.catalogue.catalogue.programs.flatMap(\.courses))
             let required = lines.filter { requiredIDs.contains($0.course.id) }
             let started = lines.filter { !requiredIDs.contains($0.course.id) && $0.status.state != .notStarted }
-            // Continue where the person was last active, else with the first required course not finished.
+            // Continue where the person was last active, else with the first required course not completed. A
+            // course whose modules are all done but whose final exam is not passed is not completed: its next step
+            // is the exam.
             let candidates = (required + started).filter { $0.status.state != .completed }
-            let latest = candidates.max { lhs, rhs in
-                (lhs.status.progress.values.map(\.lastActivityAt).max() ?? 0) < (rhs.status.progress.values.map(\.lastActivityAt).max() ?? 0)
-            }
-            var next: (course: Course, module: Module, started: Bool)?
-            if let line = latest ?? candidates.first, let module = line.status.nextModule {
-                next = (line.course, module, line.status.progress[module.id.rawValue] != nil)
-            }
+            let latest = candidates.filter { $0.status.lastActivity > 0 }.max { $0.status.lastActivity < $1.status.lastActivity }
+            let next = (latest ?? candidates.first).map { DashboardPage.Next(course: $0.course, step: $0.status.nextStep) }
             let year = context.configuration.calendar.year(of: context.clock())
             let hours = try context.learning.ledger(userID: user.id).filter { $0.year == year }.reduce(0) { $0 + $1.hours }
+            let statuses = Dictionary(lines.map { ($0.course.id, $0.status) }, uniquingKeysWith: { first, _ in first })
+            let certifications = try certificationLines(user, statuses: statuses)
+            // With every course completed, a certification may still ask for something (a final exam passed again
+            // after a revocation, a renewal's course): that is then the page's one action.
+            let certificationStep = next != nil ? nil : certifications.lazy.filter { $0.record.state != .certified }
+                .compactMap { line in
+                    (line.guidance.required + line.guidance.options).first { $0.action != .contactHR }
+                        .flatMap { step in context.catalogue.catalogue.course(step.course).map { ($0, step) } }
+                }.first
             let model = DashboardPage.Model(user: user, required: required, started: started, next: next,
+                                            certificationStep: certificationStep,
                                             hoursThisYear: hours, requiredHours: context.configuration.yearlyRequiredHours,
-                                            certifications: CertificationsSection.render(try certificationLines(user, page: page),
-                                                                                         context: page))
+                                            certifications: CertificationsSection.render(certifications, context: page))
             return Response.html(DashboardPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
         }
     }
 
-    /// Each programme as the engine sees the person now, with the newest certificate.
-    private func certificationLines(_ user: User, page: PageContext) throws -> [CertificationsSection.Line] {
+    /// Each programme as the engine sees the person now, with the newest certificate and what to do next.
+    private func certificationLines(_ user: User, statuses: [CourseID: CourseStatus]) throws -> [CertificationsSection.Line] {
         let catalogue = context.catalogue.catalogue
         let certificates = try context.certificationRepository.certificates(userID: user.id)
         return try catalogue.programs.map { program in
             let evidence = try context.certification.evidence(userID: user.id, programID: program.id.rawValue)
             let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: context.clock())
-            let missing = (record.requirements.courses + (record.requirements.choose > 0 ? record.requirements.from : []))
-                .compactMap { catalogue.course($0)?.title.t(page) }
             return CertificationsSection.Line(program: program, record: record,
                                               certificate: certificates.last { $0.programID == program.id.rawValue },
-                                              missing: missing)
+                                              guidance: CertificationGuidance(record: record, catalogue: catalogue,
+                                                                              statuses: statuses),
+                                              courses: catalogue.courses)
         }
     }
 }

@@ -19,6 +19,7 @@ struct LearningAPIController {
                 APIModels.Progress.CourseProgress(
                     id: line.course.id.rawValue, state: line.status.state.rawValue,
                     modulesCompleted: line.status.modulesCompleted, modulesTotal: line.course.modules.count,
+                    itemsCompleted: line.status.itemsCompleted, itemsTotal: line.status.itemsTotal,
                     fraction: line.status.fraction, completionQuizPassed: line.status.completionQuizPassed,
                     modules: line.course.modules.map { module in
                         let progress = line.status.progress[module.id.rawValue]

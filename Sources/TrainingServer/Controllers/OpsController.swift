@@ -30,6 +30,9 @@ struct OpsController {
         router.lightweight("/assets/:name") { request in
             context.assets.response(for: try request.parameter("name"), request: request)
         }
+        for root in StaticAssets.rootFiles {
+            router.lightweight(root.path) { request in context.assets.response(for: root.name, request: request) }
+        }
     }
 
     /// What `/healthz` and the static files answer, prepared once (`/healthz`'s two possible answers, the files'
@@ -62,7 +65,7 @@ struct OpsController {
             return request.withHeader("Accept-Encoding") { acceptEncoding in
                 request.withHeader("If-None-Match") { ifNoneMatch in
                     assets.withPreparedAnswer(path: request.path, acceptEncoding: acceptEncoding, ifNoneMatch: ifNoneMatch) {
-                        body("/assets/:name", $0)
+                        body(request.path.hasPrefix("/assets/") ? "/assets/:name" : String(request.path), $0)
                     }
                 }
             }

@@ -1,6 +1,7 @@
 import Assessment
+import Foundation
 
-/// The person's own settings: language and password.
+/// The person's own settings: language, time zone and password.
 struct ProfileController {
     let context: ControllerContext
 
@@ -11,6 +12,7 @@ struct ProfileController {
             let notice: String? = switch request.query["notice"] {
             case "language": page.t("profile.language.saved")
             case "password": page.t("profile.password.saved")
+            case "time-zone": page.t("profile.time_zone.saved")
             default: nil
             }
             return render(request, user: user, notice: notice, errors: [], status: .ok)
@@ -24,6 +26,16 @@ struct ProfileController {
             // The profile now decides; drop the language switch's cookie.
             response.headers.add("Set-Cookie", context.cookie("csa_lang", "", maxAge: 0))
             return response
+        }
+        router.post("/profile/time-zone") { request in
+            let user = try context.requireUser(request)
+            let choice = (try request.form()["time_zone"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard choice.isEmpty || StudyCalendar.zone(named: choice) != nil else {
+                let message = context.page(request).t("profile.time_zone.error.unknown")
+                return render(request, user: user, notice: nil, errors: [("time_zone", message)], status: .badRequest)
+            }
+            try context.users.setTimeZone(choice.isEmpty ? nil : choice, id: user.id)
+            return Response.redirect(to: "/profile?notice=time-zone")
         }
         router.post("/profile/password") { request in
             let user = try context.requireUser(request)
@@ -66,7 +78,9 @@ struct ProfileController {
 
     private func render(_ request: Request, user: User, notice: String?, errors: [(field: String, message: String)],
                         status: HTTPStatus) -> Response {
-        let html = ProfilePage.render(ProfilePage.Model(user: user, notice: notice, errors: errors),
+        let model = ProfilePage.Model(user: user, notice: notice, errors: errors,
+                                      serverTimeZone: context.configuration.calendar.timeZone, now: context.clock())
+        let html = ProfilePage.render(model,
                                       context: context.page(request), stylesheet: context.stylesheet)
         return Response.html(html.rendered, status: status)
     }

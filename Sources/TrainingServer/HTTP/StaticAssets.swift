@@ -95,9 +95,14 @@ public struct StaticAssets: Sendable {
     private let readyPaths: [[UInt8]]
     private let ready: [Ready]
 
+    /// Files browsers ask for at the site's root rather than under `/assets/` (the icon of a tab or bookmark): the
+    /// request path and the asset that answers it, on the quick path like every other asset.
+    public static let rootFiles: [(path: String, name: String)] = [("/favicon.ico", "favicon.ico")]
+
     public init(assets: [String: Asset]) {
         self.assets = assets
         let prepared = assets.compactMap { name, asset in asset.ready.map { (path: Array("/assets/\(name)".utf8), ready: $0) } }
+            + Self.rootFiles.compactMap { root in assets[root.name]?.ready.map { (path: Array(root.path.utf8), ready: $0) } }
         readyPaths = prepared.map(\.path)
         ready = prepared.map(\.ready)
     }

@@ -549,6 +549,13 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-12-06-user-time-zone") { db in
+            // The time zone a person wants pages to show times in (an IANA name, checked by the application);
+            // NULL follows the server's configured zone.
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN time_zone TEXT CHECK (time_zone IS NULL OR length(time_zone) BETWEEN 1 AND 64);
+                """)
+        }
         return migrator
     }
 }

@@ -90,6 +90,14 @@ public struct SQLiteUserRepository: UserRepository {
         }
     }
 
+    public func setTimeZone(_ timeZone: String?, id: UserID) throws {
+        try store.write { db in
+            try db.execute(sql: "UPDATE users SET time_zone = ?, updated_at = ? WHERE id = ?",
+                           arguments: [timeZone, clock(), id.rawValue])
+            guard db.changesCount == 1 else { throw StoreError.notFound("user") }
+        }
+    }
+
     static func load(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [User] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE \(condition) ORDER BY login", arguments: arguments)
         return try rows.map { row in
@@ -102,7 +110,8 @@ public struct SQLiteUserRepository: UserRepository {
             return User(id: UserID(rawValue: id), login: row["login"], displayName: row["display_name"],
                         employeeNumber: row["employee_number"], departmentID: DepartmentID(rawValue: row["department_id"]),
                         disabled: row["disabled"], language: row["language"],
-                        accommodationFactor: row["accommodation_factor"], grants: grants.sorted { $0.role < $1.role })
+                        accommodationFactor: row["accommodation_factor"], grants: grants.sorted { $0.role < $1.role },
+                        timeZone: row["time_zone"])
         }
     }
 }

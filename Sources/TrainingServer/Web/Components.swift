@@ -1,4 +1,5 @@
 import Assessment
+import Curriculum
 import Foundation
 
 /// Small pieces of markup shared by pages.
@@ -10,6 +11,16 @@ public enum Components {
             <div class="progress"><progress max="100" value="\(Int((value * 100).rounded()))" aria-label="\(label)"></progress>\
             <span class="progress-text">\(label)</span></div>
             """
+    }
+
+    /// A course's progress: its modules and its completion quiz counted as steps, the bar and the words agreeing
+    /// ("已完成 4 / 5 项（学习模块与结业考试） · 80%").
+    public static func courseProgress(_ status: CourseStatus, context: PageContext) -> HTML {
+        let arguments = ["done": String(status.itemsCompleted), "total": String(status.itemsTotal),
+                         "percent": percent(status.fraction)]
+        let label = status.course.completion.quiz == nil ? context.t("course.progress_modules", arguments)
+            : context.t("course.progress", arguments)
+        return progress(done: status.itemsCompleted, total: status.itemsTotal, label: label)
     }
 
     /// A status word in a tag; the word carries the meaning, the colour only repeats it.
@@ -58,11 +69,9 @@ public enum Components {
         String(Int((fraction * 100).rounded()))
     }
 
-    /// Date and time for people, in the page's language.
+    /// Date and time for people, in the page's language and the viewer's time zone, named.
     public static func dateTime(_ seconds: Double, _ context: PageContext) -> String {
-        let date = context.strings.date(seconds, context.language)
-        let zone = TimeZone.current.abbreviation(for: Date(timeIntervalSince1970: seconds)) ?? TimeZone.current.identifier
-        return date + " " + context.strings.time(seconds) + " (" + zone + ")"
+        context.dateTime(seconds)
     }
 
     /// The site navigation for signed-in people.

@@ -1,4 +1,5 @@
 import Assessment
+import Foundation
 
 /// What every page needs from the request to draw its frame.
 public struct PageContext: Sendable {
@@ -8,19 +9,37 @@ public struct PageContext: Sendable {
     /// The current path with its query, for the language switch's return address.
     public var currentPath: String
     public var strings: Localization
+    /// The zone dates and times are shown in: the person's own choice, else the server's.
+    public var timeZone: TimeZone
 
-    public init(language: Language, user: User?, csrfToken: String, currentPath: String, strings: Localization) {
+    public init(language: Language, user: User?, csrfToken: String, currentPath: String, strings: Localization,
+                timeZone: TimeZone = StudyCalendar.defaultTimeZone) {
         self.language = language
         self.user = user
         self.csrfToken = csrfToken
         self.currentPath = currentPath
         self.strings = strings
+        self.timeZone = timeZone
     }
 
     /// The UI string for `key` in the page's language.
     public func t(_ key: String, _ arguments: [String: String] = [:]) -> String {
         strings.text(key, language, arguments)
     }
+
+    /// The day `seconds` (since 1970) falls on in the viewer's zone: 2026年12月6日 / 6 December 2026.
+    public func date(_ seconds: Double) -> String { strings.date(seconds, language, timeZone: timeZone) }
+
+    /// The time of day in the viewer's zone: 21:05.
+    public func time(_ seconds: Double) -> String { strings.time(seconds, timeZone: timeZone) }
+
+    /// Date and time in the viewer's zone, with the zone's name: 2026年12月6日 21:05（北京时间）.
+    public func dateTime(_ seconds: Double) -> String {
+        t("time.date_time", ["date": date(seconds), "time": time(seconds), "zone": zoneName(at: seconds)])
+    }
+
+    /// The name of the viewer's zone at `seconds` (standard or summer time), in the page's language.
+    public func zoneName(at seconds: Double) -> String { strings.zoneName(timeZone, at: seconds, language) }
 }
 
 /// The frame around every page: skip link, header with product name, person, language switch and sign-out,

@@ -32,8 +32,20 @@ public struct Localization: Sendable {
     /// Every key of `language`'s table.
     public func keys(_ language: Language) -> Set<String> { Set(tables[language]?.keys ?? [String: String]().keys) }
 
-    /// Formats a date (seconds since 1970) as 2026年11月29日 or 29 November 2026, in the server's time zone.
-    public func date(_ seconds: Double, _ language: Language, timeZone: TimeZone = .current) -> String {
+    /// A time zone's name at `seconds` in `language`: the translation files' own name when they have one
+    /// (`time_zone.name.Asia/Shanghai`: 北京时间), else Foundation's localized name of its standard or summer
+    /// time (Central European Summer Time, 中欧夏令时间), else its identifier.
+    public func zoneName(_ zone: TimeZone, at seconds: Double, _ language: Language) -> String {
+        if let own = tables[language]?["time_zone.name.\(zone.identifier)"] { return own }
+        let date = Date(timeIntervalSince1970: seconds)
+        let style: TimeZone.NameStyle = zone.isDaylightSavingTime(for: date) ? .daylightSaving : .standard
+        let locale = Locale(identifier: language == .zh ? "zh_CN" : "en_GB")
+        return zone.localizedName(for: style, locale: locale) ?? zone.identifier
+    }
+
+    /// Formats a date (seconds since 1970) as 2026年11月29日 or 29 November 2026, in `timeZone` (pages pass the
+    /// viewer's: use `PageContext.date`).
+    public func date(_ seconds: Double, _ language: Language, timeZone: TimeZone = StudyCalendar.defaultTimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: seconds))
@@ -44,8 +56,8 @@ public struct Localization: Sendable {
         }
     }
 
-    /// Formats the time of day as 14:05, in the server's time zone.
-    public func time(_ seconds: Double, timeZone: TimeZone = .current) -> String {
+    /// Formats the time of day as 14:05, in `timeZone` (pages pass the viewer's: use `PageContext.time`).
+    public func time(_ seconds: Double, timeZone: TimeZone = StudyCalendar.defaultTimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.hour, .minute], from: Date(timeIntervalSince1970: seconds))

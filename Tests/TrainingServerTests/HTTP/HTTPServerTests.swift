@@ -245,6 +245,33 @@ import Testing
         }
     }
 
+    /// `/favicon.ico` goes the quick way too, with the ordinary path's answer and its own route in the metrics.
+    @Test func theIconAtTheRootIsAQuickAnswerEqualToTheOrdinaryOne() throws {
+        let server = try LiveServer()
+        let application = try #require(server.application)
+        let etag = try #require(application.assets.response(for: "favicon.ico", request: try Request(method: .get, target: "/"))
+            .headers["ETag"])
+        let connection = try server.connect()
+        func fields(_ headers: HTTPHeaders) -> [String] {
+            headers.filter { !["date", "content-length", "connection"].contains($0.name.lowercased()) }
+                .map { "\($0.name.lowercased()): \($0.value)" }.sorted()
+        }
+        let cases: [[(String, String)]] = [[], [("Accept-Encoding", "gzip")], [("If-None-Match", etag)]]
+        for headers in cases {
+            for method in [HTTPMethod.get, .head] {
+                let wire = try connection.request(method.rawValue, "/favicon.ico", headers: headers)
+                let ordinary = application.respond(try Request(method: method, target: "/favicon.ico", headers: HTTPHeaders(headers)))
+                #expect(wire.status == ordinary.status.rawValue && [200, 304].contains(wire.status), "\(method) \(headers)")
+                #expect(wire.body == (method == .head ? [] : ordinary.bodyBytes), "\(method) \(headers)")
+                #expect(fields(wire.headers) == fields(ordinary.headers), "\(method) \(headers)")
+            }
+        }
+        #expect(server.quickAnswers.value.load(ordering: .relaxed) == cases.count * 2, "every request went the quick way")
+        let metrics = application.metrics.render(databaseWaitSeconds: 0)
+        #expect(metrics.contains("http_requests_total{method=\"GET\",route=\"/favicon.ico\",status=\"200\"} 4"))
+        #expect(metrics.contains("http_requests_total{method=\"GET\",route=\"/favicon.ico\",status=\"304\"} 2"))
+    }
+
     @Test func browsersGetTheStylesheetCompressed() throws {
         let server = try LiveServer()
         let plain = try #require(server.application).assets.response(for: "style.css", request: try Request(method: .get, target: "/"))

@@ -176,6 +176,28 @@ import Testing
         #expect(answer(compressible, "/assets/big.css", acceptEncoding: nil, ifNoneMatch: nil) == nil)
     }
 
+    @Test func rootFilesAreAnsweredByTheirAssetOnTheQuickPath() throws {
+        let icon = StaticAssets(assets: [
+            "favicon.ico": StaticAssets.Asset(bytes: [0, 0, 1, 0, 1, 0], contentType: "image/x-icon", etag: "\"ico1\""),
+        ]).prepared { PreparedResponse($0) }
+        let root = try #require(answer(icon, "/favicon.ico", acceptEncoding: nil, ifNoneMatch: nil))
+        #expect(root === answer(icon, "/assets/favicon.ico", acceptEncoding: nil, ifNoneMatch: nil))
+        #expect(root.status == .ok && root.bytes == [0, 0, 1, 0, 1, 0] && root.headers["Content-Type"] == "image/x-icon")
+        #expect(answer(icon, "/favicon.ico", acceptEncoding: nil, ifNoneMatch: "\"ico1\"")?.status == .notModified)
+        for path in ["/favicon.ico/", "/favicon.ICO", "/assets/favicon.ico/x"] {
+            #expect(answer(icon, Substring(path), acceptEncoding: nil, ifNoneMatch: nil) == nil, "\(path)")
+        }
+        // Without the asset there is no root file either.
+        #expect(answer(compressible.prepared { PreparedResponse($0) }, "/favicon.ico", acceptEncoding: nil, ifNoneMatch: nil) == nil)
+    }
+
+    @Test func theShippedIconIsACacheableICOFile() throws {
+        let response = StaticAssets.shipped().response(for: "favicon.ico", request: try Request(method: .get, target: "/favicon.ico"))
+        #expect(response.status == .ok && response.headers["Content-Type"] == "image/x-icon")
+        #expect(Array(response.bodyBytes.prefix(4)) == [0, 0, 1, 0])
+        #expect(response.headers["Cache-Control"] == "public, max-age=86400" && response.headers["ETag"] != nil)
+    }
+
     @Test func contentTypesFollowTheExtension() {
         #expect(StaticAssets.contentType(for: "a.js") == "text/javascript; charset=utf-8")
         #expect(StaticAssets.contentType(for: "a.svg") == "image/svg+xml")

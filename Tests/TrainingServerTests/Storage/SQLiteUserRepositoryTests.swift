@@ -137,4 +137,17 @@ import Testing
         #expect(try fixture.users.find(id: user.id)?.language == nil)
         #expect(throws: DatabaseError.self) { try fixture.users.setLanguage("fr", id: user.id) }
     }
+
+    @Test func timeZoneIsStoredAndCleared() throws {
+        let fixture = try Fixture()
+        let user = try fixture.create("li")
+        #expect(user.timeZone == nil)
+        try fixture.users.setTimeZone("Europe/Berlin", id: user.id)
+        #expect(try fixture.users.find(id: user.id)?.timeZone == "Europe/Berlin")
+        #expect(try fixture.users.find(login: "li")?.timeZone == "Europe/Berlin")
+        try fixture.users.setTimeZone(nil, id: user.id)
+        #expect(try fixture.users.find(id: user.id)?.timeZone == nil)
+        #expect(throws: DatabaseError.self) { try fixture.users.setTimeZone(String(repeating: "x", count: 65), id: user.id) }
+        #expect(throws: StoreError.self) { try fixture.users.setTimeZone("UTC", id: UserID(rawValue: 404)) }
+    }
 }

@@ -1,4 +1,5 @@
 import Assessment
+import Foundation
 import Testing
 @testable import TrainingServer
 
@@ -42,5 +43,42 @@ import Testing
         let html = Layout.page(title: "t", context: context(.en), stylesheet: "/s.css", scripts: ["/assets/a.js"],
                                body: .empty).rendered
         #expect(html.contains("<script src=\"/assets/a.js\" defer></script>"))
+    }
+}
+
+/// Dates and times in the viewer's time zone, with the zone's name.
+@Suite struct PageContextTimeTests {
+    private func context(_ language: Language, _ zone: String) -> PageContext {
+        PageContext(language: language, user: nil, csrfToken: "", currentPath: "/", strings: .shipped,
+                    timeZone: TimeZone(identifier: zone)!)
+    }
+
+    /// 2026-12-06 13:05 UTC.
+    private let instant = 1_796_562_300.0
+
+    @Test func chinaStandardTimeIsBeijingTime() {
+        #expect(context(.zh, "Asia/Shanghai").dateTime(instant) == "2026年12月6日 21:05（北京时间）")
+        #expect(context(.en, "Asia/Shanghai").dateTime(instant) == "6 December 2026 21:05 (China Standard Time)")
+        #expect(Components.dateTime(instant, context(.en, "Asia/Shanghai")) == "6 December 2026 21:05 (China Standard Time)")
+    }
+
+    @Test func otherZonesUseFoundationsNamesForStandardAndSummerTime() {
+        #expect(context(.en, "America/New_York").dateTime(instant) == "6 December 2026 08:05 (Eastern Standard Time)")
+        #expect(context(.zh, "Asia/Tokyo").dateTime(instant) == "2026年12月6日 22:05（日本标准时间）")
+        // 2026-07-01 10:00 UTC: summer in Berlin.
+        #expect(context(.en, "Europe/Berlin").dateTime(1_782_900_000) == "1 July 2026 12:00 (Central European Summer Time)")
+    }
+
+    @Test func datesAreTheViewersDay() {
+        // 2026-12-06 20:00 UTC is 7 December in Shanghai, still 6 December in New York.
+        let evening = 1_796_587_200.0
+        #expect(context(.zh, "Asia/Shanghai").date(evening) == "2026年12月7日")
+        #expect(context(.en, "America/New_York").date(evening) == "6 December 2026")
+        #expect(context(.en, "America/New_York").time(evening) == "15:00")
+    }
+
+    @Test func theDefaultIsThePlatformsZone() {
+        let context = PageContext(language: .zh, user: nil, csrfToken: "", currentPath: "/", strings: .shipped)
+        #expect(context.timeZone.identifier == "Asia/Shanghai")
     }
 }

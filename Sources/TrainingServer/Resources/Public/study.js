@@ -8,6 +8,9 @@
   var token = status.getAttribute("data-csrf");
   var text = document.getElementById("study-progress");
   var timer = null;
+  // This script records the time itself: the hint for browsers without script does not apply here.
+  var hint = document.getElementById("record-hint");
+  if (hint) { hint.hidden = true; }
 
   function beat() {
     if (document.visibilityState !== "visible") { return; }

@@ -15,6 +15,8 @@ public enum CertificatePage {
         public var canDownload: Bool
         public var canRevoke: Bool
         public var revokeError: String?
+        /// The URL of the script that turns the print instruction into a print button.
+        public var printScript: String
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
@@ -24,12 +26,12 @@ public enum CertificatePage {
             "<span lang=\"zh-CN\">\(strings.text(key, .zh))</span> <span lang=\"en\">\(strings.text(key, .en))</span>"
         }
         func dates(_ seconds: Double) -> HTML {
-            "<span lang=\"zh-CN\">\(strings.date(seconds, .zh))</span> / <span lang=\"en\">\(strings.date(seconds, .en))</span>"
+            "<span lang=\"zh-CN\">\(strings.date(seconds, .zh, timeZone: context.timeZone))</span> / <span lang=\"en\">\(strings.date(seconds, .en, timeZone: context.timeZone))</span>"
         }
         let title = model.program?.title ?? LocalizedText(both: certificate.programID)
         let statusKey = "cert.status.\(model.status.rawValue)"
         let revoked: HTML = certificate.revokedAt.map { at in
-            "<p class=\"revoked-note\">\(context.t("cert.revoked_note", ["date": strings.date(at, context.language), "reason": certificate.revokedReason ?? ""]))</p>"
+            "<p class=\"revoked-note\">\(context.t("cert.revoked_note", ["date": context.date(at), "reason": certificate.revokedReason ?? ""]))</p>"
         } ?? .empty
         let download: HTML = model.canDownload ? """
             <p><a class="button button-secondary" href="/certificates/\(certificate.id.rawValue)/credential.jwt" download>\
@@ -69,11 +71,13 @@ public enum CertificatePage {
             \(revoked)
             </section>
             <div class="no-print">
-            <p class="hint">\(context.t("cert.print"))</p>
+            <p class="print-hint" data-print-hint>\(context.t("cert.print.hint"))</p>
+            <p><button type="button" class="button" data-print hidden>\(context.t("cert.print"))</button></p>
             \(download)
             \(revoke)
             </div>
             """
-        return Layout.page(title: context.t("cert.title"), context: context, stylesheet: stylesheet, body: body)
+        return Layout.page(title: context.t("cert.title"), context: context, stylesheet: stylesheet,
+                           scripts: [model.printScript], body: body)
     }
 }

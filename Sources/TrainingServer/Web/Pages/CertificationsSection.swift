@@ -1,15 +1,18 @@
 import Assessment
 import Curriculum
 
-/// The dashboard's certification section: each programme's state in words, expiry, what is still missing, and
-/// links to the certificates.
+/// The dashboard's certification section: each programme's state in words, expiry, a revocation's date and
+/// reason, what the person must do next (from the engine's requirements, see `CertificationGuidance`), and links
+/// to the certificates.
 public enum CertificationsSection {
     public struct Line: Sendable {
         public var program: Program
         public var record: CertificationRecord
         public var certificate: StoredCertificate?
-        /// Titles of the courses still to complete, in the page language.
-        public var missing: [String]
+        /// What is left to do for the next certification or renewal.
+        public var guidance: CertificationGuidance
+        /// The catalogue's courses, for titles and links.
+        public var courses: [Course]
     }
 
     public static func render(_ lines: [Line], context: PageContext) -> HTML {
@@ -24,7 +27,7 @@ public enum CertificationsSection {
             }
             var notes: [HTML] = []
             if let expires = line.record.expiresAt {
-                let date = context.strings.date(expires, context.language)
+                let date = context.date(expires)
                 switch state {
                 case .dueForRenewal: notes.append("<p><strong>\(context.t("cert.due_note", ["date": date]))</strong></p>")
                 case .expired: notes.append("<p><strong>\(context.t("cert.expired_note", ["date": date]))</strong></p>")
@@ -32,8 +35,12 @@ public enum CertificationsSection {
                 default: break
                 }
             }
-            if !line.missing.isEmpty && state != .certified {
-                notes.append("<p>\(context.t("cert.missing", ["courses": line.missing.joined(separator: context.t("list.separator"))]))</p>")
+            if let revocation = line.guidance.revocation {
+                let reason = revocation.reason.isEmpty ? context.t("cert.revoked_no_reason") : revocation.reason
+                notes.append("<p><strong>\(context.t("cert.revoked_reason", ["date": context.date(revocation.at), "reason": reason]))</strong></p>")
+            }
+            if state != .certified {
+                notes.append(nextSteps(line, context: context))
             }
             if let certificate = line.certificate {
                 notes.append("<p><a href=\"/certificates/\(certificate.id.rawValue)\">\(context.t("cert.view"))</a></p>")
@@ -44,5 +51,54 @@ public enum CertificationsSection {
                 """
         }
         return "<ul class=\"card-list\">\(items)</ul>"
+    }
+
+    /// The steps to the next certificate: courses to complete, final exams to pass again, courses to choose,
+    /// hours, and when something cannot be done without HR, that.
+    static func nextSteps(_ line: Line, context: PageContext) -> HTML {
+        let guidance = line.guidance
+        guard guidance.hasSteps else {
+            return guidance.needsHR ? "<p>\(context.t("cert.next.contact_hr"))</p>" : .empty
+        }
+        let intro: String
+        switch (line.record.state, guidance.goal) {
+        case (.revoked, _), (.expired, _), (_, .lateRenewal):
+            intro = context.t("cert.next.recertification")
+        case (.dueForRenewal, _):
+            intro = context.t("cert.next.renewal", ["date": guidance.deadline.map(context.date) ?? ""])
+        default:
+            intro = context.t("cert.next.certification")
+        }
+        var items = guidance.required.map { step(line, $0, context: context) }
+        if guidance.choose > 0 {
+            let options = guidance.options.map { step(line, $0, context: context) }
+            items.append("<li>\(context.t("cert.next.choose", ["count": String(guidance.choose)]))<ul>\(options)</ul></li>")
+        }
+        if guidance.hours > 0 {
+            items.append("<li>\(context.t("cert.next.hours", ["hours": Components.number(guidance.hours, context)]))</li>")
+        }
+        let countsFrom: HTML = guidance.countsFrom.map { instant in
+            guard guidance.required.contains(where: { $0.action != .contactHR })
+                || guidance.options.contains(where: { $0.action != .contactHR }) else { return HTML.empty }
+            return "<p class=\"hint\">\(context.t("cert.next.counts_from", ["date": context.dateTime(instant)]))</p>"
+        } ?? .empty
+        let contact: HTML = guidance.needsHR ? "<p><strong>\(context.t("cert.next.contact_hr"))</strong></p>" : .empty
+        return "<p>\(intro)</p><ul class=\"next-steps\">\(items)</ul>\(countsFrom)\(contact)"
+    }
+
+    /// One course step: the course's title linked to where the step is done, and what to do there.
+    static func step(_ line: Line, _ step: CertificationGuidance.CourseStep, context: PageContext) -> HTML {
+        let course = line.courses.first { $0.id == step.course }
+        let title = course?.title.t(context) ?? step.course.rawValue
+        let colon = context.t("cert.step.separator")
+        switch step.action {
+        case .complete:
+            return "<li><a href=\"/courses/\(step.course.rawValue)\">\(title)</a>\(colon)\(context.t("cert.step.complete"))</li>"
+        case .retakeExam:
+            let href = "/courses/\(step.course.rawValue)/quizzes/\(step.quiz?.rawValue ?? "")"
+            return "<li><a href=\"\(href)\">\(title)</a>\(colon)\(context.t("cert.step.retake_exam"))</li>"
+        case .contactHR:
+            return "<li>\(title)\(colon)\(context.t("cert.step.contact_hr"))</li>"
+        }
     }
 }

@@ -37,17 +37,26 @@ public enum CoursePage {
                 </li>
                 """
         }
-        let progressLabel = context.t("course.progress", ["done": String(status.modulesCompleted),
-                                                          "total": String(course.modules.count),
-                                                          "percent": Components.percent(status.fraction)])
+        // Every module done, the final exam not passed yet: the exam is the one thing left, said and linked.
+        let examNext: HTML
+        if case .completionQuiz(let quiz) = status.nextStep {
+            examNext = """
+                <p>\(context.t("course.exam_ready"))</p>
+                <p><a class="button" href="/courses/\(course.id.rawValue)/quizzes/\(quiz.id.rawValue)">\
+                \(context.t("course.take_exam"))</a></p>
+                """
+        } else {
+            examNext = .empty
+        }
         let body: HTML = """
             \(Components.breadcrumbs([(context.t("nav.catalogue"), "/courses"), (course.title.t(context), nil)], context: context))
             <h1>\(course.title.t(context))</h1>
             <p>\(course.summary.t(context))</p>
             <p class="meta">\(context.t("course.hours", ["hours": Components.number(course.studyHours, context)])) · \
             \(Components.tag(context.t("course.state.\(status.state.rawValue)"), kind: status.state.rawValue))</p>
-            \(Components.progress(done: status.modulesCompleted, total: course.modules.count, label: progressLabel))
+            \(Components.courseProgress(status, context: context))
             <p>\(context.t("course.requirement"))</p>
+            \(examNext)
             <h2>\(context.t("course.modules.title"))</h2>
             <ol class="task-list">\(modules)</ol>
             <h2>\(context.t("course.quizzes.title"))</h2>

@@ -8,12 +8,20 @@ public enum DashboardPage {
         public var status: CourseStatus
     }
 
+    /// The course to continue with and its next step (nil only when the course's completion quiz is missing).
+    public struct Next: Sendable {
+        public var course: Course
+        public var step: CourseStatus.Step?
+    }
+
     public struct Model: Sendable {
         public var user: User
         public var required: [CourseLine]
         public var started: [CourseLine]
-        /// The module to continue with, and its course.
-        public var next: (course: Course, module: Module, started: Bool)?
+        /// What to continue with: set whenever a required or started course is not completed.
+        public var next: Next?
+        /// When no course is left to continue: the first thing a certification still asks for.
+        public var certificationStep: (course: Course, step: CertificationGuidance.CourseStep)?
         public var hoursThisYear: Double
         public var requiredHours: Double
         public var certifications: HTML
@@ -22,12 +30,41 @@ public enum DashboardPage {
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
         let action: HTML
         if let next = model.next {
-            let title = next.module.title.t(context)
-            let key = next.started ? "dashboard.continue_with" : "dashboard.start_with"
-            action = """
-                <p><a class="button" href="/courses/\(next.course.id.rawValue)/modules/\(next.module.id.rawValue)">\
-                \(context.t(key, ["title": title]))</a></p>
-                """
+            let course = next.course.id.rawValue
+            switch next.step {
+            case .module(let module, let started):
+                let key = started ? "dashboard.continue_with" : "dashboard.start_with"
+                action = """
+                    <p><a class="button" href="/courses/\(course)/modules/\(module.id.rawValue)">\
+                    \(context.t(key, ["title": module.title.t(context)]))</a></p>
+                    """
+            case .completionQuiz(let quiz):
+                action = """
+                    <p>\(context.t("dashboard.exam_next", ["course": next.course.title.t(context)]))</p>
+                    <p><a class="button" href="/courses/\(course)/quizzes/\(quiz.id.rawValue)">\
+                    \(context.t("dashboard.take_exam", ["course": next.course.title.t(context)]))</a></p>
+                    """
+            case nil:
+                action = """
+                    <p><a class="button" href="/courses/\(course)">\
+                    \(context.t("dashboard.continue_with", ["title": next.course.title.t(context)]))</a></p>
+                    """
+            }
+        } else if let (course, step) = model.certificationStep {
+            let title = course.title.t(context)
+            if step.action == .retakeExam, let quiz = step.quiz {
+                action = """
+                    <p>\(context.t("dashboard.certification_exam", ["course": title]))</p>
+                    <p><a class="button" href="/courses/\(course.id.rawValue)/quizzes/\(quiz.rawValue)">\
+                    \(context.t("dashboard.take_exam", ["course": title]))</a></p>
+                    """
+            } else {
+                action = """
+                    <p>\(context.t("dashboard.certification_course", ["course": title]))</p>
+                    <p><a class="button" href="/courses/\(course.id.rawValue)">\
+                    \(context.t("dashboard.continue_with", ["title": title]))</a></p>
+                    """
+            }
         } else if model.required.isEmpty && model.started.isEmpty {
             action = "<p>\(context.t("dashboard.empty"))</p><p><a class=\"button\" href=\"/courses\">\(context.t("nav.catalogue"))</a></p>"
         } else {
@@ -66,14 +103,21 @@ public enum DashboardPage {
         guard !lines.isEmpty else { return "<p>\(context.t("dashboard.empty"))</p>" }
         let items = lines.map { line -> HTML in
             let status = line.status
-            let label = context.t("course.progress", ["done": String(status.modulesCompleted),
-                                                      "total": String(line.course.modules.count),
-                                                      "percent": Components.percent(status.fraction)])
+            let exam: HTML
+            if case .completionQuiz(let quiz) = status.nextStep {
+                exam = """
+                    <p><a href="/courses/\(line.course.id.rawValue)/quizzes/\(quiz.id.rawValue)">\
+                    \(context.t("course.exam_next"))</a></p>
+                    """
+            } else {
+                exam = .empty
+            }
             return """
                 <li class="card">
                 <h3><a href="/courses/\(line.course.id.rawValue)">\(line.course.title.t(context))</a></h3>
                 <p>\(Components.tag(context.t("course.state.\(status.state.rawValue)"), kind: status.state.rawValue))</p>
-                \(Components.progress(done: status.modulesCompleted, total: line.course.modules.count, label: label))
+                \(Components.courseProgress(status, context: context))
+                \(exam)
                 </li>
                 """
         }

@@ -19,7 +19,7 @@ enum HRComponents {
     }
 
     static func date(_ seconds: Double?, _ context: PageContext) -> String {
-        seconds.map { context.strings.date($0, context.language) } ?? "—"
+        seconds.map { context.date($0) } ?? "—"
     }
 
     static func rate(_ fraction: Double?, _ context: PageContext) -> String {

@@ -1,10 +1,62 @@
-/// The person's settings: interface language and password.
+import Foundation
+
+/// The person's settings: interface language, time zone and password.
 public enum ProfilePage {
     public struct Model: Sendable {
         public var user: User
         public var notice: String?
-        /// Password form errors by field id.
+        /// Form errors by field id.
         public var errors: [(field: String, message: String)]
+        /// The server's time zone, which people follow unless they choose their own.
+        public var serverTimeZone: TimeZone
+        /// Now, for the zones' current offsets and names.
+        public var now: Double
+    }
+
+    /// The zones offered in the time zone list, east to west (any other IANA name is accepted too, e.g. from the
+    /// API or a zone chosen before; a person's own zone is always listed).
+    public static let commonTimeZones = [
+        "Pacific/Auckland", "Australia/Sydney", "Asia/Tokyo", "Asia/Seoul", "Asia/Shanghai", "Asia/Hong_Kong",
+        "Asia/Macau", "Asia/Taipei", "Asia/Singapore", "Asia/Urumqi", "Asia/Bangkok", "Asia/Kolkata", "Asia/Dubai",
+        "Europe/Moscow", "Africa/Cairo", "Africa/Johannesburg", "Europe/Berlin", "Europe/Paris", "Europe/London",
+        "UTC", "America/Sao_Paulo", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+    ]
+
+    /// "UTC+08:00", "UTC−05:00", "UTC+05:45" at `seconds`.
+    static func offset(_ zone: TimeZone, at seconds: Double) -> String {
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds))
+        let minutes = abs(offset) / 60
+        return String(format: "UTC%@%02d:%02d", offset < 0 ? "−" : "+", minutes / 60, minutes % 60)
+    }
+
+    static func timeZoneForm(_ model: Model, context: PageContext, error: HTML) -> HTML {
+        func label(_ zone: TimeZone) -> String {
+            context.t("profile.time_zone.option", ["name": context.strings.zoneName(zone, at: model.now, context.language),
+                                                   "id": zone.identifier, "offset": offset(zone, at: model.now)])
+        }
+        var identifiers = commonTimeZones
+        if let own = model.user.timeZone, !identifiers.contains(own) { identifiers.insert(own, at: 0) }
+        let chosen = model.user.timeZone ?? ""
+        let follow: HTML = "<option value=\"\"\(chosen.isEmpty ? HTML(" selected") : .empty)>\(context.t("profile.time_zone.follow", ["zone": label(model.serverTimeZone)]))</option>"
+        let options = identifiers.compactMap(StudyCalendar.zone(named:)).map { zone -> HTML in
+            let selected: HTML = zone.identifier == chosen ? " selected" : .empty
+            return "<option value=\"\(zone.identifier)\"\(selected)>\(label(zone))</option>"
+        }
+        let described: HTML = error == .empty ? "aria-describedby=\"time_zone-hint\""
+            : "aria-invalid=\"true\" aria-describedby=\"time_zone-hint time_zone-error\""
+        return """
+            <form method="post" action="/profile/time-zone" class="form">
+            \(Components.csrf(context))
+            <h2>\(context.t("profile.time_zone.title"))</h2>
+            <div class="field\(error == .empty ? "" : " field-invalid")">
+            <label for="time_zone">\(context.t("profile.time_zone.label"))</label>
+            <p class="hint" id="time_zone-hint">\(context.t("profile.time_zone.hint", ["time": context.dateTime(model.now)]))</p>
+            \(error)
+            <select id="time_zone" name="time_zone" \(described)>\(follow)\(options)</select>
+            </div>
+            <button type="submit" class="button button-secondary">\(context.t("profile.time_zone.save"))</button>
+            </form>
+            """
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
@@ -41,6 +93,7 @@ public enum ProfilePage {
             <fieldset><legend><h2>\(context.t("profile.language.title"))</h2></legend>\(radios)</fieldset>
             <button type="submit" class="button button-secondary">\(context.t("profile.language.save"))</button>
             </form>
+            \(timeZoneForm(model, context: context, error: error("time_zone")))
             <form method="post" action="/profile/password" class="form" novalidate>
             \(Components.csrf(context))
             <h2>\(context.t("profile.password.title"))</h2>

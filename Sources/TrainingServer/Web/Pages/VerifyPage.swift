@@ -21,8 +21,8 @@ public enum VerifyPage {
                 <dl class="summary-list">
                 <div><dt>\(context.t("cert.holder"))</dt><dd>\(found.holderName)</dd></div>
                 <div><dt>\(context.t("cert.programme"))</dt><dd>\(found.programTitle.t(context))</dd></div>
-                <div><dt>\(context.t("cert.issued"))</dt><dd>\(context.strings.date(certificate.issuedAt, context.language))</dd></div>
-                <div><dt>\(context.t("cert.expires"))</dt><dd>\(context.strings.date(certificate.expiresAt, context.language))</dd></div>
+                <div><dt>\(context.t("cert.issued"))</dt><dd>\(context.date(certificate.issuedAt))</dd></div>
+                <div><dt>\(context.t("cert.expires"))</dt><dd>\(context.date(certificate.expiresAt))</dd></div>
                 <div><dt>\(context.t("cert.id"))</dt><dd><code>\(certificate.id.grouped)</code></dd></div>
                 <div><dt>\(context.t("cert.status"))</dt><dd>\(Components.tag(context.t("cert.status.\(found.status.rawValue)"), kind: found.status == .valid ? "completed" : "wrong"))</dd></div>
                 </dl></div>
