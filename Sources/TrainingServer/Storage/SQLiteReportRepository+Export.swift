@@ -1,68 +1,100 @@
 import Foundation
 import GRDB
 
-/// Batches of people in user-id order, for exports streamed by key ranges.
+/// Batches of people for exports streamed in the list's order: by key ranges in name order (the `users_name_key`
+/// index, from the last name written); other orders page like the list.
 extension SQLiteReportRepository {
-    public func peopleBatch(_ filter: PeopleFilter, scope: AccessScope, afterUserID: Int64, limit: Int) throws -> [PersonLine] {
-        // Users first, walked by id from `afterUserID`: each batch reads about `limit` rows (more when the scope is
-        // a small part of the organisation) instead of the whole remaining scope, sorted again for every batch.
-        let prefixes = Self.prefixes(filter.departmentPath, scope)
-        guard !prefixes.isEmpty else { return [] }
-        if filter.keepsEveryone {
-            return try store.read { db in try everyoneBatch(filter, prefixes, afterUserID: afterUserID, limit: limit, db) }
+    public func exportBatch(_ filter: PeopleFilter, scope: AccessScope, after: PersonLine?, written: Int,
+                            limit: Int) throws -> [PersonLine] {
+        guard filter.sort == .name else {
+            // Another order: the list's own plans, page after page.
+            return try people(filter, scope: scope, limit: limit, offset: written)
         }
-        let (sql, arguments) = Self.query(filter, prefixes, select: Self.columns, plan: nil)
+        let prefixes = Self.prefixes(filter.departmentPath, scope)
+        guard !prefixes.isEmpty, limit > 0 else { return [] }
+        // The key of the last name written: the key stored with it when that batch was read (keys are written
+        // with names, and recomputed whenever the collation changes).
+        let position = after.map { (key: NameCollation.key($0.name), userID: $0.userID) }
+        if filter.keepsEveryone {
+            return try store.read { db in
+                try everyoneByName(filter, prefixes, after: position, limit: limit, db)
+            }
+        }
+        var extra: (condition: String, arguments: StatementArguments)?
+        if let position {
+            extra = (Self.nameKeyset(filter.descending), [Data(position.key), Data(position.key), position.userID])
+        }
+        let (sql, arguments) = Self.query(filter, prefixes, select: Self.columns, source: .usersByName, extra: extra)
+        let direction = filter.descending ? "DESC" : "ASC"
         return try store.read { db in
-            let statement = try db.cachedStatement(sql: sql + " AND u.id > ? ORDER BY u.id LIMIT ?")
-            statement.arguments = arguments + [afterUserID, limit]
-            var lines: [PersonLine] = []
-            lines.reserveCapacity(limit)
-            let rows = try Row.fetchCursor(statement)
-            while let row = try rows.next() { lines.append(Self.line(row)) }
-            return lines
+            try Row.fetchAll(db, sql: sql + " ORDER BY u.name_key \(direction), u.id \(direction) LIMIT ?",
+                             arguments: arguments + [limit]).map(Self.line)
         }
     }
 
-    /// A batch of everyone in the subtrees (no other filter), the export's common case, read as three ranges in
-    /// user-id order — people, their certifications in the programme, their hours in the year — merged here, and
-    /// the scope checked against the set of its department ids: sequential reads instead of three lookups per
-    /// person. The same lines as the joined query (the tests compare them). The unary `+` keeps SQLite from
-    /// choosing an index on the programme or the year (a scan of the whole programme per batch) over the key range.
-    func everyoneBatch(_ filter: PeopleFilter, _ prefixes: [String], afterUserID: Int64, limit: Int,
-                       _ db: Database) throws -> [PersonLine] {
+    /// After (or, descending, before) a name key and user id; the first comparison bounds the index range.
+    static func nameKeyset(_ descending: Bool) -> String {
+        descending ? "u.name_key <= ? AND (u.name_key < ? OR u.id < ?)" : "u.name_key >= ? AND (u.name_key > ? OR u.id > ?)"
+    }
+
+    /// A batch of everyone in the subtrees in name order: people walked along `users_name_key` from `after`, kept
+    /// when their department is in scope, then their certifications and hours looked up by the batch's ids.
+    func everyoneByName(_ filter: PeopleFilter, _ prefixes: [String], after: (key: [UInt8], userID: Int64)?,
+                        limit: Int, _ db: Database) throws -> [PersonLine] {
         let inScope = try departmentIDs(prefixes, db)
+        let direction = filter.descending ? "DESC" : "ASC"
+        let first = try db.cachedStatement(sql: """
+            SELECT id, login, display_name, employee_number, department_id, name_key FROM users INDEXED BY users_name_key
+            WHERE disabled = 0 ORDER BY name_key \(direction), id \(direction) LIMIT ?
+            """)
+        let next = try db.cachedStatement(sql: """
+            SELECT u.id, u.login, u.display_name, u.employee_number, u.department_id, u.name_key
+            FROM users u INDEXED BY users_name_key
+            WHERE u.disabled = 0 AND \(Self.nameKeyset(filter.descending)) ORDER BY u.name_key \(direction), u.id \(direction) LIMIT ?
+            """)
         var lines: [PersonLine] = []
         lines.reserveCapacity(limit)
-        var after = afterUserID
-        let people = try db.cachedStatement(sql: """
-            SELECT id, login, display_name, employee_number, department_id FROM users
-            WHERE disabled = 0 AND id > ? ORDER BY id LIMIT ?
-            """)
+        var position = after
         while lines.count < limit {
-            people.arguments = [after, limit]
-            let rows = try Row.fetchCursor(people)
+            let statement: Statement
+            if let position {
+                statement = next
+                statement.arguments = [Data(position.key), Data(position.key), position.userID, limit]
+            } else {
+                statement = first
+                statement.arguments = [limit]
+            }
+            let rows = try Row.fetchCursor(statement)
             var read = 0
             while lines.count < limit, let row = try rows.next() {
                 read += 1
-                after = row[0]
+                let id: Int64 = row[0]
+                let key: Data? = row[5]
+                position = (key.map { [UInt8]($0) } ?? [], id)
                 let department: Int64 = row[4]
                 guard inScope.contains(department) else { continue }
-                lines.append(PersonLine(userID: after, login: row[1], name: row[2], employeeNumber: row[3],
+                lines.append(PersonLine(userID: id, login: row[1], name: row[2], employeeNumber: row[3],
                                         departmentID: department, state: .notStarted, certifiedAt: nil, expiresAt: nil,
                                         certificateID: nil, hours: 0))
             }
-            // Fewer rows than asked for: the end of the table.
             if read < limit { break }
         }
-        guard let first = lines.first?.userID, let last = lines.last?.userID else { return [] }
+        try attachCertificationsAndHours(&lines, filter, db)
+        return lines
+    }
+
+    /// Fills in the lines' certification in `filter.programID` and hours in `filter.year`, looked up by user id.
+    func attachCertificationsAndHours(_ lines: inout [PersonLine], _ filter: PeopleFilter, _ db: Database) throws {
+        guard !lines.isEmpty else { return }
         var index: [Int64: Int] = [:]
         index.reserveCapacity(lines.count)
         for (position, line) in lines.enumerated() { index[line.userID] = position }
+        let ids = "[" + lines.map { String($0.userID) }.joined(separator: ",") + "]"
         let certifications = try db.cachedStatement(sql: """
             SELECT user_id, state, certified_at, expires_at, certificate_id FROM certifications
-            WHERE user_id BETWEEN ? AND ? AND +program_id = ?
+            WHERE user_id IN (SELECT value FROM json_each(?)) AND program_id = ?
             """)
-        certifications.arguments = [first, last, filter.programID]
+        certifications.arguments = [ids, filter.programID]
         let certificationRows = try Row.fetchCursor(certifications)
         while let row = try certificationRows.next() {
             guard let position = index[row[0]] else { continue }
@@ -73,15 +105,14 @@ extension SQLiteReportRepository {
             lines[position].certificateID = row[4]
         }
         let hours = try db.cachedStatement(sql: """
-            SELECT user_id, hours FROM user_year_hours WHERE user_id BETWEEN ? AND ? AND +year = ?
+            SELECT user_id, hours FROM user_year_hours WHERE user_id IN (SELECT value FROM json_each(?)) AND year = ?
             """)
-        hours.arguments = [first, last, filter.year]
+        hours.arguments = [ids, filter.year]
         let hourRows = try Row.fetchCursor(hours)
         while let row = try hourRows.next() {
             guard let position = index[row[0]] else { continue }
             lines[position].hours = row[1]
         }
-        return lines
     }
 
     /// The ids of the departments in the subtrees, kept while the department tree's version stays the same.

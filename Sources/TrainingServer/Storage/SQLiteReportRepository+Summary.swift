@@ -5,9 +5,13 @@ import GRDB
 extension SQLiteReportRepository {
     // MARK: Aggregates
 
-    /// Stores the yearly study-hours requirement the hours buckets are counted against and, when it differs from
-    /// the stored one, recounts `department_hours` (one `GROUP BY` over the yearly sums) in the same transaction.
+    /// Fills the name sort keys that are missing; stores the yearly study-hours requirement the hours buckets are
+    /// counted against and, when it differs from the stored one, recounts `department_hours` (one `GROUP BY` over
+    /// the yearly sums) in the same transaction.
     public func prepareAggregates(requiredHours: Double) throws {
+        // Names written without their sort key (by a tool outside the platform) get one; all get new ones when the
+        // collation changed.
+        try store.write { db in try Self.refreshNameKeys(db) }
         try store.write { db in
             if try Self.storedRequirement(db) == requiredHours { return }
             try db.execute(sql: """

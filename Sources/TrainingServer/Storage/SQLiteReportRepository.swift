@@ -15,7 +15,7 @@ public struct SQLiteReportRepository: ReportRepository {
     public enum Plan: Sendable, CaseIterable {
         /// The subtree's departments, their people, then a sort: reads everyone in the subtree.
         case departmentsFirst
-        /// People in name order (index `users_name`), kept when in the subtree and matching: for sort by name.
+        /// People in name order (index `users_name_key`), kept when in the subtree and matching: for sort by name.
         case usersByName
         /// The programme's certifications in one state in expiry order (index `certifications_program_state`):
         /// for a state filter sorted by expiry.
@@ -131,7 +131,7 @@ public struct SQLiteReportRepository: ReportRepository {
         case .departmentsByName:
             from = "departments d INDEXED BY departments_name CROSS JOIN users u ON u.department_id = d.id \(certification) \(hours)"
         case .usersByName:
-            from = "users u INDEXED BY users_name CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
+            from = "users u INDEXED BY users_name_key CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
         case .usersByID:
             from = "users u CROSS JOIN departments d ON d.id = u.department_id \(certification) \(hours)"
         case .certificationsByExpiry, .certificationsByPerson:
@@ -178,6 +178,10 @@ public struct SQLiteReportRepository: ReportRepository {
             conditions.append("c.expires_at < ?")
             arguments += [to]
         }
+        if filter.expiresFrom != nil || filter.expiresTo != nil {
+            // A revoked certificate no longer expires: it ended when it was revoked.
+            conditions.append("c.state <> 'revoked'")
+        }
         if let below = filter.hoursBelow {
             conditions.append("coalesce(h.hours, 0) < ?")
             arguments += [below]
@@ -197,7 +201,7 @@ public struct SQLiteReportRepository: ReportRepository {
         let direction = filter.descending ? "DESC" : "ASC"
         let columns: [String] = switch (filter.sort, plan) {
         case (.expires, .certificationsByExpiry): ["c.expires_at", "c.user_id"]
-        case (.name, _): ["u.display_name", "u.id"]
+        case (.name, _): ["u.name_key", "u.id"]
         case (.department, _): ["d.name", "d.id", "u.id"]
         case (.state, _): ["coalesce(c.state, 'not_started')", "u.id"]
         case (.expires, _): ["c.expires_at", "u.id"]
