@@ -1,7 +1,8 @@
-"""HR reports as HR uses them, over HTTP: summary rows add up to the total (the department's own people get a
-row), names sort by pinyin on the pages and in the exports, which keep the list's order and filters, the
-expiry-date filter leaves revoked certificates out, and CSV files speak the page's language (codes on request).
-A marker person outside HR's scope never appears."""
+"""HR reports as HR uses them, over HTTP and in headless Chromium: summary rows add up to the total (the
+department's own people get a row), names sort by pinyin on the pages and in the exports, which keep the list's
+order and filters, the expiry-date filter leaves revoked certificates out, CSV files speak the page's language
+(codes on request), and the people table stays readable on a 390 px phone. A marker person outside HR's scope
+never appears."""
 
 from __future__ import annotations
 
@@ -19,10 +20,15 @@ import requests
 from conftest import (
     STRONG_PASSWORD,
     Server,
+    browser_sign_in,
     http_language,
     login,
+    needs_chromium,
+    save_screenshot,
     stop_and_check,
+    wait_for,
 )
+from test_accessibility import axe_source, axe_violations, describe
 from test_hr_scope import MARKER, add_department, add_user, assert_clean
 
 PROGRAM = "egov-competence"
@@ -238,3 +244,80 @@ def test_csv_headers_and_states_follow_the_page_language(reports, language):
     assert summary[2][0] == ("本部门直属" if language == "zh" else "Directly in this department")
     assert read_csv(reports.get(http, "/hr/summary.csv", codes="1"))[0][:4] == ["row", "department_id", "department",
                                                                               "people"]
+
+
+# --- 5. the people table on a phone -----------------------------------------------------------------------
+
+
+def phone(driver, height: int = 844) -> None:
+    """A 390 px wide phone viewport (a headless window cannot be made that narrow)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 390, "height": height, "deviceScaleFactor": 1, "mobile": True})
+
+
+def whole_page_screenshot(driver, name: str, language: str) -> None:
+    """`save_screenshot` of the whole page at 390 px: the emulated viewport stretched to the page's height."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    phone(driver, min(int(height), 6000))
+    try:
+        save_screenshot(driver, name, language)
+    finally:
+        phone(driver)
+
+
+@needs_chromium
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_people_table_is_readable_and_keyboard_scrollable_at_390_px(reports, chromium, language):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = chromium(language, javascript=True, width=390, height=844)
+    # A headless window has a minimum width above a phone's: emulate the phone's viewport instead.
+    phone(driver)
+    browser_sign_in(driver, reports.server, "hr.x", STRONG_PASSWORD, language)
+    driver.get(reports.server.url("/hr/people"))
+    wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+    assert MARKER not in driver.page_source.lower().encode()
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    assert width <= 390
+    # The page itself never scrolls sideways: only the table's own region does.
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+    region = driver.find_element(By.CSS_SELECTOR, ".wide-table[role='region']")
+    assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
+    table = region.find_element(By.TAG_NAME, "table")
+    # Columns keep a readable width instead of being squeezed into the screen.
+    name_cell = table.find_element(By.CSS_SELECTOR, "tbody th[scope='row']")
+    assert name_cell.size["width"] >= 96, name_cell.size
+    for cell in table.find_elements(By.CSS_SELECTOR, "tbody td"):
+        assert cell.size["width"] >= 64, (cell.text, cell.size)
+    assert driver.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth", region)
+    # The name column stays in view while the rest scrolls.
+    assert name_cell.value_of_css_property("position") == "sticky"
+    left = name_cell.location["x"]
+    # Keyboard: the region takes focus with Tab and scrolls with the arrow keys.
+    driver.execute_script("const links = arguments[0].previousElementSibling.querySelectorAll('a');"
+                          "links[links.length - 1].focus()", region)
+    for _ in range(3):
+        if driver.execute_script("return document.activeElement === arguments[0]", region):
+            break
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    assert driver.execute_script("return document.activeElement === arguments[0]", region), "Tab never reached the table"
+    driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT * 8)
+    wait_for(driver, lambda d: d.execute_script("return arguments[0].scrollLeft", region) > 0,
+             message="the arrow keys did not scroll the table")
+    assert abs(name_cell.location["x"] - left) <= 1, "the name column scrolled away"
+    # Back to the start for the screenshot, once the arrow keys' smooth scrolling has ended.
+    wait_for(driver, lambda d: d.execute_script(
+        "const r = arguments[0]; const before = r.scrollLeft;"
+        "return new Promise(done => setTimeout(() => done(r.scrollLeft === before), 300))", region))
+    driver.execute_script("arguments[0].blur(); arguments[0].scrollTo({left: 0, behavior: 'instant'})", region)
+    wait_for(driver, lambda d: d.execute_script("return arguments[0].scrollLeft", region) == 0)
+    whole_page_screenshot(driver, "hr-people-390px", language)
+    violations = axe_violations(driver, axe_source())
+    assert not violations, f"/hr/people at 390 px ({language}):\n{describe(violations)}"
+    driver.get(reports.server.url("/hr"))
+    wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+    whole_page_screenshot(driver, "hr-summary-390px", language)
+    violations = axe_violations(driver, axe_source())
+    assert not violations, f"/hr at 390 px ({language}):\n{describe(violations)}"
