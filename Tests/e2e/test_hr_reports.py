@@ -282,7 +282,7 @@ def test_the_people_table_is_readable_and_keyboard_scrollable_at_390_px(reports,
     assert width <= 390
     # The page itself never scrolls sideways: only the table's own region does.
     assert driver.execute_script("return document.documentElement.scrollWidth") <= width
-    region = driver.find_element(By.CSS_SELECTOR, ".wide-table[role='region']")
+    region = driver.find_element(By.CSS_SELECTOR, ".table-scroll[role='region']")
     assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
     table = region.find_element(By.TAG_NAME, "table")
     # Columns keep a readable width instead of being squeezed into the screen.

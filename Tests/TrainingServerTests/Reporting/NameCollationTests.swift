@@ -16,6 +16,19 @@ import Testing
         #expect(sorted == ["李", "孙", "王", "吴", "张", "周"])
     }
 
+    @Test func theShippedWeightsAreFoundationsChineseCollationOnThisPlatform() throws {
+        let computed = NameCollation.computedWeights()
+        // NAME_COLLATION_TABLE=<path> writes the table this platform gives (to ship it after an ICU change).
+        if let path = ProcessInfo.processInfo.environment["NAME_COLLATION_TABLE"] {
+            try NameCollation.tableText(computed).write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let shipped = try #require(NameCollation.shippedWeights())
+        #expect(shipped.count == computed.count)
+        #expect(shipped == computed)
+        #expect(NameCollation.weights == shipped)
+        #expect(computed.count > 20_000)
+    }
+
     @Test func keysSortChineseNamesByPinyinNotByCodePoint() {
         let names = ["冯", "卫", "吴", "周", "孙", "张", "李", "王", "陈", "赵六", "钱七", "欧阳娜娜"]
         #expect(names.sorted() != byKey(names))
