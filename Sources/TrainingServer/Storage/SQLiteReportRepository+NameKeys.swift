@@ -4,6 +4,12 @@ import GRDB
 /// People's name sort keys (`users.name_key`, see `NameCollation`): written with every name, and filled for
 /// names written without one.
 extension SQLiteReportRepository {
+    /// Gives a sort key to every name written without one (by a tool outside the platform), and new keys to all
+    /// when the collation's weights changed, so lists and exports in name order meet everyone.
+    public func prepareNameKeys() throws {
+        try store.write { db in try Self.refreshNameKeys(db) }
+    }
+
     /// Stores the sort key of `name` for the user `userID`; call it in the transaction that writes the name.
     static func writeNameKey(userID: Int64, name: String, _ db: Database) throws {
         try db.execute(sql: "UPDATE users SET name_key = ? WHERE id = ?", arguments: [Data(NameCollation.key(name)), userID])

@@ -5,13 +5,11 @@ import GRDB
 extension SQLiteReportRepository {
     // MARK: Aggregates
 
-    /// Fills the name sort keys that are missing; stores the yearly study-hours requirement the hours buckets are
+    /// Fills the name sort keys that are missing (`prepareNameKeys`); stores the yearly study-hours requirement the hours buckets are
     /// counted against and, when it differs from the stored one, recounts `department_hours` (one `GROUP BY` over
     /// the yearly sums) in the same transaction.
     public func prepareAggregates(requiredHours: Double) throws {
-        // Names written without their sort key (by a tool outside the platform) get one; all get new ones when the
-        // collation changed.
-        try store.write { db in try Self.refreshNameKeys(db) }
+        try prepareNameKeys()
         try store.write { db in
             if try Self.storedRequirement(db) == requiredHours { return }
             try db.execute(sql: """
