@@ -164,13 +164,13 @@ public struct Dashboard: Sendable {
     public var direct: DepartmentSummary?
     /// Sub-departments of `department`, or the scope's tops.
     public var rows: [DepartmentSummary]
+    public var hours: HoursDistribution
 
     /// The rows that add up to the total: the department's own people first (when there are any), then each
     /// sub-department (or top); `direct` marks the first kind.
     public var parts: [(summary: DepartmentSummary, direct: Bool)] {
         (direct.map { [($0, true)] } ?? []) + rows.map { ($0, false) }
     }
-    public var hours: HoursDistribution
 }
 
 /// One page of the people list.
