@@ -43,7 +43,10 @@ struct ReportCommand: ParsableCommand {
                 throw CommandFailure("\(login) holds neither the hr nor the admin role, so has no reports")
             }
             let viewer = ReportViewer(user: user, departments: try SQLiteDepartmentRepository(store: store, clock: now).all())
-            let reports = HRReports(reports: SQLiteReportRepository(store: store), catalogue: catalogue,
+            let repository = SQLiteReportRepository(store: store)
+            // Names written by another tool since the server last started get their sort keys.
+            try repository.prepareNameKeys()
+            let reports = HRReports(reports: repository, catalogue: catalogue,
                                     requiredHours: yearlyHours, calendar: StudyCalendar(), now: now())
             return (user, viewer, reports, store)
         }

@@ -369,7 +369,7 @@ def test_csv_json_page_api_and_cli_agree_on_the_same_filters(org):
         ({"sort": "hours", "dir": "desc"}, []),
     ]
     for parameters, cli_args in cases:
-        csv_response = org.hr_get("/hr/people.csv" + query(**parameters))
+        csv_response = org.hr_get("/hr/people.csv" + query(**parameters, codes="1"))
         json_response = org.hr_get("/hr/people.json" + query(**parameters))
         api = org.api_get("/api/v1/hr/people" + query(**parameters, limit="1000")).json()
         rows = read_csv(csv_response)
@@ -407,17 +407,20 @@ def test_the_summary_agrees_with_the_list_the_api_and_the_cli(org):
     for state, count in total["states"].items():
         assert org.api_get(f"/api/v1/hr/people?state={state}&limit=1").json()["total"] == count, state
     assert total["states"]["certified"] == 1 and total["states"]["due_for_renewal"] == 1
-    assert sum(row["counts"]["people"] for row in api["departments"]) + 2 == total["people"]  # hr.a, trainer.a in A
+    # The first row holds hr.a and trainer.a, who are directly in A: the rows add up to the total.
+    assert [row["direct"] for row in api["departments"]] == [True, False, False]
+    assert api["departments"][0]["counts"]["people"] == 2
+    assert sum(row["counts"]["people"] for row in api["departments"]) == total["people"]
     cli = json.loads(org.cli("summary", "--as", "hr.a", "--format", "json").stdout)
     assert cli == api
     page = org.hr_get("/hr").text
     assert f"共 {total['people']} 人" in page
-    summary_csv = read_csv(org.hr_get("/hr/summary.csv"))
+    summary_csv = read_csv(org.hr_get("/hr/summary.csv?codes=1"))
     assert summary_csv[0]["row"] == "total" and int(summary_csv[0]["people"]) == total["people"]
 
 
 def test_csv_headers_bom_and_download_names(org):
-    response = org.hr_get("/hr/people.csv")
+    response = org.hr_get("/hr/people.csv?codes=1")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     disposition = response.headers["Content-Disposition"]

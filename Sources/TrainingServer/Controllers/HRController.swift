@@ -41,7 +41,7 @@ struct HRController {
         let name = "summary-\(dashboard.program?.id.rawValue ?? "all")-\(ISODay(seconds: reports.now, timeZone: reports.calendar.timeZone)).csv"
         return Response(status: .ok, headers: HTTPHeaders([("Content-Type", PeopleExportFormat.csv.contentType),
                                                            ("Content-Disposition", Self.attachment(name))]),
-                        body: .bytes(SummaryDocument(dashboard).csv()))
+                        body: .bytes(SummaryDocument(dashboard).csv(labels: Self.csvLabels(request, context: context))))
     }
 
     private func people(_ request: Request) throws -> Response {
@@ -75,7 +75,8 @@ struct HRController {
         guard problems.isEmpty else { throw HTTPError.badRequest(problems.map(\.description).joined(separator: "; ")) }
         let (_, department, program) = try context.reporting { try reports.resolve(query, for: viewer) }
         let stream = try context.reporting {
-            try reports.export(query, for: viewer, format: format, verificationBase: context.verificationBase)
+            try reports.export(query, for: viewer, format: format, verificationBase: context.verificationBase,
+                               labels: Self.csvLabels(request, context: context))
         }
         try context.auditExport(query, program: program, department: department, format: format, channel: "web", by: user)
         return Response(status: .ok, headers: HTTPHeaders([
@@ -123,6 +124,13 @@ struct HRController {
                 passed: group.contains { $0.passed == true },
                 lastAt: group.compactMap { $0.closedAt ?? $0.attempt.steps.first?.time }.max())
         }
+    }
+
+    /// A CSV's column and state names: in the reader's language, or the codes with `codes=1` (for programs).
+    static func csvLabels(_ request: Request, context: ControllerContext) -> ExportLabels {
+        if let codes = value(request.query["codes"]), ["1", "true", "yes"].contains(codes.lowercased()) { return .codes }
+        let page = context.page(request)
+        return ExportLabels { page.t($0) }
     }
 
     /// A query value, nil when missing or empty (as forms send unchosen fields).

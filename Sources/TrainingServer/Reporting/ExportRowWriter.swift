@@ -11,9 +11,14 @@ struct ExportRowWriter {
     private let linkPrefix: [UInt8]
     /// Whether a link can be written without quoting when the id needs no percent-encoding.
     private let plainLinks: Bool
+    /// Each state's field: its code or its name in the reader's language.
+    private let stateFields: [CertificationStateName: [UInt8]]
 
-    init(resolver: PersonLineResolver) {
+    init(resolver: PersonLineResolver, labels: ExportLabels = .codes) {
         self.resolver = resolver
+        stateFields = Dictionary(uniqueKeysWithValues: CertificationStateName.allCases.map {
+            ($0, Array(PeopleExportFormat.csvField(labels.state($0)).utf8))
+        })
         programField = Array(PeopleExportFormat.csvField(resolver.programID).utf8)
         linkPrefix = Array((resolver.verificationBase + "/verify/").utf8)
         plainLinks = PeopleExportFormat.isPlainCSV(linkPrefix)
@@ -33,7 +38,7 @@ struct ExportRowWriter {
             bytes.append(UInt8(ascii: ","))
             bytes += programField
             bytes.append(UInt8(ascii: ","))
-            bytes += line.state.rawValue.utf8
+            bytes += stateFields[line.state] ?? Array(line.state.rawValue.utf8)
             bytes.append(UInt8(ascii: ","))
             if let seconds = line.certifiedAt { day(seconds, into: &bytes) }
             bytes.append(UInt8(ascii: ","))

@@ -59,11 +59,19 @@ public struct HRReports: Sendable {
         let department = try viewer.department(raw) ?? (viewer.roots.count == 1 ? viewer.roots.first : nil)
         var rows: [DepartmentSummary]
         let total: SummaryTotals
+        var direct: DepartmentSummary?
         if let department {
             let summary = try reports.summary(programID: programKey, root: department,
                                               children: viewer.children(of: department), scope: viewer.scope)
             rows = summary.children
             total = SummaryTotals(summary.root)
+            // The department is in scope, so all its sub-departments are: what they do not hold is its own.
+            let below = SummaryTotals(summary.children)
+            var own = DepartmentSummary(department: department, people: total.people - below.people, counts: [:])
+            for state in CertificationStateName.allCases {
+                own.counts[state] = (total.counts[state] ?? 0) - (below.counts[state] ?? 0)
+            }
+            if own.people > 0 { direct = own }
         } else {
             rows = try viewer.roots.map {
                 try reports.summary(programID: programKey, root: $0, children: [], scope: viewer.scope).root
@@ -76,7 +84,7 @@ public struct HRReports: Sendable {
                                                    bounds: HoursDistribution.bounds(required: requiredHours))
         return Dashboard(program: program, programs: catalogue.programs, year: year, requiredHours: requiredHours,
                          department: department, trail: department.map(viewer.trail(to:)) ?? [], total: total,
-                         rows: rows, hours: HoursDistribution(required: requiredHours, counts: counts))
+                         direct: direct, rows: rows, hours: HoursDistribution(required: requiredHours, counts: counts))
     }
 
     /// One page of the people list and how many match in all.
@@ -88,16 +96,16 @@ public struct HRReports: Sendable {
                           total: total.count, totalExact: total.exact, limit: limit, offset: offset)
     }
 
-    /// An export of everyone matching `query`, read while it is written.
+    /// An export of everyone matching `query` in the list's order, read while it is written.
     public func export(_ query: PeopleQuery, for viewer: ReportViewer, format: PeopleExportFormat,
-                       verificationBase: String) throws -> PeopleExportStream {
+                       verificationBase: String, labels: ExportLabels = .codes) throws -> PeopleExportStream {
         let (filter, _, program) = try resolve(query, for: viewer)
         let resolver = PersonLineResolver(departments: viewer.departments, programID: program?.id.rawValue ?? "",
                                           verificationBase: verificationBase, timeZone: calendar.timeZone)
         let reports = self.reports
         let scope = viewer.scope
-        return PeopleExportStream(format: format, resolver: resolver, batchSize: batchSize) { after, limit in
-            try reports.peopleBatch(filter, scope: scope, afterUserID: after, limit: limit)
+        return PeopleExportStream(format: format, resolver: resolver, labels: labels, batchSize: batchSize) { after, written, limit in
+            try reports.exportBatch(filter, scope: scope, after: after, written: written, limit: limit)
         }
     }
 
@@ -151,9 +159,18 @@ public struct Dashboard: Sendable {
     /// The visible departments from the top of the scope to `department`.
     public var trail: [Department]
     public var total: SummaryTotals
+    /// The people of `department` itself, not of a sub-department (nil when there are none): with `rows`, they
+    /// add up to `total`.
+    public var direct: DepartmentSummary?
     /// Sub-departments of `department`, or the scope's tops.
     public var rows: [DepartmentSummary]
     public var hours: HoursDistribution
+
+    /// The rows that add up to the total: the department's own people first (when there are any), then each
+    /// sub-department (or top); `direct` marks the first kind.
+    public var parts: [(summary: DepartmentSummary, direct: Bool)] {
+        (direct.map { [($0, true)] } ?? []) + rows.map { ($0, false) }
+    }
 }
 
 /// One page of the people list.

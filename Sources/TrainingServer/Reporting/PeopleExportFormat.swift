@@ -16,9 +16,12 @@ public enum PeopleExportFormat: String, Sendable, CaseIterable {
 
     /// What comes before the first row: the UTF-8 byte-order mark and header for CSV (spreadsheet programs need
     /// the mark to read Chinese text as UTF-8), "[" for JSON.
-    public var prefix: [UInt8] {
+    public var prefix: [UInt8] { prefix(labels: .codes) }
+
+    /// The prefix with the CSV header in `labels` (the other formats always use the codes).
+    public func prefix(labels: ExportLabels) -> [UInt8] {
         switch self {
-        case .csv: [0xEF, 0xBB, 0xBF] + Array((ExportedPerson.columns.map(Self.csvField).joined(separator: ",") + "\r\n").utf8)
+        case .csv: [0xEF, 0xBB, 0xBF] + Array((labels.peopleColumns.map(Self.csvField).joined(separator: ",") + "\r\n").utf8)
         case .json: Array("[".utf8)
         case .table: Array((ExportedPerson.columns.joined(separator: "\t") + "\n").utf8)
         }

@@ -113,8 +113,10 @@ public protocol ReportRepository: Sendable {
     func people(_ filter: PeopleFilter, scope: AccessScope, limit: Int, offset: Int) throws -> [PersonLine]
     /// How many people match `filter`, in scope.
     func count(_ filter: PeopleFilter, scope: AccessScope) throws -> PeopleTotal
-    /// People after `afterUserID` in user-id order (for streaming exports), in scope.
-    func peopleBatch(_ filter: PeopleFilter, scope: AccessScope, afterUserID: Int64, limit: Int) throws -> [PersonLine]
+    /// The next `limit` people of an export in the list's order (`filter.sort`, `filter.descending`), after the
+    /// person `after` (nil: from the start), once `written` were written, in scope.
+    func exportBatch(_ filter: PeopleFilter, scope: AccessScope, after: PersonLine?, written: Int, limit: Int) throws
+        -> [PersonLine]
     /// How many people matching `filter` have study hours in each bucket of `bounds` in `filter.year`
     /// (see `HoursDistribution`), in scope.
     func hoursDistribution(_ filter: PeopleFilter, scope: AccessScope, bounds: [Double]) throws -> [Int]

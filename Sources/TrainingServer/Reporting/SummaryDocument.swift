@@ -48,6 +48,9 @@ public struct SummaryDocument: Sendable, Encodable {
     public struct Row: Sendable, Encodable {
         public var department: DepartmentRef
         public var counts: Counts
+        /// True for the row of the summarised department's own people (not in any sub-department), whose
+        /// `department` is that department itself; the rows add up to `total`.
+        public var direct: Bool
     }
 
     public struct HoursBucket: Sendable, Encodable {
@@ -81,7 +84,9 @@ public struct SummaryDocument: Sendable, Encodable {
         requiredHours = dashboard.requiredHours
         department = dashboard.department.map(DepartmentRef.init)
         total = Counts(dashboard.total)
-        departments = dashboard.rows.map { Row(department: DepartmentRef($0.department), counts: Counts(SummaryTotals($0))) }
+        departments = dashboard.parts.map {
+            Row(department: DepartmentRef($0.summary.department), counts: Counts(SummaryTotals($0.summary)), direct: $0.direct)
+        }
         hours = dashboard.hours.buckets.map { HoursBucket(from: $0.lower, to: $0.upper, people: $0.people) }
     }
 
@@ -110,18 +115,20 @@ public struct SummaryDocument: Sendable, Encodable {
         ["row", "department_id", "department", "people"] + CertificationStateName.allCases.map(\.rawValue) + ["certified_rate"]
     }
 
-    /// The summary as CSV (UTF-8 with a byte-order mark, CRLF lines): the total first, then one row per
-    /// department.
-    public func csv() -> [UInt8] {
+    /// The summary as CSV (UTF-8 with a byte-order mark, CRLF lines): the total first, then the department's own
+    /// people (`direct`, when there are any) and one row per sub-department, which add up to the total. `labels`
+    /// name the columns and row kinds (codes, or the reader's language).
+    public func csv(labels: ExportLabels = .codes) -> [UInt8] {
         func line(_ kind: String, _ department: DepartmentRef?, _ counts: Counts) -> String {
-            let fields = [kind, department.map { String($0.id) } ?? "", department?.path ?? "", String(counts.people)]
+            let fields = [labels.rowKinds[kind] ?? kind, department.map { String($0.id) } ?? "", department?.path ?? "",
+                          String(counts.people)]
                 + CertificationStateName.allCases.map { String(counts.states[$0.rawValue] ?? 0) }
                 + [counts.certifiedRate.map { String($0) } ?? ""]
             return fields.map(PeopleExportFormat.csvField).joined(separator: ",") + "\r\n"
         }
-        var text = Self.csvColumns.joined(separator: ",") + "\r\n"
+        var text = labels.summaryColumns.map(PeopleExportFormat.csvField).joined(separator: ",") + "\r\n"
         text += line("total", department, total)
-        for row in departments { text += line("department", row.department, row.counts) }
+        for row in departments { text += line(row.direct ? "direct" : "department", row.department, row.counts) }
         return [0xEF, 0xBB, 0xBF] + Array(text.utf8)
     }
 
@@ -132,7 +139,7 @@ public struct SummaryDocument: Sendable, Encodable {
             [name, String(counts.people)] + CertificationStateName.allCases.map { String(counts.states[$0.rawValue] ?? 0) }
                 + [counts.certifiedRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-"]
         }
-        let rows = [header] + departments.map { line($0.department.path, $0.counts) }
+        let rows = [header] + departments.map { line($0.department.path + ($0.direct ? " (direct)" : ""), $0.counts) }
             + [line("total" + (department.map { " (\($0.path))" } ?? ""), total)]
         var widths = Array(repeating: 0, count: header.count)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Self.width(cell)) } }

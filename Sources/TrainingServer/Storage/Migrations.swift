@@ -556,6 +556,22 @@ enum Migrations {
                 ALTER TABLE users ADD COLUMN time_zone TEXT CHECK (time_zone IS NULL OR length(time_zone) BETWEEN 1 AND 64);
                 """)
         }
+        migrator.registerMigration("2026-12-06-name-collation-key") { db in
+            // Names sort in the Chinese collation's order (pinyin; Latin letters as in English), which SQLite cannot
+            // compute: each person's key is computed in Swift when their name is written (`NameCollation`) and
+            // compared as bytes. The name walk's covering index now starts with the key. A name written without its
+            // key (by a tool outside the platform) leaves it NULL; `prepareAggregates` fills such keys at start.
+            try db.execute(sql: "ALTER TABLE users ADD COLUMN name_key BLOB")
+            try SQLiteReportRepository.fillNameKeys(db, all: true)
+            try db.execute(sql: """
+                DROP INDEX users_name;
+                CREATE INDEX users_name_key ON users(name_key, display_name, login, employee_number, department_id, disabled);
+                CREATE TRIGGER users_name_key_reset AFTER UPDATE OF display_name ON users
+                    WHEN NEW.display_name IS NOT OLD.display_name BEGIN
+                    UPDATE users SET name_key = NULL WHERE id = NEW.id;
+                END;
+                """)
+        }
         return migrator
     }
 }

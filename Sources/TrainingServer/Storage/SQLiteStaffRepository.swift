@@ -55,12 +55,14 @@ public struct SQLiteStaffRepository: Sendable {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [person.login, person.name, person.employeeNumber, try department(person.department),
                                          hash, person.timeFactor ?? 1, now, now])
+                    try SQLiteReportRepository.writeNameKey(userID: db.lastInsertedRowID, name: person.name, db)
                     try setGrants(db.lastInsertedRowID, person.grants)
                 case .update(let id, let person, _):
                     try db.execute(sql: """
                         UPDATE users SET display_name = ?, department_id = ?, disabled = 0,
                             accommodation_factor = coalesce(?, accommodation_factor), updated_at = ? WHERE id = ?
                         """, arguments: [person.name, try department(person.department), person.timeFactor, now, id.rawValue])
+                    try SQLiteReportRepository.writeNameKey(userID: id.rawValue, name: person.name, db)
                     try setGrants(id.rawValue, person.grants)
                 case .disable(let id, _):
                     try db.execute(sql: "UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?", arguments: [now, id.rawValue])

@@ -28,6 +28,7 @@ public struct SQLiteUserRepository: UserRepository {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [login, name, user.employeeNumber, user.departmentID.rawValue, user.passwordHash, now, now])
             let id = db.lastInsertedRowID
+            try SQLiteReportRepository.writeNameKey(userID: id, name: name, db)
             for role in Set(user.roles + [.learner]) {
                 try db.execute(sql: "INSERT INTO role_grants (user_id, role, department_id) VALUES (?, ?, ?)",
                                arguments: [id, role.rawValue, user.departmentID.rawValue])

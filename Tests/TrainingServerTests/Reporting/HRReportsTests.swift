@@ -91,6 +91,72 @@ import Testing
         #expect(document.total.certifiedRate == 0.5)
     }
 
+    @Test func theDepartmentsOwnPeopleGetARowSoTheRowsAddUpToTheTotal() throws {
+        let (org, hr, reports) = try setUp()
+        let certifiedHere = try org.person("a.head", "数据局长", in: org.a)
+        try org.certify(certifiedHere, .expired, certifiedAt: 0, expiresAt: 100)
+        let viewer = try viewer(org, hr)
+        for department in [org.a, org.a1] {
+            let dashboard = try reports.dashboard(programID: nil, department: String(department.id.rawValue), for: viewer)
+            let parts = dashboard.parts.map { SummaryTotals($0.summary) }
+            #expect(parts.reduce(0) { $0 + $1.people } == dashboard.total.people)
+            for state in CertificationStateName.allCases {
+                #expect(parts.reduce(0) { $0 + ($1.counts[state] ?? 0) } == (dashboard.total.counts[state] ?? 0), "\(state)")
+            }
+            let document = SummaryDocument(dashboard)
+            #expect(document.departments.reduce(0) { $0 + $1.counts.people } == document.total.people)
+            #expect(document.departments.filter(\.direct).count == 1)
+            #expect(document.departments.first?.direct == true)
+            #expect(document.departments.first?.department.id == department.id.rawValue)
+        }
+        let top = try reports.dashboard(programID: nil, department: nil, for: viewer)
+        // 数据局 itself holds hr.a and a.head; its sub-departments li and wang.
+        #expect(top.direct?.people == 2)
+        #expect(top.direct?.counts[.expired] == 1)
+        #expect(top.direct?.counts[.notStarted] == 1)
+        #expect(top.total.people == 4)
+        let csv = String(decoding: SummaryDocument(top).csv().dropFirst(3), as: UTF8.self).split(separator: "\r\n")
+        #expect(csv.map { $0.split(separator: ",").first.map(String.init) ?? "" } == ["row", "total", "direct", "department", "department"])
+        // Several tops side by side: the tops are the rows, nothing is direct.
+        let both = try org.grant(.hr, on: org.b, to: hr)
+        let sideBySide = try reports.dashboard(programID: nil, department: nil, for: try self.viewer(org, both))
+        #expect(sideBySide.direct == nil)
+        #expect(sideBySide.parts.reduce(0) { $0 + $1.summary.people } == sideBySide.total.people)
+    }
+
+    @Test func csvExportsSpeakTheReadersLanguageUnlessCodesAreAskedFor() throws {
+        let (org, hr, reports) = try setUp()
+        let viewer = try viewer(org, hr)
+        func export(_ labels: ExportLabels) throws -> [String] {
+            var query = PeopleQuery()
+            query.search = "E1"
+            let stream = try reports.export(query, for: viewer, format: .csv, verificationBase: "", labels: labels)
+            var bytes: [UInt8] = []
+            while let chunk = try stream.next() { bytes += chunk }
+            #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+            return String(decoding: bytes.dropFirst(3), as: UTF8.self).split(separator: "\r\n").map(String.init)
+        }
+        let zh = try export(ExportLabels { Localization.shipped.text($0, .zh) })
+        #expect(zh.first == "工号,登录名,姓名,部门,认证项目,状态,认证日期,到期日期,证书编号,核验链接,本年度学时,用户编号")
+        #expect(zh.last?.contains(",已认证,") == true)
+        let en = try export(ExportLabels { Localization.shipped.text($0, .en) })
+        #expect(en.first?.hasPrefix("Employee number,Login,Name,Department,Programme,State,") == true)
+        #expect(en.last?.contains(",Certified,") == true)
+        let codes = try export(.codes)
+        #expect(codes.first == ExportedPerson.columns.joined(separator: ","))
+        #expect(codes.last?.contains(",certified,") == true)
+        // The rows are the same apart from the state's word.
+        #expect(zh.last?.replacingOccurrences(of: ",已认证,", with: ",certified,") == codes.last)
+
+        let dashboard = try reports.dashboard(programID: nil, department: nil, for: viewer)
+        let summary = String(decoding: SummaryDocument(dashboard).csv(labels: ExportLabels { Localization.shipped.text($0, .zh) })
+            .dropFirst(3), as: UTF8.self).split(separator: "\r\n").map(String.init)
+        #expect(summary.first == "行类型,部门编号,部门,人数,未开始,学习中,已认证,待续证,已过期,已撤销,认证率")
+        #expect(summary.dropFirst().map { String($0.split(separator: ",")[0]) } == ["合计", "本部门直属", "下级部门", "下级部门"])
+        let summaryCodes = String(decoding: SummaryDocument(dashboard).csv().dropFirst(3), as: UTF8.self)
+        #expect(summaryCodes.hasPrefix(SummaryDocument.csvColumns.joined(separator: ",") + "\r\ntotal,"))
+    }
+
     @Test func theListThePageAndTheExportAgree() throws {
         let (org, hr, base) = try setUp()
         var reports = base

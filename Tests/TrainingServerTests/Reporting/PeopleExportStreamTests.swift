@@ -12,7 +12,8 @@ import Testing
         init(count: Int) { self.count = count }
 
         var fetch: PeopleExportStream.Fetch {
-            { [self] after, limit in
+            { [self] line, _, limit in
+                let after = line?.userID ?? 0
                 calls.withLock { $0.append((after, limit)) }
                 let ids = (after + 1)...max(after + 1, Int64(count))
                 return ids.prefix(limit).filter { $0 <= count }.map { id in
@@ -60,7 +61,7 @@ import Testing
 
     @Test func aFailingReadEndsTheStreamWithAnError() throws {
         struct Broken: Error {}
-        let stream = PeopleExportStream(format: .csv, resolver: resolver, batchSize: 2) { _, _ in throw Broken() }
+        let stream = PeopleExportStream(format: .csv, resolver: resolver, batchSize: 2) { _, _, _ in throw Broken() }
         #expect(try stream.next() != nil)
         #expect(throws: Broken.self) { try stream.next() }
     }

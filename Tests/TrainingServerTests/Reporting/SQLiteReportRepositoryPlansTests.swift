@@ -93,16 +93,14 @@ import Testing
             for department in [nil, org.a] {
                 let filter = org.filter(department)
                 let expected = try org.reports.people(filter, scope: scope, limit: 10_000, offset: 0)
-                    .sorted { $0.userID < $1.userID }
                 for limit in [1, 3, 7, 100] {
                     var walked: [PersonLine] = []
-                    var after: Int64 = 0
                     while true {
-                        let batch = try org.reports.peopleBatch(filter, scope: scope, afterUserID: after, limit: limit)
+                        let batch = try org.reports.exportBatch(filter, scope: scope, after: walked.last, written: walked.count,
+                                                                limit: limit)
                         #expect(batch.count <= limit)
-                        guard let last = batch.last else { break }
+                        guard !batch.isEmpty else { break }
                         walked += batch
-                        after = last.userID
                     }
                     #expect(walked == expected, "batches of \(limit) in \(scope.prefixes) under \(filter.departmentPath)")
                 }

@@ -27,7 +27,7 @@ import Testing
         let scope = org.scope(org.a1)
         for department in [org.b, org.root, org.a, org.trap] {
             #expect(try org.logins(org.filter(department), scope).allSatisfy { $0 == "a1.li" })
-            #expect(try org.reports.peopleBatch(org.filter(department), scope: scope, afterUserID: 0, limit: 100)
+            #expect(try org.reports.exportBatch(org.filter(department), scope: scope, after: nil, written: 0, limit: 100)
                 .allSatisfy { $0.login == "a1.li" })
         }
         #expect(try org.logins(org.filter(org.b), scope).isEmpty)
@@ -106,6 +106,36 @@ import Testing
         #expect(try Set(org.logins(filter, org.scope(org.a))) == ["p1", "p2"])
         filter.expiresTo = nil
         #expect(try Set(org.logins(filter, org.scope(org.a))) == ["p1", "p2", "p3"])
+    }
+
+    @Test func theExpiryRangeLeavesOutRevokedCertificates() throws {
+        let org = try ReportFixture()
+        let day = 86_400.0
+        let valid = try org.person("valid", "有效", in: org.a1)
+        let revoked = try org.person("revoked", "已撤", in: org.a1)
+        let marker = try org.person("b.marker", "ZZMARKER", in: org.b)
+        try org.certify(valid, .certified, certifiedAt: 0, expiresAt: ReportFixture.now + 15 * day)
+        try org.certify(revoked, .revoked, certifiedAt: 0, expiresAt: ReportFixture.now + 15 * day)
+        try org.certify(marker, .certified, certifiedAt: 0, expiresAt: ReportFixture.now + 15 * day)
+        var filter = org.filter()
+        filter.expiresFrom = ReportFixture.now + 10 * day
+        filter.expiresTo = ReportFixture.now + 20 * day
+        for plan in SQLiteReportRepository.Plan.allCases {
+            let reports = SQLiteReportRepository(store: org.store, planChoice: .always(plan), exactCountLimit: 0)
+            for sort in PeopleFilter.Sort.allCases {
+                filter.sort = sort
+                #expect(try reports.people(filter, scope: org.scope(org.a), limit: 100, offset: 0).map(\.login) == ["valid"],
+                        "\(plan) \(sort)")
+                #expect(try reports.exportBatch(filter, scope: org.scope(org.a), after: nil, written: 0, limit: 100)
+                    .map(\.login) == ["valid"], "\(plan) \(sort)")
+            }
+            #expect(try reports.count(filter, scope: org.scope(org.a)) == PeopleTotal(count: 1, exact: true))
+        }
+        filter.expiresTo = nil
+        filter.state = .revoked
+        #expect(try org.logins(filter, org.scope(org.a)).isEmpty)
+        filter.expiresFrom = nil
+        #expect(try org.logins(filter, org.scope(org.a)) == ["revoked"])
     }
 
     @Test func hoursBelowTheRequirementIncludePeopleWithNoHours() throws {
@@ -198,8 +228,9 @@ import Testing
         #expect(try order(.state) == ["c", "b", "a"])
         // 综合处 (U+7EFC) comes before 网络安全处 (U+7F51); inside a department, the user id decides.
         #expect(try order(.department) == ["a", "b", "c"])
-        // Names sort by character code (丙 U+4E19, 乙 U+4E59, 甲 U+7532), as SQLite compares text.
-        #expect(try order(.name) == ["c", "b", "a"])
+        // Names sort by pinyin (丙 bǐng, 甲 jiǎ, 乙 yǐ), not by character code (丙 U+4E19, 乙 U+4E59, 甲 U+7532).
+        #expect(try order(.name) == ["c", "a", "b"])
+        #expect(try order(.name, descending: true) == ["b", "a", "c"])
     }
 
     @Test func orderClausesComeOnlyFromTheAllowlist() {
@@ -217,21 +248,101 @@ import Testing
         }
     }
 
-    @Test func batchesWalkEveryoneInUserIDOrderOnce() throws {
+    @Test func namesSortByPinyinInEveryPlanAndInExportsWhateverTheBatchSize() throws {
         let org = try ReportFixture()
-        for index in 0..<11 { try org.person("p\(index)", "人\(index)", in: index % 2 == 0 ? org.a1 : org.a2) }
-        try org.person("b.marker", "ZZMARKER", in: org.b)
-        var seen: [Int64] = []
-        var after: Int64 = 0
-        while true {
-            let batch = try org.reports.peopleBatch(org.filter(), scope: org.scope(org.a), afterUserID: after, limit: 3)
-            guard let last = batch.last else { break }
-            seen += batch.map(\.userID)
-            after = last.userID
+        // Code-point order would be 冯 卫 吴 周 孙 张 李 王.
+        let names = ["周", "张", "吴", "王", "孙", "李", "冯", "卫", "Alice", "bob"]
+        for (index, name) in names.enumerated() {
+            let user = try org.person("p\(index)", name, in: [org.a1, org.a2, org.a][index % 3])
+            if index % 2 == 0 { try org.certify(user, .certified, certifiedAt: 0, expiresAt: ReportFixture.now + 86_400) }
         }
-        #expect(seen.count == 11)
-        #expect(seen == seen.sorted())
-        #expect(Set(seen) == Set(try org.reports.people(org.filter(), scope: org.scope(org.a), limit: 100, offset: 0).map(\.userID)))
+        try org.person("twin", "李", in: org.a2)
+        try org.person("b.marker", "ZZMARKER", in: org.b)
+        let pinyin = ["冯", "李", "李", "孙", "王", "卫", "吴", "张", "周", "Alice", "bob"]
+        for descending in [false, true] {
+            var filter = org.filter()
+            filter.descending = descending
+            let expected = descending ? Array(pinyin.reversed()) : pinyin
+            for plan in SQLiteReportRepository.Plan.allCases {
+                let reports = SQLiteReportRepository(store: org.store, planChoice: .always(plan))
+                let lines = try reports.people(filter, scope: org.scope(org.a), limit: 100, offset: 0)
+                #expect(lines.map(\.name) == expected, "\(plan)")
+            }
+            let listed = try org.reports.people(filter, scope: org.scope(org.a), limit: 100, offset: 0)
+            #expect(listed.map(\.name) == expected)
+            // Everyone, and a filter that keeps only some: an export walks in the list's order.
+            var certified = filter
+            certified.state = .certified
+            for exported in [filter, certified] {
+                let all = try org.reports.people(exported, scope: org.scope(org.a), limit: 100, offset: 0)
+                for limit in [1, 2, 3, 100] {
+                    var walked: [PersonLine] = []
+                    while true {
+                        let batch = try org.reports.exportBatch(exported, scope: org.scope(org.a), after: walked.last,
+                                                                written: walked.count, limit: limit)
+                        #expect(batch.count <= limit)
+                        walked += batch
+                        if batch.count < limit { break }
+                    }
+                    #expect(walked == all, "batches of \(limit), \(exported.state.map(\.rawValue) ?? "everyone")")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [PeopleFilter.Sort.department, .state, .expires, .hours])
+    func exportsInAnotherOrderFollowTheList(_ sort: PeopleFilter.Sort) throws {
+        let org = try ReportFixture()
+        for index in 0..<9 {
+            let user = try org.person("p\(index)", "人\(index)", in: [org.a1, org.a2, org.a][index % 3])
+            if index % 3 == 0 { try org.certify(user, .certified, certifiedAt: 0, expiresAt: ReportFixture.now + Double(index) * 86_400) }
+            if index % 2 == 1 { try org.credit(user, Double(10 - index)) }
+        }
+        try org.person("b.marker", "ZZMARKER", in: org.b)
+        var filter = org.filter()
+        filter.sort = sort
+        let all = try org.reports.people(filter, scope: org.scope(org.a), limit: 100, offset: 0)
+        var walked: [PersonLine] = []
+        while true {
+            let batch = try org.reports.exportBatch(filter, scope: org.scope(org.a), after: walked.last, written: walked.count,
+                                                    limit: 2)
+            walked += batch
+            if batch.count < 2 { break }
+        }
+        #expect(walked == all)
+        #expect(walked.count == 9)
+    }
+
+    @Test func nameKeysAreWrittenWithNamesAndFilledWhenMissing() throws {
+        let org = try ReportFixture()
+        let li = try org.person("li", "李四", in: org.a1)
+        func key(_ user: User) throws -> [UInt8]? {
+            try org.store.read { db in
+                try Data.fetchOne(db, sql: "SELECT name_key FROM users WHERE id = ?", arguments: [user.id.rawValue]).map { [UInt8]($0) }
+            }
+        }
+        #expect(try key(li) == NameCollation.key("李四"))
+        // A name written by another tool: the trigger drops the stale key, and the start of the reports fills it.
+        try org.store.write { db in
+            try db.execute(sql: "UPDATE users SET display_name = '周五' WHERE id = ?", arguments: [li.id.rawValue])
+            try db.execute(sql: """
+                INSERT INTO users (login, display_name, department_id, password_hash, created_at, updated_at)
+                VALUES ('raw', '王六', ?, '!', 0, 0)
+                """, arguments: [org.a1.id.rawValue])
+        }
+        #expect(try key(li) == nil)
+        try org.reports.prepareAggregates(requiredHours: 90)
+        #expect(try key(li) == NameCollation.key("周五"))
+        let raw = try #require(try org.users.find(login: "raw"))
+        #expect(try key(raw) == NameCollation.key("王六"))
+        // Keys of another collation version are all computed again.
+        try org.store.write { db in
+            try db.execute(sql: "UPDATE users SET name_key = x'00' WHERE id = ?", arguments: [raw.id.rawValue])
+            try db.execute(sql: "UPDATE settings SET value = 'zh-old' WHERE key = 'reports.name_collation'")
+        }
+        try org.reports.prepareAggregates(requiredHours: 90)
+        #expect(try key(raw) == NameCollation.key("王六"))
+        #expect(try org.logins(org.filter(), org.scope(org.a)) == ["raw", "li"])
     }
 
     // MARK: Summary and distributions

@@ -36,9 +36,10 @@ enum HRComponents {
     }
 
     /// The opening of a horizontally scrollable table box: a labelled region that keyboard users can focus and
-    /// scroll (close it with `</div>`).
+    /// scroll (close it with `</div>`). On a narrow screen the table keeps readable columns and scrolls inside it,
+    /// its first column staying in view.
     static func scrollBox(_ label: String) -> HTML {
-        "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"\(label)\">"
+        "<div class=\"table-scroll wide-table\" role=\"region\" tabindex=\"0\" aria-label=\"\(label)\">"
     }
 
     /// The department's names below the top of the organisation (the top is the same for everyone listed).

@@ -58,7 +58,11 @@ public enum HRDashboardPage {
             let counts = states.map { "<td>\(totals.counts[$0] ?? 0)</td>" as HTML }
             return "<td>\(totals.people)</td>\(counts)<td>\(HRComponents.rate(totals.certifiedRate, context))</td>"
         }
-        let rows = dashboard.rows.map { row -> HTML in
+        // The department's own people first, then each sub-department: the rows add up to the total.
+        let rows = dashboard.parts.map { row, direct -> HTML in
+            if direct {
+                return "<tr><th scope=\"row\">\(context.t("hr.summary.direct"))</th>\(cells(SummaryTotals(row)))</tr>"
+            }
             let link = "/hr" + HRComponents.query([("department", String(row.department.id.rawValue)), ("program", programID)])
             return "<tr><th scope=\"row\"><a href=\"\(link)\">\(row.department.name)</a></th>\(cells(SummaryTotals(row)))</tr>"
         }
@@ -86,16 +90,19 @@ public enum HRDashboardPage {
     private static func rateChart(_ dashboard: Dashboard, context: PageContext) -> HTML {
         guard !dashboard.rows.isEmpty else { return .empty }
         let title = context.t("hr.chart.rate.title")
-        let bars = dashboard.rows.map { row in
+        func label(_ row: DepartmentSummary, _ direct: Bool) -> String {
+            direct ? context.t("hr.summary.direct") : row.department.name
+        }
+        let bars = dashboard.parts.map { row, direct in
             let totals = SummaryTotals(row)
-            return BarChart.Bar(label: row.department.name, value: totals.certifiedRate ?? 0,
+            return BarChart.Bar(label: label(row, direct), value: totals.certifiedRate ?? 0,
                                 text: HRComponents.rate(totals.certifiedRate, context))
         }
         let chart = BarChart(id: "chart-rate", title: title, summary: context.t("hr.chart.rate.summary"), bars: bars, maximum: 1)
-        let rows = dashboard.rows.map { row -> HTML in
+        let rows = dashboard.parts.map { row, direct -> HTML in
             let totals = SummaryTotals(row)
             return """
-                <tr><th scope="row">\(row.department.name)</th><td>\(HRComponents.rate(totals.certifiedRate, context))</td>\
+                <tr><th scope="row">\(label(row, direct))</th><td>\(HRComponents.rate(totals.certifiedRate, context))</td>\
                 <td>\(totals.people)</td></tr>
                 """
         }

@@ -189,7 +189,7 @@ public enum HRPeoplePage {
         return """
             <h2>\(context.t("hr.people.results"))</h2>
             \(downloads)
-            \(HRComponents.scrollBox(caption))<table>
+            \(HRComponents.scrollBox(caption))<table class="people-table">
             <caption>\(caption)</caption>
             <thead><tr>\(header)</tr></thead>
             <tbody>\(rows)</tbody>

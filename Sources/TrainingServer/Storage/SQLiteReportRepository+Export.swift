@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+
+/// Batches of people for exports streamed in the list's order: by key ranges in name order (the `users_name_key`
+/// index, from the last name written); other orders page like the list.
+extension SQLiteReportRepository {
+    public func exportBatch(_ filter: PeopleFilter, scope: AccessScope, after: PersonLine?, written: Int,
+                            limit: Int) throws -> [PersonLine] {
+        guard filter.sort == .name else {
+            // Another order: the list's own plans, page after page.
+            return try people(filter, scope: scope, limit: limit, offset: written)
+        }
+        let prefixes = Self.prefixes(filter.departmentPath, scope)
+        guard !prefixes.isEmpty, limit > 0 else { return [] }
+        // The key of the last name written: the key stored with it when that batch was read (keys are written
+        // with names, and recomputed whenever the collation changes).
+        let position = after.map { (key: NameCollation.key($0.name), userID: $0.userID) }
+        if filter.keepsEveryone {
+            return try store.read { db in
+                try everyoneByName(filter, prefixes, after: position, limit: limit, db)
+            }
+        }
+        var extra: (condition: String, arguments: StatementArguments)?
+        if let position {
+            extra = (Self.nameKeyset(filter.descending), [Data(position.key), Data(position.key), position.userID])
+        }
+        let (sql, arguments) = Self.query(filter, prefixes, select: Self.columns, source: .usersByName, extra: extra)
+        let direction = filter.descending ? "DESC" : "ASC"
+        return try store.read { db in
+            try Row.fetchAll(db, sql: sql + " ORDER BY u.name_key \(direction), u.id \(direction) LIMIT ?",
+                             arguments: arguments + [limit]).map(Self.line)
+        }
+    }
+
+    /// After (or, descending, before) a name key and user id; the first comparison bounds the index range.
+    static func nameKeyset(_ descending: Bool) -> String {
+        descending ? "u.name_key <= ? AND (u.name_key < ? OR u.id < ?)" : "u.name_key >= ? AND (u.name_key > ? OR u.id > ?)"
+    }
+
+    /// A batch of everyone in the subtrees in name order: people walked along `users_name_key` from `after`, kept
+    /// when their department is in scope, then their certifications and hours looked up by the batch's ids.
+    func everyoneByName(_ filter: PeopleFilter, _ prefixes: [String], after: (key: [UInt8], userID: Int64)?,
+                        limit: Int, _ db: Database) throws -> [PersonLine] {
+        let inScope = try departmentIDs(prefixes, db)
+        let direction = filter.descending ? "DESC" : "ASC"
+        let first = try db.cachedStatement(sql: """
+            SELECT id, login, display_name, employee_number, department_id, name_key FROM users INDEXED BY users_name_key
+            WHERE disabled = 0 ORDER BY name_key \(direction), id \(direction) LIMIT ?
+            """)
+        let next = try db.cachedStatement(sql: """
+            SELECT u.id, u.login, u.display_name, u.employee_number, u.department_id, u.name_key
+            FROM users u INDEXED BY users_name_key
+            WHERE u.disabled = 0 AND \(Self.nameKeyset(filter.descending)) ORDER BY u.name_key \(direction), u.id \(direction) LIMIT ?
+            """)
+        var lines: [PersonLine] = []
+        lines.reserveCapacity(limit)
+        var position = after
+        while lines.count < limit {
+            let statement: Statement
+            if let position {
+                statement = next
+                statement.arguments = [Data(position.key), Data(position.key), position.userID, limit]
+            } else {
+                statement = first
+                statement.arguments = [limit]
+            }
+            let rows = try Row.fetchCursor(statement)
+            var read = 0
+            while lines.count < limit, let row = try rows.next() {
+                read += 1
+                let id: Int64 = row[0]
+                let key: Data? = row[5]
+                position = (key.map { [UInt8]($0) } ?? [], id)
+                let department: Int64 = row[4]
+                guard inScope.contains(department) else { continue }
+                lines.append(PersonLine(userID: id, login: row[1], name: row[2], employeeNumber: row[3],
+                                        departmentID: department, state: .notStarted, certifiedAt: nil, expiresAt: nil,
+                                        certificateID: nil, hours: 0))
+            }
+            if read < limit { break }
+        }
+        try attachCertificationsAndHours(&lines, filter, db)
+        return lines
+    }
+
+    /// Fills in the lines' certification in `filter.programID` and hours in `filter.year`, looked up by user id.
+    func attachCertificationsAndHours(_ lines: inout [PersonLine], _ filter: PeopleFilter, _ db: Database) throws {
+        guard !lines.isEmpty else { return }
+        var index: [Int64: Int] = [:]
+        index.reserveCapacity(lines.count)
+        for (position, line) in lines.enumerated() { index[line.userID] = position }
+        let ids = "[" + lines.map { String($0.userID) }.joined(separator: ",") + "]"
+        let certifications = try db.cachedStatement(sql: """
+            SELECT user_id, state, certified_at, expires_at, certificate_id FROM certifications
+            WHERE user_id IN (SELECT value FROM json_each(?)) AND program_id = ?
+            """)
+        certifications.arguments = [ids, filter.programID]
+        let certificationRows = try Row.fetchCursor(certifications)
+        while let row = try certificationRows.next() {
+            guard let position = index[row[0]] else { continue }
+            let state: String = row[1]
+            lines[position].state = CertificationStateName(rawValue: state) ?? .notStarted
+            lines[position].certifiedAt = row[2]
+            lines[position].expiresAt = row[3]
+            lines[position].certificateID = row[4]
+        }
+        let hours = try db.cachedStatement(sql: """
+            SELECT user_id, hours FROM user_year_hours WHERE user_id IN (SELECT value FROM json_each(?)) AND year = ?
+            """)
+        hours.arguments = [ids, filter.year]
+        let hourRows = try Row.fetchCursor(hours)
+        while let row = try hourRows.next() {
+            guard let position = index[row[0]] else { continue }
+            lines[position].hours = row[1]
+        }
+    }
+
+    /// The ids of the departments in the subtrees, kept while the department tree's version stays the same.
+    func departmentIDs(_ prefixes: [String], _ db: Database) throws -> Set<Int64> {
+        let version = try SQLiteDepartmentRepository.treeVersion(db)
+        let key = prefixes.joined(separator: "|")
+        if let cached = scopeCache.ids(for: key, version: version) { return cached }
+        let (inRange, arguments) = Self.rangeCondition(prefixes)
+        let ids = Set(try Int64.fetchAll(db, sql: "SELECT d.id FROM departments d WHERE \(inRange)", arguments: arguments))
+        scopeCache.keep(ids, for: key, version: version)
+        return ids
+    }
+}
