@@ -86,11 +86,13 @@ public enum NumericKind {
             if case .required = format.unitRule { return .unreadable(.missingUnit) }
             return .number(value, unitMissing: true)
         }
-        if let first = unitText.first,
-           first.isASCIIDigit || ChineseNumerals.digits[first] != nil || (chinese && ChineseNumerals.characters.contains(first)) {
-            return .unreadable(.notANumber)
+        guard let unit = unit(matching: rest, in: units) else {
+            if let first = unitText.first, first.isASCIIDigit || ChineseNumerals.digits[first] != nil
+                || (chinese && ChineseNumerals.characters.contains(first)) {
+                return .unreadable(.notANumber)
+            }
+            return .unreadable(.unknownUnit(unitText))
         }
-        guard let unit = unit(matching: rest, in: units) else { return .unreadable(.unknownUnit(unitText)) }
         let scaled = value * unit.multiplier
         return scaled.isFinite ? .number(scaled, unitMissing: false) : .unreadable(.notANumber)
     }

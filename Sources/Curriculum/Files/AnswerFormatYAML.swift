@@ -130,7 +130,7 @@ enum AnswerFormatYAML {
             if case .number = NumericKind.read(unit.text, format: bare) {
                 reader.error("the unit '\(unit.text)' is itself a number", at: item)
                 complete = false
-            } else if let first = normalized.first, first.isNumber || "+-.,".contains(first) {
+            } else if let first = normalized.first, ("0"..."9").contains(first) || "+-.,".contains(first) {
                 reader.error("a unit cannot start with a digit or a sign: '\(unit.text)'", at: item)
                 complete = false
             } else if !seen.insert(normalized).inserted {

@@ -7,8 +7,8 @@
 /// - A short answer whose only accepted form holds digits or a law's name (《…》, 法, 条例, Law, Act) misses the
 ///   other ways people write it ("31条", "第三十一条", "Art. 31"; "《网络安全法》", "Cybersecurity Law"): add
 ///   alternatives (`also`), `wrappers`, or make it numeric.
-/// - A multiple-response question with three or more options of which all but one are right invites "tick
-///   everything".
+/// - A multiple-response question with four or more options of which all but one are right invites "tick
+///   everything" (with three options, two right ones are ordinary).
 /// - The right option of a single-choice question is a tell when, in either language, it is more than twice as
 ///   long as the longest distractor or less than half as long as the shortest one, and differs from it by at
 ///   least 8 characters (so short options such as "是" and "否认" pass).
@@ -57,7 +57,7 @@ enum ItemWritingRules {
         case .shortAnswer(let answers, _):
             let accepted = answers.filter { $0.fraction >= 1 - 1e-9 }.flatMap(\.forms)
             if accepted.count == 1, let only = accepted.first {
-                if only.contains(where: \.isNumber) {
+                if TextNormalizer.normalize(only).contains(where: \.isASCIIDigitCharacter) {
                     issues.append(Issue(message: "the only accepted answer '\(only)' holds a number, which people "
                                         + "write in several ways: add alternatives ('also'), 'wrappers', or make "
                                         + "the question numeric", anchor: .item(answers.firstIndex { $0.forms.contains(only) } ?? 0)))
@@ -70,7 +70,7 @@ enum ItemWritingRules {
             }
         case .multipleResponse(let options):
             let right = options.filter { $0.fraction > 0 }.count
-            if options.count >= 3 && right == options.count - 1 {
+            if options.count >= 4 && right == options.count - 1 {
                 issues.append(Issue(message: "all options but one are right (\(right) of \(options.count)): "
                                     + "ticking everything nearly wins; add distractors or make it single choice",
                                     anchor: .key("options")))
@@ -92,6 +92,13 @@ enum ItemWritingRules {
             }
         }
         return issues
+    }
+
+    /// Whether `message` is one of these rules' warnings.
+    static func isItemWritingMessage(_ message: String) -> Bool {
+        ["the question does not say what to type", "the only accepted answer", "all options but one are right",
+         "the right option is much", "the question asks about the current", "names no version: add the year"]
+            .contains { message.contains($0) }
     }
 
     /// Whether `text` looks like the name of a law or regulation.
