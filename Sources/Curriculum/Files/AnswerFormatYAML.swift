@@ -90,7 +90,7 @@ enum AnswerFormatYAML {
             if prefix.isEmpty && suffix.isEmpty {
                 reader.error("a wrapper needs a prefix or a suffix", at: item)
                 complete = false
-            } else if (prefix + suffix).contains(where: \.isNumber) {
+            } else if (prefix + suffix).contains(where: { ("0"..."9").contains($0) }) {
                 reader.error("a wrapper cannot contain digits: '\(prefix)…\(suffix)' would take part of the answer",
                              at: item)
                 complete = false

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Item-writing rules: warnings about questions that can mark a learner who knows the answer wrong, or that
 /// give the answer away. They run on every question read from YAML; `training-server lint` shows them with the
 /// file, line and column of the part concerned.
@@ -14,7 +16,7 @@
 ///   least 8 characters (so short options such as "是" and "否认" pass).
 /// - A question about the "current" law (现行, current) must name the date or year it speaks of: laws change.
 /// - A `law:` or `standard:` tag must carry its version: a year (law:pipl-2021) or a version number
-///   (standard:nist-sp-800-63b-rev4, standard:wcag-2.2).
+///   (standard:nist-sp-800-63b-rev4, standard:nist-sp-800-50r1, standard:wcag-2.2).
 enum ItemWritingRules {
     /// Where a warning points.
     enum Anchor: Equatable {
@@ -113,9 +115,12 @@ enum ItemWritingRules {
         for part in name.split(separator: "-") {
             let digits = part.allSatisfy(\.isASCIIDigitCharacter)
             if digits && part.count == 4 && (part.hasPrefix("19") || part.hasPrefix("20")) { return true }
-            for marker in ["rev", "v", "r"] where part.hasPrefix(marker) {
-                let rest = part.dropFirst(marker.count)
-                if !rest.isEmpty && rest.allSatisfy({ $0.isASCIIDigitCharacter || $0 == "." }) && rest.first!.isASCIIDigitCharacter {
+            // A revision or version marker, alone ("rev4", "v2") or after the document number ("50r1").
+            for marker in ["rev", "v", "r"] {
+                guard let range = part.range(of: marker, options: .backwards) else { continue }
+                let before = part[..<range.lowerBound], rest = part[range.upperBound...]
+                if !rest.isEmpty && rest.allSatisfy({ $0.isASCIIDigitCharacter || $0 == "." }) && rest.first!.isASCIIDigitCharacter
+                    && (before.isEmpty || before.last!.isASCIIDigitCharacter) {
                     return true
                 }
             }

@@ -175,7 +175,8 @@ struct ItemWritingRulesTests {
 
     @Test(arguments: [("pipl-2021", true), ("nist-sp-800-63b-rev4", true), ("wcag-2.2", true), ("iso-v3", true),
                       ("cybersecurity-law", false), ("nist-sp-800-63b", false), ("gb-t-22239", false), ("x-12345", false),
-                      ("2019", true), ("revision", false)])
+                      ("2019", true), ("revision", false), ("nist-sp-800-50r1", true), ("iso-27001-2022", true), ("draft-v", false),
+                      ("gb-t-22239-r", false)])
     func versions(name: String, versioned: Bool) {
         #expect(ItemWritingRules.hasVersion(name) == versioned)
     }
