@@ -36,7 +36,8 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
         items = state.questions.map { question in
             Item(questionID: question.question.id, contentHash: question.question.contentHash,
                  fraction: question.state == .gaveUp ? 0 : question.grade.fraction, maxMark: question.maxMark,
-                 choices: question.grade.isGradable ? Self.choices(question.response, kind: question.question.kind)
+                 choices: question.grade.isGradable ? Self.choices(question.response, kind: question.question.kind,
+                                                                   format: question.question.answerFormat)
                                                     : [])
         }
     }
@@ -44,7 +45,7 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
     /// The attempt's total mark.
     public var total: Double { items.reduce(0) { $0 + $1.mark } }
 
-    private static func choices(_ response: Response?, kind: QuestionKind) -> [String] {
+    private static func choices(_ response: Response?, kind: QuestionKind, format: AnswerFormat?) -> [String] {
         switch response {
         case .choice(let id)?:
             return [id]
@@ -57,7 +58,7 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
             case .shortAnswer(_, let caseSensitive):
                 return [TextNormalizer.normalize(text, caseSensitive: caseSensitive)]
             default:
-                if case .number(let value) = NumericKind.read(text) { return ["\(value)"] }
+                if case .number(let value, _) = NumericKind.read(text, format: format) { return ["\(value)"] }
                 return []
             }
         case .matches(let matches)?:

@@ -28,4 +28,16 @@ import Testing
         #expect(scored.items.allSatisfy { $0.choices.isEmpty && $0.fraction == 0 })
         #expect(scored.items.map(\.maxMark) == [2, 2, 1, 1, 1, 2])
     }
+
+    @Test func numbersAreCountedAsTheQuestionReadsThem() throws {
+        var hours = Fixtures.numeric
+        hours.answerFormat = AnswerFormat(units: [AnswerUnit("小时"), AnswerUnit("hours")], chineseNumerals: true)
+        var driver = try AttemptDriver(quiz: Fixtures.fixedQuiz(questions: [hours]), at: 0)
+        driver.save(hours.id, .text("七十二小时"), at: 1)
+        driver.request(.submit, at: 2)
+        let scored = try #require(ScoredAttempt(try driver.state(at: 2)))
+        #expect(scored.items.map(\.choices) == [["72.0"]])
+        #expect(scored.items.map(\.fraction) == [1])
+    }
 }
+
