@@ -38,22 +38,41 @@ extension Question {
     /// when the question's kind reads any text.
     public func unreadable(_ response: Response) -> UnreadableAnswer? {
         guard case .numeric = kind, case .text(let typed) = response else { return nil }
-        switch NumericKind.read(typed) {
-        case .invalid: return .notANumber
+        switch NumericKind.read(typed, format: answerFormat) {
+        case .unreadable(let reason): return reason
         case .empty, .number: return nil
         }
     }
 
     /// The expected form of a typed numeric answer; nil for other kinds.
+    ///
+    /// The example is the author's when there is one. Otherwise it is a neutral number that no answer with
+    /// marks accepts ("12", or "12.5" when answers are not whole numbers), so it never gives the answer away;
+    /// when a unit is required, the first unit follows it.
     public var typedAnswerForm: TypedAnswerForm? {
         guard case .numeric(let answers) = kind else { return nil }
-        let example: String? = answers.first.map { answer in
+        let format = answerFormat
+        let units = format?.units.map(\.text) ?? []
+        var unitRequired = false
+        if case .required? = format?.unitRule { unitRequired = !units.isEmpty }
+        let example = format?.example ?? Self.neutralExample(answers: answers, unit: unitRequired ? units.first : nil)
+        return TypedAnswerForm(hint: format?.hint, units: units, unitRequired: unitRequired, example: example)
+    }
+
+    private static func neutralExample(answers: [NumericAnswer], unit: String?) -> String {
+        let whole = answers.allSatisfy { answer in
             switch answer.target {
-            case .value(let value, _): return Self.plain(value)
-            case .range(let low, let high): return Self.plain(low.isFinite ? low : (high.isFinite ? high : 0))
+            case .value(let value, let tolerance):
+                return value == value.rounded() && tolerance == tolerance.rounded()
+            case .range(let low, let high):
+                return (!low.isFinite || low == low.rounded()) && (!high.isFinite || high == high.rounded())
             }
         }
-        return TypedAnswerForm(example: example)
+        let candidates: [Double] = whole ? [12, 7, 345, 1000, 99999] : [12.5, 7.25, 345.5, 0.125, 99999.5]
+        let number = candidates.first { candidate in
+            !answers.contains { $0.fraction > 0 && NumericKind.accepts($0.target, candidate) }
+        } ?? candidates[0]
+        return plain(number) + (unit ?? "")
     }
 
     private static func plain(_ value: Double) -> String {

@@ -38,10 +38,13 @@ public struct Question: Sendable, Hashable, Codable {
     /// A hash of everything that affects grading and display; set by the loader.
     public var contentHash: String
     public var source: SourceReference?
+    /// How a typed answer may be written (units, wrappers, Chinese numerals, a hint); nil when the question
+    /// declares none of these, and for kinds without typed answers.
+    public var answerFormat: AnswerFormat?
 
     public init(id: QuestionID, text: LocalizedText, kind: QuestionKind, generalFeedback: LocalizedText? = nil,
                 explanation: LocalizedText? = nil, tags: [String] = [], points: Double = 1,
-                contentHash: String = "", source: SourceReference? = nil) {
+                contentHash: String = "", source: SourceReference? = nil, answerFormat: AnswerFormat? = nil) {
         self.id = id
         self.text = text
         self.kind = kind
@@ -51,6 +54,7 @@ public struct Question: Sendable, Hashable, Codable {
         self.points = points
         self.contentHash = contentHash
         self.source = source
+        self.answerFormat = answerFormat
     }
 }
 
@@ -103,13 +107,41 @@ public struct ChoiceOption: Sendable, Hashable, Codable {
 /// An accepted answer of a short-answer question. `*` in `text` matches any run of characters.
 public struct ShortAnswer: Sendable, Hashable, Codable {
     public var text: String
+    /// Other ways of writing the same answer ("三十一条", "Art. 31"), with the same weight and feedback.
+    public var alternatives: [String]
     public var fraction: Double
     public var feedback: LocalizedText?
 
-    public init(text: String, fraction: Double = 1, feedback: LocalizedText? = nil) {
+    public init(text: String, alternatives: [String] = [], fraction: Double = 1, feedback: LocalizedText? = nil) {
         self.text = text
+        self.alternatives = alternatives
         self.fraction = fraction
         self.feedback = feedback
+    }
+
+    /// The answer's text and its alternatives.
+    public var forms: [String] { [text] + alternatives }
+
+    private enum CodingKeys: String, CodingKey {
+        case text, alternatives, fraction, feedback
+    }
+
+    /// Answers stored before alternatives existed have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        text = try container.decode(String.self, forKey: .text)
+        alternatives = try container.decodeIfPresent([String].self, forKey: .alternatives) ?? []
+        fraction = try container.decode(Double.self, forKey: .fraction)
+        feedback = try container.decodeIfPresent(LocalizedText.self, forKey: .feedback)
+    }
+
+    /// Alternatives are written only when there are some, so an answer without them is stored as before.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(text, forKey: .text)
+        if !alternatives.isEmpty { try container.encode(alternatives, forKey: .alternatives) }
+        try container.encode(fraction, forKey: .fraction)
+        try container.encodeIfPresent(feedback, forKey: .feedback)
     }
 }
 

@@ -1,18 +1,21 @@
-/// Grades a short-answer question: the typed text is compared with each accepted answer after
-/// `TextNormalizer` folding; the best fraction among the answers that match wins (the first on a tie).
+/// Grades a short-answer question: the typed text is compared with each accepted answer and its alternatives
+/// after `TextNormalizer` folding (and, when the question declares wrappers such as "第…条" or "《…》", with
+/// them removed from both sides); the best fraction among the answers that match wins (the first on a tie).
 ///
 /// In an accepted answer, `*` matches any run of characters (also none) and `\*` is a literal asterisk.
 /// The answer is normalised before its wildcards are read, so a full-width "＊" is a wildcard too.
 public enum ShortAnswerKind {
     /// `response` must be `.text`; text that is empty after normalisation is `todo`.
-    public static func grade(answers: [ShortAnswer], caseSensitive: Bool, response: Response?) -> Grade {
+    public static func grade(answers: [ShortAnswer], caseSensitive: Bool, wrappers: [AnswerWrapper] = [],
+                             response: Response?) -> Grade {
         guard let response else { return .todo }
         guard case .text(let typed) = response else { return .invalid }
-        let given = Array(TextNormalizer.normalize(typed, caseSensitive: caseSensitive))
-        if given.isEmpty { return .todo }
+        let normalized = TextNormalizer.normalize(typed, caseSensitive: caseSensitive)
+        if normalized.isEmpty { return .todo }
+        let given = Array(TextNormalizer.unwrap(normalized, wrappers: wrappers, caseSensitive: caseSensitive))
         var best: (index: Int, fraction: Double)?
-        for (index, answer) in answers.enumerated() where matches(given, pattern: answer.text,
-                                                                  caseSensitive: caseSensitive) {
+        for (index, answer) in answers.enumerated()
+        where answer.forms.contains(where: { matches(given, pattern: $0, caseSensitive: caseSensitive, wrappers: wrappers) }) {
             if best == nil || answer.fraction > best!.fraction + Grade.tolerance {
                 best = (index, answer.fraction)
             }
@@ -22,9 +25,11 @@ public enum ShortAnswerKind {
     }
 
     /// Whether `text` matches the accepted answer `pattern` under the kind's normalisation.
-    public static func matches(_ text: String, pattern: String, caseSensitive: Bool) -> Bool {
-        matches(Array(TextNormalizer.normalize(text, caseSensitive: caseSensitive)), pattern: pattern,
-                caseSensitive: caseSensitive)
+    public static func matches(_ text: String, pattern: String, caseSensitive: Bool,
+                               wrappers: [AnswerWrapper] = []) -> Bool {
+        let normalized = TextNormalizer.normalize(text, caseSensitive: caseSensitive)
+        return matches(Array(TextNormalizer.unwrap(normalized, wrappers: wrappers, caseSensitive: caseSensitive)),
+                       pattern: pattern, caseSensitive: caseSensitive, wrappers: wrappers)
     }
 
     private enum Token: Equatable {
@@ -32,8 +37,10 @@ public enum ShortAnswerKind {
         case anything
     }
 
-    private static func matches(_ text: [Character], pattern: String, caseSensitive: Bool) -> Bool {
-        let tokens = tokenize(TextNormalizer.normalize(pattern, caseSensitive: caseSensitive))
+    private static func matches(_ text: [Character], pattern: String, caseSensitive: Bool,
+                                wrappers: [AnswerWrapper]) -> Bool {
+        let normalized = TextNormalizer.normalize(pattern, caseSensitive: caseSensitive)
+        let tokens = tokenize(TextNormalizer.unwrap(normalized, wrappers: wrappers, caseSensitive: caseSensitive))
         if tokens.isEmpty { return false }
         // Iterative glob matching: on a mismatch, let the most recent `*` swallow one more character.
         var textIndex = 0

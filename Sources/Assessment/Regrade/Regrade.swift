@@ -1,5 +1,7 @@
-/// What a corrected quiz definition changes: every attempt replayed against the old and the new definition,
-/// with marks and pass/fail before and after. Pure; applying it (storing marks, writing the audit log,
+/// What a corrected quiz definition (or a corrected way of reading answers) changes: every attempt replayed
+/// against the old and the new definition, with marks and pass/fail before and after. "Before" is the result
+/// recorded when the attempt was marked, when the caller has it, so a change in how answers are read (such as
+/// "2018年" now read as 2018) shows even for attempts taken against the current definition. Pure; applying it (storing marks, writing the audit log,
 /// re-evaluating certificates) is the caller's job, e.g. by appending `Entry.note(to:)` to each changed attempt.
 public struct Regrade: Sendable, Hashable {
     /// A closed attempt's result under one definition.
@@ -8,6 +10,13 @@ public struct Regrade: Sendable, Hashable {
         public var maxMark: Double
         public var fraction: Double
         public var passed: Bool
+
+        public init(mark: Double, maxMark: Double, fraction: Double, passed: Bool) {
+            self.mark = mark
+            self.maxMark = maxMark
+            self.fraction = fraction
+            self.passed = passed
+        }
     }
 
     /// One question whose version or mark differs between the two definitions.
@@ -61,8 +70,10 @@ public struct Regrade: Sendable, Hashable {
     public var entries: [Entry]
     public var failures: [Failure]
 
-    /// Replays each of `attempts` against `old` and `new` at `now`.
-    public init(attempts: [Attempt], from old: QuizDefinition, to new: QuizDefinition, now: Double) {
+    /// Replays each of `attempts` against `old` and `new` at `now`. An attempt's `recorded` outcome (the marks
+    /// stored when it closed) stands for "before" in place of the replay against `old`.
+    public init(attempts: [Attempt], from old: QuizDefinition, to new: QuizDefinition, now: Double,
+                recorded: [AttemptID: Outcome] = [:]) {
         var entries: [Entry] = []
         var failures: [Failure] = []
         for attempt in attempts {
@@ -77,7 +88,8 @@ public struct Regrade: Sendable, Hashable {
                                           newContentHash: new.question.contentHash, oldMark: old.mark,
                                           newMark: new.mark)
                 }
-                entries.append(Entry(attemptID: attempt.id, number: attempt.number, before: Self.outcome(before),
+                entries.append(Entry(attemptID: attempt.id, number: attempt.number,
+                                     before: recorded[attempt.id] ?? Self.outcome(before),
                                      after: Self.outcome(after), questions: questions))
             } catch {
                 failures.append(Failure(attemptID: attempt.id, error: error))

@@ -29,8 +29,9 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
     }
 
     /// `state`'s items, or nil while it is open. Choices are authored option ids (single choice, multiple
-    /// response), "true"/"false", the text as typed (short answer and numeric: full-width forms and runs of
-    /// white space folded, case and digits kept, so "999999" stays "999999" and "0.1" stays "0.1") or
+    /// response), "true"/"false", the text as typed for a short answer (full-width forms and runs of white space
+    /// folded, case kept), the number as the question reads it for a numeric question (in plain digits without
+    /// float noise, so "999999", "0.1", "20个工作日" → "20" and "七十二小时" → "72" count as the numbers they are) or
     /// "pair=answer-key" per matched prompt (`ChoiceDescription` turns keys into authored texts); a response
     /// that cannot be graded counts as unanswered.
     public init?(_ state: AttemptState) {
@@ -38,7 +39,8 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
         items = state.questions.map { question in
             Item(questionID: question.question.id, contentHash: question.question.contentHash,
                  fraction: question.state == .gaveUp ? 0 : question.grade.fraction, maxMark: question.maxMark,
-                 choices: question.grade.isGradable ? Self.choices(question.response, kind: question.question.kind)
+                 choices: question.grade.isGradable ? Self.choices(question.response, kind: question.question.kind,
+                                                                   format: question.question.answerFormat)
                                                     : [])
         }
     }
@@ -46,7 +48,7 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
     /// The attempt's total mark.
     public var total: Double { items.reduce(0) { $0 + $1.mark } }
 
-    private static func choices(_ response: Response?, kind: QuestionKind) -> [String] {
+    private static func choices(_ response: Response?, kind: QuestionKind, format: AnswerFormat?) -> [String] {
         switch response {
         case .choice(let id)?:
             return [id]
@@ -60,13 +62,20 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
             case .shortAnswer:
                 return typed.isEmpty ? [] : [typed]
             default:
-                guard case .number = NumericKind.read(text) else { return [] }
-                return [String(typed.map { $0 == "\u{2212}" ? "-" : $0 })]
+                if case .number(let value, _) = NumericKind.read(text, format: format) { return [Self.plain(value)] }
+                return []
             }
         case .matches(let matches)?:
             return matches.filter { !$0.value.isEmpty }.map { "\($0.key)=\($0.value)" }.sorted()
         case nil:
             return []
         }
+    }
+
+    /// A number in plain digits: whole numbers without a fraction ("72", not "72.0"), others in the shortest
+    /// form that reads back as the same value ("0.1").
+    static func plain(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
     }
 }

@@ -5,8 +5,8 @@ enum QuestionYAML {
         "single": ["options"],
         "multiple": ["options"],
         "truefalse": ["answer", "feedback_true", "feedback_false"],
-        "short": ["answers", "case_sensitive"],
-        "numeric": ["answers"],
+        "short": ["answers", "case_sensitive"] + AnswerFormatYAML.shortKeys,
+        "numeric": ["answers"] + AnswerFormatYAML.numericKeys,
         "matching": ["pairs", "distractors"],
     ]
     static let types = ["single", "multiple", "truefalse", "short", "numeric", "matching"]
@@ -47,7 +47,12 @@ enum QuestionYAML {
         case "numeric": kindResult = numeric(mapping, reader: reader)
         default: kindResult = matching(mapping, reader: reader)
         }
+        let format = type == "numeric" || type == "short"
+            ? AnswerFormatYAML.read(mapping, reader: reader, numeric: type == "numeric") : nil
         guard let kindResult else { return nil }
+        if let format, case .numeric(let answers) = kindResult.kind {
+            AnswerFormatYAML.checkExample(format, answers: answers, mapping: mapping, reader: reader)
+        }
         for issue in QuestionRules.check(kindResult.kind) {
             let anchor = issue.item.flatMap { kindResult.items.indices.contains($0) ? kindResult.items[$0] : nil }
                 ?? mapping.keyNode(kindResult.listKey) ?? node
@@ -60,8 +65,22 @@ enum QuestionYAML {
         let line = reader.location(of: node).line
         var question = Question(id: QuestionID(id), text: text, kind: kindResult.kind, generalFeedback: feedback,
                                 explanation: explanation, tags: tags, points: points,
-                                source: SourceReference(file: reader.sink.file, line: line))
+                                source: SourceReference(file: reader.sink.file, line: line), answerFormat: format)
         question.contentHash = ContentHashes.question(question)
+        for issue in ItemWritingRules.check(question) {
+            let anchor: YAMLNode
+            switch issue.anchor {
+            case .question: anchor = node
+            case .key(let key): anchor = mapping[key] ?? node
+            case .item(let index): anchor = kindResult.items.indices.contains(index) ? kindResult.items[index] : node
+            case .tag(let index):
+                let items = mapping["tags"].flatMap { tagsNode -> [YAMLNode]? in
+                    if case .sequence(let list) = tagsNode { return list.items } else { return nil }
+                } ?? []
+                anchor = items.indices.contains(index) ? items[index] : (mapping["tags"] ?? node)
+            }
+            reader.warning(issue.message, at: anchor)
+        }
         return (question, moduleTags)
     }
 
@@ -136,12 +155,25 @@ enum QuestionYAML {
         var complete = true
         for item in items {
             guard let entry = reader.mapping(item, "an answer") else { complete = false; continue }
-            reader.checkKeys(entry, in: "answer", allowed: ["text", "weight", "feedback"], required: ["text"])
+            reader.checkKeys(entry, in: "answer", allowed: ["text", "also", "weight", "feedback"], required: ["text"])
             let text = entry["text"].flatMap { reader.text($0, "text") }
+            var alternatives: [String] = []
+            if let alsoNode = entry["also"] {
+                if case .sequence = alsoNode {
+                    guard let list = reader.textList(alsoNode, "also") else { complete = false; continue }
+                    alternatives = list
+                } else if let single = reader.text(alsoNode, "also") {
+                    alternatives = [single]
+                } else {
+                    complete = false
+                    continue
+                }
+            }
             let weight = entry["weight"].flatMap { reader.number($0, "weight", in: 0...100) } ?? 100
             let feedback = entry["feedback"].flatMap { reader.localized($0, "feedback") }
             guard let text else { complete = false; continue }
-            answers.append(ShortAnswer(text: text, fraction: weight / 100, feedback: feedback))
+            answers.append(ShortAnswer(text: text, alternatives: alternatives, fraction: weight / 100,
+                                       feedback: feedback))
         }
         guard complete else { return nil }
         return (.shortAnswer(answers: answers, caseSensitive: caseSensitive), items, "answers")

@@ -66,6 +66,9 @@ public enum QuizYAMLWriter {
             out += indent + "answers:\n"
             for answer in answers {
                 out += indent + "  - text: \(quoted(answer.text))\n"
+                if !answer.alternatives.isEmpty {
+                    out += indent + "    also: [" + answer.alternatives.map(quoted).joined(separator: ", ") + "]\n"
+                }
                 if answer.fraction != 1 { out += indent + "    weight: \(percent(answer.fraction))\n" }
                 if let feedback = answer.feedback { out += indent + "    feedback: \(inline(feedback))\n" }
             }
@@ -96,12 +99,37 @@ public enum QuizYAMLWriter {
                 for distractor in distractors { out += indent + "  - \(inline(distractor))\n" }
             }
         }
+        if let format = question.answerFormat { write(format, numeric: question.kind.name == "numeric", into: &out) }
         if let feedback = question.generalFeedback { out += indent + "feedback: \(inline(feedback))\n" }
         if let explanation = question.explanation { out += indent + "explanation: \(inline(explanation))\n" }
         if !question.tags.isEmpty {
             out += indent + "tags: [" + question.tags.map(quoted).joined(separator: ", ") + "]\n"
         }
         if question.points != 1 { out += indent + "points: \(NumberFormatting.plain(question.points))\n" }
+    }
+
+    private static func write(_ format: AnswerFormat, numeric: Bool, into out: inout String) {
+        let indent = "        "
+        if !format.wrappers.isEmpty {
+            out += indent + "wrappers: [" + format.wrappers.map { wrapper in
+                "{prefix: \(quoted(wrapper.prefix)), suffix: \(quoted(wrapper.suffix))}"
+            }.joined(separator: ", ") + "]\n"
+        }
+        guard numeric else { return }
+        if let hint = format.hint { out += indent + "format: \(inline(hint))\n" }
+        if let example = format.example { out += indent + "example: \(quoted(example))\n" }
+        if !format.units.isEmpty {
+            out += indent + "units: [" + format.units.map { unit in
+                unit.multiplier == 1 ? quoted(unit.text)
+                    : "{unit: \(quoted(unit.text)), multiplier: \(NumberFormatting.plain(unit.multiplier))}"
+            }.joined(separator: ", ") + "]\n"
+            switch format.unitRule {
+            case .optional: break
+            case .required: out += indent + "unit_required: true\n"
+            case .penalty(let fraction): out += indent + "unit_penalty: \(percent(fraction))\n"
+            }
+        }
+        if format.chineseNumerals { out += indent + "chinese_numerals: true\n" }
     }
 
     private static func percent(_ fraction: Double) -> String {

@@ -147,12 +147,18 @@ public enum FuzzCorpus {
             type: short
             text: {zh: 法律名称？, en: Which law?}
             case_sensitive: false
+            wrappers: [《…》, {prefix: 中华人民共和国}]
             answers:
-              - {text: 网络安全法, weight: 100}
+              - {text: 网络安全法, also: [网络安全法(*)], weight: 100}
               - {text: "Cybersecurity*", weight: 50, feedback: {zh: 部分, en: Partly}}
           - id: ogi-days
             type: numeric
             text: {zh: 几天？, en: How many days?}
+            format: {zh: 工作日天数, en: working days}
+            units: [个工作日, {unit: working days, multiplier: 1}]
+            unit_penalty: 10
+            wrappers: [约…]
+            chinese_numerals: true
             answers:
               - {value: 20, tolerance: 0, weight: 100}
               - {min: 15, max: 15, weight: 0, feedback: {zh: 旧规定, en: The old rule}}

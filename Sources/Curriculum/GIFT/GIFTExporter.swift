@@ -106,15 +106,24 @@ public enum GIFTExporter {
             case .shortAnswer(let answers, let caseSensitive):
                 if caseSensitive { warn("GIFT short answers are not case-sensitive; Moodle will ignore case") }
                 text += "{\n"
+                if !(question.answerFormat?.wrappers ?? []).isEmpty {
+                    warn("GIFT has no wrappers: Moodle will not accept the answers inside them (such as 第…条) unless listed")
+                }
+                // GIFT has no alternatives: each becomes an answer of its own with the same weight and feedback.
                 for answer in answers {
-                    if answer.text.contains("->") {
-                        warn("the answer '\(answer.text)' contains '->', which makes Moodle read the question as matching")
+                    for form in answer.forms {
+                        if form.contains("->") {
+                            warn("the answer '\(form)' contains '->', which makes Moodle read the question as matching")
+                        }
+                        let marker = answer.fraction == 1 ? "=" : "=%\(weight(answer.fraction))%"
+                        text += "\t" + marker + protect(escape(form)) + feedback(answer.feedback) + "\n"
                     }
-                    let marker = answer.fraction == 1 ? "=" : "=%\(weight(answer.fraction))%"
-                    text += "\t" + marker + protect(escape(answer.text)) + feedback(answer.feedback) + "\n"
                 }
                 text += generalFeedback + "}\n\n"
             case .numeric(let answers):
+                if let format = question.answerFormat, !format.units.isEmpty || !format.wrappers.isEmpty || format.chineseNumerals {
+                    warn("GIFT numeric answers take digits only: the units, wrappers and Chinese numerals this question accepts are left out")
+                }
                 text += "{#\n"
                 for (index, answer) in answers.enumerated() {
                     let marker = answer.fraction == 1 ? "=" : "=%\(weight(answer.fraction))%"

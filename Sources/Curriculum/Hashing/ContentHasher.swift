@@ -66,6 +66,14 @@ struct ContentHasher {
         for string in strings { add(string) }
     }
 
+    /// Marks an optional group of fields that was added to a kind after records referred to it: written only
+    /// when the content has the group, so content without it keeps its hash. The marker byte is used by no
+    /// other field, so the group cannot be confused with the fields that may follow where it is absent.
+    mutating func addExtension(_ name: String) {
+        marker(0x78)
+        add(name)
+    }
+
     /// Starts a list of `count` compound items; the caller adds each item's fields.
     mutating func beginList(_ count: Int) {
         marker(0x61)

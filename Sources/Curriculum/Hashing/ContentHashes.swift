@@ -147,6 +147,10 @@ public enum ContentHashes {
                 hasher.add(answer.text)
                 hasher.add(answer.fraction)
                 hasher.add(answer.feedback)
+                if !answer.alternatives.isEmpty {
+                    hasher.addExtension("also")
+                    hasher.add(answer.alternatives)
+                }
             }
         case .numeric(let answers):
             hasher.beginList(answers.count)
@@ -177,5 +181,28 @@ public enum ContentHashes {
         hasher.add(question.generalFeedback)
         hasher.add(question.explanation)
         hasher.add(question.points)
+        if let format = question.answerFormat {
+            hasher.addExtension("answer-format")
+            hasher.add(format.hint)
+            hasher.add(format.example)
+            hasher.beginList(format.units.count)
+            for unit in format.units {
+                hasher.add(unit.text)
+                hasher.add(unit.multiplier)
+            }
+            switch format.unitRule {
+            case .optional: hasher.add("optional")
+            case .required: hasher.add("required")
+            case .penalty(let fraction):
+                hasher.add("penalty")
+                hasher.add(fraction)
+            }
+            hasher.beginList(format.wrappers.count)
+            for wrapper in format.wrappers {
+                hasher.add(wrapper.prefix)
+                hasher.add(wrapper.suffix)
+            }
+            hasher.add(format.chineseNumerals)
+        }
     }
 }

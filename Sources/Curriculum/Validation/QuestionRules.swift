@@ -52,6 +52,9 @@ enum QuestionRules {
             if answers.isEmpty { error("a short-answer question needs at least one accepted answer") }
             for (index, answer) in answers.enumerated() {
                 if answer.text.trimmingWhitespace().isEmpty { error("an accepted answer cannot be empty", index) }
+                if answer.alternatives.contains(where: { $0.trimmingWhitespace().isEmpty }) {
+                    error("an alternative ('also') cannot be empty", index)
+                }
                 if answer.fraction < 0 || answer.fraction > 1 {
                     error("an answer's weight must be between 0 and 100, not \(percent(answer.fraction))", index)
                 }

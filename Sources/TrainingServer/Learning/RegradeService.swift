@@ -1,9 +1,13 @@
 import Assessment
 import Curriculum
 
-/// Replays attempts taken against an older version of a quiz with its current definition (a corrected answer
-/// key), shows what changes, and on request stores the new marks: a note step per attempt, the new summaries
-/// and one audit-log row, in one transaction.
+/// Replays the attempts of a quiz with its current definition (a corrected answer key, or answers now read as
+/// people type them), shows what changes against the marks recorded, and on request stores the new marks: a
+/// note step per attempt, the new summaries and one audit-log row, in one transaction.
+///
+/// Every attempt taken against another version is moved to the current one. Attempts already on the current
+/// version are included only when replaying them gives another mark or outcome than the one recorded (the
+/// definition is the same, the reading of typed answers changed with an upgrade).
 public struct RegradeService: Sendable {
     public let attempts: any AttemptRepository
     public let clock: @Sendable () -> Double
@@ -32,21 +36,33 @@ public struct RegradeService: Sendable {
         public var nowFailing: [Line] { lines.filter { $0.entry.before?.passed == true && $0.entry.after?.passed == false } }
     }
 
-    /// Compares every attempt at `quiz` taken against another version with the current definition.
+    /// Compares every attempt at `quiz` with the current definition: those taken against another version, and
+    /// those whose recorded marks the current definition no longer gives.
     public func preview(course: Course, quiz: QuizDefinition) throws -> Report {
         let now = clock()
-        let outdated = try attempts.attempts(courseID: course.id.rawValue, quizID: quiz.id)
-            .filter { $0.quizHash != quiz.contentHash }
+        let all = try attempts.attempts(courseID: course.id.rawValue, quizID: quiz.id)
         var lines: [Line] = []
         var problems: [(AttemptID, String)] = []
-        for (hash, group) in Dictionary(grouping: outdated, by: \.quizHash).sorted(by: { $0.key < $1.key }) {
-            guard let old = try attempts.version(courseID: course.id.rawValue, quizID: quiz.id, contentHash: hash) else {
+        for (hash, group) in Dictionary(grouping: all, by: \.quizHash).sorted(by: { $0.key < $1.key }) {
+            let current = hash == quiz.contentHash
+            let stored = current ? quiz : try attempts.version(courseID: course.id.rawValue, quizID: quiz.id, contentHash: hash)
+            guard let old = stored else {
                 problems += group.map { ($0.attempt.id, "the quiz version \(hash.prefix(12)) it was taken with is not stored") }
                 continue
             }
-            let regrade = Regrade(attempts: group.map(\.attempt), from: old, to: quiz, now: now)
+            var recorded: [AttemptID: Regrade.Outcome] = [:]
+            for attempt in group {
+                if let mark = attempt.mark, let fraction = attempt.fraction, let passed = attempt.passed {
+                    recorded[attempt.attempt.id] = Regrade.Outcome(mark: mark, maxMark: attempt.maxMark, fraction: fraction,
+                                                                   passed: passed)
+                }
+            }
+            let regrade = Regrade(attempts: group.map(\.attempt), from: old, to: quiz, now: now, recorded: recorded)
             let byID = Dictionary(uniqueKeysWithValues: group.map { ($0.attempt.id, $0) })
-            lines += regrade.entries.compactMap { entry in byID[entry.attemptID].map { Line(stored: $0, entry: entry) } }
+            lines += regrade.entries.compactMap { entry in
+                guard !current || entry.markChanged || entry.passChanged else { return nil }
+                return byID[entry.attemptID].map { Line(stored: $0, entry: entry) }
+            }
             problems += regrade.failures.map { ($0.attemptID, String(describing: $0.error)) }
         }
         return Report(course: course, quiz: quiz, lines: lines.sorted { $0.stored.attempt.id < $1.stored.attempt.id },

@@ -69,4 +69,49 @@ import Testing
     func otherResponseKindsAreInvalid(response: Response) {
         #expect(ShortAnswerKind.grade(answers: Self.answers, caseSensitive: false, response: response) == .invalid)
     }
+
+    @Test(arguments: [
+        // Alternatives, spaces next to Chinese, wrappers, in both languages.
+        ("31", 1.0), ("第31条", 1.0), ("第 31 条", 1.0), ("31条", 1.0), ("第三十一条", 1.0), ("三十一条", 1.0),
+        ("Article 31", 1.0), ("Art. 31", 1.0), ("art 31", 1.0), ("第二十四条", 0.0), ("24", 0.0), ("第31条第2款", 0.0),
+    ])
+    func articleNumbersAsPeopleTypeThem(typed: String, fraction: Double) {
+        let answers = [ShortAnswer(text: "31", alternatives: ["三十一"]),
+                       ShortAnswer(text: "24", alternatives: ["二十四"], fraction: 0, feedback: LocalizedText(en: "2010 text"))]
+        let wrappers = [AnswerWrapper(prefix: "第", suffix: "条"), AnswerWrapper(prefix: "Article"), AnswerWrapper(prefix: "Art."),
+                        AnswerWrapper(prefix: "Art")]
+        let grade = ShortAnswerKind.grade(answers: answers, caseSensitive: false, wrappers: wrappers, response: .text(typed))
+        #expect(grade.fraction == fraction, "\(typed)")
+    }
+
+    @Test(arguments: [
+        ("网络安全法", true), ("《网络安全法》", true), ("中华人民共和国网络安全法", true), ("《中华人民共和国网络安全法》", true),
+        ("网络安全法（2025年修正）", true), ("《网络安全法》（2025年修正）", true), ("Cybersecurity Law", true),
+        ("the Cybersecurity Law", true), ("Cybersecurity Law (2025 amendment)", true), ("数据安全法", false),
+        ("网络安全法实施条例", false),
+    ])
+    func lawNamesAsPeopleTypeThem(typed: String, right: Bool) {
+        let answers = [ShortAnswer(text: "网络安全法", alternatives: ["网络安全法(*)", "Cybersecurity Law", "Cybersecurity Law (*)"])]
+        let wrappers = [AnswerWrapper(prefix: "《", suffix: "》"), AnswerWrapper(prefix: "中华人民共和国"), AnswerWrapper(prefix: "the")]
+        let grade = ShortAnswerKind.grade(answers: answers, caseSensitive: false, wrappers: wrappers, response: .text(typed))
+        #expect((grade.state == .gradedRight) == right, "\(typed)")
+    }
+
+    @Test(arguments: [("citizen-driven approach", 1.0), ("公民驱动型", 1.0), ("由公民驱动", 1.0), ("citizen driven", 1.0),
+                      ("以公民为中心", 0.0), ("citizen-centric", 0.0)])
+    func alternativesShareTheWeightAndFeedback(typed: String, fraction: Double) {
+        let feedback = LocalizedText(zh: "政府预判需要", en: "government anticipates")
+        let answers = [ShortAnswer(text: "公民驱动", alternatives: ["由公民驱动", "公民驱动型", "citizen-driven", "citizen driven",
+                                                                "citizen-driven approach"]),
+                       ShortAnswer(text: "以公民为中心", alternatives: ["citizen-centric"], fraction: 0, feedback: feedback)]
+        let grade = ShortAnswerKind.grade(answers: answers, caseSensitive: false, response: .text(typed))
+        #expect(grade.fraction == fraction)
+        if fraction == 0 {
+            #expect(grade.feedback == [.shortAnswer(index: 1)])
+            let question = Question(id: QuestionID("q"), text: LocalizedText(both: "?"),
+                                    kind: .shortAnswer(answers: answers, caseSensitive: false))
+            #expect(question.feedbackTexts(for: grade) == [feedback])
+        }
+    }
 }
+

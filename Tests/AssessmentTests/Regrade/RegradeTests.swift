@@ -29,6 +29,17 @@ import Testing
         #expect(regrade.entries.allSatisfy { $0.before == $0.after && $0.questions.isEmpty })
     }
 
+    @Test func recordedMarksStandForBeforeSoAChangeInReadingShows() throws {
+        let quiz = Fixtures.fixedQuiz(passMark: 0.2)
+        let all = try attempts(quiz)
+        // As an earlier reader recorded the first attempt: nothing right, failed.
+        let recorded = [all[0].id: Regrade.Outcome(mark: 0, maxMark: 9, fraction: 0, passed: false)]
+        let regrade = Regrade(attempts: all, from: quiz, to: quiz, now: 10, recorded: recorded)
+        #expect(regrade.nowPassing.map(\.attemptID) == [all[0].id])
+        #expect(regrade.affected.map(\.attemptID) == [all[0].id])
+        #expect(regrade.entries[1].before == regrade.entries[1].after, "without a record, the old definition's replay stands")
+    }
+
     @Test func aCorrectedKeyShowsWhoPassesAndFailsDifferently() throws {
         let old = Fixtures.fixedQuiz(passMark: 0.2)
         var corrected = Fixtures.trueFalse

@@ -31,7 +31,7 @@ import Testing
 
     @Test func typedAnswersCountAsTypedWithoutFloatNoise() throws {
         let typed: [(String, String)] = [("999999", "999999"), ("0.1", "0.1"), (" 72 ", "72"), ("７２", "72"),
-                                         ("\u{2212}3", "-3"), ("1e6", "1e6"), ("7,2", "")]
+                                         ("\u{2212}3", "-3"), ("1e6", "1000000"), ("7,2", "")]
         for (input, expected) in typed {
             var driver = try AttemptDriver(quiz: Fixtures.fixedQuiz(questions: [Fixtures.numeric, Fixtures.short]), at: 0)
             driver.save(Fixtures.numeric.id, .text(input), at: 1)
@@ -42,4 +42,16 @@ import Testing
             #expect(scored.items[1].choices == ["Cyber Law"])
         }
     }
+
+    @Test func numbersAreCountedAsTheQuestionReadsThem() throws {
+        var hours = Fixtures.numeric
+        hours.answerFormat = AnswerFormat(units: [AnswerUnit("小时"), AnswerUnit("hours")], chineseNumerals: true)
+        var driver = try AttemptDriver(quiz: Fixtures.fixedQuiz(questions: [hours]), at: 0)
+        driver.save(hours.id, .text("七十二小时"), at: 1)
+        driver.request(.submit, at: 2)
+        let scored = try #require(ScoredAttempt(try driver.state(at: 2)))
+        #expect(scored.items.map(\.choices) == [["72"]])
+        #expect(scored.items.map(\.fraction) == [1])
+    }
 }
+

@@ -21,7 +21,7 @@ struct QuestionYAMLTests {
                   - {id: other, text: {zh: 丙, en: C}}
                 explanation: {zh: 因为, en: Because}
                 feedback: {zh: 总评, en: Overall}
-                tags: [module:m, law:x]
+                tags: [module:m, law:x-2020]
                 points: 2
 
         """)
@@ -34,7 +34,7 @@ struct QuestionYAMLTests {
         ]))
         #expect(value.explanation == LocalizedText(zh: "因为", en: "Because"))
         #expect(value.generalFeedback == LocalizedText(zh: "总评", en: "Overall"))
-        #expect(value.tags == ["module:m", "law:x"])
+        #expect(value.tags == ["module:m", "law:x-2020"])
         #expect(value.points == 2)
         #expect(value.contentHash == ContentHashes.question(value))
     }
@@ -87,7 +87,9 @@ struct QuestionYAMLTests {
                   - {text: "Cyber*", weight: 50, feedback: {zh: 部分, en: Partly}}
 
         """)
-        #expect(diagnostics.isEmpty)
+        #expect(diagnostics.map(\.description) == [
+            "q.yaml:13:13: warning: the only accepted answer '网络安全法' is a law's name, which people write in several ways (with or without 《》 or 中华人民共和国, in English): add alternatives ('also') or 'wrappers'",
+        ])
         #expect(try #require(question).kind == .shortAnswer(answers: [
             ShortAnswer(text: "网络安全法", fraction: 1),
             ShortAnswer(text: "Cyber*", fraction: 0.5, feedback: LocalizedText(zh: "部分", en: "Partly")),
@@ -99,7 +101,7 @@ struct QuestionYAMLTests {
         let (question, diagnostics) = read("""
               - id: n
                 type: numeric
-                text: {zh: 几天, en: Days}
+                text: {zh: 几天？（填数字）, en: Days? (Enter a number.)}
                 answers:
                   - {value: 20, tolerance: 0.5}
                   - {min: 15, max: 16, weight: 0, feedback: {zh: 旧, en: Old}}
@@ -190,4 +192,143 @@ struct QuestionYAMLTests {
             "q.yaml:38:9: error: a matching question needs at least 2 pairs, not 1",
         ])
     }
+
+    @Test("numeric: units with multipliers, a unit rule, wrappers, Chinese numerals, a hint and an example")
+    func numericFormat() throws {
+        let (question, diagnostics) = read("""
+              - id: n
+                type: numeric
+                text: {zh: 多少钱？, en: How much?}
+                format: {zh: 金额, en: an amount}
+                example: "12元"
+                units: [元, yuan, {unit: 万元, multiplier: 10000}]
+                unit_penalty: 20
+                wrappers: [约…, {prefix: about}]
+                chinese_numerals: true
+                answers:
+                  - {value: 15000}
+
+        """)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let value = try #require(question)
+        #expect(value.answerFormat == AnswerFormat(
+            hint: LocalizedText(zh: "金额", en: "an amount"), example: "12元",
+            units: [AnswerUnit("元"), AnswerUnit("yuan"), AnswerUnit("万元", multiplier: 10_000)],
+            unitRule: .penalty(fraction: 0.2), wrappers: [AnswerWrapper(prefix: "约"), AnswerWrapper(prefix: "about")],
+            chineseNumerals: true))
+        #expect(value.contentHash == ContentHashes.question(value))
+        #expect(Grader.grade(question: value, response: .text("1.5万元")).fraction == 1)
+        #expect(Grader.grade(question: value, response: .text("一万五千元")).fraction == 1)
+        #expect(Grader.grade(question: value, response: .text("15,000")).fraction == 0.8)
+    }
+
+    @Test("numeric: a required unit")
+    func requiredUnit() throws {
+        let (question, diagnostics) = read("""
+              - id: n
+                type: numeric
+                text: {zh: 哪一年？, en: Which year?}
+                units: [年]
+                unit_required: true
+                answers:
+                  - {value: 2018}
+
+        """)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(try #require(question).answerFormat?.unitRule == .required)
+    }
+
+    @Test("short answer: alternatives with the answer's weight and feedback, and wrappers")
+    func shortAlternatives() throws {
+        let (question, diagnostics) = read("""
+              - id: s
+                type: short
+                text: {zh: 第几条？, en: Which article?}
+                wrappers: [第…条, Article …, {prefix: Art.}]
+                answers:
+                  - {text: "31", also: [三十一]}
+                  - {text: "24", also: 二十四, weight: 0, feedback: {zh: 旧, en: Old}}
+
+        """)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let value = try #require(question)
+        #expect(value.kind == .shortAnswer(answers: [
+            ShortAnswer(text: "31", alternatives: ["三十一"]),
+            ShortAnswer(text: "24", alternatives: ["二十四"], fraction: 0, feedback: LocalizedText(zh: "旧", en: "Old")),
+        ], caseSensitive: false))
+        #expect(value.answerFormat == AnswerFormat(wrappers: [AnswerWrapper(prefix: "第", suffix: "条"),
+                                                             AnswerWrapper(prefix: "Article "), AnswerWrapper(prefix: "Art.")]))
+        #expect(Grader.grade(question: value, response: .text("第 三十一 条")).fraction == 1)
+        let wrong = Grader.grade(question: value, response: .text("第二十四条"))
+        #expect(value.feedbackTexts(for: wrong) == [LocalizedText(zh: "旧", en: "Old")])
+    }
+
+    @Test("format mistakes that would put marks at risk are errors at their node")
+    func formatMistakes() {
+        let (question, diagnostics) = read("""
+              - id: n
+                type: numeric
+                text: {zh: 几天？（填数字）, en: How many days?}
+                units: [天, 个工作日, "天", "20", 十]
+                chinese_numerals: true
+                wrappers: [第…条, 第, "3…", {prefix: "第", suffix: "条"}]
+                example: "20"
+                answers:
+                  - {value: 20}
+              - id: m
+                type: numeric
+                text: {zh: 几天？（填数字）, en: How many days?}
+                unit_required: true
+                unit_penalty: 150
+                answers:
+                  - {value: 20}
+              - id: k
+                type: numeric
+                text: {zh: 几天？（填数字）, en: How many days?}
+                units: [天]
+                unit_required: true
+                unit_penalty: 10
+                answers:
+                  - {value: 20}
+              - id: e
+                type: numeric
+                text: {zh: 几天？（填数字）, en: How many days?}
+                example: "二十"
+                answers:
+                  - {value: 20}
+              - id: f
+                type: numeric
+                text: {zh: 几天？（填数字）, en: How many days?}
+                units: [天]
+                example: "20天"
+                answers:
+                  - {value: 20}
+              - id: s
+                type: short
+                text: {zh: 名, en: Name}
+                chinese_numerals: true
+                answers:
+                  - {text: 甲, also: [""]}
+
+        """)
+        #expect(question == nil)
+        #expect(diagnostics.map(\.description) == [
+            "q.yaml:11:26: error: the unit '天' is declared twice",
+            "q.yaml:11:31: error: the unit '20' is itself a number",
+            "q.yaml:11:37: error: the unit '十' is itself a number",
+            "q.yaml:13:25: error: write a wrapper as prefix…suffix with one '…' where the answer goes (第…条, Article …), or as {prefix: ..., suffix: ...}",
+            "q.yaml:13:28: error: a wrapper cannot contain digits: '3…' would take part of the answer",
+            "q.yaml:13:34: error: the wrapper '第…条' is declared twice",
+            "q.yaml:20:9: error: 'unit_required' needs 'units': declare the units a number may carry",
+            "q.yaml:21:9: error: 'unit_penalty' needs 'units': declare the units a number may carry",
+            "q.yaml:21:9: error: a unit is either required ('unit_required: true') or costs a penalty when missing ('unit_penalty'), not both",
+            "q.yaml:21:23: error: 'unit_penalty' must be between 0 and 100, not 150",
+            "q.yaml:29:9: error: a unit is either required ('unit_required: true') or costs a penalty when missing ('unit_penalty'), not both",
+            "q.yaml:35:18: error: the example '二十' is not a number in a form this question accepts",
+            "q.yaml:42:18: error: the example '20天' is a right answer: it would give the answer away",
+            "q.yaml:48:9: error: unknown key 'chinese_numerals' in question; allowed keys are id, type, text, explanation, feedback, tags, points, answers, case_sensitive, wrappers",
+            "q.yaml:50:13: error: an alternative ('also') cannot be empty",
+        ])
+    }
 }
+

@@ -101,6 +101,28 @@ struct GIFTExporterTests {
         ])
     }
 
+    @Test("alternatives become answers of their own; wrappers and units are reported as left out")
+    func alternativesAndFormats() {
+        let short = Question(id: QuestionID("article"), text: en("Which article?"),
+                             kind: .shortAnswer(answers: [ShortAnswer(text: "31", alternatives: ["Art. 31"]),
+                                                          ShortAnswer(text: "24", fraction: 0, feedback: en("Old"))],
+                                                caseSensitive: false),
+                             answerFormat: AnswerFormat(wrappers: [AnswerWrapper(prefix: "Article ")]))
+        let numeric = Question(id: QuestionID("days"), text: en("How many days?"),
+                               kind: .numeric(answers: [NumericAnswer(target: .value(20, tolerance: 0))]),
+                               answerFormat: AnswerFormat(units: [AnswerUnit("days")]))
+        let output = GIFTExporter.export([short, numeric], language: .en)
+        #expect(output.text.contains("\t=31\n\t=Art. 31\n\t=%0%24#Old\n"))
+        #expect(output.warnings.map(\.message) == [
+            "question 'article': GIFT has no wrappers: Moodle will not accept the answers inside them (such as 第…条) unless listed",
+            "question 'days': GIFT numeric answers take digits only: the units, wrappers and Chinese numerals this question accepts are left out",
+        ])
+        let imported = GIFTParser.parse(text: output.text, fileName: "export.gift", language: .en)
+        #expect(imported.questions.first?.kind == .shortAnswer(answers: [
+            ShortAnswer(text: "31"), ShortAnswer(text: "Art. 31"), ShortAnswer(text: "24", fraction: 0, feedback: en("Old")),
+        ], caseSensitive: false))
+    }
+
     @Test("custom option ids are reported, since GIFT numbers options by position")
     func customIDs() {
         var question = questions[1]

@@ -92,4 +92,53 @@ struct ContentHashesTests {
             "c0a0126635da75ff3b9d37f10954296dbf9b17812df6da8f6ce023d7d757e121", // the programme
         ])
     }
+
+    static let numeric = Question(
+        id: QuestionID("n"), text: LocalizedText(zh: "哪一年？", en: "Which year?"),
+        kind: .numeric(answers: [NumericAnswer(target: .value(2018, tolerance: 0)),
+                                 NumericAnswer(target: .value(2019, tolerance: 0), fraction: 0,
+                                               feedback: LocalizedText(zh: "旧", en: "Old"))]),
+        explanation: LocalizedText(zh: "因为。", en: "Because."))
+    static let short = Question(
+        id: QuestionID("s"), text: LocalizedText(zh: "哪部法律？", en: "Which law?"),
+        kind: .shortAnswer(answers: [ShortAnswer(text: "网络安全法"),
+                                     ShortAnswer(text: "数据安全法", fraction: 0, feedback: LocalizedText(zh: "不对", en: "No"))],
+                           caseSensitive: false),
+        explanation: LocalizedText(zh: "因为。", en: "Because."))
+
+    @Test("typed questions that declare no format or alternatives keep the hashes they had before those existed")
+    func typedQuestionsWithoutNewKeysKeepTheirHash() {
+        // Values computed with the encoding as it was before answer formats (an independent implementation).
+        #expect(ContentHashes.question(Self.numeric) == "dd119e094c3692a767408adfdfb9d2c613687ef373fd807c2503b053d3ae51f6")
+        #expect(ContentHashes.question(Self.short) == "65a888a0dee0bb7b0437e2d2097efa7458582d2c0998338d5771213865fa562e")
+    }
+
+    @Test("every part of an answer format and every alternative changes the hash")
+    func formatsChangeTheHash() {
+        var variants: [Question] = [Self.numeric]
+        for format in [AnswerFormat(), AnswerFormat(hint: LocalizedText(zh: "年份")), AnswerFormat(example: "12"),
+                       AnswerFormat(units: [AnswerUnit("年")]), AnswerFormat(units: [AnswerUnit("年", multiplier: 2)]),
+                       AnswerFormat(units: [AnswerUnit("年")], unitRule: .required),
+                       AnswerFormat(units: [AnswerUnit("年")], unitRule: .penalty(fraction: 0.1)),
+                       AnswerFormat(units: [AnswerUnit("年")], unitRule: .penalty(fraction: 0.2)),
+                       AnswerFormat(wrappers: [AnswerWrapper(prefix: "第", suffix: "条")]),
+                       AnswerFormat(wrappers: [AnswerWrapper(prefix: "第条")]), AnswerFormat(chineseNumerals: true)] {
+            var question = Self.numeric
+            question.answerFormat = format
+            variants.append(question)
+        }
+        var alternatives = Self.short
+        alternatives.kind = .shortAnswer(answers: [ShortAnswer(text: "网络安全法", alternatives: ["Cybersecurity Law"]),
+                                                   ShortAnswer(text: "数据安全法", fraction: 0, feedback: LocalizedText(zh: "不对", en: "No"))],
+                                         caseSensitive: false)
+        var moved = Self.short
+        moved.kind = .shortAnswer(answers: [ShortAnswer(text: "网络安全法"),
+                                            ShortAnswer(text: "数据安全法", alternatives: ["Cybersecurity Law"], fraction: 0,
+                                                        feedback: LocalizedText(zh: "不对", en: "No"))],
+                                  caseSensitive: false)
+        variants += [Self.short, alternatives, moved]
+        let hashes = variants.map(ContentHashes.question)
+        #expect(Set(hashes).count == hashes.count)
+    }
 }
+

@@ -49,7 +49,11 @@ struct CatalogueLoaderTests {
     func valid() throws {
         let directory = TestFiles.fixtures.appendingPathComponent("Valid")
         let result = CatalogueLoader.loadWithReport(directory: directory)
-        #expect(result.report.diagnostics.isEmpty)
+        // The fixture's content is pinned (see pinnedHashes), so it keeps two items the item-writing rules flag.
+        #expect(result.report.diagnostics.map(\.description) == [
+            "security/quizzes/final-exam.yaml:40:15: warning: the question does not say what to type: name the expected form in its text (填写数字 / Enter a number), or declare 'units' or a 'format'",
+            "security/quizzes/practice-phishing.yaml:12:13: warning: the right option is much longer than every other (67 characters against at most 31, in English): its length gives it away",
+        ])
         let catalogue = try #require(result.catalogue)
         #expect(catalogue.courses.map(\.id) == [CourseID("service-ethics"), CourseID("info-security")])
         let course = try #require(catalogue.course(CourseID("info-security")))
@@ -163,7 +167,7 @@ struct CatalogueLoaderTests {
     func shippedCourses() {
         let courses = TestFiles.repository.appendingPathComponent("Courses")
         let report = CatalogueLoader.lint(directory: courses)
-        #expect(report.diagnostics.map(\.description) == [])
+        #expect(ShippedCoursesTests.unexpected(report.diagnostics).map(\.description) == [])
         #expect(report.filesChecked > 0)
     }
 }
