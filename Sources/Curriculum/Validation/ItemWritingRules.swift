@@ -96,12 +96,6 @@ enum ItemWritingRules {
         return issues
     }
 
-    /// Whether `message` is one of these rules' warnings.
-    static func isItemWritingMessage(_ message: String) -> Bool {
-        ["the question does not say what to type", "the only accepted answer", "all options but one are right",
-         "the right option is much", "the question asks about the current", "names no version: add the year"]
-            .contains { message.contains($0) }
-    }
 
     /// Whether `text` looks like the name of a law or regulation.
     static func namesALaw(_ text: String) -> Bool {

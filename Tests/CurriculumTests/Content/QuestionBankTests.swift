@@ -4,8 +4,8 @@ import Testing
 
 /// The shipped question bank meets the item-writing checks of the subject-matter review: no key that gives itself
 /// away by length, no multiple-response item where every option but one is right, every "current" dated, every law
-/// and standard tag versioned, and the GIFT example in step with the quiz it mirrors. Typed questions (numeric and
-/// short answer) are outside these checks.
+/// and standard tag versioned, and the GIFT example in step with the quiz it mirrors. The checks of options apply to
+/// choice questions; the checks of wording and tags apply to every question, typed ones included.
 @Suite("Shipped question bank")
 struct QuestionBankTests {
     static let courses = ShippedCoursesTests.mainCourses + ["info-security-refresher"]
@@ -17,6 +17,14 @@ struct QuestionBankTests {
             return course.quizzes.flatMap(\.allQuestions)
                 .filter { !["numeric", "short"].contains($0.kind.name) }
                 .map { (id, $0) }
+        }
+    }
+
+    /// Every question of the shipped courses, typed ones included.
+    static var allQuestions: [(course: String, question: Question)] {
+        courses.flatMap { id -> [(course: String, question: Question)] in
+            guard let course = ShippedCoursesTests.catalogue?.course(CourseID(id)) else { return [] }
+            return course.quizzes.flatMap(\.allQuestions).map { (id, $0) }
         }
     }
 
@@ -68,18 +76,18 @@ struct QuestionBankTests {
 
     @Test func everyLawAndStandardTagNamesItsVersion() throws {
         let versioned = try Regex("(19|20)[0-9]{2}|-rev[0-9]+$|r[0-9]+$")
-        for (course, question) in Self.untypedQuestions {
+        for (course, question) in Self.allQuestions {
             for tag in question.tags where tag.hasPrefix("law:") || tag.hasPrefix("standard:") || tag.hasPrefix("policy:") {
                 #expect(tag.contains(versioned), "\(course)/\(question.id): \(tag)")
             }
         }
-        let tags = Set(Self.untypedQuestions.flatMap(\.question.tags))
+        let tags = Set(Self.allQuestions.flatMap(\.question.tags))
         #expect(tags.contains("law:public-official-sanctions-law-2020"))
         #expect(tags.isSuperset(of: ["standard:nist-sp-800-63b-rev3", "standard:nist-sp-800-63b-rev4"]))
     }
 
     @Test func 较大IsRelativelyMajorInEnglish() {
-        for (course, question) in Self.untypedQuestions where question.text.text(in: .zh).contains("较大") {
+        for (course, question) in Self.allQuestions where question.text.text(in: .zh).contains("较大") {
             let english = question.text.text(in: .en)
             #expect(english.contains("relatively major") && !english.contains("\"large\""), "\(course)/\(question.id): \(english)")
         }
@@ -136,6 +144,12 @@ struct QuestionBankTests {
                 #expect(!(module.zh?.body.contains(tipOffWording) ?? false), "\(course)/\(module.id)")
             }
         }
+        for (course, question) in Self.allQuestions {
+            let texts = [question.text.zh, question.explanation?.zh] + question.feedbackTextsForReview
+            for text in texts.compactMap({ $0 }) {
+                #expect(!text.contains(tipOffWording), "\(course)/\(question.id): \(text)")
+            }
+        }
         let phishing = try #require(ShippedCoursesTests.catalogue?.course(CourseID("info-security"))?.modules
             .first { $0.id == ModuleID("phishing") })
         #expect(phishing.zh?.body.contains("12377是网信部门受理违法和不良信息举报的电话") == true)
@@ -157,6 +171,17 @@ struct QuestionBankTests {
             let giftOptions = Self.options(gift).map { [$0.text.text(in: .zh), String($0.fraction)] }
             let yamlOptions = Self.options(yaml).map { [$0.text.text(in: .zh), String($0.fraction)] }
             #expect(giftOptions == yamlOptions, "\(gift.id)")
+        }
+    }
+}
+
+private extension Question {
+    /// The Chinese feedback of every typed answer, for wording checks.
+    var feedbackTextsForReview: [String?] {
+        switch kind {
+        case .numeric(let answers): return answers.map { $0.feedback?.zh }
+        case .shortAnswer(let answers, _): return answers.map { $0.feedback?.zh }
+        default: return []
         }
     }
 }
