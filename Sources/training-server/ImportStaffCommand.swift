@@ -13,7 +13,7 @@ struct ImportStaffCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The CSV file or .xlsx workbook (header row first).") var file: String
-    @Option(help: ArgumentHelp("The CSV file's encoding, when detection gets it wrong: utf-8, utf-16 or gb18030.",
+    @Option(help: ArgumentHelp("The CSV file's encoding, when detection gets it wrong.",
                                valueName: "encoding"))
     var encoding: EncodingArgument?
     @Flag(help: "Show what would change without changing anything.") var dryRun = false

@@ -89,6 +89,11 @@ public enum StaffImport {
     public static func plan(file: File, existing: [Existing], departments: Set<[String]>) -> Outcome {
         switch file {
         case .csv(let bytes, let encoding):
+            // The compound-file signature of Excel 97-2003 workbooks, which password-protected .xlsx files share.
+            if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+                return .problems([Problem(line: 0, message: "the file is an Excel 97-2003 workbook (.xls) or a password-protected "
+                                              + "workbook; save it without a password as .xlsx or as CSV UTF-8")])
+            }
             do {
                 return plan(records: try CSVReader.read(bytes, encoding: encoding), place: "line",
                             existing: existing, departments: departments)

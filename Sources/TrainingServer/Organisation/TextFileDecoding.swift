@@ -66,6 +66,11 @@ public enum TextFileDecoding {
                               + "give --encoding utf-16, or save the file as UTF-8 CSV")
         }
         if let text = String(validating: data, as: UTF8.self) { return (text, .utf8) }
+        if mostlyUTF8(data) {
+            // A UTF-8 file with a damaged line would also "decode" as GB18030, into nonsense: say what is wrong.
+            throw Failure(line: firstBadUTF8Line(data), message: "this line is not valid UTF-8, though the rest of the file is; "
+                              + "correct the line, or name the file's encoding with --encoding")
+        }
         if let text = decodeGB18030(data) { return (text, .gb18030) }
         let utf8Line = firstBadUTF8Line(data)
         let gbLine = firstBadGB18030Line(data)
@@ -111,6 +116,21 @@ public enum TextFileDecoding {
     static func decodeGB18030(_ data: ArraySlice<UInt8>) -> String? {
         if data.isEmpty { return "" }
         return String(bytes: data, encoding: gb18030)
+    }
+
+    /// True when at least as many lines hold valid non-ASCII UTF-8 as hold invalid UTF-8: a UTF-8 file with a few
+    /// damaged lines. (Chinese GB18030 text is almost never valid UTF-8 by accident.)
+    static func mostlyUTF8(_ data: ArraySlice<UInt8>) -> Bool {
+        guard !data.isEmpty else { return false }
+        var valid = 0, invalid = 0
+        var start = data.startIndex
+        for end in data.indices where data[end] == 10 || end == data.index(before: data.endIndex) {
+            let line = data[start..<(data[end] == 10 ? end : data.endIndex)]
+            start = end + 1
+            guard line.contains(where: { $0 >= 0x80 }) else { continue }
+            if String(validating: line, as: UTF8.self) != nil { valid += 1 } else { invalid += 1 }
+        }
+        return valid > 0 && valid >= invalid
     }
 
     /// Lines are split at byte 0x0A, which is never part of a multi-byte UTF-8 or GB18030 character.

@@ -56,6 +56,13 @@ struct StaffImportTests {
         #expect(outcome == .problems([StaffImport.Problem(line: 0, message: "the file is too short to be a zip archive")]))
     }
 
+    @Test func aLegacyOrPasswordProtectedWorkbookIsNamedAsSuch() {
+        let compoundFile: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 504)
+        #expect(StaffImport.plan(csv: compoundFile, existing: [], departments: []) == .problems([StaffImport.Problem(
+            line: 0, message: "the file is an Excel 97-2003 workbook (.xls) or a password-protected workbook; "
+                + "save it without a password as .xlsx or as CSV UTF-8")]))
+    }
+
     @Test func aHeaderTypoIsAnError() {
         let outcome = StaffImport.plan(csv: Array("employee_number,name,departement\n".utf8), existing: [], departments: [])
         guard case .problems(let problems) = outcome else { Issue.record("expected problems"); return }

@@ -53,6 +53,14 @@ struct TextFileDecodingTests {
                 + "save the file as UTF-8 CSV, or name its encoding with --encoding")) { try TextFileDecoding.decode(bytes) }
     }
 
+    @Test func aDamagedLineInAUTF8FileIsNotReadAsGB18030() {
+        // Lines 1 and 3 are UTF-8 Chinese; line 2 lost a byte (D5 C5 alone also happens to be GB18030 "张").
+        let bytes = Array("张三\n".utf8) + [0xD5, 0xC5, 10] + Array("李四\n".utf8)
+        #expect(throws: TextFileDecoding.Failure(
+            line: 2, message: "this line is not valid UTF-8, though the rest of the file is; "
+                + "correct the line, or name the file's encoding with --encoding")) { try TextFileDecoding.decode(bytes) }
+    }
+
     @Test func utf16WithoutAByteOrderMarkIsRefusedWithAHint() throws {
         let bytes: [UInt8] = [0x61, 0x00, 0x0A, 0x00]
         #expect(throws: TextFileDecoding.Failure(
