@@ -5,11 +5,17 @@ import TrainingServer
 struct ImportStaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-staff",
-        abstract: "Create, update and disable accounts from an HR system's staff CSV (see docs/staff-import.md).",
-        discussion: "Every row is checked first; a file with any bad row changes nothing. The whole import is one transaction.")
+        abstract: "Create, update and disable accounts from an HR system's staff CSV or Excel workbook (see docs/staff-import.md).",
+        discussion: """
+            CSV may be UTF-8, UTF-16 with a byte-order mark, or GB18030/GBK (detected); a .xlsx workbook's first sheet \
+            is read. Every row is checked first; a file with any bad row changes nothing. The whole import is one transaction.
+            """)
 
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "The CSV file (UTF-8, header row).") var file: String
+    @Argument(help: "The CSV file or .xlsx workbook (header row first).") var file: String
+    @Option(help: ArgumentHelp("The CSV file's encoding, when detection gets it wrong.",
+                               valueName: "encoding"))
+    var encoding: EncodingArgument?
     @Flag(help: "Show what would change without changing anything.") var dryRun = false
     @Option(help: "Give new accounts random passwords and write them to this CSV file (mode 0600).")
     var initialPasswords: String?
@@ -17,12 +23,18 @@ struct ImportStaffCommand: ParsableCommand {
     func run() throws {
         try requireReadableFile(file)
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+        let staffFile = StaffImport.File.detect(Array(data), encoding: encoding?.encoding)
+        if case .workbook = staffFile, encoding != nil {
+            throw CommandFailure("\(file) is an Excel workbook; --encoding applies to CSV files only")
+        }
         let store = try database.open()
         let staff = SQLiteStaffRepository(store: store, clock: now)
         let (people, departments) = try staff.snapshot()
-        switch StaffImport.plan(csv: Array(data), existing: people, departments: departments) {
+        switch StaffImport.plan(file: staffFile, existing: people, departments: departments) {
         case .problems(let problems):
-            for problem in problems { print("\(file):\(problem.line): error: \(problem.message)") }
+            for problem in problems {
+                print(problem.line == 0 ? "\(file): error: \(problem.message)" : "\(file):\(problem.line): error: \(problem.message)")
+            }
             print("\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was changed")
             throw ExitCode(1)
         case .plan(let plan):
@@ -63,6 +75,21 @@ struct ImportStaffCommand: ParsableCommand {
                 print("initial passwords written to \(initialPasswords)")
             }
             print("imported")
+        }
+    }
+}
+
+/// `--encoding`'s values (ArgumentParser lists them in the help and in the error for any other value).
+enum EncodingArgument: String, ExpressibleByArgument, CaseIterable {
+    case utf8 = "utf-8"
+    case utf16 = "utf-16"
+    case gb18030
+
+    var encoding: TextEncoding {
+        switch self {
+        case .utf8: .utf8
+        case .utf16: .utf16
+        case .gb18030: .gb18030
         }
     }
 }

@@ -1,7 +1,7 @@
 import CZlib
 
-/// gzip compression (RFC 1952) through zlib, for static files compressed once at start-up. The only code that
-/// calls zlib.
+/// gzip compression (RFC 1952) through zlib, for static files compressed once at start-up. (zlib's other caller is
+/// Organisation/Inflate.swift, which reads zip members.)
 enum Gzip {
     /// `bytes` as one gzip member at zlib's best level, or nil if zlib fails.
     ///

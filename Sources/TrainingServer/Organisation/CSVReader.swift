@@ -1,5 +1,5 @@
-/// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF), as HR systems export it. A UTF-8 byte-order
-/// mark at the start is skipped. Each record keeps the 1-based line it starts on, for error messages.
+/// Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF), as HR systems export it, in UTF-8, UTF-16 or
+/// GB18030 (`TextFileDecoding`). Each record keeps the 1-based line it starts on, for error messages.
 public enum CSVReader {
     public struct Record: Sendable, Equatable {
         public var line: Int
@@ -7,30 +7,39 @@ public enum CSVReader {
     }
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
-        case notUTF8(line: Int)
+        case undecodable(line: Int, message: String)
         case unterminatedQuote(line: Int)
 
-        public var description: String {
+        public var line: Int {
             switch self {
-            case .notUTF8(let line): return "line \(line): the file is not UTF-8 text; save it as UTF-8 CSV"
-            case .unterminatedQuote(let line): return "line \(line): a quoted field is never closed"
+            case .undecodable(let line, _), .unterminatedQuote(let line): line
             }
         }
+
+        public var message: String {
+            switch self {
+            case .undecodable(_, let message): message
+            case .unterminatedQuote: "a quoted field is never closed"
+            }
+        }
+
+        public var description: String { "line \(line): \(message)" }
     }
 
-    public static func read(_ bytes: [UInt8]) throws(Failure) -> [Record] {
-        var data = bytes[...]
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            var line = 1
-            var start = data.startIndex
-            for index in data.indices where data[index] == 10 {
-                if String(validating: data[start..<index], as: UTF8.self) == nil { break }
-                line += 1
-                start = index + 1
-            }
-            throw .notUTF8(line: line)
+    /// Decodes `bytes` (detecting the encoding unless `encoding` is given), then reads the records.
+    public static func read(_ bytes: [UInt8], encoding: TextEncoding? = nil) throws(Failure) -> [Record] {
+        let text: String
+        do {
+            text = try TextFileDecoding.decode(bytes, as: encoding).text
+        } catch {
+            throw .undecodable(line: error.line, message: error.message)
         }
+        return try read(text: text)
+    }
+
+    public static func read(text: String) throws(Failure) -> [Record] {
+        // A byte-order mark that survived decoding (GB18030 has one too) is not part of the first column's name.
+        let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         var records: [Record] = []
         var fields: [String] = []
         var field = ""

@@ -1,12 +1,27 @@
-/// Turns an HR system's staff CSV into a plan of changes: people to create, update or disable, departments
-/// to create. Every bad row is reported with its line and reason; a file with any error yields no plan, so
-/// nothing is ever half-applied. Columns are documented in docs/staff-import.md.
+/// Turns an HR system's staff file (CSV or an Excel workbook) into a plan of changes: people to create, update
+/// or disable, departments to create. Every bad row is reported with its line (a workbook: its sheet row number)
+/// and reason; a file with any error yields no plan, so nothing is ever half-applied. Columns are documented in
+/// docs/staff-import.md.
 public enum StaffImport {
-    /// One problem of the file.
+    /// One problem of the file. `line` is the CSV line or the sheet row number; 0 when the problem is the whole
+    /// file's (a workbook that cannot be opened).
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public var line: Int
         public var message: String
-        public var description: String { "line \(line): \(message)" }
+        public var description: String { line == 0 ? message : "line \(line): \(message)" }
+    }
+
+    /// A staff file's bytes and what they are.
+    public enum File: Sendable, Equatable {
+        /// CSV text; the encoding is detected unless given (`TextFileDecoding`).
+        case csv([UInt8], encoding: TextEncoding?)
+        /// An `.xlsx` workbook; its first sheet is read.
+        case workbook([UInt8])
+
+        /// A workbook when the bytes are a zip archive (whatever the file is called), CSV otherwise.
+        public static func detect(_ bytes: [UInt8], encoding: TextEncoding? = nil) -> File {
+            XLSXReader.looksLikeWorkbook(bytes) ? .workbook(bytes) : .csv(bytes, encoding: encoding)
+        }
     }
 
     /// A role and the department it reaches (with its subtree).
@@ -64,18 +79,45 @@ public enum StaffImport {
     static let columns = ["employee_number", "login", "name", "department", "roles", "status", "time_factor"]
     static let required = ["employee_number", "name", "department"]
 
+    /// Reads and checks a UTF-8, UTF-16 or GB18030 CSV file, then compares it with `existing` people and
+    /// `departments` (name paths).
+    public static func plan(csv bytes: [UInt8], existing: [Existing], departments: Set<[String]>) -> Outcome {
+        plan(file: .csv(bytes, encoding: nil), existing: existing, departments: departments)
+    }
+
     /// Reads and checks the file, then compares it with `existing` people and `departments` (name paths).
-    public static func plan(csv bytes: [UInt8], existing: [Existing], departments: Set<[String]>)
-        -> Outcome {
-        let records: [CSVReader.Record]
-        do {
-            records = try CSVReader.read(bytes)
-        } catch {
-            let line: Int = switch error {
-            case .notUTF8(let line), .unterminatedQuote(let line): line
+    public static func plan(file: File, existing: [Existing], departments: Set<[String]>) -> Outcome {
+        switch file {
+        case .csv(let bytes, let encoding):
+            // The compound-file signature of Excel 97-2003 workbooks, which password-protected .xlsx files share.
+            if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+                return .problems([Problem(line: 0, message: "the file is an Excel 97-2003 workbook (.xls) or a password-protected "
+                                              + "workbook; save it without a password as .xlsx or as CSV UTF-8")])
             }
-            return .problems([Problem(line: line, message: error.description.replacingPrefix("line \(line): "))])
+            do {
+                return plan(records: try CSVReader.read(bytes, encoding: encoding), place: "line",
+                            existing: existing, departments: departments)
+            } catch {
+                return .problems([Problem(line: error.line, message: error.message)])
+            }
+        case .workbook(let bytes):
+            do {
+                let sheet = try XLSXReader.firstSheet(bytes)
+                guard !sheet.rows.isEmpty else {
+                    return .problems([Problem(line: 0, message: "the workbook's first sheet (\(sheet.name)) is empty")])
+                }
+                return plan(records: sheet.rows, place: "row", padRows: true, existing: existing, departments: departments)
+            } catch {
+                return .problems([Problem(line: 0, message: error.message)])
+            }
         }
+    }
+
+    /// Checks `records` (the first is the header) and plans. `place` names what a record's number counts ("line"
+    /// or "row") in messages; `padRows` fills rows that end before the header does (a sheet leaves out trailing
+    /// empty cells, where CSV writes empty fields).
+    static func plan(records: [CSVReader.Record], place: String, padRows: Bool = false, existing: [Existing],
+                     departments: Set<[String]>) -> Outcome {
         guard let header = records.first else { return .problems([Problem(line: 1, message: "the file is empty")]) }
         var problems: [Problem] = []
         let names = header.fields.map { $0.trimmed.lowercased() }
@@ -92,7 +134,10 @@ public enum StaffImport {
         var people: [Person] = []
         var seenNumbers: [String: Int] = [:]
         var seenLogins: [String: Int] = [:]
-        for record in records.dropFirst() {
+        for var record in records.dropFirst() {
+            if padRows && record.fields.count < names.count {
+                record.fields += Array(repeating: "", count: names.count - record.fields.count)
+            }
             if record.fields.allSatisfy({ $0.trimmed.isEmpty }) { continue }
             func value(_ column: String) -> String {
                 guard let position = index[column], position < record.fields.count else { return "" }
@@ -100,19 +145,20 @@ public enum StaffImport {
             }
             var rowProblems: [String] = []
             if record.fields.count != names.count {
-                rowProblems.append("has \(record.fields.count) fields; the header has \(names.count)")
+                rowProblems.append(padRows ? "has a value in column \(columnName(record.fields.count - 1)), beyond the header's \(names.count) columns"
+                                   : "has \(record.fields.count) fields; the header has \(names.count)")
             }
             let number = value("employee_number")
             if number.isEmpty { rowProblems.append("employee_number is empty") }
             if let first = seenNumbers[number], !number.isEmpty {
-                rowProblems.append("employee number \(number) already appears on line \(first)")
+                rowProblems.append("employee number \(number) already appears on \(place) \(first)")
             }
             let login = value("login")
             if !login.isEmpty {
                 if login.count > 100 || login.contains(where: { $0.isWhitespace }) {
                     rowProblems.append("login '\(login)' must be 1-100 characters without spaces")
                 }
-                if let first = seenLogins[login.lowercased()] { rowProblems.append("login \(login) already appears on line \(first)") }
+                if let first = seenLogins[login.lowercased()] { rowProblems.append("login \(login) already appears on \(place) \(first)") }
             }
             let name = value("name")
             if name.isEmpty || name.count > 200 { rowProblems.append("name must be 1-200 characters") }
@@ -203,6 +249,18 @@ public enum StaffImport {
                              unchanged: unchanged))
     }
 
+    /// 0 -> "A", 26 -> "AA": a sheet column as the spreadsheet names it.
+    static func columnName(_ index: Int) -> String {
+        var name = ""
+        var number = index + 1
+        while number > 0 {
+            let remainder = (number - 1) % 26
+            name = String(UnicodeScalar(UInt8(65 + remainder))) + name
+            number = (number - 1) / 26
+        }
+        return name
+    }
+
     static func splitPath(_ text: String) -> [String] {
         text.split(whereSeparator: { $0 == "/" || $0 == "／" }).map { String($0).trimmed }.filter { !$0.isEmpty }
     }
@@ -212,9 +270,5 @@ extension String {
     var trimmed: String {
         String(unicodeScalars.drop { $0.properties.isWhitespace }.reversed().drop { $0.properties.isWhitespace }.reversed()
             .map(Character.init))
-    }
-
-    func replacingPrefix(_ prefix: String) -> String {
-        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
     }
 }

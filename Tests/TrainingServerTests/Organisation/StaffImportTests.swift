@@ -19,6 +19,50 @@ struct StaffImportTests {
         #expect(problems.contains { $0.line == 4 && $0.message.contains("already appears on line 2") })
     }
 
+    @Test func aWorkbookIsCheckedWithItsSheetRowNumbers() {
+        func cell(_ reference: String, _ text: String) -> String {
+            "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>"
+        }
+        let sheet = """
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
+            <row r="2">\(cell("A2", "employee_number"))\(cell("B2", "login"))\(cell("C2", "name"))\(cell("D2", "department"))\
+            \(cell("E2", "status"))</row>\
+            <row r="3"><c r="A3"><v>123</v></c>\(cell("B3", "a"))\(cell("C3", "甲"))\(cell("D3", "省/局"))</row>\
+            <row r="5"><c r="A5"><v>123</v></c>\(cell("B5", "b"))\(cell("C5", "乙"))\(cell("D5", "省"))\(cell("E5", "gone"))\
+            \(cell("G5", "note"))</row>\
+            </sheetData></worksheet>
+            """
+        let bytes = makeZip([("xl/workbook.xml", Array("<workbook><sheets><sheet name=\"s\" r:id=\"r1\" xmlns:r=\"urn:r\"/></sheets></workbook>".utf8), false),
+                             ("xl/worksheets/sheet1.xml", Array(sheet.utf8), true)])
+        let outcome = StaffImport.plan(file: .detect(bytes), existing: [], departments: [])
+        guard case .problems(let problems) = outcome else { Issue.record("expected problems: \(outcome)"); return }
+        #expect(problems.map(\.description) == [
+            "line 5: employee number 123 already appears on row 3",
+            "line 5: has a value in column G, beyond the header's 5 columns",
+            "line 5: status 'gone' is not active or left",
+        ])
+        let good = makeZip([("xl/workbook.xml", Array("<workbook><sheets><sheet name=\"s\"/></sheets></workbook>".utf8), false),
+                            ("xl/worksheets/sheet1.xml", Array(sheet.components(separatedBy: "<row r=\"5\">")[0].appending("</sheetData></worksheet>").utf8), true)])
+        guard case .plan(let plan) = StaffImport.plan(file: .detect(good), existing: [], departments: []) else {
+            Issue.record("expected a plan"); return
+        }
+        #expect(plan.changes == [.create(StaffImport.Person(line: 3, employeeNumber: "123", login: "a", name: "甲", department: ["省", "局"],
+                                                            grants: [StaffImport.Grant(role: .learner, department: ["省", "局"])],
+                                                            active: true, timeFactor: nil))])
+    }
+
+    @Test func aWorkbookThatCannotBeOpenedIsOneProblemOfTheWholeFile() {
+        let outcome = StaffImport.plan(file: .detect([0x50, 0x4B, 0x03, 0x04, 0, 0]), existing: [], departments: [])
+        #expect(outcome == .problems([StaffImport.Problem(line: 0, message: "the file is too short to be a zip archive")]))
+    }
+
+    @Test func aLegacyOrPasswordProtectedWorkbookIsNamedAsSuch() {
+        let compoundFile: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 504)
+        #expect(StaffImport.plan(csv: compoundFile, existing: [], departments: []) == .problems([StaffImport.Problem(
+            line: 0, message: "the file is an Excel 97-2003 workbook (.xls) or a password-protected workbook; "
+                + "save it without a password as .xlsx or as CSV UTF-8")]))
+    }
+
     @Test func aHeaderTypoIsAnError() {
         let outcome = StaffImport.plan(csv: Array("employee_number,name,departement\n".utf8), existing: [], departments: [])
         guard case .problems(let problems) = outcome else { Issue.record("expected problems"); return }
