@@ -63,10 +63,15 @@ struct CurriculumFuzzerTests {
 
     @Test("a seed reproduces the same cases as it always has")
     func pinnedSequence() {
-        // Recorded before the fuzzer's generator was shared with Assessment: a seed printed by an old run must
-        // still reproduce that run.
+        // A seed printed by an old run must reproduce that run. The mutations are pinned on fixed texts, so that
+        // growing the built-in corpus (new course-file keys) does not move the pin; the draws over the corpus are
+        // pinned by the counts per kind below.
         var random = SeededGenerator(seed: 20_261_129)
-        let samples = FuzzCorpus.samples
+        let samples = [
+            FuzzCorpus.Sample(kind: .quiz, name: "q.yaml", bytes: Array("id: q\nmode: practice\npass_mark: 60\n".utf8)),
+            FuzzCorpus.Sample(kind: .module, name: "m.zh.md", bytes: Array("---\ntitle: 模块\n---\n**粗体**与`代码`。\n".utf8)),
+            FuzzCorpus.Sample(kind: .gift, name: "b.gift", bytes: Array("::标题::问题{=对 ~错#不对}\n".utf8)),
+        ]
         var digest: UInt64 = 0xCBF2_9CE4_8422_2325
         for _ in 0..<500 {
             let sample = samples[random.below(samples.count)]
@@ -76,7 +81,7 @@ struct CurriculumFuzzerTests {
             }
         }
         let report = CurriculumFuzzer.run(cases: 300, seed: 7)
-        #expect(digest == 0xDE2B_C041_1FC2_8DBB)
+        #expect(digest == 0xDF59_EF74_AFF2_E567)
         // The number of diagnostics is not pinned: it grows with every new lint rule.
         #expect(report.diagnostics > 0)
         #expect(report.casesByKind == [.course: 43, .gift: 32, .markdown: 50, .module: 100, .program: 38, .quiz: 37])

@@ -31,7 +31,7 @@ import Testing
                 throw Abort()
             }
         }
-        #expect(try temporary.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM settings") } == 0)
+        #expect(try temporary.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM settings WHERE key = 'a'") } == 0)
     }
 
     @Test func writesReturnTheirResultAndAreVisibleToReaders() throws {
