@@ -34,9 +34,14 @@ public struct JSONWebKeySet: Sendable, Equatable {
         self.keys = keys
     }
 
-    /// The key a JWS header names with `kid`.
+    /// The key a JWS header names with `kid`: the key published under exactly that id, else the key whose RFC 7638
+    /// thumbprint is the `kid` or its last path segment. Credentials name their key by its URL
+    /// (`…/.well-known/jwks/{thumbprint}`); earlier ones by the bare thumbprint. Either form finds the key in a
+    /// set written with the other. The `kid` only selects among keys this set already trusts.
     public func key(withID keyID: String) -> IssuerPublicKey? {
-        keys.first { $0.keyID == keyID }
+        if let exact = keys.first(where: { $0.keyID == keyID }) { return exact }
+        let lastSegment = keyID.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? keyID
+        return keys.first { $0.thumbprint == keyID || $0.thumbprint == lastSegment }
     }
 
     /// The JWKS document: `{"keys":[{...}]}` with sorted members, ready to serve as `application/json`.

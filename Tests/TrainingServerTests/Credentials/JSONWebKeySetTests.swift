@@ -33,4 +33,16 @@ import Testing
     func keySetsWithoutAUsableKeyAreErrors(document: String) {
         #expect(throws: IssuerKeyError.self) { try JSONWebKeySet(jsonData: Data(document.utf8)) }
     }
+
+    @Test func aKeyIsFoundByItsURLOrByItsBareThumbprintWhicheverFormTheSetUses() throws {
+        let key = try CredentialFixtures.issuerKey().publicKey
+        let url = "https://academy.example/.well-known/jwks/" + key.thumbprint
+        let byThumbprint = JSONWebKeySet(keys: [key])
+        let byURL = JSONWebKeySet(keys: [key.named(url)])
+        #expect(byThumbprint.key(withID: url)?.thumbprint == key.thumbprint)
+        #expect(byURL.key(withID: key.thumbprint)?.thumbprint == key.thumbprint)
+        #expect(byURL.key(withID: url)?.keyID == url)
+        #expect(byThumbprint.key(withID: "https://academy.example/.well-known/jwks/other") == nil)
+        #expect(byThumbprint.key(withID: key.thumbprint + "x") == nil)
+    }
 }
