@@ -141,7 +141,7 @@ private struct VerifierSample {
         let sample = try VerifierSample()
         let intruder = try IssuerKey.generate()
         let token = try sample.credential.signedJWT(with: intruder)
-        #expect(sample.verifier.verify(token, now: sample.during) == .invalid(.unknownKey(intruder.keyID), claims: nil))
+        #expect(sample.verifier.verify(token, now: sample.during) == .invalid(.unknownKey(CredentialFixtures.issuer.keyURL(thumbprint: intruder.keyID)), claims: nil))
     }
 
     @Test func anotherKeyClaimingTheIssuersIDFailsTheSignatureEvenWithItsJWKInTheHeader() throws {

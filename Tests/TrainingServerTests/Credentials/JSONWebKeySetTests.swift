@@ -44,5 +44,8 @@ import Testing
         #expect(byURL.key(withID: url)?.keyID == url)
         #expect(byThumbprint.key(withID: "https://academy.example/.well-known/jwks/other") == nil)
         #expect(byThumbprint.key(withID: key.thumbprint + "x") == nil)
+        let renamed = JSONWebKeySet(keys: [key.named("not-" + url), key.named("not-" + key.thumbprint)])
+        #expect(renamed.key(withID: url) == nil, "a key published under another name is not the one the kid names")
+        #expect(renamed.key(withID: key.thumbprint) == nil)
     }
 }
