@@ -208,12 +208,12 @@ def test_the_achievement_id_is_a_public_page_in_both_languages(site, credential,
         assert unknown.headers["Content-Type"].startswith("text/html") and "<h1" in unknown.text
 
 
-def test_machines_get_the_achievement_as_json(site, credential):
-    server = site["server"]
+def test_machines_get_the_achievement_as_json(site, credential, openapi):
     _, payload = jwt_parts(credential)
     embedded = payload["credentialSubject"]["achievement"]
     response = client().get(embedded["id"], headers={"Accept": "application/json"}, timeout=10)
     assert response.status_code == 200
+    openapi.check(response, "/programs/{program}")
     assert response.headers["Content-Type"].startswith("application/json")
     assert "Accept" in response.headers.get("Vary", "")
     document = response.json()
