@@ -96,7 +96,8 @@ struct RegradeCommand: ParsableCommand {
             let holder = try CatalogueHolder(directory: URL(fileURLWithPath: courses), now: now())
             let keyPath = issuerKey ?? URL(fileURLWithPath: database.db).deletingLastPathComponent()
                 .appendingPathComponent("issuer-key.pem").path
-            let issuer = try CertificateIssuer(keyPath: keyPath, baseURL: publicURL, name: ApplicationConfiguration().issuerName)
+            let issuer = try CertificateIssuer(keyPath: keyPath, baseURL: publicURL, name: ApplicationConfiguration().issuerName,
+                                               keyRecord: SQLiteIssuerKeyRepository(store: store), now: now())
             let certification = CertificationService(
                 repository: SQLiteCertificationRepository(store: store), learning: SQLiteLearningRepository(store: store),
                 users: users, catalogue: holder, issueCredential: issuer.sign, clock: now)

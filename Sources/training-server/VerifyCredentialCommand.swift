@@ -11,8 +11,9 @@ struct VerifyCredentialCommand: ParsableCommand {
             Checks the RS256 signature with the issuer's public key, the credential's structure and claims, and \
             its validity period; with --db also whether the certificate was revoked. The key comes from the \
             issuer key file (default: issuer-key.pem next to the database; never created here) or from a JWKS \
-            document such as the one served at /.well-known/jwks.json. Prints "valid: ..." and exits 0, or \
-            "invalid: <reason>" and exits 1.
+            document such as the one served at /.well-known/jwks.json; with --db, every key the server has \
+            published (earlier keys after a key rotation) is trusted as well. Prints "valid: ..." and exits 0, \
+            or "invalid: <reason>" and exits 1.
             """)
 
     @Argument(help: "The credential file (compact JWT, as downloaded from the certificate page).") var file: String
@@ -35,7 +36,9 @@ struct VerifyCredentialCommand: ParsableCommand {
         } catch {
             throw CommandFailure("cannot read the credential file \(file)")
         }
-        let verifier = CredentialVerifier(keys: try keySet(), revocation: try revocationLookup())
+        var keys = try keySet()
+        keys.keys += try publishedKeys().filter { published in !keys.keys.contains { $0.thumbprint == published.thumbprint } }
+        let verifier = CredentialVerifier(keys: keys, revocation: try revocationLookup())
         let now = at.flatMap(Self.parseDate) ?? Date()
         switch verifier.verify(token, now: now) {
         case .valid(let claims, let revocationChecked):
@@ -76,6 +79,13 @@ struct VerifyCredentialCommand: ParsableCommand {
             throw CommandFailure("there is no issuer key at \(path); give --key or --jwks")
         }
         return loaded.keySet
+    }
+
+    /// The keys the server recorded as published in the database given with --db (none without one).
+    private func publishedKeys() throws -> [IssuerPublicKey] {
+        guard let db else { return [] }
+        guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("there is no database at \(db)") }
+        return try SQLiteIssuerKeyRepository(store: try Store(path: db)).published()
     }
 
     /// Looks certificates up in the database given with --db; nil without one.

@@ -8,7 +8,7 @@ with the same `OB3_SAMPLE_DIR`, it also checks the other variants the Swift test
 
 Checks: the decoded payload against 1EdTech's JSON Schema (`../shared/schemas/openbadges-3.0/`, Draft 2019-09),
 the embedded issuer against the Profile schema, the JWT claims against the credential (OB 3.0 §8.2.4.1), the JOSE
-header (RS256, RFC 7638 thumbprint as kid, public JWK only), and the RS256 signature with Python's `cryptography`.
+header (RS256, the key's URL ending in its RFC 7638 thumbprint as kid, public JWK only), and the RS256 signature with Python's `cryptography`.
 """
 
 from __future__ import annotations
@@ -110,7 +110,8 @@ def check_credential(token: str) -> None:
     assert header["alg"] == "RS256"
     assert header["typ"] == "JWT"
     assert set(header["jwk"]) == {"kty", "n", "e"}, "the header must carry only the public key"
-    assert header["kid"] == thumbprint(header["jwk"])
+    base = payload["issuer"]["id"].removesuffix("/issuer")
+    assert header["kid"] == f"{base}/.well-known/jwks/{thumbprint(header['jwk'])}", "kid must be the key's URL"
 
 
 def check_signature(token: str) -> None:

@@ -97,6 +97,7 @@ public final class Application: Sendable {
         ProfileController(context: context).register(in: &router)
         TrainerController(context: context).register(in: &router)
         CertificateController(context: context).register(in: &router)
+        ProgramController(context: context).register(in: &router)
         HRController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)

@@ -42,7 +42,8 @@ public struct ServerRunner: Sendable {
                                             now: clock())
         let store = try Store(path: application.databasePath)
         let issuer = try CertificateIssuer(keyPath: application.issuerKeyPath, baseURL: application.publicURL,
-                                           name: application.issuerName)
+                                           name: application.issuerName, keyRecord: SQLiteIssuerKeyRepository(store: store),
+                                           now: clock())
         let app = Application(configuration: application, store: store, catalogue: catalogue, issuer: issuer, logger: logger,
                               clock: clock)
         try app.prepare()

@@ -1,28 +1,52 @@
+import Assessment
 import Curriculum
 import Foundation
 
 /// The platform as an Open Badges issuer: its signing key (RSA 3072, a 0600 file created on first start), its
-/// public profile, and what it publishes about certificates (signed credentials, QR codes, revocation status).
+/// public profile, and what it publishes about certificates (signed credentials, keys, QR codes, revocation status).
 public struct CertificateIssuer: Sendable {
     public let key: IssuerKey
     public let profile: IssuerProfile
+    /// Where every key the issuer has signed with stays published; nil publishes the current key only.
+    public let keyRecord: (any IssuerKeyRepository)?
 
-    /// Loads the key at `keyPath` (creating it on first start) for the platform reachable at `baseURL`.
-    public init(keyPath: String, baseURL: String, name: String) throws {
+    /// Loads the key at `keyPath` (creating it on first start) for the platform reachable at `baseURL`. With
+    /// `keyRecord`, the key is recorded there as published from `now` (once), so that after a rotation to a new
+    /// key file the earlier keys stay in the key set.
+    public init(keyPath: String, baseURL: String, name: String, keyRecord: (any IssuerKeyRepository)? = nil,
+                now: Double = Date().timeIntervalSince1970) throws {
         key = try IssuerKey.loadOrCreate(at: keyPath)
         profile = IssuerProfile(baseURL: baseURL, name: name)
+        self.keyRecord = keyRecord
+        try keyRecord?.publish(key.publicKey, at: now)
+    }
+
+    /// The public keys that verify the issuer's credentials: the current key first, then every earlier one.
+    public func publicKeys() throws -> [IssuerPublicKey] {
+        let earlier = try keyRecord?.published() ?? []
+        return [key.publicKey] + earlier.filter { $0.thumbprint != key.publicKey.thumbprint }
+    }
+
+    /// The key set served at `/.well-known/jwks.json`: every published key under its URL and its thumbprint.
+    public func keySetJSON() throws -> Data {
+        profile.publishedKeySet(try publicKeys()).jsonData()
+    }
+
+    /// The JWK served at a key's URL (`/.well-known/jwks/{thumbprint}`), its `kid` that URL; nil for a key the
+    /// issuer does not publish.
+    public func keyJSON(thumbprint: String) throws -> Data? {
+        guard let key = try publicKeys().first(where: { $0.thumbprint == thumbprint }) else { return nil }
+        return CredentialPayload.encode(key.named(profile.keyURL(thumbprint: thumbprint)).jwk)
+    }
+
+    /// The profile document served at `/issuer`, linking the key set and listing the published keys.
+    public func profileJSON() throws -> Data {
+        profile.documentJSON(keys: try publicKeys())
     }
 
     /// The certificate as a signed `OpenBadgeCredential` (compact VC-JWT, RS256).
     public func sign(_ request: CredentialRequest) throws -> String {
-        let program = request.program
-        let achievement = BadgeAchievement(
-            programID: program.id.rawValue,
-            name: [program.title.zh, program.title.en].compactMap { $0 }.joined(separator: " / "),
-            description: program.summary.text(in: .zh) + (program.summary.en.map { "\n\n" + $0 } ?? ""),
-            criteria: "Completed the courses " + program.courses.map(\.rawValue).joined(separator: ", ")
-                + " of the programme, each with its final exam passed.",
-            language: "zh-CN")
+        let achievement = ProgramAchievement(program: request.program, courseTitles: request.courseTitles).badge
         let holder = BadgeHolder(id: key.holderID(forLearner: String(request.holderID.rawValue)), name: request.holderName)
         let credential = OpenBadgeCredential(certificateID: request.certificateID.rawValue, issuer: profile, holder: holder,
                                              achievement: achievement,

@@ -8,6 +8,8 @@ public struct CredentialRequest: Sendable {
     public var holderID: UserID
     public var holderName: String
     public var program: Program
+    /// The titles of the catalogue's courses, to name the programme's courses in the criteria.
+    public var courseTitles: [CourseID: LocalizedText] = [:]
     public var issuedAt: Double
     public var expiresAt: Double
 }
@@ -56,6 +58,8 @@ public struct CertificationService: Sendable {
     public func refresh(userID: UserID, by actor: AuditActor = .system) throws {
         guard let user = try users.find(id: userID) else { return }
         let now = clock()
+        var courseTitles: [CourseID: LocalizedText] = [:]
+        for course in catalogue.catalogue.courses { courseTitles[course.id] = course.title }
         for program in catalogue.catalogue.programs {
             let evidence = try evidence(userID: userID, programID: program.id.rawValue)
             let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: now)
@@ -68,6 +72,7 @@ public struct CertificationService: Sendable {
                 let id = CertificateID.random()
                 let credential = try issueCredential(CredentialRequest(certificateID: id, holderID: user.id,
                                                                        holderName: user.displayName, program: program,
+                                                                       courseTitles: courseTitles,
                                                                        issuedAt: cycle.issuedAt, expiresAt: cycle.expiresAt))
                 issue.append(StoredCertificate(id: id, userID: user.id, programID: program.id.rawValue, kind: cycle.kind,
                                                issuedAt: cycle.issuedAt, expiresAt: cycle.expiresAt, credential: credential))

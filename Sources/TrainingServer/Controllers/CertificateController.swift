@@ -155,13 +155,22 @@ struct CertificateController {
             })
         }
         router.get("/.well-known/jwks.json") { _ in
-            var response = Response(status: .ok, body: .bytes(Array(context.issuer.key.jwks())))
+            var response = Response(status: .ok, body: .bytes(Array(try context.issuer.keySetJSON())))
             response.headers.add("Content-Type", "application/jwk-set+json")
             response.headers.add("Cache-Control", "public, max-age=3600")
             return response
         }
+        router.get("/.well-known/jwks/:thumbprint") { request in
+            guard let jwk = try context.issuer.keyJSON(thumbprint: try request.parameter("thumbprint")) else {
+                throw HTTPError.notFound
+            }
+            var response = Response(status: .ok, body: .bytes(Array(jwk)))
+            response.headers.add("Content-Type", "application/jwk+json")
+            response.headers.add("Cache-Control", "public, max-age=3600")
+            return response
+        }
         router.get("/issuer") { _ in
-            var response = Response(status: .ok, body: .bytes(Array(context.issuer.profile.documentJSON())))
+            var response = Response(status: .ok, body: .bytes(Array(try context.issuer.profileJSON())))
             response.headers.add("Content-Type", "application/ld+json")
             return response
         }

@@ -37,10 +37,11 @@ struct CompactJWS {
         signingInput = Data((parts[0] + "." + parts[1]).utf8)
     }
 
-    /// Signs `payload` with RS256 under the issuer key and returns the compact serialization.
-    static func sign(payload: Data, with key: IssuerKey) throws -> String {
+    /// Signs `payload` with RS256 under the issuer key, naming the key `keyID` in the header, and returns the
+    /// compact serialization.
+    static func sign(payload: Data, with key: IssuerKey, keyID: String) throws -> String {
         let publicJWK = ["kty": "RSA", "n": key.publicKey.modulus, "e": key.publicKey.exponent]
-        let header = CredentialPayload.encode(Header(jwk: publicJWK, kid: key.keyID))
+        let header = CredentialPayload.encode(Header(jwk: publicJWK, kid: keyID))
         let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
         let signature = try key.rs256Signature(for: Data(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)

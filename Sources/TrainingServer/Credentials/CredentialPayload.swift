@@ -17,12 +17,25 @@ struct CredentialPayload: Encodable {
         var email: String?
     }
 
-    /// The profile served at the issuer's id: the same members plus `@context`.
+    /// A public key as a W3C controller document lists it (`verificationMethod`, type `JsonWebKey`).
+    struct VerificationMethod: Encodable, Equatable {
+        var id: String
+        var type = "JsonWebKey"
+        var controller: String
+        var publicKeyJwk: [String: String]
+    }
+
+    /// The profile served at the issuer's id: the same members plus `@context`, the key set's URL (`jwks_uri`,
+    /// as in OAuth and OpenID metadata) and the issuer's keys as `verificationMethod`s, also listed under
+    /// `assertionMethod` (keys the issuer signs credentials with).
     struct ProfileDocument: Encodable {
         var profile: Profile
+        var keySetURL: String
+        var verificationMethod: [VerificationMethod]
 
         enum CodingKeys: String, CodingKey {
-            case context = "@context", id, type, name, url, email
+            case context = "@context", id, type, name, url, email, jwksURI = "jwks_uri", verificationMethod
+            case assertionMethod
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -33,6 +46,11 @@ struct CredentialPayload: Encodable {
             try container.encode(profile.name, forKey: .name)
             try container.encode(profile.url, forKey: .url)
             try container.encodeIfPresent(profile.email, forKey: .email)
+            try container.encode(keySetURL, forKey: .jwksURI)
+            if !verificationMethod.isEmpty {
+                try container.encode(verificationMethod, forKey: .verificationMethod)
+                try container.encode(verificationMethod.map(\.id), forKey: .assertionMethod)
+            }
         }
     }
 
@@ -56,6 +74,36 @@ struct CredentialPayload: Encodable {
         var description: String
         var criteria: Criteria
         var inLanguage: String?
+
+        /// The achievement `badge` of `issuer`, its `id` the programme page.
+        init(_ badge: BadgeAchievement, issuer: IssuerProfile) {
+            id = issuer.programURL(programID: badge.programID)
+            name = badge.name
+            description = badge.description
+            criteria = Criteria(narrative: badge.criteria)
+            inLanguage = badge.language.flatMap(CredentialPayload.languageTag)
+        }
+    }
+
+    /// An achievement published on its own at its `id`: its members plus `@context`.
+    struct AchievementDocument: Encodable {
+        var achievement: Achievement
+
+        enum CodingKeys: String, CodingKey {
+            case context = "@context", id, type, achievementType, name, description, criteria, inLanguage
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(CredentialPayload.contexts, forKey: .context)
+            try container.encode(achievement.id, forKey: .id)
+            try container.encode(achievement.type, forKey: .type)
+            try container.encode(achievement.achievementType, forKey: .achievementType)
+            try container.encode(achievement.name, forKey: .name)
+            try container.encode(achievement.description, forKey: .description)
+            try container.encode(achievement.criteria, forKey: .criteria)
+            try container.encodeIfPresent(achievement.inLanguage, forKey: .inLanguage)
+        }
     }
 
     struct Subject: Encodable, Equatable {

@@ -25,6 +25,12 @@ public struct IssuerProfile: Sendable, Equatable {
     /// Where the key set is served: `{base}/.well-known/jwks.json`.
     public var keySetURL: String { baseURL + "/.well-known/jwks.json" }
 
+    /// Where one public key is served as a JWK, and the `kid` of credentials it signs:
+    /// `{base}/.well-known/jwks/{thumbprint}` (OB 3.0: `kid` is a URI that dereferences to the JWK).
+    public func keyURL(thumbprint: String) -> String {
+        baseURL + "/.well-known/jwks/" + Self.pathSegment(thumbprint)
+    }
+
     /// The public verification page of a certificate, also the credential's `id`: `{base}/verify/{id}`.
     public func verificationURL(certificateID: String) -> String {
         baseURL + "/verify/" + Self.pathSegment(certificateID)
@@ -50,9 +56,29 @@ public struct IssuerProfile: Sendable, Equatable {
         baseURL + "/programs/" + Self.pathSegment(programID)
     }
 
-    /// The profile document to serve at `id` as `application/ld+json` (an Open Badges 3.0 `Profile`).
-    public func documentJSON() -> Data {
-        CredentialPayload.encode(CredentialPayload.ProfileDocument(profile: profile))
+    /// The profile document to serve at `id` as `application/ld+json` (an Open Badges 3.0 `Profile`), naming the
+    /// key set and listing `keys` (current first) as verification methods: each a `JsonWebKey` whose `id` is the
+    /// key's URL, the `kid` credentials signed with it carry.
+    public func documentJSON(keys: [IssuerPublicKey] = []) -> Data {
+        let methods = keys.map { key in
+            CredentialPayload.VerificationMethod(id: keyURL(thumbprint: key.thumbprint), controller: id,
+                                                 publicKeyJwk: key.publicJWK)
+        }
+        return CredentialPayload.encode(CredentialPayload.ProfileDocument(
+            profile: profile, keySetURL: keySetURL, verificationMethod: methods))
+    }
+
+    /// The published form of `keys`: each key under its URL as `kid` (credentials signed from now on) and again
+    /// under its bare thumbprint (the `kid` of credentials signed before key URLs were used), so that a library
+    /// that picks a key from the set by exact `kid` finds it for either.
+    public func publishedKeySet(_ keys: [IssuerPublicKey]) -> JSONWebKeySet {
+        var seen = Set<String>()
+        var published: [IssuerPublicKey] = []
+        for key in keys where seen.insert(key.thumbprint).inserted {
+            published.append(key.named(keyURL(thumbprint: key.thumbprint)))
+            published.append(key.named(key.thumbprint))
+        }
+        return JSONWebKeySet(keys: published)
     }
 
     var profile: CredentialPayload.Profile {

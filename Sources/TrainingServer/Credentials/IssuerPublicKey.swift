@@ -63,6 +63,24 @@ public struct IssuerPublicKey: Sendable, Equatable {
         ["kty": "RSA", "n": modulus, "e": exponent, "kid": keyID, "alg": "RS256", "use": "sig"]
     }
 
+    /// The public JWK without a `kid`: `kty`, `n`, `e`, `alg` and `use`.
+    public var publicJWK: [String: String] {
+        ["kty": "RSA", "n": modulus, "e": exponent, "alg": "RS256", "use": "sig"]
+    }
+
+    /// The same key named `keyID`.
+    public func named(_ keyID: String) -> IssuerPublicKey {
+        IssuerPublicKey(key: key, modulus: modulus, exponent: exponent, thumbprint: thumbprint, keyID: keyID)
+    }
+
+    private init(key: _RSA.Signing.PublicKey, modulus: String, exponent: String, thumbprint: String, keyID: String) {
+        self.key = key
+        self.modulus = modulus
+        self.exponent = exponent
+        self.thumbprint = thumbprint
+        self.keyID = keyID
+    }
+
     /// Checks an RS256 signature: RSASSA-PKCS1-v1_5 over the SHA-256 digest of `signingInput`.
     func isValidRS256Signature(_ signature: Data, for signingInput: Data) -> Bool {
         key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: signingInput,

@@ -34,9 +34,21 @@ public struct JSONWebKeySet: Sendable, Equatable {
         self.keys = keys
     }
 
-    /// The key a JWS header names with `kid`.
+    /// The key a JWS header names with `kid`: the key published under exactly that id, else the same key named in
+    /// the other form. Credentials name their key by its URL (`https://…/.well-known/jwks/{thumbprint}`); earlier
+    /// ones by the bare RFC 7638 thumbprint. A URL `kid` finds a key published under its last path segment, and a
+    /// thumbprint `kid` a key published under an `http(s)` URL ending in it, in both cases only when that segment
+    /// is the key's own thumbprint.
     public func key(withID keyID: String) -> IssuerPublicKey? {
-        keys.first { $0.keyID == keyID }
+        if let exact = keys.first(where: { $0.keyID == keyID }) { return exact }
+        if keyID.hasPrefix("https://") || keyID.hasPrefix("http://") {
+            guard let last = keyID.split(separator: "/").last.map(String.init) else { return nil }
+            return keys.first { $0.keyID == last && $0.thumbprint == last }
+        }
+        return keys.first { key in
+            key.thumbprint == keyID && (key.keyID.hasPrefix("https://") || key.keyID.hasPrefix("http://"))
+                && key.keyID.hasSuffix("/" + keyID)
+        }
     }
 
     /// The JWKS document: `{"keys":[{...}]}` with sorted members, ready to serve as `application/json`.

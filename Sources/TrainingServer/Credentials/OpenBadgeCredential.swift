@@ -40,10 +40,11 @@ public struct OpenBadgeCredential: Sendable, Equatable {
 
     /// The VC-JWT: header `{"alg":"RS256","jwk":{…},"kid":…,"typ":"JWT"}`, this payload, an RS256 signature.
     ///
-    /// The header names the key by `kid` (as published in the key set) and also carries the public `jwk`, which
-    /// OB 3.0 §8.2.3 allows, so that verifiers who cannot dereference a key id can still check the signature.
+    /// The header's `kid` is the key's URL, `{base}/.well-known/jwks/{thumbprint}`, which answers the public JWK
+    /// (OB 3.0 §8.2.3: a URI that dereferences to the key); the header also carries the public `jwk`, so that
+    /// verifiers who cannot dereference a key id can still check the signature.
     public func signedJWT(with key: IssuerKey) throws -> String {
-        try CompactJWS.sign(payload: payloadJSON(), with: key)
+        try CompactJWS.sign(payload: payloadJSON(), with: key, keyID: issuer.keyURL(thumbprint: key.publicKey.thumbprint))
     }
 
     var payload: CredentialPayload {
@@ -52,12 +53,7 @@ public struct OpenBadgeCredential: Sendable, Equatable {
         let subject = CredentialPayload.Subject(
             id: holder.subjectID,
             identifier: holder.identityObjects(salt: certificateID),
-            achievement: CredentialPayload.Achievement(
-                id: issuer.programURL(programID: achievement.programID),
-                name: achievement.name,
-                description: achievement.description,
-                criteria: CredentialPayload.Criteria(narrative: achievement.criteria),
-                inLanguage: achievement.language.flatMap(CredentialPayload.languageTag)))
+            achievement: CredentialPayload.Achievement(achievement, issuer: issuer))
         return CredentialPayload(
             id: id,
             name: achievement.name,

@@ -572,6 +572,18 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-12-06-issuer-public-keys") { db in
+            // Every issuer key that has signed credentials stays published after a rotation, so credentials it
+            // signed keep verifying against the key set.
+            try db.execute(sql: """
+                CREATE TABLE issuer_public_keys (
+                    thumbprint TEXT PRIMARY KEY,
+                    modulus TEXT NOT NULL,
+                    exponent TEXT NOT NULL,
+                    first_used_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -28,12 +28,13 @@ import Testing
 
     @Test func signingProducesAHeaderNamingTheKeyAndCarryingOnlyThePublicJWK() throws {
         let key = try CredentialFixtures.issuerKey()
-        let token = try CompactJWS.sign(payload: Data(#"{"x":1}"#.utf8), with: key)
+        let keyURL = "https://a.example/.well-known/jwks/" + key.keyID
+        let token = try CompactJWS.sign(payload: Data(#"{"x":1}"#.utf8), with: key, keyID: keyURL)
         let jws = try #require(CompactJWS(parsing: token))
         let header = try #require(try JSONSerialization.jsonObject(with: jws.header) as? [String: Any])
         #expect(header["alg"] as? String == "RS256")
         #expect(header["typ"] as? String == "JWT")
-        #expect(header["kid"] as? String == key.keyID)
+        #expect(header["kid"] as? String == keyURL)
         #expect(header["jwk"] as? [String: String] == ["kty": "RSA", "n": key.publicKey.modulus, "e": "AQAB"])
         #expect(Set(header.keys) == ["alg", "typ", "kid", "jwk"])
         #expect(jws.payload == Data(#"{"x":1}"#.utf8))

@@ -60,7 +60,7 @@ private struct VerifierSample {
         #expect(claims.validUntil == CredentialFixtures.expiresAt)
         #expect(claims.statusID == "https://academy.example.gov.cn/api/v1/credentials/status/c5Jt0q8ZbW3xYk2LmN4pQ7rS")
         #expect(claims.statusType == "1EdTechRevocationList")
-        #expect(claims.keyID == sample.key.keyID)
+        #expect(claims.keyID == CredentialFixtures.issuer.keyURL(thumbprint: sample.key.keyID))
     }
 
     @Test func surroundingWhitespaceFromAFileIsIgnored() throws {
@@ -141,7 +141,7 @@ private struct VerifierSample {
         let sample = try VerifierSample()
         let intruder = try IssuerKey.generate()
         let token = try sample.credential.signedJWT(with: intruder)
-        #expect(sample.verifier.verify(token, now: sample.during) == .invalid(.unknownKey(intruder.keyID), claims: nil))
+        #expect(sample.verifier.verify(token, now: sample.during) == .invalid(.unknownKey(CredentialFixtures.issuer.keyURL(thumbprint: intruder.keyID)), claims: nil))
     }
 
     @Test func anotherKeyClaimingTheIssuersIDFailsTheSignatureEvenWithItsJWKInTheHeader() throws {
@@ -326,5 +326,20 @@ private struct VerifierSample {
         let newer = try IssuerKey.generate()
         let verifier = CredentialVerifier(keys: JSONWebKeySet(keys: [newer.publicKey, sample.key.publicKey]))
         #expect(verifier.verify(sample.token, now: sample.during).isValid)
+    }
+
+    @Test func credentialsNamingTheKeyByURLOrByBareThumbprintBothVerify() throws {
+        let sample = try VerifierSample()
+        let header = try sample.json(0)
+        #expect(header["kid"] as? String == CredentialFixtures.issuer.keyURL(thumbprint: sample.key.keyID))
+        let published = CredentialFixtures.issuer.publishedKeySet([sample.key.publicKey])
+        var legacyHeader = header
+        legacyHeader["kid"] = sample.key.keyID
+        let legacy = try VerifierSample.signed(header: legacyHeader, payload: try sample.json(1), by: sample.key)
+        for keys in [published, sample.key.keySet] {
+            let verifier = CredentialVerifier(keys: keys)
+            #expect(verifier.verify(sample.token, now: sample.during).isValid)
+            #expect(verifier.verify(legacy, now: sample.during).isValid)
+        }
     }
 }

@@ -39,4 +39,25 @@ import Testing
         #expect(json["url"] as? String == "https://a.example/")
         #expect(json["email"] as? String == "badges@a.example")
     }
+
+    @Test func eachKeyHasAURLUnderTheWellKnownKeySet() {
+        let profile = IssuerProfile(baseURL: "https://a.example/", name: "x")
+        #expect(profile.keyURL(thumbprint: "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
+            == "https://a.example/.well-known/jwks/NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
+    }
+
+    @Test func thePublishedKeySetNamesEachKeyByURLAndByThumbprint() throws {
+        let profile = IssuerProfile(baseURL: "https://a.example", name: "x")
+        let key = try CredentialFixtures.issuerKey().publicKey
+        let set = profile.publishedKeySet([key, key])
+        #expect(set.keys.map(\.keyID) == [profile.keyURL(thumbprint: key.thumbprint), key.thumbprint])
+        #expect(set.keys.allSatisfy { $0.thumbprint == key.thumbprint })
+    }
+
+    @Test func theProfileDocumentLinksTheKeySet() throws {
+        let profile = IssuerProfile(baseURL: "https://a.example", name: "x")
+        let json = try #require(try JSONSerialization.jsonObject(with: profile.documentJSON()) as? [String: Any])
+        #expect(json["jwks_uri"] as? String == "https://a.example/.well-known/jwks.json")
+        #expect(json["verificationMethod"] == nil)
+    }
 }

@@ -33,4 +33,19 @@ import Testing
     func keySetsWithoutAUsableKeyAreErrors(document: String) {
         #expect(throws: IssuerKeyError.self) { try JSONWebKeySet(jsonData: Data(document.utf8)) }
     }
+
+    @Test func aKeyIsFoundByItsURLOrByItsBareThumbprintWhicheverFormTheSetUses() throws {
+        let key = try CredentialFixtures.issuerKey().publicKey
+        let url = "https://academy.example/.well-known/jwks/" + key.thumbprint
+        let byThumbprint = JSONWebKeySet(keys: [key])
+        let byURL = JSONWebKeySet(keys: [key.named(url)])
+        #expect(byThumbprint.key(withID: url)?.thumbprint == key.thumbprint)
+        #expect(byURL.key(withID: key.thumbprint)?.thumbprint == key.thumbprint)
+        #expect(byURL.key(withID: url)?.keyID == url)
+        #expect(byThumbprint.key(withID: "https://academy.example/.well-known/jwks/other") == nil)
+        #expect(byThumbprint.key(withID: key.thumbprint + "x") == nil)
+        let renamed = JSONWebKeySet(keys: [key.named("not-" + url), key.named("not-" + key.thumbprint)])
+        #expect(renamed.key(withID: url) == nil, "a key published under another name is not the one the kid names")
+        #expect(renamed.key(withID: key.thumbprint) == nil)
+    }
 }
