@@ -21,6 +21,10 @@ public struct ApplicationConfiguration: Sendable {
     public var issuerName: String = "Civil Service Academy 公务员学院"
     /// The time zone dates, years and the hours ledger use.
     public var calendar = StudyCalendar()
+    /// How sign-in attempts are slowed (see `LoginThrottle`).
+    public var loginThrottle = LoginThrottle.Policy()
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none: the peer is the client).
+    public var trustedProxies = TrustedProxies()
 
     public init() {}
 }

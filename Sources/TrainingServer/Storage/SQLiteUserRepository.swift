@@ -66,6 +66,8 @@ public struct SQLiteUserRepository: UserRepository {
             guard db.changesCount == 1 else { throw StoreError.notFound("user") }
             if disabled {
                 try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [id.rawValue])
+                // Revoked, not just refused while disabled: enabling the account does not bring them back.
+                _ = try SQLiteAPITokenRepository.revokeAll(userID: id, now: clock(), in: db)
             }
             try AuditChain.append(AuditEvent(action: disabled ? "user.disable" : "user.enable", subject: "user:\(id)"),
                                   by: actor, at: clock(), in: db)
@@ -79,6 +81,8 @@ public struct SQLiteUserRepository: UserRepository {
             guard db.changesCount == 1 else { throw StoreError.notFound("user") }
             // A new password ends every other session of the account.
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [id.rawValue])
+            // And every API token: one may have been made by whoever knew the old password.
+            _ = try SQLiteAPITokenRepository.revokeAll(userID: id, now: clock(), in: db)
             try AuditChain.append(AuditEvent(action: "user.password", subject: "user:\(id)"), by: actor, at: clock(), in: db)
         }
     }
