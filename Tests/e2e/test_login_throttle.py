@@ -240,6 +240,8 @@ def test_a_password_change_or_disabling_ends_every_token(proxied, unique):
                               "new_password": STRONG_PASSWORD, "confirm_password": STRONG_PASSWORD})
     assert changed.status_code == 303
     assert me(proxied, token) == 401, "a password change on the profile page ends the account's tokens"
+    notice = http.get(proxied.url(changed.headers["Location"]), timeout=10).text
+    assert "API 令牌已作废" in notice, "the notice says the tokens ended"
 
     _, token = create_token(proxied, owner)
     proxied.cli("users", "disable", "--login", owner)
