@@ -98,12 +98,16 @@ import Testing
         try fixture.users.setPasswordHash("new", id: fixture.user.id, by: .system)
         #expect(try fixture.tokens.user(tokenHash: "t", now: 2) == nil)
         #expect(try fixture.tokens.list(userID: fixture.user.id).allSatisfy { $0.revokedAt != nil })
+        let entry = try SQLiteAuditLog(store: fixture.temporary.store, clock: { 0 }).recent(limit: 1).first
+        #expect(entry?.action == "user.password" && entry?.details == #"{"tokens_revoked":"1"}"#)
     }
 
     @Test func enablingADisabledAccountDoesNotReviveItsTokens() throws {
         let fixture = try Fixture()
         try fixture.tokens.create(tokenHash: "t", userID: fixture.user.id, name: "a", now: 1, expiresAt: 100, by: .system)
         try fixture.users.setDisabled(true, id: fixture.user.id, by: .system)
+        let entry = try SQLiteAuditLog(store: fixture.temporary.store, clock: { 0 }).recent(limit: 1).first
+        #expect(entry?.action == "user.disable" && entry?.details == #"{"tokens_revoked":"1"}"#)
         try fixture.users.setDisabled(false, id: fixture.user.id, by: .system)
         #expect(try fixture.tokens.user(tokenHash: "t", now: 2) == nil)
     }
