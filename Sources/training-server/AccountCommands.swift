@@ -138,24 +138,72 @@ struct Departments: ParsableCommand {
 }
 
 struct Tokens: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage API tokens.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(abstract: "Manage API tokens.",
+                                                    subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API token (printed once).")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "The account the token acts for.") var login: String
         @Option(help: "A name to recognise the token by.") var name = "api"
+        @Option(help: "Days until the token expires (1 to 3650).") var expiresDays = APIToken.defaultLifetimeDays
+
+        func validate() throws {
+            guard (1...3650).contains(expiresDays) else { throw ValidationError("--expires-days must be between 1 and 3650") }
+            guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw ValidationError("--name must be 1 to 100 characters without control characters")
+            }
+        }
 
         func run() throws {
             let store = try database.openExisting()
             guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
                 throw CommandFailure("no account \(login)")
             }
+            guard !user.disabled else { throw CommandFailure("\(user.login) is disabled; enable it first") }
             let token = "csa_" + TrainingServer.Tokens.random()
-            try SQLiteAPITokenRepository(store: store).create(tokenHash: TrainingServer.Tokens.digest(token), userID: user.id,
-                                                              name: name, now: now(), by: .commandLine)
-            print("API token for \(user.login) (shown once; keep it secret):")
+            let created = now()
+            let expires = created + Double(expiresDays) * 86_400
+            let id = try SQLiteAPITokenRepository(store: store).create(
+                tokenHash: TrainingServer.Tokens.digest(token), userID: user.id, name: name, now: created,
+                expiresAt: expires, by: .commandLine)
+            print("API token \(id) for \(user.login), expires \(tokenTimestamp(expires)) (shown once; keep it secret):")
             print(token)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an account's API tokens (never their secrets).")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The account.") var login: String
+
+        func run() throws {
+            let store = try database.openExisting()
+            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
+                throw CommandFailure("no account \(login)")
+            }
+            let moment = now()
+            var rows = [["id", "name", "created", "last used", "expires", "state"]]
+            for token in try SQLiteAPITokenRepository(store: store).list(userID: user.id) {
+                let state = token.revokedAt.map { "revoked \(tokenTimestamp($0))" } ?? (token.isLive(at: moment) ? "active" : "expired")
+                rows.append([String(token.id), token.name, tokenTimestamp(token.createdAt),
+                             token.lastUsedAt.map(tokenTimestamp) ?? "never", tokenTimestamp(token.expiresAt), state])
+            }
+            printTable(rows)
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API token for good.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The token's id (from tokens list).") var id: Int64
+
+        func run() throws {
+            let tokens = SQLiteAPITokenRepository(store: try database.openExisting())
+            guard let token = try tokens.find(id: id) else { throw CommandFailure("no API token \(id)") }
+            guard token.revokedAt == nil else { throw CommandFailure("API token \(id) was already revoked") }
+            try tokens.revoke(id: id, now: now(), by: .commandLine)
+            print("revoked API token \(id) (\(token.name))")
         }
     }
 }
@@ -187,6 +235,15 @@ struct VerifyAudit: ParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+/// A moment as "2026-12-06 14:05 UTC".
+func tokenTimestamp(_ seconds: Double) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+    return formatter.string(from: Date(timeIntervalSince1970: seconds))
 }
 
 /// Wall-clock seconds since 1970.

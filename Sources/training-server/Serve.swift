@@ -17,6 +17,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Largest request body accepted, in bytes.") var maxBodyBytes = 8 * 1024 * 1024
     @Option(help: "Connections allowed per client address (0: unlimited, for use behind a proxy).") var perIPLimit = 64
     @Option(help: "Seconds of inactivity before a connection is closed.") var connectionTimeout = 30
+    @Option(help: ArgumentHelp("A reverse proxy (address or CIDR, IPv4 or IPv6) whose X-Forwarded-For names the client; repeat for several.",
+                               valueName: "cidr"))
+    var trustedProxy: [String] = []
     @Option(help: "Minutes a session lasts without use.") var sessionIdleMinutes = 30.0
     @Option(help: "Hours a session lasts at most.") var sessionAbsoluteHours = 12.0
     @Option(help: "Study hours each person should earn per year.") var yearlyHours = 90.0
@@ -37,6 +40,9 @@ struct Serve: ParsableCommand {
         guard StudyCalendar.zone(named: timeZone) != nil else {
             throw ValidationError("--time-zone: unknown time zone \"\(timeZone)\"; give an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
         }
+        for proxy in trustedProxy where TrustedProxies.Network(proxy) == nil {
+            throw ValidationError("--trusted-proxy \(proxy) is not an address or CIDR such as 10.0.0.0/8 or 2001:db8::/32")
+        }
     }
 
     func run() throws {
@@ -48,6 +54,7 @@ struct Serve: ParsableCommand {
         app.sessionAbsoluteTimeout = sessionAbsoluteHours * 3600
         app.yearlyRequiredHours = yearlyHours
         if let zone = StudyCalendar.zone(named: timeZone) { app.calendar = StudyCalendar(timeZone: zone) }
+        app.trustedProxies = TrustedProxies(trustedProxy.compactMap(TrustedProxies.Network.init))
         app.issuerKeyPath = issuerKey ?? URL(fileURLWithPath: database.db).deletingLastPathComponent()
             .appendingPathComponent("issuer-key.pem").path
         var http = HTTPServerConfiguration()

@@ -16,8 +16,9 @@ public protocol UserRepository: Sendable {
     /// The stored Argon2id hash of an account's password.
     func passwordHash(of id: UserID) throws -> String?
     func all() throws -> [User]
-    /// Disables or enables an account; disabling ends all its sessions and API tokens' use at once.
+    /// Disables or enables an account; disabling ends all its sessions and revokes its API tokens.
     func setDisabled(_ disabled: Bool, id: UserID, by actor: AuditActor) throws
+    /// Sets the password; ends every session and revokes every API token of the account.
     func setPasswordHash(_ hash: String, id: UserID, by actor: AuditActor) throws
     func setLanguage(_ language: String?, id: UserID) throws
     /// Sets the time zone pages show times in (an IANA name the caller checked), or nil for the server's.
@@ -38,16 +39,29 @@ public protocol SessionRepository: Sendable {
 
 /// Long-lived tokens for API clients.
 public protocol APITokenRepository: Sendable {
-    func create(tokenHash: String, userID: UserID, name: String, now: Double, by actor: AuditActor) throws
-    /// The enabled user owning this live token.
+    /// Stores a token ending at `expiresAt`; returns its id. Audit-logged.
+    @discardableResult
+    func create(tokenHash: String, userID: UserID, name: String, now: Double, expiresAt: Double,
+                by actor: AuditActor) throws -> Int64
+    /// The enabled user owning this live (unrevoked, unexpired) token; notes when it was used.
     func user(tokenHash: String, now: Double) throws -> User?
+    /// An account's tokens, newest first, revoked and expired ones included.
+    func list(userID: UserID) throws -> [APIToken]
+    func find(id: Int64) throws -> APIToken?
+    /// Ends a token for good; audit-logged. Throws `StoreError.notFound` for an unknown id.
+    func revoke(id: Int64, now: Double, by actor: AuditActor) throws
 }
 
 /// Failed login counts for throttling.
 public protocol LoginFailureStore: Sendable {
+    /// In one write transaction: counts each key's failures after `since`, learns whether `usual` (an account
+    /// and address) had a success after `usualSince`, and asks `decide`; unless it returns a wait, records one
+    /// failure under every key at `at` and returns the recorded rows.
+    func admit(keys: [String], since: Double, usual: String, usualSince: Double, at: Double,
+               decide: ([String: LoginFailureCounts], Bool) -> Double?) throws -> (wait: Double?, rowIDs: [Int64])
+    /// After a success: removes the attempt's rows and every failure under `clearing`, and remembers `usual`.
+    func forget(rowIDs: [Int64], clearing key: String, usual: String, at: Double) throws
     func count(key: String, since: Double) throws -> Int
-    func record(keys: [String], at: Double) throws
-    func clear(key: String) throws
 }
 
 /// One event for the audit log.

@@ -50,7 +50,7 @@ public final class Application: Sendable {
         self.sessions = SQLiteSessionRepository(store: store)
         self.apiTokens = SQLiteAPITokenRepository(store: store)
         self.audit = SQLiteAuditLog(store: store, clock: clock)
-        self.throttle = LoginThrottle(store: SQLiteLoginFailureStore(store: store))
+        self.throttle = LoginThrottle(store: SQLiteLoginFailureStore(store: store), policy: configuration.loginThrottle)
         self.hasher = PasswordHasher()
         self.strings = Localization.shipped
         let securityHeaders = SecurityHeadersMiddleware(secure: configuration.secure)
@@ -156,6 +156,8 @@ public final class Application: Sendable {
     /// Answers a request; never throws (errors become error responses).
     public func respond(_ request: Request) -> Response {
         var request = request
+        request.clientAddress = configuration.trustedProxies.clientAddress(peer: request.clientAddress,
+                                                                           forwardedFor: request.headers.values("X-Forwarded-For"))
         let match = routes.match(method: request.method, path: request.path)
         if case .found(let route, let parameters, _) = match {
             request.route = route

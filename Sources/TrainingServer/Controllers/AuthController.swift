@@ -40,22 +40,27 @@ struct AuthController {
             return page(request, login: login, next: next, error: pageContext.t("login.error.missing"), status: .badRequest)
         }
         let now = context.clock()
-        guard try context.throttle.allows(login: login, address: request.clientAddress, now: now) else {
+        // Counted before the password is checked; a refusal costs no Argon2 work.
+        let attempt: LoginThrottle.Attempt
+        switch try context.throttle.admit(login: login, address: request.clientAddress, now: now) {
+        case .admitted(let admitted):
+            attempt = admitted
+        case .refused(let retryAfter):
             context.logger.warning("login throttled address=\(request.clientAddress)")
             var response = page(request, login: login, next: next,
-                                error: pageContext.t("login.error.throttled", ["minutes": "15"]), status: .tooManyRequests)
-            response.headers.add("Retry-After", String(Int(context.throttle.window)))
+                                error: pageContext.t("login.error.throttled", ["minutes": String((retryAfter + 59) / 60)]),
+                                status: .tooManyRequests)
+            response.headers.add("Retry-After", String(retryAfter))
             return response
         }
         let user = try context.users.find(login: login)
         let stored = try user.flatMap { try context.users.passwordHash(of: $0.id) } ?? PasswordHasher.decoy
         let matches = context.hasher.verify(password, against: stored)
         guard let user, matches, !user.disabled else {
-            try context.throttle.recordFailure(login: login, address: request.clientAddress, now: now)
             context.logger.warning("login failed address=\(request.clientAddress)")
             return page(request, login: login, next: next, error: pageContext.t("login.error.invalid"), status: .unauthorized)
         }
-        try context.throttle.recordSuccess(login: login)
+        try context.throttle.succeeded(attempt, now: now)
         // Rotate: whatever session the browser had ends; a new token is issued.
         if let old = request.cookies[context.sessionCookieName] {
             try context.sessions.delete(tokenHash: Tokens.digest(old))

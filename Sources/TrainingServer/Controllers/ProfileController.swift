@@ -1,5 +1,6 @@
 import Assessment
 import Foundation
+import Logging
 
 /// The person's own settings: language, time zone and password.
 struct ProfileController {
@@ -44,8 +45,23 @@ struct ProfileController {
             let current = form["current_password"] ?? ""
             let new = form["new_password"] ?? ""
             var errors: [(field: String, message: String)] = []
+            // The current password is guessed here as on the login form: the same counts, keyed by the account.
+            let attempt: LoginThrottle.Attempt
+            switch try context.throttle.admit(login: user.login, address: request.clientAddress, now: context.clock()) {
+            case .admitted(let admitted):
+                attempt = admitted
+            case .refused(let retryAfter):
+                context.logger.warning("password change throttled user=\(user.id) address=\(request.clientAddress)")
+                errors.append(("current_password",
+                               page.t("login.error.throttled", ["minutes": String((retryAfter + 59) / 60)])))
+                var response = render(request, user: user, notice: nil, errors: errors, status: .tooManyRequests)
+                response.headers.add("Retry-After", String(retryAfter))
+                return response
+            }
             let stored = try context.users.passwordHash(of: user.id) ?? PasswordHasher.decoy
-            if !context.hasher.verify(current, against: stored) {
+            if context.hasher.verify(current, against: stored) {
+                try context.throttle.succeeded(attempt, now: context.clock())
+            } else {
                 errors.append(("current_password", page.t("profile.password.error.current")))
             }
             do {

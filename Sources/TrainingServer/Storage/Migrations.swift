@@ -584,6 +584,24 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-12-06-login-usual-addresses") { db in
+            // The addresses each account last signed in from: attempts from them are not slowed by failures
+            // elsewhere (see LoginThrottle). The key is "ADDRESS LOGIN", with IPv6 addresses as their /64.
+            try db.execute(sql: """
+                CREATE TABLE login_usual_addresses (
+                    key TEXT PRIMARY KEY,
+                    last_success_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("2026-12-06-api-token-expiry") { db in
+            // Tokens end: each has an expiry. Tokens made before this have 90 days from now.
+            try db.execute(sql: """
+                ALTER TABLE api_tokens ADD COLUMN expires_at REAL;
+                UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS REAL) + 90 * 86400;
+                CREATE INDEX api_tokens_user ON api_tokens(user_id);
+                """)
+        }
         return migrator
     }
 }

@@ -65,10 +65,14 @@ public struct SQLiteUserRepository: UserRepository {
             try db.execute(sql: "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?",
                            arguments: [disabled, clock(), id.rawValue])
             guard db.changesCount == 1 else { throw StoreError.notFound("user") }
+            var revoked = 0
             if disabled {
                 try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [id.rawValue])
+                // Revoked, not just refused while disabled: enabling the account does not bring them back.
+                revoked = try SQLiteAPITokenRepository.revokeAll(userID: id, now: clock(), in: db)
             }
-            try AuditChain.append(AuditEvent(action: disabled ? "user.disable" : "user.enable", subject: "user:\(id)"),
+            try AuditChain.append(AuditEvent(action: disabled ? "user.disable" : "user.enable", subject: "user:\(id)",
+                                             details: revoked > 0 ? ["tokens_revoked": String(revoked)] : [:]),
                                   by: actor, at: clock(), in: db)
         }
     }
@@ -80,7 +84,11 @@ public struct SQLiteUserRepository: UserRepository {
             guard db.changesCount == 1 else { throw StoreError.notFound("user") }
             // A new password ends every other session of the account.
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [id.rawValue])
-            try AuditChain.append(AuditEvent(action: "user.password", subject: "user:\(id)"), by: actor, at: clock(), in: db)
+            // And every API token: one may have been made by whoever knew the old password.
+            let revoked = try SQLiteAPITokenRepository.revokeAll(userID: id, now: clock(), in: db)
+            try AuditChain.append(AuditEvent(action: "user.password", subject: "user:\(id)",
+                                             details: revoked > 0 ? ["tokens_revoked": String(revoked)] : [:]),
+                                  by: actor, at: clock(), in: db)
         }
     }
 

@@ -121,13 +121,13 @@ import Testing
     @Test func requestsCarryTheirAddressToTheThrottle() throws {
         let app = try TestApplication()
         for index in 0..<20 {
-            try app.application.throttle.recordFailure(login: "nobody\(index)", address: "198.51.100.7", now: app.clock.now)
+            _ = try app.application.throttle.admit(login: "nobody\(index)", address: "198.51.100.7", now: app.clock.now)
         }
         let browser = Browser(app)
         browser.clientAddress = "198.51.100.7"
         #expect(try browser.signIn(login: "fresh", password: "wrong password here").status == .tooManyRequests)
         browser.clientAddress = "198.51.100.8"
         #expect(try browser.signIn(login: "fresh", password: "wrong password here").status == .unauthorized)
-        #expect(try app.application.throttle.allows(login: "other", address: "198.51.100.8", now: app.clock.now))
+        #expect(try app.application.throttle.admit(login: "other", address: "198.51.100.8", now: app.clock.now).isAdmitted)
     }
 }

@@ -17,7 +17,7 @@ import Testing
         let user = try app.createUser(login: "hr.zhang", password: password, displayName: "张伟", roles: [.hr])
         let secret = Tokens.random()
         try app.application.apiTokens.create(tokenHash: Tokens.digest(secret), userID: user.id, name: "report",
-                                             now: app.clock.now, by: .commandLine)
+                                             now: app.clock.now, expiresAt: app.clock.now + 86_400, by: .commandLine)
         return (app, user, secret)
     }
 

@@ -122,6 +122,53 @@ import Testing
         #expect(try browser.signIn(login: "target", password: Self.password).status == .seeOther)
     }
 
+    @Test func theOwnerSignsInFromTheirUsualAddressAfterAnAttackersFailuresElsewhere() throws {
+        let app = try TestApplication()
+        try app.createUser(login: "target", password: Self.password)
+        let owner = Browser(app)
+        #expect(try owner.signIn(login: "target", password: Self.password).status == .seeOther)
+        owner.cookies = [:]
+        let attacker = Browser(app)
+        var tried = 0
+        for index in 0..<30 {
+            attacker.clientAddress = "203.0.113.\(index)"
+            let response = try attacker.signIn(login: "target", password: "guess guess guess")
+            if response.status == .unauthorized { tried += 1 } else { #expect(response.status == .tooManyRequests) }
+        }
+        #expect(tried == 5)
+        #expect(try owner.signIn(login: "target", password: Self.password).status == .seeOther)
+        // From an address it never used, the owner is slowed, not locked out: told how long to wait.
+        let elsewhere = Browser(app)
+        elsewhere.clientAddress = "198.51.100.77"
+        let slowed = try elsewhere.signIn(login: "target", password: Self.password)
+        #expect(slowed.status == .tooManyRequests)
+        let wait = try #require(slowed.headers["Retry-After"].flatMap(Int.init))
+        app.clock.advance(by: Double(wait))
+        #expect(try elsewhere.signIn(login: "target", password: Self.password).status == .seeOther)
+    }
+
+    @Test func behindATrustedProxyEachForwardedClientIsCountedOnItsOwn() throws {
+        let app = try TestApplication { $0.trustedProxies = TrustedProxies([TrustedProxies.Network("192.0.2.10/32")!]) }
+        for login in ["a1", "a2", "a3", "a4", "a5", "a6"] { try app.createUser(login: login, password: Self.password) }
+        let proxy = Browser(app)
+        // 20 failures from one forwarded client hold that client across accounts ...
+        for index in 0..<20 {
+            let response = try proxy.signIn(login: "nobody\(index)", password: "guess guess guess",
+                                            headers: [("X-Forwarded-For", "203.0.113.50")])
+            #expect(response.status == .unauthorized)
+        }
+        #expect(try proxy.signIn(login: "a1", password: Self.password, headers: [("X-Forwarded-For", "203.0.113.50")]).status
+            == .tooManyRequests)
+        // ... and nobody else behind the same proxy.
+        #expect(try proxy.signIn(login: "a2", password: Self.password, headers: [("X-Forwarded-For", "203.0.113.51")]).status
+            == .seeOther)
+        // A client that is not the proxy cannot choose its address with the header.
+        let direct = Browser(app)
+        direct.clientAddress = "203.0.113.50"
+        #expect(try direct.signIn(login: "a3", password: Self.password, headers: [("X-Forwarded-For", "198.51.100.1")]).status
+            == .tooManyRequests)
+    }
+
     // MARK: CSRF
 
     @Test func aLoginWithoutTheCSRFTokenIsForbidden() throws {

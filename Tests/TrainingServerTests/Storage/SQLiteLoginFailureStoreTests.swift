@@ -3,32 +3,51 @@ import Testing
 @testable import TrainingServer
 
 @Suite struct SQLiteLoginFailureStoreTests {
-    @Test func countsFailuresPerKeyAfterAMoment() throws {
+    @Test func admitCountsEachKeyAndRecordsOnlyWhenAllowed() throws {
         let temporary = try TemporaryStore()
         let failures = SQLiteLoginFailureStore(store: temporary.store)
-        try failures.record(keys: ["login:a", "address:1"], at: 100)
-        try failures.record(keys: ["login:a"], at: 200)
-        try failures.record(keys: ["login:b"], at: 200)
+        let first = try failures.admit(keys: ["login:a", "address:1"], since: 0, usual: "1 a", usualSince: 0, at: 100) { counts, usual in
+            #expect(counts["login:a"] == LoginFailureCounts(count: 0, oldest: nil, latest: nil))
+            #expect(!usual)
+            return nil
+        }
+        #expect(first.wait == nil && first.rowIDs.count == 2)
+        _ = try failures.admit(keys: ["login:a"], since: 0, usual: "1 a", usualSince: 0, at: 200) { _, _ in nil }
+        let refused = try failures.admit(keys: ["login:a", "address:1"], since: 0, usual: "1 a", usualSince: 0, at: 300) { counts, _ in
+            #expect(counts["login:a"] == LoginFailureCounts(count: 2, oldest: 100, latest: 200))
+            #expect(counts["address:1"]?.count == 1)
+            return 42
+        }
+        #expect(refused.wait == 42 && refused.rowIDs.isEmpty)
         #expect(try failures.count(key: "login:a", since: 0) == 2)
         #expect(try failures.count(key: "login:a", since: 100) == 1)
-        #expect(try failures.count(key: "address:1", since: 0) == 1)
-        #expect(try failures.count(key: "login:c", since: 0) == 0)
     }
 
-    @Test func clearForgetsOneKey() throws {
+    @Test func forgetRemovesTheAttemptClearsOneKeyAndRemembersTheUsualAddress() throws {
         let temporary = try TemporaryStore()
         let failures = SQLiteLoginFailureStore(store: temporary.store)
-        try failures.record(keys: ["login:a", "login:b"], at: 100)
-        try failures.clear(key: "login:a")
-        #expect(try failures.count(key: "login:a", since: 0) == 0)
-        #expect(try failures.count(key: "login:b", since: 0) == 1)
+        _ = try failures.admit(keys: ["login:a", "pair:1 a"], since: 0, usual: "1 a", usualSince: 0, at: 1) { _, _ in nil }
+        let attempt = try failures.admit(keys: ["login:a", "pair:1 a", "address:1"], since: 0, usual: "1 a", usualSince: 0,
+                                         at: 2) { _, _ in nil }
+        try failures.forget(rowIDs: attempt.rowIDs, clearing: "pair:1 a", usual: "1 a", at: 2)
+        #expect(try failures.count(key: "login:a", since: 0) == 1)
+        #expect(try failures.count(key: "pair:1 a", since: 0) == 0)
+        #expect(try failures.count(key: "address:1", since: 0) == 0)
+        _ = try failures.admit(keys: ["login:a"], since: 0, usual: "1 a", usualSince: 1, at: 3) { _, usual in
+            #expect(usual)
+            return 1
+        }
+        _ = try failures.admit(keys: ["login:a"], since: 0, usual: "1 a", usualSince: 2, at: 3) { _, usual in
+            #expect(!usual)
+            return 1
+        }
     }
 
     @Test func recordingForgetsFailuresOlderThanADay() throws {
         let temporary = try TemporaryStore()
         let failures = SQLiteLoginFailureStore(store: temporary.store)
-        try failures.record(keys: ["login:a"], at: 0)
-        try failures.record(keys: ["login:b"], at: 86_401)
+        _ = try failures.admit(keys: ["login:a"], since: 0, usual: "", usualSince: 0, at: 0) { _, _ in nil }
+        _ = try failures.admit(keys: ["login:b"], since: 0, usual: "", usualSince: 0, at: 86_401) { _, _ in nil }
         let rows = try temporary.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM login_failures") }
         #expect(rows == 1)
     }

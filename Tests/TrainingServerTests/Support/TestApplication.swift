@@ -83,12 +83,12 @@ final class Browser {
     }
 
     /// Opens the sign-in page and answers it with `login` and `password`, echoing the page's CSRF field.
-    func signIn(login: String, password: String, next: String? = nil) throws -> Response {
-        let page = try get("/login")
+    func signIn(login: String, password: String, next: String? = nil, headers extra: [(String, String)] = []) throws -> Response {
+        let page = try get("/login", headers: extra)
         let token = try #require(Self.hiddenField("csrf_token", in: page.bodyText))
         var form = [("csrf_token", token), ("login", login), ("password", password)]
         if let next { form.append(("next", next)) }
-        return try post("/login", form: form)
+        return try post("/login", form: form, headers: extra)
     }
 
     /// The value of a hidden input named `name` in a page.
