@@ -265,23 +265,10 @@ public enum XLSXReader {
         if seconds >= 86_400 { day += 1; seconds -= 86_400 }
         // Days since 1970-01-01 (serial 25569 in the 1900 system).
         let unixDay = date1904 ? day + 1462 - 25_569 : (day >= 61 ? day - 25_569 : day - 25_568)
-        let (year, month, dayOfMonth) = civil(fromDays: unixDay)
+        let (year, month, dayOfMonth) = ExportRowWriter.civil(days: Int64(unixDay))
         let date = String(format: "%04d-%02d-%02d", year, month, dayOfMonth)
         guard seconds > 0 else { return date }
         return date + String(format: "T%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
-    }
-
-    /// Howard Hinnant's days-to-civil-date algorithm (proleptic Gregorian).
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// A `t="d"` cell holds ISO 8601 text; midnight is dropped so a plain date reads as one.
