@@ -38,6 +38,8 @@ public struct Question: Sendable, Hashable, Codable {
     /// A hash of everything that affects grading and display; set by the loader.
     public var contentHash: String
     public var source: SourceReference?
+    /// Where the question came from in Moodle (GIFT title, category, text format); nil when it was not imported.
+    public var moodle: MoodleOrigin?
 
     public init(id: QuestionID, text: LocalizedText, kind: QuestionKind, generalFeedback: LocalizedText? = nil,
                 explanation: LocalizedText? = nil, tags: [String] = [], points: Double = 1,
