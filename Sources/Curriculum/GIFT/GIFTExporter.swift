@@ -89,6 +89,8 @@ public enum GIFTExporter {
         }
 
         mutating func category(_ name: String) {
+            // A category name is one line: Moodle would read a second one as part of it.
+            let name = name.split(whereSeparator: \.isNewline).joined(separator: " ")
             text += "// question: 0  name: switch category to \(name)\n$CATEGORY: \(name)\n\n"
         }
 
