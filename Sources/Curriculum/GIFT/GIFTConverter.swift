@@ -118,7 +118,8 @@ public enum GIFTConverter {
         }
         let grouped = Set(export.untranslated).union(export.explanations)
         kept += export.warnings.filter { !grouped.contains($0) }
-        // Texts missing in the exported language: counted as the export used them, once each.
+        // Texts missing in the exported language: counted as the export used them, once each (the quiz file's own
+        // warnings about that language say the same and are left out).
         kept += summary(export.untranslated) { texts, questions in
             "\(texts) in \(questions) \(texts.hasPrefix("1 ") ? "has" : "have") no \(exported) text; the \(other) text "
                 + "was used (--verbose lists each one)"
