@@ -65,12 +65,17 @@ struct ExportGIFTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-gift",
         abstract: "Write a quiz file's questions as Moodle GIFT (one language).",
-        discussion: "An existing output file is refused before anything is read, unless --force is given.")
+        discussion: """
+            Texts missing in the chosen language fall back to the other language and are counted in one warning \
+            per file (--verbose lists each). An existing output file is refused before anything is read, unless \
+            --force is given.
+            """)
 
     @Argument(help: "The quiz file (quizzes/<id>.yaml).") var file: String
     @Option(name: .shortAndLong, help: "Where to write the GIFT file (default: standard output).") var output: String?
     @Flag(help: "Overwrite the output file if it exists.") var force = false
     @Option(help: "Which language's texts to export (zh or en).") var language = "zh"
+    @Flag(help: "List every text missing in the chosen language instead of a count per file.") var verbose = false
 
     func validate() throws {
         guard Language(rawValue: language) != nil else { throw ValidationError("--language is zh or en") }
@@ -80,7 +85,8 @@ struct ExportGIFTCommand: ParsableCommand {
         if let output { try checkOutput(output, force: force) }
         try requireReadableFile(file)
         let lang = Language(rawValue: language) ?? .zh
-        let (text, diagnostics) = GIFTConverter.gift(fromQuizFile: URL(fileURLWithPath: file), language: lang)
+        let (text, diagnostics) = GIFTConverter.gift(fromQuizFile: URL(fileURLWithPath: file), language: lang,
+                                                     verbose: verbose)
         diagnostics.forEach { FileHandle.standardError.write(Data(($0.description + "\n").utf8)) }
         guard let text else { throw ExitCode(1) }
         if let output {

@@ -41,6 +41,8 @@ public struct Question: Sendable, Hashable, Codable {
     /// How a typed answer may be written (units, wrappers, Chinese numerals, a hint); nil when the question
     /// declares none of these, and for kinds without typed answers.
     public var answerFormat: AnswerFormat?
+    /// Where the question came from in Moodle (GIFT title, category, text format); nil when it was not imported.
+    public var moodle: MoodleOrigin?
 
     public init(id: QuestionID, text: LocalizedText, kind: QuestionKind, generalFeedback: LocalizedText? = nil,
                 explanation: LocalizedText? = nil, tags: [String] = [], points: Double = 1,

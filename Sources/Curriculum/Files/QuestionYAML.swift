@@ -1,6 +1,6 @@
 /// Reads one question of a quiz pool from YAML (see `Courses/README.md` for the keys of each type).
 enum QuestionYAML {
-    static let commonKeys = ["id", "type", "text", "explanation", "feedback", "tags", "points"]
+    static let commonKeys = ["id", "type", "text", "explanation", "feedback", "tags", "points", "moodle"]
     static let typeKeys: [String: [String]] = [
         "single": ["options"],
         "multiple": ["options"],
@@ -24,6 +24,7 @@ enum QuestionYAML {
         let explanation = mapping["explanation"].flatMap { reader.localized($0, "explanation") }
         let feedback = mapping["feedback"].flatMap { reader.localized($0, "feedback") }
         let points = mapping["points"].flatMap { reader.number($0, "points", exclusiveMinimum: 0) } ?? 1
+        let moodle = mapping["moodle"].flatMap { moodleOrigin($0, reader: reader) }
         var tags: [String] = []
         var moduleTags: [Located<String>] = []
         if let tagsNode = mapping["tags"], let items = reader.sequence(tagsNode, "tags") {
@@ -81,6 +82,7 @@ enum QuestionYAML {
             }
             reader.warning(issue.message, at: anchor)
         }
+        question.moodle = moodle
         return (question, moduleTags)
     }
 

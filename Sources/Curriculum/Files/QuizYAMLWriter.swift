@@ -106,6 +106,13 @@ public enum QuizYAMLWriter {
             out += indent + "tags: [" + question.tags.map(quoted).joined(separator: ", ") + "]\n"
         }
         if question.points != 1 { out += indent + "points: \(NumberFormatting.plain(question.points))\n" }
+        if let moodle = question.moodle, !moodle.isEmpty {
+            var parts: [String] = []
+            if let title = moodle.title { parts.append("title: " + quoted(title)) }
+            if let category = moodle.category { parts.append("category: " + quoted(category)) }
+            if let format = moodle.format { parts.append("format: " + format) }
+            out += indent + "moodle: {" + parts.joined(separator: ", ") + "}\n"
+        }
     }
 
     private static func write(_ format: AnswerFormat, numeric: Bool, into out: inout String) {

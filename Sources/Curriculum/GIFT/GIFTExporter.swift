@@ -10,6 +10,10 @@ public enum GIFTExporter {
         public let text: String
         /// What GIFT could not carry, one warning per loss, at the question's source line.
         public let warnings: [Diagnostic]
+        /// The warnings (also in `warnings`) about texts missing in the exported language.
+        public let untranslated: [Diagnostic]
+        /// The warnings (also in `warnings`) about explanations left out.
+        public let explanations: [Diagnostic]
     }
 
     /// `questions` in `language` (falling back to the other language where one is missing), optionally
@@ -18,17 +22,34 @@ public enum GIFTExporter {
         var writer = Writer(language: language)
         if let category { writer.category(category) }
         for question in questions { writer.write(question) }
-        return Output(text: writer.text, warnings: writer.warnings)
+        return writer.output
     }
 
-    /// A quiz's questions; each pool becomes a `$CATEGORY: <quiz>/<pool>` when the quiz has more than one.
+    /// A quiz's questions. Questions imported from Moodle go back to their own `$CATEGORY:`; otherwise each pool
+    /// becomes a `$CATEGORY: <quiz>/<pool>` when the quiz has more than one.
     public static func export(_ quiz: QuizDefinition, language: Language) -> Output {
         var writer = Writer(language: language)
+        let keepsMoodleCategories = quiz.pools.contains { $0.questions.contains { $0.moodle?.category != nil } }
+        var current: String?
         for pool in quiz.pools {
-            if quiz.pools.count > 1 { writer.category("\(quiz.id.rawValue)/\(pool.id)") }
-            for question in pool.questions { writer.write(question) }
+            let poolCategory = "\(quiz.id.rawValue)/\(pool.id)"
+            for question in pool.questions {
+                var category: String?
+                if keepsMoodleCategories {
+                    // Questions Moodle had outside any category come first; once a category is set, only another
+                    // `$CATEGORY:` line can leave it.
+                    category = question.moodle?.category ?? (current == nil ? nil : poolCategory)
+                } else if quiz.pools.count > 1 {
+                    category = poolCategory
+                }
+                if let category, category != current {
+                    writer.category(category)
+                    current = category
+                }
+                writer.write(question)
+            }
         }
-        return Output(text: writer.text, warnings: writer.warnings)
+        return writer.output
     }
 
     /// GIFT's escaping: `\ # = ~ { } :` get a backslash, line breaks become `\n`.
@@ -55,13 +76,21 @@ public enum GIFTExporter {
         let language: Language
         var text = ""
         var warnings: [Diagnostic] = []
+        var untranslated: [Diagnostic] = []
+        var explanations: [Diagnostic] = []
         private var current: Question?
+
+        var output: Output {
+            Output(text: text, warnings: warnings, untranslated: untranslated, explanations: explanations)
+        }
 
         init(language: Language) {
             self.language = language
         }
 
         mutating func category(_ name: String) {
+            // A category name is one line: Moodle would read a second one as part of it.
+            let name = name.split(whereSeparator: \.isNewline).joined(separator: " ")
             text += "// question: 0  name: switch category to \(name)\n$CATEGORY: \(name)\n\n"
         }
 
@@ -70,9 +99,16 @@ public enum GIFTExporter {
             var tags = question.tags.map { "[tag:\($0.replacingAll("]", with: "\\]"))]" }.joined(separator: " ")
             if !tags.isEmpty { tags = " " + tags }
             text += "// [id:\(question.id.rawValue)]\(tags)\n"
-            text += "::\(escape(question.id.rawValue))::\(formattedText(question.text, what: "text"))"
+            text += "::\(escape(question.moodle?.title ?? question.id.rawValue))::"
+            if let format = question.moodle?.format {
+                // Answers and feedback take the question's format, as in Moodle's own export.
+                text += "[\(format)]" + escape(localized(question.text, what: "text"))
+            } else {
+                text += formattedText(question.text, what: "text")
+            }
             if question.explanation != nil {
                 warn("GIFT has no place for an explanation; it was left out")
+                if let last = warnings.last { explanations.append(last) }
             }
             if question.points != 1 {
                 warn("GIFT has no points; the question is worth \(NumberFormatting.plain(question.points)) here and 1 in GIFT")
@@ -194,6 +230,7 @@ public enum GIFTExporter {
         private mutating func localized(_ text: LocalizedText, what: String) -> String {
             if !text.has(language), text.has(language == .zh ? .en : .zh) {
                 warn("the \(what) has no \(language == .zh ? "Chinese (zh)" : "English (en)") text; the other language was used")
+                if let last = warnings.last { untranslated.append(last) }
             }
             return text.text(in: language)
         }

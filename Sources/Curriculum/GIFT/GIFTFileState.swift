@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 /// What a file's import has gathered so far: the current category, ids in use, questions, diagnostics.
 struct GIFTFileState {
     let fileName: String
@@ -60,10 +63,16 @@ struct GIFTFileState {
                                 generalFeedback: parsed.generalFeedback, tags: parsed.tags,
                                 source: SourceReference(file: fileName, line: first.line))
         imported.contentHash = ContentHashes.question(imported)
+        // The export writes the id where there is no title, so a title that is just the id needs no keeping.
+        let title = parsed.title.flatMap { $0.isEmpty || $0 == id ? nil : $0 }
+        let format = parsed.format.flatMap { $0 == .html ? nil : $0.rawValue }
+        let origin = MoodleOrigin(title: title, category: currentCategory.isEmpty ? nil : currentCategory, format: format)
+        imported.moodle = origin.isEmpty ? nil : origin
         currentQuestions.append(imported)
     }
 
-    /// `[id:...]` (made a valid id), else the title as an id, else `gift-<line>`; unique within the file.
+    /// `[id:...]` (made a valid id), else an id derived from the title, else from the text (never from the line,
+    /// so ids survive edits elsewhere in the file); unique within the file with `-2`, `-3`, ... in file order.
     private mutating func uniqueID(for question: GIFTQuestionReader.Parsed, at first: GIFTUnit) -> String {
         var base: String
         var explicit = false
@@ -71,16 +80,14 @@ struct GIFTFileState {
             base = Identifier.slug(from: written)
             explicit = true
             if base.isEmpty {
-                warning("the id '\(written)' has no letters or digits a-z, 0-9; using the line number instead", at: first)
-                base = "gift-\(first.line)"
+                base = Self.derivedID(title: question.title, text: question.text.text(in: language))
+                warning("the id '\(written)' has no letters or digits a-z, 0-9; using '\(base)' instead", at: first)
                 explicit = false
             } else if base != written {
                 warning("the id '\(written)' is not a valid id; using '\(base)'", at: first)
             }
-        } else if let title = question.title, !Identifier.slug(from: title).isEmpty {
-            base = Identifier.slug(from: title)
         } else {
-            base = "gift-\(first.line)"
+            base = Self.derivedID(title: question.title, text: question.text.text(in: language))
         }
         var candidate = base
         var suffix = 2
@@ -93,6 +100,27 @@ struct GIFTFileState {
         }
         usedIDs.insert(candidate)
         return candidate
+    }
+
+    /// An ASCII title's slug (`::Jesus' hometown::` gives `jesus-hometown`); otherwise `q-` and the first 8 hex
+    /// digits of the SHA-256 of the normalised title (`::敏感信息::`), or of the text when there is no title.
+    static func derivedID(title: String?, text: String) -> String {
+        if let title, !title.isEmpty {
+            let slug = Identifier.slug(from: title)
+            if title.unicodeScalars.allSatisfy(\.isASCII), !slug.isEmpty { return slug }
+            return "q-" + shortHash(title)
+        }
+        return "q-" + shortHash(text)
+    }
+
+    /// 8 hex digits of the SHA-256 of `text` in Unicode NFKC, lowercased, with runs of whitespace made one space.
+    static func shortHash(_ text: String) -> String {
+        let normalised = text.precomposedStringWithCompatibilityMapping.lowercased()
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return SHA256.hash(data: Data(normalised.utf8)).prefix(4).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 
     /// The block's non-comment lines joined with newlines, escapes resolved; comment lines count as a space,

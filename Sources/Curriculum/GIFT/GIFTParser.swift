@@ -13,8 +13,10 @@ public enum GIFTParser {
         case .success(let text):
             return parse(text: text, fileName: fileName, language: language)
         case .failure(let invalid):
-            let message = "\(fileName) is not UTF-8 text: the first bad byte is on line \(invalid.line); "
-                + "save the file as UTF-8 (for example: iconv -f WINDOWS-1252 -t UTF-8) and import it again"
+            let encoding = GIFTEncodingGuess.encoding(of: bytes)
+            let likely = encoding == "GB18030" ? "it looks like Chinese text in GB18030 (GBK); " : ""
+            let message = "\(fileName) is not UTF-8 text: the first bad byte is on line \(invalid.line); " + likely
+                + "save the file as UTF-8 (for example: iconv -f \(encoding) -t UTF-8) and import it again"
             return GIFTImport(categories: [], diagnostics: [
                 .error(message, file: fileName, line: invalid.line, column: invalid.column),
             ])

@@ -11,6 +11,8 @@ struct GIFTQuestionReader {
     struct Parsed {
         let title: String?
         let explicitID: String?
+        /// The format marker written before the question text (`[markdown]`...), if any.
+        let format: Format?
         let tags: [String]
         let text: LocalizedText
         let kind: QuestionKind
@@ -108,6 +110,7 @@ struct GIFTQuestionReader {
             answer = answer[..<separator].trimmedRaw()
         }
 
+        let writtenFormat = Self.writtenFormat(questionUnits[...])
         let (questionFormat, questionText) = formatted(questionUnits[...], default: .moodle)
         let generalFeedback = formatted(generalFeedbackUnits, default: questionFormat).text
         let kind: QuestionKind?
@@ -148,7 +151,7 @@ struct GIFTQuestionReader {
         }
         guard !issues.contains(where: { $0.severity == .error }) else { return nil }
         let metadata = Self.metadata(in: comments)
-        return Parsed(title: title, explicitID: metadata.id, tags: metadata.tags, text: localized(questionText) ?? LocalizedText(),
+        return Parsed(title: title, explicitID: metadata.id, format: writtenFormat, tags: metadata.tags, text: localized(questionText) ?? LocalizedText(),
                       kind: kind, generalFeedback: localized(generalFeedback))
     }
 
@@ -427,6 +430,17 @@ struct GIFTQuestionReader {
         return (text, feedback)
     }
 
+    /// The `[format]` marker at the start of `units`, if one is written there.
+    static func writtenFormat(_ units: ArraySlice<GIFTUnit>) -> Format? {
+        let body = units.trimmedRaw()
+        guard body.first?.scalar == "[", let close = body.firstIndex(where: { $0.scalar == "]" }) else { return nil }
+        guard let format = Format(rawValue: body[(body.startIndex + 1)..<close].string) else { return nil }
+        // `[plain]` before a text that itself starts with a marker only keeps that marker as text (the exporter
+        // writes it so); it is not a format the author chose.
+        if format == .plain, writtenFormat(body[(close + 1)...]) != nil { return nil }
+        return format
+    }
+
     /// A text with its `[format]` marker read and applied, trimmed.
     private mutating func formatted(_ units: ArraySlice<GIFTUnit>, default defaultFormat: Format) -> (format: Format, text: String) {
         var body = units.trimmedRaw()
@@ -461,27 +475,34 @@ struct GIFTQuestionReader {
         }
     }
 
-    /// Warns when a `~` sits inside the feedback of an `=` answer, run into the feedback text (`#Good~ish`):
-    /// Moodle then reads the whole question as multiple choice, although a short answer was probably meant.
-    /// A `~` after a line break or a space starts a wrong answer as usual and is not reported.
+    /// Warns when a `~` sits inside the feedback of an `=` answer and reads as part of the feedback: run into the
+    /// text (`#Good~ish`) or standing apart (`#About ~ right`). Moodle then reads the whole question as multiple
+    /// choice, splitting the feedback into a wrong answer, although a short answer was probably meant. A `~`
+    /// after a line break or a space and directly before text (`#Right ~London`) starts a wrong answer as usual
+    /// and is not reported.
     private mutating func warnAboutTildeInFeedback(_ answer: ArraySlice<GIFTUnit>) {
         guard answer.first?.isControl("=") == true else { return }
         var inFeedback = false
-        var previous: GIFTUnit?
-        for unit in answer {
+        var index = answer.startIndex
+        while index < answer.endIndex {
+            let unit = answer[index]
             if unit.isControl("=") {
                 inFeedback = false
             } else if unit.isControl("#") {
                 inFeedback = true
             } else if unit.isControl("~") {
-                if inFeedback, let previous, !previous.isWhitespace {
+                let previous = index > answer.startIndex ? answer[index - 1] : nil
+                let next = index + 1 < answer.endIndex ? answer[index + 1] : nil
+                let runIntoText = previous.map { !$0.isWhitespace } ?? false
+                let standsApart = next.map(\.isWhitespace) ?? true
+                if inFeedback, runIntoText || standsApart {
                     warning("'~' in the feedback makes Moodle read this question as multiple choice, not short answer; "
                             + "write \\~ if it belongs to the feedback", at: unit)
                     return
                 }
                 inFeedback = false
             }
-            previous = unit
+            index += 1
         }
     }
 

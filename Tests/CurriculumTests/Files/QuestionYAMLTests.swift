@@ -330,5 +330,31 @@ struct QuestionYAMLTests {
             "q.yaml:50:13: error: an alternative ('also') cannot be empty",
         ])
     }
+
+    @Test("moodle: keeps the Moodle title, category and format, outside the content hash; bad keys are reported")
+    func moodleOrigin() throws {
+        let plain = """
+              - id: s
+                type: truefalse
+                text: {zh: 对吗？, en: Right?}
+                answer: true
+
+        """
+        let (bare, _) = read(plain)
+        let (question, diagnostics) = read(plain.replacingAll(
+            "answer: true\n",
+            with: "answer: true\n        moodle: {title: \"敏感信息\", category: \"$course$/保密/基础\", format: markdown}\n"))
+        #expect(diagnostics.isEmpty)
+        let value = try #require(question)
+        #expect(value.moodle == MoodleOrigin(title: "敏感信息", category: "$course$/保密/基础", format: "markdown"))
+        #expect(value.contentHash == bare?.contentHash)
+        let (_, problems) = read(plain.replacingAll(
+            "answer: true\n", with: "answer: true\n        moodle: {name: x, format: rtf}\n"))
+        #expect(problems.map(\.description) == [
+            "q.yaml:12:18: error: unknown key 'name' in moodle; allowed keys are title, category, format",
+            "q.yaml:12:35: error: 'format' must be one of moodle, html, plain, markdown, not 'rtf'",
+        ])
+    }
+
 }
 

@@ -25,4 +25,19 @@ struct QuizYAMLWriterTests {
         #expect(QuizYAMLWriter.quoted("\u{07}") == "\"\\u0007\"")
         #expect(QuizYAMLWriter.inline(LocalizedText(en: "x: y")) == "{en: \"x: y\"}")
     }
+
+    @Test("a question's Moodle origin is written as moodle: and reads back")
+    func moodleOrigin() throws {
+        var question = Question(id: QuestionID("q-d239af03"), text: LocalizedText(zh: "对吗？"),
+                                kind: .trueFalse(answer: true, feedbackIfTrue: nil, feedbackIfFalse: nil))
+        question.moodle = MoodleOrigin(title: "敏感 \"信息\"", category: "$course$/保密", format: "markdown")
+        let quiz = QuizDefinition(id: QuizID("bank"), title: LocalizedText(zh: "题库"), behaviour: .immediateFeedback,
+                                  passMark: 0.8, pools: [QuestionPool(id: "main", questions: [question])])
+        let yaml = QuizYAMLWriter.yaml(for: quiz)
+        #expect(yaml.contains("        moodle: {title: \"敏感 \\\"信息\\\"\", category: \"$course$/保密\", format: markdown}\n"))
+        let (file, diagnostics) = QuizFile.parse(text: yaml, fileName: "bank.yaml")
+        #expect(diagnostics.allSatisfy { !$0.isError })
+        #expect(file?.definition?.allQuestions.first?.moodle == question.moodle)
+    }
+
 }

@@ -143,4 +143,76 @@ struct GIFTExporterTests {
         #expect(imported.categories.map(\.name) == ["final/core", "final/extra"])
         #expect(imported.categories.map { $0.questions.map(\.id) } == [[QuestionID("tf-true")], [QuestionID("tf-false")]])
     }
+
+    @Test("a Moodle title, category and [markdown] go back as the Moodle user wrote them")
+    func moodleOrigin() {
+        var marked = Question(id: QuestionID("q-d239af03"), text: LocalizedText(zh: "这是**不**允许的吗？"),
+                              kind: .trueFalse(answer: false, feedbackIfTrue: nil, feedbackIfFalse: nil))
+        marked.moodle = MoodleOrigin(title: "敏感信息", category: "$course$/保密/基础", format: "markdown")
+        var plain = Question(id: QuestionID("own"), text: LocalizedText(zh: "[html]不是 HTML"),
+                             kind: .trueFalse(answer: true, feedbackIfTrue: nil, feedbackIfFalse: nil))
+        plain.moodle = MoodleOrigin(category: "$course$/保密/进阶")
+        let quiz = QuizDefinition(id: QuizID("bank"), title: LocalizedText(zh: "题库"), behaviour: .immediateFeedback,
+                                  passMark: 0.8, pools: [QuestionPool(id: "main", questions: [marked, plain])])
+        let output = GIFTExporter.export(quiz, language: .zh)
+        #expect(output.warnings.isEmpty)
+        #expect(output.text == """
+            // question: 0  name: switch category to $course$/保密/基础
+            $CATEGORY: $course$/保密/基础
+
+            // [id:q-d239af03]
+            ::敏感信息::[markdown]这是**不**允许的吗？{FALSE}
+
+            // question: 0  name: switch category to $course$/保密/进阶
+            $CATEGORY: $course$/保密/进阶
+
+            // [id:own]
+            ::own::[plain][html]不是 HTML{TRUE}
+
+
+            """)
+    }
+
+    @Test("import, export, import: Chinese titles, categories and [markdown] come back unchanged")
+    func moodleRoundTrip() throws {
+        let bank = """
+        ::开头::未分类的题目{T}
+
+        $CATEGORY: $course$/保密/基础
+
+        ::敏感信息::[markdown]以下哪项**不**属于敏感信息？{
+        \t=天气预报#对。
+        \t~身份证号#错：这是个人信息。
+        \t~%50%家庭住址
+        \t####见模块“保密基础”。
+        }
+
+        ::敏感信息::同名的题目{=正确 =%50%大致正确#接近}
+
+        $CATEGORY: $course$/保密/进阶
+
+        [plain]没有标题的题目 {#3:1}
+        """
+        let first = GIFTParser.parse(text: bank, fileName: "bank.gift", language: .zh)
+        #expect(!first.hasErrors)
+        let quiz = QuizDefinition(id: QuizID("bank"), title: LocalizedText(zh: "题库"), behaviour: .immediateFeedback,
+                                  passMark: 0.8, pools: [QuestionPool(id: "main", questions: first.questions)])
+        let output = GIFTExporter.export(quiz, language: .zh)
+        #expect(output.warnings.isEmpty)
+        let again = GIFTParser.parse(text: output.text, fileName: "bank.gift", language: .zh)
+        #expect(again.diagnostics.map(\.message) == [
+            "Markdown in this question is kept as written; question texts are shown as plain text",
+        ])
+        #expect(again.categories.map(\.name) == first.categories.map(\.name))
+        let strip = { (question: Question) -> Question in
+            var copy = question
+            copy.source = nil
+            return copy
+        }
+        #expect(again.questions.map(strip) == first.questions.map(strip))
+        #expect(first.questions.map(\.id.rawValue) == ["开头", "敏感信息", "敏感信息", "没有标题的题目"].enumerated().map {
+            ($0.offset == 2 ? "q-d239af03-2" : "q-" + GIFTFileState.shortHash($0.element))
+        })
+    }
+
 }

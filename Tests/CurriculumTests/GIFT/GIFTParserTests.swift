@@ -99,7 +99,7 @@ struct GIFTParserTests {
     @Test("essay and description are reported as unsupported with their line; the rest still imports")
     func unsupported() {
         let result = parse("// first\n::Q1::Write an essay.{}\n\nJust a description.\n\nReal?{T}\n\n::G::{####only feedback}\n")
-        #expect(result.questions.map(\.id) == [QuestionID("gift-6")])
+        #expect(result.questions.map(\.id) == [QuestionID("q-70d6acb9")])
         #expect(result.diagnostics.map(\.description) == [
             "bank.gift:2:1: warning: an essay question (an empty answer block {}) is not a question type this platform supports; skipped",
             "bank.gift:4:1: warning: a description (text without an answer block {...}) is not a question type this platform supports; skipped",
@@ -137,7 +137,7 @@ struct GIFTParserTests {
         // [id:Bad Id!]
         Q{T}
         """)
-        #expect(result.questions.map(\.id.rawValue) == ["law-1", "jesus-hometown", "jesus-hometown-2", "gift-9", "gift-11",
+        #expect(result.questions.map(\.id.rawValue) == ["law-1", "jesus-hometown", "jesus-hometown-2", "q-97b31b5d", "q-8e35c2cd",
                                                          "law-1-2", "bad-id"])
         #expect(result.questions.first?.tags == ["law:cybersecurity-law-2025", "module:phishing"])
         #expect(result.diagnostics.map(\.description) == [
@@ -199,7 +199,7 @@ struct GIFTParserTests {
     @Test("CRLF line endings and a byte-order mark are accepted")
     func lineEndings() {
         let result = GIFTParser.parse(bytes: [0xEF, 0xBB, 0xBF] + Array("A?{T}\r\n\r\nB?{F}\r\n".utf8), fileName: "b.gift")
-        #expect(result.questions.map(\.id.rawValue) == ["gift-1", "gift-3"])
+        #expect(result.questions.map(\.id.rawValue) == ["q-5289f1df", "q-b1d92f8c"])
         #expect(result.diagnostics.isEmpty)
     }
 
@@ -267,7 +267,7 @@ struct GIFTParserTests {
             "bank.gift:11:5: error: a multiple-choice question needs at least 2 answers",
             "bank.gift:13:9: error: an answer between '~' or '=' is empty",
         ])
-        #expect(result.questions.map(\.id.rawValue) == ["gift-15"])
+        #expect(result.questions.map(\.id.rawValue) == ["q-d14a58ba"])
     }
 
     @Test("a file that is not UTF-8 stops the import with the file and the first bad line")
@@ -285,4 +285,89 @@ struct GIFTParserTests {
         #expect(question.contentHash == ContentHashes.question(question))
         #expect(question.source == SourceReference(file: "bank.gift", line: 4))
     }
+
+    // MARK: What Moodle users wrote
+
+    @Test("Chinese titles give short stable ids from a hash of the title; ASCII titles keep their slug; never the line")
+    func derivedIDs() {
+        let bank = """
+        ::敏感信息::哪些属于敏感信息？{=身份证号 ~天气}
+
+        ::Jesus' hometown::Q{T}
+
+        ::敏感信息::同名的第二题{T}
+
+        ::敏感信息(一)::ASCII brackets{T}
+
+        ::  敏感信息（一） ::Full-width brackets, padding{T}
+
+        哪些属于敏感信息？{T}
+        """
+        let result = parse(bank)
+        #expect(!result.hasErrors)
+        // SHA-256 of the NFKC form: "敏感信息" starts d239af03, "敏感信息(一)" 193be1fd, "哪些属于敏感信息?" 84032e6c.
+        #expect(result.questions.map(\.id.rawValue) == ["q-d239af03", "jesus-hometown", "q-d239af03-2", "q-193be1fd",
+                                                         "q-193be1fd-2", "q-84032e6c"])
+        // A question added above changes no id.
+        let edited = parse("::新题::新的一题{T}\n\n" + bank)
+        #expect(Array(edited.questions.map(\.id.rawValue).dropFirst()) == result.questions.map(\.id.rawValue))
+    }
+
+    @Test("the Moodle title, the category and a written text format are kept with each question")
+    func moodleOrigin() throws {
+        let result = parse("""
+        ::Top::Before?{T}
+
+        $CATEGORY: $course$/保密/基础
+
+        // [id:kept]
+        ::敏感信息::[markdown]Is this **not** allowed?{=yes ~no}
+
+        [plain]No title.{T}
+
+        // [id:same]
+        ::same::[html]<b>HTML</b> is converted.{T}
+        """)
+        #expect(result.questions.map(\.moodle) == [
+            MoodleOrigin(title: "Top"),
+            MoodleOrigin(title: "敏感信息", category: "$course$/保密/基础", format: "markdown"),
+            MoodleOrigin(category: "$course$/保密/基础", format: "plain"),
+            MoodleOrigin(category: "$course$/保密/基础"),
+        ])
+        #expect(result.questions[1].id == QuestionID("kept"))
+        #expect(result.questions[1].text == en("Is this **not** allowed?"))
+        // The origin is not part of the content hash.
+        var bare = result.questions[1]
+        bare.moodle = nil
+        #expect(ContentHashes.question(bare) == result.questions[1].contentHash)
+    }
+
+    @Test("a '~' standing apart in a short answer's feedback gets the documented warning; '~answer' does not")
+    func tildeInShortAnswerFeedback() throws {
+        let result = parse("Capital?{=Paris#About ~ right}\n\nCapital?{=Paris#Right ~London#No}\n")
+        #expect(result.diagnostics.map(\.description) == [
+            "bank.gift:1:23: warning: '~' in the feedback makes Moodle read this question as multiple choice, not short answer; write \\~ if it belongs to the feedback",
+        ])
+        // Moodle's reading is kept: a single choice whose second option is the rest of the feedback.
+        #expect(result.questions.first?.kind == .singleChoice(options: [
+            ChoiceOption(id: "a", text: en("Paris"), fraction: 1, feedback: en("About")),
+            ChoiceOption(id: "b", text: en("right"), fraction: 0),
+        ]))
+    }
+
+    @Test("a Chinese GIFT file saved as GB18030 gets a GB18030 hint, not Windows-1252")
+    func gb18030Hint() {
+        // "::敏感信息::哪些属于敏感信息？{=身份证号 ~天气}" in GB18030, after a first line in ASCII.
+        let bytes: [UInt8] = Array("// bank\n".utf8) + [
+            0x3A, 0x3A, 0xC3, 0xF4, 0xB8, 0xD0, 0xD0, 0xC5, 0xCF, 0xA2, 0x3A, 0x3A, 0xC4, 0xC4, 0xD0, 0xA9, 0xCA, 0xF4,
+            0xD3, 0xDA, 0xC3, 0xF4, 0xB8, 0xD0, 0xD0, 0xC5, 0xCF, 0xA2, 0xA3, 0xBF, 0x7B, 0x3D, 0xC9, 0xED, 0xB7, 0xDD,
+            0xD6, 0xA4, 0xBA, 0xC5, 0x20, 0x7E, 0xCC, 0xEC, 0xC6, 0xF8, 0x7D, 0x0A,
+        ]
+        let result = GIFTParser.parse(bytes: bytes, fileName: "zh.gift")
+        #expect(result.questions.isEmpty)
+        #expect(result.diagnostics.map(\.description) == [
+            "zh.gift:2:3: error: zh.gift is not UTF-8 text: the first bad byte is on line 2; it looks like Chinese text in GB18030 (GBK); save the file as UTF-8 (for example: iconv -f GB18030 -t UTF-8) and import it again",
+        ])
+    }
+
 }

@@ -91,4 +91,16 @@ struct GIFTSharedFilesTests {
             #expect(file?.definition?.allQuestions.count == conversion.questionCount)
         }
     }
+
+    @Test("every must-import file goes through import-gift, export-gift and import-gift unchanged")
+    func roundTrips() throws {
+        for url in try files("must-import") {
+            let result = try GIFTConverterTests.roundTrip([UInt8](try Data(contentsOf: url)),
+                                                          fileName: url.lastPathComponent, language: .en)
+            #expect(result.again == result.yaml, "\(url.lastPathComponent)")
+            #expect(result.second == result.first, "\(url.lastPathComponent)")
+            #expect(!result.first.isEmpty)
+        }
+    }
+
 }
