@@ -47,15 +47,16 @@ struct HRAPIController {
 
     /// Refuses (400, naming each parameter) a value of `names` that docs/openapi.yaml does not allow. The pages' forms
     /// send empty fields for "not given" and the pages read them so; API clients get exactly what the description
-    /// says: a parameter given is not empty, a department is an id of digits, listed words are taken as written, a
-    /// search is at most 100 characters (counted as JSON Schema counts them: Unicode code points, before trimming).
+    /// says: a parameter given is not empty, listed words are taken as written, a search is at most 100 characters
+    /// (counted as JSON Schema counts them: Unicode code points, before trimming).
     static func refuseMalformed(_ query: Parameters, _ names: [String]) throws(HTTPError) {
         var problems: [String] = []
         for name in names {
             guard let value = query[name] else { continue }
             let digits = !value.isEmpty && value.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
             let refusal: String? = switch name {
-            case "department": digits ? nil : "a department id (digits)"
+            // Any other department that is not one in the caller's scope is "not found" (404), as the pages answer.
+            case "department": value.isEmpty ? "a department id" : nil
             case "limit", "offset": digits ? nil : "a whole number"
             case "state": CertificationStateName(rawValue: value) != nil ? nil
                 : "one of " + CertificationStateName.allCases.map(\.rawValue).joined(separator: ", ")
