@@ -215,7 +215,7 @@ def test_repeated_and_odd_department_parameters_never_widen_the_scope(org):
         (f"department={d['B']}&department={d['A1']}", 404),
         (f"department[]={d['B']}", 200),
         (f"department%5B%5D={d['B']}", 200),
-        ("department=", 200),
+        ("department=", 200),  # the pages' forms send empty fields; the API refuses them (400), see below
         (f"department={d['B']}%00", 400),
         (f"dept={d['B']}", 200),
     ]
@@ -223,7 +223,8 @@ def test_repeated_and_odd_department_parameters_never_widen_the_scope(org):
         for path in ("/hr", "/hr/people", "/hr/people.csv", "/hr/people.json", "/api/v1/hr/people",
                      "/api/v1/hr/summary"):
             response = org.hr_get(f"{path}?{text}")
-            assert response.status_code == expected, f"{path}?{text} -> {response.status_code}"
+            wanted = 400 if text == "department=" and path.startswith("/api/") else expected
+            assert response.status_code == wanted, f"{path}?{text} -> {response.status_code}"
             assert_clean(response.content, f"{path}?{text}")
 
 

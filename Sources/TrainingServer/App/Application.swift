@@ -137,7 +137,8 @@ public final class Application: Sendable {
             response = Response.text("Internal Server Error (\(request.id))\n", status: .internalServerError)
         }
         securityHeaders.apply(to: &response)
-        requestLog.finish(method: request.method, id: request.id, route: route, status: response.status.rawValue, since: start)
+        requestLog.finish(method: request.method.rawValue, id: request.id, route: route, status: response.status.rawValue,
+                          since: start)
         return response
     }
 
@@ -148,9 +149,34 @@ public final class Application: Sendable {
         let start = ContinuousClock.now
         return quickAnswers.withQuickAnswer(request) { route, answer in
             let sent = request.send(answer)
-            requestLog.finish(method: request.method, id: request.id, route: route, status: answer.status.rawValue, since: start)
+            requestLog.finish(method: request.method.rawValue, id: request.id, route: route, status: answer.status.rawValue,
+                              since: start)
             return sent
         }
+    }
+
+    /// The route label of requests refused before routing (`refuse`), in the log and in `/metrics`.
+    public static let unroutedRoute = "unrouted"
+
+    /// Answers a request the server refused before routing (`HTTPServer.Refuser`): a body over the limit, an unknown
+    /// method (405, with the methods the path does have in `Allow`), a target or header that does not decode. JSON
+    /// under `/api/`, plain text elsewhere, with the security headers; logged and counted under the route `unrouted`
+    /// (an unknown method as `OTHER`), like every answer.
+    public func refuse(_ refusal: Refusal) -> Response {
+        let start = ContinuousClock.now
+        let id = refusal.id.description
+        var response = RequestLogMiddleware.error(refusal.error.message, status: refusal.error.status,
+                                                  target: refusal.target, id: id)
+        for (name, value) in refusal.error.headers { response.headers.add(name, value) }
+        if refusal.error.status == .methodNotAllowed && !response.headers.contains("Allow") {
+            let pathPart = refusal.target.prefix { $0 != "?" }
+            let path = (try? PercentDecoding.decode(pathPart, plusAsSpace: false)) ?? ""
+            response.headers.add("Allow", routes.allowedMethods(path: path).map(\.rawValue).joined(separator: ", "))
+        }
+        securityHeaders.apply(to: &response)
+        requestLog.finish(method: refusal.method?.rawValue ?? "OTHER", id: id, route: Self.unroutedRoute,
+                          status: response.status.rawValue, since: start)
+        return response
     }
 
     /// Answers a request; never throws (errors become error responses).

@@ -84,7 +84,7 @@ public final class Metrics: Sendable {
         var lines = ["# HELP http_requests_total Requests answered, by method, route and status.",
                      "# TYPE http_requests_total counter"]
         for (series, count) in requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            lines.append("http_requests_total{method=\"\(series.method)\",route=\"\(escape(series.route))\",status=\"\(series.status)\"} \(count)")
+            lines.append("http_requests_total{method=\"\(escape(series.method))\",route=\"\(escape(series.route))\",status=\"\(series.status)\"} \(count)")
         }
         lines.append("# HELP http_request_duration_seconds Time to answer a request, by route.")
         lines.append("# TYPE http_request_duration_seconds histogram")
@@ -102,7 +102,9 @@ public final class Metrics: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A label value as the text format writes it: backslash, double quote and line feed escaped.
     private func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -189,8 +189,11 @@ enum APIModels {
         }
     }
 
+    /// Every error under `/api/` (docs/openapi.yaml's `Error`): what went wrong, why when there is more to say, and
+    /// the request's id for the log.
     struct Problem: Encodable {
         var error: String
-        var reason: String
+        var reason: String? = nil
+        var request: String? = nil
     }
 }

@@ -30,8 +30,7 @@ final class HTTPConnection {
                declared > server.configuration.maxBodySize {
                 // Refuse before reading the body; MHD closes the connection after this response.
                 responded = true
-                return queue(server.errorResponse(.payloadTooLarge, "The request body is too large"), on: connection,
-                             server: server)
+                return queue(server.refuse(tooLarge(server: server, method: method)), on: connection, server: server)
             }
             return MHD_Result.YES
         }
@@ -58,8 +57,7 @@ final class HTTPConnection {
         guard !responded else { return MHD_Result.YES }
         responded = true
         if tooLarge {
-            return queue(server.errorResponse(.payloadTooLarge, "The request body is too large"), on: connection,
-                         server: server)
+            return queue(server.refuse(tooLarge(server: server, method: method)), on: connection, server: server)
         }
         let slot = server.inFlight.enter()
         defer { server.inFlight.leave(slot) }
@@ -75,10 +73,19 @@ final class HTTPConnection {
         return queue(response, on: connection, server: server)
     }
 
+    private func tooLarge(server: HTTPServer, method: UnsafePointer<CChar>) -> Refusal {
+        Refusal(method: HTTPMethod(rawValue: String(cString: method)), target: rawTarget,
+                error: HTTPError(.payloadTooLarge, "The request body is too large"), id: server.nextRequestID())
+    }
+
     private func makeRequest(server: HTTPServer, connection: OpaquePointer, method: UnsafePointer<CChar>,
-                             id: RequestID) -> Result<Request, HTTPError> {
+                             id: RequestID) -> Result<Request, Refusal> {
         guard let httpMethod = HTTPMethod(rawValue: String(cString: method)) else {
-            return .failure(HTTPError(.notImplemented, "Method not supported"))
+            return .failure(Refusal(method: nil, target: rawTarget, error: HTTPError(.methodNotAllowed, "Method not allowed"),
+                                    id: id))
+        }
+        func refused(_ error: HTTPError) -> Result<Request, Refusal> {
+            .failure(Refusal(method: httpMethod, target: rawTarget, error: error, id: id))
         }
         var headers = HTTPHeaders()
         var invalidHeader = false
@@ -100,7 +107,7 @@ final class HTTPConnection {
                 }
             }
         }
-        if invalidHeader { return .failure(.badRequest("A header is not valid UTF-8")) }
+        if invalidHeader { return refused(.badRequest("A header is not valid UTF-8")) }
         // INET6_ADDRSTRLEN is 46; the buffer lives on the stack only while the address is formatted and copied.
         let clientAddress = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { address in
             mhd_shim_client_address(connection, address.baseAddress!, socklen_t(address.count)) == 0
@@ -111,7 +118,7 @@ final class HTTPConnection {
                                         clientAddress: clientAddress, isSecure: server.isSecure,
                                         id: id.description))
         } catch {
-            return .failure(error)
+            return refused(error)
         }
     }
 
@@ -350,15 +357,26 @@ private func streamFree(_ cls: UnsafeMutableRawPointer?) {
 }
 
 extension HTTPServer {
-    /// Answers a decoded request, or the error found while decoding it.
-    func respond(to request: Result<Request, HTTPError>) -> Response {
+    /// Answers a decoded request, or the refusal found while decoding it.
+    func respond(to request: Result<Request, Refusal>) -> Response {
         switch request {
         case .success(let request): return responder(request)
-        case .failure(let error): return errorResponse(error.status, error.message)
+        case .failure(let refusal): return refuse(refusal)
         }
     }
 
-    /// A plain-text error for failures found before the application sees the request.
+    /// The answer to a request refused before routing: the refuser's, or a plain-text error without one. A 413
+    /// closes the connection (the body was not read).
+    func refuse(_ refusal: Refusal) -> Response {
+        guard let refuser else { return errorResponse(refusal.error.status, refusal.error.message) }
+        var response = refuser(refusal)
+        if response.status == .payloadTooLarge && !response.headers.contains("Connection") {
+            response.headers.add("Connection", "close")
+        }
+        return response
+    }
+
+    /// A plain-text error for failures found before the application sees the request (when no refuser is set).
     func errorResponse(_ status: HTTPStatus, _ message: String) -> Response {
         var response = Response.text(message + "\n", status: status)
         response.headers.add("X-Content-Type-Options", "nosniff")

@@ -14,5 +14,7 @@ public struct HTTPError: Error, Sendable, Equatable {
     public static func badRequest(_ message: String) -> HTTPError { HTTPError(.badRequest, message) }
     public static let notFound = HTTPError(.notFound, "Not found")
     public static let forbidden = HTTPError(.forbidden, "Forbidden")
-    public static let unauthorized = HTTPError(.unauthorized, "Authentication required")
+    /// Says, as HTTP asks of every 401, how to authenticate: with a bearer token.
+    public static let unauthorized = HTTPError(.unauthorized, "Authentication required",
+                                               headers: ["WWW-Authenticate": "Bearer"])
 }

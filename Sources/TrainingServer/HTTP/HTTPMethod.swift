@@ -1,4 +1,5 @@
-/// The request methods the platform answers; anything else is refused with 501 before routing.
+/// The request methods the platform knows: each is routed (a path without a route for it answers 405 with `Allow`).
+/// Any other method is refused before routing (see `Refusal`), with 405 and the path's `Allow` too.
 public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
     case get = "GET"
     case head = "HEAD"
@@ -7,7 +8,8 @@ public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
     case patch = "PATCH"
     case delete = "DELETE"
     case options = "OPTIONS"
+    case trace = "TRACE"
 
     /// Methods that never change state (CSRF checks skip them; handlers must not write for them).
-    public var isSafe: Bool { self == .get || self == .head || self == .options }
+    public var isSafe: Bool { self == .get || self == .head || self == .options || self == .trace }
 }

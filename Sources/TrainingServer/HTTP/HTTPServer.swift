@@ -60,12 +60,15 @@ public final class HTTPServer: Sendable {
     /// (`QuickRequest.send`), or returns nil to let `Responder` answer it the ordinary way. For answers that depend
     /// on little more than the path, such as static files and health checks.
     public typealias QuickResponder = @Sendable (QuickRequest) -> QuickRequest.Sent?
+    /// Answers a request refused before it reached `Responder` (see `Refusal`); without one, a plain-text error.
+    public typealias Refuser = @Sendable (Refusal) -> Response
     /// Receives MHD's own diagnostics (limits reached, TLS failures, parse errors).
     public typealias MessageSink = @Sendable (String) -> Void
 
     let configuration: HTTPServerConfiguration
     let responder: Responder
     let quickResponder: QuickResponder?
+    let refuser: Refuser?
     let messageSink: MessageSink
     private let state = Mutex<State>(State())
     let inFlight = InFlight()
@@ -85,10 +88,11 @@ public final class HTTPServer: Sendable {
     }
 
     public init(configuration: HTTPServerConfiguration, messageSink: @escaping MessageSink = { _ in },
-                quickResponder: QuickResponder? = nil, responder: @escaping Responder) {
+                quickResponder: QuickResponder? = nil, refuser: Refuser? = nil, responder: @escaping Responder) {
         self.configuration = configuration
         self.responder = responder
         self.quickResponder = quickResponder
+        self.refuser = refuser
         self.messageSink = messageSink
     }
 

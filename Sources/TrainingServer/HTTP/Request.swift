@@ -43,11 +43,16 @@ public struct Request: Sendable {
         }
         guard pathPart.utf8.first == UInt8(ascii: "/") else { throw HTTPError.badRequest("The request target must start with /") }
         self.cookies = Self.parseCookies(headers)
-        do {
+        do throws(PercentDecoding.Failure) {
             self.path = try PercentDecoding.decode(pathPart, plusAsSpace: false)
             self.query = try Parameters.parseURLEncoded(queryPart)
         } catch {
-            throw HTTPError.badRequest("The URL is not valid percent-encoded UTF-8")
+            // Say what was refused: NUL is valid UTF-8, but no path or parameter may contain it.
+            switch error {
+            case .nulByte: throw HTTPError.badRequest("The URL contains a NUL character (%00), which is not accepted")
+            case .badEscape: throw HTTPError.badRequest("The URL has a % that does not start a two-digit hexadecimal escape")
+            case .invalidUTF8: throw HTTPError.badRequest("The URL's percent-escapes do not decode to valid UTF-8")
+            }
         }
     }
 

@@ -90,6 +90,14 @@ public struct Router: Sendable {
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowedMethods(allowed))
     }
 
+    /// The methods `path` has routes for, HEAD with GET (the `Allow` of a 405 for a method no route knows).
+    public func allowedMethods(path: String) -> [HTTPMethod] {
+        allowedMethods(HTTPMethod.allCases.filter { method in
+            if case .found = match(method: method, path: path) { return true }
+            return false
+        })
+    }
+
     private func allowedMethods(_ methods: some Sequence<HTTPMethod>) -> [HTTPMethod] {
         var set = Set(methods)
         if set.contains(.get) { set.insert(.head) }

@@ -77,6 +77,46 @@ import Testing
         #expect(try app.respond(.delete, "/healthz").status == .forbidden)
     }
 
+    @Test func aRequestRefusedBeforeRoutingIsAnsweredInItsKindAndCountedAsUnrouted() throws {
+        let app = try TestApplication()
+        let id = RequestID(prefix: 7, number: 9)
+        let api = app.application.refuse(Refusal(method: .get, target: "/api/v1/hr/people?q=%FF",
+                                                 error: .badRequest("The URL is bad"), id: id))
+        #expect(api.status == .badRequest)
+        #expect(api.headers["Content-Type"] == "application/json; charset=utf-8")
+        #expect(api.bodyText == #"{"error":"The URL is bad","request":"\#(id)"}"#)
+        expectSecurityHeaders(api, "API refusal")
+        let page = app.application.refuse(Refusal(method: nil, target: "/login?x", error: HTTPError(.methodNotAllowed, "No"),
+                                                  id: id))
+        #expect(page.status == .methodNotAllowed)
+        #expect(page.headers["Allow"] == "GET, HEAD, POST")
+        #expect(page.headers["Content-Type"] == "text/plain; charset=utf-8")
+        #expect(page.bodyText == "No (\(id))\n")
+        expectSecurityHeaders(page, "page refusal")
+        let metrics = app.application.metrics.render(databaseWaitSeconds: 0)
+        #expect(metrics.contains(#"http_requests_total{method="GET",route="unrouted",status="400"} 1"#))
+        #expect(metrics.contains(#"http_requests_total{method="OTHER",route="unrouted",status="405"} 1"#))
+    }
+
+    @Test func traceIsRoutedLikeAnyMethodAPathDoesNotOffer() throws {
+        let app = try TestApplication()
+        for headers in [[], [("Cookie", "csa_session=\(Tokens.random())")]] {
+            let response = try app.respond(.trace, "/api/v1/me", headers: headers)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers["Allow"] == "GET, HEAD")
+            #expect(response.headers["Content-Type"] == "application/json; charset=utf-8")
+        }
+    }
+
+    @Test func anAPIPostWithoutATokenIs401InJSON() throws {
+        let app = try TestApplication()
+        let response = try app.respond(.post, "/api/v1/attempts/x/submit", headers: [("Content-Type", "application/json")],
+                                       body: Array(#"{"key":"k"}"#.utf8))
+        #expect(response.status == .unauthorized)
+        #expect(response.headers["WWW-Authenticate"] == "Bearer")
+        #expect(response.headers["Content-Type"] == "application/json; charset=utf-8")
+    }
+
     @Test func headIsAnsweredLikeGet() throws {
         let app = try TestApplication()
         let head = try app.respond(.head, "/healthz")

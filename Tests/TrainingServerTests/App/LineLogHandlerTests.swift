@@ -77,11 +77,11 @@ import Testing
         let direct = RequestLog(logger: Logger(label: "test-label") { _ in handler }, metrics: Metrics())
         let throughSwiftLog = RequestLog(logger: Logger(label: "test-label") { _ in Forwarding(target: handler) }, metrics: Metrics())
         let now = ContinuousClock.now
-        direct.finish(method: .get, id: "r-1", route: "/assets/:name", status: 200, since: now)
-        throughSwiftLog.finish(method: .get, id: "r-1", route: "/assets/:name", status: 200, since: now)
+        direct.finish(method: "GET", id: "r-1", route: "/assets/:name", status: 200, since: now)
+        throughSwiftLog.finish(method: "GET", id: "r-1", route: "/assets/:name", status: 200, since: now)
         handler.logLevel = .warning
         RequestLog(logger: Logger(label: "test-label") { _ in handler }, metrics: Metrics())
-            .finish(method: .get, id: "r-2", route: "/", status: 200, since: now)
+            .finish(method: "GET", id: "r-2", route: "/", status: 200, since: now)
         if batched {
             #expect(try file.messages().isEmpty, "batched lines wait")
             handler.stopBatching()

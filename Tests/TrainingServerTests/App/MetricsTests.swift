@@ -36,6 +36,10 @@ import Testing
         let metrics = Metrics()
         metrics.record(method: "GET", route: #"/a"b\c"#, status: 200, seconds: 0)
         #expect(metrics.render(databaseWaitSeconds: 0).contains(#"route="/a\"b\\c""#))
+        metrics.record(method: "G\"ET", route: "/line\nbreak", status: 200, seconds: 0)
+        let text = metrics.render(databaseWaitSeconds: 0)
+        #expect(text.contains(#"method="G\"ET",route="/line\nbreak""#))
+        #expect(!text.contains("/line\nbreak"), "a line feed in a label would end the sample's line")
     }
 
     @Test func anEmptyRegistryStillRendersItsFamilies() {

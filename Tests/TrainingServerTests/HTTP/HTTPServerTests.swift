@@ -77,10 +77,36 @@ import Testing
         #expect(response.headers["Content-Security-Policy"] != nil)
     }
 
-    @Test func anUnknownMethodIs501() throws {
+    @Test func anUnknownMethodIs405WithThePathsMethods() throws {
         let server = try LiveServer()
-        let response = try server.connect().request("BREW", "/")
-        #expect(response.status == 501)
+        let response = try server.connect().request("BREW", "/login")
+        #expect(response.status == 405)
+        #expect(response.headers["Allow"] == "GET, HEAD, POST")
+        #expect(try server.connect().request("QUERY", "/api/v1/me").headers["Allow"] == "GET, HEAD")
+    }
+
+    @Test func requestsRefusedBeforeRoutingAreAnsweredByTheApplicationAndCountedAsUnrouted() throws {
+        let server = try LiveServer { $0.maxBodySize = 1024 }
+        let application = try #require(server.application)
+        let connection = try server.connect()
+        let page = try connection.request("GET", "/%FF")
+        #expect(page.status == 400)
+        #expect(page.headers["Content-Type"] == "text/plain; charset=utf-8")
+        let api = try connection.request("GET", "/api/v1/hr/people?q=%FF")
+        #expect(api.status == 400)
+        #expect(api.headers["Content-Type"] == "application/json; charset=utf-8")
+        #expect(api.headers["Content-Security-Policy"] == SecurityHeadersMiddleware.contentSecurityPolicy)
+        #expect(try connection.request("BREW", "/api/v1/me").status == 405)
+        #expect(try connection.request("TRACE", "/api/v1/me").status == 405)
+        let tooLarge = try server.connect().request("POST", "/api/v1/attempts/a/submit", body: Array(repeating: 32, count: 2048))
+        #expect(tooLarge.status == 413)
+        #expect(tooLarge.headers["Connection"] == "close")
+        #expect(tooLarge.headers["Content-Type"] == "application/json; charset=utf-8")
+        let metrics = application.metrics.render(databaseWaitSeconds: 0)
+        for series in [#"method="GET",route="unrouted",status="400"} 2"#, #"method="OTHER",route="unrouted",status="405"} 1"#,
+                       #"method="TRACE",route="unmatched",status="405"} 1"#, #"method="POST",route="unrouted",status="413"} 1"#] {
+            #expect(metrics.contains("http_requests_total{" + series), "\(series)")
+        }
     }
 
     @Test func htmlJSONAndNotFoundCarryTheSecurityHeaders() throws {

@@ -32,6 +32,18 @@ import Testing
         }
     }
 
+    @Test(arguments: [("/?q=%00", "NUL character (%00)"), ("/a%00", "NUL character (%00)"),
+                      ("/?q=%FF", "do not decode to valid UTF-8"), ("/%zz", "two-digit hexadecimal escape")])
+    func aRefusedTargetSaysWhatWasRefused(_ target: String, _ phrase: String) {
+        do {
+            _ = try request(target, method: .get)
+            Issue.record("\(target) was accepted")
+        } catch {
+            let message = (error as? HTTPError)?.message ?? "\(error)"
+            #expect(message.contains(phrase), "\(target): \(message)")
+        }
+    }
+
     // MARK: Cookies
 
     @Test func cookiesAreParsedAcrossHeadersAndTheFirstValueWins() throws {

@@ -22,19 +22,30 @@ struct RequestLogMiddleware: Middleware {
         do {
             response = try next(request)
         } catch let error as HTTPError {
-            response = Response.text(error.message + "\n", status: error.status)
+            response = Self.error(error.message, status: error.status, target: request.path, id: request.id)
             for (name, value) in error.headers { response.headers.add(name, value) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_FULL
                     || error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_LOCKED {
             logger.error("database unavailable: \(error.resultCode) request=\(request.id)")
-            response = Response.text("Service temporarily unavailable (\(request.id))\n", status: .serviceUnavailable)
+            response = Self.error("Service temporarily unavailable", status: .serviceUnavailable, target: request.path,
+                                  id: request.id)
             response.headers.add("Retry-After", "5")
         } catch {
             logger.error("request failed: \(String(reflecting: error)) request=\(request.id)")
-            response = Response.text("Internal Server Error (\(request.id))\n", status: .internalServerError)
+            response = Self.error("Internal Server Error", status: .internalServerError, target: request.path, id: request.id)
         }
-        log.finish(method: request.method, id: request.id, route: route, status: response.status.rawValue, since: start)
+        log.finish(method: request.method.rawValue, id: request.id, route: route, status: response.status.rawValue,
+                   since: start)
         return response
+    }
+
+    /// An error answer without a page around it: JSON (`{"error": ..., "request": ...}`, as docs/openapi.yaml
+    /// describes) under `/api/`, plain text with the request id elsewhere.
+    static func error(_ message: String, status: HTTPStatus, target: String, id: String) -> Response {
+        if target.hasPrefix("/api/") {
+            return Response.json(APIModels.Problem(error: message, request: id), status: status)
+        }
+        return Response.text("\(message) (\(id))\n", status: status)
     }
 }
 
@@ -55,10 +66,11 @@ final class RequestLog: Sendable {
     }
 
     /// Records metrics and writes the request's log line.
-    func finish<ID: LogText>(method: HTTPMethod, id: ID, route: String, status: Int, since start: ContinuousClock.Instant) {
+    /// `method` is a method's name (`HTTPMethod.rawValue`, or `OTHER` for one the platform does not know).
+    func finish<ID: LogText>(method: String, id: ID, route: String, status: Int, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        metrics.record(method: method.rawValue, route: route, status: status, seconds: seconds)
+        metrics.record(method: method, route: route, status: status, seconds: seconds)
         if lines != nil {
             // The source swift-log would name: the module this file belongs to. (Called through the optional rather
             // than bound to a name, so that the writer every thread uses is not retained for the call.)
@@ -71,14 +83,14 @@ final class RequestLog: Sendable {
 
     /// A request's log message, kept as its pieces; numbers are written straight into the line.
     struct Line<ID: LogText>: LineLogHandler.Message {
-        let method: HTTPMethod
+        let method: String
         let route: String
         let status: Int
         /// The duration in hundredths of a millisecond, written as milliseconds with two decimals.
         let hundredths: Int
         let id: ID
 
-        init(method: HTTPMethod, route: String, status: Int, seconds: Double, id: ID) {
+        init(method: String, route: String, status: Int, seconds: Double, id: ID) {
             self.method = method
             self.route = route
             self.status = status
@@ -88,7 +100,7 @@ final class RequestLog: Sendable {
 
         /// The message's length in UTF-8 bytes.
         var count: Int {
-            method.rawValue.utf8.count + route.utf8.count + LineLogHandler.LineBuffer.decimalLength(status)
+            method.utf8.count + route.utf8.count + LineLogHandler.LineBuffer.decimalLength(status)
                 + LineLogHandler.LineBuffer.decimalLength(hundredths / 100) + 3 + id.utf8Count + 9
         }
 
@@ -102,7 +114,7 @@ final class RequestLog: Sendable {
         }
 
         func write(into line: inout LineLogHandler.LineBuffer) {
-            line.append(method.rawValue)
+            line.append(method)
             line.append(" ")
             line.append(route)
             line.append(" ")

@@ -54,6 +54,15 @@ import Testing
         #expect(status(try request(.post, authentication: .anonymous)) == .forbidden)
     }
 
+    @Test func anAPIRequestWithoutASessionIsLeftToTheAPIsOwn401() throws {
+        for authentication in [RequestContext.Authentication.anonymous, .session] {
+            var request = try Request(method: .post, target: "/api/v1/attempts/a/submit")
+            request.context.csrfToken = secret
+            request.context.authentication = authentication
+            #expect(status(request) == (authentication == .session ? .forbidden : .ok), "\(authentication)")
+        }
+    }
+
     @Test func theOriginMustBeThisSite() throws {
         let token = ("X-CSRF-Token", secret)
         #expect(status(try request(.post, headers: [token, ("Host", "a.example"), ("Origin", "http://a.example")])) == .ok)

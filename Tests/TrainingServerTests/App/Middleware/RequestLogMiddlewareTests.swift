@@ -5,20 +5,21 @@ import Testing
 @testable import TrainingServer
 
 @Suite struct RequestLogMiddlewareTests {
-    private func answer(_ endpoint: @escaping Handler, metrics: Metrics = Metrics()) throws -> Response {
+    private func answer(target: String = "/x?secret=1", _ endpoint: @escaping Handler, metrics: Metrics = Metrics()) throws
+        -> Response {
         let handler = ([RequestLogMiddleware(logger: .silent, metrics: metrics, strings: .shipped)] as [any Middleware])
             .wrapping(endpoint)
-        return try handler(Request(method: .get, target: "/x?secret=1", id: "req-7"))
+        return try handler(Request(method: .get, target: target, id: "req-7"))
     }
 
     @Test func theLogLineNamesMethodRouteStatusMillisecondsAndTheRequestID() {
         let cases: [(RequestLog.Line<String>, String)] = [
-            (.init(method: .get, route: "/assets/:name", status: 200, seconds: 0.0000412, id: "k3-1"),
+            (.init(method: "GET", route: "/assets/:name", status: 200, seconds: 0.0000412, id: "k3-1"),
              "GET /assets/:name 200 0.04ms id=k3-1"),
-            (.init(method: .post, route: "/login", status: 303, seconds: 0, id: "x"), "POST /login 303 0.00ms id=x"),
-            (.init(method: .head, route: "/hr/people", status: 503, seconds: 0.0105, id: "a-b"),
+            (.init(method: "POST", route: "/login", status: 303, seconds: 0, id: "x"), "POST /login 303 0.00ms id=x"),
+            (.init(method: "HEAD", route: "/hr/people", status: 503, seconds: 0.0105, id: "a-b"),
              "HEAD /hr/people 503 10.50ms id=a-b"),
-            (.init(method: .delete, route: "/路线", status: 1000, seconds: 1.234567, id: ""), "DELETE /路线 1000 1234.57ms id="),
+            (.init(method: "DELETE", route: "/路线", status: 1000, seconds: 1.234567, id: ""), "DELETE /路线 1000 1234.57ms id="),
         ]
         for (line, expected) in cases {
             #expect(line.text == expected)
@@ -26,7 +27,7 @@ import Testing
         }
         // A request id is written from its number, as its text reads.
         for id in [RequestID(prefix: 0, number: 1), RequestID(prefix: 46_655, number: 36), RequestID(prefix: .max, number: .max)] {
-            let line = RequestLog.Line(method: .get, route: "/healthz", status: 200, seconds: 0.001, id: id)
+            let line = RequestLog.Line(method: "GET", route: "/healthz", status: 200, seconds: 0.001, id: id)
             #expect(line.text == "GET /healthz 200 1.00ms id=\(id.description)")
             #expect(line.count == line.text.utf8.count)
         }
@@ -37,8 +38,19 @@ import Testing
     @Test func anHTTPErrorBecomesItsStatusWithItsHeaders() throws {
         let response = try answer { _ in throw HTTPError(.tooManyRequests, "Slow down", headers: ["Retry-After": "9"]) }
         #expect(response.status == .tooManyRequests)
-        #expect(response.bodyText == "Slow down\n")
+        #expect(response.bodyText == "Slow down (req-7)\n")
         #expect(response.headers["Retry-After"] == "9")
+    }
+
+    @Test func underTheAPIEveryErrorIsJSON() throws {
+        struct Secret: Error {}
+        for (error, status) in [(HTTPError(.tooManyRequests, "Slow down") as any Error, HTTPStatus.tooManyRequests),
+                                (Secret(), .internalServerError)] {
+            let response = try answer(target: "/api/v1/me") { _ in throw error }
+            #expect(response.status == status)
+            #expect(response.headers["Content-Type"] == "application/json; charset=utf-8")
+            #expect(response.bodyText.hasPrefix(#"{"error":"#) && response.bodyText.hasSuffix(#","request":"req-7"}"#))
+        }
     }
 
     @Test func anyOtherErrorIsA500ThatNamesOnlyTheRequest() throws {
