@@ -326,7 +326,7 @@ struct QuestionYAMLTests {
             "q.yaml:29:9: error: a unit is either required ('unit_required: true') or costs a penalty when missing ('unit_penalty'), not both",
             "q.yaml:35:18: error: the example '二十' is not a number in a form this question accepts",
             "q.yaml:42:18: error: the example '20天' is a right answer: it would give the answer away",
-            "q.yaml:48:9: error: unknown key 'chinese_numerals' in question; allowed keys are id, type, text, explanation, feedback, tags, points, answers, case_sensitive, wrappers",
+            "q.yaml:48:9: error: unknown key 'chinese_numerals' in question; allowed keys are id, type, text, explanation, feedback, tags, points, moodle, answers, case_sensitive, wrappers",
             "q.yaml:50:13: error: an alternative ('also') cannot be empty",
         ])
     }
