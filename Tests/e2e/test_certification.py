@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (BINARY, OTHER_DEPARTMENT, REPO, answer_attempt_http, api_token, bearer, client, hidden_csrf,
+from conftest import (BINARY, OTHER_DEPARTMENT, REPO, answer_attempt_http, bearer, client, hidden_csrf,
                       login, start_attempt_http, study_until_complete_http, submit_attempt_http, ui_text)
 
 PROGRAM = "egov-competence"
@@ -131,7 +131,9 @@ def story(clocked_server, book, tmp_path_factory):
     """The holder's session and token, and what the tests learn on the way."""
     server = clocked_server
     http = login(server, HOLDER, server.demo_passwords[HOLDER])
-    return {"http": http, "token": api_token(server, HOLDER), "dir": tmp_path_factory.mktemp("credentials")}
+    # The story moves the clock past two expiries; the token must outlive it (tokens expire after 90 days).
+    token = server.cli("tokens", "create", "--login", HOLDER, "--expires-days", "3650").stdout.strip().splitlines()[-1].strip()
+    return {"http": http, "token": token, "dir": tmp_path_factory.mktemp("credentials")}
 
 
 def test_the_demo_learner_earns_the_certificate_and_anyone_can_verify_it(clocked_server, book, story):
@@ -315,7 +317,7 @@ def test_due_for_renewal_renewed_expired_and_revoked(clocked_server, book, story
     server, http = clocked_server, story["http"]
     first = story["first"]
     old_expiry = epoch(first["expiresAt"])
-    hr_token = api_token(server, "demo-hr")
+    hr_token = server.cli("tokens", "create", "--login", "demo-hr", "--expires-days", "3650").stdout.strip().splitlines()[-1].strip()
 
     # Ten days into the 90-day window before expiry.
     server.advance(old_expiry - (WINDOW_DAYS - 10) * DAY - server.now())

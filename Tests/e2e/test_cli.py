@@ -157,8 +157,12 @@ def test_tables_line_up_by_display_width(tmp_path):
 
     summary = run("report", "summary", "--as", "wang.my", "--courses", str(COURSES)).splitlines()
     starts = column_starts(summary[1])
-    total = cells(summary[2], starts)
+    rows = [cells(line, starts) for line in summary[2:]]
+    total = next(row for row in rows if row[0].startswith("total"))
     assert total[0] == "total (省政府 / 数据局)" and total[1] == "2", summary
+    # The department's own people get their row (the sub-departments' rows and it add up to the total).
+    direct = next(row for row in rows if row[0].endswith("(direct)"))
+    assert direct[0] == "省政府 / 数据局 (direct)" and direct[1] == "2", summary
 
 
 # --- GIFT output files ----------------------------------------------------------------------------------
