@@ -29,6 +29,10 @@ struct Users: ParsableCommand {
 
         func run() throws {
             guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
+            for (what, text) in [("--login", login), ("--name", name), ("--department", department),
+                                 ("--employee-number", employeeNumber ?? "")] {
+                if let problem = text.controlCharacterProblem(what) { throw CommandFailure(problem) }
+            }
             let roles = try role.map { name -> Role in
                 guard let role = Role(rawValue: name) else { throw ValidationError("unknown role \(name); use learner, trainer, hr or admin") }
                 return role

@@ -38,6 +38,7 @@ struct ImportStaffCommand: ParsableCommand {
             print("\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was changed")
             throw ExitCode(1)
         case .plan(let plan):
+            for warning in plan.warnings { print("\(file):\(warning.line): warning: \(warning.message)") }
             for path in plan.newDepartments { print("create department \(path.joined(separator: "/"))") }
             for change in plan.changes {
                 switch change {
@@ -50,7 +51,8 @@ struct ImportStaffCommand: ParsableCommand {
                 }
             }
             print("\(plan.created) to create, \(plan.updated) to update, \(plan.disabled) to disable, "
-                  + "\(plan.unchanged) unchanged, \(plan.newDepartments.count) new departments")
+                  + "\(plan.unchanged) unchanged, \(plan.newDepartments.count) new departments"
+                  + (plan.warnings.isEmpty ? "" : ", \(plan.warnings.count) warning\(plan.warnings.count == 1 ? "" : "s")"))
             if dryRun {
                 print("dry run: nothing was changed")
                 return

@@ -41,6 +41,9 @@ public struct ServerRunner: Sendable {
         let catalogue = try CatalogueHolder(directory: URL(fileURLWithPath: application.coursesPath),
                                             now: clock())
         let store = try Store(path: application.databasePath)
+        for file in Store.filesReadableByOthers(databasePath: application.databasePath) {
+            logger.warning("\(file.path) is readable by other users (mode 0\(String(file.mode, radix: 8))); it holds password hashes and personal data: chmod 600 the database files, 700 their folder")
+        }
         let issuer = try CertificateIssuer(keyPath: application.issuerKeyPath, baseURL: application.publicURL,
                                            name: application.issuerName, keyRecord: SQLiteIssuerKeyRepository(store: store),
                                            now: clock())

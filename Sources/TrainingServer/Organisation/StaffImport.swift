@@ -64,6 +64,9 @@ public enum StaffImport {
         public var changes: [Change]
         public var newDepartments: [[String]]
         public var unchanged: Int
+        /// Rows the import leaves alone but the operator should know about (a `left` row for an employee
+        /// number the platform does not have); they do not stop the import.
+        public var warnings: [Problem] = []
 
         public var created: Int { changes.filter { if case .create = $0 { true } else { false } }.count }
         public var updated: Int { changes.filter { if case .update = $0 { true } else { false } }.count }
@@ -144,6 +147,9 @@ public enum StaffImport {
                 return record.fields[position].trimmed
             }
             var rowProblems: [String] = []
+            for column in names {
+                if let problem = value(column).controlCharacterProblem(column) { rowProblems.append(problem) }
+            }
             if record.fields.count != names.count {
                 rowProblems.append(padRows ? "has a value in column \(columnName(record.fields.count - 1)), beyond the header's \(names.count) columns"
                                    : "has \(record.fields.count) fields; the header has \(names.count)")
@@ -206,6 +212,7 @@ public enum StaffImport {
                                   uniquingKeysWith: { first, _ in first })
         let byLogin = Dictionary(existing.map { ($0.login.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         var changes: [Change] = []
+        var warnings: [Problem] = []
         var unchanged = 0
         var neededDepartments = Set<[String]>()
         for person in people {
@@ -226,7 +233,11 @@ public enum StaffImport {
                 if let factor = person.timeFactor, factor != current.timeFactor { fields.append("time_factor") }
                 if fields.isEmpty { unchanged += 1 } else { changes.append(.update(current.id, person, fields: fields)) }
             } else {
-                guard person.active else { unchanged += 1; continue }
+                guard person.active else {
+                    warnings.append(Problem(line: person.line, message: "employee number \(person.employeeNumber) is marked left but "
+                                            + "is not on the platform; the row is ignored (check the number)"))
+                    continue
+                }
                 guard let login = person.login else {
                     problems.append(Problem(line: person.line, message: "a new person needs a login"))
                     continue
@@ -246,7 +257,7 @@ public enum StaffImport {
         guard problems.isEmpty else { return .problems(problems.sorted { ($0.line, $0.message) < ($1.line, $1.message) }) }
         return .plan(Plan(changes: changes,
                              newDepartments: neededDepartments.sorted { $0.lexicographicallyPrecedes($1) },
-                             unchanged: unchanged))
+                             unchanged: unchanged, warnings: warnings))
     }
 
     /// 0 -> "A", 26 -> "AA": a sheet column as the spreadsheet names it.

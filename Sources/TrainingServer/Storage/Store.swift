@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GRDB
 import Synchronization
 
@@ -13,10 +18,16 @@ public final class Store: Sendable {
     /// `/healthz`'s check: a connection of its own, so health checks never wait for a pooled reader.
     private let healthCheck: DatabaseHealthCheck
 
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date. A folder the store
+    /// creates is 0700 and a database file it creates is 0600; SQLite gives the -wal and -shm files the main
+    /// file's mode, so they are 0600 too. Existing files keep their mode (`filesReadableByOthers` reports them).
     public init(path: String, readers: Int = 8) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: directory.path) {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+        try Store.createPrivateFile(atPath: path, existing: .keep)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
@@ -79,25 +90,64 @@ public final class Store: Sendable {
     /// Copies the live database to `destination` with SQLite's online backup API, then checks the copy with
     /// `PRAGMA integrity_check`. Returns the check's result ("ok" when sound).
     public func backup(to destination: String) throws -> String {
-        if FileManager.default.fileExists(atPath: destination) {
-            throw StoreError.destinationExists(destination)
+        try Store.createPrivateFile(atPath: destination, existing: .refuse)
+        do {
+            let copy = try DatabaseQueue(path: destination)
+            try pool.backup(to: copy)
+            let result = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+            try copy.close()
+            return result.joined(separator: "\n")
+        } catch {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw error
         }
-        let copy = try DatabaseQueue(path: destination)
-        try pool.backup(to: copy)
-        let result = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
-        try copy.close()
-        return result.joined(separator: "\n")
     }
+
+    /// What `createPrivateFile` does when the file is there already.
+    enum ExistingFile { case keep, refuse }
+
+    /// Creates an empty file only its owner can read and write (0600), atomically, so the database or backup
+    /// SQLite then opens never exists with a wider mode.
+    static func createPrivateFile(atPath path: String, existing: ExistingFile) throws {
+        let code = createOwnerOnlyFile(path)
+        if code == 0 { return }
+        if code == EEXIST {
+            if existing == .refuse { throw StoreError.destinationExists(path) }
+            return
+        }
+        throw StoreError.cannotCreate(path, String(cString: strerror(code)))
+    }
+
+    /// The database's folder, the database file and its -wal and -shm files when their group or other users
+    /// may read them (any of the 0o044 bits), with their permission bits: the server warns about each at start.
+    public static func filesReadableByOthers(databasePath path: String) -> [(path: String, mode: Int)] {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return [directory, path, path + "-wal", path + "-shm"].compactMap { file in
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
+                  let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else { return nil }
+            return mode & 0o044 != 0 ? (file, mode & 0o7777) : nil
+        }
+    }
+}
+
+/// Creates `path` with mode 0600, failing when it exists; 0 on success, the errno otherwise.
+private func createOwnerOnlyFile(_ path: String) -> Int32 {
+    let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { return errno }
+    close(descriptor)
+    return 0
 }
 
 public enum StoreError: Error, CustomStringConvertible {
     case destinationExists(String)
+    case cannotCreate(String, String)
     case notFound(String)
     case conflict(String)
 
     public var description: String {
         switch self {
         case .destinationExists(let path): return "\(path) already exists; choose a new file name"
+        case .cannotCreate(let path, let reason): return "cannot create \(path): \(reason)"
         case .notFound(let what): return "\(what) not found"
         case .conflict(let what): return what
         }

@@ -111,4 +111,38 @@ struct StaffImportTests {
         #expect(second.changes.isEmpty)
         #expect(second.unchanged == 2)
     }
+
+    @Test func controlCharactersAreRefusedInEveryColumnWithTheirLine() {
+        // Named as UTF-8: detection would take the NUL byte for UTF-16 and refuse the whole file.
+        let rows = "1,a,甲,省/局,,\n2\u{0},b,乙,省,,\n3,c\u{1B}d,丙,省,,\n4,d,\"丁\n丁\",省,,\n5,e,戊\u{85}戊,省\u{2028}局,,\n"
+            + "6,f,己,省,hr\u{7},\n7,g,庚,省,,le\u{2029}ft\n"
+        let outcome = StaffImport.plan(file: .csv(Array((header + rows).utf8), encoding: .utf8), existing: [], departments: [])
+        guard case .problems(let problems) = outcome else { Issue.record("expected problems: \(outcome)"); return }
+        let controls = problems.filter { $0.message.contains("control character") }
+        #expect(controls.map(\.description) == [
+            "line 3: employee_number contains the control character U+0000; remove line breaks, tabs and other control characters",
+            "line 4: login contains the control character U+001B; remove line breaks, tabs and other control characters",
+            "line 5: name contains the control character U+000A; remove line breaks, tabs and other control characters",
+            "line 7: department contains the control character U+2028; remove line breaks, tabs and other control characters",
+            "line 7: name contains the control character U+0085; remove line breaks, tabs and other control characters",
+            "line 8: roles contains the control character U+0007; remove line breaks, tabs and other control characters",
+            "line 9: status contains the control character U+2029; remove line breaks, tabs and other control characters",
+        ])
+        #expect(!problems.contains { $0.line == 2 })
+    }
+
+    @Test func aLeftRowForAnUnknownEmployeeIsAWarningThatDoesNotStopTheImport() {
+        let existing = [
+            StaffImport.Existing(id: UserID(rawValue: 10), employeeNumber: "2", login: "b", name: "乙", department: ["省"],
+                                 grants: [StaffImport.Grant(role: .learner, department: ["省"])], disabled: false, timeFactor: 1),
+        ]
+        let outcome = plan("1,a,甲,省,,\n2,,乙,省,,left\n9,,无名,省,,离职\n", existing: existing, departments: [["省"]])
+        guard case .plan(let plan) = outcome else { Issue.record("expected a plan: \(outcome)"); return }
+        #expect(plan.created == 1)
+        #expect(plan.disabled == 1)
+        #expect(plan.unchanged == 0)
+        #expect(plan.warnings.map(\.description) == [
+            "line 4: employee number 9 is marked left but is not on the platform; the row is ignored (check the number)",
+        ])
+    }
 }

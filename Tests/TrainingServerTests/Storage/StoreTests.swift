@@ -80,4 +80,44 @@ import Testing
         #expect(throws: StoreError.self) { try temporary.store.backup(to: destination) }
         #expect(try String(contentsOfFile: destination, encoding: .utf8) == "keep me")
     }
+
+    /// Permission bits of `path`.
+    private func mode(_ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return try #require(attributes[.posixPermissions] as? NSNumber).intValue & 0o7777
+    }
+
+    @Test func aNewStoreIsReadableByItsOwnerOnly() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("store-modes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let path = parent.appendingPathComponent("data/training.sqlite").path
+        let store = try Store(path: path, readers: 2)
+        _ = try SQLiteDepartmentRepository(store: store, clock: { 1 }).ensure(path: ["省政府"], by: .system)
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(FileManager.default.fileExists(atPath: path + "-shm"))
+        #expect(try mode(path) == 0o600)
+        #expect(try mode(path + "-wal") == 0o600)
+        #expect(try mode(path + "-shm") == 0o600)
+        #expect(try mode(parent.appendingPathComponent("data").path) == 0o700)
+        #expect(Store.filesReadableByOthers(databasePath: path).isEmpty)
+        try store.close()
+    }
+
+    @Test func aBackupIsReadableByItsOwnerOnly() throws {
+        let temporary = try TemporaryStore()
+        let destination = temporary.path("private-backup.sqlite")
+        #expect(try temporary.store.backup(to: destination) == "ok")
+        #expect(try mode(destination) == 0o600)
+    }
+
+    @Test func filesOthersCanReadAreReported() throws {
+        let temporary = try TemporaryStore()
+        let path = temporary.path("training.sqlite")
+        _ = try SQLiteDepartmentRepository(store: temporary.store, clock: { 1 }).ensure(path: ["省政府"], by: .system)
+        #expect(chmod(path, 0o644) == 0)
+        #expect(chmod(path + "-wal", 0o640) == 0)
+        let reported = Store.filesReadableByOthers(databasePath: path)
+        #expect(reported.map(\.path) == [path, path + "-wal"])
+        #expect(reported.map(\.mode) == [0o644, 0o640])
+    }
 }
