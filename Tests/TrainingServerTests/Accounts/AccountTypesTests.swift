@@ -32,7 +32,8 @@ import Testing
         #expect(child.displayPath == "省政府 / 数据局")
     }
 
-    @Test func onlyGetHeadAndOptionsAreSafe() {
-        #expect(HTTPMethod.allCases.filter(\.isSafe) == [.get, .head, .options])
+    /// RFC 9110 §9.2.1: GET, HEAD, OPTIONS and TRACE are safe (no route answers TRACE but with 405).
+    @Test func onlyGetHeadOptionsAndTraceAreSafe() {
+        #expect(HTTPMethod.allCases.filter(\.isSafe) == [.get, .head, .options, .trace])
     }
 }
