@@ -20,6 +20,9 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("A reverse proxy (address or CIDR, IPv4 or IPv6) whose X-Forwarded-For names the client; repeat for several.",
                                valueName: "cidr"))
     var trustedProxy: [String] = []
+    @Option(help: ArgumentHelp("A file holding the bearer token /metrics requires from every client (default: no token, loopback clients only).",
+                               valueName: "file"))
+    var metricsTokenFile: String?
     @Option(help: "Minutes a session lasts without use.") var sessionIdleMinutes = 30.0
     @Option(help: "Hours a session lasts at most.") var sessionAbsoluteHours = 12.0
     @Option(help: "Study hours each person should earn per year.") var yearlyHours = 90.0
@@ -55,6 +58,16 @@ struct Serve: ParsableCommand {
         app.yearlyRequiredHours = yearlyHours
         if let zone = StudyCalendar.zone(named: timeZone) { app.calendar = StudyCalendar(timeZone: zone) }
         app.trustedProxies = TrustedProxies(trustedProxy.compactMap(TrustedProxies.Network.init))
+        if let metricsTokenFile {
+            let token: String
+            do {
+                token = try String(contentsOfFile: metricsTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            } catch {
+                throw ValidationError("--metrics-token-file: cannot read \(metricsTokenFile): \(error.localizedDescription)")
+            }
+            guard !token.isEmpty else { throw ValidationError("--metrics-token-file: \(metricsTokenFile) is empty") }
+            app.metricsToken = token
+        }
         app.issuerKeyPath = issuerKey ?? URL(fileURLWithPath: database.db).deletingLastPathComponent()
             .appendingPathComponent("issuer-key.pem").path
         var http = HTTPServerConfiguration()

@@ -184,7 +184,12 @@ public final class Application: Sendable {
         var request = request
         request.clientAddress = configuration.trustedProxies.clientAddress(peer: request.clientAddress,
                                                                            forwardedFor: request.headers.values("X-Forwarded-For"))
-        let match = routes.match(method: request.method, path: request.path)
+        var match = routes.match(method: request.method, path: request.path)
+        // `/metrics` is not revealed to clients that may not read it: they get the answer of an unknown path.
+        if case .found("/metrics", _, _) = match,
+           OpsController.metricsAccess(request, token: configuration.metricsToken) == .hidden {
+            match = .notFound
+        }
         if case .found(let route, let parameters, _) = match {
             request.route = route
             request.parameters = parameters

@@ -26,6 +26,9 @@ public struct ApplicationConfiguration: Sendable {
     public var loginThrottle = LoginThrottle.Policy()
     /// Reverse proxies whose `X-Forwarded-For` names the client (none: the peer is the client).
     public var trustedProxies = TrustedProxies()
+    /// The bearer token `/metrics` requires from every client (`serve --metrics-token-file`); nil: loopback
+    /// clients only.
+    public var metricsToken: String?
 
     public init() {}
 }

@@ -94,6 +94,13 @@ import Testing
         #expect(response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains")
     }
 
+    @Test(arguments: [("127.0.0.1", true), ("127.8.9.10", true), ("::1", true), ("::ffff:127.0.0.1", true),
+                      ("128.0.0.1", false), ("10.0.0.1", false), ("203.0.113.9", false), ("::2", false),
+                      ("2001:db8::1", false), ("::ffff:10.0.0.1", false), ("unknown", false), ("", false)])
+    func onlyLoopbackAddressesAreLoopback(_ address: String, _ expected: Bool) {
+        #expect(OpsController.isLoopback(address) == expected, "\(address)")
+    }
+
     @Test func pagesLinkTheVersionedStylesheet() throws {
         let app = try TestApplication()
         let url = app.application.assets.url("style.css")
