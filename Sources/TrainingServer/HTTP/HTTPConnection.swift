@@ -376,7 +376,8 @@ extension HTTPServer {
         return response
     }
 
-    /// A plain-text error for failures found before the application sees the request (when no refuser is set).
+    /// A plain-text error for failures found before the application sees the request (when no refuser is set), with
+    /// the security headers that apply to it (HSTS under TLS).
     func errorResponse(_ status: HTTPStatus, _ message: String) -> Response {
         var response = Response.text(message + "\n", status: status)
         response.headers.add("X-Content-Type-Options", "nosniff")
@@ -384,6 +385,7 @@ extension HTTPServer {
         response.headers.add("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
         response.headers.add("Referrer-Policy", "same-origin")
         response.headers.add("X-Frame-Options", "DENY")
+        if isSecure { response.headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains") }
         if status == .payloadTooLarge { response.headers.add("Connection", "close") }
         return response
     }
