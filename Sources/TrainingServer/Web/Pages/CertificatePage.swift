@@ -59,7 +59,7 @@ public enum CertificatePage {
             <p class="hint" id="reason-hint">\(context.t("cert.revoke.hint"))</p>
             <input type="text" id="reason" name="reason" maxlength="500" required aria-describedby="reason-hint">
             </div>
-            <div class="field">
+            <div class="field choice">
             <input type="checkbox" id="confirm" name="confirm" value="yes" required>
             <label for="confirm">\(context.t("cert.revoke.confirm"))</label>
             </div>
