@@ -193,7 +193,7 @@ def test_a_revoked_learner_sees_hrs_reason_and_must_pass_the_final_exams_again(c
     hr = login(server, "demo-hr", server.demo_passwords["demo-hr"])
     path = f"/certificates/{certificates[0]['id']}"
     token = hidden_csrf(get(server, hr, path), f"{path}/revoke")
-    revoked = hr.post(server.url(f"{path}/revoke"), data={"csrf_token": token, "reason": REASON},
+    revoked = hr.post(server.url(f"{path}/revoke"), data={"csrf_token": token, "reason": REASON, "confirm": "yes"},
                       allow_redirects=False, timeout=10)
     assert revoked.status_code == 303
 

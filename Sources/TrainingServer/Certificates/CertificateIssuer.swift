@@ -60,12 +60,13 @@ public struct CertificateIssuer: Sendable {
         try QRCode(encoding: url).svg(label: label)
     }
 
-    /// The 1EdTech Revocation List for one credential: empty unless the certificate is revoked.
+    /// The 1EdTech Revocation List for one credential: empty unless the certificate is revoked. It is public, so it
+    /// names the revoked credential only: HR's reason is for the holder and HR, never in this document.
     public func statusDocument(_ certificate: StoredCertificate) -> Data {
-        struct Entry: Encodable { var id: String; var revocationReason: String? }
+        struct Entry: Encodable { var id: String }
         struct Document: Encodable { var id: String; var revokedCredentials: [Entry] }
         let revoked = certificate.revokedAt == nil ? [] : [
-            Entry(id: profile.verificationURL(certificateID: certificate.id.rawValue), revocationReason: certificate.revokedReason),
+            Entry(id: profile.verificationURL(certificateID: certificate.id.rawValue)),
         ]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -108,6 +108,9 @@ public protocol CertificationRepository: Sendable {
     func certificates(userID: UserID) throws -> [StoredCertificate]
     /// Revokes a certificate (HR or admin), with the reason; returns false when it was already revoked.
     func revoke(_ id: CertificateID, reason: String, by actor: AuditActor, at: Double) throws -> Bool
+    /// Lifts HR's revocation of a certificate, with the reason; returns false unless HR had revoked it (a certificate
+    /// withdrawn by a regrade is not reinstated this way).
+    func reinstate(_ id: CertificateID, reason: String, by actor: AuditActor, at: Double) throws -> Bool
     /// People whose certification the clock may have moved by `now` (a window opened, an expiry passed).
     func dueForSweep(now: Double) throws -> [UserID]
     /// Everyone with any certification row or any passed attempt (for a full re-evaluation).

@@ -120,4 +120,13 @@ public struct CertificationService: Sendable {
         try refresh(userID: certificate.userID, by: actor)
         return revoked
     }
+
+    /// Lifts HR's revocation of a certificate with a reason, then re-evaluates its holder (the certificate is valid
+    /// again unless it has expired, and the certification follows); false when HR had not revoked it.
+    public func reinstate(_ id: CertificateID, reason: String, by actor: AuditActor) throws -> Bool {
+        guard let certificate = try repository.certificate(id) else { return false }
+        let reinstated = try repository.reinstate(id, reason: reason, by: actor, at: clock())
+        if reinstated { try refresh(userID: certificate.userID, by: actor) }
+        return reinstated
+    }
 }

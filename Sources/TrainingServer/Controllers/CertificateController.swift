@@ -3,7 +3,8 @@ import Curriculum
 import Foundation
 
 /// Certificates: the holder's list and printable page with the credential download; the public verification
-/// page and API; the issuer's published keys, profile and revocation status; revocation by HR and admins.
+/// page and API; the issuer's published keys, profile and revocation status; revocation and reinstatement by HR and
+/// admins (the reason is for the holder and HR only: the public answers say revoked and nothing more).
 struct CertificateController {
     let context: ControllerContext
 
@@ -88,11 +89,30 @@ struct CertificateController {
         router.post("/certificates/:id/revoke") { request in
             let (certificate, user) = try owned(request)
             guard try mayRevoke(user, certificate: certificate) else { throw HTTPError.notFound }
-            let reason = (try request.form()["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let form = try request.form()
+            let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !reason.isEmpty, reason.count <= 500 else {
-                return try page(request, revokeError: context.page(request).t("cert.revoke.missing"), status: .badRequest)
+                return try page(request, formError: .revoke(context.page(request).t("cert.revoke.missing")), status: .badRequest)
+            }
+            guard form["confirm"] == "yes" else {
+                return try page(request, formError: .revoke(context.page(request).t("cert.revoke.confirm_missing")),
+                                status: .badRequest)
             }
             _ = try context.certification.revoke(certificate.id, reason: reason, by: AuditActor(user))
+            return Response.redirect(to: "/certificates/\(certificate.id.rawValue)")
+        }
+        router.post("/certificates/:id/reinstate") { request in
+            let (certificate, user) = try owned(request)
+            guard try mayRevoke(user, certificate: certificate) else { throw HTTPError.notFound }
+            let reason = (try request.form()["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty, reason.count <= 500 else {
+                return try page(request, formError: .reinstate(context.page(request).t("cert.reinstate.missing")),
+                                status: .badRequest)
+            }
+            guard try context.certification.reinstate(certificate.id, reason: reason, by: AuditActor(user)) else {
+                return try page(request, formError: .reinstate(context.page(request).t("cert.reinstate.not_revoked")),
+                                status: .conflict)
+            }
             return Response.redirect(to: "/certificates/\(certificate.id.rawValue)")
         }
         router.get("/verify") { request in
@@ -185,9 +205,9 @@ struct CertificateController {
         }
     }
 
-    private func page(_ request: Request) throws -> Response { try page(request, revokeError: nil, status: .ok) }
+    private func page(_ request: Request) throws -> Response { try page(request, formError: nil, status: .ok) }
 
-    private func page(_ request: Request, revokeError: String?, status: HTTPStatus) throws -> Response {
+    private func page(_ request: Request, formError: CertificatePage.FormError?, status: HTTPStatus) throws -> Response {
         let (certificate, user) = try owned(request)
         let canRevoke = try mayRevoke(user, certificate: certificate)
         guard certificate.userID == user.id || canRevoke else { throw HTTPError.notFound }
@@ -202,7 +222,7 @@ struct CertificateController {
                                           program: context.catalogue.catalogue.program(ProgramID(certificate.programID)),
                                           status: certificate.status(at: context.clock()), verificationURL: url, qrSVG: qr,
                                           canDownload: certificate.userID == user.id, canRevoke: canRevoke,
-                                          revokeError: revokeError, printScript: context.assets.url("print.js"))
+                                          formError: formError, printScript: context.assets.url("print.js"))
         return Response.html(CertificatePage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered,
                              status: status)
     }
@@ -215,7 +235,7 @@ struct CertificateController {
         return (certificate, user)
     }
 
-    /// HR and admins may see and revoke certificates of people in their scope.
+    /// HR and admins may see, revoke and reinstate certificates of people in their scope.
     private func mayRevoke(_ user: User, certificate: StoredCertificate) throws -> Bool {
         guard !user.roles.isDisjoint(with: [.hr, .admin]), let holder = try context.users.find(id: certificate.userID),
               let department = try context.departments.find(id: holder.departmentID) else { return false }

@@ -4,7 +4,7 @@ import Foundation
 public struct CredentialRevocation: Sendable, Equatable {
     /// When it was revoked, if known.
     public var revokedAt: Date?
-    /// Why, in words the holder and verifiers may read, if given.
+    /// Why, if known: HR's words for the holder and HR (the public status document never carries them).
     public var reason: String?
 
     /// A revocation at `revokedAt` for `reason`, either of which may be unknown.

@@ -108,6 +108,24 @@ public struct SQLiteCertificationRepository: CertificationRepository {
         }
     }
 
+    public func reinstate(_ id: CertificateID, reason: String, by actor: AuditActor, at now: Double) throws -> Bool {
+        try store.write { db in
+            guard let revoked = try Row.fetchOne(db, sql: """
+                SELECT revoked_reason, revoked_by FROM certificates
+                WHERE id = ? AND revoked_at IS NOT NULL AND revoked_reason IS NOT ?
+                """, arguments: [id.rawValue, CertificationRecord.CycleChanges.withdrawalReason]) else { return false }
+            try db.execute(sql: """
+                UPDATE certificates SET revoked_at = NULL, revoked_reason = NULL, revoked_by = NULL WHERE id = ?
+                """, arguments: [id.rawValue])
+            let previous: String? = revoked["revoked_reason"]
+            let revokedBy: String? = revoked["revoked_by"]
+            try AuditChain.append(AuditEvent(action: "certificate.reinstate", subject: "certificate:\(id.rawValue)",
+                                             details: ["reason": reason, "revoked_reason": previous ?? "",
+                                                       "revoked_by": revokedBy ?? ""]), by: actor, at: now, in: db)
+            return true
+        }
+    }
+
     public func dueForSweep(now: Double) throws -> [UserID] {
         try store.read { db in
             try Int64.fetchAll(db, sql: """

@@ -46,6 +46,24 @@ import Testing
         #expect(try SQLiteIssuerKeyRepository(store: temporary.store).published() == [first.key.publicKey])
     }
 
+    @Test func theStatusDocumentSaysRevokedButNeverWhy() throws {
+        let issuer = try TemporaryStore.issuer()
+        let id = CertificateID.random()
+        var certificate = StoredCertificate(id: id, userID: UserID(rawValue: 1), programID: "p", kind: .initial,
+                                            issuedAt: 100, expiresAt: 10_000, credential: "jwt")
+        let valid = try #require(try JSONSerialization.jsonObject(with: issuer.statusDocument(certificate)) as? [String: Any])
+        #expect((valid["revokedCredentials"] as? [Any])?.isEmpty == true)
+
+        certificate.revokedAt = 200
+        certificate.revokedReason = "Dismissed for misconduct (confidential)"
+        certificate.revokedBy = "hr"
+        let data = issuer.statusDocument(certificate)
+        #expect(!String(decoding: data, as: UTF8.self).contains("misconduct"))
+        let revoked = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let entries = try #require(revoked["revokedCredentials"] as? [[String: String]])
+        #expect(entries == [["id": issuer.profile.verificationURL(certificateID: id.rawValue)]])
+    }
+
     @Test func withoutARecordOnlyTheCurrentKeyIsPublished() throws {
         let issuer = try TemporaryStore.issuer()
         #expect(try issuer.publicKeys() == [issuer.key.publicKey])

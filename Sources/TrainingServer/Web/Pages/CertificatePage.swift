@@ -2,8 +2,15 @@ import Assessment
 import Curriculum
 
 /// A certificate to print on one A4 page, in Chinese and English, with the QR code of its public verification
-/// address written out beside it; below the printable part, the download and (for HR and admins) revocation.
+/// address written out beside it; below the printable part, the download and (for HR and admins) revocation with
+/// confirmation, or reinstatement of a certificate HR revoked.
 public enum CertificatePage {
+    /// A refused form and its message.
+    public enum FormError: Sendable {
+        case revoke(String)
+        case reinstate(String)
+    }
+
     public struct Model: Sendable {
         public var certificate: StoredCertificate
         public var holderName: String
@@ -14,7 +21,7 @@ public enum CertificatePage {
         public var qrSVG: String
         public var canDownload: Bool
         public var canRevoke: Bool
-        public var revokeError: String?
+        public var formError: FormError?
         /// The URL of the script that turns the print instruction into a print button.
         public var printScript: String
     }
@@ -37,20 +44,43 @@ public enum CertificatePage {
             <p><a class="button button-secondary" href="/certificates/\(certificate.id.rawValue)/credential.jwt" download>\
             \(context.t("cert.download"))</a></p><p class="hint">\(context.t("cert.download.hint"))</p>
             """ : .empty
-        let revokeError: HTML = model.revokeError.map { "<p class=\"field-error\" id=\"reason-error\">\($0)</p>" } ?? .empty
+        let revokeError: String? = if case .revoke(let message) = model.formError { message } else { nil }
+        let reinstateError: String? = if case .reinstate(let message) = model.formError { message } else { nil }
+        func error(_ message: String?, id: String) -> HTML {
+            message.map { "<p class=\"field-error\" id=\"\(id)\">\($0)</p>" } ?? .empty
+        }
         let revoke: HTML = model.canRevoke && certificate.revokedAt == nil ? """
             <form method="post" action="/certificates/\(certificate.id.rawValue)/revoke" class="form no-print">
             \(Components.csrf(context))
             <h2>\(context.t("cert.revoke.title"))</h2>
-            <div class="field\(model.revokeError == nil ? "" : " field-invalid")">
+            \(error(revokeError, id: "revoke-error"))
+            <div class="field">
             <label for="reason">\(context.t("cert.revoke.reason"))</label>
             <p class="hint" id="reason-hint">\(context.t("cert.revoke.hint"))</p>
-            \(revokeError)
-            <input type="text" id="reason" name="reason" maxlength="500" aria-describedby="reason-hint">
+            <input type="text" id="reason" name="reason" maxlength="500" required aria-describedby="reason-hint">
+            </div>
+            <div class="field choice">
+            <input type="checkbox" id="confirm" name="confirm" value="yes" required>
+            <label for="confirm">\(context.t("cert.revoke.confirm"))</label>
             </div>
             <button type="submit" class="button button-warning">\(context.t("cert.revoke.submit"))</button>
             </form>
             """ : .empty
+        let reinstatable = model.canRevoke && certificate.revokedAt != nil
+            && certificate.revokedReason != CertificationRecord.CycleChanges.withdrawalReason
+        let reinstate: HTML = reinstatable ? """
+            <form method="post" action="/certificates/\(certificate.id.rawValue)/reinstate" class="form no-print">
+            \(Components.csrf(context))
+            <h2>\(context.t("cert.reinstate.title"))</h2>
+            \(error(reinstateError, id: "reinstate-error"))
+            <div class="field">
+            <label for="reinstate-reason">\(context.t("cert.reinstate.reason"))</label>
+            <p class="hint" id="reinstate-hint">\(context.t("cert.reinstate.hint"))</p>
+            <input type="text" id="reinstate-reason" name="reason" maxlength="500" required aria-describedby="reinstate-hint">
+            </div>
+            <button type="submit" class="button">\(context.t("cert.reinstate.submit"))</button>
+            </form>
+            """ : error(reinstateError, id: "reinstate-error")
         let body: HTML = """
             <section class="certificate" aria-labelledby="certificate-title">
             <h1 id="certificate-title">\(both("cert.heading"))</h1>
@@ -75,6 +105,7 @@ public enum CertificatePage {
             <p><button type="button" class="button" data-print hidden>\(context.t("cert.print"))</button></p>
             \(download)
             \(revoke)
+            \(reinstate)
             </div>
             """
         return Layout.page(title: context.t("cert.title"), context: context, stylesheet: stylesheet,

@@ -119,7 +119,9 @@ public enum HRPersonPage {
             let path = "/verify/" + PercentDecoding.encode(certificate.id)
             let status: HTML
             if certificate.revokedAt != nil {
-                status = Components.tag(context.t("hr.certificate.revoked"), kind: "wrong")
+                status = Components.tag(context.t("hr.certificate.revoked"), kind: "wrong") + (certificate.revokedReason.map {
+                    " <span class=\"hint\">\(context.t("hr.certificate.revoked_reason", ["reason": $0]))</span>" as HTML
+                } ?? .empty)
             } else if certificate.expiresAt <= model.now {
                 status = Components.tag(context.t("hr.certificate.expired"), kind: "wrong")
             } else {
