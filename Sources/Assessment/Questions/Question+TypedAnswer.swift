@@ -1,7 +1,7 @@
 /// Why a typed answer could not be read as an answer to its question. Pages show it next to the question
 /// when the answer is saved, and the submit summary lists such answers before the learner confirms, so an
 /// unreadable answer is never silently marked 0.
-public enum UnreadableAnswer: Sendable, Hashable {
+public enum UnreadableAnswer: Sendable, Hashable, Codable {
     /// Not a number in any form the question accepts.
     case notANumber
     /// A separator that could be read two ways ("3,5": three and a half, or thirty-five).
@@ -72,10 +72,6 @@ extension Question {
         let number = candidates.first { candidate in
             !answers.contains { $0.fraction > 0 && NumericKind.accepts($0.target, candidate) }
         } ?? candidates[0]
-        return plain(number) + (unit ?? "")
-    }
-
-    private static func plain(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        return ScoredAttempt.plain(number) + (unit ?? "")
     }
 }

@@ -5,22 +5,8 @@
 /// It holds nothing of the answer key: `TypedAnswerForm.example` is left out, because it may be drawn from the
 /// question's own answers; pages give an example of their own.
 public struct TypedAnswerView: Sendable, Hashable, Codable {
-    /// Why the saved answer cannot be read (`UnreadableAnswer`, in a form pages and the JSON can carry).
-    public enum Problem: Sendable, Hashable, Codable {
-        case notANumber
-        case ambiguousSeparator
-        case missingUnit
-        case unknownUnit(String)
-
-        public init(_ reason: UnreadableAnswer) {
-            switch reason {
-            case .notANumber: self = .notANumber
-            case .ambiguousSeparator: self = .ambiguousSeparator
-            case .missingUnit: self = .missingUnit
-            case .unknownUnit(let unit): self = .unknownUnit(unit)
-            }
-        }
-    }
+    /// Why the saved answer cannot be read.
+    public typealias Problem = UnreadableAnswer
 
     /// The author's own description of the expected form.
     public var hint: LocalizedText?
@@ -43,6 +29,6 @@ public struct TypedAnswerView: Sendable, Hashable, Codable {
     public init?(question: Question, response: Response?) {
         guard let form = question.typedAnswerForm else { return nil }
         self.init(hint: form.hint, units: form.units, unitRequired: form.unitRequired,
-                  problem: response.flatMap { question.unreadable($0) }.map(Problem.init))
+                  problem: response.flatMap { question.unreadable($0) })
     }
 }

@@ -57,9 +57,9 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
         case .bool(let value)?:
             return [value ? "true" : "false"]
         case .text(let text)?:
-            let typed = TextNormalizer.normalize(text, caseSensitive: true)
             switch kind {
             case .shortAnswer:
+                let typed = TextNormalizer.normalize(text, caseSensitive: true)
                 return typed.isEmpty ? [] : [typed]
             default:
                 if case .number(let value, _) = NumericKind.read(text, format: format) { return [Self.plain(value)] }
@@ -73,7 +73,7 @@ public struct ScoredAttempt: Sendable, Hashable, Codable {
     }
 
     /// A number in plain digits: whole numbers without a fraction ("72", not "72.0"), others in the shortest
-    /// form that reads back as the same value ("0.1").
+    /// form that reads back as the same value ("0.1"). Also the form of a typed answer's example.
     static func plain(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"

@@ -36,8 +36,6 @@ struct CJKEmphasis {
     let text: String
     /// Whether any marker was inserted (and must be removed from what cmark produces).
     let hasMarkers: Bool
-    /// Whether `text` differs from the Markdown it was made from (markers or escapes were inserted).
-    let isChanged: Bool
     /// Every `*` and `_` run outside code, link destinations and raw HTML, in document order.
     let runs: [Run]
     /// `\*`, `\_` and entities for `*` and `_`: literal by the author's choice. Line and byte column of the
@@ -66,7 +64,6 @@ struct CJKEmphasis {
         guard markdown.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") }) else {
             self.text = markdown
             self.hasMarkers = false
-            self.isChanged = false
             self.runs = []
             self.escapes = []
             self.insertions = [:]
@@ -75,8 +72,7 @@ struct CJKEmphasis {
         var scanner = Scanner(Array(markdown.unicodeScalars))
         scanner.scan()
         self.hasMarkers = scanner.hasMarkers
-        self.isChanged = !scanner.insertions.isEmpty
-        self.text = isChanged ? String(scanner.output) : markdown
+        self.text = scanner.insertions.isEmpty ? markdown : String(scanner.output)
         self.runs = scanner.runs
         self.escapes = scanner.escapes
         self.insertions = scanner.insertions

@@ -61,7 +61,6 @@ public protocol LoginFailureStore: Sendable {
                decide: ([String: LoginFailureCounts], Bool) -> Double?) throws -> (wait: Double?, rowIDs: [Int64])
     /// After a success: removes the attempt's rows and every failure under `clearing`, and remembers `usual`.
     func forget(rowIDs: [Int64], clearing key: String, usual: String, at: Double) throws
-    func count(key: String, since: Double) throws -> Int
 }
 
 /// One event for the audit log.

@@ -31,12 +31,6 @@ public final class CatalogueHolder: Sendable {
     public var catalogue: Catalogue { state.withLock { $0.catalogue } }
     public var status: Status { state.withLock { $0.status } }
 
-    /// Reloads from disk; on errors the running catalogue stays. Returns whether the new one was taken.
-    @discardableResult
-    public func reload(now: Double) -> Bool {
-        reload(now: now, trigger: .signal, by: nil).taken
-    }
-
     /// Reloads from disk and says what changed; on errors the running catalogue stays. The outcome is kept in
     /// `status.lastReload` until the next reload.
     public func reload(now: Double, trigger: ReloadOutcome.Trigger, by login: String?) -> ReloadOutcome {

@@ -141,18 +141,7 @@ public struct SummaryDocument: Sendable, Encodable {
         }
         let rows = [header] + departments.map { line($0.department.path + ($0.direct ? " (direct)" : ""), $0.counts) }
             + [line("total" + (department.map { " (\($0.path))" } ?? ""), total)]
-        var widths = Array(repeating: 0, count: header.count)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Self.width(cell)) } }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - Self.width(cell) + 2)
-            }.joined()
-        }.joined(separator: "\n") + "\n"
-    }
-
-    /// Terminal columns a text takes: East Asian wide characters take two.
-    static func width(_ text: String) -> Int {
-        TextTable.displayWidth(text)
+        return TextTable.render(rows)
     }
 }
 

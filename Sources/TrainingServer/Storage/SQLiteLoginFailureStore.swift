@@ -45,6 +45,7 @@ public struct SQLiteLoginFailureStore: LoginFailureStore {
         }
     }
 
+    /// The failures recorded for `key` after `since` (for inspection; the throttle decides in `admit`).
     public func count(key: String, since: Double) throws -> Int {
         try store.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM login_failures WHERE key = ? AND at > ?",

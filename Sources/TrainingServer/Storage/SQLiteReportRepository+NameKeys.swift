@@ -22,8 +22,8 @@ extension SQLiteReportRepository {
         try fillNameKeys(db, all: stored != NameCollation.version)
     }
 
-    /// Computes the keys missing (NULL), or with `all` every key, walking the users by id; records the collation
-    /// the keys now follow; returns how many keys it wrote.
+    /// Computes the keys missing (NULL), or with `all` every key, walking the users by id; after a full pass,
+    /// records the collation the keys now follow; returns how many keys it wrote.
     @discardableResult
     static func fillNameKeys(_ db: Database, all: Bool = false) throws -> Int {
         var after: Int64 = 0
@@ -43,10 +43,13 @@ extension SQLiteReportRepository {
             written += rows.count
             after = last[0]
         }
-        try db.execute(sql: """
-            INSERT INTO settings (key, value) VALUES ('reports.name_collation', ?)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value
-            """, arguments: [NameCollation.version])
+        // Only a full pass changes which collation the keys follow; a pass over missing keys leaves it as it was.
+        if all {
+            try db.execute(sql: """
+                INSERT INTO settings (key, value) VALUES ('reports.name_collation', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """, arguments: [NameCollation.version])
+        }
         return written
     }
 }
