@@ -58,9 +58,9 @@ public struct CertificationService: Sendable {
     public func refresh(userID: UserID, by actor: AuditActor = .system) throws {
         guard let user = try users.find(id: userID) else { return }
         let now = clock()
-        var courseTitles: [CourseID: LocalizedText] = [:]
-        for course in catalogue.catalogue.courses { courseTitles[course.id] = course.title }
-        for program in catalogue.catalogue.programs {
+        let catalogue = self.catalogue.catalogue
+        let courseTitles = ProgramAchievement.courseTitles(in: catalogue)
+        for program in catalogue.programs {
             let evidence = try evidence(userID: userID, programID: program.id.rawValue)
             let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: now)
             let stored = try repository.stored(userID: userID, programID: program.id.rawValue)

@@ -22,9 +22,12 @@ public struct ProgramAchievement: Sendable {
 
     /// The achievement of `program` with course titles from `catalogue`.
     public init(program: Program, catalogue: Catalogue, strings: Localization = .shipped) {
-        var titles: [CourseID: LocalizedText] = [:]
-        for course in catalogue.courses { titles[course.id] = course.title }
-        self.init(program: program, courseTitles: titles, strings: strings)
+        self.init(program: program, courseTitles: Self.courseTitles(in: catalogue), strings: strings)
+    }
+
+    /// Every course's title in `catalogue`, by id.
+    public static func courseTitles(in catalogue: Catalogue) -> [CourseID: LocalizedText] {
+        Dictionary(catalogue.courses.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// A course's title in `language`; its id when the catalogue no longer has it.

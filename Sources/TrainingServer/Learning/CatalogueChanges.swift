@@ -164,30 +164,29 @@ public struct ReloadOutcome: Sendable {
     }
 
     /// The lines the server log gets: a summary, then one line per change, warning and error.
-    public var logLines: [String] {
-        let source = trigger == .signal ? "on SIGHUP" : "by \(by ?? "?") from /trainer"
-        var lines: [String]
-        if taken {
-            let counts = CatalogueChange.Change.allCases.map { change in
-                "\(changes.filter { $0.change == change }.count) \(change.rawValue)"
-            }
-            lines = ["catalogue reloaded \(source): \(counts.joined(separator: ", ")), \(warnings.count) warnings"]
-        } else {
-            lines = ["catalogue reload refused \(source): \(errors.count) errors; the running catalogue stays"]
-        }
-        lines += changes.map { "catalogue change: \($0.logLine)" }
-        lines += warnings.map { "catalogue warning: \($0.description)" }
-        lines += errors.map { "catalogue error: \($0.description)" }
-        return lines
-    }
+    public var logLines: [String] { logEntries.map(\.line) }
 
     /// Writes `logLines` to `logger`: the summary as info (error when refused), changes as info, warnings as
     /// warnings and errors as errors.
     public func log(to logger: Logger) {
-        let lines = logLines
-        if taken { logger.info("\(lines[0])") } else { logger.error("\(lines[0])") }
-        for change in changes { logger.info("catalogue change: \(change.logLine)") }
-        for warning in warnings { logger.warning("catalogue warning: \(warning.description)") }
-        for error in errors { logger.error("catalogue error: \(error.description)") }
+        for entry in logEntries { logger.log(level: entry.level, "\(entry.line)") }
+    }
+
+    /// Each log line with its level.
+    private var logEntries: [(level: Logger.Level, line: String)] {
+        let source = trigger == .signal ? "on SIGHUP" : "by \(by ?? "?") from /trainer"
+        var entries: [(level: Logger.Level, line: String)]
+        if taken {
+            let counts = CatalogueChange.Change.allCases.map { change in
+                "\(changes.filter { $0.change == change }.count) \(change.rawValue)"
+            }
+            entries = [(.info, "catalogue reloaded \(source): \(counts.joined(separator: ", ")), \(warnings.count) warnings")]
+        } else {
+            entries = [(.error, "catalogue reload refused \(source): \(errors.count) errors; the running catalogue stays")]
+        }
+        entries += changes.map { (.info, "catalogue change: \($0.logLine)") }
+        entries += warnings.map { (.warning, "catalogue warning: \($0.description)") }
+        entries += errors.map { (.error, "catalogue error: \($0.description)") }
+        return entries
     }
 }

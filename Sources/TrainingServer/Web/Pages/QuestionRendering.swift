@@ -29,9 +29,7 @@ enum QuestionRendering {
     /// The message shown beside question `question` now, if any: its saved answer cannot be read, or "check" was
     /// pressed without an answer.
     static func message(_ question: LearnerQuestionView, problem: Problem?, context: PageContext) -> String? {
-        if let typed = question.typedAnswer, let reason = typed.problem, case .text(let answer)? = question.response {
-            return unreadableMessage(answer: answer, problem: reason, typed: typed, context: context)
-        }
+        if let unreadable = unreadableMessage(question, context: context) { return unreadable }
         if problem == .answerFirst && isUnanswered(question.response) && !question.isLocked {
             return context.t("attempt.answer_first")
         }
@@ -47,6 +45,13 @@ enum QuestionRendering {
         case .matches(let pairs)?: return pairs.isEmpty
         case .choice?, .bool?: return false
         }
+    }
+
+    /// Why `question`'s saved typed answer cannot be read, with the expected form; nil when it can be read.
+    static func unreadableMessage(_ question: LearnerQuestionView, context: PageContext) -> String? {
+        guard let typed = question.typedAnswer, let problem = typed.problem,
+              case .text(let answer)? = question.response else { return nil }
+        return unreadableMessage(answer: answer, problem: problem, typed: typed, context: context)
     }
 
     /// What was not understood in a typed answer, and the form it should take.
@@ -196,10 +201,7 @@ enum QuestionRendering {
     static func review(_ question: LearnerQuestionView, context: PageContext) -> HTML {
         var parts: [HTML] = []
         // A typed answer that could not be read scored 0: say that and why, not that nothing was answered.
-        let unreadable: String? = question.state == .gaveUp ? question.typedAnswer.flatMap { typed in
-            guard let problem = typed.problem, case .text(let answer)? = question.response else { return nil }
-            return unreadableMessage(answer: answer, problem: problem, typed: typed, context: context)
-        } : nil
+        let unreadable = question.state == .gaveUp ? unreadableMessage(question, context: context) : nil
         let stateKey: String? = switch question.state {
         case .gradedRight: "result.right"
         case .gradedPartial: "result.partial"

@@ -17,9 +17,7 @@ public enum SubmitSummaryPage {
         }
         // Answers that cannot be read score 0 when the attempt closes: say so, and why, before the learner confirms.
         let unreadable = view.questions.compactMap { question -> HTML? in
-            guard let typed = question.typedAnswer, let problem = typed.problem,
-                  case .text(let answer)? = question.response else { return nil }
-            let message = QuestionRendering.unreadableMessage(answer: answer, problem: problem, typed: typed, context: context)
+            guard let message = QuestionRendering.unreadableMessage(question, context: context) else { return nil }
             let link = "/attempts/\(view.attemptID.rawValue)?page=\(question.number)&focus=\(question.number)#\(QuestionRendering.firstInputID(question))"
             return "<li><a href=\"\(link)\">\(context.t("attempt.problem_item", ["number": String(question.number), "message": message]))</a></li>"
         }
