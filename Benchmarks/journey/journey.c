@@ -232,7 +232,7 @@ typedef struct {
   long errors[KINDS];
   long requests[KINDS];
   long attempts;         /* completed journeys in the timed phase */
-  long refused_starts;   /* a start answered with something else than an attempt */
+  long refused_starts;   /* a start page without a start form, or a start answered with something else */
   long reconnects;
   char first_error[512]; /* the first problem, for the report */
   double cpu_ns[KINDS];  /* history mode: server CPU per measured request, summed */
@@ -784,8 +784,12 @@ static int journey(learner *l, int record, int measure) {
     goto out;
   snprintf(path, sizeof path, "%s/attempts", quiz_path);
   snprintf(marker, sizeof marker, "action=\"%s\"", path);
-  if (!GO(START_PAGE, "GET", quiz_path, NULL) || !page_ok(l, START_PAGE, marker))
+  if (!GO(START_PAGE, "GET", quiz_path, NULL))
     goto out;
+  if (!page_ok(l, START_PAGE, marker)) {
+    l->refused_starts++; /* no start form: the quiz cannot be started now */
+    goto out;
+  }
   const char *form_end, *form_start = find_form(l->body.data, path, &form_end);
   fill_form(l, form_start, form_end, &form, 0);
   if (!GO(START, "POST", path, &form))
