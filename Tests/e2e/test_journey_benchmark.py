@@ -18,6 +18,11 @@ RUN = REPO / "Benchmarks" / "journey" / "run.sh"
 KINDS = ("dashboard", "module", "start_page", "start", "answer_page", "save", "summary", "submit", "result")
 
 
+def tail(path: Path, characters: int = 3000) -> str:
+    """The end of a file the run wrote, for a failure message."""
+    return f"{path.name}:\n{path.read_text(encoding='utf-8', errors='replace')[-characters:]}" if path.exists() else ""
+
+
 def generator_values(path: Path) -> dict[str, str]:
     """The `key value` lines of the load generator's output."""
     values = {}
@@ -43,7 +48,8 @@ def test_smoke_run_completes_attempts_without_errors(tmp_path: Path):
     environment = dict(os.environ, TRAINING_SERVER=str(BINARY), BENCH_OUT=str(out), TMPDIR=str(tmp_path),
                        LOG_LEVEL="warning")
     done = subprocess.run([str(RUN), "--smoke"], env=environment, capture_output=True, text=True, timeout=240)
-    assert done.returncode == 0, f"run.sh --smoke exited {done.returncode}\n{done.stdout}\n{done.stderr[-4000:]}"
+    assert done.returncode == 0, (f"run.sh --smoke exited {done.returncode}\n{done.stdout}\n{done.stderr[-4000:]}"
+                                  f"\n{tail(out / 'journey-generator.txt')}\n{tail(out / 'journey-server.log')}")
 
     journey = generator_values(out / "journey-generator.txt")
     assert journey["errors"] == "0"
