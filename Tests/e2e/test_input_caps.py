@@ -9,11 +9,13 @@ import shutil
 import socket
 import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import (COURSES, ClockedServer, api_token, bearer, form_with_action, hidden_csrf, http_language, login,
+from conftest import (COURSES, STRONG_PASSWORD, ClockedServer, api_token, bearer, form_with_action, hidden_csrf, http_language, login,
                       paper_questions, start_attempt_http, stop_and_check, ui_text)
 
 COURSE = "info-literacy"
@@ -227,8 +229,11 @@ def test_the_practice_quizs_daily_cap_refuses_the_next_attempt_until_the_next_da
     forged = http.post(capped.url(f"{start_page}/attempts"), data={"csrf_token": token}, allow_redirects=False,
                        timeout=10)
     assert forged.status_code == 303 and forged.headers["Location"] == start_page
-    # The next day (in the server's time zone) the learner may start again.
-    capped.advance(24 * 3600)
+    # The next day in the server's time zone (Asia/Shanghai), a minute after midnight, the learner may start again.
+    now = datetime.fromtimestamp(capped.now(), ZoneInfo("Asia/Shanghai"))
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    capped.advance((midnight - now).total_seconds() + 60)
+    http = login(capped, "caps-daily", STRONG_PASSWORD)
     assert start_attempt_http(capped, http, COURSE, PRACTICE)
 
 
