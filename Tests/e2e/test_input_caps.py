@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import (COURSES, STRONG_PASSWORD, ClockedServer, api_token, bearer, form_with_action, hidden_csrf, http_language, login,
-                      paper_questions, start_attempt_http, stop_and_check, ui_text)
+from conftest import (COURSES, STRONG_PASSWORD, ClockedServer, api_token, bearer, browser_sign_in, form_with_action,
+                      hidden_csrf, http_language, login, needs_chromium, paper_questions, save_screenshot,
+                      start_attempt_http, stop_and_check, ui_text, wait_for_navigation)
 
 COURSE = "info-literacy"
 PRACTICE = "practice-finding-information"
@@ -244,3 +245,41 @@ def test_the_shipped_courses_still_lint_clean(tmp_path: Path):
     done = subprocess.run([str(BINARY), "lint", str(COURSES)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "0 errors" in done.stdout or "no problems" in done.stdout.lower(), done.stdout[-500:]
+
+
+@needs_chromium
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_in_the_browser_an_over_long_answer_comes_back_beside_its_question_and_the_page_passes_axe(
+        capped, chromium, language):
+    from selenium.webdriver.common.by import By
+    from test_accessibility import axe_source, axe_violations, describe
+
+    name = f"caps-browser-{language}"
+    password = capped.add_user(name, name.title())
+    driver = chromium(language)
+    browser_sign_in(driver, capped, name, password, language)
+    driver.get(capped.url(f"/courses/{COURSE}/quizzes/{PRACTICE}"))
+    wait_for_navigation(driver, lambda: driver.find_element(
+        By.CSS_SELECTOR, f"form[action='/courses/{COURSE}/quizzes/{PRACTICE}/attempts'] button").click(),
+        lambda path: path.startswith("/attempts/"), "start did not open the attempt")
+    field = driver.find_element(By.CSS_SELECTOR, "input[type='text'][id$='-text']")
+    assert field.get_attribute("maxlength") == "500"
+    field.send_keys("字" * 600)
+    assert len(field.get_attribute("value")) == 500, "the browser let more than 500 characters in"
+    # A page that does not say its limit (an old page, a script) can still send more: the server refuses it.
+    driver.execute_script("arguments[0].removeAttribute('maxlength'); arguments[0].value = arguments[1];",
+                          field, "字" * 501)
+    number = field.get_attribute("id")[1:-len("-text")]
+    wait_for_navigation(driver, lambda: driver.find_element(
+        By.CSS_SELECTOR, "button[name='go'][value='save']").click(), message="save did not answer")
+    message = ui_text(language, "attempt.refused.too_long", limit=500, length=501)
+    error = driver.find_element(By.ID, f"q{number}-error")
+    assert error.text == message
+    again = driver.find_element(By.ID, f"q{number}-text")
+    assert again.get_attribute("value") == "字" * 501 and again.get_attribute("aria-invalid") == "true"
+    assert driver.switch_to.active_element == again, "the focus is not on the refused answer"
+    summary = driver.find_element(By.CSS_SELECTOR, ".error-summary a")
+    assert summary.get_attribute("href").endswith(f"#q{number}-text")
+    save_screenshot(driver, "attempt-answer-too-long", language)
+    violations = axe_violations(driver, axe_source())
+    assert not violations, describe(violations)
