@@ -238,13 +238,24 @@ def test_the_practice_quizs_daily_cap_refuses_the_next_attempt_until_the_next_da
     assert start_attempt_http(capped, http, COURSE, PRACTICE)
 
 
-def test_the_shipped_courses_still_lint_clean(tmp_path: Path):
+def test_the_shipped_courses_still_lint_clean_and_a_bad_daily_cap_is_a_lint_error(tmp_path: Path):
     from conftest import BINARY
     import subprocess
 
     done = subprocess.run([str(BINARY), "lint", str(COURSES)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:]
-    assert "0 errors" in done.stdout or "no problems" in done.stdout.lower(), done.stdout[-500:]
+    assert done.stdout.strip().splitlines()[-1].startswith("0 errors, 0 warnings"), done.stdout[-500:]
+    courses = tmp_path / "courses"
+    shutil.copytree(COURSES, courses)
+    quiz = courses / COURSE / "quizzes" / f"{PRACTICE}.yaml"
+    lines = quiz.read_text(encoding="utf-8").split("\n")
+    at = next(index for index, line in enumerate(lines) if line.startswith("pass_mark:"))
+    lines.insert(at, "attempts_per_day: -3")
+    quiz.write_text("\n".join(lines), encoding="utf-8")
+    done = subprocess.run([str(BINARY), "lint", str(courses)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    expected = f"{COURSE}/quizzes/{PRACTICE}.yaml:{at + 1}:19: error: 'attempts_per_day' must be at least 0, not -3"
+    assert expected in done.stdout, done.stdout[-1500:]
 
 
 @needs_chromium
