@@ -128,11 +128,11 @@ def test_an_exam_over_the_api_fails_waits_and_passes_with_idempotent_saves_and_s
     assert current["sequence"] == saved["sequence"]
     assert [question.get("response") for question in current["questions"]] == \
         [question.get("response") for question in saved["questions"]], "a refused save changed the answers"
-    # An answer naming an option that is not on this paper is a bad request.
+    # An answer naming an option that is not on this paper is refused (422).
     forged = [{"question": 1, "choice": "a"}] if attempt["questions"][0]["kind"] == "single" else \
         [{"question": 1, "matches": {"x": "y"}}]
     status, _ = api.call("POST", ANSWERS, {"key": new_key(), "answers": forged}, attempt=attempt_id)
-    assert status == 400, f"a forged option id -> {status}"
+    assert status == 422, f"a forged option id -> {status}"
 
     # Someone else cannot see, answer or submit it.
     other.call("GET", ATTEMPT, expect=404, attempt=attempt_id)

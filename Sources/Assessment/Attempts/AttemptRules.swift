@@ -90,11 +90,12 @@ public enum AttemptRules {
             return state.isClosed ? .attemptClosed : nil
         case .submit:
             return isLearner ? inputRejection(state: state, now: now) : .notPermitted
-        case .save(let id, _):
+        case .save(let id, let response):
             guard isLearner else { return .notPermitted }
             if let rejection = inputRejection(state: state, now: now) { return rejection }
             guard let question = state.question(id) else { return .unknownQuestion(id) }
-            return question.isChecked ? .questionLocked(id) : nil
+            if question.isChecked { return .questionLocked(id) }
+            return question.question.problem(with: response).map { .invalidResponse(id, $0) }
         case .check(let id):
             guard isLearner else { return .notPermitted }
             if let rejection = inputRejection(state: state, now: now) { return rejection }

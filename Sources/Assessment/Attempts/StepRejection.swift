@@ -10,6 +10,9 @@ public enum StepRejection: Error, Sendable, Hashable {
     case deadlinePassed(deadline: Double)
     /// The question is not on this attempt's paper.
     case unknownQuestion(QuestionID)
+    /// The response does not fit the question (`Question.problem(with:)`): another kind, an option it does not
+    /// have, a typed answer over `ResponseLimits.maxTypedLength`.
+    case invalidResponse(QuestionID, ResponseProblem)
     /// Checking belongs to immediate feedback; this attempt defers feedback.
     case checkNotAvailable
     /// The question was checked already.

@@ -77,6 +77,10 @@ public struct QuizDefinition: Sendable, Hashable, Codable {
     public var maxAttempts: Int?
     /// Seconds a learner must wait after closing one attempt before starting the next.
     public var attemptDelay: Int
+    /// How many attempts a learner may start per calendar day (in the platform's time zone); nil means no daily
+    /// cap. Course files give practice quizzes `defaultPracticeAttemptsPerDay` unless they say otherwise. Not part
+    /// of the content hash: it paces learners and changes neither what they see nor how they are graded.
+    public var attemptsPerDay: Int?
     public var grading: GradingMethod
     public var shuffleQuestions: Bool
     public var shuffleOptions: Bool
@@ -92,7 +96,7 @@ public struct QuizDefinition: Sendable, Hashable, Codable {
                 shuffleQuestions: Bool = true, shuffleOptions: Bool = true,
                 review: ReviewPolicy = ReviewPolicy(show: Set(ReviewPolicy.Item.allCases), when: .immediately),
                 pools: [QuestionPool], closesAt: Double? = nil, contentHash: String = "",
-                source: SourceReference? = nil) {
+                source: SourceReference? = nil, attemptsPerDay: Int? = nil) {
         self.id = id
         self.title = title
         self.behaviour = behaviour
@@ -100,6 +104,7 @@ public struct QuizDefinition: Sendable, Hashable, Codable {
         self.timeLimit = timeLimit
         self.maxAttempts = maxAttempts
         self.attemptDelay = attemptDelay
+        self.attemptsPerDay = attemptsPerDay
         self.grading = grading
         self.shuffleQuestions = shuffleQuestions
         self.shuffleOptions = shuffleOptions
@@ -109,6 +114,10 @@ public struct QuizDefinition: Sendable, Hashable, Codable {
         self.contentHash = contentHash
         self.source = source
     }
+
+    /// The daily cap of a practice quiz whose file does not set one: enough for a learner to practise a topic
+    /// many times a day, few enough that one account cannot fill the database with attempts.
+    public static let defaultPracticeAttemptsPerDay = 20
 
     /// Every question of every pool, in authored order.
     public var allQuestions: [Question] { pools.flatMap(\.questions) }

@@ -13,7 +13,8 @@ struct QuizFile: Sendable {
     let giftFiles: [Located<String>]
 
     static let keys = ["id", "title", "mode", "pass_mark", "time_limit_minutes", "max_attempts",
-                       "attempt_delay_minutes", "grading", "shuffle_questions", "shuffle_options", "review", "pools"]
+                       "attempt_delay_minutes", "attempts_per_day", "grading", "shuffle_questions", "shuffle_options",
+                       "review", "pools"]
     static let requiredKeys = ["id", "title", "mode", "pass_mark", "pools"]
     static let poolKeys = ["id", "draw", "questions", "gift", "gift_language"]
 
@@ -48,6 +49,8 @@ struct QuizFile: Sendable {
         let delay = mapping["attempt_delay_minutes"].flatMap {
             reader.integer($0, "attempt_delay_minutes", in: 0...Int.max)
         } ?? 0
+        // 0 turns the daily cap off; without the key, practice quizzes get the default cap and exams none.
+        let perDay = mapping["attempts_per_day"].flatMap { reader.integer($0, "attempts_per_day", in: 0...Int.max) }
         let grading = mapping["grading"].flatMap { reader.choice($0, "grading", ["highest", "last"]) }
             .flatMap(GradingMethod.init(rawValue:)) ?? .highest
         let shuffleQuestions = mapping["shuffle_questions"].flatMap { reader.boolean($0, "shuffle_questions") } ?? true
@@ -82,7 +85,9 @@ struct QuizFile: Sendable {
                 id: id.value, title: title, behaviour: behaviour, passMark: passMark / 100,
                 timeLimit: timeLimit.map { $0 * 60 }, maxAttempts: maxAttempts, attemptDelay: delay * 60,
                 grading: grading, shuffleQuestions: shuffleQuestions, shuffleOptions: shuffleOptions,
-                review: review, pools: pools, source: SourceReference(file: fileName, line: 1))
+                review: review, pools: pools, source: SourceReference(file: fileName, line: 1),
+                attemptsPerDay: perDay.map { $0 == 0 ? nil : $0 }
+                    ?? (behaviour == .immediateFeedback ? QuizDefinition.defaultPracticeAttemptsPerDay : nil))
             quiz.contentHash = ContentHashes.quiz(quiz)
             definition = quiz
         }

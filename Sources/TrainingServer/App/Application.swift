@@ -179,6 +179,17 @@ public final class Application: Sendable {
         return response
     }
 
+    /// The largest body a request for `method` and raw `target` may have (`HTTPServer.BodyLimiter`): its route's
+    /// limit, `Router.defaultBodyLimit` for a route without one and for a target that names no route or does not
+    /// decode (it is refused without its body).
+    public func bodyLimit(method: String, target: String) -> Int {
+        guard let method = HTTPMethod(rawValue: method),
+              let path = try? PercentDecoding.decode(target.prefix { $0 != "?" }, plusAsSpace: false) else {
+            return Router.defaultBodyLimit
+        }
+        return routes.bodyLimit(method: method, path: path)
+    }
+
     /// Answers a request; never throws (errors become error responses).
     public func respond(_ request: Request) -> Response {
         var request = request

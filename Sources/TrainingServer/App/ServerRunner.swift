@@ -68,7 +68,7 @@ public struct ServerRunner: Sendable {
         let logger = self.logger
         let server = HTTPServer(configuration: http, messageSink: { message in
             logger.warning("http: \(message)")
-        }, quickResponder: app.quickRespond, refuser: app.refuse, responder: app.respond)
+        }, quickResponder: app.quickRespond, refuser: app.refuse, bodyLimiter: app.bodyLimit, responder: app.respond)
         // Certifications move with the clock: once at start, then every hour.
         let moved = try app.certification.sweep()
         logger.info("certification sweep: \(moved) people re-evaluated")

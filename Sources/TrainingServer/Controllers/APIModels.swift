@@ -74,6 +74,11 @@ enum APIModels {
         var text: String?
         var matches: [String: String]?
 
+        /// How many of the kinds' fields are set: an answer gives exactly one.
+        var kindsGiven: Int {
+            [choice != nil, choices != nil, bool != nil, text != nil, matches != nil].filter { $0 }.count
+        }
+
         var response: Assessment.Response? {
             if let choice { return .choice(choice) }
             if let choices { return .choices(Set(choices)) }

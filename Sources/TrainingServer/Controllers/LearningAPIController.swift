@@ -46,16 +46,24 @@ struct LearningAPIController {
             let (user, stored, course, quiz) = try load(request)
             return try attemptResponse(stored, user: user, course: course, quiz: quiz, status: .ok)
         }
-        router.post("/api/v1/attempts/:attempt/answers") { request in
+        router.post("/api/v1/attempts/:attempt/answers", bodyLimit: AnswerForm.bodyLimit) { request in
             let (user, stored, course, quiz) = try load(request)
             let body = try request.decodeJSON(APIModels.SaveRequest.self)
             let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
             var responses: [(QuestionID, Assessment.Response)] = []
+            var answered = Set<Int>()
             for answer in body.answers {
-                guard let question = state.questions.first(where: { $0.number == answer.question }),
-                      let presented = answer.response,
-                      let authored = question.slot.authoredResponse(fromPresented: presented) else {
-                    throw HTTPError.badRequest("Answer to question \(answer.question) does not belong to this attempt")
+                let number = answer.question
+                guard answered.insert(number).inserted else { return Self.invalid("question \(number) is answered twice") }
+                guard let question = state.questions.first(where: { $0.number == number }) else {
+                    return Self.invalid("this attempt has no question \(number)")
+                }
+                guard answer.kindsGiven == 1, let presented = answer.response else {
+                    return Self.invalid("the answer to question \(number) must give exactly one of choice, choices, bool, "
+                                        + "text and matches")
+                }
+                guard let authored = question.slot.authoredResponse(fromPresented: presented) else {
+                    return Self.invalid("the answer to question \(number) names an option that is not on this attempt's paper")
                 }
                 responses.append((question.question.id, authored))
             }
@@ -63,6 +71,8 @@ struct LearningAPIController {
                 let updated = try context.quizzes.save(current, responses: responses, expectedSequence: body.sequence,
                                                        key: body.key, user: user, quiz: quiz, course: course)
                 return try attemptResponse(updated, user: user, course: course, quiz: quiz, status: .ok)
+            } catch QuizService.Failure.rejected(.invalidResponse(let id, let problem)) {
+                return Self.invalid(Self.describe(problem, number: state.question(id)?.number ?? 0))
             } catch QuizService.Failure.rejected(let rejection) {
                 return Response.json(APIModels.Problem(error: "answer refused", reason: String(describing: rejection)),
                                      status: .conflict)
@@ -98,11 +108,38 @@ struct LearningAPIController {
                                                passed: state.passed), status: status)
     }
 
+    /// A 422 in the API's error format: an answer that does not fit its question; nothing was stored.
+    static func invalid(_ reason: String) -> Response {
+        Response.json(APIModels.Problem(error: "invalid answer", reason: reason), status: .unprocessableContent)
+    }
+
+    /// Why an answer does not fit question `number`, for the API's `reason`.
+    static func describe(_ problem: ResponseProblem, number: Int) -> String {
+        switch problem {
+        case .tooLong(let length, let limit):
+            return "the answer to question \(number) is \(length) characters long; at most \(limit) are accepted"
+        case .wrongKind(let expected):
+            let field = switch expected {
+            case "single": "choice"
+            case "multiple": "choices"
+            case "truefalse": "bool"
+            case "matching": "matches"
+            default: "text"
+            }
+            return "question \(number) is a \(expected) question: answer it with \"\(field)\""
+        case .unknownOption:
+            // Never the id itself: it is the authored one, which the learner must not learn.
+            return "the answer to question \(number) names an option the question does not have"
+        }
+    }
+
     static func describe(_ refusal: StartRefusal) -> String {
         switch refusal {
         case .attemptLimitReached(let limit): return "attempt limit of \(limit) reached"
         case .attemptInProgress(let id): return "attempt \(id.rawValue) is still open"
         case .tooSoon(let at): return "next attempt possible at \(Int(at))"
+        case .dailyLimitReached(let limit, let at):
+            return "daily limit of \(limit) attempts reached; next attempt possible at \(Int(at))"
         case .quizClosed: return "the quiz is closed"
         case .invalidTimeFactor: return "invalid accommodation factor"
         }

@@ -34,7 +34,7 @@ struct QuizController {
         router.post("/courses/:course/quizzes/:quiz/attempts", start)
         router.get("/attempts", history)
         router.get("/attempts/:attempt", answerPage)
-        router.post("/attempts/:attempt/save", save)
+        router.post("/attempts/:attempt/save", bodyLimit: AnswerForm.bodyLimit, save)
         router.get("/attempts/:attempt/summary", summary)
         router.post("/attempts/:attempt/submit", submit)
         router.get("/attempts/:attempt/result", result)
@@ -51,7 +51,8 @@ struct QuizController {
         let passedBefore = history.contains { $0.1.passed == true }
         let lines = history.map { line(for: $0.0, state: $0.1, quiz: quiz, passedBefore: passedBefore) }
         let open = history.first { !$0.1.isClosed }?.0.attempt.id
-        let refusal = open == nil ? refusalText(quiz: quiz, history: history.map(\.1), page: page) : nil
+        let daily = open == nil ? try context.quizzes.dailyRefusal(user: user, quiz: quiz, course: course) : nil
+        let refusal = open == nil ? refusalText(quiz: quiz, history: history.map(\.1), page: page, daily: daily) : nil
         let model = QuizStartPage.Model(course: course, quiz: quiz, questionCount: questionCount(quiz),
                                         attempts: lines, openAttempt: open, refusal: refusal,
                                         timeFactor: user.accommodationFactor,
@@ -141,6 +142,9 @@ struct QuizController {
         } catch QuizService.Failure.rejected(.attemptClosed), QuizService.Failure.rejected(.deadlinePassed) {
             if json { throw HTTPError(.conflict, "The attempt has ended") }
             return Response.redirect(to: base + "/result")
+        } catch QuizService.Failure.rejected(.invalidResponse(let id, let problem)) {
+            return refusedAnswers(request, form: form, state: state, course: course, quiz: quiz, page: pageNumber,
+                                  question: id, problem: problem, json: json)
         } catch QuizService.Failure.rejected(let rejection) {
             context.logger.info("attempt step refused: \(rejection) request=\(request.id)")
             // A repeated press or a question checked meanwhile: show the attempt as it now stands.
@@ -213,7 +217,8 @@ struct QuizController {
         if state.passed == true, course.completion.quiz == quiz.id {
             credited = CourseStatus.quizHours(of: course)
         }
-        let refusal = refusalText(quiz: quiz, history: history.map(\.1), page: page)
+        let refusal = refusalText(quiz: quiz, history: history.map(\.1), page: page,
+                                  daily: try context.quizzes.dailyRefusal(user: user, quiz: quiz, course: course))
         let canRetake = refusal == nil && state.passed != true
         let model = ResultPage.Model(course: course, quiz: quiz, view: LearnerAttemptView(state, visibility: visibility),
                                      passed: state.passed == true, expired: state.closeReason == .expired,
@@ -242,6 +247,31 @@ struct QuizController {
     }
 
     // MARK: Helpers
+
+    /// A save refused because an answer does not fit its question (a typed answer over the length limit, ...):
+    /// nothing was stored. The page comes back (422) with every answer as the learner gave it and the message
+    /// beside the question and in the list of problems; the page script gets the message as JSON.
+    private func refusedAnswers(_ request: Request, form: Parameters, state: AttemptState, course: Course,
+                                quiz: QuizDefinition, page pageNumber: Int?, question id: QuestionID,
+                                problem: ResponseProblem, json: Bool) -> Response {
+        let page = context.page(request)
+        let number = state.question(id)?.number ?? 0
+        let problemText = QuestionRendering.refusedMessage(problem, context: page)
+        if json {
+            return Response.json(APIModels.Problem(error: problemText, request: request.id), status: .unprocessableContent)
+        }
+        var view = LearnerAttemptView(state, visibility: .nothing)
+        let given = AnswerForm.given(form, state: state, page: pageNumber)
+        for index in view.questions.indices {
+            if let response = given[view.questions[index].number] { view.questions[index].response = response }
+        }
+        let model = AttemptPage.Model(course: course, quiz: quiz, view: view, page: pageNumber,
+                                      formKey: Tokens.random(bytes: 12), notice: nil, now: context.clock(),
+                                      focus: number, answerFirst: nil, refused: [number: problem])
+        return Response.html(AttemptPage.render(model, context: page, stylesheet: context.stylesheet,
+                                                script: context.assets.url("quiz.js")).rendered,
+                             status: .unprocessableContent)
+    }
 
     /// The answer page's address (query and fragment) that shows the problem with question `number` beside it
     /// and puts the focus on its first input.
@@ -287,9 +317,13 @@ struct QuizController {
     }
 
     /// Why no new attempt can start now, in words; nil when one can.
-    private func refusalText(quiz: QuizDefinition, history: [AttemptState], page: PageContext) -> String? {
+    private func refusalText(quiz: QuizDefinition, history: [AttemptState], page: PageContext,
+                             daily: StartRefusal? = nil) -> String? {
         if let limit = quiz.maxAttempts, attemptsLeft(quiz: quiz, history: history) == 0 {
             return page.t("quiz.refused.limit", ["limit": String(limit)])
+        }
+        if case .dailyLimitReached(let limit, let at)? = daily {
+            return page.t("quiz.refused.daily", ["limit": String(limit), "time": Components.dateTime(at, page)])
         }
         if let closes = quiz.closesAt, context.clock() >= closes { return page.t("quiz.refused.closed") }
         if let lastClose = history.compactMap(\.closedAt).max(), context.clock() < lastClose + Double(quiz.attemptDelay) {

@@ -15,6 +15,8 @@ final class HTTPConnection {
     private var discarded = 0
     private var tooLarge = false
     private var countedInFlight = false
+    /// The largest body this request may have (its route's), found once it declares or sends a body.
+    private var limit: Int?
 
     init(rawTarget: String) {
         self.rawTarget = rawTarget
@@ -27,7 +29,7 @@ final class HTTPConnection {
         if !started {
             started = true
             if let declared = withHeader(connection, "Content-Length", { $0.flatMap { Int(contentLength: $0) } }),
-               declared > server.configuration.maxBodySize {
+               declared > 0, declared > bodyLimit(server: server, method: method) {
                 // Refuse before reading the body; MHD closes the connection after this response.
                 responded = true
                 return queue(server.refuse(tooLarge(server: server, method: method)), on: connection, server: server)
@@ -40,9 +42,9 @@ final class HTTPConnection {
             if tooLarge {
                 discarded += size
                 // A client that keeps streaming far past the limit is cut off.
-                return discarded > server.configuration.maxBodySize * 4 ? MHD_Result.NO : MHD_Result.YES
+                return discarded > bodyLimit(server: server, method: method) * 4 ? MHD_Result.NO : MHD_Result.YES
             }
-            if body.count + size > server.configuration.maxBodySize {
+            if body.count + size > bodyLimit(server: server, method: method) {
                 tooLarge = true
                 body = []
                 return MHD_Result.YES
@@ -75,7 +77,17 @@ final class HTTPConnection {
 
     private func tooLarge(server: HTTPServer, method: UnsafePointer<CChar>) -> Refusal {
         Refusal(method: HTTPMethod(rawValue: String(cString: method)), target: rawTarget,
-                error: HTTPError(.payloadTooLarge, "The request body is too large"), id: server.nextRequestID())
+                error: HTTPError(.payloadTooLarge,
+                                 "The request body is too large (at most \(bodyLimit(server: server, method: method)) bytes)"),
+                id: server.nextRequestID())
+    }
+
+    /// The largest body this request may have: its route's limit (`HTTPServer.bodyLimit`), asked once.
+    private func bodyLimit(server: HTTPServer, method: UnsafePointer<CChar>) -> Int {
+        if let limit { return limit }
+        let found = server.bodyLimit(method: String(cString: method), target: rawTarget)
+        limit = found
+        return found
     }
 
     private func makeRequest(server: HTTPServer, connection: OpaquePointer, method: UnsafePointer<CChar>,

@@ -64,11 +64,15 @@ public final class HTTPServer: Sendable {
     public typealias Refuser = @Sendable (Refusal) -> Response
     /// Receives MHD's own diagnostics (limits reached, TLS failures, parse errors).
     public typealias MessageSink = @Sendable (String) -> Void
+    /// The largest body a request for a method and raw target may have (its route's limit), asked once the request
+    /// declares a body and before any of it is read; `maxBodySize` caps it.
+    public typealias BodyLimiter = @Sendable (_ method: String, _ target: String) -> Int
 
     let configuration: HTTPServerConfiguration
     let responder: Responder
     let quickResponder: QuickResponder?
     let refuser: Refuser?
+    let bodyLimiter: BodyLimiter?
     let messageSink: MessageSink
     private let state = Mutex<State>(State())
     let inFlight = InFlight()
@@ -88,11 +92,13 @@ public final class HTTPServer: Sendable {
     }
 
     public init(configuration: HTTPServerConfiguration, messageSink: @escaping MessageSink = { _ in },
-                quickResponder: QuickResponder? = nil, refuser: Refuser? = nil, responder: @escaping Responder) {
+                quickResponder: QuickResponder? = nil, refuser: Refuser? = nil, bodyLimiter: BodyLimiter? = nil,
+                responder: @escaping Responder) {
         self.configuration = configuration
         self.responder = responder
         self.quickResponder = quickResponder
         self.refuser = refuser
+        self.bodyLimiter = bodyLimiter
         self.messageSink = messageSink
     }
 
@@ -101,6 +107,12 @@ public final class HTTPServer: Sendable {
 
     /// Whether the server speaks TLS.
     public var isSecure: Bool { configuration.tls != nil }
+
+    /// The largest body a request for `method` and `target` may have: its route's limit, never over `maxBodySize`.
+    func bodyLimit(method: String, target: String) -> Int {
+        guard let bodyLimiter else { return configuration.maxBodySize }
+        return min(configuration.maxBodySize, bodyLimiter(method, target))
+    }
 
     /// A fresh id for a request, unique within this process.
     func nextRequestID() -> RequestID {

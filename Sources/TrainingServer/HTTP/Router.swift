@@ -26,10 +26,20 @@ public struct Router: Sendable {
     private var dynamicAnyFirstSegment: [Int] = []
     /// Patterns answered without sessions, language or CSRF (health checks, metrics, static files).
     private var lightweightPatterns: Set<String> = []
+    /// Body limits of the routes that declare their own, by method and pattern (see `bodyLimit(method:path:)`).
+    private var bodyLimits: [String: Int] = [:]
+
+    /// The largest request body a route takes unless it declares another: every form and JSON request of the
+    /// platform is far smaller. The server's own limit (`serve --max-body-bytes`) caps every route's.
+    public static let defaultBodyLimit = 64 * 1024
 
     public init() {}
 
-    public mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+    /// Adds a route. `bodyLimit` (bytes) is the largest request body it takes, `defaultBodyLimit` when nil; a
+    /// larger body is answered 413 before it is read.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, bodyLimit: Int? = nil,
+                             _ handler: @escaping Handler) {
+        if let bodyLimit { bodyLimits["\(method.rawValue) \(pattern)"] = bodyLimit }
         let segments: [Segment] = pattern.split(separator: "/").map { part in
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
@@ -61,7 +71,17 @@ public struct Router: Sendable {
 
     /// Whether `pattern` was registered with `lightweight(_:_:)`.
     public func isLightweight(_ pattern: String) -> Bool { lightweightPatterns.contains(pattern) }
-    public mutating func post(_ pattern: String, _ handler: @escaping Handler) { add(.post, pattern, handler) }
+    public mutating func post(_ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping Handler) {
+        add(.post, pattern, bodyLimit: bodyLimit, handler)
+    }
+
+    /// The largest body a request for `method` and `path` may have: its route's limit, `defaultBodyLimit` for a
+    /// route without one and for a request no route takes (it is answered 404 or 405 without its body).
+    public func bodyLimit(method: HTTPMethod, path: String) -> Int {
+        guard case .found(let route, _, _) = match(method: method, path: path) else { return Self.defaultBodyLimit }
+        let lookup = method == .head ? HTTPMethod.get : method
+        return bodyLimits["\(lookup.rawValue) \(route)"] ?? Self.defaultBodyLimit
+    }
 
     /// The outcome of looking a request up.
     public enum Match: Sendable {

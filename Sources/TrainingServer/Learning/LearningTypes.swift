@@ -96,6 +96,8 @@ public protocol LearningRepository: Sendable {
 public protocol AttemptRepository: Sendable {
     /// Every attempt of a person at one quiz, oldest first.
     func attempts(userID: UserID, courseID: String, quizID: QuizID) throws -> [StoredAttempt]
+    /// How many attempts a person started at one quiz at or after `since`, and whether any of theirs is still open.
+    func starts(userID: UserID, courseID: String, quizID: QuizID, since: Double) throws -> AttemptStarts
     /// Every attempt of a person, newest first.
     func attempts(userID: UserID) throws -> [StoredAttempt]
     func attempt(id: AttemptID) throws -> StoredAttempt?

@@ -62,6 +62,7 @@ public struct QuizService: Sendable {
         // Close expired attempts first, so the rules see them closed.
         _ = try history(user: user, quiz: quiz, course: course)
         let now = clock()
+        if let refusal = try dailyRefusal(user: user, quiz: quiz, course: course) { throw Failure.refused(refusal) }
         try attempts.saveVersion(courseID: course.id.rawValue, quiz: quiz, at: now)
         return try attempts.start(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
                                   quizHash: quiz.contentHash) { previous in

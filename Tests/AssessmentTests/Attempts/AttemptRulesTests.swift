@@ -110,7 +110,10 @@ import Testing
             == .alreadyStarted)
         let absent = Fixtures.quiz().allQuestions.map(\.id).first { driver.attempt.paper.slot(for: $0) == nil }!
         #expect(driver.save(absent, .bool(true), at: 2).rejection == .unknownQuestion(absent))
-        #expect(driver.save(tf, .choice("nonsense"), at: 3).isAppended)
+        #expect(driver.save(tf, .choice("nonsense"), at: 3).rejection
+            == .invalidResponse(tf, .wrongKind(expected: "truefalse")))
+        // One stored by an older server, which did not check, still replays: as an invalid answer.
+        driver.force(.save(question: tf, response: .choice("nonsense")), at: 3)
         #expect(try driver.state(at: 3).question(tf)?.state == .invalid)
     }
 
@@ -194,5 +197,22 @@ import Testing
         let tooSoon = AttemptRules.start(id: AttemptID("2"), quiz: quiz, previous: [abandoned], seed: 2,
                                          actor: .learner("x"), now: 659)
         #expect(tooSoon == .failure(.tooSoon(availableAt: 660)))
+    }
+}
+
+@Suite struct AttemptRulesResponseTests {
+    @Test func aSaveWhoseResponseDoesNotFitItsQuestionIsRefusedAndTheOthersAreStored() throws {
+        var driver = try AttemptDriver(quiz: Fixtures.fixedQuiz(), at: 0)
+        let tooLong = String(repeating: "字", count: ResponseLimits.maxTypedLength + 1)
+        #expect(driver.save(Fixtures.short.id, .text(tooLong), at: 1).rejection
+                == .invalidResponse(Fixtures.short.id, .tooLong(length: 501, limit: 500)))
+        #expect(driver.save(Fixtures.single.id, .text("a"), at: 2).rejection
+                == .invalidResponse(Fixtures.single.id, .wrongKind(expected: "single")))
+        #expect(driver.save(Fixtures.multiple.id, .choices(["a", "x"]), at: 3).rejection
+                == .invalidResponse(Fixtures.multiple.id, .unknownOption("x")))
+        #expect(driver.save(Fixtures.short.id, .text(String(tooLong.dropLast())), at: 4).isAppended)
+        let state = try driver.state(at: 5)
+        #expect(state.question(Fixtures.single.id)?.response == nil)
+        #expect(state.question(Fixtures.short.id)?.response == .text(String(tooLong.dropLast())))
     }
 }

@@ -60,6 +60,33 @@ struct QuizFileTests {
         #expect(practice.review.show == Set(ReviewPolicy.Item.allCases))
     }
 
+    @Test("attempts_per_day: a cap per day, 0 for none, 20 for practice quizzes that say nothing, none for exams")
+    func attemptsPerDay() throws {
+        func definition(_ settings: String) throws -> QuizDefinition {
+            let (file, diagnostics) = QuizFile.parse(text: Self.quiz(Self.pool, settings: settings), fileName: "final-exam.yaml")
+            #expect(diagnostics.isEmpty)
+            return try #require(file?.definition)
+        }
+        #expect(try definition("mode: practice\npass_mark: 50\n").attemptsPerDay == 20)
+        #expect(QuizDefinition.defaultPracticeAttemptsPerDay == 20)
+        #expect(try definition("mode: exam\npass_mark: 50\n").attemptsPerDay == nil)
+        #expect(try definition("mode: practice\npass_mark: 50\nattempts_per_day: 0\n").attemptsPerDay == nil)
+        #expect(try definition("mode: practice\npass_mark: 50\nattempts_per_day: 2000\n").attemptsPerDay == 2000)
+        #expect(try definition("mode: exam\npass_mark: 50\nattempts_per_day: 3\n").attemptsPerDay == 3)
+        // Not part of the content hash: raising the cap makes no new version of the quiz.
+        #expect(try definition("mode: practice\npass_mark: 50\nattempts_per_day: 5\n").contentHash
+                == definition("mode: practice\npass_mark: 50\n").contentHash)
+
+        for (value, message) in [("-1", "'attempts_per_day' must be at least 0, not -1"),
+                                 ("2.5", "'attempts_per_day' must be a whole number, not 2.5"),
+                                 ("many", "'attempts_per_day' must be a whole number, not 'many'")] {
+            let text = Self.quiz(Self.pool, settings: "mode: practice\npass_mark: 50\nattempts_per_day: \(value)\n")
+            let (file, diagnostics) = QuizFile.parse(text: text, fileName: "final-exam.yaml")
+            #expect(file?.definition == nil)
+            #expect(diagnostics.map(\.description) == ["final-exam.yaml:5:19: error: \(message)"])
+        }
+    }
+
     @Test("quiz-level mistakes: id and file name, pass mark, draw, pools")
     func mistakes() {
         let text = """

@@ -44,6 +44,41 @@ import Testing
         #expect(connection.serverCloses(within: 2_000))
     }
 
+    @Test func aRoutesOwnBodyLimitRefusesALargerBodyBeforeReadingIt() throws {
+        // The server's limit is the default 8 MiB; a form route takes 64 KiB and the answer routes 256 KiB.
+        let server = try LiveServer()
+        let login = try server.connect()
+        try login.send("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                       + "Content-Length: \(Router.defaultBodyLimit + 1)\r\n\r\n")
+        let refused = try login.readResponse()
+        #expect(refused.status == 413)
+        #expect(refused.text.contains("at most \(Router.defaultBodyLimit) bytes"))
+        #expect(login.serverCloses(within: 2_000))
+
+        let answers = try server.connect()
+        try answers.send("POST /api/v1/attempts/a1/answers HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         + "Content-Type: application/json\r\nContent-Length: \(7 * 1024 * 1024)\r\n\r\n")
+        let tooLarge = try answers.readResponse()
+        #expect(tooLarge.status == 413)
+        #expect(tooLarge.headers["Content-Type"]?.hasPrefix("application/json") == true)
+
+        // Within the answer route's limit (over the default), the body is read and the request reaches the
+        // application: 401 without a token.
+        let within = try server.connect()
+        let body = Array(repeating: UInt8(ascii: " "), count: Router.defaultBodyLimit * 2)
+        let response = try within.request("POST", "/api/v1/attempts/a1/answers",
+                                          headers: [("Content-Type", "application/json")], body: body)
+        #expect(response.status == 401)
+
+        // A chunked body, which declares no length, is cut off once it grows over the route's limit.
+        let chunked = try server.connect()
+        let chunk = String(repeating: "a", count: 40 * 1024)
+        let hex = String(chunk.utf8.count, radix: 16)
+        try chunked.send("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                         + "Transfer-Encoding: chunked\r\n\r\n\(hex)\r\n\(chunk)\r\n\(hex)\r\n\(chunk)\r\n0\r\n\r\n")
+        #expect(try chunked.readResponse().status == 413)
+    }
+
     @Test func aChunkedBodyThatGrowsOverTheLimitIs413() throws {
         let server = try LiveServer { $0.maxBodySize = 1_024 }
         let connection = try server.connect()

@@ -125,4 +125,18 @@ import Testing
         #expect(try answer(router.match(method: .get, path: "//assets//a.css/")) == "GET /:section/:page")
         guard case .notFound = router.match(method: .get, path: "/a/b/c") else { Issue.record("three segments"); return }
     }
+
+    @Test func aRouteTakesTheDefaultBodyLimitUnlessItDeclaresItsOwn() {
+        var router = Router()
+        router.post("/login") { _ in Response.text("") }
+        router.post("/attempts/:attempt/save", bodyLimit: 256 * 1024) { _ in Response.text("") }
+        router.get("/attempts/:attempt") { _ in Response.text("") }
+        #expect(Router.defaultBodyLimit == 64 * 1024)
+        #expect(router.bodyLimit(method: .post, path: "/login") == Router.defaultBodyLimit)
+        #expect(router.bodyLimit(method: .post, path: "/attempts/abc/save") == 256 * 1024)
+        // The limit belongs to the method's route, not the path: a GET of the same path takes the default.
+        #expect(router.bodyLimit(method: .get, path: "/attempts/abc") == Router.defaultBodyLimit)
+        #expect(router.bodyLimit(method: .put, path: "/attempts/abc/save") == Router.defaultBodyLimit)
+        #expect(router.bodyLimit(method: .post, path: "/no/such/route") == Router.defaultBodyLimit)
+    }
 }

@@ -127,4 +127,22 @@ struct QuizServiceTests {
         #expect(try audit.recent(limit: 1).first?.action == "quiz.regrade")
         #expect(try audit.verify() == .intact(rows: try audit.recent(limit: 100).count))
     }
+
+    @Test func anAnswerThatDoesNotFitItsQuestionIsRefusedAndNothingOfTheSaveIsStored() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let course = LearningFixtures.course()
+        let quiz = course.quizzes[0]
+        let stored = try service.start(user: user, quiz: quiz, course: course, seed: 5)
+        // A valid answer first in the same save: the whole save is refused, so it is not stored either.
+        #expect(throws: QuizService.Failure.rejected(.invalidResponse(QuestionID("q2"), .wrongKind(expected: "single")))) {
+            try service.save(stored, responses: [(QuestionID("q1"), .choice("a")), (QuestionID("q2"), .text("a"))],
+                             expectedSequence: nil, key: "k", user: user, quiz: quiz, course: course)
+        }
+        #expect(throws: QuizService.Failure.rejected(.invalidResponse(QuestionID("q1"), .unknownOption("z")))) {
+            try service.save(stored, responses: [(QuestionID("q1"), .choice("z"))], expectedSequence: nil, key: "k2",
+                             user: user, quiz: quiz, course: course)
+        }
+        let after = try #require(try attempts.attempt(id: stored.attempt.id))
+        #expect(after.attempt.steps.count == stored.attempt.steps.count)
+    }
 }

@@ -33,7 +33,7 @@ final class LiveServer: Sendable {
             let sent = application.quickRespond(request)
             if sent != nil { quickAnswers.value.add(1, ordering: .relaxed) }
             return sent
-        }, refuser: application.refuse, responder: application.respond)
+        }, refuser: application.refuse, bodyLimiter: application.bodyLimit, responder: application.respond)
         try server.start()
     }
 

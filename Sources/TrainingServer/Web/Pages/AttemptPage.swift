@@ -19,6 +19,8 @@ public enum AttemptPage {
         public var focus: Int?
         /// The question on which "check" was pressed without an answer.
         public var answerFirst: Int?
+        /// Questions whose answer was refused and not saved, with why (the page shows the answers as given).
+        public var refused: [Int: ResponseProblem] = [:]
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String) -> HTML {
@@ -26,16 +28,19 @@ public enum AttemptPage {
         let total = view.questions.count
         let shown = model.page.map { page in view.questions.filter { $0.number == page } } ?? view.questions
         let immediate = view.behaviour == .immediateFeedback
+        func problem(_ number: Int) -> QuestionRendering.Problem? {
+            if let refused = model.refused[number] { return .refused(refused) }
+            return model.answerFirst == number ? .answerFirst : nil
+        }
         let questions = shown.map { question in
-            QuestionRendering.form(question, total: total, immediate: immediate,
-                                   problem: model.answerFirst == question.number ? .answerFirst : nil,
+            QuestionRendering.form(question, total: total, immediate: immediate, problem: problem(question.number),
                                    focus: model.focus == question.number, context: context)
         }
         // Every question shown that needs the learner's attention, linked from the top of the page.
         let problems = shown.compactMap { question -> HTML? in
-            let problem: QuestionRendering.Problem? = model.answerFirst == question.number ? .answerFirst : nil
+            let problem = problem(question.number)
             guard let message = QuestionRendering.message(question, problem: problem, context: context) else { return nil }
-            let text = question.typedAnswer?.problem != nil
+            let text = question.typedAnswer?.problem != nil && model.refused[question.number] == nil
                 ? context.t("attempt.invalid_answer", ["number": String(question.number)])
                 : context.t("attempt.problem_item", ["number": String(question.number), "message": message])
             return "<li data-question=\"\(question.number)\"><a href=\"#\(QuestionRendering.firstInputID(question))\">\(text)</a></li>"

@@ -13,6 +13,8 @@ enum QuestionRendering {
     enum Problem: Sendable, Equatable {
         /// "Check" was pressed without an answer.
         case answerFirst
+        /// The answer given was refused and not saved (`Question.problem(with:)`).
+        case refused(ResponseProblem)
     }
 
     /// The id of the question's first input: where the page's focus and error links go.
@@ -29,11 +31,22 @@ enum QuestionRendering {
     /// The message shown beside question `question` now, if any: its saved answer cannot be read, or "check" was
     /// pressed without an answer.
     static func message(_ question: LearnerQuestionView, problem: Problem?, context: PageContext) -> String? {
+        if case .refused(let refused)? = problem { return refusedMessage(refused, context: context) }
         if let unreadable = unreadableMessage(question, context: context) { return unreadable }
         if problem == .answerFirst && isUnanswered(question.response) && !question.isLocked {
             return context.t("attempt.answer_first")
         }
         return nil
+    }
+
+    /// Why an answer was refused and not saved, and what to do.
+    static func refusedMessage(_ problem: ResponseProblem, context: PageContext) -> String {
+        switch problem {
+        case .tooLong(let length, let limit):
+            return context.t("attempt.refused.too_long", ["limit": String(limit), "length": String(length)])
+        case .wrongKind, .unknownOption:
+            return context.t("attempt.refused.not_an_answer")
+        }
     }
 
     /// Whether a saved response is no answer at all (nothing saved, or an answer cleared again).
@@ -157,7 +170,7 @@ enum QuestionRendering {
             controls.append("""
                 <div class="field"><label for="\(id)">\(context.t("attempt.your_answer"))</label>
                 <input type="text" id="\(id)" name="\(field(number))" value="\(typed)" autocomplete="off" \
-                spellcheck="false"\(mode)\(extra(id))></div>
+                maxlength="\(ResponseLimits.maxTypedLength)" spellcheck="false"\(mode)\(extra(id))></div>
                 """)
         case .matching:
             var matches: [String: String] = [:]
@@ -176,7 +189,11 @@ enum QuestionRendering {
             }
         }
         let hintHTML: HTML = hint.map { "<p class=\"hint\" id=\"\(hintID)\">\($0)</p>" } ?? .empty
-        let kind = question.typedAnswer?.problem != nil ? "unreadable" : "answer-first"
+        let kind: String = if case .refused? = problem { "refused" } else if question.typedAnswer?.problem != nil {
+            "unreadable"
+        } else {
+            "answer-first"
+        }
         let errorHTML: HTML = message.map { "<p class=\"field-error\" id=\"\(errorID)\" data-kind=\"\(kind)\">\($0)</p>" } ?? .empty
         let check: HTML = immediate && !question.isLocked
             ? "<button type=\"submit\" name=\"go\" value=\"check:\(number)\" class=\"button button-secondary\">\(context.t("attempt.check"))</button>"
