@@ -1,0 +1,43 @@
+"""The crash test, short: 8 writers saving answers with unique keys over HTTP, the real server killed with SIGKILL
+at a random moment in each of 3 rounds, restarted on the same database, unacknowledged saves retried. Every
+acknowledged save is stored exactly once, `PRAGMA integrity_check` is ok and `verify-audit` passes.
+`scripts/crash-test --rounds N` runs the long version."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from conftest import BINARY, COURSES, REPO
+
+SCRIPT = REPO / "scripts" / "crash-test"
+
+
+def test_three_rounds_of_kill_9_lose_no_acknowledged_write(tmp_path):
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, str(SCRIPT), "--rounds", "3", "--writers", "8", "--json",
+                           "--binary", str(BINARY), "--courses", str(COURSES), "--workdir", str(tmp_path / "crash")],
+                          capture_output=True, text=True, timeout=55)
+    elapsed = time.monotonic() - started
+    assert done.stdout.strip(), f"no result (exit {done.returncode}):\n{done.stderr[-3000:]}"
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    log = (tmp_path / "crash" / "server.log")
+    context = f"{result}\n{done.stderr[-2000:]}\n{log.read_text(encoding='utf-8')[-2000:] if log.exists() else ''}"
+    assert result["rounds"] == 3, context
+    assert result["errors"] == [], context
+    assert result["acknowledged"] > 0, context
+    assert result["lost"] == 0 and result["duplicated"] == 0, context
+    assert result["storedWithoutAcknowledgement"] == 0, context
+    assert result["integrityCheck"] == "ok", context
+    assert result["verifyAudit"] == "ok", context
+    assert result["passed"] and done.returncode == 0, context
+    assert elapsed < 55
+
+
+def test_the_script_refuses_a_bad_round_count():
+    done = subprocess.run([sys.executable, str(SCRIPT), "--rounds", "0", "--binary", str(BINARY)],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert "--rounds" in done.stderr
