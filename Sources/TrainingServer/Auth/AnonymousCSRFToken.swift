@@ -21,6 +21,11 @@ public struct AnonymousCSRFToken: Sendable {
         self.key = SymmetricKey(data: key)
     }
 
+    /// A new random key (from the system CSPRNG).
+    public static func newKey() -> [UInt8] {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+    }
+
     /// A fresh value to set in the cookie and echo in forms.
     public func issue() -> String {
         let nonce = Tokens.random(bytes: Self.nonceBytes)

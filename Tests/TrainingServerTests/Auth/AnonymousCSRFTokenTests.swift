@@ -35,6 +35,10 @@ import Testing
     @Test func anotherKeysValueIsRefused() {
         let other = AnonymousCSRFToken(key: Array(repeating: 8, count: 32))
         #expect(!signer.isIssued(other.issue()))
+        let first = AnonymousCSRFToken.newKey()
+        let second = AnonymousCSRFToken.newKey()
+        #expect(first.count == 32 && second.count == 32 && first != second)
+        #expect(!AnonymousCSRFToken(key: first).isIssued(AnonymousCSRFToken(key: second).issue()))
     }
 
     @Test func theHolderLoadsTheKeyOnceAndRetriesAFailedLoad() throws {

@@ -11,7 +11,7 @@ struct AuthenticationMiddleware: Middleware {
         let keys = SQLiteServerKeyStore(store: context.store)
         let clock = context.clock
         anonymousCSRF = AnonymousCSRFKeyHolder {
-            try keys.key(named: "anonymous-csrf", now: clock()) { Array(Tokens.random(bytes: AnonymousCSRFToken.keyBytes).utf8) }
+            try keys.key(named: "anonymous-csrf", now: clock(), make: AnonymousCSRFToken.newKey)
         }
     }
 
