@@ -125,6 +125,12 @@ static inline int mhd_shim_is_tls(struct MHD_Daemon *daemon) {
     return info != NULL && (info->flags & MHD_USE_TLS) != 0;
 }
 
+/** The size of the request's header block as received (request line, header lines, empty line), or 0. */
+static inline size_t mhd_shim_request_header_size(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    return info == NULL ? 0 : info->header_size;
+}
+
 /** Header iterator for mhd_shim_headers_are_ascii: clears *cls and stops at the first byte above 0x7F. */
 static inline enum MHD_Result mhd_shim_ascii_check(void *cls, enum MHD_ValueKind kind, const char *key,
                                                    const char *value) {

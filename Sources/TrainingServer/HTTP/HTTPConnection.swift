@@ -28,6 +28,14 @@ final class HTTPConnection {
               upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>) -> MHD_Result {
         if !started {
             started = true
+            if let problem = headerProblem(connection, method: method) {
+                // Refused before the body is read; the connection closes after the answer.
+                responded = true
+                var response = server.refuse(Refusal(method: HTTPMethod(rawValue: String(cString: method)), target: rawTarget,
+                                                     error: .badRequest(problem), id: server.nextRequestID()))
+                if !response.headers.contains("Connection") { response.headers.add("Connection", "close") }
+                return queue(response, on: connection, server: server)
+            }
             if let declared = withHeader(connection, "Content-Length", { $0.flatMap { Int(contentLength: $0) } }),
                declared > 0, declared > bodyLimit(server: server, method: method) {
                 // Refuse before reading the body; MHD closes the connection after this response.
@@ -273,6 +281,45 @@ private func withHeader<R>(_ connection: OpaquePointer, _ name: StaticString, _ 
     }
     guard found == MHD_Result.YES, let value else { return body(nil) }
     return value.withMemoryRebound(to: UInt8.self, capacity: length) { body(UnsafeBufferPointer(start: $0, count: length)) }
+}
+
+/// What `RequestHeaderCheck` finds wrong with the request's headers, or nil. MHD parses the header block in place, so
+/// each value lies in its name's line and the request line runs from the method to the first header's name.
+private func headerProblem(_ connection: OpaquePointer, method: UnsafePointer<CChar>) -> String? {
+    var scan = HeaderScan()
+    withUnsafeMutablePointer(to: &scan) { pointer in
+        _ = MHD_get_connection_values_n(connection, .HEADER_KIND, { cls, _, key, keySize, value, valueSize in
+            guard let cls, let key else { return MHD_Result.YES }
+            cls.assumingMemoryBound(to: HeaderScan.self).pointee.add(key: key, keySize: keySize, value: value,
+                                                                     valueSize: valueSize)
+            return MHD_Result.YES
+        }, pointer)
+    }
+    let headerSize = Int(mhd_shim_request_header_size(connection))
+    let requestLine = scan.firstName.map { Int(bitPattern: $0) - Int(bitPattern: method) }
+    return scan.check.problem(requestLine: requestLine.flatMap { $0 > 0 && $0 < headerSize ? $0 : nil },
+                              headerSize: headerSize > 0 ? headerSize : nil)
+}
+
+/// Where the header check's iterator writes; passed to MHD as its context pointer.
+private struct HeaderScan {
+    var check = RequestHeaderCheck()
+    var firstName: UnsafePointer<CChar>?
+
+    mutating func add(key: UnsafePointer<CChar>, keySize: Int, value: UnsafePointer<CChar>?, valueSize: Int) {
+        if firstName == nil { firstName = key }
+        let offset = value.map { Int(bitPattern: $0) - Int(bitPattern: key) }
+        key.withMemoryRebound(to: UInt8.self, capacity: keySize) { name in
+            let nameBytes = UnsafeBufferPointer(start: name, count: keySize)
+            guard let value else {
+                check.add(name: nameBytes, value: UnsafeBufferPointer(start: nil, count: 0), valueOffset: nil)
+                return
+            }
+            value.withMemoryRebound(to: UInt8.self, capacity: valueSize) { bytes in
+                check.add(name: nameBytes, value: UnsafeBufferPointer(start: bytes, count: valueSize), valueOffset: offset)
+            }
+        }
+    }
 }
 
 /// Adds every field to an MHD response; false if MHD refused one (CR or LF in it).

@@ -602,6 +602,17 @@ enum Migrations {
                 CREATE INDEX api_tokens_user ON api_tokens(user_id);
                 """)
         }
+        migrator.registerMigration("2026-12-06-server-keys") { db in
+            // Keys every server instance on this database shares (the anonymous CSRF cookie's signing key), made
+            // by the first instance that needs one.
+            try db.execute(sql: """
+                CREATE TABLE server_keys (
+                    name TEXT PRIMARY KEY,
+                    secret BLOB NOT NULL CHECK (length(secret) >= 32),
+                    created_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -1,9 +1,19 @@
 import Assessment
 
-/// Finds who is asking: a session cookie or an `Authorization: Bearer` token. Anonymous browsers get a random
-/// CSRF cookie so that the login form can be protected too.
+/// Finds who is asking: a session cookie or an `Authorization: Bearer` token. Anonymous browsers get a signed
+/// CSRF cookie so that the login form can be protected too; a value the server did not issue is replaced.
 struct AuthenticationMiddleware: Middleware {
     let context: ControllerContext
+    private let anonymousCSRF: AnonymousCSRFKeyHolder
+
+    init(context: ControllerContext) {
+        self.context = context
+        let keys = SQLiteServerKeyStore(store: context.store)
+        let clock = context.clock
+        anonymousCSRF = AnonymousCSRFKeyHolder {
+            try keys.key(named: "anonymous-csrf", now: clock(), make: AnonymousCSRFToken.newKey)
+        }
+    }
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         var request = request
@@ -26,21 +36,28 @@ struct AuthenticationMiddleware: Middleware {
             request.context.session = session
             request.context.authentication = .session
             request.context.csrfToken = session.csrfSecret
-        } else if let existing = request.cookies["csa_csrf"], existing.count >= 32 {
+        } else if let existing = request.cookies[context.csrfCookieName], try anonymousCSRF.token().isIssued(existing) {
             request.context.csrfToken = existing
         } else {
-            let token = Tokens.random()
+            // None yet, or one the server did not issue (planted by another host): a form echoing it is refused.
+            let token = try anonymousCSRF.token().issue()
             request.context.csrfToken = token
-            request.context.cookiesToSet.append(context.cookie("csa_csrf", token))
+            request.context.cookiesToSet.append(context.cookie(context.csrfCookieName, token))
         }
         if let user = request.context.user, request.cookies["csa_lang"] == nil,
            let preferred = user.language.flatMap(Language.init(rawValue:)) {
             request.context.language = preferred
         }
         var response = try next(request)
-        for cookie in request.context.cookiesToSet where !response.headers.values("Set-Cookie").contains(where: { $0.hasPrefix("csa_csrf=") }) {
+        for cookie in request.context.cookiesToSet where !response.headers.values("Set-Cookie").contains(where: { $0.hasPrefix(context.csrfCookieName + "=") }) {
             response.headers.add("Set-Cookie", cookie)
         }
         return response
     }
+}
+
+extension ControllerContext {
+    /// The anonymous CSRF cookie's name: `__Host-` prefixed under TLS (so only this host can set it: `Secure`,
+    /// `Path=/`, no `Domain`).
+    var csrfCookieName: String { configuration.secure ? "__Host-csa_csrf" : "csa_csrf" }
 }

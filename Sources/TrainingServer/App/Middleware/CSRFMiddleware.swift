@@ -1,6 +1,8 @@
 /// Refuses state-changing requests that do not prove they come from our own pages: the form field
-/// `csrf_token` (or the `X-CSRF-Token` header) must match the session's secret, or for anonymous forms the
-/// `csa_csrf` cookie. Requests authenticated with a bearer token carry no cookies and need no token.
+/// `csrf_token` (or the `X-CSRF-Token` header) must match the session's secret, or for anonymous forms the anonymous
+/// CSRF cookie (`csa_csrf`, `__Host-csa_csrf` under TLS), which `AuthenticationMiddleware` has already replaced when
+/// the server did not issue its value: a planted value is refused like a missing one. Requests authenticated with a
+/// bearer token carry no cookies and need no token.
 /// A cross-origin `Origin` header is refused outright.
 ///
 /// An `/api/` request without a session is not checked either: no cookie authenticates it, so there is nothing to
