@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Server CPU per request against the length of one learner's history at one quiz.
 
-For each history length N (default 0 and 1000): a fresh database, one learner, N closed attempts at a practice
-quiz (one real attempt taken over HTTP, copied N-1 times in the database: same paper, steps and summary), then,
-one request at a time, the start page, start, result, dashboard and /api/v1/progress, each repeated. The server's
+For each history length N (default 0 and 1000): a server on a fresh database, one learner, N closed attempts at a
+practice quiz (one real attempt taken over HTTP, copied N-1 times in the database: same paper, steps and summary).
+Then, one request at a time and taking turns between the servers, the start page, start, result, dashboard and
+/api/v1/progress, each repeated. The server's
 CPU time for a request is read from /proc (the sum of its threads' schedstat, in nanoseconds) before and after it,
 so the figure holds on a shared machine; the median per request type is printed, with its ratio to N=0.
 
@@ -59,6 +60,7 @@ def cpu_ns(pid: int) -> int:
 class Run:
     def __init__(self, binary: str, directory: Path, threads: int) -> None:
         self.binary = binary
+        directory.mkdir(parents=True, exist_ok=True)
         self.db = directory / "training.sqlite"
         self.port = free_port()
         cli = [binary]
@@ -121,31 +123,35 @@ class Run:
                 connection.execute("""INSERT INTO attempt_steps (attempt_id, sequence, at, step, idempotency_key)
                                       SELECT ?, sequence, at, step, idempotency_key FROM attempt_steps
                                       WHERE attempt_id = ?""", (row["id"], attempt))
+        # Into the database file, so the server's reads do not look pages up in a long write-ahead log.
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.close()
 
 
-def measure(binary: str, earlier: int, repeat: int, threads: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as directory:
-        run = Run(binary, Path(directory), threads)
-        try:
-            last = None
-            if earlier > 0:
-                _, last = run.start()
-                run.submit(last)
-                run.copy(last, earlier - 1)
-            costs: dict[str, list[int]] = {name: [] for name in
-                                           ("start page", "start", "result", "dashboard", "/api/v1/progress")}
-            for _ in range(repeat):
-                costs["start page"].append(run.timed("GET", run.start_path)[0])
-                costs["dashboard"].append(run.timed("GET", "/")[0])
-                costs["/api/v1/progress"].append(run.timed("GET", "/api/v1/progress")[0])
-                cost, attempt = run.start()
-                costs["start"].append(cost)
-                run.submit(attempt)
-                costs["result"].append(run.timed("GET", f"/attempts/{attempt}/result")[0])
-            return {name: statistics.median(values) / 1e6 for name, values in costs.items()}
-        finally:
-            run.stop()
+def prepare(binary: str, earlier: int, directory: Path, threads: int) -> Run:
+    run = Run(binary, directory, threads)
+    if earlier > 0:
+        _, last = run.start()
+        run.submit(last)
+        run.copy(last, earlier - 1)
+    return run
+
+
+def measure(runs: dict[int, Run], repeat: int) -> dict[int, dict[str, float]]:
+    """Takes turns between the servers, so a change in the machine's load touches every history length alike."""
+    names = ("start page", "start", "result", "dashboard", "/api/v1/progress")
+    costs = {n: {name: [] for name in names} for n in runs}
+    for _ in range(repeat):
+        for n, run in runs.items():
+            costs[n]["start page"].append(run.timed("GET", run.start_path)[0])
+            costs[n]["dashboard"].append(run.timed("GET", "/")[0])
+            costs[n]["/api/v1/progress"].append(run.timed("GET", "/api/v1/progress")[0])
+            cost, attempt = run.start()
+            costs[n]["start"].append(cost)
+            run.submit(attempt)
+            costs[n]["result"].append(run.timed("GET", f"/attempts/{attempt}/result")[0])
+    return {n: {name: statistics.median(values) / 1e6 for name, values in by_name.items()}
+            for n, by_name in costs.items()}
 
 
 def main() -> None:
@@ -155,7 +161,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--threads", type=int, default=4)
     arguments = parser.parse_args()
-    results = {n: measure(arguments.binary, n, arguments.repeat, arguments.threads) for n in arguments.attempts}
+    with tempfile.TemporaryDirectory() as directory:
+        runs: dict[int, Run] = {}
+        try:
+            for n in arguments.attempts:
+                runs[n] = prepare(arguments.binary, n, Path(directory) / f"n{n}", arguments.threads)
+            results = measure(runs, arguments.repeat)
+        finally:
+            for run in runs.values():
+                run.stop()
     first = results[arguments.attempts[0]]
     print(f"server CPU per request (ms, median of {arguments.repeat}), {arguments.binary}")
     print("| request | " + " | ".join(f"N={n}" for n in arguments.attempts) + " | ratio |")

@@ -5,7 +5,7 @@ import Curriculum
 /// person's earlier attempts.
 public enum QuizStartPage {
     /// How many of the latest attempts the page lists; the quiz history page lists them all.
-    public static let recentAttempts = 20
+    public static let recentAttempts = 10
 
     public struct AttemptLine: Sendable {
         public var id: AttemptID
