@@ -20,11 +20,20 @@ public enum AttemptRules {
     public static func start(id: AttemptID, quiz: QuizDefinition, previous: [AttemptState], seed: UInt64,
                              timeFactor: Double = 1, grace: Double = defaultGrace, actor: Actor,
                              now: Double) -> Result<Attempt, StartRefusal> {
+        start(id: id, quiz: quiz, previous: PreviousAttempts(previous), seed: seed, timeFactor: timeFactor,
+              grace: grace, actor: actor, now: now)
+    }
+
+    /// Opens attempt number `previous.count + 1`, judged on the figures of the earlier attempts (what the rules
+    /// use of them: how many, the latest close and an open one), so callers need not replay them all.
+    public static func start(id: AttemptID, quiz: QuizDefinition, previous: PreviousAttempts, seed: UInt64,
+                             timeFactor: Double = 1, grace: Double = defaultGrace, actor: Actor,
+                             now: Double) -> Result<Attempt, StartRefusal> {
         guard timeFactor.isFinite, timeFactor > 0 else { return .failure(.invalidTimeFactor(timeFactor)) }
         if let closesAt = quiz.closesAt, now >= closesAt { return .failure(.quizClosed(at: closesAt)) }
-        if let open = previous.first(where: { !$0.isClosed }) { return .failure(.attemptInProgress(open.attemptID)) }
+        if let open = previous.openAttempt { return .failure(.attemptInProgress(open)) }
         if let limit = quiz.maxAttempts, previous.count >= limit { return .failure(.attemptLimitReached(limit: limit)) }
-        if let lastClose = previous.compactMap(\.closedAt).max() {
+        if let lastClose = previous.lastClose {
             let availableAt = lastClose + Double(quiz.attemptDelay)
             if now < availableAt { return .failure(.tooSoon(availableAt: availableAt)) }
         }

@@ -16,11 +16,11 @@ struct CourseController {
         router.get("/courses/:course") { request in
             let user = try context.requireUser(request)
             let course = try context.course(request)
-            let attempts = try context.attempts.attempts(userID: user.id).filter { $0.courseID == course.id.rawValue }
-            let status = CourseStatus(course: course, progress: try context.learning.progress(userID: user.id), attempts: attempts)
+            let outcomes = try context.attempts.outcomes(userID: user.id).filter { $0.courseID == course.id.rawValue }
+            let status = CourseStatus(course: course, progress: try context.learning.progress(userID: user.id), outcomes: outcomes)
             let quizzes = course.quizzes.map { quiz in
-                let mine = attempts.filter { $0.attempt.quizID == quiz.id }
-                return CoursePage.QuizLine(quiz: quiz, passed: mine.contains { $0.passed == true }, taken: !mine.isEmpty,
+                let mine = outcomes.first { $0.quizID == quiz.id }
+                return CoursePage.QuizLine(quiz: quiz, passed: mine?.passed == true, taken: mine != nil,
                                            isCompletionQuiz: course.completion.quiz == quiz.id)
             }
             let html = CoursePage.render(course: course, status: status, quizzes: quizzes, context: context.page(request),

@@ -13,9 +13,9 @@ extension ControllerContext {
     /// The person's status in every course, in catalogue order.
     func courseLines(for user: User) throws -> [DashboardPage.CourseLine] {
         let progress = try learning.progress(userID: user.id)
-        let attempts = try self.attempts.attempts(userID: user.id)
+        let outcomes = try attempts.outcomes(userID: user.id)
         return catalogue.catalogue.courses.map { course in
-            DashboardPage.CourseLine(course: course, status: CourseStatus(course: course, progress: progress, attempts: attempts))
+            DashboardPage.CourseLine(course: course, status: CourseStatus(course: course, progress: progress, outcomes: outcomes))
         }
     }
 

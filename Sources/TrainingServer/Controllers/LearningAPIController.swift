@@ -99,8 +99,8 @@ struct LearningAPIController {
     private func attemptResponse(_ stored: StoredAttempt, user: User, course: Course, quiz: QuizDefinition,
                                  status: HTTPStatus) throws -> Response {
         let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
-        let passedBefore = try context.attempts.attempts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id)
-            .contains { $0.passed == true }
+        let passedBefore = try context.attempts.tally(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id)
+            .hasPassed
         let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: state, learnerHasPassed: passedBefore,
                                                      now: context.clock())
         _ = current

@@ -9,11 +9,6 @@ import Logging
 struct QuizController {
     let context: ControllerContext
 
-    private struct QuizKey: Hashable {
-        var course: String
-        var quiz: QuizID
-    }
-
     struct SaveResult: Encodable {
         /// A question whose saved answer cannot be read: what the page shows beside it and in its list of problems.
         struct Unreadable: Encodable {
@@ -47,16 +42,15 @@ struct QuizController {
         let course = try context.course(request)
         let quiz = try self.quiz(request, in: course)
         let page = context.page(request)
-        let history = try context.quizzes.history(user: user, quiz: quiz, course: course)
-        let passedBefore = history.contains { $0.1.passed == true }
-        let lines = history.map { line(for: $0.0, state: $0.1, quiz: quiz, passedBefore: passedBefore) }
-        let open = history.first { !$0.1.isClosed }?.0.attempt.id
+        let history = try context.quizzes.history(user: user, quiz: quiz, course: course,
+                                                  recent: QuizStartPage.recentAttempts)
+        let open = history.openAttempt
         let daily = open == nil ? try context.quizzes.dailyRefusal(user: user, quiz: quiz, course: course) : nil
-        let refusal = open == nil ? refusalText(quiz: quiz, history: history.map(\.1), page: page, daily: daily) : nil
+        let refusal = open == nil ? refusalText(quiz: quiz, tally: history.tally, page: page, daily: daily) : nil
         let model = QuizStartPage.Model(course: course, quiz: quiz, questionCount: questionCount(quiz),
-                                        attempts: lines, openAttempt: open, refusal: refusal,
-                                        timeFactor: user.accommodationFactor,
-                                        attemptsLeft: attemptsLeft(quiz: quiz, history: history.map(\.1)))
+                                        attempts: history.recent.map(line(for:)), totalAttempts: history.tally.count,
+                                        openAttempt: open, refusal: refusal, timeFactor: user.accommodationFactor,
+                                        attemptsLeft: attemptsLeft(quiz: quiz, tally: history.tally))
         return Response.html(QuizStartPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
     }
 
@@ -208,23 +202,22 @@ struct QuizController {
         let (user, stored, course, quiz) = try load(request)
         let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
         guard state.isClosed else { return Response.redirect(to: "/attempts/\(current.attempt.id.rawValue)") }
-        let history = try context.quizzes.history(user: user, quiz: quiz, course: course)
-        let passedBefore = history.contains { $0.1.passed == true }
-        let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: state, learnerHasPassed: passedBefore,
+        let history = try context.quizzes.history(user: user, quiz: quiz, course: course, recent: 0)
+        let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: state, learnerHasPassed: history.tally.hasPassed,
                                                      now: context.clock())
         let page = context.page(request)
         var credited: Double?
         if state.passed == true, course.completion.quiz == quiz.id {
             credited = CourseStatus.quizHours(of: course)
         }
-        let refusal = refusalText(quiz: quiz, history: history.map(\.1), page: page,
+        let refusal = refusalText(quiz: quiz, tally: history.tally, page: page,
                                   daily: try context.quizzes.dailyRefusal(user: user, quiz: quiz, course: course))
         let canRetake = refusal == nil && state.passed != true
         let model = ResultPage.Model(course: course, quiz: quiz, view: LearnerAttemptView(state, visibility: visibility),
                                      passed: state.passed == true, expired: state.closeReason == .expired,
                                      hoursCredited: credited.flatMap { $0 > 0 ? $0 : nil }, canRetake: canRetake,
                                      retakeNote: state.passed == true ? nil : refusal,
-                                     attemptsLeft: attemptsLeft(quiz: quiz, history: history.map(\.1)))
+                                     attemptsLeft: attemptsLeft(quiz: quiz, tally: history.tally))
         return Response.html(ResultPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
     }
 
@@ -232,16 +225,17 @@ struct QuizController {
         let user = try context.requireUser(request)
         let page = context.page(request)
         let catalogue = context.catalogue.catalogue
-        let all = try context.attempts.attempts(userID: user.id)
-        // Which quizzes the person has passed, from the attempts already loaded (one query, not one per line).
-        let passed = Set(all.filter { $0.passed == true }.map { QuizKey(course: $0.courseID, quiz: $0.attempt.quizID) })
-        let lines = try all.compactMap { stored -> AttemptsPage.Line? in
+        // Attempts whose time ran out are closed first; closed ones are listed from their stored summaries.
+        for stored in try context.attempts.openAttempts(userID: user.id, courseID: nil, quizID: nil) {
             guard let course = catalogue.course(CourseID(stored.courseID)),
-                  let quiz = course.quiz(stored.attempt.quizID) else { return nil }
-            let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
-            let passedBefore = passed.contains(QuizKey(course: stored.courseID, quiz: quiz.id))
+                  let quiz = course.quiz(stored.attempt.quizID) else { continue }
+            _ = try context.quizzes.current(stored, quiz: quiz, course: course)
+        }
+        let lines = try context.attempts.headers(userID: user.id).compactMap { header -> AttemptsPage.Line? in
+            guard let course = catalogue.course(CourseID(header.courseID)),
+                  let quiz = course.quiz(header.quizID) else { return nil }
             return AttemptsPage.Line(courseTitle: course.title.t(page), quizTitle: quiz.title.t(page),
-                                     attempt: line(for: current, state: state, quiz: quiz, passedBefore: passedBefore))
+                                     attempt: line(for: header))
         }
         return Response.html(AttemptsPage.render(lines, context: page, stylesheet: context.stylesheet).rendered)
     }
@@ -298,35 +292,32 @@ struct QuizController {
         quiz.pools.reduce(0) { $0 + min($1.draw ?? $1.questions.count, $1.questions.count) }
     }
 
-    /// The start page's line for one attempt; the score only where the review policy shows it.
-    private func line(for stored: StoredAttempt, state: AttemptState, quiz: QuizDefinition,
-                      passedBefore: Bool) -> QuizStartPage.AttemptLine {
-        let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: state, learnerHasPassed: passedBefore,
-                                                     now: context.clock())
-        return QuizStartPage.AttemptLine(id: stored.attempt.id, number: stored.attempt.number, startedAt: state.startedAt,
-                                         isClosed: state.isClosed, scorePercent: visibility.score ? state.fraction : nil,
-                                         passed: state.isClosed ? state.passed : nil)
+    /// The start page's line for one attempt, from its stored summary: the review policy always shows the score
+    /// of a closed attempt (`ReviewVisibility.forLearner`) and nothing of an open one.
+    private func line(for header: AttemptHeader) -> QuizStartPage.AttemptLine {
+        QuizStartPage.AttemptLine(id: header.id, number: header.number, startedAt: header.startedAt,
+                                  isClosed: header.isClosed, scorePercent: header.isClosed ? header.summary.fraction : nil,
+                                  passed: header.isClosed ? header.summary.passed : nil)
     }
 
     /// How many more attempts the limit allows; nil without a limit. The limit counts from the latest pass, as
     /// `QuizService.start` applies it.
-    private func attemptsLeft(quiz: QuizDefinition, history: [AttemptState]) -> Int? {
+    private func attemptsLeft(quiz: QuizDefinition, tally: AttemptTally) -> Int? {
         guard let limit = quiz.maxAttempts else { return nil }
-        let counted = history.lastIndex { $0.passed == true }.map { history.count - $0 - 1 } ?? history.count
-        return max(0, limit - counted)
+        return max(0, limit - tally.countedTowardsLimit)
     }
 
     /// Why no new attempt can start now, in words; nil when one can.
-    private func refusalText(quiz: QuizDefinition, history: [AttemptState], page: PageContext,
+    private func refusalText(quiz: QuizDefinition, tally: AttemptTally, page: PageContext,
                              daily: StartRefusal? = nil) -> String? {
-        if let limit = quiz.maxAttempts, attemptsLeft(quiz: quiz, history: history) == 0 {
+        if let limit = quiz.maxAttempts, attemptsLeft(quiz: quiz, tally: tally) == 0 {
             return page.t("quiz.refused.limit", ["limit": String(limit)])
         }
         if case .dailyLimitReached(let limit, let at)? = daily {
             return page.t("quiz.refused.daily", ["limit": String(limit), "time": Components.dateTime(at, page)])
         }
         if let closes = quiz.closesAt, context.clock() >= closes { return page.t("quiz.refused.closed") }
-        if let lastClose = history.compactMap(\.closedAt).max(), context.clock() < lastClose + Double(quiz.attemptDelay) {
+        if let lastClose = tally.lastClose, context.clock() < lastClose + Double(quiz.attemptDelay) {
             return page.t("quiz.refused.too_soon", ["time": Components.dateTime(lastClose + Double(quiz.attemptDelay), page)])
         }
         return nil

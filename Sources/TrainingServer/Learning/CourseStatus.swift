@@ -28,13 +28,20 @@ public struct CourseStatus: Sendable {
     public var hasAttempts: Bool
 
     public init(course: Course, progress: [ModuleProgress], attempts: [StoredAttempt]) {
+        self.init(course: course, progress: progress, outcomes: attempts.map {
+            QuizOutcome(courseID: $0.courseID, quizID: $0.attempt.quizID, passed: $0.passed == true)
+        })
+    }
+
+    /// From the quizzes the person has attempted (any course) and whether they passed them.
+    public init(course: Course, progress: [ModuleProgress], outcomes: [QuizOutcome]) {
         self.course = course
         self.progress = Dictionary(progress.filter { $0.courseID == course.id.rawValue }.map { ($0.moduleID, $0) },
                                    uniquingKeysWith: { first, _ in first })
-        hasAttempts = attempts.contains { $0.courseID == course.id.rawValue }
+        hasAttempts = outcomes.contains { $0.courseID == course.id.rawValue }
         let quiz = course.completion.quiz
         completionQuizPassed = quiz.map { quiz in
-            attempts.contains { $0.courseID == course.id.rawValue && $0.attempt.quizID == quiz && $0.passed == true }
+            outcomes.contains { $0.courseID == course.id.rawValue && $0.quizID == quiz && $0.passed }
         } ?? true
     }
 

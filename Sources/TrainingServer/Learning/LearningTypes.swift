@@ -62,6 +62,86 @@ public struct StoredAttempt: Sendable, Hashable {
     public var passed: Bool?
 }
 
+extension StoredAttempt {
+    /// The attempt without its steps.
+    public var header: AttemptHeader {
+        var deadline: Double?
+        if case .start(_, let limit, _, _)? = attempt.steps.first?.action { deadline = limit }
+        return AttemptHeader(id: attempt.id, number: attempt.number, userID: userID, courseID: courseID,
+                             quizID: attempt.quizID, quizHash: quizHash, startedAt: attempt.steps.first?.time ?? 0,
+                             deadline: deadline,
+                             summary: AttemptSummary(closedAt: closedAt, mark: mark, maxMark: maxMark, fraction: fraction,
+                                                     passed: passed))
+    }
+}
+
+/// An attempt without its steps: whose it is, where it belongs, when it started and the summary kept in step
+/// with its steps. Enough for every page that shows outcomes only (status, passes, counts, history tables).
+public struct AttemptHeader: Sendable, Hashable {
+    public var id: AttemptID
+    /// 1 for the person's first attempt at the quiz.
+    public var number: Int
+    public var userID: UserID
+    public var courseID: String
+    public var quizID: QuizID
+    public var quizHash: String
+    public var startedAt: Double
+    public var deadline: Double?
+    public var summary: AttemptSummary
+
+    public init(id: AttemptID, number: Int, userID: UserID, courseID: String, quizID: QuizID, quizHash: String,
+                startedAt: Double, deadline: Double?, summary: AttemptSummary) {
+        self.id = id
+        self.number = number
+        self.userID = userID
+        self.courseID = courseID
+        self.quizID = quizID
+        self.quizHash = quizHash
+        self.startedAt = startedAt
+        self.deadline = deadline
+        self.summary = summary
+    }
+
+    /// Closed as stored. An attempt not closed yet may still be past its deadline: replay it to know.
+    public var isClosed: Bool { summary.closedAt != nil }
+}
+
+/// A quiz a person has attempted, and whether any of their attempts at it passed.
+public struct QuizOutcome: Sendable, Hashable {
+    public var courseID: String
+    public var quizID: QuizID
+    public var passed: Bool
+
+    public init(courseID: String, quizID: QuizID, passed: Bool) {
+        self.courseID = courseID
+        self.quizID = quizID
+        self.passed = passed
+    }
+}
+
+/// A person's attempts at one quiz in figures, from the stored summaries.
+public struct AttemptTally: Sendable, Hashable {
+    /// Every attempt, open or closed.
+    public var count: Int
+    /// The number of the latest closed attempt that passed; nil when none did.
+    public var lastPassNumber: Int?
+    /// The latest close time of a closed attempt; nil when none is closed.
+    public var lastClose: Double?
+
+    public init(count: Int, lastPassNumber: Int?, lastClose: Double?) {
+        self.count = count
+        self.lastPassNumber = lastPassNumber
+        self.lastClose = lastClose
+    }
+
+    /// Whether any attempt passed.
+    public var hasPassed: Bool { lastPassNumber != nil }
+
+    /// Attempts since the latest pass (all of them without one): what an attempt limit counts, so renewing a
+    /// certification years later is not blocked by the attempts of the first one.
+    public var countedTowardsLimit: Int { count - (lastPassNumber ?? 0) }
+}
+
 /// The derived values of an attempt to cache beside its steps.
 public struct AttemptSummary: Sendable, Hashable {
     public var closedAt: Double?
@@ -69,6 +149,14 @@ public struct AttemptSummary: Sendable, Hashable {
     public var maxMark: Double
     public var fraction: Double?
     public var passed: Bool?
+
+    public init(closedAt: Double?, mark: Double?, maxMark: Double, fraction: Double?, passed: Bool?) {
+        self.closedAt = closedAt
+        self.mark = mark
+        self.maxMark = maxMark
+        self.fraction = fraction
+        self.passed = passed
+    }
 
     public init(_ state: AttemptState) {
         closedAt = state.closedAt
@@ -103,10 +191,23 @@ public protocol AttemptRepository: Sendable {
     func attempt(id: AttemptID) throws -> StoredAttempt?
     /// Every attempt at a quiz (for regrading and statistics).
     func attempts(courseID: String, quizID: QuizID) throws -> [StoredAttempt]
-    /// In one IMMEDIATE transaction: loads the person's attempts, asks `decide` for a new one and stores it,
-    /// so two concurrent starts cannot both pass the attempt limit.
+    /// A person's attempts at one quiz without steps: the figures of all of them and the latest `limit` headers,
+    /// oldest first, read together.
+    func history(userID: UserID, courseID: String, quizID: QuizID, limit: Int) throws -> (AttemptTally, [AttemptHeader])
+    /// The figures of a person's attempts at one quiz.
+    func tally(userID: UserID, courseID: String, quizID: QuizID) throws -> AttemptTally
+    /// Every attempt of a person without steps, newest first.
+    func headers(userID: UserID) throws -> [AttemptHeader]
+    /// The attempts of a person not closed as stored, with their steps (one may need closing now that time ran
+    /// out); with `courseID` and `quizID`, those at one quiz only.
+    func openAttempts(userID: UserID, courseID: String?, quizID: QuizID?) throws -> [StoredAttempt]
+    /// Every quiz a person has attempted and whether they passed it, without reading the attempts one by one.
+    func outcomes(userID: UserID) throws -> [QuizOutcome]
+    /// In one IMMEDIATE transaction: reads the figures of the person's attempts at the quiz and those still open
+    /// (with their steps), asks `decide` for a new one and stores it, so two concurrent starts cannot both pass
+    /// the attempt limit.
     func start(userID: UserID, courseID: String, quizID: QuizID, quizHash: String,
-               decide: ([StoredAttempt]) throws -> (Attempt, AttemptSummary)) throws -> StoredAttempt
+               decide: (AttemptTally, [StoredAttempt]) throws -> (Attempt, AttemptSummary)) throws -> StoredAttempt
     /// In one IMMEDIATE transaction: loads the attempt, asks `decide` for the steps to append (none for a
     /// duplicate) and the new summary, and stores them.
     func append(attemptID: AttemptID, decide: (StoredAttempt) throws -> ([AttemptStep], AttemptSummary?)) throws -> StoredAttempt

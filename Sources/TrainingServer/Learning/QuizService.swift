@@ -51,30 +51,64 @@ public struct QuizService: Sendable {
         return (stored, try replay(stored.attempt, quiz: quiz, now: now))
     }
 
-    /// Every attempt of `user` at `quiz`, each brought up to date.
-    public func history(user: User, quiz: QuizDefinition, course: Course) throws -> [(StoredAttempt, AttemptState)] {
-        try attempts.attempts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id)
+    /// A person's attempts at a quiz as pages show them: the figures of all of them (from the summaries stored
+    /// beside the steps) and the latest `recent` without steps, oldest first.
+    public struct History: Sendable {
+        public var tally: AttemptTally
+        public var recent: [AttemptHeader]
+        /// The attempt still open (its time not run out), if any.
+        public var openAttempt: AttemptID?
+    }
+
+    /// The attempts of `user` at `quiz` not closed as stored, each brought up to date: one whose time ran out is
+    /// closed (and the close stored). Closed attempts are not read: their stored summaries are current.
+    @discardableResult
+    public func closeExpired(user: User, quiz: QuizDefinition, course: Course) throws -> [(StoredAttempt, AttemptState)] {
+        try attempts.openAttempts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id)
             .map { try current($0, quiz: quiz, course: course) }
+    }
+
+    /// The attempts of `user` at `quiz` after closing those whose time ran out: the figures of all of them and the
+    /// latest `recent` ones. Costs the same however many attempts there are (no closed attempt is replayed).
+    public func history(user: User, quiz: QuizDefinition, course: Course, recent: Int = 20) throws -> History {
+        let open = try closeExpired(user: user, quiz: quiz, course: course)
+        let (tally, headers) = try attempts.history(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
+                                                    limit: recent)
+        return History(tally: tally, recent: headers, openAttempt: open.first { !$0.1.isClosed }?.0.attempt.id)
     }
 
     /// Starts a new attempt, atomically with the check of the attempt rules.
     public func start(user: User, quiz: QuizDefinition, course: Course, seed: UInt64) throws -> StoredAttempt {
         // Close expired attempts first, so the rules see them closed.
-        _ = try history(user: user, quiz: quiz, course: course)
+        try closeExpired(user: user, quiz: quiz, course: course)
         let now = clock()
         if let refusal = try dailyRefusal(user: user, quiz: quiz, course: course) { throw Failure.refused(refusal) }
         try attempts.saveVersion(courseID: course.id.rawValue, quiz: quiz, at: now)
         return try attempts.start(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
-                                  quizHash: quiz.contentHash) { previous in
-            let states = try previous.map { try replay($0.attempt, quiz: quiz, now: now) }
+                                  quizHash: quiz.contentHash) { tally, open in
+            // Closed attempts count through their stored summaries; one still open is replayed now (its time may
+            // have run out since it was read).
+            var lastPass = tally.lastPassNumber
+            var lastClose = tally.lastClose
+            var openAttempt: AttemptID?
+            for stored in open {
+                let state = try replay(stored.attempt, quiz: quiz, now: now)
+                guard let closedAt = state.closedAt else {
+                    if openAttempt == nil { openAttempt = stored.attempt.id }
+                    continue
+                }
+                lastClose = max(lastClose ?? closedAt, closedAt)
+                if state.passed == true { lastPass = max(lastPass ?? 0, stored.attempt.number) }
+            }
+            let previous = PreviousAttempts(count: tally.count, lastClose: lastClose, openAttempt: openAttempt)
             let id = AttemptID(Tokens.random(bytes: 16))
             // The attempt limit counts from the latest pass: renewing a certification years later must not be
             // blocked by the attempts of the first certification.
             var rules = quiz
-            if let limit = quiz.maxAttempts, let lastPass = states.lastIndex(where: { $0.passed == true }) {
-                rules.maxAttempts = limit + lastPass + 1
+            if let limit = quiz.maxAttempts, let lastPass {
+                rules.maxAttempts = limit + lastPass
             }
-            switch AttemptRules.start(id: id, quiz: rules, previous: states, seed: seed,
+            switch AttemptRules.start(id: id, quiz: rules, previous: previous, seed: seed,
                                       timeFactor: user.accommodationFactor, actor: .learner(String(user.id.rawValue)),
                                       now: now) {
             case .success(let attempt):

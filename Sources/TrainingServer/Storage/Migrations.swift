@@ -613,6 +613,19 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-12-06-attempt-summary-indexes") { db in
+            // Pages read a person's attempts from the summaries kept beside the steps (closed_at … passed, kept
+            // in step since the first schema, so no backfill): the latest pass and the latest close are one
+            // index seek each, the attempts still open (which may need closing) a partial index, and a person's
+            // passes (certification evidence) a range of their own.
+            try db.execute(sql: """
+                CREATE INDEX quiz_attempts_passes ON quiz_attempts(user_id, course_id, quiz_id, passed, number);
+                CREATE INDEX quiz_attempts_user_passes ON quiz_attempts(user_id, passed, closed_at);
+                CREATE INDEX quiz_attempts_closes ON quiz_attempts(user_id, course_id, quiz_id, closed_at);
+                CREATE INDEX quiz_attempts_open ON quiz_attempts(user_id, course_id, quiz_id, number)
+                    WHERE closed_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -29,23 +29,84 @@ public struct SQLiteAttemptRepository: AttemptRepository {
         }
     }
 
+    public func history(userID: UserID, courseID: String, quizID: QuizID,
+                        limit: Int) throws -> (AttemptTally, [AttemptHeader]) {
+        try store.read { db in
+            let arguments: StatementArguments = [userID.rawValue, courseID, quizID.rawValue]
+            let tally = try Self.tally(db, arguments)
+            let latest = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.headerColumns) FROM quiz_attempts WHERE user_id = ? AND course_id = ? AND quiz_id = ?
+                ORDER BY number DESC LIMIT ?
+                """), arguments: arguments + [max(0, limit)])
+            return (tally, latest.reversed().map(Self.header))
+        }
+    }
+
+    public func tally(userID: UserID, courseID: String, quizID: QuizID) throws -> AttemptTally {
+        try store.read { db in try Self.tally(db, [userID.rawValue, courseID, quizID.rawValue]) }
+    }
+
+    public func headers(userID: UserID) throws -> [AttemptHeader] {
+        try store.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.headerColumns) FROM quiz_attempts WHERE user_id = ? ORDER BY started_at DESC
+                """), arguments: [userID.rawValue]).map(Self.header)
+        }
+    }
+
+    public func openAttempts(userID: UserID, courseID: String?, quizID: QuizID?) throws -> [StoredAttempt] {
+        try store.read { db in
+            if let courseID, let quizID {
+                return try Self.load(db, where: Self.openAtQuiz, [userID.rawValue, courseID, quizID.rawValue])
+            }
+            return try Self.load(db, where: "user_id = ? AND closed_at IS NULL ORDER BY started_at DESC", [userID.rawValue])
+        }
+    }
+
+    public func outcomes(userID: UserID) throws -> [QuizOutcome] {
+        // Walks the distinct quizzes through the (user, course, quiz, number) index, one seek each, so the cost
+        // follows the number of quizzes taken, not the number of attempts.
+        try store.read { db in
+            let passed = "EXISTS (SELECT 1 FROM quiz_attempts p WHERE p.user_id = a.user_id AND p.course_id = a.course_id "
+                + "AND p.quiz_id = a.quiz_id AND p.passed = 1)"
+            let first = try db.cachedStatement(sql: """
+                SELECT a.course_id, a.quiz_id, \(passed) FROM quiz_attempts a WHERE a.user_id = ?
+                ORDER BY a.course_id, a.quiz_id LIMIT 1
+                """)
+            let next = try db.cachedStatement(sql: """
+                SELECT a.course_id, a.quiz_id, \(passed) FROM quiz_attempts a
+                WHERE a.user_id = ? AND (a.course_id, a.quiz_id) > (?, ?)
+                ORDER BY a.course_id, a.quiz_id LIMIT 1
+                """)
+            var outcomes: [QuizOutcome] = []
+            var row = try Row.fetchOne(first, arguments: [userID.rawValue])
+            while let found = row {
+                let outcome = QuizOutcome(courseID: found[0], quizID: QuizID(found[1] as String), passed: found[2])
+                outcomes.append(outcome)
+                row = try Row.fetchOne(next, arguments: [userID.rawValue, outcome.courseID, outcome.quizID.rawValue])
+            }
+            return outcomes
+        }
+    }
+
     public func start(userID: UserID, courseID: String, quizID: QuizID, quizHash: String,
-                      decide: ([StoredAttempt]) throws -> (Attempt, AttemptSummary)) throws -> StoredAttempt {
+                      decide: (AttemptTally, [StoredAttempt]) throws -> (Attempt, AttemptSummary)) throws -> StoredAttempt {
         try store.write { db in
-            let previous = try Self.load(db, where: "user_id = ? AND course_id = ? AND quiz_id = ? ORDER BY number",
-                                         [userID.rawValue, courseID, quizID.rawValue])
-            let (attempt, summary) = try decide(previous)
+            let arguments: StatementArguments = [userID.rawValue, courseID, quizID.rawValue]
+            let tally = try Self.tally(db, arguments)
+            let open = try Self.load(db, where: Self.openAtQuiz, arguments)
+            let (attempt, summary) = try decide(tally, open)
             let paper = String(decoding: try Self.encoder.encode(attempt.paper), as: UTF8.self)
             let startedAt = attempt.steps.first?.time ?? 0
             var deadline: Double?
             if case .start(_, let limit, _, _)? = attempt.steps.first?.action { deadline = limit }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO quiz_attempts (id, user_id, course_id, quiz_id, number, quiz_hash, paper, started_at, deadline,
                                            closed_at, mark, max_mark, fraction, passed)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [attempt.id.rawValue, userID.rawValue, courseID, quizID.rawValue, attempt.number, quizHash,
-                                 paper, startedAt, deadline, summary.closedAt, summary.mark, summary.maxMark,
-                                 summary.fraction, summary.passed])
+                """).execute(arguments: [attempt.id.rawValue, userID.rawValue, courseID, quizID.rawValue, attempt.number,
+                                         quizHash, paper, startedAt, deadline, summary.closedAt, summary.mark,
+                                         summary.maxMark, summary.fraction, summary.passed])
             for step in attempt.steps { try Self.insert(step, attemptID: attempt.id, in: db) }
             return StoredAttempt(attempt: attempt, userID: userID, courseID: courseID, quizHash: quizHash,
                                  closedAt: summary.closedAt, mark: summary.mark, maxMark: summary.maxMark,
@@ -115,25 +176,51 @@ public struct SQLiteAttemptRepository: AttemptRepository {
 
     static func insert(_ step: AttemptStep, attemptID: AttemptID, in db: Database) throws {
         let json = String(decoding: try encoder.encode(step), as: UTF8.self)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO attempt_steps (attempt_id, sequence, at, step, idempotency_key) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [attemptID.rawValue, step.sequence, step.time, json, step.idempotencyKey])
+            """).execute(arguments: [attemptID.rawValue, step.sequence, step.time, json, step.idempotencyKey])
     }
 
     static func update(_ summary: AttemptSummary, attemptID: AttemptID, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE quiz_attempts SET closed_at = ?, mark = ?, max_mark = ?, fraction = ?, passed = ? WHERE id = ?
-            """, arguments: [summary.closedAt, summary.mark, summary.maxMark, summary.fraction, summary.passed,
-                             attemptID.rawValue])
+            """).execute(arguments: [summary.closedAt, summary.mark, summary.maxMark, summary.fraction, summary.passed,
+                                     attemptID.rawValue])
+    }
+
+    /// Open attempts of a person at one quiz (the partial index `quiz_attempts_open` finds them).
+    static let openAtQuiz = "user_id = ? AND course_id = ? AND quiz_id = ? AND closed_at IS NULL ORDER BY number"
+
+    /// The figures of a person's attempts at one quiz: each part is one index seek or an index-only count.
+    static func tally(_ db: Database, _ arguments: StatementArguments) throws -> AttemptTally {
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT (SELECT COUNT(*) FROM quiz_attempts WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3),
+                   (SELECT MAX(number) FROM quiz_attempts
+                     WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3 AND passed = 1),
+                   (SELECT MAX(closed_at) FROM quiz_attempts WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3)
+            """), arguments: arguments)
+        return AttemptTally(count: row?[0] ?? 0, lastPassNumber: row?[1], lastClose: row?[2])
+    }
+
+    static let headerColumns = """
+        id, number, user_id, course_id, quiz_id, quiz_hash, started_at, deadline, closed_at, mark, max_mark, fraction, passed
+        """
+
+    static func header(_ row: Row) -> AttemptHeader {
+        AttemptHeader(id: AttemptID(rawValue: row[0]), number: row[1], userID: UserID(rawValue: row[2]), courseID: row[3],
+                      quizID: QuizID(row[4] as String), quizHash: row[5], startedAt: row[6], deadline: row[7],
+                      summary: AttemptSummary(closedAt: row[8], mark: row[9], maxMark: row[10], fraction: row[11],
+                                              passed: row[12]))
     }
 
     static func load(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [StoredAttempt] {
         let decoder = JSONDecoder()
-        return try Row.fetchAll(db, sql: "SELECT * FROM quiz_attempts WHERE \(condition)", arguments: arguments).map { row in
+        let steps = try db.cachedStatement(sql: "SELECT step FROM attempt_steps WHERE attempt_id = ? ORDER BY sequence")
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM quiz_attempts WHERE \(condition)"),
+                                arguments: arguments).map { row in
             let id = AttemptID(rawValue: row["id"])
             let paper = try decoder.decode(Paper.self, from: Data((row["paper"] as String).utf8))
-            let steps = try String.fetchAll(db, sql: "SELECT step FROM attempt_steps WHERE attempt_id = ? ORDER BY sequence",
-                                            arguments: [id.rawValue])
+            let steps = try String.fetchAll(steps, arguments: [id.rawValue])
                 .map { try decoder.decode(AttemptStep.self, from: Data($0.utf8)) }
             return StoredAttempt(attempt: Attempt(id: id, number: row["number"], paper: paper, steps: steps),
                                  userID: UserID(rawValue: row["user_id"]), courseID: row["course_id"],

@@ -4,6 +4,9 @@ import Curriculum
 /// Before a quiz: its rules (time limit, attempts left, pass mark), the start or resume action, and the
 /// person's earlier attempts.
 public enum QuizStartPage {
+    /// How many of the latest attempts the page lists; the quiz history page lists them all.
+    public static let recentAttempts = 10
+
     public struct AttemptLine: Sendable {
         public var id: AttemptID
         public var number: Int
@@ -18,7 +21,10 @@ public enum QuizStartPage {
         public var course: Course
         public var quiz: QuizDefinition
         public var questionCount: Int
+        /// The latest attempts, oldest first.
         public var attempts: [AttemptLine]
+        /// How many attempts there are in all (more than `attempts` lists when there are many).
+        public var totalAttempts: Int
         public var openAttempt: AttemptID?
         /// Why a new attempt cannot start now, already worded.
         public var refusal: String?
@@ -62,6 +68,11 @@ public enum QuizStartPage {
                 <td>\(score)</td><td>\(link)</td></tr>
                 """
         }
+        // Many attempts: the latest are listed here, every one on the quiz history page.
+        let more: HTML = model.totalAttempts <= model.attempts.count ? .empty : """
+            <p>\(context.t("quiz.history.latest", ["shown": String(model.attempts.count), "total": String(model.totalAttempts)])) \
+            <a href="/attempts">\(context.t("quiz.history.all"))</a></p>
+            """
         let history: HTML = model.attempts.isEmpty ? "<p>\(context.t("quiz.history.empty"))</p>" : """
             <table>
             <caption>\(context.t("quiz.history"))</caption>
@@ -70,6 +81,7 @@ public enum QuizStartPage {
             <th scope="col"><span class="visually-hidden">\(context.t("result.review"))</span></th></tr></thead>
             <tbody>\(rows)</tbody>
             </table>
+            \(more)
             """
         let body: HTML = """
             \(Components.breadcrumbs([(context.t("nav.catalogue"), "/courses"),

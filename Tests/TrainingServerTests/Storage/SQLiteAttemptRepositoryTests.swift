@@ -1,0 +1,237 @@
+import Assessment
+import Curriculum
+import Foundation
+import Synchronization
+import Testing
+@testable import TrainingServer
+
+/// The attempt headers, figures and outcomes read from the summaries stored beside the steps (a real SQLite file):
+/// they must say what replaying the steps says, for closed, open, expired and regraded attempts.
+@Suite("SQLiteAttemptRepository")
+struct SQLiteAttemptRepositoryTests {
+    let temporary: TemporaryStore
+    let clock = ManualClock()
+    let attempts: SQLiteAttemptRepository
+    let service: QuizService
+
+    init() throws {
+        temporary = try TemporaryStore()
+        attempts = SQLiteAttemptRepository(store: temporary.store)
+        service = Self.service(attempts, temporary: temporary, clock: clock)
+    }
+
+    static func service(_ attempts: any AttemptRepository, temporary: TemporaryStore, clock: ManualClock) -> QuizService {
+        QuizService(attempts: attempts, learning: SQLiteLearningRepository(store: temporary.store),
+                    calendar: StudyCalendar(timeZone: TimeZone(identifier: "Asia/Shanghai")!), clock: clock.function)
+    }
+
+    private func take(_ user: User, _ course: Course, q1: String, submit: Bool = true, seed: UInt64) throws -> StoredAttempt {
+        let quiz = course.quizzes[0]
+        var stored = try service.start(user: user, quiz: quiz, course: course, seed: seed)
+        stored = try service.save(stored, responses: [(QuestionID("q1"), .choice(q1)), (QuestionID("q2"), .choice(q1))],
+                                  expectedSequence: nil, key: "save-\(seed)", user: user, quiz: quiz, course: course)
+        if submit {
+            stored = try service.act(stored, action: .submit, key: "submit-\(seed)", user: user, quiz: quiz, course: course)
+        }
+        clock.advance(by: 10)
+        return stored
+    }
+
+    /// Each header's summary against the replay of its steps (with the version it is graded against), and the
+    /// figures against those of the replayed states.
+    private func expectSummariesMatchReplay(_ user: User, _ course: Course) throws {
+        let quiz = course.quizzes[0]
+        let headers = try attempts.headers(userID: user.id)
+        var states: [AttemptState] = []
+        for header in headers.reversed() {
+            let stored = try #require(try attempts.attempt(id: header.id))
+            let state = try AttemptState(replaying: stored.attempt,
+                                         against: try service.definition(for: stored, current: quiz), now: clock.now)
+            #expect(header.summary == AttemptSummary(state), "attempt \(header.number)")
+            #expect(header.isClosed == state.isClosed)
+            #expect(header.startedAt == state.startedAt && header.deadline == state.deadline)
+            #expect(header == stored.header)
+            states.append(state)
+        }
+        let tally = try attempts.tally(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id)
+        #expect(tally.count == states.count)
+        #expect(tally.lastPassNumber == states.last { $0.passed == true }?.number)
+        #expect(tally.lastClose == states.compactMap(\.closedAt).max())
+        #expect(PreviousAttempts(states) == PreviousAttempts(count: tally.count, lastClose: tally.lastClose,
+                                                              openAttempt: states.first { !$0.isClosed }?.attemptID))
+        let outcomes = try attempts.outcomes(userID: user.id)
+        #expect(outcomes == [QuizOutcome(courseID: course.id.rawValue, quizID: quiz.id,
+                                         passed: states.contains { $0.passed == true })])
+    }
+
+    @Test func closedOpenAndExpiredAttemptsSayWhatTheirStepsSay() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: nil, delay: 0, timeLimit: 1200))
+        let quiz = course.quizzes[0]
+        _ = try take(user, course, q1: "b", seed: 1)
+        _ = try take(user, course, q1: "a", seed: 2)
+        let expiring = try take(user, course, q1: "a", submit: false, seed: 3)
+        // Time runs out: stored, the attempt is still open; it is closed when the person's attempts are read.
+        clock.advance(by: 2000)
+        #expect(try attempts.openAttempts(userID: user.id, courseID: nil, quizID: nil).map(\.attempt.id) == [expiring.attempt.id])
+        #expect(try attempts.headers(userID: user.id).first { $0.id == expiring.attempt.id }?.isClosed == false)
+        let history = try service.history(user: user, quiz: quiz, course: course)
+        #expect(history.openAttempt == nil)
+        #expect(history.recent.map(\.number) == [1, 2, 3])
+        #expect(history.recent.allSatisfy { $0.isClosed })
+        #expect(try attempts.openAttempts(userID: user.id, courseID: nil, quizID: nil).isEmpty)
+        let open = try take(user, course, q1: "b", submit: false, seed: 4)
+        #expect(try service.history(user: user, quiz: quiz, course: course).openAttempt == open.attempt.id)
+        #expect(try attempts.openAttempts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id)
+            .map(\.attempt.id) == [open.attempt.id])
+        try expectSummariesMatchReplay(user, course)
+        // The latest few, oldest first, with the figures of all of them.
+        let (tally, latest) = try attempts.history(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id, limit: 2)
+        #expect(latest.map(\.number) == [3, 4])
+        #expect(tally.count == 4 && tally.lastPassNumber == 3 && tally.countedTowardsLimit == 1)
+    }
+
+    @Test func aRegradedAttemptSaysWhatTheCorrectedVersionSays() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let old = RegradeServiceTests.course(formats: false, version: "v1")
+        var stored = try service.start(user: user, quiz: old.quizzes[0], course: old, seed: 3)
+        stored = try service.save(stored, responses: [(QuestionID("year"), .text("2018年")), (QuestionID("article"), .text("第31条"))],
+                                  expectedSequence: nil, key: "save", user: user, quiz: old.quizzes[0], course: old)
+        stored = try service.act(stored, action: .submit, key: "submit", user: user, quiz: old.quizzes[0], course: old)
+        #expect(try attempts.outcomes(userID: user.id).map(\.passed) == [false])
+        let fixed = RegradeServiceTests.course(formats: true, version: "v2")
+        let regrade = RegradeService(attempts: attempts, clock: clock.function)
+        _ = try regrade.apply(try regrade.preview(course: fixed, quiz: fixed.quizzes[0]), by: .commandLine)
+        #expect(try attempts.outcomes(userID: user.id).map(\.passed) == [true])
+        try expectSummariesMatchReplay(user, fixed)
+    }
+
+    @Test func outcomesListEachQuizOnceWithWhetherItWasPassed() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let other = try LearningFixtures.user(temporary, clock: clock, login: "other")
+        #expect(try attempts.outcomes(userID: user.id).isEmpty)
+        let exam = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: nil, delay: 0))
+        let quiz = exam.quizzes[0]
+        let practice = Course(id: CourseID("audit"), version: 1, title: LocalizedText(both: "Audit"),
+                              summary: LocalizedText(both: "s"), audience: nil, studyHours: 4,
+                              modules: [LearningFixtures.module("m1")], quizzes: [quiz],
+                              completion: CompletionRule(quiz: quiz.id), folder: "audit", mediaFiles: [])
+        for seed in 1...3 { _ = try take(user, exam, q1: seed == 2 ? "a" : "b", seed: UInt64(seed)) }
+        for seed in 4...5 { _ = try take(user, practice, q1: "b", seed: UInt64(seed)) }
+        _ = try take(other, practice, q1: "a", seed: 6)
+        #expect(try attempts.outcomes(userID: user.id) == [
+            QuizOutcome(courseID: "audit", quizID: QuizID("final-exam"), passed: false),
+            QuizOutcome(courseID: "ethics", quizID: QuizID("final-exam"), passed: true),
+        ])
+        #expect(try attempts.outcomes(userID: other.id) == [
+            QuizOutcome(courseID: "audit", quizID: QuizID("final-exam"), passed: true),
+        ])
+    }
+
+    @Test func theAttemptLimitCountsFromTheLatestPassAsBefore() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: 2, delay: 0))
+        let quiz = course.quizzes[0]
+        _ = try take(user, course, q1: "b", seed: 1)
+        _ = try take(user, course, q1: "a", seed: 2)
+        // Passed at attempt 2: two more are allowed (renewal), then the limit holds.
+        _ = try take(user, course, q1: "b", seed: 3)
+        _ = try take(user, course, q1: "b", seed: 4)
+        #expect(throws: QuizService.Failure.refused(.attemptLimitReached(limit: 4))) {
+            try service.start(user: user, quiz: quiz, course: course, seed: 5)
+        }
+        #expect(try service.history(user: user, quiz: quiz, course: course).tally.countedTowardsLimit == 2)
+    }
+
+    /// With 300 earlier closed attempts, the start page's history and starting read the steps of none of them:
+    /// only the attempt still open (none here) and the new one.
+    @Test func startingAndTheHistoryReadNoStepsOfClosedAttempts() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: nil, delay: 0))
+        let quiz = course.quizzes[0]
+        for number in 1...300 {
+            _ = try attempts.start(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
+                                   quizHash: quiz.contentHash) { tally, _ in
+                let started = try AttemptRules.start(id: AttemptID("a\(number)"), quiz: quiz,
+                                                     previous: PreviousAttempts(count: tally.count, lastClose: tally.lastClose,
+                                                                                openAttempt: nil),
+                                                     seed: UInt64(number), actor: .learner("1"), now: clock.now).get()
+                let attempt = started.appending(AttemptStep(sequence: 1, time: clock.now, actor: .learner("1"), action: .submit))
+                return (attempt, AttemptSummary(try AttemptState(replaying: attempt, against: quiz, now: clock.now)))
+            }
+            clock.advance(by: 1)
+        }
+        let counting = CountingAttempts(attempts)
+        let service = Self.service(counting, temporary: temporary, clock: clock)
+        let history = try service.history(user: user, quiz: quiz, course: course, recent: 20)
+        #expect(history.tally.count == 300 && history.recent.count == 20 && history.recent.last?.number == 300)
+        let started = try service.start(user: user, quiz: quiz, course: course, seed: 301)
+        #expect(started.attempt.number == 301)
+        _ = try service.history(user: user, quiz: quiz, course: course)
+        _ = try counting.outcomes(userID: user.id)
+        #expect(counting.closedStepsRead == 0)
+        #expect(counting.attemptsRead <= 2, "only the open attempt, not its 300 predecessors")
+    }
+}
+
+/// Hands every call to a real repository and counts the attempts (with steps) it returns, and the steps of those
+/// already closed as stored: reading those is what made a long history slow.
+final class CountingAttempts: AttemptRepository {
+    let base: SQLiteAttemptRepository
+    private let counts = Mutex((attempts: 0, closedSteps: 0))
+
+    init(_ base: SQLiteAttemptRepository) { self.base = base }
+
+    var attemptsRead: Int { counts.withLock { $0.attempts } }
+    var closedStepsRead: Int { counts.withLock { $0.closedSteps } }
+
+    private func seen(_ list: [StoredAttempt]) -> [StoredAttempt] {
+        counts.withLock { counts in
+            counts.attempts += list.count
+            counts.closedSteps += list.filter { $0.closedAt != nil }.reduce(0) { $0 + $1.attempt.steps.count }
+        }
+        return list
+    }
+
+    func attempts(userID: UserID, courseID: String, quizID: QuizID) throws -> [StoredAttempt] {
+        seen(try base.attempts(userID: userID, courseID: courseID, quizID: quizID))
+    }
+    func attempts(userID: UserID) throws -> [StoredAttempt] { seen(try base.attempts(userID: userID)) }
+    func attempt(id: AttemptID) throws -> StoredAttempt? { seen(try base.attempt(id: id).map { [$0] } ?? []).first }
+    func attempts(courseID: String, quizID: QuizID) throws -> [StoredAttempt] {
+        seen(try base.attempts(courseID: courseID, quizID: quizID))
+    }
+    func history(userID: UserID, courseID: String, quizID: QuizID, limit: Int) throws -> (AttemptTally, [AttemptHeader]) {
+        try base.history(userID: userID, courseID: courseID, quizID: quizID, limit: limit)
+    }
+    func tally(userID: UserID, courseID: String, quizID: QuizID) throws -> AttemptTally {
+        try base.tally(userID: userID, courseID: courseID, quizID: quizID)
+    }
+    func headers(userID: UserID) throws -> [AttemptHeader] { try base.headers(userID: userID) }
+    func openAttempts(userID: UserID, courseID: String?, quizID: QuizID?) throws -> [StoredAttempt] {
+        seen(try base.openAttempts(userID: userID, courseID: courseID, quizID: quizID))
+    }
+    func outcomes(userID: UserID) throws -> [QuizOutcome] { try base.outcomes(userID: userID) }
+    func starts(userID: UserID, courseID: String, quizID: QuizID, since: Double) throws -> AttemptStarts {
+        try base.starts(userID: userID, courseID: courseID, quizID: quizID, since: since)
+    }
+    func start(userID: UserID, courseID: String, quizID: QuizID, quizHash: String,
+               decide: (AttemptTally, [StoredAttempt]) throws -> (Attempt, AttemptSummary)) throws -> StoredAttempt {
+        try base.start(userID: userID, courseID: courseID, quizID: quizID, quizHash: quizHash) { tally, open in
+            try decide(tally, seen(open))
+        }
+    }
+    func append(attemptID: AttemptID, decide: (StoredAttempt) throws -> ([AttemptStep], AttemptSummary?)) throws -> StoredAttempt {
+        try base.append(attemptID: attemptID) { try decide(seen([$0])[0]) }
+    }
+    func saveVersion(courseID: String, quiz: QuizDefinition, at: Double) throws {
+        try base.saveVersion(courseID: courseID, quiz: quiz, at: at)
+    }
+    func version(courseID: String, quizID: QuizID, contentHash: String) throws -> QuizDefinition? {
+        try base.version(courseID: courseID, quizID: quizID, contentHash: contentHash)
+    }
+    func applyRegrade(_ changes: [(AttemptID, AttemptStep, AttemptSummary)], quizHash: String, audit: AuditEvent,
+                      by actor: AuditActor, at: Double) throws {
+        try base.applyRegrade(changes, quizHash: quizHash, audit: audit, by: actor, at: at)
+    }
+}
