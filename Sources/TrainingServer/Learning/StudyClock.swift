@@ -88,7 +88,13 @@ public final class CoalescingLearningRepository: LearningRepository {
     }
 
     public func progress(userID: UserID) throws -> [ModuleProgress] {
-        if let pending = take(userID) { _ = try base.recordBeat(pending) }
+        // Only a held beat needs writing; with none, later page views of the module may still be held.
+        let pending: StudyBeat? = held.withLock { held in
+            guard let pending = held[userID]?.pending else { return nil }
+            held[userID] = nil
+            return pending
+        }
+        if let pending { _ = try base.recordBeat(pending) }
         return try base.progress(userID: userID)
     }
 

@@ -120,6 +120,15 @@ import Testing
         try pair.expectSameStoredSeconds()
     }
 
+    @Test func readingProgressWithNothingHeldKeepsCoalescing() throws {
+        let pair = try Pair()
+        _ = try pair.run([Step(after: 0)], flushing: false)
+        _ = try pair.coalesced.progress(userID: pair.coalescedUser)
+        _ = try pair.run([Step(after: 1), Step(after: 1)], flushing: false)
+        #expect(pair.writes.count == 1, "page views after a progress read are still held")
+        try pair.expectSameStoredSeconds()
+    }
+
     @Test func switchingSessionOrModuleWritesTheHeldBeatFirst() throws {
         let pair = try Pair()
         _ = try pair.run([Step(after: 0), Step(after: 2), Step(after: 1, module: "m2"), Step(after: 1),
