@@ -18,15 +18,17 @@ static inline size_t czlib_gzip_bound(size_t length) {
 
 /*
  * Compresses `length` bytes at `input` into a gzip member (RFC 1952) at `output`, which holds `capacity` bytes,
- * at the best compression level. Returns the number of bytes written, or 0 when zlib fails or the output does not
- * fit (capacity below czlib_gzip_bound).
+ * at zlib level `level` (1 fastest to 9 best), with a window of 2^`window_bits` bytes (9-15) and `memory_level`
+ * (1-9: the size of zlib's hash table); smaller windows and tables cost less to set up for each call. Returns the
+ * number of bytes written, or 0 when zlib fails or the output does not fit (capacity below czlib_gzip_bound).
  */
-static inline size_t czlib_gzip(const uint8_t *input, size_t length, uint8_t *output, size_t capacity) {
+static inline size_t czlib_gzip_level(const uint8_t *input, size_t length, uint8_t *output, size_t capacity,
+                                      int level, int window_bits, int memory_level) {
     /* zlib counts in uInt: larger buffers would be cut short. */
     if (length > UINT_MAX || capacity > UINT_MAX) return 0;
     z_stream stream = {0};
-    /* 15 + 16: the largest window, with a gzip header and trailer instead of zlib's. */
-    if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return 0;
+    /* + 16: a gzip header and trailer instead of zlib's. */
+    if (deflateInit2(&stream, level, Z_DEFLATED, window_bits + 16, memory_level, Z_DEFAULT_STRATEGY) != Z_OK) return 0;
     stream.next_in = (Bytef *)input;
     stream.avail_in = (uInt)length;
     stream.next_out = output;
@@ -35,6 +37,11 @@ static inline size_t czlib_gzip(const uint8_t *input, size_t length, uint8_t *ou
     size_t written = capacity - stream.avail_out;
     deflateEnd(&stream);
     return status == Z_STREAM_END ? written : 0;
+}
+
+/* czlib_gzip_level at the best compression level, for files compressed once. */
+static inline size_t czlib_gzip(const uint8_t *input, size_t length, uint8_t *output, size_t capacity) {
+    return czlib_gzip_level(input, length, output, capacity, Z_BEST_COMPRESSION, 15, 9);
 }
 
 #endif

@@ -45,9 +45,11 @@ public final class Application: Sendable {
                 logger: Logger, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.configuration = configuration
         self.store = store
-        self.users = SQLiteUserRepository(store: store, clock: clock)
+        // Signed-in pages resume their session from a short-lived cache that this instance's changes keep current.
+        let sessionCache = SessionCache(changes: AccountChangeStamp(databasePath: store.path))
+        self.users = SessionCachingUserRepository(SQLiteUserRepository(store: store, clock: clock), cache: sessionCache)
         self.departments = SQLiteDepartmentRepository(store: store, clock: clock)
-        self.sessions = SQLiteSessionRepository(store: store)
+        self.sessions = CachedSessionRepository(SQLiteSessionRepository(store: store), cache: sessionCache)
         self.apiTokens = SQLiteAPITokenRepository(store: store)
         self.audit = SQLiteAuditLog(store: store, clock: clock)
         self.throttle = LoginThrottle(store: SQLiteLoginFailureStore(store: store), policy: configuration.loginThrottle)
@@ -62,7 +64,8 @@ public final class Application: Sendable {
         self.requestLog = RequestLog(logger: logger, metrics: metrics)
         self.clock = clock
         self.catalogue = catalogue
-        self.learning = SQLiteLearningRepository(store: store)
+        // Page views within a few seconds of the last written study beat are held, not written (same seconds).
+        self.learning = CoalescingLearningRepository(SQLiteLearningRepository(store: store))
         self.attempts = SQLiteAttemptRepository(store: store)
         self.issuer = issuer
         self.certificationRepository = SQLiteCertificationRepository(store: store)
@@ -210,7 +213,9 @@ public final class Application: Sendable {
             return lightweight(request, route: route, handler: handler)
         }
         do {
-            return try handler(request)
+            var response = try handler(request)
+            Gzip.compressDynamic(&response, acceptEncoding: request.headers["Accept-Encoding"])
+            return response
         } catch {
             // RequestLogMiddleware converts every error; this is the last line of defence.
             return Response.text("Internal Server Error\n", status: .internalServerError)
@@ -250,7 +255,11 @@ public struct ControllerContext: Sendable {
     /// The frame values for a page answering `request`.
     public func page(_ request: Request) -> PageContext {
         PageContext(language: request.context.language, user: request.context.user,
-                    csrfToken: request.context.csrfToken, currentPath: request.target, strings: strings,
+                    // A session's secret is masked afresh on every page (compression must not reveal it, see
+                    // docs/security.md); an anonymous form's token is the visitor's own cookie, echoed as it is.
+                    csrfToken: request.context.session == nil ? request.context.csrfToken
+                        : Tokens.masked(request.context.csrfToken),
+                    currentPath: request.target, strings: strings,
                     timeZone: request.context.user?.timeZone.flatMap(StudyCalendar.zone(named:)) ?? configuration.calendar.timeZone)
     }
 

@@ -79,6 +79,17 @@ public struct ServerRunner: Sendable {
                 do { _ = try certification.sweep() } catch { logger.error("certification sweep failed: \(error)") }
             }
         }
+        // Study beats held by coalescing are written once their window has passed, and all of them at stop.
+        let beats = app.learning as? CoalescingLearningRepository
+        if let beats {
+            let clock = self.clock
+            Thread.detachNewThread {
+                while true {
+                    Thread.sleep(forTimeInterval: beats.window)
+                    do { try beats.flushDue(now: clock()) } catch { logger.error("writing held study beats failed: \(error)") }
+                }
+            }
+        }
         try server.start()
         // A line per request: written in batches while serving (warnings and errors still go out at once).
         let lineHandler = logger.handler as? LineLogHandler
@@ -98,6 +109,7 @@ public struct ServerRunner: Sendable {
             }
             logger.info("stopping after requests in flight (signal \(received))")
             server.stop(grace: 10)
+            do { try beats?.flushAll() } catch { logger.error("writing held study beats failed: \(error)") }
             break
         }
         logger.info("stopped")

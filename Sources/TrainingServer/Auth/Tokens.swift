@@ -39,7 +39,39 @@ public enum Tokens {
 
     /// The SHA-256 hex digest stored in place of a bearer secret.
     public static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(token.utf8)) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// `secret` under a fresh random mask, for pages: base64url of the mask followed by the mask XOR the secret's
+    /// bytes. Every page carries a different string for the same secret, so a compressed page's length says nothing
+    /// about the secret (BREACH); `unmasked` gives the secret back.
+    public static func masked(_ secret: String) -> String {
+        let plain = Array(secret.utf8)
+        var generator = SystemRandomNumberGenerator()
+        var mask = [UInt8]()
+        mask.reserveCapacity(plain.count + 8)
+        while mask.count < plain.count { withUnsafeBytes(of: generator.next()) { mask.append(contentsOf: $0) } }
+        mask.removeLast(mask.count - plain.count)
+        var output = mask
+        output.reserveCapacity(plain.count * 2)
+        for index in plain.indices { output.append(mask[index] ^ plain[index]) }
+        return base64URL(output)
+    }
+
+    /// The secret inside a `masked` token, or nil when `token` is not one.
+    public static func unmasked(_ token: String) -> String? {
+        guard let bytes = Base64URL.decode(token).map(Array.init), bytes.count >= 2, bytes.count % 2 == 0 else { return nil }
+        let half = bytes.count / 2
+        let secret = (0..<half).map { bytes[$0] ^ bytes[half + $0] }
+        return String(validating: secret, as: UTF8.self)
     }
 
     /// Compares two secrets in time independent of where they differ.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Calendar questions about instants, in the server's time zone (`serve --time-zone`, Asia/Shanghai by default).
 /// The yearly study hours and HR reports' day boundaries use this one zone for everybody, so a credit belongs to
@@ -28,4 +29,109 @@ public struct StudyCalendar: Sendable {
 
     /// The system database's zone names, read once (pages ask for a person's zone on every request).
     private static let knownNames = Set(TimeZone.knownTimeZoneIdentifiers)
+}
+
+/// Study beats with page views coalesced: a beat for the same person, session and module as the last one written,
+/// less than `window` seconds after it, is held in memory instead of being written in its own durable transaction
+/// (a page view is not an acknowledged write). The seconds credited stay exactly what writing every beat gives:
+///
+/// - A held beat is answered with the progress the write would have produced (its gap is under `window`, which is
+///   under every beat's largest gap, so it would have counted in full, capped at the required time).
+/// - A beat that would complete the module is never held: it is written, and its hours credited, on that request.
+/// - The last held beat is written before any other beat of the person (another module or session: the focus must
+///   move from where it really was), before the person's progress is read, every `window` seconds by the server
+///   (`flushDue`), and when the server stops (`flushAll`). Writing the held beat t2 after t1 credits t2 − t1, the sum
+///   of the gaps of the beats between them; a later beat is then measured from t2, as it would have been.
+///
+/// The hold is per server instance: a person whose requests alternate between instances within `window` seconds can
+/// lose at most the held seconds (less than `window`) if the server is killed before flushing.
+public final class CoalescingLearningRepository: LearningRepository {
+    struct Held {
+        /// The last beat written for the person, and the progress it produced.
+        var written: StudyBeat
+        var progress: ModuleProgress
+        /// The latest beat held since then, not yet written.
+        var pending: StudyBeat?
+    }
+
+    let base: any LearningRepository
+    /// Seconds after a written beat during which later beats for the same session and module are held.
+    public let window: Double
+    private let held = Mutex<[UserID: Held]>([:])
+
+    public init(_ base: any LearningRepository, window: Double = 5) {
+        self.base = base
+        self.window = window
+    }
+
+    public func recordBeat(_ beat: StudyBeat) throws -> ModuleProgress {
+        let answer: Result<ModuleProgress, Never>? = held.withLock { held in
+            guard let entry = held[beat.userID], Self.sameFocus(entry.written, beat),
+                  beat.now >= entry.written.now, beat.now - entry.written.now < window, window <= beat.maximumGap,
+                  entry.pending.map({ beat.now >= $0.now }) ?? true else { return nil }
+            var progress = entry.progress
+            if !progress.isCompleted {
+                // Exactly what the write would credit: the whole gap since the written beat, capped.
+                progress.seconds = min(beat.requiredSeconds, entry.progress.seconds + (beat.now - entry.written.now))
+                if progress.seconds >= beat.requiredSeconds { return nil }
+            }
+            progress.lastActivityAt = beat.now
+            held[beat.userID]?.pending = beat
+            return .success(progress)
+        }
+        if case .success(let progress) = answer { return progress }
+        // Written: first any held beat of this person, so the focus and its time are where they really were.
+        if let pending = take(beat.userID) { _ = try base.recordBeat(pending) }
+        let progress = try base.recordBeat(beat)
+        held.withLock { $0[beat.userID] = Held(written: beat, progress: progress, pending: nil) }
+        return progress
+    }
+
+    public func progress(userID: UserID) throws -> [ModuleProgress] {
+        // Only a held beat needs writing; with none, later page views of the module may still be held.
+        let pending: StudyBeat? = held.withLock { held in
+            guard let pending = held[userID]?.pending else { return nil }
+            held[userID] = nil
+            return pending
+        }
+        if let pending { _ = try base.recordBeat(pending) }
+        return try base.progress(userID: userID)
+    }
+
+    public func credit(userID: UserID, source: HoursSource, courseID: String, itemID: String, hours: Double, year: Int,
+                       at: Double) throws {
+        try base.credit(userID: userID, source: source, courseID: courseID, itemID: itemID, hours: hours, year: year, at: at)
+    }
+
+    public func ledger(userID: UserID) throws -> [LedgerEntry] { try base.ledger(userID: userID) }
+
+    /// Writes the held beats whose window has passed at `now` and forgets the people with nothing held; returns how
+    /// many beats were written.
+    @discardableResult
+    public func flushDue(now: Double) throws -> Int {
+        let due: [StudyBeat] = held.withLock { held in
+            var due: [StudyBeat] = []
+            for (userID, entry) in held where now - entry.written.now >= window {
+                if let pending = entry.pending { due.append(pending) }
+                held[userID] = nil
+            }
+            return due
+        }
+        for beat in due { _ = try base.recordBeat(beat) }
+        return due.count
+    }
+
+    /// Writes every held beat (the server is stopping); returns how many.
+    @discardableResult
+    public func flushAll() throws -> Int { try flushDue(now: .infinity) }
+
+    /// Removes and returns the person's held beat, keeping nothing of theirs (the next beat is written).
+    private func take(_ userID: UserID) -> StudyBeat? {
+        held.withLock { held in held.removeValue(forKey: userID)?.pending }
+    }
+
+    private static func sameFocus(_ a: StudyBeat, _ b: StudyBeat) -> Bool {
+        a.sessionKey == b.sessionKey && a.courseID == b.courseID && a.moduleID == b.moduleID
+            && a.contentHash == b.contentHash && a.requiredSeconds == b.requiredSeconds && a.hours == b.hours
+    }
 }

@@ -9,18 +9,18 @@ public struct SQLiteCertificationRepository: CertificationRepository {
 
     public func passes(userID: UserID) throws -> [(courseID: String, quizID: String, at: Double)] {
         try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT course_id, quiz_id, closed_at FROM quiz_attempts
                 WHERE user_id = ? AND passed = 1 AND closed_at IS NOT NULL ORDER BY closed_at
-                """, arguments: [userID.rawValue]).map { ($0["course_id"], $0["quiz_id"], $0["closed_at"]) }
+                """), arguments: [userID.rawValue]).map { ($0["course_id"], $0["quiz_id"], $0["closed_at"]) }
         }
     }
 
     public func stored(userID: UserID, programID: String) throws -> StoredCertification {
         try store.read { db in
-            let history = try Row.fetchAll(db, sql: """
+            let history = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM certification_history WHERE user_id = ? AND program_id = ? ORDER BY at, id
-                """, arguments: [userID.rawValue, programID]).compactMap { row -> CertificationTransition? in
+                """), arguments: [userID.rawValue, programID]).compactMap { row -> CertificationTransition? in
                 guard let from = CertificationState(rawValue: row["from_state"]),
                       let to = CertificationState(rawValue: row["to_state"]),
                       let event = CertificationTransition.Event(rawValue: row["event"]) else { return nil }
@@ -36,18 +36,18 @@ public struct SQLiteCertificationRepository: CertificationRepository {
         try store.write { db in
             let record = update.record
             if record.state == .notStarted {
-                try db.execute(sql: "DELETE FROM certifications WHERE user_id = ? AND program_id = ?",
-                               arguments: [update.userID.rawValue, update.programID])
+                try db.cachedStatement(sql: "DELETE FROM certifications WHERE user_id = ? AND program_id = ?")
+                    .execute(arguments: [update.userID.rawValue, update.programID])
             } else {
                 let current = record.currentCycle ?? record.latestCycle
                 let certificateID = try current.flatMap { cycle in
-                    try String.fetchOne(db, sql: """
+                    try String.fetchOne(db.cachedStatement(sql: """
                         SELECT id FROM certificates WHERE user_id = ? AND program_id = ? AND kind = ? AND issued_at = ?
                             AND expires_at = ?
-                        """, arguments: [update.userID.rawValue, update.programID, cycle.kind.rawValue, cycle.issuedAt,
+                        """), arguments: [update.userID.rawValue, update.programID, cycle.kind.rawValue, cycle.issuedAt,
                                          cycle.expiresAt])
                 } ?? update.issue.last?.id.rawValue
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO certifications (user_id, program_id, department_id, state, certified_at, expires_at,
                                                 window_opens_at, certificate_id, updated_at)
                     SELECT id, ?, department_id, ?, ?, ?, ?, ?, ? FROM users WHERE id = ?
@@ -55,34 +55,34 @@ public struct SQLiteCertificationRepository: CertificationRepository {
                         certified_at = excluded.certified_at, expires_at = excluded.expires_at,
                         window_opens_at = excluded.window_opens_at, certificate_id = excluded.certificate_id,
                         updated_at = excluded.updated_at
-                    """, arguments: [update.programID, record.state.rawValue, current?.issuedAt, current?.expiresAt,
+                    """).execute(arguments: [update.programID, record.state.rawValue, current?.issuedAt, current?.expiresAt,
                                      current?.windowOpensAt, certificateID, now, update.userID.rawValue])
             }
             for entry in update.newHistory {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO certification_history (user_id, program_id, at, from_state, to_state, event, cycle, note, by)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [update.userID.rawValue, update.programID, entry.at, entry.from.rawValue,
+                    """).execute(arguments: [update.userID.rawValue, update.programID, entry.at, entry.from.rawValue,
                                      entry.to.rawValue, entry.event.rawValue, entry.cycle, entry.note, entry.by])
             }
             for certificate in update.issue {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO certificates (id, user_id, program_id, kind, issued_at, expires_at, credential)
                     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """, arguments: [certificate.id.rawValue, certificate.userID.rawValue, certificate.programID,
+                    """).execute(arguments: [certificate.id.rawValue, certificate.userID.rawValue, certificate.programID,
                                      certificate.kind.rawValue, certificate.issuedAt, certificate.expiresAt,
                                      certificate.credential])
             }
             for (id, reason) in update.withdraw {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE certificates SET revoked_at = ?, revoked_reason = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL
-                    """, arguments: [now, reason, actor.name, id.rawValue])
+                    """).execute(arguments: [now, reason, actor.name, id.rawValue])
             }
             for notification in update.notifications {
                 let payload = AuditChain.encode(notification.payload)
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO notification_outbox (user_id, kind, program_id, payload, created_at) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [update.userID.rawValue, notification.kind, update.programID, payload, now])
+                    """).execute(arguments: [update.userID.rawValue, notification.kind, update.programID, payload, now])
             }
             for event in update.audit { try AuditChain.append(event, by: actor, at: now, in: db) }
         }
@@ -98,9 +98,9 @@ public struct SQLiteCertificationRepository: CertificationRepository {
 
     public func revoke(_ id: CertificateID, reason: String, by actor: AuditActor, at now: Double) throws -> Bool {
         try store.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE certificates SET revoked_at = ?, revoked_reason = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL
-                """, arguments: [now, reason, actor.name, id.rawValue])
+                """).execute(arguments: [now, reason, actor.name, id.rawValue])
             guard db.changesCount == 1 else { return false }
             try AuditChain.append(AuditEvent(action: "certificate.revoke", subject: "certificate:\(id.rawValue)",
                                              details: ["reason": reason]), by: actor, at: now, in: db)
@@ -110,13 +110,13 @@ public struct SQLiteCertificationRepository: CertificationRepository {
 
     public func reinstate(_ id: CertificateID, reason: String, by actor: AuditActor, at now: Double) throws -> Bool {
         try store.write { db in
-            guard let revoked = try Row.fetchOne(db, sql: """
+            guard let revoked = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT revoked_reason, revoked_by FROM certificates
                 WHERE id = ? AND revoked_at IS NOT NULL AND revoked_reason IS NOT ?
-                """, arguments: [id.rawValue, CertificationRecord.CycleChanges.withdrawalReason]) else { return false }
-            try db.execute(sql: """
+                """), arguments: [id.rawValue, CertificationRecord.CycleChanges.withdrawalReason]) else { return false }
+            try db.cachedStatement(sql: """
                 UPDATE certificates SET revoked_at = NULL, revoked_reason = NULL, revoked_by = NULL WHERE id = ?
-                """, arguments: [id.rawValue])
+                """).execute(arguments: [id.rawValue])
             let previous: String? = revoked["revoked_reason"]
             let revokedBy: String? = revoked["revoked_by"]
             try AuditChain.append(AuditEvent(action: "certificate.reinstate", subject: "certificate:\(id.rawValue)",
@@ -128,23 +128,24 @@ public struct SQLiteCertificationRepository: CertificationRepository {
 
     public func dueForSweep(now: Double) throws -> [UserID] {
         try store.read { db in
-            try Int64.fetchAll(db, sql: """
+            try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT DISTINCT user_id FROM certifications
                 WHERE (state = 'certified' AND window_opens_at <= ?) OR (state IN ('certified', 'due_for_renewal') AND expires_at <= ?)
-                """, arguments: [now, now]).map(UserID.init(rawValue:))
+                """), arguments: [now, now]).map(UserID.init(rawValue:))
         }
     }
 
     public func everyoneWithEvidence() throws -> [UserID] {
         try store.read { db in
-            try Int64.fetchAll(db, sql: """
+            try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT user_id FROM certifications UNION SELECT user_id FROM quiz_attempts WHERE passed = 1
-                """).map(UserID.init(rawValue:))
+                """)).map(UserID.init(rawValue:))
         }
     }
 
     static func certificates(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [StoredCertificate] {
-        try Row.fetchAll(db, sql: "SELECT * FROM certificates WHERE \(condition) ORDER BY issued_at", arguments: arguments)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM certificates WHERE \(condition) ORDER BY issued_at"),
+                         arguments: arguments)
             .map { row in
                 StoredCertificate(id: CertificateID(rawValue: row["id"]), userID: UserID(rawValue: row["user_id"]),
                                   programID: row["program_id"],

@@ -8,25 +8,27 @@ public struct SQLiteLearningRepository: LearningRepository {
 
     public func progress(userID: UserID) throws -> [ModuleProgress] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM module_progress WHERE user_id = ?", arguments: [userID.rawValue])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM module_progress WHERE user_id = ?"),
+                             arguments: [userID.rawValue])
                 .map(Self.progress)
         }
     }
 
     public func recordBeat(_ beat: StudyBeat) throws -> ModuleProgress {
         try store.write { db in
-            let focus = try Row.fetchOne(db, sql: "SELECT * FROM study_focus WHERE user_id = ?", arguments: [beat.userID.rawValue])
-            var row = try Row.fetchOne(db, sql: """
+            let focus = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM study_focus WHERE user_id = ?"),
+                                         arguments: [beat.userID.rawValue])
+            var row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM module_progress WHERE user_id = ? AND course_id = ? AND module_id = ?
-                """, arguments: [beat.userID.rawValue, beat.courseID, beat.moduleID])
+                """), arguments: [beat.userID.rawValue, beat.courseID, beat.moduleID])
             if row == nil {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO module_progress (user_id, course_id, module_id, seconds, started_at, last_activity_at, content_hash)
                     VALUES (?, ?, ?, 0, ?, ?, ?)
-                    """, arguments: [beat.userID.rawValue, beat.courseID, beat.moduleID, beat.now, beat.now, beat.contentHash])
-                row = try Row.fetchOne(db, sql: """
+                    """).execute(arguments: [beat.userID.rawValue, beat.courseID, beat.moduleID, beat.now, beat.now, beat.contentHash])
+                row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT * FROM module_progress WHERE user_id = ? AND course_id = ? AND module_id = ?
-                    """, arguments: [beat.userID.rawValue, beat.courseID, beat.moduleID])
+                    """), arguments: [beat.userID.rawValue, beat.courseID, beat.moduleID])
             }
             var progress = Self.progress(row!)
             // Time counts only for the session and module that held the focus since the last beat.
@@ -44,16 +46,16 @@ public struct SQLiteLearningRepository: LearningRepository {
                 try Self.credit(db, userID: beat.userID, source: .module, courseID: beat.courseID, itemID: beat.moduleID,
                                 hours: beat.hours, year: beat.year, at: beat.now)
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE module_progress SET seconds = ?, last_activity_at = ?, completed_at = ?, content_hash = ?
                 WHERE user_id = ? AND course_id = ? AND module_id = ?
-                """, arguments: [progress.seconds, progress.lastActivityAt, progress.completedAt, beat.contentHash,
+                """).execute(arguments: [progress.seconds, progress.lastActivityAt, progress.completedAt, beat.contentHash,
                                  beat.userID.rawValue, beat.courseID, beat.moduleID])
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO study_focus (user_id, session_key, course_id, module_id, last_beat_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET session_key = excluded.session_key, course_id = excluded.course_id,
                     module_id = excluded.module_id, last_beat_at = excluded.last_beat_at
-                """, arguments: [beat.userID.rawValue, beat.sessionKey, beat.courseID, beat.moduleID, beat.now])
+                """).execute(arguments: [beat.userID.rawValue, beat.sessionKey, beat.courseID, beat.moduleID, beat.now])
             return progress
         }
     }
@@ -68,7 +70,7 @@ public struct SQLiteLearningRepository: LearningRepository {
 
     public func ledger(userID: UserID) throws -> [LedgerEntry] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM hours_ledger WHERE user_id = ? ORDER BY at", arguments: [userID.rawValue])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM hours_ledger WHERE user_id = ? ORDER BY at"), arguments: [userID.rawValue])
                 .map { row in
                     LedgerEntry(year: row["year"], source: HoursSource(rawValue: row["source"]) ?? .module,
                                 courseID: row["course_id"], itemID: row["item_id"], hours: row["hours"], at: row["at"])
@@ -79,10 +81,10 @@ public struct SQLiteLearningRepository: LearningRepository {
     static func credit(_ db: Database, userID: UserID, source: HoursSource, courseID: String, itemID: String,
                        hours: Double, year: Int, at: Double) throws {
         guard hours > 0 else { return }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO hours_ledger (user_id, year, source, course_id, item_id, hours, at) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_id, source, course_id, item_id) DO NOTHING
-            """, arguments: [userID.rawValue, year, source.rawValue, courseID, itemID, hours, at])
+            """).execute(arguments: [userID.rawValue, year, source.rawValue, courseID, itemID, hours, at])
     }
 
     static func progress(_ row: Row) -> ModuleProgress {

@@ -1,6 +1,7 @@
 import GRDB
 
-/// Browser sessions in SQLite, so any server instance can resume them.
+/// Browser sessions in SQLite, so any server instance can resume them. Ending sessions touches the database's
+/// `AccountChangeStamp` after the commit, so every process's `SessionCache` sees it.
 public struct SQLiteSessionRepository: SessionRepository {
     let store: Store
 
@@ -22,9 +23,9 @@ public struct SQLiteSessionRepository: SessionRepository {
 
     public func resume(tokenHash: String, now: Double, idleTimeout: Double) throws -> (SessionRecord, User)? {
         let found: (SessionRecord, User)? = try store.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM sessions WHERE token_hash = ? AND idle_expires_at > ? AND absolute_expires_at > ?
-                """, arguments: [tokenHash, now, now]) else { return nil }
+                """), arguments: [tokenHash, now, now]) else { return nil }
             let record = SessionRecord(id: row["id"], userID: UserID(rawValue: row["user_id"]), csrfSecret: row["csrf_secret"],
                                        createdAt: row["created_at"], idleExpiresAt: row["idle_expires_at"],
                                        absoluteExpiresAt: row["absolute_expires_at"])
@@ -38,8 +39,8 @@ public struct SQLiteSessionRepository: SessionRepository {
         let newIdle = min(now + idleTimeout, record.absoluteExpiresAt)
         if newIdle - record.idleExpiresAt > 60 {
             try store.write { db in
-                try db.execute(sql: "UPDATE sessions SET idle_expires_at = ?, last_seen_at = ? WHERE id = ?",
-                               arguments: [newIdle, now, record.id])
+                try db.cachedStatement(sql: "UPDATE sessions SET idle_expires_at = ?, last_seen_at = ? WHERE id = ?")
+                    .execute(arguments: [newIdle, now, record.id])
             }
             record.idleExpiresAt = newIdle
         }
@@ -48,10 +49,12 @@ public struct SQLiteSessionRepository: SessionRepository {
 
     public func delete(tokenHash: String) throws {
         try store.write { db in try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash]) }
+        AccountChangeStamp(databasePath: store.path).touch()
     }
 
     public func deleteAll(userID: UserID) throws {
         try store.write { db in try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID.rawValue]) }
+        AccountChangeStamp(databasePath: store.path).touch()
     }
 
     public func purgeExpired(now: Double) throws -> Int {

@@ -75,5 +75,7 @@ public struct SQLiteStaffRepository: Sendable {
                                                        "departments": String(plan.newDepartments.count)]),
                                   by: actor, at: now, in: db)
         }
+        // Grants, departments and disabled accounts change what running servers' session caches hold.
+        AccountChangeStamp(databasePath: store.path).touch()
     }
 }

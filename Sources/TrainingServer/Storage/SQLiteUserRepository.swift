@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// Accounts and role grants in SQLite.
+/// Accounts and role grants in SQLite. Changes that matter to a signed-in session (disabling, enabling, a new
+/// password, language or time zone) touch the database's `AccountChangeStamp` after they commit.
 public struct SQLiteUserRepository: UserRepository {
     let store: Store
     let clock: @Sendable () -> Double
@@ -75,6 +76,7 @@ public struct SQLiteUserRepository: UserRepository {
                                              details: revoked > 0 ? ["tokens_revoked": String(revoked)] : [:]),
                                   by: actor, at: clock(), in: db)
         }
+        AccountChangeStamp(databasePath: store.path).touch()
     }
 
     public func setPasswordHash(_ hash: String, id: UserID, by actor: AuditActor) throws {
@@ -90,6 +92,7 @@ public struct SQLiteUserRepository: UserRepository {
                                              details: revoked > 0 ? ["tokens_revoked": String(revoked)] : [:]),
                                   by: actor, at: clock(), in: db)
         }
+        AccountChangeStamp(databasePath: store.path).touch()
     }
 
     public func setLanguage(_ language: String?, id: UserID) throws {
@@ -97,6 +100,7 @@ public struct SQLiteUserRepository: UserRepository {
             try db.execute(sql: "UPDATE users SET language = ?, updated_at = ? WHERE id = ?",
                            arguments: [language, clock(), id.rawValue])
         }
+        AccountChangeStamp(databasePath: store.path).touch()
     }
 
     public func setTimeZone(_ timeZone: String?, id: UserID) throws {
@@ -105,14 +109,16 @@ public struct SQLiteUserRepository: UserRepository {
                            arguments: [timeZone, clock(), id.rawValue])
             guard db.changesCount == 1 else { throw StoreError.notFound("user") }
         }
+        AccountChangeStamp(databasePath: store.path).touch()
     }
 
     static func load(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [User] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM users WHERE \(condition) ORDER BY login", arguments: arguments)
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM users WHERE \(condition) ORDER BY login"),
+                                    arguments: arguments)
+        let grantsStatement = try db.cachedStatement(sql: "SELECT role, department_id FROM role_grants WHERE user_id = ?")
         return try rows.map { row in
             let id: Int64 = row["id"]
-            let grants = try Row.fetchAll(db, sql: "SELECT role, department_id FROM role_grants WHERE user_id = ?",
-                                          arguments: [id]).compactMap { grant -> RoleGrant? in
+            let grants = try Row.fetchAll(grantsStatement, arguments: [id]).compactMap { grant -> RoleGrant? in
                 guard let role = Role(rawValue: grant["role"]) else { return nil }
                 return RoleGrant(role: role, departmentID: DepartmentID(rawValue: grant["department_id"]))
             }

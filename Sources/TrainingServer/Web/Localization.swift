@@ -2,10 +2,63 @@ import Assessment
 import Foundation
 
 /// The UI's strings, read from `Resources/Localization/<language>.json`. Placeholders are written `{name}`.
+/// Each string is split into literal text and placeholders once, when the tables are loaded, so filling one in is
+/// a few appends.
 public struct Localization: Sendable {
-    private let tables: [Language: [String: String]]
+    /// A string split at its placeholders.
+    struct Template: Sendable {
+        enum Part: Sendable {
+            case literal(String)
+            case placeholder(String)
+        }
 
-    public init(tables: [Language: [String: String]]) { self.tables = tables }
+        let parts: [Part]
+        /// The string itself when it has no placeholder.
+        let plain: String?
+
+        init(_ text: String) {
+            var parts: [Part] = []
+            var rest = Substring(text)
+            while let open = rest.firstIndex(of: "{"),
+                  let close = rest[open...].firstIndex(of: "}") {
+                let name = rest[rest.index(after: open)..<close]
+                // `{` followed by `}` without another `{` between them: a placeholder.
+                if name.contains("{") {
+                    let nextOpen = rest[rest.index(after: open)...].firstIndex(of: "{")!
+                    parts.append(.literal(String(rest[..<nextOpen])))
+                    rest = rest[nextOpen...]
+                    continue
+                }
+                if open > rest.startIndex { parts.append(.literal(String(rest[..<open]))) }
+                parts.append(.placeholder(String(name)))
+                rest = rest[rest.index(after: close)...]
+            }
+            if !rest.isEmpty { parts.append(.literal(String(rest))) }
+            self.parts = parts
+            plain = parts.contains { if case .placeholder = $0 { return true } else { return false } } ? nil : text
+        }
+
+        func filled(_ arguments: [String: String]) -> String {
+            if let plain { return plain }
+            var result = ""
+            for part in parts {
+                switch part {
+                case .literal(let text): result += text
+                case .placeholder(let name):
+                    if let value = arguments[name] { result += value } else { result += "{" + name + "}" }
+                }
+            }
+            return result
+        }
+    }
+
+    private let tables: [Language: [String: String]]
+    private let templates: [Language: [String: Template]]
+
+    public init(tables: [Language: [String: String]]) {
+        self.tables = tables
+        templates = tables.mapValues { $0.mapValues(Template.init) }
+    }
 
     /// Loads the tables shipped with the server.
     public static let shipped: Localization = {
@@ -21,12 +74,12 @@ public struct Localization: Sendable {
     }()
 
     /// The string for `key` in `language`; a missing key shows itself so it is noticed (tests check none is).
+    /// A placeholder without an argument stays as written.
     public func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
-        var value = tables[language]?[key] ?? tables[.zh]?[key] ?? key
-        for (name, replacement) in arguments {
-            value = value.replacingOccurrences(of: "{\(name)}", with: replacement)
+        guard let template = templates[language]?[key] ?? templates[.zh]?[key] else {
+            return Template(key).filled(arguments)
         }
-        return value
+        return template.filled(arguments)
     }
 
     /// Every key of `language`'s table.
@@ -61,7 +114,7 @@ public struct Localization: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.hour, .minute], from: Date(timeIntervalSince1970: seconds))
-        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        return Self.twoDigits(parts.hour ?? 0) + ":" + Self.twoDigits(parts.minute ?? 0)
     }
 
     static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -72,7 +125,17 @@ public struct Localization: Sendable {
         let factor = pow(10, Double(fractionDigits))
         let rounded = (value * factor).rounded() / factor
         if rounded == rounded.rounded() { return String(Int(rounded)) }
-        return String(format: "%.\(fractionDigits)f", rounded).replacingOccurrences(of: "0+$", with: "",
-                                                                                 options: .regularExpression)
+        guard (1...9).contains(fractionDigits), abs(rounded) < 1e12 else {
+            return String(format: "%.\(fractionDigits)f", rounded).replacingOccurrences(of: "0+$", with: "",
+                                                                                     options: .regularExpression)
+        }
+        let unit = Int(factor)
+        let scaled = Int((abs(rounded) * factor).rounded())
+        var fraction = String(scaled % unit)
+        fraction = String(repeating: "0", count: fractionDigits - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return (rounded < 0 ? "-" : "") + String(scaled / unit) + "." + fraction
     }
+
+    private static func twoDigits(_ value: Int) -> String { value < 10 && value >= 0 ? "0" + String(value) : String(value) }
 }

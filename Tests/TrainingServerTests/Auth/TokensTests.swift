@@ -34,4 +34,17 @@ import Testing
         #expect(Tokens.constantTimeEquals("密钥", "密钥"))
         #expect(!Tokens.constantTimeEquals("é", "e\u{301}"))
     }
+
+    @Test func maskedSecretsDifferEveryTimeAndUnmaskToTheSecret() throws {
+        let secret = Tokens.random()
+        let first = Tokens.masked(secret)
+        let second = Tokens.masked(secret)
+        #expect(first != second)
+        #expect(!first.contains(secret))
+        #expect(Tokens.unmasked(first) == secret)
+        #expect(Tokens.unmasked(second) == secret)
+        #expect(Tokens.unmasked(secret) != secret, "an unmasked secret is not mistaken for a masked one")
+        #expect(Tokens.unmasked("") == nil)
+        #expect(Tokens.unmasked("not base64!") == nil)
+    }
 }

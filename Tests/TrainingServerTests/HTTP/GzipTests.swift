@@ -40,3 +40,84 @@ import Testing
         #expect(compressed.count * 10 < original.count)
     }
 }
+
+/// Dynamic answers compressed per response (`Gzip.compressDynamic`), through the whole application.
+@Suite struct DynamicCompressionTests {
+    /// A page with its per-response CSRF masks replaced by one placeholder, so two answers can be compared.
+    static func unmasked(_ page: String) -> String {
+        page.replacing(#/(name="csrf_token" value=|data-csrf=)"[^"]*"/#) { match in "\(match.1)\"TOKEN\"" }
+    }
+
+    private func signedIn() throws -> Browser {
+        let app = try TestApplication()
+        try app.createUser(login: "wang", password: "correct horse battery")
+        let browser = Browser(app)
+        #expect(try browser.signIn(login: "wang", password: "correct horse battery").status == .seeOther)
+        return browser
+    }
+
+    @Test func aSignedInPageIsSentCompressedToAClientThatAcceptsGzip() throws {
+        let browser = try signedIn()
+        let plain = try browser.get("/profile")
+        let compressed = try browser.get("/profile", headers: [("Accept-Encoding", "gzip, deflate, br")])
+        #expect(plain.status == .ok && compressed.status == .ok)
+        #expect(plain.headers["Content-Encoding"] == nil)
+        #expect(compressed.headers["Content-Encoding"] == "gzip")
+        #expect(plain.bodyBytes.count >= Gzip.dynamicMinimumSize)
+        #expect(compressed.bodyBytes.count * 2 < plain.bodyBytes.count)
+        for response in [plain, compressed] {
+            #expect(response.headers.values("Vary").contains("Accept-Encoding"))
+            #expect(response.headers["Cache-Control"] == "no-store", "a private page stays no-store")
+        }
+        let decoded = String(decoding: try GzipTests.gunzip(compressed.bodyBytes), as: UTF8.self)
+        #expect(Self.unmasked(decoded) == Self.unmasked(plain.bodyText))
+        #expect(decoded.contains("<html"))
+    }
+
+    @Test func theCSRFTokenDiffersOnEveryPageAndEveryFormOfItIsAccepted() throws {
+        let browser = try signedIn()
+        let first = try #require(Browser.hiddenField("csrf_token", in: try browser.get("/profile").bodyText))
+        let second = try #require(Browser.hiddenField("csrf_token", in: try browser.get("/profile").bodyText))
+        #expect(first != second, "masked afresh on every page, so compression reveals nothing about it")
+        #expect(Tokens.unmasked(first) == Tokens.unmasked(second))
+        // Both forms sign the person out (the first one after the second page was sent).
+        #expect(try browser.post("/logout", form: [("csrf_token", first)]).status == .seeOther)
+        #expect(try browser.get("/profile").status == .seeOther, "signed out")
+    }
+
+    @Test func aForgedTokenIsStillRefused() throws {
+        let browser = try signedIn()
+        let forged = Tokens.masked(Tokens.random())
+        #expect(try browser.post("/logout", form: [("csrf_token", forged)]).status == .forbidden)
+    }
+
+    @Test(arguments: ["gzip;q=0", "identity", "br", "deflate"])
+    func aClientThatDoesNotAcceptGzipGetsThePlainPage(_ acceptEncoding: String) throws {
+        let browser = try signedIn()
+        let response = try browser.get("/profile", headers: [("Accept-Encoding", acceptEncoding)])
+        #expect(response.headers["Content-Encoding"] == nil)
+        #expect(response.bodyText.contains("<html"))
+        #expect(response.headers.values("Vary").contains("Accept-Encoding"))
+    }
+
+    @Test func smallStreamedEncodedOrTaggedAnswersAreLeftAlone() {
+        var small = Response.html("<p>short</p>")
+        Gzip.compressDynamic(&small, acceptEncoding: "gzip")
+        #expect(small.bodyText == "<p>short</p>")
+        #expect(small.headers["Vary"] == nil && small.headers["Content-Encoding"] == nil)
+
+        let long = String(repeating: "<p>训练</p>", count: 400)
+        var tagged = Response.html(long)
+        tagged.headers.add("ETag", "\"v1\"")
+        Gzip.compressDynamic(&tagged, acceptEncoding: "gzip")
+        #expect(tagged.bodyText == long)
+
+        var binary = Response(headers: HTTPHeaders([("Content-Type", "application/pdf")]), body: .bytes(Array(long.utf8)))
+        Gzip.compressDynamic(&binary, acceptEncoding: "gzip")
+        #expect(binary.headers["Content-Encoding"] == nil)
+
+        var page = Response.html(long)
+        Gzip.compressDynamic(&page, acceptEncoding: "gzip")
+        #expect(page.headers["Content-Encoding"] == "gzip")
+    }
+}

@@ -39,4 +39,11 @@ import Testing
         #expect(("<i>" as HTML) + "\("&")" == HTML(trusted: "<i>&amp;"))
         #expect(HTML.empty.rendered.isEmpty)
     }
+
+    @Test func textWithoutSpecialCharactersComesBackUnchanged() {
+        for text in ["", "plain", "公务员学院 — 信息安全", "emoji 👩🏽‍💻 and é", "a\u{0}b"] {
+            #expect(HTML.escape(text) == text)
+        }
+        #expect(HTML.escape("中<文>&\"'👩🏽‍💻") == "中&lt;文&gt;&amp;&quot;&#39;👩🏽‍💻")
+    }
 }

@@ -76,4 +76,31 @@ import Testing
         #expect(shipped.number(1.10, fractionDigits: 2) == "1.1")
         #expect(shipped.number(-0.25, fractionDigits: 2) == "-0.25")
     }
+
+    @Test func placeholdersAreFilledFromTheArgumentsAndUnknownOnesStay() {
+        let strings = Localization(tables: [.zh: ["a": "{n} 分钟，共 {total} 分钟", "b": "无占位", "c": "{x}{y} {z} {{odd} }"]])
+        #expect(strings.text("a", .zh, ["n": "3", "total": "10"]) == "3 分钟，共 10 分钟")
+        #expect(strings.text("a", .zh, ["n": "3"]) == "3 分钟，共 {total} 分钟", "a missing argument stays as written")
+        #expect(strings.text("b", .zh, ["n": "3"]) == "无占位")
+        #expect(strings.text("c", .zh, ["x": "1", "y": "2", "odd": "!"]) == "12 {z} {! }")
+        // A replacement is inserted as it is: braces in it are not filled in again.
+        #expect(strings.text("a", .zh, ["n": "{total}", "total": "10"]) == "{total} 分钟，共 10 分钟")
+        #expect(strings.text("missing.key", .en) == "missing.key", "a missing key shows itself")
+        #expect(strings.text("a", .en, ["n": "1", "total": "2"]) == "1 分钟，共 2 分钟", "falls back to Chinese")
+    }
+
+    @Test func numbersAndTimesAreFormattedAsBefore() {
+        for value in [0, 0.04, 0.05, 0.25, 1, 1.5, 2.25, 12.349, 99.95, -1.5, -0.25, 1234.5, 0.999] {
+            for digits in [1, 2] {
+                let reference = String(format: "%.\(digits)f", (value * pow(10, Double(digits))).rounded() / pow(10, Double(digits)))
+                    .replacingOccurrences(of: "\\.?0+$", with: "", options: .regularExpression)
+                let expected = reference == "-0" ? "0" : reference
+                #expect(shipped.number(value, fractionDigits: digits) == expected, "\(value) with \(digits) digits")
+            }
+        }
+        let utc = TimeZone(identifier: "UTC")!
+        #expect(shipped.time(0, timeZone: utc) == "00:00")
+        #expect(shipped.time(9 * 3600 + 5 * 60, timeZone: utc) == "09:05")
+        #expect(shipped.time(23 * 3600 + 59 * 60, timeZone: utc) == "23:59")
+    }
 }

@@ -1,0 +1,246 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// A short-lived, bounded, in-memory memo of live sessions and their users, looked up by token hash, so that a
+/// signed-in page does not read the `sessions`, `users` and `role_grants` tables on every request.
+///
+/// Every change that matters made through this server instance ends the affected entries at once: signing out,
+/// ending a session, ending all of a person's sessions, purging, and (through `SessionCachingUserRepository`) a
+/// password change, disabling or enabling an account, a language or time zone change. Changes made by other processes
+/// sharing the database (another server instance, `users disable`, `users set-password`, `import-staff`) are seen
+/// on the next request too, through the `AccountChangeStamp` file every such change touches after it commits: a
+/// lookup that finds the stamp changed drops every entry. A change made some other way (an SQL edit by hand) is seen
+/// after at most `lifetime` seconds: that is the bound the cache puts on anything else.
+public final class SessionCache: Sendable {
+    struct Entry {
+        var session: SessionRecord
+        var user: User
+        /// When the entry stops being used, whatever the session's own expiry says.
+        var freshUntil: Double
+    }
+
+    struct State {
+        var entries: [String: Entry] = [:]
+        /// Counts invalidations: a lookup that read the database before one must not store what it read.
+        var generation: UInt64 = 0
+        /// The change stamp the entries were read under.
+        var stamp: AccountChangeStamp.Value?
+    }
+
+    /// Seconds an entry is trusted without asking the database.
+    public let lifetime: Double
+    /// Most entries kept; when full, expired ones are dropped, and if none was, everything.
+    public let capacity: Int
+    private let state = Mutex(State())
+    /// The file other processes touch when they change accounts or sessions; nil: only this instance's changes count.
+    private let changes: AccountChangeStamp?
+
+    public init(lifetime: Double = 30, capacity: Int = 20_000, changes: AccountChangeStamp? = nil) {
+        self.lifetime = lifetime
+        self.capacity = max(1, capacity)
+        self.changes = changes
+        state.withLock { $0.stamp = changes?.read() }
+    }
+
+    /// Drops everything when the change stamp moved since the entries were read (called with the lock held).
+    private static func synchronize(_ state: inout State, with stamp: AccountChangeStamp.Value?) {
+        guard stamp != state.stamp else { return }
+        state.stamp = stamp
+        state.generation &+= 1
+        state.entries.removeAll()
+    }
+
+    /// The cached session and user for `tokenHash` if the entry is fresh at `now` and the session is still live.
+    func lookup(_ tokenHash: String, now: Double) -> (session: SessionRecord, user: User)? {
+        let stamp = changes?.read()
+        return state.withLock { state in
+            Self.synchronize(&state, with: stamp)
+            guard let entry = state.entries[tokenHash] else { return nil }
+            guard entry.freshUntil > now, entry.session.idleExpiresAt > now, entry.session.absoluteExpiresAt > now else {
+                state.entries[tokenHash] = nil
+                return nil
+            }
+            return (entry.session, entry.user)
+        }
+    }
+
+    /// The generation to pass to `store` after reading from the database (asked before reading).
+    var generation: UInt64 {
+        let stamp = changes?.read()
+        return state.withLock { state in
+            Self.synchronize(&state, with: stamp)
+            return state.generation
+        }
+    }
+
+    /// Keeps what was read from the database at `now`, unless something was invalidated since `generation`.
+    func store(_ tokenHash: String, session: SessionRecord, user: User, now: Double, readAt generation: UInt64) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.entries[tokenHash] == nil && state.entries.count >= capacity {
+                state.entries = state.entries.filter { $0.value.freshUntil > now }
+                if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+            }
+            state.entries[tokenHash] = Entry(session: session, user: user, freshUntil: now + lifetime)
+        }
+    }
+
+    /// Ends the entry of one session.
+    public func invalidate(tokenHash: String) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries[tokenHash] = nil
+        }
+    }
+
+    /// Ends the entries of every session of one person.
+    public func invalidate(userID: UserID) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries = state.entries.filter { $0.value.user.id != userID }
+        }
+    }
+
+    /// Ends every entry.
+    public func invalidateAll() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+
+    /// How many entries are held (for tests).
+    var count: Int { state.withLock { $0.entries.count } }
+}
+
+/// A `SessionRepository` that answers `resume` from a `SessionCache` and keeps the cache in step with its own changes.
+///
+/// Sliding idle expiry stays what the wrapped repository does: a cached session whose idle expiry would move forward
+/// by more than the wrapped repository's threshold (a minute) is resumed through it, which writes the new expiry, and
+/// the cache keeps the result.
+public struct CachedSessionRepository: SessionRepository {
+    let base: any SessionRepository
+    let cache: SessionCache
+    /// How far the idle expiry may lag behind before a resume goes to the database to slide it.
+    static let slideThreshold: Double = 60
+
+    public init(_ base: any SessionRepository, cache: SessionCache) {
+        self.base = base
+        self.cache = cache
+    }
+
+    public func create(tokenHash: String, userID: UserID, csrfSecret: String, now: Double, idleTimeout: Double,
+                       absoluteTimeout: Double, clientAddress: String) throws -> SessionRecord {
+        try base.create(tokenHash: tokenHash, userID: userID, csrfSecret: csrfSecret, now: now, idleTimeout: idleTimeout,
+                        absoluteTimeout: absoluteTimeout, clientAddress: clientAddress)
+    }
+
+    public func resume(tokenHash: String, now: Double, idleTimeout: Double) throws -> (SessionRecord, User)? {
+        if let (session, user) = cache.lookup(tokenHash, now: now),
+           min(now + idleTimeout, session.absoluteExpiresAt) - session.idleExpiresAt <= Self.slideThreshold {
+            return (session, user)
+        }
+        let generation = cache.generation
+        guard let (session, user) = try base.resume(tokenHash: tokenHash, now: now, idleTimeout: idleTimeout) else {
+            cache.invalidate(tokenHash: tokenHash)
+            return nil
+        }
+        cache.store(tokenHash, session: session, user: user, now: now, readAt: generation)
+        return (session, user)
+    }
+
+    public func delete(tokenHash: String) throws {
+        defer { cache.invalidate(tokenHash: tokenHash) }
+        try base.delete(tokenHash: tokenHash)
+    }
+
+    public func deleteAll(userID: UserID) throws {
+        defer { cache.invalidate(userID: userID) }
+        try base.deleteAll(userID: userID)
+    }
+
+    public func purgeExpired(now: Double) throws -> Int {
+        defer { cache.invalidateAll() }
+        return try base.purgeExpired(now: now)
+    }
+}
+
+/// A `UserRepository` that ends a person's cached sessions (`SessionCache`) whenever it changes what a session's
+/// user carries or whether the person may be signed in at all.
+public struct SessionCachingUserRepository: UserRepository {
+    let base: any UserRepository
+    let cache: SessionCache
+
+    public init(_ base: any UserRepository, cache: SessionCache) {
+        self.base = base
+        self.cache = cache
+    }
+
+    public func create(_ user: NewUser, by actor: AuditActor) throws -> User { try base.create(user, by: actor) }
+    public func find(login: String) throws -> User? { try base.find(login: login) }
+    public func find(id: UserID) throws -> User? { try base.find(id: id) }
+    public func passwordHash(of id: UserID) throws -> String? { try base.passwordHash(of: id) }
+    public func all() throws -> [User] { try base.all() }
+
+    public func setDisabled(_ disabled: Bool, id: UserID, by actor: AuditActor) throws {
+        defer { cache.invalidate(userID: id) }
+        try base.setDisabled(disabled, id: id, by: actor)
+    }
+
+    public func setPasswordHash(_ hash: String, id: UserID, by actor: AuditActor) throws {
+        defer { cache.invalidate(userID: id) }
+        try base.setPasswordHash(hash, id: id, by: actor)
+    }
+
+    public func setLanguage(_ language: String?, id: UserID) throws {
+        defer { cache.invalidate(userID: id) }
+        try base.setLanguage(language, id: id)
+    }
+
+    public func setTimeZone(_ timeZone: String?, id: UserID) throws {
+        defer { cache.invalidate(userID: id) }
+        try base.setTimeZone(timeZone, id: id)
+    }
+}
+
+/// A file beside the database whose modification time (and identity) changes whenever a committed write ends a
+/// session or changes an account, in whichever process made it: `SessionCache` compares it on every lookup (one
+/// `stat`), so a person disabled from the command line is signed out of every running server on their next request.
+/// Writers touch it after their transaction commits, never before.
+public struct AccountChangeStamp: Sendable {
+    public struct Value: Sendable, Equatable {
+        var seconds: Int
+        var nanoseconds: Int
+        var inode: UInt64
+    }
+
+    public let path: String
+
+    /// The stamp of the database at `databasePath`: the file `<database>-accounts`.
+    public init(databasePath: String) { path = databasePath + "-accounts" }
+
+    /// The stamp now, or nil while the file does not exist.
+    public func read() -> Value? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        return Value(seconds: Int(info.st_mtimespec.tv_sec), nanoseconds: Int(info.st_mtimespec.tv_nsec),
+                     inode: UInt64(info.st_ino))
+        #else
+        return Value(seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
+        #endif
+    }
+
+    /// Marks a change: creates the file (mode 0600) if needed and sets its modification time to now. Failing to
+    /// (a read-only folder) leaves other processes to the cache's lifetime bound.
+    public func touch() {
+        let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        _ = futimens(descriptor, nil)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TrainingServer
+
+/// The session and user cache (`SessionCache`, `CachedSessionRepository`, `SessionCachingUserRepository`): answers
+/// from memory, and every change that matters ends a cached session at once.
+@Suite struct SessionCacheTests {
+    private static let start = 1_800_000_000.0
+    private static let idle = 1_800.0
+
+    private struct Fixture {
+        let temporary: TemporaryStore
+        let cache: SessionCache
+        let sessions: CachedSessionRepository
+        let users: SessionCachingUserRepository
+        /// The same database as another process sees it: no cache, no wrapper.
+        let otherProcessUsers: SQLiteUserRepository
+        let user: User
+
+        /// `stamp`: whether the cache watches the database's change stamp (as the server does).
+        init(stamp: Bool = true, lifetime: Double = 30, capacity: Int = 100) throws {
+            temporary = try TemporaryStore()
+            cache = SessionCache(lifetime: lifetime, capacity: capacity,
+                                 changes: stamp ? AccountChangeStamp(databasePath: temporary.store.path) : nil)
+            sessions = CachedSessionRepository(SQLiteSessionRepository(store: temporary.store), cache: cache)
+            let base = SQLiteUserRepository(store: temporary.store, clock: { SessionCacheTests.start })
+            users = SessionCachingUserRepository(base, cache: cache)
+            otherProcessUsers = SQLiteUserRepository(store: temporary.store, clock: { SessionCacheTests.start })
+            let department = try SQLiteDepartmentRepository(store: temporary.store, clock: { 0 }).ensure(path: ["处"], by: .system)
+            user = try users.create(NewUser(login: "li", displayName: "李", departmentID: department.id,
+                                            passwordHash: "h", roles: []), by: .system)
+        }
+
+        func create(_ token: String) throws {
+            _ = try sessions.create(tokenHash: token, userID: user.id, csrfSecret: "csrf", now: SessionCacheTests.start,
+                                    idleTimeout: SessionCacheTests.idle, absoluteTimeout: 43_200, clientAddress: "192.0.2.1")
+        }
+
+        func resume(_ token: String, at offset: Double = 10) throws -> (SessionRecord, User)? {
+            try sessions.resume(tokenHash: token, now: SessionCacheTests.start + offset, idleTimeout: SessionCacheTests.idle)
+        }
+
+        /// Renames the person behind every cache's back (no stamp): shows whether an answer came from the cache.
+        func renameSilently(_ name: String) throws {
+            try temporary.store.write { db in
+                try db.execute(sql: "UPDATE users SET display_name = ? WHERE id = ?", arguments: [name, user.id.rawValue])
+            }
+        }
+
+        func storedIdleExpiry(_ token: String) throws -> Double? {
+            try temporary.store.read { db in
+                try Double.fetchOne(db, sql: "SELECT idle_expires_at FROM sessions WHERE token_hash = ?", arguments: [token])
+            }
+        }
+    }
+
+    @Test func aResumedSessionIsAnsweredFromMemoryUntilItsLifetimeEnds() throws {
+        let fixture = try Fixture(lifetime: 30)
+        try fixture.create("t")
+        #expect(try fixture.resume("t", at: 10)?.1.displayName == "李")
+        try fixture.renameSilently("王")
+        #expect(try fixture.resume("t", at: 20)?.1.displayName == "李", "within the lifetime: from memory")
+        #expect(try fixture.resume("t", at: 41)?.1.displayName == "王", "after the lifetime: read again")
+    }
+
+    @Test func signingOutEndsTheCachedSessionAtOnce() throws {
+        let fixture = try Fixture(stamp: false)
+        try fixture.create("t")
+        try fixture.create("other")
+        #expect(try fixture.resume("t") != nil)
+        #expect(try fixture.resume("other") != nil)
+        try fixture.sessions.delete(tokenHash: "t")
+        #expect(try fixture.resume("t", at: 11) == nil)
+        #expect(try fixture.resume("other", at: 11) != nil)
+    }
+
+    @Test func endingAllSessionsOfAPersonEndsTheirCachedSessions() throws {
+        let fixture = try Fixture(stamp: false)
+        try fixture.create("a")
+        try fixture.create("b")
+        _ = try fixture.resume("a")
+        _ = try fixture.resume("b")
+        try fixture.sessions.deleteAll(userID: fixture.user.id)
+        #expect(try fixture.resume("a", at: 11) == nil)
+        #expect(try fixture.resume("b", at: 11) == nil)
+    }
+
+    @Test func disablingAnAccountEndsItsCachedSessions() throws {
+        let fixture = try Fixture(stamp: false)
+        try fixture.create("t")
+        _ = try fixture.resume("t")
+        try fixture.users.setDisabled(true, id: fixture.user.id, by: .system)
+        #expect(try fixture.resume("t", at: 11) == nil)
+    }
+
+    @Test func aNewPasswordEndsTheCachedSessions() throws {
+        let fixture = try Fixture(stamp: false)
+        try fixture.create("t")
+        _ = try fixture.resume("t")
+        try fixture.users.setPasswordHash("new", id: fixture.user.id, by: .system)
+        #expect(try fixture.resume("t", at: 11) == nil)
+    }
+
+    @Test func languageTimeZoneAndEnablingAreSeenOnTheNextRequest() throws {
+        let fixture = try Fixture(stamp: false)
+        try fixture.create("t")
+        _ = try fixture.resume("t")
+        try fixture.users.setLanguage("en", id: fixture.user.id)
+        #expect(try fixture.resume("t", at: 11)?.1.language == "en")
+        try fixture.users.setTimeZone("Europe/Berlin", id: fixture.user.id)
+        #expect(try fixture.resume("t", at: 12)?.1.timeZone == "Europe/Berlin")
+        // Enabling: a person disabled elsewhere and enabled here keeps no stale entry either.
+        try fixture.renameSilently("王")
+        try fixture.users.setDisabled(false, id: fixture.user.id, by: .system)
+        #expect(try fixture.resume("t", at: 13)?.1.displayName == "王")
+    }
+
+    @Test func purgingClearsTheCache() throws {
+        let fixture = try Fixture(stamp: false)
+        try fixture.create("t")
+        _ = try fixture.resume("t")
+        try fixture.renameSilently("王")
+        _ = try fixture.sessions.purgeExpired(now: Self.start + 12)
+        #expect(try fixture.resume("t", at: 13)?.1.displayName == "王")
+    }
+
+    @Test func anotherProcessDisablingThePersonIsSeenOnTheNextRequest() throws {
+        let fixture = try Fixture()
+        try fixture.create("t")
+        _ = try fixture.resume("t")
+        // As `users disable` from the command line does: its own repository, no access to this cache.
+        try fixture.otherProcessUsers.setDisabled(true, id: fixture.user.id, by: .system)
+        #expect(try fixture.resume("t", at: 11) == nil)
+    }
+
+    @Test func anotherProcessChangingGrantsIsSeenOnTheNextRequest() throws {
+        let fixture = try Fixture()
+        try fixture.create("t")
+        #expect(try fixture.resume("t")?.1.roles == [.learner])
+        // A staff import's grant change: written, then the stamp touched after the commit.
+        try fixture.temporary.store.write { db in
+            try db.execute(sql: "INSERT INTO role_grants (user_id, role, department_id) SELECT id, 'trainer', department_id FROM users WHERE id = ?",
+                           arguments: [fixture.user.id.rawValue])
+        }
+        #expect(try fixture.resume("t", at: 11)?.1.roles == [.learner], "no stamp yet: from memory")
+        AccountChangeStamp(databasePath: fixture.temporary.store.path).touch()
+        #expect(try fixture.resume("t", at: 12)?.1.roles == [.learner, .trainer])
+    }
+
+    @Test func anIdleSessionIsNotAnsweredFromMemory() throws {
+        let fixture = try Fixture(lifetime: 10_000)
+        try fixture.create("t")
+        #expect(try fixture.resume("t", at: 10) != nil)
+        #expect(try fixture.resume("t", at: Self.idle) == nil, "idle since its start: ended, even though cached")
+    }
+
+    @Test func useStillSlidesTheIdleExpiry() throws {
+        let fixture = try Fixture(lifetime: 10_000)
+        try fixture.create("t")
+        #expect(try fixture.resume("t", at: 10)?.0.idleExpiresAt == Self.start + Self.idle)
+        #expect(try fixture.storedIdleExpiry("t") == Self.start + Self.idle)
+        // More than a minute later the expiry moves, in the database too, though the entry is still fresh.
+        let slid = try #require(try fixture.resume("t", at: 100))
+        #expect(slid.0.idleExpiresAt == Self.start + 100 + Self.idle)
+        #expect(try fixture.storedIdleExpiry("t") == Self.start + 100 + Self.idle)
+        // And the session stays alive past its first idle expiry.
+        #expect(try fixture.resume("t", at: Self.idle + 50) != nil)
+    }
+
+    @Test func aReadFromBeforeAnInvalidationIsNotKept() throws {
+        let fixture = try Fixture(stamp: false)
+        try fixture.create("t")
+        let (session, user) = try #require(try SQLiteSessionRepository(store: fixture.temporary.store)
+            .resume(tokenHash: "t", now: Self.start, idleTimeout: Self.idle))
+        let generation = fixture.cache.generation
+        fixture.cache.invalidate(userID: user.id)
+        fixture.cache.store("t", session: session, user: user, now: Self.start, readAt: generation)
+        #expect(fixture.cache.lookup("t", now: Self.start + 1) == nil)
+        fixture.cache.store("t", session: session, user: user, now: Self.start, readAt: fixture.cache.generation)
+        #expect(fixture.cache.lookup("t", now: Self.start + 1) != nil)
+    }
+
+    @Test func theCacheStaysWithinItsCapacity() throws {
+        let fixture = try Fixture(stamp: false, capacity: 3)
+        for token in ["a", "b", "c", "d", "e"] {
+            try fixture.create(token)
+            _ = try fixture.resume(token)
+            #expect(fixture.cache.count <= 3)
+        }
+        #expect(try fixture.resume("a", at: 11) != nil, "an entry dropped for room is read again")
+    }
+}
