@@ -298,3 +298,13 @@ def test_a_backup_with_a_newer_schema_is_refused(fresh_server) -> None:
     with connect(backup) as connection:
         connection.execute("INSERT INTO grdb_migrations (identifier) VALUES ('2099-01-01-future')")
     assert_refused(server, backup, "newer schema than this program")
+
+
+def test_mistakes_are_plain_one_line_failures(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.sqlite"
+    done = run_cli(missing, "audit-checkpoint", check=False)
+    assert done.returncode == 1 and f"database not found: {missing}" in done.stderr, done.stderr
+    assert not missing.exists()
+    done = run_cli(missing, "restore", str(tmp_path / "no-backup.sqlite"), check=False)
+    assert done.returncode == 1 and "file not found: " in done.stderr and "Usage" not in done.stderr, done.stderr
+    assert not missing.exists()
