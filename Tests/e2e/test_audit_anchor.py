@@ -231,6 +231,7 @@ def test_a_good_backup_is_restored_and_the_replaced_file_kept(fresh_server) -> N
     assert len(kept) == 1 and f"kept as {kept[0]}" in done.stdout, done.stdout
     assert "after-c" in logins(kept[0])
     assert server.db.stat().st_mode & 0o777 == 0o600
+    assert not [p.name for p in server.db.parent.iterdir() if ".restoring" in p.name]
     restarted = Server(server.directory, demo=False).start()
     assert {"before-a", "before-b"} <= logins(server.db) and "after-c" not in logins(server.db)
     restored = restarted.cli("users", "list").stdout

@@ -97,6 +97,8 @@ public enum DatabaseRestore {
                 throw error
             }
             try syncFile(temporary)
+            // The last connection closed: its -wal was folded in and removed; an -shm is only an index.
+            unlink(temporary + "-shm")
         } catch let refusal as RestoreRefusal {
             removeDatabaseFiles(temporary)
             throw refusal
