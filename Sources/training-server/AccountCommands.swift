@@ -224,23 +224,6 @@ struct Backup: ParsableCommand {
     }
 }
 
-struct VerifyAudit: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify-audit",
-                                                    abstract: "Walk the audit log's hash chain and name the first broken row.")
-    @OptionGroup var database: DatabaseOptions
-
-    func run() throws {
-        let store = try database.openExisting()
-        switch try SQLiteAuditLog(store: store, clock: now).verify() {
-        case .intact(let rows):
-            print("audit log intact: \(rows) rows")
-        case .broken(let rowID, let reason):
-            print("audit log broken at row \(rowID): \(reason)")
-            throw ExitCode(1)
-        }
-    }
-}
-
 /// A moment as "2026-12-06 14:05 UTC".
 func tokenTimestamp(_ seconds: Double) -> String {
     let formatter = DateFormatter()

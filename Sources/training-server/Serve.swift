@@ -33,12 +33,17 @@ struct Serve: ParsableCommand {
     var publicURL: String?
     @Option(help: "The Open Badges issuer key (PEM, created on first start with mode 0600; default next to the database).")
     var issuerKey: String?
+    @OptionGroup var audit: AuditAnchorOptions
+    @Option(help: "Minutes after which new audit rows get a signed checkpoint.") var auditCheckpointMinutes = 10.0
+    @Option(help: "New audit rows that get a checkpoint before those minutes pass.") var auditCheckpointRows = 100
     @Option(help: ArgumentHelp("For tests only: a file holding seconds to add to the clock.", visibility: .hidden))
     var testClockFile: String?
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard auditCheckpointMinutes > 0 else { throw ValidationError("--audit-checkpoint-minutes must be positive") }
+        guard auditCheckpointRows > 0 else { throw ValidationError("--audit-checkpoint-rows must be positive") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         guard StudyCalendar.zone(named: timeZone) != nil else {
             throw ValidationError("--time-zone: unknown time zone \"\(timeZone)\"; give an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
@@ -90,6 +95,7 @@ struct Serve: ParsableCommand {
         let shownHost = host == "*" || host == "0.0.0.0" ? "127.0.0.1" : host
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         var runner = ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server"))
+        runner.auditAnchor = audit.settings(interval: auditCheckpointMinutes * 60, rows: auditCheckpointRows)
         if let testClockFile { runner.clock = ServerRunner.offsetClock(file: testClockFile) }
         try runner.run()
     }

@@ -8,7 +8,7 @@ struct TrainingServerCommand: ParsableCommand {
         commandName: "training-server",
         abstract: "Civil Service Academy: e-learning and certification for civil servants.",
         version: ProductVersion.current,
-        subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, VerifyAudit.self,
+        subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, Restore.self, VerifyAudit.self, AuditCheckpointCommand.self,
                       RegradeCommand.self, ImportStaffCommand.self, LintCommand.self, ImportGIFTCommand.self,
                       ExportGIFTCommand.self, FuzzCommand.self, SyntheticCoursesCommand.self, LoadCoursesCommand.self,
                       ReportCommand.self,

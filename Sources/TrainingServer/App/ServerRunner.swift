@@ -10,6 +10,8 @@ public struct ServerRunner: Sendable {
     public var demo: Bool
     public var logger: Logger
     public var clock: @Sendable () -> Double
+    /// The audit chain's checkpoints (see `AuditCheckpointer`).
+    public var auditAnchor = AuditAnchorSettings()
 
     public init(application: ApplicationConfiguration, http: HTTPServerConfiguration, demo: Bool, logger: Logger,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -40,6 +42,9 @@ public struct ServerRunner: Sendable {
 
         let catalogue = try CatalogueHolder(directory: URL(fileURLWithPath: application.coursesPath),
                                             now: clock())
+        // Held until the process ends: `restore` refuses while a server holds it.
+        let databaseLock = try DatabaseLock.shared(databasePath: application.databasePath)
+        defer { withExtendedLifetime(databaseLock) {} }
         let store = try Store(path: application.databasePath)
         for file in Store.filesReadableByOthers(databasePath: application.databasePath) {
             logger.warning("\(file.path) is readable by other users (mode 0\(String(file.mode, radix: 8))); it holds password hashes and personal data: chmod 600 the database files, 700 their folder")
@@ -50,6 +55,8 @@ public struct ServerRunner: Sendable {
         let app = Application(configuration: application, store: store, catalogue: catalogue, issuer: issuer, logger: logger,
                               clock: clock)
         try app.prepare()
+        let auditCheckpointer = try AuditCheckpointer(store: store, databasePath: application.databasePath,
+                                                      settings: auditAnchor, logger: logger, clock: clock)
         if demo {
             let accounts = try DemoSeed.seedIfNeeded(store: store, users: app.users, departments: app.departments,
                                                      hasher: app.hasher)
@@ -91,6 +98,7 @@ public struct ServerRunner: Sendable {
             }
         }
         try server.start()
+        auditCheckpointer.start()
         // A line per request: written in batches while serving (warnings and errors still go out at once).
         let lineHandler = logger.handler as? LineLogHandler
         lineHandler?.startBatching()
@@ -110,6 +118,7 @@ public struct ServerRunner: Sendable {
             logger.info("stopping after requests in flight (signal \(received))")
             server.stop(grace: 10)
             do { try beats?.flushAll() } catch { logger.error("writing held study beats failed: \(error)") }
+            auditCheckpointer.checkpoint(reason: "shutdown")
             break
         }
         logger.info("stopped")

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import TrainingServer
+
+/// Where the audit key and the checkpoint file are: options shared by `serve`, `verify-audit`, `audit-checkpoint`
+/// and `restore`.
+struct AuditAnchorOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The Ed25519 key that signs audit checkpoints (PEM, mode 0600, created when missing; default audit-key.pem next to the database).",
+                               valueName: "file"))
+    var auditKey: String?
+    @Option(help: ArgumentHelp("The append-only file of audit checkpoints (default: the database's name + .audit-checkpoints).",
+                               valueName: "file"))
+    var auditCheckpoints: String?
+
+    func settings(interval: Double = 600, rows: Int = 100) -> AuditAnchorSettings {
+        var settings = AuditAnchorSettings()
+        settings.keyPath = auditKey
+        settings.checkpointsPath = auditCheckpoints
+        settings.interval = interval
+        settings.rows = Int64(rows)
+        return settings
+    }
+
+    func keyPath(database: String) -> String { settings().keyPath(databasePath: database) }
+
+    func file(database: String) -> AuditCheckpointFile {
+        AuditCheckpointFile(path: settings().checkpointsPath(databasePath: database))
+    }
+}
+
+struct VerifyAudit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-audit",
+        abstract: "Walk the audit log's hash chain, then check it against the latest signed checkpoint.",
+        discussion: "Names the first broken row, tail rows deleted after a checkpoint and chains rewritten since one; exits 1 on any of them. A missing or empty checkpoint file is a warning.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var audit: AuditAnchorOptions
+
+    func run() throws {
+        let store = try database.openExisting()
+        var failed = false
+        switch try SQLiteAuditLog(store: store, clock: now).verify() {
+        case .intact(let rows):
+            print("audit log intact: \(rows) rows")
+        case .broken(let rowID, let reason):
+            print("audit log broken at row \(rowID): \(reason)")
+            failed = true
+        }
+        let file = audit.file(database: database.db)
+        let keyPath = audit.keyPath(database: database.db)
+        let key: AuditKey?
+        do {
+            key = try AuditKey.load(at: keyPath)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let check: AuditAnchor.Check
+        do {
+            check = try AuditAnchor.check(store: store, file: file, key: key)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        if key == nil, check.latest == nil, check.findings.contains(where: \.isTampering) {
+            print("cannot check the checkpoints in \(file.path): audit key \(keyPath) not found (give it with --audit-key)")
+            throw ExitCode(1)
+        }
+        for finding in check.findings {
+            print(finding.message)
+        }
+        if let latest = check.latest, !check.tampered {
+            let since = try SQLiteAuditLog(store: store, clock: now).head().rows - latest.rows
+            print("checked against the latest audit checkpoint: \(latest.summary), hash \(latest.hash.prefix(16))…; \(since) rows since")
+        }
+        if failed || check.tampered { throw ExitCode(1) }
+    }
+}
+
+struct AuditCheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit-checkpoint",
+        abstract: "Sign the audit chain's head and append it to the checkpoint file (the server does this by itself too).")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var audit: AuditAnchorOptions
+
+    func run() throws {
+        let store = try database.openExisting()
+        do {
+            let key = try AuditKey.loadOrCreate(at: audit.keyPath(database: database.db))
+            let anchor = AuditAnchor(store: store, key: key, file: audit.file(database: database.db))
+            if let checkpoint = try anchor.checkpoint(reason: "command", at: now()) {
+                print("audit checkpoint: row \(checkpoint.row), \(checkpoint.rows) rows, hash \(checkpoint.hash.prefix(16))…, at \(checkpoint.time), in \(anchor.file.path)")
+            } else {
+                print("audit checkpoint not needed: the latest checkpoint in \(anchor.file.path) names the chain's head already")
+            }
+        } catch let error as AuditKeyError {
+            throw CommandFailure(error.description)
+        } catch let error as AuditCheckpointError {
+            throw CommandFailure(error.description)
+        }
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a backup, then put it in place of the database (the server must be stopped).",
+        discussion: "Refuses, changing nothing, when a server holds the database, or the backup fails its integrity check, has a newer schema, a broken audit chain or disagrees with the audit checkpoints. The replaced database is kept as FILE.replaced-<time>.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var audit: AuditAnchorOptions
+    @Argument(help: "The backup file (made by `training-server backup`).") var backup: String
+
+    func run() throws {
+        try requireReadableFile(backup)
+        let outcome: DatabaseRestore.Outcome
+        do {
+            outcome = try DatabaseRestore.restore(backup: backup, to: database.db, checkpoints: audit.file(database: database.db),
+                                                  keyPath: audit.keyPath(database: database.db), now: now())
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let schema = outcome.pendingMigrations == 0 ? "schema up to date"
+            : "schema older (\(outcome.pendingMigrations) migrations run when the server next starts)"
+        let anchor = outcome.checkedAgainst.map { "matches the audit \($0.summary)" }
+            ?? "no audit checkpoint covers it"
+        print("checked \(backup): integrity ok, audit log intact (\(outcome.backupHead.rows) rows), \(schema), \(anchor)")
+        print("restored \(backup) to \(database.db)" + (outcome.replacedPath.map { "; the replaced database is kept as \($0)" } ?? ""))
+        print("audit: database.restore recorded as row \(outcome.head.row); restore checkpoint appended to \(audit.file(database: database.db).path)")
+    }
+}
