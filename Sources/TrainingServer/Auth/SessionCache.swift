@@ -14,7 +14,9 @@ import Synchronization
 /// sharing the database (another server instance, `users disable`, `users set-password`, `import-staff`) are seen
 /// on the next request too, through the `AccountChangeStamp` file every such change touches after it commits: a
 /// lookup that finds the stamp changed drops every entry. A change made some other way (an SQL edit by hand) is seen
-/// after at most `lifetime` seconds: that is the bound the cache puts on anything else.
+/// after at most `lifetime` seconds: that is the bound the cache puts on anything else. People who hold more than the
+/// learner role (trainers, HR, admins) are never kept: what their grants allow decides what they may read of other
+/// people, so a grant withdrawn by any means, a hand edit included, narrows their very next request.
 public final class SessionCache: Sendable {
     struct Entry {
         var session: SessionRecord
@@ -79,6 +81,7 @@ public final class SessionCache: Sendable {
 
     /// Keeps what was read from the database at `now`, unless something was invalidated since `generation`.
     func store(_ tokenHash: String, session: SessionRecord, user: User, now: Double, readAt generation: UInt64) {
+        guard user.grants.allSatisfy({ $0.role == .learner }) else { return }
         state.withLock { state in
             guard state.generation == generation else { return }
             if state.entries[tokenHash] == nil && state.entries.count >= capacity {

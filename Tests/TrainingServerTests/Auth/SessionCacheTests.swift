@@ -148,6 +148,22 @@ import Testing
         #expect(try fixture.resume("t", at: 12)?.1.roles == [.learner, .trainer])
     }
 
+    @Test func aPersonHoldingMoreThanTheLearnerRoleIsAlwaysReadFromTheDatabase() throws {
+        let fixture = try Fixture()
+        try fixture.temporary.store.write { db in
+            try db.execute(sql: "INSERT INTO role_grants (user_id, role, department_id) SELECT id, 'hr', department_id FROM users WHERE id = ?",
+                           arguments: [fixture.user.id.rawValue])
+        }
+        try fixture.create("t")
+        #expect(try fixture.resume("t")?.1.roles == [.learner, .hr])
+        #expect(fixture.cache.count == 0)
+        // A grant withdrawn by hand (no stamp touched) narrows the next request.
+        try fixture.temporary.store.write { db in
+            try db.execute(sql: "DELETE FROM role_grants WHERE user_id = ? AND role = 'hr'", arguments: [fixture.user.id.rawValue])
+        }
+        #expect(try fixture.resume("t", at: 11)?.1.roles == [.learner])
+    }
+
     @Test func anIdleSessionIsNotAnsweredFromMemory() throws {
         let fixture = try Fixture(lifetime: 10_000)
         try fixture.create("t")
