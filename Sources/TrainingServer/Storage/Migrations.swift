@@ -626,6 +626,13 @@ enum Migrations {
                     WHERE closed_at IS NULL;
                 """)
         }
+        migrator.registerMigration("2026-12-06-attempt-start-index") { db in
+            // A practice quiz's attempts per day: the person's attempts at the quiz that started today, one index
+            // range however long their history is.
+            try db.execute(sql: """
+                CREATE INDEX quiz_attempts_starts ON quiz_attempts(user_id, course_id, quiz_id, started_at);
+                """)
+        }
         return migrator
     }
 }

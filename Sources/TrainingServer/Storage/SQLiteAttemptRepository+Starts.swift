@@ -2,17 +2,21 @@ import Assessment
 import GRDB
 
 extension SQLiteAttemptRepository {
-    /// One aggregate over the person's attempts at the quiz (the `(user_id, course_id, quiz_id, number)` index),
-    /// reading no steps.
+    /// How many of the person's attempts at the quiz started at or after `since`, and whether one is open: two index
+    /// searches (`quiz_attempts_starts`, and the partial index of open attempts), reading no steps and only the
+    /// attempts of the day, so the cost does not grow with the person's history.
     public func starts(userID: UserID, courseID: String, quizID: QuizID, since: Double) throws -> AttemptStarts {
         try store.read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT COALESCE(SUM(started_at >= ?), 0) AS started, COALESCE(MAX(closed_at IS NULL), 0) AS open
-                FROM quiz_attempts WHERE user_id = ? AND course_id = ? AND quiz_id = ?
-                """, arguments: [since, userID.rawValue, courseID, quizID.rawValue])
+            let statement = try db.cachedStatement(sql: """
+                SELECT (SELECT count(*) FROM quiz_attempts
+                        WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3 AND started_at >= ?4) AS started,
+                       EXISTS (SELECT 1 FROM quiz_attempts
+                               WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3 AND closed_at IS NULL) AS open
+                """)
+            let row = try Row.fetchOne(statement, arguments: [userID.rawValue, courseID, quizID.rawValue, since])
             let started: Int = row?["started"] ?? 0
-            let open: Int = row?["open"] ?? 0
-            return AttemptStarts(started: started, hasOpen: open != 0)
+            let open: Bool = row?["open"] ?? false
+            return AttemptStarts(started: started, hasOpen: open)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Assessment
 import Curriculum
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 @testable import TrainingServer
@@ -145,6 +146,30 @@ struct SQLiteAttemptRepositoryTests {
 
     /// With 300 earlier closed attempts, the start page's history and starting read the steps of none of them:
     /// only the attempt still open (none here) and the new one.
+    @Test func theDaysStartsAreCountedFromAnIndexRangeNotTheWholeHistory() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: nil, delay: 0))
+        let quiz = course.quizzes[0]
+        let first = clock.now
+        for number in 1...30 {
+            _ = try take(user, course, q1: "a", seed: UInt64(number))
+        }
+        let since = first + 10 * 20  // when the 21st attempt started
+        let starts = try attempts.starts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id, since: since)
+        let expected = try attempts.headers(userID: user.id).filter { $0.startedAt >= since }.count
+        #expect(starts.started == expected && expected == 10 && !starts.hasOpen)
+        _ = try service.start(user: user, quiz: quiz, course: course, seed: 99)
+        #expect(try attempts.starts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id, since: since).hasOpen)
+        let plan = try temporary.store.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT count(*) FROM quiz_attempts
+                WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3 AND started_at >= ?4
+                """, arguments: [user.id.rawValue, course.id.rawValue, quiz.id.rawValue, since])
+                .map { $0["detail"] as String }.joined(separator: "\n")
+        }
+        #expect(plan.contains("quiz_attempts_starts") && plan.contains("started_at>?"), Comment(rawValue: plan))
+    }
+
     @Test func startingAndTheHistoryReadNoStepsOfClosedAttempts() throws {
         let user = try LearningFixtures.user(temporary, clock: clock)
         let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: nil, delay: 0))
