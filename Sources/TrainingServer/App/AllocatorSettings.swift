@@ -8,18 +8,20 @@ import CMalloc
 /// - **Dynamic mmap threshold.** A block of 128 KiB or more is first served by `mmap` and given back to the
 ///   kernel on `free`; but the first such free raises the threshold to the block's size (up to 32 MiB), so every
 ///   later block of that size comes from a malloc arena and stays there. Argon2 takes 19 MiB per password check,
-///   so after a few sign-ins each worker thread's arena holds 19 MiB it no longer uses: 16 threads, 300 MB.
+///   so after a few sign-ins each worker thread's arena holds 19 MiB it no longer uses (240 MB measured after
+///   200 sign-ins on 16 threads).
 ///   Fixing the threshold turns the dynamic adjustment off: large blocks keep coming from `mmap` and leave on
-///   `free`. The cost is a fresh `mmap` and its page faults per large block (about 1 ms for Argon2's 19 MiB,
-///   against ~30 ms of hashing); pages and answers are far below the threshold.
+///   `free`. The cost is a fresh `mmap` and its page faults per large block: a password check takes about
+///   10–15 ms more CPU (docs/operations.md, "Memory"); pages and answers stay far below the threshold.
 /// - **Arenas.** glibc gives threads arenas of their own up to 8 per core; each keeps its own free memory. A few
 ///   arenas hold less idle memory; threads mostly allocate from their per-thread cache (tcache) anyway.
 ///
 /// This file is the only caller of `mallopt` (through the `CMalloc` shim).
 ///
-/// Safety: `mallopt` only changes parameters of the allocator for allocations made after the call; it is called
-/// once, on the main thread, before the HTTP and database threads start. Blocks allocated before keep working:
-/// `free` tells an mmapped block from an arena block by its header, not by the current threshold.
+/// Safety: `mallopt` takes the allocator's lock and only changes how later allocations are served; it is called
+/// once, first thing in `ServerRunner.run`, before the HTTP, database and background threads start. Blocks
+/// allocated before keep working: `free` tells an mmapped block from an arena block by the block's own header,
+/// not by the current threshold.
 public struct AllocatorSettings: Sendable, Equatable {
     /// Blocks of at least this many bytes are mmapped and unmapped when freed; nil keeps glibc's dynamic threshold.
     public var mmapThreshold: Int?
