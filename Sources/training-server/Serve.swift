@@ -17,6 +17,11 @@ struct Serve: ParsableCommand {
     @Option(help: "Largest request body accepted, in bytes.") var maxBodyBytes = 8 * 1024 * 1024
     @Option(help: "Connections allowed per client address (0: unlimited, for use behind a proxy).") var perIPLimit = 64
     @Option(help: "Seconds of inactivity before a connection is closed.") var connectionTimeout = 30
+    @Option(help: ArgumentHelp("Most malloc arenas (0: glibc's default, 8 per core).", valueName: "n"))
+    var mallocArenas = AllocatorSettings.defaultArenaMax
+    @Option(help: ArgumentHelp("Blocks of at least this many KiB are mmapped and given back when freed (0: glibc's dynamic threshold, which keeps freed password-check memory).",
+                               valueName: "kib"))
+    var mallocMmapThresholdKib = AllocatorSettings.defaultMmapThreshold / 1024
     @Option(help: ArgumentHelp("A reverse proxy (address or CIDR, IPv4 or IPv6) whose X-Forwarded-For names the client; repeat for several.",
                                valueName: "cidr"))
     var trustedProxy: [String] = []
@@ -45,6 +50,10 @@ struct Serve: ParsableCommand {
         guard auditCheckpointMinutes > 0 else { throw ValidationError("--audit-checkpoint-minutes must be positive") }
         guard auditCheckpointRows > 0 else { throw ValidationError("--audit-checkpoint-rows must be positive") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard (0...1024).contains(mallocArenas) else { throw ValidationError("--malloc-arenas must be between 0 and 1024") }
+        guard (0...32 * 1024).contains(mallocMmapThresholdKib) else {
+            throw ValidationError("--malloc-mmap-threshold-kib must be between 0 and 32768 (32 MiB)")
+        }
         guard StudyCalendar.zone(named: timeZone) != nil else {
             throw ValidationError("--time-zone: unknown time zone \"\(timeZone)\"; give an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
         }
@@ -96,6 +105,8 @@ struct Serve: ParsableCommand {
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         var runner = ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server"))
         runner.auditAnchor = audit.settings(interval: auditCheckpointMinutes * 60, rows: auditCheckpointRows)
+        runner.allocator = AllocatorSettings(mmapThreshold: mallocMmapThresholdKib == 0 ? nil : mallocMmapThresholdKib * 1024,
+                                             arenaMax: mallocArenas == 0 ? nil : mallocArenas)
         if let testClockFile { runner.clock = ServerRunner.offsetClock(file: testClockFile) }
         try runner.run()
     }

@@ -12,6 +12,8 @@ public struct ServerRunner: Sendable {
     public var clock: @Sendable () -> Double
     /// The audit chain's checkpoints (see `AuditCheckpointer`).
     public var auditAnchor = AuditAnchorSettings()
+    /// How malloc keeps freed memory (see `AllocatorSettings`); applied first thing in `run`.
+    public var allocator = AllocatorSettings()
 
     public init(application: ApplicationConfiguration, http: HTTPServerConfiguration, demo: Bool, logger: Logger,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -34,6 +36,8 @@ public struct ServerRunner: Sendable {
     }
 
     public func run() throws {
+        // Before any thread starts, so every allocation of the server's threads follows the settings.
+        for refused in allocator.apply() { logger.warning("malloc refused the setting \(refused); glibc's default stays") }
         // Block the signals before any thread starts, so every thread inherits the mask and sigwait gets them.
         var signals = sigset_t()
         sigemptyset(&signals)
