@@ -103,6 +103,9 @@ public protocol CertificationRepository: Sendable {
     /// Closed passing attempts per course and quiz: (course, quiz, closed at).
     func passes(userID: UserID) throws -> [(courseID: String, quizID: String, at: Double)]
     func stored(userID: UserID, programID: String) throws -> StoredCertification
+    /// `passes(userID:)` and `certificates(userID:)` from one snapshot (one read, for pages that need both).
+    func passesAndCertificates(userID: UserID) throws
+        -> (passes: [(courseID: String, quizID: String, at: Double)], certificates: [StoredCertificate])
     func apply(_ update: CertificationUpdate, at: Double, by actor: AuditActor) throws
     func certificate(_ id: CertificateID) throws -> StoredCertificate?
     func certificates(userID: UserID) throws -> [StoredCertificate]

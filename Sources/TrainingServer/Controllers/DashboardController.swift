@@ -9,7 +9,10 @@ struct DashboardController {
         router.get("/") { request in
             let user = try context.requireUser(request)
             let page = context.page(request)
-            let lines = try context.courseLines(for: user)
+            // Each of the person's records read once: the course lines, the hours and the certification evidence
+            // all work from the same reads.
+            let progress = try context.learning.progress(userID: user.id)
+            let lines = context.courseLines(progress: progress, outcomes: try context.attempts.outcomes(userID: user.id))
             let requiredIDs = Set(context.catalogue.catalogue.programs.flatMap(\.courses))
             let required = lines.filter { requiredIDs.contains($0.course.id) }
             let started = lines.filter { !requiredIDs.contains($0.course.id) && $0.status.state != .notStarted }
@@ -20,9 +23,10 @@ struct DashboardController {
             let latest = candidates.filter { $0.status.lastActivity > 0 }.max { $0.status.lastActivity < $1.status.lastActivity }
             let next = (latest ?? candidates.first).map { DashboardPage.Next(course: $0.course, step: $0.status.nextStep) }
             let year = context.configuration.calendar.year(of: context.clock())
-            let hours = try context.learning.ledger(userID: user.id).filter { $0.year == year }.reduce(0) { $0 + $1.hours }
+            let ledger = try context.learning.ledger(userID: user.id)
+            let hours = ledger.filter { $0.year == year }.reduce(0) { $0 + $1.hours }
             let statuses = Dictionary(lines.map { ($0.course.id, $0.status) }, uniquingKeysWith: { first, _ in first })
-            let certifications = try certificationLines(user, statuses: statuses)
+            let certifications = try certificationLines(user, progress: progress, ledger: ledger, statuses: statuses)
             // With every course completed, a certification may still ask for something (a final exam passed again
             // after a revocation, a renewal's course): that is then the page's one action.
             let certificationStep = next != nil ? nil : certifications.lazy.filter { $0.record.state != .certified }
@@ -39,12 +43,16 @@ struct DashboardController {
     }
 
     /// Each programme as the engine sees the person now, with the newest certificate and what to do next.
-    private func certificationLines(_ user: User, statuses: [CourseID: CourseStatus]) throws -> [CertificationsSection.Line] {
+    private func certificationLines(_ user: User, progress: [ModuleProgress], ledger: [LedgerEntry],
+                                    statuses: [CourseID: CourseStatus]) throws -> [CertificationsSection.Line] {
         let catalogue = context.catalogue.catalogue
-        let certificates = try context.certificationRepository.certificates(userID: user.id)
-        return try catalogue.programs.map { program in
-            let evidence = try context.certification.evidence(userID: user.id, programID: program.id.rawValue)
-            let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: context.clock())
+        let (passes, certificates) = try context.certificationRepository.passesAndCertificates(userID: user.id)
+        let evidence = context.certification.evidence(progress: progress, ledger: ledger, passes: passes,
+                                                      certificates: certificates)
+        let now = context.clock()
+        return catalogue.programs.map { program in
+            let record = CertificationEngine.evaluate(program: program,
+                                                      evidence: evidence[program.id.rawValue] ?? CertificationEvidence(), now: now)
             return CertificationsSection.Line(program: program, record: record,
                                               certificate: certificates.last { $0.programID == program.id.rawValue },
                                               guidance: CertificationGuidance(record: record, catalogue: catalogue,
