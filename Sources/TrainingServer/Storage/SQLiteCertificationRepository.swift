@@ -11,10 +11,12 @@ public struct SQLiteCertificationRepository: CertificationRepository {
         try store.read { db in try Self.passes(db, userID: userID) }
     }
 
-    public func passesAndCertificates(userID: UserID) throws
-        -> (passes: [(courseID: String, quizID: String, at: Double)], certificates: [StoredCertificate]) {
+    public func learnerRecords(userID: UserID) throws -> LearnerRecords {
         try store.read { db in
-            (try Self.passes(db, userID: userID), try Self.certificates(db, where: "user_id = ?", [userID.rawValue]))
+            LearnerRecords(outcomes: try SQLiteAttemptRepository.outcomes(db, userID: userID),
+                           ledger: try SQLiteLearningRepository.ledger(db, userID: userID),
+                           passes: try Self.passes(db, userID: userID),
+                           certificates: try Self.certificates(db, where: "user_id = ?", [userID.rawValue]))
         }
     }
 

@@ -68,11 +68,14 @@ import Testing
         #expect(single.completions.map(\.course) == [course.id], "the first course is completed")
         #expect(single.credits.map(\.hours) == [1.5, 2])
         #expect(single.revocations.map(\.reason) == ["misconduct"], "only HR's revocations of this programme count")
-        let (passes, certificates) = try repository.passesAndCertificates(userID: person.id)
-        #expect(passes.map(\.quizID) == ["final-exam"])
-        #expect(certificates.map(\.id.rawValue) == ["c1", "c2", "c3", "c5"], "the person's own, in issue order")
-        let all = service.evidence(progress: try learning.progress(userID: person.id),
-                                   ledger: try learning.ledger(userID: person.id), passes: passes, certificates: certificates)
+        let records = try repository.learnerRecords(userID: person.id)
+        #expect(records.passes.map(\.quizID) == ["final-exam"])
+        #expect(records.certificates.map(\.id.rawValue) == ["c1", "c2", "c3", "c5"], "the person's own, in issue order")
+        #expect(records.ledger == (try learning.ledger(userID: person.id)))
+        #expect(records.outcomes == (try SQLiteAttemptRepository(store: fixture.store).outcomes(userID: person.id)))
+        #expect(records.outcomes.map(\.quizID.rawValue) == ["final-exam"])
+        let all = service.evidence(progress: try learning.progress(userID: person.id), ledger: records.ledger,
+                                   passes: records.passes, certificates: records.certificates)
         #expect(Set(all.keys) == Set(catalogue.programs.map(\.id.rawValue)))
         #expect(all[program] == single)
     }
