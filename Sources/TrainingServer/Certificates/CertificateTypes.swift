@@ -99,10 +99,24 @@ public struct CertificationUpdate: Sendable {
 }
 
 /// The certification tables.
+/// What the dashboard shows and certification evidence is built from, read together (see
+/// `CertificationRepository.learnerRecords`).
+public struct LearnerRecords: Sendable {
+    public var outcomes: [QuizOutcome]
+    public var ledger: [LedgerEntry]
+    /// Closed passing attempts: (course, quiz, closed at), oldest first.
+    public var passes: [(courseID: String, quizID: String, at: Double)]
+    /// In issue order.
+    public var certificates: [StoredCertificate]
+}
+
 public protocol CertificationRepository: Sendable {
     /// Closed passing attempts per course and quiz: (course, quiz, closed at).
     func passes(userID: UserID) throws -> [(courseID: String, quizID: String, at: Double)]
     func stored(userID: UserID, programID: String) throws -> StoredCertification
+    /// A person's quiz outcomes, hours ledger, passes and certificates from one snapshot: one read for the
+    /// dashboard, which needs them all.
+    func learnerRecords(userID: UserID) throws -> LearnerRecords
     func apply(_ update: CertificationUpdate, at: Double, by actor: AuditActor) throws
     func certificate(_ id: CertificateID) throws -> StoredCertificate?
     func certificates(userID: UserID) throws -> [StoredCertificate]

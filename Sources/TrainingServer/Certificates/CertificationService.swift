@@ -39,19 +39,54 @@ public struct CertificationService: Sendable {
 
     /// The evidence for `userID` as the engine needs it.
     public func evidence(userID: UserID, programID: String) throws -> CertificationEvidence {
+        let certificates = try repository.stored(userID: userID, programID: programID).certificates
+        return Self.evidence(catalogue: catalogue.catalogue, progress: try learning.progress(userID: userID),
+                             passes: try repository.passes(userID: userID), ledger: try learning.ledger(userID: userID),
+                             certificates: certificates)
+    }
+
+    /// The evidence for every programme of the catalogue, by programme id, from the person's study progress and
+    /// hours ledger as the caller has read them (the dashboard reads them anyway) and the passes and certificates
+    /// given (`repository.passesAndCertificates`, one read): no further reads, instead of four for each programme.
+    public func evidence(progress: [ModuleProgress], ledger: [LedgerEntry],
+                         passes: [(courseID: String, quizID: String, at: Double)],
+                         certificates: [StoredCertificate]) -> [String: CertificationEvidence] {
         let catalogue = self.catalogue.catalogue
-        let progress = try learning.progress(userID: userID)
-        let passes = try repository.passes(userID: userID)
-        // The same rule as the pages' course status, so a course is completed here exactly when it shows so.
-        let completions = catalogue.courses.flatMap { CourseStatus.completions(of: $0, progress: progress, passes: passes) }
-        let credits = try learning.ledger(userID: userID).map { CertificationEvidence.Credit(at: $0.at, hours: $0.hours) }
-        let revocations = try repository.stored(userID: userID, programID: programID).certificates.compactMap { certificate in
+        let completions = Self.completions(catalogue: catalogue, progress: progress, passes: passes)
+        let credits = Self.credits(ledger)
+        var evidence: [String: CertificationEvidence] = [:]
+        for program in catalogue.programs {
+            evidence[program.id.rawValue] = CertificationEvidence(
+                completions: completions, credits: credits,
+                revocations: Self.revocations(certificates.filter { $0.programID == program.id.rawValue }))
+        }
+        return evidence
+    }
+
+    static func evidence(catalogue: Catalogue, progress: [ModuleProgress], passes: [(courseID: String, quizID: String, at: Double)],
+                         ledger: [LedgerEntry], certificates: [StoredCertificate]) -> CertificationEvidence {
+        CertificationEvidence(completions: completions(catalogue: catalogue, progress: progress, passes: passes),
+                              credits: credits(ledger), revocations: revocations(certificates))
+    }
+
+    /// The same rule as the pages' course status, so a course is completed here exactly when it shows so.
+    private static func completions(catalogue: Catalogue, progress: [ModuleProgress],
+                                    passes: [(courseID: String, quizID: String, at: Double)]) -> [CertificationEvidence.Completion] {
+        catalogue.courses.flatMap { CourseStatus.completions(of: $0, progress: progress, passes: passes) }
+    }
+
+    private static func credits(_ ledger: [LedgerEntry]) -> [CertificationEvidence.Credit] {
+        ledger.map { CertificationEvidence.Credit(at: $0.at, hours: $0.hours) }
+    }
+
+    /// HR's revocations of a programme's certificates (in issue order); withdrawals after a regrade are not evidence.
+    private static func revocations(_ certificates: [StoredCertificate]) -> [CertificationEvidence.Revocation] {
+        certificates.compactMap { certificate in
             certificate.revokedAt.flatMap { at -> CertificationEvidence.Revocation? in
                 guard certificate.revokedReason != CertificationRecord.CycleChanges.withdrawalReason else { return nil }
                 return CertificationEvidence.Revocation(at: at, reason: certificate.revokedReason ?? "", by: certificate.revokedBy ?? "")
             }
         }
-        return CertificationEvidence(completions: completions, credits: credits, revocations: revocations)
     }
 
     /// Re-evaluates every programme for `userID` and stores what changed.

@@ -9,7 +9,11 @@ struct DashboardController {
         router.get("/") { request in
             let user = try context.requireUser(request)
             let page = context.page(request)
-            let lines = try context.courseLines(for: user)
+            // Each of the person's records read once, in two reads (progress first: it writes a held study beat):
+            // the course lines, the hours and the certification evidence all work from them.
+            let progress = try context.learning.progress(userID: user.id)
+            let records = try context.certificationRepository.learnerRecords(userID: user.id)
+            let lines = context.courseLines(progress: progress, outcomes: records.outcomes)
             let requiredIDs = Set(context.catalogue.catalogue.programs.flatMap(\.courses))
             let required = lines.filter { requiredIDs.contains($0.course.id) }
             let started = lines.filter { !requiredIDs.contains($0.course.id) && $0.status.state != .notStarted }
@@ -20,9 +24,9 @@ struct DashboardController {
             let latest = candidates.filter { $0.status.lastActivity > 0 }.max { $0.status.lastActivity < $1.status.lastActivity }
             let next = (latest ?? candidates.first).map { DashboardPage.Next(course: $0.course, step: $0.status.nextStep) }
             let year = context.configuration.calendar.year(of: context.clock())
-            let hours = try context.learning.ledger(userID: user.id).filter { $0.year == year }.reduce(0) { $0 + $1.hours }
+            let hours = records.ledger.filter { $0.year == year }.reduce(0) { $0 + $1.hours }
             let statuses = Dictionary(lines.map { ($0.course.id, $0.status) }, uniquingKeysWith: { first, _ in first })
-            let certifications = try certificationLines(user, statuses: statuses)
+            let certifications = certificationLines(progress: progress, records: records, statuses: statuses)
             // With every course completed, a certification may still ask for something (a final exam passed again
             // after a revocation, a renewal's course): that is then the page's one action.
             let certificationStep = next != nil ? nil : certifications.lazy.filter { $0.record.state != .certified }
@@ -39,12 +43,16 @@ struct DashboardController {
     }
 
     /// Each programme as the engine sees the person now, with the newest certificate and what to do next.
-    private func certificationLines(_ user: User, statuses: [CourseID: CourseStatus]) throws -> [CertificationsSection.Line] {
+    private func certificationLines(progress: [ModuleProgress], records: LearnerRecords,
+                                    statuses: [CourseID: CourseStatus]) -> [CertificationsSection.Line] {
         let catalogue = context.catalogue.catalogue
-        let certificates = try context.certificationRepository.certificates(userID: user.id)
-        return try catalogue.programs.map { program in
-            let evidence = try context.certification.evidence(userID: user.id, programID: program.id.rawValue)
-            let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: context.clock())
+        let certificates = records.certificates
+        let evidence = context.certification.evidence(progress: progress, ledger: records.ledger, passes: records.passes,
+                                                      certificates: certificates)
+        let now = context.clock()
+        return catalogue.programs.map { program in
+            let record = CertificationEngine.evaluate(program: program,
+                                                      evidence: evidence[program.id.rawValue] ?? CertificationEvidence(), now: now)
             return CertificationsSection.Line(program: program, record: record,
                                               certificate: certificates.last { $0.programID == program.id.rawValue },
                                               guidance: CertificationGuidance(record: record, catalogue: catalogue,

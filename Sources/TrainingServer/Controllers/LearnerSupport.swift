@@ -12,9 +12,12 @@ extension ControllerContext {
 
     /// The person's status in every course, in catalogue order.
     func courseLines(for user: User) throws -> [DashboardPage.CourseLine] {
-        let progress = try learning.progress(userID: user.id)
-        let outcomes = try attempts.outcomes(userID: user.id)
-        return catalogue.catalogue.courses.map { course in
+        courseLines(progress: try learning.progress(userID: user.id), outcomes: try attempts.outcomes(userID: user.id))
+    }
+
+    /// The status in every course, in catalogue order, from the person's progress and quiz outcomes.
+    func courseLines(progress: [ModuleProgress], outcomes: [QuizOutcome]) -> [DashboardPage.CourseLine] {
+        catalogue.catalogue.courses.map { course in
             DashboardPage.CourseLine(course: course, status: CourseStatus(course: course, progress: progress, outcomes: outcomes))
         }
     }

@@ -94,6 +94,8 @@ public struct StaticAssets: Sendable {
     /// Searched in order: the platform has a handful of files, and comparing a few bytes costs less than hashing.
     private let readyPaths: [[UInt8]]
     private let ready: [Ready]
+    /// Each asset's versioned URL (see `url`), built once: pages ask for the stylesheet's on every request.
+    private let urls: [String: String]
 
     /// Files browsers ask for at the site's root rather than under `/assets/` (the icon of a tab or bookmark): the
     /// request path and the asset that answers it, on the quick path like every other asset.
@@ -105,6 +107,9 @@ public struct StaticAssets: Sendable {
             + Self.rootFiles.compactMap { root in assets[root.name]?.ready.map { (path: Array(root.path.utf8), ready: $0) } }
         readyPaths = prepared.map(\.path)
         ready = prepared.map(\.ready)
+        urls = Dictionary(uniqueKeysWithValues: assets.map { name, asset in
+            (name, "/assets/\(name)?v=" + asset.etag.drop { $0 == "\"" }.reversed().drop { $0 == "\"" }.reversed())
+        })
     }
 
     /// Loads every file of `Resources/Public`.
@@ -135,8 +140,7 @@ public struct StaticAssets: Sendable {
 
     /// The URL to reference `name` with, versioned by its ETag.
     public func url(_ name: String) -> String {
-        guard let asset = assets[name] else { return "/assets/\(name)" }
-        return "/assets/\(name)?v=\(asset.etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))"
+        urls[name] ?? "/assets/\(name)"
     }
 
     /// These assets with their answers prepared once by `prepare` (which adds the security headers), so that

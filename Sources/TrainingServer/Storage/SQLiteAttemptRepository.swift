@@ -64,29 +64,32 @@ public struct SQLiteAttemptRepository: AttemptRepository {
     }
 
     public func outcomes(userID: UserID) throws -> [QuizOutcome] {
+        try store.read { db in try Self.outcomes(db, userID: userID) }
+    }
+
+    /// The outcomes inside a read the caller holds (pages that read several records in one snapshot).
+    static func outcomes(_ db: Database, userID: UserID) throws -> [QuizOutcome] {
         // Walks the distinct quizzes through the (user, course, quiz, number) index, one seek each, so the cost
         // follows the number of quizzes taken, not the number of attempts.
-        try store.read { db in
-            let passed = "EXISTS (SELECT 1 FROM quiz_attempts p WHERE p.user_id = a.user_id AND p.course_id = a.course_id "
-                + "AND p.quiz_id = a.quiz_id AND p.passed = 1)"
-            let first = try db.cachedStatement(sql: """
-                SELECT a.course_id, a.quiz_id, \(passed) FROM quiz_attempts a WHERE a.user_id = ?
-                ORDER BY a.course_id, a.quiz_id LIMIT 1
-                """)
-            let next = try db.cachedStatement(sql: """
-                SELECT a.course_id, a.quiz_id, \(passed) FROM quiz_attempts a
-                WHERE a.user_id = ? AND (a.course_id, a.quiz_id) > (?, ?)
-                ORDER BY a.course_id, a.quiz_id LIMIT 1
-                """)
-            var outcomes: [QuizOutcome] = []
-            var row = try Row.fetchOne(first, arguments: [userID.rawValue])
-            while let found = row {
-                let outcome = QuizOutcome(courseID: found[0], quizID: QuizID(found[1] as String), passed: found[2])
-                outcomes.append(outcome)
-                row = try Row.fetchOne(next, arguments: [userID.rawValue, outcome.courseID, outcome.quizID.rawValue])
-            }
-            return outcomes
+        let passed = "EXISTS (SELECT 1 FROM quiz_attempts p WHERE p.user_id = a.user_id AND p.course_id = a.course_id "
+            + "AND p.quiz_id = a.quiz_id AND p.passed = 1)"
+        let first = try db.cachedStatement(sql: """
+            SELECT a.course_id, a.quiz_id, \(passed) FROM quiz_attempts a WHERE a.user_id = ?
+            ORDER BY a.course_id, a.quiz_id LIMIT 1
+            """)
+        let next = try db.cachedStatement(sql: """
+            SELECT a.course_id, a.quiz_id, \(passed) FROM quiz_attempts a
+            WHERE a.user_id = ? AND (a.course_id, a.quiz_id) > (?, ?)
+            ORDER BY a.course_id, a.quiz_id LIMIT 1
+            """)
+        var outcomes: [QuizOutcome] = []
+        var row = try Row.fetchOne(first, arguments: [userID.rawValue])
+        while let found = row {
+            let outcome = QuizOutcome(courseID: found[0], quizID: QuizID(found[1] as String), passed: found[2])
+            outcomes.append(outcome)
+            row = try Row.fetchOne(next, arguments: [userID.rawValue, outcome.courseID, outcome.quizID.rawValue])
         }
+        return outcomes
     }
 
     public func start(userID: UserID, courseID: String, quizID: QuizID, quizHash: String,

@@ -8,12 +8,23 @@ public struct SQLiteCertificationRepository: CertificationRepository {
     public init(store: Store) { self.store = store }
 
     public func passes(userID: UserID) throws -> [(courseID: String, quizID: String, at: Double)] {
+        try store.read { db in try Self.passes(db, userID: userID) }
+    }
+
+    public func learnerRecords(userID: UserID) throws -> LearnerRecords {
         try store.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT course_id, quiz_id, closed_at FROM quiz_attempts
-                WHERE user_id = ? AND passed = 1 AND closed_at IS NOT NULL ORDER BY closed_at
-                """), arguments: [userID.rawValue]).map { ($0["course_id"], $0["quiz_id"], $0["closed_at"]) }
+            LearnerRecords(outcomes: try SQLiteAttemptRepository.outcomes(db, userID: userID),
+                           ledger: try SQLiteLearningRepository.ledger(db, userID: userID),
+                           passes: try Self.passes(db, userID: userID),
+                           certificates: try Self.certificates(db, where: "user_id = ?", [userID.rawValue]))
         }
+    }
+
+    private static func passes(_ db: Database, userID: UserID) throws -> [(courseID: String, quizID: String, at: Double)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT course_id, quiz_id, closed_at FROM quiz_attempts
+            WHERE user_id = ? AND passed = 1 AND closed_at IS NOT NULL ORDER BY closed_at
+            """), arguments: [userID.rawValue]).map { ($0["course_id"], $0["quiz_id"], $0["closed_at"]) }
     }
 
     public func stored(userID: UserID, programID: String) throws -> StoredCertification {

@@ -69,13 +69,16 @@ public struct SQLiteLearningRepository: LearningRepository {
     }
 
     public func ledger(userID: UserID) throws -> [LedgerEntry] {
-        try store.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM hours_ledger WHERE user_id = ? ORDER BY at"), arguments: [userID.rawValue])
-                .map { row in
-                    LedgerEntry(year: row["year"], source: HoursSource(rawValue: row["source"]) ?? .module,
-                                courseID: row["course_id"], itemID: row["item_id"], hours: row["hours"], at: row["at"])
-                }
-        }
+        try store.read { db in try Self.ledger(db, userID: userID) }
+    }
+
+    /// The ledger inside a read the caller holds (pages that read several records in one snapshot).
+    static func ledger(_ db: Database, userID: UserID) throws -> [LedgerEntry] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM hours_ledger WHERE user_id = ? ORDER BY at"), arguments: [userID.rawValue])
+            .map { row in
+                LedgerEntry(year: row["year"], source: HoursSource(rawValue: row["source"]) ?? .module,
+                            courseID: row["course_id"], itemID: row["item_id"], hours: row["hours"], at: row["at"])
+            }
     }
 
     static func credit(_ db: Database, userID: UserID, source: HoursSource, courseID: String, itemID: String,

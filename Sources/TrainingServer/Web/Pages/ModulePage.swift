@@ -19,14 +19,35 @@ public enum ModulePage {
     /// The practice quiz link's text: "练习：{title}" / "Practice: {title}", or the title alone when it already
     /// begins with that word (quiz titles often do), so the prefix never reads twice.
     static func practiceLinkText(_ title: String, context: PageContext) -> String {
-        func folded(_ text: String) -> String {
-            text.replacingOccurrences(of: "：", with: ":").lowercased().trimmingCharacters(in: .whitespaces)
-        }
-        let trimmed = title.trimmingCharacters(in: .whitespaces)
+        let trimmed = trimmingSpaces(title)
+        let folded = fold(trimmed)
         // Either language's prefix: a title shown in the other language (no translation yet) may carry it.
-        let prefixes = Language.allCases.map { folded(context.strings.text("module.practice", $0, ["title": ""])) }
-        if prefixes.contains(where: { !$0.isEmpty && folded(trimmed).hasPrefix($0) }) { return trimmed }
+        for language in Language.allCases {
+            let prefix = fold(context.strings.text("module.practice", language, ["title": ""]))
+            if !prefix.isEmpty && folded.hasPrefix(prefix) { return trimmed }
+        }
         return context.t("module.practice", ["title": trimmed])
+    }
+
+    /// A title as compared with the prefix: full-width colon as `:`, lower case, spaces trimmed. (Standard
+    /// library only: this runs on every module page.)
+    private static func fold(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(scalar == "：" ? ":" : scalar) }
+        return trimmingSpaces(String(scalars).lowercased())
+    }
+
+    /// `text` without leading and trailing spaces and tabs (Unicode's space separators, as Foundation's
+    /// `CharacterSet.whitespaces`).
+    static func trimmingSpaces(_ text: String) -> String {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return text }
+        return String(scalars[first...last])
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String?) -> HTML {

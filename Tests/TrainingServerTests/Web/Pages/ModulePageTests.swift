@@ -19,4 +19,13 @@ import Testing
         #expect(ModulePage.practiceLinkText("Practices of open government", context: en)
             == "Practice: Practices of open government")
     }
+
+    @Test func thePracticeTitleIsTrimmedOfSpaces() {
+        #expect(ModulePage.practiceLinkText("  People first\t", context: en) == "Practice: People first")
+        #expect(ModulePage.practiceLinkText("\u{3000}练习：以人为本 ", context: zh) == "练习：以人为本")
+        #expect(ModulePage.practiceLinkText(" PRACTICE： people first", context: en) == "PRACTICE： people first")
+        #expect(ModulePage.practiceLinkText("   ", context: zh) == "练习：")
+        #expect(ModulePage.trimmingSpaces("a b") == "a b" && ModulePage.trimmingSpaces("\u{00A0}a b\u{2003}") == "a b")
+        #expect(ModulePage.trimmingSpaces("\na\n") == "\na\n", "line breaks are not spaces, as before")
+    }
 }
