@@ -199,27 +199,38 @@ free_port() {
   fail "no free port found"
 }
 
+# wait_until PID LOG TEXT: returns once LOG holds TEXT; 1 when the process exited first (its log is shown).
 wait_until() {
   local pid=$1 log=$2 text=$3
-  for _ in $(seq 300); do
+  for _ in $(seq 600); do
     kill -0 "$pid" 2>/dev/null || {
       cat "$log" >&2
-      fail "server exited during start-up"
+      say "the process exited during start-up"
+      return 1
     }
-    if grep -qF "$text" "$log"; then return; fi
+    if grep -qF "$text" "$log"; then return 0; fi
     sleep 0.1
   done
-  fail "server did not print '$text' within 30 s"
+  fail "server did not print '$text' within 60 s"
 }
 
 swift_port=$(free_port)
+# Starts training-server; when it cannot start on the port chosen (another process took the free port between the
+# check and the bind), tries again on another, three times in all.
 start_server() {
-  local args=(serve --host 127.0.0.1 --port "$swift_port" --db "$database" --courses "$work_dir/Courses"
-    --per-ip-limit 0)
-  if [[ -n ${THREADS:-} ]]; then args+=(--threads "$THREADS"); fi
-  (cd "$work_dir" && exec "$server_bin" "${args[@]}") >"$OUT/journey-server.out" 2>>"$OUT/journey-server.log" &
-  swift_pid=$!
-  wait_until "$swift_pid" "$OUT/journey-server.out" "http://127.0.0.1:$swift_port"
+  local try
+  for try in 1 2 3; do
+    local args=(serve --host 127.0.0.1 --port "$swift_port" --db "$database" --courses "$work_dir/Courses"
+      --per-ip-limit 0)
+    if [[ -n ${THREADS:-} ]]; then args+=(--threads "$THREADS"); fi
+    (cd "$work_dir" && exec "$server_bin" "${args[@]}") >"$OUT/journey-server.out" 2>>"$OUT/journey-server.log" &
+    swift_pid=$!
+    if wait_until "$swift_pid" "$OUT/journey-server.out" "http://127.0.0.1:$swift_port"; then return; fi
+    wait "$swift_pid" 2>/dev/null || true
+    swift_pid=""
+    swift_port=$(free_port)
+  done
+  fail "training-server did not start (three tries)"
 }
 stop_server() {
   kill -TERM "$swift_pid"
@@ -229,10 +240,14 @@ stop_server() {
 : >"$OUT/journey-server.log"
 start_server
 
-c_port=$(free_port)
-(cd "$OUT" && exec ./hello "$c_port" "$hello_threads") >"$OUT/hello.log" 2>&1 &
-c_pid=$!
-wait_until "$c_pid" "$OUT/hello.log" "listening on $c_port"
+for try in 1 2 3; do
+  c_port=$(free_port)
+  (cd "$OUT" && exec ./hello "$c_port" "$hello_threads") >"$OUT/hello.log" 2>&1 &
+  c_pid=$!
+  if wait_until "$c_pid" "$OUT/hello.log" "listening on $c_port"; then break; fi
+  c_pid=""
+  [[ $try -lt 3 ]] || fail "the C hello world did not start (three tries)"
+done
 
 generator=("$OUT/journey" --port "$swift_port" --accounts "$passwords" --module "$MODULE_PATH" --quiz "$QUIZ_PATH"
   --gzip "$GZIP")

@@ -86,7 +86,9 @@ def test_generator_reports_a_page_that_is_not_the_expected_one(tmp_path: Path):
                        LOG_LEVEL="warning", MODULE="info-literacy/one-stop-services")
     done = subprocess.run([str(RUN), "--smoke", "--no-pages", "--no-history"], env=environment,
                           capture_output=True, text=True, timeout=180)
-    assert done.returncode == 1
+    report = f"run.sh exited {done.returncode}\n{done.stdout}\n{done.stderr[-4000:]}\n{tail(out / 'journey-server.log')}"
+    assert done.returncode == 1, report
+    assert (out / "journey-generator.txt").exists(), f"the generator never ran\n{report}"
     journey = generator_values(out / "journey-generator.txt")
     assert int(journey["errors"]) >= 1
     assert int(journey["attempts"]) == 0
