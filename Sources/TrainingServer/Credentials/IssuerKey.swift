@@ -84,8 +84,9 @@ extension IssuerKey {
         if let existing = try load(at: path) {
             return existing
         }
-        let key = try generate()
-        try createExclusively(at: path, contents: Data(key.pemRepresentation.utf8))
+        if let reason = OwnerOnlyFile.createExclusively(at: path, contents: Data(try generate().pemRepresentation.utf8)) {
+            throw IssuerKeyError.cannotCreate(path: path, reason: reason)
+        }
         guard let stored = try load(at: path) else {
             throw IssuerKeyError.cannotCreate(path: path, reason: "the file vanished after it was written")
         }
@@ -95,67 +96,22 @@ extension IssuerKey {
     /// Reads the key file if there is one, with the same checks as `loadOrCreate(at:)`; nil when nothing exists
     /// at `path`. For tools that must never create a key, such as offline verification.
     public static func load(at path: String) throws -> IssuerKey? {
-        // Checks and reads go through one descriptor, so the file checked is the file read. O_NONBLOCK keeps a
-        // FIFO planted at the path from blocking the open; it does not affect reading a regular file.
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            if code == ENOENT { return nil }
-            throw IssuerKeyError.unreadable(path: path, reason: String(cString: strerror(code)))
+        let text: String?
+        do {
+            text = try OwnerOnlyFile.readText(at: path)
+        } catch {
+            switch error {
+            case .unreadable(let reason): throw IssuerKeyError.unreadable(path: path, reason: reason)
+            case .notARegularFile: throw IssuerKeyError.notARegularFile(path: path)
+            case .insecurePermissions(let mode): throw IssuerKeyError.insecurePermissions(path: path, mode: mode)
+            case .notText: throw IssuerKeyError.unreadable(path: path, reason: "it cannot be read as UTF-8 text")
+            }
         }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw IssuerKeyError.unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw IssuerKeyError.notARegularFile(path: path)
-        }
-        guard info.st_mode & 0o077 == 0 else {
-            throw IssuerKeyError.insecurePermissions(path: path, mode: UInt32(info.st_mode))
-        }
-        guard let contents = try? handle.readToEnd(), let text = String(data: contents, encoding: .utf8) else {
-            throw IssuerKeyError.unreadable(path: path, reason: "it cannot be read as UTF-8 text")
-        }
+        guard let text else { return nil }
         do {
             return try IssuerKey(pemRepresentation: text)
         } catch {
             throw IssuerKeyError.unreadable(path: path, reason: "it does not hold a PEM RSA private key of at least 2048 bits")
-        }
-    }
-
-    /// Writes `contents` under a temporary name with mode 0600, syncs it, and links it to `path` unless a file
-    /// appeared there meanwhile (then the existing file wins and the temporary one is removed).
-    private static func createExclusively(at path: String, contents: Data) throws {
-        let temporary = path + ".new-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw IssuerKeyError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { unlink(temporary) }
-        let failure = contents.withUnsafeBytes { buffer -> Int32? in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let count = write(fd, base + offset, buffer.count - offset)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { return count < 0 ? errno : EIO }
-                offset += count
-            }
-            guard fchmod(fd, 0o600) == 0, fsync(fd) == 0 else { return errno }
-            return nil
-        }
-        close(fd)
-        if let failure {
-            throw IssuerKeyError.cannotCreate(path: path, reason: String(cString: strerror(failure)))
-        }
-        if link(temporary, path) != 0 && errno != EEXIST {
-            throw IssuerKeyError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
         }
     }
 }

@@ -68,19 +68,9 @@ extension AuditKey {
     /// synced, then hard-linked into place, so two processes starting together share one key.
     public static func loadOrCreate(at path: String) throws -> AuditKey {
         if let existing = try load(at: path) { return existing }
-        let key = generate()
-        let temporary = path + ".new-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw AuditKeyError.cannotCreate(path: path, reason: String(cString: strerror(errno))) }
-        defer { unlink(temporary) }
-        let written = writeAll(fd, Data(key.pemRepresentation.utf8)) && fchmod(fd, 0o600) == 0 && fsync(fd) == 0
-        let failure = errno
-        close(fd)
-        guard written else { throw AuditKeyError.cannotCreate(path: path, reason: String(cString: strerror(failure))) }
-        if link(temporary, path) != 0 && errno != EEXIST {
-            throw AuditKeyError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
+        if let reason = OwnerOnlyFile.createExclusively(at: path, contents: Data(generate().pemRepresentation.utf8)) {
+            throw AuditKeyError.cannotCreate(path: path, reason: reason)
         }
-        syncFolder(of: path)
         guard let stored = try load(at: path) else {
             throw AuditKeyError.cannotCreate(path: path, reason: "the file vanished after it was written")
         }
@@ -90,54 +80,22 @@ extension AuditKey {
     /// The key at `path`, nil when nothing exists there. Refuses a file group or others may use, or that is not a
     /// regular file.
     public static func load(at path: String) throws -> AuditKey? {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return nil }
-            throw AuditKeyError.unreadable("\(path): \(String(cString: strerror(errno)))")
+        let text: String?
+        do {
+            text = try OwnerOnlyFile.readText(at: path)
+        } catch {
+            switch error {
+            case .unreadable(let reason): throw AuditKeyError.unreadable("\(path): \(reason)")
+            case .notARegularFile: throw AuditKeyError.unreadable("\(path) is not a regular file")
+            case .insecurePermissions(let mode): throw AuditKeyError.insecurePermissions(path: path, mode: mode)
+            case .notText: throw AuditKeyError.unreadable("\(path) cannot be read as UTF-8 text")
+            }
         }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw AuditKeyError.unreadable("\(path): \(String(cString: strerror(errno)))")
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw AuditKeyError.unreadable("\(path) is not a regular file") }
-        guard info.st_mode & 0o077 == 0 else {
-            throw AuditKeyError.insecurePermissions(path: path, mode: UInt32(info.st_mode))
-        }
-        guard let contents = try? handle.readToEnd(), let text = String(data: contents, encoding: .utf8) else {
-            throw AuditKeyError.unreadable("\(path) cannot be read as UTF-8 text")
-        }
+        guard let text else { return nil }
         do {
             return try AuditKey(pemRepresentation: text)
         } catch {
             throw AuditKeyError.unreadable("\(path) does not hold a PEM Ed25519 private key")
         }
-    }
-}
-
-/// Writes every byte of `data` to `fd`; false (with errno set) when a write fails.
-func writeAll(_ fd: Int32, _ data: Data) -> Bool {
-    data.withUnsafeBytes { buffer -> Bool in
-        var offset = 0
-        while offset < buffer.count, let base = buffer.baseAddress {
-            let count = write(fd, base + offset, buffer.count - offset)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                if count == 0 { errno = EIO }
-                return false
-            }
-            offset += count
-        }
-        return true
-    }
-}
-
-/// Syncs the folder holding `path`, so a file created, linked or renamed there survives a crash.
-func syncFolder(of path: String) {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if fd >= 0 {
-        fsync(fd)
-        close(fd)
     }
 }
