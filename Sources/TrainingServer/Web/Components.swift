@@ -84,6 +84,9 @@ public enum Components {
         if let roles = context.user?.roles, !roles.isDisjoint(with: [.hr, .admin]) {
             items.append(("/hr", "nav.hr"))
         }
+        if context.user?.has(.admin) == true {
+            items.append(("/admin", "nav.admin"))
+        }
         let links = items.map { path, key -> HTML in
             let here: HTML = path == current ? " aria-current=\"page\"" : .empty
             return "<li><a href=\"\(path)\"\(here)>\(context.t(key))</a></li>"

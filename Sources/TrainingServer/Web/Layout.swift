@@ -42,12 +42,19 @@ public struct PageContext: Sendable {
     public func zoneName(at seconds: Double) -> String { strings.zoneName(timeZone, at: seconds, language) }
 }
 
+/// How wide a page's content may grow: a reading column for text and forms, the screen's width (up to about
+/// 80 rem) for data pages whose tables need it (HR, trainer and administration pages).
+public enum PageWidth: Sendable {
+    case reading
+    case wide
+}
+
 /// The frame around every page: skip link, header with product name, person, language switch and sign-out,
 /// then the page's main content. One stylesheet, no inline script or style.
 public enum Layout {
     /// The cache-busting version of the stylesheet URL, set at start-up from the asset's hash.
     public static func page(title: String, context: PageContext, stylesheet: String, scripts: [String] = [],
-                            body: HTML) -> HTML {
+                            width: PageWidth = .reading, body: HTML) -> HTML {
         let lang = context.language.rawValue
         let other: Language = context.language == .zh ? .en : .zh
         let next = PercentDecoding.encode(context.currentPath)
@@ -66,6 +73,7 @@ public enum Layout {
             : Components.mainNavigation(context, current: String(context.currentPath.split(separator: "?").first ?? "/"))
         let scriptTags = HTML.join(scripts.map { src in "<script src=\"\(src)\" defer></script>" })
         let switchLabel = other == .zh ? "中文" : "English"
+        let bodyClass: HTML = width == .wide ? " class=\"wide\"" : .empty
         return """
             <!DOCTYPE html>
             <html lang="\(lang == "zh" ? "zh-CN" : "en")">
@@ -76,7 +84,7 @@ public enum Layout {
             <link rel="stylesheet" href="\(stylesheet)">
             \(scriptTags)
             </head>
-            <body>
+            <body\(bodyClass)>
             <a class="skip-link" href="#main">\(context.t("nav.skip"))</a>
             <header class="site-header">
             <div class="header-inner">

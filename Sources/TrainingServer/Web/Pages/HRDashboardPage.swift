@@ -28,7 +28,7 @@ public enum HRDashboardPage {
             \(stateChart(dashboard, context: context))
             \(hoursChart(dashboard, context: context))
             """
-        return Layout.page(title: title, context: context, stylesheet: stylesheet, body: body)
+        return Layout.page(title: title, context: context, stylesheet: stylesheet, width: .wide, body: body)
     }
 
     private static func programLine(_ dashboard: Dashboard, context: PageContext) -> HTML {

@@ -55,7 +55,7 @@ public enum HRPeoplePage {
             \(filters(model, errors: errors, context: context))
             \(results(model, context: context))
             """
-        return Layout.page(title: title, context: context, stylesheet: stylesheet, body: body)
+        return Layout.page(title: title, context: context, stylesheet: stylesheet, width: .wide, body: body)
     }
 
     private static func filters(_ model: Model, errors: [(field: String, message: String)], context: PageContext) -> HTML {

@@ -90,7 +90,7 @@ public enum HRPersonPage {
             \(hours(model, context: context))
             <p class="meta">\(context.t("hr.person.generated", ["time": Components.dateTime(model.now, context)]))</p>
             """
-        return Layout.page(title: record.name, context: context, stylesheet: stylesheet, body: body)
+        return Layout.page(title: record.name, context: context, stylesheet: stylesheet, width: .wide, body: body)
     }
 
     private static func certifications(_ model: Model, context: PageContext) -> HTML {

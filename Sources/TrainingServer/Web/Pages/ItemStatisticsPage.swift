@@ -52,7 +52,7 @@ public enum ItemStatisticsPage {
             <h1>\(title)</h1>
             \(content)
             """
-        return Layout.page(title: title, context: context, stylesheet: stylesheet, body: body)
+        return Layout.page(title: title, context: context, stylesheet: stylesheet, width: .wide, body: body)
     }
 
     /// A choice in the authored texts of the page's language: "prompt → answer" for matching, typed answers as

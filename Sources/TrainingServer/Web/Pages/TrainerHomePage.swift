@@ -63,7 +63,7 @@ public enum TrainerHomePage {
             <h2>\(context.t("trainer.courses"))</h2>
             \(courses)
             """
-        return Layout.page(title: context.t("trainer.title"), context: context, stylesheet: stylesheet, body: body)
+        return Layout.page(title: context.t("trainer.title"), context: context, stylesheet: stylesheet, width: .wide, body: body)
     }
 
     /// When and how the last reload ran, and what it added, changed and removed (the warnings and errors are
