@@ -63,7 +63,9 @@ def test_data_pages_use_a_laptop_screen_and_keep_headers_readable(admin_org, chr
     server = admin_org.server
     driver = chromium("zh", width=1366, height=900)
     browser_sign_in(driver, server, "admin.root", STRONG_PASSWORD)
-    for path in ("/hr/people", "/hr", "/trainer", "/admin"):
+    driver.get(server.url("/trainer"))
+    statistics = driver.find_element(By.CSS_SELECTOR, "a[href$='/statistics']").get_attribute("href")
+    for path in ("/hr/people", "/hr", "/trainer", "/admin", statistics):
         driver.get(server.url(path))
         wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
         width = driver.find_element(By.TAG_NAME, "main").size["width"]
