@@ -343,3 +343,43 @@ def test_addresses_are_checked_when_set(tmp_path):
     finally:
         connection.close()
     assert actions == ["user.email", "user.email"]
+
+
+def test_people_set_their_own_address_on_the_profile_page(tmp_path):
+    from conftest import Server, client, hidden_csrf, login
+
+    server = Server(tmp_path / "server", demo=False)
+    server.directory.mkdir(parents=True)
+    server.add_user("zhang", "张伟")
+    server.start()
+    try:
+        http = login(server, "zhang", STRONG_PASSWORD, http=client(None))
+        http.get(server.url("/language/en?next=/profile"), timeout=30)
+
+        def save(address: str, password: str = STRONG_PASSWORD) -> requests.Response:
+            page = http.get(server.url("/profile"), timeout=30).text
+            return http.post(server.url("/profile/email"), allow_redirects=False, timeout=30,
+                             data={"csrf_token": hidden_csrf(page, "/profile/email"), "email": address,
+                                   "email_password": password})
+
+        refused = save("not an address")
+        assert refused.status_code == 422 and "Enter an e-mail address" in refused.text
+        assert 'value="not an address"' in refused.text, "the form keeps what was typed"
+        refused = save("zhang@example.gov", password="wrong-password-123")
+        assert refused.status_code == 422 and "The current password is not correct" in refused.text
+        saved = save(" zhang@example.gov ")
+        assert saved.status_code == 303 and saved.headers["Location"] == "/profile?notice=email"
+        page = http.get(server.url("/profile?notice=email"), timeout=30).text
+        assert "E-mail address saved." in page and 'value="zhang@example.gov"' in page
+        assert save("").status_code == 303
+        assert 'value=""' in http.get(server.url("/profile"), timeout=30).text.split('id="email"')[1][:80]
+        connection = sqlite3.connect(server.db)
+        try:
+            rows = list(connection.execute("SELECT actor, details FROM audit_log WHERE action = 'user.email' ORDER BY id"))
+            email = connection.execute("SELECT email FROM users WHERE login = 'zhang'").fetchone()[0]
+        finally:
+            connection.close()
+        assert [row[0] for row in rows] == ["zhang", "zhang"] and email is None
+        assert "zhang@example.gov" not in str(rows)
+    finally:
+        stop_and_check(server)

@@ -99,6 +99,8 @@ public final class MailCounters: Sendable {
 public final class MailService: Sendable {
     public let settings: MailSettings?
     public let outbox: SQLiteMailOutbox
+    /// People's addresses (set on the profile page and with `users set-email`).
+    public let addresses: SQLiteMailAddressRepository
     let transport: (any MailTransport)?
     let counters: MailCounters
     let logger: Logger
@@ -114,6 +116,7 @@ public final class MailService: Sendable {
                 logger: Logger, clock: @escaping @Sendable () -> Double) {
         self.settings = settings
         self.outbox = SQLiteMailOutbox(store: store)
+        self.addresses = SQLiteMailAddressRepository(store: store, clock: clock)
         self.transport = transport ?? settings.map { CurlSMTPTransport(settings: $0) }
         self.counters = counters
         self.logger = logger
