@@ -29,7 +29,13 @@ public struct SQLiteMailOutbox: Sendable {
     /// Claims the oldest message due at `now`: it becomes `sending`, its attempt counted and its Message-ID fixed
     /// (made with `messageID` at the first attempt). A due message past its `expiresAt` is given up on the way.
     public func claimNext(now: Double, messageID: () -> String) throws -> OutboxMessage? {
-        try store.write { db in
+        // Looked for on a reader first: the sender asks every second, and an empty outbox needs no write lock.
+        let due = try store.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ?)",
+                              arguments: [now]) ?? false
+        }
+        guard due else { return nil }
+        return try store.write { db in
             while let row = try Row.fetchOne(db, sql: """
                 SELECT * FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1
                 """, arguments: [now]) {
@@ -74,7 +80,12 @@ public struct SQLiteMailOutbox: Sendable {
     /// have accepted them, so they are given up rather than sent a second time. Returns their ids.
     @discardableResult
     public func abandonInterrupted(claimedBefore cutoff: Double, at now: Double) throws -> [Int64] {
-        try store.write { db in
+        let stale = try store.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE state = 'sending' AND claimed_at < ?)",
+                              arguments: [cutoff]) ?? false
+        }
+        guard stale else { return [] }
+        return try store.write { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM mail_outbox WHERE state = 'sending' AND claimed_at < ?",
                                          arguments: [cutoff])
             for id in ids {
