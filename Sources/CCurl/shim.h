@@ -51,6 +51,13 @@ static inline CURLcode ccurl_set_upload(CURL *handle, struct ccurl_upload *uploa
     return code;
 }
 
+/* Makes `handle` forget the upload and the error buffer (before their memory goes away: curl_easy_cleanup may still
+ * report into the error buffer while closing the connection). */
+static inline void ccurl_clear_upload(CURL *handle) {
+    curl_easy_setopt(handle, CURLOPT_READDATA, (void *)0);
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, (char *)0);
+}
+
 /* The SMTP server's last response code (e.g. 535 for rejected credentials), 0 when there was none. */
 static inline long ccurl_response_code(CURL *handle) {
     long code = 0;

@@ -13,7 +13,8 @@ import Foundation
 ///   temporary C strings may end after each call.
 /// - The two pointers libcurl keeps, the error buffer and the upload (`ccurl_upload`: the message's address, length
 ///   and progress), point into buffers that the nested `with…` closures keep alive until `curl_easy_perform` has
-///   returned; the handle is cleaned up before the closures end and is never used after.
+///   returned; before the closures end, `ccurl_clear_upload` takes both back from the handle, so nothing libcurl does
+///   later (`curl_easy_cleanup` closing the connection) can reach them.
 /// - `ccurl_read_upload` (in the shim) copies at most the room libcurl offers and never past the message's length.
 /// - Every handle and list is used by one thread only (each `send` makes its own) and freed by `defer`. Signals are
 ///   off (`CURLOPT_NOSIGNAL`), as multi-threaded programs need. `curl_global_init` runs once, in a lazy static.
@@ -64,8 +65,9 @@ public struct CurlSMTPTransport: MailTransport {
                         set(CURLOPT_NOSIGNAL, 1)
                         set(CURLOPT_CONNECTTIMEOUT, Int(settings.timeout.rounded(.up)))
                         set(CURLOPT_TIMEOUT, Int(settings.timeout.rounded(.up)) * 2)
-                        guard setup == CURLE_OK else { return setup }
-                        return curl_easy_perform(handle)
+                        let code = setup == CURLE_OK ? curl_easy_perform(handle) : setup
+                        ccurl_clear_upload(handle)
+                        return code
                     }
                 }
             }
