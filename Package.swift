@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libcurl (OpenSSL flavour) for sending mail over SMTP with STARTTLS (Mail/CurlSMTPTransport.swift).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // glibc's malloc.h (mallopt), for the allocator settings the server applies at start.
         .systemLibrary(name: "CMalloc"),
 
@@ -44,7 +46,7 @@ let package = Package(
         // The application: HTTP on libmicrohttpd, storage on SQLite, auth, pages, API, certification, reports.
         .target(name: "TrainingServer",
                 dependencies: [
-                    "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode", "CZlib", "CMalloc",
+                    "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode", "CZlib", "CMalloc", "CCurl",
                     .product(name: "GRDB", package: "GRDB.swift"),
                     // GRDB's own SQLite module, for the health check's raw connection (Storage/DatabaseHealthCheck).
                     .product(name: "GRDBSQLite", package: "GRDB.swift"),

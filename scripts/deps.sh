@@ -16,4 +16,4 @@ install_debian_packages() {
 
 # The C libraries the server links against.
 BUILD_PACKAGES=(pkg-config libsqlite3-dev libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-                libargon2-dev libqrencode-dev zlib1g-dev)
+                libargon2-dev libqrencode-dev zlib1g-dev libcurl4-openssl-dev)

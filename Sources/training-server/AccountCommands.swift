@@ -15,7 +15,8 @@ func readPasswordFromStandardInput() throws -> String {
 
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Manage accounts.",
-                                                    subcommands: [Add.self, List.self, Disable.self, Enable.self, SetPassword.self])
+                                                    subcommands: [Add.self, List.self, Disable.self, Enable.self, SetPassword.self,
+                                                                  SetEmail.self, ResetLink.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account.")

@@ -39,6 +39,7 @@ struct Serve: ParsableCommand {
     @Option(help: "The Open Badges issuer key (PEM, created on first start with mode 0600; default next to the database).")
     var issuerKey: String?
     @OptionGroup var audit: AuditAnchorOptions
+    @OptionGroup var mail: MailOptions
     @Option(help: "Minutes after which new audit rows get a signed checkpoint.") var auditCheckpointMinutes = 10.0
     @Option(help: "New audit rows that get a checkpoint before those minutes pass.") var auditCheckpointRows = 100
     @Option(help: ArgumentHelp("For tests only: a file holding seconds to add to the clock.", visibility: .hidden))
@@ -102,6 +103,7 @@ struct Serve: ParsableCommand {
         }
         let scheme = tlsCert == nil ? "http" : "https"
         let shownHost = host == "*" || host == "0.0.0.0" ? "127.0.0.1" : host
+        app.mail = try mail.settings()
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         var runner = ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server"))
         runner.auditAnchor = audit.settings(interval: auditCheckpointMinutes * 60, rows: auditCheckpointRows)

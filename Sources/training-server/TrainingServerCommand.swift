@@ -11,7 +11,7 @@ struct TrainingServerCommand: ParsableCommand {
         subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, Restore.self, VerifyAudit.self, AuditCheckpointCommand.self,
                       RegradeCommand.self, ImportStaffCommand.self, LintCommand.self, ImportGIFTCommand.self,
                       ExportGIFTCommand.self, FuzzCommand.self, SyntheticCoursesCommand.self, LoadCoursesCommand.self,
-                      ReportCommand.self,
+                      ReportCommand.self, MailCommand.self,
                       VerifyCredentialCommand.self])
 }
 

@@ -29,6 +29,7 @@ public final class Application: Sendable {
     public let certificationRepository: any CertificationRepository
     public let certification: CertificationService
     public let issuer: CertificateIssuer
+    public let mail: MailService
     private let routes: Router
     private let quickAnswers: OpsController.Answers
     private let requestLog: RequestLog
@@ -80,6 +81,11 @@ public final class Application: Sendable {
                                        }
                                    })
         self.reports = SQLiteReportRepository(store: store)
+        let mail = MailService(settings: configuration.mail, store: store, counters: metrics.mail, logger: logger, clock: clock)
+        let resets = PasswordResets(store: store, strings: strings, publicURL: configuration.publicURL,
+                                    mailEnabled: mail.isConfigured, clock: clock)
+        mail.addProducer { try resets.handleRequests() }
+        self.mail = mail
 
         var router = Router()
         let context = ControllerContext(configuration: configuration, store: store, users: users,
@@ -88,7 +94,7 @@ public final class Application: Sendable {
                                         assets: assets, metrics: metrics, logger: logger, clock: clock,
                                         catalogue: catalogue, learning: learning, attempts: attempts, quizzes: quizzes,
                                         reports: reports, certificationRepository: certificationRepository,
-                                        certification: certification, issuer: issuer)
+                                        certification: certification, issuer: issuer, mail: mail)
         let ops = OpsController(context: context)
         self.quickAnswers = ops.answers
         ops.register(in: &router)
@@ -103,6 +109,7 @@ public final class Application: Sendable {
         ProgramController(context: context).register(in: &router)
         HRController(context: context).register(in: &router)
         AdminController(context: context).register(in: &router)
+        PasswordController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
@@ -248,6 +255,8 @@ public struct ControllerContext: Sendable {
     public let certificationRepository: any CertificationRepository
     public let certification: CertificationService
     public let issuer: CertificateIssuer
+    /// Mail delivery (off unless `serve --smtp-url` is given) and its outbox.
+    public let mail: MailService
 
     /// The session cookie's name: `__Host-` prefixed under TLS.
     public var sessionCookieName: String { configuration.secure ? "__Host-csa_session" : "csa_session" }

@@ -29,6 +29,8 @@ public struct ApplicationConfiguration: Sendable {
     /// The bearer token `/metrics` requires from every client (`serve --metrics-token-file`); nil: loopback
     /// clients only.
     public var metricsToken: String?
+    /// The SMTP server mail goes through (`serve --smtp-url …`); nil: no mail is sent.
+    public var mail: MailSettings?
 
     public init() {}
 }

@@ -58,6 +58,9 @@ public final class Metrics: Sendable {
     /// Inline in this object, so that reaching a shard touches no reference count.
     private let shards = InlineArray<16, Shard> { _ in Shard() }
 
+    /// The mail sender's counters (see `MailService`).
+    public let mail = MailCounters()
+
     public init() {}
 
     /// Records one answered request.
@@ -99,7 +102,7 @@ public final class Metrics: Sendable {
         lines.append("# HELP database_wait_seconds_total Time spent waiting for a database connection.")
         lines.append("# TYPE database_wait_seconds_total counter")
         lines.append("database_wait_seconds_total \(databaseWaitSeconds)")
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: "\n") + "\n" + mail.render()
     }
 
     /// A label value as the text format writes it: backslash, double quote and line feed escaped.

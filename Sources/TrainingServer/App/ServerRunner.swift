@@ -103,6 +103,8 @@ public struct ServerRunner: Sendable {
         }
         try server.start()
         auditCheckpointer.start()
+        // Mail in the outbox goes out from here (nothing runs when mail is not configured).
+        app.mail.start()
         // A line per request: written in batches while serving (warnings and errors still go out at once).
         let lineHandler = logger.handler as? LineLogHandler
         lineHandler?.startBatching()

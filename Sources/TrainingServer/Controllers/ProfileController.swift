@@ -14,6 +14,7 @@ struct ProfileController {
             case "language": page.t("profile.language.saved")
             case "password": page.t("profile.password.saved")
             case "time-zone": page.t("profile.time_zone.saved")
+            case "email": page.t("profile.email.saved")
             default: nil
             }
             return render(request, user: user, notice: notice, errors: [], status: .ok)
@@ -38,6 +39,7 @@ struct ProfileController {
             try context.users.setTimeZone(choice.isEmpty ? nil : choice, id: user.id)
             return Response.redirect(to: "/profile?notice=time-zone")
         }
+        router.post("/profile/email", changeEmail)
         router.post("/profile/password") { request in
             let user = try context.requireUser(request)
             let form = try request.form()
@@ -92,10 +94,42 @@ struct ProfileController {
         }
     }
 
+    /// The person's own e-mail address (where reset links go), confirmed with the current password, which is
+    /// throttled as on the sign-in form: whoever holds a session alone cannot redirect the account's mail.
+    private func changeEmail(_ request: Request) throws -> Response {
+        let user = try context.requireUser(request)
+        let form = try request.form()
+        let page = context.page(request)
+        let typed = (form["email"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let address = typed.isEmpty ? nil : MailAddress.normalized(typed)
+        var errors: [(field: String, message: String)] = []
+        if !typed.isEmpty && address == nil { errors.append(("email", page.t("profile.email.error.invalid"))) }
+        switch try context.throttle.admit(login: user.login, address: request.clientAddress, now: context.clock()) {
+        case .admitted(let attempt):
+            let stored = try context.users.passwordHash(of: user.id) ?? PasswordHasher.decoy
+            if context.hasher.verify(form["email_password"] ?? "", against: stored) {
+                try context.throttle.succeeded(attempt, now: context.clock())
+            } else {
+                errors.append(("email_password", page.t("profile.password.error.current")))
+            }
+        case .refused(let retryAfter):
+            errors.append(("email_password", page.t("login.error.throttled", ["minutes": String((retryAfter + 59) / 60)])))
+            var response = render(request, user: user, notice: nil, errors: errors, status: .tooManyRequests, email: typed)
+            response.headers.add("Retry-After", String(retryAfter))
+            return response
+        }
+        guard errors.isEmpty else {
+            return render(request, user: user, notice: nil, errors: errors, status: .unprocessableContent, email: typed)
+        }
+        try context.mail.addresses.setEmail(address, id: user.id, by: AuditActor(user))
+        return Response.redirect(to: "/profile?notice=email")
+    }
+
     private func render(_ request: Request, user: User, notice: String?, errors: [(field: String, message: String)],
-                        status: HTTPStatus) -> Response {
-        let model = ProfilePage.Model(user: user, notice: notice, errors: errors,
+                        status: HTTPStatus, email: String? = nil) -> Response {
+        var model = ProfilePage.Model(user: user, notice: notice, errors: errors,
                                       serverTimeZone: context.configuration.calendar.timeZone, now: context.clock())
+        model.email = email ?? (try? context.mail.addresses.email(of: user.id)) ?? nil
         let html = ProfilePage.render(model,
                                       context: context.page(request), stylesheet: context.stylesheet)
         return Response.html(html.rendered, status: status)

@@ -633,6 +633,62 @@ enum Migrations {
                 CREATE INDEX quiz_attempts_starts ON quiz_attempts(user_id, course_id, quiz_id, started_at);
                 """)
         }
+        migrator.registerMigration("2026-12-07-mail-outbox-password-resets") { db in
+            // A person's e-mail address (optional), where mail for them goes; matched without case.
+            // The outbox: messages written in the same transaction as what caused them, sent by the background
+            // sender (Mail/MailService), each delivered at most once (`sending` is claimed before the SMTP dialogue).
+            // A sensitive body (a sign-in link) is erased once the message is delivered or given up.
+            // Password reset tokens: only the SHA-256 of each token, single use, with the digest of the password
+            // hash it was issued against (a changed password voids it). Self-service requests wait for the sender
+            // (the request does no account lookup); what was typed is kept only until the sender has handled it.
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN email TEXT CHECK (email IS NULL OR length(email) BETWEEN 3 AND 254);
+                CREATE INDEX users_email ON users(email COLLATE NOCASE) WHERE email IS NOT NULL;
+
+                CREATE TABLE mail_outbox (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    sensitive INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
+                    message_id TEXT,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL,
+                    next_attempt_at REAL NOT NULL,
+                    claimed_at REAL,
+                    expires_at REAL,
+                    sent_at REAL,
+                    last_error TEXT
+                );
+                CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt_at);
+
+                CREATE TABLE password_reset_tokens (
+                    id INTEGER PRIMARY KEY,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    password_digest TEXT NOT NULL,
+                    origin TEXT NOT NULL CHECK (origin IN ('admin', 'cli', 'self')),
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    used_at REAL
+                );
+                CREATE INDEX password_reset_tokens_user ON password_reset_tokens(user_id, created_at);
+
+                CREATE TABLE password_reset_requests (
+                    id INTEGER PRIMARY KEY,
+                    identifier TEXT,
+                    identifier_key TEXT NOT NULL,
+                    client_key TEXT NOT NULL,
+                    requested_at REAL NOT NULL,
+                    processed_at REAL
+                );
+                CREATE INDEX password_reset_requests_client ON password_reset_requests(client_key, requested_at);
+                CREATE INDEX password_reset_requests_identifier ON password_reset_requests(identifier_key, requested_at);
+                CREATE INDEX password_reset_requests_waiting ON password_reset_requests(id) WHERE processed_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

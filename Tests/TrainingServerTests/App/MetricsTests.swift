@@ -25,7 +25,8 @@ import Testing
         metrics.record(method: "GET", route: "/b", status: 404, seconds: 0.2)
         let lines = metrics.render(databaseWaitSeconds: 0).split(separator: "\n")
         let declared = Set(lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] })
-        #expect(declared == ["http_requests_total", "http_request_duration_seconds", "database_wait_seconds_total"])
+        #expect(declared == ["http_requests_total", "http_request_duration_seconds", "database_wait_seconds_total",
+                             "mail_sent_total", "mail_attempts_failed_total", "mail_given_up_total"])
         for line in lines where !line.hasPrefix("#") {
             let name = line.prefix { $0 != "{" && $0 != " " }
             #expect(declared.contains { name == $0 || name.hasPrefix($0 + "_") }, "\(line)")

@@ -11,6 +11,8 @@ public enum ProfilePage {
         public var serverTimeZone: TimeZone
         /// Now, for the zones' current offsets and names.
         public var now: Double
+        /// The person's e-mail address (or what they just typed), if any.
+        public var email: String? = nil
     }
 
     /// The zones offered in the time zone list, east to west (any other IANA name is accepted too, e.g. from the
@@ -94,6 +96,24 @@ public enum ProfilePage {
             <button type="submit" class="button button-secondary">\(context.t("profile.language.save"))</button>
             </form>
             \(timeZoneForm(model, context: context, error: error("time_zone")))
+            <form method="post" action="/profile/email" class="form" novalidate>
+            \(Components.csrf(context))
+            <h2>\(context.t("profile.email.title"))</h2>
+            <div class="field">
+            <label for="email">\(context.t("profile.email.label"))</label>
+            <p class="hint" id="email-hint">\(context.t("profile.email.hint"))</p>
+            \(error("email"))
+            <input type="email" id="email" name="email" value="\(model.email ?? "")" autocomplete="email" spellcheck="false" \
+            maxlength="254" aria-describedby="email-hint\(model.errors.contains { $0.field == "email" } ? " email-error" : "")"\
+            \(model.errors.contains { $0.field == "email" } ? HTML(" aria-invalid=\"true\"") : .empty)>
+            </div>
+            <div class="field">
+            <label for="email_password">\(context.t("profile.password.current"))</label>
+            \(error("email_password"))
+            <input type="password" id="email_password" name="email_password" autocomplete="current-password"\(invalid("email_password"))>
+            </div>
+            <button type="submit" class="button button-secondary">\(context.t("profile.email.save"))</button>
+            </form>
             <form method="post" action="/profile/password" class="form" novalidate>
             \(Components.csrf(context))
             <h2>\(context.t("profile.password.title"))</h2>
