@@ -266,3 +266,14 @@ public struct SettingsProblem: Sendable, Equatable {
 public struct SettingsRejection: Error, Sendable, Equatable {
     public var problems: [SettingsProblem]
 }
+
+extension CertificateIssuer {
+    /// The same issuer, named as the platform's settings in `store` say when it signs: for commands that re-issue
+    /// certificates outside the server (`regrade --apply`), so their credentials name the issuer the pages do.
+    public func named(bySettingsIn store: Store) -> CertificateIssuer {
+        let settings = SettingsService(repository: SQLiteSettingsRepository(store: store),
+                                       changes: SettingsChangeStamp(databasePath: store.path),
+                                       configuredIssuerName: profile.name)
+        return named { settings.current().credentialIssuerName }
+    }
+}
