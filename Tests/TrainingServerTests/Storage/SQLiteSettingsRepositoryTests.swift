@@ -19,15 +19,13 @@ import Testing
                              by: actor, at: 10)
         #expect(try repository.values() == ["organisation.logo": upload.image.fileName, "organisation.name.zh": "机构"])
         #expect(try repository.image(digest: upload.image.digest) == upload.bytes)
-        let first = try #require(stamp.read())
+        #expect(stamp.read() != nil, "touched after the commit")
 
         try repository.apply(["organisation.logo": nil], images: [], audit: AuditEvent(action: "settings.update", subject: "settings"),
                              by: actor, at: 20)
         #expect(try repository.values() == ["organisation.name.zh": "机构"])
         #expect(try repository.image(digest: upload.image.digest) == nil)
-        #expect(stamp.read() != nil)
         #expect(try SQLiteAuditLog(store: temporary.store, clock: { 0 }).verify() == .intact(rows: 2))
-        _ = first
     }
 
     @Test func anImageNoSettingNamesIsNotKept() throws {
