@@ -98,6 +98,7 @@ struct RegradeCommand: ParsableCommand {
                 .appendingPathComponent("issuer-key.pem").path
             let issuer = try CertificateIssuer(keyPath: keyPath, baseURL: publicURL, name: ApplicationConfiguration().issuerName,
                                                keyRecord: SQLiteIssuerKeyRepository(store: store), now: now())
+                .named(bySettingsIn: store)
             let certification = CertificationService(
                 repository: SQLiteCertificationRepository(store: store), learning: SQLiteLearningRepository(store: store),
                 users: users, catalogue: holder, issueCredential: issuer.sign, clock: now)

@@ -6,6 +6,8 @@ public struct Program: Sendable, Hashable, Identifiable {
     public let title: LocalizedText
     /// What the programme certifies.
     public let summary: LocalizedText
+    /// What its certificate attests: competence or completion (it names the certificate).
+    public let kind: ProgramKind
     /// All must be passed to certify.
     public let courses: [CourseID]
     /// Study hours in the ledger needed in addition to the courses.
@@ -24,12 +26,13 @@ public struct Program: Sendable, Hashable, Identifiable {
     public let source: SourceReference
 
     /// A programme from its parts; the content hash is computed.
-    public init(id: ProgramID, title: LocalizedText, summary: LocalizedText, courses: [CourseID],
-                minStudyHours: Double = 0, validityDays: Int, renewalWindowDays: Int, expiryBase: ExpiryBase,
-                recertification: Recertification?, source: SourceReference) {
+    public init(id: ProgramID, title: LocalizedText, summary: LocalizedText, kind: ProgramKind = .completion,
+                courses: [CourseID], minStudyHours: Double = 0, validityDays: Int, renewalWindowDays: Int,
+                expiryBase: ExpiryBase, recertification: Recertification?, source: SourceReference) {
         self.id = id
         self.title = title
         self.summary = summary
+        self.kind = kind
         self.courses = courses
         self.minStudyHours = minStudyHours
         self.validityDays = validityDays
@@ -38,7 +41,7 @@ public struct Program: Sendable, Hashable, Identifiable {
         self.recertification = recertification
         self.source = source
         self.contentHash = ContentHashes.program(
-            id: id, title: title, summary: summary, courses: courses, minStudyHours: minStudyHours,
+            id: id, title: title, summary: summary, kind: kind, courses: courses, minStudyHours: minStudyHours,
             validityDays: validityDays, renewalWindowDays: renewalWindowDays, expiryBase: expiryBase,
             recertification: recertification)
     }

@@ -6,6 +6,7 @@ struct ProgramFile: Sendable {
     let id: Located<ProgramID>?
     let title: LocalizedText
     let summary: LocalizedText
+    let kind: ProgramKind
     let courses: [Located<CourseID>]
     let minStudyHours: Double
     let validityDays: Int
@@ -13,7 +14,7 @@ struct ProgramFile: Sendable {
     let expiryBase: ExpiryBase
     let recertification: (courses: [Located<CourseID>], choose: Int, from: [Located<CourseID>])?
 
-    static let keys = ["id", "title", "summary", "courses", "min_study_hours", "validity_days",
+    static let keys = ["id", "title", "summary", "kind", "courses", "min_study_hours", "validity_days",
                        "renewal_window_days", "expiry_base", "recertification"]
     static let requiredKeys = ["id", "title", "summary", "courses", "validity_days", "renewal_window_days",
                                "expiry_base"]
@@ -22,7 +23,7 @@ struct ProgramFile: Sendable {
     var program: Program? {
         guard let id else { return nil }
         return Program(
-            id: id.value, title: title, summary: summary, courses: courses.map(\.value),
+            id: id.value, title: title, summary: summary, kind: kind, courses: courses.map(\.value),
             minStudyHours: minStudyHours, validityDays: validityDays, renewalWindowDays: renewalWindowDays,
             expiryBase: expiryBase,
             recertification: recertification.map {
@@ -51,6 +52,9 @@ struct ProgramFile: Sendable {
         }
         let title = mapping["title"].flatMap { reader.localized($0, "title") } ?? LocalizedText()
         let summary = mapping["summary"].flatMap { reader.localized($0, "summary") } ?? LocalizedText()
+        let kind = mapping["kind"].flatMap {
+            reader.choice($0, "kind", ProgramKind.allCases.map(\.rawValue))
+        }.flatMap(ProgramKind.init(rawValue:)) ?? .completion
         let courses = courseList(mapping["courses"], "courses", reader: reader, requireOne: true)
         let minStudyHours = mapping["min_study_hours"].flatMap {
             reader.number($0, "min_study_hours", in: 0...Double.infinity)
@@ -97,7 +101,7 @@ struct ProgramFile: Sendable {
             recertification = (required, choose, from)
         }
 
-        let file = ProgramFile(fileName: fileName, id: id, title: title, summary: summary, courses: courses,
+        let file = ProgramFile(fileName: fileName, id: id, title: title, summary: summary, kind: kind, courses: courses,
                                minStudyHours: minStudyHours, validityDays: validityDays,
                                renewalWindowDays: renewalWindowDays, expiryBase: expiryBase,
                                recertification: recertification)

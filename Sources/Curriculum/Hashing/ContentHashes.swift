@@ -85,8 +85,8 @@ public enum ContentHashes {
     }
 
     /// The hash of a programme's requirements and renewal rules.
-    public static func program(id: ProgramID, title: LocalizedText, summary: LocalizedText, courses: [CourseID],
-                               minStudyHours: Double, validityDays: Int, renewalWindowDays: Int,
+    public static func program(id: ProgramID, title: LocalizedText, summary: LocalizedText,
+                               kind: ProgramKind = .completion, courses: [CourseID], minStudyHours: Double, validityDays: Int, renewalWindowDays: Int,
                                expiryBase: ExpiryBase, recertification: Recertification?) -> String {
         var hasher = ContentHasher(kind: "program")
         hasher.add(id.rawValue)
@@ -105,6 +105,8 @@ public enum ContentHashes {
         } else {
             hasher.add(false)
         }
+        // Added after the first catalogues: a completion programme (the default) keeps the hash it had.
+        if kind != .completion { hasher.add(kind.rawValue) }
         return hasher.hexDigest()
     }
 

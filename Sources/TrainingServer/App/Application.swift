@@ -30,6 +30,7 @@ public final class Application: Sendable {
     public let certification: CertificationService
     public let issuer: CertificateIssuer
     public let mail: MailService
+    public let settings: SettingsService
     private let routes: Router
     private let quickAnswers: OpsController.Answers
     private let requestLog: RequestLog
@@ -68,6 +69,12 @@ public final class Application: Sendable {
         // Page views within a few seconds of the last written study beat are held, not written (same seconds).
         self.learning = CoalescingLearningRepository(SQLiteLearningRepository(store: store))
         self.attempts = SQLiteAttemptRepository(store: store)
+        // The platform's identity (/admin/settings); credentials and the issuer profile carry its issuer name.
+        let settings = SettingsService(repository: SQLiteSettingsRepository(store: store),
+                                       changes: SettingsChangeStamp(databasePath: store.path),
+                                       configuredIssuerName: issuer.profile.name, clock: clock)
+        self.settings = settings
+        let issuer = issuer.named { settings.current().credentialIssuerName }
         self.issuer = issuer
         self.certificationRepository = SQLiteCertificationRepository(store: store)
         let certification = CertificationService(repository: certificationRepository, learning: learning, users: users,
@@ -94,7 +101,7 @@ public final class Application: Sendable {
                                         assets: assets, metrics: metrics, logger: logger, clock: clock,
                                         catalogue: catalogue, learning: learning, attempts: attempts, quizzes: quizzes,
                                         reports: reports, certificationRepository: certificationRepository,
-                                        certification: certification, issuer: issuer, mail: mail)
+                                        certification: certification, issuer: issuer, mail: mail, settings: settings)
         let ops = OpsController(context: context)
         self.quickAnswers = ops.answers
         ops.register(in: &router)
@@ -110,6 +117,7 @@ public final class Application: Sendable {
         HRController(context: context).register(in: &router)
         AdminController(context: context).register(in: &router)
         PasswordController(context: context).register(in: &router)
+        AdminSettingsController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
@@ -257,6 +265,8 @@ public struct ControllerContext: Sendable {
     public let issuer: CertificateIssuer
     /// Mail delivery (off unless `serve --smtp-url` is given) and its outbox.
     public let mail: MailService
+    /// The platform's identity: organisation, logo, accent colour, issuer name and seal, help contact.
+    public let settings: SettingsService
 
     /// The session cookie's name: `__Host-` prefixed under TLS.
     public var sessionCookieName: String { configuration.secure ? "__Host-csa_session" : "csa_session" }
@@ -270,7 +280,8 @@ public struct ControllerContext: Sendable {
                     csrfToken: request.context.session == nil ? request.context.csrfToken
                         : Tokens.masked(request.context.csrfToken),
                     currentPath: request.target, strings: strings,
-                    timeZone: request.context.user?.timeZone.flatMap(StudyCalendar.zone(named:)) ?? configuration.calendar.timeZone)
+                    timeZone: request.context.user?.timeZone.flatMap(StudyCalendar.zone(named:)) ?? configuration.calendar.timeZone,
+                    settings: settings.current())
     }
 
     /// A cookie header value with the platform's attributes.

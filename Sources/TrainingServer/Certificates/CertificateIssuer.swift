@@ -6,9 +6,36 @@ import Foundation
 /// public profile, and what it publishes about certificates (signed credentials, keys, QR codes, revocation status).
 public struct CertificateIssuer: Sendable {
     public let key: IssuerKey
-    public let profile: IssuerProfile
+    /// The profile with the name given at start.
+    private let configuredProfile: IssuerProfile
+    /// Where the issuer's name comes from when it can change while the server runs (the platform's settings);
+    /// nil: the name given at start.
+    private let currentName: (@Sendable () -> String)?
     /// Where every key the issuer has signed with stays published; nil publishes the current key only.
     public let keyRecord: (any IssuerKeyRepository)?
+
+    /// The issuer's public profile, named as it is now: credentials signed from now on and the profile document
+    /// carry this name (credentials signed earlier keep theirs, and still verify: the name is not what a verifier
+    /// checks the signature against).
+    public var profile: IssuerProfile {
+        guard let currentName else { return configuredProfile }
+        var profile = configuredProfile
+        profile.name = currentName()
+        return profile
+    }
+
+    /// The same issuer, named by `name` each time it signs or publishes its profile.
+    public func named(by name: @escaping @Sendable () -> String) -> CertificateIssuer {
+        CertificateIssuer(key: key, configuredProfile: configuredProfile, currentName: name, keyRecord: keyRecord)
+    }
+
+    private init(key: IssuerKey, configuredProfile: IssuerProfile, currentName: (@Sendable () -> String)?,
+                 keyRecord: (any IssuerKeyRepository)?) {
+        self.key = key
+        self.configuredProfile = configuredProfile
+        self.currentName = currentName
+        self.keyRecord = keyRecord
+    }
 
     /// Loads the key at `keyPath` (creating it on first start) for the platform reachable at `baseURL`. With
     /// `keyRecord`, the key is recorded there as published from `now` (once), so that after a rotation to a new
@@ -16,7 +43,8 @@ public struct CertificateIssuer: Sendable {
     public init(keyPath: String, baseURL: String, name: String, keyRecord: (any IssuerKeyRepository)? = nil,
                 now: Double = Date().timeIntervalSince1970) throws {
         key = try IssuerKey.loadOrCreate(at: keyPath)
-        profile = IssuerProfile(baseURL: baseURL, name: name)
+        configuredProfile = IssuerProfile(baseURL: baseURL, name: name)
+        currentName = nil
         self.keyRecord = keyRecord
         try keyRecord?.publish(key.publicKey, at: now)
     }

@@ -689,6 +689,24 @@ enum Migrations {
                 CREATE INDEX password_reset_requests_waiting ON password_reset_requests(id) WHERE processed_at IS NULL;
                 """)
         }
+        migrator.registerMigration("2026-12-07-settings-platform") { db in
+            // The platform's own identity, set by administrators (`/admin/settings`): one row per setting, and the
+            // uploaded logo and seal by the SHA-256 of their (sanitised) bytes, kept while a setting names them.
+            try db.execute(sql: """
+                CREATE TABLE platform_settings (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL,
+                    updated_at REAL NOT NULL,
+                    updated_by TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE platform_images (
+                    digest TEXT PRIMARY KEY CHECK (length(digest) = 64),
+                    format TEXT NOT NULL CHECK (format IN ('png', 'svg')),
+                    data BLOB NOT NULL CHECK (length(data) BETWEEN 1 AND 204800),
+                    created_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -11,15 +11,18 @@ public struct PageContext: Sendable {
     public var strings: Localization
     /// The zone dates and times are shown in: the person's own choice, else the server's.
     public var timeZone: TimeZone
+    /// The platform's identity (organisation name, logo, accent colour, issuer, help contact) in force.
+    public var settings: PlatformSettings
 
     public init(language: Language, user: User?, csrfToken: String, currentPath: String, strings: Localization,
-                timeZone: TimeZone = StudyCalendar.defaultTimeZone) {
+                timeZone: TimeZone = StudyCalendar.defaultTimeZone, settings: PlatformSettings = PlatformSettings()) {
         self.language = language
         self.user = user
         self.csrfToken = csrfToken
         self.currentPath = currentPath
         self.strings = strings
         self.timeZone = timeZone
+        self.settings = settings
     }
 
     /// The UI string for `key` in the page's language.
@@ -49,9 +52,30 @@ public enum PageWidth: Sendable {
     case wide
 }
 
-/// The frame around every page: skip link, header with product name, person, language switch and sign-out,
-/// then the page's main content. One stylesheet, no inline script or style.
+/// The frame around every page: skip link, header with the organisation's logo and name (when set) beside the
+/// product name, person, language switch and sign-out, then the page's main content. The stylesheet, and the
+/// theme stylesheet when an accent colour other than the shipped one is chosen; no inline script or style.
 public enum Layout {
+    /// The organisation's logo and name (as set at `/admin/settings`) before the product name.
+    static func brand(_ context: PageContext) -> HTML {
+        let name = context.settings.organisationName(context.language)
+        let logo: HTML = context.settings.logo.map { image in
+            let alt = name.map { context.t("layout.logo_alt", ["name": $0]) } ?? context.t("layout.logo_alt_unnamed")
+            return "<img class=\"brand-logo\" src=\"\(image.url)\" alt=\"\(alt)\">"
+        } ?? .empty
+        let organisation: HTML = name.map { "<span class=\"organisation\">\($0)</span>" } ?? .empty
+        return """
+            <div class="brand">\(logo)\(organisation)<a class="product" href="/">\(context.t("product.name"))</a></div>
+            """
+    }
+
+    /// The theme stylesheet's link when the accent colour is not the shipped one.
+    static func theme(_ context: PageContext) -> HTML {
+        let accent = context.settings.accent
+        guard accent != .standard else { return .empty }
+        return "\n<link rel=\"stylesheet\" href=\"\(accent.stylesheetURL)\">"
+    }
+
     /// The cache-busting version of the stylesheet URL, set at start-up from the asset's hash.
     public static func page(title: String, context: PageContext, stylesheet: String, scripts: [String] = [],
                             width: PageWidth = .reading, body: HTML) -> HTML {
@@ -81,14 +105,14 @@ public enum Layout {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title) · \(context.t("product.name"))</title>
-            <link rel="stylesheet" href="\(stylesheet)">
+            <link rel="stylesheet" href="\(stylesheet)">\(theme(context))
             \(scriptTags)
             </head>
             <body\(bodyClass)>
             <a class="skip-link" href="#main">\(context.t("nav.skip"))</a>
             <header class="site-header">
             <div class="header-inner">
-            <a class="product" href="/">\(context.t("product.name"))</a>
+            \(brand(context))
             <nav class="header-nav" aria-label="\(context.t("nav.language"))">
             <a href="/language/\(other.rawValue)?next=\(next)" lang="\(other == .zh ? "zh-CN" : "en")" \
             hreflang="\(other == .zh ? "zh-CN" : "en")">\(switchLabel)</a>

@@ -74,4 +74,33 @@ struct ProgramFileTests {
             "programs/other.yaml:8:9: error: 'from' needs 'choose': how many of these courses must be passed",
         ])
     }
+
+    @Test("kind names the certificate: competence or completion, completion when absent, anything else an error")
+    func kind() throws {
+        func parse(_ kind: String?) -> (ProgramFile?, [Diagnostic]) {
+            let line = kind.map { "kind: \($0)\n" } ?? ""
+            return ProgramFile.parse(text: """
+                id: p
+                title: {zh: 认证, en: Certification}
+                \(line)summary: {zh: 概要, en: Summary}
+                courses: [a]
+                validity_days: 365
+                renewal_window_days: 0
+                expiry_base: completion
+
+                """, fileName: "programs/p.yaml")
+        }
+        let competence = try #require(parse("competence").0?.program)
+        #expect(competence.kind == .competence)
+        let absent = try #require(parse(nil).0?.program)
+        #expect(absent.kind == .completion)
+        let completion = try #require(parse("completion").0?.program)
+        #expect(completion.kind == .completion)
+        // A completion programme keeps the hash it had before programmes had a kind; a competence one differs.
+        #expect(completion.contentHash == absent.contentHash)
+        #expect(competence.contentHash != absent.contentHash)
+        #expect(parse("competance").1.map(\.description) == [
+            "programs/p.yaml:3:7: error: 'kind' must be one of competence, completion, not 'competance'; did you mean 'competence'?",
+        ])
+    }
 }

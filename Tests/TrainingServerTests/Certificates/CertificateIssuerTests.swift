@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import TrainingServer
 
@@ -37,6 +38,28 @@ import Testing
         let single = try #require(try JSONSerialization.jsonObject(with: jwk) as? [String: String])
         #expect(single == first.key.publicKey.named("https://academy.example/.well-known/jwks/" + first.key.keyID).jwk)
         #expect(try second.keyJSON(thumbprint: "not-a-published-key") == nil)
+    }
+
+    @Test func aNamedIssuerSignsAndPublishesUnderItsCurrentNameAndEarlierCredentialsStillVerify() throws {
+        let temporary = try TemporaryStore()
+        let base = try issuer("key.pem", in: temporary, at: 1_000)
+        let earlier = try credential(signedBy: base)
+        let name = Mutex("测试省培训中心 / Training Centre")
+        let named = base.named { name.withLock { $0 } }
+        #expect(named.profile.name == "测试省培训中心 / Training Centre")
+        let profile = try #require(try JSONSerialization.jsonObject(with: named.profileJSON()) as? [String: Any])
+        #expect(profile["name"] as? String == "测试省培训中心 / Training Centre")
+        name.withLock { $0 = "Renamed" }
+        let later = try credential(signedBy: named)
+        let payloadData = try #require(Base64URL.decode(String(later.split(separator: ".")[1])))
+        let payload = try #require(try JSONSerialization.jsonObject(with: payloadData) as? [String: Any])
+        let vc = try #require((payload["vc"] as? [String: Any]) ?? payload)
+        #expect((vc["issuer"] as? [String: Any])?["name"] as? String == "Renamed")
+        let verifier = CredentialVerifier(keys: try JSONWebKeySet(jsonData: named.keySetJSON()))
+        let now = CredentialFixtures.issuedAt.addingTimeInterval(60)
+        #expect(verifier.verify(earlier, now: now).isValid)
+        #expect(verifier.verify(later, now: now).isValid)
+        #expect(base.profile.name == "Test Academy")
     }
 
     @Test func startingAgainWithTheSameKeyRecordsItOnce() throws {

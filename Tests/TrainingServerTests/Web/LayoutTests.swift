@@ -39,6 +39,21 @@ import Testing
         #expect(!anonymous.contains("/logout"))
     }
 
+    @Test func theHeaderNamesTheOrganisationWithItsLogoAndLoadsTheThemeOnlyWhenChosen() {
+        let plain = Layout.page(title: "t", context: context(.zh), stylesheet: "/s.css", body: .empty).rendered
+        #expect(plain.contains("<div class=\"brand\"><a class=\"product\" href=\"/\">公务员学院</a></div>"))
+        #expect(!plain.contains("theme.css"))
+        var branded = context(.en)
+        let logo = BrandImage(digest: String(repeating: "0f", count: 32), format: .png)
+        branded.settings = PlatformSettings(organisationName: LocalizedText(zh: "人社厅", en: "HR <Dept>"), logo: logo,
+                                            accent: .teal)
+        let html = Layout.page(title: "t", context: branded, stylesheet: "/s.css", body: .empty).rendered
+        #expect(html.contains("<img class=\"brand-logo\" src=\"\(logo.url)\" alt=\"Logo of HR &lt;Dept&gt;\">"))
+        #expect(html.contains("<span class=\"organisation\">HR &lt;Dept&gt;</span><a class=\"product\" href=\"/\">"))
+        #expect(html.contains("<link rel=\"stylesheet\" href=\"/s.css\">\n<link rel=\"stylesheet\" href=\"\(AccentColour.teal.stylesheetURL)\">"))
+        #expect(!html.contains("style="))
+    }
+
     @Test func scriptsAreDeferredTags() {
         let html = Layout.page(title: "t", context: context(.en), stylesheet: "/s.css", scripts: ["/assets/a.js"],
                                body: .empty).rendered

@@ -1,8 +1,9 @@
 import Assessment
 import Curriculum
 
-/// A certificate to print on one A4 page, in Chinese and English, with the QR code of its public verification
-/// address written out beside it; below the printable part, the download and (for HR and admins) revocation with
+/// A certificate to print on one A4 page, in Chinese and English, named for the programme's kind (能力认证证书 /
+/// Certificate of Competence, 结业证书 / Certificate of Completion), with the issuing body and its seal as set at
+/// `/admin/settings`, and the QR code of its public verification address written out beside it; below the printable part, the download and (for HR and admins) revocation with
 /// confirmation, or reinstatement of a certificate HR revoked.
 public enum CertificatePage {
     /// A refused form and its message.
@@ -36,6 +37,8 @@ public enum CertificatePage {
             "<span lang=\"zh-CN\">\(strings.date(seconds, .zh, timeZone: context.timeZone))</span> / <span lang=\"en\">\(strings.date(seconds, .en, timeZone: context.timeZone))</span>"
         }
         let title = model.program?.title ?? LocalizedText(both: certificate.programID)
+        let kind = model.program?.kind ?? .completion
+        let issuer = issuerBlock(context)
         let statusKey = "cert.status.\(model.status.rawValue)"
         let revoked: HTML = certificate.revokedAt.map { at in
             "<p class=\"revoked-note\">\(context.t("cert.revoked_note", ["date": context.date(at), "reason": certificate.revokedReason ?? ""]))</p>"
@@ -83,7 +86,7 @@ public enum CertificatePage {
             """ : error(reinstateError, id: "reinstate-error")
         let body: HTML = """
             <section class="certificate" aria-labelledby="certificate-title">
-            <h1 id="certificate-title">\(both("cert.heading"))</h1>
+            <h1 id="certificate-title">\(both("cert.heading.\(kind.rawValue)"))</h1>
             <p class="certificate-lead">\(both("cert.certifies"))</p>
             <p class="certificate-holder">\(model.holderName)</p>
             <p class="certificate-lead">\(both("cert.completed"))</p>
@@ -94,6 +97,7 @@ public enum CertificatePage {
             <div><dt>\(both("cert.id"))</dt><dd><code>\(certificate.id.grouped)</code></dd></div>
             <div><dt>\(both("cert.status"))</dt><dd>\(Components.tag(context.t(statusKey), kind: model.status == .valid ? "completed" : "wrong"))</dd></div>
             </dl>
+            \(issuer)
             <div class="certificate-verify">
             <div class="qr">\(HTML(trusted: model.qrSVG))</div>
             <p>\(both("cert.verify_at"))<br><a href="\(model.verificationURL)">\(model.verificationURL)</a></p>
@@ -110,5 +114,23 @@ public enum CertificatePage {
             """
         return Layout.page(title: context.t("cert.title"), context: context, stylesheet: stylesheet,
                            scripts: [model.printScript], body: body)
+    }
+
+    /// The issuing body in both languages (once when the names are the same) and its seal, when set.
+    static func issuerBlock(_ context: PageContext) -> HTML {
+        let settings = context.settings
+        guard let zh = settings.issuerName(.zh), let en = settings.issuerName(.en) else { return .empty }
+        let names: HTML = zh == en ? "\(zh)" : "<span lang=\"zh-CN\">\(zh)</span><br><span lang=\"en\">\(en)</span>"
+        let seal: HTML = settings.seal.map { image in
+            "<img class=\"certificate-seal\" src=\"\(image.url)\" alt=\"\(context.t("cert.seal_alt", ["name": settings.issuerName(context.language) ?? zh]))\">"
+        } ?? .empty
+        return """
+            <div class="certificate-issuer">
+            <p><span class="certificate-issuer-label"><span lang="zh-CN">\(context.strings.text("cert.issuer", .zh))</span> \
+            <span lang="en">\(context.strings.text("cert.issuer", .en))</span></span><br>\
+            <span class="certificate-issuer-name">\(names)</span></p>
+            \(seal)
+            </div>
+            """
     }
 }

@@ -1,4 +1,4 @@
-/// A calm error page: what happened in plain words and where to go next.
+/// A calm error page: what happened in plain words, where to go next, and whom to ask (the help contact, when set).
 public enum ErrorPage {
     public static func render(status: Int, requestID: String, context: PageContext, stylesheet: String) -> HTML {
         let key = "error.\(status)"
@@ -8,6 +8,7 @@ public enum ErrorPage {
             <h1>\(context.t("error.title"))</h1>
             <p>\(message)</p>
             <p><a href="/">\(context.t("error.back"))</a></p>
+            \(HelpContactSection.render(context, intro: context.t("help.error_intro")))
             """
         return Layout.page(title: context.t("error.title"), context: context, stylesheet: stylesheet, body: body)
     }

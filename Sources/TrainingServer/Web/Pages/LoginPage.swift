@@ -39,7 +39,36 @@ public enum LoginPage {
             </div>
             <button type="submit" class="button">\(context.t("login.submit"))</button>
             </form>
+            <p class="forgot-password"><a href="/password/forgot">\(context.t("login.forgot"))</a></p>
+            \(HelpContactSection.render(context, intro: context.t("help.login_intro")))
             """
         return Layout.page(title: context.t("login.title"), context: context, stylesheet: stylesheet, body: body)
+    }
+}
+
+/// The help contact set at `/admin/settings` (phone, e-mail, office), under a heading, for the sign-in and error
+/// pages; nothing when none is set.
+public enum HelpContactSection {
+    public static func render(_ context: PageContext, intro: String) -> HTML {
+        guard let contact = context.settings.helpContact(context.language) else { return .empty }
+        var rows: [HTML] = []
+        if let phone = contact.phone {
+            let dial = String(phone.filter { $0.isASCII && ($0.isNumber || $0 == "+") })
+            let value: HTML = dial.isEmpty ? "\(phone)" : "<a href=\"tel:\(dial)\">\(phone)</a>"
+            rows.append("<div><dt>\(context.t("help.phone"))</dt><dd>\(value)</dd></div>")
+        }
+        if let email = contact.email {
+            rows.append("<div><dt>\(context.t("help.email"))</dt><dd><a href=\"mailto:\(email)\">\(email)</a></dd></div>")
+        }
+        if let office = contact.office {
+            rows.append("<div><dt>\(context.t("help.office"))</dt><dd>\(office)</dd></div>")
+        }
+        return """
+            <section class="help-contact" aria-labelledby="help-contact-title">
+            <h2 id="help-contact-title">\(context.t("help.title"))</h2>
+            <p>\(intro)</p>
+            <dl class="summary-list">\(rows)</dl>
+            </section>
+            """
     }
 }

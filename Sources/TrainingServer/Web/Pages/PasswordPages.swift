@@ -12,10 +12,11 @@ public enum PasswordForgotPage {
         case noMail
     }
 
-    /// Who people without a working link turn to. The one place the help contact appears on these pages: the
-    /// platform's stored help contact belongs here once it exists.
+    /// Who people without a working link turn to: the help contact set at `/admin/settings`, or, while none is
+    /// set, the advice to ask their unit's administrator. The one place it appears on these pages.
     static func helpContact(_ context: PageContext) -> HTML {
-        "<p class=\"help-contact\">\(context.t("password.forgot.help_contact"))</p>"
+        let stored = HelpContactSection.render(context, intro: context.t("password.forgot.help_contact"))
+        return stored != .empty ? stored : "<p class=\"help-contact\">\(context.t("password.forgot.help_contact"))</p>"
     }
 
     public static func render(_ state: State, context: PageContext, stylesheet: String) -> HTML {

@@ -23,4 +23,15 @@ import Testing
         #expect(html.contains("<p>The request was not valid.</p>"))
         #expect(!html.contains("error.418"))
     }
+
+    @Test func theHelpContactIsShownWhenSet() {
+        var context = self.context
+        #expect(!ErrorPage.render(status: 500, requestID: "r", context: context, stylesheet: "/s.css").rendered
+            .contains("help-contact"))
+        context.settings = PlatformSettings(help: HelpContactSettings(email: "help@example.gov.cn"))
+        let html = ErrorPage.render(status: 500, requestID: "r", context: context, stylesheet: "/s.css").rendered
+        #expect(html.contains("If the problem persists, contact:"))
+        #expect(html.contains("mailto:help@example.gov.cn"))
+        #expect(!html.contains("<dt>Phone</dt>"))
+    }
 }

@@ -3,9 +3,10 @@ import Testing
 @testable import TrainingServer
 
 @Suite struct LoginPageTests {
-    private func render(login: String = "", next: String = "/", error: String? = nil, language: Language = .en) -> String {
+    private func render(login: String = "", next: String = "/", error: String? = nil, language: Language = .en,
+                        settings: PlatformSettings = PlatformSettings()) -> String {
         let context = PageContext(language: language, user: nil, csrfToken: "csrf-123", currentPath: "/login",
-                                  strings: .shipped)
+                                  strings: .shipped, settings: settings)
         return LoginPage.render(context: context, stylesheet: "/s.css", login: login, next: next, error: error).rendered
     }
 
@@ -38,5 +39,22 @@ import Testing
     @Test func theLabelsFollowTheLanguage() {
         #expect(render(language: .zh).contains("<label for=\"login\">登录名</label>"))
         #expect(render(language: .en).contains("<label for=\"login\">Login</label>"))
+    }
+
+    @Test func aForgottenPasswordHasALink() {
+        #expect(render(language: .zh).contains("<a href=\"/password/forgot\">忘记密码？</a>"))
+        #expect(render(language: .en).contains("<a href=\"/password/forgot\">Forgot password?</a>"))
+    }
+
+    @Test func theHelpContactIsShownWhenSet() {
+        #expect(!render().contains("help-contact"))
+        let help = HelpContactSettings(phone: "+86 10 1234-5678", email: "help@example.gov.cn",
+                                       office: LocalizedText(zh: "305 室", en: "Room <305>"))
+        let html = render(settings: PlatformSettings(help: help))
+        #expect(html.contains("<h2 id=\"help-contact-title\">Need help?</h2>"))
+        #expect(html.contains("<a href=\"tel:+861012345678\">+86 10 1234-5678</a>"))
+        #expect(html.contains("<a href=\"mailto:help@example.gov.cn\">help@example.gov.cn</a>"))
+        #expect(html.contains("<dd>Room &lt;305&gt;</dd>"))
+        #expect(render(language: .zh, settings: PlatformSettings(help: help)).contains("<dd>305 室</dd>"))
     }
 }
