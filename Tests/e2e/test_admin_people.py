@@ -304,3 +304,21 @@ def test_people_pages_are_accessible_and_screenshotted(admin_org, chromium, lang
     violations = axe_violations(driver, axe_source())
     assert not violations, describe(violations)
     assert len(driver.page_source.encode()) <= 50_000
+
+
+def test_the_command_line_keeps_working_on_the_same_rules(admin_org):
+    server = admin_org.server
+    server.cli("users", "add", "--login", "cli.person", "--name", "命令行", "--department", "测试省/数据局/综合处",
+               "--role", "trainer", "--employee-number", "E-CLI-1", "--password-stdin", stdin=STRONG_PASSWORD + "\n")
+    taken = server.cli("users", "add", "--login", "cli.person2", "--name", "重复", "--department", "测试省/数据局",
+                       "--employee-number", "E-CLI-1", "--password-stdin", stdin=STRONG_PASSWORD + "\n", check=False)
+    assert taken.returncode == 1 and "employee number belongs to another account" in taken.stderr + taken.stdout
+    assert server.cli("users", "disable", "--login", "cli.person", "--reason", "长期病假").stdout.strip() == "disabled cli.person"
+    http = admin_org.session("admin.a")
+    person = admin_org.user_id("cli.person")
+    page = http.get(server.url(f"/admin/people/{person}"), timeout=30).text
+    assert "长期病假" in page and "cli" in page and "培训师" in page
+    assert server.cli("users", "enable", "--login", "cli.person").stdout.strip() == "enabled cli.person"
+    rows = [line.split() for line in server.cli("users", "list").stdout.splitlines()]
+    assert any(row[0] == "cli.person" and row[-1] == "active" for row in rows)
+    assert listed(people(http, admin_org, "?q=ml").text) == ["cli.person"]
