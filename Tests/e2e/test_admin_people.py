@@ -32,7 +32,7 @@ def add_person(http: requests.Session, org, login_name: str, name: str, departme
     return http.post(org.server.url("/admin/people/new"), data=data, allow_redirects=False, timeout=30)
 
 
-def added(http: requests.Session, org, login_name: str, name: str, department: int, **extra: str) -> int:
+def added(http: requests.Session, org, login_name: str, name: str, department: int | str, **extra: str) -> int:
     response = add_person(http, org, login_name, name, str(department), **extra)
     assert response.status_code == 303, response.text[:2000]
     found = re.fullmatch(r"/admin/people/(\d+)\?done=created", response.headers["Location"])
@@ -322,3 +322,25 @@ def test_the_command_line_keeps_working_on_the_same_rules(admin_org):
     rows = [line.split() for line in server.cli("users", "list").stdout.splitlines()]
     assert any(row[0] == "cli.person" and row[-1] == "active" for row in rows)
     assert listed(people(http, admin_org, "?q=ml").text) == ["cli.person"]
+
+
+def test_many_departments_are_typed_as_paths(tmp_path):
+    org = build_admin_org(tmp_path)
+    try:
+        for number in range(100):
+            org.server.cli("departments", "add", f"测试省/数据局/科室{number:03d}")
+        http = org.session("admin.a")
+        new = http.get(org.server.url("/admin/people/new"), timeout=30)
+        assert new.status_code == 200 and '<select id="department"' not in new.text
+        assert 'id="department" name="department"' in new.text and len(new.content) <= 50_000
+        assert MARKER not in new.text.lower().encode()
+        person = added(http, org, "typed.path", "路径", "测试省/数据局/科室042")
+        page = http.get(org.server.url(f"/admin/people/{person}"), timeout=30)
+        assert 'value="测试省/数据局/科室042"' in page.text and len(page.content) <= 50_000
+        assert add_person(http, org, "into.b", "越界", "测试省/ZZMARKER厅").status_code == 422
+        assert listed(people(http, org, "?department=测试省/数据局/科室042").text) == ["typed.path"]
+        assert people(http, org, "?department=测试省/ZZMARKER厅").status_code == 404
+        listing = people(http, org)
+        assert len(listing.content) <= 50_000 and MARKER not in listing.text.lower().encode()
+    finally:
+        stop_and_check(org.server)

@@ -9,7 +9,8 @@ public struct PeopleListQuery: Sendable, Hashable {
     public static let pageSize = 50
 
     public var search: String?
-    /// A department id as given; anything but a department in scope is "not found".
+    /// A department as given (an id, or a path of names where the form asks for one); anything but a department
+    /// in scope is "not found".
     public var department: String?
     public var role: Role?
     public var state: State?
@@ -80,7 +81,7 @@ public struct PeopleListQuery: Sendable, Hashable {
 
     /// The storage filter within `scope`; throws `AdminScopeFailure.notFound` for a department outside it.
     public func filter(in scope: AdminScope) throws(AdminScopeFailure) -> AccountFilter {
-        let department = try scope.department(department)
+        let department = try scope.department(chosen: department)
         let initials = search.flatMap(PinyinInitials.ranges(for:)) ?? []
         return AccountFilter(prefixes: department.map { [$0.idPath] } ?? scope.access.prefixes, role: role,
                              disabled: state.map { $0 == .disabled }, search: search, initials: initials, sort: sort,

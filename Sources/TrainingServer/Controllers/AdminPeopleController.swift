@@ -51,7 +51,7 @@ struct AdminPeopleController {
                                               offset: (page - 1) * PeopleListQuery.pageSize)
             result = AdminPeoplePage.Result(lines: lines, total: total, page: page, pages: pages)
         }
-        let department = try? scope.department(query.department)
+        let department = try? scope.department(chosen: query.department)
         let model = AdminPeoplePage.Model(query: query, problems: problems, result: result, scope: scope,
                                           department: department)
         return Response.html(AdminPeoplePage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered)
@@ -62,7 +62,7 @@ struct AdminPeopleController {
         let form = AdminPersonNewPage.Form(try request.form())
         var problems: [AccountProblem] = []
         // A department or a role's department outside the scope is refused like a missing one: nothing about it is told.
-        let department = try? scope.department(form.department)
+        let department = try? scope.department(chosen: form.department)
         if department == nil && !form.department.isEmpty {
             problems.append(AccountProblem(field: "department", reason: .departmentMissing))
         }
@@ -72,7 +72,7 @@ struct AdminPeopleController {
             let raw = form.roleDepartments[role] ?? ""
             if raw.isEmpty, let department {
                 grants.append(RoleGrant(role: role, departmentID: department.id))
-            } else if let chosen = try? scope.department(raw) {
+            } else if let chosen = try? scope.department(chosen: raw) {
                 grants.append(RoleGrant(role: role, departmentID: chosen.id))
             } else {
                 problems.append(AccountProblem(field: field, reason: .departmentMissing))
@@ -128,8 +128,7 @@ struct AdminPeopleController {
             person: person, scope: scope, stateChanges: try accounts.stateChanges(of: person.id),
             lastSignIn: try accounts.lastSignIn(of: person.id), throttled: try service.isThrottled(person),
             tokens: try tokens.list(person), now: context.clock(),
-            hrRecord: viewer.isVisible(scope.departments[person.departmentID] ?? Department(
-                id: person.departmentID, parentID: nil, name: "", idPath: "", namePath: [])),
+            hrRecord: scope.departments[person.departmentID].map(viewer.isVisible) ?? false,
             done: done, failure: failure)
         return Response.html(AdminPersonPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered,
                              status: status)
@@ -148,7 +147,7 @@ struct AdminPeopleController {
         let form = try request.form()
         let values = ["name": Self.text(form["name"]), "employee_number": Self.text(form["employee_number"]),
                       "department": Self.text(form["department"])]
-        guard let department = try? scope.department(values["department"]) else {
+        guard let department = try? scope.department(chosen: values["department"]) else {
             return try refused(request, scope: scope, person: person, form: "details",
                                problems: [AccountProblem(field: "department", reason: .departmentMissing)], values: values)
         }
@@ -169,7 +168,7 @@ struct AdminPeopleController {
         var problems: [AccountProblem] = []
         let role = values["grant_role"].flatMap(Role.init(rawValue:))
         if role == nil || role == .learner { problems.append(AccountProblem(field: "grant_role", reason: .roleMissing)) }
-        let department = try? scope.department(values["grant_department"])
+        let department = try? scope.department(chosen: values["grant_department"])
         if department == nil { problems.append(AccountProblem(field: "grant_department", reason: .departmentMissing)) }
         guard problems.isEmpty, let role, let department else {
             return try refused(request, scope: scope, person: person, form: "grant", problems: problems, values: values)

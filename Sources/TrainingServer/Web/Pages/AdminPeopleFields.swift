@@ -52,9 +52,23 @@ enum AdminPeopleFields {
             """
     }
 
-    /// The departments in scope as options (id, full path), by path.
-    static func departmentOptions(_ scope: AdminScope) -> [(String, String)] {
-        scope.visibleDepartments.map { (String($0.id.rawValue), $0.displayPath) }
+    /// A department field: the departments in scope as a list, or, when there are too many for a list
+    /// (`AdminScope.listsDepartments`), a text field for the department's path. `selected` is an id or what was typed.
+    static func department(_ field: String, label: String, hint: String? = nil, empty: String, selected: String?,
+                           scope: AdminScope, _ problems: [AccountProblem], context: PageContext) -> HTML {
+        if scope.listsDepartments {
+            let options = [("", empty)] + scope.visibleDepartments.map { (String($0.id.rawValue), $0.displayPath) }
+            return select(field, label: label, hint: hint, options: options, selected: selected, problems, context: context)
+        }
+        var value = selected ?? ""
+        if value.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(value),
+           let department = scope.departments[DepartmentID(rawValue: id)], scope.isVisible(department) {
+            value = AdminScope.typedPath(department)
+        }
+        let example = scope.roots.first.map(AdminScope.typedPath) ?? ""
+        let typed = context.t("admin.people.field.department_path_hint", ["example": example])
+        return text(field, label: label, hint: [hint, typed].compactMap { $0 }.joined(separator: " "), value: value,
+                    maxLength: 2000, problems, context: context)
     }
 
     static func roleName(_ role: Role, _ context: PageContext) -> String { context.t("admin.people.role.\(role.rawValue)") }

@@ -50,20 +50,17 @@ public enum AdminPersonNewPage {
         let title = context.t("admin.people.new.title")
         let form = model.form
         let problems = model.problems
-        let departments = [("", context.t("admin.people.field.department_choose"))]
-            + AdminPeopleFields.departmentOptions(model.scope)
-        let roleDepartments = [("", context.t("admin.people.new.role_own_department"))]
-            + AdminPeopleFields.departmentOptions(model.scope)
         let roles = grantableRoles.map { role -> HTML in
             let checked: HTML = form.roles.contains(role) ? " checked" : .empty
             return """
                 <div class="field choice"><input type="checkbox" id="role_\(role.rawValue)" name="role_\(role.rawValue)" value="1"\(checked)>\
                 <label for="role_\(role.rawValue)">\(AdminPeopleFields.roleName(role, context))</label></div>
-                \(AdminPeopleFields.select("role_\(role.rawValue)_department",
-                                           label: context.t("admin.people.new.role_department",
-                                                            ["role": AdminPeopleFields.roleName(role, context)]),
-                                           options: roleDepartments, selected: form.roleDepartments[role] ?? "", problems,
-                                           context: context))
+                \(AdminPeopleFields.department("role_\(role.rawValue)_department",
+                                               label: context.t("admin.people.new.role_department",
+                                                                ["role": AdminPeopleFields.roleName(role, context)]),
+                                               empty: context.t("admin.people.new.role_own_department"),
+                                               selected: form.roleDepartments[role] ?? "", scope: model.scope, problems,
+                                               context: context))
                 """
         }
         let body: HTML = """
@@ -80,8 +77,9 @@ public enum AdminPersonNewPage {
             \(AdminPeopleFields.text("employee_number", label: context.t("admin.people.field.employee_number"),
                                      hint: context.t("admin.people.field.employee_number_hint"), value: form.employeeNumber,
                                      maxLength: PeopleAdministration.employeeNumberLimit, problems, context: context))
-            \(AdminPeopleFields.select("department", label: context.t("admin.people.field.department"),
-                                       options: departments, selected: form.department, problems, context: context))
+            \(AdminPeopleFields.department("department", label: context.t("admin.people.field.department"),
+                                           empty: context.t("admin.people.field.department_choose"), selected: form.department,
+                                           scope: model.scope, problems, context: context))
             <fieldset class="field"><legend>\(context.t("admin.people.new.roles"))</legend>
             <p class="hint">\(context.t("admin.people.new.roles_hint"))</p>
             \(roles)

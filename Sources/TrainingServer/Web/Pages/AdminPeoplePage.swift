@@ -48,7 +48,6 @@ public enum AdminPeoplePage {
     private static func filters(_ model: Model, context: PageContext) -> HTML {
         let query = model.query
         let problems = model.problems
-        let departments = [("", context.t("admin.people.filter.department_all"))] + AdminPeopleFields.departmentOptions(model.scope)
         let roles = [("", context.t("admin.people.filter.role_any"))]
             + Role.allCases.map { ($0.rawValue, AdminPeopleFields.roleName($0, context)) }
         let states = [("", context.t("admin.people.filter.state_any"))]
@@ -63,9 +62,10 @@ public enum AdminPeoplePage {
             \(AdminPeopleFields.text("q", label: context.t("admin.people.filter.search"),
                                      hint: context.t("admin.people.filter.search_hint"), value: query.search ?? "",
                                      maxLength: PeopleListQuery.searchLimit, problems, context: context, type: "search"))
-            \(AdminPeopleFields.select("department", label: context.t("admin.people.filter.department"),
-                                       options: departments, selected: model.department.map { String($0.id.rawValue) } ?? "",
-                                       problems, context: context))
+            \(AdminPeopleFields.department("department", label: context.t("admin.people.filter.department"),
+                                           empty: context.t("admin.people.filter.department_all"),
+                                           selected: model.department.map { String($0.id.rawValue) } ?? query.department,
+                                           scope: model.scope, problems, context: context))
             \(AdminPeopleFields.select("role", label: context.t("admin.people.filter.role"), options: roles,
                                        selected: query.role?.rawValue ?? "", problems, context: context))
             \(AdminPeopleFields.select("state", label: context.t("admin.people.filter.state"), options: states,

@@ -112,9 +112,9 @@ public enum AdminPersonPage {
                                      hint: context.t("admin.people.field.employee_number_hint"),
                                      value: values["employee_number"] ?? "",
                                      maxLength: PeopleAdministration.employeeNumberLimit, problems, context: context))
-            \(AdminPeopleFields.select("department", label: context.t("admin.people.field.department"),
-                                       options: AdminPeopleFields.departmentOptions(model.scope),
-                                       selected: values["department"], problems, context: context))
+            \(AdminPeopleFields.department("department", label: context.t("admin.people.field.department"),
+                                           empty: context.t("admin.people.field.department_choose"),
+                                           selected: values["department"], scope: model.scope, problems, context: context))
             <button type="submit" class="button">\(context.t("admin.people.details.submit"))</button>
             </form>
             """
@@ -145,8 +145,6 @@ public enum AdminPersonPage {
         let problems = refused?.problems ?? []
         let roleOptions = [("", context.t("admin.people.roles.choose"))]
             + AdminPersonNewPage.grantableRoles.map { ($0.rawValue, AdminPeopleFields.roleName($0, context)) }
-        let departmentOptions = [("", context.t("admin.people.field.department_choose"))]
-            + AdminPeopleFields.departmentOptions(model.scope)
         let rolesError: HTML = model.refused("roles").map { refused in
             AdminPeopleFields.error("roles", refused.problems, context: context)
         } ?? .empty
@@ -165,9 +163,11 @@ public enum AdminPersonPage {
             <h3>\(context.t("admin.people.roles.grant_title"))</h3>
             \(AdminPeopleFields.select("grant_role", label: context.t("admin.people.roles.role"), options: roleOptions,
                                        selected: refused?.values["grant_role"], problems, context: context))
-            \(AdminPeopleFields.select("grant_department", label: context.t("admin.people.field.department"),
-                                       hint: context.t("admin.people.roles.department_hint"), options: departmentOptions,
-                                       selected: refused?.values["grant_department"], problems, context: context))
+            \(AdminPeopleFields.department("grant_department", label: context.t("admin.people.field.department"),
+                                           hint: context.t("admin.people.roles.department_hint"),
+                                           empty: context.t("admin.people.field.department_choose"),
+                                           selected: refused?.values["grant_department"], scope: model.scope, problems,
+                                           context: context))
             <button type="submit" class="button">\(context.t("admin.people.roles.grant"))</button>
             </form>
             """
