@@ -184,6 +184,10 @@ def test_editing_details_and_roles(admin_org):
     withdrawn = post(http, admin_org, person, "roles/withdraw", {"role": "trainer", "department": str(a1)})
     assert withdrawn.status_code == 303
     assert listed(people(http, admin_org, "?role=trainer").text) == []
+    token = csrf(http, admin_org, f"/admin/people/{person}", f"/admin/people/{person}/details")
+    again = http.post(admin_org.server.url(f"/admin/people/{person}/roles/withdraw"),
+                      data={"csrf_token": token, "role": "trainer", "department": str(a1)}, allow_redirects=False, timeout=30)
+    assert again.status_code == 303 and again.headers["Location"].endswith("?done=unchanged")
     assert [row[1] for row in audit_rows(admin_org, "role.grant")][-1] == f"user:{person}"
     assert audit_rows(admin_org, "role.withdraw")
     # An administrator cannot withdraw their own last admin grant.

@@ -180,11 +180,13 @@ struct AdminPeopleController {
     private func withdraw(_ request: Request) throws -> Response {
         let (scope, person) = try person(request)
         let form = try request.form()
-        // Only a grant the person holds, on a department in scope, can be withdrawn here.
+        // Only a grant on a department in scope can be withdrawn here; one already gone (a second click) is no change.
         guard let role = form["role"].flatMap(Role.init(rawValue:)), role != .learner,
-              let department = try? scope.department(form["department"]),
-              person.grants.contains(RoleGrant(role: role, departmentID: department.id)) else {
+              let department = try? scope.department(form["department"]) else {
             throw HTTPError.notFound
+        }
+        guard person.grants.contains(RoleGrant(role: role, departmentID: department.id)) else {
+            return Response.redirect(to: "/admin/people/\(person.id)?done=unchanged")
         }
         do {
             try service.withdraw(RoleGrant(role: role, departmentID: department.id), from: person, by: AuditActor(scope.user))
