@@ -126,3 +126,11 @@ def test_token_pages_are_accessible_and_screenshotted(admin_org, chromium, langu
     save_screenshot(driver, "admin-token-created", language)
     violations = axe_violations(driver, axe_source())
     assert not violations, describe(violations)
+    # A refused token form: the error summary and the fields' messages are accessible too.
+    driver.get(server.url("/admin/tokens"))
+    driver.find_element(By.ID, "token_name").clear()
+    driver.find_element(By.CSS_SELECTOR, "form[action='/admin/tokens'][method='post'] button[type='submit']").click()
+    wait_for(driver, lambda d: d.find_elements(By.CLASS_NAME, "error-summary"))
+    assert driver.find_elements(By.ID, "owner-error") and driver.find_elements(By.ID, "token_name-error")
+    violations = axe_violations(driver, axe_source())
+    assert not violations, describe(violations)
