@@ -165,6 +165,13 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
                 alternatives.append("(" + parts.joined(separator: " AND ") + ")")
             }
             conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+            // As the HR list does: a name or login holding the search holds each of its characters beyond ASCII,
+            // and `user_name_characters` lists who has which, so the people to read start from one of them (the
+            // search's first), not from everyone in the scope.
+            if let character = search.unicodeScalars.first(where: { $0.value > 127 }) {
+                conditions.append("(u.id IN (SELECT user_id FROM user_name_characters WHERE character = ?) OR u.employee_number = ?)")
+                arguments += [String(character), search]
+            }
         }
         return (conditions.joined(separator: " AND "), arguments)
     }

@@ -188,6 +188,8 @@ import Testing
         #expect(try logins(AccountFilter(prefixes: scope, search: "E-1")) == ["zhang.wei"])
         #expect(try logins(AccountFilter(prefixes: scope, search: "E-9")) == [])
         #expect(try logins(AccountFilter(prefixes: scope, search: "%")) == [])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "张伟")) == ["zhang.wei"])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "伟张")) == [])
         func initials(_ text: String) -> [ClosedRange<UInt16>] { PinyinInitials.ranges(for: text) ?? [] }
         #expect(try logins(AccountFilter(prefixes: scope, search: "zw", initials: initials("zw"))) == ["zhang.wei"])
         #expect(try logins(AccountFilter(prefixes: scope, search: "w", initials: initials("w"))) == ["wang.fang", "zhang.wei"])
@@ -202,6 +204,9 @@ import Testing
         #expect(try logins(AccountFilter(prefixes: scope, sort: .department)) == ["li.na", "zhang.wei", "wang.fang"])
         let page = try users.accounts(AccountFilter(prefixes: scope), limit: 2, offset: 1)
         #expect(page.map(\.login) == ["wang.fang", "zhang.wei"] && page[0].roles == [.learner, .hr])
+        // An employee number beyond ASCII is found whole, though no name holds its characters.
+        _ = try add("e.cn", "编号", office, number: "甲-7")
+        #expect(try logins(AccountFilter(prefixes: scope, search: "甲-7")) == ["e.cn"])
     }
 
     @Test func theLastSignInComesFromSessionsAndUsualAddresses() throws {
