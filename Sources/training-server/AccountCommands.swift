@@ -44,9 +44,10 @@ struct Users: ParsableCommand {
             let path = SQLiteDepartmentRepository.parse(department)
             guard !path.isEmpty else { throw ValidationError("--department needs a path such as \"A/B\"") }
             let dept = try departments.ensure(path: path, by: .commandLine)
-            let user = try SQLiteUserRepository(store: store, clock: now).create(
-                NewUser(login: login, displayName: name, employeeNumber: employeeNumber, departmentID: dept.id,
-                        passwordHash: try PasswordHasher().hash(password), roles: roles), by: .commandLine)
+            let user = try administration(store).add(
+                PeopleAdministration.NewPerson(login: login, name: name, employeeNumber: employeeNumber, departmentID: dept.id,
+                                               grants: roles.map { RoleGrant(role: $0, departmentID: dept.id) },
+                                               passwordHash: try PasswordHasher().hash(password)), by: .commandLine)
             print("created \(user.login) (\(user.roles.sorted().map(\.rawValue).joined(separator: ", "))) in \(dept.displayPath)")
         }
     }
@@ -60,7 +61,7 @@ struct Users: ParsableCommand {
             let departments = Dictionary(uniqueKeysWithValues: try SQLiteDepartmentRepository(store: store, clock: now).all()
                 .map { ($0.id, $0.displayPath) })
             var rows = [["login", "name", "department", "roles", "state"]]
-            for user in try SQLiteUserRepository(store: store, clock: now).all() {
+            for user in try administration(store).users.all() {
                 let state = user.disabled ? "disabled" : "active"
                 rows.append([user.login, user.displayName, departments[user.departmentID] ?? "?",
                              user.roles.sorted().map(\.rawValue).joined(separator: ","), state])
@@ -73,11 +74,12 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable an account and end its sessions.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Login name.") var login: String
+        @Option(help: "Why (kept with the change and shown to administrators).") var reason: String?
 
         func run() throws {
-            let repository = SQLiteUserRepository(store: try database.openExisting(), clock: now)
-            guard let user = try repository.find(login: login) else { throw CommandFailure("no account \(login)") }
-            try repository.setDisabled(true, id: user.id, by: .commandLine)
+            let people = administration(try database.openExisting())
+            guard let user = try people.users.find(login: login) else { throw CommandFailure("no account \(login)") }
+            try people.setDisabled(true, user, reason: reason, reasonRequired: false, by: .commandLine)
             print("disabled \(user.login)")
         }
     }
@@ -86,11 +88,12 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Login name.") var login: String
+        @Option(help: "Why (kept with the change and shown to administrators).") var reason: String?
 
         func run() throws {
-            let repository = SQLiteUserRepository(store: try database.openExisting(), clock: now)
-            guard let user = try repository.find(login: login) else { throw CommandFailure("no account \(login)") }
-            try repository.setDisabled(false, id: user.id, by: .commandLine)
+            let people = administration(try database.openExisting())
+            guard let user = try people.users.find(login: login) else { throw CommandFailure("no account \(login)") }
+            try people.setDisabled(false, user, reason: reason, reasonRequired: false, by: .commandLine)
             print("enabled \(user.login)")
         }
     }
@@ -166,14 +169,10 @@ struct Tokens: ParsableCommand {
                 throw CommandFailure("no account \(login)")
             }
             guard !user.disabled else { throw CommandFailure("\(user.login) is disabled; enable it first") }
-            let token = "csa_" + TrainingServer.Tokens.random()
-            let created = now()
-            let expires = created + Double(expiresDays) * 86_400
-            let id = try SQLiteAPITokenRepository(store: store).create(
-                tokenHash: TrainingServer.Tokens.digest(token), userID: user.id, name: name, now: created,
-                expiresAt: expires, by: .commandLine)
-            print("API token \(id) for \(user.login), expires \(tokenTimestamp(expires)) (shown once; keep it secret):")
-            print(token)
+            let created = try APITokenService(tokens: SQLiteAPITokenRepository(store: store), clock: now)
+                .create(for: user, name: name, days: expiresDays, by: .commandLine)
+            print("API token \(created.id) for \(user.login), expires \(tokenTimestamp(created.expiresAt)) (shown once; keep it secret):")
+            print(created.secret)
         }
     }
 
@@ -189,7 +188,7 @@ struct Tokens: ParsableCommand {
             }
             let moment = now()
             var rows = [["id", "name", "created", "last used", "expires", "state"]]
-            for token in try SQLiteAPITokenRepository(store: store).list(userID: user.id) {
+            for token in try APITokenService(tokens: SQLiteAPITokenRepository(store: store), clock: now).list(user) {
                 let state = token.revokedAt.map { "revoked \(tokenTimestamp($0))" } ?? (token.isLive(at: moment) ? "active" : "expired")
                 rows.append([String(token.id), token.name, tokenTimestamp(token.createdAt),
                              token.lastUsedAt.map(tokenTimestamp) ?? "never", tokenTimestamp(token.expiresAt), state])
@@ -204,10 +203,9 @@ struct Tokens: ParsableCommand {
         @Argument(help: "The token's id (from tokens list).") var id: Int64
 
         func run() throws {
-            let tokens = SQLiteAPITokenRepository(store: try database.openExisting())
-            guard let token = try tokens.find(id: id) else { throw CommandFailure("no API token \(id)") }
-            guard token.revokedAt == nil else { throw CommandFailure("API token \(id) was already revoked") }
-            try tokens.revoke(id: id, now: now(), by: .commandLine)
+            let tokens = APITokenService(tokens: SQLiteAPITokenRepository(store: try database.openExisting()), clock: now)
+            guard let token = try tokens.find(id) else { throw CommandFailure("no API token \(id)") }
+            guard try tokens.revoke(token, by: .commandLine) else { throw CommandFailure("API token \(id) was already revoked") }
             print("revoked API token \(id) (\(token.name))")
         }
     }
@@ -232,6 +230,12 @@ func tokenTimestamp(_ seconds: Double) -> String {
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
     return formatter.string(from: Date(timeIntervalSince1970: seconds))
+}
+
+/// The accounts service on a database, acting for the operator.
+func administration(_ store: Store) -> PeopleAdministration {
+    PeopleAdministration.sqlite(store: store, users: SQLiteUserRepository(store: store, clock: now),
+                                audit: SQLiteAuditLog(store: store, clock: now), throttle: LoginThrottle.Policy(), clock: now)
 }
 
 /// Wall-clock seconds since 1970.

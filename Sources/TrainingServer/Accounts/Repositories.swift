@@ -102,3 +102,150 @@ public protocol AuditLog: Sendable {
     func recent(limit: Int) throws -> [AuditEntry]
     func verify() throws -> AuditVerification
 }
+
+// MARK: Administration of people and their API tokens
+
+/// Which accounts an administrator's people list shows and in what order.
+public struct AccountFilter: Sendable, Hashable {
+    public enum Sort: String, Sendable, Hashable, CaseIterable {
+        case name, login, employeeNumber = "employee_number", department, state
+    }
+
+    /// `id_path` prefixes of the departments whose people are listed (the scope, or a subtree inside it); empty
+    /// lists nobody.
+    public var prefixes: [String]
+    /// People holding this role on any department.
+    public var role: Role?
+    /// Only disabled (true) or only active (false) accounts; nil for both.
+    public var disabled: Bool?
+    /// Part of a name or login, or a whole employee number.
+    public var search: String?
+    /// Pinyin initials as ranges of name-collation weights, one per character from the name's start (see
+    /// `PinyinInitials`); empty when the search cannot be initials.
+    public var initials: [ClosedRange<UInt16>]
+    public var sort: Sort
+    public var descending: Bool
+
+    public init(prefixes: [String], role: Role? = nil, disabled: Bool? = nil, search: String? = nil,
+                initials: [ClosedRange<UInt16>] = [], sort: Sort = .name, descending: Bool = false) {
+        self.prefixes = prefixes
+        self.role = role
+        self.disabled = disabled
+        self.search = search
+        self.initials = initials
+        self.sort = sort
+        self.descending = descending
+    }
+}
+
+/// One line of the people list.
+public struct AccountLine: Sendable, Hashable {
+    public var id: UserID
+    public var login: String
+    public var name: String
+    public var employeeNumber: String?
+    public var departmentID: DepartmentID
+    public var disabled: Bool
+    /// The roles the person holds anywhere.
+    public var roles: Set<Role>
+
+    public init(id: UserID, login: String, name: String, employeeNumber: String?, departmentID: DepartmentID,
+                disabled: Bool, roles: Set<Role>) {
+        self.id = id
+        self.login = login
+        self.name = name
+        self.employeeNumber = employeeNumber
+        self.departmentID = departmentID
+        self.disabled = disabled
+        self.roles = roles
+    }
+}
+
+/// A recorded disabling or enabling of an account, with its reason.
+public struct AccountStateChange: Sendable, Hashable {
+    public var disabled: Bool
+    public var reason: String?
+    public var actor: String
+    public var at: Double
+
+    public init(disabled: Bool, reason: String?, actor: String, at: Double) {
+        self.disabled = disabled
+        self.reason = reason
+        self.actor = actor
+        self.at = at
+    }
+}
+
+/// What administrators change about accounts beyond `UserRepository`: lists, details, role grants, state with
+/// reasons. Every change is audit-logged in its own transaction and ends cached sessions (`AccountChangeStamp`).
+public protocol AccountAdministrationRepository: Sendable {
+    func accounts(_ filter: AccountFilter, limit: Int, offset: Int) throws -> [AccountLine]
+    func countAccounts(_ filter: AccountFilter) throws -> Int
+    /// Creates an account with learner on its department and `grants` besides. Throws `StoreError.conflict`
+    /// for a login or employee number already taken.
+    func create(_ user: NewUser, grants: [RoleGrant], by actor: AuditActor) throws -> User
+    /// Sets name, employee number and department; the learner grant moves with the department.
+    func update(_ id: UserID, name: String, employeeNumber: String?, departmentID: DepartmentID, by actor: AuditActor) throws
+    /// Grants a role on a department; false when the person held it already (nothing is written).
+    @discardableResult
+    func grant(_ grant: RoleGrant, to id: UserID, by actor: AuditActor) throws -> Bool
+    /// Withdraws a grant; false when the person did not hold it (nothing is written).
+    @discardableResult
+    func withdraw(_ grant: RoleGrant, from id: UserID, by actor: AuditActor) throws -> Bool
+    /// Disables or enables with a reason, which is kept with the change; as `UserRepository.setDisabled`.
+    func setDisabled(_ disabled: Bool, id: UserID, reason: String?, by actor: AuditActor) throws
+    /// The account's disablings and enablings, newest first.
+    func stateChanges(of id: UserID) throws -> [AccountStateChange]
+    /// When the person last signed in, as far as the database remembers (sessions, usual addresses).
+    func lastSignIn(of id: UserID) throws -> Double?
+    /// The account holding an employee number.
+    func owner(ofEmployeeNumber number: String) throws -> UserID?
+}
+
+/// Which API tokens an administrator's token list shows.
+public struct TokenFilter: Sendable, Hashable {
+    public enum State: String, Sendable, Hashable, CaseIterable {
+        case active, expired, revoked
+    }
+
+    /// `id_path` prefixes of the departments whose people's tokens are listed.
+    public var prefixes: [String]
+    public var state: State?
+
+    public init(prefixes: [String], state: State? = nil) {
+        self.prefixes = prefixes
+        self.state = state
+    }
+}
+
+/// A token with its owner, for the token list.
+public struct TokenLine: Sendable, Equatable {
+    public var token: APIToken
+    public var ownerLogin: String
+    public var ownerName: String
+    public var ownerDepartmentID: DepartmentID
+
+    public init(token: APIToken, ownerLogin: String, ownerName: String, ownerDepartmentID: DepartmentID) {
+        self.token = token
+        self.ownerLogin = ownerLogin
+        self.ownerName = ownerName
+        self.ownerDepartmentID = ownerDepartmentID
+    }
+}
+
+/// Every token of the people in some departments, for administrators.
+public protocol APITokenDirectory: Sendable {
+    /// Newest first.
+    func tokens(_ filter: TokenFilter, now: Double, limit: Int, offset: Int) throws -> [TokenLine]
+    func countTokens(_ filter: TokenFilter, now: Double) throws -> Int
+}
+
+/// The failures of one account, for administrators unlocking it.
+public protocol LoginFailureInspection: Sendable {
+    /// Failures after `since` under the account's key, and the most under any one of its address pairs (keys
+    /// starting `pair:` and ending with `pairSuffix`).
+    func failures(account: String, pairSuffix: String, since: Double) throws -> (account: Int, worstPair: Int)
+    /// Removes every failure under the account's key and its address pairs; returns how many rows went.
+    @discardableResult
+    func clear(account: String, pairSuffix: String) throws -> Int
+}

@@ -118,6 +118,7 @@ public final class Application: Sendable {
         AdminController(context: context).register(in: &router)
         PasswordController(context: context).register(in: &router)
         AdminSettingsController(context: context).register(in: &router)
+        AdminPeopleController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)

@@ -96,7 +96,12 @@ public struct LoginThrottle: Sendable {
         return waits.max().map { max($0, 0.001) }
     }
 
-    private func accountKey(_ login: String) -> String { "login:" + login.lowercased() }
+    private func accountKey(_ login: String) -> String { Self.keys(of: login).account }
+    /// The key of an account's failures from everywhere, and the end of the keys of its address pairs (for
+    /// administrators inspecting and clearing them, `LoginFailureInspection`).
+    public static func keys(of login: String) -> (account: String, pairSuffix: String) {
+        ("login:" + login.lowercased(), " " + login.lowercased())
+    }
     private func pairKey(_ login: String, _ address: String) -> String {
         "pair:" + IPAddress.throttleKey(address) + " " + login.lowercased()
     }

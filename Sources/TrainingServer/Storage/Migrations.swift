@@ -707,6 +707,21 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-12-07-people-account-states") { db in
+            // Every disabling and enabling of an account with the reason an administrator gave (the command line
+            // may give none), shown on the person's administration page; the audit log has them too.
+            try db.execute(sql: """
+                CREATE TABLE account_state_changes (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+                    reason TEXT CHECK (reason IS NULL OR length(reason) BETWEEN 1 AND 500),
+                    actor TEXT NOT NULL,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX account_state_changes_user ON account_state_changes(user_id, at);
+                """)
+        }
         return migrator
     }
 }

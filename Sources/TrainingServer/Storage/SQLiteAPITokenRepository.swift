@@ -77,8 +77,62 @@ public struct SQLiteAPITokenRepository: APITokenRepository {
         return db.changesCount
     }
 
-    private static func token(_ row: Row) -> APIToken {
+    static func token(_ row: Row) -> APIToken {
         APIToken(id: row["id"], userID: UserID(rawValue: row["user_id"]), name: row["name"], createdAt: row["created_at"],
                  lastUsedAt: row["last_used_at"], expiresAt: row["expires_at"] ?? 0, revokedAt: row["revoked_at"])
     }
+}
+
+// MARK: Administration
+
+extension SQLiteAPITokenRepository: APITokenDirectory {
+    public func tokens(_ filter: TokenFilter, now: Double, limit: Int, offset: Int) throws -> [TokenLine] {
+        guard !filter.prefixes.isEmpty, limit > 0 else { return [] }
+        let (conditions, arguments) = Self.conditions(filter, now: now)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.*, u.login AS owner_login, u.display_name AS owner_name, u.department_id AS owner_department
+                FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN departments d ON d.id = u.department_id
+                WHERE \(conditions) ORDER BY t.created_at DESC, t.id DESC LIMIT ? OFFSET ?
+                """, arguments: arguments + [limit, max(0, offset)]).map { row in
+                TokenLine(token: Self.token(row), ownerLogin: row["owner_login"], ownerName: row["owner_name"],
+                          ownerDepartmentID: DepartmentID(rawValue: row["owner_department"]))
+            }
+        }
+    }
+
+    public func countTokens(_ filter: TokenFilter, now: Double) throws -> Int {
+        guard !filter.prefixes.isEmpty else { return 0 }
+        let (conditions, arguments) = Self.conditions(filter, now: now)
+        return try store.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN departments d ON d.id = u.department_id
+                WHERE \(conditions)
+                """, arguments: arguments) ?? 0
+        }
+    }
+
+    private static func conditions(_ filter: TokenFilter, now: Double) -> (String, StatementArguments) {
+        var arguments: StatementArguments = []
+        var conditions = ["(" + filter.prefixes.map { _ in "(d.id_path >= ? AND d.id_path < ?)" }.joined(separator: " OR ") + ")"]
+        for prefix in filter.prefixes { arguments += [prefix, String(prefix.dropLast()) + "0"] }
+        switch filter.state {
+        case .active?:
+            conditions.append("t.revoked_at IS NULL AND t.expires_at > ?")
+            arguments += [now]
+        case .expired?:
+            conditions.append("t.revoked_at IS NULL AND t.expires_at <= ?")
+            arguments += [now]
+        case .revoked?:
+            conditions.append("t.revoked_at IS NOT NULL")
+        case nil:
+            break
+        }
+        return (conditions.joined(separator: " AND "), arguments)
+    }
+}
+
+extension APITokenService {
+    /// Every token of people in some departments, from the database of `store`.
+    public static func directory(store: Store) -> any APITokenDirectory { SQLiteAPITokenRepository(store: store) }
 }

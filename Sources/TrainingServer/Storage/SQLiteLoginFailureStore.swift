@@ -53,3 +53,30 @@ public struct SQLiteLoginFailureStore: LoginFailureStore {
         }
     }
 }
+
+// MARK: Administration
+
+extension SQLiteLoginFailureStore: LoginFailureInspection {
+    public func failures(account: String, pairSuffix: String, since: Double) throws -> (account: Int, worstPair: Int) {
+        try store.read { db in
+            let own = try Int.fetchOne(db, sql: "SELECT count(*) FROM login_failures WHERE key = ? AND at > ?",
+                                       arguments: [account, since]) ?? 0
+            // Pair keys are "pair:ADDRESS LOGIN": a range of the key index, then the login at the end.
+            let pairs = try Int.fetchOne(db, sql: """
+                SELECT max(n) FROM (SELECT count(*) AS n FROM login_failures
+                    WHERE key >= 'pair:' AND key < 'pair;' AND substr(key, -length(?)) = ? AND at > ? GROUP BY key)
+                """, arguments: [pairSuffix, pairSuffix, since]) ?? 0
+            return (own, pairs)
+        }
+    }
+
+    public func clear(account: String, pairSuffix: String) throws -> Int {
+        try store.write { db in
+            try db.execute(sql: """
+                DELETE FROM login_failures WHERE key = ?
+                    OR (key >= 'pair:' AND key < 'pair;' AND substr(key, -length(?)) = ?)
+                """, arguments: [account, pairSuffix, pairSuffix])
+            return db.changesCount
+        }
+    }
+}

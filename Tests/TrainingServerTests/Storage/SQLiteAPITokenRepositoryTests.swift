@@ -111,4 +111,29 @@ import Testing
         try fixture.users.setDisabled(false, id: fixture.user.id, by: .system)
         #expect(try fixture.tokens.user(tokenHash: "t", now: 2) == nil)
     }
+
+    @Test func theDirectoryListsTokensOfPeopleInSomeDepartmentsByState() throws {
+        let fixture = try Fixture()
+        let departments = SQLiteDepartmentRepository(store: fixture.temporary.store, clock: { 1 })
+        let elsewhere = try departments.ensure(path: ["厅"], by: .system)
+        let here = try #require(try departments.find(id: fixture.user.departmentID))
+        let other = try fixture.users.create(NewUser(login: "other", displayName: "别处", departmentID: elsewhere.id,
+                                                     passwordHash: "h", roles: []), by: .system)
+        let live = try fixture.tokens.create(tokenHash: "a", userID: fixture.user.id, name: "live", now: 10, expiresAt: 1_000, by: .system)
+        let old = try fixture.tokens.create(tokenHash: "b", userID: fixture.user.id, name: "old", now: 11, expiresAt: 50, by: .system)
+        let gone = try fixture.tokens.create(tokenHash: "c", userID: fixture.user.id, name: "gone", now: 12, expiresAt: 1_000, by: .system)
+        try fixture.tokens.revoke(id: gone, now: 13, by: .system)
+        try fixture.tokens.create(tokenHash: "d", userID: other.id, name: "theirs", now: 14, expiresAt: 1_000, by: .system)
+        func names(_ state: TokenFilter.State?) throws -> [String] {
+            let filter = TokenFilter(prefixes: [here.idPath], state: state)
+            #expect(try fixture.tokens.countTokens(filter, now: 100) == fixture.tokens.tokens(filter, now: 100, limit: 10, offset: 0).count)
+            return try fixture.tokens.tokens(filter, now: 100, limit: 10, offset: 0).map(\.token.name)
+        }
+        #expect(try names(nil) == ["gone", "old", "live"])
+        #expect(try names(.active) == ["live"] && names(.expired) == ["old"] && names(.revoked) == ["gone"])
+        let line = try #require(try fixture.tokens.tokens(TokenFilter(prefixes: [elsewhere.idPath]), now: 100, limit: 10, offset: 0).first)
+        #expect(line.ownerLogin == "other" && line.ownerDepartmentID == elsewhere.id)
+        #expect(try fixture.tokens.tokens(TokenFilter(prefixes: []), now: 100, limit: 10, offset: 0).isEmpty)
+        _ = (live, old)
+    }
 }

@@ -51,4 +51,21 @@ import Testing
         let rows = try temporary.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM login_failures") }
         #expect(rows == 1)
     }
+
+    @Test func anAccountsFailuresAreCountedAndClearedWithoutTouchingOthers() throws {
+        let temporary = try TemporaryStore()
+        let failures = SQLiteLoginFailureStore(store: temporary.store)
+        for (key, at) in [("login:li", 100.0), ("login:li", 110), ("pair:1.1.1.1 li", 100), ("pair:1.1.1.1 li", 110),
+                          ("pair:2.2.2.2 li", 120), ("pair:1.1.1.1 xli", 100), ("login:xli", 100), ("address:1.1.1.1", 100)] {
+            _ = try failures.admit(keys: [key], since: 0, usual: "-", usualSince: 0, at: at) { _, _ in nil }
+        }
+        let counts = try failures.failures(account: "login:li", pairSuffix: " li", since: 0)
+        #expect(counts.account == 2 && counts.worstPair == 2)
+        #expect(try failures.failures(account: "login:li", pairSuffix: " li", since: 105) == (account: 1, worstPair: 1))
+        #expect(try failures.clear(account: "login:li", pairSuffix: " li") == 5)
+        #expect(try failures.failures(account: "login:li", pairSuffix: " li", since: 0) == (account: 0, worstPair: 0))
+        #expect(try failures.count(key: "login:xli", since: 0) == 1)
+        #expect(try failures.count(key: "pair:1.1.1.1 xli", since: 0) == 1)
+        #expect(try failures.count(key: "address:1.1.1.1", since: 0) == 1)
+    }
 }

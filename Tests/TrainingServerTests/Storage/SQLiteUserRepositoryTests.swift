@@ -150,4 +150,88 @@ import Testing
         #expect(throws: DatabaseError.self) { try fixture.users.setTimeZone(String(repeating: "x", count: 65), id: user.id) }
         #expect(throws: StoreError.self) { try fixture.users.setTimeZone("UTC", id: UserID(rawValue: 404)) }
     }
+
+    // MARK: Administration
+
+    @Test func theAccountListStaysInItsSubtreesAndFiltersSearchesAndSorts() throws {
+        let temporary = try TemporaryStore()
+        let users = SQLiteUserRepository(store: temporary.store, clock: { 1_800_000_000 })
+        let departments = SQLiteDepartmentRepository(store: temporary.store, clock: { 1 })
+        let bureau = try departments.ensure(path: ["省", "局"], by: .system)
+        let office = try departments.ensure(path: ["省", "局", "处"], by: .system)
+        // "/1/2/" must not reach "/1/20/": the sibling below gets a long id path by being made after many.
+        for index in 0..<20 { _ = try departments.ensure(path: ["省", "填充\(index)"], by: .system) }
+        let sibling = try departments.ensure(path: ["省", "厅"], by: .system)
+        func add(_ login: String, _ name: String, _ department: Department, number: String? = nil, roles: [Role] = []) throws -> User {
+            try users.create(NewUser(login: login, displayName: name, employeeNumber: number, departmentID: department.id,
+                                     passwordHash: "h", roles: roles), by: .system)
+        }
+        _ = try add("zhang.wei", "张伟", office, number: "E-1")
+        _ = try add("wang.fang", "王芳", bureau, roles: [.hr])
+        let disabled = try add("li.na", "李娜", office)
+        try users.setDisabled(true, id: disabled.id, by: .system)
+        _ = try add("zhao.wu", "赵武", sibling, number: "E-9")
+        let scope = [bureau.idPath]
+        func logins(_ filter: AccountFilter) throws -> [String] {
+            #expect(try users.countAccounts(filter) == users.accounts(filter, limit: 100, offset: 0).count)
+            return try users.accounts(filter, limit: 100, offset: 0).map(\.login)
+        }
+        #expect(try logins(AccountFilter(prefixes: scope)) == ["li.na", "wang.fang", "zhang.wei"])
+        #expect(try logins(AccountFilter(prefixes: [sibling.idPath])) == ["zhao.wu"])
+        #expect(try logins(AccountFilter(prefixes: [])) == [])
+        #expect(try logins(AccountFilter(prefixes: [office.idPath])) == ["li.na", "zhang.wei"])
+        #expect(try logins(AccountFilter(prefixes: scope, role: .hr)) == ["wang.fang"])
+        #expect(try logins(AccountFilter(prefixes: scope, disabled: true)) == ["li.na"])
+        #expect(try logins(AccountFilter(prefixes: scope, disabled: false)) == ["wang.fang", "zhang.wei"])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "王")) == ["wang.fang"])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "zhang")) == ["zhang.wei"])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "E-1")) == ["zhang.wei"])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "E-9")) == [])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "%")) == [])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "张伟")) == ["zhang.wei"])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "伟张")) == [])
+        func initials(_ text: String) -> [ClosedRange<UInt16>] { PinyinInitials.ranges(for: text) ?? [] }
+        #expect(try logins(AccountFilter(prefixes: scope, search: "zw", initials: initials("zw"))) == ["zhang.wei"])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "w", initials: initials("w"))) == ["wang.fang", "zhang.wei"])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "wf", initials: initials("wf"))) == ["wang.fang"])
+        #expect(try logins(AccountFilter(prefixes: ["/"], search: "zw", initials: initials("zw"))) == ["zhang.wei", "zhao.wu"])
+        #expect(try logins(AccountFilter(prefixes: scope, search: "zwx", initials: initials("zwx"))) == [])
+        // Name order is the Chinese collation's (李 < 王 < 张); other columns both ways.
+        #expect(try logins(AccountFilter(prefixes: scope, sort: .name, descending: true)) == ["zhang.wei", "wang.fang", "li.na"])
+        #expect(try logins(AccountFilter(prefixes: scope, sort: .login, descending: true)) == ["zhang.wei", "wang.fang", "li.na"])
+        #expect(try logins(AccountFilter(prefixes: scope, sort: .state)) == ["wang.fang", "zhang.wei", "li.na"])
+        // By the department's name (处 before 局, as the HR list orders them), then by name.
+        #expect(try logins(AccountFilter(prefixes: scope, sort: .department)) == ["li.na", "zhang.wei", "wang.fang"])
+        let page = try users.accounts(AccountFilter(prefixes: scope), limit: 2, offset: 1)
+        #expect(page.map(\.login) == ["wang.fang", "zhang.wei"] && page[0].roles == [.learner, .hr])
+        // An employee number beyond ASCII is found whole, though no name holds its characters.
+        _ = try add("e.cn", "编号", office, number: "甲-7")
+        #expect(try logins(AccountFilter(prefixes: scope, search: "甲-7")) == ["e.cn"])
+    }
+
+    @Test func theLastSignInComesFromSessionsAndUsualAddresses() throws {
+        let fixture = try Fixture()
+        let user = try fixture.create("Li.Ming")
+        #expect(try fixture.users.lastSignIn(of: user.id) == nil)
+        try fixture.temporary.store.write { db in
+            try db.execute(sql: "INSERT INTO login_usual_addresses (key, last_success_at) VALUES ('10.0.0.1 li.ming', 500), ('10.0.0.2 xli.ming', 900)")
+        }
+        #expect(try fixture.users.lastSignIn(of: user.id) == 500)
+        try fixture.session(for: user, token: "t")
+        #expect(try fixture.users.lastSignIn(of: user.id) == 1_800_000_000)
+    }
+
+    @Test func grantsAndEmployeeNumbersAreCheckedInTheTransaction() throws {
+        let fixture = try Fixture()
+        let first = try fixture.create("a", employeeNumber: "E-1")
+        #expect(throws: StoreError.self) { try fixture.create("b", employeeNumber: "E-1") }
+        #expect(try fixture.users.owner(ofEmployeeNumber: "E-1") == first.id)
+        let grant = RoleGrant(role: .trainer, departmentID: fixture.department.id)
+        #expect(try fixture.users.grant(grant, to: first.id, by: .system))
+        #expect(try !fixture.users.grant(grant, to: first.id, by: .system))
+        #expect(throws: StoreError.self) { try fixture.users.grant(grant, to: UserID(rawValue: 999), by: .system) }
+        #expect(try fixture.users.find(id: first.id)?.has(.trainer) == true)
+        #expect(try fixture.users.withdraw(grant, from: first.id, by: .system))
+        #expect(try fixture.users.find(id: first.id)?.has(.trainer) == false)
+    }
 }
