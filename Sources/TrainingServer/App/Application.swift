@@ -103,6 +103,8 @@ public final class Application: Sendable {
         ProgramController(context: context).register(in: &router)
         HRController(context: context).register(in: &router)
         AdminController(context: context).register(in: &router)
+        AdminAuditController(context: context).register(in: &router)
+        AdminSystemController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)

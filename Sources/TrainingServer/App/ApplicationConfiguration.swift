@@ -29,6 +29,12 @@ public struct ApplicationConfiguration: Sendable {
     /// The bearer token `/metrics` requires from every client (`serve --metrics-token-file`); nil: loopback
     /// clients only.
     public var metricsToken: String?
+    /// The folder backups from the system page go into (`serve --backup-dir`); nil: none configured.
+    public var backupDirectory: String?
+    /// The audit key and checkpoint file the audit log page verifies the chain against.
+    public var auditAnchor = AuditAnchorSettings()
+    /// The HTTP server's limits, shown on the system page.
+    public var serverLimits = ServerLimits()
 
     public init() {}
 }
