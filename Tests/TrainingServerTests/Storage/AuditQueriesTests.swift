@@ -88,7 +88,8 @@ import Testing
         #expect(!visible.contains { $0.entry.subject == "department:\(org.root.id.rawValue)" })
         #expect(!visible.contains { $0.entry.action == "staff.import" })
         // The whole organisation sees every row.
-        #expect(visible.count == 5 && (try org.all().count) == 12)
+        let total = try org.all().count
+        #expect(visible.count == 5 && total == 12)
         // A target search for the marker finds nothing in the unit's scope, and everything in the organisation's.
         #expect(try org.all(AuditQuery(target: "zzmarker"), scope: org.unitScope).isEmpty)
         #expect(try org.all(AuditQuery(target: "zzmarker")).count == 2)
