@@ -64,11 +64,18 @@ enum AuditSubjects {
     }
 
     /// Resolves every row written before the table existed (the migration that creates it).
-    static func backfill(in db: Database) throws {
-        let rows = try Row.fetchAll(db, sql: "SELECT id, action, subject, details FROM audit_log ORDER BY id")
-        for row in rows {
-            let details = decode(row["details"])
-            try record(row: row["id"], action: row["action"], subject: row["subject"], details: details, in: db)
+    /// Reads the log in batches, so a long log does not have to fit in memory.
+    static func backfill(in db: Database, batchSize: Int = 5000) throws {
+        var after: Int64 = 0
+        while true {
+            let rows = try Row.fetchAll(db, sql: "SELECT id, action, subject, details FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
+                                        arguments: [after, batchSize])
+            for row in rows {
+                try record(row: row["id"], action: row["action"], subject: row["subject"], details: decode(row["details"]),
+                           in: db)
+            }
+            guard let last = rows.last, rows.count == batchSize else { return }
+            after = last["id"]
         }
     }
 

@@ -127,7 +127,7 @@ import Testing
         let before = try org.all().map(\.subjectUserID)
         try org.temporary.store.write { db in
             try db.execute(sql: "DELETE FROM audit_log_subjects")
-            try AuditSubjects.backfill(in: db)
+            try AuditSubjects.backfill(in: db, batchSize: 2)
         }
         #expect(try org.all().map(\.subjectUserID) == before)
         #expect(try SQLiteAuditLog(store: org.temporary.store, clock: { 0 }).verify() == .intact(rows: before.count))
