@@ -59,8 +59,13 @@ enum AuditSubjects {
     static func record(row id: Int64, action: String, subject: String, details: [String: String], in db: Database) throws {
         let resolved = try resolve(action: action, subject: subject, details: details, in: db)
         guard !resolved.isEmpty else { return }
-        try db.execute(sql: "INSERT OR REPLACE INTO audit_log_subjects (audit_id, user_id, department_id) VALUES (?, ?, ?)",
-                       arguments: [id, resolved.userID, resolved.departmentID])
+        do {
+            try db.execute(sql: "INSERT OR REPLACE INTO audit_log_subjects (audit_id, user_id, department_id) VALUES (?, ?, ?)",
+                           arguments: [id, resolved.userID, resolved.departmentID])
+        } catch let error as DatabaseError where error.message == "no such table: audit_log_subjects" {
+            // A database of an older schema (`restore` appends its row to the backup before the server migrates
+            // it): the migration that creates the table resolves this row with the others.
+        }
     }
 
     /// Resolves every row written before the table existed (the migration that creates it).

@@ -121,6 +121,13 @@ import Testing
         #expect(try org.queries.latest(action: "audit.verify") == nil)
     }
 
+    @Test func aDatabaseOfAnOlderSchemaStillTakesRows() throws {
+        let org = try Organisation()
+        try org.temporary.store.write { db in try db.execute(sql: "DROP TABLE audit_log_subjects") }
+        try org.append("database.restore", "backup.sqlite", ["user": String(org.learnerA.id.rawValue)], by: .commandLine)
+        #expect(try SQLiteAuditLog(store: org.temporary.store, clock: { 0 }).verify() == .intact(rows: 8))
+    }
+
     @Test func backfillResolvesRowsWrittenBeforeTheTableExisted() throws {
         let org = try Organisation()
         try org.append("user.disable", "user:\(org.marker.id.rawValue)", by: AuditActor(org.admin))
