@@ -72,7 +72,7 @@ def test_the_root_administrator_reads_every_row_in_words(org):
     assert "总管理员 查看了审计日志" in table_rows(text)[0]
     english(root, server)
     text = root.get(server.url("/admin/audit"), timeout=30).text
-    assert "the command line disabled the account zzmarker.b" in text
+    assert "The command line disabled the account zzmarker.b" in text
     assert "=2+3 viewed the learning record of learner.a1" in text
     assert "More than" not in text and "records match" in text
 

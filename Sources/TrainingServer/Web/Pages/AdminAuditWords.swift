@@ -42,7 +42,9 @@ public struct AdminAuditWords: Sendable {
         case (nil, "cli"): return context.t("admin.audit.actor.cli")
         case (nil, "system"): return context.t("admin.audit.actor.system")
         case (nil, let name): return name
-        case (_, let login): return record.actorName.map { "\($0)（\(login)）" } ?? login
+        case (_, let login):
+            guard let name = record.actorName else { return login }
+            return context.language == .zh ? "\(name)（\(login)）" : "\(name) (\(login))"
         }
     }
 

@@ -63,6 +63,8 @@ import Testing
         #expect(AdminAuditWords(context: context(.en), departments: [:]).sentence(english)
             == "Chen Jing disabled the account zhang.san (reason: left)")
         #expect(AdminAuditWords(context: context(.en), departments: [:]).actionName("user.disable") == "Disable an account")
+        #expect(AdminAuditWords(context: context(.en), departments: [:]).actor(english) == "Chen Jing (chen.jing)")
+        #expect(AdminAuditWords(context: context(.zh), departments: [:]).actor(row) == "陈静（chen.jing）")
     }
 
     @Test func theCommandLineAndRolesAreNamed() {
