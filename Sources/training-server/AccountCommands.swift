@@ -212,14 +212,24 @@ struct Tokens: ParsableCommand {
 }
 
 struct Backup: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Copy the live database with SQLite's online backup, then check the copy.")
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the live database with SQLite's online backup, then check the copy.",
+        discussion: "Given a folder (such as the server's --backup-dir), writes <database name>-<UTC time>.sqlite into it. Prints the copy's integrity check (\"ok\") and records database.backup in the audit log.")
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "Where to write the copy (must not exist).") var path: String
+    @Argument(help: "Where to write the copy (must not exist), or a folder to write a new, timestamped copy into.") var path: String
 
     func run() throws {
-        let result = try database.openExisting().backup(to: path)
-        print(result)
-        if result != "ok" { throw ExitCode(1) }
+        let store = try database.openExisting()
+        var isDirectory: ObjCBool = false
+        let outcome: DatabaseBackups.Outcome
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            outcome = try DatabaseBackups(folder: path, databasePath: database.db).backUp(store, by: .commandLine, now: now())
+            printError("backup written to \(outcome.file.path)")
+        } else {
+            outcome = try DatabaseBackups.write(store, to: path, by: .commandLine, now: now())
+        }
+        print(outcome.integrity)
+        if !outcome.isSound { throw ExitCode(1) }
     }
 }
 

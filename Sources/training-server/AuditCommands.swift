@@ -38,40 +38,14 @@ struct VerifyAudit: ParsableCommand {
 
     func run() throws {
         let store = try database.openExisting()
-        var failed = false
-        switch try SQLiteAuditLog(store: store, clock: now).verify() {
-        case .intact(let rows):
-            print("audit log intact: \(rows) rows")
-        case .broken(let rowID, let reason):
-            print("audit log broken at row \(rowID): \(reason)")
-            failed = true
-        }
-        let file = audit.file(database: database.db)
-        let keyPath = audit.keyPath(database: database.db)
-        let key: AuditKey?
+        let report: AuditVerificationReport
         do {
-            key = try AuditKey.load(at: keyPath)
+            report = try AuditVerificationReport.run(store: store, databasePath: database.db, settings: audit.settings())
         } catch {
             throw CommandFailure("\(error)")
         }
-        let check: AuditAnchor.Check
-        do {
-            check = try AuditAnchor.check(store: store, file: file, key: key)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        if key == nil, check.latest == nil, check.findings.contains(where: \.isTampering) {
-            print("cannot check the checkpoints in \(file.path): audit key \(keyPath) not found (give it with --audit-key)")
-            throw ExitCode(1)
-        }
-        for finding in check.findings {
-            print(finding.message)
-        }
-        if let latest = check.latest, !check.tampered {
-            let since = try SQLiteAuditLog(store: store, clock: now).head().rows - latest.rows
-            print("checked against the latest audit checkpoint: \(latest.summary), hash \(latest.hash.prefix(16))…; \(since) rows since")
-        }
-        if failed || check.tampered { throw ExitCode(1) }
+        report.lines.forEach { print($0) }
+        if report.failed { throw ExitCode(1) }
     }
 }
 

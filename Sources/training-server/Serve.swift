@@ -42,6 +42,9 @@ struct Serve: ParsableCommand {
     @OptionGroup var mail: MailOptions
     @Option(help: "Minutes after which new audit rows get a signed checkpoint.") var auditCheckpointMinutes = 10.0
     @Option(help: "New audit rows that get a checkpoint before those minutes pass.") var auditCheckpointRows = 100
+    @Option(help: ArgumentHelp("The folder the system page's \"back up now\" writes backups into (see the backup command); it must exist.",
+                               valueName: "folder"))
+    var backupDir: String?
     @Option(help: ArgumentHelp("For tests only: a file holding seconds to add to the clock.", visibility: .hidden))
     var testClockFile: String?
 
@@ -54,6 +57,12 @@ struct Serve: ParsableCommand {
         guard (0...1024).contains(mallocArenas) else { throw ValidationError("--malloc-arenas must be between 0 and 1024") }
         guard (0...32 * 1024).contains(mallocMmapThresholdKib) else {
             throw ValidationError("--malloc-mmap-threshold-kib must be between 0 and 32768 (32 MiB)")
+        }
+        if let backupDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: backupDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--backup-dir: \(backupDir) is not an existing folder")
+            }
         }
         guard StudyCalendar.zone(named: timeZone) != nil else {
             throw ValidationError("--time-zone: unknown time zone \"\(timeZone)\"; give an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
@@ -105,8 +114,11 @@ struct Serve: ParsableCommand {
         let shownHost = host == "*" || host == "0.0.0.0" ? "127.0.0.1" : host
         app.mail = try mail.settings()
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        app.backupDirectory = backupDir
+        app.auditAnchor = audit.settings(interval: auditCheckpointMinutes * 60, rows: auditCheckpointRows)
+        app.serverLimits = ServerLimits(http)
         var runner = ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server"))
-        runner.auditAnchor = audit.settings(interval: auditCheckpointMinutes * 60, rows: auditCheckpointRows)
+        runner.auditAnchor = app.auditAnchor
         runner.allocator = AllocatorSettings(mmapThreshold: mallocMmapThresholdKib == 0 ? nil : mallocMmapThresholdKib * 1024,
                                              arenaMax: mallocArenas == 0 ? nil : mallocArenas)
         if let testClockFile { runner.clock = ServerRunner.offsetClock(file: testClockFile) }

@@ -119,6 +119,8 @@ public final class Application: Sendable {
         PasswordController(context: context).register(in: &router)
         AdminSettingsController(context: context).register(in: &router)
         AdminPeopleController(context: context).register(in: &router)
+        AdminAuditController(context: context).register(in: &router)
+        AdminSystemController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)

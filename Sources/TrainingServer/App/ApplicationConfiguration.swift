@@ -31,6 +31,12 @@ public struct ApplicationConfiguration: Sendable {
     public var metricsToken: String?
     /// The SMTP server mail goes through (`serve --smtp-url …`); nil: no mail is sent.
     public var mail: MailSettings?
+    /// The folder backups from the system page go into (`serve --backup-dir`); nil: none configured.
+    public var backupDirectory: String?
+    /// The audit key and checkpoint file the audit log page verifies the chain against.
+    public var auditAnchor = AuditAnchorSettings()
+    /// The HTTP server's limits, shown on the system page.
+    public var serverLimits = ServerLimits()
 
     public init() {}
 }

@@ -19,15 +19,8 @@ struct TrainerController {
         }
         router.post("/trainer/reload") { request in
             let user = try context.requireRole(request, staff)
-            let outcome = context.catalogue.reload(now: context.clock(), trigger: .button, by: user.login)
-            let taken = outcome.taken
-            outcome.log(to: context.logger)
-            try context.audit.append(AuditEvent(action: taken ? "catalogue.reload" : "catalogue.reload_refused",
-                                                subject: "catalogue",
-                                                details: ["revision": context.catalogue.catalogue.revision,
-                                                          "changes": String(outcome.changes.count)]),
-                                     by: AuditActor(user))
-            return Response.redirect(to: taken ? "/trainer?notice=reloaded" : "/trainer")
+            let outcome = try context.reloadCatalogue(by: user)
+            return Response.redirect(to: outcome.taken ? "/trainer?notice=reloaded" : "/trainer")
         }
         router.get("/trainer/courses/:course/modules/:module") { request in
             _ = try context.requireRole(request, staff)

@@ -16,6 +16,8 @@ enum AuditChain {
             INSERT INTO audit_log (at, actor_user_id, actor, action, subject, details, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [at, actor.userID?.rawValue, actor.name, event.action, event.subject, details, previous, hash])
+        try AuditSubjects.record(row: db.lastInsertedRowID, action: event.action, subject: event.subject,
+                                 details: event.details, in: db)
     }
 
     /// The hash of a row: SHA-256 over the previous hash and every field, each on its own line.
