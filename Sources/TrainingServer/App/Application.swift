@@ -103,6 +103,7 @@ public final class Application: Sendable {
         ProgramController(context: context).register(in: &router)
         HRController(context: context).register(in: &router)
         AdminController(context: context).register(in: &router)
+        AdminDepartmentsController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
