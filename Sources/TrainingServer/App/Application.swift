@@ -104,6 +104,7 @@ public final class Application: Sendable {
         HRController(context: context).register(in: &router)
         AdminController(context: context).register(in: &router)
         AdminDepartmentsController(context: context).register(in: &router)
+        AdminStaffImportController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)

@@ -88,8 +88,11 @@ public enum StaffImport {
         plan(file: .csv(bytes, encoding: nil), existing: existing, departments: departments)
     }
 
-    /// Reads and checks the file, then compares it with `existing` people and `departments` (name paths).
-    public static func plan(file: File, existing: [Existing], departments: Set<[String]>) -> Outcome {
+    /// Reads and checks the file, then compares it with `existing` people and `departments` (name paths). With
+    /// `reach` (the name paths of the tops of an administrator's scope) every department a row names, and every
+    /// person it matches, must lie within them: anything else is a problem of that row, told without revealing
+    /// anything about people or departments outside.
+    public static func plan(file: File, existing: [Existing], departments: Set<[String]>, reach: [[String]]? = nil) -> Outcome {
         switch file {
         case .csv(let bytes, let encoding):
             // The compound-file signature of Excel 97-2003 workbooks, which password-protected .xlsx files share.
@@ -99,7 +102,7 @@ public enum StaffImport {
             }
             do {
                 return plan(records: try CSVReader.read(bytes, encoding: encoding), place: "line",
-                            existing: existing, departments: departments)
+                            existing: existing, departments: departments, reach: reach)
             } catch {
                 return .problems([Problem(line: error.line, message: error.message)])
             }
@@ -109,7 +112,8 @@ public enum StaffImport {
                 guard !sheet.rows.isEmpty else {
                     return .problems([Problem(line: 0, message: "the workbook's first sheet (\(sheet.name)) is empty")])
                 }
-                return plan(records: sheet.rows, place: "row", padRows: true, existing: existing, departments: departments)
+                return plan(records: sheet.rows, place: "row", padRows: true, existing: existing, departments: departments,
+                            reach: reach)
             } catch {
                 return .problems([Problem(line: 0, message: error.message)])
             }
@@ -120,7 +124,12 @@ public enum StaffImport {
     /// or "row") in messages; `padRows` fills rows that end before the header does (a sheet leaves out trailing
     /// empty cells, where CSV writes empty fields).
     static func plan(records: [CSVReader.Record], place: String, padRows: Bool = false, existing: [Existing],
-                     departments: Set<[String]>) -> Outcome {
+                     departments: Set<[String]>, reach: [[String]]? = nil) -> Outcome {
+        /// Whether `path` lies within the reach (everything does without one).
+        func reachable(_ path: [String]) -> Bool {
+            guard let reach else { return true }
+            return reach.contains { top in path.count >= top.count && Array(path.prefix(top.count)) == top }
+        }
         guard let header = records.first else { return .problems([Problem(line: 1, message: "the file is empty")]) }
         var problems: [Problem] = []
         let names = header.fields.map { $0.trimmed.lowercased() }
@@ -182,6 +191,13 @@ public enum StaffImport {
                 grants.append(Grant(role: role, department: scope))
             }
             if !grants.contains(where: { $0.role == .learner }) { grants.append(Grant(role: .learner, department: department)) }
+            if !department.isEmpty && !reachable(department) {
+                rowProblems.append("department \(department.joined(separator: "/")) is outside the departments you manage")
+            }
+            for grant in grants where !grant.department.isEmpty && grant.department != department && !reachable(grant.department) {
+                rowProblems.append("role \(grant.role.rawValue)@\(grant.department.joined(separator: "/")) names a department outside "
+                                   + "the departments you manage")
+            }
             let status = value("status").lowercased()
             let active: Bool
             switch status {
@@ -217,6 +233,12 @@ public enum StaffImport {
         var neededDepartments = Set<[String]>()
         for person in people {
             if let current = byNumber[person.employeeNumber] {
+                guard reachable(current.department) else {
+                    // Someone outside the administrator's scope: say no more than that the number is taken.
+                    problems.append(Problem(line: person.line, message: "employee number \(person.employeeNumber) is already in use "
+                                            + "outside the departments you manage"))
+                    continue
+                }
                 if let login = person.login, login.lowercased() != current.login.lowercased() {
                     problems.append(Problem(line: person.line, message: "employee \(person.employeeNumber) has the login \(current.login); logins cannot change"))
                     continue
@@ -229,6 +251,11 @@ public enum StaffImport {
                 if current.name != person.name { fields.append("name") }
                 if current.department != person.department { fields.append("department") }
                 if current.grants != Set(person.grants) { fields.append("roles") }
+                if fields.contains("roles") && !current.grants.allSatisfy({ reachable($0.department) }) {
+                    problems.append(Problem(line: person.line, message: "employee \(person.employeeNumber) holds roles outside the "
+                                            + "departments you manage; their roles can only be changed by an administrator of those"))
+                    continue
+                }
                 if current.disabled { fields.append("enabled") }
                 if let factor = person.timeFactor, factor != current.timeFactor { fields.append("time_factor") }
                 if fields.isEmpty { unchanged += 1 } else { changes.append(.update(current.id, person, fields: fields)) }
@@ -240,6 +267,10 @@ public enum StaffImport {
                 }
                 guard let login = person.login else {
                     problems.append(Problem(line: person.line, message: "a new person needs a login"))
+                    continue
+                }
+                if let clash = byLogin[login.lowercased()], !reachable(clash.department) {
+                    problems.append(Problem(line: person.line, message: "the login \(login) is already in use"))
                     continue
                 }
                 if let clash = byLogin[login.lowercased()] {
@@ -274,6 +305,31 @@ public enum StaffImport {
 
     static func splitPath(_ text: String) -> [String] {
         text.split(whereSeparator: { $0 == "/" || $0 == "／" }).map { String($0).trimmed }.filter { !$0.isEmpty }
+    }
+}
+
+extension StaffImport.Plan {
+    /// A digest of everything the plan would do: the same file planned against the same people and departments
+    /// gives the same fingerprint, and any difference in what would change gives another.
+    public var fingerprint: String {
+        func describe(_ person: StaffImport.Person) -> String {
+            let grants = person.grants.map { "\($0.role.rawValue)@\($0.department.joined(separator: "/"))" }.sorted()
+            return [person.employeeNumber, person.login ?? "", person.name, person.department.joined(separator: "/"),
+                    grants.joined(separator: ";"), person.active ? "active" : "left",
+                    person.timeFactor.map { String($0) } ?? ""].joined(separator: "\u{1F}")
+        }
+        var lines = newDepartments.map { "department\u{1F}" + $0.joined(separator: "/") }
+        for change in changes {
+            switch change {
+            case .create(let person): lines.append("create\u{1F}" + describe(person))
+            case .update(let id, let person, let fields):
+                lines.append("update\u{1F}\(id)\u{1F}\(fields.joined(separator: ","))\u{1F}" + describe(person))
+            case .disable(let id, let person): lines.append("disable\u{1F}\(id)\u{1F}" + describe(person))
+            }
+        }
+        lines.append("unchanged\u{1F}\(unchanged)")
+        lines += warnings.map { "warning\u{1F}\($0.line)\u{1F}\($0.message)" }
+        return Tokens.digest(lines.joined(separator: "\n"))
     }
 }
 
