@@ -84,8 +84,9 @@ public enum StaffImport {
 
     /// Reads and checks a UTF-8, UTF-16 or GB18030 CSV file, then compares it with `existing` people and
     /// `departments` (name paths).
-    public static func plan(csv bytes: [UInt8], existing: [Existing], departments: Set<[String]>) -> Outcome {
-        plan(file: .csv(bytes, encoding: nil), existing: existing, departments: departments)
+    public static func plan(csv bytes: [UInt8], existing: [Existing], departments: Set<[String]>, reach: [[String]]? = nil)
+        -> Outcome {
+        plan(file: .csv(bytes, encoding: nil), existing: existing, departments: departments, reach: reach)
     }
 
     /// Reads and checks the file, then compares it with `existing` people and `departments` (name paths). With
