@@ -118,9 +118,9 @@ def test_rows_outside_the_scope_and_bad_rows_are_errors_with_their_lines(org):
                   "N-5,new five,,测试省/数据局,boss,")
     location, page = preview(unit, org, "bad.csv", content)
     assert "文件有 6 个问题" in page
-    expected = [(3, "department 测试省/其他厅 is outside the departments you manage"),
-                (4, "the login zzmarker.b is already in use"),
-                (5, "role hr@测试省 names a department outside the departments you manage")]
+    expected = [(3, "部门 测试省/其他厅 不在您的管理范围内"),
+                (4, "登录名 zzmarker.b 已被使用"),
+                (5, "角色 hr@测试省 指定的部门不在您的管理范围内")]
     for line, message in expected:
         assert f'<th scope="row">{line}</th><td>{message}</td>' in page, (line, message)
     assert page.count('<th scope="row">6</th>') == 3
@@ -130,9 +130,12 @@ def test_rows_outside_the_scope_and_bad_rows_are_errors_with_their_lines(org):
     assert people(org) == before
     # The sibling bureau's employee number and department: refused in the same words as anything unknown.
     location, page = preview(unit, org, "b.csv", csv("ZZMARKER-777,,改名,测试省/数据局,,", "N-9,n9,九,测试省/ZZMARKER厅,,"))
-    assert "employee number ZZMARKER-777 is already in use outside the departments you manage" in page
-    assert "department 测试省/ZZMARKER厅 is outside the departments you manage" in page
+    assert "工号 ZZMARKER-777 已被您管理范围以外的人员使用" in page
+    assert "部门 测试省/ZZMARKER厅 不在您的管理范围内" in page
     assert "ZZMARKER乙" not in page and people(org) == before
+    # In English, the same problems in English.
+    english = unit.get(org.server.url(location), headers={"Accept-Language": "en"}, timeout=30).text
+    assert "employee number ZZMARKER-777 is already in use outside the departments you manage" in english
 
 
 def test_a_change_since_the_dry_run_or_another_file_is_refused(org):
@@ -146,7 +149,7 @@ def test_a_change_since_the_dry_run_or_another_file_is_refused(org):
             "--password-stdin", stdin=STRONG_PASSWORD + "\n")
     refused = confirm(unit, org, location, page)
     assert refused.status_code == 409
-    assert "自试运行以来人员或部门数据已有变化" in refused.text and "the login new.one belongs to someone else" in refused.text
+    assert "自试运行以来人员或部门数据已有变化" in refused.text and "登录名 new.one 已属于其他人员" in refused.text
     after = people(org)
     assert set(after) - set(before) == {"new.one"} and after["new.one"][0] == "抢先"
     assert after["learner.a2"][2] == 0 and query(org, "SELECT count(*) FROM staff_imports") == [(0,)]
@@ -163,7 +166,7 @@ def test_workbooks_and_gb18030_files_are_read_and_uploads_are_private(org):
     buffer = io.BytesIO()
     book.save(buffer)
     _, page = preview(unit, org, "名单.xlsx", buffer.getvalue())
-    assert '<th scope="row">4</th><td>name must be 1-200 characters</td>' in page, "the sheet's row number"
+    assert '<th scope="row">4</th><td>姓名须为 1–200 个字符</td>' in page, "the sheet's row number"
     gb = ("\r\n".join([HEADER, "N-1,new.one,新人甲,测试省/数据局/综合处,,"]) + "\r\n").encode("gb18030")
     location, page = preview(unit, org, "gbk.csv", gb)
     assert "新人甲" in page and hashlib.sha256(gb).hexdigest() in page

@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import Testing
 @testable import TrainingServer
@@ -36,6 +37,21 @@ struct StaffImportTests {
         let inside = StaffImport.plan(csv: Array((header + good).utf8), existing: [outsider], departments: [["省"], ["省", "局"]],
                                       reach: [["省", "局"]])
         #expect(inside == StaffImport.plan(csv: Array((header + good).utf8), existing: [outsider], departments: [["省"], ["省", "局"]]))
+    }
+
+    @Test func rowProblemsCarryACodeAndValuesForPagesInEitherLanguage() throws {
+        let outcome = plan("1,a b,,省,boss@,gone\n1,c,丙,,,\n")
+        guard case .problems(let problems) = outcome else { Issue.record("expected problems"); return }
+        #expect(problems.allSatisfy { $0.code != nil }, "\(problems)")
+        let duplicate = try #require(problems.first { $0.code == "duplicate_number" })
+        #expect(duplicate.line == 3 && duplicate.values == ["number": "1", "first": "2"])
+        let strings = Localization.shipped
+        for problem in problems {
+            for language in [Language.zh, .en] {
+                let text = strings.text("admin.import.problem.\(problem.code ?? "")", language, problem.values)
+                #expect(!text.contains("{") && !text.hasPrefix("admin."), "\(language): \(text)")
+            }
+        }
     }
 
     @Test func theFingerprintFollowsWhatThePlanWouldDo() {
@@ -100,7 +116,7 @@ struct StaffImportTests {
         let compoundFile: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 504)
         #expect(StaffImport.plan(csv: compoundFile, existing: [], departments: []) == .problems([StaffImport.Problem(
             line: 0, message: "the file is an Excel 97-2003 workbook (.xls) or a password-protected workbook; "
-                + "save it without a password as .xlsx or as CSV UTF-8")]))
+                + "save it without a password as .xlsx or as CSV UTF-8", code: "legacy_workbook")]))
     }
 
     @Test func aHeaderTypoIsAnError() {

@@ -82,7 +82,7 @@ public enum AdminStaffImportPreviewPage {
         switch model.preview.outcome {
         case .problems(let problems):
             let rows = problems.prefix(listed).map { problem -> HTML in
-                "<tr><th scope=\"row\">\(problem.line == 0 ? "—" : String(problem.line))</th><td>\(problem.message)</td></tr>"
+                "<tr><th scope=\"row\">\(problem.line == 0 ? "—" : String(problem.line))</th><td>\(says(problem, context))</td></tr>"
             }
             content = """
                 <div class="error-summary" role="alert" aria-labelledby="problems-title" tabindex="-1">
@@ -140,7 +140,7 @@ public enum AdminStaffImportPreviewPage {
         var sections: [HTML] = ["<h2>\(context.t("admin.import.preview.summary"))</h2><dl class=\"summary-list\">\(summary)</dl>"]
         if !plan.warnings.isEmpty {
             let rows = plan.warnings.prefix(listed).map { warning -> HTML in
-                "<tr><th scope=\"row\">\(String(warning.line))</th><td>\(warning.message)</td></tr>"
+                "<tr><th scope=\"row\">\(String(warning.line))</th><td>\(says(warning, context))</td></tr>"
             }
             sections.append(table(id: "warnings", caption: context.t("admin.import.warnings.title"),
                                   headers: [context.t("admin.import.col.line"), context.t("admin.import.col.problem")],
@@ -182,6 +182,12 @@ public enum AdminStaffImportPreviewPage {
                 """)
         }
         return HTML.join(sections)
+    }
+
+    /// A problem in the page's language; problems of reading the file (encoding, a damaged workbook) as the
+    /// import tells them.
+    static func says(_ problem: StaffImport.Problem, _ context: PageContext) -> String {
+        problem.code.map { context.t("admin.import.problem.\($0)", problem.values) } ?? problem.message
     }
 
     /// A titled table of rows (at most `listed` shown), saying how many more there are.
