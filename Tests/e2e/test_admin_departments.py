@@ -232,3 +232,43 @@ def test_pages_work_in_a_browser_are_accessible_and_screenshotted(org, chromium,
     wait_for(driver, lambda d: "done=deleted" in d.current_url)
     assert name not in driver.page_source
     assert len(driver.page_source.encode()) <= 50 * 1024
+
+
+def test_a_large_tree_is_read_by_opening_departments_and_moves_take_a_path(tmp_path):
+    organisation = build_admin_org(tmp_path)
+    try:
+        database = sqlite3.connect(organisation.server.db)
+        parent, parent_path = database.execute("SELECT id, id_path FROM departments WHERE name = '综合处'").fetchone()
+        for index in range(205):
+            cursor = database.execute("INSERT INTO departments (parent_id, name, id_path, created_at) VALUES (?, ?, ?, 0)",
+                                      (parent, f"组{index:03}", f"pending:{index}"))
+            database.execute("UPDATE departments SET id_path = ? WHERE id = ?",
+                             (f"{parent_path}{cursor.lastrowid}/", cursor.lastrowid))
+        database.commit()
+        database.close()
+        unit = organisation.session("admin.a")
+        index = unit.get(organisation.server.url("/admin/departments"), timeout=30).text
+        assert set(tree_rows(index)) == {"数据局", "综合处", "网络安全处"} and "组000" not in index
+        assert "另有 205 个部门未在此列出" in index and len(index.encode()) <= 50 * 1024
+        office = f"/admin/departments/{organisation.departments['A1']}"
+        page = unit.get(organisation.server.url(office), timeout=30).text
+        assert "组199" in page and "组200" not in page and "另有 5 个部门未在此列出" in page
+        assert len(page.encode()) <= 50 * 1024
+        # A sub-department added from its parent's page.
+        added = post(unit, organisation, office, f"{office}/add", {"child_name": "新组"})
+        assert added.status_code == 303 and added.headers["Location"].endswith("?done=added")
+        assert query(organisation, "SELECT parent_id FROM departments WHERE name = '新组'") == [(parent,)]
+        assert post(unit, organisation, office, f"{office}/add", {"child_name": "组001"}).status_code == 422
+        # Too many places to list: the new parent is named by its path.
+        network = f"/admin/departments/{organisation.departments['A2']}"
+        page = unit.get(organisation.server.url(network), timeout=30).text
+        assert 'name="parent_path"' in page and "<select" not in page.split(f'action="{network}/move"')[1].split("</form>")[0]
+        for bad in ("测试省/ZZMARKER厅", "测试省/数据局/不存在", "测试省/数据局/网络安全处"):
+            refused = post(unit, organisation, network, f"{network}/move", {"parent_path": bad})
+            assert refused.status_code == 422 and MARKER not in refused.text.lower().encode()
+        moved = post(unit, organisation, network, f"{network}/move", {"parent_path": "测试省 / 数据局 / 综合处 / 组003"})
+        assert moved.status_code == 303
+        assert query(organisation, "SELECT d.name FROM departments d JOIN departments c ON c.parent_id = d.id WHERE c.name = '网络安全处'") \
+            == [("组003",)]
+    finally:
+        stop_and_check(organisation.server)

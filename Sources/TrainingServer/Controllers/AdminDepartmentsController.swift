@@ -12,6 +12,7 @@ struct AdminDepartmentsController {
         router.get("/admin/departments", index)
         router.post("/admin/departments", add)
         router.get("/admin/departments/:department", show)
+        router.post("/admin/departments/:department/add", addChild)
         router.post("/admin/departments/:department/rename", rename)
         router.post("/admin/departments/:department/move", move)
         router.post("/admin/departments/:department/delete", delete)
@@ -47,6 +48,21 @@ struct AdminDepartmentsController {
         }
     }
 
+    /// Adds a sub-department from the department's own page (errors are shown there).
+    private func addChild(_ request: Request) throws -> Response {
+        let scope = try context.adminScope(request)
+        let department = try found(request, scope)
+        let name = try request.form()["child_name"] ?? ""
+        do {
+            let created = try service.add(name, under: department, scope: scope, by: AuditActor(scope.user))
+            return Response.redirect(to: "/admin/departments/\(created.id)?done=added")
+        } catch {
+            return try renderDepartment(request, department, scope: scope, notice: nil,
+                                        errors: [("child_name", message(error, context.page(request)))],
+                                        values: ["child_name": name], status: .unprocessableContent)
+        }
+    }
+
     private func show(_ request: Request) throws -> Response {
         let scope = try context.adminScope(request)
         let department = try found(request, scope)
@@ -74,9 +90,13 @@ struct AdminDepartmentsController {
     private func move(_ request: Request) throws -> Response {
         let scope = try context.adminScope(request)
         let department = try found(request, scope)
-        let raw = try request.form()["parent"]
+        let form = try request.form()
+        let raw = form["parent"]
         let page = context.page(request)
-        guard let parent = try? scope.department(raw) else {
+        // A large tree offers a path field instead of a list: the names from the top, separated by "/".
+        let path = SQLiteDepartmentRepository.parse(form["parent_path"] ?? "")
+        let named = path.isEmpty ? nil : scope.visibleDepartments.first { $0.namePath == path }
+        guard let parent = named ?? (try? scope.department(raw)) else {
             return try renderDepartment(request, department, scope: scope, notice: nil,
                                         errors: [("parent", page.t("admin.departments.error.parent"))], values: [:],
                                         status: .unprocessableContent)
@@ -86,7 +106,8 @@ struct AdminDepartmentsController {
             return Response.redirect(to: "/admin/departments/\(department.id)?done=moved")
         } catch {
             return try renderDepartment(request, department, scope: scope, notice: nil, errors: [("parent", message(error, page))],
-                                        values: ["parent": raw ?? ""], status: .unprocessableContent)
+                                        values: ["parent": raw ?? "", "parent_path": form["parent_path"] ?? ""],
+                                        status: .unprocessableContent)
         }
     }
 
@@ -110,6 +131,13 @@ struct AdminDepartmentsController {
         return department
     }
 
+    /// The number of sub-departments of each department that has any.
+    static func childCounts(_ nodes: [DepartmentAdministration.Node]) -> [DepartmentID: Int] {
+        nodes.reduce(into: [:]) { counts, node in
+            if let parent = node.department.parentID { counts[parent, default: 0] += 1 }
+        }
+    }
+
     private func message(_ failure: DepartmentChangeFailure, _ page: PageContext) -> String {
         switch failure {
         case .notFound: page.t("admin.departments.error.parent")
@@ -126,7 +154,11 @@ struct AdminDepartmentsController {
 
     private func renderIndex(_ request: Request, scope: AdminScope, notice: String?, errors: [(field: String, message: String)],
                              values: [String: String], status: HTTPStatus) throws -> Response {
-        let model = AdminDepartmentsPage.Model(nodes: try service.tree(scope: scope), notice: notice, errors: errors,
+        let nodes = try service.tree(scope: scope)
+        // The tops of the scope and their children; deeper departments are on their parents' pages.
+        let shown = Array(nodes.filter { $0.depth <= 1 }.prefix(AdminDepartmentsPage.listed))
+        let model = AdminDepartmentsPage.Model(nodes: shown, subDepartments: Self.childCounts(nodes),
+                                               notShown: nodes.count - shown.count, notice: notice, errors: errors,
                                                values: values)
         return Response.html(AdminDepartmentsPage.render(model, context: context.page(request),
                                                          stylesheet: context.stylesheet).rendered, status: status)
@@ -139,9 +171,11 @@ struct AdminDepartmentsController {
         let current = try service.find(id: department.id) ?? department
         let nodes = try service.tree(scope: scope)
         guard let node = nodes.first(where: { $0.department.id == current.id }) else { throw HTTPError.notFound }
+        let children = nodes.filter { $0.department.parentID == current.id }
         let model = AdminDepartmentPage.Model(
             node: node, trail: scope.trail(to: current),
-            children: nodes.filter { $0.department.parentID == current.id },
+            children: Array(children.prefix(AdminDepartmentsPage.listed)), childrenNotShown: max(0, children.count - AdminDepartmentsPage.listed),
+            subDepartments: Self.childCounts(nodes),
             moveTargets: try service.moveTargets(for: current, scope: scope),
             isScopeRoot: scope.roots.contains { $0.id == current.id },
             accounts: try service.accounts(inSubtreeOf: current),

@@ -24,8 +24,16 @@ struct AdminFormErrors {
 /// `/admin/departments`: the departments in the administrator's scope as a tree, with the people in each
 /// department and in it with everything below it, and the form to add a department.
 public enum AdminDepartmentsPage {
+    /// Departments listed on one page at most (the tree of a large organisation is read by opening departments).
+    public static let listed = 200
+
     public struct Model: Sendable {
+        /// The tops of the scope and their children, in tree order.
         public var nodes: [DepartmentAdministration.Node]
+        /// Sub-departments per department (those without any are left out).
+        public var subDepartments: [DepartmentID: Int]
+        /// Departments of the scope not listed here (deeper ones, or beyond `listed`).
+        public var notShown: Int
         public var notice: String?
         public var errors: [(field: String, message: String)]
         /// What the add form held when it is shown again.
@@ -39,9 +47,11 @@ public enum AdminDepartmentsPage {
             return """
                 <tr><th scope="row"><span aria-hidden="true">\(indent)</span>\
                 <a href="/admin/departments/\(node.department.id.description)">\(node.department.name)</a></th>\
-                <td>\(node.direct)</td><td>\(node.total)</td></tr>
+                <td>\(node.direct)</td><td>\(node.total)</td><td>\(model.subDepartments[node.department.id] ?? 0)</td></tr>
                 """
         }
+        let notShown: HTML = model.notShown > 0
+            ? "<p>\(context.t("admin.departments.not_shown", ["count": String(model.notShown)]))</p>" : .empty
         let chosen = model.values["parent"] ?? ""
         let options = model.nodes.map { node -> HTML in
             let selected: HTML = String(describing: node.department.id) == chosen ? " selected" : .empty
@@ -57,8 +67,10 @@ public enum AdminDepartmentsPage {
             <div class="table-scroll wide-table" role="region" tabindex="0" aria-labelledby="departments-tree"><table>
             <thead><tr><th scope="col">\(context.t("admin.departments.col.name"))</th>\
             <th scope="col">\(context.t("admin.departments.col.direct"))</th>\
-            <th scope="col">\(context.t("admin.departments.col.total"))</th></tr></thead>
+            <th scope="col">\(context.t("admin.departments.col.total"))</th>\
+            <th scope="col">\(context.t("admin.departments.col.children"))</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
+            \(notShown)
             <form method="post" action="/admin/departments" class="form" novalidate>
             \(Components.csrf(context))
             <h2>\(context.t("admin.departments.add.title"))</h2>
@@ -88,7 +100,10 @@ public enum AdminDepartmentPage {
         public var node: DepartmentAdministration.Node
         /// From the top of the scope down to the department.
         public var trail: [Department]
+        /// Its sub-departments (at most `AdminDepartmentsPage.listed`) and how many more there are.
         public var children: [DepartmentAdministration.Node]
+        public var childrenNotShown: Int
+        public var subDepartments: [DepartmentID: Int]
         public var moveTargets: [Department]
         public var isScopeRoot: Bool
         /// Accounts (disabled ones included) in the department and below it.
@@ -114,7 +129,9 @@ public enum AdminDepartmentPage {
                 \(context.t("admin.departments.people", ["direct": String(child.direct), "total": String(child.total)]))</li>
                 """
             }
-            children = "<ul aria-labelledby=\"children-title\">\(items)</ul>"
+            let more: HTML = model.childrenNotShown > 0
+                ? "<p>\(context.t("admin.departments.not_shown", ["count": String(model.childrenNotShown)]))</p>" : .empty
+            children = "<ul aria-labelledby=\"children-title\">\(items)</ul>\(more)"
         }
         let move: HTML
         if model.isScopeRoot {
@@ -123,18 +140,30 @@ public enum AdminDepartmentPage {
             move = "<p>\(context.t("admin.departments.move.none"))</p>"
         } else {
             let chosen = model.values["parent"] ?? ""
-            let options = model.moveTargets.map { target -> HTML in
-                let selected: HTML = String(describing: target.id) == chosen ? " selected" : .empty
-                return "<option value=\"\(target.id.description)\"\(selected)>\(target.displayPath)</option>"
+            let control: HTML
+            if model.moveTargets.count <= AdminDepartmentsPage.listed {
+                let options = model.moveTargets.map { target -> HTML in
+                    let selected: HTML = String(describing: target.id) == chosen ? " selected" : .empty
+                    return "<option value=\"\(target.id.description)\"\(selected)>\(target.displayPath)</option>"
+                }
+                control = "<select id=\"parent\" name=\"parent\"\(form.attributes("parent", hint: "parent-hint"))>\(options)</select>"
+            } else {
+                // Too many to list: the new parent's path, as staff files write it.
+                control = """
+                    <input type="text" id="parent" name="parent_path" value="\(model.values["parent_path"] ?? "")" \
+                    placeholder="\(department.namePath.dropLast().joined(separator: "/"))"\(form.attributes("parent", hint: "parent-hint"))>
+                    """
             }
+            let hint = model.moveTargets.count <= AdminDepartmentsPage.listed ? context.t("admin.departments.move.hint")
+                : context.t("admin.departments.move.hint") + context.t("admin.departments.move.path_hint")
             move = """
                 <form method="post" action="/admin/departments/\(department.id.description)/move" class="form" novalidate>
                 \(Components.csrf(context))
                 <div class="\(form.fieldClass("parent"))">
                 <label for="parent">\(context.t("admin.departments.move.label"))</label>
-                <p class="hint" id="parent-hint">\(context.t("admin.departments.move.hint"))</p>
+                <p class="hint" id="parent-hint">\(hint)</p>
                 \(form.message("parent"))
-                <select id="parent" name="parent"\(form.attributes("parent", hint: "parent-hint"))>\(options)</select>
+                \(control)
                 </div>
                 <button type="submit" class="button button-secondary">\(context.t("admin.departments.move.submit"))</button>
                 </form>
@@ -165,6 +194,16 @@ public enum AdminDepartmentPage {
             </dl>
             <h2 id="children-title">\(context.t("admin.departments.children.title"))</h2>
             \(children)
+            <form method="post" action="/admin/departments/\(department.id.description)/add" class="form" novalidate>
+            \(Components.csrf(context))
+            <div class="\(form.fieldClass("child_name"))">
+            <label for="child_name">\(context.t("admin.departments.add_child.label"))</label>
+            <p class="hint" id="child_name-hint">\(context.t("admin.departments.name.hint"))</p>
+            \(form.message("child_name"))
+            <input type="text" id="child_name" name="child_name" maxlength="200" value="\(model.values["child_name"] ?? "")"\(form.attributes("child_name", hint: "child_name-hint"))>
+            </div>
+            <button type="submit" class="button button-secondary">\(context.t("admin.departments.add_child.submit"))</button>
+            </form>
             <form method="post" action="/admin/departments/\(department.id.description)/rename" class="form" novalidate>
             \(Components.csrf(context))
             <h2>\(context.t("admin.departments.rename.title"))</h2>
