@@ -66,7 +66,7 @@ public struct StaffImportService: Sendable {
             plan = try staff.apply(file: StaffImport.File.detect(upload.content), reach: Self.reach(scope),
                                    expecting: fingerprint,
                                    source: StaffImportSource(fileName: upload.fileName, sha256: upload.sha256,
-                                                             scope: scope.roots.map(\.idPath)),
+                                                             scope: scope.roots.map { String($0.id.rawValue) }),
                                    by: AuditActor(scope.user))
         } catch is StaffImportChanged {
             throw Refusal.dataChanged
@@ -75,16 +75,17 @@ public struct StaffImportService: Sendable {
         return plan
     }
 
-    /// The newest imports `scope` may see (all of them without a scope): those made within it; the command
-    /// line's (the whole organisation) only by administrators of every top-level department.
+    /// The newest imports `scope` may see (all of them without a scope): those made within it (by the
+    /// departments at the top of the importer's scope, wherever they are now); the command line's (the whole
+    /// organisation), and any whose departments are gone, only by administrators of every top-level department.
     public func history(scope: AdminScope?, limit: Int = 50) throws -> [SQLiteStaffImportRepository.Record] {
         guard let scope else { return try imports.history(limit: limit) { _ in true } }
         let tops = try departments.all().filter { $0.parentID == nil }
         let wholeOrganisation = !tops.isEmpty && tops.allSatisfy(scope.isVisible)
-        let mine = scope.roots.map(\.idPath)
         return try imports.history(limit: limit) { record in
-            record.scope.isEmpty ? wholeOrganisation
-                : record.scope.allSatisfy { path in mine.contains { path.hasPrefix($0) } }
+            let departments = record.scope.compactMap { Int64($0).flatMap { scope.departments[DepartmentID(rawValue: $0)] } }
+            guard !record.scope.isEmpty, departments.count == record.scope.count else { return wholeOrganisation }
+            return departments.allSatisfy(scope.isVisible)
         }
     }
 

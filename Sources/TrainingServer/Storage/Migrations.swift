@@ -653,7 +653,8 @@ enum Migrations {
                     actor TEXT NOT NULL,
                     file_name TEXT NOT NULL,
                     sha256 TEXT NOT NULL,
-                    -- the id_paths of the importer's scope, space-separated; empty: the whole organisation
+                    -- the ids of the departments at the top of the importer's scope, space-separated (ids, not
+                    -- paths: a department may move later); empty: the whole organisation
                     scope TEXT NOT NULL,
                     created INTEGER NOT NULL,
                     updated INTEGER NOT NULL,

@@ -32,7 +32,7 @@ public struct SQLiteStaffImportRepository: Sendable {
         public var actor: String
         public var fileName: String
         public var sha256: String
-        /// The `id_path`s of the importer's scope; empty: the whole organisation.
+        /// The ids of the departments at the top of the importer's scope; empty: the whole organisation.
         public var scope: [String]
         public var created: Int
         public var updated: Int

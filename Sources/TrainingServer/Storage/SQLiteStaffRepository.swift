@@ -112,7 +112,7 @@ public struct SQLiteStaffRepository: Sendable {
 }
 
 /// What an import came from, for its history: the file's name and SHA-256 digest, and the administrator's
-/// scope (the `id_path`s of its tops; empty for the whole organisation, as on the command line).
+/// scope (the ids of the departments at its top; empty for the whole organisation, as on the command line).
 public struct StaffImportSource: Sendable, Equatable {
     public var fileName: String
     public var sha256: String

@@ -112,6 +112,14 @@ import Testing
         #expect(try org.service.history(scope: org.root).map(\.fileName) == ["cli.csv", "root.csv", "unit.csv"])
         #expect(try org.service.history(scope: org.unit).map(\.fileName) == ["unit.csv"])
         #expect(try org.service.history(scope: nil).count == 3)
+        // The unit's bureau moves under the other department: its imports stay its own.
+        let tree = DepartmentAdministration(store: org.temporary.store, clock: org.clock.function)
+        let bureau = try #require(org.unit.roots.first)
+        let sibling = try #require(try tree.find(path: ["省", "厅"]))
+        _ = try tree.move(bureau, under: sibling, scope: nil, by: .system)
+        let moved = AdminScope(user: org.unit.user, departments: try tree.all())
+        #expect(try org.service.history(scope: moved).map(\.fileName) == ["unit.csv"])
+        #expect(try org.service.history(scope: AdminScope(user: org.root.user, departments: try tree.all())).count == 3)
     }
 
     @Test func fileNamesAreCleaned() {

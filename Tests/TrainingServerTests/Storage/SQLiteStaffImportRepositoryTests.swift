@@ -34,7 +34,7 @@ import Testing
         for (index, name) in ["one.csv", "two.csv", "three.csv"].enumerated() {
             try temporary.store.write { db in
                 try SQLiteStaffImportRepository.record(plan, source: StaffImportSource(fileName: name, sha256: String(index),
-                                                                                       scope: index == 1 ? [] : ["/1/"]),
+                                                                                       scope: index == 1 ? [] : ["1"]),
                                                       at: clock.now, by: .commandLine, db)
             }
             clock.advance(by: 10)
@@ -43,7 +43,7 @@ import Testing
         #expect(try imports.history(limit: 1) { _ in true }.map(\.fileName) == ["three.csv"])
         let scoped = try imports.history(limit: 10) { !$0.scope.isEmpty }
         #expect(scoped.map(\.fileName) == ["three.csv", "one.csv"])
-        #expect(scoped.first?.scope == ["/1/"] && scoped.first?.unchanged == 3 && scoped.first?.departments == 1)
+        #expect(scoped.first?.scope == ["1"] && scoped.first?.unchanged == 3 && scoped.first?.departments == 1)
         #expect(scoped.first?.actor == "cli")
     }
 }
