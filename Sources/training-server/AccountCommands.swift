@@ -118,7 +118,7 @@ struct Users: ParsableCommand {
 
 struct Departments: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Manage the organisation tree.",
-                                                    subcommands: [Add.self, List.self])
+                                                    subcommands: [Add.self, List.self, Rename.self, Move.self, Delete.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a department and any missing parents.")
@@ -128,20 +128,103 @@ struct Departments: ParsableCommand {
         func run() throws {
             let names = SQLiteDepartmentRepository.parse(path)
             guard !names.isEmpty else { throw ValidationError("give a path such as \"A/B\"") }
-            let department = try SQLiteDepartmentRepository(store: try database.open(), clock: now)
+            let department = try DepartmentAdministration(store: try database.open(), clock: now)
                 .ensure(path: names, by: .commandLine)
             print("\(department.id)\t\(department.displayPath)")
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List departments.")
+        static let configuration = CommandConfiguration(abstract: "List departments with their enabled people.")
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let departments = try SQLiteDepartmentRepository(store: try database.open(), clock: now).all()
-            printTable([["id", "department"]] + departments.map { [String(describing: $0.id), $0.displayPath] })
+            let nodes = try DepartmentAdministration(store: try database.open(), clock: now).tree(scope: nil)
+            printTable([["id", "department", "people", "subtree_people"]]
+                       + nodes.map { [String(describing: $0.department.id), $0.department.displayPath, String($0.direct), String($0.total)] })
         }
+    }
+
+    struct Rename: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rename a department.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The department: its id or its path.") var department: String
+        @Argument(help: "The new name.") var name: String
+
+        func run() throws {
+            let service = DepartmentAdministration(store: try database.openExisting(), clock: now)
+            let found = try resolveDepartment(department, service)
+            let renamed = try departmentChange { () throws(DepartmentChangeFailure) in
+                try service.rename(found, to: name, scope: nil, by: .commandLine)
+            }
+            print("renamed \(found.displayPath) to \(renamed.displayPath)")
+        }
+    }
+
+    struct Move: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move a department, with everything below it, under another.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The department: its id or its path.") var department: String
+        @Argument(help: "The new parent: its id or its path.") var parent: String
+
+        func run() throws {
+            let service = DepartmentAdministration(store: try database.openExisting(), clock: now)
+            let found = try resolveDepartment(department, service)
+            let target = try resolveDepartment(parent, service)
+            let moved = try departmentChange { () throws(DepartmentChangeFailure) in
+                try service.move(found, under: target, scope: nil, by: .commandLine)
+            }
+            print("moved \(found.displayPath) to \(moved.displayPath)")
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a department and the departments below it, when nobody belongs to them.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The department: its id or its path.") var department: String
+
+        func run() throws {
+            let service = DepartmentAdministration(store: try database.openExisting(), clock: now)
+            let found = try resolveDepartment(department, service)
+            try departmentChange { () throws(DepartmentChangeFailure) in
+                try service.delete(found, scope: nil, by: .commandLine)
+            }
+            print("deleted \(found.displayPath)")
+        }
+    }
+}
+
+/// A department named by its id or its path.
+private func resolveDepartment(_ text: String, _ service: DepartmentAdministration) throws -> Department {
+    if !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(text),
+       let department = try service.find(id: DepartmentID(rawValue: id)) {
+        return department
+    }
+    guard let department = try service.find(path: SQLiteDepartmentRepository.parse(text)) else {
+        throw CommandFailure("no department \(text)")
+    }
+    return department
+}
+
+/// Runs a change to the tree, turning a refusal into a message.
+@discardableResult
+private func departmentChange<T>(_ body: () throws(DepartmentChangeFailure) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        let message = switch error {
+        case .notFound: "no such department"
+        case .invalidName: "a department name is 1-200 characters without \"/\" or control characters"
+        case .nameTaken: "a department beside it already has that name"
+        case .intoOwnSubtree: "a department cannot move under itself or a department below it"
+        case .alreadyThere: "the department is already there"
+        case .scopeRoot: "the top of an administrator's scope cannot move"
+        case .notEmpty(let people): "\(people) account\(people == 1 ? "" : "s") (disabled ones included) belong to it or to departments below it; move them first"
+        case .rolesGranted(let grants): "\(grants) role\(grants == 1 ? " is" : "s are") granted on it or on departments below it; withdraw them first"
+        case .storage(let reason): reason
+        }
+        throw CommandFailure(message + "; nothing was changed")
     }
 }
 

@@ -67,7 +67,10 @@ struct ImportStaffCommand: ParsableCommand {
                     passwordLines.append("\(person.employeeNumber),\(person.login ?? ""),\(password)")
                 }
             }
-            try staff.apply(plan, passwordHashes: hashes, by: .commandLine)
+            // Kept in the history of imports (the admin page lists it) with the file's name and digest.
+            let source = StaffImportSource(fileName: URL(fileURLWithPath: file).lastPathComponent,
+                                           sha256: SQLiteStaffImportRepository.digest(Array(data)), scope: [])
+            try staff.apply(plan, passwordHashes: hashes, source: source, by: .commandLine)
             if let initialPasswords {
                 guard FileManager.default.createFile(atPath: initialPasswords,
                                                      contents: Data((passwordLines.joined(separator: "\n") + "\n").utf8),

@@ -121,6 +121,8 @@ public final class Application: Sendable {
         AdminPeopleController(context: context).register(in: &router)
         AdminAuditController(context: context).register(in: &router)
         AdminSystemController(context: context).register(in: &router)
+        AdminDepartmentsController(context: context).register(in: &router)
+        AdminStaffImportController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)

@@ -741,6 +741,39 @@ enum Migrations {
                 """)
             try AuditSubjects.backfill(in: db)
         }
+        migrator.registerMigration("2026-12-07-org-staff-imports") { db in
+            // Staff files uploaded in the browser wait here for their confirmation (a day at most), so the file
+            // applied is byte for byte the one previewed; applied imports are kept in their history.
+            try db.execute(sql: """
+                CREATE TABLE staff_import_uploads (
+                    id TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    file_name TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    content BLOB NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX staff_import_uploads_created ON staff_import_uploads(created_at);
+                CREATE TABLE staff_imports (
+                    id INTEGER PRIMARY KEY,
+                    at REAL NOT NULL,
+                    actor_user_id INTEGER,
+                    actor TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    -- the ids of the departments at the top of the importer's scope, space-separated (ids, not
+                    -- paths: a department may move later); empty: the whole organisation
+                    scope TEXT NOT NULL,
+                    created INTEGER NOT NULL,
+                    updated INTEGER NOT NULL,
+                    disabled INTEGER NOT NULL,
+                    unchanged INTEGER NOT NULL,
+                    departments INTEGER NOT NULL,
+                    warnings INTEGER NOT NULL
+                );
+                CREATE INDEX staff_imports_at ON staff_imports(at);
+                """)
+        }
         return migrator
     }
 }

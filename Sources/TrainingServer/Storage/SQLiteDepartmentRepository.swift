@@ -46,6 +46,139 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
         return parent!
     }
 
+    /// Renames `id`. Audited as `department.rename` with the old and new paths.
+    public func rename(_ id: DepartmentID, to newName: String, by actor: AuditActor) throws(DepartmentChangeFailure) -> Department {
+        let name = newName.trimmingCharacters(in: .whitespaces)
+        guard Self.isValidName(name) else { throw .invalidName }
+        try change { db in
+            guard let department = try Self.load(db, where: "id = ?", [id.rawValue]).first else { throw DepartmentChangeFailure.notFound }
+            guard department.name != name else { return }
+            try Self.requireFreeName(name, under: department.parentID, db)
+            try db.execute(sql: "UPDATE departments SET name = ? WHERE id = ?", arguments: [name, id.rawValue])
+            try AuditChain.append(AuditEvent(action: "department.rename", subject: "department:\(id)",
+                                             details: ["from": department.namePath.joined(separator: "/"),
+                                                       "to": (department.namePath.dropLast() + [name]).joined(separator: "/")]),
+                                  by: actor, at: clock(), in: db)
+        }
+        return try found(id)
+    }
+
+    /// Moves `id` with its whole subtree under `parent`: never under itself or anything below it, never where a
+    /// sibling has its name. The subtree's `id_path`s change in the same transaction (people, grants and the
+    /// reports' per-department counts keep their department ids, so subtree sums follow the new paths at once).
+    /// Audited as `department.move` with the old and new paths.
+    public func move(_ id: DepartmentID, under parentID: DepartmentID, by actor: AuditActor) throws(DepartmentChangeFailure) -> Department {
+        try change { db in
+            guard let department = try Self.load(db, where: "id = ?", [id.rawValue]).first,
+                  let parent = try Self.load(db, where: "id = ?", [parentID.rawValue]).first else {
+                throw DepartmentChangeFailure.notFound
+            }
+            guard !department.contains(parent) else { throw DepartmentChangeFailure.intoOwnSubtree }
+            guard department.parentID != parent.id else { throw DepartmentChangeFailure.alreadyThere }
+            try Self.requireFreeName(department.name, under: parent.id, db)
+            let newPath = "\(parent.idPath)\(id)/"
+            try db.execute(sql: "UPDATE departments SET parent_id = ? WHERE id = ?", arguments: [parent.id.rawValue, id.rawValue])
+            // Every path of the subtree starts with the old path: swap that start for the new one.
+            try db.execute(sql: """
+                UPDATE departments SET id_path = ? || substr(id_path, ?) WHERE id_path >= ? AND id_path < ?
+                """, arguments: [newPath, department.idPath.utf8.count + 1, department.idPath, Self.upper(department.idPath)])
+            try AuditChain.append(AuditEvent(action: "department.move", subject: "department:\(id)",
+                                             details: ["from": department.namePath.joined(separator: "/"),
+                                                       "to": (parent.namePath + [department.name]).joined(separator: "/")]),
+                                  by: actor, at: clock(), in: db)
+        }
+        return try found(id)
+    }
+
+    /// Deletes `id` and the departments below it when nobody belongs to any of them (disabled accounts included)
+    /// and nobody holds a role on them. Audited as `department.delete`.
+    public func delete(_ id: DepartmentID, by actor: AuditActor) throws(DepartmentChangeFailure) {
+        try change { db in
+            guard let department = try Self.load(db, where: "id = ?", [id.rawValue]).first else {
+                throw DepartmentChangeFailure.notFound
+            }
+            let range: StatementArguments = [department.idPath, Self.upper(department.idPath)]
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM departments WHERE id_path >= ? AND id_path < ? ORDER BY length(id_path) DESC
+                """, arguments: range)
+            let people = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM users WHERE department_id IN
+                    (SELECT id FROM departments WHERE id_path >= ? AND id_path < ?)
+                """, arguments: range) ?? 0
+            guard people == 0 else { throw DepartmentChangeFailure.notEmpty(people: people) }
+            let grants = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM role_grants WHERE department_id IN
+                    (SELECT id FROM departments WHERE id_path >= ? AND id_path < ?)
+                """, arguments: range) ?? 0
+            guard grants == 0 else { throw DepartmentChangeFailure.rolesGranted(grants) }
+            for departmentID in ids {
+                try SQLiteReportRepository.forgetDepartment(departmentID, db)
+                try db.execute(sql: "DELETE FROM departments WHERE id = ?", arguments: [departmentID])
+            }
+            try AuditChain.append(AuditEvent(action: "department.delete", subject: "department:\(id)",
+                                             details: ["path": department.namePath.joined(separator: "/"),
+                                                       "departments": String(ids.count)]),
+                                  by: actor, at: clock(), in: db)
+        }
+    }
+
+    /// The number of accounts (enabled or not) in `id`'s subtree: what stops a delete.
+    public func accounts(inSubtreeOf department: Department) throws -> Int {
+        try store.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM users WHERE department_id IN
+                    (SELECT id FROM departments WHERE id_path >= ? AND id_path < ?)
+                """, arguments: [department.idPath, Self.upper(department.idPath)]) ?? 0
+        }
+    }
+
+    /// Enabled people per department (departments without any are left out), from the reports' head counts.
+    public func headcounts() throws -> [DepartmentID: Int] {
+        try store.read { db in
+            try SQLiteReportRepository.departmentHeadcounts(db).reduce(into: [:]) { $0[DepartmentID(rawValue: $1.key)] = $1.value }
+        }
+    }
+
+    /// Runs `body` in a write transaction, mapping storage errors other than the refusals; then tells running
+    /// servers' session caches that the tree changed (grants reach other departments after a move).
+    private func change(_ body: (Database) throws -> Void) throws(DepartmentChangeFailure) {
+        do {
+            try store.write { db in try body(db) }
+        } catch let failure as DepartmentChangeFailure {
+            throw failure
+        } catch {
+            throw .storage(String(describing: error))
+        }
+        AccountChangeStamp(databasePath: store.path).touch()
+    }
+
+    private func found(_ id: DepartmentID) throws(DepartmentChangeFailure) -> Department {
+        do {
+            guard let department = try find(id: id) else { throw DepartmentChangeFailure.notFound }
+            return department
+        } catch let failure as DepartmentChangeFailure {
+            throw failure
+        } catch {
+            throw .storage(String(describing: error))
+        }
+    }
+
+    /// A department name: 1-200 characters, no "/", no control characters, not blank.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 200 && !name.contains("/") && name.controlCharacterProblem("name") == nil
+            && !name.allSatisfy(\.isWhitespace)
+    }
+
+    private static func requireFreeName(_ name: String, under parentID: DepartmentID?, _ db: Database) throws {
+        let taken = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM departments WHERE ifnull(parent_id, 0) = ? AND name = ?)
+            """, arguments: [parentID?.rawValue ?? 0, name]) ?? false
+        if taken { throw DepartmentChangeFailure.nameTaken }
+    }
+
+    /// The first path after every path starting with `prefix` ("/1/4/" -> "/1/40": "0" follows "/").
+    static func upper(_ prefix: String) -> String { String(prefix.dropLast()) + "0" }
+
     public func find(path: [String]) throws -> Department? {
         try all().first { $0.namePath == path }
     }
@@ -101,6 +234,28 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
     public static func parse(_ text: String) -> [String] {
         text.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
+}
+
+/// Why a change to the department tree was refused; nothing was changed.
+public enum DepartmentChangeFailure: Error, Sendable, Equatable {
+    /// The department (or the one named as the new parent) does not exist.
+    case notFound
+    /// Empty, blank, longer than 200 characters, holding "/" or a control character.
+    case invalidName
+    /// A department beside it already has the name.
+    case nameTaken
+    /// The new parent is the department itself or below it.
+    case intoOwnSubtree
+    /// The new parent is the one it already has.
+    case alreadyThere
+    /// The top of an administrator's scope stays where it is (moving it would take it out of their hands).
+    case scopeRoot
+    /// People (enabled or disabled) belong to it or to departments below it.
+    case notEmpty(people: Int)
+    /// People hold roles granted on it or on departments below it.
+    case rolesGranted(Int)
+    /// The database failed.
+    case storage(String)
 }
 
 /// Every department, by name path and by id.

@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import Testing
 @testable import TrainingServer
@@ -9,6 +10,61 @@ struct StaffImportTests {
     private func plan(_ rows: String, existing: [StaffImport.Existing] = [], departments: Set<[String]> = [])
         -> StaffImport.Outcome {
         StaffImport.plan(csv: Array((header + rows).utf8), existing: existing, departments: departments)
+    }
+
+    @Test func withAReachEveryRowMustLieWithinItAndOutsidersAreNotDescribed() {
+        let outsider = StaffImport.Existing(id: UserID(rawValue: 7), employeeNumber: "900", login: "outsider", name: "外人",
+                                            department: ["省", "厅"], grants: [StaffImport.Grant(role: .learner, department: ["省", "厅"])],
+                                            disabled: false, timeFactor: 1)
+        let insider = StaffImport.Existing(id: UserID(rawValue: 8), employeeNumber: "800", login: "insider", name: "内人",
+                                           department: ["省", "局"], grants: [StaffImport.Grant(role: .learner, department: ["省", "局"]),
+                                                                             StaffImport.Grant(role: .hr, department: ["省"])],
+                                           disabled: false, timeFactor: 1)
+        let rows = "1,a,甲,省/厅,,\n2,b,乙,省/局/处,hr@省,\n900,,外人,省/局,,\n3,outsider,丙,省/局,,\n800,,内人改,省/局,,\n4,c,丁,省/局/新处,,\n"
+        let outcome = StaffImport.plan(csv: Array((header + rows).utf8), existing: [outsider, insider],
+                                       departments: [["省"], ["省", "局"], ["省", "厅"]], reach: [["省", "局"]])
+        guard case .problems(let problems) = outcome else { Issue.record("expected problems: \(outcome)"); return }
+        #expect(problems.map(\.description) == [
+            "line 2: department 省/厅 is outside the departments you manage",
+            "line 3: role hr@省 names a department outside the departments you manage",
+            "line 4: employee number 900 is already in use outside the departments you manage",
+            "line 5: the login outsider is already in use",
+            "line 6: employee 800 holds roles outside the departments you manage; their roles can only be changed by an administrator of those",
+        ])
+        #expect(!problems.contains { $0.message.contains("外人") || $0.message.contains("厅") && $0.line != 2 })
+        // Within the reach the same file's good rows plan as without one.
+        let good = "4,c,丁,省/局/新处,,\n"
+        let inside = StaffImport.plan(csv: Array((header + good).utf8), existing: [outsider], departments: [["省"], ["省", "局"]],
+                                      reach: [["省", "局"]])
+        #expect(inside == StaffImport.plan(csv: Array((header + good).utf8), existing: [outsider], departments: [["省"], ["省", "局"]]))
+    }
+
+    @Test func rowProblemsCarryACodeAndValuesForPagesInEitherLanguage() throws {
+        let outcome = plan("1,a b,,省,boss@,gone\n1,c,丙,,,\n")
+        guard case .problems(let problems) = outcome else { Issue.record("expected problems"); return }
+        #expect(problems.allSatisfy { $0.code != nil }, "\(problems)")
+        let duplicate = try #require(problems.first { $0.code == "duplicate_number" })
+        #expect(duplicate.line == 3 && duplicate.values == ["number": "1", "first": "2"])
+        let strings = Localization.shipped
+        for problem in problems {
+            for language in [Language.zh, .en] {
+                let text = strings.text("admin.import.problem.\(problem.code ?? "")", language, problem.values)
+                #expect(!text.contains("{") && !text.hasPrefix("admin."), "\(language): \(text)")
+            }
+        }
+    }
+
+    @Test func theFingerprintFollowsWhatThePlanWouldDo() {
+        func fingerprint(_ rows: String, existing: [StaffImport.Existing] = []) -> String? {
+            if case .plan(let plan) = plan(rows, existing: existing) { plan.fingerprint } else { nil }
+        }
+        let first = fingerprint("1,a,甲,省/局,,\n")
+        #expect(first != nil && first == fingerprint("1,a,甲,省/局,,\n"))
+        #expect(first != fingerprint("1,a,甲,省/处,,\n"))
+        #expect(first != fingerprint("1,a,乙,省/局,,\n"))
+        let existing = StaffImport.Existing(id: UserID(rawValue: 1), employeeNumber: "1", login: "a", name: "甲", department: ["省"],
+                                            grants: [StaffImport.Grant(role: .learner, department: ["省"])], disabled: false, timeFactor: 1)
+        #expect(first != fingerprint("1,a,甲,省/局,,\n", existing: [existing]), "an update is not a create")
     }
 
     @Test func everyBadRowIsReportedWithItsLine() {
@@ -60,7 +116,7 @@ struct StaffImportTests {
         let compoundFile: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 504)
         #expect(StaffImport.plan(csv: compoundFile, existing: [], departments: []) == .problems([StaffImport.Problem(
             line: 0, message: "the file is an Excel 97-2003 workbook (.xls) or a password-protected workbook; "
-                + "save it without a password as .xlsx or as CSV UTF-8")]))
+                + "save it without a password as .xlsx or as CSV UTF-8", code: "legacy_workbook")]))
     }
 
     @Test func aHeaderTypoIsAnError() {

@@ -86,6 +86,31 @@ import Testing
         #expect(subtree == 3)
     }
 
+    @Test func aMoveRewritesTheSubtreesPathsAndNothingElse() throws {
+        let temporary = try TemporaryStore()
+        let departments = repository(temporary)
+        let top = try departments.ensure(path: ["省"], by: .system)
+        // Enough departments that one id is a textual prefix of another (4 and 40-something): only the moved
+        // department's own subtree may change.
+        var made: [Department] = []
+        for index in 0..<45 { made.append(try departments.ensure(path: ["省", "处\(index)"], by: .system)) }
+        let moved = try #require(made.first { $0.id.rawValue == 4 })
+        let lookalike = try #require(made.first { $0.id.rawValue == 40 })
+        let child = try departments.ensure(path: moved.namePath + ["科"], by: .system)
+        let lookalikeChild = try departments.ensure(path: lookalike.namePath + ["科"], by: .system)
+        let target = try #require(made.last)
+        let before = try departments.all()
+        let result = try departments.move(moved.id, under: target.id, by: .system)
+        #expect(result.idPath == "\(target.idPath)\(moved.id)/" && result.parentID == target.id)
+        #expect(try departments.find(id: child.id)?.idPath == "\(target.idPath)\(moved.id)/\(child.id)/")
+        #expect(try departments.find(id: child.id)?.namePath == ["省", target.name, moved.name, "科"])
+        let untouched = Set([moved.id, child.id])
+        #expect(try departments.all().filter { !untouched.contains($0.id) } == before.filter { !untouched.contains($0.id) })
+        #expect(try departments.find(id: lookalikeChild.id)?.idPath == "/\(top.id)/40/\(lookalikeChild.id)/")
+        let entry = try #require(try SQLiteAuditLog(store: temporary.store, clock: { 0 }).recent(limit: 1).first)
+        #expect(entry.action == "department.move" && entry.subject == "department:4")
+    }
+
     @Test func findsByPathAndId() throws {
         let temporary = try TemporaryStore()
         let departments = repository(temporary)

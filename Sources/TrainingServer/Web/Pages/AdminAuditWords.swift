@@ -11,7 +11,7 @@ public struct AdminAuditWords: Sendable {
         "user.create", "user.update", "user.disable", "user.enable", "user.unlock", "user.email", "user.password",
         "role.grant", "role.withdraw", "password.reset_link", "password.reset",
         "token.create", "token.revoke",
-        "department.create", "staff.import",
+        "department.create", "department.rename", "department.move", "department.delete", "staff.import",
         "record.view", "report.export",
         "certificate.issue", "certificate.reissue", "certificate.revoke", "certificate.reinstate",
         "certificate.withdraw", "certification.expire",
