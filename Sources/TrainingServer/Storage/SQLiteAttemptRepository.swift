@@ -141,6 +141,13 @@ public struct SQLiteAttemptRepository: AttemptRepository {
     }
 
     public func saveVersion(courseID: String, quiz: QuizDefinition, at: Double) throws {
+        // Versions are only ever added: once this one is stored, a start needs neither the JSON nor a write.
+        let stored = try store.read { db in
+            try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT 1 FROM quiz_versions WHERE course_id = ? AND quiz_id = ? AND content_hash = ?
+                """), arguments: [courseID, quiz.id.rawValue, quiz.contentHash]) ?? false
+        }
+        if stored { return }
         let json = String(decoding: try Self.encoder.encode(quiz), as: UTF8.self)
         try store.write { db in
             try db.execute(sql: """
