@@ -17,6 +17,8 @@
 #                                                         rows read so far is reported)
 #   THREADS=16                                            server worker threads
 #   TRAINING_SERVER=path                                  use this binary instead of building one
+#   SCALE_DB=path                                         use this database (generated there when missing)
+#                                                         instead of Benchmarks/out/scale-PEOPLE-...sqlite
 #   SWIFT_BUILD_JOBS=n                                    passed to `swift build -j`
 #   BUILD_TRIES=30  BUILD_WAIT=60                         retries while the build lock is busy or the tree
 #                                                         does not compile (others may be mid-change)
@@ -49,7 +51,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OUT="$ROOT/Benchmarks/out"
 mkdir -p "$OUT"
-DB="$OUT/scale-$PEOPLE-$DEPARTMENTS-$ATTEMPTS.sqlite"
+DB=${SCALE_DB:-"$OUT/scale-$PEOPLE-$DEPARTMENTS-$ATTEMPTS.sqlite"}
 HR_LOGIN=hr.bench
 # The generated HR account's password; the database is a local benchmark fixture served on loopback only.
 export SCALE_HR_PASSWORD=${SCALE_HR_PASSWORD:-scale-benchmark-hr-2026}

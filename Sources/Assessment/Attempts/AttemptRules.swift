@@ -57,6 +57,49 @@ public enum AttemptRules {
     /// sequence number but must get its original answer), then staleness, then the behaviour's rules.
     public static func decide(_ request: StepRequest, on attempt: Attempt, quiz: QuizDefinition,
                               now: Double) -> StepDecision {
+        decide(request, on: attempt, quiz: quiz, now: now, replayed: nil)
+    }
+
+    /// Judges several requests as `decide` judges them one after another, each on the attempt with the steps
+    /// decided before it appended (a rejection ends the list: the requests after it are not judged).
+    ///
+    /// Saves are judged on one replay of `attempt`: a stored save changes only a response, and nothing a save is
+    /// judged on reads responses (whether the attempt is closed, its cutoff, whether the question is on the
+    /// paper or checked, whether the response suits the question). Any other action is judged on a replay of
+    /// the attempt as it stands then.
+    public static func decide(_ requests: [StepRequest], on attempt: Attempt, quiz: QuizDefinition,
+                              now: Double) -> [StepDecision] {
+        var attempt = attempt
+        var replayed: Result<AttemptState, ReplayError>?
+        var decisions: [StepDecision] = []
+        for request in requests {
+            let decision: StepDecision
+            if case .save = request.action {
+                if replayed == nil {
+                    do throws(ReplayError) {
+                        replayed = .success(try AttemptState(replaying: attempt, against: quiz, now: now))
+                    } catch {
+                        replayed = .failure(error)
+                    }
+                }
+                decision = decide(request, on: attempt, quiz: quiz, now: now, replayed: replayed)
+            } else {
+                decision = decide(request, on: attempt, quiz: quiz, now: now, replayed: nil)
+                replayed = nil
+            }
+            decisions.append(decision)
+            switch decision {
+            case .append(let step): attempt = attempt.appending(step)
+            case .duplicate: continue
+            case .rejected: return decisions
+            }
+        }
+        return decisions
+    }
+
+    /// `decide` with the attempt's replay at `now` when the caller has it.
+    private static func decide(_ request: StepRequest, on attempt: Attempt, quiz: QuizDefinition, now: Double,
+                               replayed: Result<AttemptState, ReplayError>?) -> StepDecision {
         if let key = request.idempotencyKey, let original = attempt.steps.first(where: { $0.idempotencyKey == key }) {
             let same = original.action == request.action && original.actor == request.actor
             return same ? .duplicate(of: original) : .rejected(.idempotencyKeyReused(sequence: original.sequence))
@@ -65,8 +108,12 @@ public enum AttemptRules {
             return .rejected(.staleSequence(current: attempt.nextSequence, received: expected))
         }
         let state: AttemptState
-        do {
-            state = try AttemptState(replaying: attempt, against: quiz, now: now)
+        do throws(ReplayError) {
+            if let replayed {
+                state = try replayed.get()
+            } else {
+                state = try AttemptState(replaying: attempt, against: quiz, now: now)
+            }
         } catch {
             return .rejected(.unreplayable(error))
         }
@@ -81,8 +128,13 @@ public enum AttemptRules {
     /// no close or submit yet; nil otherwise. Replay closes such an attempt anyway; storing the step makes the
     /// log say so.
     public static func expiryStep(for attempt: Attempt, quiz: QuizDefinition, now: Double) -> AttemptStep? {
-        guard let state = try? AttemptState(replaying: attempt, against: quiz, now: now),
-              state.closeReason == .expired,
+        guard let state = try? AttemptState(replaying: attempt, against: quiz, now: now) else { return nil }
+        return expiryStep(for: attempt, state: state, now: now)
+    }
+
+    /// `expiryStep` with the attempt's replay at `now` (`state`) when the caller has it.
+    public static func expiryStep(for attempt: Attempt, state: AttemptState, now: Double) -> AttemptStep? {
+        guard state.closeReason == .expired,
               !attempt.steps.contains(where: { $0.action == .close }) else { return nil }
         return AttemptStep(sequence: attempt.nextSequence, time: now, actor: .system, action: .close)
     }

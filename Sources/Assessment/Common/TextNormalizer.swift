@@ -15,6 +15,11 @@ internal import Foundation
 public enum TextNormalizer {
     /// `text` normalised for comparison.
     public static func normalize(_ text: String, caseSensitive: Bool = false) -> String {
+        quickNormalize(text, caseSensitive: caseSensitive) ?? fullNormalize(text, caseSensitive: caseSensitive)
+    }
+
+    /// `normalize` through Foundation's compatibility normalisation, for any text.
+    static func fullNormalize(_ text: String, caseSensitive: Bool) -> String {
         let folded = text.precomposedStringWithCompatibilityMapping
         var result = ""
         var spacePending = false
@@ -32,6 +37,67 @@ public enum TextNormalizer {
         return caseSensitive ? result : result.lowercased()
     }
 
+    /// `normalize` for text made only of characters that compatibility normalisation leaves as they are and
+    /// that have no case beyond ASCII (`isStable`): ASCII, CJK ideographs and the common CJK punctuation, so
+    /// Chinese and English answers skip Foundation's normalisation and `lowercased()`; nil for any other text.
+    /// The same steps as `normalize`, on the text's bytes; each stable scalar is a character of its own.
+    static func quickNormalize(_ text: String, caseSensitive: Bool) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var spacePending = false
+            var lastWasCJK = false
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                var scalar: UInt32
+                var length: Int
+                if lead < 0x80 {
+                    scalar = UInt32(lead)
+                    length = 1
+                } else if lead & 0xF0 == 0xE0, index + 2 < bytes.count {
+                    // Every stable non-ASCII scalar is in the Basic Multilingual Plane above U+0800: three bytes.
+                    scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                    length = 3
+                } else {
+                    return nil
+                }
+                guard isStable(scalar) else { return nil }
+                if scalar == 0x20 || (0x09...0x0D).contains(scalar) {
+                    spacePending = !result.isEmpty
+                    index += length
+                    continue
+                }
+                let cjk = scalar >= 0x80
+                if spacePending {
+                    if !lastWasCJK && !cjk { result.append(0x20) }
+                    spacePending = false
+                }
+                if length == 1 {
+                    result.append(!caseSensitive && (0x41...0x5A).contains(lead) ? lead | 0x20 : lead)
+                } else {
+                    result.append(contentsOf: bytes[index..<(index + length)])
+                }
+                lastWasCJK = cjk
+                index += length
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
+    }
+
+    /// Scalars that NFKC maps to themselves, that never compose with a neighbour, that have no lower-case form
+    /// other than ASCII's, and that are each a character on their own (no combining marks, no Hangul, nothing
+    /// with a compatibility mapping such as full-width forms or the ideographic space). Non-ASCII ones are CJK
+    /// for `isCJK`. `TextNormalizerTests` checks every one against Foundation.
+    static func isStable(_ scalar: UInt32) -> Bool {
+        switch scalar {
+        case 0x09...0x0D, 0x20...0x7E: true
+        case 0x3001...0x3002, 0x3008...0x3011, 0x3014...0x301B, 0x3400...0x4DBF, 0x4E00...0x9FFF: true
+        default: false
+        }
+    }
+
     /// `text` (already normalised) without the `wrappers` around it, each wrapper normalised the same way.
     ///
     /// Wrappers are removed repeatedly until none applies: a prefix at the start; a suffix at the end; and when a
@@ -40,10 +106,21 @@ public enum TextNormalizer {
     /// digit is removed only at a word boundary ("art" is not taken from "artificial"). Text that would be
     /// left empty is kept whole.
     public static func unwrap(_ text: String, wrappers: [AnswerWrapper], caseSensitive: Bool = false) -> String {
-        let forms = wrappers.map { wrapper in
+        unwrap(text, forms: wrapperForms(wrappers, caseSensitive: caseSensitive))
+    }
+
+    /// The wrappers' prefixes and suffixes normalised, without wrappers that normalise to nothing: what `unwrap`
+    /// compares with, computed once when several texts are unwrapped with the same wrappers.
+    static func wrapperForms(_ wrappers: [AnswerWrapper], caseSensitive: Bool) -> [(prefix: String, suffix: String)] {
+        wrappers.map { wrapper in
             (prefix: normalize(wrapper.prefix, caseSensitive: caseSensitive),
              suffix: normalize(wrapper.suffix, caseSensitive: caseSensitive))
         }.filter { !$0.prefix.isEmpty || !$0.suffix.isEmpty }
+    }
+
+    /// `unwrap` with the wrappers' forms from `wrapperForms`.
+    static func unwrap(_ text: String, forms: [(prefix: String, suffix: String)]) -> String {
+        guard !forms.isEmpty else { return text }
         var current = text
         var changed = true
         while changed {

@@ -12,10 +12,11 @@ public enum ShortAnswerKind {
         guard case .text(let typed) = response else { return .invalid }
         let normalized = TextNormalizer.normalize(typed, caseSensitive: caseSensitive)
         if normalized.isEmpty { return .todo }
-        let given = Array(TextNormalizer.unwrap(normalized, wrappers: wrappers, caseSensitive: caseSensitive))
+        let forms = TextNormalizer.wrapperForms(wrappers, caseSensitive: caseSensitive)
+        let given = Array(TextNormalizer.unwrap(normalized, forms: forms))
         var best: (index: Int, fraction: Double)?
         for (index, answer) in answers.enumerated()
-        where answer.forms.contains(where: { matches(given, pattern: $0, caseSensitive: caseSensitive, wrappers: wrappers) }) {
+        where answer.forms.contains(where: { matches(given, pattern: $0, caseSensitive: caseSensitive, forms: forms) }) {
             if best == nil || answer.fraction > best!.fraction + Grade.tolerance {
                 best = (index, answer.fraction)
             }
@@ -28,8 +29,9 @@ public enum ShortAnswerKind {
     public static func matches(_ text: String, pattern: String, caseSensitive: Bool,
                                wrappers: [AnswerWrapper] = []) -> Bool {
         let normalized = TextNormalizer.normalize(text, caseSensitive: caseSensitive)
-        return matches(Array(TextNormalizer.unwrap(normalized, wrappers: wrappers, caseSensitive: caseSensitive)),
-                       pattern: pattern, caseSensitive: caseSensitive, wrappers: wrappers)
+        let forms = TextNormalizer.wrapperForms(wrappers, caseSensitive: caseSensitive)
+        return matches(Array(TextNormalizer.unwrap(normalized, forms: forms)), pattern: pattern,
+                       caseSensitive: caseSensitive, forms: forms)
     }
 
     private enum Token: Equatable {
@@ -38,9 +40,9 @@ public enum ShortAnswerKind {
     }
 
     private static func matches(_ text: [Character], pattern: String, caseSensitive: Bool,
-                                wrappers: [AnswerWrapper]) -> Bool {
+                                forms: [(prefix: String, suffix: String)]) -> Bool {
         let normalized = TextNormalizer.normalize(pattern, caseSensitive: caseSensitive)
-        let tokens = tokenize(TextNormalizer.unwrap(normalized, wrappers: wrappers, caseSensitive: caseSensitive))
+        let tokens = tokenize(TextNormalizer.unwrap(normalized, forms: forms))
         if tokens.isEmpty { return false }
         // Iterative glob matching: on a mismatch, let the most recent `*` swallow one more character.
         var textIndex = 0

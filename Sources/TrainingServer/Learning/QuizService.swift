@@ -39,7 +39,8 @@ public struct QuizService: Sendable {
     public func current(_ stored: StoredAttempt, quiz currentQuiz: QuizDefinition, course: Course) throws -> (StoredAttempt, AttemptState) {
         let quiz = try definition(for: stored, current: currentQuiz)
         let now = clock()
-        if AttemptRules.expiryStep(for: stored.attempt, quiz: quiz, now: now) != nil {
+        let state = try replay(stored.attempt, quiz: quiz, now: now)
+        if AttemptRules.expiryStep(for: stored.attempt, state: state, now: now) != nil {
             let updated = try attempts.append(attemptID: stored.attempt.id) { latest in
                 guard let step = AttemptRules.expiryStep(for: latest.attempt, quiz: quiz, now: now) else { return ([], nil) }
                 let state = try replay(latest.attempt.appending(step), quiz: quiz, now: now)
@@ -48,7 +49,7 @@ public struct QuizService: Sendable {
             try afterClose(updated, quiz: quiz, course: course)
             return (updated, try replay(updated.attempt, quiz: quiz, now: now))
         }
-        return (stored, try replay(stored.attempt, quiz: quiz, now: now))
+        return (stored, state)
     }
 
     /// A person's attempts at a quiz as pages show them: the figures of all of them (from the summaries stored
@@ -124,23 +125,22 @@ public struct QuizService: Sendable {
     public func save(_ stored: StoredAttempt, responses: [(QuestionID, Assessment.Response)], expectedSequence: Int?, key: String,
                      user: User, quiz: QuizDefinition, course: Course) throws -> StoredAttempt {
         try perform(stored, quiz: quiz, course: course) { latest, state, quiz in
-            var attempt = latest.attempt
-            var steps: [AttemptStep] = []
-            var first = true
+            var requests: [StepRequest] = []
             for (question, response) in responses {
                 guard state.question(question)?.response != response else { continue }
-                let request = StepRequest(actor: .learner(String(user.id.rawValue)), action: .save(question: question, response: response),
-                                          idempotencyKey: "\(key):\(question.rawValue)",
-                                          expectedSequence: first ? expectedSequence : nil)
-                first = false
-                switch AttemptRules.decide(request, on: attempt, quiz: quiz, now: clock()) {
-                case .append(let step):
-                    steps.append(step)
-                    attempt = attempt.appending(step)
-                case .duplicate:
-                    continue
-                case .rejected(let rejection):
-                    throw Failure.rejected(rejection)
+                requests.append(StepRequest(actor: .learner(String(user.id.rawValue)),
+                                            action: .save(question: question, response: response),
+                                            idempotencyKey: "\(key):\(question.rawValue)",
+                                            expectedSequence: requests.isEmpty ? expectedSequence : nil))
+            }
+            guard !requests.isEmpty else { return [] }
+            // One replay for all the saves (see `AttemptRules.decide(_:on:quiz:now:)` for a list).
+            var steps: [AttemptStep] = []
+            for decision in AttemptRules.decide(requests, on: latest.attempt, quiz: quiz, now: clock()) {
+                switch decision {
+                case .append(let step): steps.append(step)
+                case .duplicate: continue
+                case .rejected(let rejection): throw Failure.rejected(rejection)
                 }
             }
             return steps
@@ -162,12 +162,17 @@ public struct QuizService: Sendable {
 
     private func perform(_ stored: StoredAttempt, quiz currentQuiz: QuizDefinition, course: Course,
                          steps: (StoredAttempt, AttemptState, QuizDefinition) throws -> [AttemptStep]) throws -> StoredAttempt {
-        let (current, _) = try current(stored, quiz: currentQuiz, course: course)
+        let (current, currentState) = try current(stored, quiz: currentQuiz, course: course)
         let quiz = try definition(for: current, current: currentQuiz)
         let wasClosed = current.closedAt != nil
         let updated = try attempts.append(attemptID: current.attempt.id) { latest in
             let now = clock()
-            let state = try replay(latest.attempt, quiz: quiz, now: now)
+            // The replay just made holds unless a step was stored since (steps are only appended, so the same
+            // count is the same steps) or the cutoff passed in between (an open attempt would now be closed).
+            let unchanged = latest.attempt.steps.count == current.attempt.steps.count
+                && latest.quizHash == current.quizHash
+                && (currentState.isClosed || currentState.cutoff.map { now <= $0 } ?? true)
+            let state = unchanged ? currentState : try replay(latest.attempt, quiz: quiz, now: now)
             let new = try steps(latest, state, quiz)
             guard !new.isEmpty else { return ([], nil) }
             let after = try replay(new.reduce(latest.attempt) { $0.appending($1) }, quiz: quiz, now: now)

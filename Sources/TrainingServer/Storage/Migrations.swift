@@ -774,6 +774,33 @@ enum Migrations {
                 CREATE INDEX staff_imports_at ON staff_imports(at);
                 """)
         }
+        migrator.registerMigration("2026-12-06-export-name-order") { db in
+            // Exports in name order read a batch's certifications and hours as ranges of covering indexes in the
+            // same order, not one scattered page per person: each row carries its person's name key, copied by
+            // triggers when the row is inserted and whenever the key changes.
+            try db.execute(sql: """
+                ALTER TABLE certifications ADD COLUMN name_key BLOB;
+                ALTER TABLE user_year_hours ADD COLUMN name_key BLOB;
+                UPDATE certifications SET name_key = (SELECT u.name_key FROM users u WHERE u.id = certifications.user_id);
+                UPDATE user_year_hours SET name_key = (SELECT u.name_key FROM users u WHERE u.id = user_year_hours.user_id);
+                CREATE INDEX certifications_program_name
+                    ON certifications(program_id, name_key, user_id, state, certified_at, expires_at, certificate_id);
+                CREATE INDEX user_year_hours_name ON user_year_hours(year, name_key, user_id, hours);
+                CREATE TRIGGER users_name_key_copy AFTER UPDATE OF name_key ON users
+                    WHEN NEW.name_key IS NOT OLD.name_key BEGIN
+                    UPDATE certifications SET name_key = NEW.name_key WHERE user_id = NEW.id;
+                    UPDATE user_year_hours SET name_key = NEW.name_key WHERE user_id = NEW.id;
+                END;
+                CREATE TRIGGER certifications_name_key AFTER INSERT ON certifications BEGIN
+                    UPDATE certifications SET name_key = (SELECT u.name_key FROM users u WHERE u.id = NEW.user_id)
+                        WHERE user_id = NEW.user_id AND program_id = NEW.program_id;
+                END;
+                CREATE TRIGGER user_year_hours_name_key AFTER INSERT ON user_year_hours BEGIN
+                    UPDATE user_year_hours SET name_key = (SELECT u.name_key FROM users u WHERE u.id = NEW.user_id)
+                        WHERE user_id = NEW.user_id AND year = NEW.year;
+                END;
+                """)
+        }
         return migrator
     }
 }

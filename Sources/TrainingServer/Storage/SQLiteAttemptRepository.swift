@@ -1,31 +1,34 @@
 import Assessment
 import Foundation
 import GRDB
+import Synchronization
 
 /// Quiz attempts in SQLite: a row per attempt (paper and cached summary) and append-only steps.
 public struct SQLiteAttemptRepository: AttemptRepository {
     let store: Store
+    /// Papers and steps already decoded, so a page of an attempt decodes only the steps stored since.
+    let decoded = DecodedAttempts()
 
     public init(store: Store) { self.store = store }
 
     public func attempts(userID: UserID, courseID: String, quizID: QuizID) throws -> [StoredAttempt] {
         try store.read { db in
-            try Self.load(db, where: "user_id = ? AND course_id = ? AND quiz_id = ? ORDER BY number",
+            try load(db, where: "user_id = ? AND course_id = ? AND quiz_id = ? ORDER BY number",
                           [userID.rawValue, courseID, quizID.rawValue])
         }
     }
 
     public func attempts(userID: UserID) throws -> [StoredAttempt] {
-        try store.read { db in try Self.load(db, where: "user_id = ? ORDER BY started_at DESC", [userID.rawValue]) }
+        try store.read { db in try load(db, where: "user_id = ? ORDER BY started_at DESC", [userID.rawValue]) }
     }
 
     public func attempt(id: AttemptID) throws -> StoredAttempt? {
-        try store.read { db in try Self.load(db, where: "id = ?", [id.rawValue]).first }
+        try store.read { db in try load(db, where: "id = ?", [id.rawValue]).first }
     }
 
     public func attempts(courseID: String, quizID: QuizID) throws -> [StoredAttempt] {
         try store.read { db in
-            try Self.load(db, where: "course_id = ? AND quiz_id = ? ORDER BY started_at", [courseID, quizID.rawValue])
+            try load(db, where: "course_id = ? AND quiz_id = ? ORDER BY started_at", [courseID, quizID.rawValue])
         }
     }
 
@@ -57,9 +60,9 @@ public struct SQLiteAttemptRepository: AttemptRepository {
     public func openAttempts(userID: UserID, courseID: String?, quizID: QuizID?) throws -> [StoredAttempt] {
         try store.read { db in
             if let courseID, let quizID {
-                return try Self.load(db, where: Self.openAtQuiz, [userID.rawValue, courseID, quizID.rawValue])
+                return try load(db, where: Self.openAtQuiz, [userID.rawValue, courseID, quizID.rawValue])
             }
-            return try Self.load(db, where: "user_id = ? AND closed_at IS NULL ORDER BY started_at DESC", [userID.rawValue])
+            return try load(db, where: "user_id = ? AND closed_at IS NULL ORDER BY started_at DESC", [userID.rawValue])
         }
     }
 
@@ -94,10 +97,10 @@ public struct SQLiteAttemptRepository: AttemptRepository {
 
     public func start(userID: UserID, courseID: String, quizID: QuizID, quizHash: String,
                       decide: (AttemptTally, [StoredAttempt]) throws -> (Attempt, AttemptSummary)) throws -> StoredAttempt {
-        try store.write { db in
+        let started = try store.write { db in
             let arguments: StatementArguments = [userID.rawValue, courseID, quizID.rawValue]
             let tally = try Self.tally(db, arguments)
-            let open = try Self.load(db, where: Self.openAtQuiz, arguments)
+            let open = try load(db, where: Self.openAtQuiz, arguments)
             let (attempt, summary) = try decide(tally, open)
             let paper = String(decoding: try Self.encoder.encode(attempt.paper), as: UTF8.self)
             let startedAt = attempt.steps.first?.time ?? 0
@@ -115,12 +118,15 @@ public struct SQLiteAttemptRepository: AttemptRepository {
                                  closedAt: summary.closedAt, mark: summary.mark, maxMark: summary.maxMark,
                                  fraction: summary.fraction, passed: summary.passed)
         }
+        // Committed: the pages that follow find the paper and steps decoded.
+        decoded.keep(started.attempt)
+        return started
     }
 
     public func append(attemptID: AttemptID,
                        decide: (StoredAttempt) throws -> ([AttemptStep], AttemptSummary?)) throws -> StoredAttempt {
-        try store.write { db in
-            guard var stored = try Self.load(db, where: "id = ?", [attemptID.rawValue]).first else {
+        let updated = try store.write { db in
+            guard var stored = try load(db, where: "id = ?", [attemptID.rawValue]).first else {
                 throw StoreError.notFound("attempt")
             }
             let (steps, summary) = try decide(stored)
@@ -138,9 +144,18 @@ public struct SQLiteAttemptRepository: AttemptRepository {
             }
             return stored
         }
+        decoded.keep(updated.attempt)
+        return updated
     }
 
     public func saveVersion(courseID: String, quiz: QuizDefinition, at: Double) throws {
+        // Versions are only ever added: once this one is stored, a start needs neither the JSON nor a write.
+        let stored = try store.read { db in
+            try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT 1 FROM quiz_versions WHERE course_id = ? AND quiz_id = ? AND content_hash = ?
+                """), arguments: [courseID, quiz.id.rawValue, quiz.contentHash]) ?? false
+        }
+        if stored { return }
         let json = String(decoding: try Self.encoder.encode(quiz), as: UTF8.self)
         try store.write { db in
             try db.execute(sql: """
@@ -216,19 +231,66 @@ public struct SQLiteAttemptRepository: AttemptRepository {
                                               passed: row[12]))
     }
 
-    static func load(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [StoredAttempt] {
+    /// The attempts the condition selects, with their papers and steps: decoded ones are taken from `decoded` when
+    /// the database still holds the last step decoded (same sequence and time; steps are only ever appended),
+    /// and only the steps stored after it are read and decoded.
+    func load(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [StoredAttempt] {
         let decoder = JSONDecoder()
-        let steps = try db.cachedStatement(sql: "SELECT step FROM attempt_steps WHERE attempt_id = ? ORDER BY sequence")
+        let stepsFrom = try db.cachedStatement(sql: """
+            SELECT sequence, at, step FROM attempt_steps WHERE attempt_id = ? AND sequence >= ? ORDER BY sequence
+            """)
         return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM quiz_attempts WHERE \(condition)"),
                                 arguments: arguments).map { row in
             let id = AttemptID(rawValue: row["id"])
-            let paper = try decoder.decode(Paper.self, from: Data((row["paper"] as String).utf8))
-            let steps = try String.fetchAll(steps, arguments: [id.rawValue])
-                .map { try decoder.decode(AttemptStep.self, from: Data($0.utf8)) }
-            return StoredAttempt(attempt: Attempt(id: id, number: row["number"], paper: paper, steps: steps),
+            var known = decoded.attempt(id)
+            // Read from the last step known (to check it is still there), or from the start.
+            let from = max(0, (known?.steps.count ?? 0) - 1)
+            var rows = try Row.fetchAll(stepsFrom, arguments: [id.rawValue, from])
+            if let last = known?.steps.last {
+                let first = rows.first
+                if first.map({ ($0[0] as Int) == last.sequence && ($0[1] as Double) == last.time }) == true {
+                    rows.removeFirst()
+                } else {
+                    known = nil
+                    rows = try Row.fetchAll(stepsFrom, arguments: [id.rawValue, 0])
+                }
+            }
+            let paper = try known?.paper ?? decoder.decode(Paper.self, from: Data((row["paper"] as String).utf8))
+            var steps = known?.steps ?? []
+            steps.reserveCapacity(steps.count + rows.count)
+            for stepRow in rows {
+                steps.append(try decoder.decode(AttemptStep.self, from: Data((stepRow[2] as String).utf8)))
+            }
+            let attempt = Attempt(id: id, number: row["number"], paper: paper, steps: steps)
+            if !rows.isEmpty || known == nil { decoded.keep(attempt) }
+            return StoredAttempt(attempt: attempt,
                                  userID: UserID(rawValue: row["user_id"]), courseID: row["course_id"],
                                  quizHash: row["quiz_hash"], closedAt: row["closed_at"], mark: row["mark"],
                                  maxMark: row["max_mark"], fraction: row["fraction"], passed: row["passed"])
+        }
+    }
+}
+
+/// Decoded papers and steps of recently used attempts, shared by the copies of one repository. An entry is only a
+/// shortcut: `SQLiteAttemptRepository.load` checks it against the database (the last step it holds must still be
+/// stored) and reads what was appended since. At most `capacity` attempts; the whole cache is dropped when full.
+final class DecodedAttempts: Sendable {
+    struct Entry: Sendable {
+        var paper: Paper
+        var steps: [AttemptStep]
+    }
+
+    static let capacity = 4_096
+    private let entries = Mutex<[AttemptID: Entry]>([:])
+
+    func attempt(_ id: AttemptID) -> Entry? {
+        entries.withLock { $0[id] }
+    }
+
+    func keep(_ attempt: Attempt) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity, entries[attempt.id] == nil { entries.removeAll(keepingCapacity: true) }
+            entries[attempt.id] = Entry(paper: attempt.paper, steps: attempt.steps)
         }
     }
 }

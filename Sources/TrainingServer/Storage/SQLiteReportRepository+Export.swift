@@ -38,7 +38,8 @@ extension SQLiteReportRepository {
     }
 
     /// A batch of everyone in the subtrees in name order: people walked along `users_name_key` from `after`, kept
-    /// when their department is in scope, then their certifications and hours looked up by the batch's ids.
+    /// when their department is in scope, then their certifications and hours: read along the same name order
+    /// (`attachInNameOrder`) when the walk kept most of what it read, otherwise looked up by the batch's ids.
     func everyoneByName(_ filter: PeopleFilter, _ prefixes: [String], after: (key: [UInt8], userID: Int64)?,
                         limit: Int, _ db: Database) throws -> [PersonLine] {
         let inScope = try departmentIDs(prefixes, db)
@@ -54,6 +55,11 @@ extension SQLiteReportRepository {
             """)
         var lines: [PersonLine] = []
         lines.reserveCapacity(limit)
+        // The name keys of the first and last line kept (nil while none, or when a kept line has no key).
+        var firstKey: Data?
+        var lastKey: Data?
+        var everyLineHasAKey = true
+        var walked = 0
         var position = after
         while lines.count < limit {
             let statement: Statement
@@ -73,14 +79,70 @@ extension SQLiteReportRepository {
                 position = (key.map { [UInt8]($0) } ?? [], id)
                 let department: Int64 = row[4]
                 guard inScope.contains(department) else { continue }
+                if let key {
+                    if firstKey == nil { firstKey = key }
+                    lastKey = key
+                } else {
+                    everyLineHasAKey = false
+                }
                 lines.append(PersonLine(userID: id, login: row[1], name: row[2], employeeNumber: row[3],
                                         departmentID: department, state: .notStarted, certifiedAt: nil, expiresAt: nil,
                                         certificateID: nil, hours: 0))
             }
+            walked += read
             if read < limit { break }
         }
-        try attachCertificationsAndHours(&lines, filter, db)
+        // Reading the key range costs about what the walk did; a lookup per person costs a page read each, so
+        // the range wins unless the scope kept only a small share of the people walked (a small department).
+        if everyLineHasAKey, let firstKey, let lastKey, walked <= lines.count * Self.nameRangeReadRatio {
+            let (low, high) = filter.descending ? (lastKey, firstKey) : (firstKey, lastKey)
+            try attachInNameOrder(&lines, filter, low: low, high: high, db)
+        } else {
+            try attachCertificationsAndHours(&lines, filter, db)
+        }
         return lines
+    }
+
+    /// How many people the name walk may read per person it keeps for the batch's certifications and hours to be
+    /// read as a key range rather than looked up one by one.
+    static let nameRangeReadRatio = 8
+
+    /// Fills in the lines' certification in `filter.programID` and hours in `filter.year` from everyone's whose
+    /// name key lies between `low` and `high` (both included): ranges of the covering indexes kept in name order
+    /// (`certifications_program_name`, `user_year_hours_name`, migration `2026-12-06-export-name-order`), so
+    /// they are read in the order of the batch instead of one scattered page per person. Rows of people not in
+    /// the batch (other departments, disabled, the same key in another batch) are skipped.
+    func attachInNameOrder(_ lines: inout [PersonLine], _ filter: PeopleFilter, low: Data, high: Data,
+                           _ db: Database) throws {
+        guard !lines.isEmpty else { return }
+        var index: [Int64: Int] = [:]
+        index.reserveCapacity(lines.count)
+        for (position, line) in lines.enumerated() { index[line.userID] = position }
+        let certifications = try db.cachedStatement(sql: """
+            SELECT user_id, state, certified_at, expires_at, certificate_id
+            FROM certifications INDEXED BY certifications_program_name
+            WHERE program_id = ? AND name_key >= ? AND name_key <= ?
+            """)
+        certifications.arguments = [filter.programID, low, high]
+        let certificationRows = try Row.fetchCursor(certifications)
+        while let row = try certificationRows.next() {
+            guard let position = index[row[0]] else { continue }
+            let state: String = row[1]
+            lines[position].state = CertificationStateName(rawValue: state) ?? .notStarted
+            lines[position].certifiedAt = row[2]
+            lines[position].expiresAt = row[3]
+            lines[position].certificateID = row[4]
+        }
+        let hours = try db.cachedStatement(sql: """
+            SELECT user_id, hours FROM user_year_hours INDEXED BY user_year_hours_name
+            WHERE year = ? AND name_key >= ? AND name_key <= ?
+            """)
+        hours.arguments = [filter.year, low, high]
+        let hourRows = try Row.fetchCursor(hours)
+        while let row = try hourRows.next() {
+            guard let position = index[row[0]] else { continue }
+            lines[position].hours = row[1]
+        }
     }
 
     /// Fills in the lines' certification in `filter.programID` and hours in `filter.year`, looked up by user id.

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,8 +9,10 @@ import GRDB
 import Synchronization
 
 /// The SQLite database behind every repository: a WAL `DatabasePool` with foreign keys, a busy timeout,
-/// `synchronous=FULL`, and writes that each run in one IMMEDIATE transaction, so a caller that gets no error
-/// knows its write is committed.
+/// `synchronous=FULL`, and writes that each run in an IMMEDIATE transaction, so a caller that gets no error
+/// knows its write is committed. Writes that wait while another commits are committed together (`GroupCommit`):
+/// one transaction and one sync to disk for the lot, each write in a savepoint of its own, so one that fails
+/// changes nothing and the others still commit.
 public final class Store: Sendable {
     public let pool: DatabasePool
     public let path: String
@@ -17,6 +20,7 @@ public final class Store: Sendable {
     private let waitMicroseconds = Atomic<Int>(0)
     /// `/healthz`'s check: a connection of its own, so health checks never wait for a pooled reader.
     private let healthCheck: DatabaseHealthCheck
+    let group = GroupCommit()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date. A folder the store
     /// creates is 0700 and a database file it creates is 0600; SQLite gives the -wal and -shm files the main
@@ -43,18 +47,20 @@ public final class Store: Sendable {
         try Migrations.migrator.migrate(pool)
     }
 
-    /// Runs `body` in an IMMEDIATE transaction and commits it; returns only after the commit.
+    /// Runs `body` in an IMMEDIATE transaction and commits it; returns only after the commit. A `body` that throws
+    /// changes nothing and its error is thrown here. `body` may run on another caller's thread (this one waits):
+    /// it runs in a savepoint of the transaction that commits the writes waiting with it, after those queued before.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         let requested = ContinuousClock.now
-        return try pool.writeWithoutTransaction { db in
-            recordWait(since: requested)
-            var result: T?
-            try db.inTransaction(.immediate) {
+        var result: T?
+        try withoutActuallyEscaping(body) { body in
+            let job = GroupCommit.Job { db in
+                self.recordWait(since: requested)
                 result = try body(db)
-                return .commit
             }
-            return result!
+            try group.submit(job, pool: pool)
         }
+        return result!
     }
 
     /// Runs `body` on a reader connection (a consistent snapshot; never blocked by the writer).
@@ -150,6 +156,101 @@ public enum StoreError: Error, CustomStringConvertible {
         case .cannotCreate(let path, let reason): return "cannot create \(path): \(reason)"
         case .notFound(let what): return "\(what) not found"
         case .conflict(let what): return what
+        }
+    }
+}
+
+/// Group commit: a writer that finds no commit under way leads, and commits every write waiting at that moment
+/// (up to `batchLimit`) in one IMMEDIATE transaction, each in a savepoint of its own; writers that come while it
+/// commits wait, and the first of them leads the next batch. Every writer returns after the commit that holds its
+/// write, or with its own error (its savepoint rolled back), or with the transaction's error when the transaction
+/// as a whole failed (then nothing of the batch was committed). With one writer at a time this is one
+/// transaction per write, as before; under load it is one sync to disk per batch instead of one per write.
+final class GroupCommit: Sendable {
+    /// One write: run by whichever thread leads its batch while the writer's own thread waits on `wake`.
+    final class Job: @unchecked Sendable {
+        /// Dropped once the batch is done, before any writer is woken: the closure is the writer's own (lent
+        /// through `withoutActuallyEscaping`) and must not outlive its `write` call.
+        var run: ((Database) throws -> Void)?
+        let wake = DispatchSemaphore(value: 0)
+        // Written by the leader (or the writer itself) before `wake` is signalled, read after it.
+        var error: (any Error)?
+        var leads = false
+
+        init(_ run: @escaping (Database) throws -> Void) { self.run = run }
+    }
+
+    private struct State {
+        var pending: [Job] = []
+        var leading = false
+    }
+
+    static let batchLimit = 64
+    private let state = Mutex(State())
+    /// Transactions committed or attempted (one per batch), for tests.
+    let transactions = Atomic<Int>(0)
+
+    /// Commits `job` (alone or with others) and returns after the commit, or throws its error.
+    func submit(_ job: Job, pool: DatabasePool) throws {
+        let leads = state.withLock { state in
+            state.pending.append(job)
+            if state.leading { return false }
+            state.leading = true
+            return true
+        }
+        if !leads {
+            job.wake.wait()
+            guard job.leads else {
+                if let error = job.error { throw error }
+                return
+            }
+        }
+        // Leading: `job` is the first pending (a new leader finds none before it; a promoted one was first).
+        let batch = state.withLock { state in
+            let batch = Array(state.pending.prefix(Self.batchLimit))
+            state.pending.removeFirst(batch.count)
+            return batch
+        }
+        commit(batch, pool: pool)
+        for done in batch { done.run = nil }
+        let next = state.withLock { state -> Job? in
+            guard let first = state.pending.first else {
+                state.leading = false
+                return nil
+            }
+            return first
+        }
+        if let next {
+            next.leads = true
+            next.wake.signal()
+        }
+        for other in batch where other !== job { other.wake.signal() }
+        if let error = job.error { throw error }
+    }
+
+    /// Runs the batch's writes in one transaction, each in its savepoint, and commits; records each job's error.
+    private func commit(_ batch: [Job], pool: DatabasePool) {
+        transactions.add(1, ordering: .relaxed)
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for job in batch {
+                        do {
+                            try db.inSavepoint {
+                                try job.run?(db)
+                                return .commit
+                            }
+                        } catch {
+                            job.error = error
+                            // Some errors end the whole transaction: nothing of the batch can be committed then.
+                            if !db.isInsideTransaction { throw error }
+                        }
+                    }
+                    return .commit
+                }
+            }
+        } catch {
+            for job in batch where job.error == nil { job.error = error }
         }
     }
 }

@@ -215,4 +215,58 @@ import Testing
         #expect(state.question(Fixtures.single.id)?.response == nil)
         #expect(state.question(Fixtures.short.id)?.response == .text(String(tooLong.dropLast())))
     }
+
+    // MARK: Several requests at once
+
+    @Test func decidingAListGivesWhatDecidingEachInTurnGives() throws {
+        let questions = [Fixtures.single.id, Fixtures.multiple.id, Fixtures.trueFalse.id, Fixtures.short.id,
+                         Fixtures.numeric.id, QuestionID("not-on-the-paper")]
+        let responses: [Response] = [.choice("a"), .choice("zz"), .choices(["a"]), .bool(true), .bool(false),
+                                     .text("第 31 条"), .text(""), .text("Ａrt. 5"), .choice("b")]
+        var generator = SeededGenerator(seed: 7)
+        var compared = 0
+        for round in 0..<400 {
+            let behaviour: Behaviour = round % 2 == 0 ? .deferredFeedback : .immediateFeedback
+            var driver = try AttemptDriver(quiz: Fixtures.fixedQuiz(behaviour: behaviour, timeLimit: 600), at: 0,
+                                           grace: 30)
+            // Some history first: saves, a check, sometimes a submit.
+            for _ in 0..<Int.random(in: 0...4, using: &generator) {
+                driver.save(questions.randomElement(using: &generator)!, responses.randomElement(using: &generator)!,
+                            at: 10, key: "earlier-\(Int.random(in: 0...3, using: &generator))")
+            }
+            if behaviour == .immediateFeedback, Bool.random(using: &generator) { driver.request(.check(question: Fixtures.trueFalse.id), at: 20) }
+            if Int.random(in: 0..<8, using: &generator) == 0 { driver.request(.submit, at: 30) }
+            var requests: [StepRequest] = []
+            for index in 0..<Int.random(in: 1...7, using: &generator) {
+                let action: AttemptAction = switch Int.random(in: 0..<10, using: &generator) {
+                case 0: .submit
+                case 1: .check(question: questions.randomElement(using: &generator)!)
+                default: .save(question: questions.randomElement(using: &generator)!,
+                               response: responses.randomElement(using: &generator)!)
+                }
+                let key: String? = switch Int.random(in: 0..<4, using: &generator) {
+                case 0: nil
+                case 1: "earlier-\(Int.random(in: 0...3, using: &generator))"
+                default: "now-\(index)"
+                }
+                let expected: Int? = index == 0 && Bool.random(using: &generator)
+                    ? driver.attempt.nextSequence + Int.random(in: -1...0, using: &generator) : nil
+                requests.append(StepRequest(actor: driver.learner, action: action, idempotencyKey: key,
+                                            expectedSequence: expected))
+            }
+            let now = [100.0, 629, 631].randomElement(using: &generator)!
+            var oneByOne: [StepDecision] = []
+            var attempt = driver.attempt
+            for request in requests {
+                let decision = AttemptRules.decide(request, on: attempt, quiz: driver.quiz, now: now)
+                oneByOne.append(decision)
+                if case .append(let step) = decision { attempt = attempt.appending(step) }
+                if case .rejected = decision { break }
+            }
+            #expect(AttemptRules.decide(requests, on: driver.attempt, quiz: driver.quiz, now: now) == oneByOne,
+                    "round \(round)")
+            compared += 1
+        }
+        #expect(compared == 400)
+    }
 }

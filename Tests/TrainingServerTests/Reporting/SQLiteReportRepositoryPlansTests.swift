@@ -108,6 +108,76 @@ import Testing
         }
     }
 
+    /// Rows of certifications and hours whose copy of the name key differs from their person's.
+    private func staleNameKeys(_ org: ReportFixture) throws -> [String] {
+        try org.store.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT 'certification ' || c.user_id || ' ' || c.program_id FROM certifications c
+                JOIN users u ON u.id = c.user_id WHERE c.name_key IS NOT u.name_key
+                UNION ALL
+                SELECT 'hours ' || h.user_id || ' ' || h.year FROM user_year_hours h
+                JOIN users u ON u.id = h.user_id WHERE h.name_key IS NOT u.name_key
+                """)
+        }
+    }
+
+    @Test func exportsInNameOrderReadTheKeyRangesAndStayRightThroughRenames() throws {
+        let org = try organisation()
+        #expect(try staleNameKeys(org) == [])
+        let users = try org.store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM users ORDER BY id") }
+        func user(_ index: Int) throws -> User { try #require(try org.users.find(id: UserID(rawValue: users[index]))) }
+        // A rename through the platform, one by another tool (the key is dropped, then filled at start), a new
+        // year's hours, a certification written after the name, and a newcomer with both.
+        try org.store.write { db in
+            // As staff imports write a name: the name, then its key in the same transaction.
+            try db.execute(sql: "UPDATE users SET display_name = '阿尔法' WHERE id = ?", arguments: [users[4]])
+            try SQLiteReportRepository.writeNameKey(userID: users[4], name: "阿尔法", db)
+            try db.execute(sql: "UPDATE users SET display_name = '最后' WHERE id = ?", arguments: [users[6]])
+        }
+        try org.credit(try user(3), 4, year: ReportFixture.year)
+        try org.credit(try user(9), 2, year: ReportFixture.year + 1)
+        try org.certify(try user(10), .certified, certifiedAt: ReportFixture.now, expiresAt: ReportFixture.now + 86_400)
+        let newcomer = try org.person("newcomer", "新人", in: org.a1, employeeNumber: "E99")
+        try org.certify(newcomer, .inProgress)
+        try org.credit(newcomer, 33)
+        try org.reports.prepareAggregates(requiredHours: 90)
+        #expect(try staleNameKeys(org) == [])
+        for scope in [org.scope(org.root), org.scope(org.a), org.scope(org.a2)] {
+            for descending in [false, true] {
+                var filter = org.filter()
+                filter.descending = descending
+                let expected = try org.reports.people(filter, scope: scope, limit: 10_000, offset: 0)
+                // Read as key ranges: the lines of everyone, then their certifications and hours from the ranges.
+                let bare = expected.map {
+                    PersonLine(userID: $0.userID, login: $0.login, name: $0.name, employeeNumber: $0.employeeNumber,
+                               departmentID: $0.departmentID, state: .notStarted, certifiedAt: nil, expiresAt: nil,
+                               certificateID: nil, hours: 0)
+                }
+                let keys = try org.store.read { db in
+                    try Data.fetchAll(db, sql: "SELECT name_key FROM users WHERE disabled = 0 ORDER BY name_key")
+                }
+                var ranged = bare
+                try org.store.read { db in
+                    try org.reports.attachInNameOrder(&ranged, filter, low: try #require(keys.first),
+                                                      high: try #require(keys.last), db)
+                }
+                #expect(ranged == expected, "key ranges in \(scope.prefixes), descending: \(descending)")
+                for limit in [1, 5, 100] {
+                    var walked: [PersonLine] = []
+                    while true {
+                        let batch = try org.reports.exportBatch(filter, scope: scope, after: walked.last,
+                                                                written: walked.count, limit: limit)
+                        guard !batch.isEmpty else { break }
+                        walked += batch
+                    }
+                    #expect(walked == expected, "batches of \(limit) in \(scope.prefixes), descending: \(descending)")
+                }
+            }
+        }
+        #expect(try org.reports.people(org.filter(), scope: org.scope(org.root), limit: 10_000, offset: 0)
+            .contains { $0.login == "newcomer" && $0.state == .inProgress && $0.hours == 33 })
+    }
+
     @Test func totalsFromTheAggregatesEqualCountingThePeople() throws {
         let org = try organisation()
         for scope in [org.scope(org.a), org.scope(org.root), org.scope(org.a1, org.b), AccessScope(prefixes: [])] {

@@ -92,6 +92,45 @@ struct SQLiteAttemptRepositoryTests {
         #expect(tally.count == 4 && tally.lastPassNumber == 3 && tally.countedTowardsLimit == 1)
     }
 
+    @Test func decodedStepsAreCheckedAgainstTheDatabaseAndOnlyNewStepsAreRead() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: nil, delay: 0, timeLimit: 1200))
+        let quiz = course.quizzes[0]
+        let started = try service.start(user: user, quiz: quiz, course: course, seed: 9)
+        let id = started.attempt.id
+        #expect(attempts.decoded.attempt(id)?.steps.count == 1)
+        // Another process (a second repository on the same file) appends steps: this one reads them.
+        let other = SQLiteAttemptRepository(store: temporary.store)
+        let otherService = Self.service(other, temporary: temporary, clock: clock)
+        let saved = try otherService.save(started, responses: [(QuestionID("q1"), .choice("a"))], expectedSequence: nil,
+                                          key: "elsewhere", user: user, quiz: quiz, course: course)
+        #expect(saved.attempt.steps.count == 2)
+        #expect(try attempts.attempt(id: id) == saved)
+        #expect(attempts.decoded.attempt(id)?.steps.count == 2)
+        // A step replaced at the same sequence (another time: a restored backup that went on elsewhere) is read
+        // again, not served from memory.
+        var replaced = started.attempt.steps[0]
+        replaced.sequence = 1
+        replaced.time += 1
+        replaced.action = .save(question: QuestionID("q2"), response: .choice("b"))
+        replaced.idempotencyKey = "restored"
+        try temporary.store.write { db in
+            // Steps are append-only in the schema; a restored file is the only way to lose one.
+            try db.execute(sql: "DROP TRIGGER attempt_steps_no_delete")
+            try db.execute(sql: "DELETE FROM attempt_steps WHERE attempt_id = ? AND sequence = 1", arguments: [id.rawValue])
+            try SQLiteAttemptRepository.insert(replaced, attemptID: id, in: db)
+        }
+        #expect(try attempts.attempt(id: id)?.attempt.steps == [started.attempt.steps[0], replaced])
+        // Steps no longer stored are not served either.
+        try temporary.store.write { db in
+            try db.execute(sql: "DELETE FROM attempt_steps WHERE attempt_id = ? AND sequence = 1", arguments: [id.rawValue])
+        }
+        #expect(try attempts.attempt(id: id)?.attempt.steps == [started.attempt.steps[0]])
+        let fresh = SQLiteAttemptRepository(store: temporary.store)
+        #expect(try fresh.attempt(id: id) == attempts.attempt(id: id))
+        #expect(try fresh.attempts(userID: user.id) == attempts.attempts(userID: user.id))
+    }
+
     @Test func aRegradedAttemptSaysWhatTheCorrectedVersionSays() throws {
         let user = try LearningFixtures.user(temporary, clock: clock)
         let old = RegradeServiceTests.course(formats: false, version: "v1")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import TrainingServer
 
@@ -44,6 +45,81 @@ import Testing
         #expect(try temporary.store.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'k'") } == "v")
         #expect(temporary.store.isHealthy())
         #expect(temporary.store.totalWaitSeconds >= 0)
+    }
+
+    @Test func concurrentWritesCommitTogetherAndAFailingOneChangesOnlyItself() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        struct Abort: Error, Equatable { let index: Int }
+        let writers = 12, writes = 40
+        let outcomes = Mutex<[Int: Result<Int, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: writers) { writer in
+            for write in 0..<writes {
+                let index = writer * writes + write
+                let outcome = Result<Int, any Error> {
+                    try store.write { db in
+                        try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?)",
+                                       arguments: ["k\(index)", String(index)])
+                        switch index % 9 {
+                        case 4: throw Abort(index: index)
+                        // A constraint failure inside the batch: the key exists already.
+                        case 7: try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, 'again')",
+                                               arguments: ["k\(index)"])
+                        default: break
+                        }
+                        return index * 2
+                    }
+                }
+                outcomes.withLock { $0[index] = outcome }
+            }
+        }
+        let stored = try store.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM settings WHERE key LIKE 'k%'")
+                .map { ($0[0] as String, $0[1] as String) })
+        }
+        let all = outcomes.withLock { $0 }
+        #expect(all.count == writers * writes)
+        for (index, outcome) in all {
+            switch index % 9 {
+            case 4:
+                #expect(throws: Abort(index: index)) { try outcome.get() }
+                #expect(stored["k\(index)"] == nil)
+            case 7:
+                #expect(throws: DatabaseError.self) { try outcome.get() }
+                #expect(stored["k\(index)"] == nil)
+            default:
+                #expect(try outcome.get() == index * 2)
+                #expect(stored["k\(index)"] == String(index))
+            }
+        }
+        #expect(stored.count == all.keys.filter { $0 % 9 != 4 && $0 % 9 != 7 }.count)
+    }
+
+    @Test func writesThatWaitWhileAnotherCommitsAreCommittedTogether() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        let before = store.group.transactions.load(ordering: .relaxed)
+        // A thread per write (a dispatch pool would run only as many at once as there are cores).
+        let values = Mutex<[Int: Int]>([:])
+        let done = DispatchGroup()
+        for index in 0..<11 {
+            done.enter()
+            Thread {
+                if index > 0 { Thread.sleep(forTimeInterval: 0.1) }
+                let value = try? store.write { db in
+                    try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, 'v')", arguments: ["w\(index)"])
+                    // The first write holds its transaction while the others queue behind it.
+                    if index == 0 { Thread.sleep(forTimeInterval: 0.5) }
+                    return index
+                }
+                values.withLock { $0[index] = value }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        #expect(values.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<11).map { ($0, $0) }))
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM settings WHERE key LIKE 'w%'") } == 11)
+        #expect(store.group.transactions.load(ordering: .relaxed) - before < 11)
     }
 
     @Test func aClosedStoreIsUnhealthy() throws {
