@@ -1,7 +1,7 @@
 /// What an administrator may see and change: the subtrees of their admin grants, read from the current grants on
 /// every request (a withdrawn grant narrows the next request). A unit administrator granted on a bureau manages
 /// that bureau and everything below it, and nothing beside or above it.
-public struct AdminScope: Sendable {
+public struct AdminScope: ScopedDepartments {
     public let user: User
     public let access: AccessScope
     /// Every department of the organisation, for names and paths; only visible ones may be shown.
@@ -15,8 +15,7 @@ public struct AdminScope: Sendable {
         let access = AccessScope(prefixes: user.grants.filter { $0.role == .admin }.compactMap { byID[$0.departmentID]?.idPath })
         self.access = access
         self.departments = byID
-        self.roots = departments.filter { access.prefixes.contains($0.idPath) }
-            .sorted { $0.namePath.lexicographicallyPrecedes($1.namePath) }
+        self.roots = Self.roots(of: access, in: departments)
     }
 
     /// Whether the administrator holds any admin grant on a department that still exists.
@@ -34,27 +33,8 @@ public struct AdminScope: Sendable {
     /// so answers reveal nothing about it.
     public func department(_ raw: String?) throws(AdminScopeFailure) -> Department? {
         guard let raw, !raw.isEmpty else { return nil }
-        guard raw.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(raw),
-              let department = departments[DepartmentID(rawValue: id)], isVisible(department) else {
-            throw .notFound
-        }
+        guard let department = visibleDepartment(named: raw) else { throw .notFound }
         return department
-    }
-
-    /// Every visible department, by name path.
-    public var visibleDepartments: [Department] {
-        departments.values.filter(isVisible).sorted { $0.namePath.lexicographicallyPrecedes($1.namePath) }
-    }
-
-    /// The visible departments directly below `department`, by name.
-    public func children(of department: Department) -> [Department] {
-        departments.values.filter { $0.parentID == department.id && isVisible($0) }.sorted { $0.name < $1.name }
-    }
-
-    /// The visible departments from the top of the scope down to `department`, for breadcrumbs.
-    public func trail(to department: Department) -> [Department] {
-        department.idPath.split(separator: "/").compactMap { Int64($0) }
-            .compactMap { departments[DepartmentID(rawValue: $0)] }.filter(isVisible)
     }
 }
 

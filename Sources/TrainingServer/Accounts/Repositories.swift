@@ -177,7 +177,7 @@ public struct AccountStateChange: Sendable, Hashable {
 }
 
 /// What administrators change about accounts beyond `UserRepository`: lists, details, role grants, state with
-/// reasons. Every change is audit-logged in its own transaction and ends cached sessions (`AccountChangeStamp`).
+/// reasons. Every change is audit-logged in its own transaction and ends cached sessions (`ChangeStamp`).
 public protocol AccountAdministrationRepository: Sendable {
     func accounts(_ filter: AccountFilter, limit: Int, offset: Int) throws -> [AccountLine]
     func countAccounts(_ filter: AccountFilter) throws -> Int

@@ -12,7 +12,7 @@ import Synchronization
 /// ending a session, ending all of a person's sessions, purging, and (through `SessionCachingUserRepository`) a
 /// password change, disabling or enabling an account, a language or time zone change. Changes made by other processes
 /// sharing the database (another server instance, `users disable`, `users set-password`, `import-staff`) are seen
-/// on the next request too, through the `AccountChangeStamp` file every such change touches after it commits: a
+/// on the next request too, through the `ChangeStamp` file every such change touches after it commits: a
 /// lookup that finds the stamp changed drops every entry. A change made some other way (an SQL edit by hand) is seen
 /// after at most `lifetime` seconds: that is the bound the cache puts on anything else. People who hold more than the
 /// learner role (trainers, HR, admins) are never kept: what their grants allow decides what they may read of other
@@ -30,7 +30,7 @@ public final class SessionCache: Sendable {
         /// Counts invalidations: a lookup that read the database before one must not store what it read.
         var generation: UInt64 = 0
         /// The change stamp the entries were read under.
-        var stamp: AccountChangeStamp.Value?
+        var stamp: ChangeStamp.Value?
     }
 
     /// Seconds an entry is trusted without asking the database.
@@ -39,9 +39,9 @@ public final class SessionCache: Sendable {
     public let capacity: Int
     private let state = Mutex(State())
     /// The file other processes touch when they change accounts or sessions; nil: only this instance's changes count.
-    private let changes: AccountChangeStamp?
+    private let changes: ChangeStamp?
 
-    public init(lifetime: Double = 30, capacity: Int = 20_000, changes: AccountChangeStamp? = nil) {
+    public init(lifetime: Double = 30, capacity: Int = 20_000, changes: ChangeStamp? = nil) {
         self.lifetime = lifetime
         self.capacity = max(1, capacity)
         self.changes = changes
@@ -49,7 +49,7 @@ public final class SessionCache: Sendable {
     }
 
     /// Drops everything when the change stamp moved since the entries were read (called with the lock held).
-    private static func synchronize(_ state: inout State, with stamp: AccountChangeStamp.Value?) {
+    private static func synchronize(_ state: inout State, with stamp: ChangeStamp.Value?) {
         guard stamp != state.stamp else { return }
         state.stamp = stamp
         state.generation &+= 1
@@ -207,43 +207,5 @@ public struct SessionCachingUserRepository: UserRepository {
     public func setTimeZone(_ timeZone: String?, id: UserID) throws {
         defer { cache.invalidate(userID: id) }
         try base.setTimeZone(timeZone, id: id)
-    }
-}
-
-/// A file beside the database whose modification time (and identity) changes whenever a committed write ends a
-/// session or changes an account, in whichever process made it: `SessionCache` compares it on every lookup (one
-/// `stat`), so a person disabled from the command line is signed out of every running server on their next request.
-/// Writers touch it after their transaction commits, never before.
-public struct AccountChangeStamp: Sendable {
-    public struct Value: Sendable, Equatable {
-        var seconds: Int
-        var nanoseconds: Int
-        var inode: UInt64
-    }
-
-    public let path: String
-
-    /// The stamp of the database at `databasePath`: the file `<database>-accounts`.
-    public init(databasePath: String) { path = databasePath + "-accounts" }
-
-    /// The stamp now, or nil while the file does not exist.
-    public func read() -> Value? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        #if canImport(Darwin)
-        return Value(seconds: Int(info.st_mtimespec.tv_sec), nanoseconds: Int(info.st_mtimespec.tv_nsec),
-                     inode: UInt64(info.st_ino))
-        #else
-        return Value(seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
-        #endif
-    }
-
-    /// Marks a change: creates the file (mode 0600) if needed and sets its modification time to now. Failing to
-    /// (a read-only folder) leaves other processes to the cache's lifetime bound.
-    public func touch() {
-        let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return }
-        _ = futimens(descriptor, nil)
-        close(descriptor)
     }
 }

@@ -59,20 +59,7 @@ struct PasswordController {
         let form = try request.form()
         let page = context.page(request)
         let new = form["new_password"] ?? ""
-        var errors: [(field: String, message: String)] = []
-        do {
-            try PasswordHasher.validate(new)
-        } catch {
-            let key = switch error {
-            case .tooShort: "profile.password.error.short"
-            case .tooLong: "profile.password.error.long"
-            default: "profile.password.error.common"
-            }
-            errors.append(("new_password", page.t(key)))
-        }
-        if new != (form["confirm_password"] ?? "") {
-            errors.append(("confirm_password", page.t("profile.password.error.mismatch")))
-        }
+        let errors = NewPasswordForm.problems(form, page: page)
         guard errors.isEmpty else {
             return resetPage(request, user: user, token: token, errors: errors, status: .unprocessableContent)
         }

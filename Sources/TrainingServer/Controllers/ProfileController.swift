@@ -66,19 +66,7 @@ struct ProfileController {
             } else {
                 errors.append(("current_password", page.t("profile.password.error.current")))
             }
-            do {
-                try PasswordHasher.validate(new)
-            } catch let error as PasswordHasher.Failure {
-                let key = switch error {
-                case .tooShort: "profile.password.error.short"
-                case .tooLong: "profile.password.error.long"
-                default: "profile.password.error.common"
-                }
-                errors.append(("new_password", page.t(key)))
-            }
-            if new != (form["confirm_password"] ?? "") {
-                errors.append(("confirm_password", page.t("profile.password.error.mismatch")))
-            }
+            errors += NewPasswordForm.problems(form, page: page)
             guard errors.isEmpty else { return render(request, user: user, notice: nil, errors: errors, status: .badRequest) }
             try context.users.setPasswordHash(try context.hasher.hash(new), id: user.id, by: AuditActor(user))
             // Every session ended with the change; this browser gets a fresh one.

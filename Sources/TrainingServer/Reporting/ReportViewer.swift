@@ -1,6 +1,6 @@
 /// Who is reading a report and what they may see: the subtrees of their HR and admin grants, read from the
 /// current grants on every request (a changed assignment takes effect at once).
-public struct ReportViewer: Sendable {
+public struct ReportViewer: ScopedDepartments {
     public let user: User
     public let scope: AccessScope
     /// Every department of the organisation, for names and paths; only `visible` ones may be shown.
@@ -12,9 +12,7 @@ public struct ReportViewer: Sendable {
         self.user = user
         self.scope = AccessScope.reporting(for: user, departments: departments)
         self.departments = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let scope = self.scope
-        self.roots = departments.filter { scope.prefixes.contains($0.idPath) }
-            .sorted { $0.namePath.lexicographicallyPrecedes($1.namePath) }
+        self.roots = Self.roots(of: scope, in: departments)
     }
 
     public func isVisible(_ department: Department) -> Bool { scope.contains(department) }
@@ -23,27 +21,8 @@ public struct ReportViewer: Sendable {
     /// department in scope (a malformed id, an unknown one, one outside), so answers reveal nothing.
     public func department(_ raw: String?) throws(ReportFailure) -> Department? {
         guard let raw else { return nil }
-        guard raw.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(raw),
-              let department = departments[DepartmentID(rawValue: id)], isVisible(department) else {
-            throw .notFound
-        }
+        guard let department = visibleDepartment(named: raw) else { throw .notFound }
         return department
-    }
-
-    /// Every visible department, by name path.
-    public var visibleDepartments: [Department] {
-        departments.values.filter(isVisible).sorted { $0.namePath.lexicographicallyPrecedes($1.namePath) }
-    }
-
-    /// The visible departments from the top of the scope down to `department`, for breadcrumbs.
-    public func trail(to department: Department) -> [Department] {
-        department.idPath.split(separator: "/").compactMap { Int64($0) }
-            .compactMap { departments[DepartmentID(rawValue: $0)] }.filter(isVisible)
-    }
-
-    /// The visible departments directly below `department`, by name.
-    public func children(of department: Department) -> [Department] {
-        departments.values.filter { $0.parentID == department.id && isVisible($0) }.sorted { $0.name < $1.name }
     }
 }
 

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Reads and changes the platform's settings (`PlatformSettings`). Pages read them on every request through a
 /// small cache: this instance's own changes replace it at once; another instance's (or a command's) are noticed on
-/// the next request through the `SettingsChangeStamp` file every committed change touches; anything else (an SQL
+/// the next request through the `ChangeStamp` file every committed change touches; anything else (an SQL
 /// edit by hand) after at most `lifetime` seconds.
 public final class SettingsService: Sendable {
     /// The stored keys.
@@ -33,12 +33,12 @@ public final class SettingsService: Sendable {
 
     struct Cached {
         var settings: PlatformSettings
-        var stamp: SettingsChangeStamp.Value?
+        var stamp: ChangeStamp.Value?
         var readAt: Double
     }
 
     let repository: any SettingsRepository
-    let changes: SettingsChangeStamp?
+    let changes: ChangeStamp?
     /// Seconds a read is trusted when the stamp has not moved.
     public let lifetime: Double
     let clock: @Sendable () -> Double
@@ -46,7 +46,7 @@ public final class SettingsService: Sendable {
     public let configuredIssuerName: String
     private let cache = Mutex<Cached?>(nil)
 
-    public init(repository: any SettingsRepository, changes: SettingsChangeStamp?, configuredIssuerName: String,
+    public init(repository: any SettingsRepository, changes: ChangeStamp?, configuredIssuerName: String,
                 lifetime: Double = 30, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.configuredIssuerName = configuredIssuerName
         self.repository = repository
@@ -272,7 +272,7 @@ extension CertificateIssuer {
     /// certificates outside the server (`regrade --apply`), so their credentials name the issuer the pages do.
     public func named(bySettingsIn store: Store) -> CertificateIssuer {
         let settings = SettingsService(repository: SQLiteSettingsRepository(store: store),
-                                       changes: SettingsChangeStamp(databasePath: store.path),
+                                       changes: ChangeStamp.settings(databasePath: store.path),
                                        configuredIssuerName: profile.name)
         return named { settings.current().credentialIssuerName }
     }

@@ -149,7 +149,7 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
         } catch {
             throw .storage(String(describing: error))
         }
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
     }
 
     private func found(_ id: DepartmentID) throws(DepartmentChangeFailure) -> Department {

@@ -258,7 +258,7 @@ public struct SQLitePasswordResetStore: Sendable {
                                   by: AuditActor(userID: id, name: account.login), at: now, in: db)
             return id
         }
-        if userID != nil { AccountChangeStamp(databasePath: store.path).touch() }
+        if userID != nil { ChangeStamp.accounts(databasePath: store.path).touch() }
         return userID
     }
 

@@ -115,48 +115,49 @@ extension SQLiteReportRepository {
     func attachInNameOrder(_ lines: inout [PersonLine], _ filter: PeopleFilter, low: Data, high: Data,
                            _ db: Database) throws {
         guard !lines.isEmpty else { return }
-        var index: [Int64: Int] = [:]
-        index.reserveCapacity(lines.count)
-        for (position, line) in lines.enumerated() { index[line.userID] = position }
+        let index = Self.positions(lines)
         let certifications = try db.cachedStatement(sql: """
             SELECT user_id, state, certified_at, expires_at, certificate_id
             FROM certifications INDEXED BY certifications_program_name
             WHERE program_id = ? AND name_key >= ? AND name_key <= ?
             """)
         certifications.arguments = [filter.programID, low, high]
-        let certificationRows = try Row.fetchCursor(certifications)
-        while let row = try certificationRows.next() {
-            guard let position = index[row[0]] else { continue }
-            let state: String = row[1]
-            lines[position].state = CertificationStateName(rawValue: state) ?? .notStarted
-            lines[position].certifiedAt = row[2]
-            lines[position].expiresAt = row[3]
-            lines[position].certificateID = row[4]
-        }
         let hours = try db.cachedStatement(sql: """
             SELECT user_id, hours FROM user_year_hours INDEXED BY user_year_hours_name
             WHERE year = ? AND name_key >= ? AND name_key <= ?
             """)
         hours.arguments = [filter.year, low, high]
-        let hourRows = try Row.fetchCursor(hours)
-        while let row = try hourRows.next() {
-            guard let position = index[row[0]] else { continue }
-            lines[position].hours = row[1]
-        }
+        try Self.fill(&lines, index: index, certifications: certifications, hours: hours)
     }
 
     /// Fills in the lines' certification in `filter.programID` and hours in `filter.year`, looked up by user id.
     func attachCertificationsAndHours(_ lines: inout [PersonLine], _ filter: PeopleFilter, _ db: Database) throws {
         guard !lines.isEmpty else { return }
-        var index: [Int64: Int] = [:]
-        index.reserveCapacity(lines.count)
-        for (position, line) in lines.enumerated() { index[line.userID] = position }
+        let index = Self.positions(lines)
         let ids = "[" + lines.map { String($0.userID) }.joined(separator: ",") + "]"
         let certifications = try db.cachedStatement(sql: """
             SELECT user_id, state, certified_at, expires_at, certificate_id FROM certifications
             WHERE user_id IN (SELECT value FROM json_each(?)) AND program_id = ?
             """)
         certifications.arguments = [ids, filter.programID]
+        let hours = try db.cachedStatement(sql: """
+            SELECT user_id, hours FROM user_year_hours WHERE user_id IN (SELECT value FROM json_each(?)) AND year = ?
+            """)
+        hours.arguments = [ids, filter.year]
+        try Self.fill(&lines, index: index, certifications: certifications, hours: hours)
+    }
+
+    /// Each line's position by its person's id.
+    static func positions(_ lines: [PersonLine]) -> [Int64: Int] {
+        var index: [Int64: Int] = [:]
+        index.reserveCapacity(lines.count)
+        for (position, line) in lines.enumerated() { index[line.userID] = position }
+        return index
+    }
+
+    /// Copies the rows of `certifications` (user_id, state, certified_at, expires_at, certificate_id) and of
+    /// `hours` (user_id, hours) into the lines of their people; rows of people not among the lines are skipped.
+    static func fill(_ lines: inout [PersonLine], index: [Int64: Int], certifications: Statement, hours: Statement) throws {
         let certificationRows = try Row.fetchCursor(certifications)
         while let row = try certificationRows.next() {
             guard let position = index[row[0]] else { continue }
@@ -166,10 +167,6 @@ extension SQLiteReportRepository {
             lines[position].expiresAt = row[3]
             lines[position].certificateID = row[4]
         }
-        let hours = try db.cachedStatement(sql: """
-            SELECT user_id, hours FROM user_year_hours WHERE user_id IN (SELECT value FROM json_each(?)) AND year = ?
-            """)
-        hours.arguments = [ids, filter.year]
         let hourRows = try Row.fetchCursor(hours)
         while let row = try hourRows.next() {
             guard let position = index[row[0]] else { continue }

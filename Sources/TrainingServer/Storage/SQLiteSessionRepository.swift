@@ -1,7 +1,7 @@
 import GRDB
 
 /// Browser sessions in SQLite, so any server instance can resume them. Ending sessions touches the database's
-/// `AccountChangeStamp` after the commit, so every process's `SessionCache` sees it.
+/// `ChangeStamp` after the commit, so every process's `SessionCache` sees it.
 public struct SQLiteSessionRepository: SessionRepository {
     let store: Store
 
@@ -49,12 +49,12 @@ public struct SQLiteSessionRepository: SessionRepository {
 
     public func delete(tokenHash: String) throws {
         try store.write { db in try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash]) }
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
     }
 
     public func deleteAll(userID: UserID) throws {
         try store.write { db in try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID.rawValue]) }
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
     }
 
     public func purgeExpired(now: Double) throws -> Int {

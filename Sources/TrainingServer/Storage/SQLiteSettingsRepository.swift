@@ -2,15 +2,15 @@ import Foundation
 import GRDB
 
 /// The platform's settings in SQLite (`platform_settings`, one row per key, and `platform_images` by digest).
-/// A change is committed with its audit entry, then the database's `SettingsChangeStamp` is touched so every
+/// A change is committed with its audit entry, then the database's `ChangeStamp` is touched so every
 /// server instance's `SettingsService` reads the new values on its next request.
 public struct SQLiteSettingsRepository: SettingsRepository {
     let store: Store
-    let stamp: SettingsChangeStamp
+    let stamp: ChangeStamp
 
     public init(store: Store) {
         self.store = store
-        self.stamp = SettingsChangeStamp(databasePath: store.path)
+        self.stamp = ChangeStamp.settings(databasePath: store.path)
     }
 
     public func values() throws -> [String: String] {

@@ -38,7 +38,7 @@ public struct SQLiteStaffRepository: Sendable {
             try Self.write(plan, passwordHashes: passwordHashes, source: source, now: now, by: actor, db)
         }
         // Grants, departments and disabled accounts change what running servers' session caches hold.
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
     }
 
     /// Plans `file` again inside one write transaction and applies it only when the plan is exactly the one
@@ -56,7 +56,7 @@ public struct SQLiteStaffRepository: Sendable {
             try Self.write(plan, passwordHashes: [:], source: source, now: now, by: actor, db)
             return plan
         }
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
         return plan
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Accounts and role grants in SQLite. Changes that matter to a signed-in session (disabling, enabling, a new
-/// password, language or time zone) touch the database's `AccountChangeStamp` after they commit.
+/// password, language or time zone) touch the database's `ChangeStamp` after they commit.
 public struct SQLiteUserRepository: UserRepository {
     let store: Store
     let clock: @Sendable () -> Double
@@ -49,7 +49,7 @@ public struct SQLiteUserRepository: UserRepository {
                                              details: revoked > 0 ? ["tokens_revoked": String(revoked)] : [:]),
                                   by: actor, at: clock(), in: db)
         }
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
     }
 
     public func setLanguage(_ language: String?, id: UserID) throws {
@@ -57,7 +57,7 @@ public struct SQLiteUserRepository: UserRepository {
             try db.execute(sql: "UPDATE users SET language = ?, updated_at = ? WHERE id = ?",
                            arguments: [language, clock(), id.rawValue])
         }
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
     }
 
     public func setTimeZone(_ timeZone: String?, id: UserID) throws {
@@ -66,7 +66,7 @@ public struct SQLiteUserRepository: UserRepository {
                            arguments: [timeZone, clock(), id.rawValue])
             guard db.changesCount == 1 else { throw StoreError.notFound("user") }
         }
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
     }
 
     static func load(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [User] {
@@ -255,7 +255,7 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
             try AuditChain.append(AuditEvent(action: "user.update", subject: "user:\(id)", details: details),
                                   by: actor, at: now, in: db)
         }
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
     }
 
     public func grant(_ grant: RoleGrant, to id: UserID, by actor: AuditActor) throws -> Bool {
@@ -271,7 +271,7 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
                                   by: actor, at: clock(), in: db)
             return true
         }
-        if changed { AccountChangeStamp(databasePath: store.path).touch() }
+        if changed { ChangeStamp.accounts(databasePath: store.path).touch() }
         return changed
     }
 
@@ -285,7 +285,7 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
                                   by: actor, at: clock(), in: db)
             return true
         }
-        if changed { AccountChangeStamp(databasePath: store.path).touch() }
+        if changed { ChangeStamp.accounts(databasePath: store.path).touch() }
         return changed
     }
 
@@ -310,7 +310,7 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
                                              details: details),
                                   by: actor, at: now, in: db)
         }
-        AccountChangeStamp(databasePath: store.path).touch()
+        ChangeStamp.accounts(databasePath: store.path).touch()
     }
 
     public func stateChanges(of id: UserID) throws -> [AccountStateChange] {

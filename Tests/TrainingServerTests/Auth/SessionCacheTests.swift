@@ -22,7 +22,7 @@ import Testing
         init(stamp: Bool = true, lifetime: Double = 30, capacity: Int = 100) throws {
             temporary = try TemporaryStore()
             cache = SessionCache(lifetime: lifetime, capacity: capacity,
-                                 changes: stamp ? AccountChangeStamp(databasePath: temporary.store.path) : nil)
+                                 changes: stamp ? ChangeStamp.accounts(databasePath: temporary.store.path) : nil)
             sessions = CachedSessionRepository(SQLiteSessionRepository(store: temporary.store), cache: cache)
             let base = SQLiteUserRepository(store: temporary.store, clock: { SessionCacheTests.start })
             users = SessionCachingUserRepository(base, cache: cache)
@@ -144,7 +144,7 @@ import Testing
                            arguments: [fixture.user.id.rawValue])
         }
         #expect(try fixture.resume("t", at: 11)?.1.roles == [.learner], "no stamp yet: from memory")
-        AccountChangeStamp(databasePath: fixture.temporary.store.path).touch()
+        ChangeStamp.accounts(databasePath: fixture.temporary.store.path).touch()
         #expect(try fixture.resume("t", at: 12)?.1.roles == [.learner, .trainer])
     }
 

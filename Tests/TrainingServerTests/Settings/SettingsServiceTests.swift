@@ -11,7 +11,7 @@ import Testing
 
     private func service(_ temporary: TemporaryStore, clock: ManualClock = ManualClock()) -> SettingsService {
         SettingsService(repository: SQLiteSettingsRepository(store: temporary.store),
-                        changes: SettingsChangeStamp(databasePath: temporary.store.path),
+                        changes: ChangeStamp.settings(databasePath: temporary.store.path),
                         configuredIssuerName: "Configured Academy", clock: clock.function)
     }
 

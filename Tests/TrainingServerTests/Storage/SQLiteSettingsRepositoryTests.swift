@@ -9,7 +9,7 @@ import Testing
     @Test func changesImagesAndTheStamp() throws {
         let temporary = try TemporaryStore()
         let repository = SQLiteSettingsRepository(store: temporary.store)
-        let stamp = SettingsChangeStamp(databasePath: temporary.store.path)
+        let stamp = ChangeStamp.settings(databasePath: temporary.store.path)
         #expect(stamp.read() == nil)
         #expect(try repository.values().isEmpty)
         let upload = try BrandImageUpload.check(BrandImageUploadTests.png(width: 20, height: 20))

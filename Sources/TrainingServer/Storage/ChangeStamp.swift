@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file beside the database whose modification time (and identity) changes whenever a committed write changes
+/// what a cache holds, in whichever process made it: the cache compares it on every lookup (one `stat`), so a change
+/// made by another server instance or the command line shows on the next request. Writers touch it after their
+/// transaction commits, never before. Two exist: `accounts` (sessions and accounts: a person disabled from the
+/// command line is signed out of every running server at once) and `settings` (the platform's identity).
+public struct ChangeStamp: Sendable {
+    public struct Value: Sendable, Equatable {
+        var seconds: Int
+        var nanoseconds: Int
+        var inode: UInt64
+    }
+
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// The stamp of sessions and accounts of the database at `databasePath`: the file `<database>-accounts`.
+    public static func accounts(databasePath: String) -> ChangeStamp { ChangeStamp(path: databasePath + "-accounts") }
+
+    /// The stamp of the platform's settings: the file `<database>-settings`.
+    public static func settings(databasePath: String) -> ChangeStamp { ChangeStamp(path: databasePath + "-settings") }
+
+    /// The stamp now, or nil while the file does not exist.
+    public func read() -> Value? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        return Value(seconds: Int(info.st_mtimespec.tv_sec), nanoseconds: Int(info.st_mtimespec.tv_nsec),
+                     inode: UInt64(info.st_ino))
+        #else
+        return Value(seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
+        #endif
+    }
+
+    /// Marks a change: creates the file (mode 0600) if needed and sets its modification time to now. Failing to
+    /// (a read-only folder) leaves other processes to the cache's lifetime bound.
+    public func touch() {
+        let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        _ = futimens(descriptor, nil)
+        close(descriptor)
+    }
+}
