@@ -25,10 +25,26 @@ def org(tmp_path_factory: pytest.TempPathFactory):
     stop_and_check(built.server)
 
 
+def follow(driver, element) -> None:
+    """Clicks a link or button and waits until a new document has replaced this one and finished loading."""
+    origin = "return [performance.timeOrigin, document.readyState]"
+    before = driver.execute_script(origin)[0]
+    element.click()
+
+    def replaced(d) -> bool:
+        try:
+            now, state = d.execute_script(origin)
+        except Exception:  # the document is being replaced
+            return False
+        return now != before and state == "complete"
+
+    wait_for(driver, replaced, message="the page did not change")
+
+
 def submit(driver, action_suffix: str) -> None:
     from selenium.webdriver.common.by import By
 
-    driver.find_element(By.CSS_SELECTOR, f"form[action$='{action_suffix}'] button[type='submit']").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, f"form[action$='{action_suffix}'] button[type='submit']"))
 
 
 def fill(driver, form_suffix: str, name: str, value: str) -> None:
@@ -57,10 +73,8 @@ def test_a_unit_administrator_manages_colleagues_and_reads_the_audit_log(org, ch
     browser_sign_in(driver, server, "admin.a", STRONG_PASSWORD)
 
     # From the front page to People, and a search by the initials of 学员李 (x-y-l).
-    driver.find_element(By.CSS_SELECTOR, "nav.main-nav a[href='/admin']").click()
-    loaded(driver)
-    driver.find_element(By.CSS_SELECTOR, "main a[href='/admin/people']").click()
-    loaded(driver)
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "nav.main-nav a[href='/admin']"))
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "main a[href='/admin/people']"))
     no_marker(driver)
     fill(driver, "/admin/people", "q", "xyl")
     submit(driver, "/admin/people")
@@ -69,8 +83,7 @@ def test_a_unit_administrator_manages_colleagues_and_reads_the_audit_log(org, ch
     results = driver.find_element(By.CSS_SELECTOR, "main table tbody").text
     assert "学员李" in results and "学员王" not in results
     no_marker(driver)
-    driver.find_element(By.LINK_TEXT, "学员李").click()
-    loaded(driver)
+    follow(driver, driver.find_element(By.LINK_TEXT, "学员李"))
     person_url = driver.current_url
 
     # Correct the name.
@@ -133,8 +146,7 @@ def test_the_organisations_administrator_backs_up_and_verifies_from_the_pages(or
     driver = chromium("en", javascript=False, width=1366)
     browser_sign_in(driver, server, "admin.root", STRONG_PASSWORD, "en")
     driver.get(server.url("/admin"))
-    driver.find_element(By.CSS_SELECTOR, "main a[href='/admin/system']").click()
-    loaded(driver)
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "main a[href='/admin/system']"))
     before = set(Path(org.backups).iterdir())
     submit(driver, "/admin/system/backup")
     loaded(driver)
