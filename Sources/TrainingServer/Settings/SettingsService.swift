@@ -224,8 +224,8 @@ public final class SettingsService: Sendable {
     }
 }
 
-/// What an administrator submitted on the settings form.
-public struct SettingsInput: Sendable {
+/// The texts of the settings form, as typed (the same fields whether submitted or shown again).
+public struct SettingsTexts: Sendable, Equatable {
     public var organisationZh = ""
     public var organisationEn = ""
     public var accent = AccentColour.standard.rawValue
@@ -235,10 +235,24 @@ public struct SettingsInput: Sendable {
     public var email = ""
     public var officeZh = ""
     public var officeEn = ""
+
+    public init() {}
+}
+
+/// What an administrator submitted on the settings form: its texts (`input.organisationZh`, ...) and what to do
+/// with each image.
+@dynamicMemberLookup
+public struct SettingsInput: Sendable {
+    public var texts = SettingsTexts()
     public var logo = ImageChange.keep
     public var seal = ImageChange.keep
 
     public init() {}
+
+    public subscript(dynamicMember field: WritableKeyPath<SettingsTexts, String>) -> String {
+        get { texts[keyPath: field] }
+        set { texts[keyPath: field] = newValue }
+    }
 }
 
 /// What to do with the logo or the seal.

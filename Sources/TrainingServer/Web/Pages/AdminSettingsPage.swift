@@ -5,44 +5,34 @@ import Foundation
 /// certificates, and the help contact, in one form (multipart, for the two images). A refused form is shown again
 /// with what was typed, a summary of the problems and each beside its field; files must be chosen again.
 public enum AdminSettingsPage {
-    /// The values the form shows.
+    /// The values the form shows: its texts (`form.organisationZh`, ...) and the two removal boxes.
+    @dynamicMemberLookup
     public struct Form: Sendable, Equatable {
-        public var organisationZh = ""
-        public var organisationEn = ""
-        public var accent = AccentColour.standard.rawValue
-        public var issuerZh = ""
-        public var issuerEn = ""
-        public var phone = ""
-        public var email = ""
-        public var officeZh = ""
-        public var officeEn = ""
+        public var texts = SettingsTexts()
         public var removeLogo = false
         public var removeSeal = false
 
+        public subscript(dynamicMember field: WritableKeyPath<SettingsTexts, String>) -> String {
+            get { texts[keyPath: field] }
+            set { texts[keyPath: field] = newValue }
+        }
+
         /// The form filled with the settings in force.
         public init(_ settings: PlatformSettings) {
-            organisationZh = settings.organisationName.zh ?? ""
-            organisationEn = settings.organisationName.en ?? ""
-            accent = settings.accent.rawValue
-            issuerZh = settings.issuerName.zh ?? ""
-            issuerEn = settings.issuerName.en ?? ""
-            phone = settings.help.phone
-            email = settings.help.email
-            officeZh = settings.help.office.zh ?? ""
-            officeEn = settings.help.office.en ?? ""
+            texts.organisationZh = settings.organisationName.zh ?? ""
+            texts.organisationEn = settings.organisationName.en ?? ""
+            texts.accent = settings.accent.rawValue
+            texts.issuerZh = settings.issuerName.zh ?? ""
+            texts.issuerEn = settings.issuerName.en ?? ""
+            texts.phone = settings.help.phone
+            texts.email = settings.help.email
+            texts.officeZh = settings.help.office.zh ?? ""
+            texts.officeEn = settings.help.office.en ?? ""
         }
 
         /// The form as submitted.
         public init(input: SettingsInput, removeLogo: Bool, removeSeal: Bool) {
-            organisationZh = input.organisationZh
-            organisationEn = input.organisationEn
-            accent = input.accent
-            issuerZh = input.issuerZh
-            issuerEn = input.issuerEn
-            phone = input.phone
-            email = input.email
-            officeZh = input.officeZh
-            officeEn = input.officeEn
+            texts = input.texts
             self.removeLogo = removeLogo
             self.removeSeal = removeSeal
         }
