@@ -801,6 +801,108 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-12-08-training-plans") { db in
+            // Training plans: a course or programme assigned to an audience (a department, optionally its subtree
+            // and one job category; or named people), required or elective, with a fixed or relative due day.
+            // The audience is kept as members, one row per person and assignment, added as people join and
+            // marked as left (never deleted) when they move away, so history stays. Whether a member is done is
+            // not stored: it is read from the evidence (module progress and passed quizzes for a course, the
+            // certification state for a programme), like everything else the platform reports.
+            try db.execute(sql: """
+                -- A staff attribute that assignments and yearly requirements can target, e.g. 领导干部 / 窗口岗位.
+                ALTER TABLE users ADD COLUMN job_category TEXT
+                    CHECK (job_category IS NULL OR length(job_category) BETWEEN 1 AND 60);
+                CREATE INDEX users_job_category ON users(job_category, department_id) WHERE job_category IS NOT NULL;
+                -- When the person came to their current department (relative due days count from it).
+                ALTER TABLE users ADD COLUMN department_joined_at REAL;
+                UPDATE users SET department_joined_at = created_at;
+                CREATE TRIGGER users_department_joined_insert AFTER INSERT ON users
+                    WHEN NEW.department_joined_at IS NULL BEGIN
+                    UPDATE users SET department_joined_at = NEW.created_at WHERE id = NEW.id;
+                END;
+                CREATE TRIGGER users_department_joined_move AFTER UPDATE OF department_id ON users
+                    WHEN NEW.department_id <> OLD.department_id BEGIN
+                    UPDATE users SET department_joined_at = NEW.updated_at WHERE id = NEW.id;
+                END;
+
+                CREATE TABLE assignments (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+                    item_kind TEXT NOT NULL CHECK (item_kind IN ('course', 'program')),
+                    item_id TEXT NOT NULL,
+                    required INTEGER NOT NULL CHECK (required IN (0, 1)),
+                    -- 'department': everyone in department_id (and below it when include_subtree), of job_category
+                    -- when set; 'people': the people listed in assignment_people, each inside department_id's
+                    -- subtree. department_id is the assignment's anchor either way: who may change it and who sees
+                    -- it follow from it.
+                    audience TEXT NOT NULL CHECK (audience IN ('department', 'people')),
+                    department_id INTEGER NOT NULL REFERENCES departments(id),
+                    include_subtree INTEGER NOT NULL DEFAULT 1 CHECK (include_subtree IN (0, 1)),
+                    job_category TEXT CHECK (job_category IS NULL OR length(job_category) BETWEEN 1 AND 60),
+                    -- 'none' (electives may have no due day), 'fixed' (due_day), 'after_assignment' and
+                    -- 'after_joining' (due_days after the person became a member, or joined their department)
+                    due_kind TEXT NOT NULL CHECK (due_kind IN ('none', 'fixed', 'after_assignment', 'after_joining')),
+                    due_day TEXT CHECK (due_day IS NULL OR due_day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+                    due_days INTEGER CHECK (due_days IS NULL OR due_days BETWEEN 1 AND 3660),
+                    -- assignments declared in Courses/plans/: the plan's id and entry; NULL for the browser's
+                    plan_key TEXT UNIQUE,
+                    created_by INTEGER REFERENCES users(id),
+                    created_at REAL NOT NULL,
+                    withdrawn_at REAL,
+                    withdrawn_by INTEGER REFERENCES users(id),
+                    CHECK ((due_kind = 'fixed') = (due_day IS NOT NULL)),
+                    CHECK ((due_kind IN ('after_assignment', 'after_joining')) = (due_days IS NOT NULL))
+                );
+                CREATE INDEX assignments_department ON assignments(department_id);
+                CREATE INDEX assignments_item ON assignments(item_kind, item_id);
+
+                -- The named people of an assignment whose audience is 'people'.
+                CREATE TABLE assignment_people (
+                    assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    PRIMARY KEY (assignment_id, user_id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE assignment_members (
+                    assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    assigned_at REAL NOT NULL,
+                    -- the day it is due by (inclusive, in the platform's time zone), as assigned; NULL: no due day
+                    due_day TEXT,
+                    -- the day after an approved extension
+                    extended_day TEXT,
+                    -- exempted by HR (the reason is the approved exemption in assignment_requests)
+                    exempt_at REAL,
+                    -- no longer in the audience (moved, category changed, assignment withdrawn): kept as history
+                    left_at REAL,
+                    PRIMARY KEY (assignment_id, user_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX assignment_members_user ON assignment_members(user_id, assignment_id);
+                CREATE INDEX assignment_members_due ON assignment_members(assignment_id, left_at, due_day);
+
+                -- Exemptions (made by HR, approved at once) and extension requests (made by the learner, decided
+                -- by HR), with their decisions. Never deleted.
+                CREATE TABLE assignment_requests (
+                    id INTEGER PRIMARY KEY,
+                    assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('exemption', 'extension')),
+                    reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 1000),
+                    -- an extension: the due day asked for (and granted, when approved)
+                    requested_day TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'refused', 'cancelled')),
+                    created_by INTEGER REFERENCES users(id),
+                    created_at REAL NOT NULL,
+                    decided_by INTEGER REFERENCES users(id),
+                    decided_at REAL,
+                    decision_note TEXT CHECK (decision_note IS NULL OR length(decision_note) <= 1000),
+                    CHECK ((kind = 'extension') = (requested_day IS NOT NULL))
+                );
+                CREATE INDEX assignment_requests_member ON assignment_requests(assignment_id, user_id, created_at);
+                CREATE INDEX assignment_requests_pending ON assignment_requests(state, assignment_id)
+                    WHERE state = 'pending';
+                """)
+        }
         return migrator
     }
 }

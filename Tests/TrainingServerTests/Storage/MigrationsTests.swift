@@ -51,6 +51,31 @@ import Testing
         #expect(synchronous == 2)
     }
 
+    @Test func aPersonsDepartmentJoiningTimeFollowsCreationAndMoves() throws {
+        let temporary = try TemporaryStore()
+        let joined = try temporary.store.write { db -> [Double?] in
+            try db.execute(sql: """
+                INSERT INTO departments (id, name, id_path, created_at) VALUES (1, '省', '/1/', 0), (2, '局', '/1/2/', 0);
+                INSERT INTO users (id, login, display_name, department_id, password_hash, created_at, updated_at)
+                    VALUES (7, 'a', '甲', 1, 'x', 100, 100);
+                UPDATE users SET display_name = '乙', updated_at = 150 WHERE id = 7;
+                """)
+            let afterRename = try Double.fetchOne(db, sql: "SELECT department_joined_at FROM users WHERE id = 7")
+            try db.execute(sql: "UPDATE users SET department_id = 2, updated_at = 200 WHERE id = 7")
+            let afterMove = try Double.fetchOne(db, sql: "SELECT department_joined_at FROM users WHERE id = 7")
+            return [afterRename, afterMove]
+        }
+        #expect(joined == [100, 200])
+        #expect(throws: DatabaseError.self) {
+            try temporary.store.write { db in
+                try db.execute(sql: """
+                    INSERT INTO assignments (name, item_kind, item_id, required, audience, department_id, due_kind,
+                                             created_at) VALUES ('x', 'course', 'c', 1, 'department', 1, 'fixed', 0)
+                    """)
+            }
+        }
+    }
+
     @Test func schemaChecksRefuseBadRows() throws {
         let temporary = try TemporaryStore()
         #expect(throws: DatabaseError.self) {
