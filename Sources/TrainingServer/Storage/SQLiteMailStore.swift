@@ -14,9 +14,11 @@ public struct SQLiteMailOutbox: Sendable {
     @discardableResult
     public static func enqueue(_ mail: OutgoingMail, at now: Double, in db: Database) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO mail_outbox (kind, recipient, subject, body, sensitive, created_at, next_attempt_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [mail.kind, mail.recipient, mail.subject, mail.body, mail.sensitive, now, now, mail.expiresAt])
+            INSERT INTO mail_outbox (kind, recipient, subject, body, html, unsubscribe_url, sensitive, created_at,
+                                     next_attempt_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [mail.kind, mail.recipient, mail.subject, mail.body, mail.html, mail.unsubscribeURL,
+                             mail.sensitive, now, now, mail.expiresAt])
         return db.lastInsertedRowID
     }
 
@@ -109,7 +111,7 @@ public struct SQLiteMailOutbox: Sendable {
         }
     }
 
-    /// How many messages are in each state.
+    /// How many messages are in each state (discarded dead letters still count as `failed`).
     public func counts() throws -> [OutboxState: Int] {
         try store.read { db in
             var counts: [OutboxState: Int] = [:]
@@ -120,22 +122,93 @@ public struct SQLiteMailOutbox: Sendable {
         }
     }
 
+    /// The dead letters: given-up messages no administrator has discarded, newest first, at most `limit`, with
+    /// how many there are in all.
+    public func deadLetters(limit: Int) throws -> (messages: [OutboxMessage], total: Int) {
+        try store.read { db in
+            let total = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM mail_outbox WHERE state = 'failed' AND discarded_at IS NULL
+                """) ?? 0
+            let messages = try Row.fetchAll(db, sql: """
+                SELECT * FROM mail_outbox WHERE state = 'failed' AND discarded_at IS NULL
+                ORDER BY coalesce(failed_at, next_attempt_at) DESC, id DESC LIMIT ?
+                """, arguments: [limit]).map(Self.message)
+            return (messages, total)
+        }
+    }
+
+    /// Discarded dead letters.
+    public func discardedCount() throws -> Int {
+        try store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM mail_outbox WHERE state = 'failed' AND discarded_at IS NOT NULL") ?? 0
+        }
+    }
+
+    /// Why a dead letter cannot be tried again.
+    public enum RetryRefusal: Error, Sendable, Equatable {
+        /// Not a dead letter (unknown, delivered, waiting, or discarded already).
+        case notDeadLetter
+        /// Its body held a secret (a password link) and was erased when it was given up.
+        case contentErased
+        /// It expired (a link that no longer works).
+        case expired
+    }
+
+    /// Puts dead letter `id` back in the queue with fresh attempts (its Message-ID kept, so a receiver can tell it
+    /// is the same message), inside the caller's transaction. The caller audits it.
+    /// Throws `RetryRefusal` when it may not be retried (nothing changes then).
+    public static func retry(id: Int64, at now: Double, in db: Database) throws -> OutboxMessage {
+        guard let message = try Row.fetchOne(db, sql: """
+            SELECT * FROM mail_outbox WHERE id = ? AND state = 'failed' AND discarded_at IS NULL
+            """, arguments: [id]).map(Self.message) else { throw RetryRefusal.notDeadLetter }
+        if let refusal = retryRefusal(message, now: now) { throw refusal }
+        try db.execute(sql: """
+            UPDATE mail_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, failed_at = NULL,
+                claimed_at = NULL
+            WHERE id = ?
+            """, arguments: [now, id])
+        return message
+    }
+
+    /// Why dead letter `message` may not be retried at `now`, or nil when it may.
+    public static func retryRefusal(_ message: OutboxMessage, now: Double) -> RetryRefusal? {
+        if message.sensitive { return .contentErased }
+        if let expiresAt = message.expiresAt, expiresAt <= now { return .expired }
+        return nil
+    }
+
+    /// Discards dead letter `id` (it stays `failed`, off the dead-letter list, its content erased), inside the
+    /// caller's transaction; nil when it is not a dead letter.
+    public static func discard(id: Int64, at now: Double, in db: Database) throws -> OutboxMessage? {
+        guard let message = try Row.fetchOne(db, sql: """
+            SELECT * FROM mail_outbox WHERE id = ? AND state = 'failed' AND discarded_at IS NULL
+            """, arguments: [id]).map(Self.message) else { return nil }
+        try db.execute(sql: """
+            UPDATE mail_outbox SET discarded_at = ?, body = '', html = NULL WHERE id = ?
+            """, arguments: [now, id])
+        return message
+    }
+
     /// Ends a message as `sent` or `failed`; a sensitive body is erased then.
     private static func finish(_ db: Database, id: Int64, state: OutboxState, error: String?, at now: Double) throws {
         try db.execute(sql: """
-            UPDATE mail_outbox SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN ? END, claimed_at = NULL,
+            UPDATE mail_outbox SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN ? END,
+                failed_at = CASE WHEN ? = 'failed' THEN ? END, claimed_at = NULL,
                 last_error = coalesce(?, last_error),
-                body = CASE WHEN sensitive THEN '' ELSE body END
+                body = CASE WHEN sensitive THEN '' ELSE body END,
+                html = CASE WHEN sensitive THEN NULL ELSE html END
             WHERE id = ?
-            """, arguments: [state.rawValue, state.rawValue, now, error, id])
+            """, arguments: [state.rawValue, state.rawValue, now, state.rawValue, now, error, id])
     }
 
     static func message(_ row: Row) -> OutboxMessage {
         OutboxMessage(id: row["id"], kind: row["kind"], recipient: row["recipient"], subject: row["subject"],
-                      body: row["body"], sensitive: row["sensitive"], messageID: row["message_id"],
+                      body: row["body"], html: row["html"], unsubscribeURL: row["unsubscribe_url"],
+                      sensitive: row["sensitive"], messageID: row["message_id"],
                       state: OutboxState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
                       createdAt: row["created_at"], nextAttemptAt: row["next_attempt_at"], expiresAt: row["expires_at"],
-                      sentAt: row["sent_at"], lastError: row["last_error"])
+                      sentAt: row["sent_at"], failedAt: row["failed_at"], discardedAt: row["discarded_at"],
+                      lastError: row["last_error"])
     }
 }
 
