@@ -189,6 +189,32 @@ public struct SQLiteMailOutbox: Sendable {
         return message
     }
 
+    /// Retries dead letter `id` (see `retry(id:at:in:)`) and records `mail.retry` by `actor` in the same
+    /// transaction. Throws `RetryRefusal` when it may not be retried.
+    @discardableResult
+    public func retry(id: Int64, by actor: AuditActor, at now: Double) throws -> OutboxMessage {
+        try store.write { db in
+            let message = try Self.retry(id: id, at: now, in: db)
+            try AuditChain.append(AuditEvent(action: "mail.retry", subject: "mail:\(id)",
+                                             details: ["kind": message.kind, "attempts": String(message.attempts)]),
+                                  by: actor, at: now, in: db)
+            return message
+        }
+    }
+
+    /// Discards dead letter `id` and records `mail.discard` by `actor` in the same transaction; nil (nothing
+    /// changed) when it is not a dead letter.
+    @discardableResult
+    public func discard(id: Int64, by actor: AuditActor, at now: Double) throws -> OutboxMessage? {
+        try store.write { db in
+            guard let message = try Self.discard(id: id, at: now, in: db) else { return nil }
+            try AuditChain.append(AuditEvent(action: "mail.discard", subject: "mail:\(id)",
+                                             details: ["kind": message.kind, "attempts": String(message.attempts)]),
+                                  by: actor, at: now, in: db)
+            return message
+        }
+    }
+
     /// Ends a message as `sent` or `failed`; a sensitive body is erased then.
     private static func finish(_ db: Database, id: Int64, state: OutboxState, error: String?, at now: Double) throws {
         try db.execute(sql: """

@@ -92,4 +92,21 @@ import Testing
         }
         #expect(try outbox.find(id: expiring)?.state == .failed, "nothing changed")
     }
+
+    @Test func retryAndDiscardAreAuditedInTheSameTransaction() throws {
+        let temporary = try TemporaryStore()
+        let outbox = SQLiteMailOutbox(store: temporary.store)
+        let first = try deadLetter(outbox, at: 100)
+        let second = try deadLetter(outbox, at: 100)
+        let link = try deadLetter(outbox, sensitive: true, at: 100)
+        try outbox.retry(id: first, by: .system, at: 200)
+        #expect(try outbox.discard(id: second, by: .system, at: 210) != nil)
+        #expect(throws: SQLiteMailOutbox.RetryRefusal.contentErased) { try outbox.retry(id: link, by: .system, at: 220) }
+        #expect(try outbox.discard(id: first, by: .system, at: 230) == nil, "no longer a dead letter")
+        let entries = try SQLiteAuditLog(store: temporary.store, clock: { 300 }).recent(limit: 10)
+            .filter { $0.action.hasPrefix("mail.") }
+        #expect(entries.map(\.action).sorted() == ["mail.discard", "mail.retry"])
+        #expect(Set(entries.map(\.subject)) == ["mail:\(first)", "mail:\(second)"])
+        #expect(entries.allSatisfy { $0.details.contains("plans.overdue") && !$0.details.contains("example.gov") })
+    }
 }
