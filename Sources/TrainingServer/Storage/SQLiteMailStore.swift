@@ -1,3 +1,4 @@
+import Curriculum
 import Foundation
 import GRDB
 
@@ -447,5 +448,87 @@ public struct SQLitePasswordResetStore: Sendable {
                            arguments: [now, id])
             return issued
         }
+    }
+}
+
+/// The weekly HR digests: who is due one, what is overdue in a person's scope, and the record (one per person and
+/// ISO week, `mail_digests`) written in the same transaction as the queued message.
+public struct SQLiteWeeklyDigestStore: Sendable {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    /// A member who is overdue, as a digest lists them.
+    public struct OverduePerson: Sendable, Hashable {
+        public var userID: UserID
+        public var name: String
+        public var departmentID: DepartmentID
+        public var dueDay: String
+    }
+
+    /// Enabled people with an HR grant and an address who have no digest record for `week`, by id.
+    public func recipientsWithoutDigest(week: String) throws -> [UserID] {
+        try store.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT u.id FROM users u
+                WHERE u.disabled = 0 AND u.email IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = 'hr')
+                    AND NOT EXISTS (SELECT 1 FROM mail_digests s WHERE s.user_id = u.id AND s.week = ?)
+                ORDER BY u.id
+                """, arguments: [week]).map(UserID.init(rawValue:))
+        }
+    }
+
+    /// In one transaction: claims `week`'s digest for `userID` (nothing happens, nil, when it was claimed already,
+    /// by this server or another), lets `compose` make the message from what `db` holds now (nil: nothing to
+    /// send; the claim stays so the person is not looked at again this week), queues it and records its id.
+    /// Returns the queued message's id.
+    public func queue(for userID: UserID, week: String, at now: Double,
+                      compose: (Database) throws -> OutgoingMail?) throws -> Int64? {
+        try store.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO mail_digests (user_id, week, created_at) VALUES (?, ?, ?)",
+                           arguments: [userID.rawValue, week, now])
+            guard db.changesCount == 1, let mail = try compose(db) else { return nil }
+            let id = try SQLiteMailOutbox.enqueue(mail, at: now, in: db)
+            try db.execute(sql: "UPDATE mail_digests SET outbox_id = ? WHERE user_id = ? AND week = ?",
+                           arguments: [id, userID.rawValue, week])
+            return id
+        }
+    }
+
+    /// The person (with grants) and their address.
+    public static func recipient(_ userID: UserID, in db: Database) throws -> (User, String)? {
+        guard let user = try SQLiteUserRepository.load(db, where: "id = ?", [userID.rawValue]).first,
+              let email = try SQLiteMailAddressRepository.email(of: userID, in: db) else { return nil }
+        return (user, email)
+    }
+
+    /// Assignments not withdrawn that have due days, newest first.
+    public static func openAssignments(in db: Database) throws -> [Assignment] {
+        try SQLiteAssignmentRepository.load(db, where: "a.withdrawn_at IS NULL AND a.due_kind <> 'none'", [])
+    }
+
+    /// The members of `assignment` who count (in its audience, enabled) inside `scope` and are overdue on `today`
+    /// (`AssignmentEvidence`'s rule): how many, and the first `limit` by due day and name.
+    public static func overdue(_ assignment: Assignment, within scope: AccessScope, catalogue: Catalogue, today: ISODay,
+                               limit: Int, in db: Database) throws -> (total: Int, people: [OverduePerson]) {
+        guard !scope.isEmpty else { return (0, []) }
+        let status = AssignmentEvidence.status(of: assignment.item, catalogue: catalogue, today: today)
+        let (inScope, scopeArguments) = SQLiteAssignmentRepository.scopeCondition(scope, department: "d")
+        let from = """
+            FROM assignment_members m JOIN users u ON u.id = m.user_id JOIN departments d ON d.id = u.department_id
+            WHERE m.assignment_id = ? AND \(AssignmentEvidence.counted()) AND \(inScope) AND \(status.sql) = 'overdue'
+            """
+        let arguments: StatementArguments = [assignment.id.rawValue] + scopeArguments + status.arguments
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: arguments) ?? 0
+        guard total > 0 else { return (0, []) }
+        let people = try Row.fetchAll(db, sql: """
+            SELECT u.id, u.display_name, u.department_id, \(AssignmentEvidence.effectiveDueDay()) AS due \(from)
+            ORDER BY due, u.display_name, u.id LIMIT ?
+            """, arguments: arguments + [limit]).map { row in
+            OverduePerson(userID: UserID(rawValue: row["id"]), name: row["display_name"],
+                          departmentID: DepartmentID(rawValue: row["department_id"]), dueDay: row["due"])
+        }
+        return (total, people)
     }
 }
