@@ -264,3 +264,16 @@ def test_a_stopped_server_leads_to_dead_letters_that_an_administrator_sends_agai
     finally:
         sink.stop()
         stop_and_check(org.server)
+
+
+def test_rate_and_digest_options_are_checked_before_the_server_starts(tmp_path):
+    import subprocess
+
+    from conftest import BINARY
+
+    for options, message in ((("--mail-rate", "0"), "--mail-rate"), (("--hr-digest-day", "someday"), "--hr-digest-day"),
+                             (("--hr-digest-hour", "24"), "--hr-digest-hour")):
+        result = subprocess.run([str(BINARY), "serve", "--db", str(tmp_path / "db.sqlite"), *options],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode != 0 and message in result.stderr, result.stderr
+    assert not (tmp_path / "db.sqlite").exists(), "nothing was started"
