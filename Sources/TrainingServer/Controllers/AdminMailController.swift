@@ -29,10 +29,16 @@ struct AdminMailController {
         case "discarded": page.t("admin.mail.done.discarded", ["id": request.query["id"].flatMap { Int64($0) }.map(String.init) ?? ""])
         default: nil
         }
-        let dead = try outbox.deadLetters(limit: AdminMailPage.listed)
+        // Any page number past the last shows the last; anything that is not one shows the first.
+        let asked = request.query["page"].flatMap { $0.count <= 6 ? Int($0) : nil }.map { max(1, $0) } ?? 1
+        let size = AdminMailPage.pageSize
+        var dead = try outbox.deadLetters(limit: size, offset: (asked - 1) * size)
+        let pages = max(1, (dead.total + size - 1) / size)
+        let current = min(asked, pages)
+        if current != asked { dead = try outbox.deadLetters(limit: size, offset: (current - 1) * size) }
         let model = AdminMailPage.Model(settings: context.mail.settings, counts: try outbox.counts(),
                                         discarded: try outbox.discardedCount(), deadLetters: dead.messages,
-                                        deadLetterTotal: dead.total, now: context.clock(),
+                                        deadLetterTotal: dead.total, page: current, pages: pages, now: context.clock(),
                                         notice: failure == nil ? notice : nil, failure: failure)
         return Response.html(AdminMailPage.render(model, context: page, stylesheet: context.stylesheet).rendered,
                              status: failure == nil ? .ok : .conflict)

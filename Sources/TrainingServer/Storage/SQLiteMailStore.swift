@@ -123,17 +123,17 @@ public struct SQLiteMailOutbox: Sendable {
         }
     }
 
-    /// The dead letters: given-up messages no administrator has discarded, newest first, at most `limit`, with
-    /// how many there are in all.
-    public func deadLetters(limit: Int) throws -> (messages: [OutboxMessage], total: Int) {
+    /// The dead letters: given-up messages no administrator has discarded, newest first, at most `limit` after
+    /// skipping `offset`, with how many there are in all.
+    public func deadLetters(limit: Int, offset: Int = 0) throws -> (messages: [OutboxMessage], total: Int) {
         try store.read { db in
             let total = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM mail_outbox WHERE state = 'failed' AND discarded_at IS NULL
                 """) ?? 0
             let messages = try Row.fetchAll(db, sql: """
                 SELECT * FROM mail_outbox WHERE state = 'failed' AND discarded_at IS NULL
-                ORDER BY coalesce(failed_at, next_attempt_at) DESC, id DESC LIMIT ?
-                """, arguments: [limit]).map(Self.message)
+                ORDER BY coalesce(failed_at, next_attempt_at) DESC, id DESC LIMIT ? OFFSET ?
+                """, arguments: [limit, offset]).map(Self.message)
             return (messages, total)
         }
     }

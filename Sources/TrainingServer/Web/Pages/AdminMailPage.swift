@@ -4,8 +4,8 @@ import Foundation
 /// messages are in each state, and the dead letters (messages given up) with their kind, recipient, attempts, last
 /// error and time, each with "try again" and "discard". Bodies are never shown: the outbox holds everyone's mail.
 public enum AdminMailPage {
-    /// Dead letters listed at most (newest first).
-    public static let listed = 200
+    /// Dead letters listed per page (newest first), which keeps the page well under 50 KB.
+    public static let pageSize = 25
 
     public struct Model: Sendable {
         public var settings: MailSettings?
@@ -13,17 +13,23 @@ public enum AdminMailPage {
         public var discarded: Int
         public var deadLetters: [OutboxMessage]
         public var deadLetterTotal: Int
+        /// The page of dead letters shown (1-based) and how many there are.
+        public var page: Int
+        public var pages: Int
         public var now: Double
         public var notice: String?
         public var failure: String?
 
         public init(settings: MailSettings?, counts: [OutboxState: Int], discarded: Int, deadLetters: [OutboxMessage],
-                    deadLetterTotal: Int, now: Double, notice: String?, failure: String?) {
+                    deadLetterTotal: Int, page: Int = 1, pages: Int = 1, now: Double, notice: String?,
+                    failure: String?) {
             self.settings = settings
             self.counts = counts
             self.discarded = discarded
             self.deadLetters = deadLetters
             self.deadLetterTotal = deadLetterTotal
+            self.page = page
+            self.pages = pages
             self.now = now
             self.notice = notice
             self.failure = failure
@@ -127,9 +133,7 @@ public enum AdminMailPage {
                 <td><div class="button-row">\(retry) \(discard)</div></td></tr>
                 """
         }
-        let count: HTML = model.deadLetterTotal > model.deadLetters.count
-            ? "<p role=\"status\">\(context.t("admin.mail.dead_count_some", ["shown": String(model.deadLetters.count), "total": String(model.deadLetterTotal)]))</p>"
-            : "<p role=\"status\">\(context.t("admin.mail.dead_count", ["total": String(model.deadLetterTotal)]))</p>"
+        let count: HTML = "<p role=\"status\">\(context.t("admin.mail.dead_count", ["total": String(model.deadLetterTotal)]))</p>"
         return """
             <section aria-labelledby="mail-dead">\(heading)
             <p>\(context.t("admin.mail.dead_intro"))</p>
@@ -143,7 +147,20 @@ public enum AdminMailPage {
             <th scope="col">\(context.t("admin.mail.column.error"))</th>\
             <th scope="col">\(context.t("admin.mail.column.when"))</th>\
             <th scope="col">\(context.t("admin.mail.column.actions"))</th></tr></thead>
-            <tbody>\(rows)</tbody></table></div></section>
+            <tbody>\(rows)</tbody></table></div>
+            \(pager(page: model.page, pages: model.pages, context: context))</section>
+            """
+    }
+
+    private static func pager(page: Int, pages: Int, context: PageContext) -> HTML {
+        guard pages > 1 else { return .empty }
+        let previous: HTML = page > 1
+            ? "<li><a href=\"/admin/mail?page=\(String(page - 1))\" rel=\"prev\">\(context.t("hr.pager.previous"))</a></li>" : .empty
+        let next: HTML = page < pages
+            ? "<li><a href=\"/admin/mail?page=\(String(page + 1))\" rel=\"next\">\(context.t("hr.pager.next"))</a></li>" : .empty
+        return """
+            <nav aria-label="\(context.t("hr.pager.label"))"><ul class="inline-list">\(previous)\
+            <li>\(context.t("hr.pager.position", ["page": String(page), "pages": String(pages)]))</li>\(next)</ul></nav>
             """
     }
 }

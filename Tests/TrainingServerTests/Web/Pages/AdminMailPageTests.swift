@@ -46,4 +46,19 @@ import Testing
         let page = AdminMailPage.render(model, context: context(.en), stylesheet: "/s.css").rendered
         #expect(page.contains("it sends no mail") && page.contains("No undelivered messages."))
     }
+
+    @Test(arguments: Language.allCases)
+    func aFullPageOfDeadLettersStaysUnderFiftyKilobytesAndPages(language: Language) {
+        let error = String(repeating: "Couldn't connect to server: Failed to connect to 127.0.0.1 port 55293 ", count: 14)
+        let letters = (1...Int64(AdminMailPage.pageSize)).map {
+            letter($0, kind: "plans.digest", error: String(error.prefix(1000)))
+        }
+        let model = AdminMailPage.Model(
+            settings: MailSettings(url: "smtp://mail.example.gov:587", from: "academy@example.gov"),
+            counts: [.failed: 60], discarded: 0, deadLetters: letters, deadLetterTotal: 60, page: 2, pages: 3,
+            now: 0, notice: nil, failure: nil)
+        let page = AdminMailPage.render(model, context: context(language), stylesheet: "/s.css").rendered
+        #expect(page.utf8.count <= 50_000, "\(page.utf8.count) bytes")
+        #expect(page.contains("href=\"/admin/mail?page=1\" rel=\"prev\"") && page.contains("href=\"/admin/mail?page=3\" rel=\"next\""))
+    }
 }
