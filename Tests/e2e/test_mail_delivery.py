@@ -277,3 +277,28 @@ def test_rate_and_digest_options_are_checked_before_the_server_starts(tmp_path):
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode != 0 and message in result.stderr, result.stderr
     assert not (tmp_path / "db.sqlite").exists(), "nothing was started"
+
+
+def test_the_rate_limit_spreads_messages_over_its_window(tmp_path, certificates):
+    from conftest import Server
+
+    sink = SmtpSink(certificates).start()
+    server = Server(tmp_path / "server", demo=False,
+                    extra=(*mail_options(tmp_path / "mail", certificates, sink.port), "--mail-rate", "2",
+                           "--mail-rate-window-seconds", "6"))
+    server.start()
+    try:
+        now = time.time()
+        for index in range(5):
+            execute(server.db, """
+                INSERT INTO mail_outbox (kind, recipient, subject, body, created_at, next_attempt_at)
+                VALUES ('test', ?, '限速', 'body', ?, ?)
+                """, (f"r{index}@example.gov", now, now))
+        sink.wait_for(2, timeout=10)
+        time.sleep(1.5)
+        assert len(sink.received) == 2, "two a window: the first pass does not send all five"
+        sink.wait_for(5, timeout=30)
+        assert sorted(message.recipients[0] for message in sink.received) == [f"r{index}@example.gov" for index in range(5)]
+    finally:
+        sink.stop()
+        stop_and_check(server)
