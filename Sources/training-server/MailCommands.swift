@@ -103,7 +103,12 @@ struct MailCommand: ParsableCommand {
             let strings = Localization.shipped
             let subject = strings.text("mail.test.subject", .zh) + " / " + strings.text("mail.test.subject", .en)
             let body = strings.text("mail.test.body", .zh) + "\n\n" + strings.text("mail.test.body", .en) + "\n"
-            let message = MailMessage(from: settings.from, to: to, subject: subject, body: body,
+            // Text and HTML, as the platform's own mail is: what arrives shows whether the relay keeps both.
+            let html = MailHTML.document(title: subject, language: .zh, body: HTML.join([
+                MailHTML.block(.zh, MailHTML.paragraph(strings.text("mail.test.body", .zh))),
+                MailHTML.block(.en, MailHTML.paragraph(strings.text("mail.test.body", .en))),
+            ], separator: MailHTML.separator))
+            let message = MailMessage(from: settings.from, to: to, subject: subject, body: body, html: html,
                                       messageID: MailMessage.newMessageID(domain: MailAddress.domain(of: settings.from)),
                                       date: now())
             do {
