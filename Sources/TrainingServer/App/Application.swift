@@ -94,7 +94,8 @@ public final class Application: Sendable {
         let resets = PasswordResets(store: store, strings: strings, publicURL: configuration.publicURL,
                                     mailEnabled: mail.isConfigured, clock: clock)
         mail.addProducer { try resets.handleRequests() }
-        WeeklyDigest.register(with: mail, configuration: configuration, store: store, strings: strings, catalogue: catalogue, logger: logger, clock: clock)
+        WeeklyDigest.register(with: mail, configuration: configuration, store: store, strings: strings,
+                              catalogue: catalogue, logger: logger, clock: clock)
         self.mail = mail
 
         var router = Router()
