@@ -123,6 +123,7 @@ public final class Application: Sendable {
         AdminSystemController(context: context).register(in: &router)
         AdminDepartmentsController(context: context).register(in: &router)
         AdminStaffImportController(context: context).register(in: &router)
+        PlanRequirementsController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
