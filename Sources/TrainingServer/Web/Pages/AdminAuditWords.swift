@@ -20,6 +20,7 @@ public struct AdminAuditWords: Sendable {
         "audit.view", "audit.export", "audit.verify",
         "settings.update",
         "user.job_category", "requirement.set", "requirement.remove",
+        "assignment.create", "assignment.withdraw",
     ]
 
     let context: PageContext
