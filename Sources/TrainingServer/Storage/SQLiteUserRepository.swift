@@ -148,6 +148,10 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
             conditions.append("u.disabled = ?")
             arguments += [disabled]
         }
+        if let category = filter.jobCategory {
+            conditions.append("u.job_category = ?")
+            arguments += [category]
+        }
         if let search = filter.search, !search.isEmpty {
             var alternatives = ["u.display_name LIKE ? ESCAPE '\\'", "u.login LIKE ? ESCAPE '\\'", "u.employee_number = ?"]
             let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\")

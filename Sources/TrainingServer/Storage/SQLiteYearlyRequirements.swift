@@ -140,6 +140,8 @@ public struct SQLiteYearlyRequirements: YearlyRequirementRepository {
         if let old { details["from_job_category"] = old }
         try AuditChain.append(AuditEvent(action: "user.job_category", subject: "user:\(id)", details: details),
                               by: actor, at: now, in: db)
+        // Assignments to a job category follow the person.
+        try SQLiteAssignmentRepository.reconcile(userIDs: [id], at: now, in: db)
     }
 
     public func requiredHours(of id: UserID) throws -> Double? {
