@@ -17,14 +17,9 @@ struct PlanRequirementsController {
     }
 
     /// The signed-in planner and what they may see (403 for anyone else; anonymous people sign in first).
-    private func planner(_ request: Request) throws -> ReportViewer {
-        let user = try context.requireRole(request, [.hr, .admin])
-        let viewer = ReportViewer(user: user, departments: try context.departments.all())
-        guard !viewer.scope.isEmpty else { throw HTTPError.forbidden }
-        return viewer
-    }
+    private func planner(_ request: Request) throws -> PlanScope { try context.planScope(request) }
 
-    private func render(_ request: Request, viewer: ReportViewer, done: String?, problems: [PlanRequirementsPage.Problem],
+    private func render(_ request: Request, viewer: PlanScope, done: String?, problems: [PlanRequirementsPage.Problem],
                         values: [String: String], status: HTTPStatus) throws -> Response {
         let repository = context.yearlyRequirements
         let rules = YearlyRequirementRules(rules: try repository.all(), global: context.configuration.yearlyRequiredHours)
@@ -33,15 +28,15 @@ struct PlanRequirementsController {
             guard let department = viewer.departments[rule.departmentID] else { return false }
             return viewer.isVisible(department) || viewer.roots.contains { department.contains($0) }
         }
-        let reach = try repository.reach(in: viewer.scope).count(rules, departments: viewer.departments)
+        let reach = try repository.reach(in: viewer.access).count(rules, departments: viewer.departments)
         let model = PlanRequirementsPage.Model(
             rules: shown.map { rule in
                 PlanRequirementsPage.Line(rule: rule, department: viewer.departments[rule.departmentID],
-                                          changeable: viewer.departments[rule.departmentID].map(viewer.isVisible) ?? false,
+                                          changeable: viewer.isVisible(rule.departmentID),
                                           people: reach.byRule[rule.id] ?? 0)
             },
             global: rules.global, globalPeople: reach.global, departments: viewer.visibleDepartments,
-            categories: try repository.categories(in: viewer.scope, limit: 200), done: done, problems: problems,
+            categories: try repository.categories(in: viewer.access, limit: 200), done: done, problems: problems,
             values: values)
         return Response.html(PlanRequirementsPage.render(model, context: context.page(request),
                                                          stylesheet: context.stylesheet).rendered, status: status)

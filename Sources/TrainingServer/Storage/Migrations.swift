@@ -925,6 +925,10 @@ enum Migrations {
                 CREATE UNIQUE INDEX yearly_requirements_key ON yearly_requirements(department_id, ifnull(job_category, ''));
 
                 ALTER TABLE users ADD COLUMN required_hours REAL;
+                -- The name walk (lists and exports in name order) stays within its covering index.
+                DROP INDEX users_name_key;
+                CREATE INDEX users_name_key
+                    ON users(name_key, display_name, login, employee_number, department_id, disabled, required_hours);
 
                 -- Each person-year with hours in the bucket of their own requirement (or the global one).
                 DROP VIEW user_year_hours_bucket;

@@ -123,9 +123,12 @@ public enum PlanRequirementsPage {
                 <form method="post" action="/plans/requirements" class="button-row">\(Components.csrf(context))\
                 <input type="hidden" name="department" value="\(String(rule.departmentID.rawValue))">\
                 <input type="hidden" name="job_category" value="\(rule.jobCategory ?? "")">\
-                <label for="hours-\(id)">\(context.t("plans.requirements.change_hours", ["rule": label]))</label> \
-                <input type="text" inputmode="decimal" id="hours-\(id)" name="hours" value="\(hours)" maxlength="6" size="5">\
-                <button type="submit" class="button button-secondary">\(context.t("plans.requirements.change"))</button></form>
+                <label for="hours-\(id)" class="visually-hidden">\(context.t("plans.requirements.change_hours", ["rule": label]))</label>\
+                <input type="text" inputmode="decimal" id="hours-\(id)" name="hours" value="\(hours)" maxlength="6" \
+                class="inline-number">\
+                <button type="submit" class="button button-secondary" \
+                aria-label="\(context.t("plans.requirements.change_label", ["rule": label]))">\(context.t("plans.requirements.change"))</button>\
+                </form>
                 <form method="post" action="/plans/requirements/\(id)/remove" class="button-row">\(Components.csrf(context))\
                 <button type="submit" class="button button-secondary" \
                 aria-label="\(context.t("plans.requirements.remove_label", ["rule": label]))">\
