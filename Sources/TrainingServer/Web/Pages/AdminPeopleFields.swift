@@ -83,7 +83,7 @@ enum AdminPeopleFields {
                    maxLength: JobCategory.maximumLength, problems, context: context,
                    list: categories.isEmpty ? nil : "job-categories"))\(list)
             \(text("email", label: context.t("admin.people.field.email"), hint: context.t("admin.people.field.email_hint"),
-                   value: email, maxLength: 254, problems, context: context, type: "email"))
+                   value: email, maxLength: 254, problems, context: context))
             """
     }
 
