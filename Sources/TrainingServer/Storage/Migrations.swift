@@ -945,7 +945,9 @@ enum Migrations {
 
                 -- Moves and enabling/disabling keep their counts; the hours buckets move to a trigger of their own
                 -- that also follows a changed requirement. It counts from the row's OLD and NEW values only (with
-                -- upserts, so a change nested in another trigger adds up whatever order they run in).
+                -- upserts, so a change nested in another trigger adds up whatever order they run in). A refresh of
+                -- a whole subtree's requirements (the setting 'reports.refreshing' present) recounts the subtree's
+                -- buckets at once instead.
                 DROP TRIGGER users_count_update;
                 CREATE TRIGGER users_count_update AFTER UPDATE OF department_id, disabled ON users BEGIN
                     UPDATE department_people SET people = people - 1
@@ -967,8 +969,9 @@ enum Migrations {
                         ON CONFLICT DO UPDATE SET people = people + 1;
                 END;
                 CREATE TRIGGER users_hours_update AFTER UPDATE OF department_id, disabled, required_hours ON users
-                WHEN NEW.department_id IS NOT OLD.department_id OR NEW.disabled IS NOT OLD.disabled
-                     OR NEW.required_hours IS NOT OLD.required_hours BEGIN
+                WHEN (NEW.department_id IS NOT OLD.department_id OR NEW.disabled IS NOT OLD.disabled
+                      OR NEW.required_hours IS NOT OLD.required_hours)
+                     AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'reports.refreshing') BEGIN
                     INSERT INTO department_hours (department_id, year, bucket, people)
                         SELECT OLD.department_id, h.year, CASE WHEN h.hours < r.required * 0.25 THEN 1
                                WHEN h.hours < r.required * 0.5 THEN 2 WHEN h.hours < r.required * 0.75 THEN 3

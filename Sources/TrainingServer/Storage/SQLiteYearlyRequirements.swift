@@ -151,9 +151,29 @@ public struct SQLiteYearlyRequirements: YearlyRequirementRepository {
     }
 
     /// Sets `users.required_hours` of everyone in the subtree `path` to what the rules give (only the rows that
-    /// change are written, so the aggregates' triggers run only for them): the rules on the way from the top to
-    /// each department are resolved once per department, in Swift, with `YearlyRequirementRules`.
+    /// change are written): the rules on the way from the top to each department are resolved once per
+    /// department, in Swift, with `YearlyRequirementRules`. A rule near the top changes many people at once, so
+    /// the per-person trigger of the hours buckets stands aside meanwhile ('reports.refreshing') and the subtree's
+    /// buckets are counted again in one pass.
     static func refresh(under path: String, _ db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES ('reports.refreshing', '1')")
+        try assign(under: path, db)
+        try db.execute(sql: "DELETE FROM settings WHERE key = 'reports.refreshing'")
+        let range: StatementArguments = [path, SQLiteReportRepository.upper(path)]
+        try db.execute(sql: """
+            DELETE FROM department_hours WHERE department_id IN (SELECT id FROM departments WHERE id_path >= ? AND id_path < ?)
+            """, arguments: range)
+        try db.execute(sql: """
+            INSERT INTO department_hours (department_id, year, bucket, people)
+                SELECT u.department_id, b.year, b.bucket, count(*) FROM departments d
+                CROSS JOIN users u ON u.department_id = d.id CROSS JOIN user_year_hours_bucket b ON b.user_id = u.id
+                WHERE d.id_path >= ? AND d.id_path < ? AND u.disabled = 0 AND b.bucket > 0
+                GROUP BY u.department_id, b.year, b.bucket
+            """, arguments: range)
+    }
+
+    /// The requirement of everyone in the subtree `path`, written where it changes.
+    private static func assign(under path: String, _ db: Database) throws {
         let rules = YearlyRequirementRules(rules: try all(db), global: 0)
         let departments = try Row.fetchAll(db, sql: """
             SELECT id, id_path FROM departments WHERE id_path >= ? AND id_path < ?
