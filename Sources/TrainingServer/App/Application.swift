@@ -125,6 +125,7 @@ public final class Application: Sendable {
         AdminSystemController(context: context).register(in: &router)
         AdminDepartmentsController(context: context).register(in: &router)
         AdminStaffImportController(context: context).register(in: &router)
+        CalendarController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
