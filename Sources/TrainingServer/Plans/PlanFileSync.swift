@@ -23,6 +23,22 @@ public struct PlanFileChange: Sendable, Hashable {
     }
 }
 
+/// A plan file's assignment cannot be changed or withdrawn in the browser or the API: its file rules.
+public struct PlanFileRules: Error, Sendable, Hashable, CustomStringConvertible {
+    /// `plans/<plan id>.yaml`, relative to the course folder.
+    public var file: String
+    public var description: String { "this assignment comes from Courses/\(file); change or remove it there" }
+}
+
+extension Assignment {
+    /// `plans/<plan id>.yaml` for an assignment declared in a plan file (pages say "from Courses/<file>");
+    /// nil for one made in the browser or the API.
+    public var planFile: String? {
+        guard let key = planKey, let plan = key.split(separator: "/").first else { return nil }
+        return "plans/\(plan).yaml"
+    }
+}
+
 /// Where the plan file sync writes: one entry per transaction, audited as `assignment.plan_sync`.
 public protocol PlanFileAssignmentStore: Sendable {
     /// Creates the assignment `new.planKey`, or brings `existing` (same key, possibly withdrawn) to `new` in place:
@@ -112,8 +128,7 @@ public struct PlanFileSync: Sendable {
         }
         for assignment in existing where !assignment.isWithdrawn {
             guard let key = assignment.planKey, !declared.contains(key) else { continue }
-            let planID = key.split(separator: "/").first.map(String.init) ?? key
-            if let change = try store.withdrawPlanEntry(assignment, file: "plans/\(planID).yaml", by: .system) {
+            if let change = try store.withdrawPlanEntry(assignment, file: assignment.planFile ?? key, by: .system) {
                 report.changes.append(change)
             }
         }

@@ -176,4 +176,26 @@ import Testing
         holder.recordPlanProblems([])
         #expect(!holder.status.diagnostics.contains { $0.file.hasPrefix("plans/") })
     }
+
+    @Test func aPlanFilesAssignmentCannotBeWithdrawnByAPlannerOnlyByItsFile() throws {
+        let f = try PlanFixture()
+        let hr = try f.person("hr", in: f.bureau, grants: [RoleGrant(role: .hr, departmentID: f.province.id)])
+        _ = try sync(f).sync(catalogue(f, [entry()]))
+        let assignment = try #require(try planAssignments(f).first)
+        #expect(assignment.planFile == "plans/security-2027.yaml")
+        let scope = PlanScope(user: hr, departments: try f.departments.all())
+        #expect(throws: PlanFileRules(file: "plans/security-2027.yaml")) {
+            try f.service().withdraw(assignment, scope: scope)
+        }
+        #expect(try f.repository.find(assignment.id)?.isWithdrawn == false)
+        let browser = try f.service().create({
+            var draft = AssignmentDraft()
+            draft.name = "浏览器任务"
+            draft.item = "course:ethics"
+            draft.department = String(f.bureau.id.rawValue)
+            return draft
+        }(), scope: scope)
+        #expect(browser.planFile == nil)
+        #expect(try f.service().withdraw(browser, scope: scope))
+    }
 }
