@@ -128,6 +128,7 @@ public final class Application: Sendable {
         AdminDepartmentsController(context: context).register(in: &router)
         AdminStaffImportController(context: context).register(in: &router)
         AdminMailController(context: context).register(in: &router)
+        PlanRequirementsController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
