@@ -37,6 +37,7 @@ struct CoursesReadmeTests {
             "records/course.yaml", "records/modules/01-filing.zh.md", "records/modules/01-filing.en.md",
             "records/quizzes/final-exam.yaml", "records/quizzes/practice-filing.yaml",
             "records/quizzes/practice-bank.yaml", "records/quizzes/bank.gift", "programs/records-competence.yaml",
+            "plans/records-2027.yaml",
         ])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

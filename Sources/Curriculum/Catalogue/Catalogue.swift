@@ -1,6 +1,6 @@
 import Foundation
 
-/// Every course and programme loaded from a `Courses/` directory: immutable, safe to share between threads.
+/// Every course, programme and training plan loaded from a `Courses/` directory: immutable, safe to share between threads.
 ///
 /// A new catalogue is built on reload and swapped in whole; a value never changes once loaded.
 public struct Catalogue: Sendable {
@@ -10,18 +10,22 @@ public struct Catalogue: Sendable {
     public let courses: [Course]
     /// Sorted by id.
     public let programs: [Program]
-    /// Changes whenever any course or programme changes.
+    /// Training plans from `plans/`, sorted by id.
+    public let plans: [Plan]
+    /// Changes whenever any course, programme or plan changes.
     public let revision: String
 
     private let courseIndex: [CourseID: Int]
     private let programIndex: [ProgramID: Int]
 
-    /// A catalogue of already checked courses and programmes (the loader builds one only when there is no error).
-    public init(directory: URL, courses: [Course], programs: [Program]) {
+    /// A catalogue of already checked courses, programmes and plans (the loader builds one only when there is no
+    /// error).
+    public init(directory: URL, courses: [Course], programs: [Program], plans: [Plan] = []) {
         self.directory = directory
         self.courses = courses
         self.programs = programs
-        self.revision = ContentHashes.catalogue(courses: courses, programs: programs)
+        self.plans = plans
+        self.revision = ContentHashes.catalogue(courses: courses, programs: programs, plans: plans)
         var courseIndex: [CourseID: Int] = [:]
         for (index, course) in courses.enumerated() where courseIndex[course.id] == nil {
             courseIndex[course.id] = index
@@ -42,6 +46,11 @@ public struct Catalogue: Sendable {
     /// The programme with `id`.
     public func program(_ id: ProgramID) -> Program? {
         programIndex[id].map { programs[$0] }
+    }
+
+    /// The training plan with `id`.
+    public func plan(_ id: PlanID) -> Plan? {
+        plans.first { $0.id == id }
     }
 
     /// The module `module` of course `course`.

@@ -110,8 +110,46 @@ public enum ContentHashes {
         return hasher.hexDigest()
     }
 
-    /// A hash of a whole catalogue: changes whenever any course or programme changes.
-    public static func catalogue(courses: [Course], programs: [Program]) -> String {
+    /// The hash of a training plan: its title and every entry's item, audience and due rule, in order.
+    public static func plan(id: PlanID, title: LocalizedText, entries: [PlanEntry]) -> String {
+        var hasher = ContentHasher(kind: "plan")
+        hasher.add(id.rawValue)
+        hasher.add(title)
+        hasher.beginList(entries.count)
+        for entry in entries {
+            hasher.add(entry.id)
+            hasher.add(entry.item.kind)
+            hasher.add(entry.item.id)
+            hasher.add(entry.required)
+            switch entry.audience {
+            case .department(let path, let includeSubtree, let jobCategory):
+                hasher.add("department")
+                hasher.add(path)
+                hasher.add(includeSubtree)
+                hasher.add(jobCategory)
+            case .people(let people, let department):
+                hasher.add("people")
+                hasher.add(people)
+                hasher.add(department?.joined(separator: "/"))
+            }
+            switch entry.due {
+            case .none: hasher.add("none")
+            case .fixed(let day):
+                hasher.add("fixed")
+                hasher.add(day)
+            case .afterAssignment(let days):
+                hasher.add("after_assignment")
+                hasher.add(days)
+            case .afterJoining(let days):
+                hasher.add("after_joining")
+                hasher.add(days)
+            }
+        }
+        return hasher.hexDigest()
+    }
+
+    /// A hash of a whole catalogue: changes whenever any course, programme or plan changes.
+    public static func catalogue(courses: [Course], programs: [Program], plans: [Plan] = []) -> String {
         var hasher = ContentHasher(kind: "catalogue")
         hasher.beginList(courses.count)
         for course in courses {
@@ -122,6 +160,15 @@ public enum ContentHashes {
         for program in programs {
             hasher.add(program.id.rawValue)
             hasher.add(program.contentHash)
+        }
+        // Added after the first catalogues: a catalogue without plans keeps the revision it had.
+        if !plans.isEmpty {
+            hasher.addExtension("plans")
+            hasher.beginList(plans.count)
+            for plan in plans {
+                hasher.add(plan.id.rawValue)
+                hasher.add(plan.contentHash)
+            }
         }
         return hasher.hexDigest()
     }

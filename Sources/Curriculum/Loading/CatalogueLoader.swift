@@ -4,7 +4,7 @@ import Synchronization
 /// Loads a `Courses/` directory into a `Catalogue`, checking every file and collecting every problem.
 ///
 /// Layout: one folder per course (with `course.yaml`), `programs/*.yaml` for certification programmes,
-/// Markdown files at the top (such as `README.md`) are ignored. The catalogue is returned only when there
+/// `plans/*.yaml` for training plans (which assign courses and programmes to people), Markdown files at the top (such as `README.md`) are ignored. The catalogue is returned only when there
 /// is no error; warnings never block loading.
 public enum CatalogueLoader {
     /// A catalogue (when there were no errors) and the full report.
@@ -37,10 +37,13 @@ public enum CatalogueLoader {
         var diagnostics: [Diagnostic] = []
         var courseFolders: [String] = []
         var hasPrograms = false
+        var hasPlans = false
         for entry in entries {
             if entry.isDirectory {
                 if entry.name == "programs" {
                     hasPrograms = true
+                } else if entry.name == "plans" {
+                    hasPlans = true
                 } else if files.isFile(entry.name + "/course.yaml") {
                     courseFolders.append(entry.name)
                 } else if looksLikeCourse(files, entry.name) {
@@ -77,6 +80,7 @@ public enum CatalogueLoader {
         }
 
         var programs: [Program] = []
+        var programIDs: Set<ProgramID> = []
         if hasPrograms {
             for entry in files.entries("programs") ?? [] {
                 let relative = "programs/" + entry.name
@@ -94,6 +98,7 @@ public enum CatalogueLoader {
                 let (file, found) = ProgramFile.parse(text: text, fileName: relative)
                 diagnostics.append(contentsOf: found)
                 guard let file else { continue }
+                if let id = file.id { programIDs.insert(id.value) }
                 var resolved = true
                 let references = file.courses + (file.recertification.map { $0.courses + $0.from } ?? [])
                 for reference in references where courseIDs[reference.value] == nil {
@@ -110,11 +115,71 @@ public enum CatalogueLoader {
             }
         }
 
+        var plans: [Plan] = []
+        if hasPlans {
+            let found = loadPlans(files, courses: Set(courseIDs.keys), programs: programIDs)
+            plans = found.plans
+            diagnostics += found.diagnostics
+            filesChecked += found.filesChecked
+        }
+
         let report = LintReport(diagnostics: diagnostics, filesChecked: filesChecked)
         guard !report.hasErrors else { return LoadResult(catalogue: nil, report: report) }
         let catalogue = Catalogue(directory: directory, courses: courses,
-                                  programs: programs.sorted { $0.id < $1.id })
+                                  programs: programs.sorted { $0.id < $1.id }, plans: plans.sorted { $0.id < $1.id })
         return LoadResult(catalogue: catalogue, report: report)
+    }
+
+    /// The training plans in `plans/`, their references to courses and programmes checked.
+    private static func loadPlans(_ files: CourseDirectory, courses: Set<CourseID>, programs: Set<ProgramID>)
+        -> (plans: [Plan], diagnostics: [Diagnostic], filesChecked: Int) {
+        var plans: [Plan] = []
+        var diagnostics: [Diagnostic] = []
+        var filesChecked = 0
+        for entry in files.entries("plans") ?? [] {
+            let relative = "plans/" + entry.name
+            guard !entry.isDirectory, entry.name.hasSuffix(".yaml") else {
+                diagnostics.append(.warning("only plan files (<plan-id>.yaml) belong in plans/; this is ignored",
+                                            file: relative))
+                continue
+            }
+            filesChecked += 1
+            let text: String
+            switch files.text(relative) {
+            case .success(let read): text = read
+            case .failure(let problem): diagnostics.append(problem.diagnostic); continue
+            }
+            let (file, found) = PlanFile.parse(text: text, fileName: relative)
+            diagnostics.append(contentsOf: found)
+            guard let file else { continue }
+            var resolved = true
+            for reference in file.references {
+                switch reference.value {
+                case .course(let id) where !courses.contains(id):
+                    var message = "course '\(id.rawValue)' does not exist in this catalogue"
+                    if let near = KeySuggestion.closest(to: id.rawValue, among: courses.map(\.rawValue).sorted()) {
+                        message += "; did you mean '\(near)'?"
+                    }
+                    diagnostics.append(reference.location.error(message))
+                    resolved = false
+                case .program(let id) where !programs.contains(id):
+                    var message = "programme '\(id.rawValue)' does not exist in this catalogue"
+                    if let near = KeySuggestion.closest(to: id.rawValue, among: programs.map(\.rawValue).sorted()) {
+                        message += "; did you mean '\(near)'?"
+                    } else if courses.contains(CourseID(id.rawValue)) {
+                        message += "; '\(id.rawValue)' is a course: write 'course: \(id.rawValue)'"
+                    }
+                    diagnostics.append(reference.location.error(message))
+                    resolved = false
+                default:
+                    break
+                }
+            }
+            if resolved, !found.contains(where: \.isError), let plan = file.plan {
+                plans.append(plan)
+            }
+        }
+        return (plans, diagnostics, filesChecked)
     }
 
     private static func looksLikeCourse(_ files: CourseDirectory, _ folder: String) -> Bool {

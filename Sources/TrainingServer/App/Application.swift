@@ -129,6 +129,7 @@ public final class Application: Sendable {
         AdminStaffImportController(context: context).register(in: &router)
         AdminMailController(context: context).register(in: &router)
         PlanRequirementsController(context: context).register(in: &router)
+        CalendarController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)

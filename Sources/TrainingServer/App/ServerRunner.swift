@@ -76,6 +76,8 @@ public struct ServerRunner: Sendable {
                 print("Demo data already present; demo passwords are in demo-accounts.txt next to the database.")
             }
         }
+        // Training plans declared in Courses/plans/ become assignments, now and after every reload.
+        app.startPlanFileSync()
         let logger = self.logger
         let server = HTTPServer(configuration: http, messageSink: { message in
             logger.warning("http: \(message)")

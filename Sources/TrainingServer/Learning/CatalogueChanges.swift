@@ -2,11 +2,11 @@ import Assessment
 import Curriculum
 import Logging
 
-/// What a reload changed: courses, modules, quizzes and programmes added, changed (their content hash or version
-/// differs) or removed, in the order a trainer reads them (by course, then programmes).
+/// What a reload changed: courses, modules, quizzes, programmes and training plans added, changed (their content
+/// hash or version differs) or removed, in the order a trainer reads them (by course, then programmes, then plans).
 public struct CatalogueChange: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case course, module, quiz, program
+        case course, module, quiz, program, plan
     }
 
     public enum Change: String, Sendable, Hashable, CaseIterable {
@@ -15,7 +15,7 @@ public struct CatalogueChange: Sendable, Hashable {
 
     public var kind: Kind
     public var change: Change
-    /// The course a module or quiz belongs to (the course itself for a course; nil for a programme).
+    /// The course a module or quiz belongs to (the course itself for a course; nil for a programme or plan).
     public var course: CourseID?
     /// The item's own id (module, quiz, course or programme id).
     public var id: String
@@ -34,12 +34,14 @@ public struct CatalogueChange: Sendable, Hashable {
         self.versions = versions
     }
 
-    /// The path a log line names the item by: `course`, `course/module`, `course/quiz` or `programs/id`.
+    /// The path a log line names the item by: `course`, `course/module`, `course/quiz`, `programs/id` or
+    /// `plans/id`.
     public var path: String {
         switch kind {
         case .course: id
         case .module, .quiz: "\(course?.rawValue ?? "?")/\(id)"
         case .program: "programs/\(id)"
+        case .plan: "plans/\(id)"
         }
     }
 
@@ -94,6 +96,8 @@ public struct CatalogueChange: Sendable, Hashable {
                                            title: course.title))
         }
         changes += compare(old.programs, new.programs, kind: .program, course: nil,
+                           id: \.id.rawValue, hash: \.contentHash, title: \.title)
+        changes += compare(old.plans, new.plans, kind: .plan, course: nil,
                            id: \.id.rawValue, hash: \.contentHash, title: \.title)
         return changes
     }

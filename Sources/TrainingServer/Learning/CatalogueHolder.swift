@@ -18,6 +18,10 @@ public final class CatalogueHolder: Sendable {
     private let state: Mutex<(catalogue: Catalogue, status: Status)>
     private let markdownCache = MarkdownCache()
     private let reloading = Mutex(())
+    /// Called with the new catalogue after every reload that was taken (the plan file sync).
+    private let reloadObservers = Mutex<[@Sendable (Catalogue) -> Void]>([])
+    /// Warnings from applying the plan files to the organisation, shown with the lint state.
+    private let planProblems = Mutex<[Diagnostic]>([])
 
     /// Loads `directory`; throws with every diagnostic when it has errors (the server does not start on a
     /// broken catalogue).
@@ -29,7 +33,22 @@ public final class CatalogueHolder: Sendable {
     }
 
     public var catalogue: Catalogue { state.withLock { $0.catalogue } }
-    public var status: Status { state.withLock { $0.status } }
+    public var status: Status {
+        var status = state.withLock { $0.status }
+        let problems = planProblems.withLock { $0 }
+        if !problems.isEmpty { status.diagnostics = (status.diagnostics + problems).sorted() }
+        return status
+    }
+
+    /// Calls `observer` with the new catalogue after every reload that is taken, before `reload` returns.
+    public func onReload(_ observer: @escaping @Sendable (Catalogue) -> Void) {
+        reloadObservers.withLock { $0.append(observer) }
+    }
+
+    /// Replaces the plan files' problems shown with the catalogue's diagnostics (`status`).
+    public func recordPlanProblems(_ problems: [Diagnostic]) {
+        planProblems.withLock { $0 = problems }
+    }
 
     /// Reloads from disk and says what changed; on errors the running catalogue stays. The outcome is kept in
     /// `status.lastReload` until the next reload.
@@ -50,6 +69,9 @@ public final class CatalogueHolder: Sendable {
                     state.status = Status(loadedAt: state.status.loadedAt, diagnostics: diagnostics, lastReloadFailed: true,
                                           lastReload: outcome)
                 }
+            }
+            if let catalogue {
+                for observer in reloadObservers.withLock({ $0 }) { observer(catalogue) }
             }
             return outcome
         }

@@ -242,6 +242,8 @@ public struct AssignmentService: Sendable {
     @discardableResult
     public func withdraw(_ assignment: Assignment, scope: PlanScope) throws -> Bool {
         guard scope.canChange(assignment) else { throw PlanScopeFailure.notFound }
+        // A plan file's assignment follows its file: removing the entry there withdraws it.
+        guard assignment.planKey == nil else { throw PlanFileRules(file: assignment.planFile ?? "") }
         return try repository.withdraw(assignment.id, by: AuditActor(scope.user))
     }
 

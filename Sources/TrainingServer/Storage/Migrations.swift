@@ -1038,6 +1038,20 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-12-08-calendar-feeds") { db in
+            // A private iCalendar feed per person (/calendar/<token>.ics): due days and certificate expiry, for
+            // calendar clients that cannot sign in. Only the token's SHA-256 is kept; a reset replaces it, so the
+            // old address stops working at once.
+            try db.execute(sql: """
+                CREATE TABLE calendar_feeds (
+                    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+                    created_at REAL NOT NULL,
+                    -- the last time a calendar client fetched it (to the hour), NULL until then
+                    last_used_at REAL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -13,6 +13,8 @@ public enum ProfilePage {
         public var now: Double
         /// The person's e-mail address (or what they just typed), if any.
         public var email: String? = nil
+        /// The calendar feed section (`ProfileCalendarSection`).
+        public var calendar: HTML = .empty
     }
 
     /// The zones offered in the time zone list, east to west (any other IANA name is accepted too, e.g. from the
@@ -114,6 +116,7 @@ public enum ProfilePage {
             </div>
             <button type="submit" class="button button-secondary">\(context.t("profile.email.save"))</button>
             </form>
+            \(model.calendar)
             <form method="post" action="/profile/password" class="form" novalidate>
             \(Components.csrf(context))
             <h2>\(context.t("profile.password.title"))</h2>
