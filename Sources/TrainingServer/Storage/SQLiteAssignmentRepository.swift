@@ -197,6 +197,17 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
         }
     }
 
+    public func certificationStates(of userID: UserID) throws -> [String: CertificationStateName] {
+        try store.read { db in
+            var states: [String: CertificationStateName] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT program_id, state FROM certifications WHERE user_id = ?",
+                                        arguments: [userID.rawValue]) {
+                states[row["program_id"]] = CertificationStateName(rawValue: row["state"])
+            }
+            return states
+        }
+    }
+
     public func reconcileAll() throws {
         let now = clock()
         try store.write { db in try Self.reconcileAll(at: now, in: db) }
@@ -222,7 +233,7 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
     /// Brings the memberships of `userIDs` up to date with their departments and job categories, for every active
     /// assignment. Call it inside the transaction that changed them.
     public static func reconcile(userIDs: [UserID], at now: Double, in db: Database) throws {
-        guard !userIDs.isEmpty else { return }
+        guard !userIDs.isEmpty, try hasActiveAssignments(in: db) else { return }
         try prepareTemporaryTables(in: db)
         for id in Set(userIDs) {
             try db.execute(sql: "INSERT OR IGNORE INTO temp.plan_sync (user_id) VALUES (?)", arguments: [id.rawValue])
@@ -233,6 +244,7 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
     /// Brings the memberships of everyone in the department subtree at `idPath` up to date (a moved subtree may
     /// leave or enter audiences). Call it inside the transaction that moved it.
     public static func reconcile(subtree idPath: String, at now: Double, in db: Database) throws {
+        guard try hasActiveAssignments(in: db) else { return }
         try prepareTemporaryTables(in: db)
         try db.execute(sql: """
             INSERT OR IGNORE INTO temp.plan_sync (user_id)
@@ -350,6 +362,10 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
             WHERE true
             ON CONFLICT (assignment_id, user_id) DO UPDATE SET left_at = NULL WHERE left_at IS NOT NULL
             """, arguments: [now])
+    }
+
+    private static func hasActiveAssignments(in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assignments WHERE withdrawn_at IS NULL)") ?? false
     }
 
     private static func prepareTemporaryTables(in db: Database) throws {
