@@ -57,6 +57,7 @@ struct PlanController {
         draft.required = form["required"] != "0"
         draft.audience = form["audience"] ?? ""
         draft.department = form["department"] ?? ""
+        draft.departmentPath = form["department_path"] ?? ""
         draft.includeSubtree = form["include_subtree"] == "1"
         draft.jobCategory = form["job_category"] ?? ""
         draft.people = form["people"] ?? ""

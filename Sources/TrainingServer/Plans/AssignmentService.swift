@@ -86,6 +86,9 @@ public struct AssignmentDraft: Sendable, Hashable {
     public var audience = "department"
     /// The anchor department's id.
     public var department = ""
+    /// The anchor department's name path ("省/数据局/综合处"), where a scope has too many departments to list; used
+    /// when `department` is empty.
+    public var departmentPath = ""
     public var includeSubtree = true
     /// Empty: any job category.
     public var jobCategory = ""
@@ -146,7 +149,10 @@ public struct AssignmentService: Sendable {
         else if let parsed = AssignmentItem(token: draft.item), Self.exists(parsed, in: catalogue()) { item = parsed }
         else { problems.append(.init(field: "item", reason: .itemUnknown)) }
 
-        let department = try? scope.department(draft.department)
+        let path = SQLiteDepartmentRepository.parse(draft.departmentPath)
+        let department = draft.department.isEmpty && !path.isEmpty
+            ? scope.visibleDepartments.first { $0.namePath == path }
+            : try? scope.department(draft.department)
         if department == nil { problems.append(.init(field: "department", reason: .departmentMissing)) }
 
         var audience: AssignmentAudience?

@@ -72,6 +72,17 @@ import Testing
         #expect(try f.repository.all().isEmpty)
     }
 
+    @Test func aLargeScopeNamesTheDepartmentByItsPath() throws {
+        let f = try PlanFixture()
+        let scope = try planner(f)
+        let service = f.service()
+        guard case .success(let new) = try service.check(draft(f) { $0.department = ""; $0.departmentPath = " 省 / 数据局 / 一处 " },
+                                                         scope: scope) else { Issue.record("refused"); return }
+        #expect(new.departmentID == f.office.id)
+        #expect(problems(try service.check(draft(f) { $0.department = ""; $0.departmentPath = "省/人社厅" }, scope: scope))
+            .map(\.reason) == [.departmentMissing])
+    }
+
     @Test func namedPeopleAreCheckedLineByLineAgainstTheScopeAndTheDepartment() throws {
         let f = try PlanFixture()
         let scope = try planner(f)

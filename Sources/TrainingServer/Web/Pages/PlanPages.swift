@@ -166,6 +166,9 @@ public enum PlansListPage {
 /// `/plans/new`: the form to assign a course or programme, with a "check" step that shows how many people the
 /// assignment would reach before it is created.
 public enum PlanNewPage {
+    /// Departments offered in a list at most; a larger scope names the department by its path.
+    public static let listed = 200
+
     public struct Model: Sendable {
         public var items: [(value: String, label: String)]
         public var departments: [Department]
@@ -185,9 +188,21 @@ public enum PlanNewPage {
         func checked(_ on: Bool) -> HTML { on ? " checked" : .empty }
         let items = [option("", context.t("plans.new.item.choose"), selected: draft.item.isEmpty)]
             + model.items.map { option($0.value, $0.label, selected: $0.value == draft.item) }
-        let departments = model.departments.map {
-            option($0.id.description, $0.displayPath, selected: $0.id.description == draft.department)
+        let departmentControl: HTML
+        if model.departments.count <= listed {
+            let options = model.departments.map {
+                option($0.id.description, $0.displayPath, selected: $0.id.description == draft.department)
+            }
+            departmentControl = "<select id=\"department\" name=\"department\"\(form.attributes("department", hint: "department-hint"))>\(options)</select>"
+        } else {
+            // Too many to list: the department's path, as staff files write it.
+            departmentControl = """
+                <input type="text" id="department" name="department_path" value="\(draft.departmentPath)" \
+                placeholder="\(model.departments.first?.namePath.joined(separator: "/") ?? "")"\(form.attributes("department", hint: "department-hint"))>
+                """
         }
+        let departmentHint = context.t("plans.new.department.hint")
+            + (model.departments.count <= listed ? "" : context.t("plans.new.department.path_hint"))
         let categories = [option("", context.t("plans.new.category.any"), selected: draft.jobCategory.isEmpty)]
             + model.categories.map { option($0, $0, selected: $0 == draft.jobCategory) }
         let reach: HTML = model.reach.map {
@@ -223,9 +238,9 @@ public enum PlanNewPage {
             </fieldset>
             <div class="\(form.fieldClass("department"))">
             <label for="department">\(context.t("plans.new.department"))</label>
-            <p class="hint" id="department-hint">\(context.t("plans.new.department.hint"))</p>
+            <p class="hint" id="department-hint">\(departmentHint)</p>
             \(form.message("department"))
-            <select id="department" name="department"\(form.attributes("department", hint: "department-hint"))>\(departments)</select>
+            \(departmentControl)
             </div>
             <fieldset class="\(form.fieldClass("audience"))"><legend>\(context.t("plans.new.audience"))</legend>
             \(form.message("audience"))
