@@ -102,7 +102,8 @@ struct HRController {
         let model = HRPersonPage.Model(record: record, department: viewer.departments[record.departmentID],
                                        programs: catalogue.programs, courses: courses,
                                        quizzes: Self.quizLines(attempts, catalogue: catalogue), year: reports.year,
-                                       requiredHours: reports.requiredHours, verificationBase: context.verificationBase,
+                                       requiredHours: record.requiredHours ?? reports.requiredHours,
+                                       verificationBase: context.verificationBase,
                                        now: reports.now)
         return Response.html(HRPersonPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered)
     }
@@ -150,9 +151,10 @@ extension ControllerContext {
     func hrReader(_ request: Request) throws -> (User, ReportViewer, HRReports) {
         let user = try requireRole(request, [.hr, .admin])
         let viewer = ReportViewer(user: user, departments: try departments.all())
-        let reports = HRReports(reports: self.reports, catalogue: catalogue.catalogue,
+        var reports = HRReports(reports: self.reports, catalogue: catalogue.catalogue,
                                 requiredHours: configuration.yearlyRequiredHours, calendar: configuration.calendar,
                                 now: clock())
+        reports.requirementsVary = try !yearlyRequirements.all().isEmpty
         return (user, viewer, reports)
     }
 

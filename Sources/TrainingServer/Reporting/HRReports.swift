@@ -12,6 +12,8 @@ public struct HRReports: Sendable {
     public let now: Double
     /// Rows read per step of an export.
     public var batchSize = 2000
+    /// Whether yearly requirement rules exist, so people are counted against requirements of their own.
+    public var requirementsVary = false
 
     public init(reports: any ReportRepository, catalogue: Catalogue, requiredHours: Double, calendar: StudyCalendar,
                 now: Double) {
@@ -84,7 +86,8 @@ public struct HRReports: Sendable {
                                                    bounds: HoursDistribution.bounds(required: requiredHours))
         return Dashboard(program: program, programs: catalogue.programs, year: year, requiredHours: requiredHours,
                          department: department, trail: department.map(viewer.trail(to:)) ?? [], total: total,
-                         direct: direct, rows: rows, hours: HoursDistribution(required: requiredHours, counts: counts))
+                         direct: direct, rows: rows, hours: HoursDistribution(required: requiredHours, counts: counts),
+                         requirementsVary: requirementsVary)
     }
 
     /// One page of the people list and how many match in all.
@@ -101,7 +104,8 @@ public struct HRReports: Sendable {
                        verificationBase: String, labels: ExportLabels = .codes) throws -> PeopleExportStream {
         let (filter, _, program) = try resolve(query, for: viewer)
         let resolver = PersonLineResolver(departments: viewer.departments, programID: program?.id.rawValue ?? "",
-                                          verificationBase: verificationBase, timeZone: calendar.timeZone)
+                                          verificationBase: verificationBase, requiredHours: requiredHours,
+                                          timeZone: calendar.timeZone)
         let reports = self.reports
         let scope = viewer.scope
         return PeopleExportStream(format: format, resolver: resolver, labels: labels, batchSize: batchSize) { after, written, limit in
@@ -165,6 +169,9 @@ public struct Dashboard: Sendable {
     /// Sub-departments of `department`, or the scope's tops.
     public var rows: [DepartmentSummary]
     public var hours: HoursDistribution
+    /// Whether people are counted against requirements of their own (rules exist): the hours buckets are then
+    /// shares of each person's requirement, with `hours`' bounds those shares of the global one.
+    public var requirementsVary = false
 
     /// The rows that add up to the total: the department's own people first (when there are any), then each
     /// sub-department (or top); `direct` marks the first kind.
