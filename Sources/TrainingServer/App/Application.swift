@@ -133,6 +133,8 @@ public final class Application: Sendable {
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
+        PlanController(context: context).register(in: &router)
+        PlanAPIController(context: context).register(in: &router)
         // Security headers sit outside the request log, which turns every error into a response, so no answer
         // (not even a bare 500) leaves without them.
         let middleware: [any Middleware] = [

@@ -35,6 +35,14 @@ public enum DemoSeed {
                                          passwordHash: try hasher.hash(password), roles: [role]), by: .system)
             accounts.append(Account(login: login, password: password, role: role))
         }
+        // Training plans: one required course due 30 days after being assigned, one elective, for everyone.
+        let assignments = SQLiteAssignmentRepository(store: store, clock: { Date().timeIntervalSince1970 })
+        _ = try assignments.create(NewAssignment(name: "信息安全年度培训", item: AssignmentItem(kind: .course, id: "info-security"),
+                                                 required: true, audience: .department(includeSubtree: true, jobCategory: nil),
+                                                 departmentID: root.id, dueRule: .afterAssignment(days: 30)), by: .system)
+        _ = try assignments.create(NewAssignment(name: "信息素养选修", item: AssignmentItem(kind: .course, id: "info-literacy"),
+                                                 required: false, audience: .department(includeSubtree: true, jobCategory: nil),
+                                                 departmentID: root.id, dueRule: .none), by: .system)
         try store.write { db in
             try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('demo_seeded', ?)",
                            arguments: [ISO8601DateFormatter().string(from: Date())])

@@ -38,7 +38,13 @@ struct DashboardController {
                                             certificationStep: certificationStep,
                                             hoursThisYear: hours,
                                             requiredHours: user.requiredHours ?? context.configuration.yearlyRequiredHours,
-                                            certifications: CertificationsSection.render(certifications, context: page))
+                                            certifications: CertificationsSection.render(certifications, context: page),
+                                            assigned: PlanDueSection.render(
+                                                try context.assignments.dueItems(of: user.id, progress: progress,
+                                                                                 outcomes: records.outcomes),
+                                                words: PlanWords(context: page, catalogue: context.catalogue.catalogue,
+                                                                 departments: [:]),
+                                                context: page))
             return Response.html(DashboardPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
         }
     }

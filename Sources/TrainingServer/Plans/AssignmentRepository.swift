@@ -39,6 +39,8 @@ public protocol AssignmentRepository: Sendable {
     func people(named keys: [String]) throws -> [String: User]
     /// The job categories people in `scope` have, sorted.
     func jobCategories(within scope: AccessScope) throws -> [String]
+    /// The person's certification state in each programme they have a certification row for.
+    func certificationStates(of userID: UserID) throws -> [String: CertificationStateName]
     /// Brings every assignment's members up to date with the organisation (at server start).
     func reconcileAll() throws
     /// Records the platform's time zone, which due days are computed in (also by the command line).

@@ -1,3 +1,4 @@
+import Assessment
 import Curriculum
 import Foundation
 
@@ -85,6 +86,9 @@ public struct AssignmentDraft: Sendable, Hashable {
     public var audience = "department"
     /// The anchor department's id.
     public var department = ""
+    /// The anchor department's name path ("省/数据局/综合处"), where a scope has too many departments to list; used
+    /// when `department` is empty.
+    public var departmentPath = ""
     public var includeSubtree = true
     /// Empty: any job category.
     public var jobCategory = ""
@@ -145,7 +149,10 @@ public struct AssignmentService: Sendable {
         else if let parsed = AssignmentItem(token: draft.item), Self.exists(parsed, in: catalogue()) { item = parsed }
         else { problems.append(.init(field: "item", reason: .itemUnknown)) }
 
-        let department = try? scope.department(draft.department)
+        let path = SQLiteDepartmentRepository.parse(draft.departmentPath)
+        let department = draft.department.isEmpty && !path.isEmpty
+            ? scope.visibleDepartments.first { $0.namePath == path }
+            : try? scope.department(draft.department)
         if department == nil { problems.append(.init(field: "department", reason: .departmentMissing)) }
 
         var audience: AssignmentAudience?
@@ -252,10 +259,55 @@ public struct AssignmentService: Sendable {
         try repository.statusCounts(of: assignment, within: scope.access, catalogue: catalogue(), today: today)
     }
 
+    /// The person's current memberships of active assignments with their status today, by effective due day
+    /// (none last), then name. Reads the memberships once (and the certification states once when a programme is
+    /// assigned); course progress comes from what the caller read already (`progress`, `outcomes`).
+    public func dueItems(of userID: UserID, progress: [ModuleProgress], outcomes: [QuizOutcome]) throws -> [DueItem] {
+        let memberships = try repository.memberships(of: userID).filter { $0.member.isActive && !$0.assignment.isWithdrawn }
+        guard !memberships.isEmpty else { return [] }
+        let catalogue = catalogue()
+        let states = memberships.contains { $0.assignment.item.kind == .program }
+            ? try repository.certificationStates(of: userID) : [:]
+        let today = today
+        return memberships.map { entry -> DueItem in
+            let item = entry.assignment.item
+            let evidence: AssignmentStatus.Progress = switch item.kind {
+            case .course: catalogue.course(CourseID(rawValue: item.id))
+                .map { AssignmentStatus.Progress(CourseStatus(course: $0, progress: progress, outcomes: outcomes)) } ?? .notStarted
+            case .program: AssignmentStatus.Progress(certification: states[item.id])
+            }
+            return DueItem(assignment: entry.assignment, member: entry.member,
+                           status: AssignmentStatus.of(entry.member, progress: evidence, today: today))
+        }.sorted(by: DueItem.byDueDay)
+    }
+
     static func exists(_ item: AssignmentItem, in catalogue: Catalogue) -> Bool {
         switch item.kind {
         case .course: catalogue.course(CourseID(rawValue: item.id)) != nil
         case .program: catalogue.program(ProgramID(rawValue: item.id)) != nil
+        }
+    }
+}
+
+/// One assignment of a person, with where they stand today.
+public struct DueItem: Sendable, Hashable {
+    public var assignment: Assignment
+    public var member: AssignmentMember
+    public var status: AssignmentStatus
+
+    public init(assignment: Assignment, member: AssignmentMember, status: AssignmentStatus) {
+        self.assignment = assignment
+        self.member = member
+        self.status = status
+    }
+
+    /// By effective due day, those without one last; then by name and id.
+    static func byDueDay(_ a: DueItem, _ b: DueItem) -> Bool {
+        switch (a.member.effectiveDueDay, b.member.effectiveDueDay) {
+        case (let x?, let y?) where x != y: return x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return (a.assignment.name, a.assignment.id.rawValue) < (b.assignment.name, b.assignment.id.rawValue)
         }
     }
 }

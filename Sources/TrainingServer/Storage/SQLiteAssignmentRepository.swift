@@ -197,6 +197,17 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
         }
     }
 
+    public func certificationStates(of userID: UserID) throws -> [String: CertificationStateName] {
+        try store.read { db in
+            var states: [String: CertificationStateName] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT program_id, state FROM certifications WHERE user_id = ?",
+                                        arguments: [userID.rawValue]) {
+                states[row["program_id"]] = CertificationStateName(rawValue: row["state"])
+            }
+            return states
+        }
+    }
+
     public func reconcileAll() throws {
         let now = clock()
         try store.write { db in try Self.reconcileAll(at: now, in: db) }
@@ -222,7 +233,7 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
     /// Brings the memberships of `userIDs` up to date with their departments and job categories, for every active
     /// assignment. Call it inside the transaction that changed them.
     public static func reconcile(userIDs: [UserID], at now: Double, in db: Database) throws {
-        guard !userIDs.isEmpty else { return }
+        guard !userIDs.isEmpty, try hasActiveAssignments(in: db) else { return }
         try prepareTemporaryTables(in: db)
         for id in Set(userIDs) {
             try db.execute(sql: "INSERT OR IGNORE INTO temp.plan_sync (user_id) VALUES (?)", arguments: [id.rawValue])
@@ -233,6 +244,7 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
     /// Brings the memberships of everyone in the department subtree at `idPath` up to date (a moved subtree may
     /// leave or enter audiences). Call it inside the transaction that moved it.
     public static func reconcile(subtree idPath: String, at now: Double, in db: Database) throws {
+        guard try hasActiveAssignments(in: db) else { return }
         try prepareTemporaryTables(in: db)
         try db.execute(sql: """
             INSERT OR IGNORE INTO temp.plan_sync (user_id)
@@ -257,35 +269,58 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
     @discardableResult
     static func reconcile(assignment id: AssignmentID, at now: Double, in db: Database) throws -> Int {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT a.audience, a.department_id, a.include_subtree, a.job_category, a.withdrawn_at, d.id_path
+            SELECT a.audience, a.department_id, a.include_subtree, a.job_category, a.withdrawn_at, a.due_kind, a.due_day,
+                   a.due_days, d.id_path
             FROM assignments a JOIN departments d ON d.id = a.department_id WHERE a.id = ?
             """, arguments: [id.rawValue]) else { return 0 }
         guard (row["withdrawn_at"] as Double?) == nil else { return 0 }
-        try prepareTemporaryTables(in: db)
         let anchor: String = row["id_path"]
         let range: StatementArguments = [anchor, SQLiteDepartmentRepository.upper(anchor)]
+        let category: String? = row["job_category"]
+        // The audience now: `u` rows of the people in it.
+        let audience: (sql: String, arguments: StatementArguments)
         if (row["audience"] as String) == "people" {
-            try db.execute(sql: """
-                INSERT INTO temp.plan_wanted (assignment_id, user_id)
-                SELECT p.assignment_id, p.user_id FROM assignment_people p
-                JOIN users u ON u.id = p.user_id JOIN departments d ON d.id = u.department_id
+            audience = ("""
+                assignment_people p JOIN users u ON u.id = p.user_id JOIN departments d ON d.id = u.department_id
                 WHERE p.assignment_id = ? AND d.id_path >= ? AND d.id_path < ?
-                """, arguments: [id.rawValue] + range)
+                """, [id.rawValue] + range)
         } else if (row["include_subtree"] as Bool) {
-            let category: String? = row["job_category"]
-            try db.execute(sql: """
-                INSERT INTO temp.plan_wanted (assignment_id, user_id)
-                SELECT ?, u.id FROM users u
-                WHERE u.department_id IN (SELECT id FROM departments WHERE id_path >= ? AND id_path < ?)
+            audience = ("""
+                users u WHERE u.department_id IN (SELECT id FROM departments WHERE id_path >= ? AND id_path < ?)
                   AND (? IS NULL OR u.job_category = ?)
-                """, arguments: [id.rawValue] + range + [category, category])
+                """, range + [category, category])
         } else {
-            let category: String? = row["job_category"]
-            try db.execute(sql: """
-                INSERT INTO temp.plan_wanted (assignment_id, user_id)
-                SELECT ?, u.id FROM users u WHERE u.department_id = ? AND (? IS NULL OR u.job_category = ?)
-                """, arguments: [id.rawValue, row["department_id"] as Int64, category, category])
+            audience = ("users u WHERE u.department_id = ? AND (? IS NULL OR u.job_category = ?)",
+                        [row["department_id"] as Int64, category, category])
         }
+        let hasMembers = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assignment_members WHERE assignment_id = ?)",
+                                           arguments: [id.rawValue]) ?? false
+        if !hasMembers {
+            // A new assignment: everyone in the audience is a new member, inserted in one statement (in id order, so
+            // the members' primary key grows at its end); the due day is the same for all unless it counts from each
+            // person's joining day.
+            guard let rule = DueRule(kind: row["due_kind"], day: row["due_day"], days: row["due_days"]) else { return 0 }
+            let calendar = try calendar(in: db)
+            if case .afterJoining(let days) = rule {
+                try registerDueDayFunction(calendar, in: db)
+                try db.execute(sql: """
+                    INSERT INTO assignment_members (assignment_id, user_id, assigned_at, due_day)
+                    SELECT ?, u.id, ?, plan_due_day('after_joining', NULL, ?, ?, u.department_joined_at) FROM \(audience.sql)
+                    ORDER BY u.id
+                    """, arguments: [id.rawValue, now, days, now] + audience.arguments)
+            } else {
+                try db.execute(sql: """
+                    INSERT INTO assignment_members (assignment_id, user_id, assigned_at, due_day)
+                    SELECT ?, u.id, ?, ? FROM \(audience.sql)
+                    ORDER BY u.id
+                    """, arguments: [id.rawValue, now, rule.dueDay(assignedAt: now, joinedAt: nil, calendar: calendar)?.description]
+                        + audience.arguments)
+            }
+            return db.changesCount
+        }
+        try prepareTemporaryTables(in: db)
+        try db.execute(sql: "INSERT INTO temp.plan_wanted (assignment_id, user_id) SELECT ?, u.id FROM \(audience.sql)",
+                       arguments: [id.rawValue] + audience.arguments)
         let wanted = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.plan_wanted") ?? 0
         try applyWanted(at: now, in: db)
         // Members no longer in the audience leave.
@@ -335,13 +370,7 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
     /// Makes every pair in `temp.plan_wanted` a current member: new ones with their due day, ones who had left
     /// back with their row as it was.
     private static func applyWanted(at now: Double, in db: Database) throws {
-        let calendar = try calendar(in: db)
-        db.add(function: DatabaseFunction("plan_due_day", argumentCount: 5, pure: true) { values in
-            guard let kind = String.fromDatabaseValue(values[0]) else { return nil }
-            let rule = DueRule(kind: kind, day: String.fromDatabaseValue(values[1]), days: Int.fromDatabaseValue(values[2]))
-            return rule?.dueDay(assignedAt: Double.fromDatabaseValue(values[3]) ?? 0,
-                                joinedAt: Double.fromDatabaseValue(values[4]), calendar: calendar)?.description
-        })
+        try registerDueDayFunction(try calendar(in: db), in: db)
         try db.execute(sql: """
             INSERT INTO assignment_members (assignment_id, user_id, assigned_at, due_day)
             SELECT w.assignment_id, w.user_id, ?1,
@@ -350,6 +379,20 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
             WHERE true
             ON CONFLICT (assignment_id, user_id) DO UPDATE SET left_at = NULL WHERE left_at IS NOT NULL
             """, arguments: [now])
+    }
+
+    /// `plan_due_day(kind, day, days, assigned_at, joined_at)`: `DueRule.dueDay` for SQL, in `calendar`'s zone.
+    private static func registerDueDayFunction(_ calendar: PlanCalendar, in db: Database) throws {
+        db.add(function: DatabaseFunction("plan_due_day", argumentCount: 5, pure: true) { values in
+            guard let kind = String.fromDatabaseValue(values[0]) else { return nil }
+            let rule = DueRule(kind: kind, day: String.fromDatabaseValue(values[1]), days: Int.fromDatabaseValue(values[2]))
+            return rule?.dueDay(assignedAt: Double.fromDatabaseValue(values[3]) ?? 0,
+                                joinedAt: Double.fromDatabaseValue(values[4]), calendar: calendar)?.description
+        })
+    }
+
+    private static func hasActiveAssignments(in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assignments WHERE withdrawn_at IS NULL)") ?? false
     }
 
     private static func prepareTemporaryTables(in db: Database) throws {

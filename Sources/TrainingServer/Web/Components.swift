@@ -83,6 +83,7 @@ public enum Components {
         }
         if let roles = context.user?.roles, !roles.isDisjoint(with: [.hr, .admin]) {
             items.append(("/hr", "nav.hr"))
+            items.append(("/plans", "nav.plans"))
         }
         if context.user?.has(.admin) == true {
             items.append(("/admin", "nav.admin"))

@@ -72,6 +72,17 @@ import Testing
         #expect(try f.repository.all().isEmpty)
     }
 
+    @Test func aLargeScopeNamesTheDepartmentByItsPath() throws {
+        let f = try PlanFixture()
+        let scope = try planner(f)
+        let service = f.service()
+        guard case .success(let new) = try service.check(draft(f) { $0.department = ""; $0.departmentPath = " 省 / 数据局 / 一处 " },
+                                                         scope: scope) else { Issue.record("refused"); return }
+        #expect(new.departmentID == f.office.id)
+        #expect(problems(try service.check(draft(f) { $0.department = ""; $0.departmentPath = "省/人社厅" }, scope: scope))
+            .map(\.reason) == [.departmentMissing])
+    }
+
     @Test func namedPeopleAreCheckedLineByLineAgainstTheScopeAndTheDepartment() throws {
         let f = try PlanFixture()
         let scope = try planner(f)
@@ -124,5 +135,31 @@ import Testing
         try service.start()
         #expect(try f.members(assignment)["sneaked"] != nil)
         #expect(try f.store.read { db in try SQLiteAssignmentRepository.calendar(in: db) }.timeZone.secondsFromGMT() == 0)
+    }
+}
+
+@Suite struct AssignmentServiceDueItemsTests {
+    @Test func dueItemsAreTheCurrentMembershipsByDueDayWithTheirStatus() throws {
+        let f = try PlanFixture()
+        let person = try f.person("a1", in: f.office)
+        let service = f.service()
+        let later = try f.assign("晚", due: .afterAssignment(days: 40))
+        let sooner = try f.assign("早", due: .fixed(ISODay("2027-01-20")!))
+        let none = try f.assign("无", required: false, due: .none)
+        let program = try f.assign("项目", item: AssignmentItem(kind: .program, id: "egov"), due: .afterAssignment(days: 100))
+        let gone = try f.assign("撤回", due: .afterAssignment(days: 1))
+        try f.repository.withdraw(gone.id, by: .system)
+        try f.store.write { db in
+            try db.execute(sql: """
+                INSERT INTO certifications (user_id, program_id, department_id, state, updated_at) VALUES (?, 'egov', ?, 'certified', 0)
+                """, arguments: [person.id.rawValue, f.office.id.rawValue])
+        }
+        let items = try service.dueItems(of: person.id, progress: [], outcomes: [])
+        #expect(items.map(\.assignment.id) == [sooner.id, later.id, program.id, none.id])
+        #expect(items.map(\.status) == [.dueSoon, .notStarted, .done, .notStarted])
+        f.clock.advance(by: 10 * 86_400)
+        #expect(try service.dueItems(of: person.id, progress: [], outcomes: []).first?.status == .overdue)
+        try f.users.update(person.id, name: "a1", employeeNumber: "E-a1", departmentID: f.sibling.id, by: .system)
+        #expect(try service.dueItems(of: person.id, progress: [], outcomes: []).isEmpty)
     }
 }

@@ -25,6 +25,8 @@ public enum DashboardPage {
         public var hoursThisYear: Double
         public var requiredHours: Double
         public var certifications: HTML
+        /// The person's assigned training (`PlanDueSection`).
+        public var assigned: HTML = .empty
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
@@ -82,6 +84,7 @@ public enum DashboardPage {
         let body: HTML = """
             <h1>\(context.t("dashboard.title"))</h1>
             \(action)
+            \(model.assigned)
             <section aria-labelledby="hours-title">
             <h2 id="hours-title">\(context.t("dashboard.hours.title"))</h2>
             \(Components.progress(done: doneHours, total: max(1, Int(model.requiredHours.rounded())), label: hours))
