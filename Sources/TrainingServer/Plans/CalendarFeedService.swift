@@ -12,20 +12,6 @@ public struct CalendarFeedRecord: Sendable, Hashable {
     }
 }
 
-/// One of a person's current assignments with its status today (`AssignmentStatus`, the rule the dashboard and
-/// the HR reports use).
-public struct DueItem: Sendable, Hashable {
-    public var assignment: Assignment
-    public var member: AssignmentMember
-    public var status: AssignmentStatus
-
-    public init(assignment: Assignment, member: AssignmentMember, status: AssignmentStatus) {
-        self.assignment = assignment
-        self.member = member
-        self.status = status
-    }
-}
-
 /// Calendar feed tokens and what a feed shows.
 public protocol CalendarFeedRepository: Sendable {
     func feed(of userID: UserID) throws -> CalendarFeedRecord?
