@@ -67,6 +67,8 @@ public struct User: Sendable, Hashable, Codable {
     public var grants: [RoleGrant]
     /// The time zone chosen in the profile (an IANA name); nil means the server's.
     public var timeZone: String? = nil
+    /// Unread notices (kept on the users row by triggers), for the header's count.
+    public var unreadNotices: Int = 0
 
     /// The roles this person holds anywhere.
     public var roles: Set<Role> { Set(grants.map(\.role)) }

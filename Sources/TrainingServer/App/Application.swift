@@ -123,6 +123,8 @@ public final class Application: Sendable {
         AdminSystemController(context: context).register(in: &router)
         AdminDepartmentsController(context: context).register(in: &router)
         AdminStaffImportController(context: context).register(in: &router)
+        NoticesController(context: context).register(in: &router)
+        AnnouncementsController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)

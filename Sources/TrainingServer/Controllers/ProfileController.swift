@@ -15,6 +15,7 @@ struct ProfileController {
             case "password": page.t("profile.password.saved")
             case "time-zone": page.t("profile.time_zone.saved")
             case "email": page.t("profile.email.saved")
+            case "reminder-mail": page.t("notices.profile.saved")
             default: nil
             }
             return render(request, user: user, notice: notice, errors: [], status: .ok)
@@ -118,6 +119,7 @@ struct ProfileController {
         var model = ProfilePage.Model(user: user, notice: notice, errors: errors,
                                       serverTimeZone: context.configuration.calendar.timeZone, now: context.clock())
         model.email = email ?? (try? context.mail.addresses.email(of: user.id)) ?? nil
+        model.reminderMail = (try? context.noticeService.notices.reminderMail(of: user.id)) ?? true
         let html = ProfilePage.render(model,
                                       context: context.page(request), stylesheet: context.stylesheet)
         return Response.html(html.rendered, status: status)

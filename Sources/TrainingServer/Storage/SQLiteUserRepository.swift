@@ -83,7 +83,7 @@ public struct SQLiteUserRepository: UserRepository {
                         employeeNumber: row["employee_number"], departmentID: DepartmentID(rawValue: row["department_id"]),
                         disabled: row["disabled"], language: row["language"],
                         accommodationFactor: row["accommodation_factor"], grants: grants.sorted { $0.role < $1.role },
-                        timeZone: row["time_zone"])
+                        timeZone: row["time_zone"], unreadNotices: row["unread_notices"] ?? 0)
         }
     }
 }

@@ -25,6 +25,8 @@ public enum DashboardPage {
         public var hoursThisYear: Double
         public var requiredHours: Double
         public var certifications: HTML
+        /// Unread announcements (通知公告) still shown, with their "mark as read" forms.
+        public var announcements: HTML = .empty
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
@@ -81,6 +83,7 @@ public enum DashboardPage {
             """
         let body: HTML = """
             <h1>\(context.t("dashboard.title"))</h1>
+            \(model.announcements)
             \(action)
             <section aria-labelledby="hours-title">
             <h2 id="hours-title">\(context.t("dashboard.hours.title"))</h2>

@@ -13,6 +13,8 @@ public enum ProfilePage {
         public var now: Double
         /// The person's e-mail address (or what they just typed), if any.
         public var email: String? = nil
+        /// Whether the person gets reminder mail (assignments, deadlines, expiring certificates).
+        public var reminderMail: Bool = true
     }
 
     /// The zones offered in the time zone list, east to west (any other IANA name is accepted too, e.g. from the
@@ -113,6 +115,15 @@ public enum ProfilePage {
             <input type="password" id="email_password" name="email_password" autocomplete="current-password"\(invalid("email_password"))>
             </div>
             <button type="submit" class="button button-secondary">\(context.t("profile.email.save"))</button>
+            </form>
+            <form method="post" action="/profile/reminder-mail" class="form">
+            \(Components.csrf(context))
+            <h2>\(context.t("notices.profile.title"))</h2>
+            <div class="choice"><input type="checkbox" id="reminder_mail" name="reminder_mail" value="on" \
+            aria-describedby="reminder_mail-hint"\(model.reminderMail ? HTML(" checked") : .empty)>\
+            <label for="reminder_mail">\(context.t("notices.profile.label"))</label></div>
+            <p class="hint" id="reminder_mail-hint">\(context.t("notices.profile.hint"))</p>
+            <button type="submit" class="button button-secondary">\(context.t("notices.profile.save"))</button>
             </form>
             <form method="post" action="/profile/password" class="form" novalidate>
             \(Components.csrf(context))
