@@ -124,10 +124,10 @@ def test_the_centre_pages_newest_first_and_marks_read_one_or_all(admin_org):
     first = http.get(server.url("/notices"), timeout=30).text
     assert unread_in_header(first) == 35
     assert "共 35 条通知，其中 35 条未读" in first
-    titles = re.findall(r"即将到期：课程(\d\d)", first)
+    titles = re.findall(r"<a href=\"/due/1\">即将到期：课程(\d\d)</a>", first)
     assert titles == [f"{n:02d}" for n in range(34, 4, -1)], "30 a page, newest first"
     second = http.get(server.url("/notices?page=2"), timeout=30).text
-    assert re.findall(r"即将到期：课程(\d\d)", second) == ["04", "03", "02", "01", "00"]
+    assert re.findall(r"<a href=\"/due/1\">即将到期：课程(\d\d)</a>", second) == ["04", "03", "02", "01", "00"]
     assert 'rel="prev"' in second and 'rel="next"' in first
     newest = re.search(r'action="/notices/(\d+)/read"', first).group(1)
     csrf = hidden_csrf(first, f"/notices/{newest}/read")
