@@ -39,13 +39,8 @@ struct AnnouncementsController {
 
     private var today: ISODay { ISODay(seconds: context.clock(), timeZone: context.configuration.calendar.timeZone) }
 
-    /// The signed-in planner's scope; 403 for people without an hr or admin grant.
-    private func planner(_ request: Request) throws -> AnnouncementScope {
-        let user = try context.requireRole(request, [.hr, .admin])
-        let scope = AnnouncementScope(user: user, departments: try context.departments.all())
-        guard !scope.isEmpty else { throw HTTPError.forbidden }
-        return scope
-    }
+    /// The signed-in planner's scope (the subtrees of their hr and admin grants); 403 for anyone else.
+    private func planner(_ request: Request) throws -> PlanScope { try context.planScope(request) }
 
     /// The announcement in the path if the viewer was sent it or manages its department; 404 otherwise.
     private func readable(_ request: Request, user: User) throws -> (Announcement, Notice?, Bool) {
@@ -54,7 +49,7 @@ struct AnnouncementsController {
             throw HTTPError.notFound
         }
         let scope = user.roles.isDisjoint(with: [.hr, .admin]) ? nil
-            : AnnouncementScope(user: user, departments: try context.departments.all())
+            : PlanScope(user: user, departments: try context.departments.all())
         let canManage = scope?.isVisible(announcement.departmentID) ?? false
         let notice = try context.noticeService.notices.noticeFor(announcement: id, of: user.id)
         guard canManage || (notice != nil && announcement.withdrawnAt == nil) else { throw HTTPError.notFound }
@@ -71,7 +66,7 @@ struct AnnouncementsController {
                              status: status)
     }
 
-    private func list(_ request: Request, scope: AnnouncementScope, page: Int, done: String?,
+    private func list(_ request: Request, scope: PlanScope, page: Int, done: String?,
                       problems: [AnnouncementProblem], values: [String: String], status: HTTPStatus) throws -> Response {
         let size = AnnouncementPages.pageSize
         let first = try repository.list(prefixes: scope.access.prefixes, limit: size, offset: (page - 1) * size)

@@ -135,8 +135,8 @@ struct NoticesDocument: Encodable {
         var title: String
         var text: String
         var link: String?
-        var created_at: Date
-        var read_at: Date?
+        var createdAt: Date
+        var readAt: Date?
         var read: Bool
 
         init(_ notice: Notice, words: NoticeWords) {
@@ -145,8 +145,8 @@ struct NoticesDocument: Encodable {
             title = words.title(notice)
             text = words.text(notice)
             link = notice.link
-            created_at = Date(timeIntervalSince1970: notice.createdAt.rounded(.down))
-            read_at = notice.readAt.map { Date(timeIntervalSince1970: $0.rounded(.down)) }
+            createdAt = Date(timeIntervalSince1970: notice.createdAt.rounded(.down))
+            readAt = notice.readAt.map { Date(timeIntervalSince1970: $0.rounded(.down)) }
             read = notice.isRead
         }
     }

@@ -10,7 +10,7 @@ public enum AnnouncementPages {
         public var total: Int
         public var page: Int
         public var pages: Int
-        public var scope: AnnouncementScope
+        public var scope: PlanScope
         public var done: String?
         public var problems: [AnnouncementProblem]
         public var values: [String: String]

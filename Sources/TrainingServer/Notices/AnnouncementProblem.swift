@@ -1,27 +1,3 @@
-/// Who may publish and withdraw announcements: anyone with an `hr` or `admin` grant, within the subtrees of those
-/// grants (the same scope as training plans). Anything outside it is "not found".
-public struct AnnouncementScope: ScopedDepartments {
-    public let user: User
-    public let access: AccessScope
-    public let departments: [DepartmentID: Department]
-    /// The tops of the scope's subtrees, by name path.
-    public let roots: [Department]
-
-    public init(user: User, departments: [Department]) {
-        self.user = user
-        let access = AccessScope.reporting(for: user, departments: departments)
-        self.access = access
-        self.departments = Dictionary(departments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.roots = Self.roots(of: access, in: departments)
-    }
-
-    public var isEmpty: Bool { access.isEmpty }
-
-    public func isVisible(_ department: Department) -> Bool { access.contains(department) }
-
-    public func isVisible(_ id: DepartmentID) -> Bool { departments[id].map(isVisible) ?? false }
-}
-
 /// What is wrong with an announcement's form.
 public enum AnnouncementProblem: String, Sendable, Hashable {
     case departmentMissing = "department_missing"
