@@ -112,6 +112,29 @@ def test_an_announcement_reaches_the_subtree_until_read_and_never_the_sibling_bu
     assert "发布了通知公告“年终考核安排”" in audit and "撤回了通知公告“年终考核安排”" in audit
 
 
+def test_an_announcement_outside_the_planners_scope_is_not_found(admin_org):
+    server = admin_org.server
+    root = admin_org.session("admin.root")
+    answer = publish(admin_org, root, department=str(admin_org.departments["B"]), title="ZZMARKER厅内部通知", body="仅限本厅。")
+    assert answer.status_code == 303
+    (announcement_id,) = sql(admin_org, "SELECT max(id) FROM announcements")[0]
+    marker = admin_org.session("zzmarker.b")
+    assert "ZZMARKER厅内部通知" in marker.get(server.url("/"), timeout=30).text
+    hr = admin_org.session("hr.a")
+    assert MARKER not in hr.get(server.url("/announcements"), timeout=30).text.lower().encode()
+    assert hr.get(server.url(f"/announcements/{announcement_id}"), timeout=30).status_code == 404
+    csrf = signed_in_csrf(server, hr, "/announcements")
+    refused = hr.post(server.url(f"/announcements/{announcement_id}/withdraw"), data={"csrf_token": csrf, "confirm": "yes"},
+                      allow_redirects=False, timeout=30)
+    assert refused.status_code == 404
+    assert sql(admin_org, "SELECT withdrawn_at FROM announcements WHERE id = ?", announcement_id) == [(None,)]
+    learner = admin_org.session("learner.a1")
+    assert learner.get(server.url(f"/announcements/{announcement_id}"), timeout=30).status_code == 404
+    assert MARKER not in learner.get(server.url("/notices"), timeout=30).text.lower().encode()
+    for path in ("/announcements/abc", "/announcements/99999"):
+        assert hr.get(server.url(path), timeout=30).status_code == 404
+
+
 def test_the_centre_pages_newest_first_and_marks_read_one_or_all(admin_org):
     server = admin_org.server
     user_id = admin_org.user_id("learner.a2")

@@ -19,8 +19,7 @@ struct AnnouncementsController {
         router.get("/announcements/:announcement") { request in
             let user = try context.requireUser(request)
             let (announcement, notice, canManage) = try readable(request, user: user)
-            let done = request.query["done"] == "withdraw_unconfirmed" ? "withdraw_unconfirmed" : nil
-            return item(request, announcement: announcement, notice: notice, canManage: canManage, done: done, status: .ok)
+            return item(request, announcement: announcement, notice: notice, canManage: canManage, done: nil, status: .ok)
         }
         router.post("/announcements/:announcement/withdraw") { request in
             let user = try context.requireUser(request)

@@ -112,7 +112,13 @@ public enum AnnouncementPages {
     public static func item(_ model: ItemModel, context: PageContext, stylesheet: String) -> HTML {
         let item = model.announcement
         let paragraphs = item.paragraphs.map { paragraph -> HTML in "<p>\(paragraph)</p>" }
-        let done: HTML = model.done.map { Components.notice(context.t("announcements.done.\($0)")) } ?? .empty
+        let done: HTML = switch model.done {
+        case "withdraw_unconfirmed"?:
+            Components.errorSummary([(field: "confirm", message: context.t("announcements.done.withdraw_unconfirmed"))],
+                                    context: context)
+        case let done?: Components.notice(context.t("announcements.done.\(done)"))
+        case nil: .empty
+        }
         let read: HTML
         if let notice = model.notice, !notice.isRead, item.withdrawnAt == nil {
             read = """
