@@ -74,6 +74,8 @@ def test_an_announcement_reaches_the_subtree_until_read_and_never_the_sibling_bu
     assert unread_in_header(dashboard) == 1
     centre = learner.get(server.url("/notices"), timeout=30).text
     assert "通知公告：年终考核安排" in centre and "未读" in centre
+    assert 'href="/announcements"' not in centre, "only planners are pointed to the announcements page"
+    assert 'href="/announcements"' in hr.get(server.url("/notices"), timeout=30).text
     # The marker person is outside the subtree: no notice, no count, and the announcement is not found.
     marker = admin_org.session("zzmarker.b")
     assert unread_in_header(marker.get(server.url("/"), timeout=30).text) is None

@@ -41,7 +41,7 @@ public enum AnnouncementPages {
             return """
                 <tr><th scope="row"><a href="/announcements/\(String(item.id))">\(item.title)</a></th>\
                 <td>\(department)</td><td>\(context.date(item.createdAt))</td><td>\(ends)</td><td>\(state)</td>\
-                <td>\(context.t("announcements.read_count", ["read": String(item.readers), "total": String(item.recipients)]))</td></tr>
+                <td>\(readCount(item, context: context))</td></tr>
                 """
         }
         let table: HTML = model.total == 0 ? "<p>\(context.t("announcements.empty"))</p>" : """
@@ -146,7 +146,7 @@ public enum AnnouncementPages {
                 <div><dt>\(context.t("announcements.column.department"))</dt><dd>\(model.department?.displayPath ?? "—")</dd></div>
                 <div><dt>\(context.t("announcements.column.ends"))</dt><dd>\(ends)</dd></div>
                 <div><dt>\(context.t("announcements.column.state"))</dt><dd>\(state)</dd></div>
-                <div><dt>\(context.t("announcements.column.read"))</dt><dd>\(context.t("announcements.read_count", ["read": String(item.readers), "total": String(item.recipients)]))</dd></div>
+                <div><dt>\(context.t("announcements.column.read"))</dt><dd>\(readCount(item, context: context))</dd></div>
                 </dl>
                 \(withdraw)
                 <p><a href="/announcements">\(context.t("announcements.back"))</a></p>
@@ -190,6 +190,12 @@ public enum AnnouncementPages {
             <ul class="card-list">\(cards)</ul>
             </section>
             """
+    }
+
+    /// "3 / 40 人已读"; a dash once withdrawn (its notices are gone).
+    static func readCount(_ item: Announcement, context: PageContext) -> String {
+        item.withdrawnAt != nil ? "—"
+            : context.t("announcements.read_count", ["read": String(item.readers), "total": String(item.recipients)])
     }
 
     private static func pager(page: Int, pages: Int, context: PageContext) -> HTML {

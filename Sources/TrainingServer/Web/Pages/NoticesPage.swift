@@ -46,8 +46,12 @@ public enum NoticesPage {
         }
         let list: HTML = model.notices.isEmpty ? "<p>\(context.t("notices.empty"))</p>"
             : "<ol class=\"card-list\" aria-label=\"\(context.t("notices.list_label"))\">\(items)</ol>"
+        // Planners write announcements; their page is one step from here (and from the training plans' pages).
+        let planner: HTML = context.user.map { !$0.roles.isDisjoint(with: [.hr, .admin]) } == true
+            ? "<p><a href=\"/announcements\">\(context.t("notices.announcements_link"))</a></p>" : .empty
         let body: HTML = """
             <h1>\(context.t("notices.title"))</h1>
+            \(planner)
             \(done)
             <p>\(summary)</p>
             \(markAll)
