@@ -20,6 +20,7 @@ public struct AdminAuditWords: Sendable {
         "audit.view", "audit.export", "audit.verify",
         "settings.update",
         "assignment.create", "assignment.withdraw",
+        "mail.retry", "mail.discard",
         "announcement.publish", "announcement.withdraw",
     ]
 
