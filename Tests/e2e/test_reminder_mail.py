@@ -101,6 +101,13 @@ def test_reminders_reach_the_smtp_server_in_each_language_once_and_unsubscribe_k
         english = en["[Training] Due soon: 信息安全复训"]
         assert "Dear 学员王," in english and "please complete it in time" in english
         unsubscribe = re.search(r"http://127\.0\.0\.1:\d+/mail/unsubscribe/[A-Za-z0-9_-]{43}", english).group(0)
+        reminder = next(r.message for r in sink.received
+                        if r.recipients == ["learner.a2@example.gov"] and "Due soon" in str(r.message["Subject"]))
+        assert str(reminder["List-Unsubscribe"]).strip() == f"<{unsubscribe}>"  # folded when long
+        assert reminder["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert reminder.get_content_type() == "multipart/alternative"
+        html = reminder.get_body(preferencelist=("html",)).get_content()
+        assert "Due soon: 信息安全复训" in html and 'lang="en"' in html
 
         # The header counts them.
         page = org.session("learner.a1").get(org.server.url("/"), timeout=30).text
@@ -138,6 +145,7 @@ def test_reminders_reach_the_smtp_server_in_each_language_once_and_unsubscribe_k
         assert sink.received[8].recipients == ["learner.a2@example.gov"]
         assert subject == "[Training] Certificate revoked: reminder-test"
         assert "/mail/unsubscribe/" not in text and "sent even when reminder mail is off" in text
+        assert sink.received[8].message["List-Unsubscribe"] is None, "a notice that must be delivered cannot be stopped"
         assert sql(db, "SELECT count(*) FROM notification_outbox WHERE sent_at IS NULL") == [(0,)]
         assert notices(db, "zzmarker.b") == []
     finally:

@@ -56,28 +56,33 @@ public struct NoticeService: Sendable {
     /// Call after committing posts that queued mail.
     public func mailQueued() { wakeMail() }
 
-    /// The mail for `notice`: in the person's language, or Chinese then English when they chose none; plain text.
+    /// The mail for `notice`: in the person's language, or Chinese then English when they chose none; plain text
+    /// and HTML saying the same; a reminder carries its one-click unsubscribe address (`List-Unsubscribe`).
     func mail(_ notice: NewNotice, to recipient: SQLiteNotices.Recipient, address: String, unsubscribe: String?) -> OutgoingMail {
         let languages: [Language] = recipient.language.map { [$0] } ?? [.zh, .en]
-        let subject = languages.map { language in
-            strings.text("notices.mail.subject", language,
-                         ["title": NoticeWords(strings: strings, language: language).title(notice.kind, notice.parameters)])
+        let titles = languages.map { NoticeWords(strings: strings, language: $0).title(notice.kind, notice.parameters) }
+        let subject = zip(languages, titles).map { language, title in
+            strings.text("notices.mail.subject", language, ["title": title])
         }.joined(separator: " / ")
-        let body = languages.map { language -> String in
+        let url = publicURL + (notice.link ?? "/notices")
+        var texts: [String] = []
+        var blocks: [HTML] = []
+        for (language, title) in zip(languages, titles) {
             let words = NoticeWords(strings: strings, language: language)
-            var parts = [strings.text("notices.mail.greeting", language, ["name": recipient.displayName]),
-                         words.text(notice.kind, notice.parameters)]
-            let link = notice.link ?? "/notices"
-            parts.append(strings.text("notices.mail.open", language, ["url": publicURL + link]))
-            if let unsubscribe {
-                parts.append(strings.text("notices.mail.unsubscribe", language, ["url": unsubscribe,
-                                                                                  "profile": publicURL + "/profile"]))
-            } else {
-                parts.append(strings.text("notices.mail.required", language))
-            }
-            return parts.joined(separator: "\n\n")
-        }.joined(separator: "\n\n-----\n\n")
-        return OutgoingMail(kind: "notice.\(notice.kind.rawValue)", recipient: address, subject: subject, body: body + "\n")
+            let greeting = strings.text("notices.mail.greeting", language, ["name": recipient.displayName])
+            let sentence = words.text(notice.kind, notice.parameters)
+            let open = strings.text("notices.mail.open", language, ["url": url])
+            let footer = unsubscribe.map {
+                strings.text("notices.mail.unsubscribe", language, ["url": $0, "profile": publicURL + "/profile"])
+            } ?? strings.text("notices.mail.required", language)
+            texts.append([greeting, sentence, open, footer].joined(separator: "\n\n"))
+            blocks.append(MailHTML.block(language, MailHTML.heading(title) + MailHTML.paragraph(greeting)
+                + MailHTML.paragraph(sentence) + "<p>\(MailHTML.link(url, text: open))</p>\n" + MailHTML.footnote(footer)))
+        }
+        let html = MailHTML.document(title: subject, language: languages[0],
+                                     body: HTML.join(blocks, separator: MailHTML.separator))
+        return OutgoingMail(kind: "notice.\(notice.kind.rawValue)", recipient: address, subject: subject,
+                            body: texts.joined(separator: "\n\n-----\n\n") + "\n", html: html, unsubscribeURL: unsubscribe)
     }
 
     /// Turns reminder mail off for the person an unsubscribe token names; nil for an unknown token, else whether
