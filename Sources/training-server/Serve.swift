@@ -45,6 +45,8 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("The folder the system page's \"back up now\" writes backups into (see the backup command); it must exist.",
                                valueName: "folder"))
     var backupDir: String?
+    @Option(help: "Seconds between reminder passes (due and overdue assignments, extension decisions, certificates into notices and mail).")
+    var noticePassSeconds = 300.0
     @Option(help: ArgumentHelp("For tests only: a file holding seconds to add to the clock.", visibility: .hidden))
     var testClockFile: String?
 
@@ -54,6 +56,7 @@ struct Serve: ParsableCommand {
         guard auditCheckpointMinutes > 0 else { throw ValidationError("--audit-checkpoint-minutes must be positive") }
         guard auditCheckpointRows > 0 else { throw ValidationError("--audit-checkpoint-rows must be positive") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard noticePassSeconds > 0 else { throw ValidationError("--notice-pass-seconds must be positive") }
         guard (0...1024).contains(mallocArenas) else { throw ValidationError("--malloc-arenas must be between 0 and 1024") }
         guard (0...32 * 1024).contains(mallocMmapThresholdKib) else {
             throw ValidationError("--malloc-mmap-threshold-kib must be between 0 and 32768 (32 MiB)")
@@ -115,6 +118,7 @@ struct Serve: ParsableCommand {
         app.mail = try mail.settings()
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         app.backupDirectory = backupDir
+        app.noticePassInterval = noticePassSeconds
         app.auditAnchor = audit.settings(interval: auditCheckpointMinutes * 60, rows: auditCheckpointRows)
         app.serverLimits = ServerLimits(http)
         var runner = ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server"))

@@ -71,6 +71,8 @@ public struct User: Sendable, Hashable, Codable {
     public var jobCategory: String? = nil
     /// The yearly study hours the rules give this person (`YearlyRequirementRules`); nil: the global requirement.
     public var requiredHours: Double? = nil
+    /// Unread notices (kept on the users row by triggers), for the header's count.
+    public var unreadNotices: Int = 0
 
     /// The roles this person holds anywhere.
     public var roles: Set<Role> { Set(grants.map(\.role)) }

@@ -130,6 +130,8 @@ public final class Application: Sendable {
         AdminMailController(context: context).register(in: &router)
         PlanRequirementsController(context: context).register(in: &router)
         CalendarController(context: context).register(in: &router)
+        NoticesController(context: context).register(in: &router)
+        AnnouncementsController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)

@@ -31,6 +31,8 @@ public struct ApplicationConfiguration: Sendable {
     public var metricsToken: String?
     /// The SMTP server mail goes through (`serve --smtp-url …`); nil: no mail is sent.
     public var mail: MailSettings?
+    /// Seconds between reminder passes (assignments, extension decisions and certificates into notices and mail).
+    public var noticePassInterval: Double = 300
     /// The folder backups from the system page go into (`serve --backup-dir`); nil: none configured.
     public var backupDirectory: String?
     /// The audit key and checkpoint file the audit log page verifies the chain against.

@@ -107,6 +107,12 @@ public struct ServerRunner: Sendable {
         auditCheckpointer.start()
         // Mail in the outbox goes out from here (nothing runs when mail is not configured).
         app.mail.start()
+        // Assignments, extension decisions and certificate events become notices (and mail): now, then every few minutes.
+        let mail = app.mail
+        ReminderPass(store: store, notices: NoticeService(store: store, strings: app.strings, publicURL: application.publicURL,
+                                                          mailConfigured: mail.isConfigured, wakeMail: { mail.wake() }),
+                     catalogue: catalogue, timeZone: application.calendar.timeZone, logger: logger, clock: clock,
+                     interval: application.noticePassInterval).start()
         // A line per request: written in batches while serving (warnings and errors still go out at once).
         let lineHandler = logger.handler as? LineLogHandler
         lineHandler?.startBatching()

@@ -34,7 +34,7 @@ struct DashboardController {
                     (line.guidance.required + line.guidance.options).first { $0.action != .contactHR }
                         .flatMap { step in context.catalogue.catalogue.course(step.course).map { ($0, step) } }
                 }.first
-            let model = DashboardPage.Model(user: user, required: required, started: started, next: next,
+            var model = DashboardPage.Model(user: user, required: required, started: started, next: next,
                                             certificationStep: certificationStep,
                                             hoursThisYear: hours,
                                             requiredHours: user.requiredHours ?? context.configuration.yearlyRequiredHours,
@@ -45,6 +45,12 @@ struct DashboardController {
                                                 words: PlanWords(context: page, catalogue: context.catalogue.catalogue,
                                                                  departments: [:]),
                                                 context: page))
+            // Unread announcements: read only when the person has unread notices at all (the count comes with the session).
+            if user.unreadNotices > 0 {
+                let today = ISODay(seconds: context.clock(), timeZone: context.configuration.calendar.timeZone)
+                model.announcements = AnnouncementPages.dashboardSection(
+                    try context.noticeService.notices.unreadAnnouncements(of: user.id, today: today), context: page)
+            }
             return Response.html(DashboardPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
         }
     }

@@ -16,6 +16,7 @@ struct ProfileController {
             case "time-zone": page.t("profile.time_zone.saved")
             case "email": page.t("profile.email.saved")
             case "calendar-off": page.t("calendar.profile.removed")
+            case "reminder-mail": page.t("notices.profile.saved")
             default: nil
             }
             return render(request, user: user, notice: notice, errors: [], status: .ok)
@@ -121,6 +122,7 @@ struct ProfileController {
         model.email = email ?? (try? context.mail.addresses.email(of: user.id)) ?? nil
         model.calendar = ProfileCalendarSection.render((try? context.calendarFeeds.feeds.feed(of: user.id)) ?? nil,
                                                        context: context.page(request))
+        model.reminderMail = (try? context.noticeService.notices.reminderMail(of: user.id)) ?? true
         let html = ProfilePage.render(model,
                                       context: context.page(request), stylesheet: context.stylesheet)
         return Response.html(html.rendered, status: status)

@@ -1052,6 +1052,79 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("2026-12-08-notices-and-announcements") { db in
+            // Notices: what the platform tells one person (an assignment, a deadline, an extension decision, a
+            // certificate expiring or revoked, an announcement), read in the notice centre and mailed where mail is
+            // on. Each carries a key unique per person, so a pass run twice (or by two servers) posts once. The
+            // person's unread count is kept on their users row by triggers, so every page's header shows it
+            // without a query of its own. Announcements are written by planners to a department subtree and
+            // reach each person there as a notice.
+            try db.execute(sql: """
+                -- 1: reminder mail (assigned, due soon, overdue, certificate expiring) is sent; 0: turned off by the
+                -- person (profile or the link in a reminder). Notices that must be delivered are mailed either way.
+                ALTER TABLE users ADD COLUMN reminder_mail INTEGER NOT NULL DEFAULT 1 CHECK (reminder_mail IN (0, 1));
+                -- unread notices, kept by the triggers below
+                ALTER TABLE users ADD COLUMN unread_notices INTEGER NOT NULL DEFAULT 0;
+
+                CREATE TABLE announcements (
+                    id INTEGER PRIMARY KEY,
+                    -- everyone in this department and below it
+                    department_id INTEGER NOT NULL REFERENCES departments(id),
+                    title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+                    -- plain text; a blank line separates paragraphs
+                    body TEXT NOT NULL CHECK (length(body) BETWEEN 1 AND 10000),
+                    -- the last day it is shown on the dashboard (inclusive, the platform's time zone); NULL: until read
+                    ends_on TEXT CHECK (ends_on IS NULL OR ends_on GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+                    created_by INTEGER REFERENCES users(id),
+                    created_at REAL NOT NULL,
+                    withdrawn_at REAL,
+                    withdrawn_by INTEGER REFERENCES users(id)
+                );
+                CREATE INDEX announcements_department ON announcements(department_id, created_at);
+
+                CREATE TABLE notices (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('assignment.assigned', 'assignment.due_soon', 'assignment.overdue',
+                        'extension.approved', 'extension.refused', 'certificate.expiring', 'certificate.revoked',
+                        'announcement')),
+                    -- a JSON object of strings filling the kind's sentence (names, days, titles by language)
+                    parameters TEXT NOT NULL DEFAULT '{}',
+                    -- where the notice leads (a local path), if anywhere
+                    link TEXT,
+                    -- what the notice is about, e.g. 'assignment:4:due_soon:2026-12-20': posted once per person
+                    dedupe_key TEXT NOT NULL,
+                    announcement_id INTEGER REFERENCES announcements(id) ON DELETE CASCADE,
+                    created_at REAL NOT NULL,
+                    read_at REAL,
+                    UNIQUE (user_id, dedupe_key)
+                );
+                CREATE INDEX notices_user ON notices(user_id, id);
+                CREATE INDEX notices_unread_announcements ON notices(user_id, announcement_id)
+                    WHERE read_at IS NULL AND announcement_id IS NOT NULL;
+                CREATE INDEX notices_announcement ON notices(announcement_id) WHERE announcement_id IS NOT NULL;
+                CREATE TRIGGER notices_unread_insert AFTER INSERT ON notices WHEN NEW.read_at IS NULL BEGIN
+                    UPDATE users SET unread_notices = unread_notices + 1 WHERE id = NEW.user_id;
+                END;
+                CREATE TRIGGER notices_unread_update AFTER UPDATE OF read_at ON notices
+                    WHEN (OLD.read_at IS NULL) <> (NEW.read_at IS NULL) BEGIN
+                    UPDATE users SET unread_notices = unread_notices + (CASE WHEN NEW.read_at IS NULL THEN 1 ELSE -1 END)
+                    WHERE id = NEW.user_id;
+                END;
+                CREATE TRIGGER notices_unread_delete AFTER DELETE ON notices WHEN OLD.read_at IS NULL BEGIN
+                    UPDATE users SET unread_notices = unread_notices - 1 WHERE id = OLD.user_id;
+                END;
+
+                -- One-click unsubscribe links in reminder mails (SHA-256 of the token only): each turns that person's
+                -- reminder mail off, signed out, and stays usable (a second click changes nothing).
+                CREATE TABLE mail_unsubscribe_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX mail_unsubscribe_tokens_user ON mail_unsubscribe_tokens(user_id);
+                """)
+        }
         return migrator
     }
 }

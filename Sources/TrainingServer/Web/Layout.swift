@@ -84,8 +84,14 @@ public enum Layout {
         let next = PercentDecoding.encode(context.currentPath)
         let account: HTML
         if let user = context.user {
+            // The unread count comes with the session's user (kept on the users row by triggers): no query here.
+            let unread = user.unreadNotices
+            let count: HTML = unread > 0 ? "<span aria-hidden=\"true\"> (\(unread))</span>" : .empty
+            let spoken = unread > 0 ? context.t("notices.header.unread", ["count": String(unread)]) : context.t("notices.header.none")
             account = """
                 <p class="account">\(context.t("nav.signed_in_as", ["name": user.displayName]))</p>
+                <a class="notices-link" href="/notices">\(context.t("notices.header.link"))\(count)\
+                <span class="visually-hidden">\(spoken)</span></a>
                 <form class="signout" method="post" action="/logout">\
                 <input type="hidden" name="csrf_token" value="\(context.csrfToken)">\
                 <button type="submit" class="link-button">\(context.t("nav.signout"))</button></form>

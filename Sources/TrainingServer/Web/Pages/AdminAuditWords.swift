@@ -24,6 +24,7 @@ public struct AdminAuditWords: Sendable {
         "user.job_category", "requirement.set", "requirement.remove",
         "assignment.create", "assignment.withdraw",
         "mail.retry", "mail.discard",
+        "announcement.publish", "announcement.withdraw",
     ]
 
     let context: PageContext

@@ -27,6 +27,8 @@ public enum DashboardPage {
         public var certifications: HTML
         /// The person's assigned training (`PlanDueSection`).
         public var assigned: HTML = .empty
+        /// Unread announcements (通知公告) still shown, with their "mark as read" forms.
+        public var announcements: HTML = .empty
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
@@ -83,6 +85,7 @@ public enum DashboardPage {
             """
         let body: HTML = """
             <h1>\(context.t("dashboard.title"))</h1>
+            \(model.announcements)
             \(action)
             \(model.assigned)
             <section aria-labelledby="hours-title">

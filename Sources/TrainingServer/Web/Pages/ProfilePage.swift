@@ -15,6 +15,8 @@ public enum ProfilePage {
         public var email: String? = nil
         /// The calendar feed section (`ProfileCalendarSection`).
         public var calendar: HTML = .empty
+        /// Whether the person gets reminder mail (assignments, deadlines, expiring certificates).
+        public var reminderMail: Bool = true
     }
 
     /// The zones offered in the time zone list, east to west (any other IANA name is accepted too, e.g. from the
@@ -117,6 +119,15 @@ public enum ProfilePage {
             <button type="submit" class="button button-secondary">\(context.t("profile.email.save"))</button>
             </form>
             \(model.calendar)
+            <form method="post" action="/profile/reminder-mail" class="form">
+            \(Components.csrf(context))
+            <h2>\(context.t("notices.profile.title"))</h2>
+            <div class="choice"><input type="checkbox" id="reminder_mail" name="reminder_mail" value="on" \
+            aria-describedby="reminder_mail-hint"\(model.reminderMail ? HTML(" checked") : .empty)>\
+            <label for="reminder_mail">\(context.t("notices.profile.label"))</label></div>
+            <p class="hint" id="reminder_mail-hint">\(context.t("notices.profile.hint"))</p>
+            <button type="submit" class="button button-secondary">\(context.t("notices.profile.save"))</button>
+            </form>
             <form method="post" action="/profile/password" class="form" novalidate>
             \(Components.csrf(context))
             <h2>\(context.t("profile.password.title"))</h2>

@@ -49,6 +49,17 @@ import Testing
         #expect(status(request) == .forbidden)
     }
 
+    @Test func onlyTheOneClickUnsubscribeRoutePassesWithoutAToken() throws {
+        var unsubscribe = try request(.post, form: "List-Unsubscribe=One-Click", authentication: .anonymous)
+        unsubscribe.context.csrfToken = ""
+        #expect(status(unsubscribe) == .forbidden, "an unmatched request is checked")
+        unsubscribe.route = "/mail/unsubscribe/:token"
+        #expect(status(unsubscribe) == .ok)
+        var other = try request(.post, form: "a=1", authentication: .anonymous)
+        other.route = "/profile/reminder-mail"
+        #expect(status(other) == .forbidden)
+    }
+
     @Test func bearerRequestsNeedNoToken() throws {
         #expect(status(try request(.post, authentication: .bearer)) == .ok)
         #expect(status(try request(.post, authentication: .anonymous)) == .forbidden)
