@@ -126,6 +126,7 @@ public final class Application: Sendable {
         PlanMemberController(context: context).register(in: &router)
         PlanRequestsController(context: context).register(in: &router)
         DueController(context: context).register(in: &router)
+        PlanProgressController(context: context).register(in: &router)
         HRAPIController(context: context).register(in: &router)
         AccountAPIController(context: context).register(in: &router)
         LearningAPIController(context: context).register(in: &router)
