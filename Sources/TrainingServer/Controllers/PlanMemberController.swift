@@ -177,3 +177,29 @@ extension ControllerContext {
         return started ? .inProgress : .notStarted
     }
 }
+
+extension ControllerContext {
+    /// A person's assignments for the HR person page: current ones (with their status by the report's SQL rule)
+    /// first, then past ones; each links to its member record when the reader may see the assignment.
+    func planLines(for userID: UserID, viewer: ReportViewer, page: PageContext) throws -> [HRPersonPlans.Line] {
+        let memberships = try planRequests.memberships(user: userID)
+        let headings = try planRequests.headings(memberships.map(\.assignmentID))
+        let progress = SQLiteAssignmentProgress(store: store)
+        var current: [HRPersonPlans.Line] = []
+        var past: [HRPersonPlans.Line] = []
+        for membership in memberships {
+            guard let assignment = headings[membership.assignmentID] else { continue }
+            let anchor = viewer.departments[assignment.departmentID]
+            let linked = anchor.map { viewer.isVisible($0) || viewer.roots.contains(where: $0.contains) } ?? false
+            if membership.leftAt == nil && assignment.withdrawnAt == nil {
+                let status = try progress.status(of: userID, assignment: assignment.id, status: try planStatusSQL(assignment))
+                current.append(HRPersonPlans.Line(assignment: assignment, itemTitle: planItemTitle(assignment, page),
+                                                  membership: membership, status: status, linked: linked))
+            } else {
+                past.append(HRPersonPlans.Line(assignment: assignment, itemTitle: planItemTitle(assignment, page),
+                                               membership: membership, status: nil, linked: linked))
+            }
+        }
+        return current + past
+    }
+}

@@ -117,3 +117,28 @@ extension ControllerContext {
         return (sql, StatementArguments(doneArguments + [today.description, soon.description] + startedArguments))
     }
 }
+
+extension ControllerContext {
+    /// Whether the planner may follow `assignment` up: anchored inside their scope or above one of its tops.
+    func canFollow(_ assignment: PlanAssignmentHeading, viewer: ReportViewer) -> Bool {
+        guard let anchor = viewer.departments[assignment.departmentID] else { return false }
+        return viewer.isVisible(anchor) || viewer.roots.contains(where: anchor.contains)
+    }
+
+    /// The assignments (not withdrawn) the planner follows up, by name.
+    func plannedAssignments(_ viewer: ReportViewer) throws -> [PlanAssignmentHeading] {
+        try planRequests.openHeadings().filter { canFollow($0, viewer: viewer) }
+    }
+
+    /// The people filter "overdue for assignment `id`"; `notFound` for one the reader cannot follow up.
+    func planOverdueFilter(_ id: Int64, viewer: ReportViewer) throws(ReportFailure) -> PlanOverdueFilter {
+        do {
+            guard let assignment = try planRequests.heading(id), canFollow(assignment, viewer: viewer) else { throw ReportFailure.notFound }
+            return PlanOverdueFilter(assignmentID: id, status: try planStatusSQL(assignment))
+        } catch let failure as ReportFailure {
+            throw failure
+        } catch {
+            throw .notFound
+        }
+    }
+}

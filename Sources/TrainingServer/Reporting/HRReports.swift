@@ -12,6 +12,9 @@ public struct HRReports: Sendable {
     public let now: Double
     /// Rows read per step of an export.
     public var batchSize = 2000
+    /// The "overdue for assignment" condition of an assignment id (`notFound` for one the reader cannot see);
+    /// nil: the filter is not offered.
+    public var overdueFilter: (@Sendable (Int64) throws(ReportFailure) -> PlanOverdueFilter)?
 
     public init(reports: any ReportRepository, catalogue: Catalogue, requiredHours: Double, calendar: StudyCalendar,
                 now: Double) {
@@ -46,6 +49,10 @@ public struct HRReports: Sendable {
         filter.expiresTo = query.expiresTo?.end(in: calendar.timeZone)
         filter.hoursBelow = query.belowRequired ? requiredHours : nil
         filter.search = query.search
+        if let id = query.overdueFor {
+            guard let overdueFilter else { throw .notFound }
+            filter.overdue = try overdueFilter(id)
+        }
         filter.sort = query.sort
         filter.descending = query.descending
         return (filter, department, program)

@@ -100,3 +100,29 @@ public struct SQLiteAssignmentProgress: Sendable {
                        extendedDay: row["extended_day"], exemptAt: row["exempt_at"])
     }
 }
+
+/// "Overdue for assignment X" as a condition on the people list's person `u`, with its values (the HR people
+/// filter): a current member whose status by `AssignmentEvidence` is overdue.
+public struct PlanOverdueFilter: Sendable, Hashable {
+    public var assignmentID: Int64
+    public var sql: String
+    public var arguments: StatementArguments
+
+    public init(assignmentID: Int64, status: SQLiteAssignmentProgress.Status) {
+        self.assignmentID = assignmentID
+        sql = """
+            EXISTS (SELECT 1 FROM assignment_members m WHERE m.assignment_id = ? AND m.user_id = u.id AND m.left_at IS NULL \
+            AND \(status.sql) = 'overdue')
+            """
+        arguments = [assignmentID] + status.arguments
+    }
+
+    public static func == (lhs: PlanOverdueFilter, rhs: PlanOverdueFilter) -> Bool {
+        lhs.assignmentID == rhs.assignmentID && lhs.sql == rhs.sql && lhs.arguments.description == rhs.arguments.description
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(assignmentID)
+        hasher.combine(sql)
+    }
+}

@@ -38,6 +38,16 @@ public struct SQLiteAssignmentRequests: Sendable {
         }
     }
 
+    /// Every assignment not withdrawn, by name.
+    public func openHeadings() throws -> [PlanAssignmentHeading] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, name, item_kind, item_id, required, department_id, withdrawn_at FROM assignments
+                WHERE withdrawn_at IS NULL ORDER BY name, id
+                """).map(Self.heading)
+        }
+    }
+
     static func heading(_ row: Row) -> PlanAssignmentHeading {
         PlanAssignmentHeading(id: row["id"], name: row["name"], itemKind: row["item_kind"], itemID: row["item_id"],
                               required: row["required"], departmentID: DepartmentID(rawValue: row["department_id"]),

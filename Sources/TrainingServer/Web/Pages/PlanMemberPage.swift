@@ -113,6 +113,20 @@ enum PlanParts {
         return "<nav aria-label=\"\(label)\"><ul class=\"inline-list\">\(items)</ul></nav>"
     }
 
+    /// The HR people filter's "overdue for assignment" select (nothing when no assignment is followed up).
+    static func overdueField(_ assignments: [PlanAssignmentHeading], selected: Int64?, error: HTML, context: PageContext) -> HTML {
+        guard !assignments.isEmpty else { return .empty }
+        let options = [HTML("<option value=\"\">\(context.t("plans.progress.filter_any"))</option>")] + assignments.map { item -> HTML in
+            let mark: HTML = item.id == selected ? " selected" : .empty
+            return "<option value=\"\(String(item.id))\"\(mark)>\(item.name)</option>"
+        }
+        return """
+            <div class="field"><label for="overdue_for">\(context.t("plans.progress.filter_label"))</label>
+            <p class="hint" id="overdue_for-hint">\(context.t("plans.progress.filter_hint"))</p>\(error)
+            <select id="overdue_for" name="overdue_for" aria-describedby="overdue_for-hint">\(options)</select></div>
+            """
+    }
+
     /// The planners' breadcrumbs: training plans, then `items`.
     static func breadcrumbs(_ items: [(String, String?)], context: PageContext) -> HTML {
         "<div class=\"no-print\">\(Components.breadcrumbs([(context.t("plans.member.crumb_plans"), "/plans")] + items, context: context))</div>"
@@ -219,6 +233,59 @@ public enum PlanMemberPage {
             <button type="submit" class="button\(exempt ? "" : " button-warning")">\
             \(context.t(exempt ? "plans.member.lift.submit" : "plans.member.exempt.submit"))</button>
             </form>
+            """
+    }
+}
+
+/// The "Training plans" section of the HR person page: the person's assignments, current first, then past ones
+/// (they left the audience or the assignment was withdrawn), with the status of current ones.
+public enum HRPersonPlans {
+    public struct Line: Sendable {
+        public var assignment: PlanAssignmentHeading
+        public var itemTitle: String
+        public var membership: PlanMembership
+        /// nil for a past membership.
+        public var status: PlanMemberStatus?
+        /// Whether the reader may open the member record (the assignment is visible to them).
+        public var linked: Bool
+
+        public init(assignment: PlanAssignmentHeading, itemTitle: String, membership: PlanMembership, status: PlanMemberStatus?,
+                    linked: Bool) {
+            self.assignment = assignment
+            self.itemTitle = itemTitle
+            self.membership = membership
+            self.status = status
+            self.linked = linked
+        }
+    }
+
+    static func section(_ lines: [Line], context: PageContext) -> HTML {
+        let heading: HTML = "<h2 id=\"plans\">\(context.t("plans.member.hr_section"))</h2>"
+        guard !lines.isEmpty else { return heading + "<p>\(context.t("plans.member.hr_none"))</p>" }
+        let rows = lines.map { line -> HTML in
+            let path = "/plans/\(line.assignment.id)/people/\(line.membership.userID.rawValue)"
+            let name: HTML = line.linked ? "<a href=\"\(path)\">\(line.assignment.name)</a>" : "\(line.assignment.name)"
+            let state: HTML
+            if let status = line.status {
+                state = PlanParts.status(status, context)
+            } else if line.assignment.withdrawnAt != nil {
+                state = Components.tag(context.t("plans.member.past_withdrawn"), kind: "not_started")
+            } else {
+                state = Components.tag(context.t("plans.member.past_left"), kind: "not_started")
+            }
+            return """
+                <tr><th scope="row">\(name)</th><td>\(line.itemTitle)</td>\
+                <td>\(context.t(line.assignment.required ? "due.required" : "due.elective"))</td>\
+                <td>\(PlanParts.dueDay(line.membership, context))</td><td>\(state)</td></tr>
+                """
+        }
+        return heading + """
+            <div class="table-scroll wide-table" role="region" tabindex="0" aria-labelledby="plans"><table>
+            <caption class="visually-hidden">\(context.t("plans.member.hr_section"))</caption>
+            <thead><tr><th scope="col">\(context.t("plans.requests.column.assignment"))</th>\
+            <th scope="col">\(context.t("due.what"))</th><th scope="col">\(context.t("plans.member.kind"))</th>\
+            <th scope="col">\(context.t("plans.member.due_day"))</th><th scope="col">\(context.t("plans.member.status"))</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
             """
     }
 }
