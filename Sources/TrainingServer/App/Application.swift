@@ -41,6 +41,8 @@ public final class Application: Sendable {
     /// is counted against the configured yearly requirement (a full recount only when it changed).
     public func prepare() throws {
         try reports.prepareAggregates(requiredHours: configuration.yearlyRequiredHours)
+        try AssignmentService(repository: SQLiteAssignmentRepository(store: store, clock: clock), catalogue: { [catalogue] in catalogue.catalogue },
+                              calendar: PlanCalendar(configuration.calendar), clock: clock).start()
     }
 
     public init(configuration: ApplicationConfiguration, store: Store, catalogue: CatalogueHolder, issuer: CertificateIssuer,

@@ -82,6 +82,7 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
             try db.execute(sql: """
                 UPDATE departments SET id_path = ? || substr(id_path, ?) WHERE id_path >= ? AND id_path < ?
                 """, arguments: [newPath, department.idPath.utf8.count + 1, department.idPath, Self.upper(department.idPath)])
+            try SQLiteAssignmentRepository.reconcile(subtree: newPath, at: clock(), in: db)
             try AuditChain.append(AuditEvent(action: "department.move", subject: "department:\(id)",
                                              details: ["from": department.namePath.joined(separator: "/"),
                                                        "to": (parent.namePath + [department.name]).joined(separator: "/")]),

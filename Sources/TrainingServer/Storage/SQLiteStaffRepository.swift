@@ -76,6 +76,7 @@ public struct SQLiteStaffRepository: Sendable {
                                arguments: [userID, grant.role.rawValue, try department(grant.department)])
             }
         }
+        var changed: [UserID] = []
         for change in plan.changes {
             switch change {
             case .create(let person):
@@ -88,6 +89,7 @@ public struct SQLiteStaffRepository: Sendable {
                                      hash, person.timeFactor ?? 1, now, now])
                 try SQLiteReportRepository.writeNameKey(userID: db.lastInsertedRowID, name: person.name, db)
                 try setGrants(db.lastInsertedRowID, person.grants)
+                changed.append(UserID(rawValue: db.lastInsertedRowID))
             case .update(let id, let person, _):
                 try db.execute(sql: """
                     UPDATE users SET display_name = ?, department_id = ?, disabled = 0,
@@ -95,11 +97,13 @@ public struct SQLiteStaffRepository: Sendable {
                     """, arguments: [person.name, try department(person.department), person.timeFactor, now, id.rawValue])
                 try SQLiteReportRepository.writeNameKey(userID: id.rawValue, name: person.name, db)
                 try setGrants(id.rawValue, person.grants)
+                changed.append(id)
             case .disable(let id, _):
                 try db.execute(sql: "UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?", arguments: [now, id.rawValue])
                 try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [id.rawValue])
             }
         }
+        try SQLiteAssignmentRepository.reconcile(userIDs: changed, at: now, in: db)
         var details = ["created": String(plan.created), "updated": String(plan.updated), "disabled": String(plan.disabled),
                        "departments": String(plan.newDepartments.count)]
         if let source {

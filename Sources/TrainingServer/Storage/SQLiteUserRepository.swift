@@ -213,6 +213,7 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
             }
             try AuditChain.append(AuditEvent(action: "user.create", subject: "user:\(login)", details: details),
                                   by: actor, at: now, in: db)
+            try SQLiteAssignmentRepository.reconcile(userIDs: [UserID(rawValue: id)], at: now, in: db)
             return id
         }
         guard let created = try find(id: UserID(rawValue: id)) else { throw StoreError.notFound("user") }
@@ -254,6 +255,7 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
             }
             try AuditChain.append(AuditEvent(action: "user.update", subject: "user:\(id)", details: details),
                                   by: actor, at: now, in: db)
+            try SQLiteAssignmentRepository.reconcile(userIDs: [id], at: now, in: db)
         }
         ChangeStamp.accounts(databasePath: store.path).touch()
     }
@@ -309,6 +311,7 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
             try AuditChain.append(AuditEvent(action: disabled ? "user.disable" : "user.enable", subject: "user:\(id)",
                                              details: details),
                                   by: actor, at: now, in: db)
+            try SQLiteAssignmentRepository.reconcile(userIDs: [id], at: now, in: db)
         }
         ChangeStamp.accounts(databasePath: store.path).touch()
     }

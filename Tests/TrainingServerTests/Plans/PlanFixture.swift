@@ -1,42 +1,84 @@
+import Assessment
+import Curriculum
 import Foundation
 import GRDB
 @testable import TrainingServer
 
-/// Assignments and members written with SQL on a `ReportFixture` organisation, for the tests of exemptions,
-/// extensions and progress (the rows the assignment service would write).
-extension ReportFixture {
-    /// An assignment of course `item` anchored on `department`, due on `dueDay` (fixed) or without a due day.
+/// An organisation for the training-plan tests: 省/数据局 with 数据局/一处 below it, and a sibling 省/人社厅; a
+/// catalogue with the `ethics` course (two modules and a final exam) and the `egov` programme; repositories on
+/// one temporary database and a hand-moved clock.
+struct PlanFixture {
+    let temporary: TemporaryStore
+    let clock: ManualClock
+    let users: SQLiteUserRepository
+    let departments: SQLiteDepartmentRepository
+    let repository: SQLiteAssignmentRepository
+    let province: Department
+    let bureau: Department
+    let office: Department
+    let sibling: Department
+    let catalogue: Catalogue
+
+    /// 2027-01-15 12:00 in Shanghai (04:00 UTC).
+    static let start: Double = 1_800_000_000 - 1_800_000_000.truncatingRemainder(dividingBy: 86_400) + 4 * 3600
+
+    init() throws {
+        temporary = try TemporaryStore()
+        clock = ManualClock(Self.start)
+        users = SQLiteUserRepository(store: temporary.store, clock: clock.function)
+        departments = SQLiteDepartmentRepository(store: temporary.store, clock: clock.function)
+        repository = SQLiteAssignmentRepository(store: temporary.store, clock: clock.function)
+        province = try departments.ensure(path: ["省"], by: .system)
+        bureau = try departments.ensure(path: ["省", "数据局"], by: .system)
+        office = try departments.ensure(path: ["省", "数据局", "一处"], by: .system)
+        sibling = try departments.ensure(path: ["省", "人社厅"], by: .system)
+        let program = Program(id: ProgramID("egov"), title: LocalizedText(both: "eGov"), summary: LocalizedText(both: "eGov"),
+                              courses: [CourseID("ethics")], validityDays: 730, renewalWindowDays: 90,
+                              expiryBase: .previousExpiry, recertification: nil,
+                              source: SourceReference(file: "programs/egov.yaml", line: 1))
+        catalogue = Catalogue(directory: temporary.directory, courses: [LearningFixtures.course()], programs: [program])
+    }
+
+    var store: Store { temporary.store }
+    var calendar: PlanCalendar { PlanCalendar() }
+    var today: ISODay { calendar.today(clock.now) }
+
     @discardableResult
-    func assignment(_ name: String, item: String = "course-a", kind: String = "course", on department: Department,
-                    dueDay: String? = "2027-01-31") throws -> Int64 {
+    func person(_ login: String, in department: Department, category: String? = nil, grants: [RoleGrant] = []) throws -> User {
+        let user = try users.create(NewUser(login: login, displayName: login, employeeNumber: "E-\(login)",
+                                            departmentID: department.id, passwordHash: "!", roles: []),
+                                    grants: grants, by: .system)
+        if let category { try setCategory(category, of: user.id) }
+        return user
+    }
+
+    /// Sets a job category the way the people pages do: in the edit's transaction, membership reconciled.
+    func setCategory(_ category: String?, of id: UserID) throws {
         try store.write { db in
-            try db.execute(sql: """
-                INSERT INTO assignments (name, item_kind, item_id, required, audience, department_id, include_subtree,
-                                         due_kind, due_day, created_at)
-                VALUES (?, ?, ?, 1, 'department', ?, 1, ?, ?, ?)
-                """, arguments: [name, kind, item, department.id.rawValue, dueDay == nil ? "none" : "fixed", dueDay,
-                                 ReportFixture.now - 86_400 * 30])
-            return db.lastInsertedRowID
+            try db.execute(sql: "UPDATE users SET job_category = ? WHERE id = ?", arguments: [category, id.rawValue])
+            try SQLiteAssignmentRepository.reconcile(userIDs: [id], at: clock.now, in: db)
         }
     }
 
-    /// Makes `user` a member of `assignment`, due on `dueDay`.
-    func member(_ user: User, of assignment: Int64, dueDay: String? = "2027-01-31", extendedDay: String? = nil,
-                exempt: Bool = false, left: Bool = false) throws {
-        try store.write { db in
-            try db.execute(sql: """
-                INSERT INTO assignment_members (assignment_id, user_id, assigned_at, due_day, extended_day, exempt_at, left_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [assignment, user.id.rawValue, ReportFixture.now - 86_400 * 30, dueDay, extendedDay,
-                                 exempt ? ReportFixture.now - 86_400 : nil, left ? ReportFixture.now - 86_400 : nil])
-        }
+    func service() -> AssignmentService {
+        let catalogue = self.catalogue
+        return AssignmentService(repository: repository, catalogue: { catalogue }, calendar: calendar, clock: clock.function)
     }
 
-    /// Audit rows with `action`, oldest first, as (subject, details).
-    func auditRows(_ action: String) throws -> [(String, String)] {
+    func assign(_ name: String = "信息安全", item: AssignmentItem = AssignmentItem(kind: .course, id: "ethics"),
+                required: Bool = true, audience: AssignmentAudience = .department(includeSubtree: true, jobCategory: nil),
+                at department: Department? = nil, due: DueRule = .afterAssignment(days: 30)) throws -> Assignment {
+        try repository.create(NewAssignment(name: name, item: item, required: required, audience: audience,
+                                            departmentID: (department ?? bureau).id, dueRule: due),
+                              by: .system)
+    }
+
+    /// The assignment's member rows by login, current and past.
+    func members(_ assignment: Assignment) throws -> [String: AssignmentMember] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT subject, details FROM audit_log WHERE action = ? ORDER BY id", arguments: [action])
-                .map { ($0["subject"], $0["details"]) }
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                SELECT u.login, m.* FROM assignment_members m JOIN users u ON u.id = m.user_id WHERE m.assignment_id = ?
+                """, arguments: [assignment.id.rawValue]).map { ($0["login"] as String, SQLiteAssignmentRepository.member($0)) })
         }
     }
 }

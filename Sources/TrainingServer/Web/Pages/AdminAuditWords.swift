@@ -19,6 +19,7 @@ public struct AdminAuditWords: Sendable {
         "database.backup", "database.check", "database.restore",
         "audit.view", "audit.export", "audit.verify",
         "settings.update",
+        "assignment.create", "assignment.withdraw",
         "assignment.exempt", "assignment.exemption_lift", "assignment.extension_request", "assignment.extension_approve",
         "assignment.extension_refuse",
     ]
