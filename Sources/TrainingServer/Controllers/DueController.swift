@@ -22,9 +22,9 @@ struct DueController {
         let form = try request.form()
         let day = form["day"] ?? ""
         let reason = form["reason"] ?? ""
-        do {
-            _ = try context.planExtensions.request(assignment: assignment.id, user: user, dayText: day, reasonText: reason)
-            return Response.redirect(to: "/due/\(assignment.id)?done=requested")
+        do throws(AssignmentRequestFailure) {
+            _ = try context.planExtensions.request(assignment: assignment.id.rawValue, user: user, dayText: day, reasonText: reason)
+            return Response.redirect(to: "/due/\(assignment.id.rawValue)?done=requested")
         } catch {
             let page = context.page(request)
             let field = switch error {
@@ -40,18 +40,19 @@ struct DueController {
     }
 
     /// The signed-in person and the assignment the path names, when they are (or were) its member.
-    private func own(_ request: Request) throws -> (User, PlanAssignmentHeading) {
+    private func own(_ request: Request) throws -> (User, Assignment) {
         let user = try context.requireUser(request)
         let raw = try request.parameter("plan")
-        guard raw.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(raw),
+        guard raw.allSatisfy({ $0.isASCII && $0.isNumber }), raw.count <= 18, let id = Int64(raw),
               try context.planRequests.membership(assignment: id, user: user.id) != nil,
-              let assignment = try context.planRequests.heading(id) else { throw HTTPError.notFound }
+              let assignment = try SQLiteAssignmentRepository(store: context.store, clock: context.clock)
+                .find(AssignmentID(rawValue: id)) else { throw HTTPError.notFound }
         return (user, assignment)
     }
 
-    private func render(_ request: Request, user: User, assignment: PlanAssignmentHeading, notice: String?,
+    private func render(_ request: Request, user: User, assignment: Assignment, notice: String?,
                         errors: [(field: String, message: String)], values: [String: String], status: HTTPStatus) throws -> Response {
-        guard let membership = try context.planRequests.membership(assignment: assignment.id, user: user.id) else {
+        guard let membership = try context.planRequests.membership(assignment: assignment.id.rawValue, user: user.id) else {
             throw HTTPError.notFound
         }
         let page = context.page(request)
@@ -59,8 +60,8 @@ struct DueController {
         let model = DuePage.Model(
             assignment: assignment, itemTitle: context.planItemTitle(assignment, page), itemLink: context.planItemLink(assignment),
             membership: membership, status: try context.planStatus(membership, assignment: assignment),
-            requests: try context.planRequests.requests(assignment: assignment.id, user: user.id),
-            today: today.description, latest: AssignmentExtensions.day(today, plus: AssignmentExtensions.maximumDays).description,
+            requests: try context.planRequests.requests(assignment: assignment.id.rawValue, user: user.id),
+            today: today.description, latest: today.adding(days: AssignmentExtensions.maximumDays).description,
             notice: notice, errors: errors, values: values)
         return Response.html(DuePage.render(model, context: page, stylesheet: context.stylesheet).rendered, status: status)
     }

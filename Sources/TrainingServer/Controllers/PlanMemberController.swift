@@ -28,8 +28,8 @@ struct PlanMemberController {
     private func exempt(_ request: Request) throws -> Response {
         let found = try context.planMember(request)
         let reason = try request.form()["reason"] ?? ""
-        do {
-            _ = try context.planExemptions.exempt(assignment: found.assignment.id, user: found.person.id, reasonText: reason,
+        do throws(AssignmentRequestFailure) {
+            _ = try context.planExemptions.exempt(assignment: found.assignment.id.rawValue, user: found.person.id, reasonText: reason,
                                                   by: found.planner)
             return Response.redirect(to: "\(found.path)?done=exempted")
         } catch {
@@ -41,8 +41,8 @@ struct PlanMemberController {
     private func lift(_ request: Request) throws -> Response {
         let found = try context.planMember(request)
         let reason = try request.form()["reason"] ?? ""
-        do {
-            try context.planExemptions.lift(assignment: found.assignment.id, user: found.person.id, reasonText: reason,
+        do throws(AssignmentRequestFailure) {
+            try context.planExemptions.lift(assignment: found.assignment.id.rawValue, user: found.person.id, reasonText: reason,
                                             by: found.planner)
             return Response.redirect(to: "\(found.path)?done=lifted")
         } catch {
@@ -55,7 +55,7 @@ struct PlanMemberController {
         let found = try context.planMember(request)
         guard let id = Int64(try request.parameter("request")),
               let asked = try context.planRequests.request(id),
-              asked.assignmentID == found.assignment.id, asked.userID == found.person.id else { throw HTTPError.notFound }
+              asked.assignmentID == found.assignment.id.rawValue, asked.userID == found.person.id else { throw HTTPError.notFound }
         let form = try request.form()
         let note = form["note"] ?? ""
         let extensions = context.planExtensions
@@ -79,15 +79,15 @@ struct PlanMemberController {
     private func render(_ request: Request, _ found: PlanMemberLookup, notice: String?, errors: [(field: String, message: String)],
                         values: [String: String], status: HTTPStatus) throws -> Response {
         // Read again: a refused change shows the member as they are now.
-        guard let membership = try context.planRequests.membership(assignment: found.assignment.id, user: found.person.id) else {
+        guard let membership = try context.planRequests.membership(assignment: found.assignment.id.rawValue, user: found.person.id) else {
             throw HTTPError.notFound
         }
         let page = context.page(request)
         let model = PlanMemberPage.Model(
             assignment: found.assignment, itemTitle: context.planItemTitle(found.assignment, page), person: found.person,
-            department: found.viewer.departments[found.person.departmentID], membership: membership,
+            department: found.scope.departments[found.person.departmentID], membership: membership,
             status: try context.planStatus(membership, assignment: found.assignment),
-            requests: try context.planRequests.requests(assignment: found.assignment.id, user: found.person.id),
+            requests: try context.planRequests.requests(assignment: found.assignment.id.rawValue, user: found.person.id),
             notice: notice, errors: errors, values: values)
         return Response.html(PlanMemberPage.render(model, context: page, stylesheet: context.stylesheet).rendered, status: status)
     }
@@ -95,11 +95,11 @@ struct PlanMemberController {
 
 /// The assignment, the member and the planner a member-record request is about.
 struct PlanMemberLookup {
-    var planner: User
-    var viewer: ReportViewer
-    var assignment: PlanAssignmentHeading
+    var scope: PlanScope
+    var assignment: Assignment
     var person: User
-    var path: String { "/plans/\(assignment.id)/people/\(person.id.rawValue)" }
+    var planner: User { scope.user }
+    var path: String { "/plans/\(assignment.id.rawValue)/people/\(person.id.rawValue)" }
 }
 
 extension ControllerContext {
@@ -109,95 +109,81 @@ extension ControllerContext {
         AssignmentExtensions(requests: planRequests, timeZone: configuration.calendar.timeZone, clock: clock)
     }
 
-    /// The signed-in planner (an HR or admin grant; 403 for anyone else) and what they may see.
-    func planner(_ request: Request) throws -> (User, ReportViewer) {
-        let user = try requireRole(request, [.hr, .admin])
-        return (user, ReportViewer(user: user, departments: try departments.all()))
-    }
-
-    /// The assignment `raw` names when the planner may see it: anchored inside their scope or above it; 404
-    /// otherwise (unknown, malformed, elsewhere).
-    func plannedAssignment(_ raw: String, viewer: ReportViewer) throws -> PlanAssignmentHeading {
-        guard raw.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(raw), let heading = try planRequests.heading(id),
-              let anchor = viewer.departments[heading.departmentID],
-              viewer.isVisible(anchor) || viewer.roots.contains(where: { anchor.contains($0) }) else {
-            throw HTTPError.notFound
-        }
-        return heading
+    /// The assignment `raw` names when the planner may see it (404 otherwise: unknown, malformed, elsewhere).
+    func plannedAssignment(_ raw: String, scope: PlanScope) throws -> Assignment {
+        try planScoped { try assignments.visible(raw, scope: scope) }
     }
 
     /// The member a `/plans/:plan/people/:user` request names, within the planner's scope (404 otherwise).
     func planMember(_ request: Request) throws -> PlanMemberLookup {
-        let (planner, viewer) = try planner(request)
-        let assignment = try plannedAssignment(try request.parameter("plan"), viewer: viewer)
+        let scope = try planScope(request)
+        let assignment = try plannedAssignment(try request.parameter("plan"), scope: scope)
         let raw = try request.parameter("user")
-        guard raw.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(raw),
-              let person = try users.find(id: UserID(rawValue: id)),
-              let department = viewer.departments[person.departmentID], viewer.isVisible(department),
-              try planRequests.membership(assignment: assignment.id, user: person.id) != nil else {
+        guard raw.allSatisfy({ $0.isASCII && $0.isNumber }), raw.count <= 18, let id = Int64(raw),
+              let person = try users.find(id: UserID(rawValue: id)), scope.includes(person),
+              try planRequests.membership(assignment: assignment.id.rawValue, user: person.id) != nil else {
             throw HTTPError.notFound
         }
-        return PlanMemberLookup(planner: planner, viewer: viewer, assignment: assignment, person: person)
+        return PlanMemberLookup(scope: scope, assignment: assignment, person: person)
     }
 
     /// The assigned course's or programme's title in the page's language (its id when it left the catalogue).
-    func planItemTitle(_ assignment: PlanAssignmentHeading, _ page: PageContext) -> String {
+    func planItemTitle(_ assignment: Assignment, _ page: PageContext) -> String {
         let catalogue = catalogue.catalogue
-        if assignment.itemKind == "program" {
-            return catalogue.program(ProgramID(assignment.itemID))?.title.t(page) ?? assignment.itemID
+        switch assignment.item.kind {
+        case .program: return catalogue.program(ProgramID(assignment.item.id))?.title.t(page) ?? assignment.item.id
+        case .course: return catalogue.course(CourseID(assignment.item.id))?.title.t(page) ?? assignment.item.id
         }
-        return catalogue.course(CourseID(assignment.itemID))?.title.t(page) ?? assignment.itemID
     }
 
     /// Where the assigned item is studied.
-    func planItemLink(_ assignment: PlanAssignmentHeading) -> String {
-        (assignment.itemKind == "program" ? "/programs/" : "/courses/") + PercentDecoding.encode(assignment.itemID)
+    func planItemLink(_ assignment: Assignment) -> String {
+        (assignment.item.kind == .program ? "/programs/" : "/courses/") + PercentDecoding.encode(assignment.item.id)
     }
 
-    /// A member's status today.
-    func planStatus(_ member: PlanMembership, assignment: PlanAssignmentHeading) throws -> PlanMemberStatus {
-        if member.exemptAt != nil { return .exempt }
-        let started: Bool
-        if assignment.itemKind == "program" {
-            let state = try certificationRepository.stored(userID: member.userID, programID: assignment.itemID).history.last?.to
-            if state == .certified || state == .dueForRenewal { return .done }
-            started = state != nil && state != .notStarted
-        } else {
-            guard let course = catalogue.catalogue.course(CourseID(assignment.itemID)) else { return .notStarted }
-            let status = CourseStatus(course: course, progress: try learning.progress(userID: member.userID),
-                                      attempts: try attempts.attempts(userID: member.userID))
-            if status.state == .completed { return .done }
-            started = status.state == .inProgress
+    /// Today in the platform's time zone.
+    var planToday: ISODay { PlanCalendar(configuration.calendar).today(clock()) }
+
+    /// A member's status today, by `AssignmentStatus`'s rule (the same as the reports' SQL).
+    func planStatus(_ member: PlanMembership, assignment: Assignment) throws -> AssignmentStatus {
+        let progress: AssignmentStatus.Progress
+        switch assignment.item.kind {
+        case .program:
+            progress = AssignmentStatus.Progress(certification: try SQLiteAssignmentProgress(store: store)
+                .certificationState(of: member.userID, program: assignment.item.id))
+        case .course:
+            if let course = catalogue.catalogue.course(CourseID(assignment.item.id)) {
+                progress = AssignmentStatus.Progress(CourseStatus(course: course, progress: try learning.progress(userID: member.userID),
+                                                                  attempts: try attempts.attempts(userID: member.userID)))
+            } else {
+                progress = .notStarted
+            }
         }
-        let today = ISODay(seconds: clock(), timeZone: configuration.calendar.timeZone)
-        if let due = member.effectiveDueDay.flatMap(ISODay.init) {
-            if due < today { return .overdue }
-            if due <= AssignmentExtensions.day(today, plus: 14) { return .dueSoon }
-        }
-        return started ? .inProgress : .notStarted
+        return AssignmentStatus.of(exempt: member.exemptAt != nil, progress: progress,
+                                   dueDay: member.effectiveDueDay.flatMap(ISODay.init), today: planToday)
     }
 }
 
 extension ControllerContext {
     /// A person's assignments for the HR person page: current ones (with their status by the report's SQL rule)
-    /// first, then past ones; each links to its member record when the reader may see the assignment.
+    /// first, then past ones; each links to its member record when the reader may follow the assignment up.
     func planLines(for userID: UserID, viewer: ReportViewer, page: PageContext) throws -> [HRPersonPlans.Line] {
-        let memberships = try planRequests.memberships(user: userID)
-        let headings = try planRequests.headings(memberships.map(\.assignmentID))
+        let scope = PlanScope(user: viewer.user, departments: Array(viewer.departments.values))
+        let memberships = try SQLiteAssignmentRepository(store: store, clock: clock).memberships(of: userID)
+            .sorted { $0.assignment.id.rawValue > $1.assignment.id.rawValue }
         let progress = SQLiteAssignmentProgress(store: store)
         var current: [HRPersonPlans.Line] = []
         var past: [HRPersonPlans.Line] = []
-        for membership in memberships {
-            guard let assignment = headings[membership.assignmentID] else { continue }
-            let anchor = viewer.departments[assignment.departmentID]
-            let linked = anchor.map { viewer.isVisible($0) || viewer.roots.contains(where: $0.contains) } ?? false
-            if membership.leftAt == nil && assignment.withdrawnAt == nil {
-                let status = try progress.status(of: userID, assignment: assignment.id, status: try planStatusSQL(assignment))
+        for entry in memberships {
+            let assignment = entry.assignment
+            let member = PlanMembership(entry.member)
+            if member.leftAt == nil && !assignment.isWithdrawn {
+                let status = try progress.status(of: userID, assignment: assignment.id.rawValue, status: planStatusSQL(assignment))
                 current.append(HRPersonPlans.Line(assignment: assignment, itemTitle: planItemTitle(assignment, page),
-                                                  membership: membership, status: status, linked: linked))
+                                                  membership: member, status: status, linked: scope.canSee(assignment)))
             } else {
                 past.append(HRPersonPlans.Line(assignment: assignment, itemTitle: planItemTitle(assignment, page),
-                                               membership: membership, status: nil, linked: linked))
+                                               membership: member, status: nil, linked: scope.canSee(assignment)))
             }
         }
         return current + past

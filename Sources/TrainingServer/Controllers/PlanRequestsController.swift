@@ -10,17 +10,17 @@ struct PlanRequestsController {
     }
 
     private func index(_ request: Request) throws -> Response {
-        let (_, viewer) = try context.planner(request)
+        let scope = try context.planScope(request)
         let size = PlanRequestsPage.pageSize
         var page = max(1, request.query["page"].flatMap { Int($0) } ?? 1)
-        let prefixes = viewer.scope.prefixes
+        let prefixes = scope.access.prefixes
         var (lines, total) = try context.planRequests.pending(in: prefixes, limit: size, offset: (page - 1) * size)
         let pages = max(1, (total + size - 1) / size)
         if page > pages {
             page = pages
             (lines, total) = try context.planRequests.pending(in: prefixes, limit: size, offset: (page - 1) * size)
         }
-        let model = PlanRequestsPage.Model(lines: lines, total: total, page: page, departments: viewer.departments, notice: nil)
+        let model = PlanRequestsPage.Model(lines: lines, total: total, page: page, departments: scope.departments, notice: nil)
         return Response.html(PlanRequestsPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered)
     }
 }

@@ -22,6 +22,12 @@ public struct PlanMembership: Sendable, Hashable {
         self.leftAt = leftAt
     }
 
+    public init(_ member: AssignmentMember) {
+        self.init(assignmentID: member.assignmentID.rawValue, userID: member.userID, assignedAt: member.assignedAt,
+                  dueDay: member.dueDay?.description, extendedDay: member.extendedDay?.description, exemptAt: member.exemptAt,
+                  leftAt: member.leftAt)
+    }
+
     /// The day that counts: an approved extension's, else the assigned one.
     public var effectiveDueDay: String? { extendedDay ?? dueDay }
     public var isCurrent: Bool { leftAt == nil }
@@ -151,7 +157,7 @@ public struct AssignmentExtensions: Sendable {
     }
 
     /// Today in the platform's time zone.
-    public var today: ISODay { ISODay(seconds: clock(), timeZone: timeZone) }
+    public var today: ISODay { PlanCalendar(timeZone: timeZone).today(clock()) }
 
     /// The learner `user` asks for `dayText` instead of their current due day, because of `reasonText`.
     public func request(assignment assignmentID: Int64, user: User, dayText: String,
@@ -160,7 +166,7 @@ public struct AssignmentExtensions: Sendable {
         guard let day = ISODay(dayText.trimmingCharacters(in: .whitespaces)) else { throw .dayInvalid }
         let today = self.today
         guard day >= today else { throw .dayInPast }
-        guard day <= Self.day(today, plus: Self.maximumDays) else { throw .dayTooFar }
+        guard day <= today.adding(days: Self.maximumDays) else { throw .dayTooFar }
         return try requests.requestExtension(assignment: assignmentID, user: user.id, day: day.description, reason: reason,
                                              by: AuditActor(user)) { member throws(AssignmentRequestFailure) in
             if let due = member.effectiveDueDay.flatMap(ISODay.init), day <= due {
@@ -190,11 +196,5 @@ public struct AssignmentExtensions: Sendable {
         guard text.count <= maximumText else { throw tooLong }
         return String(text.unicodeScalars.filter { $0 == "\n" || $0 == "\t" || !CharacterSet.controlCharacters.contains($0) }
             .map(Character.init))
-    }
-
-    /// `day` moved `days` days on.
-    public static func day(_ day: ISODay, plus days: Int) -> ISODay {
-        let utc = TimeZone(identifier: "UTC") ?? .current
-        return ISODay(seconds: day.start(in: utc) + Double(days) * 86_400 + 43_200, timeZone: utc)
     }
 }

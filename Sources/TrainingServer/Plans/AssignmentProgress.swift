@@ -1,40 +1,5 @@
 import Foundation
 
-/// A member's status in words' codes, in the order reports list them: the same six everywhere (member record,
-/// due page, progress report, exports).
-public enum PlanMemberStatus: String, Sendable, Hashable, CaseIterable, Codable {
-    case done
-    case inProgress = "in_progress"
-    case notStarted = "not_started"
-    case dueSoon = "due_soon"
-    case overdue
-    case exempt
-}
-
-/// What the hr pages need to know of an assignment: its name, what is assigned, its anchor and whether it was
-/// withdrawn.
-public struct PlanAssignmentHeading: Sendable, Hashable {
-    public var id: Int64
-    public var name: String
-    /// `course` or `program`.
-    public var itemKind: String
-    public var itemID: String
-    public var required: Bool
-    public var departmentID: DepartmentID
-    public var withdrawnAt: Double?
-
-    public init(id: Int64, name: String, itemKind: String, itemID: String, required: Bool, departmentID: DepartmentID,
-                withdrawnAt: Double?) {
-        self.id = id
-        self.name = name
-        self.itemKind = itemKind
-        self.itemID = itemID
-        self.required = required
-        self.departmentID = departmentID
-        self.withdrawnAt = withdrawnAt
-    }
-}
-
 /// Members counted by status. The six statuses split the members: their counts always add up to `members`.
 public struct PlanCounts: Sendable, Hashable, Codable {
     public var done = 0
@@ -54,7 +19,7 @@ public struct PlanCounts: Sendable, Hashable, Codable {
         return expected > 0 ? Double(done) / Double(expected) : nil
     }
 
-    public func count(_ status: PlanMemberStatus) -> Int {
+    public func count(_ status: AssignmentStatus) -> Int {
         switch status {
         case .done: done
         case .inProgress: inProgress
@@ -65,7 +30,7 @@ public struct PlanCounts: Sendable, Hashable, Codable {
         }
     }
 
-    public mutating func add(_ status: PlanMemberStatus, _ people: Int) {
+    public mutating func add(_ status: AssignmentStatus, _ people: Int) {
         switch status {
         case .done: done += people
         case .inProgress: inProgress += people
@@ -78,7 +43,7 @@ public struct PlanCounts: Sendable, Hashable, Codable {
 
     public static func + (lhs: PlanCounts, rhs: PlanCounts) -> PlanCounts {
         var sum = lhs
-        for status in PlanMemberStatus.allCases { sum.add(status, rhs.count(status)) }
+        for status in AssignmentStatus.allCases { sum.add(status, rhs.count(status)) }
         return sum
     }
 
@@ -94,7 +59,7 @@ public struct PlanMemberLine: Sendable, Hashable {
     public var login: String
     public var employeeNumber: String?
     public var departmentID: DepartmentID
-    public var status: PlanMemberStatus
+    public var status: AssignmentStatus
     public var dueDay: String?
     public var extendedDay: String?
     public var exemptAt: Double?

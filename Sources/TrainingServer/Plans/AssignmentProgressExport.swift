@@ -53,14 +53,14 @@ public final class AssignmentProgressExport: ResponseStream {
     private let format: Format
     private let header: Header
     private let columns: [String]
-    private let statusName: @Sendable (PlanMemberStatus) -> String
+    private let statusName: @Sendable (AssignmentStatus) -> String
     private let departmentPath: @Sendable (DepartmentID) -> String
     private let batchSize: Int
     private let fetch: Fetch
     private let state = Mutex(State.start)
 
     /// `columns` and `statusName` are the CSV's words (the reader's language); JSON always has the codes.
-    public init(format: Format, header: Header, columns: [String], statusName: @escaping @Sendable (PlanMemberStatus) -> String,
+    public init(format: Format, header: Header, columns: [String], statusName: @escaping @Sendable (AssignmentStatus) -> String,
                 departmentPath: @escaping @Sendable (DepartmentID) -> String, batchSize: Int = 1000, fetch: @escaping Fetch) {
         self.format = format
         self.header = header

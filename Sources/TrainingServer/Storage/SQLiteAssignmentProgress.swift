@@ -31,7 +31,7 @@ public struct SQLiteAssignmentProgress: Sendable {
                 """, arguments: status.arguments + [assignmentID] + rangeArguments)
             var counts: [DepartmentID: PlanCounts] = [:]
             for row in rows {
-                guard let status = PlanMemberStatus(rawValue: row["status"]) else { continue }
+                guard let status = AssignmentStatus(rawValue: row["status"]) else { continue }
                 counts[DepartmentID(rawValue: row["department"]), default: PlanCounts()].add(status, row["people"])
             }
             return counts
@@ -40,7 +40,7 @@ public struct SQLiteAssignmentProgress: Sendable {
 
     /// Members of `assignmentID` within `prefixes` whose status is `wanted`, in name order, at most `limit` after
     /// skipping `offset`, and how many there are.
-    public func members(assignment assignmentID: Int64, in prefixes: [String], status: Status, wanted: PlanMemberStatus,
+    public func members(assignment assignmentID: Int64, in prefixes: [String], status: Status, wanted: AssignmentStatus,
                         limit: Int, offset: Int) throws -> (lines: [PlanMemberLine], total: Int) {
         guard !prefixes.isEmpty else { return ([], 0) }
         let (inRange, rangeArguments) = SQLiteReportRepository.rangeCondition(prefixes)
@@ -81,11 +81,19 @@ public struct SQLiteAssignmentProgress: Sendable {
     }
 
     /// One member's status by the same expression (nil when they are not a member).
-    public func status(of userID: UserID, assignment assignmentID: Int64, status: Status) throws -> PlanMemberStatus? {
+    public func status(of userID: UserID, assignment assignmentID: Int64, status: Status) throws -> AssignmentStatus? {
         try store.read { db in
             try String.fetchOne(db, sql: """
                 SELECT \(status.sql) FROM assignment_members m WHERE m.assignment_id = ? AND m.user_id = ?
-                """, arguments: status.arguments + [assignmentID, userID.rawValue]).flatMap(PlanMemberStatus.init(rawValue:))
+                """, arguments: status.arguments + [assignmentID, userID.rawValue]).flatMap(AssignmentStatus.init(rawValue:))
+        }
+    }
+
+    /// The person's certification state in a programme (nil: no certification row yet).
+    public func certificationState(of userID: UserID, program: String) throws -> CertificationStateName? {
+        try store.read { db in
+            try String.fetchOne(db, sql: "SELECT state FROM certifications WHERE user_id = ? AND program_id = ?",
+                                arguments: [userID.rawValue, program]).flatMap(CertificationStateName.init(rawValue:))
         }
     }
 
@@ -96,7 +104,7 @@ public struct SQLiteAssignmentProgress: Sendable {
     static func line(_ row: Row) -> PlanMemberLine {
         PlanMemberLine(userID: UserID(rawValue: row["user_id"]), name: row["display_name"], login: row["login"],
                        employeeNumber: row["employee_number"], departmentID: DepartmentID(rawValue: row["department_id"]),
-                       status: PlanMemberStatus(rawValue: row["status"]) ?? .notStarted, dueDay: row["due_day"],
+                       status: AssignmentStatus(rawValue: row["status"]) ?? .notStarted, dueDay: row["due_day"],
                        extendedDay: row["extended_day"], exemptAt: row["exempt_at"])
     }
 }

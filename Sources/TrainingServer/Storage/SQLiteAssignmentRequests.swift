@@ -17,43 +17,6 @@ public struct SQLiteAssignmentRequests: Sendable {
 
     // MARK: Reading
 
-    /// The assignment `id` (withdrawn ones too); nil when there is none.
-    public func heading(_ id: Int64) throws -> PlanAssignmentHeading? {
-        try store.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT id, name, item_kind, item_id, required, department_id, withdrawn_at FROM assignments WHERE id = ?
-                """, arguments: [id]).map(Self.heading)
-        }
-    }
-
-    /// The assignments `ids`, by id.
-    public func headings(_ ids: [Int64]) throws -> [Int64: PlanAssignmentHeading] {
-        guard !ids.isEmpty else { return [:] }
-        return try store.read { db in
-            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, name, item_kind, item_id, required, department_id, withdrawn_at FROM assignments WHERE id IN (\(marks))
-                """, arguments: StatementArguments(ids))
-            return Dictionary(rows.map(Self.heading).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        }
-    }
-
-    /// Every assignment not withdrawn, by name.
-    public func openHeadings() throws -> [PlanAssignmentHeading] {
-        try store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, name, item_kind, item_id, required, department_id, withdrawn_at FROM assignments
-                WHERE withdrawn_at IS NULL ORDER BY name, id
-                """).map(Self.heading)
-        }
-    }
-
-    static func heading(_ row: Row) -> PlanAssignmentHeading {
-        PlanAssignmentHeading(id: row["id"], name: row["name"], itemKind: row["item_kind"], itemID: row["item_id"],
-                              required: row["required"], departmentID: DepartmentID(rawValue: row["department_id"]),
-                              withdrawnAt: row["withdrawn_at"])
-    }
-
     /// The member row of `userID` in assignment `assignmentID`, current or left; nil when they never were one.
     public func membership(assignment assignmentID: Int64, user userID: UserID) throws -> PlanMembership? {
         try store.read { db in try Self.membership(assignmentID, userID, db) }

@@ -20,13 +20,17 @@ extension ReportFixture {
         }
     }
 
-    /// Makes `user` a member of `assignment`, due on `dueDay`.
+    /// Makes `user` a member of `assignment`, due on `dueDay` (replacing the row membership upkeep may have
+    /// written when the person was created).
     func member(_ user: User, of assignment: Int64, dueDay: String? = "2027-01-31", extendedDay: String? = nil,
                 exempt: Bool = false, left: Bool = false) throws {
         try store.write { db in
             try db.execute(sql: """
                 INSERT INTO assignment_members (assignment_id, user_id, assigned_at, due_day, extended_day, exempt_at, left_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (assignment_id, user_id) DO UPDATE SET assigned_at = excluded.assigned_at,
+                    due_day = excluded.due_day, extended_day = excluded.extended_day, exempt_at = excluded.exempt_at,
+                    left_at = excluded.left_at
                 """, arguments: [assignment, user.id.rawValue, ReportFixture.now - 86_400 * 30, dueDay, extendedDay,
                                  exempt ? ReportFixture.now - 86_400 : nil, left ? ReportFixture.now - 86_400 : nil])
         }

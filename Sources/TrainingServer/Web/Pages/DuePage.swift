@@ -5,12 +5,12 @@ import Foundation
 /// extension requests with the decisions, and the form to ask for a later due day (one request at a time).
 public enum DuePage {
     public struct Model: Sendable {
-        public var assignment: PlanAssignmentHeading
+        public var assignment: Assignment
         public var itemTitle: String
         /// Where the item is studied: the course or programme page.
         public var itemLink: String
         public var membership: PlanMembership
-        public var status: PlanMemberStatus
+        public var status: AssignmentStatus
         public var requests: [AssignmentRequest]
         /// Today in the platform's zone, and the latest day a request may ask for.
         public var today: String
@@ -19,8 +19,8 @@ public enum DuePage {
         public var errors: [(field: String, message: String)]
         public var values: [String: String]
 
-        public init(assignment: PlanAssignmentHeading, itemTitle: String, itemLink: String, membership: PlanMembership,
-                    status: PlanMemberStatus, requests: [AssignmentRequest], today: String, latest: String,
+        public init(assignment: Assignment, itemTitle: String, itemLink: String, membership: PlanMembership,
+                    status: AssignmentStatus, requests: [AssignmentRequest], today: String, latest: String,
                     notice: String?, errors: [(field: String, message: String)], values: [String: String]) {
             self.assignment = assignment
             self.itemTitle = itemTitle
@@ -69,7 +69,7 @@ public enum DuePage {
             return heading + "<p>\(context.t("due.extension.pending", ["day": PlanParts.day(pending.requestedDay, context), "when": context.dateTime(pending.createdAt)]))</p>"
         }
         return heading + """
-            <form method="post" action="/due/\(String(model.assignment.id))/extension" class="form" novalidate>
+            <form method="post" action="/due/\(String(model.assignment.id.rawValue))/extension" class="form" novalidate>
             \(Components.csrf(context))
             <p>\(context.t("due.extension.intro"))</p>
             \(PlanParts.field("day", label: context.t("due.extension.day"),

@@ -23,7 +23,7 @@ public enum HRPeoplePage {
         public var year: Int
         public var pageNumber: Int
         /// The assignments the reader follows up, for the "overdue for" filter.
-        public var assignments: [PlanAssignmentHeading] = []
+        public var assignments: [Assignment] = []
 
         public init(query: PeopleQuery, problems: [PeopleQuery.Problem], result: PeoplePage?, program: Program?,
                     programs: [Program], department: Department?, departments: [Department], requiredHours: Double,

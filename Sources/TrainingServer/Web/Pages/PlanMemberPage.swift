@@ -5,7 +5,7 @@ import Foundation
 /// words, days, request histories and form fields.
 enum PlanParts {
     /// A member's status as a word in a tag (the colour only repeats the word).
-    static func status(_ status: PlanMemberStatus, _ context: PageContext) -> HTML {
+    static func status(_ status: AssignmentStatus, _ context: PageContext) -> HTML {
         let kind = switch status {
         case .done: "completed"
         case .overdue: "wrong"
@@ -16,7 +16,7 @@ enum PlanParts {
         return Components.tag(statusName(status, context), kind: kind)
     }
 
-    static func statusName(_ status: PlanMemberStatus, _ context: PageContext) -> String {
+    static func statusName(_ status: AssignmentStatus, _ context: PageContext) -> String {
         context.t("plans.member.status.\(status.rawValue)")
     }
 
@@ -114,11 +114,11 @@ enum PlanParts {
     }
 
     /// The HR people filter's "overdue for assignment" select (nothing when no assignment is followed up).
-    static func overdueField(_ assignments: [PlanAssignmentHeading], selected: Int64?, error: HTML, context: PageContext) -> HTML {
+    static func overdueField(_ assignments: [Assignment], selected: Int64?, error: HTML, context: PageContext) -> HTML {
         guard !assignments.isEmpty else { return .empty }
         let options = [HTML("<option value=\"\">\(context.t("plans.progress.filter_any"))</option>")] + assignments.map { item -> HTML in
-            let mark: HTML = item.id == selected ? " selected" : .empty
-            return "<option value=\"\(String(item.id))\"\(mark)>\(item.name)</option>"
+            let mark: HTML = item.id.rawValue == selected ? " selected" : .empty
+            return "<option value=\"\(String(item.id.rawValue))\"\(mark)>\(item.name)</option>"
         }
         return """
             <div class="field"><label for="overdue_for">\(context.t("plans.progress.filter_label"))</label>
@@ -138,19 +138,19 @@ enum PlanParts {
 /// to exempt them or to lift the exemption.
 public enum PlanMemberPage {
     public struct Model: Sendable {
-        public var assignment: PlanAssignmentHeading
+        public var assignment: Assignment
         public var itemTitle: String
         public var person: User
         public var department: Department?
         public var membership: PlanMembership
-        public var status: PlanMemberStatus
+        public var status: AssignmentStatus
         public var requests: [AssignmentRequest]
         public var notice: String?
         public var errors: [(field: String, message: String)]
         public var values: [String: String]
 
-        public init(assignment: PlanAssignmentHeading, itemTitle: String, person: User, department: Department?,
-                    membership: PlanMembership, status: PlanMemberStatus, requests: [AssignmentRequest], notice: String?,
+        public init(assignment: Assignment, itemTitle: String, person: User, department: Department?,
+                    membership: PlanMembership, status: AssignmentStatus, requests: [AssignmentRequest], notice: String?,
                     errors: [(field: String, message: String)], values: [String: String]) {
             self.assignment = assignment
             self.itemTitle = itemTitle
@@ -241,15 +241,15 @@ public enum PlanMemberPage {
 /// (they left the audience or the assignment was withdrawn), with the status of current ones.
 public enum HRPersonPlans {
     public struct Line: Sendable {
-        public var assignment: PlanAssignmentHeading
+        public var assignment: Assignment
         public var itemTitle: String
         public var membership: PlanMembership
         /// nil for a past membership.
-        public var status: PlanMemberStatus?
+        public var status: AssignmentStatus?
         /// Whether the reader may open the member record (the assignment is visible to them).
         public var linked: Bool
 
-        public init(assignment: PlanAssignmentHeading, itemTitle: String, membership: PlanMembership, status: PlanMemberStatus?,
+        public init(assignment: Assignment, itemTitle: String, membership: PlanMembership, status: AssignmentStatus?,
                     linked: Bool) {
             self.assignment = assignment
             self.itemTitle = itemTitle

@@ -9,7 +9,7 @@ public enum PlanProgressPage {
     public static let pageSize = 50
 
     public struct Model: Sendable {
-        public var assignment: PlanAssignmentHeading
+        public var assignment: Assignment
         public var itemTitle: String
         public var breakdown: PlanProgressBreakdown
         /// The departments from the top of the scope down to the chosen one, for the drill-down trail.
@@ -20,7 +20,7 @@ public enum PlanProgressPage {
         public var departments: [DepartmentID: Department]
         public var today: String
 
-        public init(assignment: PlanAssignmentHeading, itemTitle: String, breakdown: PlanProgressBreakdown, trail: [Department],
+        public init(assignment: Assignment, itemTitle: String, breakdown: PlanProgressBreakdown, trail: [Department],
                     overdue: [PlanMemberLine], overdueTotal: Int, page: Int,
                     departments: [DepartmentID: Department], today: String) {
             self.assignment = assignment
@@ -38,7 +38,7 @@ public enum PlanProgressPage {
         var departmentQuery: String { breakdown.department.map { "department=\($0.id.rawValue)" } ?? "" }
     }
 
-    static let columns: [PlanMemberStatus] = [.done, .inProgress, .notStarted, .dueSoon, .overdue, .exempt]
+    static let columns: [AssignmentStatus] = [.done, .inProgress, .notStarted, .dueSoon, .overdue, .exempt]
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
         let title = context.t("plans.progress.heading", ["name": model.assignment.name])
@@ -124,7 +124,7 @@ public enum PlanProgressPage {
         guard !model.overdue.isEmpty else { return heading + "<p>\(context.t("plans.progress.overdue_none"))</p>" }
         let rows = model.overdue.map { line -> HTML in
             """
-            <tr><th scope="row"><a href="/plans/\(String(model.assignment.id))/people/\(String(line.userID.rawValue))">\(line.name)</a></th>\
+            <tr><th scope="row"><a href="/plans/\(String(model.assignment.id.rawValue))/people/\(String(line.userID.rawValue))">\(line.name)</a></th>\
             <td>\(line.login)</td><td>\(line.employeeNumber ?? "—")</td>\
             <td>\(HRComponents.shortPath(model.departments[line.departmentID]))</td>\
             <td>\(PlanParts.day(line.extendedDay ?? line.dueDay, context))</td></tr>
