@@ -186,9 +186,16 @@ def test_an_overdue_learner_asks_for_an_extension_and_is_back_in_progress_once_h
     assert waiting.status_code == 200
     record = f"/plans/{assignment}/people/{plans.user_id('learner.a1')}"
     assert f'href="{record}"' in waiting.text and "借调参加专项工作" in waiting.text
-    (request_id,) = plans.sql("SELECT id FROM assignment_requests WHERE assignment_id = ? AND state = 'pending'", (assignment,))[0]
-    decided = post(hr, server, record, f"{record}/requests/{request_id}", {"decision": "approve", "note": "同意"})
-    assert decided.status_code == 303 and decided.headers["Location"] == f"{record}?done=approved"
+    # In the browser: from the list to the record, approve with a note.
+    hr_browser = chromium("zh")
+    browser_sign_in(hr_browser, server, "hr.a", STRONG_PASSWORD)
+    hr_browser.get(server.url("/plans/requests"))
+    hr_browser.find_element(By.CSS_SELECTOR, f"a[href='{record}']").click()
+    wait_for(hr_browser, lambda d: d.find_elements(By.ID, "note"), message="no decision form")
+    hr_browser.find_element(By.ID, "note").send_keys("同意")
+    hr_browser.find_element(By.CSS_SELECTOR, "button[name='decision'][value='approve']").click()
+    wait_for(hr_browser, lambda d: ui_text("zh", "plans.member.done.approved") in d.page_source, message="not approved")
+    save_screenshot(hr_browser, "plans-member-approved", "zh")
     shown = hr.get(server.url(record), timeout=30).text
     assert ui_text("zh", "plans.member.request_state.approved") in shown and "人事甲" in shown
     assert ui_text("zh", "plans.member.decide.title") not in shown
