@@ -18,9 +18,20 @@ struct MailOptions: ParsableArguments {
     @Option(help: "Seconds before a failed message is tried again (doubling each time, at most an hour).")
     var mailRetrySeconds = 60.0
     @Option(help: "Attempts before a message is given up (its last error stays in the outbox).") var mailAttempts = 8
+    @Option(help: "Messages this server sends per minute at most (the rest wait in the outbox).") var mailRate = 60
+    @Option(help: ArgumentHelp("For tests only: the seconds of the --mail-rate window instead of a minute.",
+                               visibility: .hidden))
+    var mailRateWindowSeconds = 60.0
+    @Option(help: ArgumentHelp("The weekday of the weekly HR digest of overdue people (monday … sunday), in --time-zone.",
+                               valueName: "day"))
+    var hrDigestDay = "monday"
+    @Option(help: ArgumentHelp("The hour (0–23) from which the weekly HR digest goes out on --hr-digest-day.",
+                               valueName: "hour"))
+    var hrDigestHour = 8
 
     func validate() throws {
         guard let smtpUrl else {
+            try validateDelivery()
             for (given, name) in [(smtpUser != nil, "--smtp-user"), (smtpPasswordFile != nil, "--smtp-password-file"),
                                   (smtpCaFile != nil, "--smtp-ca-file"), (mailFrom != nil, "--mail-from")] where given {
                 throw ValidationError("\(name) needs --smtp-url")
@@ -35,6 +46,17 @@ struct MailOptions: ParsableArguments {
         }
         guard mailRetrySeconds >= 1 else { throw ValidationError("--mail-retry-seconds must be at least 1") }
         guard (1...100).contains(mailAttempts) else { throw ValidationError("--mail-attempts must be between 1 and 100") }
+        try validateDelivery()
+    }
+
+    /// The options of the sender's pace and the digest, checked with or without an SMTP server.
+    private func validateDelivery() throws {
+        guard (1...10_000).contains(mailRate) else { throw ValidationError("--mail-rate must be between 1 and 10000 messages a minute") }
+        guard mailRateWindowSeconds >= 0.1 else { throw ValidationError("--mail-rate-window-seconds must be at least 0.1") }
+        guard WeeklyDigestSchedule.weekday(named: hrDigestDay) != nil else {
+            throw ValidationError("--hr-digest-day: \(hrDigestDay) is not a weekday; give monday, tuesday, … or sunday")
+        }
+        guard (0...23).contains(hrDigestHour) else { throw ValidationError("--hr-digest-hour must be between 0 and 23") }
     }
 
     /// The settings, or nil when no SMTP server was given.
@@ -54,6 +76,10 @@ struct MailOptions: ParsableArguments {
         var settings = MailSettings(url: smtpUrl, user: smtpUser, password: password, from: mailFrom, caFile: smtpCaFile)
         settings.firstRetryDelay = mailRetrySeconds
         settings.maximumAttempts = mailAttempts
+        settings.ratePerWindow = mailRate
+        settings.rateWindow = mailRateWindowSeconds
+        settings.digestWeekday = WeeklyDigestSchedule.weekday(named: hrDigestDay) ?? 1
+        settings.digestHour = hrDigestHour
         return settings
     }
 }
@@ -77,7 +103,12 @@ struct MailCommand: ParsableCommand {
             let strings = Localization.shipped
             let subject = strings.text("mail.test.subject", .zh) + " / " + strings.text("mail.test.subject", .en)
             let body = strings.text("mail.test.body", .zh) + "\n\n" + strings.text("mail.test.body", .en) + "\n"
-            let message = MailMessage(from: settings.from, to: to, subject: subject, body: body,
+            // Text and HTML, as the platform's own mail is: what arrives shows whether the relay keeps both.
+            let html = MailHTML.document(title: subject, language: .zh, body: HTML.join([
+                MailHTML.block(.zh, MailHTML.paragraph(strings.text("mail.test.body", .zh))),
+                MailHTML.block(.en, MailHTML.paragraph(strings.text("mail.test.body", .en))),
+            ], separator: MailHTML.separator))
+            let message = MailMessage(from: settings.from, to: to, subject: subject, body: body, html: html,
                                       messageID: MailMessage.newMessageID(domain: MailAddress.domain(of: settings.from)),
                                       date: now())
             do {

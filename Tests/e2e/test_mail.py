@@ -272,6 +272,7 @@ def test_mail_test_command_sends_at_once_and_options_are_checked(tmp_path, certi
         received = sink.wait_for(1)[0]
         assert received.recipients == ["ops@example.gov"]
         assert str(received.message["Subject"]) == "测试邮件 / Test message"
+        assert [part.get_content_type() for part in received.message.iter_parts()] == ["text/plain", "text/html"]
     finally:
         sink.stop()
     refused = mail_test("--to", "ops@example.gov", "--smtp-url", "smtp://127.0.0.1:1")

@@ -94,6 +94,8 @@ public final class Application: Sendable {
         let resets = PasswordResets(store: store, strings: strings, publicURL: configuration.publicURL,
                                     mailEnabled: mail.isConfigured, clock: clock)
         mail.addProducer { try resets.handleRequests() }
+        WeeklyDigest.register(with: mail, configuration: configuration, store: store, strings: strings,
+                              catalogue: catalogue, logger: logger, clock: clock)
         self.mail = mail
 
         var router = Router()
@@ -125,6 +127,7 @@ public final class Application: Sendable {
         AdminSystemController(context: context).register(in: &router)
         AdminDepartmentsController(context: context).register(in: &router)
         AdminStaffImportController(context: context).register(in: &router)
+        AdminMailController(context: context).register(in: &router)
         PlanMemberController(context: context).register(in: &router)
         PlanRequestsController(context: context).register(in: &router)
         DueController(context: context).register(in: &router)

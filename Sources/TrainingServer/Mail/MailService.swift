@@ -20,6 +20,15 @@ public struct MailSettings: Sendable, Hashable {
     public var maximumRetryDelay: Double = 3600
     /// Attempts before a message is given up.
     public var maximumAttempts = 8
+    /// Messages (delivery attempts) this server hands to the SMTP server per `rateWindow` at most
+    /// (`--mail-rate`, per minute); the rest wait for the next pass.
+    public var ratePerWindow = 60
+    /// The window of the rate limit in seconds: a minute (shorter only in tests).
+    public var rateWindow: Double = 60
+    /// The weekly HR digest goes out from this ISO weekday (1 Monday … 7 Sunday) and hour (0–23) on, in the
+    /// platform's time zone.
+    public var digestWeekday = 1
+    public var digestHour = 8
 
     public init(url: String, user: String? = nil, password: String? = nil, from: String, caFile: String? = nil) {
         self.url = url
@@ -93,7 +102,8 @@ public final class MailCounters: Sendable {
 /// Mail delivery: whether it is configured, and the background sender that empties the outbox.
 ///
 /// Work that makes mail runs first on each pass (`addProducer`: e.g. self-service password resets, whose requests
-/// wait here so that a web request never looks up an account), then every due message is claimed and sent: a
+/// wait here so that a web request never looks up an account), then due messages are claimed and sent, at most
+/// `ratePerWindow` attempts per `rateWindow` from this server (the rest stay queued for a later pass): a
 /// failure is recorded and retried with a doubling delay, a message is given up after `maximumAttempts`, and a
 /// message accepted by the server is marked sent at once and never sent again.
 public final class MailService: Sendable {
@@ -107,6 +117,8 @@ public final class MailService: Sendable {
     let clock: @Sendable () -> Double
     private let wakeUp = DispatchSemaphore(value: 0)
     private let producers = Mutex<[@Sendable () throws -> Void]>([])
+    /// When this server's recent delivery attempts started (for the rate limit).
+    private let recentAttempts = Mutex<[Double]>([])
     private let started = Atomic<Bool>(false)
     /// Seconds between passes when nothing wakes the sender.
     public static let pollInterval: Double = 1
@@ -170,15 +182,19 @@ public final class MailService: Sendable {
         }
         guard let settings, let transport else { return 0 }
         var delivered = 0
-        while true {
+        while takeRateSlot(settings: settings) {
             let message: OutboxMessage
             do {
                 guard let claimed = try outbox.claimNext(now: clock(), messageID: {
                     MailMessage.newMessageID(domain: MailAddress.domain(of: settings.from))
-                }) else { break }
+                }) else {
+                    giveBackRateSlot()
+                    break
+                }
                 message = claimed
             } catch {
                 logger.error("mail outbox read failed: \(error)")
+                giveBackRateSlot()
                 break
             }
             if deliver(message, settings: settings, transport: transport) { delivered += 1 }
@@ -186,8 +202,26 @@ public final class MailService: Sendable {
         return delivered
     }
 
+    /// Takes a place in the rate limit's window for one attempt; false when this server has made
+    /// `ratePerWindow` attempts within the last `rateWindow` seconds (the rest wait for a later pass).
+    private func takeRateSlot(settings: MailSettings) -> Bool {
+        let now = clock()
+        return recentAttempts.withLock { times in
+            times.removeAll { $0 <= now - settings.rateWindow }
+            guard times.count < settings.ratePerWindow else { return false }
+            times.append(now)
+            return true
+        }
+    }
+
+    /// Returns the place taken when nothing was due after all.
+    private func giveBackRateSlot() {
+        recentAttempts.withLock { times in _ = times.popLast() }
+    }
+
     private func deliver(_ message: OutboxMessage, settings: MailSettings, transport: any MailTransport) -> Bool {
         let bytes = MailMessage(from: settings.from, to: message.recipient, subject: message.subject, body: message.body,
+                                html: message.html, unsubscribeURL: message.unsubscribeURL,
                                 messageID: message.messageID ?? MailMessage.newMessageID(domain: "localhost"),
                                 date: message.createdAt).rendered
         do {
@@ -221,9 +255,9 @@ public final class MailService: Sendable {
     }
 
     /// Sends one message now, outside the outbox (`mail test`).
-    public func sendNow(to recipient: String, subject: String, body: String) throws(MailDeliveryError) {
+    public func sendNow(to recipient: String, subject: String, body: String, html: String? = nil) throws(MailDeliveryError) {
         guard let settings, let transport else { throw MailDeliveryError("mail is not configured") }
-        let message = MailMessage(from: settings.from, to: recipient, subject: subject, body: body,
+        let message = MailMessage(from: settings.from, to: recipient, subject: subject, body: body, html: html,
                                   messageID: MailMessage.newMessageID(domain: MailAddress.domain(of: settings.from)),
                                   date: clock())
         try transport.send(from: settings.from, to: [recipient], message: message.rendered)

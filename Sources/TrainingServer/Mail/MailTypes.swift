@@ -6,19 +6,28 @@ public struct OutgoingMail: Sendable, Hashable {
     public var kind: String
     public var recipient: String
     public var subject: String
+    /// The plain text, always sent (the first part when there is HTML too).
     public var body: String
+    /// The same content as an HTML document (made with `MailHTML`), sent as the second part of a
+    /// multipart/alternative message; nil: plain text only.
+    public var html: String?
+    /// Where the recipient stops this kind of mail with one click (`List-Unsubscribe`, with
+    /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click`); nil for mail one cannot unsubscribe from.
+    public var unsubscribeURL: String?
     /// After this moment the message is not worth sending any more (say, the link in it has expired): it is given
     /// up instead.
     public var expiresAt: Double?
     /// Whether the body holds a secret (a link that sets a password): erased once delivered or given up.
     public var sensitive: Bool
 
-    public init(kind: String, recipient: String, subject: String, body: String, expiresAt: Double? = nil,
-                sensitive: Bool = false) {
+    public init(kind: String, recipient: String, subject: String, body: String, html: String? = nil,
+                unsubscribeURL: String? = nil, expiresAt: Double? = nil, sensitive: Bool = false) {
         self.kind = kind
         self.recipient = recipient
         self.subject = subject
         self.body = body
+        self.html = html
+        self.unsubscribeURL = unsubscribeURL
         self.expiresAt = expiresAt
         self.sensitive = sensitive
     }
@@ -43,6 +52,8 @@ public struct OutboxMessage: Sendable, Hashable {
     public var recipient: String
     public var subject: String
     public var body: String
+    public var html: String?
+    public var unsubscribeURL: String?
     public var sensitive: Bool
     /// Set at the first attempt and kept for every retry, so a receiver can tell a retry from a new message.
     public var messageID: String?
@@ -52,6 +63,10 @@ public struct OutboxMessage: Sendable, Hashable {
     public var nextAttemptAt: Double
     public var expiresAt: Double?
     public var sentAt: Double?
+    /// When it was given up (nil for messages given up before this was recorded).
+    public var failedAt: Double?
+    /// When an administrator discarded it from the dead letters (`/admin/mail`); it stays `failed`.
+    public var discardedAt: Double?
     public var lastError: String?
 }
 

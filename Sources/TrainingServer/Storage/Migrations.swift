@@ -903,6 +903,30 @@ enum Migrations {
                     WHERE state = 'pending';
                 """)
         }
+        migrator.registerMigration("2026-12-08-mail-html-dead-letters-digests") { db in
+            // Mail in two formats: the HTML alternative of the plain-text body (NULL: plain text only) and the
+            // one-click unsubscribe address of mail one may stop (List-Unsubscribe). Given-up messages keep when
+            // they were given up, and when an administrator discarded them from the dead letters (/admin/mail).
+            // The weekly HR digests: one row per person and ISO week, written in the transaction that queues the
+            // digest, so that two servers sharing the database never send the same person two in one week.
+            try db.execute(sql: """
+                ALTER TABLE mail_outbox ADD COLUMN html TEXT;
+                ALTER TABLE mail_outbox ADD COLUMN unsubscribe_url TEXT;
+                ALTER TABLE mail_outbox ADD COLUMN failed_at REAL;
+                ALTER TABLE mail_outbox ADD COLUMN discarded_at REAL;
+                CREATE INDEX mail_outbox_dead_letters ON mail_outbox(failed_at) WHERE state = 'failed' AND discarded_at IS NULL;
+
+                CREATE TABLE mail_digests (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    -- the ISO week the digest is for, e.g. 2026-W50 (weeks in the platform's time zone)
+                    week TEXT NOT NULL CHECK (week GLOB '[0-9][0-9][0-9][0-9]-W[0-5][0-9]'),
+                    -- the queued message (NULL when nothing was overdue in the person's scope: nothing is sent)
+                    outbox_id INTEGER REFERENCES mail_outbox(id),
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (user_id, week)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

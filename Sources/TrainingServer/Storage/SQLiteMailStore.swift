@@ -1,3 +1,4 @@
+import Curriculum
 import Foundation
 import GRDB
 
@@ -14,9 +15,11 @@ public struct SQLiteMailOutbox: Sendable {
     @discardableResult
     public static func enqueue(_ mail: OutgoingMail, at now: Double, in db: Database) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO mail_outbox (kind, recipient, subject, body, sensitive, created_at, next_attempt_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [mail.kind, mail.recipient, mail.subject, mail.body, mail.sensitive, now, now, mail.expiresAt])
+            INSERT INTO mail_outbox (kind, recipient, subject, body, html, unsubscribe_url, sensitive, created_at,
+                                     next_attempt_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [mail.kind, mail.recipient, mail.subject, mail.body, mail.html, mail.unsubscribeURL,
+                             mail.sensitive, now, now, mail.expiresAt])
         return db.lastInsertedRowID
     }
 
@@ -109,7 +112,7 @@ public struct SQLiteMailOutbox: Sendable {
         }
     }
 
-    /// How many messages are in each state.
+    /// How many messages are in each state (discarded dead letters still count as `failed`).
     public func counts() throws -> [OutboxState: Int] {
         try store.read { db in
             var counts: [OutboxState: Int] = [:]
@@ -120,22 +123,119 @@ public struct SQLiteMailOutbox: Sendable {
         }
     }
 
+    /// The dead letters: given-up messages no administrator has discarded, newest first, at most `limit` after
+    /// skipping `offset`, with how many there are in all.
+    public func deadLetters(limit: Int, offset: Int = 0) throws -> (messages: [OutboxMessage], total: Int) {
+        try store.read { db in
+            let total = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM mail_outbox WHERE state = 'failed' AND discarded_at IS NULL
+                """) ?? 0
+            let messages = try Row.fetchAll(db, sql: """
+                SELECT * FROM mail_outbox WHERE state = 'failed' AND discarded_at IS NULL
+                ORDER BY coalesce(failed_at, next_attempt_at) DESC, id DESC LIMIT ? OFFSET ?
+                """, arguments: [limit, offset]).map(Self.message)
+            return (messages, total)
+        }
+    }
+
+    /// Discarded dead letters.
+    public func discardedCount() throws -> Int {
+        try store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM mail_outbox WHERE state = 'failed' AND discarded_at IS NOT NULL") ?? 0
+        }
+    }
+
+    /// Why a dead letter cannot be tried again.
+    public enum RetryRefusal: Error, Sendable, Equatable {
+        /// Not a dead letter (unknown, delivered, waiting, or discarded already).
+        case notDeadLetter
+        /// Its body held a secret (a password link) and was erased when it was given up.
+        case contentErased
+        /// It expired (a link that no longer works).
+        case expired
+    }
+
+    /// Puts dead letter `id` back in the queue with fresh attempts (its Message-ID kept, so a receiver can tell it
+    /// is the same message), inside the caller's transaction. The caller audits it.
+    /// Throws `RetryRefusal` when it may not be retried (nothing changes then).
+    public static func retry(id: Int64, at now: Double, in db: Database) throws -> OutboxMessage {
+        guard let message = try Row.fetchOne(db, sql: """
+            SELECT * FROM mail_outbox WHERE id = ? AND state = 'failed' AND discarded_at IS NULL
+            """, arguments: [id]).map(Self.message) else { throw RetryRefusal.notDeadLetter }
+        if let refusal = retryRefusal(message, now: now) { throw refusal }
+        try db.execute(sql: """
+            UPDATE mail_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, failed_at = NULL,
+                claimed_at = NULL
+            WHERE id = ?
+            """, arguments: [now, id])
+        return message
+    }
+
+    /// Why dead letter `message` may not be retried at `now`, or nil when it may.
+    public static func retryRefusal(_ message: OutboxMessage, now: Double) -> RetryRefusal? {
+        if message.sensitive { return .contentErased }
+        if let expiresAt = message.expiresAt, expiresAt <= now { return .expired }
+        return nil
+    }
+
+    /// Discards dead letter `id` (it stays `failed`, off the dead-letter list, its content erased), inside the
+    /// caller's transaction; nil when it is not a dead letter.
+    public static func discard(id: Int64, at now: Double, in db: Database) throws -> OutboxMessage? {
+        guard let message = try Row.fetchOne(db, sql: """
+            SELECT * FROM mail_outbox WHERE id = ? AND state = 'failed' AND discarded_at IS NULL
+            """, arguments: [id]).map(Self.message) else { return nil }
+        try db.execute(sql: """
+            UPDATE mail_outbox SET discarded_at = ?, body = '', html = NULL WHERE id = ?
+            """, arguments: [now, id])
+        return message
+    }
+
+    /// Retries dead letter `id` (see `retry(id:at:in:)`) and records `mail.retry` by `actor` in the same
+    /// transaction. Throws `RetryRefusal` when it may not be retried.
+    @discardableResult
+    public func retry(id: Int64, by actor: AuditActor, at now: Double) throws -> OutboxMessage {
+        try store.write { db in
+            let message = try Self.retry(id: id, at: now, in: db)
+            try AuditChain.append(AuditEvent(action: "mail.retry", subject: "mail:\(id)",
+                                             details: ["kind": message.kind, "attempts": String(message.attempts)]),
+                                  by: actor, at: now, in: db)
+            return message
+        }
+    }
+
+    /// Discards dead letter `id` and records `mail.discard` by `actor` in the same transaction; nil (nothing
+    /// changed) when it is not a dead letter.
+    @discardableResult
+    public func discard(id: Int64, by actor: AuditActor, at now: Double) throws -> OutboxMessage? {
+        try store.write { db in
+            guard let message = try Self.discard(id: id, at: now, in: db) else { return nil }
+            try AuditChain.append(AuditEvent(action: "mail.discard", subject: "mail:\(id)",
+                                             details: ["kind": message.kind, "attempts": String(message.attempts)]),
+                                  by: actor, at: now, in: db)
+            return message
+        }
+    }
+
     /// Ends a message as `sent` or `failed`; a sensitive body is erased then.
     private static func finish(_ db: Database, id: Int64, state: OutboxState, error: String?, at now: Double) throws {
         try db.execute(sql: """
-            UPDATE mail_outbox SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN ? END, claimed_at = NULL,
+            UPDATE mail_outbox SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN ? END,
+                failed_at = CASE WHEN ? = 'failed' THEN ? END, claimed_at = NULL,
                 last_error = coalesce(?, last_error),
-                body = CASE WHEN sensitive THEN '' ELSE body END
+                body = CASE WHEN sensitive THEN '' ELSE body END,
+                html = CASE WHEN sensitive THEN NULL ELSE html END
             WHERE id = ?
-            """, arguments: [state.rawValue, state.rawValue, now, error, id])
+            """, arguments: [state.rawValue, state.rawValue, now, state.rawValue, now, error, id])
     }
 
     static func message(_ row: Row) -> OutboxMessage {
         OutboxMessage(id: row["id"], kind: row["kind"], recipient: row["recipient"], subject: row["subject"],
-                      body: row["body"], sensitive: row["sensitive"], messageID: row["message_id"],
+                      body: row["body"], html: row["html"], unsubscribeURL: row["unsubscribe_url"],
+                      sensitive: row["sensitive"], messageID: row["message_id"],
                       state: OutboxState(rawValue: row["state"]) ?? .failed, attempts: row["attempts"],
                       createdAt: row["created_at"], nextAttemptAt: row["next_attempt_at"], expiresAt: row["expires_at"],
-                      sentAt: row["sent_at"], lastError: row["last_error"])
+                      sentAt: row["sent_at"], failedAt: row["failed_at"], discardedAt: row["discarded_at"],
+                      lastError: row["last_error"])
     }
 }
 
@@ -348,5 +448,87 @@ public struct SQLitePasswordResetStore: Sendable {
                            arguments: [now, id])
             return issued
         }
+    }
+}
+
+/// The weekly HR digests: who is due one, what is overdue in a person's scope, and the record (one per person and
+/// ISO week, `mail_digests`) written in the same transaction as the queued message.
+public struct SQLiteWeeklyDigestStore: Sendable {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    /// A member who is overdue, as a digest lists them.
+    public struct OverduePerson: Sendable, Hashable {
+        public var userID: UserID
+        public var name: String
+        public var departmentID: DepartmentID
+        public var dueDay: String
+    }
+
+    /// Enabled people with an HR grant and an address who have no digest record for `week`, by id.
+    public func recipientsWithoutDigest(week: String) throws -> [UserID] {
+        try store.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT u.id FROM users u
+                WHERE u.disabled = 0 AND u.email IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = 'hr')
+                    AND NOT EXISTS (SELECT 1 FROM mail_digests s WHERE s.user_id = u.id AND s.week = ?)
+                ORDER BY u.id
+                """, arguments: [week]).map(UserID.init(rawValue:))
+        }
+    }
+
+    /// In one transaction: claims `week`'s digest for `userID` (nothing happens, nil, when it was claimed already,
+    /// by this server or another), lets `compose` make the message from what `db` holds now (nil: nothing to
+    /// send; the claim stays so the person is not looked at again this week), queues it and records its id.
+    /// Returns the queued message's id.
+    public func queue(for userID: UserID, week: String, at now: Double,
+                      compose: (Database) throws -> OutgoingMail?) throws -> Int64? {
+        try store.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO mail_digests (user_id, week, created_at) VALUES (?, ?, ?)",
+                           arguments: [userID.rawValue, week, now])
+            guard db.changesCount == 1, let mail = try compose(db) else { return nil }
+            let id = try SQLiteMailOutbox.enqueue(mail, at: now, in: db)
+            try db.execute(sql: "UPDATE mail_digests SET outbox_id = ? WHERE user_id = ? AND week = ?",
+                           arguments: [id, userID.rawValue, week])
+            return id
+        }
+    }
+
+    /// The person (with grants) and their address.
+    public static func recipient(_ userID: UserID, in db: Database) throws -> (User, String)? {
+        guard let user = try SQLiteUserRepository.load(db, where: "id = ?", [userID.rawValue]).first,
+              let email = try SQLiteMailAddressRepository.email(of: userID, in: db) else { return nil }
+        return (user, email)
+    }
+
+    /// Assignments not withdrawn that have due days, newest first.
+    public static func openAssignments(in db: Database) throws -> [Assignment] {
+        try SQLiteAssignmentRepository.load(db, where: "a.withdrawn_at IS NULL AND a.due_kind <> 'none'", [])
+    }
+
+    /// The members of `assignment` who count (in its audience, enabled) inside `scope` and are overdue on `today`
+    /// (`AssignmentEvidence`'s rule): how many, and the first `limit` by due day and name.
+    public static func overdue(_ assignment: Assignment, within scope: AccessScope, catalogue: Catalogue, today: ISODay,
+                               limit: Int, in db: Database) throws -> (total: Int, people: [OverduePerson]) {
+        guard !scope.isEmpty else { return (0, []) }
+        let status = AssignmentEvidence.status(of: assignment.item, catalogue: catalogue, today: today)
+        let (inScope, scopeArguments) = SQLiteAssignmentRepository.scopeCondition(scope, department: "d")
+        let from = """
+            FROM assignment_members m JOIN users u ON u.id = m.user_id JOIN departments d ON d.id = u.department_id
+            WHERE m.assignment_id = ? AND \(AssignmentEvidence.counted()) AND \(inScope) AND \(status.sql) = 'overdue'
+            """
+        let arguments: StatementArguments = [assignment.id.rawValue] + scopeArguments + status.arguments
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: arguments) ?? 0
+        guard total > 0 else { return (0, []) }
+        let people = try Row.fetchAll(db, sql: """
+            SELECT u.id, u.display_name, u.department_id, \(AssignmentEvidence.effectiveDueDay()) AS due \(from)
+            ORDER BY due, u.display_name, u.id LIMIT ?
+            """, arguments: arguments + [limit]).map { row in
+            OverduePerson(userID: UserID(rawValue: row["id"]), name: row["display_name"],
+                          departmentID: DepartmentID(rawValue: row["department_id"]), dueDay: row["due"])
+        }
+        return (total, people)
     }
 }

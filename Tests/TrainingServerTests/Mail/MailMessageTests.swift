@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import Testing
 @testable import TrainingServer
@@ -73,5 +74,70 @@ import Testing
         settings.maximumAttempts = 5
         #expect((1...4).map { settings.retryDelay(afterAttempts: $0) } == [60, 120, 240, 300])
         #expect(settings.retryDelay(afterAttempts: 5) == nil)
+    }
+
+    /// The message split at its multipart boundary: the top headers and each part's headers and decoded text.
+    private func parts(_ message: MailMessage) throws -> (head: String, parts: [(head: String, text: String)]) {
+        let text = String(decoding: message.rendered, as: UTF8.self)
+        let (head, body) = headers(message)
+        #expect(text.hasSuffix("--\(message.boundary)--\r\n"))
+        let pieces = body.components(separatedBy: "--\(message.boundary)")
+        // Preamble, the parts, and after the closing delimiter ("--" and the final CRLF).
+        #expect(pieces.count == 4 && pieces[3] == "--\r\n")
+        let decoded = try pieces[1...2].map { piece -> (head: String, text: String) in
+            let split = piece.components(separatedBy: "\r\n\r\n")
+            let data = try #require(Data(base64Encoded: split[1].replacingOccurrences(of: "\r\n", with: "")))
+            return (split[0], String(decoding: data, as: UTF8.self))
+        }
+        return (head, decoded)
+    }
+
+    @Test func textAndHTMLBecomeAMultipartAlternativeTextFirst() throws {
+        let html = MailHTML.document(title: "逾期提醒", language: .zh, body: MailHTML.paragraph("<b>不是标签</b> & 你好"))
+        let message = MailMessage(from: "academy@example.gov", to: "li@example.gov", subject: "逾期提醒",
+                                  body: "你好\n第二行\n", html: html, messageID: "<m@example.gov>", date: 1_796_000_000,
+                                  boundary: "=_part_test")
+        let (head, parts) = try parts(message)
+        let lines = head.components(separatedBy: "\r\n")
+        #expect(lines.contains("Content-Type: multipart/alternative;") && lines.contains(" boundary=\"=_part_test\""))
+        #expect(lines.contains("MIME-Version: 1.0"))
+        #expect(!lines.contains { $0.hasPrefix("List-Unsubscribe") }, "nothing to unsubscribe from unless given")
+        #expect(parts[0].head == "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64"
+                || parts[0].head == "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64")
+        #expect(parts[0].text == "你好\r\n第二行\r\n")
+        #expect(parts[1].head.contains("Content-Type: text/html; charset=UTF-8"))
+        #expect(parts[1].text.contains("<html lang=\"zh-CN\">") && parts[1].text.contains("<meta charset=\"utf-8\">"))
+        #expect(parts[1].text.contains("&lt;b&gt;不是标签&lt;/b&gt; &amp; 你好"), "text is escaped by construction")
+        #expect(parts[1].text.contains("\r\n") && !parts[1].text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        let rendered = String(decoding: message.rendered, as: UTF8.self)
+        #expect(rendered.components(separatedBy: "\r\n").allSatisfy { $0.count <= 78 })
+        #expect(!rendered.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "every line ends with CRLF")
+    }
+
+    @Test func oneClickUnsubscribeHeadersAreSentWhenGiven() {
+        let message = MailMessage(from: "academy@example.gov", to: "li@example.gov", subject: "Reminder", body: "x",
+                                  html: "<p>x</p>", unsubscribeURL: "https://academy.example.gov/mail/unsubscribe/abc\r\nBcc: x",
+                                  messageID: "<m@example.gov>", date: 0)
+        let (head, _) = headers(message)
+        #expect(head.components(separatedBy: "\r\n").allSatisfy { $0.count <= 78 })
+        // Unfolded (a CRLF before a space joins the lines).
+        let lines = head.replacingOccurrences(of: "\r\n ", with: " ").components(separatedBy: "\r\n")
+        #expect(lines.contains("List-Unsubscribe: <https://academy.example.gov/mail/unsubscribe/abc%20%20Bcc:%20x>"))
+        #expect(lines.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
+        #expect(!lines.contains { $0.hasPrefix("Bcc") })
+    }
+
+    @Test func longSubjectsAreFoldedWithinTheLineLimits() throws {
+        let ascii = String(repeating: "Overdue training reminder ", count: 8).trimmingCharacters(in: .whitespaces)
+        let folded = MailMessage.subjectLine(ascii)
+        let asciiLines = folded.components(separatedBy: "\r\n")
+        #expect(asciiLines.count > 1 && asciiLines.allSatisfy { $0.count <= 78 })
+        #expect(asciiLines.dropFirst().allSatisfy { $0.hasPrefix(" ") })
+        // Unfolding (dropping each CRLF before a space) gives the subject back.
+        #expect(folded.replacingOccurrences(of: "\r\n", with: "") == "Subject: " + ascii)
+        let chinese = MailMessage.subjectLine(String(repeating: "信息安全培训逾期提醒", count: 5) + " (2026-W50)")
+        let chineseLines = chinese.components(separatedBy: "\r\n")
+        #expect(chineseLines.count > 2 && chineseLines.allSatisfy { $0.count <= 76 }, "RFC 2047: 76 with encoded words")
+        #expect(chineseLines[0].hasPrefix("Subject: =?UTF-8?B?"))
     }
 }

@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import Synchronization
 import Testing
@@ -22,11 +23,12 @@ import Testing
         let transport = RecordingTransport()
         let service: MailService
 
-        init(attempts: Int = 3) throws {
+        init(attempts: Int = 3, rate: Int = 60) throws {
             temporary = try TemporaryStore()
             var settings = MailSettings(url: "smtp://127.0.0.1:1", from: "academy@example.gov")
             settings.firstRetryDelay = 10
             settings.maximumAttempts = attempts
+            settings.ratePerWindow = rate
             service = MailService(settings: settings, store: temporary.store, transport: transport, counters: MailCounters(),
                                   logger: .silent, clock: clock.function)
         }
@@ -118,5 +120,45 @@ import Testing
         }
         #expect(fixture.service.runOnce() == 1)
         #expect(try outbox.counts()[.sent] == 1)
+    }
+
+    @Test func theRateLimitSpreadsMessagesOverMinutes() throws {
+        let fixture = try Fixture(rate: 2)
+        for _ in 0..<5 { _ = try fixture.enqueue() }
+        #expect(fixture.service.runOnce() == 2, "two a minute: the first pass sends two of five")
+        #expect(try fixture.service.outbox.counts()[.pending] == 3)
+        fixture.clock.advance(by: 30)
+        #expect(fixture.service.runOnce() == 0, "still the same minute")
+        fixture.clock.advance(by: 30)
+        #expect(fixture.service.runOnce() == 2)
+        fixture.clock.advance(by: 60)
+        #expect(fixture.service.runOnce() == 1)
+        #expect(try fixture.service.outbox.counts()[.sent] == 5)
+        #expect(fixture.transport.sent.withLock { $0.count } == 5)
+    }
+
+    @Test func failedAttemptsCountAgainstTheRateAndAnEmptyPassDoesNot() throws {
+        let fixture = try Fixture(rate: 2)
+        #expect(fixture.service.runOnce() == 0, "nothing queued: no place in the window is used")
+        fixture.transport.failures.withLock { $0 = ["421 busy"] }
+        _ = try fixture.enqueue()
+        _ = try fixture.enqueue()
+        _ = try fixture.enqueue()
+        #expect(fixture.service.runOnce() == 1, "one failed attempt and one delivery fill the minute")
+        #expect(try fixture.service.outbox.counts()[.pending] == 2)
+    }
+
+    @Test func theHTMLPartAndUnsubscribeAddressTravelThroughTheOutbox() throws {
+        let fixture = try Fixture()
+        let html = MailHTML.document(title: "T", language: .en, body: MailHTML.paragraph("Hello"))
+        _ = try fixture.service.outbox.enqueue(OutgoingMail(kind: "test", recipient: "li@example.gov", subject: "S",
+                                                            body: "Hello", html: html,
+                                                            unsubscribeURL: "https://x.example.gov/mail/unsubscribe/t"),
+                                               at: fixture.clock.now)
+        #expect(fixture.service.runOnce() == 1)
+        let sent = String(decoding: try #require(fixture.transport.sent.withLock { $0.first }), as: UTF8.self)
+        #expect(sent.contains("Content-Type: multipart/alternative;"))
+        #expect(sent.contains("List-Unsubscribe: <https://x.example.gov/mail/unsubscribe/t>\r\n"))
+        #expect(sent.contains(Data(html.replacingOccurrences(of: "\n", with: "\r\n").utf8).base64EncodedString().prefix(76)))
     }
 }

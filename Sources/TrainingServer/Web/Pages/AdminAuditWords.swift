@@ -20,6 +20,7 @@ public struct AdminAuditWords: Sendable {
         "audit.view", "audit.export", "audit.verify",
         "settings.update",
         "assignment.create", "assignment.withdraw",
+        "mail.retry", "mail.discard",
         "assignment.exempt", "assignment.exemption_lift", "assignment.extension_request", "assignment.extension_approve",
         "assignment.extension_refuse",
     ]

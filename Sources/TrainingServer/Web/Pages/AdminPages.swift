@@ -7,6 +7,7 @@ public enum AdminSection: String, CaseIterable, Sendable {
     case audit
     case system
     case settings
+    case mail
 
     /// The section's page.
     public var path: String { "/admin/\(rawValue)" }
