@@ -41,11 +41,12 @@ struct PlanProgressController {
         let (overdue, overdueTotal) = try progress.members(assignment: assignment.id.rawValue, in: prefixes, status: status,
                                                            wanted: .overdue, limit: size, offset: (page - 1) * size)
         let pageContext = context.page(request)
-        let model = PlanProgressPage.Model(
+        var model = PlanProgressPage.Model(
             assignment: assignment, itemTitle: context.planItemTitle(assignment, pageContext), breakdown: breakdown,
             trail: breakdown.department.map(scope.trail(to:)) ?? [], overdue: overdue,
             overdueTotal: overdueTotal, page: page, departments: scope.departments,
             today: context.planToday.description)
+        model.singleTop = scope.roots.count == 1
         return Response.html(PlanProgressPage.render(model, context: pageContext, stylesheet: context.stylesheet).rendered)
     }
 

@@ -19,6 +19,8 @@ public enum PlanProgressPage {
         public var page: Int
         public var departments: [DepartmentID: Department]
         public var today: String
+        /// Whether the scope has one top (the report opens on it, so there is no "all" above it).
+        public var singleTop = false
 
         public init(assignment: Assignment, itemTitle: String, breakdown: PlanProgressBreakdown, trail: [Department],
                     overdue: [PlanMemberLine], overdueTotal: Int, page: Int,
@@ -66,7 +68,8 @@ public enum PlanProgressPage {
         guard let department = model.breakdown.department else {
             return "<p>\(context.t("plans.progress.scope_all"))</p>"
         }
-        var items: [HTML] = ["<li><a href=\"\(model.base)\">\(context.t("plans.progress.scope_top"))</a></li>"]
+        var items: [HTML] = model.singleTop ? []
+            : ["<li><a href=\"\(model.base)\">\(context.t("plans.progress.scope_top"))</a></li>"]
         for step in model.trail where step.id != department.id {
             items.append("<li><a href=\"\(model.base)?department=\(String(step.id.rawValue))\">\(step.name)</a></li>")
         }
