@@ -16,7 +16,7 @@ func readPasswordFromStandardInput() throws -> String {
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Manage accounts.",
                                                     subcommands: [Add.self, List.self, Disable.self, Enable.self, SetPassword.self,
-                                                                  SetEmail.self, ResetLink.self])
+                                                                  SetEmail.self, SetJobCategory.self, ResetLink.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account.")
@@ -26,6 +26,8 @@ struct Users: ParsableCommand {
         @Option(help: "Department path, e.g. \"省人民政府/省数据局/综合处\" (created if missing).") var department: String
         @Option(help: "Role (learner, trainer, hr, admin); repeat for several.") var role: [String] = ["learner"]
         @Option(help: "Employee number from the HR system.") var employeeNumber: String?
+        @Option(help: "Job category, e.g. 窗口岗位 (1-60 characters).") var jobCategory: String?
+        @Option(help: "E-mail address (where the person's mail goes).") var email: String?
         @Flag(help: "Read the password from standard input.") var passwordStdin = false
 
         func run() throws {
@@ -34,6 +36,8 @@ struct Users: ParsableCommand {
                                  ("--employee-number", employeeNumber ?? "")] {
                 if let problem = text.controlCharacterProblem(what) { throw CommandFailure(problem) }
             }
+            let attributes = StaffAttributes.check(jobCategory: jobCategory ?? "", email: email ?? "")
+            if let problem = attributes.problems.first { throw CommandFailure("--\(problem.field.replacingOccurrences(of: "_", with: "-")): \(problem)") }
             let roles = try role.map { name -> Role in
                 guard let role = Role(rawValue: name) else { throw ValidationError("unknown role \(name); use learner, trainer, hr or admin") }
                 return role
@@ -48,6 +52,8 @@ struct Users: ParsableCommand {
                 PeopleAdministration.NewPerson(login: login, name: name, employeeNumber: employeeNumber, departmentID: dept.id,
                                                grants: roles.map { RoleGrant(role: $0, departmentID: dept.id) },
                                                passwordHash: try PasswordHasher().hash(password)), by: .commandLine)
+            try StaffAttributes.sqlite(store: store, clock: now).apply(jobCategory: attributes.jobCategory, email: attributes.email,
+                                                                       to: user, by: .commandLine)
             print("created \(user.login) (\(user.roles.sorted().map(\.rawValue).joined(separator: ", "))) in \(dept.displayPath)")
         }
     }

@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Programme id (default: the catalogue's first programme).") var program: String?
         @Option(help: "Department id (default: every department the account may see).") var department: String?
         @Option(help: "Folder of course files (for the programmes).") var courses = "Courses"
-        @Option(help: "Study hours each person should earn per year.") var yearlyHours = 90.0
+        @Option(help: "Study hours each person should earn per year where no yearly requirement rule applies.") var yearlyHours = 90.0
 
         func open() throws -> (User, ReportViewer, HRReports, Store) {
             let (catalogue, diagnostics) = CatalogueLoader.load(directory: try courseFolder(courses, option: "--courses"))
@@ -46,8 +46,10 @@ struct ReportCommand: ParsableCommand {
             let repository = SQLiteReportRepository(store: store)
             // Names written by another tool since the server last started get their sort keys.
             try repository.prepareNameKeys()
-            let reports = HRReports(reports: repository, catalogue: catalogue,
+            var reports = HRReports(reports: repository, catalogue: catalogue,
                                     requiredHours: yearlyHours, calendar: StudyCalendar(), now: now())
+            // People are counted against their own yearly requirements where rules set them.
+            reports.requirementsVary = try !SQLiteYearlyRequirements(store: store, clock: now).all().isEmpty
             return (user, viewer, reports, store)
         }
 

@@ -67,6 +67,10 @@ public struct User: Sendable, Hashable, Codable {
     public var grants: [RoleGrant]
     /// The time zone chosen in the profile (an IANA name); nil means the server's.
     public var timeZone: String? = nil
+    /// The staff attribute yearly requirements and assignments can target (领导干部, 窗口岗位, ...); nil: none.
+    public var jobCategory: String? = nil
+    /// The yearly study hours the rules give this person (`YearlyRequirementRules`); nil: the global requirement.
+    public var requiredHours: Double? = nil
 
     /// The roles this person holds anywhere.
     public var roles: Set<Role> { Set(grants.map(\.role)) }

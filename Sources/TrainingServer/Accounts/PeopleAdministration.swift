@@ -15,6 +15,7 @@ public struct AccountProblem: Error, Sendable, Hashable, CustomStringConvertible
         case tokenNameInvalid = "token_name_invalid", tokenDaysInvalid = "token_days_invalid"
         case ownerDisabled = "owner_disabled", ownerMissing = "owner_missing"
         case invalidChoice = "invalid_choice", searchTooLong = "search_too_long"
+        case jobCategoryTooLong = "job_category_too_long", emailInvalid = "email_invalid"
     }
 
     public var field: String
@@ -48,6 +49,8 @@ public struct AccountProblem: Error, Sendable, Hashable, CustomStringConvertible
         case .ownerMissing: "no such account"
         case .invalidChoice: "\(field): not one of the choices offered"
         case .searchTooLong: "a search is at most \(PeopleListQuery.searchLimit) characters"
+        case .jobCategoryTooLong: "a job category is at most \(JobCategory.maximumLength) characters"
+        case .emailInvalid: "that is not an e-mail address"
         }
     }
 }

@@ -14,6 +14,8 @@ public struct PeopleListQuery: Sendable, Hashable {
     public var department: String?
     public var role: Role?
     public var state: State?
+    /// Only people of this job category.
+    public var jobCategory: String?
     public var sort: AccountFilter.Sort = .name
     public var descending = false
     public var page = 1
@@ -36,6 +38,13 @@ public struct PeopleListQuery: Sendable, Hashable {
         if let role = value("role") {
             if let parsed = Role(rawValue: role) { query.role = parsed }
             else { problems.append(AccountProblem(field: "role", reason: .invalidChoice)) }
+        }
+        if let category = value("job_category") {
+            if category.count > JobCategory.maximumLength || category.firstControlCharacter != nil {
+                problems.append(AccountProblem(field: "job_category", reason: .invalidChoice))
+            } else {
+                query.jobCategory = category
+            }
         }
         if let state = value("state") {
             if let parsed = State(rawValue: state) { query.state = parsed }
@@ -66,6 +75,7 @@ public struct PeopleListQuery: Sendable, Hashable {
         if let department { result.append(("department", department)) }
         if let role { result.append(("role", role.rawValue)) }
         if let state { result.append(("state", state.rawValue)) }
+        if let jobCategory { result.append(("job_category", jobCategory)) }
         if sort != .name { result.append(("sort", sort.rawValue)) }
         if descending { result.append(("dir", "desc")) }
         if let page, page > 1 { result.append(("page", String(page))) }
@@ -83,8 +93,10 @@ public struct PeopleListQuery: Sendable, Hashable {
     public func filter(in scope: AdminScope) throws(AdminScopeFailure) -> AccountFilter {
         let department = try scope.department(chosen: department)
         let initials = search.flatMap(PinyinInitials.ranges(for:)) ?? []
-        return AccountFilter(prefixes: department.map { [$0.idPath] } ?? scope.access.prefixes, role: role,
-                             disabled: state.map { $0 == .disabled }, search: search, initials: initials, sort: sort,
-                             descending: descending)
+        var filter = AccountFilter(prefixes: department.map { [$0.idPath] } ?? scope.access.prefixes, role: role,
+                                   disabled: state.map { $0 == .disabled }, search: search, initials: initials, sort: sort,
+                                   descending: descending)
+        filter.jobCategory = jobCategory
+        return filter
     }
 }

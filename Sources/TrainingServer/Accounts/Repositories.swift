@@ -125,6 +125,8 @@ public struct AccountFilter: Sendable, Hashable {
     public var initials: [ClosedRange<UInt16>]
     public var sort: Sort
     public var descending: Bool
+    /// Only people of this job category.
+    public var jobCategory: String? = nil
 
     public init(prefixes: [String], role: Role? = nil, disabled: Bool? = nil, search: String? = nil,
                 initials: [ClosedRange<UInt16>] = [], sort: Sort = .name, descending: Bool = false) {

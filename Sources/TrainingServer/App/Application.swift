@@ -128,6 +128,7 @@ public final class Application: Sendable {
         AdminDepartmentsController(context: context).register(in: &router)
         AdminStaffImportController(context: context).register(in: &router)
         AdminMailController(context: context).register(in: &router)
+        PlanRequirementsController(context: context).register(in: &router)
         PlanMemberController(context: context).register(in: &router)
         PlanRequestsController(context: context).register(in: &router)
         DueController(context: context).register(in: &router)

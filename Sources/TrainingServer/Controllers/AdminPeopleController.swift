@@ -12,11 +12,13 @@ struct AdminPeopleController {
 
     var tokens: APITokenService { APITokenService(tokens: context.apiTokens, clock: context.clock) }
 
+    var staffAttributes: StaffAttributes { StaffAttributes.sqlite(store: context.store, clock: context.clock) }
+
     func register(in router: inout Router) {
         router.get("/admin/people", list)
         router.get("/admin/people/new") { request in
             let scope = try context.adminScope(request)
-            return newPage(request, scope: scope, form: AdminPersonNewPage.Form(), problems: [], status: .ok)
+            return try newPage(request, scope: scope, form: AdminPersonNewPage.Form(), problems: [], status: .ok)
         }
         router.post("/admin/people/new", add)
         router.get("/admin/people/:user") { request in
@@ -52,8 +54,9 @@ struct AdminPeopleController {
             result = AdminPeoplePage.Result(lines: lines, total: total, page: page, pages: pages)
         }
         let department = try? scope.department(chosen: query.department)
-        let model = AdminPeoplePage.Model(query: query, problems: problems, result: result, scope: scope,
+        var model = AdminPeoplePage.Model(query: query, problems: problems, result: result, scope: scope,
                                           department: department)
+        model.categories = try context.yearlyRequirements.categories(in: scope.access, limit: 200)
         return Response.html(AdminPeoplePage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered)
     }
 
@@ -82,24 +85,29 @@ struct AdminPeopleController {
                                                     employeeNumber: form.employeeNumber.isEmpty ? nil : form.employeeNumber,
                                                     departmentID: department?.id, grants: grants)
         problems = try service.problems(person).filter { problem in !problems.contains { $0.field == problem.field } } + problems
+        let attributes = StaffAttributes.check(jobCategory: form.jobCategory, email: form.email)
+        problems += attributes.problems
         guard problems.isEmpty else {
-            return newPage(request, scope: scope, form: form, problems: Self.ordered(problems, AdminPersonNewPage.fieldOrder),
+            return try newPage(request, scope: scope, form: form, problems: Self.ordered(problems, AdminPersonNewPage.fieldOrder),
                            status: .unprocessableContent)
         }
         let user = try context.requireUser(request)
         do {
             let created = try service.add(person, by: AuditActor(user))
+            try staffAttributes.apply(jobCategory: attributes.jobCategory, email: attributes.email, to: created,
+                                      by: AuditActor(user))
             return Response.redirect(to: "/admin/people/\(created.id)?done=created")
         } catch let failure as AccountProblems {
-            return newPage(request, scope: scope, form: form, problems: failure.problems, status: .unprocessableContent)
+            return try newPage(request, scope: scope, form: form, problems: failure.problems, status: .unprocessableContent)
         }
     }
 
     private func newPage(_ request: Request, scope: AdminScope, form: AdminPersonNewPage.Form, problems: [AccountProblem],
-                         status: HTTPStatus) -> Response {
-        Response.html(AdminPersonNewPage.render(AdminPersonNewPage.Model(form: form, problems: problems, scope: scope),
-                                                context: context.page(request), stylesheet: context.stylesheet).rendered,
-                      status: status)
+                         status: HTTPStatus) throws -> Response {
+        var model = AdminPersonNewPage.Model(form: form, problems: problems, scope: scope)
+        model.categories = try context.yearlyRequirements.categories(in: scope.access, limit: 200)
+        return Response.html(AdminPersonNewPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered,
+                             status: status)
     }
 
     static func ordered(_ problems: [AccountProblem], _ fields: [String]) -> [AccountProblem] {
@@ -124,12 +132,14 @@ struct AdminPeopleController {
                             failure: AdminPersonPage.Failure?, status: HTTPStatus) throws -> Response {
         let accounts = service.accounts
         let viewer = ReportViewer(user: scope.user, departments: Array(scope.departments.values))
-        let model = AdminPersonPage.Model(
+        var model = AdminPersonPage.Model(
             person: person, scope: scope, stateChanges: try accounts.stateChanges(of: person.id),
             lastSignIn: try accounts.lastSignIn(of: person.id), throttled: try service.isThrottled(person),
             tokens: try tokens.list(person), now: context.clock(),
             hrRecord: scope.departments[person.departmentID].map(viewer.isVisible) ?? false,
             done: done, failure: failure)
+        model.email = try staffAttributes.email(of: person)
+        model.categories = try context.yearlyRequirements.categories(in: scope.access, limit: 200)
         return Response.html(AdminPersonPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered,
                              status: status)
     }
@@ -146,15 +156,23 @@ struct AdminPeopleController {
         let (scope, person) = try person(request)
         let form = try request.form()
         let values = ["name": Self.text(form["name"]), "employee_number": Self.text(form["employee_number"]),
-                      "department": Self.text(form["department"])]
+                      "department": Self.text(form["department"]), "job_category": Self.text(form["job_category"]),
+                      "email": Self.text(form["email"])]
         guard let department = try? scope.department(chosen: values["department"]) else {
             return try refused(request, scope: scope, person: person, form: "details",
                                problems: [AccountProblem(field: "department", reason: .departmentMissing)], values: values)
         }
         let number = values["employee_number"] ?? ""
+        let attributes = StaffAttributes.check(jobCategory: values["job_category"] ?? "", email: values["email"] ?? "")
         do {
+            // Everything is checked before anything is stored.
+            let problems = try service.detailProblems(name: values["name"] ?? "", employeeNumber: number.isEmpty ? nil : number,
+                                                      of: person.id) + attributes.problems
+            guard problems.isEmpty else { throw AccountProblems(problems) }
             try service.edit(person, name: values["name"] ?? "", employeeNumber: number.isEmpty ? nil : number,
                              departmentID: department.id, by: AuditActor(scope.user))
+            try staffAttributes.apply(jobCategory: attributes.jobCategory, email: attributes.email, to: person,
+                                      by: AuditActor(scope.user))
         } catch let failure as AccountProblems {
             return try refused(request, scope: scope, person: person, form: "details", problems: failure.problems, values: values)
         }

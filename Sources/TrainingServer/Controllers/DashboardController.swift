@@ -36,7 +36,8 @@ struct DashboardController {
                 }.first
             let model = DashboardPage.Model(user: user, required: required, started: started, next: next,
                                             certificationStep: certificationStep,
-                                            hoursThisYear: hours, requiredHours: context.configuration.yearlyRequiredHours,
+                                            hoursThisYear: hours,
+                                            requiredHours: user.requiredHours ?? context.configuration.yearlyRequiredHours,
                                             certifications: CertificationsSection.render(certifications, context: page))
             return Response.html(DashboardPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
         }

@@ -36,7 +36,7 @@ struct HRAPIController {
                                     channel: "api", by: user)
             let resolver = PersonLineResolver(departments: viewer.departments, programID: page.program?.id.rawValue ?? "",
                                               verificationBase: context.verificationBase,
-                                              timeZone: reports.calendar.timeZone)
+                                              requiredHours: reports.requiredHours, timeZone: reports.calendar.timeZone)
             return Response.json(PeopleDocument(page, resolver: resolver))
         }
     }

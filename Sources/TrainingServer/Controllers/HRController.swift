@@ -103,7 +103,8 @@ struct HRController {
         var model = HRPersonPage.Model(record: record, department: viewer.departments[record.departmentID],
                                        programs: catalogue.programs, courses: courses,
                                        quizzes: Self.quizLines(attempts, catalogue: catalogue), year: reports.year,
-                                       requiredHours: reports.requiredHours, verificationBase: context.verificationBase,
+                                       requiredHours: record.requiredHours ?? reports.requiredHours,
+                                       verificationBase: context.verificationBase,
                                        now: reports.now)
         model.plans = try context.planLines(for: record.userID, viewer: viewer, page: context.page(request))
         return Response.html(HRPersonPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered)
@@ -155,6 +156,7 @@ extension ControllerContext {
         var reports = HRReports(reports: self.reports, catalogue: catalogue.catalogue,
                                 requiredHours: configuration.yearlyRequiredHours, calendar: configuration.calendar,
                                 now: clock())
+        reports.requirementsVary = try !yearlyRequirements.all().isEmpty
         reports.overdueFilter = { [self] id throws(ReportFailure) in try planOverdueFilter(id, viewer: viewer) }
         return (user, viewer, reports)
     }

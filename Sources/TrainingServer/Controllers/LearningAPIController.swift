@@ -28,7 +28,8 @@ struct LearningAPIController {
                     })
             }
             return Response.json(APIModels.Progress(year: year, hoursThisYear: hours,
-                                                    requiredHours: context.configuration.yearlyRequiredHours, courses: courses))
+                                                    requiredHours: user.requiredHours ?? context.configuration.yearlyRequiredHours,
+                                                    courses: courses))
         }
         router.post("/api/v1/courses/:course/quizzes/:quiz/attempts") { request in
             let user = try context.requireUser(request)

@@ -44,6 +44,37 @@ public enum StaffImport {
         public var department: [String]
     }
 
+    /// An optional attribute as a row gives it: an empty cell (or no column) leaves it as it is, the clear marker
+    /// (`clearMarker`) removes it, anything else sets it.
+    public enum Attribute: Sendable, Equatable {
+        case keep
+        case clear
+        case set(String)
+
+        /// The value to store when it is not kept.
+        var stored: String? { if case .set(let value) = self { value } else { nil } }
+
+        /// Whether writing it would change `current`.
+        func changes(_ current: String?) -> Bool {
+            switch self {
+            case .keep: false
+            case .clear: current != nil
+            case .set(let value): current != value
+            }
+        }
+
+        var fingerprint: String {
+            switch self {
+            case .keep: ""
+            case .clear: "\u{18}"
+            case .set(let value): value
+            }
+        }
+    }
+
+    /// The cell that removes a job category or an e-mail address (an empty cell leaves it unchanged).
+    public static let clearMarker = "-"
+
     /// A person as the file describes them.
     public struct Person: Sendable, Equatable {
         public var line: Int
@@ -54,6 +85,8 @@ public enum StaffImport {
         public var grants: [Grant]
         public var active: Bool
         public var timeFactor: Double?
+        public var jobCategory: Attribute = .keep
+        public var email: Attribute = .keep
     }
 
     /// A person already in the database, as far as the import compares.
@@ -66,6 +99,8 @@ public enum StaffImport {
         public var grants: Set<Grant>
         public var disabled: Bool
         public var timeFactor: Double
+        public var jobCategory: String? = nil
+        public var email: String? = nil
     }
 
     public enum Change: Sendable, Equatable {
@@ -93,7 +128,10 @@ public enum StaffImport {
         case problems([Problem])
     }
 
-    static let columns = ["employee_number", "login", "name", "department", "roles", "status", "time_factor"]
+    static let columns = ["employee_number", "login", "name", "department", "roles", "status", "time_factor",
+                          "job_category", "email"]
+    /// Other names of columns, as Chinese HR systems head them.
+    static let aliases = ["岗位类别": "job_category", "电子邮箱": "email"]
     static let required = ["employee_number", "name", "department"]
 
     /// Reads and checks a UTF-8, UTF-16 or GB18030 CSV file, then compares it with `existing` people and
@@ -148,7 +186,10 @@ public enum StaffImport {
         }
         guard let header = records.first else { return .problems([Problem(line: 1, message: "the file is empty", code: "file_empty")]) }
         var problems: [Problem] = []
-        let names = header.fields.map { $0.trimmed.lowercased() }
+        let names = header.fields.map { field in
+            let name = field.trimmed.lowercased()
+            return aliases[name] ?? name
+        }
         for name in names where !columns.contains(name) {
             problems.append(Problem(line: header.line, message: "unknown column '\(name)'; the columns are \(columns.joined(separator: ", "))",
                                     code: "unknown_column", values: ["name": name, "columns": columns.joined(separator: ", ")]))
@@ -245,9 +286,32 @@ public enum StaffImport {
                     rowProblems.append(.row("time_factor_invalid", "time_factor must be a number from 1 to 4"))
                 }
             }
+            var jobCategory = Attribute.keep
+            switch value("job_category") {
+            case "": break
+            case clearMarker: jobCategory = .clear
+            case let text:
+                if text.count > JobCategory.maximumLength {
+                    rowProblems.append(.row("job_category_invalid", "job_category must be at most \(JobCategory.maximumLength) characters"))
+                } else {
+                    jobCategory = .set(text)
+                }
+            }
+            var email = Attribute.keep
+            switch value("email") {
+            case "": break
+            case clearMarker: email = .clear
+            case let text:
+                if let address = MailAddress.normalized(text) {
+                    email = .set(address)
+                } else {
+                    rowProblems.append(.row("email_invalid", ["email": text], "email '\(text)' is not an e-mail address"))
+                }
+            }
             if rowProblems.isEmpty {
                 people.append(Person(line: record.line, employeeNumber: number, login: login.isEmpty ? nil : login, name: name,
-                                     department: department, grants: grants, active: active, timeFactor: factor))
+                                     department: department, grants: grants, active: active, timeFactor: factor,
+                                     jobCategory: jobCategory, email: email))
             } else {
                 problems += rowProblems.map { problem in
                     var problem = problem
@@ -296,6 +360,8 @@ public enum StaffImport {
                 }
                 if current.disabled { fields.append("enabled") }
                 if let factor = person.timeFactor, factor != current.timeFactor { fields.append("time_factor") }
+                if person.jobCategory.changes(current.jobCategory) { fields.append("job_category") }
+                if person.email.changes(current.email) { fields.append("email") }
                 if fields.isEmpty { unchanged += 1 } else { changes.append(.update(current.id, person, fields: fields)) }
             } else {
                 guard person.active else {
@@ -357,7 +423,8 @@ extension StaffImport.Plan {
             let grants = person.grants.map { "\($0.role.rawValue)@\($0.department.joined(separator: "/"))" }.sorted()
             return [person.employeeNumber, person.login ?? "", person.name, person.department.joined(separator: "/"),
                     grants.joined(separator: ";"), person.active ? "active" : "left",
-                    person.timeFactor.map { String($0) } ?? ""].joined(separator: "\u{1F}")
+                    person.timeFactor.map { String($0) } ?? "", person.jobCategory.fingerprint,
+                    person.email.fingerprint].joined(separator: "\u{1F}")
         }
         var lines = newDepartments.map { "department\u{1F}" + $0.joined(separator: "/") }
         for change in changes {

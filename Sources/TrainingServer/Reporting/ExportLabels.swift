@@ -16,7 +16,8 @@ public struct ExportLabels: Sendable, Hashable {
     /// Translation keys of the people export's columns, in `ExportedPerson.columns` order.
     static let peopleKeys = ["hr.column.employee_number", "hr.column.login", "hr.column.name", "hr.column.department",
                              "hr.column.program", "hr.column.state", "hr.column.certified_at", "hr.column.expires_at",
-                             "hr.column.certificate", "hr.column.verification", "hr.column.hours", "hr.column.user_id"]
+                             "hr.column.certificate", "hr.column.verification", "hr.column.hours",
+                             "hr.column.required_hours", "hr.column.user_id"]
     /// Translation keys of the row kinds.
     static let rowKindKeys = ["total": "hr.dashboard.total", "direct": "hr.summary.direct",
                               "department": "hr.summary.sub_department"]

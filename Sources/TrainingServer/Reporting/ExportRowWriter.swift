@@ -59,6 +59,8 @@ struct ExportRowWriter {
             bytes.append(UInt8(ascii: ","))
             Self.field(ExportedPerson.number(line.hours), into: &bytes)
             bytes.append(UInt8(ascii: ","))
+            Self.field(ExportedPerson.number(line.requiredHours ?? resolver.requiredHours), into: &bytes)
+            bytes.append(UInt8(ascii: ","))
             bytes += String(line.userID).utf8
             bytes.append(0x0D)
             bytes.append(0x0A)

@@ -16,15 +16,19 @@ public struct ExportedPerson: Sendable, Hashable, Encodable {
     public var certificateId: String?
     public var verificationUrl: String?
     public var hoursThisYear: Double
+    /// The person's own yearly requirement (the global one when no rule reaches them).
+    public var requiredHours: Double
 
     /// The column names of CSV and table exports, in order.
     public static let columns = ["employee_number", "login", "name", "department", "program", "state", "certified_at",
-                                 "expires_at", "certificate_id", "verification_url", "hours_this_year", "user_id"]
+                                 "expires_at", "certificate_id", "verification_url", "hours_this_year", "required_hours",
+                                 "user_id"]
 
     /// The values in `columns` order, as text.
     public var fields: [String] {
         [employeeNumber ?? "", login, name, department, program, state, certifiedAt ?? "", expiresAt ?? "",
-         certificateId ?? "", verificationUrl ?? "", Self.number(hoursThisYear), String(userId)]
+         certificateId ?? "", verificationUrl ?? "", Self.number(hoursThisYear), Self.number(requiredHours),
+         String(userId)]
     }
 
     /// Hours with at most two decimals and no trailing zeros, independent of any locale.
@@ -44,7 +48,7 @@ public struct ExportedPerson: Sendable, Hashable, Encodable {
 
     private enum Key: String, CodingKey {
         case userId, employeeNumber, login, name, departmentId, department, program, state, certifiedAt, expiresAt,
-             certificateId, verificationUrl, hoursThisYear
+             certificateId, verificationUrl, hoursThisYear, requiredHours
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -62,6 +66,7 @@ public struct ExportedPerson: Sendable, Hashable, Encodable {
         try container.encode(certificateId, forKey: .certificateId)
         try container.encode(verificationUrl, forKey: .verificationUrl)
         try container.encode((hoursThisYear * 100).rounded() / 100, forKey: .hoursThisYear)
+        try container.encode(requiredHours, forKey: .requiredHours)
     }
 }
 
@@ -71,11 +76,15 @@ public struct PersonLineResolver: Sendable {
     public var programID: String
     /// Put before `/verify/<id>`: the site's origin (`https://host`), or "" for a path only.
     public var verificationBase: String
+    /// The yearly requirement of people no rule reaches.
+    public var requiredHours: Double
     public let timeZone: TimeZone
     private let calendar: Calendar
 
-    public init(departments: [DepartmentID: Department], programID: String, verificationBase: String, timeZone: TimeZone) {
+    public init(departments: [DepartmentID: Department], programID: String, verificationBase: String,
+                requiredHours: Double = 0, timeZone: TimeZone) {
         self.departments = departments
+        self.requiredHours = requiredHours
         self.programID = programID
         self.verificationBase = verificationBase
         self.timeZone = timeZone
@@ -89,7 +98,8 @@ public struct PersonLineResolver: Sendable {
                        program: programID, state: line.state.rawValue,
                        certifiedAt: line.certifiedAt.map(day), expiresAt: line.expiresAt.map(day),
                        certificateId: line.certificateID,
-                       verificationUrl: line.certificateID.map { verificationLink($0) }, hoursThisYear: line.hours)
+                       verificationUrl: line.certificateID.map { verificationLink($0) }, hoursThisYear: line.hours,
+                       requiredHours: line.requiredHours ?? requiredHours)
     }
 
     /// The day `seconds` falls on, `YYYY-MM-DD`.

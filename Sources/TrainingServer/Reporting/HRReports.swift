@@ -12,6 +12,8 @@ public struct HRReports: Sendable {
     public let now: Double
     /// Rows read per step of an export.
     public var batchSize = 2000
+    /// Whether yearly requirement rules exist, so people are counted against requirements of their own.
+    public var requirementsVary = false
     /// The "overdue for assignment" condition of an assignment id (`notFound` for one the reader cannot see);
     /// nil: the filter is not offered.
     public var overdueFilter: (@Sendable (Int64) throws(ReportFailure) -> PlanOverdueFilter)?
@@ -91,7 +93,8 @@ public struct HRReports: Sendable {
                                                    bounds: HoursDistribution.bounds(required: requiredHours))
         return Dashboard(program: program, programs: catalogue.programs, year: year, requiredHours: requiredHours,
                          department: department, trail: department.map(viewer.trail(to:)) ?? [], total: total,
-                         direct: direct, rows: rows, hours: HoursDistribution(required: requiredHours, counts: counts))
+                         direct: direct, rows: rows, hours: HoursDistribution(required: requiredHours, counts: counts),
+                         requirementsVary: requirementsVary)
     }
 
     /// One page of the people list and how many match in all.
@@ -108,7 +111,8 @@ public struct HRReports: Sendable {
                        verificationBase: String, labels: ExportLabels = .codes) throws -> PeopleExportStream {
         let (filter, _, program) = try resolve(query, for: viewer)
         let resolver = PersonLineResolver(departments: viewer.departments, programID: program?.id.rawValue ?? "",
-                                          verificationBase: verificationBase, timeZone: calendar.timeZone)
+                                          verificationBase: verificationBase, requiredHours: requiredHours,
+                                          timeZone: calendar.timeZone)
         let reports = self.reports
         let scope = viewer.scope
         return PeopleExportStream(format: format, resolver: resolver, labels: labels, batchSize: batchSize) { after, written, limit in
@@ -172,6 +176,9 @@ public struct Dashboard: Sendable {
     /// Sub-departments of `department`, or the scope's tops.
     public var rows: [DepartmentSummary]
     public var hours: HoursDistribution
+    /// Whether people are counted against requirements of their own (rules exist): the hours buckets are then
+    /// shares of each person's requirement, with `hours`' bounds those shares of the global one.
+    public var requirementsVary = false
 
     /// The rows that add up to the total: the department's own people first (when there are any), then each
     /// sub-department (or top); `direct` marks the first kind.

@@ -39,6 +39,8 @@ public struct PersonRecord: Sendable, Hashable {
     public var certificates: [Certificate]
     /// Newest year first.
     public var hours: [YearHours]
+    /// The person's own yearly requirement (`YearlyRequirementRules`); nil: the global one.
+    public var requiredHours: Double? = nil
 
     /// Hours credited in `year` (0 when none).
     public func hours(in year: Int) -> Double { hours.first { $0.year == year }?.hours ?? 0 }

@@ -55,7 +55,8 @@ public struct PeopleFilter: Sendable, Hashable {
     public var state: CertificationStateName?
     public var expiresFrom: Double?
     public var expiresTo: Double?
-    /// Only people with fewer study hours than this in `year`.
+    /// Only people with fewer study hours in `year` than their own yearly requirement; the value is the global
+    /// requirement, for people no rule reaches.
     public var hoursBelow: Double?
     public var year: Int
     public var search: String?
@@ -92,6 +93,8 @@ public struct PersonLine: Sendable, Hashable, Codable {
     public var expiresAt: Double?
     public var certificateID: String?
     public var hours: Double
+    /// The person's own yearly requirement; nil: the global one.
+    public var requiredHours: Double? = nil
 }
 
 /// How many people match a filter: exactly, or (when counting would read too much) at least `count`, more.

@@ -927,6 +927,117 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-12-08-requirements-yearly-hours") { db in
+            // Yearly study-hour requirements by department (reaching its subtree) and, optionally, job category,
+            // set by planners; the global `--yearly-hours` stays the fallback. Each person's requirement is kept
+            // on their row (`required_hours`, NULL: the global one), so the hours buckets of `department_hours`
+            // count every person against their own requirement. Triggers keep it when a person is added, moves or
+            // changes category; rule changes and department moves refresh the people below (SQLiteYearlyRequirements).
+            // The precedence (Plans/YearlyRequirement.swift): the nearest rule for the person's category (their
+            // department, then its ancestors), else the nearest rule without a category, else the global one.
+            try db.execute(sql: """
+                CREATE TABLE yearly_requirements (
+                    id INTEGER PRIMARY KEY,
+                    department_id INTEGER NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+                    -- NULL: everyone in the subtree without a rule of their own category
+                    job_category TEXT CHECK (job_category IS NULL OR length(job_category) BETWEEN 1 AND 60),
+                    hours REAL NOT NULL CHECK (hours > 0 AND hours <= 1000),
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    updated_by INTEGER REFERENCES users(id) ON DELETE SET NULL
+                );
+                CREATE UNIQUE INDEX yearly_requirements_key ON yearly_requirements(department_id, ifnull(job_category, ''));
+
+                ALTER TABLE users ADD COLUMN required_hours REAL;
+                -- The name walk (lists and exports in name order) stays within its covering index.
+                DROP INDEX users_name_key;
+                CREATE INDEX users_name_key
+                    ON users(name_key, display_name, login, employee_number, department_id, disabled, required_hours);
+
+                -- Each person-year with hours in the bucket of their own requirement (or the global one).
+                DROP VIEW user_year_hours_bucket;
+                CREATE VIEW user_year_hours_bucket AS
+                    SELECT h.user_id, h.year, h.hours,
+                           CASE WHEN h.hours <= 0 THEN 0
+                                WHEN h.hours < coalesce(u.required_hours, r.required) * 0.25 THEN 1
+                                WHEN h.hours < coalesce(u.required_hours, r.required) * 0.5 THEN 2
+                                WHEN h.hours < coalesce(u.required_hours, r.required) * 0.75 THEN 3
+                                WHEN h.hours < coalesce(u.required_hours, r.required) THEN 4
+                                ELSE 5 END AS bucket
+                    FROM user_year_hours h CROSS JOIN users u ON u.id = h.user_id,
+                         (SELECT CAST(value AS REAL) AS required FROM settings WHERE key = 'reports.required_hours') r;
+
+                -- Moves and enabling/disabling keep their counts; the hours buckets move to a trigger of their own
+                -- that also follows a changed requirement. It counts from the row's OLD and NEW values only (with
+                -- upserts, so a change nested in another trigger adds up whatever order they run in). A refresh of
+                -- a whole subtree's requirements (the setting 'reports.refreshing' present) recounts the subtree's
+                -- buckets at once instead.
+                DROP TRIGGER users_count_update;
+                CREATE TRIGGER users_count_update AFTER UPDATE OF department_id, disabled ON users BEGIN
+                    UPDATE department_people SET people = people - 1
+                        WHERE department_id = OLD.department_id AND OLD.disabled = 0;
+                    INSERT INTO department_people (department_id, people)
+                        SELECT NEW.department_id, 1 WHERE NEW.disabled = 0
+                        ON CONFLICT (department_id) DO UPDATE SET people = people + 1;
+
+                    UPDATE certification_counts SET people = people - 1
+                        WHERE OLD.disabled = 0 AND (program_id, department_id, state) IN
+                            (SELECT program_id, department_id, state FROM certifications WHERE user_id = OLD.id);
+
+                    UPDATE certifications SET department_id = NEW.department_id
+                        WHERE user_id = NEW.id AND NEW.department_id <> OLD.department_id;
+
+                    INSERT INTO certification_counts (program_id, department_id, state, people)
+                        SELECT program_id, department_id, state, 1 FROM certifications
+                        WHERE user_id = NEW.id AND NEW.disabled = 0
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+                CREATE TRIGGER users_hours_update AFTER UPDATE OF department_id, disabled, required_hours ON users
+                WHEN (NEW.department_id IS NOT OLD.department_id OR NEW.disabled IS NOT OLD.disabled
+                      OR NEW.required_hours IS NOT OLD.required_hours)
+                     AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'reports.refreshing') BEGIN
+                    INSERT INTO department_hours (department_id, year, bucket, people)
+                        SELECT OLD.department_id, h.year, CASE WHEN h.hours < r.required * 0.25 THEN 1
+                               WHEN h.hours < r.required * 0.5 THEN 2 WHEN h.hours < r.required * 0.75 THEN 3
+                               WHEN h.hours < r.required THEN 4 ELSE 5 END, -1
+                        FROM user_year_hours h,
+                             (SELECT coalesce(OLD.required_hours, CAST(value AS REAL)) AS required FROM settings
+                              WHERE key = 'reports.required_hours') r
+                        WHERE OLD.disabled = 0 AND h.user_id = OLD.id AND h.hours > 0
+                        ON CONFLICT DO UPDATE SET people = people - 1;
+                    INSERT INTO department_hours (department_id, year, bucket, people)
+                        SELECT NEW.department_id, h.year, CASE WHEN h.hours < r.required * 0.25 THEN 1
+                               WHEN h.hours < r.required * 0.5 THEN 2 WHEN h.hours < r.required * 0.75 THEN 3
+                               WHEN h.hours < r.required THEN 4 ELSE 5 END, 1
+                        FROM user_year_hours h,
+                             (SELECT coalesce(NEW.required_hours, CAST(value AS REAL)) AS required FROM settings
+                              WHERE key = 'reports.required_hours') r
+                        WHERE NEW.disabled = 0 AND h.user_id = NEW.id AND h.hours > 0
+                        ON CONFLICT DO UPDATE SET people = people + 1;
+                END;
+
+                -- A person's own requirement when they are added, move or change category (the rule of
+                -- Plans/YearlyRequirement.swift in SQL: their category's nearest rule, else the nearest plain one).
+                CREATE TRIGGER users_required_hours_insert AFTER INSERT ON users
+                WHEN EXISTS (SELECT 1 FROM yearly_requirements) BEGIN
+                    UPDATE users SET required_hours = (
+                        SELECT r.hours FROM departments me CROSS JOIN yearly_requirements r
+                        CROSS JOIN departments d ON d.id = r.department_id
+                        WHERE me.id = NEW.department_id AND substr(me.id_path, 1, length(d.id_path)) = d.id_path
+                          AND (r.job_category IS NULL OR r.job_category = NEW.job_category)
+                        ORDER BY r.job_category IS NULL, length(d.id_path) DESC LIMIT 1) WHERE id = NEW.id;
+                END;
+                CREATE TRIGGER users_required_hours_change AFTER UPDATE OF department_id, job_category ON users
+                WHEN NEW.department_id IS NOT OLD.department_id OR NEW.job_category IS NOT OLD.job_category BEGIN
+                    UPDATE users SET required_hours = (
+                        SELECT r.hours FROM departments me CROSS JOIN yearly_requirements r
+                        CROSS JOIN departments d ON d.id = r.department_id
+                        WHERE me.id = NEW.department_id AND substr(me.id_path, 1, length(d.id_path)) = d.id_path
+                          AND (r.job_category IS NULL OR r.job_category = NEW.job_category)
+                        ORDER BY r.job_category IS NULL, length(d.id_path) DESC LIMIT 1) WHERE id = NEW.id;
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -82,6 +82,8 @@ public struct SQLiteDepartmentRepository: DepartmentRepository {
             try db.execute(sql: """
                 UPDATE departments SET id_path = ? || substr(id_path, ?) WHERE id_path >= ? AND id_path < ?
                 """, arguments: [newPath, department.idPath.utf8.count + 1, department.idPath, Self.upper(department.idPath)])
+            // The rules above the subtree changed: its people's yearly requirements follow.
+            try SQLiteYearlyRequirements.refresh(under: newPath, db)
             try SQLiteAssignmentRepository.reconcile(subtree: newPath, at: clock(), in: db)
             try AuditChain.append(AuditEvent(action: "department.move", subject: "department:\(id)",
                                              details: ["from": department.namePath.joined(separator: "/"),

@@ -45,11 +45,12 @@ extension SQLiteReportRepository {
         let inScope = try departmentIDs(prefixes, db)
         let direction = filter.descending ? "DESC" : "ASC"
         let first = try db.cachedStatement(sql: """
-            SELECT id, login, display_name, employee_number, department_id, name_key FROM users INDEXED BY users_name_key
+            SELECT id, login, display_name, employee_number, department_id, name_key, required_hours
+            FROM users INDEXED BY users_name_key
             WHERE disabled = 0 ORDER BY name_key \(direction), id \(direction) LIMIT ?
             """)
         let next = try db.cachedStatement(sql: """
-            SELECT u.id, u.login, u.display_name, u.employee_number, u.department_id, u.name_key
+            SELECT u.id, u.login, u.display_name, u.employee_number, u.department_id, u.name_key, u.required_hours
             FROM users u INDEXED BY users_name_key
             WHERE u.disabled = 0 AND \(Self.nameKeyset(filter.descending)) ORDER BY u.name_key \(direction), u.id \(direction) LIMIT ?
             """)
@@ -87,7 +88,7 @@ extension SQLiteReportRepository {
                 }
                 lines.append(PersonLine(userID: id, login: row[1], name: row[2], employeeNumber: row[3],
                                         departmentID: department, state: .notStarted, certifiedAt: nil, expiresAt: nil,
-                                        certificateID: nil, hours: 0))
+                                        certificateID: nil, hours: 0, requiredHours: row[6]))
             }
             walked += read
             if read < limit { break }

@@ -7,7 +7,7 @@ extension SQLiteReportRepository {
         let (inScope, scopeArguments) = Self.rangeCondition(scope.prefixes)
         return try store.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT u.id, u.login, u.display_name, u.employee_number, u.department_id, u.disabled
+                SELECT u.id, u.login, u.display_name, u.employee_number, u.department_id, u.disabled, u.required_hours
                 FROM users u JOIN departments d ON d.id = u.department_id WHERE u.id = ? AND \(inScope)
                 """, arguments: [userID.rawValue] + scopeArguments) else { return nil }
             let certifications = try Row.fetchAll(db, sql: """
@@ -36,7 +36,7 @@ extension SQLiteReportRepository {
                                 employeeNumber: row["employee_number"],
                                 departmentID: DepartmentID(rawValue: row["department_id"]),
                                 disabled: row["disabled"], certifications: certifications,
-                                certificates: certificates, hours: hours)
+                                certificates: certificates, hours: hours, requiredHours: row["required_hours"])
         }
     }
 }

@@ -151,13 +151,18 @@ extension SQLiteReportRepository {
                 counts[0] = max(0, try Self.peopleCount(prefixes, db) - withHours)
                 return
             }
-            let (sql, arguments) = Self.query(filter, prefixes, select: "coalesce(h.hours, 0) AS hours", plan: .departmentsFirst)
+            // Each person's hours against their own requirement: the bounds are shares of the global requirement
+            // (their last), applied to each person's (as the aggregates' triggers do).
+            let global = bounds.last ?? 0
+            let (sql, arguments) = Self.query(filter, prefixes, select: "coalesce(h.hours, 0) AS hours, coalesce(u.required_hours, ?) AS required",
+                                              plan: .departmentsFirst)
             // One WHEN per bound; the statement's shape depends only on how many bounds there are. The bounds'
             // placeholders come first in the text, so their values come first in the arguments.
-            let whens = bounds.indices.map { "WHEN hours < ? THEN \($0 + 1)" }.joined(separator: " ")
+            let whens = bounds.indices.map { "WHEN hours < required * ? THEN \($0 + 1)" }.joined(separator: " ")
             let bucket = "CASE WHEN hours <= 0 THEN 0 \(whens) ELSE \(bounds.count + 1) END"
+            let shares = bounds.map { global > 0 ? $0 / global : 0 }
             let rows = try Row.fetchAll(db, sql: "SELECT \(bucket) AS bucket, count(*) AS people FROM (\(sql)) GROUP BY bucket",
-                                        arguments: StatementArguments(bounds) + arguments)
+                                        arguments: StatementArguments(shares) + [global] + arguments)
             for row in rows {
                 let index: Int = row["bucket"]
                 if counts.indices.contains(index) { counts[index] = row["people"] }

@@ -79,7 +79,7 @@ public struct SQLiteReportRepository: ReportRepository {
 
     static let columns = """
         u.id, u.login, u.display_name, u.employee_number, u.department_id, c.state, c.certified_at, c.expires_at,
-        c.certificate_id, coalesce(h.hours, 0) AS hours
+        c.certificate_id, coalesce(h.hours, 0) AS hours, u.required_hours
         """
 
     /// The upper bound of a subtree's paths: '/1/4/' -> '/1/40' ('0' is the character after '/').
@@ -183,7 +183,8 @@ public struct SQLiteReportRepository: ReportRepository {
             conditions.append("c.state <> 'revoked'")
         }
         if let below = filter.hoursBelow {
-            conditions.append("coalesce(h.hours, 0) < ?")
+            // Each person against their own requirement; the global one for people no rule reaches.
+            conditions.append("coalesce(h.hours, 0) < coalesce(u.required_hours, ?)")
             arguments += [below]
         }
         if let search = filter.search, !search.isEmpty {
@@ -219,7 +220,7 @@ public struct SQLiteReportRepository: ReportRepository {
         let state: String? = row[5]
         return PersonLine(userID: row[0], login: row[1], name: row[2], employeeNumber: row[3], departmentID: row[4],
                           state: state.flatMap(CertificationStateName.init(rawValue:)) ?? .notStarted,
-                          certifiedAt: row[6], expiresAt: row[7], certificateID: row[8], hours: row[9])
+                          certifiedAt: row[6], expiresAt: row[7], certificateID: row[8], hours: row[9], requiredHours: row[10])
     }
 }
 

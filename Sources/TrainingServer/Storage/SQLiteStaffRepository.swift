@@ -19,11 +19,14 @@ public struct SQLiteStaffRepository: Sendable {
     static func snapshot(_ db: Database) throws -> (people: [StaffImport.Existing], departments: Set<[String]>) {
         let departments = try SQLiteDepartmentRepository.load(db, where: "1", [])
         let paths = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.namePath) })
+        var emails: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, email FROM users WHERE email IS NOT NULL") { emails[row[0]] = row[1] }
         let people = try SQLiteUserRepository.load(db, where: "1", []).map { user in
             StaffImport.Existing(id: user.id, employeeNumber: user.employeeNumber, login: user.login, name: user.displayName,
                                  department: paths[user.departmentID] ?? [],
                                  grants: Set(user.grants.map { StaffImport.Grant(role: $0.role, department: paths[$0.departmentID] ?? []) }),
-                                 disabled: user.disabled, timeFactor: user.accommodationFactor)
+                                 disabled: user.disabled, timeFactor: user.accommodationFactor,
+                                 jobCategory: user.jobCategory, email: emails[user.id.rawValue])
         }
         return (people, Set(departments.map(\.namePath)))
     }
@@ -83,10 +86,10 @@ public struct SQLiteStaffRepository: Sendable {
                 let hash = passwordHashes[person.employeeNumber] ?? "!" + Tokens.random(bytes: 16)
                 try db.execute(sql: """
                     INSERT INTO users (login, display_name, employee_number, department_id, password_hash,
-                                       accommodation_factor, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                       accommodation_factor, job_category, email, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [person.login, person.name, person.employeeNumber, try department(person.department),
-                                     hash, person.timeFactor ?? 1, now, now])
+                                     hash, person.timeFactor ?? 1, person.jobCategory.stored, person.email.stored, now, now])
                 try SQLiteReportRepository.writeNameKey(userID: db.lastInsertedRowID, name: person.name, db)
                 try setGrants(db.lastInsertedRowID, person.grants)
                 changed.append(UserID(rawValue: db.lastInsertedRowID))
@@ -97,6 +100,14 @@ public struct SQLiteStaffRepository: Sendable {
                     """, arguments: [person.name, try department(person.department), person.timeFactor, now, id.rawValue])
                 try SQLiteReportRepository.writeNameKey(userID: id.rawValue, name: person.name, db)
                 try setGrants(id.rawValue, person.grants)
+                // An empty cell keeps a job category or address; the clear marker removes it.
+                if person.jobCategory != .keep {
+                    try db.execute(sql: "UPDATE users SET job_category = ? WHERE id = ?",
+                                   arguments: [person.jobCategory.stored, id.rawValue])
+                }
+                if person.email != .keep {
+                    try db.execute(sql: "UPDATE users SET email = ? WHERE id = ?", arguments: [person.email.stored, id.rawValue])
+                }
                 changed.append(id)
             case .disable(let id, _):
                 try db.execute(sql: "UPDATE users SET disabled = 1, updated_at = ? WHERE id = ?", arguments: [now, id.rawValue])

@@ -83,7 +83,8 @@ public struct SQLiteUserRepository: UserRepository {
                         employeeNumber: row["employee_number"], departmentID: DepartmentID(rawValue: row["department_id"]),
                         disabled: row["disabled"], language: row["language"],
                         accommodationFactor: row["accommodation_factor"], grants: grants.sorted { $0.role < $1.role },
-                        timeZone: row["time_zone"])
+                        timeZone: row["time_zone"], jobCategory: row["job_category"],
+                        requiredHours: row["required_hours"])
         }
     }
 }
@@ -146,6 +147,10 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
         if let disabled = filter.disabled {
             conditions.append("u.disabled = ?")
             arguments += [disabled]
+        }
+        if let category = filter.jobCategory {
+            conditions.append("u.job_category = ?")
+            arguments += [category]
         }
         if let search = filter.search, !search.isEmpty {
             var alternatives = ["u.display_name LIKE ? ESCAPE '\\'", "u.login LIKE ? ESCAPE '\\'", "u.employee_number = ?"]

@@ -137,7 +137,7 @@ import Testing
             return String(decoding: bytes.dropFirst(3), as: UTF8.self).split(separator: "\r\n").map(String.init)
         }
         let zh = try export(ExportLabels { Localization.shipped.text($0, .zh) })
-        #expect(zh.first == "工号,登录名,姓名,部门,认证项目,状态,认证日期,到期日期,证书编号,核验链接,本年度学时,用户编号")
+        #expect(zh.first == "工号,登录名,姓名,部门,认证项目,状态,认证日期,到期日期,证书编号,核验链接,本年度学时,年度要求学时,用户编号")
         #expect(zh.last?.contains(",已认证,") == true)
         let en = try export(ExportLabels { Localization.shipped.text($0, .en) })
         #expect(en.first?.hasPrefix("Employee number,Login,Name,Department,Programme,State,") == true)

@@ -7,7 +7,7 @@ import Testing
         userId: 42, employeeNumber: "E-1", login: "li.ming", name: "李明, \"小李\"", departmentId: 7,
         department: "省政府 / 数据局", program: "egov", state: "certified", certifiedAt: "2026-03-01",
         expiresAt: "2028-03-01", certificateId: "c0ffee", verificationUrl: "https://academy.example/verify/c0ffee",
-        hoursThisYear: 12.345)
+        hoursThisYear: 12.345, requiredHours: 60)
 
     @Test(arguments: [
         ("plain", "plain"), ("李明", "李明"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
@@ -30,7 +30,7 @@ import Testing
     @Test func aCSVRowHasEveryColumnInOrder() throws {
         let row = String(decoding: try PeopleExportFormat.csv.rows([Self.person], continuing: false), as: UTF8.self)
         #expect(row == "E-1,li.ming,\"李明, \"\"小李\"\"\",省政府 / 数据局,egov,certified,2026-03-01,2028-03-01,c0ffee,"
-                + "https://academy.example/verify/c0ffee,12.35,42\r\n")
+                + "https://academy.example/verify/c0ffee,12.35,60,42\r\n")
     }
 
     @Test func jsonRowsJoinIntoOneValidArray() throws {
@@ -48,7 +48,8 @@ import Testing
         #expect(array[0]["hoursThisYear"] as? Double == 12.35)
         #expect(array[1]["certificateId"] is NSNull)
         #expect(Set(array[1].keys) == Set(array[0].keys))
-        #expect(array[0].keys.count == 13)
+        #expect(array[0]["requiredHours"] as? Double == 60)
+        #expect(array[0].keys.count == 14)
         let empty = format.prefix + format.suffix
         #expect(try JSONSerialization.jsonObject(with: Data(empty)) as? [Any] != nil)
     }

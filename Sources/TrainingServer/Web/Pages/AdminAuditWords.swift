@@ -19,6 +19,7 @@ public struct AdminAuditWords: Sendable {
         "database.backup", "database.check", "database.restore",
         "audit.view", "audit.export", "audit.verify",
         "settings.update",
+        "user.job_category", "requirement.set", "requirement.remove",
         "assignment.create", "assignment.withdraw",
         "mail.retry", "mail.discard",
         "assignment.exempt", "assignment.exemption_lift", "assignment.extension_request", "assignment.extension_approve",
@@ -78,6 +79,13 @@ public struct AdminAuditWords: Sendable {
         if let raw = details["department"], let id = Int64(raw) {
             // Only departments the viewer may see are named; others keep their number.
             arguments["department"] = departments[DepartmentID(rawValue: id)]?.displayPath ?? "#\(raw)"
+        }
+        if entry.action == "user.job_category" || entry.action.hasPrefix("requirement.") {
+            // A category left out or emptied is "any" for a rule, "none" for a person; an earlier value may be absent.
+            let none = context.t(entry.action == "user.job_category" ? "plans.requirements.no_category" : "plans.requirements.any_category")
+            arguments["job_category"] = details["job_category"].flatMap { $0.isEmpty ? nil : $0 } ?? none
+            arguments["from_job_category"] = details["from_job_category"].flatMap { $0.isEmpty ? nil : $0 } ?? none
+            arguments["from_hours"] = details["from_hours"] ?? "—"
         }
         arguments["result"] = details["result"].map { result in
             keys.contains("admin.audit.result.\(result)") ? context.t("admin.audit.result.\(result)") : result

@@ -27,13 +27,14 @@ enum AdminPeopleFields {
     /// A text field; `name` defaults to the id.
     static func text(_ field: String, name: String? = nil, label: String, hint: String? = nil, value: String, maxLength: Int,
                      required: Bool = false, _ problems: [AccountProblem], context: PageContext,
-                     type: String = "text", autocomplete: String = "off") -> HTML {
+                     type: String = "text", autocomplete: String = "off", list: String? = nil) -> HTML {
         let requiredMark: HTML = required ? " required" : .empty
+        let listAttribute: HTML = list.map { " list=\"\($0)\"" } ?? .empty
         return """
             <div class="field\(problems.contains { $0.field == field } ? " field-invalid" : "")">\
             <label for="\(field)">\(label)</label>\(self.hint(field, hint))\(error(field, problems, context: context))
             <input type="\(type)" id="\(field)" name="\(name ?? field)" value="\(value)" maxlength="\(maxLength)" \
-            autocomplete="\(autocomplete)"\(requiredMark)\(described(field, hint: hint != nil, problems))></div>
+            autocomplete="\(autocomplete)"\(requiredMark)\(listAttribute)\(described(field, hint: hint != nil, problems))></div>
             """
     }
 
@@ -69,6 +70,21 @@ enum AdminPeopleFields {
         let typed = context.t("admin.people.field.department_path_hint", ["example": example])
         return text(field, label: label, hint: [hint, typed].compactMap { $0 }.joined(separator: " "), value: value,
                     maxLength: 2000, problems, context: context)
+    }
+
+    /// The job category and e-mail fields of the person forms, with the categories in use in scope to choose from.
+    static func attributes(jobCategory: String, email: String, categories: [String], _ problems: [AccountProblem],
+                           context: PageContext) -> HTML {
+        let options = categories.map { category -> HTML in "<option value=\"\(category)\"></option>" }
+        let list: HTML = categories.isEmpty ? .empty : "<datalist id=\"job-categories\">\(options)</datalist>"
+        return """
+            \(text("job_category", label: context.t("admin.people.field.job_category"),
+                   hint: context.t("admin.people.field.job_category_hint"), value: jobCategory,
+                   maxLength: JobCategory.maximumLength, problems, context: context,
+                   list: categories.isEmpty ? nil : "job-categories"))\(list)
+            \(text("email", label: context.t("admin.people.field.email"), hint: context.t("admin.people.field.email_hint"),
+                   value: email, maxLength: 254, problems, context: context))
+            """
     }
 
     static func roleName(_ role: Role, _ context: PageContext) -> String { context.t("admin.people.role.\(role.rawValue)") }

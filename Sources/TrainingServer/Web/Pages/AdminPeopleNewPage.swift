@@ -6,7 +6,7 @@ public enum AdminPersonNewPage {
     /// The roles granted here (learner comes with every account).
     public static let grantableRoles: [Role] = [.trainer, .hr, .admin]
     /// The fields in the order of the form, for the error summary.
-    static let fieldOrder = ["login", "name", "employee_number", "department"]
+    static let fieldOrder = ["login", "name", "employee_number", "department", "job_category", "email"]
         + grantableRoles.map { "role_\($0.rawValue)_department" }
 
     /// What the administrator typed.
@@ -15,6 +15,8 @@ public enum AdminPersonNewPage {
         public var name = ""
         public var employeeNumber = ""
         public var department = ""
+        public var jobCategory = ""
+        public var email = ""
         public var roles: Set<Role> = []
         /// Each ticked role's department id as given ("" means the person's own department).
         public var roleDepartments: [Role: String] = [:]
@@ -27,6 +29,8 @@ public enum AdminPersonNewPage {
             name = text("name")
             employeeNumber = text("employee_number")
             department = text("department")
+            jobCategory = text("job_category")
+            email = text("email")
             for role in AdminPersonNewPage.grantableRoles {
                 if form["role_\(role.rawValue)"] != nil { roles.insert(role) }
                 roleDepartments[role] = text("role_\(role.rawValue)_department")
@@ -38,6 +42,8 @@ public enum AdminPersonNewPage {
         public var form: Form
         public var problems: [AccountProblem]
         public var scope: AdminScope
+        /// Job categories in use in scope, offered as the category field's suggestions.
+        public var categories: [String] = []
 
         public init(form: Form, problems: [AccountProblem], scope: AdminScope) {
             self.form = form
@@ -80,6 +86,8 @@ public enum AdminPersonNewPage {
             \(AdminPeopleFields.department("department", label: context.t("admin.people.field.department"),
                                            empty: context.t("admin.people.field.department_choose"), selected: form.department,
                                            scope: model.scope, problems, context: context))
+            \(AdminPeopleFields.attributes(jobCategory: form.jobCategory, email: form.email, categories: model.categories,
+                                           problems, context: context))
             <fieldset class="field"><legend>\(context.t("admin.people.new.roles"))</legend>
             <p class="hint">\(context.t("admin.people.new.roles_hint"))</p>
             \(roles)

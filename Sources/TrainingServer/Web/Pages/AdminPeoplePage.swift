@@ -22,6 +22,8 @@ public enum AdminPeoplePage {
         public var result: Result?
         public var scope: AdminScope
         public var department: Department?
+        /// Job categories in use in scope, for the category filter.
+        public var categories: [String] = []
 
         public init(query: PeopleListQuery, problems: [AccountProblem], result: Result?, scope: AdminScope,
                     department: Department?) {
@@ -70,11 +72,22 @@ public enum AdminPeoplePage {
                                        selected: query.role?.rawValue ?? "", problems, context: context))
             \(AdminPeopleFields.select("state", label: context.t("admin.people.filter.state"), options: states,
                                        selected: query.state?.rawValue ?? "", problems, context: context))
+            \(categoryFilter(model, context: context))
             \(sortFields)
             <div class="button-row"><button type="submit" class="button">\(context.t("admin.people.filter.apply"))</button>
             <a href="/admin/people">\(context.t("admin.people.filter.clear"))</a></div>
             </form>
             """
+    }
+
+    /// The job category filter, when someone in scope has a category (or one is asked for).
+    private static func categoryFilter(_ model: Model, context: PageContext) -> HTML {
+        let chosen = model.query.jobCategory
+        let categories = model.categories + (chosen.map { model.categories.contains($0) ? [] : [$0] } ?? [])
+        guard !categories.isEmpty else { return .empty }
+        let options = [("", context.t("admin.people.filter.job_category_any"))] + categories.map { ($0, $0) }
+        return AdminPeopleFields.select("job_category", label: context.t("admin.people.filter.job_category"), options: options,
+                                        selected: chosen ?? "", model.problems, context: context)
     }
 
     private static func results(_ model: Model, context: PageContext) -> HTML {

@@ -33,6 +33,10 @@ public enum AdminPersonPage {
         public var hrRecord: Bool
         public var done: Done?
         public var failure: Failure?
+        /// The person's e-mail address.
+        public var email: String? = nil
+        /// Job categories in use in scope, offered as the category field's suggestions.
+        public var categories: [String] = []
 
         public init(person: User, scope: AdminScope, stateChanges: [AccountStateChange], lastSignIn: Double?, throttled: Bool,
                     tokens: [APIToken], now: Double, hrRecord: Bool, done: Done?, failure: Failure?) {
@@ -81,6 +85,8 @@ public enum AdminPersonPage {
             <div><dt>\(context.t("admin.people.field.login"))</dt><dd>\(person.login)</dd></div>
             <div><dt>\(context.t("admin.people.field.employee_number"))</dt><dd>\(person.employeeNumber ?? "—")</dd></div>
             <div><dt>\(context.t("admin.people.field.department"))</dt><dd>\(department?.displayPath ?? "—")</dd></div>
+            <div><dt>\(context.t("admin.people.field.job_category"))</dt><dd>\(person.jobCategory ?? "—")</dd></div>
+            <div><dt>\(context.t("admin.people.field.email"))</dt><dd>\(model.email ?? "—")</dd></div>
             <div><dt>\(context.t("admin.people.column.state"))</dt><dd>\(stateText)</dd></div>
             <div><dt>\(context.t("admin.people.last_sign_in"))</dt>\
             <dd>\(model.lastSignIn.map { context.dateTime($0) } ?? context.t("admin.people.last_sign_in_unknown"))</dd></div>
@@ -101,7 +107,8 @@ public enum AdminPersonPage {
         let refused = model.refused("details")
         let problems = refused?.problems ?? []
         let values = refused?.values ?? ["name": person.displayName, "employee_number": person.employeeNumber ?? "",
-                                         "department": String(person.departmentID.rawValue)]
+                                         "department": String(person.departmentID.rawValue),
+                                         "job_category": person.jobCategory ?? "", "email": model.email ?? ""]
         return """
             <h2 id="details">\(context.t("admin.people.details.title"))</h2>
             <form method="post" action="\(base)/details" class="form" novalidate>
@@ -115,6 +122,8 @@ public enum AdminPersonPage {
             \(AdminPeopleFields.department("department", label: context.t("admin.people.field.department"),
                                            empty: context.t("admin.people.field.department_choose"),
                                            selected: values["department"], scope: model.scope, problems, context: context))
+            \(AdminPeopleFields.attributes(jobCategory: values["job_category"] ?? "", email: values["email"] ?? "",
+                                           categories: model.categories, problems, context: context))
             <button type="submit" class="button">\(context.t("admin.people.details.submit"))</button>
             </form>
             """

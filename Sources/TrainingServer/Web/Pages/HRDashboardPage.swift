@@ -149,13 +149,16 @@ public enum HRDashboardPage {
         let hours = dashboard.hours
         guard hours.people > 0 else { return .empty }
         let title = context.t("hr.chart.hours.title", ["year": String(dashboard.year)])
-        let labels = hours.buckets.map { bucketLabel($0, context: context) }
+        let labels = hours.buckets.map {
+            dashboard.requirementsVary ? shareLabel($0, required: hours.required, context: context) : bucketLabel($0, context: context)
+        }
         let bars = zip(labels, hours.buckets).map { label, bucket in
             BarChart.Bar(label: label, value: Double(bucket.people),
                          text: context.t("hr.chart.people_share", ["count": String(bucket.people),
                                                                    "percent": Components.percent(Double(bucket.people) / Double(hours.people))]))
         }
-        let summary = context.t("hr.chart.hours.summary", ["required": context.strings.number(dashboard.requiredHours)])
+        let summary = context.t(dashboard.requirementsVary ? "plans.requirements.chart.summary" : "hr.chart.hours.summary",
+                                ["required": context.strings.number(dashboard.requiredHours)])
         let chart = BarChart(id: "chart-hours", title: title, summary: summary, bars: bars,
                              maximum: Double(hours.buckets.map(\.people).max() ?? 0))
         let rows = zip(labels, hours.buckets).map { label, bucket -> HTML in
@@ -170,6 +173,17 @@ public enum HRDashboardPage {
             <tbody>\(rows)</tbody>
             <tfoot><tr><th scope="row">\(context.t("hr.dashboard.total"))</th><td>\(hours.people)</td></tr></tfoot></table>
             """
+    }
+
+    /// With requirements of people's own: "No hours", "under 25 % of their requirement", ..., "requirement met".
+    static func shareLabel(_ bucket: HoursDistribution.Bucket, required: Double, context: PageContext) -> String {
+        func percent(_ hours: Double) -> String { Components.percent(required > 0 ? hours / required : 0) }
+        guard let upper = bucket.upper else {
+            return bucket.lower == 0 ? context.t("hr.hours.some") : context.t("plans.requirements.chart.met")
+        }
+        if upper == 0 { return context.t("hr.hours.none") }
+        if bucket.lower == 0 { return context.t("plans.requirements.chart.under", ["percent": percent(upper)]) }
+        return context.t("plans.requirements.chart.range", ["from": percent(bucket.lower), "to": percent(upper)])
     }
 
     /// "No hours", "under 22.5", "22.5 to under 45", ..., "90 or more".

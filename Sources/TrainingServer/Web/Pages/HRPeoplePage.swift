@@ -175,7 +175,9 @@ public enum HRPeoplePage {
         }
         let departments = Dictionary(model.departments.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
         let rows = result.lines.map { line -> HTML in
-            let below: HTML = line.hours < model.requiredHours
+            // Each person against their own yearly requirement (the global one when no rule reaches them).
+            let required = line.requiredHours ?? model.requiredHours
+            let below: HTML = line.hours < required
                 ? "<br>\(Components.tag(context.t("hr.hours.below"), kind: "not_started"))" : .empty
             let identity = [line.login, line.employeeNumber].compactMap { $0 }.joined(separator: " · ")
             return """
@@ -183,7 +185,7 @@ public enum HRPeoplePage {
                 <br><span class="meta">\(identity)</span></th>\
                 <td>\(HRComponents.shortPath(departments[line.departmentID]))</td>\
                 <td>\(HRComponents.state(line.state, context))</td><td>\(HRComponents.date(line.expiresAt, context))</td>\
-                <td>\(context.strings.number(line.hours)) / \(context.strings.number(model.requiredHours))\(below)</td></tr>
+                <td>\(context.strings.number(line.hours)) / \(context.strings.number(required))\(below)</td></tr>
                 """
         }
         // With a total that is only a lower bound, the last page is unknown: offer the next one while pages are full.
