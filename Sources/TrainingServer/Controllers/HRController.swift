@@ -62,10 +62,11 @@ struct HRController {
             }
             result = page
         }
-        let model = HRPeoplePage.Model(query: query, problems: problems, result: result, program: program,
+        var model = HRPeoplePage.Model(query: query, problems: problems, result: result, program: program,
                                        programs: reports.catalogue.programs, department: department,
                                        departments: viewer.visibleDepartments, requiredHours: reports.requiredHours,
                                        year: reports.year, pageNumber: pageNumber)
+        model.assignments = try context.plannedAssignments(viewer)
         return Response.html(HRPeoplePage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered)
     }
 
@@ -99,12 +100,13 @@ struct HRController {
         let courses = catalogue.courses.map { course in
             HRPersonPage.CourseLine(course: course, status: CourseStatus(course: course, progress: progress, attempts: attempts))
         }
-        let model = HRPersonPage.Model(record: record, department: viewer.departments[record.departmentID],
+        var model = HRPersonPage.Model(record: record, department: viewer.departments[record.departmentID],
                                        programs: catalogue.programs, courses: courses,
                                        quizzes: Self.quizLines(attempts, catalogue: catalogue), year: reports.year,
                                        requiredHours: record.requiredHours ?? reports.requiredHours,
                                        verificationBase: context.verificationBase,
                                        now: reports.now)
+        model.plans = try context.planLines(for: record.userID, viewer: viewer, page: context.page(request))
         return Response.html(HRPersonPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered)
     }
 
@@ -155,6 +157,7 @@ extension ControllerContext {
                                 requiredHours: configuration.yearlyRequiredHours, calendar: configuration.calendar,
                                 now: clock())
         reports.requirementsVary = try !yearlyRequirements.all().isEmpty
+        reports.overdueFilter = { [self] id throws(ReportFailure) in try planOverdueFilter(id, viewer: viewer) }
         return (user, viewer, reports)
     }
 

@@ -14,6 +14,9 @@ public struct HRReports: Sendable {
     public var batchSize = 2000
     /// Whether yearly requirement rules exist, so people are counted against requirements of their own.
     public var requirementsVary = false
+    /// The "overdue for assignment" condition of an assignment id (`notFound` for one the reader cannot see);
+    /// nil: the filter is not offered.
+    public var overdueFilter: (@Sendable (Int64) throws(ReportFailure) -> PlanOverdueFilter)?
 
     public init(reports: any ReportRepository, catalogue: Catalogue, requiredHours: Double, calendar: StudyCalendar,
                 now: Double) {
@@ -48,6 +51,10 @@ public struct HRReports: Sendable {
         filter.expiresTo = query.expiresTo?.end(in: calendar.timeZone)
         filter.hoursBelow = query.belowRequired ? requiredHours : nil
         filter.search = query.search
+        if let id = query.overdueFor {
+            guard let overdueFilter else { throw .notFound }
+            filter.overdue = try overdueFilter(id)
+        }
         filter.sort = query.sort
         filter.descending = query.descending
         return (filter, department, program)

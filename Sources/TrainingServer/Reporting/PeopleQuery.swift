@@ -38,6 +38,8 @@ public struct PeopleQuery: Sendable, Hashable {
     /// Only people below the yearly study-hours requirement.
     public var belowRequired = false
     public var search: String?
+    /// Only people overdue for this assignment (its id); one the reader cannot see answers "not found".
+    public var overdueFor: Int64?
     public var sort: PeopleFilter.Sort = .name
     public var descending = false
 
@@ -71,6 +73,10 @@ public struct PeopleQuery: Sendable, Hashable {
             if search.count > searchLimit { problems.append(Problem(field: "q", reason: .search)) }
             else { query.search = search }
         }
+        if let overdue = value("overdue_for") {
+            if let id = Int64(overdue), id > 0 { query.overdueFor = id }
+            else { problems.append(Problem(field: "overdue_for", reason: .number)) }
+        }
         if let sort = value("sort") {
             if let parsed = PeopleFilter.Sort(rawValue: sort) { query.sort = parsed }
             else { problems.append(Problem(field: "sort", reason: .sort)) }
@@ -96,6 +102,7 @@ public struct PeopleQuery: Sendable, Hashable {
         if let expiresTo { result.append(("expires_to", expiresTo.description)) }
         if belowRequired { result.append(("below_required", "1")) }
         if let search { result.append(("q", search)) }
+        if let overdueFor { result.append(("overdue_for", String(overdueFor))) }
         if sort != .name { result.append(("sort", sort.rawValue)) }
         if descending { result.append(("dir", "desc")) }
         return result

@@ -62,6 +62,8 @@ public struct PeopleFilter: Sendable, Hashable {
     public var search: String?
     public var sort: Sort = .name
     public var descending = false
+    /// Only people overdue for an assignment.
+    public var overdue: PlanOverdueFilter?
 
     public init(departmentPath: String, programID: String, year: Int) {
         self.departmentPath = departmentPath
@@ -72,7 +74,7 @@ public struct PeopleFilter: Sendable, Hashable {
     /// Whether the filter narrows by more than the subtree, the programme and a state: an expiry range, the hours
     /// requirement or a search (which no aggregate table answers).
     public var narrowsBeyondState: Bool {
-        expiresFrom != nil || expiresTo != nil || hoursBelow != nil || !(search ?? "").isEmpty
+        expiresFrom != nil || expiresTo != nil || hoursBelow != nil || !(search ?? "").isEmpty || overdue != nil
     }
 
     /// Whether the filter keeps everyone in the subtree.

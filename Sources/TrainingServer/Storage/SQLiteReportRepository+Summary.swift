@@ -70,7 +70,7 @@ extension SQLiteReportRepository {
     /// The number of people matching `filter` in `prefixes` when the aggregates can tell it (no search, no expiry
     /// range; a state or the requirement the hours buckets were counted against, not both); nil otherwise.
     static func aggregateCount(_ filter: PeopleFilter, _ prefixes: [String], _ db: Database) throws -> Int? {
-        guard filter.expiresFrom == nil, filter.expiresTo == nil, (filter.search ?? "").isEmpty else { return nil }
+        guard filter.expiresFrom == nil, filter.expiresTo == nil, (filter.search ?? "").isEmpty, filter.overdue == nil else { return nil }
         switch (filter.state, filter.hoursBelow) {
         case (nil, nil):
             return try peopleCount(prefixes, db)

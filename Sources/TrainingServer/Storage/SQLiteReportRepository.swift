@@ -193,6 +193,10 @@ public struct SQLiteReportRepository: ReportRepository {
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             arguments += [pattern, pattern, search]
         }
+        if let overdue = filter.overdue {
+            conditions.append(overdue.sql)
+            arguments += overdue.arguments
+        }
         return ("SELECT \(select) FROM \(from) WHERE \(conditions.joined(separator: " AND "))", arguments)
     }
 

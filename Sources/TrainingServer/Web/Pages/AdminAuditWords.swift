@@ -25,6 +25,8 @@ public struct AdminAuditWords: Sendable {
         "assignment.create", "assignment.withdraw",
         "mail.retry", "mail.discard",
         "announcement.publish", "announcement.withdraw",
+        "assignment.exempt", "assignment.exemption_lift", "assignment.extension_request", "assignment.extension_approve",
+        "assignment.extension_refuse",
     ]
 
     let context: PageContext

@@ -22,6 +22,8 @@ public enum HRPeoplePage {
         public var requiredHours: Double
         public var year: Int
         public var pageNumber: Int
+        /// The assignments the reader follows up, for the "overdue for" filter.
+        public var assignments: [Assignment] = []
 
         public init(query: PeopleQuery, problems: [PeopleQuery.Problem], result: PeoplePage?, program: Program?,
                     programs: [Program], department: Department?, departments: [Department], requiredHours: Double,
@@ -128,6 +130,7 @@ public enum HRPeoplePage {
             <div class="field"><label for="expires_to">\(context.t("hr.filter.expires_to"))</label>
             \(error("expires_to"))
             <input type="date" id="expires_to" name="expires_to" value="\(query.expiresTo?.description ?? "")"\(invalid("expires_to"))></div>
+            \(PlanParts.overdueField(model.assignments, selected: query.overdueFor, error: error("overdue_for"), context: context))
             <div class="field choice"><input type="checkbox" id="below_required" name="below_required" value="1"\(belowChecked)>\
             <label for="below_required">\(belowLabel)</label></div>
             <div class="field"><label for="q">\(context.t("hr.filter.search"))</label>

@@ -50,6 +50,8 @@ public enum HRPersonPage {
         /// Put before `/verify/<id>` so the printed link is complete.
         public var verificationBase: String
         public var now: Double
+        /// The person's assignments (training plans), current first.
+        public var plans: [HRPersonPlans.Line] = []
 
         public init(record: PersonRecord, department: Department?, programs: [Program], courses: [CourseLine],
                     quizzes: [QuizLine], year: Int, requiredHours: Double, verificationBase: String, now: Double) {
@@ -85,6 +87,7 @@ public enum HRPersonPage {
             </dl>
             \(certifications(model, context: context))
             \(certificates(model, context: context))
+            \(HRPersonPlans.section(model.plans, context: context))
             \(courses(model, context: context))
             \(quizzes(model, context: context))
             \(hours(model, context: context))
