@@ -95,6 +95,13 @@ struct PlanController {
         let scope = try context.planScope(request)
         let assignment = try found(request, scope)
         guard scope.canChange(assignment) else { throw HTTPError.notFound }
+        // A plan file's assignment follows its file: the page offers no withdraw form, and a POST anyway is refused.
+        if let file = assignment.planFile {
+            return try renderDetail(request, assignment, scope: scope, notice: nil,
+                                    errors: [("confirm", context.page(request).t("plans.detail.from_file",
+                                                                                 ["file": "Courses/" + file]))],
+                                    status: .conflict)
+        }
         guard try request.form()["confirm"] == "1" else {
             return try renderDetail(request, assignment, scope: scope, notice: nil,
                                     errors: [("confirm", context.page(request).t("plans.error.confirm"))],

@@ -34,7 +34,8 @@ public enum PlanDueSection {
             } ?? context.t("dashboard.due.no_day")
             return """
                 <li><a href="\(words.link(item.assignment.item))">\(words.title(item.assignment.item))</a> \
-                \(words.statusTag(item.status)) <span class="meta">\(due) · \(item.assignment.name)</span></li>
+                \(words.statusTag(item.status)) <span class="meta">\(due) · \(item.assignment.name) · \
+                <a href="/due/\(item.assignment.id.description)">\(context.t("dashboard.due.details"))<span class="visually-hidden">: \(item.assignment.name)</span></a></span></li>
                 """
         }
         let label: HTML = labelledBy.map { " aria-labelledby=\"\($0)\"" } ?? .empty

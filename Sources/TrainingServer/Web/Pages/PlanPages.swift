@@ -311,7 +311,9 @@ public enum PlanDetailPage {
             "<p>\(Components.tag(context.t("plans.detail.withdrawn", ["when": context.dateTime($0)]), kind: "not_taken"))</p>"
         } ?? .empty
         let withdraw: HTML
-        if a.isWithdrawn || !model.canChange {
+        if let file = a.planFile {
+            withdraw = "<p>\(context.t("plans.detail.from_file", ["file": "Courses/" + file]))</p>"
+        } else if a.isWithdrawn || !model.canChange {
             withdraw = a.isWithdrawn || model.canChange ? .empty : "<p>\(context.t("plans.detail.not_yours"))</p>"
         } else {
             withdraw = """
