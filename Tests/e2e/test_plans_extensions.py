@@ -141,13 +141,13 @@ def test_an_overdue_learner_asks_for_an_extension_and_is_back_in_progress_once_h
     study_until_complete_http(plans, learner, COURSE, FIRST_MODULE)
     page = learner.get(server.url(f"/due/{assignment}"), timeout=30)
     assert page.status_code == 200
-    assert status_word(page.text) == ui_text("zh", "plans.member.status.due_soon")
+    assert status_word(page.text) == ui_text("zh", "plans.status.due_soon")
 
     plans.advance(7 * DAY)
     today = plans.today()
     learner = plans.session("learner.a1")  # a week later: a new sign-in
     page = learner.get(server.url(f"/due/{assignment}"), timeout=30)
-    assert status_word(page.text) == ui_text("zh", "plans.member.status.overdue")
+    assert status_word(page.text) == ui_text("zh", "plans.status.overdue")
 
     # Refused requests keep what was typed and change nothing.
     action = f"/due/{assignment}/extension"
@@ -202,7 +202,7 @@ def test_an_overdue_learner_asks_for_an_extension_and_is_back_in_progress_once_h
     assert ui_text("zh", "plans.requests.none") in hr.get(server.url("/plans/requests"), timeout=30).text
 
     page = learner.get(server.url(f"/due/{assignment}"), timeout=30).text
-    assert status_word(page) == ui_text("zh", "plans.member.status.in_progress")
+    assert status_word(page) == ui_text("zh", "plans.status.in_progress")
     assert wanted.isoformat() == plans.sql("SELECT extended_day FROM assignment_members WHERE assignment_id = ? AND user_id = ?",
                                            (assignment, plans.user_id("learner.a1")))[0][0]
     actions = [action for action, _ in audit_actions(plans, "assignment.extension")]
@@ -227,7 +227,7 @@ def test_a_refusal_needs_a_note_and_the_learner_reads_it(plans_org):
     assert refused.status_code == 303
     page = learner.get(server.url(f"/due/{assignment}"), timeout=30).text
     assert "请按期完成" in page and ui_text("zh", "plans.member.request_state.refused") in page
-    assert status_word(page) == ui_text("zh", "plans.member.status.due_soon")
+    assert status_word(page) == ui_text("zh", "plans.status.due_soon")
     # Deciding twice is refused.
     token = hidden_csrf(hr.get(server.url(record), timeout=30).text, f"{record}/exempt")
     twice = hr.post(server.url(f"{record}/requests/{request_id}"), data={"csrf_token": token, "decision": "approve"},

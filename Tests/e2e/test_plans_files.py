@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from admin_org import AdminOrg, build_admin_org
-from conftest import BINARY, COURSES, stop_and_check
+from conftest import BINARY, COURSES, hidden_csrf, stop_and_check
 
 PLAN = """\
 id: data-2027
@@ -134,6 +134,16 @@ def test_a_plan_entry_reaches_its_audience_follows_edits_and_is_withdrawn_when_r
         SELECT count(*) FROM audit_log WHERE action = 'assignment.plan_sync' AND actor = 'system'
         """)
     assert sentence[0] == 2
+
+    # The file rules: its assignment's page names the file and offers no withdraw form; a POST anyway is refused.
+    (entry_id,) = query(org, "SELECT id FROM assignments WHERE plan_key = 'data-2027/bureau-security'")[0]
+    hr = org.session("hr.a")
+    page = hr.get(org.server.url(f"/plans/{entry_id}"), timeout=30).text
+    assert "Courses/plans/data-2027.yaml" in page and f'action="/plans/{entry_id}/withdraw"' not in page
+    refused = hr.post(org.server.url(f"/plans/{entry_id}/withdraw"),
+                      data={"csrf_token": hidden_csrf(page, "/logout"), "confirm": "1"}, allow_redirects=False, timeout=30)
+    assert refused.status_code == 409 and "Courses/plans/data-2027.yaml" in refused.text
+    assert query(org, "SELECT withdrawn_at FROM assignments WHERE id = ?", entry_id) == [(None,)]
 
     # A new due rule moves everyone's due day, in place.
     (before_id,) = query(org, "SELECT id FROM assignments WHERE plan_key = 'data-2027/bureau-security'")

@@ -85,12 +85,12 @@ def test_progress_rows_add_up_and_agree_with_the_exports_and_the_member_record(p
     assert {line[1]: line[4] for line in lines[1:]} == {login: member["status"] for login, member in by_login.items()}
     assert MARKER not in sheet.content.lower()
     worded = hr.get(server.url(base + ".csv"), timeout=30).content.decode("utf-8-sig")
-    assert ui_text("zh", "plans.member.status.overdue") in worded
+    assert ui_text("zh", "plans.status.overdue") in worded
 
     for login_name, member in by_login.items():
         record = hr.get(server.url(f"/plans/{followed}/people/{plans.user_id(login_name)}"), timeout=30)
         assert record.status_code == 200
-        assert status_word(record.text) == ui_text("zh", f"plans.member.status.{member['status']}")
+        assert status_word(record.text) == ui_text("zh", f"plans.status.{member['status']}")
 
     # Drill down into one office: its people only; the rows still add up.
     office = plans.org.departments["A2"]
@@ -112,21 +112,21 @@ def test_an_exemption_changes_the_status_everywhere_and_lifting_it_keeps_the_his
     done = post(hr, server, record, f"{record}/exempt", {"reason": "已在原单位取得同等证书"})
     assert done.status_code == 303 and done.headers["Location"] == f"{record}?done=exempted"
     shown = hr.get(server.url(record), timeout=30).text
-    assert status_word(shown) == ui_text("zh", "plans.member.status.exempt") and "已在原单位取得同等证书" in shown
+    assert status_word(shown) == ui_text("zh", "plans.status.exempt") and "已在原单位取得同等证书" in shown
     data = json.loads(hr.get(server.url(f"/plans/{followed}/progress.json"), timeout=30).text)
     assert data["total"]["exempt"] == 1 and data["total"]["overdue"] == 2
     assert {m["login"]: m["exempt"] for m in data["members"]}["learner.a2"] is True
     learner = plans.session("learner.a2")
     due = learner.get(server.url(f"/due/{followed}"), timeout=30).text
-    assert status_word(due) == ui_text("zh", "plans.member.status.exempt")
+    assert status_word(due) == ui_text("zh", "plans.status.exempt")
     person_page = hr.get(server.url(f"/hr/people/{person}"), timeout=30).text
     assert ui_text("zh", "plans.member.hr_section") in person_page
-    assert "信息安全年度复训（人事跟进）" in person_page and ui_text("zh", "plans.member.status.exempt") in person_page
+    assert "信息安全年度复训（人事跟进）" in person_page and ui_text("zh", "plans.status.exempt") in person_page
 
     lifted = post(hr, server, record, f"{record}/lift", {"reason": "证书不符合要求"})
     assert lifted.status_code == 303
     shown = hr.get(server.url(record), timeout=30).text
-    assert status_word(shown) == ui_text("zh", "plans.member.status.overdue")
+    assert status_word(shown) == ui_text("zh", "plans.status.overdue")
     assert "已在原单位取得同等证书" in shown and "证书不符合要求" in shown
     assert ui_text("zh", "plans.member.request_state.lifted") in shown
     actions = [action for action, _ in audit_actions(plans, "assignment.exem")]

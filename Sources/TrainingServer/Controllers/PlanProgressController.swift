@@ -67,7 +67,7 @@ struct PlanProgressController {
         let stream = AssignmentProgressExport(
             format: format, header: header,
             columns: codes ? columns : columns.map { page.t("plans.progress.csv.\($0)") },
-            statusName: { codes ? $0.rawValue : page.t("plans.member.status.\($0.rawValue)") },
+            statusName: { codes ? $0.rawValue : page.t("plans.status.\($0.rawValue)") },
             departmentPath: { departments[$0]?.displayPath ?? "" }) { after, limit in
                 try progress.page(assignment: assignment.id.rawValue, in: prefixes, status: status, after: after, limit: limit)
             }

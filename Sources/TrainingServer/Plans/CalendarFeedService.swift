@@ -111,7 +111,7 @@ public struct CalendarFeedService: Sendable {
             let summaryKey = item.status == .overdue ? "calendar.event.overdue" : "calendar.event.due"
             var lines = [
                 t(assignment.required ? "calendar.event.required" : "calendar.event.elective", ["name": assignment.name]),
-                t("calendar.event.status", ["status": t("calendar.status.\(item.status.rawValue)")]),
+                t("calendar.event.status", ["status": t("plans.status.\(item.status.rawValue)")]),
                 t("calendar.event.due_day", ["date": strings.date(day.start(in: calendar.timeZone), language,
                                                                    timeZone: calendar.timeZone)]),
             ]

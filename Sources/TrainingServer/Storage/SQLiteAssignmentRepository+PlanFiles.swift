@@ -45,18 +45,7 @@ extension SQLiteAssignmentRepository: PlanFileAssignmentStore {
                     """, arguments: arguments + [key, actor.userID?.rawValue, now])
                 id = db.lastInsertedRowID
             }
-            if !people.isEmpty {
-                guard let anchor = try Self.idPath(of: new.departmentID, in: db) else { throw StoreError.notFound("department") }
-                for person in people {
-                    guard let path = try String.fetchOne(db, sql: """
-                        SELECT d.id_path FROM users u JOIN departments d ON d.id = u.department_id WHERE u.id = ?
-                        """, arguments: [person.rawValue]), path.hasPrefix(anchor) else {
-                        throw AssignmentProblem(field: "people", reason: .personOutside)
-                    }
-                    try db.execute(sql: "INSERT INTO assignment_people (assignment_id, user_id) VALUES (?, ?)",
-                                   arguments: [id, person.rawValue])
-                }
-            }
+            try Self.insertNamedPeople(Set(people), assignment: id, anchor: new.departmentID, in: db)
             let members = try Self.reconcile(assignment: AssignmentID(rawValue: id), at: now, in: db)
             // A new due rule (or an assignment back in force) moves the due day of everyone assigned, except where
             // HR granted an extension: that day stays the person's.

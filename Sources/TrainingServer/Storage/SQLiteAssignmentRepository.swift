@@ -45,18 +45,7 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
                                  new.dueRule.fixedDay?.description, new.dueRule.days, new.planKey,
                                  actor.userID?.rawValue, now])
             let id = db.lastInsertedRowID
-            if !people.isEmpty {
-                guard let anchor = try Self.idPath(of: new.departmentID, in: db) else { throw StoreError.notFound("department") }
-                for person in Set(people) {
-                    guard let path = try String.fetchOne(db, sql: """
-                        SELECT d.id_path FROM users u JOIN departments d ON d.id = u.department_id WHERE u.id = ?
-                        """, arguments: [person.rawValue]), path.hasPrefix(anchor) else {
-                        throw AssignmentProblem(field: "people", reason: .personOutside)
-                    }
-                    try db.execute(sql: "INSERT INTO assignment_people (assignment_id, user_id) VALUES (?, ?)",
-                                   arguments: [id, person.rawValue])
-                }
-            }
+            try Self.insertNamedPeople(Set(people), assignment: id, anchor: new.departmentID, in: db)
             let members = try Self.reconcile(assignment: AssignmentID(rawValue: id), at: now, in: db)
             var details = ["name": new.name, "item": new.item.token, "required": new.required ? "1" : "0",
                            "department": String(new.departmentID.rawValue), "audience": new.audience.kind,
@@ -442,6 +431,23 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
                          assignedAt: row["assigned_at"], dueDay: (row["due_day"] as String?).flatMap(ISODay.init),
                          extendedDay: (row["extended_day"] as String?).flatMap(ISODay.init),
                          exemptAt: row["exempt_at"], leftAt: row["left_at"])
+    }
+
+    /// Stores the named people of a 'people' audience, each checked to be inside the anchor's subtree (throws
+    /// `AssignmentProblem` with reason `.personOutside` otherwise).
+    static func insertNamedPeople(_ people: Set<UserID>, assignment id: Int64, anchor departmentID: DepartmentID,
+                                  in db: Database) throws {
+        guard !people.isEmpty else { return }
+        guard let anchor = try idPath(of: departmentID, in: db) else { throw StoreError.notFound("department") }
+        for person in people {
+            guard let path = try String.fetchOne(db, sql: """
+                SELECT d.id_path FROM users u JOIN departments d ON d.id = u.department_id WHERE u.id = ?
+                """, arguments: [person.rawValue]), path.hasPrefix(anchor) else {
+                throw AssignmentProblem(field: "people", reason: .personOutside)
+            }
+            try db.execute(sql: "INSERT INTO assignment_people (assignment_id, user_id) VALUES (?, ?)",
+                           arguments: [id, person.rawValue])
+        }
     }
 
     static func idPath(of id: DepartmentID, in db: Database) throws -> String? {

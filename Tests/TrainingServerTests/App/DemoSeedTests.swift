@@ -25,6 +25,6 @@ import Testing
         let again = try DemoSeed.seedIfNeeded(store: temporary.store, users: users, departments: departments, hasher: hasher)
         #expect(again.isEmpty)
         #expect(try users.all().count == 4)
-        #expect(try SQLiteAuditLog(store: temporary.store, clock: { 2 }).verify() == .intact(rows: 11))
+        #expect(try SQLiteAuditLog(store: temporary.store, clock: { 2 }).verify() == .intact(rows: 13))
     }
 }

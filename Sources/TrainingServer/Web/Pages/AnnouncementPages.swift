@@ -93,7 +93,7 @@ public enum AnnouncementPages {
             <button type="submit" class="button">\(context.t("announcements.new.publish"))</button>
             </form>
             """
-        return Layout.page(title: title, context: context, stylesheet: stylesheet, width: .wide, body: body)
+        return PlanFrame.page(title: title, section: .announcements, context: context, stylesheet: stylesheet, body: body)
     }
 
     /// One announcement: its text for everyone it was sent to (with "mark as read" while unread), and for planners

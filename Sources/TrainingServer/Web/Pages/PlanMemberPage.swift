@@ -17,7 +17,7 @@ enum PlanParts {
     }
 
     static func statusName(_ status: AssignmentStatus, _ context: PageContext) -> String {
-        context.t("plans.member.status.\(status.rawValue)")
+        context.t("plans.status.\(status.rawValue)")
     }
 
     /// A day written YYYY-MM-DD for people: 2027年1月31日 / 31 January 2027; "—" for none.
@@ -126,11 +126,6 @@ enum PlanParts {
             <select id="overdue_for" name="overdue_for" aria-describedby="overdue_for-hint">\(options)</select></div>
             """
     }
-
-    /// The planners' breadcrumbs: training plans, then `items`.
-    static func breadcrumbs(_ items: [(String, String?)], context: PageContext) -> HTML {
-        "<div class=\"no-print\">\(Components.breadcrumbs([(context.t("plans.member.crumb_plans"), "/plans")] + items, context: context))</div>"
-    }
 }
 
 /// One member of an assignment as a planner sees them: who, where, their status and due day (with any extension),
@@ -176,9 +171,6 @@ public enum PlanMemberPage {
         } ?? "\(context.t("plans.member.not_exempt"))"
         let left: HTML = member.leftAt.map { "<div><dt>\(context.t("plans.member.left"))</dt><dd>\(context.dateTime($0))</dd></div>" } ?? .empty
         let body: HTML = """
-            \(PlanParts.breadcrumbs([(model.assignment.name, "/plans/\(model.assignment.id)"),
-                                     (context.t("plans.progress.title"), "/plans/\(model.assignment.id)/progress"),
-                                     (person.displayName, nil)], context: context))
             \(Components.errorSummary(model.errors, context: context))
             \(model.notice.map(Components.notice) ?? .empty)
             <h1>\(context.t("plans.member.title", ["name": person.displayName]))</h1>
@@ -198,7 +190,11 @@ public enum PlanMemberPage {
             \(exemptForm(model, base: base, context: context))
             \(PlanParts.history(model.requests, id: "history", title: context.t("plans.member.history"), context: context))
             """
-        return Layout.page(title: person.displayName, context: context, stylesheet: stylesheet, width: .wide, body: body)
+        return PlanFrame.page(title: person.displayName, section: .plans,
+                              trail: [(model.assignment.name, "/plans/\(model.assignment.id)"),
+                                      (context.t("plans.progress.title"), "/plans/\(model.assignment.id)/progress"),
+                                      (person.displayName, nil)],
+                              context: context, stylesheet: stylesheet, body: body)
     }
 
     private static func pending(_ model: Model, base: String, context: PageContext) -> HTML {

@@ -49,8 +49,6 @@ public enum PlanProgressPage {
             "<p>\(Components.tag(context.t("plans.progress.withdrawn", ["when": context.dateTime($0)]), kind: "not_started"))</p>"
         } ?? .empty
         let body: HTML = """
-            \(PlanParts.breadcrumbs([(model.assignment.name, "/plans/\(model.assignment.id)"), (context.t("plans.progress.title"), nil)],
-                                    context: context))
             <h1>\(title)</h1>
             \(withdrawn)
             <p>\(context.t("plans.progress.intro", ["item": model.itemTitle, "today": PlanParts.day(model.today, context)]))</p>
@@ -60,7 +58,9 @@ public enum PlanProgressPage {
             \(HRComponents.downloads(csv: "\(model.base).csv\(query)", json: "\(model.base).json\(query)", context: context))
             \(overdue(model, context: context))
             """
-        return Layout.page(title: title, context: context, stylesheet: stylesheet, width: .wide, body: body)
+        return PlanFrame.page(title: title, section: .plans,
+                              trail: [(model.assignment.name, "/plans/\(model.assignment.id)"), (context.t("plans.progress.title"), nil)],
+                              context: context, stylesheet: stylesheet, body: body)
     }
 
     /// Where the report stands: the scope's tops, then each department down to the chosen one.

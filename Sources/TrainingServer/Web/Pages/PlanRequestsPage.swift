@@ -54,12 +54,11 @@ public enum PlanRequestsPage {
                 """
         }
         let body: HTML = """
-            \(PlanParts.breadcrumbs([(title, nil)], context: context))
             \(model.notice.map(Components.notice) ?? .empty)
             <h1>\(title)</h1>
             <p>\(context.t("plans.requests.intro"))</p>
             \(table)
             """
-        return Layout.page(title: title, context: context, stylesheet: stylesheet, width: .wide, body: body)
+        return PlanFrame.page(title: title, section: .requests, context: context, stylesheet: stylesheet, body: body)
     }
 }

@@ -106,7 +106,7 @@ public enum PlanRequirementsPage {
             <button type="submit" class="button">\(context.t("plans.requirements.save"))</button>
             </form>
             """
-        return Layout.page(title: title, context: context, stylesheet: stylesheet, width: .wide, body: body)
+        return PlanFrame.page(title: title, section: .requirements, context: context, stylesheet: stylesheet, body: body)
     }
 
     private static func row(line: Line, context: PageContext) -> HTML {
