@@ -108,6 +108,18 @@ public struct SessionRecord: Sendable, Hashable {
     public var createdAt: Double
     public var idleExpiresAt: Double
     public var absoluteExpiresAt: Double
+    /// How the person signed in.
+    public var method: SignInMethod = .password
+    /// The provider's handle for single logout (CAS service ticket, OIDC ID token), if any.
+    public var providerSession: String? = nil
+}
+
+/// One sign-in as recorded: how, whether a second factor was checked, when and from where.
+public struct SignInRecord: Sendable, Hashable {
+    public var method: SignInMethod
+    public var secondFactor: Bool
+    public var at: Double
+    public var clientAddress: String
 }
 
 /// Who did something, for the audit log.

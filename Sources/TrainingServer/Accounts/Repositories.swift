@@ -27,14 +27,31 @@ public protocol UserRepository: Sendable {
 
 /// Browser sessions.
 public protocol SessionRepository: Sendable {
+    /// Starts a session and records the sign-in (`sign_ins`): how the person signed in, and whether a second
+    /// factor was checked.
     func create(tokenHash: String, userID: UserID, csrfSecret: String, now: Double, idleTimeout: Double,
-                absoluteTimeout: Double, clientAddress: String) throws -> SessionRecord
+                absoluteTimeout: Double, clientAddress: String, method: SignInMethod,
+                secondFactor: Bool, providerSession: String?) throws -> SessionRecord
     /// The live session with this token hash and its (enabled) user, sliding its idle expiry forward.
     func resume(tokenHash: String, now: Double, idleTimeout: Double) throws -> (SessionRecord, User)?
     func delete(tokenHash: String) throws
     func deleteAll(userID: UserID) throws
+    /// Ends the sessions begun with this provider handle (single logout); returns how many.
+    func delete(providerSession: String) throws -> Int
     /// Removes expired sessions; returns how many.
     func purgeExpired(now: Double) throws -> Int
+    /// The person's latest sign-ins, newest first.
+    func signIns(userID: UserID, limit: Int) throws -> [SignInRecord]
+}
+
+extension SessionRepository {
+    /// A session begun with the local password and no second factor.
+    public func create(tokenHash: String, userID: UserID, csrfSecret: String, now: Double, idleTimeout: Double,
+                       absoluteTimeout: Double, clientAddress: String) throws -> SessionRecord {
+        try create(tokenHash: tokenHash, userID: userID, csrfSecret: csrfSecret, now: now, idleTimeout: idleTimeout,
+                   absoluteTimeout: absoluteTimeout, clientAddress: clientAddress, method: .password, secondFactor: false,
+                   providerSession: nil)
+    }
 }
 
 /// Long-lived tokens for API clients.

@@ -22,6 +22,8 @@ public struct ApplicationConfiguration: Sendable {
     /// The server's time zone (`serve --time-zone`, Asia/Shanghai by default): the calendar year of the hours
     /// ledger, HR reports' days, and the zone pages show times in unless a person chose their own.
     public var calendar = StudyCalendar()
+    /// The ways to sign in: local passwords, the directory, the identity platform; two-factor rules.
+    public var identity = IdentitySettings()
     /// How sign-in attempts are slowed (see `LoginThrottle`).
     public var loginThrottle = LoginThrottle.Policy()
     /// Reverse proxies whose `X-Forwarded-For` names the client (none: the peer is the client).

@@ -137,9 +137,21 @@ public struct CachedSessionRepository: SessionRepository {
     }
 
     public func create(tokenHash: String, userID: UserID, csrfSecret: String, now: Double, idleTimeout: Double,
-                       absoluteTimeout: Double, clientAddress: String) throws -> SessionRecord {
+                       absoluteTimeout: Double, clientAddress: String, method: SignInMethod, secondFactor: Bool,
+                       providerSession: String?) throws -> SessionRecord {
         try base.create(tokenHash: tokenHash, userID: userID, csrfSecret: csrfSecret, now: now, idleTimeout: idleTimeout,
-                        absoluteTimeout: absoluteTimeout, clientAddress: clientAddress)
+                        absoluteTimeout: absoluteTimeout, clientAddress: clientAddress, method: method,
+                        secondFactor: secondFactor, providerSession: providerSession)
+    }
+
+    public func signIns(userID: UserID, limit: Int) throws -> [SignInRecord] {
+        try base.signIns(userID: userID, limit: limit)
+    }
+
+    public func delete(providerSession: String) throws -> Int {
+        // Which tokens the provider's handle ended is not known here: every cached session is dropped.
+        defer { cache.invalidateAll() }
+        return try base.delete(providerSession: providerSession)
     }
 
     public func resume(tokenHash: String, now: Double, idleTimeout: Double) throws -> (SessionRecord, User)? {

@@ -31,6 +31,10 @@ struct AuthController {
     }
 
     private func login(_ request: Request) throws -> Response {
+        guard context.configuration.identity.passwordFormShown else {
+            return page(request, login: "", next: "/", error: context.page(request).t("login.error.passwords_off"),
+                        status: .forbidden)
+        }
         let form = try request.form()
         let login = (form["login"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
@@ -61,25 +65,14 @@ struct AuthController {
             return page(request, login: login, next: next, error: pageContext.t("login.error.invalid"), status: .unauthorized)
         }
         try context.throttle.succeeded(attempt, now: now)
-        // Rotate: whatever session the browser had ends; a new token is issued.
-        if let old = request.cookies[context.sessionCookieName] {
-            try context.sessions.delete(tokenHash: Tokens.digest(old))
-        }
-        let token = Tokens.random()
-        _ = try context.sessions.create(tokenHash: Tokens.digest(token), userID: user.id, csrfSecret: Tokens.random(),
-                                        now: now, idleTimeout: context.configuration.sessionIdleTimeout,
-                                        absoluteTimeout: context.configuration.sessionAbsoluteTimeout,
-                                        clientAddress: request.clientAddress)
-        context.logger.info("login succeeded user=\(user.id)")
-        var response = Response.redirect(to: next)
-        response.headers.add("Set-Cookie", context.cookie(context.sessionCookieName, token))
-        return response
+        return try context.beginSession(request, user: user, method: .password, next: next)
     }
 
     private func page(_ request: Request, login: String, next: String, error: String?, status: HTTPStatus) -> Response {
         var pageContext = context.page(request)
         pageContext.user = nil
-        let html = LoginPage.render(context: pageContext, stylesheet: context.stylesheet, login: login, next: next, error: error)
+        let html = LoginPage.render(context: pageContext, stylesheet: context.stylesheet, login: login, next: next, error: error,
+                                    options: context.signInOptions)
         return Response.html(html.rendered, status: status)
     }
 }

@@ -1125,6 +1125,42 @@ enum Migrations {
                 CREATE INDEX mail_unsubscribe_tokens_user ON mail_unsubscribe_tokens(user_id);
                 """)
         }
+        migrator.registerMigration("2026-12-09-sign-in-methods") { db in
+            // How people sign in: local passwords, the directory (LDAP), or the identity platform (CAS, OpenID
+            // Connect). Each session remembers how it began, and every sign-in is kept as a row (sessions end and
+            // are purged; the record of who signed in how and when stays). An account signed into from outside is
+            // linked to the provider's stable subject (the directory entry, the CAS user, the OIDC issuer and
+            // subject), so a changed login or employee number at the provider still finds the same account.
+            try db.execute(sql: """
+                ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password'
+                    CHECK (method IN ('password', 'ldap', 'cas', 'oidc'));
+                -- the provider's handle on the sign-in, for single logout: the CAS service ticket, the OIDC ID token
+                ALTER TABLE sessions ADD COLUMN provider_session TEXT;
+                CREATE INDEX sessions_provider_session ON sessions(provider_session) WHERE provider_session IS NOT NULL;
+
+                CREATE TABLE sign_ins (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    method TEXT NOT NULL CHECK (method IN ('password', 'ldap', 'cas', 'oidc')),
+                    -- whether a second factor (TOTP or a recovery code) was checked as well
+                    second_factor INTEGER NOT NULL DEFAULT 0 CHECK (second_factor IN (0, 1)),
+                    at REAL NOT NULL,
+                    client_address TEXT NOT NULL
+                );
+                CREATE INDEX sign_ins_user ON sign_ins(user_id, at);
+
+                CREATE TABLE external_identities (
+                    method TEXT NOT NULL CHECK (method IN ('ldap', 'cas', 'oidc')),
+                    -- the provider's stable name for the person: LDAP entry DN, CAS user, OIDC "issuer subject"
+                    subject TEXT NOT NULL CHECK (length(subject) BETWEEN 1 AND 1000),
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at REAL NOT NULL,
+                    last_sign_in_at REAL NOT NULL,
+                    PRIMARY KEY (method, subject)
+                ) WITHOUT ROWID;
+                CREATE INDEX external_identities_user ON external_identities(user_id);
+                """)
+        }
         return migrator
     }
 }

@@ -343,7 +343,9 @@ extension SQLiteUserRepository: AccountAdministrationRepository {
             let usual = try Double.fetchOne(db, sql: """
                 SELECT max(last_success_at) FROM login_usual_addresses WHERE substr(key, -length(?)) = ?
                 """, arguments: [suffix, suffix])
-            return [session, usual].compactMap { $0 }.max()
+            let recorded = try Double.fetchOne(db, sql: "SELECT max(at) FROM sign_ins WHERE user_id = ?",
+                                               arguments: [id.rawValue])
+            return [session, usual, recorded].compactMap { $0 }.max()
         }
     }
 
