@@ -41,7 +41,7 @@ READY_TIMEOUT = 10.0
 POLL_STEP = 0.05
 STOP_TIMEOUT = 5.0
 
-# --- the directory ---------------------------------------------------------------------------------------------------
+# --- the directory ----------------------------------------------------------------------------------------------------
 
 BASE_DN = "dc=example,dc=gov"
 PEOPLE_DN = f"ou=people,{BASE_DN}"
@@ -109,7 +109,7 @@ LISI = Person(uid="lisi", cn="李四", sn="李", given_name="四", mail="lisi@ex
               password="Lisi-Passw0rd!", disabled=True)
 PEOPLE: dict[str, Person] = {person.uid: person for person in (ZHANGWEI, ALICE, LISI)}
 
-# --- the login form (also for Selenium) ------------------------------------------------------------------------------
+# --- the login form (also for Selenium) -------------------------------------------------------------------------------
 
 LOGIN_USER_FIELD = "user"  # <input id="userfield" name="user">
 LOGIN_PASSWORD_FIELD = "password"  # <input id="passwordfield" name="password" type="password">
@@ -121,7 +121,7 @@ LOGIN_PASSWORD_SELECTOR = "#passwordfield"
 OIDC_DIRECTORY_SCOPE = "directory"
 
 
-# --- plumbing --------------------------------------------------------------------------------------------------------
+# --- plumbing ---------------------------------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -180,7 +180,7 @@ def _stop(process: subprocess.Popen | None) -> None:
         process.wait(timeout=STOP_TIMEOUT)
 
 
-# --- test certificate authority --------------------------------------------------------------------------------------
+# --- test certificate authority ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ def make_test_ca(directory: Path | str) -> CA:
     return ca
 
 
-# --- slapd -----------------------------------------------------------------------------------------------------------
+# --- slapd ------------------------------------------------------------------------------------------------------------
 
 
 def _ldif_value(name: str, value: str) -> str:
@@ -396,7 +396,7 @@ access to * by users read by * none
         self.modify_ldif(f"dn: uid={uid},{PEOPLE_DN}\nchangetype: delete\n")
 
 
-# --- LemonLDAP::NG -----------------------------------------------------------------------------------------------------
+# --- LemonLDAP::NG ----------------------------------------------------------------------------------------------------
 
 # Signature algorithms LemonLDAP::NG 2.16 can sign ID tokens with (Lib/OpenIDConnect.pm, createJWT). It has no
 # elliptic-curve signing: ES256 is refused rather than silently replaced.
@@ -431,6 +431,22 @@ def _client(value: OIDCClient | tuple) -> OIDCClient:
                          f"it supports {', '.join(SUPPORTED_ID_TOKEN_ALGS)}")
     return client
 
+
+# The portal application, with every body chunk handed to the server as bytes (see LemonLDAP.start).
+PORTAL_PSGI = r"""use strict;
+use warnings;
+use Plack::Util;
+my $portal = Plack::Util::load_psgi('/usr/share/lemonldap-ng/portal/htdocs/index.psgi');
+sub {
+    Plack::Util::response_cb($portal->(@_), sub {
+        return sub {
+            my $chunk = shift;
+            utf8::encode($chunk) if defined $chunk && !utf8::downgrade($chunk, 1);
+            return $chunk;
+        };
+    });
+};
+"""
 
 _RSA_KEYS: list[tuple[str, str]] = []
 
@@ -470,8 +486,11 @@ class LemonLDAP:
 
     def __init__(self, directory: Path | str, ldap: Slapd, ca: CA,
                  clients: Iterable[OIDCClient | tuple] = (), *, session_timeout: int = 3600,
-                 cas_single_logout: bool = True) -> None:
+                 cas_single_logout: bool = True, https: bool = False) -> None:
+        """`https=True` serves the portal over TLS with the test CA's server certificate (clients then need
+        `verify=llng.verify`, i.e. ca.crt); plain http on 127.0.0.1 otherwise."""
         self.dir = Path(directory)
+        self.https = https
         self.ldap = ldap
         self.ca = ca
         self.clients = [_client(c) for c in clients]
@@ -484,11 +503,22 @@ class LemonLDAP:
     @property
     def url(self) -> str:
         """The portal's base URL, with a trailing slash."""
-        return f"http://127.0.0.1:{self.port}/"
+        return f"{self.oidc_issuer}/"
 
     @property
     def oidc_issuer(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.https else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def verify(self) -> bool | str:
+        """The `verify` argument for requests: the test CA when the portal serves https."""
+        return str(self.ca.ca_crt) if self.https else True
+
+    def session(self) -> requests.Session:
+        """A new requests session (a browser's cookie jar) that trusts the portal's certificate."""
+        session = requests.Session()
+        session.verify = self.verify
+        return session
 
     @property
     def discovery_url(self) -> str:
@@ -549,7 +579,7 @@ class LemonLDAP:
             rp_extra[key] = {OIDC_DIRECTORY_SCOPE: "department job_category employee_number"}
         return {
             "cfgNum": 1, "cfgVersion": "2.16.1", "cfgAuthor": "test", "cfgDate": int(time.time()),
-            "portal": self.url, "domain": "127.0.0.1", "securedCookie": 0, "httpOnly": 1,
+            "portal": self.url, "domain": "127.0.0.1", "securedCookie": 1 if self.https else 0, "httpOnly": 1,
             "trustedDomains": "127.0.0.1 localhost", "timeout": self.session_timeout,
             "authentication": "LDAP", "userDB": "Same", "passwordDB": "Null", "registerDB": "Null",
             "ldapServer": f"ldap+tls://127.0.0.1:{self.ldap.port}", "ldapVerify": "require",
@@ -596,19 +626,25 @@ languages = en, zh
 """)
         env = {**os.environ, "LLNG_DEFAULTCONFFILE": str(d / "lemonldap-ng.ini"),
                "LDAPTLS_CACERT": str(self.ca.ca_crt)}
+        # The portal's CAS answers are Perl strings flagged as text whose characters are the UTF-8 bytes; a plain
+        # socket writes them as bytes, but IO::Socket::SSL encodes them once more (张伟 arrives as "å¼ ä¼") and
+        # the declared Content-Length then cuts the body short. This wrapper hands the server bytes.
+        (d / "portal.psgi").write_text(PORTAL_PSGI)
+        tls = ["--ssl=1", f"--ssl-key-file={self.ca.server_key}", f"--ssl-cert-file={self.ca.server_crt}"] \
+            if self.https else []
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                ["plackup", "-s", "HTTP::Server::PSGI", "--host", "127.0.0.1", "--port", str(self.port),
-                 "/usr/share/lemonldap-ng/portal/htdocs/index.psgi"],
+                ["plackup", "-s", "HTTP::Server::PSGI", "--host", "127.0.0.1", "--port", str(self.port), *tls,
+                 str(d / "portal.psgi")],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-        wait_until(lambda: requests.get(self.discovery_url, timeout=2).status_code == 200,
+        wait_until(lambda: requests.get(self.discovery_url, timeout=2, verify=self.verify).status_code == 200,
                    "LemonLDAP::NG portal", process=self.process, log=self.log)
 
     def stop(self) -> None:
         _stop(self.process)
 
 
-# --- a scripted browser for the portal's login form ---------------------------------------------------------------------
+# --- a scripted browser for the portal's login form -------------------------------------------------------------------
 
 
 class _FormParser(html.parser.HTMLParser):
@@ -648,7 +684,10 @@ def form_login(session: requests.Session, url: str, user: str, password: str,
     and follows redirects only while they stay on the portal. Returns the last response: a redirect away from the
     portal (read `ticket` or `code` from its Location) on success, or the portal's page (status 200, the form again
     with an error) when the sign-in was refused."""
-    page = session.get(url, timeout=10)
+    # For an https portal the session needs .verify = the CA (LemonLDAP.session()). It is passed on each request
+    # because requests otherwise prefers REQUESTS_CA_BUNDLE from the environment over the session's setting.
+    verify = session.verify
+    page = session.get(url, timeout=10, verify=verify)
     page.raise_for_status()
     parser = _FormParser()
     parser.feed(page.text)
@@ -659,7 +698,7 @@ def form_login(session: requests.Session, url: str, user: str, password: str,
     fields[LOGIN_USER_FIELD] = user
     fields[LOGIN_PASSWORD_FIELD] = password
     action = page.url if form["action"] in ("", "#") else urljoin(page.url, form["action"])
-    response = session.post(action, data=fields, allow_redirects=False, timeout=10)
+    response = session.post(action, data=fields, allow_redirects=False, timeout=10, verify=verify)
     portal = _origin(page.url)
     for _ in range(max_redirects):
         location = response.headers.get("Location")
@@ -668,7 +707,7 @@ def form_login(session: requests.Session, url: str, user: str, password: str,
         target = urljoin(response.url, location)
         if _origin(target) != portal:
             break
-        response = session.get(target, allow_redirects=False, timeout=10)
+        response = session.get(target, allow_redirects=False, timeout=10, verify=verify)
     return response
 
 
@@ -678,7 +717,7 @@ def location_params(response: requests.Response) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
 
-# --- CAS -------------------------------------------------------------------------------------------------------------
+# --- CAS --------------------------------------------------------------------------------------------------------------
 
 CAS_NS = {"cas": "http://www.yale.edu/tp/cas"}
 
@@ -686,7 +725,7 @@ CAS_NS = {"cas": "http://www.yale.edu/tp/cas"}
 def cas_ticket(llng: LemonLDAP, service: str, user: str, password: str,
                session: requests.Session | None = None) -> str:
     """Signs in at /cas/login for `service` and returns the service ticket (ST-...) from the redirect."""
-    session = session or requests.Session()
+    session = session or llng.session()
     response = form_login(session, f"{llng.cas_url}/login?{urlencode({'service': service})}", user, password)
     ticket = location_params(response).get("ticket")
     if response.status_code != 302 or not ticket:
@@ -706,7 +745,7 @@ class CASValidation:
 def cas_validate(llng: LemonLDAP, service: str, ticket: str) -> CASValidation:
     """Calls /cas/p3/serviceValidate and parses the answer (the body is decoded as UTF-8)."""
     response = requests.get(f"{llng.cas_url}/p3/serviceValidate", params={"service": service, "ticket": ticket},
-                            timeout=10)
+                            timeout=10, verify=llng.verify)
     response.raise_for_status()
     text = response.content.decode("utf-8")
     root = ElementTree.fromstring(response.content)
@@ -722,7 +761,7 @@ def cas_validate(llng: LemonLDAP, service: str, ticket: str) -> CASValidation:
     return CASValidation(success.findtext("cas:user", namespaces=CAS_NS), attributes, None, text)
 
 
-# --- OpenID Connect --------------------------------------------------------------------------------------------------
+# --- OpenID Connect ---------------------------------------------------------------------------------------------------
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -738,7 +777,7 @@ def oidc_code(llng: LemonLDAP, client: OIDCClient | str, redirect_uri: str, stat
     """Runs /oauth2/authorize (code flow, S256 PKCE) through the login form and returns the code from the redirect
     to `redirect_uri` (whose `state` is checked)."""
     client_id = client if isinstance(client, str) else client.client_id
-    session = session or requests.Session()
+    session = session or llng.session()
     query = urlencode({"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
                        "scope": scope, "state": state, "nonce": nonce, "code_challenge": code_challenge,
                        "code_challenge_method": "S256"})
@@ -755,7 +794,7 @@ def oidc_code(llng: LemonLDAP, client: OIDCClient | str, redirect_uri: str, stat
 def oidc_token(llng: LemonLDAP, client: OIDCClient, code: str, redirect_uri: str,
                code_verifier: str) -> requests.Response:
     """POSTs the code to /oauth2/token (client_secret_basic); the raw response (200 JSON or 400 error JSON)."""
-    return requests.post(f"{llng.oidc_issuer}/oauth2/token", timeout=10,
+    return requests.post(f"{llng.oidc_issuer}/oauth2/token", timeout=10, verify=llng.verify,
                          auth=(client.client_id, client.secret),
                          data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
                                "code_verifier": code_verifier})
@@ -763,19 +802,22 @@ def oidc_token(llng: LemonLDAP, client: OIDCClient, code: str, redirect_uri: str
 
 def verify_id_token(llng: LemonLDAP, client: OIDCClient, id_token: str) -> dict:
     """Verifies the ID token's signature against the portal's JWKS (by kid), audience and issuer with PyJWT."""
+    import ssl
+
     import jwt
 
-    meta = requests.get(llng.discovery_url, timeout=10).json()
+    meta = requests.get(llng.discovery_url, timeout=10, verify=llng.verify).json()
     header = jwt.get_unverified_header(id_token)
     if header["alg"].startswith("HS"):
         key = client.secret
     else:
-        key = jwt.PyJWKClient(meta["jwks_uri"]).get_signing_key(header["kid"]).key
+        context = ssl.create_default_context(cafile=str(llng.ca.ca_crt)) if llng.https else None
+        key = jwt.PyJWKClient(meta["jwks_uri"], ssl_context=context).get_signing_key(header["kid"]).key
     return jwt.decode(id_token, key, algorithms=[client.id_token_alg], audience=client.client_id,
                       issuer=meta["issuer"])
 
 
-# --- pytest fixtures (import them into a test module: `from identity_servers import identity_ca, slapd`) ------------
+# --- pytest fixtures (import them into a test module: `from identity_servers import identity_ca, slapd`) --------------
 
 
 @pytest.fixture(scope="session")

@@ -73,7 +73,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory, identity_ca, receiver: Rec
         yield ldap, idp
 
 
-# --- slapd -----------------------------------------------------------------------------------------------------------
+# --- slapd ------------------------------------------------------------------------------------------------------------
 
 
 def test_people_bind_over_starttls_and_a_plain_bind_is_refused(slapd: Slapd) -> None:
@@ -122,7 +122,7 @@ def test_people_change_while_the_directory_runs(slapd: Slapd) -> None:
     assert slapd.search("(uid=wangfang)") == []
 
 
-# --- CAS -------------------------------------------------------------------------------------------------------------
+# --- CAS --------------------------------------------------------------------------------------------------------------
 
 
 def test_a_cas_ticket_validates_once_with_the_chinese_name(servers) -> None:
@@ -187,7 +187,7 @@ def test_cas_single_logout_posts_a_logout_request_to_the_service(servers, receiv
     assert f"<samlp:SessionIndex>{ticket}</samlp:SessionIndex>" in form["logoutRequest"]
 
 
-# --- OpenID Connect --------------------------------------------------------------------------------------------------
+# --- OpenID Connect ---------------------------------------------------------------------------------------------------
 
 
 def test_oidc_code_flow_with_pkce_gives_a_verifiable_rs256_id_token(servers) -> None:
@@ -270,7 +270,8 @@ def test_oidc_logout_returns_to_the_client_and_ends_the_portal_session(servers) 
     elsewhere = browser.get(meta["end_session_endpoint"], allow_redirects=False, timeout=10,
                             params={"id_token_hint": id_token, "post_logout_redirect_uri": "http://127.0.0.1:9/evil"})
     assert "evil" not in elsewhere.headers.get("Location", "")
-    assert 'action="http://127.0.0.1:9/evil' not in elsewhere.text and 'src="http://127.0.0.1:9/evil' not in elsewhere.text
+    assert 'action="http://127.0.0.1:9/evil' not in elsewhere.text
+    assert 'src="http://127.0.0.1:9/evil' not in elsewhere.text
 
 
 def test_signing_out_at_the_portal_calls_the_clients_front_channel_logout(servers) -> None:
@@ -287,3 +288,25 @@ def test_signing_out_at_the_portal_calls_the_clients_front_channel_logout(server
     src = page.text.split(iframe, 1)[1].split('"', 1)[0]
     params = parse_qs(src.replace("&amp;", "&"))
     assert params["iss"] == [idp.oidc_issuer] and params["sid"] == ["zhangwei"]
+
+
+# --- the portal over https -------------------------------------------------------------------------------------------
+
+
+def test_an_https_portal_sends_chinese_cas_attributes_encoded_once(servers, identity_ca, tmp_path: Path) -> None:
+    # Served by plackup over TLS, the portal's CAS answers used to arrive UTF-8-encoded twice and cut short.
+    ldap, _ = servers
+    client = OIDCClient("secure", "secure-secret", ["https://127.0.0.1:9/callback"])
+    with LemonLDAP(tmp_path / "llng", ldap, identity_ca, clients=[client], https=True) as idp:
+        assert idp.url.startswith("https://127.0.0.1:")
+        with pytest.raises(requests.exceptions.SSLError):  # the test CA is needed
+            requests.get(idp.discovery_url, timeout=10, verify=True)
+        service = "https://127.0.0.1:9/cas"
+        answer = cas_validate(idp, service, cas_ticket(idp, service, "zhangwei", ZHANGWEI.password))
+        assert answer.attributes["cn"] == ["张伟"] and answer.attributes["title"] == ["窗口岗位"]
+        assert answer.xml.rstrip().endswith("</cas:serviceResponse>")
+        verifier, challenge = pkce_pair()
+        code = oidc_code(idp, client, "https://127.0.0.1:9/callback", "s", "n", challenge, "alice", ALICE.password)
+        tokens = oidc_token(idp, client, code, "https://127.0.0.1:9/callback", verifier)
+        claims = verify_id_token(idp, client, tokens.json()["id_token"])
+        assert claims["iss"] == idp.oidc_issuer and claims["name"] == "Alice Smith"
