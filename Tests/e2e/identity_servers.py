@@ -12,7 +12,8 @@ block. Typical use:
         ticket = cas_ticket(idp, service, "zhangwei", PEOPLE["zhangwei"].password)
 
 The Debian packages are listed in scripts/deps.sh (IDENTITY_PACKAGES). Clients that check certificates must trust
-`ca.ca_crt` (for libldap: the environment variable LDAPTLS_CACERT, or `Slapd.client_env()`).
+`ca.ca_crt` (for libldap: the environment variable LDAPTLS_CACERT, or `Slapd.client_env()`). The portal serves
+plain http unless started with `https=True`. What the servers can and cannot do: docs/testing.md.
 """
 
 from __future__ import annotations
