@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import TrainingServer
+
+/// The outgoing HTTPS client, against a real TLS server (libmicrohttpd with a certificate for 127.0.0.1 made by
+/// `openssl`).
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs /usr/bin/openssl"))
+struct CurlHTTPClientTests {
+    /// A self-signed certificate for IP 127.0.0.1 (in its subjectAltName, as certificate checks for addresses
+    /// require) and the PEM file a client trusts it through.
+    static func certificate() throws -> (tls: TLSConfiguration, caFile: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("https-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let key = folder.appendingPathComponent("key.pem").path
+        let certificate = folder.appendingPathComponent("cert.pem").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        return (TLSConfiguration(certificatePEM: try String(contentsOfFile: certificate, encoding: .utf8),
+                                 keyPEM: try String(contentsOfFile: key, encoding: .utf8)), certificate)
+    }
+
+    /// Echoes the method, the Accept header and the body; `/big` answers 64 KiB; `/moved` redirects.
+    static func server(_ tls: TLSConfiguration) throws -> LiveServer {
+        try LiveServer(configure: { $0.tls = tls }) { request in
+            switch request.path {
+            case "/big": return Response.text(String(repeating: "x", count: 65_536))
+            case "/moved": return Response.redirect(to: "/elsewhere")
+            default:
+                var response = Response.text("\(request.method.rawValue) \(request.headers["Accept"] ?? "-") "
+                                             + String(decoding: request.body, as: UTF8.self))
+                response.headers.set("Content-Type", "application/json; charset=utf-8")
+                return response
+            }
+        }
+    }
+
+    @Test func getAndPostReachTheServerAndReturnItsAnswer() throws {
+        let (tls, caFile) = try Self.certificate()
+        let server = try Self.server(tls)
+        let client = CurlHTTPClient(caFile: caFile, timeout: 5)
+        let got = try client.get("https://127.0.0.1:\(server.port)/echo", headers: ["Accept: application/json"])
+        #expect(got.status == 200 && got.text == "GET application/json ")
+        #expect(got.contentType == "application/json; charset=utf-8")
+        let posted = try client.post("https://127.0.0.1:\(server.port)/echo", form: [("code", "a b&c"), ("名", "张伟")])
+        #expect(posted.text == "POST */* code=a%20b%26c&%E5%90%8D=%E5%BC%A0%E4%BC%9F")
+    }
+
+    @Test func anUntrustedCertificateAPlainURLAndAnOversizedAnswerAreRefused() throws {
+        let (tls, caFile) = try Self.certificate()
+        let server = try Self.server(tls)
+        #expect(throws: HTTPClientError.self) { try CurlHTTPClient(timeout: 5).get("https://127.0.0.1:\(server.port)/") }
+        #expect(throws: HTTPClientError.self) { try CurlHTTPClient(caFile: caFile).get("http://127.0.0.1:\(server.port)/") }
+        let small = CurlHTTPClient(caFile: caFile, timeout: 5, maximumBytes: 1_000)
+        #expect(throws: HTTPClientError.self) { try small.get("https://127.0.0.1:\(server.port)/big") }
+        #expect(try small.get("https://127.0.0.1:\(server.port)/echo").status == 200)
+    }
+
+    @Test func redirectsAreNotFollowed() throws {
+        let (tls, caFile) = try Self.certificate()
+        let server = try Self.server(tls)
+        let moved = try CurlHTTPClient(caFile: caFile, timeout: 5).get("https://127.0.0.1:\(server.port)/moved")
+        #expect(moved.status == 303 || moved.status == 302)
+    }
+}
