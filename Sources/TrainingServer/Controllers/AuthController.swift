@@ -17,7 +17,7 @@ struct AuthController {
             if let token = request.cookies[context.sessionCookieName] {
                 try context.sessions.delete(tokenHash: Tokens.digest(token))
             }
-            var response = Response.redirect(to: "/login")
+            var response = Response.redirect(to: context.signOutDestination(request.context.session))
             response.headers.add("Set-Cookie", context.cookie(context.sessionCookieName, "", maxAge: 0))
             return response
         }
