@@ -10,14 +10,14 @@ struct SecondFactorController {
     private var factors: SecondFactors { context.secondFactors }
 
     func register(in router: inout Router) {
-        router.get("/login/second-factor") { request in
+        router.get("/login/second-factor", pendingStep { request in
             guard let (_, pending, _) = try pendingSignIn(request) else { return expired(request) }
             if pending.purpose == .enrol, try !factors.status(of: pending.userID).isOn {
                 return Response.redirect(to: "/login/second-factor/setup")
             }
             return codePage(request, errors: [], status: .ok)
-        }
-        router.post("/login/second-factor", checkCode)
+        })
+        router.post("/login/second-factor", pendingStep(checkCode))
         router.post("/login/second-factor/cancel") { request in
             if let token = request.cookies[context.pendingSignInCookieName] {
                 try factors.store.deletePending(tokenHash: Tokens.digest(token))
@@ -26,14 +26,14 @@ struct SecondFactorController {
             response.headers.add("Set-Cookie", context.cookie(context.pendingSignInCookieName, "", maxAge: 0))
             return response
         }
-        router.get("/login/second-factor/setup") { request in
+        router.get("/login/second-factor/setup", pendingStep { request in
             guard let (_, pending, user) = try pendingSignIn(request) else { return expired(request) }
             guard pending.purpose == .enrol, let secret = try factors.enrolmentSecret(for: user.id) else {
                 return Response.redirect(to: "/login/second-factor")
             }
             return setupPage(request, user: user, secret: secret, required: true, errors: [], status: .ok)
-        }
-        router.post("/login/second-factor/setup", confirmRequiredEnrolment)
+        })
+        router.post("/login/second-factor/setup", pendingStep(confirmRequiredEnrolment))
 
         router.get("/profile/second-factor") { request in
             let user = try context.requireUser(request)
@@ -58,7 +58,7 @@ struct SecondFactorController {
             }
             context.logger.info("second factor enabled user=\(user.id)")
             let html = SecondFactorPages.recoveryCodes(codes, enabled: true, continuePath: "/profile",
-                                                       context: context.page(request), stylesheet: context.stylesheet)
+                                                       context: secretPage(request), stylesheet: context.stylesheet)
             return noStore(Response.html(html.rendered))
         }
         router.post("/profile/second-factor/recovery-codes") { request in
@@ -69,7 +69,7 @@ struct SecondFactorController {
             }
             context.logger.info("second factor recovery codes replaced user=\(user.id)")
             let html = SecondFactorPages.recoveryCodes(codes, enabled: false, continuePath: "/profile/second-factor",
-                                                       context: context.page(request), stylesheet: context.stylesheet)
+                                                       context: secretPage(request), stylesheet: context.stylesheet)
             return noStore(Response.html(html.rendered))
         }
         router.post("/profile/second-factor/off") { request in
@@ -86,8 +86,8 @@ struct SecondFactorController {
 
     // MARK: The code after the password
 
-    /// The browser's pending sign-in, its digest and its (still enabled) person; nil when there is none, it
-    /// expired, or the account was disabled meanwhile (then it ends).
+    /// The browser's pending sign-in, its digest and its (still enabled) person; nil when there is none or it
+    /// expired. An account disabled meanwhile ends it and is refused (`Disabled`).
     private func pendingSignIn(_ request: Request) throws -> (tokenHash: String, PendingSignIn, User)? {
         guard let token = request.cookies[context.pendingSignInCookieName] else { return nil }
         let hash = Tokens.digest(token)
@@ -95,17 +95,34 @@ struct SecondFactorController {
         guard let user = try context.users.find(id: pending.userID), !user.disabled else {
             try factors.store.deletePending(tokenHash: hash)
             context.logger.warning("second factor refused: account disabled user=\(pending.userID) method=\(pending.method.rawValue)")
-            return nil
+            throw Disabled()
         }
         return (hash, pending, user)
     }
 
-    /// No pending sign-in (none, expired, ended, or the account disabled): the login page with the reason.
+    /// The pending sign-in's account was disabled after its password was checked.
+    private struct Disabled: Error {}
+
+    /// No pending sign-in (none, expired or ended): the login page with the reason.
     private func expired(_ request: Request) -> Response {
-        var response = context.signInRefused(request, message: context.page(request).t("second_factor.error.expired"),
-                                             status: .unauthorized)
+        refusal(request, message: context.page(request).t("second_factor.error.expired"), status: .unauthorized)
+    }
+
+    private func refusal(_ request: Request, message: String, status: HTTPStatus) -> Response {
+        var response = context.signInRefused(request, message: message, status: status)
         response.headers.add("Set-Cookie", context.cookie(context.pendingSignInCookieName, "", maxAge: 0))
         return response
+    }
+
+    /// Runs a handler of the pending sign-in's pages, answering a disabled account with the login page and why.
+    private func pendingStep(_ handler: @escaping Handler) -> Handler {
+        { request in
+            do {
+                return try handler(request)
+            } catch is Disabled {
+                return refusal(request, message: context.page(request).t("second_factor.error.disabled"), status: .forbidden)
+            }
+        }
     }
 
     private func codePage(_ request: Request, errors: [(field: String, message: String)], status: HTTPStatus) -> Response {
@@ -182,7 +199,7 @@ struct SecondFactorController {
         context.logger.info("second factor enabled user=\(user.id) method=\(pending.method.rawValue)")
         let started = try context.beginSession(request, user: user, method: pending.method, secondFactor: true,
                                                next: pending.next)
-        var page = context.page(request)
+        var page = secretPage(request)
         page.user = nil
         var response = noStore(Response.html(SecondFactorPages.recoveryCodes(codes, enabled: true, continuePath: pending.next,
                                                                              context: page, stylesheet: context.stylesheet).rendered))
@@ -194,7 +211,7 @@ struct SecondFactorController {
 
     private func setupPage(_ request: Request, user: User, secret: [UInt8], required: Bool,
                            errors: [(field: String, message: String)], status: HTTPStatus) -> Response {
-        var page = context.page(request)
+        var page = secretPage(request)
         if required { page.user = nil }
         let issuer = page.settings.organisationName(page.language) ?? page.t("product.name")
         let uri = TOTP.keyURI(secret: secret, issuer: issuer, account: user.login)
@@ -209,6 +226,14 @@ struct SecondFactorController {
     private func managePage(_ request: Request, user: User, model: SecondFactorPages.Manage, status: HTTPStatus) -> Response {
         let html = SecondFactorPages.manage(model, context: context.page(request), stylesheet: context.stylesheet)
         return noStore(Response.html(html.rendered, status: status))
+    }
+
+    /// The frame of a page showing a secret or recovery codes: nothing from the request's query is reflected on it
+    /// (the language switch's `next`), so compressed lengths cannot be probed with chosen text (BREACH).
+    private func secretPage(_ request: Request) -> PageContext {
+        var page = context.page(request)
+        page.currentPath = request.path.hasPrefix("/login/") ? "/login/second-factor/setup" : "/profile/second-factor"
+        return page
     }
 
     /// Secrets and recovery codes are not kept by the browser's cache.
