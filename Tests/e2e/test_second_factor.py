@@ -149,7 +149,7 @@ def test_set_up_from_the_profile_then_sign_in_with_password_and_code(fresh_serve
     server = fresh_server(demo=False)
     person = unique("totp")
     server.add_user(person, "李明")
-    driver = chromium(language, javascript=False)
+    driver = chromium(language)
     browser_sign_in(driver, server, person, STRONG_PASSWORD, language)
     driver.get(server.url("/profile"))
     check_page(driver, "profile-second-factor-off", language)
@@ -300,7 +300,7 @@ def test_required_roles_enrol_before_any_page(fresh_server, chromium, language):
     from selenium.webdriver.common.by import By
 
     server = fresh_server(extra=("--require-2fa", "hr,admin"))
-    driver = chromium(language, javascript=False)
+    driver = chromium(language)
     driver.get(server.url(f"/language/{language}?next=/hr"))
     wait_for(driver, lambda d: browser_path(d) == "/login")
     driver.find_element(By.NAME, "login").send_keys("demo-hr")
@@ -353,7 +353,7 @@ def test_an_administrator_resets_it_and_the_person_sets_it_up_again(fresh_server
     hr_id = user_id(server, "demo-hr")
 
     # The administrator's page: on, the last sign-ins with how and whether a second step was checked.
-    driver = chromium(language, javascript=False)
+    driver = chromium(language)
     driver.get(server.url(f"/language/{language}?next=/login"))
     driver.find_element(By.NAME, "login").send_keys("demo-admin")
     driver.find_element(By.NAME, "password").send_keys(server.demo_passwords["demo-admin"])
