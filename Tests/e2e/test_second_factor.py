@@ -393,3 +393,14 @@ def test_an_administrator_resets_it_and_the_person_sets_it_up_again(fresh_server
     missing = server.cli("users", "reset-2fa", "demo-hr", "--reason", " ", check=False)
     assert missing.returncode != 0 and "reason" in missing.stderr
     assert admin_http.cookies.get(session_cookie_name(server))
+
+
+def test_an_unknown_role_for_require_2fa_is_refused_with_a_clear_message(tmp_path):
+    import subprocess
+
+    from conftest import BINARY, COURSES
+
+    done = subprocess.run([str(BINARY), "serve", "--db", str(tmp_path / "a.sqlite"), "--courses", str(COURSES),
+                           "--port", "0", "--require-2fa", "hr,boss"], capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0
+    assert 'unknown role "boss"' in done.stderr and "learner, trainer, hr, admin" in done.stderr

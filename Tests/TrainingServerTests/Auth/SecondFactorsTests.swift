@@ -62,20 +62,6 @@ import Testing
         #expect(try fixture.actions().contains("user.second_factor_enable"))
     }
 
-    @Test func theSecretIsStoredSealedForThePersonUnderAnOwnerOnlyKeyFile() throws {
-        let fixture = try Fixture()
-        let (secret, _) = try fixture.enrol()
-        let stored = try #require(try fixture.factors.store.enrolment(of: fixture.user.id))
-        #expect(stored.sealedSecret.count == 12 + secret.count + 16)
-        #expect(stored.sealedSecret.range(of: Data(secret)) == nil)
-        let keyPath = SecondFactorSeal.keyPath(forDatabase: fixture.temporary.store.path)
-        let mode = try #require(try FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? Int)
-        #expect(mode == 0o600)
-        let seal = try SecondFactorSeal.at(keyPath)
-        #expect(try seal.open(stored.sealedSecret, for: fixture.user.id) == secret)
-        #expect(throws: SecondFactorSeal.Problem.self) { try seal.open(stored.sealedSecret, for: UserID(rawValue: 999)) }
-    }
-
     @Test func aCodeIsAcceptedOnceAndNoEarlierCodeAfterIt() throws {
         let fixture = try Fixture()
         let (secret, _) = try fixture.enrol()
@@ -151,39 +137,5 @@ import Testing
         #expect(try factors.turnOff(fixture.user.id, by: AuditActor(fixture.user)))
         #expect(try !factors.turnOff(fixture.user.id, by: AuditActor(fixture.user)))
         #expect(try fixture.actions().filter { $0 == "user.second_factor_disable" }.count == 1)
-    }
-
-    @Test func aPendingSignInExpiresAndEndsAfterTheFailureLimit() throws {
-        let fixture = try Fixture()
-        let store = fixture.factors.store
-        let now = fixture.clock.now
-        let pending = PendingSignIn(userID: fixture.user.id, method: .ldap, purpose: .enrol, next: "/hr", expiresAt: now + 300,
-                                    failures: 0)
-        try store.createPending(tokenHash: "a", pending, now: now)
-        #expect(try store.pending(tokenHash: "a", now: now) == pending)
-        #expect(try store.pending(tokenHash: "a", now: now + 300) == nil)
-        #expect(try store.pending(tokenHash: "b", now: now) == nil)
-        for expected in 1...4 { #expect(try store.failPending(tokenHash: "a", limit: 5) == expected) }
-        #expect(try store.pending(tokenHash: "a", now: now)?.failures == 4)
-        #expect(try store.failPending(tokenHash: "a", limit: 5) == 5)
-        #expect(try store.pending(tokenHash: "a", now: now) == nil)
-    }
-
-    @Test func theMigrationRefusesUnknownPurposesAndRemovesRowsWithThePerson() throws {
-        let fixture = try Fixture()
-        _ = try fixture.enrol()
-        try fixture.temporary.store.write { db in
-            #expect(throws: DatabaseError.self) {
-                try db.execute(sql: """
-                    INSERT INTO pending_sign_ins (token_hash, user_id, method, purpose, next, created_at, expires_at)
-                    VALUES ('x', ?, 'password', 'other', '/', 0, 1)
-                    """, arguments: [fixture.user.id.rawValue])
-            }
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
-            try db.execute(sql: "DELETE FROM sessions")
-            try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [fixture.user.id.rawValue])
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM second_factors") == 0)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM second_factor_recovery_codes") == 0)
-        }
     }
 }
