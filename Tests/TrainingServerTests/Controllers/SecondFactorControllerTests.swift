@@ -135,4 +135,31 @@ import Testing
         #expect(refused.status == .forbidden)
         #expect(try app.application.mail.addresses.email(of: user.id) == nil)
     }
+
+    @Test func aPasswordResetLinkStillAsksForTheSecondStep() throws {
+        let app = try TestApplication { $0.identity.requireSecondFactor = [.hr] }
+        let person = try app.createUser(login: "zhang", password: Self.password)
+        let secret = try enrol(app, person)
+        let hr = try app.createUser(login: "hr", password: Self.password, roles: [.hr])
+        let resets = PasswordResets(store: app.store, strings: .shipped, publicURL: "http://training.example",
+                                    mailEnabled: false, clock: app.clock.function)
+        for (user, expected) in [(person, "/login/second-factor"), (hr, "/login/second-factor/setup")] {
+            let link = try resets.issue(for: user, origin: .admin, by: .commandLine)
+            let path = String(link.url.dropFirst("http://training.example".count))
+            let browser = Browser(app)
+            let page = try browser.get(path)
+            let done = try browser.post(path, form: [("csrf_token", try csrf(page)), ("new_password", "Harbour-Lantern-Meadow-93"),
+                                                     ("confirm_password", "Harbour-Lantern-Meadow-93")])
+            #expect(done.status == .seeOther && done.headers["Location"] == expected)
+            #expect(browser.cookies["csa_session"] == nil, "no session before the second step")
+            if user.id == person.id {
+                app.clock.advance(by: 30)
+                let code = try browser.get("/login/second-factor")
+                let signedIn = try browser.post("/login/second-factor", form: [
+                    ("csrf_token", try csrf(code)), ("code", TOTP.code(secret: secret, at: app.clock.now))])
+                #expect(signedIn.headers["Location"] == "/profile?notice=password")
+                #expect(browser.cookies["csa_session"] != nil)
+            }
+        }
+    }
 }
