@@ -16,7 +16,31 @@ func readPasswordFromStandardInput() throws -> String {
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Manage accounts.",
                                                     subcommands: [Add.self, List.self, Disable.self, Enable.self, SetPassword.self,
-                                                                  SetEmail.self, SetJobCategory.self, ResetLink.self])
+                                                                  SetEmail.self, SetJobCategory.self, ResetLink.self,
+                                                                  ResetSecondFactor.self])
+
+    struct ResetSecondFactor: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-2fa",
+            abstract: "Reset an account's two-step sign-in (a lost phone); audited. Where the role requires it, the person sets it up again at the next sign-in.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Login name.") var login: String
+        @Option(help: "Why (kept in the audit log).") var reason: String
+
+        func run() throws {
+            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty else { throw ValidationError("give a reason with --reason") }
+            guard reason.count <= PeopleAdministration.reasonLimit else {
+                throw ValidationError("a reason is at most \(PeopleAdministration.reasonLimit) characters")
+            }
+            let store = try database.openExisting()
+            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
+                throw CommandFailure("no account \(login)")
+            }
+            let wasOn = try SecondFactors(store: store, clock: now).reset(user.id, reason: reason, by: .commandLine)
+            print(wasOn ? "two-step sign-in reset for \(user.login)" : "\(user.login) had no two-step sign-in; reset recorded")
+        }
+    }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account.")

@@ -31,6 +31,7 @@ struct AdminPeopleController {
         router.post("/admin/people/:user/roles/withdraw", withdraw)
         router.post("/admin/people/:user/state", state)
         router.post("/admin/people/:user/unlock", unlock)
+        router.post("/admin/people/:user/second-factor/reset", resetSecondFactor)
         router.post("/admin/people/:user/tokens", createToken)
         router.post("/admin/people/:user/tokens/:token/revoke", revokeToken)
         // The token list across people belongs with them.
@@ -140,6 +141,9 @@ struct AdminPeopleController {
             done: done, failure: failure)
         model.email = try staffAttributes.email(of: person)
         model.categories = try context.yearlyRequirements.categories(in: scope.access, limit: 200)
+        model.secondFactorOn = try context.secondFactors.status(of: person.id).isOn
+        model.externalIdentities = try SQLiteExternalIdentityRepository(store: context.store).subjects(of: person.id)
+        model.signIns = try context.sessions.signIns(userID: person.id, limit: 5)
         return Response.html(AdminPersonPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered,
                              status: status)
     }
@@ -238,6 +242,24 @@ struct AdminPeopleController {
         let (scope, person) = try person(request)
         try service.unlock(person, by: AuditActor(scope.user))
         return Response.redirect(to: "/admin/people/\(person.id)?done=unlocked")
+    }
+
+    /// Resets the person's two-step sign-in (a lost phone): audited with the reason; where their role requires
+    /// it, they set it up again at their next sign-in.
+    private func resetSecondFactor(_ request: Request) throws -> Response {
+        let (scope, person) = try person(request)
+        let reason = Self.text(try request.form()["second_factor_reason"])
+        let problem: AccountProblem.Reason? = reason.isEmpty ? .reasonMissing
+            : reason.count > PeopleAdministration.reasonLimit ? .reasonTooLong : nil
+        if let problem {
+            return try refused(request, scope: scope, person: person, form: "second_factor",
+                               problems: [AccountProblem(field: "second_factor_reason", reason: problem)],
+                               values: ["second_factor_reason": reason])
+        }
+        guard try context.secondFactors.reset(person.id, reason: reason, by: AuditActor(scope.user)) else {
+            return Response.redirect(to: "/admin/people/\(person.id)?done=unchanged")
+        }
+        return Response.redirect(to: "/admin/people/\(person.id)?done=second_factor_reset")
     }
 
     private func createToken(_ request: Request) throws -> Response {

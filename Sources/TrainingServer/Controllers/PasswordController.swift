@@ -68,18 +68,10 @@ struct PasswordController {
             return unusable(request)
         }
         context.logger.info("password reset user=\(userID)")
-        // Signed in afresh: whatever session this browser had ends, as at sign-in.
-        if let old = request.cookies[context.sessionCookieName] {
-            try context.sessions.delete(tokenHash: Tokens.digest(old))
-        }
-        let session = Tokens.random()
-        _ = try context.sessions.create(tokenHash: Tokens.digest(session), userID: userID, csrfSecret: Tokens.random(),
-                                        now: context.clock(), idleTimeout: context.configuration.sessionIdleTimeout,
-                                        absoluteTimeout: context.configuration.sessionAbsoluteTimeout,
-                                        clientAddress: request.clientAddress)
-        var response = Response.redirect(to: "/profile?notice=password")
-        response.headers.add("Set-Cookie", context.cookie(context.sessionCookieName, session))
-        return response
+        // Signed in afresh as at sign-in (whatever session this browser had ends), the second step included: a
+        // link in a mailbox is no way around two-step sign-in.
+        guard let user = try context.users.find(id: userID) else { return unusable(request) }
+        return try context.beginSession(request, user: user, method: .password, next: "/profile?notice=password")
     }
 
     private func adminLink(_ request: Request) throws -> Response {

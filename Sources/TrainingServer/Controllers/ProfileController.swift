@@ -2,11 +2,12 @@ import Assessment
 import Foundation
 import Logging
 
-/// The person's own settings: language, time zone and password.
+/// The person's own settings: language, time zone, e-mail, password and two-step sign-in.
 struct ProfileController {
     let context: ControllerContext
 
     func register(in router: inout Router) {
+        SecondFactorController(context: context).register(in: &router)
         router.get("/profile") { request in
             let user = try context.requireUser(request)
             let page = context.page(request)
@@ -17,6 +18,7 @@ struct ProfileController {
             case "email": page.t("profile.email.saved")
             case "calendar-off": page.t("calendar.profile.removed")
             case "reminder-mail": page.t("notices.profile.saved")
+            case "second-factor-off": page.t("second_factor.profile.turned_off")
             default: nil
             }
             return render(request, user: user, notice: notice, errors: [], status: .ok)
@@ -44,6 +46,10 @@ struct ProfileController {
         router.post("/profile/email", changeEmail)
         router.post("/profile/password") { request in
             let user = try context.requireUser(request)
+            // Without local passwords, or without a password of the person's own, there is none to change here.
+            guard context.configuration.identity.localPasswords, try hasOwnPassword(user) else {
+                throw HTTPError(.forbidden, context.page(request).t("profile.password.unavailable"))
+            }
             let form = try request.form()
             let page = context.page(request)
             let current = form["current_password"] ?? ""
@@ -94,6 +100,11 @@ struct ProfileController {
         let address = typed.isEmpty ? nil : MailAddress.normalized(typed)
         var errors: [(field: String, message: String)] = []
         if !typed.isEmpty && address == nil { errors.append(("email", page.t("profile.email.error.invalid"))) }
+        switch try emailConfirmation(user) {
+        case .password: break
+        case .notNeeded: return try saveEmail(address, errors: errors, request: request, user: user, typed: typed)
+        case .administrator: throw HTTPError(.forbidden, page.t("profile.email.administrator"))
+        }
         switch try context.throttle.admit(login: user.login, address: request.clientAddress, now: context.clock()) {
         case .admitted(let attempt):
             let stored = try context.users.passwordHash(of: user.id) ?? PasswordHasher.decoy
@@ -108,11 +119,33 @@ struct ProfileController {
             response.headers.add("Retry-After", String(retryAfter))
             return response
         }
+        return try saveEmail(address, errors: errors, request: request, user: user, typed: typed)
+    }
+
+    private func saveEmail(_ address: String?, errors: [(field: String, message: String)], request: Request, user: User,
+                           typed: String) throws -> Response {
         guard errors.isEmpty else {
             return render(request, user: user, notice: nil, errors: errors, status: .unprocessableContent, email: typed)
         }
         try context.mail.addresses.setEmail(address, id: user.id, by: AuditActor(user))
         return Response.redirect(to: "/profile?notice=email")
+    }
+
+    /// Whether the account has a password of its own: accounts a staff import made, or that the directory or the
+    /// identity platform vouches for, hold an unusable "!" hash.
+    private func hasOwnPassword(_ user: User) throws -> Bool {
+        guard let hash = try context.users.passwordHash(of: user.id) else { return false }
+        return !hash.hasPrefix("!")
+    }
+
+    /// How a change of e-mail address is confirmed. The address is where password reset links go, so whoever holds
+    /// a session alone must not redirect it: with a password of their own people confirm with it. Without one,
+    /// while local passwords are on, a reset link to a new address would give its holder a password for the
+    /// account: an administrator changes it. With local passwords off no reset links exist: the address only
+    /// receives notices, and the person changes it without a password.
+    private func emailConfirmation(_ user: User) throws -> ProfilePage.EmailConfirmation {
+        if try hasOwnPassword(user) { return .password }
+        return context.configuration.identity.localPasswords ? .administrator : .notNeeded
     }
 
     private func render(_ request: Request, user: User, notice: String?, errors: [(field: String, message: String)],
@@ -123,6 +156,12 @@ struct ProfileController {
         model.calendar = ProfileCalendarSection.render((try? context.calendarFeeds.feeds.feed(of: user.id)) ?? nil,
                                                        context: context.page(request))
         model.reminderMail = (try? context.noticeService.notices.reminderMail(of: user.id)) ?? true
+        model.passwordChange = context.configuration.identity.localPasswords && ((try? hasOwnPassword(user)) ?? false)
+        model.emailConfirmation = (try? emailConfirmation(user)) ?? .administrator
+        if let status = try? context.secondFactors.status(of: user.id) {
+            model.secondFactor = SecondFactorPages.profileSection(status, required: context.requiresSecondFactor(user),
+                                                                  context: context.page(request))
+        }
         let html = ProfilePage.render(model,
                                       context: context.page(request), stylesheet: context.stylesheet)
         return Response.html(html.rendered, status: status)

@@ -1161,6 +1161,47 @@ enum Migrations {
                 CREATE INDEX external_identities_user ON external_identities(user_id);
                 """)
         }
+        migrator.registerMigration("2026-12-09-second-factor") { db in
+            // Two-step sign-in (TOTP, RFC 6238) for local passwords: the secret sealed with AES-GCM under a key file
+            // beside the database, when it was confirmed (NULL while enrolment waits for the first code), and the
+            // last step used so a code is accepted once. Recovery codes are kept as salted SHA-256 digests (each
+            // holds 80 random bits), each usable once. A sign-in whose password was right but whose second step
+            // is still to come is a pending sign-in: its token's digest, bound to the person and where they were
+            // heading, for a few minutes and a few wrong codes.
+            try db.execute(sql: """
+                CREATE TABLE second_factors (
+                    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    secret BLOB NOT NULL,
+                    created_at REAL NOT NULL,
+                    enabled_at REAL,
+                    last_used_step INTEGER
+                );
+
+                CREATE TABLE second_factor_recovery_codes (
+                    id INTEGER PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    salt BLOB NOT NULL,
+                    digest BLOB NOT NULL,
+                    created_at REAL NOT NULL,
+                    used_at REAL
+                );
+                CREATE INDEX second_factor_recovery_codes_user ON second_factor_recovery_codes(user_id);
+
+                CREATE TABLE pending_sign_ins (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    method TEXT NOT NULL CHECK (method IN ('password', 'ldap', 'cas', 'oidc')),
+                    -- 'code': the person has two-step sign-in and types a code; 'enrol': their role requires it and
+                    -- they must set it up before anything else
+                    purpose TEXT NOT NULL CHECK (purpose IN ('code', 'enrol')),
+                    next TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    failures INTEGER NOT NULL DEFAULT 0
+                ) WITHOUT ROWID;
+                CREATE INDEX pending_sign_ins_expiry ON pending_sign_ins(expires_at);
+                """)
+        }
         return migrator
     }
 }

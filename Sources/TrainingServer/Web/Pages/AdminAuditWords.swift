@@ -27,6 +27,8 @@ public struct AdminAuditWords: Sendable {
         "announcement.publish", "announcement.withdraw",
         "assignment.exempt", "assignment.exemption_lift", "assignment.extension_request", "assignment.extension_approve",
         "assignment.extension_refuse",
+        "user.second_factor_enable", "user.second_factor_disable", "user.second_factor_reset",
+        "user.second_factor_recovery_codes",
     ]
 
     let context: PageContext

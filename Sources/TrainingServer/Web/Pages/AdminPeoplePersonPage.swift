@@ -6,6 +6,7 @@ public enum AdminPersonPage {
     /// What the last change did, for the notice after a redirect.
     public enum Done: String, Sendable {
         case created, saved, granted, withdrawn, disabled, enabled, unlocked, revoked, unchanged
+        case secondFactorReset = "second_factor_reset"
     }
 
     /// A refused form: which one, its problems and what was typed.
@@ -37,6 +38,12 @@ public enum AdminPersonPage {
         public var email: String? = nil
         /// Job categories in use in scope, offered as the category field's suggestions.
         public var categories: [String] = []
+        /// Whether two-step sign-in (TOTP) is on for the person.
+        public var secondFactorOn = false
+        /// The directory and identity platform subjects linked to the account.
+        public var externalIdentities: [(method: SignInMethod, subject: String)] = []
+        /// The latest sign-ins, newest first.
+        public var signIns: [SignInRecord] = []
 
         public init(person: User, scope: AdminScope, stateChanges: [AccountStateChange], lastSignIn: Double?, throttled: Bool,
                     tokens: [APIToken], now: Double, hrRecord: Bool, done: Done?, failure: Failure?) {
@@ -235,11 +242,57 @@ public enum AdminPersonPage {
             """ : "<p>\(context.t("admin.people.unlock.not_throttled"))</p>"
         return """
             <h2 id="sign-in">\(context.t("admin.people.sign_in.title"))</h2>
+            \(signInRecord(model, base: base, context: context))
             \(unlock)
             <h3>\(context.t("admin.people.password.title"))</h3>
             <p>\(context.t("admin.people.password.intro"))</p>
             <form method="post" action="\(base)/password-reset">\(Components.csrf(context))\
             <button type="submit" class="button button-secondary">\(context.t("admin.people.password.reset"))</button></form>
+            """
+    }
+
+    /// Two-step sign-in (with its reset), the linked external identities and the latest sign-ins.
+    private static func signInRecord(_ model: Model, base: String, context: PageContext) -> HTML {
+        let problems = model.refused("second_factor")?.problems ?? []
+        let reset: HTML = model.secondFactorOn ? """
+            <form method="post" action="\(base)/second-factor/reset" class="form" novalidate>
+            \(Components.csrf(context))
+            <p>\(context.t("admin.people.second_factor.reset_intro"))</p>
+            \(AdminPeopleFields.text("second_factor_reason", label: context.t("admin.people.state.reason"),
+                                     hint: context.t("admin.people.second_factor.reason_hint"),
+                                     value: model.refused("second_factor")?.values["second_factor_reason"] ?? "",
+                                     maxLength: PeopleAdministration.reasonLimit, required: true, problems, context: context))
+            <button type="submit" class="button button-warning">\(context.t("admin.people.second_factor.reset"))</button>
+            </form>
+            """ : .empty
+        let identities: HTML = model.externalIdentities.isEmpty
+            ? "<p>\(context.t("admin.people.identities.none"))</p>"
+            : "<ul>\(model.externalIdentities.map { identity -> HTML in "<li>\(context.t("admin.people.sign_ins.method.\(identity.method.rawValue)")): <code>\(identity.subject)</code></li>" })</ul>"
+        let rows = model.signIns.map { record -> HTML in
+            """
+            <tr><td>\(context.dateTime(record.at))</td>\
+            <td>\(context.t("admin.people.sign_ins.method.\(record.method.rawValue)"))</td>\
+            <td>\(context.t(record.secondFactor ? "admin.people.sign_ins.second_factor_yes" : "admin.people.sign_ins.second_factor_no"))</td>\
+            <td>\(record.clientAddress)</td></tr>
+            """
+        }
+        let table: HTML = rows.isEmpty ? "<p>\(context.t("admin.people.sign_ins.none"))</p>" : """
+            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="sign-ins-caption">
+            <table><caption id="sign-ins-caption">\(context.t("admin.people.sign_ins.caption"))</caption>
+            <thead><tr><th scope="col">\(context.t("admin.people.sign_ins.when"))</th>\
+            <th scope="col">\(context.t("admin.people.sign_ins.method"))</th>\
+            <th scope="col">\(context.t("admin.people.sign_ins.second_factor"))</th>\
+            <th scope="col">\(context.t("admin.people.sign_ins.address"))</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """
+        return """
+            <h3 id="second-factor">\(context.t("admin.people.second_factor.title"))</h3>
+            <p>\(context.t(model.secondFactorOn ? "admin.people.second_factor.on" : "admin.people.second_factor.off"))</p>
+            \(reset)
+            <h3>\(context.t("admin.people.identities.title"))</h3>
+            \(identities)
+            <h3>\(context.t("admin.people.sign_ins.title"))</h3>
+            \(table)
             """
     }
 

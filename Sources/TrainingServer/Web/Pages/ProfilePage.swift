@@ -1,7 +1,11 @@
 import Foundation
 
-/// The person's settings: interface language, time zone and password.
+/// The person's settings: interface language, time zone, e-mail, password and two-step sign-in.
 public enum ProfilePage {
+    /// How an e-mail change is confirmed: with the current password, without one (local passwords are off and the
+    /// account has none), or not here at all (an administrator changes it).
+    public enum EmailConfirmation: Sendable { case password, notNeeded, administrator }
+
     public struct Model: Sendable {
         public var user: User
         public var notice: String?
@@ -17,6 +21,11 @@ public enum ProfilePage {
         public var calendar: HTML = .empty
         /// Whether the person gets reminder mail (assignments, deadlines, expiring certificates).
         public var reminderMail: Bool = true
+        /// Whether the password change form is shown (local passwords are on and the account has one).
+        public var passwordChange: Bool = true
+        public var emailConfirmation: EmailConfirmation = .password
+        /// The two-step sign-in section (`SecondFactorPages.profileSection`).
+        public var secondFactor: HTML = .empty
     }
 
     /// The zones offered in the time zone list, east to west (any other IANA name is accepted too, e.g. from the
@@ -85,21 +94,18 @@ public enum ProfilePage {
             model.errors.contains { $0.field == field } ? " aria-invalid=\"true\" aria-describedby=\"\(field)-error\"" : .empty
         }
         let notice: HTML = model.notice.map { Components.notice($0) } ?? .empty
-        let body: HTML = """
-            <h1>\(context.t("profile.title"))</h1>
-            \(Components.errorSummary(model.errors, context: context))
-            \(notice)
-            <h2>\(context.t("profile.account.title"))</h2>
-            <dl class="summary-list">
-            <div><dt>\(context.t("profile.account.login"))</dt><dd>\(user.login)</dd></div>
-            <div><dt>\(context.t("profile.account.name"))</dt><dd>\(user.displayName)</dd></div>
-            </dl>
-            <form method="post" action="/profile/language" class="form">
-            \(Components.csrf(context))
-            <fieldset><legend><h2>\(context.t("profile.language.title"))</h2></legend>\(radios)</fieldset>
-            <button type="submit" class="button button-secondary">\(context.t("profile.language.save"))</button>
-            </form>
-            \(timeZoneForm(model, context: context, error: error("time_zone")))
+        let emailPassword: HTML = model.emailConfirmation == .password ? """
+            <div class="field">
+            <label for="email_password">\(context.t("profile.password.current"))</label>
+            \(error("email_password"))
+            <input type="password" id="email_password" name="email_password" autocomplete="current-password"\(invalid("email_password"))>
+            </div>
+            """ : .empty
+        let emailForm: HTML = model.emailConfirmation == .administrator ? """
+            <h2>\(context.t("profile.email.title"))</h2>
+            <dl class="summary-list"><div><dt>\(context.t("profile.email.label"))</dt><dd>\(model.email ?? "—")</dd></div></dl>
+            <p>\(context.t("profile.email.administrator"))</p>
+            """ : """
             <form method="post" action="/profile/email" class="form" novalidate>
             \(Components.csrf(context))
             <h2>\(context.t("profile.email.title"))</h2>
@@ -111,23 +117,11 @@ public enum ProfilePage {
             maxlength="254" aria-describedby="email-hint\(model.errors.contains { $0.field == "email" } ? " email-error" : "")"\
             \(model.errors.contains { $0.field == "email" } ? HTML(" aria-invalid=\"true\"") : .empty)>
             </div>
-            <div class="field">
-            <label for="email_password">\(context.t("profile.password.current"))</label>
-            \(error("email_password"))
-            <input type="password" id="email_password" name="email_password" autocomplete="current-password"\(invalid("email_password"))>
-            </div>
+            \(emailPassword)
             <button type="submit" class="button button-secondary">\(context.t("profile.email.save"))</button>
             </form>
-            \(model.calendar)
-            <form method="post" action="/profile/reminder-mail" class="form">
-            \(Components.csrf(context))
-            <h2>\(context.t("notices.profile.title"))</h2>
-            <div class="choice"><input type="checkbox" id="reminder_mail" name="reminder_mail" value="on" \
-            aria-describedby="reminder_mail-hint"\(model.reminderMail ? HTML(" checked") : .empty)>\
-            <label for="reminder_mail">\(context.t("notices.profile.label"))</label></div>
-            <p class="hint" id="reminder_mail-hint">\(context.t("notices.profile.hint"))</p>
-            <button type="submit" class="button button-secondary">\(context.t("notices.profile.save"))</button>
-            </form>
+            """
+        let passwordForm: HTML = model.passwordChange ? """
             <form method="post" action="/profile/password" class="form" novalidate>
             \(Components.csrf(context))
             <h2>\(context.t("profile.password.title"))</h2>
@@ -149,6 +143,35 @@ public enum ProfilePage {
             </div>
             <button type="submit" class="button">\(context.t("profile.password.save"))</button>
             </form>
+            """ : .empty
+        let body: HTML = """
+            <h1>\(context.t("profile.title"))</h1>
+            \(Components.errorSummary(model.errors, context: context))
+            \(notice)
+            <h2>\(context.t("profile.account.title"))</h2>
+            <dl class="summary-list">
+            <div><dt>\(context.t("profile.account.login"))</dt><dd>\(user.login)</dd></div>
+            <div><dt>\(context.t("profile.account.name"))</dt><dd>\(user.displayName)</dd></div>
+            </dl>
+            <form method="post" action="/profile/language" class="form">
+            \(Components.csrf(context))
+            <fieldset><legend><h2>\(context.t("profile.language.title"))</h2></legend>\(radios)</fieldset>
+            <button type="submit" class="button button-secondary">\(context.t("profile.language.save"))</button>
+            </form>
+            \(timeZoneForm(model, context: context, error: error("time_zone")))
+            \(emailForm)
+            \(model.calendar)
+            <form method="post" action="/profile/reminder-mail" class="form">
+            \(Components.csrf(context))
+            <h2>\(context.t("notices.profile.title"))</h2>
+            <div class="choice"><input type="checkbox" id="reminder_mail" name="reminder_mail" value="on" \
+            aria-describedby="reminder_mail-hint"\(model.reminderMail ? HTML(" checked") : .empty)>\
+            <label for="reminder_mail">\(context.t("notices.profile.label"))</label></div>
+            <p class="hint" id="reminder_mail-hint">\(context.t("notices.profile.hint"))</p>
+            <button type="submit" class="button button-secondary">\(context.t("notices.profile.save"))</button>
+            </form>
+            \(model.secondFactor)
+            \(passwordForm)
             """
         return Layout.page(title: context.t("profile.title"), context: context, stylesheet: stylesheet, body: body)
     }
