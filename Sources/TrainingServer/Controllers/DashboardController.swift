@@ -9,13 +9,14 @@ struct DashboardController {
         router.get("/") { request in
             let user = try context.requireUser(request)
             let page = context.page(request)
-            // Two reads: the module progress first (it writes a held study beat), then everything else the page shows
-            // in one (records, assigned training, and announcements only when the person has some unread: the count
-            // comes with the session's user). The course lines, hours and certification evidence all work from them.
-            let progress = try context.learning.progress(userID: user.id)
+            // One read for everything the page shows (progress, records, assigned training, and announcements only
+            // when the person has some unread: the count comes with the session's user), after the person's held
+            // study beat is written. The course lines, hours and certification evidence all work from it.
+            try context.learning.writeHeldBeats(userID: user.id)
             let today = user.unreadAnnouncements > 0
                 ? ISODay(seconds: context.clock(), timeZone: context.configuration.calendar.timeZone) : nil
             let snapshot = try SQLiteDashboard(store: context.store).snapshot(of: user.id, announcementsOn: today)
+            let progress = snapshot.progress
             let records = snapshot.records
             // One catalogue for the whole page (each look at the holder takes its lock).
             let catalogue = context.catalogue.catalogue

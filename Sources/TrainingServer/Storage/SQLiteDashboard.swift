@@ -1,17 +1,19 @@
 import Assessment
 import GRDB
 
-/// What the dashboard shows of a person beyond their module progress, read in one read transaction: their records
-/// (quiz outcomes, hours ledger, passes, certificates), their assignment memberships (with their certification states
-/// when a programme is assigned to them), and their unread announcements when asked for. Each database read costs a
-/// reader checkout and a transaction of its own, more than these indexed queries themselves; one read instead of
-/// three keeps the page near what it cost before it showed assigned training and announcements.
+/// What the dashboard shows of a person, read in one read transaction: their module progress, their records (quiz
+/// outcomes, hours ledger, passes, certificates), their assignment memberships (with their certification states when
+/// a programme is assigned to them), and their unread announcements when asked for. Each database read costs a
+/// reader checkout and a transaction of its own, more than these indexed queries themselves: one read instead of the
+/// four the separate repositories make keeps the page near what it cost before it showed assigned training and
+/// announcements. The caller writes the person's held study beats first (`LearningRepository.writeHeldBeats`).
 public struct SQLiteDashboard: Sendable {
     let store: Store
 
     public init(store: Store) { self.store = store }
 
     public struct Snapshot: Sendable {
+        public var progress: [ModuleProgress]
         public var records: LearnerRecords
         /// Current and past, withdrawn assignments included, as `AssignmentRepository.memberships(of:)` gives them.
         public var memberships: [PersonAssignment]
@@ -28,7 +30,8 @@ public struct SQLiteDashboard: Sendable {
             let memberships = try SQLiteAssignmentRepository.memberships(db, userID: userID)
             let states = memberships.contains { $0.assignment.item.kind == .program }
                 ? try SQLiteAssignmentRepository.certificationStates(db, userID: userID) : [:]
-            return Snapshot(records: try SQLiteCertificationRepository.learnerRecords(db, userID: userID),
+            return Snapshot(progress: try SQLiteLearningRepository.progress(db, userID: userID),
+                            records: try SQLiteCertificationRepository.learnerRecords(db, userID: userID),
                             memberships: memberships, certificationStates: states,
                             announcements: try today.map { try SQLiteNotices.unreadAnnouncements(db, userID: userID, today: $0) } ?? [])
         }

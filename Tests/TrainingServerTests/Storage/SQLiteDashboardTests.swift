@@ -4,8 +4,8 @@ import GRDB
 import Testing
 @testable import TrainingServer
 
-/// The dashboard's one read gives what the separate reads of records, memberships, certification states and unread
-/// announcements give, and leaves out what it is not asked for.
+/// The dashboard's one read gives what the separate reads of progress, records, memberships, certification states and
+/// unread announcements give, and leaves out what it is not asked for.
 @Suite struct SQLiteDashboardTests {
     @Test func theSnapshotHoldsWhatTheSeparateReadsGive() throws {
         let f = try PlanFixture()
@@ -20,6 +20,12 @@ import Testing
                 """, arguments: [person.id.rawValue, f.office.id.rawValue])
         }
         let learning = SQLiteLearningRepository(store: f.store)
+        try f.store.write { db in
+            try db.execute(sql: """
+                INSERT INTO module_progress (user_id, course_id, module_id, seconds, started_at, last_activity_at, content_hash)
+                VALUES (?, 'ethics', 'm1', 42, 1, 2, 'h')
+                """, arguments: [person.id.rawValue])
+        }
         try learning.credit(userID: person.id, source: .module, courseID: "ethics", itemID: "m1", hours: 1.5, year: 2027,
                             at: f.clock.now)
         let announcements = SQLiteAnnouncements(store: f.store)
@@ -34,6 +40,8 @@ import Testing
         #expect(Set(snapshot.memberships.map(\.assignment.id)) == [course.id, program.id, gone.id])
         #expect(snapshot.certificationStates == (try f.repository.certificationStates(of: person.id)))
         #expect(snapshot.certificationStates == ["egov": .certified])
+        #expect(snapshot.progress == (try learning.progress(userID: person.id)))
+        #expect(snapshot.progress.map(\.seconds) == [42])
         let records = try SQLiteCertificationRepository(store: f.store).learnerRecords(userID: person.id)
         #expect(snapshot.records.ledger == records.ledger && snapshot.records.ledger.count == 1)
         #expect(snapshot.records.outcomes == records.outcomes)
