@@ -73,6 +73,8 @@ public struct User: Sendable, Hashable, Codable {
     public var requiredHours: Double? = nil
     /// Unread notices (kept on the users row by triggers), for the header's count.
     public var unreadNotices: Int = 0
+    /// How many of those are announcements (kept by the same triggers): the dashboard looks for them only when some are.
+    public var unreadAnnouncements: Int = 0
 
     /// The roles this person holds anywhere.
     public var roles: Set<Role> { Set(grants.map(\.role)) }

@@ -9,12 +9,22 @@ struct DashboardController {
         router.get("/") { request in
             let user = try context.requireUser(request)
             let page = context.page(request)
-            // Each of the person's records read once, in two reads (progress first: it writes a held study beat):
-            // the course lines, the hours and the certification evidence all work from them.
-            let progress = try context.learning.progress(userID: user.id)
-            let records = try context.certificationRepository.learnerRecords(userID: user.id)
-            let lines = context.courseLines(progress: progress, outcomes: records.outcomes)
-            let requiredIDs = Set(context.catalogue.catalogue.programs.flatMap(\.courses))
+            // One read for everything the page shows (progress, records, assigned training, and announcements only
+            // when the person has some unread: the count comes with the session's user), after the person's held
+            // study beat is written. The course lines, hours and certification evidence all work from it.
+            try context.learning.writeHeldBeats(userID: user.id)
+            let today = user.unreadAnnouncements > 0
+                ? ISODay(seconds: context.clock(), timeZone: context.configuration.calendar.timeZone) : nil
+            let snapshot = try SQLiteDashboard(store: context.store).snapshot(of: user.id, announcementsOn: today)
+            let progress = snapshot.progress
+            let records = snapshot.records
+            // One catalogue for the whole page (each look at the holder takes its lock).
+            let catalogue = context.catalogue.catalogue
+            let lines = catalogue.courses.map { course in
+                DashboardPage.CourseLine(course: course,
+                                         status: CourseStatus(course: course, progress: progress, outcomes: records.outcomes))
+            }
+            let requiredIDs = Set(catalogue.programs.flatMap { $0.courses })
             let required = lines.filter { requiredIDs.contains($0.course.id) }
             let started = lines.filter { !requiredIDs.contains($0.course.id) && $0.status.state != .notStarted }
             // Continue where the person was last active, else with the first required course not completed. A
@@ -26,39 +36,36 @@ struct DashboardController {
             let year = context.configuration.calendar.year(of: context.clock())
             let hours = records.ledger.filter { $0.year == year }.reduce(0) { $0 + $1.hours }
             let statuses = Dictionary(lines.map { ($0.course.id, $0.status) }, uniquingKeysWith: { first, _ in first })
-            let certifications = certificationLines(progress: progress, records: records, statuses: statuses)
+            let certifications = certificationLines(progress: progress, records: records, statuses: statuses,
+                                                    catalogue: catalogue)
             // With every course completed, a certification may still ask for something (a final exam passed again
             // after a revocation, a renewal's course): that is then the page's one action.
             let certificationStep = next != nil ? nil : certifications.lazy.filter { $0.record.state != .certified }
                 .compactMap { line in
                     (line.guidance.required + line.guidance.options).first { $0.action != .contactHR }
-                        .flatMap { step in context.catalogue.catalogue.course(step.course).map { ($0, step) } }
+                        .flatMap { step in catalogue.course(step.course).map { ($0, step) } }
                 }.first
+            let assigned = snapshot.memberships.isEmpty ? [] : context.assignments.dueItems(
+                snapshot.memberships, certificationStates: snapshot.certificationStates, progress: progress,
+                outcomes: records.outcomes)
             var model = DashboardPage.Model(user: user, required: required, started: started, next: next,
                                             certificationStep: certificationStep,
                                             hoursThisYear: hours,
                                             requiredHours: user.requiredHours ?? context.configuration.yearlyRequiredHours,
                                             certifications: CertificationsSection.render(certifications, context: page),
                                             assigned: PlanDueSection.render(
-                                                try context.assignments.dueItems(of: user.id, progress: progress,
-                                                                                 outcomes: records.outcomes),
-                                                words: PlanWords(context: page, catalogue: context.catalogue.catalogue,
-                                                                 departments: [:]),
+                                                assigned, words: PlanWords(context: page, catalogue: catalogue, departments: [:]),
                                                 context: page))
-            // Unread announcements: read only when the person has unread notices at all (the count comes with the session).
-            if user.unreadNotices > 0 {
-                let today = ISODay(seconds: context.clock(), timeZone: context.configuration.calendar.timeZone)
-                model.announcements = AnnouncementPages.dashboardSection(
-                    try context.noticeService.notices.unreadAnnouncements(of: user.id, today: today), context: page)
+            if today != nil {
+                model.announcements = AnnouncementPages.dashboardSection(snapshot.announcements, context: page)
             }
             return Response.html(DashboardPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
         }
     }
 
     /// Each programme as the engine sees the person now, with the newest certificate and what to do next.
-    private func certificationLines(progress: [ModuleProgress], records: LearnerRecords,
-                                    statuses: [CourseID: CourseStatus]) -> [CertificationsSection.Line] {
-        let catalogue = context.catalogue.catalogue
+    private func certificationLines(progress: [ModuleProgress], records: LearnerRecords, statuses: [CourseID: CourseStatus],
+                                    catalogue: Catalogue) -> [CertificationsSection.Line] {
         let certificates = records.certificates
         let evidence = context.certification.evidence(progress: progress, ledger: records.ledger, passes: records.passes,
                                                       certificates: certificates)

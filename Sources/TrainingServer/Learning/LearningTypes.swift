@@ -170,6 +170,9 @@ public struct AttemptSummary: Sendable, Hashable {
 /// Study progress and the hours ledger.
 public protocol LearningRepository: Sendable {
     func progress(userID: UserID) throws -> [ModuleProgress]
+    /// Writes the person's beats held in memory, if any, so that the database holds the progress `progress(userID:)`
+    /// would give (for a caller that reads the progress in a read of its own, with other records).
+    func writeHeldBeats(userID: UserID) throws
     /// Applies one beat in one transaction: accrues time if this session holds the person's study focus and the
     /// gap is short enough, completes the module (crediting its hours) once the required time is reached, and
     /// moves the focus to this session and module. Returns the module's progress after the beat.
@@ -178,6 +181,11 @@ public protocol LearningRepository: Sendable {
     func credit(userID: UserID, source: HoursSource, courseID: String, itemID: String, hours: Double, year: Int,
                 at: Double) throws
     func ledger(userID: UserID) throws -> [LedgerEntry]
+}
+
+extension LearningRepository {
+    /// A repository that writes every beat holds none.
+    public func writeHeldBeats(userID: UserID) throws {}
 }
 
 /// Quiz attempts as append-only steps.

@@ -39,7 +39,8 @@ public struct StudyCalendar: Sendable {
 ///   under every beat's largest gap, so it would have counted in full, capped at the required time).
 /// - A beat that would complete the module is never held: it is written, and its hours credited, on that request.
 /// - The last held beat is written before any other beat of the person (another module or session: the focus must
-///   move from where it really was), before the person's progress is read, every `window` seconds by the server
+///   move from where it really was), before the person's progress is read (`progress(userID:)`, or
+///   `writeHeldBeats(userID:)` before a read of its own), every `window` seconds by the server
 ///   (`flushDue`), and when the server stops (`flushAll`). Writing the held beat t2 after t1 credits t2 − t1, the sum
 ///   of the gaps of the beats between them; a later beat is then measured from t2, as it would have been.
 ///
@@ -88,6 +89,11 @@ public final class CoalescingLearningRepository: LearningRepository {
     }
 
     public func progress(userID: UserID) throws -> [ModuleProgress] {
+        try writeHeldBeats(userID: userID)
+        return try base.progress(userID: userID)
+    }
+
+    public func writeHeldBeats(userID: UserID) throws {
         // Only a held beat needs writing; with none, later page views of the module may still be held.
         let pending: StudyBeat? = held.withLock { held in
             guard let pending = held[userID]?.pending else { return nil }
@@ -95,7 +101,6 @@ public final class CoalescingLearningRepository: LearningRepository {
             return pending
         }
         if let pending { _ = try base.recordBeat(pending) }
-        return try base.progress(userID: userID)
     }
 
     public func credit(userID: UserID, source: HoursSource, courseID: String, itemID: String, hours: Double, year: Int,

@@ -265,9 +265,19 @@ public struct AssignmentService: Sendable {
     public func dueItems(of userID: UserID, progress: [ModuleProgress], outcomes: [QuizOutcome]) throws -> [DueItem] {
         let memberships = try repository.memberships(of: userID).filter { $0.member.isActive && !$0.assignment.isWithdrawn }
         guard !memberships.isEmpty else { return [] }
-        let catalogue = catalogue()
         let states = memberships.contains { $0.assignment.item.kind == .program }
             ? try repository.certificationStates(of: userID) : [:]
+        return dueItems(memberships, certificationStates: states, progress: progress, outcomes: outcomes)
+    }
+
+    /// The same from memberships and certification states the caller read already (the dashboard reads them with
+    /// the person's records): the current ones of `memberships` with their status today, sorted the same way.
+    /// `certificationStates` may be empty when no current membership is of a programme.
+    public func dueItems(_ memberships: [PersonAssignment], certificationStates states: [String: CertificationStateName],
+                         progress: [ModuleProgress], outcomes: [QuizOutcome]) -> [DueItem] {
+        let memberships = memberships.filter { $0.member.isActive && !$0.assignment.isWithdrawn }
+        guard !memberships.isEmpty else { return [] }
+        let catalogue = catalogue()
         let today = today
         return memberships.map { entry -> DueItem in
             let item = entry.assignment.item

@@ -1200,6 +1200,39 @@ enum Migrations {
                     failures INTEGER NOT NULL DEFAULT 0
                 ) WITHOUT ROWID;
                 CREATE INDEX pending_sign_ins_expiry ON pending_sign_ins(expires_at);
+        migrator.registerMigration("2026-12-09-unread-announcements") { db in
+            // How many of the person's unread notices are announcements, kept beside `unread_notices` by the same
+            // triggers (one UPDATE per notice still), so the dashboard looks for announcements to show only when
+            // there are some: most views of it then cost no query of their own.
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN unread_announcements INTEGER NOT NULL DEFAULT 0;
+                UPDATE users SET unread_announcements = (
+                    SELECT count(*) FROM notices n
+                    WHERE n.user_id = users.id AND n.read_at IS NULL AND n.announcement_id IS NOT NULL)
+                WHERE id IN (SELECT user_id FROM notices WHERE read_at IS NULL AND announcement_id IS NOT NULL);
+
+                DROP TRIGGER notices_unread_insert;
+                DROP TRIGGER notices_unread_update;
+                DROP TRIGGER notices_unread_delete;
+                CREATE TRIGGER notices_unread_insert AFTER INSERT ON notices WHEN NEW.read_at IS NULL BEGIN
+                    UPDATE users SET unread_notices = unread_notices + 1,
+                        unread_announcements = unread_announcements + (NEW.announcement_id IS NOT NULL)
+                    WHERE id = NEW.user_id;
+                END;
+                CREATE TRIGGER notices_unread_update AFTER UPDATE OF read_at, announcement_id ON notices
+                    WHEN (OLD.read_at IS NULL) <> (NEW.read_at IS NULL)
+                        OR (OLD.announcement_id IS NULL) <> (NEW.announcement_id IS NULL) BEGIN
+                    UPDATE users SET unread_notices = unread_notices - (OLD.read_at IS NULL) + (NEW.read_at IS NULL),
+                        unread_announcements = unread_announcements
+                            - (OLD.read_at IS NULL AND OLD.announcement_id IS NOT NULL)
+                            + (NEW.read_at IS NULL AND NEW.announcement_id IS NOT NULL)
+                    WHERE id = NEW.user_id;
+                END;
+                CREATE TRIGGER notices_unread_delete AFTER DELETE ON notices WHEN OLD.read_at IS NULL BEGIN
+                    UPDATE users SET unread_notices = unread_notices - 1,
+                        unread_announcements = unread_announcements - (OLD.announcement_id IS NOT NULL)
+                    WHERE id = OLD.user_id;
+                END;
                 """)
         }
         return migrator

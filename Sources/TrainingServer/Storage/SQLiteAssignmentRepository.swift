@@ -95,20 +95,23 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
     // MARK: Members
 
     public func memberships(of userID: UserID) throws -> [PersonAssignment] {
-        try store.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT m.assignment_id, m.user_id, m.assigned_at, m.due_day, m.extended_day, m.exempt_at, m.left_at
-                FROM assignment_members m WHERE m.user_id = ?
-                """, arguments: [userID.rawValue])
-            guard !rows.isEmpty else { return [] }
-            let ids = rows.map { $0["assignment_id"] as Int64 }
-            let assignments = Dictionary(try Self.load(db, where: "a.id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
-                                                       StatementArguments(ids)).map { ($0.id, $0) },
-                                         uniquingKeysWith: { first, _ in first })
-            return rows.compactMap { row in
-                let member = Self.member(row)
-                return assignments[member.assignmentID].map { PersonAssignment(assignment: $0, member: member) }
-            }
+        try store.read { db in try Self.memberships(db, userID: userID) }
+    }
+
+    /// The person's memberships in the caller's read (the dashboard reads them with other things in one).
+    static func memberships(_ db: Database, userID: UserID) throws -> [PersonAssignment] {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT m.assignment_id, m.user_id, m.assigned_at, m.due_day, m.extended_day, m.exempt_at, m.left_at
+            FROM assignment_members m WHERE m.user_id = ?
+            """), arguments: [userID.rawValue])
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.map { $0["assignment_id"] as Int64 }
+        let assignments = Dictionary(try Self.load(db, where: "a.id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
+                                                   StatementArguments(ids)).map { ($0.id, $0) },
+                                     uniquingKeysWith: { first, _ in first })
+        return rows.compactMap { row in
+            let member = Self.member(row)
+            return assignments[member.assignmentID].map { PersonAssignment(assignment: $0, member: member) }
         }
     }
 
@@ -187,14 +190,17 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
     }
 
     public func certificationStates(of userID: UserID) throws -> [String: CertificationStateName] {
-        try store.read { db in
-            var states: [String: CertificationStateName] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT program_id, state FROM certifications WHERE user_id = ?",
-                                        arguments: [userID.rawValue]) {
-                states[row["program_id"]] = CertificationStateName(rawValue: row["state"])
-            }
-            return states
+        try store.read { db in try Self.certificationStates(db, userID: userID) }
+    }
+
+    /// The person's certification states in the caller's read.
+    static func certificationStates(_ db: Database, userID: UserID) throws -> [String: CertificationStateName] {
+        var states: [String: CertificationStateName] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT program_id, state FROM certifications WHERE user_id = ?"),
+                                    arguments: [userID.rawValue]) {
+            states[row["program_id"]] = CertificationStateName(rawValue: row["state"])
         }
+        return states
     }
 
     public func reconcileAll() throws {

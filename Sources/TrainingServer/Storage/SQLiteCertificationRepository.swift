@@ -12,12 +12,15 @@ public struct SQLiteCertificationRepository: CertificationRepository {
     }
 
     public func learnerRecords(userID: UserID) throws -> LearnerRecords {
-        try store.read { db in
-            LearnerRecords(outcomes: try SQLiteAttemptRepository.outcomes(db, userID: userID),
-                           ledger: try SQLiteLearningRepository.ledger(db, userID: userID),
-                           passes: try Self.passes(db, userID: userID),
-                           certificates: try Self.certificates(db, where: "user_id = ?", [userID.rawValue]))
-        }
+        try store.read { db in try Self.learnerRecords(db, userID: userID) }
+    }
+
+    /// The person's records in the caller's read (the dashboard reads them with other things in one).
+    static func learnerRecords(_ db: Database, userID: UserID) throws -> LearnerRecords {
+        LearnerRecords(outcomes: try SQLiteAttemptRepository.outcomes(db, userID: userID),
+                       ledger: try SQLiteLearningRepository.ledger(db, userID: userID),
+                       passes: try Self.passes(db, userID: userID),
+                       certificates: try Self.certificates(db, where: "user_id = ?", [userID.rawValue]))
     }
 
     private static func passes(_ db: Database, userID: UserID) throws -> [(courseID: String, quizID: String, at: Double)] {

@@ -7,11 +7,13 @@ public struct SQLiteLearningRepository: LearningRepository {
     public init(store: Store) { self.store = store }
 
     public func progress(userID: UserID) throws -> [ModuleProgress] {
-        try store.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM module_progress WHERE user_id = ?"),
-                             arguments: [userID.rawValue])
-                .map(Self.progress)
-        }
+        try store.read { db in try Self.progress(db, userID: userID) }
+    }
+
+    /// The person's progress in the caller's read (the dashboard reads it with their other records in one).
+    static func progress(_ db: Database, userID: UserID) throws -> [ModuleProgress] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM module_progress WHERE user_id = ?"), arguments: [userID.rawValue])
+            .map(Self.progress)
     }
 
     public func recordBeat(_ beat: StudyBeat) throws -> ModuleProgress {

@@ -4,7 +4,8 @@ import GRDB
 
 /// Notices in SQLite: posted inside the transaction of whatever causes them, once per person and dedupe key;
 /// read newest first; marked read one at a time or all at once. The person's unread count on `users` follows
-/// every change through triggers (migration `2026-12-08-notices-and-announcements`).
+/// every change through triggers (migration `2026-12-08-notices-and-announcements`), and so does how many of them are
+/// announcements (`2026-12-09-unread-announcements`).
 public struct SQLiteNotices: Sendable {
     let store: Store
 
@@ -90,18 +91,22 @@ public struct SQLiteNotices: Sendable {
     /// The person's unread announcements still shown on `today` (not withdrawn, not past their last day), newest
     /// first, with their notices.
     public func unreadAnnouncements(of userID: UserID, today: ISODay) throws -> [(notice: Notice, announcement: Announcement)] {
-        try store.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT n.*, a.id AS a_id, a.department_id AS a_department_id, a.title AS a_title, a.body AS a_body,
-                       a.ends_on AS a_ends_on, a.created_by AS a_created_by, a.created_at AS a_created_at,
-                       a.withdrawn_at AS a_withdrawn_at
-                FROM notices n JOIN announcements a ON a.id = n.announcement_id
-                WHERE n.user_id = ? AND n.read_at IS NULL AND n.announcement_id IS NOT NULL
-                    AND a.withdrawn_at IS NULL AND (a.ends_on IS NULL OR a.ends_on >= ?)
-                ORDER BY n.id DESC LIMIT 20
-                """), arguments: [userID.rawValue, today.description]).map { row in
-                (Self.notice(row), SQLiteAnnouncements.announcement(row, prefix: "a_"))
-            }
+        try store.read { db in try Self.unreadAnnouncements(db, userID: userID, today: today) }
+    }
+
+    /// The same in the caller's read (the dashboard reads them with the person's records).
+    static func unreadAnnouncements(_ db: Database, userID: UserID, today: ISODay) throws
+        -> [(notice: Notice, announcement: Announcement)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT n.*, a.id AS a_id, a.department_id AS a_department_id, a.title AS a_title, a.body AS a_body,
+                   a.ends_on AS a_ends_on, a.created_by AS a_created_by, a.created_at AS a_created_at,
+                   a.withdrawn_at AS a_withdrawn_at
+            FROM notices n JOIN announcements a ON a.id = n.announcement_id
+            WHERE n.user_id = ? AND n.read_at IS NULL AND n.announcement_id IS NOT NULL
+                AND a.withdrawn_at IS NULL AND (a.ends_on IS NULL OR a.ends_on >= ?)
+            ORDER BY n.id DESC LIMIT 20
+            """), arguments: [userID.rawValue, today.description]).map { row in
+            (Self.notice(row), SQLiteAnnouncements.announcement(row, prefix: "a_"))
         }
     }
 

@@ -84,7 +84,8 @@ public struct SQLiteUserRepository: UserRepository {
                         disabled: row["disabled"], language: row["language"],
                         accommodationFactor: row["accommodation_factor"], grants: grants.sorted { $0.role < $1.role },
                         timeZone: row["time_zone"], jobCategory: row["job_category"],
-                        requiredHours: row["required_hours"], unreadNotices: row["unread_notices"] ?? 0)
+                        requiredHours: row["required_hours"], unreadNotices: row["unread_notices"] ?? 0,
+                        unreadAnnouncements: row["unread_announcements"] ?? 0)
         }
     }
 }

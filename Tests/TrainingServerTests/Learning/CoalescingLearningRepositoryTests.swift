@@ -102,6 +102,20 @@ import Testing
         try pair.expectSameStoredSeconds()
     }
 
+    @Test func writingHeldBeatsLetsAReadOfItsOwnSeeThem() throws {
+        let pair = try Pair()
+        _ = try pair.run([Step(after: 0), Step(after: 3)], flushing: false)
+        #expect(pair.writes.count == 1, "the second beat is held")
+        let database = SQLiteLearningRepository(store: pair.coalescedStore.store)
+        #expect(try pair.stored(database, pair.coalescedUser)["m1"] == 0, "not in the database yet")
+        try pair.coalesced.writeHeldBeats(userID: pair.coalescedUser)
+        #expect(pair.writes.count == 2)
+        #expect(try pair.stored(database, pair.coalescedUser)["m1"] == 3)
+        try pair.coalesced.writeHeldBeats(userID: pair.coalescedUser)
+        #expect(pair.writes.count == 2, "nothing is held any more")
+        try pair.expectSameStoredSeconds()
+    }
+
     @Test func aHeldBeatFollowedByALongGapStillCountsItsOwnTime() throws {
         // 4 s held, then 119 s: 123 s after the written beat, more than the 120 s gap, but each gap counts.
         let pair = try Pair()

@@ -76,6 +76,44 @@ import Testing
         }
     }
 
+    @Test func unreadAnnouncementsAreCountedForNoticesStoredBeforeTheCountExisted() throws {
+        let temporary = try TemporaryStore()
+        let path = temporary.path("older.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: "2026-12-08-notices-and-announcements")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO departments (id, name, id_path, created_at) VALUES (1, '省', '/1/', 0);
+                INSERT INTO users (id, login, display_name, department_id, password_hash, created_at, updated_at)
+                    VALUES (7, 'a', '甲', 1, 'x', 0, 0), (8, 'b', '乙', 1, 'x', 0, 0), (9, 'c', '丙', 1, 'x', 0, 0);
+                INSERT INTO announcements (id, department_id, title, body, created_at) VALUES (1, 1, '一', '正文', 0),
+                    (2, 1, '二', '正文', 0);
+                INSERT INTO notices (user_id, kind, dedupe_key, announcement_id, created_at, read_at) VALUES
+                    (7, 'announcement', 'announcement:1', 1, 0, NULL), (7, 'announcement', 'announcement:2', 2, 0, NULL),
+                    (7, 'assignment.due_soon', 'assignment:4', NULL, 0, NULL),
+                    (8, 'announcement', 'announcement:1', 1, 0, 5), (8, 'announcement', 'announcement:2', 2, 0, NULL);
+                """)
+        }
+        try queue.close()
+        let store = try Store(path: path)
+        func counts() throws -> [[Int]] {
+            try store.read { db in
+                try Row.fetchAll(db, sql: "SELECT unread_notices, unread_announcements FROM users ORDER BY id")
+                    .map { [$0[0] as Int, $0[1] as Int] }
+            }
+        }
+        #expect(try counts() == [[3, 2], [1, 1], [0, 0]])
+        // The replaced triggers keep both counts from then on.
+        try store.write { db in
+            try db.execute(sql: """
+                INSERT INTO notices (user_id, kind, dedupe_key, announcement_id, created_at) VALUES (9, 'announcement', 'announcement:1', 1, 1);
+                UPDATE notices SET read_at = 9 WHERE user_id = 7 AND announcement_id = 1;
+                DELETE FROM notices WHERE user_id = 8 AND announcement_id = 2;
+                """)
+        }
+        #expect(try counts() == [[2, 1], [0, 0], [1, 1]])
+    }
+
     @Test func schemaChecksRefuseBadRows() throws {
         let temporary = try TemporaryStore()
         #expect(throws: DatabaseError.self) {

@@ -1,0 +1,90 @@
+import Assessment
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+@testable import TrainingServer
+
+/// The dashboard reads the database once per view (progress, records, assigned training and announcements in one
+/// read) whatever the person has unread, and still shows exactly their unread announcements and the header's count.
+@Suite struct DashboardControllerTests {
+    private static let password = "correct horse battery"
+
+    /// How many read transactions begin while `body` runs. A test asks one thing at a time, so the pool hands out
+    /// the same reader connection every time: the one the trace is put on.
+    private static func reads(_ store: Store, during body: () throws -> Void) throws -> Int {
+        final class Count: Sendable { let value = Mutex(0) }
+        let count = Count()
+        try store.pool.read { db in
+            db.trace { event in
+                if case .statement(let statement) = event, statement.sql.hasPrefix("BEGIN") { count.value.withLock { $0 += 1 } }
+            }
+        }
+        defer { try? store.pool.read { db in db.trace(options: [], nil) } }
+        try body()
+        return count.value.withLock { $0 }
+    }
+
+    private func signedIn(_ app: TestApplication) throws -> Browser {
+        let browser = Browser(app)
+        #expect(try browser.signIn(login: "li", password: Self.password).status == .seeOther)
+        #expect(try browser.get("/").status == .ok, "the session is cached after its first page")
+        return browser
+    }
+
+    private static func unreadInHeader(_ html: String) -> String? {
+        html.range(of: #"<span aria-hidden="true"> \((\d+)\)</span>"#, options: .regularExpression).map { String(html[$0]) }
+    }
+
+    @Test func aViewReadsOnceWithNothingUnread() throws {
+        let app = try TestApplication()
+        try app.createUser(login: "li", password: Self.password)
+        let browser = try signedIn(app)
+        var page = ""
+        #expect(try Self.reads(app.store) { page = try browser.get("/").bodyText } == 1)
+        #expect(Self.unreadInHeader(page) == nil)
+        #expect(!page.contains("/notices/"), "no announcement to mark read")
+    }
+
+    @Test func unreadNoticesThatAreNotAnnouncementsCostNoReadOfTheirOwn() throws {
+        let app = try TestApplication()
+        let li = try app.createUser(login: "li", password: Self.password)
+        _ = try app.store.write { db in
+            try SQLiteNotices.insert(NewNotice(userID: li.id, kind: .assignmentDueSoon, parameters: ["name": "复训", "due": "2027-01-20"],
+                                               link: "/due/4", dedupeKey: "assignment:4:due_soon:2027-01-20"), at: 1, in: db)
+        }
+        let browser = try signedIn(app)
+        var page = ""
+        #expect(try Self.reads(app.store) { page = try browser.get("/").bodyText } == 1)
+        #expect(Self.unreadInHeader(page) == #"<span aria-hidden="true"> (1)</span>"#)
+        #expect(!page.contains("/read\""), "no announcement to mark read")
+    }
+
+    @Test func unreadAnnouncementsAreShownUntilMarkedReadWithinTheSameRead() throws {
+        let app = try TestApplication()
+        try app.createUser(login: "li", password: Self.password)
+        let department = try app.application.departments.ensure(path: ["省政府"], by: .system)
+        let announcements = SQLiteAnnouncements(store: app.store)
+        _ = try announcements.publish(.init(department: department, title: "年终考核安排", body: "材料交人事处。", endsOn: nil),
+                                      by: .system, at: app.clock.now)
+        let withdrawn = try announcements.publish(.init(department: department, title: "已撤回的通知", body: "正文", endsOn: nil),
+                                                  by: .system, at: app.clock.now)
+        #expect(try announcements.withdraw(id: withdrawn.id, by: .system, at: app.clock.now))
+        let browser = try signedIn(app)
+        var page = ""
+        #expect(try Self.reads(app.store) { page = try browser.get("/").bodyText } == 1)
+        #expect(page.contains("年终考核安排") && page.contains("<p>材料交人事处。</p>"))
+        #expect(!page.contains("已撤回的通知"))
+        #expect(Self.unreadInHeader(page) == #"<span aria-hidden="true"> (1)</span>"#)
+
+        let action = try #require(page.range(of: #"/notices/\d+/read"#, options: .regularExpression).map { String(page[$0]) })
+        let token = try #require(Browser.hiddenField("csrf_token", in: page))
+        let marked = try browser.post(action, form: [("csrf_token", token), ("back", "dashboard")])
+        #expect(marked.status == .seeOther && marked.headers["Location"] == "/")
+        // Marking read ended the cached session (its counts changed): the next page reads it again, then one read.
+        page = try browser.get("/").bodyText
+        #expect(!page.contains("年终考核安排"))
+        #expect(Self.unreadInHeader(page) == nil)
+        #expect(try Self.reads(app.store) { _ = try browser.get("/") } == 1)
+    }
+}
