@@ -1200,6 +1200,8 @@ enum Migrations {
                     failures INTEGER NOT NULL DEFAULT 0
                 ) WITHOUT ROWID;
                 CREATE INDEX pending_sign_ins_expiry ON pending_sign_ins(expires_at);
+                """)
+        }
         migrator.registerMigration("2026-12-09-unread-announcements") { db in
             // How many of the person's unread notices are announcements, kept beside `unread_notices` by the same
             // triggers (one UPDATE per notice still), so the dashboard looks for announcements to show only when
