@@ -1,3 +1,5 @@
+import Foundation
+
 /// Sign-in through an OpenID Connect provider (`serve --oidc-issuer …`): the authorization code flow with PKCE, the
 /// provider found by discovery, its ID tokens checked against its published keys.
 public struct OIDCSettings: Sendable {
@@ -53,6 +55,12 @@ public struct OIDCSettings: Sendable {
         self.issuer = issuer
         self.clientID = clientID
         self.clientSecret = clientSecret
+    }
+
+    /// The issuer's origin (`https://host[:port]`): signing out redirects the browser's sign-out form there.
+    public var origin: String {
+        guard let url = URL(string: issuer), let scheme = url.scheme, let host = url.host else { return issuer }
+        return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
     }
 
     /// The redirect URI registered at the provider: `<public URL>/login/oidc/callback`.

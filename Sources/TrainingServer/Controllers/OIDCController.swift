@@ -152,7 +152,9 @@ extension ControllerContext {
     func oidcSignOutDestination(_ session: SessionRecord?) -> String {
         guard let settings = configuration.identity.oidc,
               let metadata = try? OIDCProvider.shared(for: settings).metadata(now: clock()),
-              let endpoint = metadata.endSessionEndpoint else { return "/login" }
+              let endpoint = metadata.endSessionEndpoint,
+              // The sign-out form may only be redirected to the issuer's origin (the pages' form-action policy).
+              endpoint.hasPrefix(settings.origin + "/") else { return "/login" }
         var query = [("post_logout_redirect_uri", configuration.publicURL + "/login"), ("client_id", settings.clientID)]
         if let idToken = session?.providerSession { query.insert(("id_token_hint", idToken), at: 0) }
         let separator = endpoint.contains("?") ? "&" : "?"
