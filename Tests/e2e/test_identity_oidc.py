@@ -343,3 +343,33 @@ def test_a_rotated_key_is_fetched_once_and_unknown_keys_are_not_fetched_again_at
     assert_refused(provider.sign_in(lambda nonce: op.id_token(nonce, alg="ES256", kid="ec-3")), TOKEN_REFUSAL["en"],
                    status=401)
     assert op.jwks_requests == fetched + 1
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (("--oidc-issuer", "http://sso.example.gov", "--oidc-client-id", "a", "--oidc-client-secret-file", "/dev/null"),
+     "--oidc-issuer: http://sso.example.gov is not an https URL"),
+    (("--oidc-issuer", "https://sso.example.gov", "--oidc-client-secret-file", "/dev/null"), "needs --oidc-client-id"),
+    (("--oidc-issuer", "https://sso.example.gov", "--oidc-client-id", "a"), "needs --oidc-client-secret-file"),
+    (("--oidc-client-id", "a",), "--oidc-client-id needs --oidc-issuer"),
+    (("--oidc-issuer", "https://sso.example.gov", "--oidc-client-id", "a", "--oidc-client-secret-file", "/dev/null",
+      "--oidc-scope", "profile email"), "--oidc-scope must include openid"),
+    (("--oidc-issuer", "https://sso.example.gov", "--oidc-client-id", "a", "--oidc-client-secret-file", "/dev/null",
+      "--oidc-claim", "login="), "--oidc-claim login=: give FIELD=CLAIM"),
+    (("--oidc-issuer", "https://sso.example.gov", "--oidc-client-id", "a", "--oidc-client-secret-file", "/dev/null",
+      "--oidc-provision", "maybe"), "--oidc-provision: maybe is neither match nor create"),
+    (("--oidc-issuer", "https://sso.example.gov", "--oidc-client-id", "a", "--oidc-client-secret-file", "EMPTY"),
+     "--oidc-client-secret-file: EMPTY is empty"),
+])
+def test_bad_options_are_refused_with_a_clear_message(tmp_path, arguments, message):
+    import subprocess
+
+    from conftest import BINARY, COURSES
+
+    empty = tmp_path / "empty-secret"
+    empty.write_text("")
+    arguments = tuple(str(empty) if value == "EMPTY" else value for value in arguments)
+    message = message.replace("EMPTY", str(empty))
+    done = subprocess.run([str(BINARY), "serve", "--port", "0", "--db", str(tmp_path / "db.sqlite"), "--courses",
+                           str(COURSES), *arguments], capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0
+    assert message in done.stderr + done.stdout, done.stderr
