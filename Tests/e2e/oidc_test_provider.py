@@ -1,7 +1,7 @@
 """A small OpenID provider for the tests of ID tokens LemonLDAP::NG cannot make (another audience, expired, a bad
 signature, ES256, a rotated key).
 
-It speaks the real protocol with real libraries: discovery, a JWKS, an authorization endpoint that redirects
+It speaks the real protocol with real libraries: discovery, a JWKS, userinfo, an authorization endpoint that redirects
 straight back with a code (nobody logs in), and a token endpoint that checks the client's HTTP Basic credentials,
 the redirect URI and the PKCE verifier (S256) before answering with an ID token signed by PyJWT (`cryptography`
 keys). The test chooses what that token looks like with `provider.next_token`, a function of the sign-in's nonce.
@@ -49,6 +49,9 @@ class TestProvider:
         self.codes: dict[str, dict[str, str]] = {}
         self.jwks_requests = 0
         self.token_requests: list[dict[str, str]] = []
+        # access token -> the userinfo claims it reads (set when the token is issued, from `userinfo`)
+        self.access_tokens: dict[str, dict[str, Any]] = {}
+        self.userinfo: dict[str, Any] = {"sub": "op-zhangwei", "preferred_username": "op.zhangwei"}
         self.next_token: Callable[[str], str] = lambda nonce: self.id_token(nonce)
         self.server: ThreadingHTTPServer | None = None
 
@@ -123,6 +126,13 @@ class TestProvider:
                 elif parts.path == "/jwks":
                     provider.jwks_requests += 1
                     self.answer(200, provider.jwks())
+                elif parts.path == "/userinfo":
+                    header = self.headers.get("Authorization", "")
+                    claims = provider.access_tokens.get(header.removeprefix("Bearer "))
+                    if not header.startswith("Bearer ") or claims is None:
+                        self.answer(401, {"error": "invalid_token"}, {"WWW-Authenticate": "Bearer"})
+                    else:
+                        self.answer(200, claims)
                 elif parts.path == "/authorize":
                     ok = (query.get("response_type") == "code" and query.get("client_id") == provider.client_id
                           and query.get("redirect_uri") == provider.redirect_uri
@@ -158,9 +168,10 @@ class TestProvider:
                         or form.get("redirect_uri") != provider.redirect_uri or challenge != request["code_challenge"]):
                     self.answer(400, {"error": "invalid_grant", "error_description": "the code or verifier is wrong"})
                     return
-                self.answer(200, {"id_token": provider.next_token(request["nonce"]),
-                                  "access_token": secrets.token_urlsafe(16), "token_type": "Bearer",
-                                  "expires_in": 300})
+                access_token = secrets.token_urlsafe(16)
+                provider.access_tokens[access_token] = dict(provider.userinfo)
+                self.answer(200, {"id_token": provider.next_token(request["nonce"]), "access_token": access_token,
+                                  "token_type": "Bearer", "expires_in": 300})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

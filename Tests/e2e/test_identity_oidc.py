@@ -287,6 +287,18 @@ def test_an_es256_token_is_accepted(provider):
     assert sign_ins(provider.server, "op.zhangwei")[-1] == "oidc"
 
 
+def test_the_userinfo_endpoint_fills_in_a_login_the_id_token_lacks(provider):
+    op = provider.op
+    op.userinfo = {"sub": "op-zhangwei", "preferred_username": "op.zhangwei"}
+    answer = provider.sign_in(lambda nonce: op.id_token(nonce, preferred_username=None))
+    assert answer.status_code == 303, answer.text[:800]
+    assert "op.zhangwei" in answer.http.get(provider.server.url("/profile"), timeout=10).text
+    # Userinfo about someone else (another sub) is not used: no login, no sign-in.
+    op.userinfo = {"sub": "someone-else", "preferred_username": "op.zhangwei"}
+    assert_refused(provider.sign_in(lambda nonce: op.id_token(nonce, preferred_username=None)),
+                   "gave no usable login", status=401)
+
+
 @pytest.mark.parametrize("case", ["another audience", "expired", "bad signature", "another issuer", "wrong nonce",
                                   "HS256 with the public key"])
 def test_bad_id_tokens_are_refused_with_a_clear_page(provider, case):
