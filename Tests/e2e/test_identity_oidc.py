@@ -80,6 +80,7 @@ def assert_refused(response: requests.Response, text: str, status: int = 400) ->
     assert response.status_code == status, f"{response.status_code}: {response.text[:800]}"
     assert text in response.text
     assert 'action="/login"' in response.text or "sign-in-methods" in response.text  # the login page, to try again
+    assert "callback" not in response.text  # the page's links (language switch) lead to /login, not to the callback
 
 
 # --- LemonLDAP::NG ----------------------------------------------------------------------------------------------------

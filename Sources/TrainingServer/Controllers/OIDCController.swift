@@ -64,7 +64,11 @@ struct OIDCController {
         let pending = state.isEmpty || state.count > 200 ? nil : try requests.take(stateHash: Tokens.digest(state))
         let binding = request.cookies[bindingCookieName].map(Tokens.digest)
         guard let pending, pending.expiresAt > now, binding == pending.browserHash else {
-            let why = pending == nil ? "unknown or used state" : pending!.expiresAt <= now ? "expired state" : "state from another browser"
+            let why = switch pending {
+            case nil: "unknown or used state"
+            case let expired? where expired.expiresAt <= now: "expired state"
+            default: "state from another browser"
+            }
             return refuse(request, "login.oidc.error.state", status: .badRequest, next: "/", log: why)
         }
         let next = pending.next
@@ -141,7 +145,11 @@ struct OIDCController {
     private func refuse(_ request: Request, _ key: String, _ arguments: [String: String] = [:], status: HTTPStatus,
                         next: String, log: String) -> Response {
         context.logger.warning("login refused method=oidc status=\(status.rawValue) reason=\(log) address=\(request.clientAddress)")
-        return context.signInRefused(request, message: context.page(request).t(key, arguments), status: status, next: next)
+        // The page's own links (the language switch) lead back to the login page, not to the callback with its code.
+        var shown = request
+        shown.target = "/login?next=\(PercentDecoding.encode(next))"
+        shown.path = "/login"
+        return context.signInRefused(shown, message: context.page(shown).t(key, arguments), status: status, next: next)
     }
 }
 
