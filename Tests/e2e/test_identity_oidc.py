@@ -198,6 +198,9 @@ def test_a_replayed_callback_is_refused(llng):
     replay.cookies.update(http.cookies)
     assert_refused(replay.get(callback, headers={"Accept-Language": "en"}, allow_redirects=False, timeout=20),
                    STATE_REFUSAL["en"])
+    deadline = time.monotonic() + 5  # the log is read from the server's output by a thread
+    while "login refused method=oidc" not in llng.server.log and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert "login refused method=oidc" in llng.server.log
 
 
@@ -320,6 +323,9 @@ def test_bad_id_tokens_are_refused_with_a_clear_page(provider, case):
     for language in ("en", "zh"):
         assert_refused(provider.sign_in(makers[case], language), TOKEN_REFUSAL[language], status=401)
     assert sign_ins(provider.server, "op.zhangwei") == before
+    deadline = time.monotonic() + 5  # the log is read from the server's output by a thread
+    while "ID token refused" not in provider.server.log and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert "ID token refused" in provider.server.log
 
 
