@@ -72,7 +72,10 @@ let package = Package(
         .testTarget(name: "TrainingServerTests",
                     dependencies: ["TrainingServer", "Curriculum", "Assessment",
                                    .product(name: "GRDB", package: "GRDB.swift"),
-                                   .product(name: "Logging", package: "swift-log")],
+                                   .product(name: "Logging", package: "swift-log"),
+                                   // Test keys and tokens for the JWS / ID-token checks.
+                                   .product(name: "Crypto", package: "swift-crypto"),
+                                   .product(name: "_CryptoExtras", package: "swift-crypto")],
                     swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -41,6 +41,7 @@ struct Serve: ParsableCommand {
     @OptionGroup var audit: AuditAnchorOptions
     @OptionGroup var mail: MailOptions
     @OptionGroup var secondFactor: SecondFactorOptions
+    @OptionGroup var oidc: OIDCOptions
     @Option(help: "Minutes after which new audit rows get a signed checkpoint.") var auditCheckpointMinutes = 10.0
     @Option(help: "New audit rows that get a checkpoint before those minutes pass.") var auditCheckpointRows = 100
     @Option(help: ArgumentHelp("The folder the system page's \"back up now\" writes backups into (see the backup command); it must exist.",
@@ -118,6 +119,7 @@ struct Serve: ParsableCommand {
         let shownHost = host == "*" || host == "0.0.0.0" ? "127.0.0.1" : host
         app.mail = try mail.settings()
         app.identity.requireSecondFactor = try secondFactor.roles()
+        app.identity.oidc = try oidc.settings()
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         app.backupDirectory = backupDir
         app.noticePassInterval = noticePassSeconds

@@ -59,7 +59,8 @@ public final class Application: Sendable {
         self.throttle = LoginThrottle(store: SQLiteLoginFailureStore(store: store), policy: configuration.loginThrottle)
         self.hasher = PasswordHasher()
         self.strings = Localization.shipped
-        let securityHeaders = SecurityHeadersMiddleware(secure: configuration.secure)
+        let securityHeaders = SecurityHeadersMiddleware(secure: configuration.secure,
+                                                        formActionOrigins: configuration.identity.oidc.map { [$0.origin] } ?? [])
         self.securityHeaders = securityHeaders
         self.assets = StaticAssets.shipped().prepared(with: securityHeaders.prepare)
         let metrics = Metrics()
@@ -110,6 +111,7 @@ public final class Application: Sendable {
         self.quickAnswers = ops.answers
         ops.register(in: &router)
         AuthController(context: context).register(in: &router)
+        OIDCController(context: context).register(in: &router)
         DashboardController(context: context).register(in: &router)
         CourseController(context: context).register(in: &router)
         StudyController(context: context).register(in: &router)

@@ -3,6 +3,7 @@
 extension ControllerContext {
     func signOutDestination(_ session: SessionRecord?) -> String {
         switch session?.method {
+        case .oidc?: return oidcSignOutDestination(session)
         default: return "/login"
         }
     }

@@ -1237,6 +1237,23 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-12-09-oidc-requests") { db in
+            // OpenID Connect sign-ins under way: the browser went to the provider and has not come back yet. Each is
+            // found by its state's digest, belongs to the browser holding the binding cookie (digest here), is used
+            // once and lapses after ten minutes. The nonce and PKCE verifier stay on the server.
+            try db.execute(sql: """
+                CREATE TABLE oidc_requests (
+                    state_hash TEXT PRIMARY KEY,
+                    browser_hash TEXT NOT NULL,
+                    nonce TEXT NOT NULL,
+                    code_verifier TEXT NOT NULL,
+                    next TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX oidc_requests_expiry ON oidc_requests(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -1,7 +1,19 @@
+import Foundation
+
 /// Adds the security headers to every response the application makes, and `no-store` to anything that is
 /// not a public static asset.
 struct SecurityHeadersMiddleware: Middleware {
     let secure: Bool
+    /// The policy sent: `contentSecurityPolicy`, with the identity platform's origin added to `form-action` when
+    /// signing out redirects there (browsers hold a form's redirects to `form-action` too).
+    let policy: String
+
+    init(secure: Bool, formActionOrigins: [String] = []) {
+        self.secure = secure
+        policy = formActionOrigins.isEmpty ? Self.contentSecurityPolicy
+            : Self.contentSecurityPolicy.replacingOccurrences(of: "form-action 'self'",
+                                                              with: (["form-action 'self'"] + formActionOrigins).joined(separator: " "))
+    }
 
     static let contentSecurityPolicy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
@@ -25,7 +37,7 @@ struct SecurityHeadersMiddleware: Middleware {
     func apply(to response: inout Response) {
         guard !response.hasSecurityHeaders else { return }
         response.hasSecurityHeaders = true
-        for (name, value) in Self.fixed { response.headers.add(name, value) }
+        for (name, value) in Self.fixed { response.headers.add(name, name == "Content-Security-Policy" ? policy : value) }
         if secure { response.headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains") }
         if !response.headers.contains("Cache-Control") { response.headers.add("Cache-Control", "no-store") }
     }

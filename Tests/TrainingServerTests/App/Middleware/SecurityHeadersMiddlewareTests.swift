@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrainingServer
 
@@ -32,5 +33,19 @@ import Testing
         let response = try answer(secure: true, given)
         #expect(response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains")
         #expect(response.headers.values("Cache-Control") == ["public, max-age=60"])
+    }
+
+    @Test func theIdentityPlatformsOriginMayReceiveFormRedirects() throws {
+        // Signing out redirects the sign-out form to the OpenID Connect provider; browsers hold that to form-action.
+        var settings = OIDCSettings(issuer: "https://sso.example.gov:8443/realms/staff", clientID: "a", clientSecret: "b")
+        #expect(settings.origin == "https://sso.example.gov:8443")
+        settings.issuer = "https://sso.example.gov"
+        let middleware = SecurityHeadersMiddleware(secure: false, formActionOrigins: [settings.origin])
+        let response = try ([middleware] as [any Middleware]).wrapping { _ in Response.html("<p>") }(Request(method: .get, target: "/"))
+        let policy = try #require(response.headers["Content-Security-Policy"])
+        #expect(policy.contains("form-action 'self' https://sso.example.gov;"))
+        #expect(policy == SecurityHeadersMiddleware.contentSecurityPolicy.replacingOccurrences(
+            of: "form-action 'self'", with: "form-action 'self' https://sso.example.gov"))
+        #expect(try answer(secure: false, Response.html("<p>")).headers["Content-Security-Policy"]?.contains("form-action 'self';") == true)
     }
 }
