@@ -40,6 +40,7 @@ struct Serve: ParsableCommand {
     var issuerKey: String?
     @OptionGroup var audit: AuditAnchorOptions
     @OptionGroup var mail: MailOptions
+    @OptionGroup var cas: CASOptions
     @Option(help: "Minutes after which new audit rows get a signed checkpoint.") var auditCheckpointMinutes = 10.0
     @Option(help: "New audit rows that get a checkpoint before those minutes pass.") var auditCheckpointRows = 100
     @Option(help: ArgumentHelp("The folder the system page's \"back up now\" writes backups into (see the backup command); it must exist.",
@@ -116,6 +117,7 @@ struct Serve: ParsableCommand {
         let scheme = tlsCert == nil ? "http" : "https"
         let shownHost = host == "*" || host == "0.0.0.0" ? "127.0.0.1" : host
         app.mail = try mail.settings()
+        app.identity.cas = try cas.settings()
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         app.backupDirectory = backupDir
         app.noticePassInterval = noticePassSeconds

@@ -110,6 +110,7 @@ public final class Application: Sendable {
         self.quickAnswers = ops.answers
         ops.register(in: &router)
         AuthController(context: context).register(in: &router)
+        CASController(context: context).register(in: &router)
         DashboardController(context: context).register(in: &router)
         CourseController(context: context).register(in: &router)
         StudyController(context: context).register(in: &router)

@@ -23,11 +23,13 @@ public struct IdentitySettings: Sendable {
     public var localPasswords = true
     /// Roles whose holders must use a second factor (TOTP) with a local password (`--require-2fa hr,admin`).
     public var requireSecondFactor: Set<Role> = []
+    /// The identity platform over CAS 3.0 (`--cas-url`), when configured.
+    public var cas: CASSettings?
 
     /// Whether the login page shows the login-and-password form (local passwords, or the directory's).
     public var passwordFormShown: Bool { localPasswords }
     /// The sign-in methods that happen on another site, in the order the login page lists them.
-    public var redirectMethods: [SignInMethod] { [] }
+    public var redirectMethods: [SignInMethod] { cas == nil ? [] : [.cas] }
 
     public init() {}
 }

@@ -3,6 +3,7 @@
 extension ControllerContext {
     func signOutDestination(_ session: SessionRecord?) -> String {
         switch session?.method {
+        case .cas?: return configuration.identity.cas?.signOutURL(publicURL: configuration.publicURL) ?? "/login"
         default: return "/login"
         }
     }
