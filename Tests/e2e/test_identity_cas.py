@@ -183,9 +183,8 @@ def test_the_browser_signs_in_at_the_portal_and_lands_on_the_dashboard(platform:
         assert department_path(platform, department) == ZHANGWEI.department
         assert set(query(platform, "SELECT method FROM sign_ins WHERE user_id = ?", user_id)) == {("cas",)}
         assert set(query(platform, "SELECT method FROM sessions WHERE user_id = ?", user_id)) == {("cas",)}
-        # Signing out through the portal is checked with requests (next tests): the portal serves one connection
-        # at a time, and headless Chromium, once signed in there, opens a connection it leaves idle, so its next
-        # navigation to the portal waits behind it.
+        # Signing out through the portal is checked with requests (next tests): once signed in there, headless
+        # Chromium's next navigation to the portal (which serves one connection at a time) stalls (docs/testing.md).
     finally:
         driver.quit()
 
