@@ -42,6 +42,7 @@ struct Serve: ParsableCommand {
     @OptionGroup var mail: MailOptions
     @OptionGroup var secondFactor: SecondFactorOptions
     @OptionGroup var oidc: OIDCOptions
+    @OptionGroup var cas: CASOptions
     @Option(help: "Minutes after which new audit rows get a signed checkpoint.") var auditCheckpointMinutes = 10.0
     @Option(help: "New audit rows that get a checkpoint before those minutes pass.") var auditCheckpointRows = 100
     @Option(help: ArgumentHelp("The folder the system page's \"back up now\" writes backups into (see the backup command); it must exist.",
@@ -120,6 +121,7 @@ struct Serve: ParsableCommand {
         app.mail = try mail.settings()
         app.identity.requireSecondFactor = try secondFactor.roles()
         app.identity.oidc = try oidc.settings()
+        app.identity.cas = try cas.settings()
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         app.backupDirectory = backupDir
         app.noticePassInterval = noticePassSeconds

@@ -60,7 +60,7 @@ public final class Application: Sendable {
         self.hasher = PasswordHasher()
         self.strings = Localization.shipped
         let securityHeaders = SecurityHeadersMiddleware(secure: configuration.secure,
-                                                        formActionOrigins: configuration.identity.oidc.map { [$0.origin] } ?? [])
+                                                        formActionOrigins: configuration.identity.formActionOrigins)
         self.securityHeaders = securityHeaders
         self.assets = StaticAssets.shipped().prepared(with: securityHeaders.prepare)
         let metrics = Metrics()
@@ -112,6 +112,7 @@ public final class Application: Sendable {
         ops.register(in: &router)
         AuthController(context: context).register(in: &router)
         OIDCController(context: context).register(in: &router)
+        CASController(context: context).register(in: &router)
         DashboardController(context: context).register(in: &router)
         CourseController(context: context).register(in: &router)
         StudyController(context: context).register(in: &router)

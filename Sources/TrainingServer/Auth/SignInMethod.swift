@@ -1,3 +1,5 @@
+import Foundation
+
 /// The ways a person can sign in. Each session and each recorded sign-in names one.
 public enum SignInMethod: String, Sendable, Hashable, Codable, CaseIterable {
     /// The platform's own password (Argon2id hash in `users`).
@@ -25,11 +27,29 @@ public struct IdentitySettings: Sendable {
     public var requireSecondFactor: Set<Role> = []
     /// The OpenID Connect provider (`--oidc-issuer`), if sign-in through one is offered.
     public var oidc: OIDCSettings?
+    /// The identity platform over CAS 3.0 (`--cas-url`), when configured.
+    public var cas: CASSettings?
 
     /// Whether the login page shows the login-and-password form (local passwords, or the directory's).
     public var passwordFormShown: Bool { localPasswords }
     /// The sign-in methods that happen on another site, in the order the login page lists them.
-    public var redirectMethods: [SignInMethod] { oidc == nil ? [] : [.oidc] }
+    public var redirectMethods: [SignInMethod] { (cas == nil ? [] : [.cas]) + (oidc == nil ? [] : [.oidc]) }
+
+    /// Origins that signing out may send a submitted form on to (the pages' `form-action`): the OpenID Connect
+    /// provider's end-session endpoint, the CAS server's logout. Browsers apply `form-action` to the redirect after a
+    /// POST, so without them the sign-out would stop at the platform.
+    public var formActionOrigins: [String] {
+        var origins: [String] = []
+        if let oidc { origins.append(oidc.origin) }
+        if let cas, cas.logout, let origin = Self.origin(of: cas.serverURL), !origins.contains(origin) { origins.append(origin) }
+        return origins
+    }
+
+    /// "scheme://host[:port]" of a URL.
+    static func origin(of text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme, let host = url.host else { return nil }
+        return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
+    }
 
     public init() {}
 }

@@ -4,6 +4,7 @@ extension ControllerContext {
     func signOutDestination(_ session: SessionRecord?) -> String {
         switch session?.method {
         case .oidc?: return oidcSignOutDestination(session)
+        case .cas?: return configuration.identity.cas?.signOutURL(publicURL: configuration.publicURL) ?? "/login"
         default: return "/login"
         }
     }

@@ -13,6 +13,9 @@ struct CSRFMiddleware: Middleware {
         if request.path.hasPrefix("/api/") && request.context.authentication != .session { return try next(request) }
         // One-click unsubscribe (RFC 8058): mail clients post without cookies; the link's own token is the authority.
         if request.route == "/mail/unsubscribe/:token" { return try next(request) }
+        // CAS single logout: the CAS server posts its logoutRequest server to server; the ticket it names is the
+        // authority, and the handler only ends the sessions that ticket began.
+        if request.route == CASSettings.callbackPath { return try next(request) }
         if let origin = request.headers["Origin"], origin != "null", let host = request.headers["Host"] {
             let expected = (request.isSecure ? "https://" : "http://") + host
             guard origin == expected else { throw HTTPError(.forbidden, "Cross-origin request refused") }
