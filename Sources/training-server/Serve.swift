@@ -40,6 +40,7 @@ struct Serve: ParsableCommand {
     var issuerKey: String?
     @OptionGroup var audit: AuditAnchorOptions
     @OptionGroup var mail: MailOptions
+    @OptionGroup var identity: IdentityOptions
     @Option(help: "Minutes after which new audit rows get a signed checkpoint.") var auditCheckpointMinutes = 10.0
     @Option(help: "New audit rows that get a checkpoint before those minutes pass.") var auditCheckpointRows = 100
     @Option(help: ArgumentHelp("The folder the system page's \"back up now\" writes backups into (see the backup command); it must exist.",
@@ -116,11 +117,13 @@ struct Serve: ParsableCommand {
         let scheme = tlsCert == nil ? "http" : "https"
         let shownHost = host == "*" || host == "0.0.0.0" ? "127.0.0.1" : host
         app.mail = try mail.settings()
+        try identity.apply(to: &app.identity)
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         app.backupDirectory = backupDir
         app.noticePassInterval = noticePassSeconds
         app.auditAnchor = audit.settings(interval: auditCheckpointMinutes * 60, rows: auditCheckpointRows)
         app.serverLimits = ServerLimits(http)
+        try IdentityOptions.requireSomeWayIn(app.identity)
         var runner = ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server"))
         runner.auditAnchor = app.auditAnchor
         runner.allocator = AllocatorSettings(mmapThreshold: mallocMmapThresholdKib == 0 ? nil : mallocMmapThresholdKib * 1024,

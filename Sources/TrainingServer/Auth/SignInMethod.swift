@@ -23,9 +23,11 @@ public struct IdentitySettings: Sendable {
     public var localPasswords = true
     /// Roles whose holders must use a second factor (TOTP) with a local password (`--require-2fa hr,admin`).
     public var requireSecondFactor: Set<Role> = []
+    /// Sign-in against the organisation's directory with the login form (`--ldap-url` …); nil: not offered.
+    public var ldap: LDAPSettings?
 
     /// Whether the login page shows the login-and-password form (local passwords, or the directory's).
-    public var passwordFormShown: Bool { localPasswords }
+    public var passwordFormShown: Bool { localPasswords || ldap != nil }
     /// The sign-in methods that happen on another site, in the order the login page lists them.
     public var redirectMethods: [SignInMethod] { [] }
 
