@@ -136,6 +136,12 @@ def test_a_wrong_password_and_a_person_disabled_in_the_directory_are_refused(dir
     slapd.enable_person(LISI.uid)
     login(server, LISI.uid, LISI.password)
     assert sign_in_methods(server, LISI.uid) == ["ldap"]
+    # Disabled again: a platform password set for the linked account does not let lisi in either.
+    slapd.disable_person(LISI.uid)
+    server.cli("users", "set-password", "--login", LISI.uid, "--password-stdin", stdin=STRONG_PASSWORD + "\n")
+    refused(server, LISI.uid, LISI.password, 401, INVALID["zh"])
+    refused(server, LISI.uid, STRONG_PASSWORD, 401, INVALID["zh"])
+    assert sign_in_methods(server, LISI.uid) == ["ldap"]
     assert STRONG_PASSWORD not in server.log and ZHANGWEI.password not in server.log and SERVICE_PASSWORD not in server.log
 
 

@@ -62,13 +62,14 @@ struct AuthController {
         return try localSignIn(request, login: login, password: password, next: next, attempt: attempt)
     }
 
-    /// The platform's own password decides (local passwords on).
+    /// The platform's own password decides (local passwords on). With the directory configured, accounts linked to
+    /// a directory entry never sign in with a platform password: the directory alone decides for them (a person
+    /// disabled there, or while it is down, does not get in through an old platform password).
     private func localSignIn(_ request: Request, login: String, password: String, next: String,
                              attempt: LoginThrottle.Attempt, directoryDown: Bool = false) throws -> Response {
         let pageContext = context.page(request)
         var user = try context.users.find(login: login)
-        // While the directory is down, accounts it vouches for do not fall back to a platform password.
-        if directoryDown, let found = user,
+        if context.configuration.identity.ldap != nil, let found = user,
            try SQLiteExternalIdentityRepository(store: context.store).subjects(of: found.id).contains(where: { $0.method == .ldap }) {
             user = nil
         }
