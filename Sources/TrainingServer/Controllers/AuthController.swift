@@ -77,7 +77,7 @@ struct AuthController {
         let matches = context.hasher.verify(password, against: stored)
         guard let user, matches, !user.disabled else {
             if directoryDown { return directoryUnreachable(request, login: login, next: next) }
-            context.logger.warning("login failed method=password address=\(request.clientAddress)")
+            context.logger.warning("login failed address=\(request.clientAddress) method=password")
             return page(request, login: login, next: next, error: pageContext.t("login.error.invalid"), status: .unauthorized)
         }
         try context.throttle.succeeded(attempt, now: context.clock())
@@ -93,7 +93,7 @@ struct AuthController {
         do {
             outcome = try LDAPAuthenticator(settings: ldap).authenticate(login: login, password: password)
         } catch {
-            context.logger.error("directory unavailable method=ldap address=\(request.clientAddress): \(error)")
+            context.logger.error("directory unavailable address=\(request.clientAddress) method=ldap: \(error)")
             guard localPasswords else { return directoryUnreachable(request, login: login, next: next) }
             return try localSignIn(request, login: login, password: password, next: next, attempt: attempt,
                                    directoryDown: true)
@@ -104,14 +104,14 @@ struct AuthController {
         case .signedIn(let signedIn):
             profile = signedIn
         case .wrongPassword:
-            context.logger.warning("login failed method=ldap address=\(request.clientAddress)")
+            context.logger.warning("login failed address=\(request.clientAddress) method=ldap")
             return invalid
         case .ambiguous:
-            context.logger.error("login failed method=ldap: the user filter finds several entries for one login; fix --ldap-user-filter address=\(request.clientAddress)")
+            context.logger.error("login failed address=\(request.clientAddress) method=ldap: the user filter finds several entries for one login; fix --ldap-user-filter")
             return invalid
         case .notFound:
             guard localPasswords else {
-                context.logger.warning("login failed method=ldap not in the directory address=\(request.clientAddress)")
+                context.logger.warning("login failed address=\(request.clientAddress) method=ldap: not in the directory")
                 return invalid
             }
             return try localSignIn(request, login: login, password: password, next: next, attempt: attempt)
@@ -122,14 +122,14 @@ struct AuthController {
             try context.throttle.succeeded(attempt, now: context.clock())
             return try context.beginSession(request, user: user, method: .ldap, next: next)
         case .failure(.noAccount):
-            context.logger.warning("login refused method=ldap no account on the platform address=\(request.clientAddress)")
+            context.logger.warning("login refused address=\(request.clientAddress) method=ldap: no account on the platform")
             return page(request, login: login, next: next, error: pageContext.t("login.error.not_set_up"), status: .forbidden)
         case .failure(.disabled):
-            context.logger.warning("login refused method=ldap account disabled on the platform address=\(request.clientAddress)")
+            context.logger.warning("login refused address=\(request.clientAddress) method=ldap: account disabled on the platform")
             return page(request, login: login, next: next, error: pageContext.t("login.error.account_disabled"),
                         status: .forbidden)
         case .failure(.invalid(let why)):
-            context.logger.error("login refused method=ldap the directory's details cannot make an account (\(why)) address=\(request.clientAddress)")
+            context.logger.error("login refused address=\(request.clientAddress) method=ldap: the directory's details cannot make an account (\(why))")
             return page(request, login: login, next: next, error: pageContext.t("login.error.directory_details"),
                         status: .forbidden)
         }
