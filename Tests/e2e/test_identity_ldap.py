@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (BINARY, STRONG_PASSWORD, Server, attempt_login, browser_sign_in, client, login, needs_chromium,
-                      save_screenshot, stop_and_check, wait_for)
+from conftest import (BINARY, DEPARTMENT, STRONG_PASSWORD, Server, attempt_login, browser_sign_in, client, login, needs_chromium,
+                      save_screenshot, signed_in_csrf, stop_and_check, wait_for)
 from identity_servers import (  # noqa: F401  (identity_ca, slapd: fixtures)
     ALICE, LISI, PEOPLE_DN, SERVICE_DN, SERVICE_PASSWORD, USER_FILTER, ZHANGWEI, Person, identity_ca, slapd)
 from test_accessibility import axe_source, axe_violations, describe
@@ -246,6 +246,18 @@ def test_with_local_passwords_off_only_the_directory_signs_people_in(directory_s
     assert sign_in_methods(server, "local-clerk") == []
     login(server, ZHANGWEI.uid, ZHANGWEI.password)
     assert sign_in_methods(server, ZHANGWEI.uid) == ["ldap"]
+    # An administrator (signed in through the directory) cannot make a password reset link: 410, nothing made.
+    server.add_user(ALICE.uid, "Alice", roles=("admin",), department=DEPARTMENT)
+    admin = login(server, ALICE.uid, ALICE.password)
+    csrf = signed_in_csrf(server, admin, "/profile")
+    clerk_id = account(server, "local-clerk")["id"]
+    made = admin.post(server.url(f"/admin/people/{clerk_id}/password-reset"), data={"csrf_token": csrf},
+                      allow_redirects=False, timeout=30)
+    assert made.status_code == 410 and MANAGED["zh"] in made.text, made.text[:500]
+    assert query(server, "SELECT count(*) FROM password_reset_tokens") == [(0,)]
+    # Anonymous clients still get no further than before.
+    assert client(None).post(server.url(f"/admin/people/{clerk_id}/password-reset"), data={},
+                             allow_redirects=False, timeout=30).status_code in (303, 401, 403)
 
 
 def test_serve_refuses_local_passwords_off_with_no_other_way_in_and_bad_directory_options(tmp_path, slapd, identity_ca):
