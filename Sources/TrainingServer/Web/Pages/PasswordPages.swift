@@ -103,7 +103,6 @@ public enum PasswordResetPage {
         return Layout.page(title: context.t("password.reset.title"), context: context, stylesheet: stylesheet, body: body)
     }
 
-    /// The one answer for unknown, used, replaced and expired links.
     /// When local passwords are off: the platform has no passwords to reset; people use their directory's or
     /// identity platform's.
     public static func renderManagedElsewhere(context: PageContext, stylesheet: String) -> HTML {
@@ -116,6 +115,7 @@ public enum PasswordResetPage {
         return Layout.page(title: context.t("password.managed.title"), context: context, stylesheet: stylesheet, body: body)
     }
 
+    /// The one answer for unknown, used, replaced and expired links.
     public static func renderUnusable(context: PageContext, stylesheet: String, mailConfigured: Bool) -> HTML {
         let next: HTML = mailConfigured
             ? "<p><a href=\"/password/forgot\">\(context.t("password.reset.unusable_ask"))</a></p>"
