@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libcurl (OpenSSL flavour) for sending mail over SMTP with STARTTLS (Mail/CurlSMTPTransport.swift).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // OpenLDAP's libldap for signing in against the directory (Auth/LDAPConnection.swift).
+        .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
         // glibc's malloc.h (mallopt), for the allocator settings the server applies at start.
         .systemLibrary(name: "CMalloc"),
 
@@ -46,7 +48,7 @@ let package = Package(
         // The application: HTTP on libmicrohttpd, storage on SQLite, auth, pages, API, certification, reports.
         .target(name: "TrainingServer",
                 dependencies: [
-                    "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode", "CZlib", "CMalloc", "CCurl",
+                    "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode", "CZlib", "CMalloc", "CCurl", "CLDAP",
                     .product(name: "GRDB", package: "GRDB.swift"),
                     // GRDB's own SQLite module, for the health check's raw connection (Storage/DatabaseHealthCheck).
                     .product(name: "GRDBSQLite", package: "GRDB.swift"),

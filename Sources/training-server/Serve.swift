@@ -43,6 +43,7 @@ struct Serve: ParsableCommand {
     @OptionGroup var secondFactor: SecondFactorOptions
     @OptionGroup var oidc: OIDCOptions
     @OptionGroup var cas: CASOptions
+    @OptionGroup var identity: IdentityOptions
     @Option(help: "Minutes after which new audit rows get a signed checkpoint.") var auditCheckpointMinutes = 10.0
     @Option(help: "New audit rows that get a checkpoint before those minutes pass.") var auditCheckpointRows = 100
     @Option(help: ArgumentHelp("The folder the system page's \"back up now\" writes backups into (see the backup command); it must exist.",
@@ -122,11 +123,13 @@ struct Serve: ParsableCommand {
         app.identity.requireSecondFactor = try secondFactor.roles()
         app.identity.oidc = try oidc.settings()
         app.identity.cas = try cas.settings()
+        try identity.apply(to: &app.identity)
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         app.backupDirectory = backupDir
         app.noticePassInterval = noticePassSeconds
         app.auditAnchor = audit.settings(interval: auditCheckpointMinutes * 60, rows: auditCheckpointRows)
         app.serverLimits = ServerLimits(http)
+        try IdentityOptions.requireSomeWayIn(app.identity)
         var runner = ServerRunner(application: app, http: http, demo: demo, logger: Logger(label: "training-server"))
         runner.auditAnchor = app.auditAnchor
         runner.allocator = AllocatorSettings(mmapThreshold: mallocMmapThresholdKib == 0 ? nil : mallocMmapThresholdKib * 1024,

@@ -12,7 +12,7 @@ struct TrainingServerCommand: ParsableCommand {
                       RegradeCommand.self, ImportStaffCommand.self, LintCommand.self, ImportGIFTCommand.self,
                       ExportGIFTCommand.self, FuzzCommand.self, SyntheticCoursesCommand.self, LoadCoursesCommand.self,
                       ReportCommand.self, MailCommand.self,
-                      VerifyCredentialCommand.self])
+                      VerifyCredentialCommand.self, LDAPCheckCommand.self])
 }
 
 /// The database option every command shares.

@@ -29,9 +29,11 @@ public struct IdentitySettings: Sendable {
     public var oidc: OIDCSettings?
     /// The identity platform over CAS 3.0 (`--cas-url`), when configured.
     public var cas: CASSettings?
+    /// Sign-in against the organisation's directory with the login form (`--ldap-url` …); nil: not offered.
+    public var ldap: LDAPSettings?
 
     /// Whether the login page shows the login-and-password form (local passwords, or the directory's).
-    public var passwordFormShown: Bool { localPasswords }
+    public var passwordFormShown: Bool { localPasswords || ldap != nil }
     /// The sign-in methods that happen on another site, in the order the login page lists them.
     public var redirectMethods: [SignInMethod] { (cas == nil ? [] : [.cas]) + (oidc == nil ? [] : [.oidc]) }
 

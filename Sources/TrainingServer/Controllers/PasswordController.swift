@@ -12,6 +12,18 @@ struct PasswordController {
     }
 
     func register(in router: inout Router) {
+        guard context.configuration.identity.localPasswords else {
+            // Passwords live in the directory or identity platform: every reset route says so.
+            for path in ["/password/forgot", "/password/reset/:token"] {
+                router.get(path, managedElsewhere)
+                router.add(.post, path, bodyLimit: 4096, managedElsewhere)
+            }
+            router.add(.post, "/admin/people/:id/password-reset", bodyLimit: 4096) { request in
+                _ = try context.adminScope(request)  // still only for administrators
+                return try managedElsewhere(request)
+            }
+            return
+        }
         router.get("/password/forgot") { request in
             let state: PasswordForgotPage.State = !context.mail.isConfigured ? .noMail
                 : request.query["sent"] == "1" ? .sent : .form(identifier: "", errors: [])
@@ -100,6 +112,12 @@ struct PasswordController {
         let html = AdminPasswordResetLinkPage.render(person: person, link: link, mailing: mailing,
                                                      context: context.page(request), stylesheet: context.stylesheet)
         return Response.html(html.rendered)
+    }
+
+    private func managedElsewhere(_ request: Request) throws -> Response {
+        Response.html(PasswordResetPage.renderManagedElsewhere(context: context.page(request),
+                                                               stylesheet: context.stylesheet).rendered,
+                      status: .gone)
     }
 
     private func forgotPage(_ request: Request, _ state: PasswordForgotPage.State, status: HTTPStatus) -> Response {

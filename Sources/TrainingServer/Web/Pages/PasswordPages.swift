@@ -103,6 +103,18 @@ public enum PasswordResetPage {
         return Layout.page(title: context.t("password.reset.title"), context: context, stylesheet: stylesheet, body: body)
     }
 
+    /// When local passwords are off: the platform has no passwords to reset; people use their directory's or
+    /// identity platform's.
+    public static func renderManagedElsewhere(context: PageContext, stylesheet: String) -> HTML {
+        let body: HTML = """
+            <h1>\(context.t("password.managed.title"))</h1>
+            <p>\(context.t("password.managed.body"))</p>
+            \(PasswordForgotPage.helpContact(context))
+            <p><a href="/login">\(context.t("password.back_to_login"))</a></p>
+            """
+        return Layout.page(title: context.t("password.managed.title"), context: context, stylesheet: stylesheet, body: body)
+    }
+
     /// The one answer for unknown, used, replaced and expired links.
     public static func renderUnusable(context: PageContext, stylesheet: String, mailConfigured: Bool) -> HTML {
         let next: HTML = mailConfigured
