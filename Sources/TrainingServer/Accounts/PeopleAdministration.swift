@@ -197,16 +197,23 @@ public struct PeopleAdministration: Sendable {
     /// Whether sign-ins to the account are being slowed or refused now (`LoginThrottle`): it has had the failures
     /// that start the delays, or one address has used up its attempts for it.
     public func isThrottled(_ person: User) throws -> Bool {
-        let keys = LoginThrottle.keys(of: person.login)
-        let counts = try failures.failures(account: keys.account, pairSuffix: keys.pairSuffix, since: clock() - throttle.window)
-        return counts.account >= throttle.accountFreeFailures || counts.worstPair >= throttle.perAccountAndAddress
+        for login in [person.login, "2fa:" + person.login] {
+            let keys = LoginThrottle.keys(of: login)
+            let counts = try failures.failures(account: keys.account, pairSuffix: keys.pairSuffix, since: clock() - throttle.window)
+            if counts.account >= throttle.accountFreeFailures || counts.worstPair >= throttle.perAccountAndAddress { return true }
+        }
+        return false
     }
 
     /// Forgets the account's failed sign-ins, so its owner may sign in again at once; audit-logged.
     @discardableResult
     public func unlock(_ person: User, by actor: AuditActor) throws -> Int {
-        let keys = LoginThrottle.keys(of: person.login)
-        let cleared = try failures.clear(account: keys.account, pairSuffix: keys.pairSuffix)
+        // Wrong passwords, and wrong second-step codes (counted under "2fa:" + login).
+        var cleared = 0
+        for login in [person.login, "2fa:" + person.login] {
+            let keys = LoginThrottle.keys(of: login)
+            cleared += try failures.clear(account: keys.account, pairSuffix: keys.pairSuffix)
+        }
         try audit.append(AuditEvent(action: "user.unlock", subject: "user:\(person.id)", details: ["failures": String(cleared)]),
                          by: actor)
         return cleared

@@ -144,6 +144,7 @@ struct AdminPeopleController {
         model.secondFactorOn = try context.secondFactors.status(of: person.id).isOn
         model.externalIdentities = try SQLiteExternalIdentityRepository(store: context.store).subjects(of: person.id)
         model.signIns = try context.sessions.signIns(userID: person.id, limit: 5)
+        model.localPasswords = context.configuration.identity.localPasswords
         return Response.html(AdminPersonPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered,
                              status: status)
     }

@@ -94,7 +94,7 @@ extension ControllerContext {
         var pageContext = page(request)
         pageContext.user = nil
         let html = LoginPage.render(context: pageContext, stylesheet: stylesheet, login: "", next: next, error: message,
-                                    options: signInOptions)
+                                    errorAtForm: false, options: signInOptions)
         return Response.html(html.rendered, status: status)
     }
 }

@@ -135,4 +135,16 @@ import Testing
         #expect(try fixture.service.isThrottled(other))
         #expect(try fixture.audit("user.unlock").first?.subject == "user:\(person.id)")
     }
+
+    @Test func wrongSecondStepCodesThrottleTheAccountAndUnlockingForgetsThem() throws {
+        let fixture = try Fixture()
+        let person = try fixture.add("wang.fang", "王芳")
+        for _ in 0..<3 {
+            _ = try fixture.throttle.admit(login: "2fa:wang.fang", address: "10.0.0.1", now: 1_800_000_000 - 10)
+        }
+        #expect(try fixture.service.isThrottled(person))
+        #expect(try fixture.service.unlock(person, by: .commandLine) == 6)
+        #expect(try !fixture.service.isThrottled(person))
+        #expect(try fixture.throttle.admit(login: "2fa:wang.fang", address: "10.0.0.1", now: 1_800_000_000).isAdmitted)
+    }
 }

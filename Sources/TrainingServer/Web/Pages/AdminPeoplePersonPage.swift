@@ -44,6 +44,8 @@ public enum AdminPersonPage {
         public var externalIdentities: [(method: SignInMethod, subject: String)] = []
         /// The latest sign-ins, newest first.
         public var signIns: [SignInRecord] = []
+        /// Whether local passwords are on (the reset-link button).
+        public var localPasswords = true
 
         public init(person: User, scope: AdminScope, stateChanges: [AccountStateChange], lastSignIn: Double?, throttled: Bool,
                     tokens: [APIToken], now: Double, hrRecord: Bool, done: Done?, failure: Failure?) {
@@ -244,11 +246,18 @@ public enum AdminPersonPage {
             <h2 id="sign-in">\(context.t("admin.people.sign_in.title"))</h2>
             \(signInRecord(model, base: base, context: context))
             \(unlock)
-            <h3>\(context.t("admin.people.password.title"))</h3>
-            <p>\(context.t("admin.people.password.intro"))</p>
-            <form method="post" action="\(base)/password-reset">\(Components.csrf(context))\
-            <button type="submit" class="button button-secondary">\(context.t("admin.people.password.reset"))</button></form>
+            \(model.localPasswords ? passwordReset(base: base, context: context) : .empty)
             """
+    }
+
+    /// The reset-link button (absent when local passwords are off: there is no password to reset).
+    private static func passwordReset(base: String, context: PageContext) -> HTML {
+        """
+        <h3>\(context.t("admin.people.password.title"))</h3>
+        <p>\(context.t("admin.people.password.intro"))</p>
+        <form method="post" action="\(base)/password-reset">\(Components.csrf(context))\
+        <button type="submit" class="button button-secondary">\(context.t("admin.people.password.reset"))</button></form>
+        """
     }
 
     /// Two-step sign-in (with its reset), the linked external identities and the latest sign-ins.

@@ -18,29 +18,32 @@ public enum LoginPage {
     }
 
     public static func render(context: PageContext, stylesheet: String, login: String, next: String,
-                              error: String?, options: Options = Options()) -> HTML {
+                              error: String?, errorAtForm: Bool = true, options: Options = Options()) -> HTML {
         let summary: HTML
         let fieldError: HTML
+        // An error about what was typed is repeated at the login field; one about a sign-in elsewhere (CAS, OpenID
+        // Connect) is said once, at the top, and leads to the ways to sign in.
+        let atField = error != nil && errorAtForm && options.passwordForm
         if let error {
             summary = """
                 <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
                 <h2 id="error-summary-title">\(context.t("login.error.summary"))</h2>
-                <ul><li><a href="\(options.passwordForm ? "#login" : "#sign-in-methods")">\(error)</a></li></ul>
+                <ul><li><a href="\(atField || (options.redirects.isEmpty && options.passwordForm) ? "#login" : "#sign-in-methods")">\(error)</a></li></ul>
                 </div>
                 """
-            fieldError = "<p class=\"field-error\" id=\"login-error\">\(error)</p>"
+            fieldError = atField ? "<p class=\"field-error\" id=\"login-error\">\(error)</p>" : .empty
         } else {
             summary = .empty
             fieldError = .empty
         }
-        let describedBy: HTML = error == nil ? .empty : " aria-describedby=\"login-error\" aria-invalid=\"true\""
+        let describedBy: HTML = atField ? " aria-describedby=\"login-error\" aria-invalid=\"true\"" : .empty
         var methods: [HTML] = []
         if options.passwordForm {
             methods.append("""
                 <form method="post" action="/login" class="form" novalidate>
                 <input type="hidden" name="csrf_token" value="\(context.csrfToken)">
                 <input type="hidden" name="next" value="\(next)">
-                <div class="field\(error == nil ? "" : " field-invalid")">
+                <div class="field\(atField ? " field-invalid" : "")">
                 <label for="login">\(context.t("login.field.login"))</label>
                 \(fieldError)
                 <input id="login" name="login" type="text" value="\(login)" autocomplete="username" \
