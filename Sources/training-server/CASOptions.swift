@@ -34,9 +34,7 @@ struct CASOptions: ParsableArguments {
             return
         }
         if let problem = CASSettings.problem(url: casUrl) { throw ValidationError("--cas-url: \(problem)") }
-        if case .failure(let error) = CASAttributeMap.parse(casAttribute) {
-            throw ValidationError("--cas-attribute: \(error.description)")
-        }
+        do { _ = try CASSettings.attributes(casAttribute) } catch { throw ValidationError(error.description) }
         guard ProvisioningPolicy(rawValue: casProvision) != nil else {
             throw ValidationError("--cas-provision must be match or create, not \(casProvision)")
         }
@@ -54,7 +52,7 @@ struct CASOptions: ParsableArguments {
         if let casCaFile { try requireReadableFile(casCaFile) }
         var settings = CASSettings(serverURL: casUrl)
         settings.caFile = casCaFile
-        if case .success(let map) = CASAttributeMap.parse(casAttribute) { settings.attributes = map }
+        do { settings.attributes = try CASSettings.attributes(casAttribute) } catch { throw ValidationError(error.description) }
         settings.provisioning = ProvisioningPolicy(rawValue: casProvision) ?? .match
         settings.defaultDepartment = casDefaultDepartment.map(ExternalProfile.departmentPath) ?? []
         settings.logout = casLogout == "on"

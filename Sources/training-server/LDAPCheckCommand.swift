@@ -35,15 +35,15 @@ struct LDAPCheckCommand: ParsableCommand {
         for (name, values) in entry.attributes.sorted(by: { $0.key < $1.key }) {
             print("  \(name): \(values.joined(separator: " | "))")
         }
-        let rows: [(LDAPSettings.Field, String?)] = [
-            (.subject, profile.subject), (.login, profile.login), (.name, profile.displayName),
+        let rows: [(ProfileFieldMap.Field, String?)] = [
+            (.login, profile.login), (.name, profile.displayName),
             (.employeeNumber, profile.employeeNumber), (.department, profile.departmentPath?.joined(separator: "/")),
             (.jobCategory, profile.jobCategory), (.email, profile.email),
         ]
         print("mapped:")
+        print("  \(LDAPSettings.subjectField) (\(settings.subjectAttribute ?? "DN")): \(profile.subject)")
         for (field, value) in rows {
-            let source = field == .subject && settings.attributes[.subject] == nil ? "DN" : (settings.attributes[field] ?? "not mapped")
-            print("  \(field.rawValue) (\(source)): \(value ?? "—")")
+            print("  \(field.rawValue) (\(settings.attributes[field] ?? "not mapped")): \(value ?? "—")")
         }
         print("provisioning: \(settings.provisioning.rawValue)")
     }

@@ -22,7 +22,7 @@ struct LDAPOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Which entries are people who may sign in; {login} is the typed login (escaped). Leave out disabled people here.",
                                valueName: "filter"))
     var ldapUserFilter = LDAPSettings.defaultUserFilter
-    @Option(help: ArgumentHelp("Which attribute holds a detail, FIELD=ATTRIBUTE, repeatable. Fields: login (default uid), name (cn), employee-number (employeeNumber), department (a name path such as 省人民政府/省数据局/综合处, or dn:ou for the entry DN's ou parts), job-category, email (mail), subject (a unique id such as entryUUID or objectGUID; default the entry's DN).",
+    @Option(help: ArgumentHelp("Which attribute holds a detail, FIELD=ATTRIBUTE, repeatable. Fields: login (default uid), name (cn), employee-number (employeeNumber), department (a name path such as 省人民政府/省数据局/综合处, or dn:ou for the entry DN's ou parts), job-category, email (mail), subject (a unique id such as entryUUID or objectGUID; default the entry's DN). FIELD= leaves a field out (not login).",
                                valueName: "field=attribute"))
     var ldapAttribute: [String] = []
     @Option(help: ArgumentHelp("match: only people with an account (same login or employee number) sign in; create: others get an account at their first sign-in.",
@@ -56,10 +56,7 @@ struct LDAPOptions: ParsableArguments {
         guard ProvisioningPolicy(rawValue: ldapProvision) != nil else {
             throw ValidationError("--ldap-provision must be match or create, not \"\(ldapProvision)\"")
         }
-        for text in ldapAttribute where LDAPSettings.attribute(text) == nil {
-            let fields = LDAPSettings.Field.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--ldap-attribute \(text): give FIELD=ATTRIBUTE with FIELD one of \(fields)")
-        }
+        do { _ = try LDAPSettings.attributes(ldapAttribute) } catch { throw ValidationError(error.description) }
         if ldapUrl.lowercased().hasPrefix("ldaps://"), ldapStartTls == .on {
             throw ValidationError("--ldap-start-tls is for ldap:// URLs; an ldaps:// connection is TLS from the start")
         }
@@ -85,14 +82,12 @@ struct LDAPOptions: ParsableArguments {
     /// The settings with `password`, checked.
     private func draft(password: String) throws -> LDAPSettings? {
         guard let ldapUrl else { return nil }
-        var attributes = LDAPSettings.defaultAttributes
-        for text in ldapAttribute {
-            if let (field, attribute) = LDAPSettings.attribute(text) { attributes[field] = attribute }
-        }
+        let attributes: (map: ProfileFieldMap, subject: String?)
+        do { attributes = try LDAPSettings.attributes(ldapAttribute) } catch { throw ValidationError(error.description) }
         let settings = LDAPSettings(
             url: ldapUrl, startTLS: !ldapUrl.lowercased().hasPrefix("ldaps://") && ldapStartTls != .off,
             caFile: ldapCaFile, bindDN: ldapBindDn ?? "", bindPassword: password, base: ldapBase ?? "",
-            userFilter: ldapUserFilter, attributes: attributes,
+            userFilter: ldapUserFilter, attributes: attributes.map, subjectAttribute: attributes.subject,
             provisioning: ProvisioningPolicy(rawValue: ldapProvision) ?? .match,
             defaultDepartment: ldapDefaultDepartment.map(ExternalProfile.departmentPath) ?? [], timeout: ldapTimeout)
         if let problem = settings.problems.first { throw ValidationError(problem) }

@@ -47,13 +47,7 @@ struct OIDCOptions: ParsableArguments {
         guard ProvisioningPolicy(rawValue: oidcProvision) != nil else {
             throw ValidationError("--oidc-provision: \(oidcProvision) is neither match nor create")
         }
-        var map = OIDCSettings.ClaimMap()
-        for entry in oidcClaim {
-            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2, map.set(parts[0], to: parts[1]) else {
-                throw ValidationError("--oidc-claim \(entry): give FIELD=CLAIM with FIELD one of \(OIDCSettings.ClaimMap.fields.joined(separator: ", ")) (login cannot be left out)")
-            }
-        }
+        do { _ = try OIDCSettings.claims(oidcClaim) } catch { throw ValidationError(error.description) }
     }
 
     /// The settings, or nil when no issuer was given.
@@ -70,10 +64,7 @@ struct OIDCOptions: ParsableArguments {
         var settings = OIDCSettings(issuer: oidcIssuer, clientID: oidcClientId, clientSecret: secret)
         settings.caFile = oidcCaFile
         settings.scope = oidcScope
-        for entry in oidcClaim {
-            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            _ = settings.claims.set(parts[0], to: parts[1])
-        }
+        do { settings.claims = try OIDCSettings.claims(oidcClaim) } catch { throw ValidationError(error.description) }
         settings.provisioning = ProvisioningPolicy(rawValue: oidcProvision) ?? .match
         settings.defaultDepartment = oidcDefaultDepartment.map(ExternalProfile.departmentPath) ?? []
         return settings

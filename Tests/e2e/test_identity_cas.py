@@ -336,7 +336,7 @@ def test_a_cas_server_with_an_untrusted_certificate_is_unreachable(tmp_path: Pat
 @pytest.mark.parametrize("arguments, message", [
     (("--cas-url", "http://127.0.0.1:9/cas"), "does not use https"),
     (("--cas-url", "https://cas.example.gov/cas", "--cas-provision", "maybe"), "--cas-provision must be match or create"),
-    (("--cas-url", "https://cas.example.gov/cas", "--cas-attribute", "dept=ou"), "dept is not an account field"),
+    (("--cas-url", "https://cas.example.gov/cas", "--cas-attribute", "dept=ou"), "--cas-attribute dept=ou: give FIELD=ATTRIBUTE"),
     (("--cas-provision", "create"), "--cas-provision needs --cas-url"),
 ])
 def test_serve_refuses_bad_cas_options_at_start(tmp_path: Path, arguments: tuple[str, ...], message: str) -> None:

@@ -272,6 +272,7 @@ def test_serve_refuses_local_passwords_off_with_no_other_way_in_and_bad_director
     options = list(ldap_options(slapd, identity_ca, tmp_path))
     for bad, expected in [("--ldap-user-filter=(uid=zhangwei)", "{login}"),
                           ("--ldap-attribute=colour=cn", "FIELD=ATTRIBUTE"),
+                          ("--ldap-attribute=login=", "login cannot be left out"),
                           ("--ldap-provision=sometimes", "match or create"),
                           ("--ldap-url=http://127.0.0.1", "ldap://")]:
         done = serve(*options, bad)

@@ -8,7 +8,7 @@ public struct CASSettings: Sendable, Equatable {
     /// A PEM file of the CAs to trust for the CAS server's certificate instead of the system's.
     public var caFile: String?
     /// Which CAS attributes give the account's login, name, employee number, department, job category and e-mail.
-    public var attributes = CASAttributeMap()
+    public var attributes = CASSettings.defaultAttributes
     /// Whether people without an account get one at their first sign-in.
     public var provisioning = ProvisioningPolicy.match
     /// The department (names from the root; empty: the root) for new accounts the CAS server names none for.
@@ -75,67 +75,26 @@ public struct CASSettings: Sendable, Equatable {
     }
 }
 
-/// Which CAS attributes fill which account fields (`--cas-attribute FIELD=ATTRIBUTE`). A nil attribute leaves the
-/// field as the account has it; the login, when no attribute is named, is the CAS user (`<cas:user>`).
-public struct CASAttributeMap: Sendable, Equatable {
-    /// The account fields an attribute can fill, as the option names them.
-    public enum Field: String, Sendable, CaseIterable {
-        case login, name, employeeNumber = "employee-number", department, jobCategory = "job-category", email
+extension CASSettings {
+    /// The CAS attributes of each account field by default (`--cas-attribute FIELD=ATTRIBUTE` changes them). No login
+    /// attribute: the login is the CAS user (`<cas:user>`).
+    public static let defaultAttributes: ProfileFieldMap = [.name: "cn", .employeeNumber: "employeeNumber", .email: "mail"]
+
+    /// Whether `text` can be a CAS attribute name: letters, digits, - _ . :
+    public static func isAttributeName(_ text: String) -> Bool {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "-_.:".contains($0) }
     }
 
-    public var login: String?
-    public var name: String? = "cn"
-    public var employeeNumber: String? = "employeeNumber"
-    /// The attribute holding the department as a name path ("省人民政府/省数据局/综合处").
-    public var department: String?
-    public var jobCategory: String?
-    public var email: String? = "mail"
-
-    public init() {}
-
-    /// The map with each `FIELD=ATTRIBUTE` applied over the defaults (`FIELD=` turns a field off), or the reason
-    /// one cannot be.
-    public static func parse(_ entries: [String]) -> Result<CASAttributeMap, CASSettingsError> {
-        var map = CASAttributeMap()
-        for entry in entries {
-            guard let equals = entry.firstIndex(of: "=") else {
-                return .failure(CASSettingsError("\(entry) is not FIELD=ATTRIBUTE (for example name=cn)"))
-            }
-            let fieldName = entry[..<equals].trimmingCharacters(in: .whitespaces)
-            let attribute = entry[entry.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            guard let field = Field(rawValue: fieldName) else {
-                let known = Field.allCases.map(\.rawValue).joined(separator: ", ")
-                return .failure(CASSettingsError("\(fieldName) is not an account field; give one of \(known)"))
-            }
-            guard attribute.allSatisfy({ $0.isLetter || $0.isNumber || "-_.:".contains($0) }) else {
-                return .failure(CASSettingsError("\(attribute) is not an attribute name (letters, digits, - _ . :)"))
-            }
-            let value = attribute.isEmpty ? nil : attribute
-            switch field {
-            case .login: map.login = value
-            case .name: map.name = value
-            case .employeeNumber: map.employeeNumber = value
-            case .department: map.department = value
-            case .jobCategory: map.jobCategory = value
-            case .email: map.email = value
-            }
-        }
-        return .success(map)
+    /// The map of `--cas-attribute` values over the defaults, or the reason one cannot be used.
+    public static func attributes(_ texts: [String]) throws(ProfileFieldMapError) -> ProfileFieldMap {
+        try ProfileFieldMap.parse(texts, defaults: defaultAttributes, option: "--cas-attribute", noun: "ATTRIBUTE",
+                                  isName: isAttributeName)
     }
 
-    /// What the CAS server's answer says about the person, mapped to a profile (first value of each attribute).
+    /// What the CAS server's answer says about the person, through the attribute map (first value of each
+    /// attribute). Without a login attribute the login is the CAS user; a named one the answer lacks gives none.
     public func profile(_ success: CASServiceResponse.Success) -> ExternalProfile {
-        func value(_ attribute: String?) -> String? { attribute.flatMap { success.attributes[$0]?.first } }
-        let login = self.login.map { value($0) ?? "" } ?? success.user
-        return ExternalProfile(method: .cas, subject: success.user, login: login, displayName: value(name),
-                               employeeNumber: value(employeeNumber),
-                               departmentPath: value(department).map(ExternalProfile.departmentPath),
-                               jobCategory: value(jobCategory), email: value(email))
+        attributes.profile(method: .cas, subject: success.user, fallbackLogin: attributes[.login] == nil ? success.user : "",
+                           lookup: { success.attributes[$0]?.first })
     }
-}
-
-/// A CAS setting that cannot be used; the text says why.
-public struct CASSettingsError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -4,34 +4,12 @@ import Foundation
 /// is, how to reach it safely, the service account that searches it, which entries are people who may sign in, and
 /// which attributes carry a person's details.
 public struct LDAPSettings: Sendable, Equatable {
-    /// The details of a person the attribute map fills (`--ldap-attribute FIELD=ATTRIBUTE`).
-    public enum Field: String, Sendable, CaseIterable, Comparable {
-        /// The platform login (default `uid`; Active Directory: `sAMAccountName`).
-        case login
-        /// The display name (default `cn`; Active Directory: `displayName`).
-        case name
-        /// The employee number (default `employeeNumber`; Active Directory: `employeeID`).
-        case employeeNumber = "employee-number"
-        /// The department as a name path from the top ("省人民政府/省数据局/综合处"), or `dn:ou`: the `ou` parts of
-        /// the entry's own DN, from the top down. Not mapped by default.
-        case department
-        /// The job category (岗位类别). Not mapped by default.
-        case jobCategory = "job-category"
-        /// The e-mail address (default `mail`).
-        case email
-        /// A stable unique id (e.g. `entryUUID`, Active Directory `objectGUID`) naming the person instead of the
-        /// entry's DN, so that a renamed or moved entry stays linked to the same account. Default: the DN.
-        case subject
-
-        public static func < (lhs: Field, rhs: Field) -> Bool {
-            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-        }
-    }
-
     /// The value of `--ldap-attribute department=dn:ou`: the department is read from the entry's DN.
     public static let departmentFromDN = "dn:ou"
     public static let defaultUserFilter = "(&(objectClass=inetOrgPerson)(uid={login}))"
-    public static let defaultAttributes: [Field: String] = [
+    /// The attribute of each field by default (`--ldap-attribute FIELD=ATTRIBUTE` changes them; Active Directory:
+    /// `sAMAccountName`, `displayName`, `employeeID`).
+    public static let defaultAttributes: ProfileFieldMap = [
         .login: "uid", .name: "cn", .employeeNumber: "employeeNumber", .email: "mail",
     ]
     public static let defaultTimeout = 5.0
@@ -51,8 +29,12 @@ public struct LDAPSettings: Sendable, Equatable {
     public var base: String
     /// Which entries are people who may sign in; `{login}` stands for the typed login, escaped (RFC 4515).
     public var userFilter: String
-    /// Attribute names per field; missing fields are not read.
-    public var attributes: [Field: String]
+    /// Attribute names per field; missing fields are not read. The department may be `dn:ou`: the `ou` parts of
+    /// the entry's own DN, from the top down.
+    public var attributes: ProfileFieldMap
+    /// The attribute holding a stable unique id (`entryUUID`, Active Directory `objectGUID`) that names the person
+    /// instead of the entry's DN, so that a renamed or moved entry stays linked to the same account; nil: the DN.
+    public var subjectAttribute: String?
     /// Whether people without an account get one at their first sign-in.
     public var provisioning: ProvisioningPolicy
     /// The department (names from the top) of people the directory names none for; empty: the top department.
@@ -62,7 +44,8 @@ public struct LDAPSettings: Sendable, Equatable {
 
     public init(url: String, startTLS: Bool, caFile: String? = nil, bindDN: String, bindPassword: String, base: String,
                 userFilter: String = LDAPSettings.defaultUserFilter,
-                attributes: [Field: String] = LDAPSettings.defaultAttributes, provisioning: ProvisioningPolicy = .match,
+                attributes: ProfileFieldMap = LDAPSettings.defaultAttributes, subjectAttribute: String? = nil,
+                provisioning: ProvisioningPolicy = .match,
                 defaultDepartment: [String] = [], timeout: Double = LDAPSettings.defaultTimeout) {
         self.url = url
         self.startTLS = startTLS
@@ -72,6 +55,8 @@ public struct LDAPSettings: Sendable, Equatable {
         self.base = base
         self.userFilter = userFilter
         self.attributes = attributes
+        self.subjectAttribute = subjectAttribute
+        self.subjectAttribute = subjectAttribute
         self.provisioning = provisioning
         self.defaultDepartment = defaultDepartment
         self.timeout = timeout
@@ -93,10 +78,10 @@ public struct LDAPSettings: Sendable, Equatable {
         }
         if base.isEmpty { problems.append("--ldap-base is required: where people are searched for") }
         if let problem = Self.filterProblem(userFilter) { problems.append("--ldap-user-filter: \(problem)") }
-        for (field, attribute) in attributes.sorted(by: { $0.key < $1.key }) {
-            if field == .department, attribute == Self.departmentFromDN { continue }
+        for (field, attribute) in mappedAttributes {
+            if field == ProfileFieldMap.Field.department.rawValue, attribute == Self.departmentFromDN { continue }
             if !Self.isAttributeName(attribute) {
-                problems.append("--ldap-attribute \(field.rawValue)=\(attribute): \"\(attribute)\" is not an attribute name")
+                problems.append("--ldap-attribute \(field)=\(attribute): \"\(attribute)\" is not an attribute name")
             }
         }
         if attributes[.login] == nil { problems.append("--ldap-attribute login=… is required") }
@@ -104,11 +89,24 @@ public struct LDAPSettings: Sendable, Equatable {
         return problems
     }
 
-    /// Parses one `--ldap-attribute FIELD=ATTRIBUTE`.
-    public static func attribute(_ text: String) -> (field: Field, attribute: String)? {
-        let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, let field = Field(rawValue: parts[0].lowercased()), !parts[1].isEmpty else { return nil }
-        return (field, parts[1])
+    /// The field `--ldap-attribute` adds to the shared ones: `subject=ATTRIBUTE`.
+    public static let subjectField = "subject"
+
+    /// The settings' attribute map and subject attribute from `--ldap-attribute` values over the defaults, or the
+    /// reason one cannot be used. `department=dn:ou` reads the department from the entry's DN.
+    public static func attributes(_ texts: [String]) throws(ProfileFieldMapError)
+        -> (map: ProfileFieldMap, subject: String?) {
+        var subject: String?
+        let map = try ProfileFieldMap.parse(texts, defaults: defaultAttributes, option: "--ldap-attribute",
+                                            noun: "ATTRIBUTE", extraFields: [subjectField], extra: { _, name in
+            subject = name.isEmpty ? nil : name
+        })
+        return (map, subject)
+    }
+
+    /// The mapped attributes by option field name, in field order, the subject last.
+    var mappedAttributes: [(field: String, attribute: String)] {
+        attributes.sorted.map { ($0.field.rawValue, $0.name) } + (subjectAttribute.map { [(Self.subjectField, $0)] } ?? [])
     }
 
     /// An attribute description: a name (letter, then letters, digits, hyphens) or a numeric OID.
@@ -151,8 +149,8 @@ public struct LDAPSettings: Sendable, Equatable {
 
     /// The attributes a search asks for: those the map names.
     public var requestedAttributes: [String] {
-        attributes.sorted(by: { $0.key < $1.key })
-            .filter { !($0.key == .department && $0.value == Self.departmentFromDN) }.map(\.value)
+        mappedAttributes.filter { !($0.field == ProfileFieldMap.Field.department.rawValue && $0.attribute == Self.departmentFromDN) }
+            .map(\.attribute)
     }
 
     public var connectionOptions: LDAPConnection.Options {
@@ -162,17 +160,10 @@ public struct LDAPSettings: Sendable, Equatable {
     /// The person an entry describes, through the attribute map. The login falls back to the typed one; the
     /// subject is the configured unique id (empty when the entry lacks it: such an entry cannot sign in) or the DN.
     public func profile(from entry: LDAPEntry, typedLogin: String) -> ExternalProfile {
-        func value(_ field: Field) -> String? { attributes[field].flatMap { entry.first($0) } }
-        let department: [String]?
-        if attributes[.department] == Self.departmentFromDN {
-            department = Self.organisationalUnits(of: entry.dn)
-        } else {
-            department = value(.department).map(ExternalProfile.departmentPath)
-        }
-        let subject = attributes[.subject] == nil ? entry.dn : (value(.subject) ?? "")
-        return ExternalProfile(method: .ldap, subject: subject, login: value(.login) ?? typedLogin,
-                               displayName: value(.name), employeeNumber: value(.employeeNumber),
-                               departmentPath: department, jobCategory: value(.jobCategory), email: value(.email))
+        let fromDN = attributes[.department] == Self.departmentFromDN
+        let subject = subjectAttribute.map { entry.first($0) ?? "" } ?? entry.dn
+        return attributes.profile(method: .ldap, subject: subject, fallbackLogin: typedLogin,
+                                  department: fromDN ? Self.organisationalUnits(of: entry.dn) : nil, lookup: entry.first)
     }
 
     /// The values of the `ou` parts of a DN (RFC 4514 string), from the top down:

@@ -3,37 +3,15 @@ import Foundation
 /// Sign-in through an OpenID Connect provider (`serve --oidc-issuer …`): the authorization code flow with PKCE, the
 /// provider found by discovery, its ID tokens checked against its published keys.
 public struct OIDCSettings: Sendable {
-    /// Which claim holds each of the person's details (`--oidc-claim FIELD=CLAIM`); nil leaves the detail out.
-    public struct ClaimMap: Sendable, Equatable {
-        public var login: String = "preferred_username"
-        public var name: String? = "name"
-        public var employeeNumber: String? = "employee_number"
-        /// A department name path from the top of the organisation ("省人民政府/省数据局/综合处").
-        public var department: String? = "department"
-        public var jobCategory: String? = "job_category"
-        public var email: String? = "email"
+    /// The claims of each detail by default (`--oidc-claim FIELD=CLAIM` changes them).
+    public static let defaultClaims: ProfileFieldMap = [
+        .login: "preferred_username", .name: "name", .employeeNumber: "employee_number", .department: "department",
+        .jobCategory: "job_category", .email: "email",
+    ]
 
-        public init() {}
-
-        /// The fields `--oidc-claim` accepts, by the name given on the command line.
-        public static let fields = ["login", "name", "employee-number", "department", "job-category", "email"]
-
-        /// Sets `field` (one of `fields`) to `claim`; an empty claim leaves the detail out (not the login).
-        public mutating func set(_ field: String, to claim: String) -> Bool {
-            let given: String? = claim.isEmpty ? nil : claim
-            switch field {
-            case "login":
-                guard let given else { return false }
-                login = given
-            case "name": name = given
-            case "employee-number": employeeNumber = given
-            case "department": department = given
-            case "job-category": jobCategory = given
-            case "email": email = given
-            default: return false
-            }
-            return true
-        }
+    /// The map of `--oidc-claim` values over the defaults, or the reason one cannot be used.
+    public static func claims(_ texts: [String]) throws(ProfileFieldMapError) -> ProfileFieldMap {
+        try ProfileFieldMap.parse(texts, defaults: defaultClaims, option: "--oidc-claim", noun: "CLAIM")
     }
 
     /// The issuer URL (https), exactly as the provider's discovery document names it.
@@ -44,7 +22,8 @@ public struct OIDCSettings: Sendable {
     /// PEM file of the CAs to trust for the provider's certificate instead of the system's.
     public var caFile: String?
     public var scope: String = "openid profile email"
-    public var claims = ClaimMap()
+    /// Which claim holds each of the person's details; a detail without one is left out.
+    public var claims = OIDCSettings.defaultClaims
     public var provisioning: ProvisioningPolicy = .match
     /// The department (names from the root) of people the provider names none for; empty: the root department.
     public var defaultDepartment: [String] = []

@@ -63,7 +63,7 @@ struct CASController {
             context.logger.error("CAS server answer malformed method=cas: \(why)")
             return refuse("malformed-answer", "login.cas.error.malformed", HTTPStatus(rawValue: 502))
         }
-        let profile = settings.attributes.profile(success)
+        let profile = settings.profile(success)
         switch try context.provisioner.account(for: profile, policy: settings.provisioning,
                                                defaultDepartment: settings.defaultDepartment) {
         case .success(let user):

@@ -102,21 +102,20 @@ struct OIDCController {
         } catch {
             return refuse(request, "login.oidc.error.token", status: .unauthorized, next: next, log: "ID token refused: \(error)")
         }
-        if claims.text(settings.claims.login) == nil, let accessToken = tokens.accessToken,
+        let loginClaim = settings.claims[.login] ?? OIDCSettings.defaultClaims[.login]!
+        if claims.text(loginClaim) == nil, let accessToken = tokens.accessToken,
            let userinfo = try? provider.userinfo(accessToken: accessToken, now: now), userinfo.text("sub") == claims.text("sub") {
             // The userinfo answer fills in what the ID token left out; the ID token's own claims stay.
             claims.values.merge(userinfo.values) { idToken, _ in idToken }
         }
-        guard let subject = claims.text("sub"), let login = claims.text(settings.claims.login) else {
+        guard let subject = claims.text("sub"), let login = claims.text(loginClaim) else {
             return refuse(request, "login.oidc.error.invalid", status: .unauthorized, next: next,
-                          log: "no \(settings.claims.login) claim")
+                          log: "no \(loginClaim) claim")
         }
-        let map = settings.claims
-        let profile = ExternalProfile(method: .oidc, subject: "\(settings.issuer) \(subject)", login: login,
-                                      displayName: map.name.flatMap(claims.text),
-                                      employeeNumber: map.employeeNumber.flatMap(claims.text),
-                                      departmentPath: map.department.flatMap(claims.text).map(ExternalProfile.departmentPath),
-                                      jobCategory: map.jobCategory.flatMap(claims.text), email: map.email.flatMap(claims.text))
+        var map = settings.claims
+        map[.login] = loginClaim
+        let profile = map.profile(method: .oidc, subject: "\(settings.issuer) \(subject)", fallbackLogin: login,
+                                  lookup: claims.text)
         switch try context.provisioner.account(for: profile, policy: settings.provisioning,
                                                defaultDepartment: settings.defaultDepartment) {
         case .success(let user):

@@ -38,18 +38,16 @@ import Testing
     }
 
     @Test func theAttributeMapHasDefaultsAndTakesOverrides() throws {
-        let defaults = try CASAttributeMap.parse([]).get()
-        #expect(defaults.login == nil && defaults.name == "cn" && defaults.employeeNumber == "employeeNumber")
-        #expect(defaults.department == nil && defaults.jobCategory == nil && defaults.email == "mail")
-        let map = try CASAttributeMap.parse(["department=ou", "job-category=title", "name=displayName",
-                                             "email=", "login=uid", "employee-number = staffId"]).get()
-        #expect(map.department == "ou" && map.jobCategory == "title" && map.name == "displayName")
-        #expect(map.email == nil && map.login == "uid" && map.employeeNumber == "staffId")
+        #expect(try CASSettings.attributes([]) == [.name: "cn", .employeeNumber: "employeeNumber", .email: "mail"])
+        let map = try CASSettings.attributes(["department=ou", "job-category=title", "name=displayName",
+                                              "email=", "login=uid", "employee-number = staffId"])
+        #expect(map == [.department: "ou", .jobCategory: "title", .name: "displayName", .login: "uid",
+                        .employeeNumber: "staffId"])
     }
 
-    @Test(arguments: ["department", "dept=ou", "name=a b", "name=<cn>", "=cn"])
+    @Test(arguments: ["department", "dept=ou", "name=a b", "name=<cn>", "=cn", "login="])
     func aBadAttributeEntryIsRefused(_ entry: String) {
-        #expect(throws: CASSettingsError.self) { try CASAttributeMap.parse([entry]).get() }
+        #expect(throws: ProfileFieldMapError.self) { try CASSettings.attributes([entry]) }
     }
 
     @Test func theProfileIsMappedFromTheAttributes() throws {
@@ -57,19 +55,20 @@ import Testing
             "cn": ["张伟"], "uid": ["zw"], "employeeNumber": ["100001"], "ou": ["省人民政府/省数据局/综合处", "其他"],
             "title": ["窗口岗位"], "mail": ["zhangwei@example.gov"],
         ])
-        let map = try CASAttributeMap.parse(["department=ou", "job-category=title"]).get()
-        let profile = map.profile(answer)
-        #expect(profile == ExternalProfile(method: .cas, subject: "zhangwei", login: "zhangwei", displayName: "张伟",
-                                           employeeNumber: "100001", departmentPath: ["省人民政府", "省数据局", "综合处"],
-                                           jobCategory: "窗口岗位", email: "zhangwei@example.gov"))
+        var settings = CASSettings(serverURL: "https://cas.example.gov/cas")
+        settings.attributes = try CASSettings.attributes(["department=ou", "job-category=title"])
+        #expect(settings.profile(answer) == ExternalProfile(
+            method: .cas, subject: "zhangwei", login: "zhangwei", displayName: "张伟", employeeNumber: "100001",
+            departmentPath: ["省人民政府", "省数据局", "综合处"], jobCategory: "窗口岗位", email: "zhangwei@example.gov"))
         // The login from an attribute; the subject stays the CAS user.
-        let byUID = try CASAttributeMap.parse(["login=uid"]).get().profile(answer)
+        settings.attributes = try CASSettings.attributes(["login=uid"])
+        let byUID = settings.profile(answer)
         #expect(byUID.login == "zw" && byUID.subject == "zhangwei")
         // A named login attribute the answer lacks gives no login (the sign-in is refused), not the CAS user.
-        let missing = try CASAttributeMap.parse(["login=sAMAccountName"]).get().profile(answer)
-        #expect(missing.login.isEmpty)
+        settings.attributes = try CASSettings.attributes(["login=sAMAccountName"])
+        #expect(settings.profile(answer).login.isEmpty)
         // Unreleased attributes leave the fields unset.
-        let bare = CASAttributeMap().profile(.init(user: "alice"))
-        #expect(bare == ExternalProfile(method: .cas, subject: "alice", login: "alice"))
+        settings.attributes = CASSettings.defaultAttributes
+        #expect(settings.profile(.init(user: "alice")) == ExternalProfile(method: .cas, subject: "alice", login: "alice"))
     }
 }

@@ -4,10 +4,11 @@ import Testing
 @Suite struct LDAPSettingsTests {
     private func settings(url: String = "ldap://directory.example.gov", startTLS: Bool = true,
                           filter: String = LDAPSettings.defaultUserFilter,
-                          attributes: [LDAPSettings.Field: String] = LDAPSettings.defaultAttributes,
+                          attributes: ProfileFieldMap = LDAPSettings.defaultAttributes, subject: String? = nil,
                           password: String = "secret", timeout: Double = 5) -> LDAPSettings {
         LDAPSettings(url: url, startTLS: startTLS, bindDN: "cn=reader,dc=example,dc=gov", bindPassword: password,
-                     base: "ou=people,dc=example,dc=gov", userFilter: filter, attributes: attributes, timeout: timeout)
+                     base: "ou=people,dc=example,dc=gov", userFilter: filter, attributes: attributes,
+                     subjectAttribute: subject, timeout: timeout)
     }
 
     // --- filter escaping (RFC 4515) ---
@@ -33,8 +34,8 @@ import Testing
     @Test func usableSettingsHaveNoProblems() {
         #expect(settings().problems.isEmpty)
         #expect(settings(url: "ldaps://dc1.example.gov:636", startTLS: false).problems.isEmpty)
-        #expect(settings(attributes: [.login: "sAMAccountName", .department: LDAPSettings.departmentFromDN,
-                                      .subject: "objectGUID"]).problems.isEmpty)
+        #expect(settings(attributes: [.login: "sAMAccountName", .department: LDAPSettings.departmentFromDN],
+                         subject: "objectGUID").problems.isEmpty)
     }
 
     @Test(arguments: [
@@ -63,16 +64,23 @@ import Testing
         #expect(settings(attributes: [.name: "cn"]).problems.contains { $0.contains("login=") })
         #expect(settings(attributes: [.login: "2.5.4.3"]).problems.isEmpty)
         #expect(settings(attributes: [.login: "2.5..3"]).problems.count == 1)
+        #expect(settings(subject: "object GUID").problems.contains { $0.contains("subject=object GUID") })
         #expect(settings(timeout: 0).problems.contains { $0.contains("--ldap-timeout") })
     }
 
-    @Test func attributeOptionsParse() {
-        #expect(LDAPSettings.attribute("name=displayName")! == (.name, "displayName"))
-        #expect(LDAPSettings.attribute("employee-number = employeeID")! == (.employeeNumber, "employeeID"))
-        #expect(LDAPSettings.attribute("Job-Category=title")! == (.jobCategory, "title"))
-        #expect(LDAPSettings.attribute("colour=cn") == nil)
-        #expect(LDAPSettings.attribute("name=") == nil)
-        #expect(LDAPSettings.attribute("name") == nil)
+    @Test func attributeOptionsParseOverTheDefaultsWithTheSubjectApart() throws {
+        let (map, subject) = try LDAPSettings.attributes(["name=displayName", "employee-number = employeeID",
+                                                          "Job-Category=title", "subject=entryUUID", "email="])
+        #expect(map == [.login: "uid", .name: "displayName", .employeeNumber: "employeeID", .jobCategory: "title"])
+        #expect(subject == "entryUUID")
+        #expect(try LDAPSettings.attributes([]) == (LDAPSettings.defaultAttributes, nil))
+        #expect(try LDAPSettings.attributes(["subject=entryUUID", "subject="]).subject == nil)
+        #expect(try LDAPSettings.attributes(["department=dn:ou"]).map[.department] == LDAPSettings.departmentFromDN)
+        for bad in ["colour=cn", "login=", "name"] {
+            #expect(throws: ProfileFieldMapError("--ldap-attribute \(bad): give FIELD=ATTRIBUTE with FIELD one of login, name, employee-number, department, job-category, email, subject (FIELD= leaves a field out; login cannot be left out)")) {
+                try LDAPSettings.attributes([bad])
+            }
+        }
     }
 
     // --- attribute mapping ---
@@ -93,9 +101,8 @@ import Testing
     }
 
     @Test func anActiveDirectoryMapWithAUniqueIdAndMissingValues() {
-        let map: [LDAPSettings.Field: String] = [.login: "sAMAccountName", .name: "displayName",
-                                                 .employeeNumber: "employeeID", .subject: "objectGUID"]
-        let ad = settings(attributes: map)
+        let map: ProfileFieldMap = [.login: "sAMAccountName", .name: "displayName", .employeeNumber: "employeeID"]
+        let ad = settings(attributes: map, subject: "objectGUID")
         let entry = LDAPEntry(dn: "CN=Li Si,OU=Staff,DC=example,DC=gov",
                               attributes: ["objectguid": ["0a1b2c3d"], "displayname": ["李四"]])
         let profile = ad.profile(from: entry, typedLogin: "lisi")
