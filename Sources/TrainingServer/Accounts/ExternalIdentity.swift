@@ -140,7 +140,7 @@ public struct IdentityProvisioner: Sendable {
     private func update(_ user: User, from profile: ExternalProfile, by actor: AuditActor) throws -> User {
         var departmentID = user.departmentID
         if let path = profile.departmentPath {
-            departmentID = try department(for: profile, defaultDepartment: path, by: actor).id
+            departmentID = try departments.ensure(path: path, by: actor).id
         }
         let name = profile.displayName ?? user.displayName
         var number = profile.employeeNumber ?? user.employeeNumber

@@ -37,10 +37,7 @@ public struct OIDCSettings: Sendable {
     }
 
     /// The issuer's origin (`https://host[:port]`): signing out redirects the browser's sign-out form there.
-    public var origin: String {
-        guard let url = URL(string: issuer), let scheme = url.scheme, let host = url.host else { return issuer }
-        return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
-    }
+    public var origin: String { IdentitySettings.origin(of: issuer) ?? issuer }
 
     /// The redirect URI registered at the provider: `<public URL>/login/oidc/callback`.
     public static func redirectURI(publicURL: String) -> String { "\(publicURL)/login/oidc/callback" }

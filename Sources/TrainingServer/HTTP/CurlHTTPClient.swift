@@ -116,13 +116,16 @@ public struct CurlHTTPClient: Sendable {
             }
         }
         if overflow { throw HTTPClientError("the answer from \(url) is larger than \(maximumBytes) bytes") }
-        guard code == CURLE_OK else {
-            let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let summary = String(cString: curl_easy_strerror(code))
-            throw HTTPClientError(detail.isEmpty ? summary : "\(summary): \(detail)")
-        }
+        guard code == CURLE_OK else { throw HTTPClientError(curlFailure(code, errorText)) }
         let contentType = ccurl_content_type(handle).map { String(cString: $0) }
         return HTTPClientResponse(status: ccurl_response_code(handle), contentType: contentType,
                                   body: body.prefix(received).map { UInt8(bitPattern: $0) })
     }
+}
+
+/// What libcurl says of a failed transfer: its text for `code`, and the detail it wrote into the error buffer.
+func curlFailure(_ code: CURLcode, _ errorBuffer: [CChar]) -> String {
+    let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let summary = String(cString: curl_easy_strerror(code))
+    return detail.isEmpty ? summary : "\(summary): \(detail)"
 }

@@ -73,10 +73,8 @@ public struct CurlSMTPTransport: MailTransport {
             }
         }
         guard code == CURLE_OK else {
-            let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let summary = String(cString: curl_easy_strerror(code))
             let response = ccurl_response_code(handle)
-            var text = detail.isEmpty ? summary : "\(summary): \(detail)"
+            var text = curlFailure(code, errorText)
             if response > 0 { text += " (server answered \(response))" }
             throw MailDeliveryError(text)
         }

@@ -6,24 +6,12 @@ import Testing
 /// `openssl`).
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs /usr/bin/openssl"))
 struct CurlHTTPClientTests {
-    /// A self-signed certificate for IP 127.0.0.1 (in its subjectAltName, as certificate checks for addresses
-    /// require) and the PEM file a client trusts it through.
+    /// A self-signed certificate for 127.0.0.1 and a PEM file a client trusts it through.
     static func certificate() throws -> (tls: TLSConfiguration, caFile: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("https-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let key = folder.appendingPathComponent("key.pem").path
-        let certificate = folder.appendingPathComponent("cert.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        return (TLSConfiguration(certificatePEM: try String(contentsOfFile: certificate, encoding: .utf8),
-                                 keyPEM: try String(contentsOfFile: key, encoding: .utf8)), certificate)
+        let tls = try HTTPServerTLSTests.certificate()
+        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("https-\(UUID().uuidString).pem").path
+        try tls.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        return (tls, caFile)
     }
 
     /// Echoes the method, the Accept header and the body; `/big` answers 64 KiB; `/moved` redirects.

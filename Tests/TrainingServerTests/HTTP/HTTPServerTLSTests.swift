@@ -6,7 +6,8 @@ import Testing
 /// other answer. Talks to a real TLS server through `openssl s_client`.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs /usr/bin/openssl"))
 struct HTTPServerTLSTests {
-    /// A self-signed certificate and key for 127.0.0.1, made in a temporary folder.
+    /// A self-signed certificate and key for 127.0.0.1 (also in its subjectAltName, which certificate checks of an
+    /// address require), made in a temporary folder.
     static func certificate() throws -> TLSConfiguration {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -16,7 +17,7 @@ struct HTTPServerTLSTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                             "-keyout", key, "-out", certificate]
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
