@@ -12,20 +12,24 @@ public struct Module: Sendable, Hashable, Identifiable {
     public let zh: ModuleText?
     /// The English text (always present in a loaded catalogue).
     public let en: ModuleText?
-    /// Covers timing and both languages.
+    /// The module's recorded lectures, if it has a `.media.yaml` file.
+    public let media: ModuleMedia?
+    /// Covers timing, both languages and the media (a module without media hashes as it always did).
     public let contentHash: String
 
     /// A module from its parts; the content hash is computed unless given.
     public init(id: ModuleID, number: Int, minutes: Int, hours: Double, zh: ModuleText?, en: ModuleText?,
-                contentHash: String? = nil) {
+                media: ModuleMedia? = nil, contentHash: String? = nil) {
         self.id = id
         self.number = number
         self.minutes = minutes
         self.hours = hours
         self.zh = zh
         self.en = en
+        self.media = media
         self.contentHash = contentHash
-            ?? ContentHashes.module(minutes: minutes, hours: hours, textHashes: [zh?.contentHash, en?.contentHash])
+            ?? ContentHashes.module(minutes: minutes, hours: hours, textHashes: [zh?.contentHash, en?.contentHash],
+                                    media: media)
     }
 
     /// The text in `language`, falling back to the other language.

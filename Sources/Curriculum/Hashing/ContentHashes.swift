@@ -49,13 +49,40 @@ public enum ContentHashes {
     }
 
     /// The hash of a module: its timing and both languages' text hashes.
-    public static func module(minutes: Int, hours: Double, textHashes: [String?]) -> String {
+    public static func module(minutes: Int, hours: Double, textHashes: [String?], media: ModuleMedia? = nil) -> String {
         var hasher = ContentHasher(kind: "module")
         hasher.add(minutes)
         hasher.add(hours)
         hasher.beginList(textHashes.count)
         for hash in textHashes { hasher.add(hash) }
+        // Only a module with media adds these fields, so a text module's hash is what it always was.
+        if let media { add(media, to: &hasher) }
         return hasher.hexDigest()
+    }
+
+    /// The watch rule and every recording as the learner gets it: its file (name, size, running time), title,
+    /// poster, captions and transcripts. The recording's bytes are not read; a replaced file of another size or
+    /// length changes the hash.
+    private static func add(_ media: ModuleMedia, to hasher: inout ContentHasher) {
+        hasher.addExtension("media")
+        hasher.add(media.watchShare)
+        hasher.add(media.seeking.rawValue)
+        hasher.beginList(media.items.count)
+        for item in media.items {
+            hasher.add(item.id)
+            hasher.add(item.kind.rawValue)
+            hasher.add(item.container.rawValue)
+            hasher.add(item.file)
+            hasher.add(Int(item.size))
+            hasher.add(item.duration)
+            hasher.add(item.title)
+            hasher.add(item.poster)
+            for language in Language.allCases {
+                hasher.add(item.captions[language])
+                hasher.add(item.transcripts[language]?.contentHash)
+            }
+            hasher.add(item.download)
+        }
     }
 
     /// The hash of a course: its settings plus the ids and hashes of its modules and quizzes, in order.
