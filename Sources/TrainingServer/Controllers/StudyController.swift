@@ -23,9 +23,10 @@ struct StudyController {
             let practice = course.quizzes.first { $0.id.rawValue == "practice-\(module.id.rawValue)" }
             let model = ModulePage.Model(course: course, module: module, text: text,
                                          bodyHTML: context.catalogue.html(of: text, course: course.id),
-                                         progress: progress, practiceQuiz: practice)
+                                         progress: progress, practiceQuiz: practice,
+                                         transcripts: context.catalogue.transcripts(of: module, in: page.language, course: course.id))
             let html = ModulePage.render(model, context: page, stylesheet: context.stylesheet,
-                                         script: context.assets.url("study.js"))
+                                         script: context.assets.url("study.js"), mediaScript: context.assets.url("media.js"))
             return Response.html(html.rendered)
         }
         router.post("/courses/:course/modules/:module/progress") { request in

@@ -30,7 +30,8 @@ struct TrainerController {
             guard let text = module.text(in: page.language) else { throw HTTPError.notFound }
             let model = ModulePage.Model(course: course, module: module, text: text,
                                          bodyHTML: context.catalogue.html(of: text, course: course.id), progress: nil,
-                                         practiceQuiz: nil, isPreview: true)
+                                         practiceQuiz: nil, isPreview: true,
+                                         transcripts: context.catalogue.transcripts(of: module, in: page.language, course: course.id))
             // Previews record no study time: the learner's page, without the study script.
             return Response.html(ModulePage.render(model, context: page, stylesheet: context.stylesheet, script: nil).rendered)
         }

@@ -81,6 +81,21 @@ public final class CatalogueHolder: Sendable {
     public func html(of text: ModuleText, course: CourseID) -> String {
         markdownCache.rendered(text, mediaURLPrefix: "/media/\(course.rawValue)/").html
     }
+
+    /// The transcripts of a module's recordings as HTML (cached like the body), by item id: each in `language`, or
+    /// in the other language where the course has none in `language`.
+    public func transcripts(of module: Module, in language: Language, course: CourseID) -> [String: ModulePage.Transcript] {
+        guard let media = module.media else { return [:] }
+        var result: [String: ModulePage.Transcript] = [:]
+        for item in media.items {
+            let shown = item.transcripts[language] != nil ? language : (language == .zh ? Language.en : .zh)
+            guard let transcript = item.transcripts[shown] else { continue }
+            let html = markdownCache.rendered(markdown: transcript.body, contentHash: transcript.contentHash,
+                                              mediaURLPrefix: "/media/\(course.rawValue)/").html
+            result[item.id] = ModulePage.Transcript(language: shown, html: html)
+        }
+        return result
+    }
 }
 
 /// The catalogue could not be loaded; `diagnostics` says why.

@@ -11,6 +11,8 @@
   // This script records the time itself: the hint for browsers without script does not apply here.
   var hint = document.getElementById("record-hint");
   if (hint) { hint.hidden = true; }
+  // A module with a watch rule counts what the player reports (media.js), not time on the page.
+  if (status.getAttribute("data-watch") === "1") { return; }
 
   function beat() {
     if (document.visibilityState !== "visible") { return; }

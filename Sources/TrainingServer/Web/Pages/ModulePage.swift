@@ -14,6 +14,35 @@ public enum ModulePage {
         public var practiceQuiz: QuizDefinition?
         /// A trainer's preview: no study time is recorded and nothing offers to record it.
         public var isPreview: Bool = false
+        /// The transcripts of the module's recordings, rendered, by item id (see `Transcript`).
+        public var transcripts: [String: Transcript] = [:]
+        /// The learner's stored watching of each recording, by item id (none yet: absent).
+        public var watched: [String: MediaProgress] = [:]
+    }
+
+    /// A recording's transcript as HTML (the catalogue's Markdown renderer, safe mode) and its language, which is
+    /// the page's unless the course has no transcript in that language.
+    public struct Transcript: Sendable, Hashable {
+        public var language: Language
+        public var html: String
+
+        public init(language: Language, html: String) {
+            self.language = language
+            self.html = html
+        }
+    }
+
+    /// How much of one recording a learner has watched, as the server stored it.
+    public struct MediaProgress: Sendable, Hashable {
+        /// Seconds of the recording watched (merged intervals, never counted twice).
+        public var watchedSeconds: Double
+        /// The end of the part watched without a gap from the start.
+        public var frontier: Double
+
+        public init(watchedSeconds: Double, frontier: Double) {
+            self.watchedSeconds = watchedSeconds
+            self.frontier = frontier
+        }
     }
 
     /// The practice quiz link's text: "练习：{title}" / "Practice: {title}", or the title alone when it already
@@ -50,7 +79,138 @@ public enum ModulePage {
         return String(scalars[first...last])
     }
 
-    public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String?) -> HTML {
+    /// A running time as m:ss (h:mm:ss from an hour), as players show it.
+    static func runningTime(_ seconds: Double) -> String {
+        let total = max(0, Int(seconds.rounded()))
+        let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        return hours > 0 ? "\(hours):\(two(minutes)):\(two(rest))" : "\(two(minutes)):\(two(rest))"
+    }
+
+    /// A file size in words a person reads: KB below a megabyte, MB below a gigabyte, then GB.
+    static func fileSize(_ bytes: Int64, context: PageContext) -> String {
+        let value = Double(max(0, bytes))
+        if value < 1024 * 1024 {
+            return context.t("media.size.kb", ["size": String(max(1, Int((value / 1024).rounded())))])
+        }
+        if value < 1024 * 1024 * 1024 {
+            return context.t("media.size.mb", ["size": context.strings.number(value / 1024 / 1024)])
+        }
+        return context.t("media.size.gb", ["size": context.strings.number(value / 1024 / 1024 / 1024)])
+    }
+
+    /// The watched share of `item` in whole percent, rounded down (so 89.6 % never reads as the 90 % required).
+    static func watchedPercent(_ progress: MediaProgress?, of item: MediaItem) -> Int {
+        guard let progress, item.duration > 0 else { return 0 }
+        return min(100, max(0, Int((progress.watchedSeconds / item.duration * 100).rounded(.down))))
+    }
+
+    /// The watch rule in words: the share of each recording to play and whether skipping ahead is allowed; empty
+    /// when watching does not decide anything (no share and free seeking).
+    static func watchRule(_ media: ModuleMedia, context: PageContext) -> String? {
+        let kinds = Set(media.items.map(\.kind))
+        let noun = context.t(kinds == [.video] ? "media.kinds.video" : kinds == [.audio] ? "media.kinds.audio" : "media.kinds.mixed")
+        let seeking = media.seeking == .watchedOnly
+        guard let share = media.watchShare else { return seeking ? context.t("media.rule.seeking") : nil }
+        let percent = Components.percent(share)
+        return context.t(seeking ? "media.rule.share_seeking" : "media.rule.share", ["percent": percent, "kinds": noun])
+    }
+
+    /// One section per recording, before the module's text: the title as heading, the browser's own player with
+    /// captions, the running time, the watched share, a download link where the course allows it, and the transcript.
+    static func mediaSections(_ model: Model, media: ModuleMedia, completed: Bool, context: PageContext) -> HTML {
+        let course = model.course
+        let prefix = "/media/\(course.id.rawValue)/"
+        func url(_ file: String) -> String {
+            prefix + (file.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? file)
+        }
+        let watchURL = "/courses/\(course.id.rawValue)/modules/\(model.module.id.rawValue)/watch"
+        let required = media.watchShare.map(Components.percent)
+        // Only a learner's page reports watching and holds the player back; a trainer's preview plays freely.
+        let reports = !model.isPreview
+        let holdsBack = reports && !completed && media.seeking == .watchedOnly
+        let rule: HTML = watchRule(media, context: context).map { "<p class=\"media-rule\">\($0)</p>" } ?? .empty
+        let sections = media.items.map { item -> HTML in
+            let id = "media-\(item.id)"
+            let title = item.title.t(context)
+            let progress = model.watched[item.id]
+            let percent = String(watchedPercent(progress, of: item))
+            let status = required.map { context.t("media.watched_required", ["percent": percent, "required": $0]) }
+                ?? context.t("media.watched", ["percent": percent])
+            let kind = context.t(item.kind == .video ? "media.kind.video" : "media.kind.audio")
+            let tracks = Language.allCases.compactMap { language -> HTML? in
+                guard let file = item.captions[language] else { return nil }
+                let label = language == .zh ? "中文" : "English"
+                let isDefault: HTML = language == context.language ? " default" : .empty
+                return "<track kind=\"captions\" srclang=\"\(language.rawValue)\" label=\"\(label)\" src=\"\(url(file))\"\(isDefault)>"
+            }
+            let fallback: HTML = """
+                <p>\(context.t("media.fallback", ["kind": kind])) <a href="\(url(item.file))">\(context.t("media.fallback_link", ["title": title]))</a></p>
+                """
+            let source: HTML = "<source src=\"\(url(item.file))\" type=\"\(item.container.mimeType)\">"
+            let player: HTML
+            switch item.kind {
+            case .video:
+                let poster: HTML = item.poster.map { " poster=\"\(url($0))\"" } ?? .empty
+                player = """
+                    <video id="\(id)-player" controls preload="metadata" playsinline\(poster) aria-labelledby="\(id)-title">
+                    \(source)\(tracks)
+                    \(fallback)</video>
+                    """
+            case .audio:
+                player = """
+                    <audio id="\(id)-player" controls preload="metadata" aria-labelledby="\(id)-title">
+                    \(source)\(tracks)
+                    \(fallback)</audio>
+                    """
+            }
+            let download: HTML = item.download ? """
+                <p class="media-download"><a href="\(url(item.file))?download=1" download>\(context.t("media.download", [
+                    "title": title,
+                    "type": context.t(item.kind == .video ? "media.type.video" : "media.type.audio",
+                                      ["format": item.container.rawValue.uppercased()]),
+                    "size": fileSize(item.size, context: context)]))</a></p>
+                """ : .empty
+            // The transcript is a section with its own heading rather than a <details>: screen-reader users reach it
+            // by heading navigation, read it in the normal reading order without operating a disclosure control,
+            // and every screen reader exposes it the same way (support for <details>/<summary> still varies).
+            let transcript: HTML
+            if let rendered = model.transcripts[item.id] {
+                let lang: HTML = rendered.language == context.language ? .empty
+                    : " lang=\"\(rendered.language == .zh ? "zh-CN" : "en")\""
+                transcript = """
+                    <section class="media-transcript" aria-labelledby="\(id)-transcript"\(lang)>
+                    <h3 id="\(id)-transcript">\(context.t("media.transcript", ["title": title]))</h3>
+                    \(HTML(trusted: rendered.html))
+                    </section>
+                    """
+            } else {
+                transcript = .empty
+            }
+            let data: HTML = reports ? """
+                 data-media="\(item.id)" data-watch-url="\(watchURL)" data-duration="\(String(item.duration))" \
+                data-frontier="\(String(progress?.frontier ?? 0))"\(holdsBack ? " data-seeking=\"watched-only\"" as HTML : .empty) \
+                data-seek-message="\(context.t("media.seek_back", ["time": "{time}"]))"
+                """ : .empty
+            return """
+                <section class="media-item" aria-labelledby="\(id)-title"\(data)>
+                <h2 id="\(id)-title">\(title)</h2>
+                \(player)
+                <p class="meta">\(context.t("media.running_time", ["time": runningTime(item.duration)]))</p>
+                <p class="media-status" id="\(id)-status" role="status">\(status)</p>
+                \(download)\(transcript)
+                </section>
+                """
+        }
+        return """
+            <div class="media">
+            \(rule)\(HTML.join(sections, separator: "\n"))
+            </div>
+            """
+    }
+
+    public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String?,
+                              mediaScript: String? = nil) -> HTML {
         let course = model.course
         let module = model.module
         let text = model.text
@@ -88,13 +248,18 @@ public enum ModulePage {
             <button type="submit" class="button button-secondary" aria-describedby="record-hint">\(context.t("module.record"))</button>
             </form>
             """
+        // With a watch rule, the player's reports take the place of the page-time beats (study.js reads data-watch).
+        let watchRule = module.media?.watchShare != nil
+        let timeNote = context.t(watchRule ? "media.time_note" : "module.time_note", ["minutes": String(module.minutes)])
         let studyStatus: HTML = model.isPreview ? .empty : """
             <div class="study-status" id="study-status" data-beat-url="\(base)\(module.id.rawValue)/progress" \
-            data-csrf="\(context.csrfToken)" data-required="\(module.minutes)" data-completed="\(completed ? "1" : "0")">
+            data-csrf="\(context.csrfToken)" data-required="\(module.minutes)" data-completed="\(completed ? "1" : "0")"\
+            \(watchRule ? " data-watch=\"1\"" : HTML.empty)>
             <p id="study-progress" role="status">\(progressText)</p>
-            \(completed ? HTML.empty : "<p class=\"hint\">\(context.t("module.time_note", ["minutes": String(module.minutes)]))</p>")
+            \(completed ? HTML.empty : "<p class=\"hint\">\(timeNote)</p>")
             </div>
             """
+        let media: HTML = module.media.map { mediaSections(model, media: $0, completed: completed, context: context) + "\n" } ?? .empty
         let body: HTML = """
             \(Components.breadcrumbs([(context.t("nav.catalogue"), "/courses"),
                                       (course.title.t(context), "/courses/\(course.id.rawValue)"),
@@ -108,7 +273,7 @@ public enum ModulePage {
             <h2 id="objectives-title">\(context.t("module.objectives"))</h2>
             <ul>\(objectives)</ul>
             </section>
-            <div class="module-body">
+            \(media)<div class="module-body">
             \(HTML(trusted: model.bodyHTML))
             </div>
             <section class="module-summary" aria-labelledby="summary-title">
@@ -120,6 +285,7 @@ public enum ModulePage {
             <nav class="pager" aria-label="\(context.t("module.back_to_course"))"><ul>\(links)</ul></nav>
             """
         return Layout.page(title: text.title, context: context, stylesheet: stylesheet,
-                           scripts: completed ? [] : [script].compactMap { $0 }, body: body)
+                           scripts: (completed ? [] : [script].compactMap { $0 })
+                            + (module.media == nil || model.isPreview ? [] : [mediaScript].compactMap { $0 }), body: body)
     }
 }
