@@ -9,7 +9,7 @@
 # CONNECTIONS connections asks each for random RANGE_BYTES-long ranges for DURATION seconds (ranges.lua; training-server
 # gets the session cookie). Before measuring, both answers are checked byte-exactly against the file with curl.
 # Reports throughput (MB/s), requests/s and server CPU per GB sent (utime+stime from /proc: training-server's process,
-# nginx's master and workers), and the ratio training-server/nginx. Prints a Markdown table and writes it to
+# nginx's master and workers; and the user-space share of it), latency, and the ratio training-server/nginx. Prints a Markdown table and writes it to
 # Benchmarks/out/media-results.md.
 #
 # Settings (environment):
@@ -187,19 +187,21 @@ signed_out=$(curl -s -o /dev/null -w '%{http_code}' -H "Range: bytes=0-99" "$swi
 # --- measure -----------------------------------------------------------------------------------------------
 
 ticks_per_second=$(getconf CLK_TCK)
-# cpu_ticks PID...: user + system CPU time the processes have used so far, in clock ticks.
+# cpu_ticks PID...: user and system CPU time the processes have used so far, in clock ticks ("USER SYSTEM").
 cpu_ticks() {
-  local total=0 stat
+  local user=0 system=0 stat
   for pid in "$@"; do
     stat=$(<"/proc/$pid/stat")
     stat=${stat##*) }
-    total=$((total + $(awk '{ print $12 + $13 }' <<<"$stat")))
+    read -r u s < <(awk '{ print $12, $13 }' <<<"$stat")
+    user=$((user + u))
+    system=$((system + s))
   done
-  echo "$total"
+  echo "$user $system"
 }
 nginx_pids() { echo "$nginx_pid" $(pgrep -P "$nginx_pid" || true); }
 
-declare -A rate mbps cpu_gb p50 p99
+declare -A rate mbps cpu_gb user_share p50 p99
 for rep in $(seq "$REPS"); do
   for name in ours nginx; do
     if [[ $name == ours ]]; then url=$swift_url; cookie=$session; pids=$swift_pid; else url=$nginx_url; cookie=""; pids=$(nginx_pids); fi
@@ -217,8 +219,12 @@ for rep in $(seq "$REPS"); do
     ((per_request >= RANGE_BYTES)) || fail "$name sent $per_request bytes per request, expected at least $RANGE_BYTES"
     rate[$name]+=$(awk -v n="$requests" -v s="$seconds" 'BEGIN { printf "%.1f ", n / s }')
     mbps[$name]+=$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { printf "%.1f ", b / s / 1048576 }')
-    cpu_gb[$name]+=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" -v b="$bytes" \
-      'BEGIN { printf "%.3f ", t / hz / (b / 1e9) }')
+    read -r user_before system_before <<<"$before"
+    read -r user_after system_after <<<"$after"
+    user_ticks=$((user_after - user_before))
+    ticks=$((user_ticks + system_after - system_before))
+    cpu_gb[$name]+=$(awk -v t="$ticks" -v hz="$ticks_per_second" -v b="$bytes" 'BEGIN { printf "%.3f ", t / hz / (b / 1e9) }')
+    user_share[$name]+=$(awk -v u="$user_ticks" -v t="$ticks" 'BEGIN { printf "%.0f ", t ? 100 * u / t : 0 }')
     p50[$name]+="$lat50 "
     p99[$name]+="$lat99 "
   done
@@ -232,9 +238,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
   echo
   echo "Course media: random $((RANGE_BYTES / 1024)) KiB ranges of a $((size / 1048576)) MB MP4 ($codecs), wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, median of $REPS run(s):"
   echo
-  echo "| Server | MB/s | requests/s | server CPU s per GB | p50 ms | p99 ms |"
-  echo "|---|---|---|---|---|---|"
-  echo "| training-server ($THREADS threads, signed-in cookie) | $(median "${mbps[ours]}") | $(median "${rate[ours]}") | $(median "${cpu_gb[ours]}") | $(median "${p50[ours]}") | $(median "${p99[ours]}") |"
-  echo "| nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///') (sendfile on, worker_processes $NGINX_WORKERS) | $(median "${mbps[nginx]}") | $(median "${rate[nginx]}") | $(median "${cpu_gb[nginx]}") | $(median "${p50[nginx]}") | $(median "${p99[nginx]}") |"
-  echo "| ratio training-server / nginx | $(ratio "$(median "${mbps[ours]}")" "$(median "${mbps[nginx]}")") | $(ratio "$(median "${rate[ours]}")" "$(median "${rate[nginx]}")") | $(ratio "$(median "${cpu_gb[ours]}")" "$(median "${cpu_gb[nginx]}")") | | |"
+  echo "| Server | MB/s | requests/s | server CPU s per GB | of which user space | p50 ms | p99 ms |"
+  echo "|---|---|---|---|---|---|---|"
+  echo "| training-server ($THREADS threads, signed-in cookie) | $(median "${mbps[ours]}") | $(median "${rate[ours]}") | $(median "${cpu_gb[ours]}") | $(median "${user_share[ours]}") % | $(median "${p50[ours]}") | $(median "${p99[ours]}") |"
+  echo "| nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///') (sendfile on, worker_processes $NGINX_WORKERS) | $(median "${mbps[nginx]}") | $(median "${rate[nginx]}") | $(median "${cpu_gb[nginx]}") | $(median "${user_share[nginx]}") % | $(median "${p50[nginx]}") | $(median "${p99[nginx]}") |"
+  echo "| ratio training-server / nginx | $(ratio "$(median "${mbps[ours]}")" "$(median "${mbps[nginx]}")") | $(ratio "$(median "${rate[ours]}")" "$(median "${rate[nginx]}")") | $(ratio "$(median "${cpu_gb[ours]}")" "$(median "${cpu_gb[nginx]}")") | | | |"
 } | tee "$OUT/media-results.md"
