@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
+import threading
+import time
 import shutil
 import subprocess
 from pathlib import Path
@@ -233,3 +236,53 @@ def test_a_large_file_is_not_read_into_memory(media) -> None:
     peak = memory_kb(pid, "VmHWM") - before_peak
     assert grown < 20 * 1024, f"the server's RSS grew by {grown} KiB while sending a 50 MB file twice"
     assert peak < 20 * 1024, f"the server's peak RSS grew by {peak} KiB while sending a 50 MB file twice"
+
+
+def open_descriptors(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def test_two_hundred_viewers_get_their_ranges_and_every_descriptor_is_given_back(media, tmp_path: Path) -> None:
+    """200 connections at once (one address: the per-address limit is lifted, as behind a proxy), each fetching
+    ranges of the 50 MB file: every answer is exact, and afterwards the server holds no more descriptors than before."""
+    _, _, directory = media
+    courses = directory.parent.parent
+    server = Server(tmp_path / "viewers", demo=False, extra=("--courses", str(courses), "--per-ip-limit", "0")).start()
+    try:
+        password = server.add_user("viewer", "观众")
+        cookie = cookie_header(login(server, "viewer", password))
+        assert server.process is not None
+        pid = server.process.pid
+        data = (directory / "big.bin").read_bytes()
+        before = open_descriptors(pid)
+        barrier = threading.Barrier(200)
+        failures: list[str] = []
+
+        def viewer(number: int) -> None:
+            chooser = random.Random(number)
+            with requests.Session() as session:
+                session.headers["Cookie"] = cookie
+                barrier.wait(timeout=60)
+                for _ in range(3):
+                    first = chooser.randrange(0, len(data) - 262144)
+                    last = first + 262143
+                    response = session.get(server.url("/media/media-course/big.bin"), timeout=60,
+                                           headers={"Range": f"bytes={first}-{last}"})
+                    if response.status_code != 206 or response.content != data[first:last + 1]:
+                        failures.append(f"viewer {number}: {response.status_code}, {len(response.content)} bytes")
+
+        threads = [threading.Thread(target=viewer, args=(number,)) for number in range(200)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=180)
+        assert not failures, failures[:5]
+        # Idle kept-alive connections close with the clients' sessions; their files were closed when each answer ended.
+        deadline = time.monotonic() + 10
+        while open_descriptors(pid) > before + 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert open_descriptors(pid) <= before + 2, (before, open_descriptors(pid))
+        files = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        assert not any(name.endswith("big.bin") for name in files)
+    finally:
+        stop_and_check(server)
