@@ -130,7 +130,8 @@ public struct StaticAssets: Sendable {
     /// The Content-Type of a file by its extension (any case): the public assets' types and course media's (images,
     /// video, audio, WebVTT captions, Markdown transcripts); `application/octet-stream` for anything else.
     static func contentType(for name: String) -> String {
-        switch name.split(separator: ".").last?.lowercased() {
+        let dot = name.lastIndex(of: ".")
+        switch dot.map({ name[name.index(after: $0)...].lowercased() }) {
         case "css": return "text/css; charset=utf-8"
         case "js": return "text/javascript; charset=utf-8"
         case "svg": return "image/svg+xml"
