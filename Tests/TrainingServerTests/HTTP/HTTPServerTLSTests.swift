@@ -3,7 +3,8 @@ import Testing
 @testable import TrainingServer
 
 /// The server's own answers under TLS (those made before any application sees the request) carry HSTS like every
-/// other answer. Talks to a real TLS server through `openssl s_client`.
+/// other answer, and a file body is sent under TLS (without sendfile). Talks to a real TLS server through
+/// `openssl s_client` and curl.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs /usr/bin/openssl"))
 struct HTTPServerTLSTests {
     /// A self-signed certificate and key for 127.0.0.1 (also in its subjectAltName, which certificate checks of an
