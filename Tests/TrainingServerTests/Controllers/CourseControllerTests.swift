@@ -79,6 +79,21 @@ import Testing
         #expect(try FileAnswerTests.sent(response) == Array("WEBVTT\n".utf8))
     }
 
+    @Test func aTextualFileIsNotCompressedOrCopied() throws {
+        let (app, browser, _) = try Self.setUp()
+        let captions = "WEBVTT\n\n" + String(repeating: "00:00.000 --> 00:01.000\n字幕\n\n", count: 100)
+        try Data(captions.utf8).write(to: app.temporary.directory.appendingPathComponent("Courses/course-001/media/sub/名单 1.vtt"))
+        let response = try browser.get("/media/course-001/sub/%E5%90%8D%E5%8D%95%201.vtt",
+                                       headers: [("Accept-Encoding", "gzip")])
+        #expect(response.status == .ok)
+        #expect(response.headers["Content-Encoding"] == nil, "gzip leaves file bodies alone")
+        guard case .file = response.body else {
+            Issue.record("the body is the file, not bytes")
+            return
+        }
+        #expect(try FileAnswerTests.sent(response) == Array(captions.utf8))
+    }
+
     @Test("only files of the course's media folder", arguments: [
         "/media/course-001/missing.mp4", "/media/course-001/../course.yaml", "/media/course-001/%2e%2e/course.yaml",
         "/media/course-001/sub", "/media/course-999/clip.mp4", "/media/course-001/modules/01-module-01.zh.md",
