@@ -15,6 +15,19 @@ public enum CatalogueLoader {
         public let report: LintReport
     }
 
+    /// Settings for loading and linting.
+    public struct Options: Sendable, Hashable {
+        /// 200 MB (binary megabytes, 1 MB = 1,048,576 bytes).
+        public static let defaultMediaWarnSize: Int64 = 200 * 1024 * 1024
+
+        /// Recordings larger than this many bytes get a warning (learners on slow links wait for them).
+        public var mediaWarnSize: Int64
+
+        public init(mediaWarnSize: Int64 = Options.defaultMediaWarnSize) {
+            self.mediaWarnSize = mediaWarnSize
+        }
+    }
+
     /// The catalogue in `directory` (nil if any file has an error) and every diagnostic, sorted.
     public static func load(directory: URL) -> (catalogue: Catalogue?, diagnostics: [Diagnostic]) {
         let result = loadWithReport(directory: directory)
@@ -22,12 +35,12 @@ public enum CatalogueLoader {
     }
 
     /// What `training-server lint` prints: every diagnostic and how many files were checked.
-    public static func lint(directory: URL) -> LintReport {
-        loadWithReport(directory: directory).report
+    public static func lint(directory: URL, options: Options = Options()) -> LintReport {
+        loadWithReport(directory: directory, options: options).report
     }
 
     /// The catalogue and the report in one pass (for reloads that show errors to admins).
-    public static func loadWithReport(directory: URL) -> LoadResult {
+    public static func loadWithReport(directory: URL, options: Options = Options()) -> LoadResult {
         let files = CourseDirectory(root: directory)
         guard let entries = files.entries("") else {
             let report = LintReport(diagnostics: [.error("course directory not found: \(directory.path)", file: ".")],
@@ -57,7 +70,7 @@ public enum CatalogueLoader {
         }
 
         let outcomes = concurrentMap(courseFolders) { folder in
-            var loader = CourseFolderLoader(directory: files, folder: folder)
+            var loader = CourseFolderLoader(directory: files, folder: folder, options: options)
             return loader.load()
         }
         var filesChecked = 0
