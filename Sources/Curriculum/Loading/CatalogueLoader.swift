@@ -26,6 +26,21 @@ public enum CatalogueLoader {
         public init(mediaWarnSize: Int64 = Options.defaultMediaWarnSize) {
             self.mediaWarnSize = mediaWarnSize
         }
+
+        /// A size as people write it: `200MB`, `1.5 GB`, `500KB`, `300000B` (KB, MB and GB are 1024-based; KiB,
+        /// MiB and GiB are accepted too; letters in any case). Nil for anything else, zero or more than 1 PB.
+        public static func parseSize(_ text: String) -> Int64? {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let number = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            let unit = trimmed.dropFirst(number.count).trimmingCharacters(in: .whitespaces).uppercased()
+            let factors: [String: Double] = ["B": 1, "KB": 1024, "KIB": 1024, "MB": 1_048_576, "MIB": 1_048_576,
+                                             "GB": 1_073_741_824, "GIB": 1_073_741_824]
+            guard !number.isEmpty, number.filter({ $0 == "." }).count <= 1, number.first != ".", number.last != ".",
+                  let value = Double(number), let factor = factors[unit] else { return nil }
+            let bytes = (value * factor).rounded()
+            guard bytes >= 1, bytes <= 1_125_899_906_842_624 else { return nil }
+            return Int64(bytes)
+        }
     }
 
     /// The catalogue in `directory` (nil if any file has an error) and every diagnostic, sorted.

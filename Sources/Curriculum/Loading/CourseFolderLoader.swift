@@ -373,58 +373,65 @@ struct CourseFolderLoader {
         let errorsBefore = diagnostics.filter(\.isError).count
         var items: [MediaItem] = []
         for item in file.items {
-            filesChecked += 1
-            let recording = "media/" + item.file.value
-            guard mediaFiles.contains(item.file.value) else {
-                diagnostics.append(item.file.location.error("recording '\(recording)' not found: add the file to "
-                                                            + "\(folder)/media/"))
-                continue
-            }
-            let probe: MediaProbe
-            let size: Int64
-            guard let opened = MediaFile(path: directory.url(path(recording)).path) else {
-                diagnostics.append(.error("cannot read the file", file: path(recording)))
-                continue
-            }
-            size = opened.size
-            switch MediaProbe.probe(opened) {
-            case .failure(let failure):
-                diagnostics.append(item.file.location.error("'\(recording)' \(failure.message)"))
-                continue
-            case .success(let found):
-                probe = found
-            }
-            if let problem = kindProblem(item.kind, probe) {
-                diagnostics.append(item.file.location.error("'\(recording)' \(problem)"))
-                continue
-            }
-            if size > options.mediaWarnSize {
-                diagnostics.append(item.file.location.warning(
-                    "'\(recording)' is \(Self.megabytes(size)), more than the \(Self.megabytes(options.mediaWarnSize)) "
-                    + "lint warns about: learners on slow connections wait long; re-encode it at a lower bit rate "
-                    + "or split it into shorter recordings"))
-            }
+            let found = probeRecording(item, mediaFiles: mediaFiles)
             if let poster = item.poster, !mediaFiles.contains(poster.value) {
                 diagnostics.append(poster.location.error("poster 'media/\(poster.value)' not found: add the file to "
                                                          + "\(folder)/media/"))
             }
             for language in Language.allCases {
                 guard let captions = item.captions[language] else { continue }
-                checkCaptions(captions, duration: probe.duration, mediaFiles: mediaFiles)
+                checkCaptions(captions, duration: found?.probe.duration, mediaFiles: mediaFiles)
             }
             var transcripts: [Language: MediaTranscript] = [:]
             for language in Language.allCases {
                 guard let transcript = item.transcripts[language] else { continue }
                 if let read = readTranscript(transcript, mediaFiles: mediaFiles) { transcripts[language] = read }
             }
+            guard let found else { continue }
             items.append(MediaItem(
-                id: item.id.value, kind: item.kind, container: probe.container, file: item.file.value, size: size,
-                duration: probe.duration, title: item.title, poster: item.poster?.value,
+                id: item.id.value, kind: item.kind, container: found.probe.container, file: item.file.value,
+                size: found.size, duration: found.probe.duration, title: item.title, poster: item.poster?.value,
                 captions: item.captions.mapValues(\.value), transcripts: transcripts, download: item.download))
         }
         guard diagnostics.filter(\.isError).count == errorsBefore else { return nil }
         return ModuleMedia(items: items, watchShare: file.watchShare, seeking: file.seeking,
                            source: SourceReference(file: "modules/" + file.fileName.lastPathPart, line: 1))
+    }
+
+    /// The recording's header and size, after checking that it exists, is one of the allowed containers and
+    /// matches its key; nil when it does not (the error is reported).
+    private mutating func probeRecording(_ item: ModuleMediaFile.Item,
+                                         mediaFiles: Set<String>) -> (probe: MediaProbe, size: Int64)? {
+        filesChecked += 1
+        let recording = "media/" + item.file.value
+        guard mediaFiles.contains(item.file.value) else {
+            diagnostics.append(item.file.location.error("recording '\(recording)' not found: add the file to "
+                                                        + "\(folder)/media/"))
+            return nil
+        }
+        guard let opened = MediaFile(path: directory.url(path(recording)).path) else {
+            diagnostics.append(.error("cannot read the file", file: path(recording)))
+            return nil
+        }
+        let probe: MediaProbe
+        switch MediaProbe.probe(opened) {
+        case .failure(let failure):
+            diagnostics.append(item.file.location.error("'\(recording)' \(failure.message)"))
+            return nil
+        case .success(let found):
+            probe = found
+        }
+        if let problem = kindProblem(item.kind, probe) {
+            diagnostics.append(item.file.location.error("'\(recording)' \(problem)"))
+            return nil
+        }
+        if opened.size > options.mediaWarnSize {
+            diagnostics.append(item.file.location.warning(
+                "'\(recording)' is \(Self.byteCount(opened.size)), more than the \(Self.byteCount(options.mediaWarnSize)) "
+                + "lint warns about: learners on slow connections wait long; re-encode it at a lower bit rate "
+                + "or split it into shorter recordings"))
+        }
+        return (probe, opened.size)
     }
 
     /// Why a probed file does not fit the key that names it (`video:` or `audio:`), or nil.
@@ -448,13 +455,17 @@ struct CourseFolderLoader {
         }
     }
 
-    static func megabytes(_ bytes: Int64) -> String {
-        let value = Double(bytes) / 1_048_576
-        return NumberFormatting.plain((value * 10).rounded() / 10) + " MB"
+    /// `250.3 MB`, `1.5 GB`, `12 KB`, `900 bytes` (1024-based, as `--media-warn-size` reads them).
+    static func byteCount(_ bytes: Int64) -> String {
+        let units: [(String, Double)] = [("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1024)]
+        for (name, size) in units where Double(bytes) >= size {
+            return NumberFormatting.plain((Double(bytes) / size * 10).rounded() / 10) + " " + name
+        }
+        return "\(bytes) bytes"
     }
 
     /// A caption file: it exists, parses as WebVTT (each problem at its line) and ends within the recording.
-    private mutating func checkCaptions(_ captions: Located<String>, duration: Double, mediaFiles: Set<String>) {
+    private mutating func checkCaptions(_ captions: Located<String>, duration: Double?, mediaFiles: Set<String>) {
         let relative = "media/" + captions.value
         guard mediaFiles.contains(captions.value) else {
             diagnostics.append(captions.location.error("caption file '\(relative)' not found: add the file to "
@@ -467,9 +478,9 @@ struct CourseFolderLoader {
             diagnostics.append(Diagnostic(severity: problem.severity, file: path(relative), line: problem.line,
                                           column: problem.column, message: problem.message))
         }
-        for cue in parsed.cues where cue.end > duration + 1 {
+        for cue in parsed.cues where duration.map({ cue.end > $0 + 1 }) ?? false {
             diagnostics.append(.warning("this cue ends at \(WebVTT.format(cue.end)), after the recording ends "
-                                        + "(\(WebVTT.format(duration)))", file: path(relative), line: cue.line))
+                                        + "(\(WebVTT.format(duration ?? 0)))", file: path(relative), line: cue.line))
         }
         if !parsed.hasErrors, parsed.cues.isEmpty {
             diagnostics.append(.warning("the caption file has no cues", file: path(relative)))

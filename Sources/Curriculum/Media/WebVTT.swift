@@ -125,6 +125,12 @@ public struct WebVTT: Sendable, Hashable {
             var timingIndex = 0
             var identifier: String?
             if !first.contains("-->") {
+                let firstWord = first.prefix { $0 != " " && $0 != "\t" }
+                if Self.timestamp(String(firstWord)) != nil, lines.count < 2 || !lines[1].contains("-->") {
+                    // A timing line with a mistyped arrow: report the arrow.
+                    _ = parseTiming(first, line: firstLine)
+                    return
+                }
                 guard lines.count > 1, lines[1].contains("-->") else {
                     error("expected a cue timing line such as '00:00:01.000 --> 00:00:04.000' here (or a blank "
                           + "line before this text, or NOTE before a comment)", line: firstLine + (lines.count > 1 ? 1 : 0))
