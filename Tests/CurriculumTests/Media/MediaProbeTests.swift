@@ -133,6 +133,17 @@ struct MediaProbeTests {
         #expect(failure([]) == "is empty, not an MP4, WebM, MP3 or M4A file")
     }
 
+    @Test("a path that is missing or a folder cannot be read")
+    func unreadable() {
+        for path in ["/nonexistent/lecture.mp4", FileManager.default.temporaryDirectory.path] {
+            guard case .failure(let failure) = MediaProbe.probe(path: path) else {
+                Issue.record("\(path) was probed")
+                continue
+            }
+            #expect(failure.message == "cannot be read")
+        }
+    }
+
     @Test("random bytes never crash the probe", arguments: 0..<20)
     func random(seed: Int) {
         var generator = SeededGenerator(seed: UInt64(seed))

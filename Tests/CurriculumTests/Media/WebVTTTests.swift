@@ -144,6 +144,24 @@ struct WebVTTTests {
         ])
     }
 
+    @Test("any text gives cues or problems, never a crash", arguments: [
+        "WEBVTT\n\n-->\n-->\n", "WEBVTT\n\n\n\n", "WEBVTT\r\r00:00.000 --> 00:01.000\rA\r", "\u{FEFF}",
+        "WEBVTT\n\nNOTE", "WEBVTT\n\n99999999999999999999:00:00.000 --> 00:01.000\nx", "WEBVTT\n\n 00:00.000 --> ",
+        "WEBVTT\n\nid\n00:00.000 -->00:01.000\n", "WEBVTT\n\n00:00.000\t-->\t00:01.000\tsize:50%\nok",
+    ])
+    func hostile(text: String) {
+        let file = WebVTT(parsing: text)
+        #expect(file.cues.allSatisfy { $0.end > $0.start })
+    }
+
+    @Test("tabs around the arrow, CR line ends and settings after a tab are accepted")
+    func whitespace() {
+        #expect(WebVTT(parsing: "WEBVTT\r\r00:00.000 --> 00:01.000\rA\r").cues.count == 1)
+        let tabbed = WebVTT(parsing: "WEBVTT\n\n00:00.000\t-->\t00:01.000\tsize:50%\nok")
+        #expect(tabbed.problems.isEmpty)
+        #expect(tabbed.cues.first?.settings == "size:50%")
+    }
+
     @Test("times are written back as hh:mm:ss.ttt")
     func format() {
         #expect(WebVTT.format(0) == "00:00:00.000")
