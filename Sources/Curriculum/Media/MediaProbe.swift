@@ -13,14 +13,18 @@ public protocol MediaByteSource {
     func read(at offset: Int64, count: Int) -> [UInt8]
 }
 
-/// Bytes already in memory (tests, small fixtures).
-extension Array: MediaByteSource where Element == UInt8 {
-    public var size: Int64 { Int64(count) }
+/// Bytes already in memory (a header read into memory, small fixtures).
+public struct MediaBytes: MediaByteSource {
+    public let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public var size: Int64 { Int64(bytes.count) }
 
     public func read(at offset: Int64, count: Int) -> [UInt8] {
-        guard offset >= 0, offset < Int64(self.count), count > 0 else { return [] }
+        guard offset >= 0, offset < Int64(bytes.count), count > 0 else { return [] }
         let start = Int(offset)
-        return Array(self[start..<Swift.min(self.count, start + count)])
+        return Array(bytes[start..<Swift.min(bytes.count, start + count)])
     }
 }
 
@@ -338,7 +342,7 @@ enum WebMProbe {
         var type: String?
         var offset = 0
         while offset < headerBytes.count {
-            guard let child = element(headerBytes, at: Int64(offset)), let size = child.dataSize,
+            guard let child = element(MediaBytes(headerBytes), at: Int64(offset)), let size = child.dataSize,
                   child.dataStart + size <= Int64(headerBytes.count) else {
                 return failure("is a damaged WebM file: its EBML header does not fit")
             }
@@ -424,7 +428,7 @@ enum WebMProbe {
         var steps = 0
         while offset < Int64(bytes.count) {
             steps += 1
-            guard steps <= MediaProbe.maximumSteps, let child = element(bytes, at: offset), let size = child.dataSize,
+            guard steps <= MediaProbe.maximumSteps, let child = element(MediaBytes(bytes), at: offset), let size = child.dataSize,
                   child.dataStart + size <= Int64(bytes.count) else { return false }
             guard visit(child, bytes[Int(child.dataStart)..<Int(child.dataStart + size)]) else { return false }
             offset = child.dataStart + size

@@ -6,7 +6,7 @@ struct MediaProbeTests {
     typealias F = MediaFixtures
 
     func probe(_ bytes: [UInt8]) -> Result<MediaProbe, MediaProbe.Failure> {
-        MediaProbe.probe(bytes)
+        MediaProbe.probe(MediaBytes(bytes))
     }
 
     func failure(_ bytes: [UInt8]) -> String? {
@@ -153,8 +153,8 @@ struct MediaProbeTests {
             let index = Int.random(in: 0..<bytes.count, using: &generator)
             bytes[index] = UInt8.random(in: 0...255, using: &generator)
         }
-        _ = MediaProbe.probe(bytes)
-        _ = MediaProbe.probe(Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &generator))))
+        _ = MediaProbe.probe(MediaBytes(bytes))
+        _ = MediaProbe.probe(MediaBytes(Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &generator)))))
     }
 
     // MARK: Real files
