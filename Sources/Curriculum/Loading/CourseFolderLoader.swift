@@ -374,10 +374,7 @@ struct CourseFolderLoader {
         var items: [MediaItem] = []
         for item in file.items {
             let found = probeRecording(item, mediaFiles: mediaFiles)
-            if let poster = item.poster, !mediaFiles.contains(poster.value) {
-                diagnostics.append(poster.location.error("poster 'media/\(poster.value)' not found: add the file to "
-                                                         + "\(folder)/media/"))
-            }
+            if let poster = item.poster { checkPoster(poster, mediaFiles: mediaFiles) }
             for language in Language.allCases {
                 guard let captions = item.captions[language] else { continue }
                 checkCaptions(captions, duration: found?.probe.duration, mediaFiles: mediaFiles)
@@ -432,6 +429,22 @@ struct CourseFolderLoader {
                 + "or split it into shorter recordings"))
         }
         return (probe, opened.size)
+    }
+
+    /// A poster exists and is a JPEG, PNG or WebP image (by its first bytes).
+    private mutating func checkPoster(_ poster: Located<String>, mediaFiles: Set<String>) {
+        guard mediaFiles.contains(poster.value) else {
+            diagnostics.append(poster.location.error("poster 'media/\(poster.value)' not found: add the file to "
+                                                     + "\(folder)/media/"))
+            return
+        }
+        let head = MediaFile(path: directory.url(path("media/" + poster.value)).path)?.read(at: 0, count: 12) ?? []
+        let jpeg = head.starts(with: [0xFF, 0xD8, 0xFF])
+        let png = head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let webp = head.count == 12 && head.starts(with: Array("RIFF".utf8)) && Array(head[8..<12]) == Array("WEBP".utf8)
+        if !(jpeg || png || webp) {
+            diagnostics.append(poster.location.error("poster 'media/\(poster.value)' is not a JPEG, PNG or WebP image"))
+        }
     }
 
     /// Why a probed file does not fit the key that names it (`video:` or `audio:`), or nil.

@@ -173,6 +173,20 @@ struct CatalogueLoaderMediaTests {
         #expect(CatalogueLoader.load(directory: folder.root).catalogue == nil)
     }
 
+    @Test("a poster must be a JPEG, PNG or WebP image")
+    func poster() throws {
+        let folder = try MediaCourse()
+        defer { folder.cleanUp() }
+        for image in [[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0], Array("RIFF\0\0\0\0WEBPVP8 ".utf8)] {
+            try folder.write("media/lecture.jpg", image)
+            #expect(folder.lint() == [])
+        }
+        try folder.write("media/lecture.jpg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+        #expect(folder.lint() == [
+            "demo/modules/01-lecture.media.yaml:7:13: error: poster 'media/lecture.jpg' is not a JPEG, PNG or WebP image",
+        ])
+    }
+
     @Test("a recording listed as video that has no picture is an error")
     func audioAsVideo() throws {
         let folder = try MediaCourse()
