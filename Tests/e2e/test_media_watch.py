@@ -207,7 +207,9 @@ def distribution_site(tmp_path_factory: pytest.TempPathFactory):
     sessions = {
         "hr": login(server, "watch-hr", hr_password),
         "trainer": login(server, "demo-trainer", server.demo_passwords["demo-trainer"]),
-        "admin": login(server, "demo-admin", server.demo_passwords["demo-admin"]),
+        # An administrator over the province both departments belong to.
+        "admin": login(server, "watch-admin", server.add_user("watch-admin", "观看管理员", roles=("admin",),
+                                                              department=DEPARTMENT.split("/")[0])),
     }
     yield server, sessions
     stop_and_check(server)

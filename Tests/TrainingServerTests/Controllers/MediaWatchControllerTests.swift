@@ -94,7 +94,7 @@ import Testing
     }
 
     private func report(_ browser: Browser, _ csrf: String?, media: String = "lecture", ranges: String,
-                        path: String = path) throws -> (Response, [String: Any]) {
+                        path: String = path) throws -> (TrainingServer.Response, [String: Any]) {
         var headers = [("Accept", "application/json")]
         if let csrf { headers.append(("X-CSRF-Token", csrf)) }
         let response = try browser.post(path + "/watch", form: [("media", media), ("ranges", ranges), ("position", "0")],
