@@ -156,6 +156,9 @@ def test_reaching_the_share_of_every_recording_completes_the_module_once(watch_s
     assert hours == pytest.approx(hours_before + 0.5)
     course_page = http.get(watch_server.url(f"/courses/{COURSE}"), timeout=10).text
     assert "已完成" in course_page
+    dashboard = http.get(watch_server.url("/"), timeout=10).text
+    done = re.search(r"本年度已学 ([\d.]+)", dashboard)
+    assert done and float(done.group(1)) == pytest.approx(hours), "the dashboard counts the hours"
     # Watching after completion is still recorded, and credits nothing twice.
     watch_server.advance(10)
     after = report(watch_server, http, csrf, "briefing", "0-6").json()
