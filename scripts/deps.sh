@@ -18,6 +18,10 @@ install_debian_packages() {
 BUILD_PACKAGES=(pkg-config libsqlite3-dev libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
                 libargon2-dev libqrencode-dev zlib1g-dev libcurl4-openssl-dev libldap-dev)
 
+# What the end-to-end suite uses besides the browser: ffmpeg makes the test recordings (Tests/e2e/media_files.py),
+# curl fetches course media as a real client does (Tests/e2e/test_media_serving.py).
+TEST_PACKAGES=(ffmpeg curl)
+
 # The real directory and identity servers the end-to-end suite starts (Tests/e2e/identity_servers.py): OpenLDAP's
 # slapd and its command-line tools, and the LemonLDAP::NG portal (CAS 3.0 and OpenID Connect) run under plackup.
 # The portal needs its Recommends (Net::LDAP, Unicode::String, ...: without them it only answers "500 Initialization

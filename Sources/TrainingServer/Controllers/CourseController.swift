@@ -27,16 +27,22 @@ struct CourseController {
                                          stylesheet: context.stylesheet)
             return Response.html(html.rendered)
         }
+        // Course media: signed-in people only, only the files in the course's media/ folder (`Course.mediaFiles`),
+        // answered from the open file (see `FileAnswer`: ETag, Last-Modified, conditional requests, one byte range).
         router.get("/media/:course/*file") { request in
             _ = try context.requireUser(request)
             let name: String = try request.parameter("file")
             guard let url = context.catalogue.catalogue.mediaFile(name, in: CourseID(try request.parameter("course"))),
-                  let data = try? Data(contentsOf: url) else { throw HTTPError.notFound }
-            var response = Response(status: .ok, body: .bytes(Array(data)))
-            response.headers.add("Content-Type", StaticAssets.contentType(for: name))
-            response.headers.add("Cache-Control", "private, max-age=3600")
+                  let file = OpenFile(path: url.path) else { throw HTTPError.notFound }
+            var response = FileAnswer.response(for: file, method: request.method, headers: request.headers,
+                                               contentType: StaticAssets.contentType(for: name),
+                                               cacheControl: "private, max-age=3600")
             // Media never runs as a document of this origin (an SVG with script stays inert).
             response.headers.add("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+            if request.query["download"] == "1", response.status != .rangeNotSatisfiable {
+                let base = name.split(separator: "/").last.map(String.init) ?? name
+                response.headers.add("Content-Disposition", "attachment; filename*=UTF-8''\(PercentDecoding.encode(base))")
+            }
             return response
         }
     }

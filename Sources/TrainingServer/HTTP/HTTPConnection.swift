@@ -166,6 +166,15 @@ final class HTTPConnection {
             let box = Unmanaged.passRetained(StreamBox(stream, server: server)).toOpaque()
             created = MHD_create_response_from_callback(mhd_shim_size_unknown(), 64 * 1024, streamRead, box, streamFree)
             if created == nil { Unmanaged<StreamBox>.fromOpaque(box).release() }
+        case .file(let region):
+            // The descriptor's owner: `OpenFile` until `take()`, then MHD. MHD closes it when the response is destroyed
+            // (after the last connection using it is done, or at once below if a header is refused); when MHD cannot
+            // build the response (NULL: bad arguments, no memory) it never owned the descriptor, so it is closed here.
+            // A region whose descriptor was taken already (a response sent twice) fails like a response MHD refuses.
+            // Without TLS, MHD sends the region with sendfile(2) from the page cache.
+            guard let fd = region.file.take() else { return nil }
+            created = MHD_create_response_from_fd_at_offset64(region.length, fd, region.offset)
+            if created == nil { close(fd) }
         }
         guard let created else { return nil }
         if !addHeaders(response.headers, to: created) {

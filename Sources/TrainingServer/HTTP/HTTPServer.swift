@@ -138,6 +138,7 @@ public final class HTTPServer: Sendable {
                 | MHD_USE_ERROR_LOG.rawValue
             if configuration.tls != nil { flags |= MHD_USE_TLS.rawValue }
 
+            if let warning = Self.ensureDescriptorLimit(connections: configuration.connectionLimit) { messageSink(warning) }
             let unmanagedSelf = Unmanaged.passRetained(self)
             let logger = UnsafeMutablePointer<mhd_shim_logger>.allocate(capacity: 1)
             logger.initialize(to: mhd_shim_logger(callback: mhdMessage, cls: unmanagedSelf.toOpaque()))
@@ -179,6 +180,30 @@ public final class HTTPServer: Sendable {
             state.retainedSelf = unmanagedSelf
             state.pemBuffers = buffers
         }
+    }
+
+    /// Descriptors beyond the connections' own: the listening socket, MHD's epoll and inter-thread channels, the
+    /// database, logs and the rest of the process.
+    static let descriptorReserve = 256
+
+    /// Makes sure the process may open enough descriptors for `connections` connections: each holds its socket, and
+    /// one answering from a file (course media) also holds that file's descriptor until the answer is sent. Raises
+    /// the soft limit (`ulimit -n`, often 1024) up to the hard limit as far as needed; returns a warning if even the
+    /// hard limit is too low (then accepting fails with EMFILE under load, and MHD logs it).
+    static func ensureDescriptorLimit(connections: Int) -> String? {
+        let needed = rlim_t(max(0, connections)) * 2 + rlim_t(descriptorReserve)
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        if limit.rlim_cur >= needed { return nil }
+        let raised = min(needed, limit.rlim_max)
+        if raised > limit.rlim_cur {
+            var wanted = limit
+            wanted.rlim_cur = raised
+            if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &wanted) == 0 { limit.rlim_cur = raised }
+        }
+        guard limit.rlim_cur < needed else { return nil }
+        return "the open-file limit is \(limit.rlim_cur), below the \(needed) that \(connections) connections may need "
+            + "(a socket each, and a file each while sending course media); raise it (LimitNOFILE= in systemd, ulimit -n)"
     }
 
     /// Stops accepting connections, waits up to `grace` seconds for requests in flight (handlers running and

@@ -8,11 +8,13 @@ public protocol ResponseStream: Sendable {
     func next() throws -> [UInt8]?
 }
 
-/// A response to send: status, headers and a body of bytes or a stream.
+/// A response to send: status, headers and a body of bytes, a stream or a region of an open file.
 public struct Response: Sendable {
     public enum Body: Sendable {
         case bytes([UInt8])
         case stream(any ResponseStream)
+        /// Bytes of an open file, sent from the file by the server (see `FileRegion`); middleware leaves it alone.
+        case file(FileRegion)
     }
 
     // Changing any of these drops `prepared`: the prepared form would no longer be this response.
@@ -41,7 +43,7 @@ public struct Response: Sendable {
         self.hasSecurityHeaders = prepared.hasSecurityHeaders
     }
 
-    /// Body bytes when the body is not a stream (tests and middleware use this).
+    /// Body bytes when the body is bytes (tests and middleware use this); empty for a stream or a file.
     public var bodyBytes: [UInt8] {
         if case .bytes(let bytes) = body { return bytes }
         return []

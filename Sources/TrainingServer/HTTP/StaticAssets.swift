@@ -127,13 +127,25 @@ public struct StaticAssets: Sendable {
         return StaticAssets(assets: assets)
     }
 
+    /// The Content-Type of a file by its extension (any case): the public assets' types and course media's (images,
+    /// video, audio, WebVTT captions, Markdown transcripts); `application/octet-stream` for anything else.
     static func contentType(for name: String) -> String {
-        switch name.split(separator: ".").last {
+        let dot = name.lastIndex(of: ".")
+        switch dot.map({ name[name.index(after: $0)...].lowercased() }) {
         case "css": return "text/css; charset=utf-8"
         case "js": return "text/javascript; charset=utf-8"
         case "svg": return "image/svg+xml"
         case "png": return "image/png"
         case "ico": return "image/x-icon"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "gif": return "image/gif"
+        case "webp": return "image/webp"
+        case "mp4": return "video/mp4"
+        case "webm": return "video/webm"
+        case "mp3": return "audio/mpeg"
+        case "m4a": return "audio/mp4"
+        case "vtt": return "text/vtt; charset=utf-8"
+        case "md": return "text/markdown; charset=utf-8"
         default: return "application/octet-stream"
         }
     }

@@ -3,7 +3,8 @@ import Testing
 @testable import TrainingServer
 
 /// The server's own answers under TLS (those made before any application sees the request) carry HSTS like every
-/// other answer. Talks to a real TLS server through `openssl s_client`.
+/// other answer, and a file body is sent under TLS (without sendfile). Talks to a real TLS server through
+/// `openssl s_client` and curl.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs /usr/bin/openssl"))
 struct HTTPServerTLSTests {
     /// A self-signed certificate and key for 127.0.0.1 (also in its subjectAltName, which certificate checks of an
@@ -82,5 +83,30 @@ struct HTTPServerTLSTests {
         let tooLarge = try connection.request("POST", "/", body: [UInt8](repeating: 65, count: 5_000))
         #expect(tooLarge.status == 413)
         #expect(tooLarge.headers["Strict-Transport-Security"] == nil)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs /usr/bin/curl"))
+    func aFileBodyIsSentUnderTLSToo() throws {
+        let tls = try Self.certificate()
+        let (_, bytes, directory) = try FileAnswerTests.file(200_000)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("clip.mp4").path
+        let server = try LiveServer(configure: { $0.tls = tls }) { request in
+            guard let file = OpenFile(path: path) else { return .text("missing", status: .notFound) }
+            return FileAnswer.response(for: file, method: request.method, headers: request.headers, contentType: "video/mp4",
+                                       cacheControl: "private")
+        }
+        // Without sendfile (TLS), MHD reads the region into its buffer piece by piece.
+        for (range, expected) in [("5000-154999", Array(bytes[5000...154999])), ("", bytes)] {
+            let output = directory.appendingPathComponent("got.bin")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            process.arguments = ["--silent", "--insecure", "--max-time", "20", "--output", output.path]
+                + (range.isEmpty ? [] : ["--range", range]) + ["https://127.0.0.1:\(server.port)/clip.mp4"]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            #expect(Array(try Data(contentsOf: output)) == expected, "range \(range)")
+        }
     }
 }

@@ -535,4 +535,18 @@ private final class FailingStream: ResponseStream {
         if calls.wrappingAdd(1, ordering: .relaxed).oldValue == 0 { return Array("partial".utf8) }
         throw Broken()
     }
+
+    @Test("the open-file limit is raised for the connections, and a hard limit too low for them is reported")
+    func theDescriptorLimitCoversTheConnections() throws {
+        #expect(HTTPServer.ensureDescriptorLimit(connections: 16) == nil)
+        var limit = rlimit()
+        try #require(getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0)
+        #expect(limit.rlim_cur >= 16 * 2 + rlim_t(HTTPServer.descriptorReserve))
+        guard limit.rlim_max < rlim_t(Int.max / 4) else { return }  // an unlimited hard limit can always be met
+        let tooMany = Int(limit.rlim_max)
+        let warning = try #require(HTTPServer.ensureDescriptorLimit(connections: tooMany))
+        #expect(warning.contains("open-file limit"))
+        try #require(getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0)
+        #expect(limit.rlim_cur == limit.rlim_max, "raised as far as the hard limit allows")
+    }
 }

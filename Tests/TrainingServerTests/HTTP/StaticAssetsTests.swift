@@ -205,6 +205,16 @@ import Testing
         #expect(StaticAssets.contentType(for: "favicon.ico") == "image/x-icon")
         #expect(StaticAssets.contentType(for: "archive.tar.gz") == "application/octet-stream")
     }
+
+    @Test("course media types, by extension in any case", arguments: [
+        ("lecture.mp4", "video/mp4"), ("lecture.MP4", "video/mp4"), ("lecture.webm", "video/webm"),
+        ("briefing.mp3", "audio/mpeg"), ("briefing.m4a", "audio/mp4"), ("lecture.zh.vtt", "text/vtt; charset=utf-8"),
+        ("poster.jpg", "image/jpeg"), ("poster.JPEG", "image/jpeg"), ("lecture.en.md", "text/markdown; charset=utf-8"),
+        ("mp4", "application/octet-stream"), ("lecture.mp4.part", "application/octet-stream"),
+    ])
+    func mediaContentTypes(name: String, type: String) {
+        #expect(StaticAssets.contentType(for: name) == type)
+    }
 }
 
 /// The prepared answer `StaticAssets.withPreparedAnswer` lends, with the header values given as text.
