@@ -11,9 +11,19 @@ struct LintCommand: ParsableCommand {
 
     @Argument(help: "The course folder to check.") var directory = "Courses"
     @Option(help: "text (default) or json (for editors and CI).") var format: Format = .text
+    @Option(help: "Warn about recordings larger than this, such as 200MB (the default), 500KB or 1.5GB.")
+    var mediaWarnSize = "200MB"
+
+    func validate() throws {
+        guard CatalogueLoader.Options.parseSize(mediaWarnSize) != nil else {
+            throw ValidationError("--media-warn-size must be a size such as 200MB, 500KB or 1.5GB, not '\(mediaWarnSize)'")
+        }
+    }
 
     func run() throws {
-        let report = CatalogueLoader.lint(directory: try courseFolder(directory))
+        let limit = CatalogueLoader.Options.parseSize(mediaWarnSize) ?? CatalogueLoader.Options.defaultMediaWarnSize
+        let report = CatalogueLoader.lint(directory: try courseFolder(directory),
+                                          options: CatalogueLoader.Options(mediaWarnSize: limit))
         switch format {
         case .text: print(report.formattedText, terminator: "")
         case .json: print(report.json)

@@ -37,7 +37,8 @@ struct CoursesReadmeTests {
             "records/course.yaml", "records/modules/01-filing.zh.md", "records/modules/01-filing.en.md",
             "records/quizzes/final-exam.yaml", "records/quizzes/practice-filing.yaml",
             "records/quizzes/practice-bank.yaml", "records/quizzes/bank.gift", "programs/records-competence.yaml",
-            "plans/records-2027.yaml",
+            "plans/records-2027.yaml", "records/modules/01-filing.media.yaml",
+            "records/media/filing-lecture.zh.vtt", "records/media/filing-lecture.en.md",
         ])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -49,6 +50,19 @@ struct CoursesReadmeTests {
             try write(module, "records/modules/02-retention.\(language).md", in: directory)
         }
         try write("png", "records/media/filing-steps.png", in: directory)
+        // The recordings and the caption and transcript files the media example names but does not show.
+        let captions = try #require(files["records/media/filing-lecture.zh.vtt"])
+        let transcript = try #require(files["records/media/filing-lecture.en.md"])
+        for name in ["filing-lecture", "filing-briefing"] {
+            for language in ["zh", "en"] {
+                try write(captions, "records/media/\(name).\(language).vtt", in: directory)
+                try write(transcript, "records/media/\(name).\(language).md", in: directory)
+            }
+        }
+        let media = directory.appendingPathComponent("records/media")
+        try Data(MediaFixtures.mp4(timescale: 1000, duration: 9000)).write(to: media.appendingPathComponent("filing-lecture.mp4"))
+        try Data(MediaFixtures.mp3(frames: 3, xingFrames: 400)).write(to: media.appendingPathComponent("filing-briefing.mp3"))
+        try Data([0xFF, 0xD8, 0xFF, 0xE0]).write(to: media.appendingPathComponent("filing-lecture.jpg"))
         for id in ["records-security", "records-refresher"] {
             let course = """
             id: \(id)
@@ -87,5 +101,8 @@ struct CoursesReadmeTests {
         #expect(Set(practice.allQuestions.map(\.kind.name)) == ["single", "multiple", "truefalse", "short", "numeric", "matching"])
         #expect(course.quiz(QuizID("practice-bank"))?.allQuestions.map(\.id) == [QuestionID("bank-closed"), QuestionID("bank-classes")])
         #expect(catalogue.program(ProgramID("records-competence"))?.recertification?.choose == 1)
+        let filing = try #require(course.modules.first)
+        #expect(filing.media?.watchShare == 0.9)
+        #expect(filing.media?.items.map(\.container) == [.mp4, .mp3])
     }
 }

@@ -15,6 +15,34 @@ public enum CatalogueLoader {
         public let report: LintReport
     }
 
+    /// Settings for loading and linting.
+    public struct Options: Sendable, Hashable {
+        /// 200 MB (binary megabytes, 1 MB = 1,048,576 bytes).
+        public static let defaultMediaWarnSize: Int64 = 200 * 1024 * 1024
+
+        /// Recordings larger than this many bytes get a warning (learners on slow links wait for them).
+        public var mediaWarnSize: Int64
+
+        public init(mediaWarnSize: Int64 = Options.defaultMediaWarnSize) {
+            self.mediaWarnSize = mediaWarnSize
+        }
+
+        /// A size as people write it: `200MB`, `1.5 GB`, `500KB`, `300000B` (KB, MB and GB are 1024-based; KiB,
+        /// MiB and GiB are accepted too; letters in any case). Nil for anything else, zero or more than 1 PB.
+        public static func parseSize(_ text: String) -> Int64? {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let number = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            let unit = trimmed.dropFirst(number.count).trimmingCharacters(in: .whitespaces).uppercased()
+            let factors: [String: Double] = ["B": 1, "KB": 1024, "KIB": 1024, "MB": 1_048_576, "MIB": 1_048_576,
+                                             "GB": 1_073_741_824, "GIB": 1_073_741_824]
+            guard !number.isEmpty, number.filter({ $0 == "." }).count <= 1, number.first != ".", number.last != ".",
+                  let value = Double(number), let factor = factors[unit] else { return nil }
+            let bytes = (value * factor).rounded()
+            guard bytes >= 1, bytes <= 1_125_899_906_842_624 else { return nil }
+            return Int64(bytes)
+        }
+    }
+
     /// The catalogue in `directory` (nil if any file has an error) and every diagnostic, sorted.
     public static func load(directory: URL) -> (catalogue: Catalogue?, diagnostics: [Diagnostic]) {
         let result = loadWithReport(directory: directory)
@@ -22,12 +50,12 @@ public enum CatalogueLoader {
     }
 
     /// What `training-server lint` prints: every diagnostic and how many files were checked.
-    public static func lint(directory: URL) -> LintReport {
-        loadWithReport(directory: directory).report
+    public static func lint(directory: URL, options: Options = Options()) -> LintReport {
+        loadWithReport(directory: directory, options: options).report
     }
 
     /// The catalogue and the report in one pass (for reloads that show errors to admins).
-    public static func loadWithReport(directory: URL) -> LoadResult {
+    public static func loadWithReport(directory: URL, options: Options = Options()) -> LoadResult {
         let files = CourseDirectory(root: directory)
         guard let entries = files.entries("") else {
             let report = LintReport(diagnostics: [.error("course directory not found: \(directory.path)", file: ".")],
@@ -57,7 +85,7 @@ public enum CatalogueLoader {
         }
 
         let outcomes = concurrentMap(courseFolders) { folder in
-            var loader = CourseFolderLoader(directory: files, folder: folder)
+            var loader = CourseFolderLoader(directory: files, folder: folder, options: options)
             return loader.load()
         }
         var filesChecked = 0
