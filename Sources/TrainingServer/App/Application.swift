@@ -116,6 +116,7 @@ public final class Application: Sendable {
         DashboardController(context: context).register(in: &router)
         CourseController(context: context).register(in: &router)
         StudyController(context: context).register(in: &router)
+        MediaWatchController(context: context).register(in: &router)
         QuizController(context: context).register(in: &router)
         ProfileController(context: context).register(in: &router)
         TrainerController(context: context).register(in: &router)

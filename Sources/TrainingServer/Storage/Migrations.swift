@@ -1254,6 +1254,44 @@ enum Migrations {
                 CREATE INDEX oidc_requests_expiry ON oidc_requests(expires_at);
                 """)
         }
+        migrator.registerMigration("2026-12-10-media-watch") { db in
+            // What each person watched of each recording of a module (the intervals the browser reported as played,
+            // clipped, capped and merged: `MediaWatch` in Learning describes the rules and the text encoding
+            // "start-end,start-end" in seconds), the recording it refers to (file|size|duration: a replaced file
+            // starts afresh), and when each person last reported watching (the rate cap counts from it).
+            try db.execute(sql: """
+                CREATE TABLE media_watch (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    course_id TEXT NOT NULL,
+                    module_id TEXT NOT NULL,
+                    media_id TEXT NOT NULL,
+                    recording TEXT NOT NULL,
+                    intervals TEXT NOT NULL,
+                    watched_seconds REAL NOT NULL CHECK (watched_seconds >= 0),
+                    frontier REAL NOT NULL CHECK (frontier >= 0),
+                    duration REAL NOT NULL CHECK (duration >= 0),
+                    first_report_at REAL NOT NULL,
+                    last_report_at REAL NOT NULL,
+                    PRIMARY KEY (user_id, course_id, module_id, media_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX media_watch_module ON media_watch(course_id, module_id);
+
+                CREATE TABLE media_watch_reports (
+                    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    last_report_at REAL NOT NULL
+                );
+
+                -- Modules completed by watching (not by page time): the distribution counts them.
+                CREATE TABLE media_watch_completions (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    course_id TEXT NOT NULL,
+                    module_id TEXT NOT NULL,
+                    completed_at REAL NOT NULL,
+                    PRIMARY KEY (user_id, course_id, module_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX media_watch_completions_module ON media_watch_completions(course_id, module_id);
+                """)
+        }
         return migrator
     }
 }

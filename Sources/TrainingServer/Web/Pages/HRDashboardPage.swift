@@ -23,6 +23,7 @@ public enum HRDashboardPage {
                                          keep: departmentID.map { [("department", $0)] } ?? [], context: context))
             \(headline(dashboard, context: context))
             <p><a class="button" href="\(peopleLink)">\(context.t("hr.dashboard.people_link"))</a></p>
+            <p><a href="/hr/watching">\(context.t("watching.index.title"))</a></p>
             \(summaryTable(dashboard, context: context))
             \(rateChart(dashboard, context: context))
             \(stateChart(dashboard, context: context))

@@ -33,7 +33,10 @@ public enum TrainerHomePage {
             ? "<div class=\"error-summary\" role=\"alert\"><p>\(context.t("trainer.reload.failed"))</p></div>" : .empty
         let courses = model.catalogue.courses.map { course -> HTML in
             let modules = course.modules.map { module -> HTML in
-                "<li><a href=\"/trainer/courses/\(course.id.rawValue)/modules/\(module.id.rawValue)\">\(module.title.t(context))</a></li>"
+                let base = "/trainer/courses/\(course.id.rawValue)/modules/\(module.id.rawValue)"
+                let watching: HTML = module.media == nil ? .empty
+                    : " <span class=\"meta\">(<a href=\"\(base)/watching\">\(context.t("watching.link"))</a>)</span>"
+                return "<li><a href=\"\(base)\">\(module.title.t(context))</a>\(watching)</li>"
             }
             let quizzes = course.quizzes.map { quiz -> HTML in
                 let base = "/trainer/courses/\(course.id.rawValue)/quizzes/\(quiz.id.rawValue)"
