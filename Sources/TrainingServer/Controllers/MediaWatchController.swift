@@ -88,7 +88,11 @@ struct MediaWatchController {
             userID: user.id, courseID: course.id.rawValue, module: module, media: media, item: item, ranges: ranges,
             now: now, year: context.configuration.calendar.year(of: now)))
         // Completing the last module can complete a course, and with it a certification.
-        if result.completedNow { try context.certification.refresh(userID: user.id) }
+        if result.completedNow {
+            // A page view kept in memory holds the progress from before: the next one must read the completion.
+            try context.learning.forgetHeldProgress(userID: user.id)
+            try context.certification.refresh(userID: user.id)
+        }
         let state = result.state
         context.logger.info("""
             watch report user=\(user.id) course=\(course.id.rawValue) module=\(module.id.rawValue) media=\(item.id) \

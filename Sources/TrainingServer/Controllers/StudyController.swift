@@ -24,7 +24,8 @@ struct StudyController {
             let model = ModulePage.Model(course: course, module: module, text: text,
                                          bodyHTML: context.catalogue.html(of: text, course: course.id),
                                          progress: progress, practiceQuiz: practice,
-                                         transcripts: context.catalogue.transcripts(of: module, in: page.language, course: course.id))
+                                         transcripts: context.catalogue.transcripts(of: module, in: page.language, course: course.id),
+                                         watched: try watched(user: user, course: course, module: module))
             let html = ModulePage.render(model, context: page, stylesheet: context.stylesheet,
                                          script: context.assets.url("study.js"), mediaScript: context.assets.url("media.js"))
             return Response.html(html.rendered)
@@ -45,6 +46,13 @@ struct StudyController {
             }
             return Response.redirect(to: "/courses/\(course.id.rawValue)/modules/\(module.id.rawValue)#study-status")
         }
+    }
+
+    /// What the learner has watched of each recording (nothing to read for a module without media).
+    private func watched(user: User, course: Course, module: Module) throws -> [String: ModulePage.MediaProgress] {
+        guard module.media != nil else { return [:] }
+        return try context.mediaWatch.state(userID: user.id, courseID: course.id.rawValue, moduleID: module.id.rawValue)
+            .mapValues { ModulePage.MediaProgress(watchedSeconds: $0.watchedSeconds, frontier: $0.frontier) }
     }
 
     private func locate(_ request: Request) throws -> (Course, Module) {

@@ -173,6 +173,10 @@ public protocol LearningRepository: Sendable {
     /// Writes the person's beats held in memory, if any, so that the database holds the progress `progress(userID:)`
     /// would give (for a caller that reads the progress in a read of its own, with other records).
     func writeHeldBeats(userID: UserID) throws
+    /// The person's module progress was changed by something other than a beat (a module completed by watching):
+    /// whatever is kept in memory about it is dropped, so the next beat reads the database. Call it after
+    /// the change.
+    func forgetHeldProgress(userID: UserID) throws
     /// Applies one beat in one transaction: accrues time if this session holds the person's study focus and the
     /// gap is short enough, completes the module (crediting its hours) once the required time is reached, and
     /// moves the focus to this session and module. Returns the module's progress after the beat.
@@ -186,6 +190,8 @@ public protocol LearningRepository: Sendable {
 extension LearningRepository {
     /// A repository that writes every beat holds none.
     public func writeHeldBeats(userID: UserID) throws {}
+    /// A repository that writes every beat keeps nothing to forget.
+    public func forgetHeldProgress(userID: UserID) throws {}
 }
 
 /// Quiz attempts as append-only steps.

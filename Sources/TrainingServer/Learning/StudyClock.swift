@@ -103,6 +103,13 @@ public final class CoalescingLearningRepository: LearningRepository {
         if let pending { _ = try base.recordBeat(pending) }
     }
 
+    public func forgetHeldProgress(userID: UserID) throws {
+        // The kept progress no longer says what the database does: a beat held since is written (its time is the
+        // person's), and nothing is kept, so the next beat is measured against the database.
+        try writeHeldBeats(userID: userID)
+        held.withLock { _ = $0.removeValue(forKey: userID) }
+    }
+
     public func credit(userID: UserID, source: HoursSource, courseID: String, itemID: String, hours: Double, year: Int,
                        at: Double) throws {
         try base.credit(userID: userID, source: source, courseID: courseID, itemID: itemID, hours: hours, year: year, at: at)

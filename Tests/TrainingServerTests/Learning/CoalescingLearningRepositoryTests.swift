@@ -134,6 +134,25 @@ import Testing
         try pair.expectSameStoredSeconds()
     }
 
+    @Test func aModuleCompletedOutsideTheBeatsIsSeenByTheNextPageView() throws {
+        let pair = try Pair()
+        _ = try pair.run([Step(after: 0)], flushing: false)
+        // Something other than a beat completes the module in the database (watching a recorded lecture), after
+        // the held beats were written (none here: the page view was written and its progress is kept).
+        try pair.coalesced.writeHeldBeats(userID: pair.coalescedUser)
+        try pair.coalescedStore.store.write { db in
+            try db.execute(sql: "UPDATE module_progress SET completed_at = ? WHERE user_id = ?",
+                           arguments: [pair.clock.now, pair.coalescedUser.rawValue])
+        }
+        pair.clock.advance(by: 1)
+        let stale = try pair.coalesced.recordBeat(pair.beat(pair.coalescedUser, Step(after: 0), required: 600))
+        #expect(stale.completedAt == nil, "without being told, the kept progress is what the page shows")
+        try pair.coalesced.forgetHeldProgress(userID: pair.coalescedUser)
+        pair.clock.advance(by: 1)
+        let seen = try pair.coalesced.recordBeat(pair.beat(pair.coalescedUser, Step(after: 0), required: 600))
+        #expect(seen.completedAt != nil, "after forgetHeldProgress the next page view reads the completion")
+    }
+
     @Test func readingProgressWithNothingHeldKeepsCoalescing() throws {
         let pair = try Pair()
         _ = try pair.run([Step(after: 0)], flushing: false)
