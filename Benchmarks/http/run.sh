@@ -26,6 +26,8 @@ THREADS=${THREADS:-16}
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
 OUT="$ROOT/Benchmarks/out"
 mkdir -p "$OUT"
 
@@ -64,31 +66,10 @@ say "building the C hello world"
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
 cc -O2 -Wall -Wextra -o "$OUT/hello" "$HERE/hello.c" $(pkg-config --cflags --libs libmicrohttpd)
 
-if [[ -n ${TRAINING_SERVER:-} ]]; then
-  server_bin=$(cd "$(dirname "$TRAINING_SERVER")" && pwd)/$(basename "$TRAINING_SERVER")
-else
-  say "building training-server (release)"
-  build_jobs=()
-  if [[ -n ${SWIFT_BUILD_JOBS:-} ]]; then build_jobs=(-j "$SWIFT_BUILD_JOBS"); fi
-  (cd "$ROOT" && swift build -c release --product training-server "${build_jobs[@]}" >&2)
-  server_bin="$(cd "$ROOT" && swift build -c release --show-bin-path)/training-server"
-fi
-[[ -x $server_bin ]] || fail "no training-server binary at $server_bin"
+find_training_server
 
 # --- servers -----------------------------------------------------------------------------------------------
 
-port_is_free() { [[ -z $(ss -Hltn "sport = :$1") ]]; }
-free_port() {
-  local port
-  for _ in $(seq 100); do
-    port=$((40000 + RANDOM % 20000))
-    if port_is_free "$port" && [[ $port != "${c_port:-}" && $port != "${swift_port:-}" ]]; then
-      echo "$port"
-      return
-    fi
-  done
-  fail "no free port found"
-}
 
 # wait_until PID LOGFILE TEXT: the server is up once TEXT appears in its output.
 wait_until() {
@@ -114,7 +95,7 @@ asset_file="$ROOT/Sources/TrainingServer/Resources/Public/style.css"
 
 browser_encoding='Accept-Encoding: gzip, deflate, br'
 
-swift_port=$(free_port)
+swift_port=$(free_port "${c_port:-}" "${swift_port:-}")
 work_dir=$(mktemp -d "${TMPDIR:-/tmp}/http-bench.XXXXXX")
 server_help=$("$server_bin" serve --help 2>&1 || true)
 server_args=(serve --host 127.0.0.1 --port "$swift_port" --db "$work_dir/training.sqlite" --courses "$ROOT/Courses")
@@ -127,7 +108,7 @@ wait_until "$swift_pid" "$OUT/server.out" "http://127.0.0.1:$swift_port"
 curl -s -D "$work_dir/same.head" -o "$work_dir/same.body" -H "$browser_encoding" \
   "http://127.0.0.1:$swift_port/assets/style.css" || fail "cannot fetch the stylesheet from training-server"
 
-c_port=$(free_port)
+c_port=$(free_port "${c_port:-}" "${swift_port:-}")
 (cd "$OUT" && exec ./hello "$c_port" "$THREADS" "$asset_file" "$work_dir/same.head" "$work_dir/same.body") \
   >"$OUT/hello.log" 2>&1 &
 c_pid=$!

@@ -80,6 +80,8 @@ QUIZ_PATH="/courses/$COURSE/quizzes/$QUIZ_ID"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
 OUT=${BENCH_OUT:-$ROOT/Benchmarks/out}
 mkdir -p "$OUT"
 
@@ -114,16 +116,7 @@ say "building the C hello world and the load generator"
 cc -O2 -Wall -Wextra -o "$OUT/hello" "$ROOT/Benchmarks/http/hello.c" $(pkg-config --cflags --libs libmicrohttpd)
 cc -O2 -Wall -Wextra -pthread -o "$OUT/journey" "$HERE/journey.c" -lz
 
-if [[ -n ${TRAINING_SERVER:-} ]]; then
-  server_bin=$(cd "$(dirname "$TRAINING_SERVER")" && pwd)/$(basename "$TRAINING_SERVER")
-else
-  say "building training-server (release)"
-  build_jobs=()
-  if [[ -n ${SWIFT_BUILD_JOBS:-} ]]; then build_jobs=(-j "$SWIFT_BUILD_JOBS"); fi
-  (cd "$ROOT" && swift build -c release --product training-server "${build_jobs[@]}" >&2)
-  server_bin="$(cd "$ROOT" && swift build -c release --show-bin-path)/training-server"
-fi
-[[ -x $server_bin ]] || fail "no training-server binary at $server_bin"
+find_training_server
 
 server_help=$("$server_bin" serve --help 2>&1 || true)
 default_threads=$(sed -n 's/.*--threads <threads>.*(default: \([0-9]*\)).*/\1/p' <<<"$server_help" | head -1)
@@ -186,18 +179,6 @@ history_login=$(awk -F, -v n="$((history_learner_skip + 2))" 'NR == n { print $2
 
 # --- servers -----------------------------------------------------------------------------------------------
 
-port_is_free() { [[ -z $(ss -Hltn "sport = :$1") ]]; }
-free_port() {
-  local port
-  for _ in $(seq 100); do
-    port=$((40000 + RANDOM % 20000))
-    if port_is_free "$port" && [[ $port != "${c_port:-}" && $port != "${swift_port:-}" ]]; then
-      echo "$port"
-      return
-    fi
-  done
-  fail "no free port found"
-}
 
 # wait_until PID LOG TEXT: returns once LOG holds TEXT; 1 when the process exited first (its log is shown).
 wait_until() {
@@ -214,7 +195,7 @@ wait_until() {
   fail "server did not print '$text' within 60 s"
 }
 
-swift_port=$(free_port)
+swift_port=$(free_port "${c_port:-}" "${swift_port:-}")
 # Starts training-server; when it cannot start on the port chosen (another process took the free port between the
 # check and the bind), tries again on another, three times in all.
 start_server() {
@@ -228,7 +209,7 @@ start_server() {
     if wait_until "$swift_pid" "$OUT/journey-server.out" "http://127.0.0.1:$swift_port"; then return; fi
     wait "$swift_pid" 2>/dev/null || true
     swift_pid=""
-    swift_port=$(free_port)
+    swift_port=$(free_port "${c_port:-}" "${swift_port:-}")
   done
   fail "training-server did not start (three tries)"
 }
@@ -241,7 +222,7 @@ stop_server() {
 start_server
 
 for try in 1 2 3; do
-  c_port=$(free_port)
+  c_port=$(free_port "${c_port:-}" "${swift_port:-}")
   (cd "$OUT" && exec ./hello "$c_port" "$hello_threads") >"$OUT/hello.log" 2>&1 &
   c_pid=$!
   if wait_until "$c_pid" "$OUT/hello.log" "listening on $c_port"; then break; fi

@@ -32,6 +32,8 @@ NGINX_WORKERS=${NGINX_WORKERS:-auto}
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
 OUT="$ROOT/Benchmarks/out"
 mkdir -p "$OUT"
 
@@ -60,26 +62,8 @@ command -v ffmpeg >/dev/null || install ffmpeg
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || install nginx
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-if [[ -n ${TRAINING_SERVER:-} ]]; then
-  server_bin=$(cd "$(dirname "$TRAINING_SERVER")" && pwd)/$(basename "$TRAINING_SERVER")
-else
-  say "building training-server (release)"
-  build_jobs=()
-  if [[ -n ${SWIFT_BUILD_JOBS:-} ]]; then build_jobs=(-j "$SWIFT_BUILD_JOBS"); fi
-  (cd "$ROOT" && swift build -c release --product training-server "${build_jobs[@]}" >&2)
-  server_bin="$(cd "$ROOT" && swift build -c release --show-bin-path)/training-server"
-fi
-[[ -x $server_bin ]] || fail "no training-server binary at $server_bin"
+find_training_server
 
-port_is_free() { [[ -z $(ss -Hltn "sport = :$1") ]]; }
-free_port() {
-  local port
-  for _ in $(seq 100); do
-    port=$((40000 + RANDOM % 20000))
-    if port_is_free "$port" && [[ $port != "${swift_port:-}" ]]; then echo "$port"; return; fi
-  done
-  fail "no free port found"
-}
 
 # wait_for_port PID PORT LOG: the server is up once something listens on PORT.
 wait_for_port() {
@@ -121,7 +105,7 @@ chmod 644 "$video" "$work_dir/www/lecture.mp4"
 
 # --- training-server with a signed-in learner --------------------------------------------------------------
 
-swift_port=$(free_port)
+swift_port=$(free_port "${swift_port:-}")
 database="$work_dir/training.sqlite"
 say "starting training-server on port $swift_port"
 (cd "$work_dir" && LOG_LEVEL=warning exec "$server_bin" serve --host 127.0.0.1 --port "$swift_port" --db "$database" \
@@ -142,7 +126,7 @@ session=$(awk '$6 ~ /csa_session$/ { print $6 "=" $7 }' "$jar")
 
 # --- nginx -------------------------------------------------------------------------------------------------
 
-nginx_port=$(free_port)
+nginx_port=$(free_port "${swift_port:-}")
 mkdir -p "$work_dir/nginx/logs"
 cat >"$work_dir/nginx/nginx.conf" <<CONF
 worker_processes $NGINX_WORKERS;
