@@ -124,6 +124,10 @@ struct ModuleMediaFile: Sendable {
         if let node = mapping["seeking"],
            let choice = reader.choice(node, "seeking", ModuleMedia.Seeking.allCases.map(\.rawValue)) {
             seeking = ModuleMedia.Seeking(rawValue: choice) ?? .free
+            if seeking == .watchedOnly && mapping["watch"] == nil {
+                reader.warning("'seeking: watched-only' has no effect without a watch rule: add 'watch: 90%' (or "
+                               + "the share to watch), or remove 'seeking'", at: node)
+            }
         }
         var items: [Item] = []
         if let node = mapping["items"], let list = reader.sequence(node, "items") {

@@ -77,6 +77,15 @@ struct ModuleMediaFileTests {
         #expect(file.seeking == .free)
     }
 
+    @Test("watched-only seeking without a watch rule is pointed out")
+    func seekingWithoutWatch() throws {
+        let text = Self.text.replacingOccurrences(of: "watch: 90%\n", with: "")
+        let found = messages(text)
+        #expect(found == ["c/modules/01-lecture.media.yaml:1:10: warning: 'seeking: watched-only' has no effect "
+                          + "without a watch rule: add 'watch: 90%' (or the share to watch), or remove 'seeking'"])
+        #expect(messages(Self.text).isEmpty, "with a watch rule it is what the author meant")
+    }
+
     @Test("file names look like NN-id.media.yaml", arguments: [
         ("01-lecture.media.yaml", true), ("1-a.media.yaml", true), ("lecture.media.yaml", false),
         ("01-Lecture.media.yaml", false), ("01-lecture.yaml", false), ("01-lecture.media.yml", false),
