@@ -110,8 +110,7 @@ struct MediaWatchController {
     static func message(state: MediaWatchState, media: ModuleMedia, module: Module, completed: Bool,
                         page: PageContext) -> String {
         if completed { return page.t("module.completed_note", ["hours": page.strings.number(module.hours)]) }
-        // Rounded down: "90%" is never shown for 89.6 % watched when 90 % is required.
-        let watched = page.t("percent", ["value": String(Int((state.share * 100).rounded(.down)))])
+        let watched = page.t("percent", ["value": String(state.wholePercent)])
         guard let required = media.watchShare else { return page.t("watch.status.no_rule", ["watched": watched]) }
         return page.t("watch.status", ["watched": watched,
                                        "required": page.t("percent", ["value": Components.percent(required)])])

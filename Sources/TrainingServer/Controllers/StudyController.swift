@@ -25,7 +25,8 @@ struct StudyController {
                                          bodyHTML: context.catalogue.html(of: text, course: course.id),
                                          progress: progress, practiceQuiz: practice,
                                          transcripts: context.catalogue.transcripts(of: module, in: page.language, course: course.id),
-                                         watched: try watched(user: user, course: course, module: module))
+                                         watched: module.media == nil ? [:] : try context.mediaWatch.state(
+                                            userID: user.id, courseID: course.id.rawValue, moduleID: module.id.rawValue))
             let html = ModulePage.render(model, context: page, stylesheet: context.stylesheet,
                                          script: context.assets.url("study.js"), mediaScript: context.assets.url("media.js"))
             return Response.html(html.rendered)
@@ -46,13 +47,6 @@ struct StudyController {
             }
             return Response.redirect(to: "/courses/\(course.id.rawValue)/modules/\(module.id.rawValue)#study-status")
         }
-    }
-
-    /// What the learner has watched of each recording (nothing to read for a module without media).
-    private func watched(user: User, course: Course, module: Module) throws -> [String: ModulePage.MediaProgress] {
-        guard module.media != nil else { return [:] }
-        return try context.mediaWatch.state(userID: user.id, courseID: course.id.rawValue, moduleID: module.id.rawValue)
-            .mapValues { ModulePage.MediaProgress(watchedSeconds: $0.watchedSeconds, frontier: $0.frontier) }
     }
 
     private func locate(_ request: Request) throws -> (Course, Module) {

@@ -18,6 +18,9 @@ public struct MediaWatchState: Sendable, Hashable {
 
     /// The share watched, 0…1.
     public var share: Double { duration > 0 ? min(1, max(0, watchedSeconds / duration)) : 0 }
+
+    /// The share in whole percent, rounded down: 89.6 % watched never reads as a required 90 %.
+    public var wholePercent: Int { Int((share * 100).rounded(.down)) }
 }
 
 /// A stretch of a recording, in seconds from its start; `start < end`.

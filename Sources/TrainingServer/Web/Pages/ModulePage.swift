@@ -17,7 +17,7 @@ public enum ModulePage {
         /// The transcripts of the module's recordings, rendered, by item id (see `Transcript`).
         public var transcripts: [String: Transcript] = [:]
         /// The learner's stored watching of each recording, by item id (none yet: absent).
-        public var watched: [String: MediaProgress] = [:]
+        public var watched: [String: MediaWatchState] = [:]
     }
 
     /// A recording's transcript as HTML (the catalogue's Markdown renderer, safe mode) and its language, which is
@@ -29,19 +29,6 @@ public enum ModulePage {
         public init(language: Language, html: String) {
             self.language = language
             self.html = html
-        }
-    }
-
-    /// How much of one recording a learner has watched, as the server stored it.
-    public struct MediaProgress: Sendable, Hashable {
-        /// Seconds of the recording watched (merged intervals, never counted twice).
-        public var watchedSeconds: Double
-        /// The end of the part watched without a gap from the start.
-        public var frontier: Double
-
-        public init(watchedSeconds: Double, frontier: Double) {
-            self.watchedSeconds = watchedSeconds
-            self.frontier = frontier
         }
     }
 
@@ -99,10 +86,9 @@ public enum ModulePage {
         return context.t("media.size.gb", ["size": context.strings.number(value / 1024 / 1024 / 1024)])
     }
 
-    /// The watched share of `item` in whole percent, rounded down (so 89.6 % never reads as the 90 % required).
-    static func watchedPercent(_ progress: MediaProgress?, of item: MediaItem) -> Int {
-        guard let progress, item.duration > 0 else { return 0 }
-        return min(100, max(0, Int((progress.watchedSeconds / item.duration * 100).rounded(.down))))
+    /// The watched share in whole percent, rounded down (so 89.6 % never reads as the 90 % required); 0 unstarted.
+    static func watchedPercent(_ state: MediaWatchState?) -> Int {
+        state?.wholePercent ?? 0
     }
 
     /// The watch rule in words: the share of each recording to play and whether skipping ahead is allowed; empty
@@ -134,7 +120,7 @@ public enum ModulePage {
             let id = "media-\(item.id)"
             let title = item.title.t(context)
             let progress = model.watched[item.id]
-            let percent = String(watchedPercent(progress, of: item))
+            let percent = String(watchedPercent(progress))
             let status = required.map { context.t("media.watched_required", ["percent": percent, "required": $0]) }
                 ?? context.t("media.watched", ["percent": percent])
             let kind = context.t(item.kind == .video ? "media.kind.video" : "media.kind.audio")

@@ -42,7 +42,7 @@ import Testing
 
     /// The page as the learner's route renders it, with the transcripts rendered by the catalogue's Markdown cache.
     func page(_ module: Module, context: PageContext, progress: ModuleProgress? = nil, preview: Bool = false,
-              watched: [String: ModulePage.MediaProgress] = [:]) -> String {
+              watched: [String: MediaWatchState] = [:]) -> String {
         let course = Course(id: CourseID("media-course"), version: 1, title: LocalizedText(both: "Media"),
                             summary: LocalizedText(both: "s"), audience: nil, studyHours: 1, modules: [module], quizzes: [],
                             completion: CompletionRule(quiz: nil), folder: "media-course", mediaFiles: [])
@@ -126,7 +126,7 @@ import Testing
 
     @Test func theWatchRuleAndTheWatchedShareAreShownInWords() {
         let module = Self.module(media: Self.media([Self.video(), Self.audio()], watch: 0.9, seeking: .watchedOnly))
-        let watched = ["lecture": ModulePage.MediaProgress(watchedSeconds: 56.9, frontier: 40)]
+        let watched = ["lecture": MediaWatchState(watchedSeconds: 56.9, duration: 125, frontier: 40)]
         let zhPage = page(module, context: zh, watched: watched)
         #expect(zhPage.contains("<p class=\"media-rule\">观看每个音视频的 90% 即完成本单元；不能跳过未观看的部分。</p>"))
         #expect(zhPage.contains("<p class=\"media-status\" id=\"media-lecture-status\" role=\"status\">已观看 45%（需 90%）</p>"))
@@ -182,8 +182,8 @@ import Testing
         #expect(ModulePage.fileSize(52_428_800, context: en) == "50 MB")
         #expect(ModulePage.fileSize(3 * 1024 * 1024 * 1024 / 2, context: zh) == "1.5 GB")
         let item = Self.video()
-        #expect(ModulePage.watchedPercent(ModulePage.MediaProgress(watchedSeconds: 112.4, frontier: 0), of: item) == 89)
-        #expect(ModulePage.watchedPercent(ModulePage.MediaProgress(watchedSeconds: 500, frontier: 0), of: item) == 100)
-        #expect(ModulePage.watchedPercent(nil, of: item) == 0)
+        #expect(ModulePage.watchedPercent(MediaWatchState(watchedSeconds: 112.4, duration: item.duration, frontier: 0)) == 89)
+        #expect(ModulePage.watchedPercent(MediaWatchState(watchedSeconds: 500, duration: item.duration, frontier: 0)) == 100)
+        #expect(ModulePage.watchedPercent(nil) == 0)
     }
 }
