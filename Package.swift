@@ -28,7 +28,9 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // zlib reads zip members (Organisation/Inflate.swift); libdeflate compresses answers (HTTP/Gzip.swift).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // libcurl (OpenSSL flavour) for sending mail over SMTP with STARTTLS (Mail/CurlSMTPTransport.swift).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // OpenLDAP's libldap for signing in against the directory (Auth/LDAPConnection.swift).
@@ -48,7 +50,7 @@ let package = Package(
         // The application: HTTP on libmicrohttpd, storage on SQLite, auth, pages, API, certification, reports.
         .target(name: "TrainingServer",
                 dependencies: [
-                    "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode", "CZlib", "CMalloc", "CCurl", "CLDAP",
+                    "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode", "CZlib", "CDeflate", "CMalloc", "CCurl", "CLDAP",
                     .product(name: "GRDB", package: "GRDB.swift"),
                     // GRDB's own SQLite module, for the health check's raw connection (Storage/DatabaseHealthCheck).
                     .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -16,7 +16,7 @@ install_debian_packages() {
 
 # The C libraries the server links against.
 BUILD_PACKAGES=(pkg-config libsqlite3-dev libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-                libargon2-dev libqrencode-dev zlib1g-dev libcurl4-openssl-dev libldap-dev)
+                libargon2-dev libqrencode-dev zlib1g-dev libdeflate-dev libcurl4-openssl-dev libldap-dev)
 
 # What the end-to-end suite uses besides the browser: ffmpeg makes the test recordings (Tests/e2e/media_files.py),
 # curl fetches course media as a real client does (Tests/e2e/test_media_serving.py).

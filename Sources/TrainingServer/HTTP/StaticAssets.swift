@@ -19,7 +19,7 @@ public struct StaticAssets: Sendable {
 
         /// An asset and its gzip form (if that is smaller). A different representation needs a different strong
         /// ETag (RFC 9110 §8.8.3): the gzip form's is `etag` with `-gzip-` and a digest of the compressed bytes added
-        /// inside the quotes, so servers whose zlib compresses differently never give different bytes one ETag.
+        /// inside the quotes, so servers whose compressor works differently never give different bytes one ETag.
         public init(bytes: [UInt8], contentType: String, etag: String) {
             self.bytes = bytes
             self.contentType = contentType

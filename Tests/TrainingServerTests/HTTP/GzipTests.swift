@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import TrainingServer
 
@@ -22,22 +23,138 @@ import Testing
         return Array(data)
     }
 
+    /// Reads one gzip member (RFC 1952) in process with zlib's inflate (`Inflate`), checking its header, that the
+    /// DEFLATE data expands to the size the trailer records, and the trailer's CRC-32 against zlib's.
+    static func inflateMember(_ member: [UInt8]) throws -> [UInt8] {
+        try #require(member.count >= 18, "a member has a 10-byte header and an 8-byte trailer")
+        #expect(Array(member.prefix(3)) == [0x1F, 0x8B, 8], "gzip magic number, DEFLATE method")
+        let flags = member[3]
+        try #require(flags & 0xE0 == 0, "reserved flag bits are zero")
+        var offset = 10
+        if flags & 0x04 != 0 { offset += 2 + Int(member[offset]) + Int(member[offset + 1]) << 8 }  // FEXTRA
+        for flag: UInt8 in [0x08, 0x10] where flags & flag != 0 {  // FNAME, FCOMMENT: zero-terminated
+            offset = try #require(member[offset...].firstIndex(of: 0)) + 1
+        }
+        if flags & 0x02 != 0 { offset += 2 }  // FHCRC
+        let trailer = Array(member.suffix(8))
+        func word(_ start: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(trailer[start + $1]) << (8 * $1) } }
+        let body = try #require(Inflate.raw(member[offset..<(member.count - 8)], size: Int(word(4))),
+                                "the DEFLATE data expands to the size in the trailer")
+        #expect(word(0) == Inflate.crc32(body), "the trailer's CRC-32 is the data's")
+        return body
+    }
+
+    /// Reproducible bytes: text that compresses well, random bytes that do not, or a mix.
+    enum Input: String, CaseIterable {
+        case text, noise, mixed
+
+        func bytes(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
+            var state = seed
+            func next() -> UInt8 {
+                // SplitMix64.
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return UInt8(truncatingIfNeeded: z ^ (z >> 31))
+            }
+            let text = Array(String(repeating: "<li class=\"module\">检索与引用 \(seed)</li>\n", count: count / 40 + 1)
+                .utf8.prefix(count))
+            switch self {
+            case .text: return text
+            case .noise: return (0..<count).map { _ in next() }
+            case .mixed: return Array(text.prefix(count / 2)) + (0..<(count - count / 2)).map { _ in next() }
+            }
+        }
+    }
+
+    /// Every level the server uses, on empty, 1-byte, page-sized and large inputs of every kind, decodes to the
+    /// original through zlib, with the right CRC-32 and size.
+    @Test(arguments: [Gzip.staticLevel, Gzip.dynamicLevel], [0, 1, 100, 9_407, 300_000])
+    func everyLevelInUseGivesAMemberThatZlibDecodes(_ level: Int32, _ count: Int) throws {
+        for input in Input.allCases {
+            let original = input.bytes(count)
+            let compressed = try #require(Gzip.compress(original, level: level))
+            #expect(try Self.inflateMember(compressed) == original, "\(input) \(count) bytes at level \(level)")
+        }
+    }
+
     @Test(arguments: [0, 1, 100, 70_000])
-    func compressedBytesDecompressToTheOriginal(_ count: Int) throws {
-        var generator = SystemRandomNumberGenerator()
-        // Half text that compresses well, half random bytes that do not.
-        let text = Array(String(repeating: "body { margin: 0 } ", count: count / 40 + 1).utf8.prefix(count / 2))
-        let noise = (0..<(count - text.count)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let original = text + noise
-        let compressed = try #require(Gzip.compress(original))
-        #expect(compressed.starts(with: [0x1F, 0x8B]), "a gzip member starts with its magic number")
-        #expect(try Self.gunzip(compressed) == original)
+    func compressedBytesDecompressToTheOriginalWithGzip(_ count: Int) throws {
+        for original in [Input.mixed.bytes(count), Input.text.bytes(count)] {
+            let compressed = try #require(Gzip.compress(original))
+            #expect(compressed.starts(with: [0x1F, 0x8B]), "a gzip member starts with its magic number")
+            #expect(try Self.gunzip(compressed) == original)
+            #expect(try Self.gunzip(try #require(Gzip.compress(original, level: Gzip.dynamicLevel))) == original)
+        }
     }
 
     @Test func repetitiveTextShrinks() throws {
         let original = Array(String(repeating: ".page { color: #1a1a1a; }\n", count: 200).utf8)
         let compressed = try #require(Gzip.compress(original))
         #expect(compressed.count * 10 < original.count)
+    }
+
+    @Test func aLevelOutsideLibdeflatesRangeGivesNothing() {
+        #expect(Gzip.compress([1, 2, 3], level: 13) == nil)
+        #expect(Gzip.compress([1, 2, 3], level: -1) == nil)
+    }
+
+    /// A dynamic body is compressed only when that makes it smaller: never for empty, 1-byte or random bodies.
+    @Test func aDynamicBodyIsCompressedOnlyWhenItShrinks() throws {
+        #expect(Gzip.compressDynamicBody([]) == nil)
+        #expect(Gzip.compressDynamicBody([0x41]) == nil)
+        #expect(Gzip.compressDynamicBody(Input.noise.bytes(4_096)) == nil)
+        let page = Input.text.bytes(9_407)
+        let compressed = try #require(Gzip.compressDynamicBody(page))
+        #expect(compressed.count < page.count / 4)
+        #expect(try Self.inflateMember(compressed) == page)
+    }
+
+    /// The thread's compressor keeps nothing from one answer to the next: a run of answers of different sizes and
+    /// kinds through it gives the same bytes as a fresh compressor for each.
+    @Test func aReusedCompressorGivesTheSameBytesAsAFreshOne() throws {
+        for round in 0..<40 {
+            let original = Input.allCases[round % 3].bytes(1_024 + round * 997, seed: UInt64(round))
+            let fresh = Gzip.compress(original, level: Gzip.dynamicLevel)
+            let reused = Gzip.compressDynamicBody(original)
+            if let reused {
+                #expect(reused == fresh, "round \(round)")
+            } else {
+                #expect(fresh.map { $0.count >= original.count } ?? false, "round \(round): only a member no smaller is refused")
+            }
+        }
+    }
+
+    /// Many threads at once, each through its own compressor: every answer decodes to its own input. Half the work
+    /// runs on threads that end afterwards (their compressors are freed with them), half on the dispatch pool's.
+    @Test func manyThreadsCompressingAtOnceEachGetTheirOwnInputBack() throws {
+        let originals = (0..<96).map { Input.allCases[$0 % 2 == 0 ? 0 : 2].bytes(2_000 + $0 * 331, seed: UInt64($0)) }
+        let results = Mutex<[Int: [UInt8]]>([:])
+        let done = DispatchGroup()
+        for thread in 0..<16 {
+            done.enter()
+            Thread {
+                for index in stride(from: thread, to: 48, by: 16) {
+                    for _ in 0..<3 {
+                        let compressed = Gzip.compressDynamicBody(originals[index])
+                        results.withLock { $0[index] = compressed }
+                    }
+                }
+                done.leave()
+            }.start()
+        }
+        DispatchQueue.concurrentPerform(iterations: 48) { offset in
+            let compressed = Gzip.compressDynamicBody(originals[48 + offset])
+            results.withLock { $0[48 + offset] = compressed }
+        }
+        done.wait()
+        let compressed = results.withLock { $0 }
+        #expect(compressed.count == originals.count)
+        for (index, original) in originals.enumerated() {
+            let member = try #require(compressed[index], "answer \(index) was compressed")
+            #expect(try Self.inflateMember(member) == original, "answer \(index)")
+        }
     }
 }
 
