@@ -117,8 +117,8 @@ struct QuizController {
         let checked = go.hasPrefix("check:") ? Int(go.dropFirst(6)) : nil
         var updated: StoredAttempt
         do {
-            updated = try context.quizzes.save(current, responses: responses, expectedSequence: sequence, key: key,
-                                               user: user, quiz: quiz, course: course)
+            updated = try context.quizzes.save(current, state: state, responses: responses, expectedSequence: sequence,
+                                               key: key, user: user, quiz: quiz, course: course)
             if let number = checked, !unreadable.contains(where: { $0.number == number }),
                let slot = state.questions.first(where: { $0.number == number }) {
                 updated = try context.quizzes.act(updated, action: .check(question: slot.question.id), key: key + ":check",

@@ -121,10 +121,12 @@ public struct QuizService: Sendable {
     }
 
     /// Saves responses (in authored ids) as one step per changed question. `expectedSequence` guards the first
-    /// step against a stale page; `key` makes a repeated submission of the same form a no-op.
-    public func save(_ stored: StoredAttempt, responses: [(QuestionID, Assessment.Response)], expectedSequence: Int?, key: String,
-                     user: User, quiz: QuizDefinition, course: Course) throws -> StoredAttempt {
-        try perform(stored, quiz: quiz, course: course) { latest, state, quiz in
+    /// step against a stale page; `key` makes a repeated submission of the same form a no-op. `state`, when the
+    /// caller has it, is what `current(stored, ...)` returned for `stored` (so the attempt is not replayed again).
+    public func save(_ stored: StoredAttempt, state: AttemptState? = nil, responses: [(QuestionID, Assessment.Response)],
+                     expectedSequence: Int?, key: String, user: User, quiz: QuizDefinition,
+                     course: Course) throws -> StoredAttempt {
+        try perform(stored, state: state, quiz: quiz, course: course) { latest, state, quiz, now in
             var requests: [StepRequest] = []
             for (question, response) in responses {
                 guard state.question(question)?.response != response else { continue }
@@ -134,9 +136,9 @@ public struct QuizService: Sendable {
                                             expectedSequence: requests.isEmpty ? expectedSequence : nil))
             }
             guard !requests.isEmpty else { return [] }
-            // One replay for all the saves (see `AttemptRules.decide(_:on:quiz:now:)` for a list).
+            // No replay for the saves: they are judged on the replay just made (see `AttemptRules.decide` for a list).
             var steps: [AttemptStep] = []
-            for decision in AttemptRules.decide(requests, on: latest.attempt, quiz: quiz, now: clock()) {
+            for decision in AttemptRules.decide(requests, on: latest.attempt, quiz: quiz, now: now, replayed: state) {
                 switch decision {
                 case .append(let step): steps.append(step)
                 case .duplicate: continue
@@ -150,19 +152,21 @@ public struct QuizService: Sendable {
     /// A single step other than saving: check (immediate feedback) or submit.
     public func act(_ stored: StoredAttempt, action: AttemptAction, key: String, user: User, quiz: QuizDefinition,
                     course: Course) throws -> StoredAttempt {
-        try perform(stored, quiz: quiz, course: course) { latest, _, quiz in
+        try perform(stored, quiz: quiz, course: course) { latest, state, quiz, now in
             let request = StepRequest(actor: .learner(String(user.id.rawValue)), action: action, idempotencyKey: key)
-            switch AttemptRules.decide(request, on: latest.attempt, quiz: quiz, now: clock()) {
-            case .append(let step): return [step]
-            case .duplicate: return []
-            case .rejected(let rejection): throw Failure.rejected(rejection)
+            switch AttemptRules.decide([request], on: latest.attempt, quiz: quiz, now: now, replayed: state).first {
+            case .append(let step)?: return [step]
+            case .duplicate?, nil: return []
+            case .rejected(let rejection)?: throw Failure.rejected(rejection)
             }
         }
     }
 
-    private func perform(_ stored: StoredAttempt, quiz currentQuiz: QuizDefinition, course: Course,
-                         steps: (StoredAttempt, AttemptState, QuizDefinition) throws -> [AttemptStep]) throws -> StoredAttempt {
-        let (current, currentState) = try current(stored, quiz: currentQuiz, course: course)
+    /// Appends the steps `steps` decides on the attempt as stored (`latest`), given its replay at `now`.
+    private func perform(_ stored: StoredAttempt, state given: AttemptState? = nil, quiz currentQuiz: QuizDefinition,
+                         course: Course,
+                         steps: (StoredAttempt, AttemptState, QuizDefinition, Double) throws -> [AttemptStep]) throws -> StoredAttempt {
+        let (current, currentState) = try given.map { (stored, $0) } ?? current(stored, quiz: currentQuiz, course: course)
         let quiz = try definition(for: current, current: currentQuiz)
         let wasClosed = current.closedAt != nil
         let updated = try attempts.append(attemptID: current.attempt.id) { latest in
@@ -173,8 +177,13 @@ public struct QuizService: Sendable {
                 && latest.quizHash == current.quizHash
                 && (currentState.isClosed || currentState.cutoff.map { now <= $0 } ?? true)
             let state = unchanged ? currentState : try replay(latest.attempt, quiz: quiz, now: now)
-            let new = try steps(latest, state, quiz)
+            let new = try steps(latest, state, quiz, now)
             guard !new.isEmpty else { return ([], nil) }
+            // Saves on an open attempt leave it open with the same figures (the maximum mark does not depend on
+            // the responses, and the rest stays empty until it closes): when the row holds them already, the
+            // attempt is neither replayed again nor its row rewritten.
+            let onlySaves = new.allSatisfy { if case .save = $0.action { true } else { false } }
+            if onlySaves, !state.isClosed, AttemptSummary(state) == latest.header.summary { return (new, nil) }
             let after = try replay(new.reduce(latest.attempt) { $0.appending($1) }, quiz: quiz, now: now)
             return (new, AttemptSummary(after))
         }
@@ -182,10 +191,13 @@ public struct QuizService: Sendable {
         return updated
     }
 
-    /// Credits the course's quiz hours when its completion quiz has just been passed.
+    /// Credits the course's quiz hours when its completion quiz has just been passed, and then re-evaluates the
+    /// person's certifications. Nothing else of an attempt is evidence for a certification (a programme counts a
+    /// course's completion, which needs its completion quiz passed, and credited hours), so other closes change
+    /// none and are not followed by a re-evaluation (the periodic sweep still moves certifications with time).
     private func afterClose(_ stored: StoredAttempt, quiz: QuizDefinition, course: Course) throws {
-        defer { onResultChange(stored.userID) }
         guard stored.passed == true, course.completion.quiz == quiz.id else { return }
+        defer { onResultChange(stored.userID) }
         let now = clock()
         try learning.credit(userID: stored.userID, source: .quiz, courseID: course.id.rawValue, itemID: quiz.id.rawValue,
                             hours: CourseStatus.quizHours(of: course), year: calendar.year(of: now), at: now)
