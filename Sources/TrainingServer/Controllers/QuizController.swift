@@ -45,7 +45,7 @@ struct QuizController {
         let history = try context.quizzes.history(user: user, quiz: quiz, course: course,
                                                   recent: QuizStartPage.recentAttempts)
         let open = history.openAttempt
-        let daily = open == nil ? try context.quizzes.dailyRefusal(user: user, quiz: quiz, course: course) : nil
+        let daily = open == nil ? history.dailyRefusal : nil
         let refusal = open == nil ? refusalText(quiz: quiz, tally: history.tally, page: page, daily: daily) : nil
         let model = QuizStartPage.Model(course: course, quiz: quiz, questionCount: questionCount(quiz),
                                         attempts: history.recent.map(line(for:)), totalAttempts: history.tally.count,
@@ -211,7 +211,7 @@ struct QuizController {
             credited = CourseStatus.quizHours(of: course)
         }
         let refusal = refusalText(quiz: quiz, tally: history.tally, page: page,
-                                  daily: try context.quizzes.dailyRefusal(user: user, quiz: quiz, course: course))
+                                  daily: history.dailyRefusal)
         let canRetake = refusal == nil && state.passed != true
         let model = ResultPage.Model(course: course, quiz: quiz, view: LearnerAttemptView(state, visibility: visibility),
                                      passed: state.passed == true, expired: state.closeReason == .expired,

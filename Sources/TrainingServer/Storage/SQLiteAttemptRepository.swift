@@ -38,13 +38,28 @@ public struct SQLiteAttemptRepository: AttemptRepository {
                         limit: Int) throws -> (AttemptTally, [AttemptHeader]) {
         try store.read { db in
             let arguments: StatementArguments = [userID.rawValue, courseID, quizID.rawValue]
-            let tally = try Self.tally(db, arguments)
-            let latest = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT \(Self.headerColumns) FROM quiz_attempts WHERE user_id = ? AND course_id = ? AND quiz_id = ?
-                ORDER BY number DESC LIMIT ?
-                """), arguments: arguments + [max(0, limit)])
-            return (tally, latest.reversed().map(Self.header))
+            return (try Self.tally(db, arguments), try Self.latest(db, arguments, limit: limit))
         }
+    }
+
+    public func overview(userID: UserID, courseID: String, quizID: QuizID, limit: Int,
+                         startsSince: Double?) throws -> AttemptOverview {
+        try store.read { db in
+            let arguments: StatementArguments = [userID.rawValue, courseID, quizID.rawValue]
+            let open = try load(db, where: Self.openAtQuiz, arguments)
+            let tally = try Self.tally(db, arguments)
+            let recent = limit > 0 ? try Self.latest(db, arguments, limit: limit) : []
+            let starts = try startsSince.map { try Self.starts(db, arguments, since: $0) }
+            return AttemptOverview(open: open, tally: tally, recent: recent, starts: starts)
+        }
+    }
+
+    /// The latest `limit` headers of a person's attempts at one quiz, oldest first.
+    static func latest(_ db: Database, _ arguments: StatementArguments, limit: Int) throws -> [AttemptHeader] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(Self.headerColumns) FROM quiz_attempts WHERE user_id = ? AND course_id = ? AND quiz_id = ?
+            ORDER BY number DESC LIMIT ?
+            """), arguments: arguments + [max(0, limit)]).reversed().map(Self.header)
     }
 
     public func tally(userID: UserID, courseID: String, quizID: QuizID) throws -> AttemptTally {

@@ -346,6 +346,13 @@ final class CountingAttempts: AttemptRepository {
     func openAttempts(userID: UserID, courseID: String?, quizID: QuizID?) throws -> [StoredAttempt] {
         seen(try base.openAttempts(userID: userID, courseID: courseID, quizID: quizID))
     }
+    func overview(userID: UserID, courseID: String, quizID: QuizID, limit: Int,
+                  startsSince: Double?) throws -> AttemptOverview {
+        var overview = try base.overview(userID: userID, courseID: courseID, quizID: quizID, limit: limit,
+                                         startsSince: startsSince)
+        overview.open = seen(overview.open)
+        return overview
+    }
     func outcomes(userID: UserID) throws -> [QuizOutcome] { try base.outcomes(userID: userID) }
     func starts(userID: UserID, courseID: String, quizID: QuizID, since: Double) throws -> AttemptStarts {
         try base.starts(userID: userID, courseID: courseID, quizID: quizID, since: since)
