@@ -67,10 +67,15 @@ public enum AttemptRules {
     /// judged on reads responses (whether the attempt is closed, its cutoff, whether the question is on the
     /// paper or checked, whether the response suits the question). Any other action is judged on a replay of
     /// the attempt as it stands then.
+    ///
+    /// `replayed`, when the caller has it, is the replay of `attempt` at `now` (`AttemptState(replaying: attempt,
+    /// against: quiz, now: now)`): it is used instead of replaying again until a step is appended.
     public static func decide(_ requests: [StepRequest], on attempt: Attempt, quiz: QuizDefinition,
-                              now: Double) -> [StepDecision] {
+                              now: Double, replayed given: AttemptState? = nil) -> [StepDecision] {
         var attempt = attempt
-        var replayed: Result<AttemptState, ReplayError>?
+        var replayed: Result<AttemptState, ReplayError>? = given.map { .success($0) }
+        // Whether `replayed` is the replay of `attempt` as it stands (no step appended since).
+        var replayedIsCurrent = given != nil
         var decisions: [StepDecision] = []
         for request in requests {
             let decision: StepDecision
@@ -81,15 +86,19 @@ public enum AttemptRules {
                     } catch {
                         replayed = .failure(error)
                     }
+                    replayedIsCurrent = true
                 }
                 decision = decide(request, on: attempt, quiz: quiz, now: now, replayed: replayed)
             } else {
-                decision = decide(request, on: attempt, quiz: quiz, now: now, replayed: nil)
+                decision = decide(request, on: attempt, quiz: quiz, now: now, replayed: replayedIsCurrent ? replayed : nil)
                 replayed = nil
+                replayedIsCurrent = false
             }
             decisions.append(decision)
             switch decision {
-            case .append(let step): attempt = attempt.appending(step)
+            case .append(let step):
+                attempt = attempt.appending(step)
+                replayedIsCurrent = false
             case .duplicate: continue
             case .rejected: return decisions
             }

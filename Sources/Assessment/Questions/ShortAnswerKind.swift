@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Grades a short-answer question: the typed text is compared with each accepted answer and its alternatives
 /// after `TextNormalizer` folding (and, when the question declares wrappers such as "第…条" or "《…》", with
 /// them removed from both sides); the best fraction among the answers that match wins (the first on a tie).
@@ -12,11 +14,11 @@ public enum ShortAnswerKind {
         guard case .text(let typed) = response else { return .invalid }
         let normalized = TextNormalizer.normalize(typed, caseSensitive: caseSensitive)
         if normalized.isEmpty { return .todo }
-        let forms = TextNormalizer.wrapperForms(wrappers, caseSensitive: caseSensitive)
-        let given = Array(TextNormalizer.unwrap(normalized, forms: forms))
+        let compiled = compiledAnswers(answers, caseSensitive: caseSensitive, wrappers: wrappers)
+        let given = Array(TextNormalizer.unwrap(normalized, forms: compiled.forms))
         var best: (index: Int, fraction: Double)?
         for (index, answer) in answers.enumerated()
-        where answer.forms.contains(where: { matches(given, pattern: $0, caseSensitive: caseSensitive, forms: forms) }) {
+        where compiled.patterns[index].contains(where: { matches(given, tokens: $0) }) {
             if best == nil || answer.fraction > best!.fraction + Grade.tolerance {
                 best = (index, answer.fraction)
             }
@@ -34,15 +36,55 @@ public enum ShortAnswerKind {
                        caseSensitive: caseSensitive, forms: forms)
     }
 
-    private enum Token: Equatable {
+    private enum Token: Equatable, Sendable {
         case literal(Character)
         case anything
     }
 
+    /// A question's accepted answers as matching reads them: the wrappers' normalised forms, and each answer's
+    /// forms normalised, unwrapped and tokenised. They depend only on the question, so they are made once per
+    /// question version and kept (`compiled`), not at every grade of every replay.
+    private struct Compiled: Sendable {
+        var forms: [(prefix: String, suffix: String)]
+        /// By answer, then by form of the answer.
+        var patterns: [[[Token]]]
+    }
+
+    private struct CompiledKey: Hashable, Sendable {
+        var answers: [ShortAnswer]
+        var caseSensitive: Bool
+        var wrappers: [AnswerWrapper]
+    }
+
+    /// At most `compiledCapacity` questions; all are dropped when it is full (they are made again on use).
+    private static let compiled = Mutex<[CompiledKey: Compiled]>([:])
+    private static let compiledCapacity = 4_096
+
+    private static func compiledAnswers(_ answers: [ShortAnswer], caseSensitive: Bool,
+                                        wrappers: [AnswerWrapper]) -> Compiled {
+        let key = CompiledKey(answers: answers, caseSensitive: caseSensitive, wrappers: wrappers)
+        if let found = compiled.withLock({ $0[key] }) { return found }
+        let forms = TextNormalizer.wrapperForms(wrappers, caseSensitive: caseSensitive)
+        let made = Compiled(forms: forms, patterns: answers.map { answer in
+            answer.forms.map { tokens(pattern: $0, caseSensitive: caseSensitive, forms: forms) }
+        })
+        compiled.withLock { cache in
+            if cache.count >= compiledCapacity { cache.removeAll(keepingCapacity: true) }
+            cache[key] = made
+        }
+        return made
+    }
+
+    private static func tokens(pattern: String, caseSensitive: Bool, forms: [(prefix: String, suffix: String)]) -> [Token] {
+        tokenize(TextNormalizer.unwrap(TextNormalizer.normalize(pattern, caseSensitive: caseSensitive), forms: forms))
+    }
+
     private static func matches(_ text: [Character], pattern: String, caseSensitive: Bool,
                                 forms: [(prefix: String, suffix: String)]) -> Bool {
-        let normalized = TextNormalizer.normalize(pattern, caseSensitive: caseSensitive)
-        let tokens = tokenize(TextNormalizer.unwrap(normalized, forms: forms))
+        matches(text, tokens: tokens(pattern: pattern, caseSensitive: caseSensitive, forms: forms))
+    }
+
+    private static func matches(_ text: [Character], tokens: [Token]) -> Bool {
         if tokens.isEmpty { return false }
         // Iterative glob matching: on a mismatch, let the most recent `*` swallow one more character.
         var textIndex = 0

@@ -45,7 +45,7 @@ struct QuizController {
         let history = try context.quizzes.history(user: user, quiz: quiz, course: course,
                                                   recent: QuizStartPage.recentAttempts)
         let open = history.openAttempt
-        let daily = open == nil ? try context.quizzes.dailyRefusal(user: user, quiz: quiz, course: course) : nil
+        let daily = open == nil ? history.dailyRefusal : nil
         let refusal = open == nil ? refusalText(quiz: quiz, tally: history.tally, page: page, daily: daily) : nil
         let model = QuizStartPage.Model(course: course, quiz: quiz, questionCount: questionCount(quiz),
                                         attempts: history.recent.map(line(for:)), totalAttempts: history.tally.count,
@@ -117,8 +117,8 @@ struct QuizController {
         let checked = go.hasPrefix("check:") ? Int(go.dropFirst(6)) : nil
         var updated: StoredAttempt
         do {
-            updated = try context.quizzes.save(current, responses: responses, expectedSequence: sequence, key: key,
-                                               user: user, quiz: quiz, course: course)
+            updated = try context.quizzes.save(current, state: state, responses: responses, expectedSequence: sequence,
+                                               key: key, user: user, quiz: quiz, course: course)
             if let number = checked, !unreadable.contains(where: { $0.number == number }),
                let slot = state.questions.first(where: { $0.number == number }) {
                 updated = try context.quizzes.act(updated, action: .check(question: slot.question.id), key: key + ":check",
@@ -211,7 +211,7 @@ struct QuizController {
             credited = CourseStatus.quizHours(of: course)
         }
         let refusal = refusalText(quiz: quiz, tally: history.tally, page: page,
-                                  daily: try context.quizzes.dailyRefusal(user: user, quiz: quiz, course: course))
+                                  daily: history.dailyRefusal)
         let canRetake = refusal == nil && state.passed != true
         let model = ResultPage.Model(course: course, quiz: quiz, view: LearnerAttemptView(state, visibility: visibility),
                                      passed: state.passed == true, expired: state.closeReason == .expired,

@@ -35,9 +35,15 @@ extension QuizService {
     /// begins. Nil when the quiz has no daily cap, when fewer were started today, and while an attempt is open
     /// (the learner continues it). Counted from the attempts' start times, so it costs one small query.
     public func dailyRefusal(user: User, quiz: QuizDefinition, course: Course) throws -> StartRefusal? {
-        guard let cap = quiz.attemptsPerDay else { return nil }
+        guard quiz.attemptsPerDay != nil else { return nil }
         let today = calendar.day(containing: clock())
         let starts = try attempts.starts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id, since: today.start)
+        return dailyRefusal(quiz: quiz, starts: starts, today: today)
+    }
+
+    /// `dailyRefusal` from the starts since the start of `today` as read (`AttemptRepository.overview`).
+    func dailyRefusal(quiz: QuizDefinition, starts: AttemptStarts?, today: (start: Double, end: Double)?) -> StartRefusal? {
+        guard let cap = quiz.attemptsPerDay, let starts, let today else { return nil }
         guard !starts.hasOpen, starts.started >= cap else { return nil }
         return .dailyLimitReached(limit: cap, availableAt: today.end)
     }

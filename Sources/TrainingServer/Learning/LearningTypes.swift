@@ -210,6 +210,9 @@ public protocol AttemptRepository: Sendable {
     func history(userID: UserID, courseID: String, quizID: QuizID, limit: Int) throws -> (AttemptTally, [AttemptHeader])
     /// The figures of a person's attempts at one quiz.
     func tally(userID: UserID, courseID: String, quizID: QuizID) throws -> AttemptTally
+    /// What `openAttempts`, `history` and (with `startsSince`) `starts` give for a person at one quiz, read in one
+    /// snapshot.
+    func overview(userID: UserID, courseID: String, quizID: QuizID, limit: Int, startsSince: Double?) throws -> AttemptOverview
     /// Every attempt of a person without steps, newest first.
     func headers(userID: UserID) throws -> [AttemptHeader]
     /// The attempts of a person not closed as stored, with their steps (one may need closing now that time ran

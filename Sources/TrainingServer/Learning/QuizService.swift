@@ -1,6 +1,7 @@
 import Assessment
 import Curriculum
 import Foundation
+import Synchronization
 
 /// Taking quizzes: the rules come from `Assessment.AttemptRules`, storage from `AttemptRepository`; this type
 /// only connects them, closes expired attempts and credits hours for a passed completion quiz.
@@ -11,6 +12,8 @@ public struct QuizService: Sendable {
     public let clock: @Sendable () -> Double
     /// Called after an attempt closes (certifications may change).
     public let onResultChange: @Sendable (UserID) -> Void
+    /// Replays of attempts as stored, so the pages that follow one another need not replay the same steps again.
+    let replays = AttemptReplays()
 
     public init(attempts: any AttemptRepository, learning: any LearningRepository, calendar: StudyCalendar,
                 clock: @escaping @Sendable () -> Double, onResultChange: @escaping @Sendable (UserID) -> Void = { _ in }) {
@@ -39,7 +42,7 @@ public struct QuizService: Sendable {
     public func current(_ stored: StoredAttempt, quiz currentQuiz: QuizDefinition, course: Course) throws -> (StoredAttempt, AttemptState) {
         let quiz = try definition(for: stored, current: currentQuiz)
         let now = clock()
-        let state = try replay(stored.attempt, quiz: quiz, now: now)
+        let state = try storedReplay(stored.attempt, quiz: quiz, now: now)
         if AttemptRules.expiryStep(for: stored.attempt, state: state, now: now) != nil {
             let updated = try attempts.append(attemptID: stored.attempt.id) { latest in
                 guard let step = AttemptRules.expiryStep(for: latest.attempt, quiz: quiz, now: now) else { return ([], nil) }
@@ -47,7 +50,7 @@ public struct QuizService: Sendable {
                 return ([step], AttemptSummary(state))
             }
             try afterClose(updated, quiz: quiz, course: course)
-            return (updated, try replay(updated.attempt, quiz: quiz, now: now))
+            return (updated, try storedReplay(updated.attempt, quiz: quiz, now: now))
         }
         return (stored, state)
     }
@@ -59,6 +62,8 @@ public struct QuizService: Sendable {
         public var recent: [AttemptHeader]
         /// The attempt still open (its time not run out), if any.
         public var openAttempt: AttemptID?
+        /// Why no attempt may start today, as `dailyRefusal` says it.
+        public var dailyRefusal: StartRefusal?
     }
 
     /// The attempts of `user` at `quiz` not closed as stored, each brought up to date: one whose time ran out is
@@ -72,20 +77,37 @@ public struct QuizService: Sendable {
     /// The attempts of `user` at `quiz` after closing those whose time ran out: the figures of all of them and the
     /// latest `recent` ones. Costs the same however many attempts there are (no closed attempt is replayed).
     public func history(user: User, quiz: QuizDefinition, course: Course, recent: Int = 20) throws -> History {
-        let open = try closeExpired(user: user, quiz: quiz, course: course)
-        let (tally, headers) = try attempts.history(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
-                                                    limit: recent)
-        return History(tally: tally, recent: headers, openAttempt: open.first { !$0.1.isClosed }?.0.attempt.id)
+        let (overview, open, today) = try attemptOverview(user: user, quiz: quiz, course: course, recent: recent)
+        return History(tally: overview.tally, recent: overview.recent,
+                       openAttempt: open.first { !$0.1.isClosed }?.0.attempt.id,
+                       dailyRefusal: dailyRefusal(quiz: quiz, starts: overview.starts, today: today))
+    }
+
+    /// The person's attempts at the quiz in one read (open ones, figures, the latest `recent`, today's starts
+    /// when the quiz has a daily cap), with the open ones brought up to date: when one of them closes now (its
+    /// time ran out), the figures are read again so that they count it closed.
+    private func attemptOverview(user: User, quiz: QuizDefinition, course: Course,
+                                 recent: Int) throws -> (AttemptOverview, [(StoredAttempt, AttemptState)], (start: Double, end: Double)?) {
+        let today = quiz.attemptsPerDay == nil ? nil : calendar.day(containing: clock())
+        var overview = try attempts.overview(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
+                                             limit: recent, startsSince: today?.start)
+        let open = try overview.open.map { try current($0, quiz: quiz, course: course) }
+        if open.contains(where: { $0.0.closedAt != nil }) {
+            overview = try attempts.overview(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
+                                             limit: recent, startsSince: today?.start)
+        }
+        return (overview, open, today)
     }
 
     /// Starts a new attempt, atomically with the check of the attempt rules.
     public func start(user: User, quiz: QuizDefinition, course: Course, seed: UInt64) throws -> StoredAttempt {
         // Close expired attempts first, so the rules see them closed.
-        try closeExpired(user: user, quiz: quiz, course: course)
+        let (overview, _, today) = try attemptOverview(user: user, quiz: quiz, course: course, recent: 0)
         let now = clock()
-        if let refusal = try dailyRefusal(user: user, quiz: quiz, course: course) { throw Failure.refused(refusal) }
+        if let refusal = dailyRefusal(quiz: quiz, starts: overview.starts, today: today) { throw Failure.refused(refusal) }
         try attempts.saveVersion(courseID: course.id.rawValue, quiz: quiz, at: now)
-        return try attempts.start(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
+        var replayed: AttemptState?
+        let started = try attempts.start(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
                                   quizHash: quiz.contentHash) { tally, open in
             // Closed attempts count through their stored summaries; one still open is replayed now (its time may
             // have run out since it was read).
@@ -113,18 +135,25 @@ public struct QuizService: Sendable {
                                       timeFactor: user.accommodationFactor, actor: .learner(String(user.id.rawValue)),
                                       now: now) {
             case .success(let attempt):
-                return (attempt, AttemptSummary(try replay(attempt, quiz: quiz, now: now)))
+                let state = try replay(attempt, quiz: quiz, now: now)
+                replayed = state
+                return (attempt, AttemptSummary(state))
             case .failure(let refusal):
                 throw Failure.refused(refusal)
             }
         }
+        // Stored: the answer page that follows finds the replay made.
+        if let replayed { replays.keep(replayed, of: started.attempt, quiz: quiz, now: now) }
+        return started
     }
 
     /// Saves responses (in authored ids) as one step per changed question. `expectedSequence` guards the first
-    /// step against a stale page; `key` makes a repeated submission of the same form a no-op.
-    public func save(_ stored: StoredAttempt, responses: [(QuestionID, Assessment.Response)], expectedSequence: Int?, key: String,
-                     user: User, quiz: QuizDefinition, course: Course) throws -> StoredAttempt {
-        try perform(stored, quiz: quiz, course: course) { latest, state, quiz in
+    /// step against a stale page; `key` makes a repeated submission of the same form a no-op. `state`, when the
+    /// caller has it, is what `current(stored, ...)` returned for `stored` (so the attempt is not replayed again).
+    public func save(_ stored: StoredAttempt, state: AttemptState? = nil, responses: [(QuestionID, Assessment.Response)],
+                     expectedSequence: Int?, key: String, user: User, quiz: QuizDefinition,
+                     course: Course) throws -> StoredAttempt {
+        try perform(stored, state: state, quiz: quiz, course: course) { latest, state, quiz, now in
             var requests: [StepRequest] = []
             for (question, response) in responses {
                 guard state.question(question)?.response != response else { continue }
@@ -134,9 +163,9 @@ public struct QuizService: Sendable {
                                             expectedSequence: requests.isEmpty ? expectedSequence : nil))
             }
             guard !requests.isEmpty else { return [] }
-            // One replay for all the saves (see `AttemptRules.decide(_:on:quiz:now:)` for a list).
+            // No replay for the saves: they are judged on the replay just made (see `AttemptRules.decide` for a list).
             var steps: [AttemptStep] = []
-            for decision in AttemptRules.decide(requests, on: latest.attempt, quiz: quiz, now: clock()) {
+            for decision in AttemptRules.decide(requests, on: latest.attempt, quiz: quiz, now: now, replayed: state) {
                 switch decision {
                 case .append(let step): steps.append(step)
                 case .duplicate: continue
@@ -150,21 +179,24 @@ public struct QuizService: Sendable {
     /// A single step other than saving: check (immediate feedback) or submit.
     public func act(_ stored: StoredAttempt, action: AttemptAction, key: String, user: User, quiz: QuizDefinition,
                     course: Course) throws -> StoredAttempt {
-        try perform(stored, quiz: quiz, course: course) { latest, _, quiz in
+        try perform(stored, quiz: quiz, course: course) { latest, state, quiz, now in
             let request = StepRequest(actor: .learner(String(user.id.rawValue)), action: action, idempotencyKey: key)
-            switch AttemptRules.decide(request, on: latest.attempt, quiz: quiz, now: clock()) {
-            case .append(let step): return [step]
-            case .duplicate: return []
-            case .rejected(let rejection): throw Failure.rejected(rejection)
+            switch AttemptRules.decide([request], on: latest.attempt, quiz: quiz, now: now, replayed: state).first {
+            case .append(let step)?: return [step]
+            case .duplicate?, nil: return []
+            case .rejected(let rejection)?: throw Failure.rejected(rejection)
             }
         }
     }
 
-    private func perform(_ stored: StoredAttempt, quiz currentQuiz: QuizDefinition, course: Course,
-                         steps: (StoredAttempt, AttemptState, QuizDefinition) throws -> [AttemptStep]) throws -> StoredAttempt {
-        let (current, currentState) = try current(stored, quiz: currentQuiz, course: course)
+    /// Appends the steps `steps` decides on the attempt as stored (`latest`), given its replay at `now`.
+    private func perform(_ stored: StoredAttempt, state given: AttemptState? = nil, quiz currentQuiz: QuizDefinition,
+                         course: Course,
+                         steps: (StoredAttempt, AttemptState, QuizDefinition, Double) throws -> [AttemptStep]) throws -> StoredAttempt {
+        let (current, currentState) = try given.map { (stored, $0) } ?? current(stored, quiz: currentQuiz, course: course)
         let quiz = try definition(for: current, current: currentQuiz)
         let wasClosed = current.closedAt != nil
+        var replayed: (state: AttemptState, now: Double)?
         let updated = try attempts.append(attemptID: current.attempt.id) { latest in
             let now = clock()
             // The replay just made holds unless a step was stored since (steps are only appended, so the same
@@ -173,22 +205,44 @@ public struct QuizService: Sendable {
                 && latest.quizHash == current.quizHash
                 && (currentState.isClosed || currentState.cutoff.map { now <= $0 } ?? true)
             let state = unchanged ? currentState : try replay(latest.attempt, quiz: quiz, now: now)
-            let new = try steps(latest, state, quiz)
+            let new = try steps(latest, state, quiz, now)
             guard !new.isEmpty else { return ([], nil) }
+            // Saves on an open attempt leave it open with the same figures (the maximum mark does not depend on
+            // the responses, and the rest stays empty until it closes): when the row holds them already, the
+            // attempt is neither replayed again nor its row rewritten.
+            let onlySaves = new.allSatisfy { if case .save = $0.action { true } else { false } }
+            if onlySaves, !state.isClosed, AttemptSummary(state) == latest.header.summary { return (new, nil) }
             let after = try replay(new.reduce(latest.attempt) { $0.appending($1) }, quiz: quiz, now: now)
+            replayed = (after, now)
             return (new, AttemptSummary(after))
+        }
+        // Stored: the page that follows (the result after a submit) finds the replay made.
+        if let replayed, replayed.state.nextSequence == updated.attempt.nextSequence {
+            replays.keep(replayed.state, of: updated.attempt, quiz: quiz, now: replayed.now)
         }
         if !wasClosed && updated.closedAt != nil { try afterClose(updated, quiz: quiz, course: course) }
         return updated
     }
 
-    /// Credits the course's quiz hours when its completion quiz has just been passed.
+    /// Credits the course's quiz hours when its completion quiz has just been passed, and then re-evaluates the
+    /// person's certifications. Nothing else of an attempt is evidence for a certification (a programme counts a
+    /// course's completion, which needs its completion quiz passed, and credited hours), so other closes change
+    /// none and are not followed by a re-evaluation (the periodic sweep still moves certifications with time).
     private func afterClose(_ stored: StoredAttempt, quiz: QuizDefinition, course: Course) throws {
-        defer { onResultChange(stored.userID) }
         guard stored.passed == true, course.completion.quiz == quiz.id else { return }
+        defer { onResultChange(stored.userID) }
         let now = clock()
         try learning.credit(userID: stored.userID, source: .quiz, courseID: course.id.rawValue, itemID: quiz.id.rawValue,
                             hours: CourseStatus.quizHours(of: course), year: calendar.year(of: now), at: now)
+    }
+
+    /// The replay of `attempt` as read from storage (all its steps stored): kept, and taken from `replays` when the
+    /// same steps were replayed against the same quiz version before with the same outcome of the time check.
+    private func storedReplay(_ attempt: Attempt, quiz: QuizDefinition, now: Double) throws -> AttemptState {
+        if let state = replays.state(of: attempt, quiz: quiz, now: now) { return state }
+        let state = try replay(attempt, quiz: quiz, now: now)
+        replays.keep(state, of: attempt, quiz: quiz, now: now)
+        return state
     }
 
     private func replay(_ attempt: Attempt, quiz: QuizDefinition, now: Double) throws -> AttemptState {
@@ -197,5 +251,65 @@ public struct QuizService: Sendable {
         } catch {
             throw Failure.unreplayable
         }
+    }
+}
+
+/// Replays of stored attempts, by attempt: an entry is used only for the same steps (as many, the last one the
+/// same; steps are only ever appended) replayed against the same quiz version (same id, content hash and pass
+/// mark; a definition without a content hash is never kept), and only when `now` is on the same side of the
+/// attempt's cutoff as when it was made, the only way the time enters a replay (`AttemptState.init(replaying:)`):
+/// what it returns is what replaying again would give. At most `capacity` attempts; all are dropped when full.
+final class AttemptReplays: Sendable {
+    private struct Entry: Sendable {
+        var stepCount: Int
+        var lastStep: AttemptStep
+        var quizID: QuizID
+        var quizHash: String
+        var passMark: Double
+        var now: Double
+        var state: AttemptState
+    }
+
+    static let capacity = 2_048
+    private let entries = Mutex<[AttemptID: Entry]>([:])
+
+    func state(of attempt: Attempt, quiz: QuizDefinition, now: Double) -> AttemptState? {
+        guard !quiz.contentHash.isEmpty, let last = attempt.steps.last,
+              let entry = entries.withLock({ $0[attempt.id] }),
+              entry.stepCount == attempt.steps.count, entry.lastStep == last, entry.quizID == quiz.id,
+              entry.quizHash == quiz.contentHash, entry.passMark == quiz.passMark else { return nil }
+        if let cutoff = entry.state.cutoff, (now > cutoff) != (entry.now > cutoff) { return nil }
+        return entry.state
+    }
+
+    func keep(_ state: AttemptState, of attempt: Attempt, quiz: QuizDefinition, now: Double) {
+        guard !quiz.contentHash.isEmpty, let last = attempt.steps.last else { return }
+        let entry = Entry(stepCount: attempt.steps.count, lastStep: last, quizID: quiz.id, quizHash: quiz.contentHash,
+                          passMark: quiz.passMark, now: now, state: state)
+        entries.withLock { entries in
+            if entries.count >= Self.capacity, entries[attempt.id] == nil { entries.removeAll(keepingCapacity: true) }
+            entries[attempt.id] = entry
+        }
+    }
+
+    /// How many attempts are kept (for tests).
+    var count: Int { entries.withLock { $0.count } }
+}
+
+/// What `AttemptRepository.overview` reads in one snapshot.
+public struct AttemptOverview: Sendable {
+    /// The attempts not closed as stored, with their steps.
+    public var open: [StoredAttempt]
+    public var tally: AttemptTally
+    /// The latest headers asked for, oldest first.
+    public var recent: [AttemptHeader]
+    /// The starts since the moment asked for; nil when none was.
+    public var starts: AttemptStarts?
+
+    public init(open: [StoredAttempt], tally: AttemptTally, recent: [AttemptHeader], starts: AttemptStarts?) {
+        self.open = open
+        self.tally = tally
+        self.recent = recent
+        self.starts = starts
     }
 }

@@ -8,6 +8,8 @@ public struct SQLiteAttemptRepository: AttemptRepository {
     let store: Store
     /// Papers and steps already decoded, so a page of an attempt decodes only the steps stored since.
     let decoded = DecodedAttempts()
+    /// Quiz versions known to be stored (versions are only ever added), so a start does not look each one up.
+    let storedVersions = StoredVersions()
 
     public init(store: Store) { self.store = store }
 
@@ -36,13 +38,28 @@ public struct SQLiteAttemptRepository: AttemptRepository {
                         limit: Int) throws -> (AttemptTally, [AttemptHeader]) {
         try store.read { db in
             let arguments: StatementArguments = [userID.rawValue, courseID, quizID.rawValue]
-            let tally = try Self.tally(db, arguments)
-            let latest = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT \(Self.headerColumns) FROM quiz_attempts WHERE user_id = ? AND course_id = ? AND quiz_id = ?
-                ORDER BY number DESC LIMIT ?
-                """), arguments: arguments + [max(0, limit)])
-            return (tally, latest.reversed().map(Self.header))
+            return (try Self.tally(db, arguments), try Self.latest(db, arguments, limit: limit))
         }
+    }
+
+    public func overview(userID: UserID, courseID: String, quizID: QuizID, limit: Int,
+                         startsSince: Double?) throws -> AttemptOverview {
+        try store.read { db in
+            let arguments: StatementArguments = [userID.rawValue, courseID, quizID.rawValue]
+            let open = try load(db, where: Self.openAtQuiz, arguments)
+            let tally = try Self.tally(db, arguments)
+            let recent = limit > 0 ? try Self.latest(db, arguments, limit: limit) : []
+            let starts = try startsSince.map { try Self.starts(db, arguments, since: $0) }
+            return AttemptOverview(open: open, tally: tally, recent: recent, starts: starts)
+        }
+    }
+
+    /// The latest `limit` headers of a person's attempts at one quiz, oldest first.
+    static func latest(_ db: Database, _ arguments: StatementArguments, limit: Int) throws -> [AttemptHeader] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(Self.headerColumns) FROM quiz_attempts WHERE user_id = ? AND course_id = ? AND quiz_id = ?
+            ORDER BY number DESC LIMIT ?
+            """), arguments: arguments + [max(0, limit)]).reversed().map(Self.header)
     }
 
     public func tally(userID: UserID, courseID: String, quizID: QuizID) throws -> AttemptTally {
@@ -149,13 +166,19 @@ public struct SQLiteAttemptRepository: AttemptRepository {
     }
 
     public func saveVersion(courseID: String, quiz: QuizDefinition, at: Double) throws {
-        // Versions are only ever added: once this one is stored, a start needs neither the JSON nor a write.
+        // Versions are only ever added: once this one is stored, a start needs neither the JSON nor a write, and
+        // once this repository has seen it stored, not even a read.
+        let key = StoredVersions.Key(courseID: courseID, quizID: quiz.id.rawValue, contentHash: quiz.contentHash)
+        if storedVersions.contains(key) { return }
         let stored = try store.read { db in
             try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT 1 FROM quiz_versions WHERE course_id = ? AND quiz_id = ? AND content_hash = ?
                 """), arguments: [courseID, quiz.id.rawValue, quiz.contentHash]) ?? false
         }
-        if stored { return }
+        if stored {
+            storedVersions.insert(key)
+            return
+        }
         let json = String(decoding: try Self.encoder.encode(quiz), as: UTF8.self)
         try store.write { db in
             try db.execute(sql: """
@@ -163,6 +186,7 @@ public struct SQLiteAttemptRepository: AttemptRepository {
                 ON CONFLICT DO NOTHING
                 """, arguments: [courseID, quiz.id.rawValue, quiz.contentHash, json, at])
         }
+        storedVersions.insert(key)
     }
 
     public func version(courseID: String, quizID: QuizID, contentHash: String) throws -> QuizDefinition? {
@@ -193,7 +217,7 @@ public struct SQLiteAttemptRepository: AttemptRepository {
     }()
 
     static func insert(_ step: AttemptStep, attemptID: AttemptID, in db: Database) throws {
-        let json = String(decoding: try encoder.encode(step), as: UTF8.self)
+        let json = StepJSON.text(step)
         try db.cachedStatement(sql: """
             INSERT INTO attempt_steps (attempt_id, sequence, at, step, idempotency_key) VALUES (?, ?, ?, ?, ?)
             """).execute(arguments: [attemptID.rawValue, step.sequence, step.time, json, step.idempotencyKey])
@@ -293,4 +317,19 @@ final class DecodedAttempts: Sendable {
             entries[attempt.id] = Entry(paper: attempt.paper, steps: attempt.steps)
         }
     }
+}
+
+/// The quiz versions a repository has seen stored in `quiz_versions` (rows there are never changed or removed).
+final class StoredVersions: Sendable {
+    struct Key: Hashable, Sendable {
+        var courseID: String
+        var quizID: String
+        var contentHash: String
+    }
+
+    private let keys = Mutex<Set<Key>>([])
+
+    func contains(_ key: Key) -> Bool { keys.withLock { $0.contains(key) } }
+
+    func insert(_ key: Key) { _ = keys.withLock { $0.insert(key) } }
 }

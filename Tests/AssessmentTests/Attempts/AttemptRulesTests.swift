@@ -265,6 +265,10 @@ import Testing
             }
             #expect(AttemptRules.decide(requests, on: driver.attempt, quiz: driver.quiz, now: now) == oneByOne,
                     "round \(round)")
+            // The caller's replay of the attempt at `now` gives the same decisions.
+            let replayed = try AttemptState(replaying: driver.attempt, against: driver.quiz, now: now)
+            #expect(AttemptRules.decide(requests, on: driver.attempt, quiz: driver.quiz, now: now, replayed: replayed)
+                    == oneByOne, "round \(round), replay given")
             compared += 1
         }
         #expect(compared == 400)

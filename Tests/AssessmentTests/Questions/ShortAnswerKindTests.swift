@@ -36,6 +36,30 @@ import Testing
         #expect(grade.state == state)
     }
 
+    @Test func gradesFromKeptAnswersAreTheGradesOfEachAnswerMatchedAfresh() {
+        // Answers kept once made: the same answers with another case rule or other wrappers are their own, and a
+        // grade is always the best of the answers `matches` (which makes everything afresh) accepts.
+        let wrappers = [AnswerWrapper(prefix: "第", suffix: "条"), AnswerWrapper(prefix: "《", suffix: "》")]
+        let typed = ["网络安全法", "《网络安全法》", "abc123", "ABC123", "第二十一条，第一款", "二十一，第一款", "5*", "55", "x"]
+        for round in 0..<3 {
+            for caseSensitive in [false, true] {
+                for wrapping in [[], wrappers] {
+                    for text in typed {
+                        let grade = ShortAnswerKind.grade(answers: Self.answers, caseSensitive: caseSensitive,
+                                                          wrappers: wrapping, response: .text(text))
+                        let accepted = Self.answers.enumerated().filter { _, answer in
+                            answer.forms.contains {
+                                ShortAnswerKind.matches(text, pattern: $0, caseSensitive: caseSensitive, wrappers: wrapping)
+                            }
+                        }
+                        let best = accepted.max { $0.element.fraction < $1.element.fraction }?.element.fraction ?? 0
+                        #expect(grade.fraction == best, "\(text) case \(caseSensitive) round \(round)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func theBestFractionWinsWhateverTheOrder() {
         let answers = [ShortAnswer(text: "*法", fraction: 0.25), ShortAnswer(text: "保密法", fraction: 1),
                        ShortAnswer(text: "保*", fraction: 0.5)]

@@ -1,6 +1,8 @@
 import Assessment
 import Curriculum
 import Foundation
+import GRDB
+import Synchronization
 import Testing
 @testable import TrainingServer
 
@@ -41,6 +43,114 @@ struct QuizServiceTests {
         // The course is worth 4 hours, its modules 2: the exam credits the other 2.
         #expect(ledger.first?.hours == 2)
         #expect(ledger.first?.source == .quiz)
+    }
+
+    @Test func certificationsAreReEvaluatedOnlyWhenACompletionQuizIsPassed() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let changes = Mutex<[UserID]>([])
+        let service = QuizService(attempts: attempts, learning: learning,
+                                  calendar: StudyCalendar(timeZone: TimeZone(identifier: "Asia/Shanghai")!),
+                                  clock: clock.function, onResultChange: { user in changes.withLock { $0.append(user) } })
+        let exam = LearningFixtures.exam(maxAttempts: nil, delay: 0)
+        let completion = LearningFixtures.course(quiz: exam)
+        let practice = Course(id: CourseID("ethics"), version: 1, title: completion.title, summary: completion.summary,
+                              audience: nil, studyHours: 4, modules: completion.modules, quizzes: [exam],
+                              completion: CompletionRule(quiz: nil), folder: "ethics", mediaFiles: [])
+        func take(_ course: Course, right: Bool) throws -> StoredAttempt {
+            var stored = try service.start(user: user, quiz: exam, course: course, seed: 7)
+            stored = try service.save(stored, responses: answers(right ? "a" : "b", right ? "a" : "b"),
+                                      expectedSequence: 1, key: "form-\(stored.attempt.number)", user: user, quiz: exam,
+                                      course: course)
+            return try service.act(stored, action: .submit, key: "submit-\(stored.attempt.number)", user: user, quiz: exam,
+                                   course: course)
+        }
+        // A quiz that completes no course is evidence for no certification, passed or not.
+        #expect(try take(practice, right: true).passed == true)
+        #expect(try take(practice, right: false).passed == false)
+        // A failed completion quiz adds no evidence either.
+        #expect(try take(completion, right: false).passed == false)
+        #expect(changes.withLock { $0 }.isEmpty)
+        // A passed completion quiz completes the course (with its modules) and credits hours: re-evaluated once.
+        #expect(try take(completion, right: true).passed == true)
+        #expect(changes.withLock { $0 } == [user.id])
+    }
+
+    @Test func aKeptReplayIsWhatReplayingAgainGivesAndNotUsedOnceTimeRanOut() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: nil, delay: 0, timeLimit: 600))
+        let quiz = course.quizzes[0]
+        var stored = try service.start(user: user, quiz: quiz, course: course, seed: 3)
+        #expect(service.replays.count == 1)
+        func fresh(_ stored: StoredAttempt) throws -> AttemptState {
+            try AttemptState(replaying: stored.attempt, against: quiz, now: clock.now)
+        }
+        let (_, first) = try service.current(stored, quiz: quiz, course: course)
+        #expect(try first == fresh(stored))
+        stored = try service.save(stored, state: first, responses: answers("a", "b"), expectedSequence: 1, key: "form-1",
+                                  user: user, quiz: quiz, course: course)
+        let (_, saved) = try service.current(stored, quiz: quiz, course: course)
+        #expect(try saved == fresh(stored))
+        #expect(saved.question(QuestionID("q1"))?.response == .choice("a"))
+        // The same steps read again, at a later moment before the cutoff: the same state.
+        clock.advance(by: 60)
+        let again = try #require(try attempts.attempt(id: stored.attempt.id))
+        #expect(try service.current(again, quiz: quiz, course: course).1 == fresh(again))
+        // Past the deadline and grace, the kept open state is not used: the attempt closes as expired.
+        clock.advance(by: 600)
+        let (closed, expired) = try service.current(again, quiz: quiz, course: course)
+        #expect(expired.closeReason == .expired)
+        #expect(closed.closedAt != nil)
+        #expect(try expired == fresh(closed))
+        // The result after a submit is the replay made for it.
+        var other = try service.start(user: user, quiz: quiz, course: course, seed: 4)
+        other = try service.act(other, action: .submit, key: "submit", user: user, quiz: quiz, course: course)
+        let (_, result) = try service.current(other, quiz: quiz, course: course)
+        #expect(result.isClosed)
+        #expect(try result == fresh(other))
+    }
+
+    /// How many read transactions begin while `body` runs (one thing at a time: the pool hands out the same
+    /// reader connection, the one the trace is put on).
+    private func reads(during body: () throws -> Void) throws -> Int {
+        final class Count: Sendable { let value = Mutex(0) }
+        let count = Count()
+        try temporary.store.pool.read { db in
+            db.trace { event in
+                if case .statement(let statement) = event, statement.sql.hasPrefix("BEGIN") { count.value.withLock { $0 += 1 } }
+            }
+        }
+        defer { try? temporary.store.pool.read { db in db.trace(options: [], nil) } }
+        try body()
+        return count.value.withLock { $0 }
+    }
+
+    @Test func theFiguresOpenAttemptsAndTodaysStartsAreOneRead() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        var exam = LearningFixtures.exam(maxAttempts: nil, delay: 0, timeLimit: 600)
+        exam.attemptsPerDay = 2
+        let course = LearningFixtures.course(quiz: exam)
+        var history: QuizService.History?
+        #expect(try reads { history = try service.history(user: user, quiz: exam, course: course, recent: 10) } == 1)
+        #expect(history?.tally.count == 0 && history?.dailyRefusal == nil && history?.openAttempt == nil)
+        let first = try service.start(user: user, quiz: exam, course: course, seed: 1)
+        _ = try service.act(first, action: .submit, key: "submit-1", user: user, quiz: exam, course: course)
+        let second = try service.start(user: user, quiz: exam, course: course, seed: 2)
+        #expect(try reads { history = try service.history(user: user, quiz: exam, course: course, recent: 10) } == 1)
+        #expect(history?.openAttempt == second.attempt.id && history?.recent.map(\.number) == [1, 2])
+        // An open attempt is continued, never refused.
+        #expect(history?.dailyRefusal == nil)
+        #expect(try service.dailyRefusal(user: user, quiz: exam, course: course) == nil)
+        // Its time runs out: it is closed, and the figures count it closed (read again after the close).
+        clock.advance(by: 2_000)
+        history = try service.history(user: user, quiz: exam, course: course, recent: 10)
+        #expect(history?.openAttempt == nil && history?.tally.lastClose != nil)
+        #expect(history?.recent.allSatisfy(\.isClosed) == true)
+        // Two started today: the cap refuses a third, as the single check says.
+        let refusal = try #require(history?.dailyRefusal)
+        #expect(try service.dailyRefusal(user: user, quiz: exam, course: course) == refusal)
+        #expect(throws: QuizService.Failure.refused(refusal)) {
+            try service.start(user: user, quiz: exam, course: course, seed: 3)
+        }
     }
 
     @Test func theAttemptLimitHoldsUnderConcurrentStarts() async throws {
