@@ -3,15 +3,17 @@
 # port, with a role and a database for the tests whose password is kept in a file, and prints the connection.
 #
 #   scripts/postgres.sh          create if needed, start if stopped; prints `export VARIABLE=value` lines for
-#                                SE_POSTGRES_URL, SE_POSTGRES_PASSWORD_FILE and PGPASSFILE
+#                                SE_POSTGRES_URL, SE_POSTGRES_PASSWORD_FILE, PGPASSFILE and SE_POSTGRES_CA_FILE (the
+#                                server's self-signed TLS certificate)
 #   eval "$(scripts/postgres.sh)"  the same, and sets those variables in the calling shell (as scripts/test does)
 #   scripts/postgres.sh stop     stop the cluster (its data stays for the next start)
-#   scripts/postgres.sh drop     stop and delete the cluster and its password files
+#   scripts/postgres.sh drop     stop and delete the cluster, its certificate and the password files
 #
 # Settings (environment): SE_POSTGRES_PORT (5439), SE_POSTGRES_CLUSTER (ci), SE_POSTGRES_DIR (where the password file
 # and a pgpass file go; test-output/postgres). Idempotent: running it again reuses the cluster, role, database and password.
 # The cluster runs with fsync off: it is for tests only and holds nothing worth keeping.
-# Debian's own cluster 15/main is never touched. Needs root or sudo (cluster admin runs as the postgres user).
+# Debian's own cluster 15/main is never touched. Needs root or sudo (cluster admin runs as the postgres user) and
+# openssl (for the certificate).
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,17 +42,25 @@ pg_cluster_online() {
 
 pg_start() {
     local directory="$pg_directory"
-    if ! command -v pg_createcluster >/dev/null || [ ! -x "/usr/lib/postgresql/$pg_version/bin/postgres" ]; then
-        source scripts/deps.sh
-        install_debian_packages "postgresql-$pg_version" >&2
-    fi
+    source scripts/deps.sh
+    install_debian_packages "postgresql-$pg_version" openssl >&2
 
     if ! pg_cluster_exists; then
         # Password authentication (scram-sha-256) over TCP, as a real deployment; peer authentication on the local
-        # socket for the admin steps below.
+        # socket for the admin steps below. TLS with a self-signed certificate for 127.0.0.1, which clients that
+        # want sslmode=verify-full take as their root certificate.
+        local tls="/etc/postgresql/$pg_version/$pg_cluster-tls"
+        pg_as_root mkdir -p "$tls"
+        pg_as_root openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=127.0.0.1" \
+            -addext "subjectAltName=IP:127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.crt" 2>/dev/null
+        pg_as_root chown -R postgres:postgres "$tls"
+        pg_as_root chmod 600 "$tls/server.key"
         pg_as_root pg_createcluster "$pg_version" "$pg_cluster" -p "$pg_port" \
             -o fsync=off -o synchronous_commit=off -o full_page_writes=off \
             -- --auth-local=peer --auth-host=scram-sha-256 >&2
+        # pg_createcluster decides `ssl` itself (on only with Debian's snakeoil certificate): set it in conf.d.
+        printf "ssl = on\nssl_cert_file = '%s'\nssl_key_file = '%s'\n" "$tls/server.crt" "$tls/server.key" \
+            | pg_as_root tee "/etc/postgresql/$pg_version/$pg_cluster/conf.d/tls.conf" >/dev/null
     fi
     local port
     port="$(pg_lsclusters -h | awk -v v="$pg_version" -v c="$pg_cluster" '$1 == v && $2 == c { print $3 }')"
@@ -82,10 +92,12 @@ pg_start() {
         "SELECT 'CREATE DATABASE $pg_database OWNER $pg_role' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$pg_database') \\gexec" \
         | pg_as_postgres "psql -q -X -p $port -v ON_ERROR_STOP=1 -d postgres" >/dev/null
     (umask 077; printf '127.0.0.1:%s:%s:%s:%s\n' "$port" "$pg_database" "$pg_role" "$password" > "$directory/pgpass")
+    cp "/etc/postgresql/$pg_version/$pg_cluster-tls/server.crt" "$directory/server.crt"
 
     printf 'export SE_POSTGRES_URL=%q\n' "postgres://$pg_role@127.0.0.1:$port/$pg_database"
     printf 'export SE_POSTGRES_PASSWORD_FILE=%q\n' "$password_file"
     printf 'export PGPASSFILE=%q\n' "$directory/pgpass"
+    printf 'export SE_POSTGRES_CA_FILE=%q\n' "$directory/server.crt"
 }
 
 pg_stop() {
@@ -95,7 +107,8 @@ pg_stop() {
 pg_drop() {
     pg_stop
     if pg_cluster_exists; then pg_as_root pg_dropcluster "$pg_version" "$pg_cluster"; fi
-    rm -f "$pg_directory/password" "$pg_directory/pgpass"
+    pg_as_root rm -rf "/etc/postgresql/$pg_version/$pg_cluster-tls"
+    rm -f "$pg_directory/password" "$pg_directory/pgpass" "$pg_directory/server.crt"
 }
 
 case "${1:-start}" in

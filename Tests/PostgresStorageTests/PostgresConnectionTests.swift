@@ -141,6 +141,28 @@ struct PostgresConnectionTests {
         #expect(try connection.query("SELECT current_user")[0].decode(String.self, at: 0) == configuration.user)
     }
 
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SE_POSTGRES_CA_FILE"] != nil,
+                   "needs SE_POSTGRES_CA_FILE (scripts/postgres.sh gives the cluster a TLS certificate)"))
+    func usesTLSAsTheURLsSSLModeSays() throws {
+        let base = try TestPostgres.baseConfiguration()
+        let certificate = ProcessInfo.processInfo.environment["SE_POSTGRES_CA_FILE"] ?? ""
+        func connect(_ query: String, host: String = "127.0.0.1") throws -> PostgresConnection {
+            var configuration = try PostgresConfiguration.parse("postgres://\(base.user)@\(host):\(base.port)/\(base.database)?\(query)")
+            configuration.password = base.password
+            return try PostgresConnection(configuration: configuration)
+        }
+        let sslInUse = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+        let verified = try connect("sslmode=verify-full&sslrootcert=\(certificate)")
+        #expect(try verified.query(sslInUse)[0].decode(Bool.self, at: 0))
+        let plain = try connect("sslmode=disable")
+        #expect(try plain.query(sslInUse)[0].decode(Bool.self, at: 0) == false)
+        // verify-full checks the name: the certificate is for 127.0.0.1, not for localhost.
+        #expect { try connect("sslmode=verify-full&sslrootcert=\(certificate)", host: "localhost") } throws: { error in
+            guard case .connectionFailed(let message) = error as? PostgresError else { return false }
+            return message.contains("does not match host name")
+        }
+    }
+
     // MARK: Errors, provoked for real
 
     @Test func mapsConstraintViolations() throws {
