@@ -6,7 +6,7 @@ import Foundation
 /// and stays in shell history. It comes from a password file (`passwordFromFile(contents:)`, the server's
 /// `--database-password-file`) or, when none is given, from libpq itself (`PGPASSFILE`, else `~/.pgpass`).
 /// TLS is libpq's `sslmode` (with `sslrootcert`, `sslcert`, `sslkey` for verification and client certificates).
-public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertible {
+public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     /// libpq's `sslmode` values, weakest first.
     public enum SSLMode: String, Sendable, CaseIterable {
         case disable, allow, prefer, require
@@ -60,7 +60,14 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
         return text
     }
 
-    /// libpq's connection keywords and values (for `PQconnectdbParams`, which needs no quoting).
+    /// What `dump` and debuggers show: the URL and whether a password is set, never the password.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["url": description, "password": password == nil ? "(libpq's PGPASSFILE)" : "(set)",
+                                "schema": schema ?? "(default)"])
+    }
+
+    /// libpq's connection keywords and values (for `PQconnectdbParams`, which needs no quoting). Holds the password:
+    /// never log it.
     public var connectionParameters: [(keyword: String, value: String)] {
         var parameters: [(String, String)] = [
             ("host", host), ("port", String(port)), ("user", user), ("dbname", database),

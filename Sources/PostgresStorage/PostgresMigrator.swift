@@ -20,6 +20,10 @@ public struct PostgresMigration: Sendable, Equatable {
 /// (`pg_advisory_xact_lock`) and then reads which migrations are recorded, so servers starting at the same time
 /// wait for each other and apply each migration exactly once. A database holding a migration this list does not
 /// have was migrated by a newer server: `migrate` refuses to touch it.
+///
+/// A migration's SQL runs inside that transaction, so statements PostgreSQL refuses in a transaction block
+/// (`CREATE INDEX CONCURRENTLY`, `VACUUM`) cannot be migrations. The lock is one for the whole database: servers
+/// using different schemas of one database also take turns migrating.
 public struct PostgresMigrator: Sendable {
     public let migrations: [PostgresMigration]
     /// The advisory lock the migrator holds while it works (the same in every version of the server).

@@ -88,6 +88,10 @@ import Testing
         let configuration = try PostgresConfiguration.parse("postgres://app@host/db").withPassword(fromFile: path)
         #expect(configuration.password == "from-file")
         #expect(!configuration.description.contains("from-file"))
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(!dumped.contains("from-file") && dumped.contains("postgres://app@host:5432/db"))
+        #expect(!String(reflecting: configuration).contains("from-file"))
         #expect(configuration.connectionParameters.contains { $0.keyword == "password" && $0.value == "from-file" })
         #expect(throws: PostgresConfigurationError.unreadablePasswordFile("/nonexistent/pw")) {
             try configuration.withPassword(fromFile: "/nonexistent/pw")
