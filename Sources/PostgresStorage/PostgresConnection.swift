@@ -19,8 +19,9 @@ import Logging
 /// **Statements.** `query` and `execute` prepare each distinct SQL text once per connection (`PQprepare`, names
 /// `s1`, `s2`, …) and run it with `PQexecPrepared`, parameters as text. The cache is keyed by the SQL text, so SQL
 /// must be fixed text with `$n` placeholders (never values spliced in), which also bounds the cache by the program's
-/// statements. `executeScript` runs several statements without parameters (migrations, DDL) through the simple
-/// protocol and prepares nothing.
+/// statements. A statement the session no longer knows (SQLSTATE 26000, after `DEALLOCATE ALL` or behind a pooler)
+/// is prepared again and run once more, outside transactions. `executeScript` runs several statements without
+/// parameters (migrations, DDL) through the simple protocol and prepares nothing.
 ///
 /// **Lost connections.** Before a statement outside a transaction, the connection reads what the server may have
 /// sent while it was idle (without blocking); a connection the server closed (`pg_terminate_backend`, a restart, an
@@ -117,10 +118,24 @@ public final class PostgresConnection {
             if let text, text.utf8.contains(0) { throw .nulInText(parameter: index + 1) }
             texts.append(text)
         }
-        let result = Self.withCStrings(texts) { values in
-            PQexecPrepared(connection, statement.name, Int32(values.count), values, nil, nil, 0)
+        do {
+            return try check(Self.withCStrings(texts) { values in
+                PQexecPrepared(connection, statement.name, Int32(values.count), values, nil, nil, 0)
+            })
+        } catch .server(sqlState: "26000", let message) {
+            // The session lost its prepared statements (DEALLOCATE ALL or DISCARD ALL, or a pooler such as
+            // PgBouncer that moved the connection to another server session): forget them all. The statement did
+            // not run; outside a transaction it is prepared again and run once more, inside one the error aborted
+            // the transaction and is reported.
+            statements.removeAll()
+            guard transactionDepth == 0 && PQtransactionStatus(connection) == PQTRANS_IDLE else {
+                throw .server(sqlState: "26000", message: message)
+            }
+            let again = try prepared(sql)
+            return try check(Self.withCStrings(texts) { values in
+                PQexecPrepared(connection, again.name, Int32(values.count), values, nil, nil, 0)
+            })
         }
-        return try check(result)
     }
 
     /// Runs a command with `$1…` parameters and returns how many rows it changed.

@@ -122,6 +122,24 @@ struct PostgresConnectionTests {
         }
     }
 
+    @Test func preparesAgainWhenTheSessionForgotItsStatements() throws {
+        try TestPostgres.withSchema("deallocated") { configuration in
+            let connection = try PostgresConnection(configuration: configuration)
+            try connection.executeScript("CREATE TABLE t (v int)")
+            let insert = "INSERT INTO t VALUES ($1)"
+            try connection.execute(insert, 1)
+            try connection.executeScript("DEALLOCATE ALL")
+            try connection.execute(insert, 2)  // ran exactly once more, not twice
+            #expect(try connection.query("SELECT array_agg(v ORDER BY v)::text FROM t")[0].decode(String.self, at: 0) == "{1,2}")
+            // Inside a transaction the failed statement has aborted it: the error is reported, nothing is run again.
+            try connection.executeScript("DEALLOCATE ALL")
+            #expect(throws: PostgresError.self) { try connection.transaction { try $0.execute(insert, 3) } }
+            #expect(try connection.query("SELECT count(*) FROM t")[0].decode(Int.self, at: 0) == 2)
+            try connection.execute(insert, 4)
+            #expect(try connection.query("SELECT count(*) FROM t")[0].decode(Int.self, at: 0) == 3)
+        }
+    }
+
     @Test func noticesGoToTheLogger() throws {
         try TestPostgres.withSchema("notices") { configuration in
             let messages = LockedBox<[String]>([])
