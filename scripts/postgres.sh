@@ -47,20 +47,25 @@ pg_start() {
 
     if ! pg_cluster_exists; then
         # Password authentication (scram-sha-256) over TCP, as a real deployment; peer authentication on the local
-        # socket for the admin steps below. TLS with a self-signed certificate for 127.0.0.1, which clients that
-        # want sslmode=verify-full take as their root certificate.
-        local tls="/etc/postgresql/$pg_version/$pg_cluster-tls"
+        # socket for the admin steps below.
+        pg_as_root pg_createcluster "$pg_version" "$pg_cluster" -p "$pg_port" \
+            -o fsync=off -o synchronous_commit=off -o full_page_writes=off \
+            -- --auth-local=peer --auth-host=scram-sha-256 >&2
+    fi
+    # TLS with a self-signed certificate for 127.0.0.1, which clients that want sslmode=verify-full take as their
+    # root certificate. pg_createcluster decides `ssl` itself (on only with Debian's snakeoil certificate), so it is
+    # set in conf.d; a cluster made before without it gets it now (a reload applies it).
+    local tls="/etc/postgresql/$pg_version/$pg_cluster-tls"
+    local tls_conf="/etc/postgresql/$pg_version/$pg_cluster/conf.d/tls.conf"
+    if [ ! -s "$tls/server.crt" ] || [ ! -s "$tls_conf" ]; then
         pg_as_root mkdir -p "$tls"
         pg_as_root openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=127.0.0.1" \
             -addext "subjectAltName=IP:127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.crt" 2>/dev/null
         pg_as_root chown -R postgres:postgres "$tls"
         pg_as_root chmod 600 "$tls/server.key"
-        pg_as_root pg_createcluster "$pg_version" "$pg_cluster" -p "$pg_port" \
-            -o fsync=off -o synchronous_commit=off -o full_page_writes=off \
-            -- --auth-local=peer --auth-host=scram-sha-256 >&2
-        # pg_createcluster decides `ssl` itself (on only with Debian's snakeoil certificate): set it in conf.d.
         printf "ssl = on\nssl_cert_file = '%s'\nssl_key_file = '%s'\n" "$tls/server.crt" "$tls/server.key" \
-            | pg_as_root tee "/etc/postgresql/$pg_version/$pg_cluster/conf.d/tls.conf" >/dev/null
+            | pg_as_root tee "$tls_conf" >/dev/null
+        if pg_cluster_online; then pg_as_root pg_ctlcluster "$pg_version" "$pg_cluster" reload >&2; fi
     fi
     local port
     port="$(pg_lsclusters -h | awk -v v="$pg_version" -v c="$pg_cluster" '$1 == v && $2 == c { print $3 }')"
