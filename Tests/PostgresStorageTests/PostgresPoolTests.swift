@@ -70,6 +70,7 @@ struct PostgresPoolTests {
             }
             #expect(failures.current.isEmpty, "\(failures.current.prefix(3))")
             #expect(inFlight.current.most <= 4)
+            #expect(inFlight.current.most >= 2)  // the pool did lend several connections at once
             #expect(pool.openConnections <= 4)
             let rows = try pool.withConnection { try $0.query("SELECT count(*) FROM hits")[0].decode(Int.self, at: 0) }
             #expect(rows == threads * rounds)
