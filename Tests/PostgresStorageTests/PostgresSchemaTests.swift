@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresStorage
 import Testing
 
@@ -8,6 +9,12 @@ import Testing
 /// PostgreSQL counterpart fails them.
 @Suite(.enabled(if: TestPostgres.isEnabled, "set SE_POSTGRES_URL (scripts/postgres.sh starts a cluster and prints it)"))
 struct PostgresSchemaTests {
+    static let quiet = Logger(label: "schema-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func migrate(_ connection: PostgresConnection) throws {
+        try PostgresSchema.migrator().migrate(connection, logger: quiet)
+    }
+
     // MARK: - Names, tables, columns, indexes, triggers
 
     @Test func theMigrationNamesAreTheSQLiteListsInItsOrder() throws {
@@ -20,8 +27,8 @@ struct PostgresSchemaTests {
         try TestPostgres.withSchema("schema") { configuration in
             let connection = try PostgresConnection(configuration: configuration)
             let migrator = PostgresSchema.migrator()
-            #expect(try migrator.migrate(connection) == PostgresSchema.migrations.map(\.name))
-            #expect(try migrator.migrate(connection) == [])
+            #expect(try migrator.migrate(connection, logger: Self.quiet) == PostgresSchema.migrations.map(\.name))
+            #expect(try migrator.migrate(connection, logger: Self.quiet) == [])
             #expect(try migrator.appliedNames(connection).count == PostgresSchema.migrations.count)
         }
     }
@@ -35,6 +42,29 @@ struct PostgresSchemaTests {
             """)
         let sqliteIndexes = try reference.rows("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
             .map { $0[0] }
+        let sqliteIndexDetails = try reference.rows("""
+            SELECT m.name, upper(m.sql) LIKE 'CREATE UNIQUE%', upper(m.sql) LIKE '% WHERE %',
+                   (SELECT group_concat(CASE WHEN name IS NULL THEN '*' WHEN coll = 'NOCASE' AND upper(m.sql) LIKE '%NOCASE%'
+                                             THEN 'lower(' || name || ')'
+                                             ELSE name END, ', ')
+                    FROM (SELECT i.name, i.coll FROM pragma_index_xinfo(m.name) i WHERE i.key = 1 ORDER BY i.seqno))
+            FROM sqlite_master m WHERE m.type = 'index' AND m.sql IS NOT NULL
+            """).map { row in
+                // An expression's column has no name ('*'): such an index is compared by name, unique and partial.
+                // A column the index itself compares without case (COLLATE NOCASE) is lower(column) on PostgreSQL;
+                // one that only inherits NOCASE from its table (login in users_name_key) stays the plain column.
+                (name: row[0], unique: row[1] == "1", partial: row[2] == "1", columns: row[3].contains("*") ? nil : row[3])
+            }
+        // Primary keys and UNIQUE constraints (SQLite's automatic indexes), as table and columns; a column compared
+        // without case is lower(column) on PostgreSQL.
+        let sqliteUniqueKeys = try reference.rows("""
+            SELECT m.name, (SELECT group_concat(CASE WHEN coll = 'NOCASE' THEN 'lower(' || name || ')' ELSE name END, ', ')
+                            FROM (SELECT x.name, x.coll FROM pragma_index_xinfo(l.name) x WHERE x.key = 1
+                                  ORDER BY x.seqno))
+            FROM sqlite_master m, pragma_index_list(m.name) l
+            WHERE m.type = 'table' AND l."unique" = 1 AND l.origin IN ('pk', 'u')
+            """).map { "\($0[0]) (\($0[1]))" }
+        #expect(sqliteUniqueKeys.count > 40, "\(sqliteUniqueKeys.count) keys")
         let sqliteTriggers = try reference.rows("SELECT name FROM sqlite_master WHERE type = 'trigger'").map { $0[0] }
         let sqliteViews = try reference.rows("SELECT name FROM sqlite_master WHERE type = 'view'").map { $0[0] }
         // The extraction found the whole schema (not, say, only the first migration's).
@@ -43,7 +73,7 @@ struct PostgresSchemaTests {
 
         try TestPostgres.withSchema("counterparts") { configuration in
             let connection = try PostgresConnection(configuration: configuration)
-            try PostgresSchema.migrator().migrate(connection)
+            try Self.migrate(connection)
             let schema = configuration.schema ?? "public"
             var postgresColumns: [String: (type: String, nullable: Bool)] = [:]
             for row in try connection.query("""
@@ -74,6 +104,29 @@ struct PostgresSchemaTests {
                 let found = try connection.query("SELECT to_regclass($1) IS NOT NULL", name)[0].decode(Bool.self, at: 0)
                 #expect(found, "PostgreSQL has no index or view \(name)")
             }
+            // Each index on the same columns in the same order, unique and partial where SQLite's is.
+            for index in sqliteIndexDetails {
+                let rows = try connection.query("SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = $2",
+                                                schema, index.name)
+                guard let definition = try rows.first?.decode(String.self, at: 0) else { continue }  // reported above
+                #expect(definition.hasPrefix("CREATE UNIQUE INDEX") == index.unique, "\(index.name): unique differs")
+                #expect(definition.contains(" WHERE ") == index.partial, "\(index.name): partial differs")
+                if let columns = index.columns {
+                    #expect(definition.contains("USING btree (\(columns))"), "\(index.name): \(definition) is not on (\(columns))")
+                }
+            }
+            let postgresUniqueKeys = Set(try connection.query(
+                "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE 'CREATE UNIQUE INDEX%'",
+                schema
+            ).compactMap { row -> String? in
+                // PostgreSQL quotes a column named like a keyword ("character").
+                let definition = try row.decode(String.self, at: 1).replacingOccurrences(of: "\"", with: "")
+                guard let start = definition.range(of: "USING btree ("), definition.hasSuffix(")") else { return nil }
+                return "\(try row.decode(String.self, at: 0)) (\(definition[start.upperBound...].dropLast()))"
+            })
+            for key in sqliteUniqueKeys {
+                #expect(postgresUniqueKeys.contains(key), "PostgreSQL has no unique key \(key)")
+            }
             let postgresTriggers = Set(try connection.query(
                 "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = $1", schema
             ).map { try $0.decode(String.self, at: 0) })
@@ -86,7 +139,7 @@ struct PostgresSchemaTests {
     @Test func appendOnlyTablesRefuseUpdateDeleteAndTruncate() throws {
         try TestPostgres.withSchema("appendonly") { configuration in
             let connection = try PostgresConnection(configuration: configuration)
-            try PostgresSchema.migrator().migrate(connection)
+            try Self.migrate(connection)
             try connection.executeScript(Scenario.people + """
                 INSERT INTO audit_log (at, actor, action, subject, details, prev_hash, hash)
                     VALUES (1, 'admin', 'user.create', 'user:1', '{}', '', 'h1');
@@ -128,7 +181,7 @@ struct PostgresSchemaTests {
         try reference.run(Scenario.people + Scenario.changes)
         try TestPostgres.withSchema("counters") { configuration in
             let connection = try PostgresConnection(configuration: configuration)
-            try PostgresSchema.migrator().migrate(connection)
+            try Self.migrate(connection)
             try connection.executeScript(Scenario.people + Scenario.changes)
             for query in Scenario.checks {
                 let sqlite = try reference.rows(query).map(Scenario.normalized).sorted(by: Scenario.precedes)
@@ -144,7 +197,7 @@ struct PostgresSchemaTests {
     @Test func unreadCountersFollowEveryInsertUpdateAndDelete() throws {
         try TestPostgres.withSchema("unread") { configuration in
             let connection = try PostgresConnection(configuration: configuration)
-            try PostgresSchema.migrator().migrate(connection)
+            try Self.migrate(connection)
             try connection.executeScript(Scenario.people)
             func counts() throws -> [Int] {
                 let row = try connection.query("SELECT unread_notices, unread_announcements FROM users WHERE id = 1")[0]
@@ -176,7 +229,7 @@ struct PostgresSchemaTests {
     @Test func nameKeysAreCopiedAndResetLikeOnSQLite() throws {
         try TestPostgres.withSchema("namekeys") { configuration in
             let connection = try PostgresConnection(configuration: configuration)
-            try PostgresSchema.migrator().migrate(connection)
+            try Self.migrate(connection)
             try connection.executeScript(Scenario.people)
             try connection.execute("UPDATE users SET name_key = $1 WHERE id = 1", Data([1, 2, 3]))
             try connection.executeScript("""
@@ -212,7 +265,7 @@ struct PostgresSchemaTests {
         try reference.run(Scenario.people)
         try TestPostgres.withSchema("rules") { configuration in
             let connection = try PostgresConnection(configuration: configuration)
-            try PostgresSchema.migrator().migrate(connection)
+            try Self.migrate(connection)
             try connection.executeScript(Scenario.people)
             let user = "INSERT INTO users (id, login, display_name, department_id, password_hash, created_at, updated_at)"
             let rejected = [
