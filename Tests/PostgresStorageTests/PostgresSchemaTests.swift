@@ -65,6 +65,10 @@ struct PostgresSchemaTests {
             WHERE m.type = 'table' AND l."unique" = 1 AND l.origin IN ('pk', 'u')
             """).map { "\($0[0]) (\($0[1]))" }
         #expect(sqliteUniqueKeys.count > 40, "\(sqliteUniqueKeys.count) keys")
+        let sqliteForeignKeys = Set(try reference.rows("""
+            SELECT m.name, f."from", f."table", f.on_delete FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+            WHERE m.type = 'table'
+            """).map { "\($0[0]).\($0[1]) -> \($0[2]) ON DELETE \($0[3])" })
         let sqliteTriggers = try reference.rows("SELECT name FROM sqlite_master WHERE type = 'trigger'").map { $0[0] }
         let sqliteViews = try reference.rows("SELECT name FROM sqlite_master WHERE type = 'view'").map { $0[0] }
         // The extraction found the whole schema (not, say, only the first migration's).
@@ -127,6 +131,22 @@ struct PostgresSchemaTests {
             for key in sqliteUniqueKeys {
                 #expect(postgresUniqueKeys.contains(key), "PostgreSQL has no unique key \(key)")
             }
+            // The same foreign keys with the same ON DELETE rules, and no others.
+            let postgresForeignKeys = Set(try connection.query("""
+                SELECT k.table_name, k.column_name, c.table_name, r.delete_rule
+                FROM information_schema.referential_constraints r
+                JOIN information_schema.key_column_usage k
+                    ON k.constraint_schema = r.constraint_schema AND k.constraint_name = r.constraint_name
+                JOIN information_schema.constraint_column_usage c
+                    ON c.constraint_schema = r.constraint_schema AND c.constraint_name = r.constraint_name
+                WHERE r.constraint_schema = $1
+                """, schema).map { row in
+                "\(try row.decode(String.self, at: 0)).\(try row.decode(String.self, at: 1)) -> "
+                    + "\(try row.decode(String.self, at: 2)) ON DELETE \(try row.decode(String.self, at: 3))"
+            })
+            #expect(sqliteForeignKeys.count > 40)
+            #expect(postgresForeignKeys.subtracting(sqliteForeignKeys) == [], "only on PostgreSQL")
+            #expect(sqliteForeignKeys.subtracting(postgresForeignKeys) == [], "missing on PostgreSQL")
             let postgresTriggers = Set(try connection.query(
                 "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = $1", schema
             ).map { try $0.decode(String.self, at: 0) })
