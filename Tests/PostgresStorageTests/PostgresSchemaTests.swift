@@ -385,6 +385,10 @@ enum Scenario {
         INSERT INTO certifications (user_id, program_id, department_id, state, updated_at)
             VALUES (5, 'p1', 3, 'certified', 32);
         DELETE FROM users WHERE id = 5;
+        DELETE FROM certifications WHERE user_id = 1 AND program_id = 'p1';
+        UPDATE certifications SET state = 'due_for_renewal' WHERE user_id = 3 AND program_id = 'p1';
+        INSERT INTO departments (id, parent_id, name, id_path, created_at) VALUES (4, 1, 'C', '/1/4/', 0);
+        DELETE FROM departments WHERE id = 4;
         """
 
     /// What the triggers keep, compared row for row (sorted: the engines order text differently).
