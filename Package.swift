@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
         // glibc's malloc.h (mallopt), for the allocator settings the server applies at start.
         .systemLibrary(name: "CMalloc"),
+        // PostgreSQL's libpq, for the PostgreSQL storage engine (Sources/PostgresStorage).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Pure Swift: question kinds, grading, behaviours, attempts, statistics. No I/O, no dependencies.
         .target(name: "Assessment", swiftSettings: strictSettings),
@@ -61,6 +63,12 @@ let package = Package(
                 resources: [.copy("Resources")],
                 swiftSettings: strictSettings),
 
+        // The PostgreSQL client: configuration, connections on libpq (synchronous, on the caller's thread), a bounded
+        // pool, SQLSTATE errors and named migrations. Knows nothing of the application.
+        .target(name: "PostgresStorage",
+                dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strictSettings),
+
         // The command-line entry point: thin.
         .executableTarget(name: "training-server",
                           dependencies: [
@@ -73,6 +81,10 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: strictSettings),
         .testTarget(name: "CurriculumTests", dependencies: ["Curriculum", "Assessment", .product(name: "Yams", package: "Yams")],
                     resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        // Runs against a real PostgreSQL cluster (scripts/postgres.sh; SE_POSTGRES_URL), see docs/testing.md.
+        .testTarget(name: "PostgresStorageTests",
+                    dependencies: ["PostgresStorage", .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strictSettings),
         .testTarget(name: "TrainingServerTests",
                     dependencies: ["TrainingServer", "Curriculum", "Assessment",
                                    .product(name: "GRDB", package: "GRDB.swift"),

@@ -14,13 +14,15 @@ install_debian_packages() {
     fi
 }
 
-# The C libraries the server links against.
+# The C libraries the server links against (libpq-dev: PostgreSQL's client library, for the PostgresStorage target).
 BUILD_PACKAGES=(pkg-config libsqlite3-dev libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-                libargon2-dev libqrencode-dev zlib1g-dev libdeflate-dev libcurl4-openssl-dev libldap-dev)
+                libargon2-dev libqrencode-dev zlib1g-dev libdeflate-dev libcurl4-openssl-dev libldap-dev libpq-dev)
 
 # What the end-to-end suite uses besides the browser: ffmpeg makes the test recordings (Tests/e2e/media_files.py),
-# curl fetches course media as a real client does (Tests/e2e/test_media_serving.py).
-TEST_PACKAGES=(ffmpeg curl)
+# curl fetches course media as a real client does (Tests/e2e/test_media_serving.py). The PostgreSQL 15 server runs the
+# cluster scripts/postgres.sh starts for the PostgreSQL suites; the sqlite3 command builds the SQLite schema they compare
+# the PostgreSQL one with (Tests/PostgresStorageTests/PostgresSchemaTests.swift).
+TEST_PACKAGES=(ffmpeg curl postgresql-15 sqlite3)
 
 # The real directory and identity servers the end-to-end suite starts (Tests/e2e/identity_servers.py): OpenLDAP's
 # slapd and its command-line tools, and the LemonLDAP::NG portal (CAS 3.0 and OpenID Connect) run under plackup.
