@@ -17,8 +17,8 @@ struct StudyController {
     func register(in router: inout Router) {
         context.catalogue.onReload { [pages] _ in pages.invalidate() }
         router.get("/courses/:course/modules/:module") { [pages] request in
-            // Read before the catalogue, so that parts built from a catalogue a reload replaced are not kept.
-            let version = pages.version
+            // Taken before the catalogue is read, so that parts built from a catalogue a reload replaced are not kept.
+            let kept = pages.snapshot()
             let user = try context.requireUser(request)
             let (course, module) = try locate(request)
             let page = context.page(request)
@@ -33,7 +33,7 @@ struct StudyController {
                                          watched: module.media == nil ? [:] : try context.mediaWatch.state(
                                             userID: user.id, courseID: course.id.rawValue, moduleID: module.id.rawValue))
             let parts = pages.parts(course: course.id.rawValue, module: module.id.rawValue, language: page.language,
-                                    version: version) {
+                                    from: kept) {
                 model.bodyHTML = context.catalogue.html(of: text, course: course.id)
                 return ModulePage.Parts(model, context: page)
             }

@@ -93,14 +93,15 @@ public struct Localization: Sendable {
 
         /// At most 2 languages × 8 role combinations × 9 current items: a bounded set.
         func navigation(_ key: NavigationKey, make: () -> HTML) -> HTML {
-            if let found = navigations.withLock({ $0[key] }) { return found }
+            if let found = navigations.withLock({ $0 })[key] { return found }
             let html = make()
             navigations.withLock { $0[key] = html }
             return html
         }
 
         func frame(_ key: Layout.FrameKey, make: () -> Layout.FrameParts) -> Layout.FrameParts {
-            if let found = frames.withLock({ entries in entries.first { $0.key == key }?.parts }) { return found }
+            // Searched outside the lock, in the list as it was (the lock only hands out a reference to it).
+            if let found = frames.withLock({ $0 }).first(where: { $0.key == key })?.parts { return found }
             let parts = make()
             frames.withLock { entries in
                 guard !entries.contains(where: { $0.key == key }) else { return }

@@ -274,7 +274,8 @@ public enum ModulePage {
 
     /// The fixed parts of module pages (`Parts`) by course, module and language, for one version of the catalogue:
     /// `invalidate` (called on every catalogue reload) drops them all and starts a new version. A page built from a
-    /// catalogue read before the reload is not kept (see `parts`).
+    /// catalogue read before the reload is not kept (see `parts`). Readers take a `Snapshot` (one short lock: a
+    /// number and a reference) and look it up outside the lock.
     public final class Cache: Sendable {
         struct Key: Hashable {
             var course: String
@@ -282,33 +283,41 @@ public enum ModulePage {
             var language: Language
         }
 
-        private let state = Mutex<(version: Int, entries: [Key: Parts])>((0, [:]))
+        /// The kept parts and the catalogue version they belong to, as they were when taken.
+        public struct Snapshot: Sendable {
+            public fileprivate(set) var version: Int
+            fileprivate var entries: [Key: Parts]
+        }
+
+        private let state = Mutex(Snapshot(version: 0, entries: [:]))
 
         public init() {}
 
-        /// The current catalogue version. Read it before reading the catalogue a page is built from.
-        public var version: Int { state.withLock { $0.version } }
+        /// The kept parts now. Take it before reading the catalogue a page is built from.
+        public func snapshot() -> Snapshot { state.withLock { $0 } }
+
+        /// The current catalogue version.
+        public var version: Int { snapshot().version }
 
         /// Drops every kept part and starts a new version.
         public func invalidate() {
             state.withLock { state in
-                state.version += 1
-                state.entries.removeAll()
+                state = Snapshot(version: state.version + 1, entries: [:])
             }
         }
 
         /// How many pages' parts are kept.
-        public var count: Int { state.withLock { $0.entries.count } }
+        public var count: Int { snapshot().entries.count }
 
-        /// The parts of `module` of `course` in `language`: kept ones, or `make()`'s, which are kept when `version`
-        /// (read before the catalogue that `make` reads) is still the current one.
-        public func parts(course: String, module: String, language: Language, version: Int,
+        /// The parts of `module` of `course` in `language`: kept ones from `snapshot`, or `make()`'s, which are kept
+        /// when the snapshot's version (taken before the catalogue that `make` reads) is still the current one.
+        public func parts(course: String, module: String, language: Language, from snapshot: Snapshot,
                           make: () -> Parts) -> Parts {
             let key = Key(course: course, module: module, language: language)
-            if let found = state.withLock({ $0.version == version ? $0.entries[key] : nil }) { return found }
+            if let found = snapshot.entries[key] { return found }
             let parts = make()
             state.withLock { state in
-                if state.version == version { state.entries[key] = parts }
+                if state.version == snapshot.version { state.entries[key] = parts }
             }
             return parts
         }
