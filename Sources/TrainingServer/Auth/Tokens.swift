@@ -55,15 +55,16 @@ public enum Tokens {
     /// about the secret (BREACH); `unmasked` gives the secret back.
     public static func masked(_ secret: String) -> String {
         let plain = Array(secret.utf8)
-        var generator = SystemRandomNumberGenerator()
-        var mask = [UInt8]()
-        mask.reserveCapacity(plain.count + 8)
-        while mask.count < plain.count { withUnsafeBytes(of: generator.next()) { mask.append(contentsOf: $0) } }
-        mask.removeLast(mask.count - plain.count)
-        var output = mask
-        output.reserveCapacity(plain.count * 2)
-        for index in plain.indices { output.append(mask[index] ^ plain[index]) }
+        // The mask in one call of the system CSPRNG (each `SystemRandomNumberGenerator.next()` is a system call).
+        var output = [UInt8](repeating: 0, count: plain.count * 2)
+        output.withUnsafeMutableBytes { buffer in fillRandom(buffer.baseAddress!, count: plain.count) }
+        for index in plain.indices { output[plain.count + index] = output[index] ^ plain[index] }
         return base64URL(output)
+    }
+
+    /// Fills `count` bytes at `start` from the system CSPRNG (glibc's `arc4random_buf`: `getrandom`, one call).
+    private static func fillRandom(_ start: UnsafeMutableRawPointer, count: Int) {
+        arc4random_buf(start, count)
     }
 
     /// The secret inside a `masked` token, or nil when `token` is not one.

@@ -4,6 +4,8 @@ import Curriculum
 /// Module pages and the study-time beats that measure time on them.
 struct StudyController {
     let context: ControllerContext
+    /// The fixed parts of module pages, for the running catalogue.
+    let pages = ModulePage.Cache()
 
     struct BeatResult: Encodable {
         var seconds: Double
@@ -13,7 +15,10 @@ struct StudyController {
     }
 
     func register(in router: inout Router) {
-        router.get("/courses/:course/modules/:module") { request in
+        context.catalogue.onReload { [pages] _ in pages.invalidate() }
+        router.get("/courses/:course/modules/:module") { [pages] request in
+            // Taken before the catalogue is read, so that parts built from a catalogue a reload replaced are not kept.
+            let kept = pages.snapshot()
             let user = try context.requireUser(request)
             let (course, module) = try locate(request)
             let page = context.page(request)
@@ -21,15 +26,20 @@ struct StudyController {
             // Opening the page is itself a beat: without script, the time between loads counts (capped).
             let progress = try beat(request, user: user, course: course, module: module, gap: context.configuration.pageLoadGap)
             let practice = course.quizzes.first { $0.id.rawValue == "practice-\(module.id.rawValue)" }
-            let model = ModulePage.Model(course: course, module: module, text: text,
-                                         bodyHTML: context.catalogue.html(of: text, course: course.id),
+            // The module's rendered text is read only when its page's fixed parts are built.
+            var model = ModulePage.Model(course: course, module: module, text: text, bodyHTML: "",
                                          progress: progress, practiceQuiz: practice,
                                          transcripts: context.catalogue.transcripts(of: module, in: page.language, course: course.id),
                                          watched: module.media == nil ? [:] : try context.mediaWatch.state(
                                             userID: user.id, courseID: course.id.rawValue, moduleID: module.id.rawValue))
-            let html = ModulePage.render(model, context: page, stylesheet: context.stylesheet,
-                                         script: context.assets.url("study.js"), mediaScript: context.assets.url("media.js"))
-            return Response.html(html.rendered)
+            let parts = pages.parts(course: course.id.rawValue, module: module.id.rawValue, language: page.language,
+                                    from: kept) {
+                model.bodyHTML = context.catalogue.html(of: text, course: course.id)
+                return ModulePage.Parts(model, context: page)
+            }
+            return Response.html(bytes: ModulePage.bytes(model, parts: parts, context: page, stylesheet: context.stylesheet,
+                                                         script: context.assets.url("study.js"),
+                                                         mediaScript: context.assets.url("media.js")))
         }
         router.post("/courses/:course/modules/:module/progress") { request in
             let user = try context.requireUser(request)

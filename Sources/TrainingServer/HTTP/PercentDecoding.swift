@@ -36,20 +36,21 @@ public enum PercentDecoding {
 
     /// Encodes `text` for use in a URL query value or path segment (RFC 3986 unreserved characters stay).
     public static func encode(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count * 3)
         for byte in text.utf8 {
             if isUnreserved(byte) {
-                result.unicodeScalars.append(Unicode.Scalar(byte))
+                result.append(byte)
             } else {
-                let hex = Array("0123456789ABCDEF".utf8)
-                result.unicodeScalars.append("%")
-                result.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-                result.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0x0F)]))
+                result.append(UInt8(ascii: "%"))
+                result.append(hexDigits[Int(byte >> 4)])
+                result.append(hexDigits[Int(byte & 0x0F)])
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// An RFC 3986 unreserved character (letter, digit, `-._~`): `encode` leaves it as it is.
     public static func isUnreserved(_ byte: UInt8) -> Bool {

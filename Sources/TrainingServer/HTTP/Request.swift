@@ -59,16 +59,37 @@ public struct Request: Sendable {
     /// Cookies sent by the client (parsed once, when the request is made). A name sent twice keeps its first value.
     public private(set) var cookies: [String: String] = [:]
 
+    /// Read on the header's bytes: `;` separates pairs, spaces and tabs around a pair are dropped, the first `=`
+    /// ends the name, and a value in double quotes loses them.
     static func parseCookies(_ headers: HTTPHeaders) -> [String: String] {
         var result: [String: String] = [:]
-        for header in headers.values("Cookie") {
-            for piece in header.split(separator: ";") {
-                let pair = piece.trimmingWhitespace()
-                guard let equals = pair.firstIndex(of: "=") else { continue }
-                let name = String(pair[..<equals])
-                var value = pair[pair.index(after: equals)...]
-                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
-                if result[name] == nil { result[name] = String(value) }
+        for field in headers where HTTPHeaders.same(field.name, "Cookie") {
+            let header = field.value.utf8
+            var pairStart = header.startIndex
+            while pairStart < header.endIndex {
+                let pairEnd = header[pairStart...].firstIndex(of: UInt8(ascii: ";")) ?? header.endIndex
+                var start = pairStart
+                var end = pairEnd
+                while start < end, header[start] == UInt8(ascii: " ") || header[start] == UInt8(ascii: "\t") {
+                    header.formIndex(after: &start)
+                }
+                while start < end {
+                    let before = header.index(before: end)
+                    guard header[before] == UInt8(ascii: " ") || header[before] == UInt8(ascii: "\t") else { break }
+                    end = before
+                }
+                if let equals = header[start..<end].firstIndex(of: UInt8(ascii: "=")) {
+                    let name = String(Substring(header[start..<equals]))
+                    var valueStart = header.index(after: equals)
+                    var valueEnd = end
+                    if header.distance(from: valueStart, to: valueEnd) >= 2, header[valueStart] == UInt8(ascii: "\""),
+                       header[header.index(before: valueEnd)] == UInt8(ascii: "\"") {
+                        header.formIndex(after: &valueStart)
+                        header.formIndex(before: &valueEnd)
+                    }
+                    if result[name] == nil { result[name] = String(Substring(header[valueStart..<valueEnd])) }
+                }
+                pairStart = pairEnd < header.endIndex ? header.index(after: pairEnd) : header.endIndex
             }
         }
         return result

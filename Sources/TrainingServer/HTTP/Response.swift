@@ -61,6 +61,11 @@ public struct Response: Sendable {
                  body: .bytes(Array(html.utf8)))
     }
 
+    /// An HTML page already written as bytes (UTF-8), sent as they are.
+    public static func html(bytes: [UInt8], status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: HTTPHeaders([("Content-Type", "text/html; charset=utf-8")]), body: .bytes(bytes))
+    }
+
     /// A JSON response of an Encodable value (keys sorted so output is stable).
     public static func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok) -> Response {
         let encoder = JSONEncoder()

@@ -75,7 +75,20 @@ public enum Components {
     }
 
     /// The site navigation for signed-in people.
+    /// The markup depends only on the language, which of the role sections the person sees and which item is the
+    /// current page, so it is built once for each of those and kept with the strings.
     public static func mainNavigation(_ context: PageContext, current: String) -> HTML {
+        let roles = context.user?.roles ?? []
+        let trainer = !roles.isDisjoint(with: [.trainer, .admin])
+        let hr = !roles.isDisjoint(with: [.hr, .admin])
+        let admin = context.user?.has(.admin) == true
+        let paths = ["/", "/courses", "/attempts", "/profile", "/trainer", "/hr", "/plans", "/admin"]
+        let key = Localization.Memo.NavigationKey(language: context.language, trainer: trainer, hr: hr, admin: admin,
+                                                  current: paths.firstIndex(of: current) ?? -1)
+        return context.strings.memo.navigation(key) { buildMainNavigation(context, current: current) }
+    }
+
+    static func buildMainNavigation(_ context: PageContext, current: String) -> HTML {
         var items: [(String, String)] = [("/", "nav.dashboard"), ("/courses", "nav.catalogue"),
                                          ("/attempts", "nav.attempts"), ("/profile", "nav.profile")]
         if let roles = context.user?.roles, !roles.isDisjoint(with: [.trainer, .admin]) {

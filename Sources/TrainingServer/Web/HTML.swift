@@ -21,9 +21,7 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible, ExpressibleByS
     /// Escapes text for element content and quoted attribute values. Text without any of the five characters (most
     /// text) comes back as it is, without a copy.
     public static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            return text
-        }
+        guard needsEscaping(text) else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count + 32)
         for byte in text.utf8 {
@@ -37,6 +35,26 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible, ExpressibleByS
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The five characters `escape` replaces, as bits of a mask indexed by byte value (all are below 64).
+    private static let escapedBytes: UInt64 = 1 << 0x26 | 1 << 0x3C | 1 << 0x3E | 1 << 0x22 | 1 << 0x27
+
+    /// Whether `text` holds any of the five characters `escape` replaces. Scans the bytes in one pass without a
+    /// branch per byte (most text has none, so the whole text is read either way).
+    static func needsEscaping(_ text: String) -> Bool {
+        if let found = text.utf8.withContiguousStorageIfAvailable({ needsEscaping($0) }) { return found }
+        return text.utf8.contains { $0 < 64 && escapedBytes >> UInt64($0) & 1 != 0 }
+    }
+
+    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var found: UInt64 = 0
+        for byte in bytes {
+            // Bytes of 64 and above shift the mask by their value modulo 64; `below` masks them out.
+            let below: UInt64 = byte < 64 ? 1 : 0
+            found |= escapedBytes >> UInt64(byte & 63) & below
+        }
+        return found != 0
     }
 
     public struct StringInterpolation: StringInterpolationProtocol {

@@ -76,62 +76,127 @@ public enum Layout {
         return "\n<link rel=\"stylesheet\" href=\"\(accent.stylesheetURL)\">"
     }
 
-    /// The cache-busting version of the stylesheet URL, set at start-up from the asset's hash.
+    /// The whole page: `head`, then `body`, then `tail`.
     public static func page(title: String, context: PageContext, stylesheet: String, scripts: [String] = [],
                             width: PageWidth = .reading, body: HTML) -> HTML {
-        let lang = context.language.rawValue
-        let other: Language = context.language == .zh ? .en : .zh
+        let head = self.head(title: title, context: context, stylesheet: stylesheet, scripts: scripts, width: width)
+        var text = head.rendered
+        text.reserveCapacity(text.utf8.count + body.rendered.utf8.count + tail.rendered.utf8.count)
+        text += body.rendered
+        text += tail.rendered
+        return HTML(trusted: text)
+    }
+
+    /// What follows a page's main content.
+    public static let tail: HTML = "\n</main>\n</body>\n</html>"
+
+    /// Everything before the page's main content, up to and with the opening `<main>` tag and its line break. The
+    /// parts that depend only on the language, the platform's identity, the stylesheet, the scripts and the width are
+    /// built once and kept (see `FrameParts`); the title, the return address, the account and the navigation are
+    /// written for each page.
+    public static func head(title: String, context: PageContext, stylesheet: String, scripts: [String] = [],
+                            width: PageWidth = .reading) -> HTML {
+        let parts = context.strings.memo.frame(FrameKey(language: context.language, settings: context.settings,
+                                                        stylesheet: stylesheet, scripts: scripts, width: width)) {
+            FrameParts(context: context, stylesheet: stylesheet, scripts: scripts, width: width)
+        }
         let next = PercentDecoding.encode(context.currentPath)
         let account: HTML
         if let user = context.user {
             // The unread count comes with the session's user (kept on the users row by triggers): no query here.
             let unread = user.unreadNotices
             let count: HTML = unread > 0 ? "<span aria-hidden=\"true\"> (\(unread))</span>" : .empty
-            let spoken = unread > 0 ? context.t("notices.header.unread", ["count": String(unread)]) : context.t("notices.header.none")
+            let spoken = unread > 0 ? context.t("notices.header.unread", ["count": String(unread)]) : parts.noticesNone
             account = """
                 <p class="account">\(context.t("nav.signed_in_as", ["name": user.displayName]))</p>
-                <a class="notices-link" href="/notices">\(context.t("notices.header.link"))\(count)\
+                <a class="notices-link" href="/notices">\(parts.noticesLink)\(count)\
                 <span class="visually-hidden">\(spoken)</span></a>
                 <form class="signout" method="post" action="/logout">\
                 <input type="hidden" name="csrf_token" value="\(context.csrfToken)">\
-                <button type="submit" class="link-button">\(context.t("nav.signout"))</button></form>
+                <button type="submit" class="link-button">\(parts.signout)</button></form>
                 """
         } else {
             account = .empty
         }
         let navigation = context.user == nil ? HTML.empty
             : Components.mainNavigation(context, current: String(context.currentPath.split(separator: "?").first ?? "/"))
-        let scriptTags = HTML.join(scripts.map { src in "<script src=\"\(src)\" defer></script>" })
-        let switchLabel = other == .zh ? "中文" : "English"
-        let bodyClass: HTML = width == .wide ? " class=\"wide\"" : .empty
-        return """
-            <!DOCTYPE html>
-            <html lang="\(lang == "zh" ? "zh-CN" : "en")">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(title) · \(context.t("product.name"))</title>
-            <link rel="stylesheet" href="\(stylesheet)">\(theme(context))
-            \(scriptTags)
-            </head>
-            <body\(bodyClass)>
-            <a class="skip-link" href="#main">\(context.t("nav.skip"))</a>
-            <header class="site-header">
-            <div class="header-inner">
-            \(brand(context))
-            <nav class="header-nav" aria-label="\(context.t("nav.language"))">
-            <a href="/language/\(other.rawValue)?next=\(next)" lang="\(other == .zh ? "zh-CN" : "en")" \
-            hreflang="\(other == .zh ? "zh-CN" : "en")">\(switchLabel)</a>
-            </nav>
-            \(account)
-            </div>
-            </header>
-            \(navigation)
-            <main id="main" tabindex="-1">
-            \(body)
-            </main>
-            </body>
-            </html>
-            """
+        let escapedTitle = HTML.escape(title)
+        var text = ""
+        text.reserveCapacity(parts.capacity + escapedTitle.utf8.count + next.utf8.count + account.rendered.utf8.count
+                             + navigation.rendered.utf8.count)
+        text += parts.beforeTitle.rendered
+        text += escapedTitle
+        text += parts.afterTitle.rendered
+        text += next
+        text += parts.afterNext.rendered
+        text += account.rendered
+        text += "\n</div>\n</header>\n"
+        text += navigation.rendered
+        text += "\n<main id=\"main\" tabindex=\"-1\">\n"
+        return HTML(trusted: text)
+    }
+
+    /// What tells one page frame's fixed parts from another's.
+    struct FrameKey: Equatable, Sendable {
+        var language: Language
+        var settings: PlatformSettings
+        var stylesheet: String
+        var scripts: [String]
+        var width: PageWidth
+    }
+
+    /// The parts of the frame that are the same for every page of one `FrameKey`, and the strings of the account
+    /// block that do not change.
+    struct FrameParts: Sendable {
+        /// From `<!DOCTYPE html>` to `<title>`.
+        let beforeTitle: HTML
+        /// From the product name after the title to the language switch's `?next=`.
+        let afterTitle: HTML
+        /// From the end of the return address to the end of the language navigation.
+        let afterNext: HTML
+        let noticesLink: String
+        let noticesNone: String
+        let signout: String
+
+        /// The bytes of the fixed parts with room for the account and navigation.
+        var capacity: Int { beforeTitle.rendered.utf8.count + afterTitle.rendered.utf8.count + afterNext.rendered.utf8.count + 1_200 }
+
+        init(context: PageContext, stylesheet: String, scripts: [String], width: PageWidth) {
+            let lang = context.language.rawValue
+            let other: Language = context.language == .zh ? .en : .zh
+            let scriptTags = HTML.join(scripts.map { src in "<script src=\"\(src)\" defer></script>" })
+            let switchLabel = other == .zh ? "中文" : "English"
+            let bodyClass: HTML = width == .wide ? " class=\"wide\"" : .empty
+            beforeTitle = """
+                <!DOCTYPE html>
+                <html lang="\(lang == "zh" ? "zh-CN" : "en")">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>
+                """
+            afterTitle = """
+                 · \(context.t("product.name"))</title>
+                <link rel="stylesheet" href="\(stylesheet)">\(theme(context))
+                \(scriptTags)
+                </head>
+                <body\(bodyClass)>
+                <a class="skip-link" href="#main">\(context.t("nav.skip"))</a>
+                <header class="site-header">
+                <div class="header-inner">
+                \(brand(context))
+                <nav class="header-nav" aria-label="\(context.t("nav.language"))">
+                <a href="/language/\(other.rawValue)?next=
+                """
+            afterNext = """
+                " lang="\(other == .zh ? "zh-CN" : "en")" \
+                hreflang="\(other == .zh ? "zh-CN" : "en")">\(switchLabel)</a>
+                </nav>
+
+                """
+            noticesLink = context.t("notices.header.link")
+            noticesNone = context.t("notices.header.none")
+            signout = context.t("nav.signout")
+        }
     }
 }

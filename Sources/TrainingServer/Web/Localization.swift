@@ -1,5 +1,6 @@
 import Assessment
 import Foundation
+import Synchronization
 
 /// The UI's strings, read from `Resources/Localization/<language>.json`. Placeholders are written `{name}`.
 /// Each string is split into literal text and placeholders once, when the tables are loaded, so filling one in is
@@ -53,11 +54,62 @@ public struct Localization: Sendable {
     }
 
     private let tables: [Language: [String: String]]
-    private let templates: [Language: [String: Template]]
+    /// The templates of each language, one stored table per language (looked up without hashing the language).
+    private let chinese: [String: Template]
+    private let english: [String: Template]
+    /// Page parts built from these strings, kept for as long as the strings (which never change).
+    let memo = Memo()
 
     public init(tables: [Language: [String: String]]) {
         self.tables = tables
-        templates = tables.mapValues { $0.mapValues(Template.init) }
+        chinese = tables[.zh]?.mapValues(Template.init) ?? [:]
+        english = tables[.en]?.mapValues(Template.init) ?? [:]
+    }
+
+    private func templates(_ language: Language) -> [String: Template] {
+        switch language {
+        case .zh: return chinese
+        case .en: return english
+        }
+    }
+
+    /// Page parts that depend only on these strings and a few values (the language, the platform's identity, the
+    /// stylesheet's address): built on first use and kept. Holds a handful of entries; a new one beyond that
+    /// replaces the oldest (the identity changes rarely, and every page of the same frame shares one entry).
+    final class Memo: Sendable {
+        private static let limit = 16
+        private let frames = Mutex<[(key: Layout.FrameKey, parts: Layout.FrameParts)]>([])
+        private let navigations = Mutex<[NavigationKey: HTML]>([:])
+
+        /// What the site navigation's markup depends on (see `Components.mainNavigation`); `current` is the index of
+        /// the current page among the navigation's addresses, -1 for none.
+        struct NavigationKey: Hashable, Sendable {
+            var language: Language
+            var trainer: Bool
+            var hr: Bool
+            var admin: Bool
+            var current: Int
+        }
+
+        /// At most 2 languages × 8 role combinations × 9 current items: a bounded set.
+        func navigation(_ key: NavigationKey, make: () -> HTML) -> HTML {
+            if let found = navigations.withLock({ $0 })[key] { return found }
+            let html = make()
+            navigations.withLock { $0[key] = html }
+            return html
+        }
+
+        func frame(_ key: Layout.FrameKey, make: () -> Layout.FrameParts) -> Layout.FrameParts {
+            // Searched outside the lock, in the list as it was (the lock only hands out a reference to it).
+            if let found = frames.withLock({ $0 }).first(where: { $0.key == key })?.parts { return found }
+            let parts = make()
+            frames.withLock { entries in
+                guard !entries.contains(where: { $0.key == key }) else { return }
+                if entries.count >= Self.limit { entries.removeFirst() }
+                entries.append((key, parts))
+            }
+            return parts
+        }
     }
 
     /// Loads the tables shipped with the server.
@@ -76,7 +128,7 @@ public struct Localization: Sendable {
     /// The string for `key` in `language`; a missing key shows itself so it is noticed (tests check none is).
     /// A placeholder without an argument stays as written.
     public func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
-        guard let template = templates[language]?[key] ?? templates[.zh]?[key] else {
+        guard let template = templates(language)[key] ?? (language == .zh ? nil : chinese[key]) else {
             return Template(key).filled(arguments)
         }
         return template.filled(arguments)

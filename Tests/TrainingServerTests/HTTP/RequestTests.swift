@@ -61,6 +61,13 @@ import Testing
         #expect(try self.request().cookies.isEmpty)
     }
 
+    /// Spaces and tabs around a pair go, spaces inside stay; one quote is not a quoted value; an empty value,
+    /// non-ASCII values, a lower-case header name and a trailing `;` are read as before.
+    @Test func cookieEdgesAreReadAsWritten() throws {
+        let request = try request(headers: [("cookie", "\t a=1 ;\tb = 2; q=\"; qq=\"\"; e=; u=名字 x;")])
+        #expect(request.cookies == ["a": "1", "b ": " 2", "q": "\"", "qq": "", "e": "", "u": "名字 x"])
+    }
+
     // MARK: Forms
 
     @Test func readsAnUrlencodedForm() throws {

@@ -11,6 +11,28 @@ import Testing
         #expect(HTML.escape(hostile) == escaped)
     }
 
+    /// The escape check reads bytes against a mask of the five characters: a byte 64 above one of them (`f`, `b`,
+    /// `g`, `|`, `~`), a UTF-8 continuation or lead byte, a long text and a non-native string must not confuse it.
+    @Test func theEscapeCheckFindsEachCharacterAnywhereAndNothingElse() {
+        for special in ["&", "<", ">", "\"", "'"] {
+            for text in [special, "a" + special, special + "测试", String(repeating: "x", count: 100) + special + "y"] {
+                #expect(HTML.needsEscaping(text), "\(text)")
+                #expect(HTML.escape(text) != text)
+            }
+        }
+        var everyOtherByte = ""
+        for value in 0x01...0x7F where ![0x26, 0x3C, 0x3E, 0x22, 0x27].contains(value) {
+            everyOtherByte.unicodeScalars.append(Unicode.Scalar(UInt8(value)))
+        }
+        everyOtherByte += "测试 ¦ü€𝄞 fbg|~"
+        #expect(!HTML.needsEscaping(everyOtherByte))
+        #expect(HTML.escape(everyOtherByte) == everyOtherByte)
+        #expect(!HTML.needsEscaping(""))
+        // A bridged or otherwise non-contiguous string takes the other branch with the same answer.
+        let substring = String(Substring("ab<c"))
+        #expect(HTML.needsEscaping(substring) && !HTML.needsEscaping(String(Substring("abc"))))
+    }
+
     @Test func everyInterpolatedStringIsEscaped() {
         let optional: String? = hostile
         let missing: String? = nil

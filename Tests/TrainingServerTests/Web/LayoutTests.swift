@@ -54,6 +54,44 @@ import Testing
         #expect(!html.contains("style="))
     }
 
+    /// The frame's fixed parts are kept per language, identity, stylesheet, scripts and width: a page drawn after
+    /// another with different values of any of them shows its own, never the kept ones of the other.
+    @Test func keptFramePartsFollowEveryValueTheyAreBuiltFrom() {
+        let strings = Localization(tables: [.zh: ["product.name": "学院", "nav.skip": "跳过", "nav.language": "语言"],
+                                            .en: ["product.name": "Academy", "nav.skip": "Skip", "nav.language": "Language"]])
+        func page(_ language: Language, settings: PlatformSettings = PlatformSettings(), stylesheet: String = "/s.css",
+                  scripts: [String] = [], width: PageWidth = .reading, user: User? = nil, path: String = "/") -> String {
+            let context = PageContext(language: language, user: user, csrfToken: "c", currentPath: path, strings: strings,
+                                      settings: settings)
+            return Layout.page(title: "T", context: context, stylesheet: stylesheet, scripts: scripts, width: width,
+                               body: "<p>b</p>").rendered
+        }
+        for _ in 0..<2 {
+            #expect(page(.zh).contains("<title>T · 学院</title>") && page(.en).contains("<title>T · Academy</title>"))
+            #expect(page(.zh).contains("<html lang=\"zh-CN\">") && page(.en).contains("<html lang=\"en\">"))
+            let named = PlatformSettings(organisationName: LocalizedText(zh: "人社厅", en: "HR"))
+            #expect(page(.zh, settings: named).contains("<span class=\"organisation\">人社厅</span>"))
+            #expect(!page(.zh).contains("organisation"))
+            #expect(page(.en, stylesheet: "/other.css").contains("href=\"/other.css\""))
+            #expect(page(.en, scripts: ["/a.js"]).contains("<script src=\"/a.js\" defer></script>"))
+            #expect(!page(.en).contains("<script"))
+            #expect(page(.en, width: .wide).contains("<body class=\"wide\">") && page(.en).contains("<body>\n"))
+            #expect(page(.en, user: user, path: "/courses").contains("<li><a href=\"/courses\" aria-current=\"page\">"))
+            #expect(!page(.en, user: user, path: "/attempts").contains("<li><a href=\"/courses\" aria-current"))
+        }
+    }
+
+    /// `page` is `head`, the body and `tail`, in that order.
+    @Test func aPageIsItsHeadItsBodyAndItsTail() {
+        let context = context(.en, user: user)
+        let body: HTML = "<p>body</p>"
+        let page = Layout.page(title: "t<", context: context, stylesheet: "/s.css", scripts: ["/a.js"], body: body)
+        let head = Layout.head(title: "t<", context: context, stylesheet: "/s.css", scripts: ["/a.js"])
+        #expect(page.rendered == head.rendered + body.rendered + Layout.tail.rendered)
+        #expect(head.rendered.hasSuffix("<main id=\"main\" tabindex=\"-1\">\n"))
+        #expect(Layout.tail.rendered == "\n</main>\n</body>\n</html>")
+    }
+
     @Test func scriptsAreDeferredTags() {
         let html = Layout.page(title: "t", context: context(.en), stylesheet: "/s.css", scripts: ["/assets/a.js"],
                                body: .empty).rendered

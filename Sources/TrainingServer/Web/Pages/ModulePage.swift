@@ -1,6 +1,7 @@
 import Foundation
 import Assessment
 import Curriculum
+import Synchronization
 
 /// A module to study: objectives, the rendered text, the summary, time studied, and the way on.
 public enum ModulePage {
@@ -195,12 +196,165 @@ public enum ModulePage {
             """
     }
 
+    /// The parts of a module's page that are the same for every learner who reads it in one language: everything
+    /// but the study status, the record form, the recordings (which show the learner's watching) and the frame's
+    /// account. Built from the catalogue, the module's rendered text and the UI strings; `Cache` keeps them per
+    /// catalogue version.
+    public struct Parts: Sendable {
+        /// The page title (the module text's title, as given to the frame).
+        let title: String
+        /// From the breadcrumbs to the hours in the meta line.
+        let head: HTML
+        /// The objectives section, from the line break after the study status.
+        let objectives: HTML
+        /// The module's text and summary, to the end of the article.
+        let text: HTML
+        /// The pager, from the line break after the record form.
+        let pager: HTML
+
+        /// The parts of `model`'s page in `context`'s language (only the catalogue's data, `bodyHTML` and the
+        /// strings are read).
+        public init(_ model: Model, context: PageContext) {
+            let course = model.course
+            let module = model.module
+            let text = model.text
+            let index = course.index(of: module.id) ?? 0
+            let objectives = text.objectives.map { item -> HTML in "<li>\(item)</li>" }
+            let fallback: HTML = text.language == context.language ? .empty
+                : " lang=\"\(text.language == .zh ? "zh-CN" : "en")\""
+            let base = "/courses/\(course.id.rawValue)/modules/"
+            var links: [HTML] = []
+            if index > 0 {
+                let previous = course.modules[index - 1]
+                links.append("<li><a href=\"\(base)\(previous.id.rawValue)\" rel=\"prev\">\(context.t("module.previous", ["title": previous.title.t(context)]))</a></li>")
+            }
+            if let practice = model.practiceQuiz {
+                links.append("<li><a href=\"/courses/\(course.id.rawValue)/quizzes/\(practice.id.rawValue)\">\(practiceLinkText(practice.title.t(context), context: context))</a></li>")
+            }
+            if index + 1 < course.modules.count {
+                let next = course.modules[index + 1]
+                links.append("<li><a href=\"\(base)\(next.id.rawValue)\" rel=\"next\">\(context.t("module.next", ["title": next.title.t(context)]))</a></li>")
+            }
+            links.append("<li><a href=\"/courses/\(course.id.rawValue)\">\(context.t("module.back_to_course"))</a></li>")
+            title = text.title
+            head = """
+                \(Components.breadcrumbs([(context.t("nav.catalogue"), "/courses"),
+                                          (course.title.t(context), "/courses/\(course.id.rawValue)"),
+                                          (module.title.t(context), nil)], context: context))
+                <article\(fallback)>
+                <h1>\(text.title)</h1>
+                <p class="meta">\(context.t("module.minutes", ["minutes": String(module.minutes)])) · \
+                \(context.t("course.hours", ["hours": Components.number(module.hours, context)]))
+                """
+            self.objectives = """
+
+                <section class="objectives" aria-labelledby="objectives-title">
+                <h2 id="objectives-title">\(context.t("module.objectives"))</h2>
+                <ul>\(objectives)</ul>
+                </section>
+
+                """
+            self.text = """
+                <div class="module-body">
+                \(HTML(trusted: model.bodyHTML))
+                </div>
+                <section class="module-summary" aria-labelledby="summary-title">
+                <h2 id="summary-title">\(context.t("module.summary"))</h2>
+                <p>\(text.summary)</p>
+                </section>
+                </article>
+
+                """
+            pager = """
+
+                <nav class="pager" aria-label="\(context.t("module.back_to_course"))"><ul>\(links)</ul></nav>
+                """
+        }
+    }
+
+    /// The fixed parts of module pages (`Parts`) by course, module and language, for one version of the catalogue:
+    /// `invalidate` (called on every catalogue reload) drops them all and starts a new version. A page built from a
+    /// catalogue read before the reload is not kept (see `parts`). Readers take a `Snapshot` (one short lock: a
+    /// number and a reference) and look it up outside the lock.
+    public final class Cache: Sendable {
+        struct Key: Hashable {
+            var course: String
+            var module: String
+            var language: Language
+        }
+
+        /// The kept parts and the catalogue version they belong to, as they were when taken.
+        public struct Snapshot: Sendable {
+            public fileprivate(set) var version: Int
+            fileprivate var entries: [Key: Parts]
+        }
+
+        private let state = Mutex(Snapshot(version: 0, entries: [:]))
+
+        public init() {}
+
+        /// The kept parts now. Take it before reading the catalogue a page is built from.
+        public func snapshot() -> Snapshot { state.withLock { $0 } }
+
+        /// The current catalogue version.
+        public var version: Int { snapshot().version }
+
+        /// Drops every kept part and starts a new version.
+        public func invalidate() {
+            state.withLock { state in
+                state = Snapshot(version: state.version + 1, entries: [:])
+            }
+        }
+
+        /// How many pages' parts are kept.
+        public var count: Int { snapshot().entries.count }
+
+        /// The parts of `module` of `course` in `language`: kept ones from `snapshot`, or `make()`'s, which are kept
+        /// when the snapshot's version (taken before the catalogue that `make` reads) is still the current one.
+        public func parts(course: String, module: String, language: Language, from snapshot: Snapshot,
+                          make: () -> Parts) -> Parts {
+            let key = Key(course: course, module: module, language: language)
+            if let found = snapshot.entries[key] { return found }
+            let parts = make()
+            state.withLock { state in
+                if state.version == snapshot.version { state.entries[key] = parts }
+            }
+            return parts
+        }
+    }
+
     public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String?,
                               mediaScript: String? = nil) -> HTML {
+        let parts = Parts(model, context: context)
+        let pieces = self.pieces(model, parts: parts, context: context)
+        return Layout.page(title: parts.title, context: context, stylesheet: stylesheet,
+                           scripts: scripts(model, script: script, mediaScript: mediaScript),
+                           body: HTML(trusted: pieces.map(\.rendered).joined()))
+    }
+
+    /// The page as the bytes of its HTML, from `parts` (which must be `model`'s, e.g. kept by `Cache`): the same
+    /// bytes as `render`, written once into a buffer of their size.
+    public static func bytes(_ model: Model, parts: Parts, context: PageContext, stylesheet: String, script: String?,
+                             mediaScript: String? = nil) -> [UInt8] {
+        let head = Layout.head(title: parts.title, context: context, stylesheet: stylesheet,
+                               scripts: scripts(model, script: script, mediaScript: mediaScript))
+        let pieces = [head] + self.pieces(model, parts: parts, context: context) + [Layout.tail]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(pieces.reduce(0) { $0 + $1.rendered.utf8.count })
+        for piece in pieces { bytes.append(contentsOf: piece.rendered.utf8) }
+        return bytes
+    }
+
+    private static func scripts(_ model: Model, script: String?, mediaScript: String?) -> [String] {
+        (model.progress?.isCompleted == true ? [] : [script].compactMap { $0 })
+            + (model.module.media == nil || model.isPreview ? [] : [mediaScript].compactMap { $0 })
+    }
+
+    /// The page's main content: the fixed parts with the learner's study status, recordings and record form
+    /// between them.
+    private static func pieces(_ model: Model, parts: Parts, context: PageContext) -> [HTML] {
         let course = model.course
         let module = model.module
-        let text = model.text
-        let index = course.index(of: module.id) ?? 0
         let studied = Int(((model.progress?.seconds ?? 0) / 60).rounded(.down))
         let completed = model.progress?.isCompleted == true
         let status: HTML = completed
@@ -210,23 +364,7 @@ public enum ModulePage {
         let progressText = completed
             ? context.t("module.completed_note", ["hours": Components.number(module.hours, context)])
             : context.t("module.progress", ["done": String(min(studied, module.minutes)), "required": String(module.minutes)])
-        let objectives = text.objectives.map { item -> HTML in "<li>\(item)</li>" }
-        let fallback: HTML = text.language == context.language ? .empty
-            : " lang=\"\(text.language == .zh ? "zh-CN" : "en")\""
         let base = "/courses/\(course.id.rawValue)/modules/"
-        var links: [HTML] = []
-        if index > 0 {
-            let previous = course.modules[index - 1]
-            links.append("<li><a href=\"\(base)\(previous.id.rawValue)\" rel=\"prev\">\(context.t("module.previous", ["title": previous.title.t(context)]))</a></li>")
-        }
-        if let practice = model.practiceQuiz {
-            links.append("<li><a href=\"/courses/\(course.id.rawValue)/quizzes/\(practice.id.rawValue)\">\(practiceLinkText(practice.title.t(context), context: context))</a></li>")
-        }
-        if index + 1 < course.modules.count {
-            let next = course.modules[index + 1]
-            links.append("<li><a href=\"\(base)\(next.id.rawValue)\" rel=\"next\">\(context.t("module.next", ["title": next.title.t(context)]))</a></li>")
-        }
-        links.append("<li><a href=\"/courses/\(course.id.rawValue)\">\(context.t("module.back_to_course"))</a></li>")
         let recordForm: HTML = completed || model.isPreview ? .empty : """
             <form method="post" action="\(base)\(module.id.rawValue)/progress" class="record-form">
             \(Components.csrf(context))
@@ -246,32 +384,7 @@ public enum ModulePage {
             </div>
             """
         let media: HTML = module.media.map { mediaSections(model, media: $0, completed: completed, context: context) + "\n" } ?? .empty
-        let body: HTML = """
-            \(Components.breadcrumbs([(context.t("nav.catalogue"), "/courses"),
-                                      (course.title.t(context), "/courses/\(course.id.rawValue)"),
-                                      (module.title.t(context), nil)], context: context))
-            <article\(fallback)>
-            <h1>\(text.title)</h1>
-            <p class="meta">\(context.t("module.minutes", ["minutes": String(module.minutes)])) · \
-            \(context.t("course.hours", ["hours": Components.number(module.hours, context)]))\(model.isPreview ? HTML.empty : " · " + status)</p>
-            \(studyStatus)
-            <section class="objectives" aria-labelledby="objectives-title">
-            <h2 id="objectives-title">\(context.t("module.objectives"))</h2>
-            <ul>\(objectives)</ul>
-            </section>
-            \(media)<div class="module-body">
-            \(HTML(trusted: model.bodyHTML))
-            </div>
-            <section class="module-summary" aria-labelledby="summary-title">
-            <h2 id="summary-title">\(context.t("module.summary"))</h2>
-            <p>\(text.summary)</p>
-            </section>
-            </article>
-            \(recordForm)
-            <nav class="pager" aria-label="\(context.t("module.back_to_course"))"><ul>\(links)</ul></nav>
-            """
-        return Layout.page(title: text.title, context: context, stylesheet: stylesheet,
-                           scripts: (completed ? [] : [script].compactMap { $0 })
-                            + (module.media == nil || model.isPreview ? [] : [mediaScript].compactMap { $0 }), body: body)
+        let meta: HTML = "\(model.isPreview ? HTML.empty : " · " + status)</p>\n\(studyStatus)"
+        return [parts.head, meta, parts.objectives, media, parts.text, recordForm, parts.pager]
     }
 }
