@@ -26,6 +26,20 @@ import Testing
         return (app, browser, bytes)
     }
 
+    /// The catalogue and a course page each read the person's progress and quiz outcomes in one read (one
+    /// snapshot), and show the course.
+    @Test func theCatalogueAndACoursePageReadOnce() throws {
+        let (app, browser, _) = try Self.setUp()
+        #expect(try browser.get("/courses").status == .ok, "the session is cached after its first page")
+        for path in ["/courses", "/courses/course-001"] {
+            var page = ""
+            let before = app.store.readCount.load(ordering: .relaxed)
+            page = try browser.get(path).bodyText
+            #expect(app.store.readCount.load(ordering: .relaxed) - before == 1, "\(path)")
+            #expect(page.contains("href=\"/courses/course-001"), "\(path)")
+        }
+    }
+
     @Test func signedOutRequestsGetTheSignInRedirectAndNoBytes() throws {
         let (app, _, _) = try Self.setUp()
         let response = try app.respond(.get, "/media/course-001/clip.mp4", headers: [("Range", "bytes=0-9")])
