@@ -1,5 +1,6 @@
 import Curriculum
 import Foundation
+import Synchronization
 import Testing
 @testable import TrainingServer
 
