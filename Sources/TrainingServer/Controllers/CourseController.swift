@@ -9,15 +9,18 @@ struct CourseController {
     func register(in router: inout Router) {
         router.get("/courses") { request in
             let user = try context.requireUser(request)
-            let html = CataloguePage.render(try context.courseLines(for: user), context: context.page(request),
-                                            stylesheet: context.stylesheet)
+            let records = try SQLiteDashboard(store: context.store).courseRecords(of: user.id)
+            let html = CataloguePage.render(context.courseLines(progress: records.progress, outcomes: records.outcomes),
+                                            context: context.page(request), stylesheet: context.stylesheet)
             return Response.html(html.rendered)
         }
         router.get("/courses/:course") { request in
             let user = try context.requireUser(request)
             let course = try context.course(request)
-            let outcomes = try context.attempts.outcomes(userID: user.id).filter { $0.courseID == course.id.rawValue }
-            let status = CourseStatus(course: course, progress: try context.learning.progress(userID: user.id), outcomes: outcomes)
+            // Progress and outcomes from one read (one snapshot).
+            let records = try SQLiteDashboard(store: context.store).courseRecords(of: user.id)
+            let outcomes = records.outcomes.filter { $0.courseID == course.id.rawValue }
+            let status = CourseStatus(course: course, progress: records.progress, outcomes: outcomes)
             let quizzes = course.quizzes.map { quiz in
                 let mine = outcomes.first { $0.quizID == quiz.id }
                 return CoursePage.QuizLine(quiz: quiz, passed: mine?.passed == true, taken: mine != nil,

@@ -105,10 +105,10 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
             FROM assignment_members m WHERE m.user_id = ?
             """), arguments: [userID.rawValue])
         guard !rows.isEmpty else { return [] }
-        let ids = rows.map { $0["assignment_id"] as Int64 }
-        let assignments = Dictionary(try Self.load(db, where: "a.id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
-                                                   StatementArguments(ids)).map { ($0.id, $0) },
-                                     uniquingKeysWith: { first, _ in first })
+        var assignments: [AssignmentID: Assignment] = [:]
+        for id in rows.map({ $0["assignment_id"] as Int64 }) where assignments[AssignmentID(rawValue: id)] == nil {
+            if let assignment = try Self.assignment(db, id: id) { assignments[assignment.id] = assignment }
+        }
         return rows.compactMap { row in
             let member = Self.member(row)
             return assignments[member.assignmentID].map { PersonAssignment(assignment: $0, member: member) }
@@ -416,20 +416,34 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
                 people[row["assignment_id"], default: []].append(UserID(rawValue: row["user_id"]))
             }
         }
-        return rows.compactMap { row in
-            let id: Int64 = row["id"]
-            guard let kind = AssignmentItem.Kind(rawValue: row["item_kind"]),
-                  let rule = DueRule(kind: row["due_kind"], day: row["due_day"], days: row["due_days"]) else { return nil }
-            let audience: AssignmentAudience = (row["audience"] as String) == "people"
-                ? .people(people[id] ?? [])
-                : .department(includeSubtree: row["include_subtree"], jobCategory: row["job_category"])
-            return Assignment(id: AssignmentID(rawValue: id), name: row["name"], item: AssignmentItem(kind: kind, id: row["item_id"]),
-                              required: row["required"], audience: audience, departmentID: DepartmentID(rawValue: row["department_id"]),
-                              dueRule: rule, planKey: row["plan_key"],
-                              createdBy: (row["created_by"] as Int64?).map(UserID.init(rawValue:)), createdAt: row["created_at"],
-                              withdrawnAt: row["withdrawn_at"],
-                              withdrawnBy: (row["withdrawn_by"] as Int64?).map(UserID.init(rawValue:)))
-        }
+        return rows.compactMap { row in Self.assignment(row, people: people[row["id"] as Int64] ?? []) }
+    }
+
+    /// One assignment by id on cached statements, with its named people when its audience is a list of people (the
+    /// dashboard reads a person's few assignments on every view; an `IN (…)` list of ids would be compiled each time).
+    static func assignment(_ db: Database, id: Int64) throws -> Assignment? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT a.* FROM assignments a WHERE a.id = ?"),
+                                         arguments: [id]) else { return nil }
+        let people = (row["audience"] as String) != "people" ? [] : try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT user_id FROM assignment_people WHERE assignment_id = ? ORDER BY user_id
+            """), arguments: [id]).map(UserID.init(rawValue:))
+        return Self.assignment(row, people: people)
+    }
+
+    /// An assignment from its row in `assignments` and its named people (empty unless its audience is people).
+    private static func assignment(_ row: Row, people: [UserID]) -> Assignment? {
+        let id: Int64 = row["id"]
+        guard let kind = AssignmentItem.Kind(rawValue: row["item_kind"]),
+              let rule = DueRule(kind: row["due_kind"], day: row["due_day"], days: row["due_days"]) else { return nil }
+        let audience: AssignmentAudience = (row["audience"] as String) == "people"
+            ? .people(people)
+            : .department(includeSubtree: row["include_subtree"], jobCategory: row["job_category"])
+        return Assignment(id: AssignmentID(rawValue: id), name: row["name"], item: AssignmentItem(kind: kind, id: row["item_id"]),
+                          required: row["required"], audience: audience, departmentID: DepartmentID(rawValue: row["department_id"]),
+                          dueRule: rule, planKey: row["plan_key"],
+                          createdBy: (row["created_by"] as Int64?).map(UserID.init(rawValue:)), createdAt: row["created_at"],
+                          withdrawnAt: row["withdrawn_at"],
+                          withdrawnBy: (row["withdrawn_by"] as Int64?).map(UserID.init(rawValue:)))
     }
 
     static func member(_ row: Row) -> AssignmentMember {

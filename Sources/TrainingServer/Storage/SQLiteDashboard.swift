@@ -37,3 +37,13 @@ public struct SQLiteDashboard: Sendable {
         }
     }
 }
+
+extension SQLiteDashboard {
+    /// The person's module progress and quiz outcomes in one read: what the catalogue and a course page show of
+    /// them (each course's state, each module's and quiz's), from one snapshot.
+    public func courseRecords(of userID: UserID) throws -> (progress: [ModuleProgress], outcomes: [QuizOutcome]) {
+        try store.read { db in
+            (try SQLiteLearningRepository.progress(db, userID: userID), try SQLiteAttemptRepository.outcomes(db, userID: userID))
+        }
+    }
+}

@@ -8,18 +8,23 @@ import Darwin
 import GRDB
 import Synchronization
 
-/// The SQLite database behind every repository: a WAL `DatabasePool` with foreign keys, a busy timeout,
+/// The SQLite database behind every repository: a WAL database with foreign keys, a busy timeout,
 /// `synchronous=FULL`, and writes that each run in an IMMEDIATE transaction, so a caller that gets no error
 /// knows its write is committed. Writes that wait while another commits are committed together (`GroupCommit`):
 /// one transaction and one sync to disk for the lot, each write in a savepoint of its own, so one that fails
-/// changes nothing and the others still commit.
+/// changes nothing and the others still commit. Writes (and migrations, backups) go through GRDB's
+/// `DatabasePool`; reads run on read-only connections of their own (`ReadConnections`), on the calling thread.
 public final class Store: Sendable {
     public let pool: DatabasePool
     public let path: String
     /// Total seconds callers spent waiting to get a connection (exposed by `/metrics`).
     private let waitMicroseconds = Atomic<Int>(0)
-    /// `/healthz`'s check: a connection of its own, so health checks never wait for a pooled reader.
+    /// `/healthz`'s check: a connection of its own, so health checks never wait for a reader.
     private let healthCheck: DatabaseHealthCheck
+    /// The connections `read` runs on.
+    private let readers: ReadConnections
+    /// Reads run since the store opened (each one read transaction), for tests.
+    let readCount = Atomic<Int>(0)
     let group = GroupCommit()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date. A folder the store
@@ -44,6 +49,7 @@ public final class Store: Sendable {
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         self.healthCheck = DatabaseHealthCheck(path: path)
+        self.readers = ReadConnections(path: path, count: readers)
         try Migrations.migrator.migrate(pool)
     }
 
@@ -63,13 +69,11 @@ public final class Store: Sendable {
         return result!
     }
 
-    /// Runs `body` on a reader connection (a consistent snapshot; never blocked by the writer).
+    /// Runs `body` on a read-only connection in a read transaction of its own (a consistent snapshot of the
+    /// last commit; never blocked by the writer), on the calling thread. Not reentrant: `body` must not call `read`.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        let requested = ContinuousClock.now
-        return try pool.read { db in
-            recordWait(since: requested)
-            return try body(db)
-        }
+        readCount.add(1, ordering: .relaxed)
+        return try readers.read(body, waited: { recordWait(since: $0) })
     }
 
     /// Seconds spent waiting for connections since start.
@@ -87,9 +91,10 @@ public final class Store: Sendable {
         healthCheck.check()
     }
 
-    /// Closes the health check's connection and the pool; every later use fails.
+    /// Closes the health check's connections, the read connections and the pool; every later use fails.
     public func close() throws {
         healthCheck.close()
+        try readers.close()
         try pool.close()
     }
 

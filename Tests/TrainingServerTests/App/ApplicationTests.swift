@@ -44,7 +44,7 @@ import Testing
 
     @Test func aFailureOutsideTheHandlersIsAnsweredWithTheSecurityHeadersToo() throws {
         let app = try TestApplication()
-        try app.store.pool.close()
+        try app.store.close()
         let response = try app.respond(.get, "/", headers: [("Cookie", "csa_session=\(Tokens.random())")])
         #expect(response.status.rawValue >= 500)
         expectSecurityHeaders(response, "\(response.status)")

@@ -1,5 +1,6 @@
 import Curriculum
 import Foundation
+import Synchronization
 import Testing
 @testable import TrainingServer
 
@@ -24,6 +25,20 @@ import Testing
         let browser = Browser(app)
         #expect(try browser.signIn(login: "li", password: Self.password).status == .seeOther)
         return (app, browser, bytes)
+    }
+
+    /// The catalogue and a course page each read the person's progress and quiz outcomes in one read (one
+    /// snapshot), and show the course.
+    @Test func theCatalogueAndACoursePageReadOnce() throws {
+        let (app, browser, _) = try Self.setUp()
+        #expect(try browser.get("/courses").status == .ok, "the session is cached after its first page")
+        for path in ["/courses", "/courses/course-001"] {
+            var page = ""
+            let before = app.store.readCount.load(ordering: .relaxed)
+            page = try browser.get(path).bodyText
+            #expect(app.store.readCount.load(ordering: .relaxed) - before == 1, "\(path)")
+            #expect(page.contains("href=\"/courses/course-001"), "\(path)")
+        }
     }
 
     @Test func signedOutRequestsGetTheSignInRedirectAndNoBytes() throws {

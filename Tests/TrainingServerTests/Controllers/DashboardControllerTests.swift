@@ -10,19 +10,11 @@ import Testing
 @Suite struct DashboardControllerTests {
     private static let password = "correct horse battery"
 
-    /// How many read transactions begin while `body` runs. A test asks one thing at a time, so the pool hands out
-    /// the same reader connection every time: the one the trace is put on.
+    /// How many reads (each one read transaction) the store runs while `body` runs.
     private static func reads(_ store: Store, during body: () throws -> Void) throws -> Int {
-        final class Count: Sendable { let value = Mutex(0) }
-        let count = Count()
-        try store.pool.read { db in
-            db.trace { event in
-                if case .statement(let statement) = event, statement.sql.hasPrefix("BEGIN") { count.value.withLock { $0 += 1 } }
-            }
-        }
-        defer { try? store.pool.read { db in db.trace(options: [], nil) } }
+        let before = store.readCount.load(ordering: .relaxed)
         try body()
-        return count.value.withLock { $0 }
+        return store.readCount.load(ordering: .relaxed) - before
     }
 
     private func signedIn(_ app: TestApplication) throws -> Browser {

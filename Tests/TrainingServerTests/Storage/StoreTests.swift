@@ -122,6 +122,140 @@ import Testing
         #expect(store.group.transactions.load(ordering: .relaxed) - before < 11)
     }
 
+    /// Every statement of one read sees the snapshot the read began with, even when a write commits in between;
+    /// the next read sees the write.
+    @Test func aReadIsOneSnapshotWhileAWriteCommits() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        try store.write { db in try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('n', '1')") }
+        let (before, after) = try store.read { db -> (String?, String?) in
+            let before = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'n'")
+            // Another thread writes and commits while this read is open; the writer does not wait for it.
+            let committed = DispatchSemaphore(value: 0)
+            Thread {
+                try? store.write { db in try db.execute(sql: "UPDATE settings SET value = '2' WHERE key = 'n'") }
+                committed.signal()
+            }.start()
+            #expect(committed.wait(timeout: .now() + 10) == .success, "the write commits while the read is open")
+            let after = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'n'")
+            return (before, after)
+        }
+        #expect(before == "1")
+        #expect(after == "1", "the second statement of the read sees the same snapshot")
+        #expect(try store.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'n'") } == "2")
+    }
+
+    /// A read on a connection that read before sees a write committed just before it, at once, every time.
+    @Test func aReaderSeesCommittedWritesAtOnce() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        let statement = "SELECT value FROM settings WHERE key = 'c'"
+        for value in 0..<50 {
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('c', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                               arguments: [String(value)])
+            }
+            #expect(try store.read { db in try String.fetchOne(db.cachedStatement(sql: statement)) } == String(value))
+            // And on another thread (another connection, or the same one from another thread).
+            let seen = Mutex<String?>(nil)
+            let thread = DispatchSemaphore(value: 0)
+            Thread {
+                seen.withLock { $0 = try? store.read { db in try String.fetchOne(db.cachedStatement(sql: statement)) } }
+                thread.signal()
+            }.start()
+            thread.wait()
+            #expect(seen.withLock { $0 } == String(value))
+        }
+    }
+
+    /// Many threads (more than the store has read connections) read while writes commit: no read fails, and every
+    /// read sees the two values one transaction writes as a pair, never one without the other.
+    @Test func manyThreadsReadWhileWritesCommit() throws {
+        let directory = try TemporaryStore().directory
+        let store = try Store(path: directory.appendingPathComponent("reads.sqlite").path, readers: 3)
+        try store.write { db in try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('a', '0'), ('b', '0')") }
+        let writes = 200
+        let writer = DispatchSemaphore(value: 0)
+        Thread {
+            for value in 1...writes {
+                try? store.write { db in
+                    try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'a'", arguments: [String(value)])
+                    try db.execute(sql: "UPDATE settings SET value = ? WHERE key = 'b'", arguments: [String(value)])
+                }
+            }
+            writer.signal()
+        }.start()
+        let failures = Mutex<[String]>([])
+        let seen = Mutex<Set<Int>>([])
+        DispatchQueue.concurrentPerform(iterations: 12) { _ in
+            for _ in 0..<150 {
+                do {
+                    let (a, b) = try store.read { db -> (Int, Int) in
+                        (Int(try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'a'") ?? "") ?? -1,
+                         Int(try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'b'") ?? "") ?? -1)
+                    }
+                    if a != b { failures.withLock { $0.append("a = \(a), b = \(b)") } }
+                    _ = seen.withLock { $0.insert(a) }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        writer.wait()
+        #expect(failures.withLock { $0 }.isEmpty)
+        #expect(try store.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'b'") } == String(writes))
+        #expect(seen.withLock { $0 }.allSatisfy { (0...writes).contains($0) })
+        try store.close()
+    }
+
+    /// A read that fails ends its transaction: the connection serves the next read, which sees new writes.
+    @Test func aFailedReadLeavesItsConnectionUsable() throws {
+        let directory = try TemporaryStore().directory
+        let store = try Store(path: directory.appendingPathComponent("one.sqlite").path, readers: 1)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try store.read { db in
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM settings")
+                throw Stop()
+            }
+        }
+        #expect(throws: DatabaseError.self) { try store.read { db in try Int.fetchOne(db, sql: "SELECT nothing FROM nowhere") } }
+        try store.write { db in try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('after', 'x')") }
+        #expect(try store.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'after'") } == "x")
+        try store.close()
+    }
+
+    /// A table created after a connection read is known to the next read on it (GRDB's schema cache is dropped).
+    @Test func aReadSeesSchemaChanges() throws {
+        let directory = try TemporaryStore().directory
+        let store = try Store(path: directory.appendingPathComponent("schema.sqlite").path, readers: 1)
+        #expect(try store.read { db in try db.tableExists("later") } == false)
+        try store.write { db in try db.execute(sql: "CREATE TABLE later (id INTEGER PRIMARY KEY, name TEXT)") }
+        #expect(try store.read { db in try db.tableExists("later") })
+        #expect(try store.read { db in try db.columns(in: "later").map(\.name) } == ["id", "name"])
+        try store.close()
+    }
+
+    /// Closing the store closes the read connections it opened: every later read fails, on every thread.
+    @Test func readsAfterCloseFail() throws {
+        let directory = try TemporaryStore().directory
+        let store = try Store(path: directory.appendingPathComponent("closed.sqlite").path, readers: 3)
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            for _ in 0..<20 { _ = try? store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM settings") } }
+        }
+        try store.close()
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            do {
+                _ = try store.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            } catch is DatabaseError {
+                failures.add(1, ordering: .relaxed)
+            } catch {}
+        }
+        #expect(failures.load(ordering: .relaxed) == 6)
+        #expect(throws: DatabaseError.self) { try store.write { db in try db.execute(sql: "DELETE FROM settings") } }
+    }
+
     @Test func aClosedStoreIsUnhealthy() throws {
         let temporary = try TemporaryStore()
         #expect(temporary.store.isHealthy())
