@@ -111,17 +111,11 @@ struct QuizServiceTests {
 
     /// How many read transactions begin while `body` runs (one thing at a time: the pool hands out the same
     /// reader connection, the one the trace is put on).
+    /// How many reads (`Store.read` calls, each one transaction) `body` makes.
     private func reads(during body: () throws -> Void) throws -> Int {
-        final class Count: Sendable { let value = Mutex(0) }
-        let count = Count()
-        try temporary.store.pool.read { db in
-            db.trace { event in
-                if case .statement(let statement) = event, statement.sql.hasPrefix("BEGIN") { count.value.withLock { $0 += 1 } }
-            }
-        }
-        defer { try? temporary.store.pool.read { db in db.trace(options: [], nil) } }
+        let before = temporary.store.readCount.load(ordering: .relaxed)
         try body()
-        return count.value.withLock { $0 }
+        return temporary.store.readCount.load(ordering: .relaxed) - before
     }
 
     @Test func theFiguresOpenAttemptsAndTodaysStartsAreOneRead() throws {
