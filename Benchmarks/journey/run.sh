@@ -18,7 +18,8 @@
 #    without and with `Accept-Encoding: gzip`, and against the C hello world.
 # 5. History: the server's CPU time and latency of the dashboard, /api/v1/progress, the start page, start and
 #    the result for learners' first attempts, and for one learner with HISTORY_ATTEMPTS earlier closed attempts
-#    (made by copying a real attempt while the server is stopped: earlier_attempts.py says why and how).
+#    (made by copying a real attempt while the server is stopped: earlier_attempts.py says why and how; the
+#    restarted server is warmed by a 3 s journey of up to 32 learners first, as the first attempts' server was).
 #
 # Prints Markdown tables and writes them to Benchmarks/out/journey-results.md; exits 1 if the journey had errors.
 #
@@ -353,6 +354,15 @@ if ((history)); then
   python3 "$HERE/earlier_attempts.py" "$database" "$history_login" "$COURSE" "$QUIZ_ID" "$HISTORY_ATTEMPTS" >&2 ||
     fail "could not make the earlier attempts"
   start_server
+  # The first attempts above were measured on a server the journey had warmed (statements prepared on every read
+  # connection, page parts and compressors made on every thread); warm the restarted one the same way, so both
+  # sides of the ratio are measured alike and only the history differs.
+  warm_learners=$((LEARNERS < 32 ? LEARNERS : 32))
+  say "history: $warm_learners learners warm the restarted server for 3 s"
+  "${generator[@]}" --mode journey --learners "$warm_learners" --duration 3 >"$OUT/journey-history-warm.txt" || {
+    cat "$OUT/journey-history-warm.txt" >&2
+    fail "the warm-up journey after the restart failed"
+  }
   say "history: $HISTORY_SAMPLES journeys with $HISTORY_ATTEMPTS earlier attempts"
   "${generator[@]}" --mode history --skip-accounts "$history_learner_skip" --learners 1 --repeat "$HISTORY_SAMPLES" \
     --server-pid "$swift_pid" >"$history_at_many" || {
