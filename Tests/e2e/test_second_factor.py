@@ -275,6 +275,10 @@ def test_wrong_codes_end_the_pending_sign_in_and_are_throttled(fresh_server, uni
     assert held.status_code == 429
     assert int(held.headers["Retry-After"]) > 0
     assert not again.cookies.get(session_cookie_name(server))
+    # The server's output is read by a thread of the test's own: give it a moment to take in the last lines.
+    deadline = time.monotonic() + 5
+    while "second factor throttled" not in server.log and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert "method=password" in server.log and "second factor throttled" in server.log
 
 
