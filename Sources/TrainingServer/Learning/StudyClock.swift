@@ -13,11 +13,7 @@ public struct StudyCalendar: Sendable {
     public init(timeZone: TimeZone = StudyCalendar.defaultTimeZone) { self.timeZone = timeZone }
 
     /// The calendar year `seconds` (since 1970) falls in.
-    public func year(of seconds: Double) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar.component(.year, from: Date(timeIntervalSince1970: seconds))
-    }
+    public func year(of seconds: Double) -> Int { CivilTime(seconds, in: timeZone).year }
 
     /// The time zone with the IANA name `name` (e.g. "Asia/Shanghai", "Europe/Berlin", "UTC"), or nil when the
     /// system's time zone database does not know it. Abbreviations ("CST") and offsets ("GMT+8") are refused: they
@@ -145,5 +141,52 @@ public final class CoalescingLearningRepository: LearningRepository {
     private static func sameFocus(_ a: StudyBeat, _ b: StudyBeat) -> Bool {
         a.sessionKey == b.sessionKey && a.courseID == b.courseID && a.moduleID == b.moduleID
             && a.contentHash == b.contentHash && a.requiredSeconds == b.requiredSeconds && a.hours == b.hours
+    }
+}
+
+/// The date and time of day an instant shows in a time zone: the zone's offset at that instant (one lookup), then
+/// plain arithmetic on the proleptic Gregorian calendar (days to year, month and day as in H. Hinnant's
+/// `civil_from_days`), instead of a `Calendar` made and asked on every call. Pages format several dates each and
+/// every page view asks for the study year, so this is on the request path. Between 1583 and 9999 the answer is what
+/// `Calendar(identifier: .gregorian)` with the same zone gives (`CivilTimeTests` compares them); outside that range,
+/// where Foundation's calendar switches to the Julian calendar or the numbers stop being dates, it asks Foundation.
+public struct CivilTime: Equatable, Sendable {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+    public let hour: Int
+    public let minute: Int
+
+    /// 1583-01-01 and 10000-01-01 in seconds since 1970 (UTC; a zone moves them by less than a day).
+    static let arithmeticRange = -12_212_553_600.0 ..< 253_402_300_800.0
+
+    public init(_ seconds: Double, in timeZone: TimeZone) {
+        guard Self.arithmeticRange.contains(seconds) else {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute],
+                                                from: Date(timeIntervalSince1970: seconds))
+            self.init(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1, hour: parts.hour ?? 0,
+                      minute: parts.minute ?? 0)
+            return
+        }
+        let local = Int(seconds.rounded(.down)) + timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds))
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = local - days * 86_400
+        // civil_from_days: eras of 400 years (146,097 days) starting on 0000-03-01.
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month,
+                  day: dayOfYear - (153 * monthIndex + 2) / 5 + 1, hour: secondOfDay / 3_600,
+                  minute: secondOfDay % 3_600 / 60)
+    }
+
+    init(year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        (self.year, self.month, self.day, self.hour, self.minute) = (year, month, day, hour, minute)
     }
 }

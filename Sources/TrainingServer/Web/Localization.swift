@@ -151,10 +151,8 @@ public struct Localization: Sendable {
     /// Formats a date (seconds since 1970) as 2026年11月29日 or 29 November 2026, in `timeZone` (pages pass the
     /// viewer's: use `PageContext.date`).
     public func date(_ seconds: Double, _ language: Language, timeZone: TimeZone = StudyCalendar.defaultTimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: seconds))
-        let (year, month, day) = (parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+        let civil = CivilTime(seconds, in: timeZone)
+        let (year, month, day) = (civil.year, civil.month, civil.day)
         switch language {
         case .zh: return "\(year)年\(month)月\(day)日"
         case .en: return "\(day) \(Self.englishMonths[month - 1]) \(year)"
@@ -163,10 +161,8 @@ public struct Localization: Sendable {
 
     /// Formats the time of day as 14:05, in `timeZone` (pages pass the viewer's: use `PageContext.time`).
     public func time(_ seconds: Double, timeZone: TimeZone = StudyCalendar.defaultTimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.hour, .minute], from: Date(timeIntervalSince1970: seconds))
-        return Self.twoDigits(parts.hour ?? 0) + ":" + Self.twoDigits(parts.minute ?? 0)
+        let civil = CivilTime(seconds, in: timeZone)
+        return Self.twoDigits(civil.hour) + ":" + Self.twoDigits(civil.minute)
     }
 
     static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August",
