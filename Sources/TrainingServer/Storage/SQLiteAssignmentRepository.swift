@@ -106,8 +106,10 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
             """), arguments: [userID.rawValue])
         guard !rows.isEmpty else { return [] }
         var assignments: [AssignmentID: Assignment] = [:]
-        for id in rows.map({ $0["assignment_id"] as Int64 }) where assignments[AssignmentID(rawValue: id)] == nil {
-            if let assignment = try Self.assignment(db, id: id) { assignments[assignment.id] = assignment }
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT a.* FROM assignments a WHERE a.id IN (SELECT assignment_id FROM assignment_members WHERE user_id = ?)
+            """), arguments: [userID.rawValue]) {
+            if let assignment = try Self.assignment(db, row: row) { assignments[assignment.id] = assignment }
         }
         return rows.compactMap { row in
             let member = Self.member(row)
@@ -419,14 +421,12 @@ public struct SQLiteAssignmentRepository: AssignmentRepository {
         return rows.compactMap { row in Self.assignment(row, people: people[row["id"] as Int64] ?? []) }
     }
 
-    /// One assignment by id on cached statements, with its named people when its audience is a list of people (the
-    /// dashboard reads a person's few assignments on every view; an `IN (…)` list of ids would be compiled each time).
-    static func assignment(_ db: Database, id: Int64) throws -> Assignment? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT a.* FROM assignments a WHERE a.id = ?"),
-                                         arguments: [id]) else { return nil }
+    /// The assignment in `row` (of `assignments`), with its named people read on a cached statement when its audience
+    /// is a list of people (the dashboard reads a person's few assignments on every view).
+    static func assignment(_ db: Database, row: Row) throws -> Assignment? {
         let people = (row["audience"] as String) != "people" ? [] : try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT user_id FROM assignment_people WHERE assignment_id = ? ORDER BY user_id
-            """), arguments: [id]).map(UserID.init(rawValue:))
+            """), arguments: [row["id"] as Int64]).map(UserID.init(rawValue:))
         return Self.assignment(row, people: people)
     }
 
