@@ -33,11 +33,12 @@ struct Users: ParsableCommand {
             guard reason.count <= PeopleAdministration.reasonLimit else {
                 throw ValidationError("a reason is at most \(PeopleAdministration.reasonLimit) characters")
             }
-            let store = try database.openExisting()
-            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
+            let storage = try database.openExisting()
+            guard let user = try storage.users.find(login: login) else {
                 throw CommandFailure("no account \(login)")
             }
-            let wasOn = try SecondFactors(store: store, clock: now).reset(user.id, reason: reason, by: .commandLine)
+            let wasOn = try SecondFactors(repository: storage.secondFactors, sealPath: SecondFactorSeal.keyPath(forDatabase: database.db),
+                                        clock: now).reset(user.id, reason: reason, by: .commandLine)
             print(wasOn ? "two-step sign-in reset for \(user.login)" : "\(user.login) had no two-step sign-in; reset recorded")
         }
     }
@@ -67,16 +68,16 @@ struct Users: ParsableCommand {
                 return role
             }
             let password = try readPasswordFromStandardInput()
-            let store = try database.open()
-            let departments = SQLiteDepartmentRepository(store: store, clock: now)
+            let storage = try database.open()
+            let departments = storage.departments
             let path = SQLiteDepartmentRepository.parse(department)
             guard !path.isEmpty else { throw ValidationError("--department needs a path such as \"A/B\"") }
             let dept = try departments.ensure(path: path, by: .commandLine)
-            let user = try administration(store).add(
+            let user = try administration(storage).add(
                 PeopleAdministration.NewPerson(login: login, name: name, employeeNumber: employeeNumber, departmentID: dept.id,
                                                grants: roles.map { RoleGrant(role: $0, departmentID: dept.id) },
                                                passwordHash: try PasswordHasher().hash(password)), by: .commandLine)
-            try StaffAttributes.sqlite(store: store, clock: now).apply(jobCategory: attributes.jobCategory, email: attributes.email,
+            try StaffAttributes(storage: storage).apply(jobCategory: attributes.jobCategory, email: attributes.email,
                                                                        to: user, by: .commandLine)
             print("created \(user.login) (\(user.roles.sorted().map(\.rawValue).joined(separator: ", "))) in \(dept.displayPath)")
         }
@@ -87,11 +88,11 @@ struct Users: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let store = try database.openExisting()
-            let departments = Dictionary(uniqueKeysWithValues: try SQLiteDepartmentRepository(store: store, clock: now).all()
+            let storage = try database.openExisting()
+            let departments = Dictionary(uniqueKeysWithValues: try storage.departments.all()
                 .map { ($0.id, $0.displayPath) })
             var rows = [["login", "name", "department", "roles", "state"]]
-            for user in try administration(store).users.all() {
+            for user in try administration(storage).users.all() {
                 let state = user.disabled ? "disabled" : "active"
                 rows.append([user.login, user.displayName, departments[user.departmentID] ?? "?",
                              user.roles.sorted().map(\.rawValue).joined(separator: ","), state])
@@ -138,7 +139,7 @@ struct Users: ParsableCommand {
         func run() throws {
             guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
             let password = try readPasswordFromStandardInput()
-            let repository = SQLiteUserRepository(store: try database.openExisting(), clock: now)
+            let repository = try database.openExisting().users
             guard let user = try repository.find(login: login) else { throw CommandFailure("no account \(login)") }
             try repository.setPasswordHash(try PasswordHasher().hash(password), id: user.id, by: .commandLine)
             print("password set for \(user.login)")
@@ -158,7 +159,7 @@ struct Departments: ParsableCommand {
         func run() throws {
             let names = SQLiteDepartmentRepository.parse(path)
             guard !names.isEmpty else { throw ValidationError("give a path such as \"A/B\"") }
-            let department = try DepartmentAdministration(store: try database.open(), clock: now)
+            let department = try DepartmentAdministration(storage: try database.open())
                 .ensure(path: names, by: .commandLine)
             print("\(department.id)\t\(department.displayPath)")
         }
@@ -169,7 +170,7 @@ struct Departments: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let nodes = try DepartmentAdministration(store: try database.open(), clock: now).tree(scope: nil)
+            let nodes = try DepartmentAdministration(storage: try database.open()).tree(scope: nil)
             printTable([["id", "department", "people", "subtree_people"]]
                        + nodes.map { [String(describing: $0.department.id), $0.department.displayPath, String($0.direct), String($0.total)] })
         }
@@ -182,7 +183,7 @@ struct Departments: ParsableCommand {
         @Argument(help: "The new name.") var name: String
 
         func run() throws {
-            let service = DepartmentAdministration(store: try database.openExisting(), clock: now)
+            let service = DepartmentAdministration(storage: try database.openExisting())
             let found = try resolveDepartment(department, service)
             let renamed = try departmentChange { () throws(DepartmentChangeFailure) in
                 try service.rename(found, to: name, scope: nil, by: .commandLine)
@@ -198,7 +199,7 @@ struct Departments: ParsableCommand {
         @Argument(help: "The new parent: its id or its path.") var parent: String
 
         func run() throws {
-            let service = DepartmentAdministration(store: try database.openExisting(), clock: now)
+            let service = DepartmentAdministration(storage: try database.openExisting())
             let found = try resolveDepartment(department, service)
             let target = try resolveDepartment(parent, service)
             let moved = try departmentChange { () throws(DepartmentChangeFailure) in
@@ -215,7 +216,7 @@ struct Departments: ParsableCommand {
         @Argument(help: "The department: its id or its path.") var department: String
 
         func run() throws {
-            let service = DepartmentAdministration(store: try database.openExisting(), clock: now)
+            let service = DepartmentAdministration(storage: try database.openExisting())
             let found = try resolveDepartment(department, service)
             try departmentChange { () throws(DepartmentChangeFailure) in
                 try service.delete(found, scope: nil, by: .commandLine)
@@ -277,12 +278,12 @@ struct Tokens: ParsableCommand {
         }
 
         func run() throws {
-            let store = try database.openExisting()
-            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
+            let storage = try database.openExisting()
+            guard let user = try storage.users.find(login: login) else {
                 throw CommandFailure("no account \(login)")
             }
             guard !user.disabled else { throw CommandFailure("\(user.login) is disabled; enable it first") }
-            let created = try APITokenService(tokens: SQLiteAPITokenRepository(store: store), clock: now)
+            let created = try APITokenService(tokens: storage.apiTokens, clock: now)
                 .create(for: user, name: name, days: expiresDays, by: .commandLine)
             print("API token \(created.id) for \(user.login), expires \(tokenTimestamp(created.expiresAt)) (shown once; keep it secret):")
             print(created.secret)
@@ -295,13 +296,13 @@ struct Tokens: ParsableCommand {
         @Option(help: "The account.") var login: String
 
         func run() throws {
-            let store = try database.openExisting()
-            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
+            let storage = try database.openExisting()
+            guard let user = try storage.users.find(login: login) else {
                 throw CommandFailure("no account \(login)")
             }
             let moment = now()
             var rows = [["id", "name", "created", "last used", "expires", "state"]]
-            for token in try APITokenService(tokens: SQLiteAPITokenRepository(store: store), clock: now).list(user) {
+            for token in try APITokenService(tokens: storage.apiTokens, clock: now).list(user) {
                 let state = token.revokedAt.map { "revoked \(tokenTimestamp($0))" } ?? (token.isLive(at: moment) ? "active" : "expired")
                 rows.append([String(token.id), token.name, tokenTimestamp(token.createdAt),
                              token.lastUsedAt.map(tokenTimestamp) ?? "never", tokenTimestamp(token.expiresAt), state])
@@ -316,7 +317,7 @@ struct Tokens: ParsableCommand {
         @Argument(help: "The token's id (from tokens list).") var id: Int64
 
         func run() throws {
-            let tokens = APITokenService(tokens: SQLiteAPITokenRepository(store: try database.openExisting()), clock: now)
+            let tokens = APITokenService(tokens: try database.openExisting().apiTokens, clock: now)
             guard let token = try tokens.find(id) else { throw CommandFailure("no API token \(id)") }
             guard try tokens.revoke(token, by: .commandLine) else { throw CommandFailure("API token \(id) was already revoked") }
             print("revoked API token \(id) (\(token.name))")
@@ -332,14 +333,15 @@ struct Backup: ParsableCommand {
     @Argument(help: "Where to write the copy (must not exist), or a folder to write a new, timestamped copy into.") var path: String
 
     func run() throws {
-        let store = try database.openExisting()
+        let storage = try database.openExisting()
         var isDirectory: ObjCBool = false
         let outcome: DatabaseBackups.Outcome
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            outcome = try DatabaseBackups(folder: path, databasePath: database.db).backUp(store, by: .commandLine, now: now())
+            outcome = try storage.backUp(into: DatabaseBackups(folder: path, databasePath: database.db), by: .commandLine,
+                                    now: now())
             printError("backup written to \(outcome.file.path)")
         } else {
-            outcome = try DatabaseBackups.write(store, to: path, by: .commandLine, now: now())
+            outcome = try storage.backUp(to: path, by: .commandLine, now: now())
         }
         print(outcome.integrity)
         if !outcome.isSound { throw ExitCode(1) }
@@ -356,9 +358,9 @@ func tokenTimestamp(_ seconds: Double) -> String {
 }
 
 /// The accounts service on a database, acting for the operator.
-func administration(_ store: Store) -> PeopleAdministration {
-    PeopleAdministration.sqlite(store: store, users: SQLiteUserRepository(store: store, clock: now),
-                                audit: SQLiteAuditLog(store: store, clock: now), throttle: LoginThrottle.Policy(), clock: now)
+func administration(_ storage: any StorageEngine) -> PeopleAdministration {
+    PeopleAdministration(storage: storage, users: storage.users, audit: storage.audit, throttle: LoginThrottle.Policy(),
+                         clock: now)
 }
 
 /// Wall-clock seconds since 1970.

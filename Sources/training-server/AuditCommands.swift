@@ -37,10 +37,10 @@ struct VerifyAudit: ParsableCommand {
     @OptionGroup var audit: AuditAnchorOptions
 
     func run() throws {
-        let store = try database.openExisting()
+        let storage = try database.openExisting()
         let report: AuditVerificationReport
         do {
-            report = try AuditVerificationReport.run(store: store, databasePath: database.db, settings: audit.settings())
+            report = try storage.verifyAudit(databasePath: database.db, settings: audit.settings())
         } catch {
             throw CommandFailure("\(error)")
         }
@@ -57,10 +57,10 @@ struct AuditCheckpointCommand: ParsableCommand {
     @OptionGroup var audit: AuditAnchorOptions
 
     func run() throws {
-        let store = try database.openExisting()
+        let storage = try database.openExisting()
         do {
             let key = try AuditKey.loadOrCreate(at: audit.keyPath(database: database.db))
-            let anchor = AuditAnchor(store: store, key: key, file: audit.file(database: database.db))
+            let anchor = storage.auditAnchor(key: key, file: audit.file(database: database.db))
             if let checkpoint = try anchor.checkpoint(reason: "command", at: now()) {
                 print("audit checkpoint: row \(checkpoint.row), \(checkpoint.rows) rows, hash \(checkpoint.hash.prefix(16))…, at \(checkpoint.time), in \(anchor.file.path)")
             } else {

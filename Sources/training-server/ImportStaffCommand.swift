@@ -27,8 +27,8 @@ struct ImportStaffCommand: ParsableCommand {
         if case .workbook = staffFile, encoding != nil {
             throw CommandFailure("\(file) is an Excel workbook; --encoding applies to CSV files only")
         }
-        let store = try database.open()
-        let staff = SQLiteStaffRepository(store: store, clock: now)
+        let storage = try database.open()
+        let staff = storage.staff
         let (people, departments) = try staff.snapshot()
         switch StaffImport.plan(file: staffFile, existing: people, departments: departments) {
         case .problems(let problems):

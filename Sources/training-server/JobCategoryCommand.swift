@@ -14,11 +14,11 @@ extension Users {
         func run() throws {
             let checked = StaffAttributes.check(jobCategory: jobCategory, email: "")
             if let problem = checked.problems.first { throw CommandFailure("--job-category: \(problem)") }
-            let store = try database.openExisting()
-            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
+            let storage = try database.openExisting()
+            guard let user = try storage.users.find(login: login) else {
                 throw CommandFailure("no account \(login)")
             }
-            let requirements = SQLiteYearlyRequirements(store: store, clock: now)
+            let requirements = storage.yearlyRequirements
             if checked.jobCategory != user.jobCategory {
                 try requirements.setJobCategory(checked.jobCategory, of: user.id, by: .commandLine)
             }

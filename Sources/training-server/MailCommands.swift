@@ -138,11 +138,11 @@ extension Users {
                 guard let valid = MailAddress.normalized(trimmed) else { throw CommandFailure("\(email) is not an e-mail address") }
                 address = valid
             }
-            let store = try database.openExisting()
-            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
+            let storage = try database.openExisting()
+            guard let user = try storage.users.find(login: login) else {
                 throw CommandFailure("no account \(login)")
             }
-            try SQLiteMailAddressRepository(store: store, clock: now).setEmail(address, id: user.id, by: .commandLine)
+            try storage.mailAddresses.setEmail(address, id: user.id, by: .commandLine)
             print(address.map { "e-mail address of \(user.login) set to \($0)" } ?? "e-mail address of \(user.login) removed")
         }
     }
@@ -156,11 +156,11 @@ extension Users {
         @Option(help: "The address people reach the platform at (as serve --public-url).") var publicURL = "http://127.0.0.1:8080"
 
         func run() throws {
-            let store = try database.openExisting()
-            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login) else {
+            let storage = try database.openExisting()
+            guard let user = try storage.users.find(login: login) else {
                 throw CommandFailure("no account \(login)")
             }
-            let resets = PasswordResets(store: store, strings: Localization.shipped, publicURL: publicURL,
+            let resets = PasswordResets(storage: storage, strings: Localization.shipped, publicURL: publicURL,
                                         mailEnabled: false, clock: now)
             let link: PasswordResets.IssuedLink
             do {

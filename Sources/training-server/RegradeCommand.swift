@@ -47,9 +47,9 @@ struct RegradeCommand: ParsableCommand {
             guard let definition = course.quiz(QuizID(quizID)) else { throw CommandFailure("no quiz \(quizID) in \(courseID)") }
             targets.append((course, definition))
         }
-        let store = try database.open()
-        let users = SQLiteUserRepository(store: store, clock: now)
-        let service = RegradeService(attempts: SQLiteAttemptRepository(store: store), clock: now)
+        let storage = try database.open()
+        let users = storage.users
+        let service = RegradeService(attempts: storage.attempts, clock: now)
         var logins: [UserID: String] = [:]
         func login(_ id: UserID) throws -> String {
             if let known = logins[id] { return known }
@@ -97,10 +97,10 @@ struct RegradeCommand: ParsableCommand {
             let keyPath = issuerKey ?? URL(fileURLWithPath: database.db).deletingLastPathComponent()
                 .appendingPathComponent("issuer-key.pem").path
             let issuer = try CertificateIssuer(keyPath: keyPath, baseURL: publicURL, name: ApplicationConfiguration().issuerName,
-                                               keyRecord: SQLiteIssuerKeyRepository(store: store), now: now())
-                .named(bySettingsIn: store)
+                                               keyRecord: storage.issuerKeys, now: now())
+                .named(bySettingsIn: storage)
             let certification = CertificationService(
-                repository: SQLiteCertificationRepository(store: store), learning: SQLiteLearningRepository(store: store),
+                repository: storage.certifications, learning: storage.learning,
                 users: users, catalogue: holder, issueCredential: issuer.sign, clock: now)
             for userID in changed.sorted(by: { $0.rawValue < $1.rawValue }) {
                 try certification.refresh(userID: userID, by: .commandLine)

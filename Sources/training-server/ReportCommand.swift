@@ -29,28 +29,28 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Folder of course files (for the programmes).") var courses = "Courses"
         @Option(help: "Study hours each person should earn per year where no yearly requirement rule applies.") var yearlyHours = 90.0
 
-        func open() throws -> (User, ReportViewer, HRReports, Store) {
+        func open() throws -> (User, ReportViewer, HRReports, any StorageEngine) {
             let (catalogue, diagnostics) = CatalogueLoader.load(directory: try courseFolder(courses, option: "--courses"))
             guard let catalogue else {
                 diagnostics.filter(\.isError).forEach { printError($0.description) }
                 throw CommandFailure("the course files in \(courses) have errors; fix them first (training-server lint \(courses))")
             }
-            let store = try database.openExisting()
-            guard let user = try SQLiteUserRepository(store: store, clock: now).find(login: login), !user.disabled else {
+            let storage = try database.openExisting()
+            guard let user = try storage.users.find(login: login), !user.disabled else {
                 throw CommandFailure("no active account \(login)")
             }
             guard user.has(.hr) || user.has(.admin) else {
                 throw CommandFailure("\(login) holds neither the hr nor the admin role, so has no reports")
             }
-            let viewer = ReportViewer(user: user, departments: try SQLiteDepartmentRepository(store: store, clock: now).all())
-            let repository = SQLiteReportRepository(store: store)
+            let viewer = ReportViewer(user: user, departments: try storage.departments.all())
+            let repository = storage.reports
             // Names written by another tool since the server last started get their sort keys.
             try repository.prepareNameKeys()
             var reports = HRReports(reports: repository, catalogue: catalogue,
                                     requiredHours: yearlyHours, calendar: StudyCalendar(), now: now())
             // People are counted against their own yearly requirements where rules set them.
-            reports.requirementsVary = try !SQLiteYearlyRequirements(store: store, clock: now).all().isEmpty
-            return (user, viewer, reports, store)
+            reports.requirementsVary = try !storage.yearlyRequirements.all().isEmpty
+            return (user, viewer, reports, storage)
         }
 
         /// Runs a report; "not found" names what was asked without telling whether it exists.
@@ -107,7 +107,7 @@ struct ReportCommand: ParsableCommand {
         var publicURL = ""
 
         func run() throws {
-            let (user, viewer, reports, store) = try scope.open()
+            let (user, viewer, reports, storage) = try scope.open()
             var parameters = Parameters()
             let given: [(String, String?)] = [("program", scope.program), ("department", scope.department), ("state", state),
                                               ("expires_from", expiresFrom), ("expires_to", expiresTo), ("q", search),
@@ -130,7 +130,7 @@ struct ReportCommand: ParsableCommand {
             details["department"] = department.map { String($0.id.rawValue) } ?? ""
             details["format"] = exportFormat.rawValue
             details["channel"] = "cli"
-            try SQLiteAuditLog(store: store, clock: now)
+            try storage.audit
                 .append(AuditEvent(action: "report.export", subject: "people", details: details), by: AuditActor(user))
             if format == .table {
                 // Lining columns up needs every row's widths first; csv and json stream for exports of any size.

@@ -135,6 +135,7 @@ struct Serve: ParsableCommand {
         runner.allocator = AllocatorSettings(mmapThreshold: mallocMmapThresholdKib == 0 ? nil : mallocMmapThresholdKib * 1024,
                                              arenaMax: mallocArenas == 0 ? nil : mallocArenas)
         if let testClockFile { runner.clock = ServerRunner.offsetClock(file: testClockFile) }
-        try runner.run()
+        let database = database.db
+        try runner.run { clock, logger in try openStorage(database, clock: clock, serving: logger) }
     }
 }

@@ -85,14 +85,14 @@ struct VerifyCredentialCommand: ParsableCommand {
     private func publishedKeys() throws -> [IssuerPublicKey] {
         guard let db else { return [] }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("there is no database at \(db)") }
-        return try SQLiteIssuerKeyRepository(store: try Store(path: db)).published()
+        return try openStorage(db, clock: now).issuerKeys.published()
     }
 
     /// Looks certificates up in the database given with --db; nil without one.
     private func revocationLookup() throws -> CredentialVerifier.RevocationLookup? {
         guard let db else { return nil }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("there is no database at \(db)") }
-        let repository = SQLiteCertificationRepository(store: try Store(path: db))
+        let repository = try openStorage(db, clock: now).certifications
         return { claims in
             guard let segment = URL(string: claims.credentialID)?.lastPathComponent,
                   let id = CertificateID(typed: segment) else {

@@ -90,12 +90,12 @@ public struct IdentityProvisioner: Sendable {
         self.clock = clock
     }
 
-    public static func sqlite(store: Store, users: any UserRepository, departments: any DepartmentRepository,
-                              audit: any AuditLog, throttle: LoginThrottle.Policy,
-                              clock: @escaping @Sendable () -> Double) -> IdentityProvisioner {
-        IdentityProvisioner(people: .sqlite(store: store, users: users, audit: audit, throttle: throttle, clock: clock),
-                            departments: departments, attributes: .sqlite(store: store, clock: clock),
-                            identities: SQLiteExternalIdentityRepository(store: store), clock: clock)
+    /// The provisioner on `storage`; `users` and `departments` are the application's repositories.
+    public init(storage: any StorageEngine, users: any UserRepository, departments: any DepartmentRepository,
+                audit: any AuditLog, throttle: LoginThrottle.Policy, clock: @escaping @Sendable () -> Double) {
+        self.init(people: PeopleAdministration(storage: storage, users: users, audit: audit, throttle: throttle, clock: clock),
+                  departments: departments, attributes: StaffAttributes(storage: storage),
+                  identities: storage.externalIdentities, clock: clock)
     }
 
     /// The account `profile` signs in to, created or updated as the policy allows. `defaultDepartment` (names

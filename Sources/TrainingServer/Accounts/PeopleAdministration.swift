@@ -89,6 +89,13 @@ public struct PeopleAdministration: Sendable {
         self.clock = clock
     }
 
+    /// The service on `storage`; `users` is the application's (session-caching) repository.
+    public init(storage: any StorageEngine, users: any UserRepository, audit: any AuditLog, throttle: LoginThrottle.Policy,
+                clock: @escaping @Sendable () -> Double) {
+        self.init(users: users, accounts: storage.accounts, failures: storage.loginFailureInspection, throttle: throttle,
+                  audit: audit, clock: clock)
+    }
+
     /// A person to add.
     public struct NewPerson: Sendable {
         public var login: String

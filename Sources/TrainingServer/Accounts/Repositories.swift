@@ -8,6 +8,17 @@ public protocol DepartmentRepository: Sendable {
     func all() throws -> [Department]
 }
 
+/// The organisation tree's changes for the department administration (each audit-logged in its own transaction).
+public protocol DepartmentAdministrationRepository: DepartmentRepository {
+    func rename(_ id: DepartmentID, to newName: String, by actor: AuditActor) throws(DepartmentChangeFailure) -> Department
+    func move(_ id: DepartmentID, under parentID: DepartmentID, by actor: AuditActor) throws(DepartmentChangeFailure) -> Department
+    func delete(_ id: DepartmentID, by actor: AuditActor) throws(DepartmentChangeFailure)
+    /// The number of accounts (enabled or not) in the department's subtree: what stops a delete.
+    func accounts(inSubtreeOf department: Department) throws -> Int
+    /// Enabled people per department (departments without any are left out).
+    func headcounts() throws -> [DepartmentID: Int]
+}
+
 /// Accounts and their roles.
 public protocol UserRepository: Sendable {
     func create(_ user: NewUser, by actor: AuditActor) throws -> User

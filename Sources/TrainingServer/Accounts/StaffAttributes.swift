@@ -5,16 +5,15 @@ import Foundation
 /// `user.email`).
 public struct StaffAttributes: Sendable {
     public let requirements: any YearlyRequirementRepository
-    public let addresses: SQLiteMailAddressRepository
+    public let addresses: any MailAddressRepository
 
-    public init(requirements: any YearlyRequirementRepository, addresses: SQLiteMailAddressRepository) {
+    public init(requirements: any YearlyRequirementRepository, addresses: any MailAddressRepository) {
         self.requirements = requirements
         self.addresses = addresses
     }
 
-    public static func sqlite(store: Store, clock: @escaping @Sendable () -> Double) -> StaffAttributes {
-        StaffAttributes(requirements: SQLiteYearlyRequirements(store: store, clock: clock),
-                        addresses: SQLiteMailAddressRepository(store: store, clock: clock))
+    public init(storage: any StorageEngine) {
+        self.init(requirements: storage.yearlyRequirements, addresses: storage.mailAddresses)
     }
 
     /// The values as typed, checked: an empty text is "none".

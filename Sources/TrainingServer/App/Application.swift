@@ -1,14 +1,14 @@
 import Assessment
 import Curriculum
 import Foundation
-import GRDB
 import Logging
 
 /// The web application: repositories, routes and middleware, answering one decoded request at a time.
 /// Holds no per-request state between requests, so several instances can serve one database.
 public final class Application: Sendable {
     public let configuration: ApplicationConfiguration
-    public let store: Store
+    /// The database: every repository, and the health check, backups and change stamps (`StorageEngine`).
+    public let storage: any StorageEngine
     public let users: any UserRepository
     public let departments: any DepartmentRepository
     public let sessions: any SessionRepository
@@ -41,22 +41,24 @@ public final class Application: Sendable {
     /// is counted against the configured yearly requirement (a full recount only when it changed).
     public func prepare() throws {
         try reports.prepareAggregates(requiredHours: configuration.yearlyRequiredHours)
-        try AssignmentService(repository: SQLiteAssignmentRepository(store: store, clock: clock), catalogue: { [catalogue] in catalogue.catalogue },
+        try AssignmentService(repository: storage.assignments, catalogue: { [catalogue] in catalogue.catalogue },
                               calendar: PlanCalendar(configuration.calendar), clock: clock).start()
     }
 
-    public init(configuration: ApplicationConfiguration, store: Store, catalogue: CatalogueHolder, issuer: CertificateIssuer,
-                logger: Logger, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    /// The application on `storage`, whose repositories stamp what they write with the same `clock`.
+    public init(configuration: ApplicationConfiguration, storage: any StorageEngine, catalogue: CatalogueHolder,
+                issuer: CertificateIssuer, logger: Logger,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.configuration = configuration
-        self.store = store
+        self.storage = storage
         // Signed-in pages resume their session from a short-lived cache that this instance's changes keep current.
-        let sessionCache = SessionCache(changes: ChangeStamp.accounts(databasePath: store.path))
-        self.users = SessionCachingUserRepository(SQLiteUserRepository(store: store, clock: clock), cache: sessionCache)
-        self.departments = SQLiteDepartmentRepository(store: store, clock: clock)
-        self.sessions = CachedSessionRepository(SQLiteSessionRepository(store: store), cache: sessionCache)
-        self.apiTokens = SQLiteAPITokenRepository(store: store)
-        self.audit = SQLiteAuditLog(store: store, clock: clock)
-        self.throttle = LoginThrottle(store: SQLiteLoginFailureStore(store: store), policy: configuration.loginThrottle)
+        let sessionCache = SessionCache(changes: storage.accountChanges)
+        self.users = SessionCachingUserRepository(storage.users, cache: sessionCache)
+        self.departments = storage.departments
+        self.sessions = CachedSessionRepository(storage.sessions, cache: sessionCache)
+        self.apiTokens = storage.apiTokens
+        self.audit = storage.audit
+        self.throttle = LoginThrottle(store: storage.loginFailures, policy: configuration.loginThrottle)
         self.hasher = PasswordHasher()
         self.strings = Localization.shipped
         let securityHeaders = SecurityHeadersMiddleware(secure: configuration.secure,
@@ -70,16 +72,15 @@ public final class Application: Sendable {
         self.clock = clock
         self.catalogue = catalogue
         // Page views within a few seconds of the last written study beat are held, not written (same seconds).
-        self.learning = CoalescingLearningRepository(SQLiteLearningRepository(store: store))
-        self.attempts = SQLiteAttemptRepository(store: store)
+        self.learning = CoalescingLearningRepository(storage.learning)
+        self.attempts = storage.attempts
         // The platform's identity (/admin/settings); credentials and the issuer profile carry its issuer name.
-        let settings = SettingsService(repository: SQLiteSettingsRepository(store: store),
-                                       changes: ChangeStamp.settings(databasePath: store.path),
+        let settings = SettingsService(repository: storage.settings, changes: storage.settingsChanges,
                                        configuredIssuerName: issuer.profile.name, clock: clock)
         self.settings = settings
         let issuer = issuer.named { settings.current().credentialIssuerName }
         self.issuer = issuer
-        self.certificationRepository = SQLiteCertificationRepository(store: store)
+        self.certificationRepository = storage.certifications
         let certification = CertificationService(repository: certificationRepository, learning: learning, users: users,
                                                  catalogue: catalogue, issueCredential: issuer.sign, clock: clock)
         self.certification = certification
@@ -90,17 +91,17 @@ public final class Application: Sendable {
                                            logger.error("certification refresh failed for user \(userID): \(error)")
                                        }
                                    })
-        self.reports = SQLiteReportRepository(store: store)
-        let mail = MailService(settings: configuration.mail, store: store, counters: metrics.mail, logger: logger, clock: clock)
-        let resets = PasswordResets(store: store, strings: strings, publicURL: configuration.publicURL,
+        self.reports = storage.reports
+        let mail = MailService(settings: configuration.mail, storage: storage, counters: metrics.mail, logger: logger, clock: clock)
+        let resets = PasswordResets(storage: storage, strings: strings, publicURL: configuration.publicURL,
                                     mailEnabled: mail.isConfigured, clock: clock)
         mail.addProducer { try resets.handleRequests() }
-        WeeklyDigest.register(with: mail, configuration: configuration, store: store, strings: strings,
+        WeeklyDigest.register(with: mail, configuration: configuration, storage: storage, strings: strings,
                               catalogue: catalogue, logger: logger, clock: clock)
         self.mail = mail
 
         var router = Router()
-        let context = ControllerContext(configuration: configuration, store: store, users: users,
+        let context = ControllerContext(configuration: configuration, storage: storage, users: users,
                                         departments: departments, sessions: sessions, apiTokens: apiTokens,
                                         audit: audit, throttle: throttle, hasher: hasher, strings: strings,
                                         assets: assets, metrics: metrics, logger: logger, clock: clock,
@@ -266,7 +267,9 @@ public final class Application: Sendable {
 /// Everything a controller may use. Controllers receive this value, never the `Application`.
 public struct ControllerContext: Sendable {
     public let configuration: ApplicationConfiguration
-    public let store: Store
+    /// The database's repositories and checks; the fields below are the ones most handlers use (some wrapped in
+    /// caches: prefer them to the engine's own).
+    public let storage: any StorageEngine
     public let users: any UserRepository
     public let departments: any DepartmentRepository
     public let sessions: any SessionRepository

@@ -36,11 +36,11 @@ public final class AuditCheckpointer: Sendable {
     let logger: Logger
     let clock: @Sendable () -> Double
 
-    public init(store: Store, databasePath: String, settings: AuditAnchorSettings, logger: Logger,
+    public init(storage: any StorageEngine, databasePath: String, settings: AuditAnchorSettings, logger: Logger,
                 clock: @escaping @Sendable () -> Double) throws {
         let key = try AuditKey.loadOrCreate(at: settings.keyPath(databasePath: databasePath))
-        anchor = AuditAnchor(store: store, key: key,
-                             file: AuditCheckpointFile(path: settings.checkpointsPath(databasePath: databasePath)))
+        anchor = storage.auditAnchor(key: key,
+                                     file: AuditCheckpointFile(path: settings.checkpointsPath(databasePath: databasePath)))
         self.settings = settings
         self.logger = logger
         self.clock = clock

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A small organisation and one account per role, created on the first start with `--demo` only.
 public enum DemoSeed {
@@ -10,12 +9,9 @@ public enum DemoSeed {
     }
 
     /// Seeds if this database was never seeded; returns the accounts created (empty when already seeded).
-    public static func seedIfNeeded(store: Store, users: any UserRepository, departments: any DepartmentRepository,
-                                    hasher: PasswordHasher) throws -> [Account] {
-        let seeded = try store.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'demo_seeded'") != nil
-        }
-        guard !seeded else { return [] }
+    public static func seedIfNeeded(storage: any StorageEngine, users: any UserRepository,
+                                    departments: any DepartmentRepository, hasher: PasswordHasher) throws -> [Account] {
+        guard try !storage.demoSeeded() else { return [] }
         let province = ["省人民政府"]
         let office = try departments.ensure(path: province + ["省数据局", "综合处"], by: .system)
         _ = try departments.ensure(path: province + ["省数据局", "网络安全处"], by: .system)
@@ -36,17 +32,14 @@ public enum DemoSeed {
             accounts.append(Account(login: login, password: password, role: role))
         }
         // Training plans: one required course due 30 days after being assigned, one elective, for everyone.
-        let assignments = SQLiteAssignmentRepository(store: store, clock: { Date().timeIntervalSince1970 })
+        let assignments = storage.assignments
         _ = try assignments.create(NewAssignment(name: "信息安全年度培训", item: AssignmentItem(kind: .course, id: "info-security"),
                                                  required: true, audience: .department(includeSubtree: true, jobCategory: nil),
                                                  departmentID: root.id, dueRule: .afterAssignment(days: 30)), by: .system)
         _ = try assignments.create(NewAssignment(name: "信息素养选修", item: AssignmentItem(kind: .course, id: "info-literacy"),
                                                  required: false, audience: .department(includeSubtree: true, jobCategory: nil),
                                                  departmentID: root.id, dueRule: .none), by: .system)
-        try store.write { db in
-            try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('demo_seeded', ?)",
-                           arguments: [ISO8601DateFormatter().string(from: Date())])
-        }
+        try storage.recordDemoSeeded(at: Date())
         return accounts
     }
 }

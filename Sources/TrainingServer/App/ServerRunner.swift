@@ -35,7 +35,9 @@ public struct ServerRunner: Sendable {
         }
     }
 
-    public func run() throws {
+    /// Serves until SIGTERM or SIGINT on the storage `openStorage` opens (after the allocator and signal settings,
+    /// before any other thread starts), whose repositories use `clock`.
+    public func run(openStorage: (_ clock: @escaping @Sendable () -> Double, _ logger: Logger) throws -> any StorageEngine) throws {
         // Before any thread starts, so every allocation of the server's threads follows the settings.
         for refused in allocator.apply() { logger.warning("malloc refused the setting \(refused); glibc's default stays") }
         // Block the signals before any thread starts, so every thread inherits the mask and sigwait gets them.
@@ -46,23 +48,16 @@ public struct ServerRunner: Sendable {
 
         let catalogue = try CatalogueHolder(directory: URL(fileURLWithPath: application.coursesPath),
                                             now: clock())
-        // Held until the process ends: `restore` refuses while a server holds it.
-        let databaseLock = try DatabaseLock.shared(databasePath: application.databasePath)
-        defer { withExtendedLifetime(databaseLock) {} }
-        let store = try Store(path: application.databasePath)
-        for file in Store.filesReadableByOthers(databasePath: application.databasePath) {
-            logger.warning("\(file.path) is readable by other users (mode 0\(String(file.mode, radix: 8))); it holds password hashes and personal data: chmod 600 the database files, 700 their folder")
-        }
+        let storage = try openStorage(clock, logger)
         let issuer = try CertificateIssuer(keyPath: application.issuerKeyPath, baseURL: application.publicURL,
-                                           name: application.issuerName, keyRecord: SQLiteIssuerKeyRepository(store: store),
-                                           now: clock())
-        let app = Application(configuration: application, store: store, catalogue: catalogue, issuer: issuer, logger: logger,
-                              clock: clock)
+                                           name: application.issuerName, keyRecord: storage.issuerKeys, now: clock())
+        let app = Application(configuration: application, storage: storage, catalogue: catalogue, issuer: issuer,
+                              logger: logger, clock: clock)
         try app.prepare()
-        let auditCheckpointer = try AuditCheckpointer(store: store, databasePath: application.databasePath,
+        let auditCheckpointer = try AuditCheckpointer(storage: storage, databasePath: application.databasePath,
                                                       settings: auditAnchor, logger: logger, clock: clock)
         if demo {
-            let accounts = try DemoSeed.seedIfNeeded(store: store, users: app.users, departments: app.departments,
+            let accounts = try DemoSeed.seedIfNeeded(storage: storage, users: app.users, departments: app.departments,
                                                      hasher: app.hasher)
             if !accounts.isEmpty {
                 print("Demo accounts (shown once; also saved next to the database in demo-accounts.txt):")
@@ -109,8 +104,9 @@ public struct ServerRunner: Sendable {
         app.mail.start()
         // Assignments, extension decisions and certificate events become notices (and mail): now, then every few minutes.
         let mail = app.mail
-        ReminderPass(store: store, notices: NoticeService(store: store, strings: app.strings, publicURL: application.publicURL,
-                                                          mailConfigured: mail.isConfigured, wakeMail: { mail.wake() }),
+        ReminderPass(storage: storage, notices: NoticeService(storage: storage, strings: app.strings,
+                                                              publicURL: application.publicURL,
+                                                              mailConfigured: mail.isConfigured, wakeMail: { mail.wake() }),
                      catalogue: catalogue, timeZone: application.calendar.timeZone, logger: logger, clock: clock,
                      interval: application.noticePassInterval).start()
         // A line per request: written in batches while serving (warnings and errors still go out at once).

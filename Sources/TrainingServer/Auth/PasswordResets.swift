@@ -1,6 +1,5 @@
 import Assessment
 import Foundation
-import GRDB
 
 /// One-time links that set a new password: made by an administrator (`/admin/people/{id}/password-reset`), on the
 /// command line (`users reset-link`) or asked for by the person (`/password/forgot`, where mail is configured).
@@ -18,9 +17,8 @@ public struct PasswordResets: Sendable {
     /// Self-service links per account within `requestWindow`.
     public static let linksPerAccount = 3
 
-    let store: Store
-    let resets: SQLitePasswordResetStore
-    let addresses: SQLiteMailAddressRepository
+    let resets: any PasswordResetRepository
+    let addresses: any MailAddressRepository
     let strings: Localization
     /// The platform's public address, links start with it.
     let publicURL: String
@@ -28,11 +26,10 @@ public struct PasswordResets: Sendable {
     let mailEnabled: Bool
     let clock: @Sendable () -> Double
 
-    public init(store: Store, strings: Localization, publicURL: String, mailEnabled: Bool,
+    public init(storage: any StorageEngine, strings: Localization, publicURL: String, mailEnabled: Bool,
                 clock: @escaping @Sendable () -> Double) {
-        self.store = store
-        self.resets = SQLitePasswordResetStore(store: store)
-        self.addresses = SQLiteMailAddressRepository(store: store, clock: clock)
+        self.resets = storage.passwordResets
+        self.addresses = storage.mailAddresses
         self.strings = strings
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.mailEnabled = mailEnabled
@@ -63,38 +60,37 @@ public struct PasswordResets: Sendable {
 
     /// Makes a link for `user` (an administrator's or the command line's), ending older ones; mails it when mail is
     /// configured and the person has an address. Logged as `password.reset_link`, all in one transaction.
-    public func issue(for user: User, origin: SQLitePasswordResetStore.Origin, by actor: AuditActor,
+    public func issue(for user: User, origin: PasswordResetOrigin, by actor: AuditActor,
                       mail: Bool = true) throws -> IssuedLink {
         let now = clock()
-        return try store.write { db in
-            guard let account = try SQLitePasswordResetStore.account(user.id, in: db) else { throw Failure.notFound }
+        return try resets.write { transaction in
+            guard let account = try resets.account(user.id, in: transaction) else { throw Failure.notFound }
             guard !account.disabled else { throw Failure.disabled }
-            let email = mail && mailEnabled ? try SQLiteMailAddressRepository.email(of: user.id, in: db) : nil
-            return try issue(db, user: user, passwordHash: account.passwordHash, email: email, origin: origin,
+            let email = mail && mailEnabled ? try resets.email(of: user.id, in: transaction) : nil
+            return try issue(transaction, user: user, passwordHash: account.passwordHash, email: email, origin: origin,
                              by: actor, now: now)
         }
     }
 
-    private func issue(_ db: Database, user: User, passwordHash: String, email: String?,
-                       origin: SQLitePasswordResetStore.Origin, by actor: AuditActor, now: Double) throws -> IssuedLink {
+    private func issue(_ transaction: any StorageTransaction, user: User, passwordHash: String, email: String?,
+                       origin: PasswordResetOrigin, by actor: AuditActor, now: Double) throws -> IssuedLink {
         let token = Tokens.random()
         let expiresAt = now + Self.lifetime
-        try SQLitePasswordResetStore.insert(tokenHash: Tokens.digest(token), userID: user.id,
-                                            passwordDigest: Tokens.digest(passwordHash), origin: origin, now: now,
-                                            expiresAt: expiresAt, in: db)
+        try resets.insert(tokenHash: Tokens.digest(token), userID: user.id, passwordDigest: Tokens.digest(passwordHash),
+                          origin: origin, now: now, expiresAt: expiresAt, in: transaction)
         let link = url(token: token)
         if let email {
-            try SQLiteMailOutbox.enqueue(mail(for: user, to: email, link: link, origin: origin), at: now, in: db)
+            try resets.enqueue(mail(for: user, to: email, link: link, origin: origin), at: now, in: transaction)
         }
         var details = ["origin": origin.rawValue, "mailed": email == nil ? "no" : "yes"]
         details["expires_at"] = String(Int(expiresAt))
-        try AuditChain.append(AuditEvent(action: "password.reset_link", subject: "user:\(user.id)", details: details),
-                              by: actor, at: now, in: db)
+        try resets.audit(AuditEvent(action: "password.reset_link", subject: "user:\(user.id)", details: details),
+                         by: actor, at: now, in: transaction)
         return IssuedLink(url: link, expiresAt: expiresAt, mailedTo: email)
     }
 
     /// The reset mail, in the person's language, or in both (Chinese first) when they chose none.
-    func mail(for user: User, to email: String, link: String, origin: SQLitePasswordResetStore.Origin) -> OutgoingMail {
+    func mail(for user: User, to email: String, link: String, origin: PasswordResetOrigin) -> OutgoingMail {
         let languages: [Language] = user.language.flatMap(Language.init(rawValue:)).map { [$0] } ?? [.zh, .en]
         let arguments = ["name": user.displayName, "login": user.login, "link": link, "hours": "24"]
         let subject = languages.map { strings.text("mail.password_reset.subject", $0) }.joined(separator: " / ")
@@ -113,12 +109,12 @@ public struct PasswordResets: Sendable {
     public func account(forToken token: String) throws -> User? {
         guard Self.isWellFormed(token), let found = try resets.token(hash: Tokens.digest(token)) else { return nil }
         let now = clock()
-        return try store.read { db in
-            guard let account = try SQLitePasswordResetStore.account(found.userID, in: db),
+        return try resets.read { transaction in
+            guard let account = try resets.account(found.userID, in: transaction),
                   Self.isUsable(found, passwordHash: account.passwordHash, disabled: account.disabled, now: now) else {
                 return nil
             }
-            return try SQLiteUserRepository.load(db, where: "id = ?", [found.userID.rawValue]).first
+            return try resets.user(found.userID, in: transaction)
         }
     }
 
@@ -132,7 +128,7 @@ public struct PasswordResets: Sendable {
         }
     }
 
-    static func isUsable(_ token: SQLitePasswordResetStore.Token, passwordHash: String, disabled: Bool, now: Double) -> Bool {
+    static func isUsable(_ token: PasswordResetToken, passwordHash: String, disabled: Bool, now: Double) -> Bool {
         token.usedAt == nil && token.expiresAt > now && !disabled
             && Tokens.constantTimeEquals(token.passwordDigest, Tokens.digest(passwordHash))
     }
@@ -147,7 +143,7 @@ public struct PasswordResets: Sendable {
 
     /// Records a self-service request for `identifier` (a login or an address) from `clientAddress`. The same work
     /// is done whether or not an account matches: the sender looks accounts up later (`handleRequests`).
-    public func request(identifier: String, clientAddress: String) throws -> SQLitePasswordResetStore.RequestOutcome {
+    public func request(identifier: String, clientAddress: String) throws -> PasswordResetRequestOutcome {
         let normalized = identifier.trimmingCharacters(in: .whitespacesAndNewlines)
         return try resets.request(identifier: normalized, identifierKey: Tokens.digest(normalized.lowercased()),
                                   clientKey: IPAddress.throttleKey(clientAddress), now: clock(),
@@ -164,9 +160,9 @@ public struct PasswordResets: Sendable {
         for request in try resets.waitingRequests(limit: 100) {
             let now = clock()
             issued += try resets.handleRequest(id: request.id, now: now, window: Self.requestWindow,
-                                               perAccount: Self.linksPerAccount) { db, user, email in
-                guard let account = try SQLitePasswordResetStore.account(user.id, in: db) else { return }
-                _ = try issue(db, user: user, passwordHash: account.passwordHash, email: email, origin: .self,
+                                               perAccount: Self.linksPerAccount) { transaction, user, email in
+                guard let account = try resets.account(user.id, in: transaction) else { return }
+                _ = try issue(transaction, user: user, passwordHash: account.passwordHash, email: email, origin: .self,
                               by: .system, now: now)
             }
         }

@@ -4,7 +4,8 @@ import Foundation
 /// Two-step sign-in for a person: enrolment (a secret shown once, confirmed with a first code), codes accepted
 /// once each within a step either side, recovery codes usable once each, and turning it off or resetting it.
 public struct SecondFactors: Sendable {
-    public let store: SQLiteSecondFactorStore
+    /// The enrolments, recovery codes and pending sign-ins.
+    public let store: any SecondFactorRepository
     let sealPath: String
     let clock: @Sendable () -> Double
 
@@ -17,9 +18,11 @@ public struct SecondFactors: Sendable {
     /// How long a sign-in waits for a required enrolment (scanning a code and installing an app take longer).
     public static let pendingEnrolmentLifetime: Double = 15 * 60
 
-    public init(store: Store, sealPath: String? = nil, clock: @escaping @Sendable () -> Double) {
-        self.store = SQLiteSecondFactorStore(store: store)
-        self.sealPath = sealPath ?? SecondFactorSeal.keyPath(forDatabase: store.path)
+    /// Second factors kept in `repository`, their secrets sealed with the key at `sealPath`
+    /// (`SecondFactorSeal.keyPath(forDatabase:)` beside the database).
+    public init(repository: any SecondFactorRepository, sealPath: String, clock: @escaping @Sendable () -> Double) {
+        self.store = repository
+        self.sealPath = sealPath
         self.clock = clock
     }
 

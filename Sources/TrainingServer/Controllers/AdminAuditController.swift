@@ -13,7 +13,7 @@ struct AdminAuditController {
         router.post("/admin/audit/verify", verify)
     }
 
-    private var queries: AuditLogQueries { AuditLogQueries(store: context.store) }
+    private var queries: any AuditQueryRepository { context.storage.auditQueries }
 
     private func page(_ request: Request) throws -> Response {
         let scope = try context.adminScope(request)
@@ -84,7 +84,7 @@ struct AdminAuditController {
     private func verify(_ request: Request) throws -> Response {
         let scope = try context.adminScope(request)
         guard scope.isOrganisationWide else { throw HTTPError.forbidden }
-        let report = try AuditVerificationReport.run(store: context.store, databasePath: context.configuration.databasePath,
+        let report = try context.storage.verifyAudit(databasePath: context.configuration.databasePath,
                                                      settings: context.configuration.auditAnchor)
         try context.audit.append(AuditEvent(action: "audit.verify", subject: "audit_log", details: report.auditDetails),
                                  by: AuditActor(scope.user))

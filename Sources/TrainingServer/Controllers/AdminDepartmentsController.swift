@@ -6,7 +6,7 @@ import Foundation
 struct AdminDepartmentsController {
     let context: ControllerContext
 
-    private var service: DepartmentAdministration { DepartmentAdministration(store: context.store, clock: context.clock) }
+    private var service: DepartmentAdministration { DepartmentAdministration(storage: context.storage) }
 
     func register(in router: inout Router) {
         router.get("/admin/departments", index)

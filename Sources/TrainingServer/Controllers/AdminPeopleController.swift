@@ -6,13 +6,13 @@ struct AdminPeopleController {
     let context: ControllerContext
 
     var service: PeopleAdministration {
-        PeopleAdministration.sqlite(store: context.store, users: context.users, audit: context.audit,
-                                    throttle: context.throttle.policy, clock: context.clock)
+        PeopleAdministration(storage: context.storage, users: context.users, audit: context.audit,
+                             throttle: context.throttle.policy, clock: context.clock)
     }
 
     var tokens: APITokenService { APITokenService(tokens: context.apiTokens, clock: context.clock) }
 
-    var staffAttributes: StaffAttributes { StaffAttributes.sqlite(store: context.store, clock: context.clock) }
+    var staffAttributes: StaffAttributes { StaffAttributes(storage: context.storage) }
 
     func register(in router: inout Router) {
         router.get("/admin/people", list)
@@ -142,7 +142,7 @@ struct AdminPeopleController {
         model.email = try staffAttributes.email(of: person)
         model.categories = try context.yearlyRequirements.categories(in: scope.access, limit: 200)
         model.secondFactorOn = try context.secondFactors.status(of: person.id).isOn
-        model.externalIdentities = try SQLiteExternalIdentityRepository(store: context.store).subjects(of: person.id)
+        model.externalIdentities = try context.storage.externalIdentities.subjects(of: person.id)
         model.signIns = try context.sessions.signIns(userID: person.id, limit: 5)
         model.localPasswords = context.configuration.identity.localPasswords
         return Response.html(AdminPersonPage.render(model, context: context.page(request), stylesheet: context.stylesheet).rendered,

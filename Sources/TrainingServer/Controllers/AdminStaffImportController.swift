@@ -5,7 +5,7 @@
 struct AdminStaffImportController {
     let context: ControllerContext
 
-    private var service: StaffImportService { StaffImportService(store: context.store, clock: context.clock) }
+    private var service: StaffImportService { StaffImportService(storage: context.storage) }
 
     func register(in router: inout Router) {
         router.get("/admin/staff-import", index)

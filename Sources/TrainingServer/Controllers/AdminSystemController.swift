@@ -50,9 +50,9 @@ struct AdminSystemController {
             version: ProductVersion.current, startedAt: startedAt, now: context.clock(),
             catalogue: context.catalogue.catalogue, catalogueStatus: context.catalogue.status,
             database: DatabaseFiles.measure(context.configuration.databasePath),
-            lastCheck: try AuditLogQueries(store: context.store).latest(action: "database.check"),
+            lastCheck: try context.storage.auditQueries.latest(action: "database.check"),
             backupDirectory: context.configuration.backupDirectory, lastBackup: backups?.latest(),
-            healthy: context.store.isHealthy(), configuration: context.configuration,
+            healthy: context.storage.isHealthy(), configuration: context.configuration,
             notice: failure == nil ? notice : nil, failure: failure)
         return Response.html(AdminSystemPage.render(model, context: page, stylesheet: context.stylesheet).rendered,
                              status: failure == nil ? .ok : .conflict)
@@ -66,7 +66,7 @@ struct AdminSystemController {
 
     private func check(_ request: Request) throws -> Response {
         let user = try administrator(request)
-        let lines = try context.store.quickCheck()
+        let lines = try context.storage.checkIntegrity(limit: 20)
         let ok = lines == ["ok"]
         var details = ["result": ok ? "ok" : "problems"]
         if !ok { details["problems"] = lines.joined(separator: "\n") }
@@ -81,7 +81,7 @@ struct AdminSystemController {
             return try page(request, failure: context.page(request).t("admin.system.backup.not_configured"))
         }
         do {
-            let outcome = try backups.backUp(context.store, by: AuditActor(user), now: context.clock())
+            let outcome = try context.storage.backUp(into: backups, by: AuditActor(user), now: context.clock())
             guard outcome.isSound else {
                 return try page(request, failure: context.page(request).t("admin.system.backup.unsound",
                                                                           ["name": outcome.file.name]))

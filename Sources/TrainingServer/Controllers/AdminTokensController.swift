@@ -29,7 +29,7 @@ struct AdminTokensController {
 
     private func render(_ request: Request, scope: AdminScope, state: TokenFilter.State?, page: Int, done: String?,
                         problems: [AccountProblem], values: [String: String], status: HTTPStatus) throws -> Response {
-        let directory = APITokenService.directory(store: context.store)
+        let directory = context.storage.apiTokenDirectory
         let filter = TokenFilter(prefixes: scope.access.prefixes, state: state)
         let now = context.clock()
         let total = try directory.countTokens(filter, now: now)

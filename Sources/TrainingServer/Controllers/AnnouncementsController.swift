@@ -6,7 +6,7 @@ import Foundation
 struct AnnouncementsController {
     let context: ControllerContext
 
-    var repository: SQLiteAnnouncements { SQLiteAnnouncements(store: context.store) }
+    var repository: any AnnouncementRepository { context.storage.announcements }
 
     func register(in router: inout Router) {
         router.get("/announcements") { request in

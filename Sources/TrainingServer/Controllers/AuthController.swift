@@ -70,7 +70,7 @@ struct AuthController {
         let pageContext = context.page(request)
         var user = try context.users.find(login: login)
         if context.configuration.identity.ldap != nil, let found = user,
-           try SQLiteExternalIdentityRepository(store: context.store).subjects(of: found.id).contains(where: { $0.method == .ldap }) {
+           try context.storage.externalIdentities.subjects(of: found.id).contains(where: { $0.method == .ldap }) {
             user = nil
         }
         let stored = try user.flatMap { try context.users.passwordHash(of: $0.id) } ?? PasswordHasher.decoy

@@ -47,7 +47,7 @@ extension ControllerContext {
     /// Calendar feeds on this server's store, catalogue, time zone and address.
     var calendarFeeds: CalendarFeedService {
         let catalogue = self.catalogue
-        return CalendarFeedService(feeds: SQLiteCalendarFeeds(store: store, clock: clock),
+        return CalendarFeedService(feeds: storage.calendarFeeds,
                                    certificates: certificationRepository, catalogue: { catalogue.catalogue },
                                    calendar: PlanCalendar(configuration.calendar), strings: strings,
                                    publicURL: configuration.publicURL, clock: clock)

@@ -9,7 +9,7 @@ struct CourseController {
     func register(in router: inout Router) {
         router.get("/courses") { request in
             let user = try context.requireUser(request)
-            let records = try SQLiteDashboard(store: context.store).courseRecords(of: user.id)
+            let records = try context.storage.dashboard.courseRecords(of: user.id)
             let html = CataloguePage.render(context.courseLines(progress: records.progress, outcomes: records.outcomes),
                                             context: context.page(request), stylesheet: context.stylesheet)
             return Response.html(html.rendered)
@@ -18,7 +18,7 @@ struct CourseController {
             let user = try context.requireUser(request)
             let course = try context.course(request)
             // Progress and outcomes from one read (one snapshot).
-            let records = try SQLiteDashboard(store: context.store).courseRecords(of: user.id)
+            let records = try context.storage.dashboard.courseRecords(of: user.id)
             let outcomes = records.outcomes.filter { $0.courseID == course.id.rawValue }
             let status = CourseStatus(course: course, progress: records.progress, outcomes: outcomes)
             let quizzes = course.quizzes.map { quiz in

@@ -15,7 +15,7 @@ struct DashboardController {
             try context.learning.writeHeldBeats(userID: user.id)
             let today = user.unreadAnnouncements > 0
                 ? ISODay(seconds: context.clock(), timeZone: context.configuration.calendar.timeZone) : nil
-            let snapshot = try SQLiteDashboard(store: context.store).snapshot(of: user.id, announcementsOn: today)
+            let snapshot = try context.storage.dashboard.snapshot(of: user.id, announcementsOn: today)
             let progress = snapshot.progress
             let records = snapshot.records
             // One catalogue for the whole page (each look at the holder takes its lock).

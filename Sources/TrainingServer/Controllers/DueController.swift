@@ -45,7 +45,7 @@ struct DueController {
         let raw = try request.parameter("plan")
         guard raw.allSatisfy({ $0.isASCII && $0.isNumber }), raw.count <= 18, let id = Int64(raw),
               try context.planRequests.membership(assignment: id, user: user.id) != nil,
-              let assignment = try SQLiteAssignmentRepository(store: context.store, clock: context.clock)
+              let assignment = try context.storage.assignments
                 .find(AssignmentID(rawValue: id)) else { throw HTTPError.notFound }
         return (user, assignment)
     }

@@ -5,7 +5,7 @@ extension ControllerContext {
     /// Notices: posting (with mail when it is configured) and reading.
     var noticeService: NoticeService {
         let mail = self.mail
-        return NoticeService(store: store, strings: strings, publicURL: configuration.publicURL,
+        return NoticeService(storage: storage, strings: strings, publicURL: configuration.publicURL,
                              mailConfigured: mail.isConfigured, wakeMail: { mail.wake() })
     }
 

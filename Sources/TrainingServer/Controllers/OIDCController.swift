@@ -18,7 +18,7 @@ struct OIDCController {
         router.get("/login/oidc/callback", callback)
     }
 
-    private var requests: SQLiteOIDCRequests { SQLiteOIDCRequests(store: context.store) }
+    private var requests: any OIDCRequestRepository { context.storage.oidcRequests }
 
     private func settings() throws -> OIDCSettings {
         guard let settings = context.configuration.identity.oidc else { throw HTTPError.notFound }

@@ -14,7 +14,7 @@ struct OpsController {
         self.context = context
         let security = SecurityHeadersMiddleware(secure: context.configuration.secure)
         let json = HTTPHeaders([("Content-Type", "application/json; charset=utf-8")])
-        answers = Answers(store: context.store, assets: context.assets,
+        answers = Answers(storage: context.storage, assets: context.assets,
                           healthy: security.prepare(Response(status: .ok, headers: json, body: .bytes(Self.healthyBody))),
                           unhealthy: security.prepare(Response(status: .serviceUnavailable, headers: json,
                                                                body: .bytes(Self.unhealthyBody))))
@@ -26,7 +26,7 @@ struct OpsController {
         router.lightweight("/metrics") { request in
             switch Self.metricsAccess(request, token: context.configuration.metricsToken) {
             case .allowed:
-                var response = Response.text(context.metrics.render(databaseWaitSeconds: context.store.totalWaitSeconds))
+                var response = Response.text(context.metrics.render(databaseWaitSeconds: context.storage.waitSeconds))
                 response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 return response
             case .unauthorized:
@@ -80,13 +80,13 @@ struct OpsController {
     /// What `/healthz` and the static files answer, prepared once (`/healthz`'s two possible answers, the files'
     /// forms). A class, so that the server's quick path reaches it through one reference on every request.
     final class Answers: Sendable {
-        let store: Store
+        let storage: any StorageEngine
         let assets: StaticAssets
         let healthy: PreparedResponse
         let unhealthy: PreparedResponse
 
-        init(store: Store, assets: StaticAssets, healthy: PreparedResponse, unhealthy: PreparedResponse) {
-            self.store = store
+        init(storage: any StorageEngine, assets: StaticAssets, healthy: PreparedResponse, unhealthy: PreparedResponse) {
+            self.storage = storage
             self.assets = assets
             self.healthy = healthy
             self.unhealthy = unhealthy
@@ -94,7 +94,7 @@ struct OpsController {
 
         /// `/healthz`'s answer: the database is asked every time.
         func health() -> PreparedResponse {
-            store.isHealthy() ? healthy : unhealthy
+            storage.isHealthy() ? healthy : unhealthy
         }
 
         /// The server's quick path (`HTTPServer.QuickResponder`): calls `body` with the answer to `/healthz` or to a
@@ -102,7 +102,7 @@ struct OpsController {
         /// anything else. The answer is lent to `body`, not returned (see `StaticAssets.Ready.withAnswer`).
         func withQuickAnswer<R>(_ request: QuickRequest, _ body: (_ route: String, PreparedResponse) -> R) -> R? {
             if request.path == "/healthz" {
-                return store.isHealthy() ? body("/healthz", healthy) : body("/healthz", unhealthy)
+                return storage.isHealthy() ? body("/healthz", healthy) : body("/healthz", unhealthy)
             }
             return request.withHeader("Accept-Encoding") { acceptEncoding in
                 request.withHeader("If-None-Match") { ifNoneMatch in

@@ -7,7 +7,7 @@ struct PasswordController {
     let context: ControllerContext
 
     private var resets: PasswordResets {
-        PasswordResets(store: context.store, strings: context.strings, publicURL: context.configuration.publicURL,
+        PasswordResets(storage: context.storage, strings: context.strings, publicURL: context.configuration.publicURL,
                        mailEnabled: context.mail.isConfigured, clock: context.clock)
     }
 

@@ -103,7 +103,7 @@ struct PlanMemberLookup {
 }
 
 extension ControllerContext {
-    var planRequests: SQLiteAssignmentRequests { SQLiteAssignmentRequests(store: store, clock: clock) }
+    var planRequests: any AssignmentRequestRepository { storage.assignmentRequests }
     var planExemptions: AssignmentExemptions { AssignmentExemptions(requests: planRequests) }
     var planExtensions: AssignmentExtensions {
         AssignmentExtensions(requests: planRequests, timeZone: configuration.calendar.timeZone, clock: clock)
@@ -149,7 +149,7 @@ extension ControllerContext {
         let progress: AssignmentStatus.Progress
         switch assignment.item.kind {
         case .program:
-            progress = AssignmentStatus.Progress(certification: try SQLiteAssignmentProgress(store: store)
+            progress = AssignmentStatus.Progress(certification: try storage.assignmentProgress
                 .certificationState(of: member.userID, program: assignment.item.id))
         case .course:
             if let course = catalogue.catalogue.course(CourseID(assignment.item.id)) {
@@ -169,16 +169,16 @@ extension ControllerContext {
     /// first, then past ones; each links to its member record when the reader may follow the assignment up.
     func planLines(for userID: UserID, viewer: ReportViewer, page: PageContext) throws -> [HRPersonPlans.Line] {
         let scope = PlanScope(user: viewer.user, departments: Array(viewer.departments.values))
-        let memberships = try SQLiteAssignmentRepository(store: store, clock: clock).memberships(of: userID)
+        let memberships = try storage.assignments.memberships(of: userID)
             .sorted { $0.assignment.id.rawValue > $1.assignment.id.rawValue }
-        let progress = SQLiteAssignmentProgress(store: store)
+        let progress = storage.assignmentProgress
         var current: [HRPersonPlans.Line] = []
         var past: [HRPersonPlans.Line] = []
         for entry in memberships {
             let assignment = entry.assignment
             let member = PlanMembership(entry.member)
             if member.leftAt == nil && !assignment.isWithdrawn {
-                let status = try progress.status(of: userID, assignment: assignment.id.rawValue, status: planStatusSQL(assignment))
+                let status = try progress.status(of: userID, assignment: assignment.id.rawValue, status: planStatusRule(assignment))
                 current.append(HRPersonPlans.Line(assignment: assignment, itemTitle: planItemTitle(assignment, page),
                                                   membership: member, status: status, linked: scope.canSee(assignment)))
             } else {

@@ -13,17 +13,17 @@ struct PlanProgressController {
         router.get("/plans/:plan/progress.json") { request in try export(request, format: .json) }
     }
 
-    private var progress: SQLiteAssignmentProgress { SQLiteAssignmentProgress(store: context.store) }
+    private var progress: any AssignmentProgressRepository { context.storage.assignmentProgress }
 
     /// The assignment, the planner's view, the department asked for (nil: the tops of the scope, or the one top
     /// when there is only one) and the breakdown there.
     private func report(_ request: Request) throws -> (PlanScope, Assignment, PlanProgressBreakdown,
-                                                       SQLiteAssignmentProgress.Status, [String]) {
+                                                       PlanStatusRule, [String]) {
         let scope = try context.planScope(request)
         let assignment = try context.plannedAssignment(try request.parameter("plan"), scope: scope)
         var department = try context.planScoped { try scope.department(request.query["department"]) }
         if department == nil, scope.roots.count == 1 { department = scope.roots.first }
-        let status = context.planStatusSQL(assignment)
+        let status = context.planStatusRule(assignment)
         let prefixes = department.map { [$0.idPath] } ?? scope.access.prefixes
         let counts = try progress.counts(assignment: assignment.id.rawValue, in: prefixes, status: status)
         let breakdown = PlanProgressBreakdown(department: department, roots: scope.roots,
@@ -84,10 +84,9 @@ struct PlanProgressController {
 }
 
 extension ControllerContext {
-    /// The member status of `assignment` today as SQL over `assignment_members m` (`AssignmentEvidence`).
-    func planStatusSQL(_ assignment: Assignment) -> SQLiteAssignmentProgress.Status {
-        let expression = AssignmentEvidence.status(of: assignment.item, catalogue: catalogue.catalogue, today: planToday)
-        return (expression.sql, expression.arguments)
+    /// The rule of the member status of `assignment` today, for counting statuses in the database.
+    func planStatusRule(_ assignment: Assignment) -> PlanStatusRule {
+        PlanStatusRule(item: assignment.item, catalogue: catalogue.catalogue, today: planToday)
     }
 
     /// The assignments (not withdrawn) an HR reader follows up, by name.
@@ -101,6 +100,6 @@ extension ControllerContext {
     func planOverdueFilter(_ id: Int64, viewer: ReportViewer) throws(ReportFailure) -> PlanOverdueFilter {
         let scope = PlanScope(user: viewer.user, departments: Array(viewer.departments.values))
         guard let assignment = try? assignments.visible(String(id), scope: scope) else { throw .notFound }
-        return PlanOverdueFilter(assignmentID: id, status: planStatusSQL(assignment))
+        return PlanOverdueFilter(assignmentID: id, rule: planStatusRule(assignment))
     }
 }

@@ -98,5 +98,5 @@ struct PlanRequirementsController {
 
 extension ControllerContext {
     /// The yearly requirement rules and people's own requirements.
-    var yearlyRequirements: any YearlyRequirementRepository { SQLiteYearlyRequirements(store: store, clock: clock) }
+    var yearlyRequirements: any YearlyRequirementRepository { storage.yearlyRequirements }
 }

@@ -25,7 +25,7 @@ extension ControllerContext {
     /// Assignments, on this server's store, catalogue, time zone and clock.
     var assignments: AssignmentService {
         let catalogue = self.catalogue
-        return AssignmentService(repository: SQLiteAssignmentRepository(store: store, clock: clock),
+        return AssignmentService(repository: storage.assignments,
                                  catalogue: { catalogue.catalogue }, calendar: PlanCalendar(configuration.calendar),
                                  clock: clock)
     }

@@ -43,7 +43,10 @@ extension ControllerContext {
     static let secondStepMethods: Set<SignInMethod> = [.password, .ldap]
 
     /// Two-step sign-in (TOTP) of the platform's people.
-    var secondFactors: SecondFactors { SecondFactors(store: store, clock: clock) }
+    var secondFactors: SecondFactors {
+        SecondFactors(repository: storage.secondFactors,
+                      sealPath: SecondFactorSeal.keyPath(forDatabase: configuration.databasePath), clock: clock)
+    }
 
     /// The cookie carrying a pending sign-in's token: `__Host-` prefixed under TLS.
     var pendingSignInCookieName: String { configuration.secure ? "__Host-csa_2fa" : "csa_2fa" }
@@ -77,8 +80,8 @@ extension ControllerContext {
 
     /// Accounts for people a directory or identity platform vouches for (created or matched, kept up to date).
     var provisioner: IdentityProvisioner {
-        .sqlite(store: store, users: users, departments: departments, audit: audit, throttle: configuration.loginThrottle,
-                clock: clock)
+        IdentityProvisioner(storage: storage, users: users, departments: departments, audit: audit,
+                            throttle: configuration.loginThrottle, clock: clock)
     }
 
     /// The sign-in methods the login page offers.

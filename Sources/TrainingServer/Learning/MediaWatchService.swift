@@ -35,8 +35,8 @@ public struct MediaWatchService: Sendable {
 }
 
 extension ControllerContext {
-    /// Watch reports and their records, over the context's store.
+    /// Watch reports and their records, over the context's storage.
     public var mediaWatch: MediaWatchService {
-        MediaWatchService(repository: SQLiteMediaWatchRepository(store: store), catalogue: catalogue)
+        MediaWatchService(repository: storage.mediaWatch, catalogue: catalogue)
     }
 }

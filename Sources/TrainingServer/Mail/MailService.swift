@@ -108,9 +108,9 @@ public final class MailCounters: Sendable {
 /// message accepted by the server is marked sent at once and never sent again.
 public final class MailService: Sendable {
     public let settings: MailSettings?
-    public let outbox: SQLiteMailOutbox
+    public let outbox: any MailOutboxRepository
     /// People's addresses (set on the profile page and with `users set-email`).
-    public let addresses: SQLiteMailAddressRepository
+    public let addresses: any MailAddressRepository
     let transport: (any MailTransport)?
     let counters: MailCounters
     let logger: Logger
@@ -124,11 +124,11 @@ public final class MailService: Sendable {
     public static let pollInterval: Double = 1
 
     /// Mail is off when `settings` is nil: nothing is queued and no sender runs.
-    public init(settings: MailSettings?, store: Store, transport: (any MailTransport)? = nil, counters: MailCounters,
-                logger: Logger, clock: @escaping @Sendable () -> Double) {
+    public init(settings: MailSettings?, storage: any StorageEngine, transport: (any MailTransport)? = nil,
+                counters: MailCounters, logger: Logger, clock: @escaping @Sendable () -> Double) {
         self.settings = settings
-        self.outbox = SQLiteMailOutbox(store: store)
-        self.addresses = SQLiteMailAddressRepository(store: store, clock: clock)
+        self.outbox = storage.mailOutbox
+        self.addresses = storage.mailAddresses
         self.transport = transport ?? settings.map { CurlSMTPTransport(settings: $0) }
         self.counters = counters
         self.logger = logger

@@ -1,7 +1,6 @@
 import Assessment
 import Curriculum
 import Foundation
-import GRDB
 import Logging
 import Synchronization
 
@@ -19,9 +18,8 @@ public final class WeeklyDigest: Sendable {
     public static let listedPeople = 20
     public static let kind = "plans.digest"
 
-    let store: Store
-    let digests: SQLiteWeeklyDigestStore
-    let departments: SQLiteDepartmentRepository
+    let digests: any WeeklyDigestRepository
+    let departments: any DepartmentRepository
     let strings: Localization
     let catalogue: @Sendable () -> Catalogue
     let schedule: WeeklyDigestSchedule
@@ -31,11 +29,10 @@ public final class WeeklyDigest: Sendable {
     /// The week whose round this server finished (nothing more to look at until the next week).
     private let finishedWeek = Mutex<String?>(nil)
 
-    public init(store: Store, strings: Localization, catalogue: @escaping @Sendable () -> Catalogue,
+    public init(storage: any StorageEngine, strings: Localization, catalogue: @escaping @Sendable () -> Catalogue,
                 schedule: WeeklyDigestSchedule, publicURL: String, logger: Logger, clock: @escaping @Sendable () -> Double) {
-        self.store = store
-        self.digests = SQLiteWeeklyDigestStore(store: store)
-        self.departments = SQLiteDepartmentRepository(store: store, clock: clock)
+        self.digests = storage.weeklyDigests
+        self.departments = storage.departments
         self.strings = strings
         self.catalogue = catalogue
         self.schedule = schedule
@@ -58,9 +55,9 @@ public final class WeeklyDigest: Sendable {
             let catalogue = catalogue()
             let today = PlanCalendar(timeZone: schedule.timeZone).today(now)
             for userID in recipients {
-                let id = try digests.queue(for: userID, week: week, at: now) { db in
+                let id = try digests.queue(for: userID, week: week, at: now) { transaction in
                     try compose(for: userID, week: week, today: today, now: now, departments: organisation,
-                                catalogue: catalogue, in: db)
+                                catalogue: catalogue, in: transaction)
                 }
                 if let id {
                     queued += 1
@@ -76,19 +73,19 @@ public final class WeeklyDigest: Sendable {
     struct Section {
         var assignment: Assignment
         var total: Int
-        var people: [SQLiteWeeklyDigestStore.OverduePerson]
+        var people: [DigestOverduePerson]
     }
 
     /// The digest for `userID`, or nil when nothing in their scope is overdue (or they have no address).
     func compose(for userID: UserID, week: String, today: ISODay, now: Double, departments: [Department],
-                 catalogue: Catalogue, in db: Database) throws -> OutgoingMail? {
-        guard let (user, email) = try SQLiteWeeklyDigestStore.recipient(userID, in: db) else { return nil }
+                 catalogue: Catalogue, in transaction: any StorageTransaction) throws -> OutgoingMail? {
+        guard let (user, email) = try digests.recipient(userID, in: transaction) else { return nil }
         let scope = PlanScope(user: user, departments: departments)
         guard !scope.isEmpty else { return nil }
         var sections: [Section] = []
-        for assignment in try SQLiteWeeklyDigestStore.openAssignments(in: db) where scope.canSee(assignment) {
-            let overdue = try SQLiteWeeklyDigestStore.overdue(assignment, within: scope.access, catalogue: catalogue,
-                                                              today: today, limit: Self.listedPeople, in: db)
+        for assignment in try digests.openAssignments(in: transaction) where scope.canSee(assignment) {
+            let overdue = try digests.overdue(assignment, within: scope.access, catalogue: catalogue, today: today,
+                                              limit: Self.listedPeople, in: transaction)
             if overdue.total > 0 { sections.append(Section(assignment: assignment, total: overdue.total, people: overdue.people)) }
         }
         guard !sections.isEmpty else { return nil }
@@ -149,13 +146,13 @@ public final class WeeklyDigest: Sendable {
 
 extension WeeklyDigest {
     /// Adds the weekly digest to `mail`'s producers with the configured schedule (nothing when mail is off).
-    static func register(with mail: MailService, configuration: ApplicationConfiguration, store: Store,
+    static func register(with mail: MailService, configuration: ApplicationConfiguration, storage: any StorageEngine,
                          strings: Localization, catalogue: CatalogueHolder, logger: Logger,
                          clock: @escaping @Sendable () -> Double) {
         guard let settings = configuration.mail else { return }
         let schedule = WeeklyDigestSchedule(weekday: settings.digestWeekday, hour: settings.digestHour,
                                             timeZone: configuration.calendar.timeZone)
-        let digest = WeeklyDigest(store: store, strings: strings, catalogue: { [catalogue] in catalogue.catalogue },
+        let digest = WeeklyDigest(storage: storage, strings: strings, catalogue: { [catalogue] in catalogue.catalogue },
                                   schedule: schedule, publicURL: configuration.publicURL, logger: logger, clock: clock)
         mail.addProducer { try digest.run() }
     }

@@ -1,25 +1,26 @@
 import Assessment
 import Foundation
-import GRDB
 
 /// Posting notices and mailing them.
 ///
-/// `post(_:at:in:)` writes the notice in the caller's transaction, once per person and dedupe key, and queues a
+/// `post(_:at:in:)` writes the notice in the caller's transaction (a `StorageTransaction`), once per person and dedupe key, and queues a
 /// mail in the same transaction when mail is configured, the person has an address, the kind is mailed, and either
 /// the kind must be delivered (`NoticeKind.mustBeDelivered`) or the person has not turned reminder mail off.
 /// Reminder mails carry a one-click unsubscribe link (`/mail/unsubscribe/<token>`, RFC 8058); only the token's
 /// digest is kept.
 public struct NoticeService: Sendable {
-    public let notices: SQLiteNotices
+    public let notices: any NoticeRepository
+    let outbox: any MailOutboxRepository
     let strings: Localization
     let publicURL: String
     let mailConfigured: Bool
     /// Tells the mail sender to look now (called after a commit that queued mail).
     let wakeMail: @Sendable () -> Void
 
-    public init(store: Store, strings: Localization, publicURL: String, mailConfigured: Bool,
+    public init(storage: any StorageEngine, strings: Localization, publicURL: String, mailConfigured: Bool,
                 wakeMail: @escaping @Sendable () -> Void = {}) {
-        self.notices = SQLiteNotices(store: store)
+        self.notices = storage.notices
+        self.outbox = storage.mailOutbox
         self.strings = strings
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.mailConfigured = mailConfigured
@@ -36,20 +37,20 @@ public struct NoticeService: Sendable {
 
     /// Posts `notice` inside the caller's write transaction (see the type's description).
     @discardableResult
-    public func post(_ notice: NewNotice, at now: Double, in db: Database) throws -> Posted {
-        guard let id = try SQLiteNotices.insert(notice, at: now, in: db) else { return Posted(noticeID: nil, mailID: nil) }
+    public func post(_ notice: NewNotice, at now: Double, in transaction: any StorageTransaction) throws -> Posted {
+        guard let id = try notices.insert(notice, at: now, in: transaction) else { return Posted(noticeID: nil, mailID: nil) }
         guard mailConfigured, notice.kind.isMailed,
-              let recipient = try SQLiteNotices.recipient(notice.userID, in: db), !recipient.disabled,
+              let recipient = try notices.recipient(notice.userID, in: transaction), !recipient.disabled,
               let address = recipient.email,
               notice.kind.mustBeDelivered || recipient.reminderMail else { return Posted(noticeID: id, mailID: nil) }
         var unsubscribe: String?
         if !notice.kind.mustBeDelivered {
             let token = Tokens.random()
-            try SQLiteNotices.insertUnsubscribeToken(hash: Tokens.digest(token), userID: notice.userID, at: now, in: db)
+            try notices.insertUnsubscribeToken(hash: Tokens.digest(token), userID: notice.userID, at: now, in: transaction)
             unsubscribe = "\(publicURL)/mail/unsubscribe/\(token)"
         }
         let mail = self.mail(notice, to: recipient, address: address, unsubscribe: unsubscribe)
-        let mailID = try SQLiteMailOutbox.enqueue(mail, at: now, in: db)
+        let mailID = try outbox.enqueue(mail, at: now, in: transaction)
         return Posted(noticeID: id, mailID: mailID)
     }
 
@@ -58,7 +59,7 @@ public struct NoticeService: Sendable {
 
     /// The mail for `notice`: in the person's language, or Chinese then English when they chose none; plain text
     /// and HTML saying the same; a reminder carries its one-click unsubscribe address (`List-Unsubscribe`).
-    func mail(_ notice: NewNotice, to recipient: SQLiteNotices.Recipient, address: String, unsubscribe: String?) -> OutgoingMail {
+    func mail(_ notice: NewNotice, to recipient: NoticeRecipient, address: String, unsubscribe: String?) -> OutgoingMail {
         let languages: [Language] = recipient.language.map { [$0] } ?? [.zh, .en]
         let titles = languages.map { NoticeWords(strings: strings, language: $0).title(notice.kind, notice.parameters) }
         let subject = zip(languages, titles).map { language, title in

@@ -1,6 +1,5 @@
 import Curriculum
 import Foundation
-import GRDB
 import Logging
 
 /// The background pass that turns what happened into notices (and, through `NoticeService`, mail), at start and
@@ -20,8 +19,8 @@ import Logging
 /// transaction, and every notice has a dedupe key, so two passes, or two servers sharing the database, post each
 /// notice (and queue its mail) once.
 public final class ReminderPass: Sendable {
-    let reminders: SQLiteReminders
-    let announcements: SQLiteAnnouncements
+    let reminders: any ReminderRepository
+    let announcements: any AnnouncementRepository
     let notices: NoticeService
     let catalogue: CatalogueHolder
     let calendar: PlanCalendar
@@ -35,10 +34,10 @@ public final class ReminderPass: Sendable {
     /// up; an upgrade does not tell everyone about years-old assignments).
     public static let lookBack: Double = 30 * 86_400
 
-    public init(store: Store, notices: NoticeService, catalogue: CatalogueHolder, timeZone: TimeZone, logger: Logger,
+    public init(storage: any StorageEngine, notices: NoticeService, catalogue: CatalogueHolder, timeZone: TimeZone, logger: Logger,
                 clock: @escaping @Sendable () -> Double, interval: Double = 300) {
-        self.reminders = SQLiteReminders(store: store)
-        self.announcements = SQLiteAnnouncements(store: store)
+        self.reminders = storage.reminders
+        self.announcements = storage.announcements
         self.notices = notices
         self.catalogue = catalogue
         self.calendar = PlanCalendar(timeZone: timeZone)
@@ -88,32 +87,32 @@ public final class ReminderPass: Sendable {
         var outcome = Outcome()
         let current = catalogue.catalogue
         for assignment in try reminders.activeRequiredAssignments() {
-            let windows: [(SQLiteReminders.Window, NoticeKind)] = [
+            let windows: [(ReminderWindow, NoticeKind)] = [
                 (.assignedSince(now - Self.lookBack), .assignmentAssigned),
                 (.dueBefore(today), .assignmentOverdue),
                 (.dueBetween(from: today, to: today.adding(days: Self.dueSoonDays)), .assignmentDueSoon),
             ]
             for (window, kind) in windows {
-                try drain({ try reminders.membersOwed(assignment, window, catalogue: current) }) { member, db in
+                try drain({ try reminders.membersOwed(assignment, window, catalogue: current) }) { member, transaction in
                     var parameters = ["name": assignment.name]
                     if let due = member.due { parameters["due"] = due }
-                    let prefix = SQLiteReminders.keyPrefix(assignment: assignment.id, window)
+                    let prefix = reminders.dedupeKeyPrefix(assignment: assignment.id, window)
                     let key = kind == .assignmentAssigned ? prefix : prefix + (member.due ?? "")
                     return try post(NewNotice(userID: member.userID, kind: kind, parameters: parameters,
-                                              link: "/due/\(assignment.id)", dedupeKey: key), at: now, in: db, into: &outcome)
+                                              link: "/due/\(assignment.id)", dedupeKey: key), at: now, in: transaction, into: &outcome)
                 }
             }
         }
-        try drain({ try reminders.decisionsOwed(since: now - Self.lookBack) }) { decision, db in
+        try drain({ try reminders.decisionsOwed(since: now - Self.lookBack) }) { decision, transaction in
             var parameters = ["name": decision.assignmentName]
             if decision.approved, let day = decision.day { parameters["due"] = day }
             if !decision.approved, let note = decision.note, !note.isEmpty { parameters["note"] = note }
             return try post(NewNotice(userID: decision.userID, kind: decision.approved ? .extensionApproved : .extensionRefused,
                                       parameters: parameters, link: "/due/\(decision.assignmentID)",
-                                      dedupeKey: "extension:\(decision.requestID)"), at: now, in: db, into: &outcome)
+                                      dedupeKey: "extension:\(decision.requestID)"), at: now, in: transaction, into: &outcome)
         }
-        try drain({ try reminders.unsentCertificationEvents() }) { event, db in
-            guard try SQLiteReminders.claim(certificationEvent: event.id, at: now, in: db) else { return false }
+        try drain({ try reminders.unsentCertificationEvents() }) { event, transaction in
+            guard try reminders.claim(certificationEvent: event.id, at: now, in: transaction) else { return false }
             let kind: NoticeKind
             switch event.kind {
             case "certification.window_opened": kind = .certificateExpiring
@@ -130,7 +129,7 @@ public final class ReminderPass: Sendable {
             }
             _ = try post(NewNotice(userID: event.userID, kind: kind, parameters: parameters,
                                    link: event.programID.map { "/programs/\($0)" },
-                                   dedupeKey: "certification:\(event.id)"), at: now, in: db, into: &outcome)
+                                   dedupeKey: "certification:\(event.id)"), at: now, in: transaction, into: &outcome)
             return true
         }
         let caughtUp = try announcements.catchUp(today: today, at: now)
@@ -139,8 +138,9 @@ public final class ReminderPass: Sendable {
         return outcome
     }
 
-    private func post(_ notice: NewNotice, at now: Double, in db: Database, into outcome: inout Outcome) throws -> Bool {
-        let posted = try notices.post(notice, at: now, in: db)
+    private func post(_ notice: NewNotice, at now: Double, in transaction: any StorageTransaction,
+                      into outcome: inout Outcome) throws -> Bool {
+        let posted = try notices.post(notice, at: now, in: transaction)
         guard posted.noticeID != nil else { return false }
         outcome.posted[notice.kind, default: 0] += 1
         if posted.mailID != nil { outcome.mailed += 1 }
@@ -149,16 +149,16 @@ public final class ReminderPass: Sendable {
 
     /// Reads batches with `fetch` and handles each in one transaction with `handle` (true: something changed),
     /// until a batch comes back empty or changes nothing (what is left was taken by another server meanwhile).
-    private func drain<Item>(_ fetch: () throws -> [Item], _ handle: (Item, Database) throws -> Bool) throws {
+    private func drain<Item>(_ fetch: () throws -> [Item], _ handle: (Item, any StorageTransaction) throws -> Bool) throws {
         while true {
             let items = try fetch()
             guard !items.isEmpty else { return }
-            let changed = try reminders.batch { db in
+            let changed = try reminders.batch { transaction in
                 var changed = 0
-                for item in items where try handle(item, db) { changed += 1 }
+                for item in items where try handle(item, transaction) { changed += 1 }
                 return changed
             }
-            guard changed > 0, items.count == SQLiteReminders.batchSize else { return }
+            guard changed > 0, items.count == reminders.batchSize else { return }
         }
     }
 }

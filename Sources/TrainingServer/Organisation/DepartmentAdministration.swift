@@ -6,10 +6,10 @@ import Foundation
 /// anything else is "not found") and the top of the scope cannot be moved; without one (the command line) the
 /// whole organisation is in reach. Every change is audited by the repository in its own transaction.
 public struct DepartmentAdministration: Sendable {
-    let repository: SQLiteDepartmentRepository
+    let repository: any DepartmentAdministrationRepository
 
-    public init(store: Store, clock: @escaping @Sendable () -> Double) {
-        repository = SQLiteDepartmentRepository(store: store, clock: clock)
+    public init(storage: any StorageEngine) {
+        repository = storage.departmentAdministration
     }
 
     /// A department of the tree with its depth below the top of the list and its enabled people.

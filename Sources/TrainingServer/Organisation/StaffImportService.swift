@@ -5,22 +5,22 @@ import Foundation
 /// scope, then applied exactly as previewed in one transaction, or refused when the file or the data changed
 /// since. Applied imports, from the pages and the command line alike, are kept in a history.
 public struct StaffImportService: Sendable {
-    let staff: SQLiteStaffRepository
-    let imports: SQLiteStaffImportRepository
-    let departments: SQLiteDepartmentRepository
+    let staff: any StaffRepository
+    let imports: any StaffImportRepository
+    let departments: any DepartmentRepository
 
     /// The largest staff file the page takes (a workbook of 100,000 people is about 5 MB).
     public static let maximumFileSize = 10 * 1024 * 1024
 
-    public init(store: Store, clock: @escaping @Sendable () -> Double) {
-        staff = SQLiteStaffRepository(store: store, clock: clock)
-        imports = SQLiteStaffImportRepository(store: store, clock: clock)
-        departments = SQLiteDepartmentRepository(store: store, clock: clock)
+    public init(storage: any StorageEngine) {
+        staff = storage.staff
+        imports = storage.staffImports
+        departments = storage.departments
     }
 
     /// A dry run: the upload and what applying it would do (or every problem of the file).
     public struct Preview: Sendable {
-        public var upload: SQLiteStaffImportRepository.Upload
+        public var upload: StaffImportUpload
         public var outcome: StaffImport.Outcome
         /// What the confirmation must send back: the plan's fingerprint (nil when the file has problems).
         public var fingerprint: String? {
@@ -42,7 +42,7 @@ public struct StaffImportService: Sendable {
     static func reach(_ scope: AdminScope) -> [[String]] { scope.roots.map(\.namePath) }
 
     /// Keeps an uploaded file for its dry run.
-    public func upload(fileName: String, content: [UInt8], by user: User) throws -> SQLiteStaffImportRepository.Upload {
+    public func upload(fileName: String, content: [UInt8], by user: User) throws -> StaffImportUpload {
         try imports.keep(fileName: Self.cleanFileName(fileName), content: content, userID: user.id)
     }
 
@@ -78,7 +78,7 @@ public struct StaffImportService: Sendable {
     /// The newest imports `scope` may see (all of them without a scope): those made within it (by the
     /// departments at the top of the importer's scope, wherever they are now); the command line's (the whole
     /// organisation), and any whose departments are gone, only by administrators of every top-level department.
-    public func history(scope: AdminScope?, limit: Int = 50) throws -> [SQLiteStaffImportRepository.Record] {
+    public func history(scope: AdminScope?, limit: Int = 50) throws -> [StaffImportRecord] {
         guard let scope else { return try imports.history(limit: limit) { _ in true } }
         let tops = try departments.all().filter { $0.parentID == nil }
         let wholeOrganisation = !tops.isEmpty && tops.allSatisfy(scope.isVisible)

@@ -6,9 +6,9 @@ import Foundation
 /// (`assignment.exempt`, `assignment.exemption_lift`). Whether the planner may act on this member is the
 /// caller's check (the member must be in the planner's scope); the member's state is checked in the transaction.
 public struct AssignmentExemptions: Sendable {
-    let requests: SQLiteAssignmentRequests
+    let requests: any AssignmentRequestRepository
 
-    public init(requests: SQLiteAssignmentRequests) {
+    public init(requests: any AssignmentRequestRepository) {
         self.requests = requests
     }
 

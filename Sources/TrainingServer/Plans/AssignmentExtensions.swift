@@ -146,11 +146,11 @@ public struct AssignmentExtensions: Sendable {
     /// The longest reason or note kept, in characters.
     public static let maximumText = 1000
 
-    let requests: SQLiteAssignmentRequests
+    let requests: any AssignmentRequestRepository
     let timeZone: TimeZone
     let clock: @Sendable () -> Double
 
-    public init(requests: SQLiteAssignmentRequests, timeZone: TimeZone, clock: @escaping @Sendable () -> Double) {
+    public init(requests: any AssignmentRequestRepository, timeZone: TimeZone, clock: @escaping @Sendable () -> Double) {
         self.requests = requests
         self.timeZone = timeZone
         self.clock = clock

@@ -5,7 +5,7 @@ import Logging
 extension Application {
     /// The plan file sync on this application's database.
     var planFileSync: PlanFileSync {
-        let repository = SQLiteAssignmentRepository(store: store, clock: clock)
+        let repository = storage.assignments
         return PlanFileSync(assignments: repository, store: repository, departments: departments)
     }
 

@@ -128,6 +128,9 @@ public protocol ReportRepository: Sendable {
     /// Counts the aggregates behind the reports for a yearly requirement of `requiredHours` (once; again only when
     /// the requirement changes). Until then, and for any other requirement, reports count from the people.
     func prepareAggregates(requiredHours: Double) throws
+    /// Gives a sort key to every name written without one (by a tool outside the platform), so lists and exports
+    /// in name order meet everyone (`prepareAggregates` does this too).
+    func prepareNameKeys() throws
     /// One person's record, or nil when they do not exist or their department is outside `scope`.
     func record(userID: UserID, scope: AccessScope) throws -> PersonRecord?
 }

@@ -282,11 +282,10 @@ public struct SettingsRejection: Error, Sendable, Equatable {
 }
 
 extension CertificateIssuer {
-    /// The same issuer, named as the platform's settings in `store` say when it signs: for commands that re-issue
+    /// The same issuer, named as the platform's settings in `storage` say when it signs: for commands that re-issue
     /// certificates outside the server (`regrade --apply`), so their credentials name the issuer the pages do.
-    public func named(bySettingsIn store: Store) -> CertificateIssuer {
-        let settings = SettingsService(repository: SQLiteSettingsRepository(store: store),
-                                       changes: ChangeStamp.settings(databasePath: store.path),
+    public func named(bySettingsIn storage: any StorageEngine) -> CertificateIssuer {
+        let settings = SettingsService(repository: storage.settings, changes: storage.settingsChanges,
                                        configuredIssuerName: profile.name)
         return named { settings.current().credentialIssuerName }
     }

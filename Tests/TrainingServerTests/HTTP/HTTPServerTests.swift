@@ -356,7 +356,7 @@ import Testing
         let server = try LiveServer()
         let connection = try server.connect()
         #expect(try connection.request("GET", "/healthz").status == 200)
-        try #require(server.application).store.close()
+        try #require(server.application).storage.close()
         let failing = try connection.request("GET", "/healthz")
         #expect(failing.status == 503)
         #expect(failing.text.contains(#""database":"failing""#))

@@ -8,7 +8,7 @@ struct AuthenticationMiddleware: Middleware {
 
     init(context: ControllerContext) {
         self.context = context
-        let keys = SQLiteServerKeyStore(store: context.store)
+        let keys = context.storage.serverKeys
         let clock = context.clock
         anonymousCSRF = AnonymousCSRFKeyHolder {
             try keys.key(named: "anonymous-csrf", now: clock(), make: AnonymousCSRFToken.newKey)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 /// The outermost step: times the request, turns any error that escaped into a response, writes one log line
@@ -24,9 +23,8 @@ struct RequestLogMiddleware: Middleware {
         } catch let error as HTTPError {
             response = Self.error(error.message, status: error.status, target: request.path, id: request.id)
             for (name, value) in error.headers { response.headers.add(name, value) }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_FULL
-                    || error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_LOCKED {
-            logger.error("database unavailable: \(error.resultCode) request=\(request.id)")
+        } catch let error as any StorageFailure where error.isTemporary {
+            logger.error("database unavailable: \(error.code) request=\(request.id)")
             response = Self.error("Service temporarily unavailable", status: .serviceUnavailable, target: request.path,
                                   id: request.id)
             response.headers.add("Retry-After", "5")

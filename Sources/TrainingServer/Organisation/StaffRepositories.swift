@@ -1,0 +1,25 @@
+/// A staff file uploaded for a dry run in the browser, waiting for its confirmation.
+public typealias StaffImportUpload = SQLiteStaffImportRepository.Upload
+/// One applied staff import, as the history lists it.
+public typealias StaffImportRecord = SQLiteStaffImportRepository.Record
+
+/// The people and departments a staff import compares against and changes, all in one transaction per import.
+public protocol StaffRepository: Sendable {
+    /// Everyone with an employee number and every department path, as the import planner compares them.
+    func snapshot() throws -> (people: [StaffImport.Existing], departments: Set<[String]>)
+    /// Applies a plan made earlier (the command line), creating people with `passwordHashes` by employee number.
+    func apply(_ plan: StaffImport.Plan, passwordHashes: [String: String], source: StaffImportSource?,
+               by actor: AuditActor) throws
+    /// Plans `file` against the database as it is inside the transaction and applies it when its fingerprint is
+    /// still `fingerprint` (the dry run the administrator saw); the plan applied.
+    func apply(file: StaffImport.File, reach: [[String]]?, expecting fingerprint: String, source: StaffImportSource,
+               by actor: AuditActor) throws -> StaffImport.Plan
+}
+
+/// Uploaded staff files waiting for confirmation, and the history of applied imports.
+public protocol StaffImportRepository: Sendable {
+    func keep(fileName: String, content: [UInt8], userID: UserID) throws -> StaffImportUpload
+    func upload(_ id: String, userID: UserID) throws -> StaffImportUpload?
+    func discard(_ id: String) throws
+    func history(limit: Int, include: (StaffImportRecord) -> Bool) throws -> [StaffImportRecord]
+}
