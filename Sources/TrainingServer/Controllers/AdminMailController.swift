@@ -58,7 +58,7 @@ struct AdminMailController {
         let id = try id(request)
         do {
             try context.mail.outbox.retry(id: id, by: AuditActor(user), at: context.clock())
-        } catch let refusal as SQLiteMailOutbox.RetryRefusal {
+        } catch let refusal as MailRetryRefusal {
             switch refusal {
             case .notDeadLetter: throw HTTPError.notFound
             case .contentErased: return try page(request, failure: context.page(request).t("admin.mail.refused.erased", ["id": String(id)]))

@@ -99,8 +99,8 @@ struct AnnouncementsController {
             return try list(request, scope: scope, page: 1, done: nil, problems: problems, values: values,
                             status: .unprocessableContent)
         }
-        let draft = SQLiteAnnouncements.Draft(department: department, title: values["title"] ?? "", body: values["body"] ?? "",
-                                              endsOn: checked.endsOn)
+        let draft = AnnouncementDraft(department: department, title: values["title"] ?? "", body: values["body"] ?? "",
+                                      endsOn: checked.endsOn)
         _ = try repository.publish(draft, by: AuditActor(scope.user), at: context.clock())
         (context.users as? SessionCachingUserRepository)?.cache.invalidateAll()
         return Response.redirect(to: "/announcements?done=published")
