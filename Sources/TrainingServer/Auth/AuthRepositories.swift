@@ -16,7 +16,8 @@ public protocol ServerKeyRepository: Sendable {
 /// OpenID Connect sign-ins under way, by the digest of their `state`.
 public protocol OIDCRequestRepository: Sendable {
     func add(stateHash: String, _ request: OIDCPendingRequest, now: Double) throws
-    /// The request with `stateHash`, removed (a state is used once); nil when unknown.
+    /// Removes and returns the request with this state's digest (nil: never made, already taken or purged); whether
+    /// it has lapsed is the caller's to check against `expiresAt`.
     func take(stateHash: String) throws -> OIDCPendingRequest?
 }
 

@@ -10,17 +10,19 @@ public protocol MailOutboxRepository: Sendable {
     /// Queues `mail` in `transaction` (with what caused it); its id.
     @discardableResult
     func enqueue(_ mail: OutgoingMail, at now: Double, in transaction: any StorageTransaction) throws -> Int64
+    /// Queues `mail` on its own; its id.
     @discardableResult
     func enqueue(_ mail: OutgoingMail, at now: Double) throws -> Int64
-    /// The next message due, claimed by this sender (no other sender gets it); nil when none is due.
+    /// Claims the oldest message due at `now` (it becomes `sending`, its attempt counted, its Message-ID made with
+    /// `messageID` at the first attempt); nil when none is due.
     func claimNext(now: Double, messageID: () -> String) throws -> OutboxMessage?
     func delivered(id: Int64, at now: Double) throws
     func attemptFailed(id: Int64, error: String, at now: Double, retryAt: Double?) throws
-    /// Messages claimed before `cutoff` and never finished (a sender stopped mid-send): given up; their ids.
+    /// Messages claimed before `cutoff` and never finished (their sender stopped mid-delivery): given up rather than
+    /// sent a second time. Returns their ids.
     @discardableResult
     func abandonInterrupted(claimedBefore cutoff: Double, at now: Double) throws -> [Int64]
     func find(id: Int64) throws -> OutboxMessage?
-    func recent(limit: Int) throws -> [OutboxMessage]
     func counts() throws -> [OutboxState: Int]
     func deadLetters(limit: Int, offset: Int) throws -> (messages: [OutboxMessage], total: Int)
     func discardedCount() throws -> Int
@@ -45,7 +47,7 @@ public protocol WeeklyDigestRepository: Sendable {
     /// Queues the digest `compose` makes (nil: none) for `userID` and `week` once; the outbox id, or nil.
     func queue(for userID: UserID, week: String, at now: Double,
                compose: (any StorageTransaction) throws -> OutgoingMail?) throws -> Int64?
-    /// The person and their address (nil: no address, disabled, or no such person).
+    /// The person (with grants) and their address; nil when there is no such person or they have no address.
     func recipient(_ userID: UserID, in transaction: any StorageTransaction) throws -> (User, String)?
     func openAssignments(in transaction: any StorageTransaction) throws -> [Assignment]
     func overdue(_ assignment: Assignment, within scope: AccessScope, catalogue: Catalogue, today: ISODay, limit: Int,

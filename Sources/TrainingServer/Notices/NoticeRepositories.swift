@@ -42,7 +42,8 @@ public protocol NoticeRepository: Sendable {
 /// Announcements (通知公告): published to a department subtree, a notice for each person in it.
 public protocol AnnouncementRepository: Sendable {
     func publish(_ draft: AnnouncementDraft, by actor: AuditActor, at now: Double) throws -> (id: Int64, recipients: Int)
-    /// Posts announcements still running to people who joined their departments since; how many notices.
+    /// Announcements still shown on `today`, for people who came into their subtree after publication: each gets the
+    /// notice once. Returns how many notices were posted.
     @discardableResult
     func catchUp(today: ISODay, at now: Double) throws -> Int
     func withdraw(id: Int64, by actor: AuditActor, at now: Double) throws -> Bool

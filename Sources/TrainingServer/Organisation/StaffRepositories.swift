@@ -5,13 +5,14 @@ public typealias StaffImportRecord = SQLiteStaffImportRepository.Record
 
 /// The people and departments a staff import compares against and changes, all in one transaction per import.
 public protocol StaffRepository: Sendable {
-    /// Everyone with an employee number and every department path, as the import planner compares them.
+    /// Everyone and every department path, for planning an import.
     func snapshot() throws -> (people: [StaffImport.Existing], departments: Set<[String]>)
-    /// Applies a plan made earlier (the command line), creating people with `passwordHashes` by employee number.
+    /// Applies `plan`: new accounts get `passwordHashes[employeeNumber]` (or a hash no password matches); with
+    /// `source`, the import is kept in the history of imports.
     func apply(_ plan: StaffImport.Plan, passwordHashes: [String: String], source: StaffImportSource?,
                by actor: AuditActor) throws
-    /// Plans `file` against the database as it is inside the transaction and applies it when its fingerprint is
-    /// still `fingerprint` (the dry run the administrator saw); the plan applied.
+    /// Plans `file` again inside one write transaction and applies it only when the plan is exactly the one
+    /// previewed (`fingerprint`); otherwise nothing changes and it is refused. Returns the plan applied.
     func apply(file: StaffImport.File, reach: [[String]]?, expecting fingerprint: String, source: StaffImportSource,
                by actor: AuditActor) throws -> StaffImport.Plan
 }
