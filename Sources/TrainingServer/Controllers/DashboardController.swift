@@ -4,9 +4,19 @@ import Curriculum
 /// The learner's start page.
 struct DashboardController {
     let context: ControllerContext
+    /// The fixed parts of the course cards, by course and language, for the running catalogue.
+    let courses = KeptParts<CoursePage.Key, CoursePage.Parts>()
+    /// The page's fixed words, by language.
+    let words = KeptParts<Language, DashboardPage.Parts>()
 
     func register(in router: inout Router) {
-        router.get("/") { request in
+        context.catalogue.onReload { [courses, words] _ in
+            courses.invalidate()
+            words.invalidate()
+        }
+        router.get("/") { [courses, words] request in
+            // Taken before the catalogue is read, so that parts built from a catalogue a reload replaced are not kept.
+            let (keptCourses, keptWords) = (courses.snapshot(), words.snapshot())
             let user = try context.requireUser(request)
             let page = context.page(request)
             // One read for everything the page shows (progress, records, assigned training, and announcements only
@@ -62,7 +72,10 @@ struct DashboardController {
             if today != nil {
                 model.announcements = AnnouncementPages.dashboardSection(snapshot.announcements, context: page)
             }
-            return Response.html(DashboardPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
+            let parts = words.value(page.language, from: keptWords) { DashboardPage.Parts(context: page) }
+            return Response.html(bytes: DashboardPage.bytes(
+                model, parts: parts, course: { CoursePage.parts($0, kept: courses, snapshot: keptCourses, context: page) },
+                context: page, stylesheet: context.stylesheet))
         }
     }
 
