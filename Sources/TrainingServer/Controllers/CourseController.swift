@@ -5,16 +5,30 @@ import Foundation
 /// The catalogue, course pages and course media.
 struct CourseController {
     let context: ControllerContext
+    /// The fixed parts of course pages and catalogue cards, by course and language, for the running catalogue.
+    let courses = KeptParts<CoursePage.Key, CoursePage.Parts>()
+    /// The catalogue's fixed words, by language.
+    let words = KeptParts<Language, CataloguePage.Parts>()
 
     func register(in router: inout Router) {
-        router.get("/courses") { request in
+        context.catalogue.onReload { [courses, words] _ in
+            courses.invalidate()
+            words.invalidate()
+        }
+        router.get("/courses") { [courses, words] request in
+            // Taken before the catalogue is read, so that parts built from a catalogue a reload replaced are not kept.
+            let (keptCourses, keptWords) = (courses.snapshot(), words.snapshot())
             let user = try context.requireUser(request)
             let records = try context.storage.dashboard.courseRecords(of: user.id)
-            let html = CataloguePage.render(context.courseLines(progress: records.progress, outcomes: records.outcomes),
-                                            context: context.page(request), stylesheet: context.stylesheet)
-            return Response.html(html.rendered)
+            let page = context.page(request)
+            let parts = words.value(page.language, from: keptWords) { CataloguePage.Parts(context: page) }
+            return Response.html(bytes: CataloguePage.bytes(
+                context.courseLines(progress: records.progress, outcomes: records.outcomes), parts: parts,
+                course: { CoursePage.parts($0, kept: courses, snapshot: keptCourses, context: page) },
+                context: page, stylesheet: context.stylesheet))
         }
-        router.get("/courses/:course") { request in
+        router.get("/courses/:course") { [courses] request in
+            let kept = courses.snapshot()
             let user = try context.requireUser(request)
             let course = try context.course(request)
             // Progress and outcomes from one read (one snapshot).
@@ -26,9 +40,10 @@ struct CourseController {
                 return CoursePage.QuizLine(quiz: quiz, passed: mine?.passed == true, taken: mine != nil,
                                            isCompletionQuiz: course.completion.quiz == quiz.id)
             }
-            let html = CoursePage.render(course: course, status: status, quizzes: quizzes, context: context.page(request),
-                                         stylesheet: context.stylesheet)
-            return Response.html(html.rendered)
+            let page = context.page(request)
+            return Response.html(bytes: CoursePage.bytes(course: course, status: status, quizzes: quizzes,
+                                                         parts: CoursePage.parts(course, kept: courses, snapshot: kept, context: page),
+                                                         context: page, stylesheet: context.stylesheet))
         }
         // Course media: signed-in people only, only the files in the course's media/ folder (`Course.mediaFiles`),
         // answered from the open file (see `FileAnswer`: ETag, Last-Modified, conditional requests, one byte range).

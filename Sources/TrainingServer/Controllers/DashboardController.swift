@@ -4,19 +4,32 @@ import Curriculum
 /// The learner's start page.
 struct DashboardController {
     let context: ControllerContext
+    /// The fixed parts of the course cards, by course and language, for the running catalogue.
+    let courses = KeptParts<CoursePage.Key, CoursePage.Parts>()
+    /// The page's fixed words, by language.
+    let words = KeptParts<Language, DashboardPage.Parts>()
 
     func register(in router: inout Router) {
-        router.get("/") { request in
+        context.catalogue.onReload { [courses, words] _ in
+            courses.invalidate()
+            words.invalidate()
+        }
+        router.get("/") { [courses, words] request in
+            // Taken before the catalogue is read, so that parts built from a catalogue a reload replaced are not kept.
+            let (keptCourses, keptWords) = (courses.snapshot(), words.snapshot())
             let user = try context.requireUser(request)
             let page = context.page(request)
             // One read for everything the page shows (progress, records, assigned training, and announcements only
-            // when the person has some unread: the count comes with the session's user), after the person's held
-            // study beat is written. The course lines, hours and certification evidence all work from it.
-            try context.learning.writeHeldBeats(userID: user.id)
+            // when the person has some unread: the count comes with the session's user), with the progress of the
+            // person's held study beat in place of its module's row: what writing the beat first would show, without
+            // a durable write on every visit (a learner going from module page to dashboard and back would otherwise
+            // write on both, the beats no longer coalesced). Taken before the read: a beat written meanwhile gives the
+            // same row. The course lines, hours and certification evidence all work from it.
+            let held = context.learning.heldProgress(userID: user.id)
             let today = user.unreadAnnouncements > 0
                 ? ISODay(seconds: context.clock(), timeZone: context.configuration.calendar.timeZone) : nil
             let snapshot = try context.storage.dashboard.snapshot(of: user.id, announcementsOn: today)
-            let progress = snapshot.progress
+            let progress = held.map { Self.progress(snapshot.progress, with: $0) } ?? snapshot.progress
             let records = snapshot.records
             // One catalogue for the whole page (each look at the holder takes its lock).
             let catalogue = context.catalogue.catalogue
@@ -59,8 +72,22 @@ struct DashboardController {
             if today != nil {
                 model.announcements = AnnouncementPages.dashboardSection(snapshot.announcements, context: page)
             }
-            return Response.html(DashboardPage.render(model, context: page, stylesheet: context.stylesheet).rendered)
+            let parts = words.value(page.language, from: keptWords) { DashboardPage.Parts(context: page) }
+            return Response.html(bytes: DashboardPage.bytes(
+                model, parts: parts, course: { CoursePage.parts($0, kept: courses, snapshot: keptCourses, context: page) },
+                context: page, stylesheet: context.stylesheet))
         }
+    }
+
+    /// `progress` with `held` in place of its module's row (added when the read has none).
+    static func progress(_ progress: [ModuleProgress], with held: ModuleProgress) -> [ModuleProgress] {
+        var progress = progress
+        if let index = progress.firstIndex(where: { $0.courseID == held.courseID && $0.moduleID == held.moduleID }) {
+            progress[index] = held
+        } else {
+            progress.append(held)
+        }
+        return progress
     }
 
     /// Each programme as the engine sees the person now, with the newest certificate and what to do next.

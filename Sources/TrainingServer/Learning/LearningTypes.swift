@@ -173,6 +173,10 @@ public protocol LearningRepository: Sendable {
     /// Writes the person's beats held in memory, if any, so that the database holds the progress `progress(userID:)`
     /// would give (for a caller that reads the progress in a read of its own, with other records).
     func writeHeldBeats(userID: UserID) throws
+    /// The progress the person's beat held in memory, if any, would write: what `progress(userID:)` gives for that
+    /// module (for a caller that reads the progress in a read of its own and puts this in place of the module's row,
+    /// instead of writing the held beat with `writeHeldBeats`). Nil when nothing is held.
+    func heldProgress(userID: UserID) -> ModuleProgress?
     /// The person's module progress was changed by something other than a beat (a module completed by watching):
     /// whatever is kept in memory about it is dropped, so the next beat reads the database. Call it after
     /// the change.
@@ -190,6 +194,8 @@ public protocol LearningRepository: Sendable {
 extension LearningRepository {
     /// A repository that writes every beat holds none.
     public func writeHeldBeats(userID: UserID) throws {}
+    /// A repository that writes every beat holds none.
+    public func heldProgress(userID: UserID) -> ModuleProgress? { nil }
     /// A repository that writes every beat keeps nothing to forget.
     public func forgetHeldProgress(userID: UserID) throws {}
 }

@@ -36,7 +36,8 @@ public struct StudyCalendar: Sendable {
 /// - A beat that would complete the module is never held: it is written, and its hours credited, on that request.
 /// - The last held beat is written before any other beat of the person (another module or session: the focus must
 ///   move from where it really was), before the person's progress is read (`progress(userID:)`, or
-///   `writeHeldBeats(userID:)` before a read of its own), every `window` seconds by the server
+///   `writeHeldBeats(userID:)` before a read of its own, or that read with `heldProgress(userID:)` in place of the
+///   module's row: the same progress without a write), every `window` seconds by the server
 ///   (`flushDue`), and when the server stops (`flushAll`). Writing the held beat t2 after t1 credits t2 − t1, the sum
 ///   of the gaps of the beats between them; a later beat is then measured from t2, as it would have been.
 ///
@@ -49,6 +50,8 @@ public final class CoalescingLearningRepository: LearningRepository {
         var progress: ModuleProgress
         /// The latest beat held since then, not yet written.
         var pending: StudyBeat?
+        /// The progress writing `pending` gives.
+        var pendingProgress: ModuleProgress?
     }
 
     let base: any LearningRepository
@@ -74,6 +77,7 @@ public final class CoalescingLearningRepository: LearningRepository {
             }
             progress.lastActivityAt = beat.now
             held[beat.userID]?.pending = beat
+            held[beat.userID]?.pendingProgress = progress
             return .success(progress)
         }
         if case .success(let progress) = answer { return progress }
@@ -97,6 +101,10 @@ public final class CoalescingLearningRepository: LearningRepository {
             return pending
         }
         if let pending { _ = try base.recordBeat(pending) }
+    }
+
+    public func heldProgress(userID: UserID) -> ModuleProgress? {
+        held.withLock { held in held[userID].flatMap { $0.pending == nil ? nil : $0.pendingProgress } }
     }
 
     public func forgetHeldProgress(userID: UserID) throws {

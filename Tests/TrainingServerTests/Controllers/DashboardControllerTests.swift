@@ -1,4 +1,5 @@
 import Assessment
+import Curriculum
 import Foundation
 import GRDB
 import Synchronization
@@ -36,6 +37,47 @@ import Testing
         #expect(try Self.reads(app.store) { page = try browser.get("/").bodyText } == 1)
         #expect(Self.unreadInHeader(page) == nil)
         #expect(!page.contains("/notices/"), "no announcement to mark read")
+    }
+
+    /// A module page viewed again within the coalescing window holds its beat; the dashboard shows the held progress
+    /// (the same page as after writing the beat) without writing it, so the next module page view is held too.
+    @Test func aHeldStudyBeatIsShownWithoutWritingIt() throws {
+        let app = try TestApplication()
+        let courses = app.temporary.directory.appendingPathComponent("Courses", isDirectory: true)
+        try SyntheticCatalogue.write(to: courses, courses: 2, modules: 2)
+        #expect(app.application.catalogue.reload(now: app.clock.now, trigger: .signal, by: nil).taken)
+        let li = try app.createUser(login: "li", password: Self.password)
+        let browser = try signedIn(app)
+        func stored() throws -> Double? {
+            try app.store.read { db in
+                try Double.fetchOne(db, sql: "SELECT seconds FROM module_progress WHERE user_id = ? AND module_id = 'topic-02'",
+                                    arguments: [li.id.rawValue])
+            }
+        }
+        func normalised(_ page: String) -> String {
+            page.replacingOccurrences(of: #"value="[^"]*""#, with: #"value="-""#, options: .regularExpression)
+        }
+        // The second course's module is the latest activity, the first course's module studied before it.
+        #expect(try browser.get("/courses/course-001/modules/topic-01").status == .ok)
+        app.clock.advance(by: 30)
+        let module = "/courses/course-002/modules/topic-02"
+        #expect(try browser.get(module).status == .ok)
+        app.clock.advance(by: 3)
+        #expect(try browser.get(module).status == .ok)
+        #expect(try stored() == 0, "the second view's beat is held")
+        let page = try browser.get("/").bodyText
+        #expect(page.contains("<a class=\"button\" href=\"/courses/course-002/modules/"), "continue with the course last studied")
+        #expect(try stored() == 0, "the dashboard wrote nothing")
+        #expect(app.application.learning.heldProgress(userID: li.id)?.seconds == 3, "the beat is still held")
+        app.clock.advance(by: 1)
+        #expect(try browser.get(module).status == .ok)
+        #expect(try stored() == 0, "the next view of the module is held as well")
+        #expect(app.application.learning.heldProgress(userID: li.id)?.seconds == 4)
+        let shown = try browser.get("/").bodyText
+        try app.application.learning.writeHeldBeats(userID: li.id)
+        #expect(try stored() == 4)
+        #expect(normalised(shown) == normalised(try browser.get("/").bodyText),
+                "the same page as with the beat written")
     }
 
     @Test func unreadNoticesThatAreNotAnnouncementsCostNoReadOfTheirOwn() throws {

@@ -116,6 +116,22 @@ import Testing
         try pair.expectSameStoredSeconds()
     }
 
+    @Test func heldProgressIsWhatWritingTheHeldBeatGives() throws {
+        let pair = try Pair()
+        #expect(pair.coalesced.heldProgress(userID: pair.coalescedUser) == nil, "nothing written, nothing held")
+        _ = try pair.run([Step(after: 0)], flushing: false)
+        #expect(pair.coalesced.heldProgress(userID: pair.coalescedUser) == nil, "the beat was written, none is held")
+        _ = try pair.run([Step(after: 2), Step(after: 1.5)], flushing: false)
+        #expect(pair.writes.count == 1, "the later beats are held")
+        let held = try #require(pair.coalesced.heldProgress(userID: pair.coalescedUser))
+        #expect(pair.writes.count == 1, "asking writes nothing")
+        try pair.coalesced.writeHeldBeats(userID: pair.coalescedUser)
+        let written = try SQLiteLearningRepository(store: pair.coalescedStore.store).progress(userID: pair.coalescedUser)
+        #expect(written == [held], "the held progress is the row the write gives")
+        #expect(held.seconds == 3.5 && held.lastActivityAt == pair.clock.now)
+        #expect(pair.coalesced.heldProgress(userID: pair.coalescedUser) == nil, "written: nothing held any more")
+    }
+
     @Test func aHeldBeatFollowedByALongGapStillCountsItsOwnTime() throws {
         // 4 s held, then 119 s: 123 s after the written beat, more than the 120 s gap, but each gap counts.
         let pair = try Pair()

@@ -32,6 +32,40 @@ public enum DashboardPage {
     }
 
     public static func render(_ model: Model, context: PageContext, stylesheet: String) -> HTML {
+        let action = self.action(model, context: context)
+        let hours = context.t("dashboard.hours.value", ["done": Components.number(model.hoursThisYear, context),
+                                                         "required": Components.number(model.requiredHours, context)])
+        let doneHours = Int(min(model.hoursThisYear, model.requiredHours).rounded())
+        let started: HTML = model.started.isEmpty ? .empty : """
+            <section aria-labelledby="started-title">
+            <h2 id="started-title">\(context.t("dashboard.started.title"))</h2>
+            \(courseList(model.started, context: context))
+            </section>
+            """
+        let body: HTML = """
+            <h1>\(context.t("dashboard.title"))</h1>
+            \(model.announcements)
+            \(action)
+            \(model.assigned)
+            <section aria-labelledby="hours-title">
+            <h2 id="hours-title">\(context.t("dashboard.hours.title"))</h2>
+            \(Components.progress(done: doneHours, total: max(1, Int(model.requiredHours.rounded())), label: hours))
+            </section>
+            <section aria-labelledby="required-title">
+            <h2 id="required-title">\(context.t("dashboard.required.title"))</h2>
+            \(courseList(model.required, context: context))
+            </section>
+            \(started)
+            <section aria-labelledby="certifications-title">
+            <h2 id="certifications-title">\(context.t("dashboard.certifications.title"))</h2>
+            \(model.certifications)
+            </section>
+            """
+        return Layout.page(title: context.t("dashboard.title"), context: context, stylesheet: stylesheet, body: body)
+    }
+
+    /// The page's one action: continue with a course, take an exam, a certification's next step, or none.
+    static func action(_ model: Model, context: PageContext) -> HTML {
         let action: HTML
         if let next = model.next {
             let course = next.course.id.rawValue
@@ -74,35 +108,7 @@ public enum DashboardPage {
         } else {
             action = "<p>\(context.t("dashboard.all_done"))</p>"
         }
-        let hours = context.t("dashboard.hours.value", ["done": Components.number(model.hoursThisYear, context),
-                                                         "required": Components.number(model.requiredHours, context)])
-        let doneHours = Int(min(model.hoursThisYear, model.requiredHours).rounded())
-        let started: HTML = model.started.isEmpty ? .empty : """
-            <section aria-labelledby="started-title">
-            <h2 id="started-title">\(context.t("dashboard.started.title"))</h2>
-            \(courseList(model.started, context: context))
-            </section>
-            """
-        let body: HTML = """
-            <h1>\(context.t("dashboard.title"))</h1>
-            \(model.announcements)
-            \(action)
-            \(model.assigned)
-            <section aria-labelledby="hours-title">
-            <h2 id="hours-title">\(context.t("dashboard.hours.title"))</h2>
-            \(Components.progress(done: doneHours, total: max(1, Int(model.requiredHours.rounded())), label: hours))
-            </section>
-            <section aria-labelledby="required-title">
-            <h2 id="required-title">\(context.t("dashboard.required.title"))</h2>
-            \(courseList(model.required, context: context))
-            </section>
-            \(started)
-            <section aria-labelledby="certifications-title">
-            <h2 id="certifications-title">\(context.t("dashboard.certifications.title"))</h2>
-            \(model.certifications)
-            </section>
-            """
-        return Layout.page(title: context.t("dashboard.title"), context: context, stylesheet: stylesheet, body: body)
+        return action
     }
 
     static func courseList(_ lines: [CourseLine], context: PageContext) -> HTML {
@@ -128,5 +134,97 @@ public enum DashboardPage {
                 """
         }
         return "<ul class=\"card-list\">\(items)</ul>"
+    }
+}
+
+extension DashboardPage {
+    /// The dashboard's words that are the same for everybody in one language.
+    public struct Parts: Sendable {
+        let title: String
+        /// The heading and its line break.
+        let heading: HTML
+        /// From the line break after the assigned training to the hours' bar.
+        let hoursOpen: HTML
+        /// From after the hours' bar to the required courses' list.
+        let requiredOpen: HTML
+        /// The started courses' section, to before their list.
+        let startedOpen: HTML
+        /// From after the started courses' section to the certifications.
+        let certificationsOpen: HTML
+        /// An empty course list.
+        let empty: HTML
+
+        public init(context: PageContext) {
+            title = context.t("dashboard.title")
+            heading = "<h1>\(title)</h1>\n"
+            hoursOpen = """
+
+                <section aria-labelledby="hours-title">
+                <h2 id="hours-title">\(context.t("dashboard.hours.title"))</h2>
+
+                """
+            requiredOpen = """
+
+                </section>
+                <section aria-labelledby="required-title">
+                <h2 id="required-title">\(context.t("dashboard.required.title"))</h2>
+
+                """
+            startedOpen = """
+                <section aria-labelledby="started-title">
+                <h2 id="started-title">\(context.t("dashboard.started.title"))</h2>
+
+                """
+            certificationsOpen = """
+
+                <section aria-labelledby="certifications-title">
+                <h2 id="certifications-title">\(context.t("dashboard.certifications.title"))</h2>
+
+                """
+            empty = "<p>\(context.t("dashboard.empty"))</p>"
+        }
+    }
+
+    /// The page as the bytes of its HTML, from `parts` and each course's `CoursePage.Parts` (`course` gives them):
+    /// the same bytes as `render`, written once into a buffer of their size.
+    public static func bytes(_ model: Model, parts: Parts, course: (Course) -> CoursePage.Parts, context: PageContext,
+                             stylesheet: String) -> [UInt8] {
+        var page = PageBytes(capacity: 32 + 6 * (model.required.count + model.started.count))
+        page.append(Layout.head(title: parts.title, context: context, stylesheet: stylesheet))
+        page.append(parts.heading)
+        page.append(model.announcements)
+        page.append("\n")
+        page.append(action(model, context: context))
+        page.append("\n")
+        page.append(model.assigned)
+        page.append(parts.hoursOpen)
+        let hours = context.t("dashboard.hours.value", ["done": Components.number(model.hoursThisYear, context),
+                                                         "required": Components.number(model.requiredHours, context)])
+        let doneHours = Int(min(model.hoursThisYear, model.requiredHours).rounded())
+        page.append(Components.progress(done: doneHours, total: max(1, Int(model.requiredHours.rounded())), label: hours))
+        page.append(parts.requiredOpen)
+        courseList(model.required, parts: parts, course: course, context: context, into: &page)
+        page.append("\n</section>\n")
+        if !model.started.isEmpty {
+            page.append(parts.startedOpen)
+            courseList(model.started, parts: parts, course: course, context: context, into: &page)
+            page.append("\n</section>")
+        }
+        page.append(parts.certificationsOpen)
+        page.append(model.certifications)
+        page.append("\n</section>")
+        page.append(Layout.tail)
+        return page.bytes
+    }
+
+    /// What `courseList` writes, from the kept parts.
+    static func courseList(_ lines: [CourseLine], parts: Parts, course: (Course) -> CoursePage.Parts, context: PageContext,
+                           into page: inout PageBytes) {
+        guard !lines.isEmpty else { return page.append(parts.empty) }
+        page.append("<ul class=\"card-list\">")
+        for line in lines {
+            course(line.course).dashboardCard(line.status, context: context, into: &page)
+        }
+        page.append("</ul>")
     }
 }
