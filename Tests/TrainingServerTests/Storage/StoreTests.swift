@@ -122,6 +122,61 @@ import Testing
         #expect(store.group.transactions.load(ordering: .relaxed) - before < 11)
     }
 
+    /// GRDB's pool sets `synchronous = NORMAL` when it turns WAL on (a commit synced only at the next checkpoint);
+    /// the store's writer runs with FULL, so a write that returned is on disk.
+    @Test func commitsAreSyncedToDisk() throws {
+        let temporary = try TemporaryStore()
+        #expect(try temporary.store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        #expect(try temporary.store.pool.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        } == 2)
+    }
+
+    /// The writer and the read connections read the database file through a memory map.
+    @Test func connectionsReadTheFileThroughAMap() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "PRAGMA mmap_size") } == Store.mappedBytes)
+        #expect(try store.write { db in try Int.fetchOne(db, sql: "PRAGMA mmap_size") } == Store.mappedBytes)
+        // Reads through the map see what the writer committed, also after the WAL is checkpointed into the file.
+        for index in 0..<50 {
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?)", arguments: ["m\(index)", "\(index)"])
+            }
+        }
+        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try store.write { db in try db.execute(sql: "UPDATE settings SET value = 'changed' WHERE key = 'm7'") }
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM settings WHERE key LIKE 'm%'") } == 50)
+        #expect(try store.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'm7'") } == "changed")
+    }
+
+    /// A write alone in its batch runs in the transaction itself, without a savepoint; if it fails, nothing of it
+    /// is committed and the next write commits.
+    @Test func aLoneWriteRunsWithoutASavepoint() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        final class Statements: Sendable { let list = Mutex<[String]>([]) }
+        let statements = Statements()
+        try store.write { db in db.trace { event in statements.list.withLock { $0.append("\(event)") } } }
+        try store.write { db in try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('alone', '1')") }
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('failed', '1')")
+                throw Abort()
+            }
+        }
+        try store.write { db in db.trace(options: [], nil) }
+        let traced = statements.list.withLock { $0 }
+        #expect(traced.contains("INSERT INTO settings (key, value) VALUES ('alone', '1')"))
+        #expect(traced.contains("ROLLBACK TRANSACTION"))
+        #expect(!traced.contains { $0.uppercased().contains("SAVEPOINT") })
+        #expect(try store.read { db in try String.fetchAll(db, sql: "SELECT key FROM settings WHERE key IN ('alone', 'failed')") }
+                == ["alone"])
+        try store.write { db in try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('after', '1')") }
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM settings WHERE key = 'after'") } == 1)
+    }
+
     /// Every statement of one read sees the snapshot the read began with, even when a write commits in between;
     /// the next read sees the write.
     @Test func aReadIsOneSnapshotWhileAWriteCommits() throws {
