@@ -107,7 +107,6 @@ final class ReadConnections: Sendable {
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
         configuration.label = "training.read"
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(Store.mappedBytes)") }
         return try DatabaseQueue(path: path, configuration: configuration)
     }
 }

@@ -9,12 +9,11 @@ import GRDB
 import Synchronization
 
 /// The SQLite database behind every repository: a WAL database with foreign keys, a busy timeout,
-/// `synchronous=FULL` (every commit synced), the file read through a memory map, and writes that each run in an
-/// IMMEDIATE transaction, so a caller that gets no error knows its write is committed. Writes that wait while
-/// another commits are committed together (`GroupCommit`): one transaction and one sync to disk for the lot, each
-/// write in a savepoint of its own, so one that fails changes nothing and the others still commit. Writes (and
-/// migrations, backups) go through GRDB's `DatabasePool`; reads run on read-only connections of their own
-/// (`ReadConnections`), on the calling thread.
+/// `synchronous=FULL` (every commit synced), and writes that each run in an IMMEDIATE transaction, so a caller
+/// that gets no error knows its write is committed. Writes that wait while another commits are committed together
+/// (`GroupCommit`): one transaction and one sync to disk for the lot, each write in a savepoint of its own, so one
+/// that fails changes nothing and the others still commit. Writes (and migrations, backups) go through GRDB's
+/// `DatabasePool`; reads run on read-only connections of their own (`ReadConnections`), on the calling thread.
 public final class Store: Sendable {
     public let pool: DatabasePool
     public let path: String
@@ -45,7 +44,6 @@ public final class Store: Sendable {
         configuration.label = "training"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
-            try db.execute(sql: "PRAGMA mmap_size = \(Store.mappedBytes)")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB's pool turns WAL on after `prepareDatabase` and sets `synchronous = NORMAL` with it (a commit is then
@@ -57,13 +55,6 @@ public final class Store: Sendable {
         self.readers = ReadConnections(path: path, count: readers)
         try Migrations.migrator.migrate(pool)
     }
-
-    /// How much of the database file each connection reads through a memory map (`PRAGMA mmap_size`) instead of
-    /// `pread` into its page cache: every commit makes the readers' page caches stale, so reads after a write fetch
-    /// their pages again, and from the map that is neither a system call nor a copy. Pages still in the WAL are read
-    /// with `pread` as before. Only SQLite changes the file, and nothing truncates it while the server runs (a
-    /// restore needs the server stopped, and a backup writes to a new file), which is what a map needs to be safe.
-    static let mappedBytes = 256 * 1024 * 1024
 
     /// Runs `body` in an IMMEDIATE transaction and commits it; returns only after the commit. A `body` that throws
     /// changes nothing and its error is thrown here. `body` may run on another caller's thread (this one waits):

@@ -132,24 +132,6 @@ import Testing
         } == 2)
     }
 
-    /// The writer and the read connections read the database file through a memory map.
-    @Test func connectionsReadTheFileThroughAMap() throws {
-        let temporary = try TemporaryStore()
-        let store = temporary.store
-        #expect(try store.read { db in try Int.fetchOne(db, sql: "PRAGMA mmap_size") } == Store.mappedBytes)
-        #expect(try store.write { db in try Int.fetchOne(db, sql: "PRAGMA mmap_size") } == Store.mappedBytes)
-        // Reads through the map see what the writer committed, also after the WAL is checkpointed into the file.
-        for index in 0..<50 {
-            try store.write { db in
-                try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?)", arguments: ["m\(index)", "\(index)"])
-            }
-        }
-        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        try store.write { db in try db.execute(sql: "UPDATE settings SET value = 'changed' WHERE key = 'm7'") }
-        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM settings WHERE key LIKE 'm%'") } == 50)
-        #expect(try store.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'm7'") } == "changed")
-    }
-
     /// A write alone in its batch runs in the transaction itself, without a savepoint; if it fails, nothing of it
     /// is committed and the next write commits.
     @Test func aLoneWriteRunsWithoutASavepoint() throws {
