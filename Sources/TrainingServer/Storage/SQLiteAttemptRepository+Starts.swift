@@ -17,9 +17,8 @@ extension SQLiteAttemptRepository {
                    EXISTS (SELECT 1 FROM quiz_attempts
                            WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3 AND closed_at IS NULL) AS open
             """)
-        let row = try Row.fetchOne(statement, arguments: arguments + [since])
-        let started: Int = row?["started"] ?? 0
-        let open: Bool = row?["open"] ?? false
-        return AttemptStarts(started: started, hasOpen: open)
+        return try statement.firstRow(arguments + [since]) { row in
+            AttemptStarts(started: row.int(0), hasOpen: row.bool(1))
+        } ?? AttemptStarts(started: 0, hasOpen: false)
     }
 }

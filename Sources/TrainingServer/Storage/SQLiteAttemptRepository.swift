@@ -56,10 +56,10 @@ public struct SQLiteAttemptRepository: AttemptRepository {
 
     /// The latest `limit` headers of a person's attempts at one quiz, oldest first.
     static func latest(_ db: Database, _ arguments: StatementArguments, limit: Int) throws -> [AttemptHeader] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.cachedStatement(sql: """
             SELECT \(Self.headerColumns) FROM quiz_attempts WHERE user_id = ? AND course_id = ? AND quiz_id = ?
             ORDER BY number DESC LIMIT ?
-            """), arguments: arguments + [max(0, limit)]).reversed().map(Self.header)
+            """).rows(arguments + [max(0, limit)], Self.header).reversed()
     }
 
     public func tally(userID: UserID, courseID: String, quizID: QuizID) throws -> AttemptTally {
@@ -68,9 +68,9 @@ public struct SQLiteAttemptRepository: AttemptRepository {
 
     public func headers(userID: UserID) throws -> [AttemptHeader] {
         try store.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
+            try db.cachedStatement(sql: """
                 SELECT \(Self.headerColumns) FROM quiz_attempts WHERE user_id = ? ORDER BY started_at DESC
-                """), arguments: [userID.rawValue]).map(Self.header)
+                """).rows([userID.rawValue], Self.header)
         }
     }
 
@@ -102,12 +102,14 @@ public struct SQLiteAttemptRepository: AttemptRepository {
             WHERE a.user_id = ? AND (a.course_id, a.quiz_id) > (?, ?)
             ORDER BY a.course_id, a.quiz_id LIMIT 1
             """)
+        let outcome = { (row: ColumnRow) in
+            QuizOutcome(courseID: row.string(0), quizID: QuizID(row.string(1)), passed: row.bool(2))
+        }
         var outcomes: [QuizOutcome] = []
-        var row = try Row.fetchOne(first, arguments: [userID.rawValue])
-        while let found = row {
-            let outcome = QuizOutcome(courseID: found[0], quizID: QuizID(found[1] as String), passed: found[2])
-            outcomes.append(outcome)
-            row = try Row.fetchOne(next, arguments: [userID.rawValue, outcome.courseID, outcome.quizID.rawValue])
+        var found = try first.firstRow([userID.rawValue], outcome)
+        while let last = found {
+            outcomes.append(last)
+            found = try next.firstRow([userID.rawValue, last.courseID, last.quizID.rawValue], outcome)
         }
         return outcomes
     }
@@ -235,62 +237,93 @@ public struct SQLiteAttemptRepository: AttemptRepository {
 
     /// The figures of a person's attempts at one quiz: each part is one index seek or an index-only count.
     static func tally(_ db: Database, _ arguments: StatementArguments) throws -> AttemptTally {
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
+        try db.cachedStatement(sql: """
             SELECT (SELECT COUNT(*) FROM quiz_attempts WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3),
                    (SELECT MAX(number) FROM quiz_attempts
                      WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3 AND passed = 1),
                    (SELECT MAX(closed_at) FROM quiz_attempts WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3)
-            """), arguments: arguments)
-        return AttemptTally(count: row?[0] ?? 0, lastPassNumber: row?[1], lastClose: row?[2])
+            """).firstRow(arguments) { row in
+            AttemptTally(count: row.int(0), lastPassNumber: row.optionalInt(1), lastClose: row.optionalDouble(2))
+        } ?? AttemptTally(count: 0, lastPassNumber: nil, lastClose: nil)
     }
 
     static let headerColumns = """
         id, number, user_id, course_id, quiz_id, quiz_hash, started_at, deadline, closed_at, mark, max_mark, fraction, passed
         """
 
-    static func header(_ row: Row) -> AttemptHeader {
-        AttemptHeader(id: AttemptID(rawValue: row[0]), number: row[1], userID: UserID(rawValue: row[2]), courseID: row[3],
-                      quizID: QuizID(row[4] as String), quizHash: row[5], startedAt: row[6], deadline: row[7],
-                      summary: AttemptSummary(closedAt: row[8], mark: row[9], maxMark: row[10], fraction: row[11],
-                                              passed: row[12]))
+    static func header(_ row: ColumnRow) -> AttemptHeader {
+        AttemptHeader(id: AttemptID(rawValue: row.string(0)), number: row.int(1), userID: UserID(rawValue: Int64(row.int(2))),
+                      courseID: row.string(3), quizID: QuizID(row.string(4)), quizHash: row.string(5),
+                      startedAt: row.double(6), deadline: row.optionalDouble(7),
+                      summary: AttemptSummary(closedAt: row.optionalDouble(8), mark: row.optionalDouble(9),
+                                              maxMark: row.double(10), fraction: row.optionalDouble(11),
+                                              passed: row.optionalBool(12)))
     }
 
     /// The attempts the condition selects, with their papers and steps: decoded ones are taken from `decoded` when
     /// the database still holds the last step decoded (same sequence and time; steps are only ever appended),
-    /// and only the steps stored after it are read and decoded.
+    /// and only the steps stored after it are read and decoded. Columns are read by index (`ColumnRow`); a paper is
+    /// read from its row only when it is not known already.
     func load(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [StoredAttempt] {
+        struct Found {
+            var id: AttemptID
+            var number: Int
+            var known: DecodedAttempts.Entry?
+            /// Read only when the attempt is not known decoded.
+            var paper: String?
+            var userID: UserID
+            var courseID: String
+            var quizHash: String
+            var summary: AttemptSummary
+        }
+        let found = try db.cachedStatement(sql: """
+            SELECT id, number, user_id, course_id, quiz_hash, closed_at, mark, max_mark, fraction, passed, paper
+            FROM quiz_attempts WHERE \(condition)
+            """).rows(arguments) { row in
+            let id = AttemptID(rawValue: row.string(0))
+            let known = decoded.attempt(id)
+            return Found(id: id, number: row.int(1), known: known, paper: known == nil ? row.string(10) : nil,
+                         userID: UserID(rawValue: Int64(row.int(2))), courseID: row.string(3), quizHash: row.string(4),
+                         summary: AttemptSummary(closedAt: row.optionalDouble(5), mark: row.optionalDouble(6),
+                                                 maxMark: row.double(7), fraction: row.optionalDouble(8),
+                                                 passed: row.optionalBool(9)))
+        }
+        if found.isEmpty { return [] }
         let decoder = JSONDecoder()
         let stepsFrom = try db.cachedStatement(sql: """
             SELECT sequence, at, step FROM attempt_steps WHERE attempt_id = ? AND sequence >= ? ORDER BY sequence
             """)
-        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM quiz_attempts WHERE \(condition)"),
-                                arguments: arguments).map { row in
-            let id = AttemptID(rawValue: row["id"])
-            var known = decoded.attempt(id)
+        typealias StepRow = (sequence: Int, at: Double, step: String)
+        let stepRow = { (row: ColumnRow) -> StepRow in (row.int(0), row.double(1), row.string(2)) }
+        return try found.map { found in
+            let id = found.id
+            var known = found.known
             // Read from the last step known (to check it is still there), or from the start.
             let from = max(0, (known?.steps.count ?? 0) - 1)
-            var rows = try Row.fetchAll(stepsFrom, arguments: [id.rawValue, from])
+            var rows = try stepsFrom.rows([id.rawValue, from], stepRow)
+            var paperText = found.paper
             if let last = known?.steps.last {
-                let first = rows.first
-                if first.map({ ($0[0] as Int) == last.sequence && ($0[1] as Double) == last.time }) == true {
+                if let first = rows.first, first.sequence == last.sequence, first.at == last.time {
                     rows.removeFirst()
                 } else {
                     known = nil
-                    rows = try Row.fetchAll(stepsFrom, arguments: [id.rawValue, 0])
+                    rows = try stepsFrom.rows([id.rawValue, 0], stepRow)
+                    paperText = try String.fetchOne(db.cachedStatement(sql: "SELECT paper FROM quiz_attempts WHERE id = ?"),
+                                                    arguments: [id.rawValue])
                 }
             }
-            let paper = try known?.paper ?? decoder.decode(Paper.self, from: Data((row["paper"] as String).utf8))
+            let paper = try known?.paper ?? decoder.decode(Paper.self, from: Data((paperText ?? "").utf8))
             var steps = known?.steps ?? []
             steps.reserveCapacity(steps.count + rows.count)
             for stepRow in rows {
-                steps.append(try decoder.decode(AttemptStep.self, from: Data((stepRow[2] as String).utf8)))
+                steps.append(try decoder.decode(AttemptStep.self, from: Data(stepRow.step.utf8)))
             }
-            let attempt = Attempt(id: id, number: row["number"], paper: paper, steps: steps)
+            let attempt = Attempt(id: id, number: found.number, paper: paper, steps: steps)
             if !rows.isEmpty || known == nil { decoded.keep(attempt) }
-            return StoredAttempt(attempt: attempt,
-                                 userID: UserID(rawValue: row["user_id"]), courseID: row["course_id"],
-                                 quizHash: row["quiz_hash"], closedAt: row["closed_at"], mark: row["mark"],
-                                 maxMark: row["max_mark"], fraction: row["fraction"], passed: row["passed"])
+            let summary = found.summary
+            return StoredAttempt(attempt: attempt, userID: found.userID, courseID: found.courseID,
+                                 quizHash: found.quizHash, closedAt: summary.closedAt, mark: summary.mark,
+                                 maxMark: summary.maxMark, fraction: summary.fraction, passed: summary.passed)
         }
     }
 }

@@ -24,10 +24,10 @@ public struct SQLiteCertificationRepository: CertificationRepository {
     }
 
     private static func passes(_ db: Database, userID: UserID) throws -> [(courseID: String, quizID: String, at: Double)] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.cachedStatement(sql: """
             SELECT course_id, quiz_id, closed_at FROM quiz_attempts
             WHERE user_id = ? AND passed = 1 AND closed_at IS NOT NULL ORDER BY closed_at
-            """), arguments: [userID.rawValue]).map { ($0["course_id"], $0["quiz_id"], $0["closed_at"]) }
+            """).rows([userID.rawValue]) { ($0.string(0), $0.string(1), $0.double(2)) }
     }
 
     public func stored(userID: UserID, programID: String) throws -> StoredCertification {
@@ -158,15 +158,16 @@ public struct SQLiteCertificationRepository: CertificationRepository {
     }
 
     static func certificates(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [StoredCertificate] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM certificates WHERE \(condition) ORDER BY issued_at"),
-                         arguments: arguments)
-            .map { row in
-                StoredCertificate(id: CertificateID(rawValue: row["id"]), userID: UserID(rawValue: row["user_id"]),
-                                  programID: row["program_id"],
-                                  kind: CertificationCycle.Kind(rawValue: row["kind"]) ?? .initial,
-                                  issuedAt: row["issued_at"], expiresAt: row["expires_at"], revokedAt: row["revoked_at"],
-                                  revokedReason: row["revoked_reason"], revokedBy: row["revoked_by"],
-                                  credential: row["credential"])
-            }
+        try db.cachedStatement(sql: """
+            SELECT id, user_id, program_id, kind, issued_at, expires_at, revoked_at, revoked_reason, revoked_by, credential
+            FROM certificates WHERE \(condition) ORDER BY issued_at
+            """).rows(arguments) { row in
+            StoredCertificate(id: CertificateID(rawValue: row.string(0)), userID: UserID(rawValue: Int64(row.int(1))),
+                              programID: row.string(2),
+                              kind: CertificationCycle.Kind(rawValue: row.string(3)) ?? .initial,
+                              issuedAt: row.double(4), expiresAt: row.double(5), revokedAt: row.optionalDouble(6),
+                              revokedReason: row.optionalString(7), revokedBy: row.optionalString(8),
+                              credential: row.string(9))
+        }
     }
 }

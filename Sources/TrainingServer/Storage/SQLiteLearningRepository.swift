@@ -12,32 +12,33 @@ public struct SQLiteLearningRepository: LearningRepository {
 
     /// The person's progress in the caller's read (the dashboard reads it with their other records in one).
     static func progress(_ db: Database, userID: UserID) throws -> [ModuleProgress] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM module_progress WHERE user_id = ?"), arguments: [userID.rawValue])
-            .map(Self.progress)
+        try db.cachedStatement(sql: "SELECT \(progressColumns) FROM module_progress WHERE user_id = ?")
+            .rows([userID.rawValue], Self.progress)
     }
 
     public func recordBeat(_ beat: StudyBeat) throws -> ModuleProgress {
         try store.write { db in
-            let focus = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM study_focus WHERE user_id = ?"),
-                                         arguments: [beat.userID.rawValue])
-            var row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM module_progress WHERE user_id = ? AND course_id = ? AND module_id = ?
-                """), arguments: [beat.userID.rawValue, beat.courseID, beat.moduleID])
-            if row == nil {
+            let focus = try db.cachedStatement(sql: """
+                SELECT session_key, course_id, module_id, last_beat_at FROM study_focus WHERE user_id = ?
+                """).firstRow([beat.userID.rawValue]) { row in
+                (sessionKey: row.string(0), courseID: row.string(1), moduleID: row.string(2), lastBeatAt: row.double(3))
+            }
+            let select = try db.cachedStatement(sql: """
+                SELECT \(Self.progressColumns) FROM module_progress WHERE user_id = ? AND course_id = ? AND module_id = ?
+                """)
+            var found = try select.firstRow([beat.userID.rawValue, beat.courseID, beat.moduleID], Self.progress)
+            if found == nil {
                 try db.cachedStatement(sql: """
                     INSERT INTO module_progress (user_id, course_id, module_id, seconds, started_at, last_activity_at, content_hash)
                     VALUES (?, ?, ?, 0, ?, ?, ?)
                     """).execute(arguments: [beat.userID.rawValue, beat.courseID, beat.moduleID, beat.now, beat.now, beat.contentHash])
-                row = try Row.fetchOne(db.cachedStatement(sql: """
-                    SELECT * FROM module_progress WHERE user_id = ? AND course_id = ? AND module_id = ?
-                    """), arguments: [beat.userID.rawValue, beat.courseID, beat.moduleID])
+                found = try select.firstRow([beat.userID.rawValue, beat.courseID, beat.moduleID], Self.progress)
             }
-            var progress = Self.progress(row!)
+            guard var progress = found else { throw StoreError.notFound("module progress") }
             // Time counts only for the session and module that held the focus since the last beat.
-            if let focus, focus["session_key"] == beat.sessionKey, focus["course_id"] == beat.courseID,
-               focus["module_id"] == beat.moduleID, !progress.isCompleted {
-                let lastBeat: Double = focus["last_beat_at"]
-                let gap = beat.now - lastBeat
+            if let focus, focus.sessionKey == beat.sessionKey, focus.courseID == beat.courseID,
+               focus.moduleID == beat.moduleID, !progress.isCompleted {
+                let gap = beat.now - focus.lastBeatAt
                 if gap > 0 && gap <= beat.maximumGap {
                     progress.seconds = min(beat.requiredSeconds, progress.seconds + gap)
                 }
@@ -76,11 +77,12 @@ public struct SQLiteLearningRepository: LearningRepository {
 
     /// The ledger inside a read the caller holds (pages that read several records in one snapshot).
     static func ledger(_ db: Database, userID: UserID) throws -> [LedgerEntry] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM hours_ledger WHERE user_id = ? ORDER BY at"), arguments: [userID.rawValue])
-            .map { row in
-                LedgerEntry(year: row["year"], source: HoursSource(rawValue: row["source"]) ?? .module,
-                            courseID: row["course_id"], itemID: row["item_id"], hours: row["hours"], at: row["at"])
-            }
+        try db.cachedStatement(sql: """
+            SELECT year, source, course_id, item_id, hours, at FROM hours_ledger WHERE user_id = ? ORDER BY at
+            """).rows([userID.rawValue]) { row in
+            LedgerEntry(year: row.int(0), source: HoursSource(rawValue: row.string(1)) ?? .module,
+                        courseID: row.string(2), itemID: row.string(3), hours: row.double(4), at: row.double(5))
+        }
     }
 
     static func credit(_ db: Database, userID: UserID, source: HoursSource, courseID: String, itemID: String,
@@ -92,8 +94,11 @@ public struct SQLiteLearningRepository: LearningRepository {
             """).execute(arguments: [userID.rawValue, year, source.rawValue, courseID, itemID, hours, at])
     }
 
-    static func progress(_ row: Row) -> ModuleProgress {
-        ModuleProgress(courseID: row["course_id"], moduleID: row["module_id"], seconds: row["seconds"],
-                       startedAt: row["started_at"], lastActivityAt: row["last_activity_at"], completedAt: row["completed_at"])
+    /// The columns `progress(_:)` reads, in its order.
+    static let progressColumns = "course_id, module_id, seconds, started_at, last_activity_at, completed_at"
+
+    static func progress(_ row: ColumnRow) -> ModuleProgress {
+        ModuleProgress(courseID: row.string(0), moduleID: row.string(1), seconds: row.double(2),
+                       startedAt: row.double(3), lastActivityAt: row.double(4), completedAt: row.optionalDouble(5))
     }
 }

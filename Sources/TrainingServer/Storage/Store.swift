@@ -9,10 +9,10 @@ import GRDB
 import Synchronization
 
 /// The SQLite database behind every repository: a WAL database with foreign keys, a busy timeout,
-/// `synchronous=FULL`, and writes that each run in an IMMEDIATE transaction, so a caller that gets no error
-/// knows its write is committed. Writes that wait while another commits are committed together (`GroupCommit`):
-/// one transaction and one sync to disk for the lot, each write in a savepoint of its own, so one that fails
-/// changes nothing and the others still commit. Writes (and migrations, backups) go through GRDB's
+/// `synchronous=FULL` (every commit synced), and writes that each run in an IMMEDIATE transaction, so a caller
+/// that gets no error knows its write is committed. Writes that wait while another commits are committed together
+/// (`GroupCommit`): one transaction and one sync to disk for the lot, each write in a savepoint of its own, so one
+/// that fails changes nothing and the others still commit. Writes (and migrations, backups) go through GRDB's
 /// `DatabasePool`; reads run on read-only connections of their own (`ReadConnections`), on the calling thread.
 public final class Store: Sendable {
     public let pool: DatabasePool
@@ -43,10 +43,13 @@ public final class Store: Sendable {
         configuration.maximumReaderCount = readers
         configuration.label = "training"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
-        self.pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB's pool turns WAL on after `prepareDatabase` and sets `synchronous = NORMAL` with it (a commit is then
+        // synced only at the next checkpoint): FULL is set on the writer here, after that, so every commit is synced.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        self.pool = pool
         self.path = path
         self.healthCheck = DatabaseHealthCheck(path: path)
         self.readers = ReadConnections(path: path, count: readers)
@@ -55,7 +58,8 @@ public final class Store: Sendable {
 
     /// Runs `body` in an IMMEDIATE transaction and commits it; returns only after the commit. A `body` that throws
     /// changes nothing and its error is thrown here. `body` may run on another caller's thread (this one waits):
-    /// it runs in a savepoint of the transaction that commits the writes waiting with it, after those queued before.
+    /// it runs in the transaction that commits the writes waiting with it, after those queued before, in a savepoint
+    /// of its own when there are such writes.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         let requested = ContinuousClock.now
         var result: T?
@@ -170,7 +174,7 @@ public enum StoreError: Error, CustomStringConvertible {
 /// commits wait, and the first of them leads the next batch. Every writer returns after the commit that holds its
 /// write, or with its own error (its savepoint rolled back), or with the transaction's error when the transaction
 /// as a whole failed (then nothing of the batch was committed). With one writer at a time this is one
-/// transaction per write, as before; under load it is one sync to disk per batch instead of one per write.
+/// transaction per write, without a savepoint; under load it is one sync to disk per batch instead of one per write.
 final class GroupCommit: Sendable {
     /// One write: run by whichever thread leads its batch while the writer's own thread waits on `wake`.
     final class Job: @unchecked Sendable {
@@ -239,6 +243,11 @@ final class GroupCommit: Sendable {
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
+                    // Alone in its batch, a write needs no savepoint: if it fails, the transaction rolls back.
+                    if batch.count == 1 {
+                        try batch[0].run?(db)
+                        return .commit
+                    }
                     for job in batch {
                         do {
                             try db.inSavepoint {

@@ -122,6 +122,43 @@ import Testing
         #expect(store.group.transactions.load(ordering: .relaxed) - before < 11)
     }
 
+    /// GRDB's pool sets `synchronous = NORMAL` when it turns WAL on (a commit synced only at the next checkpoint);
+    /// the store's writer runs with FULL, so a write that returned is on disk.
+    @Test func commitsAreSyncedToDisk() throws {
+        let temporary = try TemporaryStore()
+        #expect(try temporary.store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        #expect(try temporary.store.pool.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        } == 2)
+    }
+
+    /// A write alone in its batch runs in the transaction itself, without a savepoint; if it fails, nothing of it
+    /// is committed and the next write commits.
+    @Test func aLoneWriteRunsWithoutASavepoint() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        final class Statements: Sendable { let list = Mutex<[String]>([]) }
+        let statements = Statements()
+        try store.write { db in db.trace { event in statements.list.withLock { $0.append("\(event)") } } }
+        try store.write { db in try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('alone', '1')") }
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('failed', '1')")
+                throw Abort()
+            }
+        }
+        try store.write { db in db.trace(options: [], nil) }
+        let traced = statements.list.withLock { $0 }
+        #expect(traced.contains("INSERT INTO settings (key, value) VALUES ('alone', '1')"))
+        #expect(traced.contains("ROLLBACK TRANSACTION"))
+        #expect(!traced.contains { $0.uppercased().contains("SAVEPOINT") })
+        #expect(try store.read { db in try String.fetchAll(db, sql: "SELECT key FROM settings WHERE key IN ('alone', 'failed')") }
+                == ["alone"])
+        try store.write { db in try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('after', '1')") }
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM settings WHERE key = 'after'") } == 1)
+    }
+
     /// Every statement of one read sees the snapshot the read began with, even when a write commits in between;
     /// the next read sees the write.
     @Test func aReadIsOneSnapshotWhileAWriteCommits() throws {
