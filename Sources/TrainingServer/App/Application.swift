@@ -50,7 +50,8 @@ public final class Application: Sendable {
         self.configuration = configuration
         self.store = store
         // Signed-in pages resume their session from a short-lived cache that this instance's changes keep current.
-        let sessionCache = SessionCache(changes: ChangeStamp.accounts(databasePath: store.path))
+        let sessionCache = SessionCache(changes: ChangeStamp.accounts(databasePath: store.path),
+                                        stampInterval: ChangeStampWatch.serverInterval)
         self.users = SessionCachingUserRepository(SQLiteUserRepository(store: store, clock: clock), cache: sessionCache)
         self.departments = SQLiteDepartmentRepository(store: store, clock: clock)
         self.sessions = CachedSessionRepository(SQLiteSessionRepository(store: store), cache: sessionCache)
@@ -75,7 +76,8 @@ public final class Application: Sendable {
         // The platform's identity (/admin/settings); credentials and the issuer profile carry its issuer name.
         let settings = SettingsService(repository: SQLiteSettingsRepository(store: store),
                                        changes: ChangeStamp.settings(databasePath: store.path),
-                                       configuredIssuerName: issuer.profile.name, clock: clock)
+                                       configuredIssuerName: issuer.profile.name,
+                                       stampInterval: ChangeStampWatch.serverInterval, clock: clock)
         self.settings = settings
         let issuer = issuer.named { settings.current().credentialIssuerName }
         self.issuer = issuer
