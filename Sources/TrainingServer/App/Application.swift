@@ -52,7 +52,7 @@ public final class Application: Sendable {
         self.configuration = configuration
         self.storage = storage
         // Signed-in pages resume their session from a short-lived cache that this instance's changes keep current.
-        let sessionCache = SessionCache(changes: storage.accountChanges)
+        let sessionCache = SessionCache(changes: storage.accountChanges, stampInterval: ChangeStampWatch.serverInterval)
         self.users = SessionCachingUserRepository(storage.users, cache: sessionCache)
         self.departments = storage.departments
         self.sessions = CachedSessionRepository(storage.sessions, cache: sessionCache)
@@ -76,7 +76,8 @@ public final class Application: Sendable {
         self.attempts = storage.attempts
         // The platform's identity (/admin/settings); credentials and the issuer profile carry its issuer name.
         let settings = SettingsService(repository: storage.settings, changes: storage.settingsChanges,
-                                       configuredIssuerName: issuer.profile.name, clock: clock)
+                                       configuredIssuerName: issuer.profile.name,
+                                       stampInterval: ChangeStampWatch.serverInterval, clock: clock)
         self.settings = settings
         let issuer = issuer.named { settings.current().credentialIssuerName }
         self.issuer = issuer

@@ -99,6 +99,8 @@ public struct ServerRunner: Sendable {
             }
         }
         try server.start()
+        // Memory freed by caches and pages goes back to the kernel every few seconds.
+        allocator.startTrimming()
         auditCheckpointer.start()
         // Mail in the outbox goes out from here (nothing runs when mail is not configured).
         app.mail.start()

@@ -13,43 +13,75 @@ import Synchronization
 /// password change, disabling or enabling an account, a language or time zone change. Changes made by other processes
 /// sharing the database (another server instance, `users disable`, `users set-password`, `import-staff`) are seen
 /// on the next request too, through the `ChangeStamp` file every such change touches after it commits: a
-/// lookup that finds the stamp changed drops every entry. A change made some other way (an SQL edit by hand) is seen
+/// lookup that finds the stamp changed drops every entry. (A server reads the stamp at most once per
+/// `ChangeStampWatch.serverInterval`: under load a change is seen within that interval; a request that comes after the
+/// server was idle that long, as one after a command does, always reads it.) A change made some other way (an SQL edit by hand) is seen
 /// after at most `lifetime` seconds: that is the bound the cache puts on anything else. People who hold more than the
 /// learner role (trainers, HR, admins) are never kept: what their grants allow decides what they may read of other
 /// people, so a grant withdrawn by any means, a hand edit included, narrows their very next request.
 public final class SessionCache: Sendable {
-    struct Entry {
-        var session: SessionRecord
-        var user: User
+    /// What is kept per session: one object, so that a lookup under the shard's lock copies one reference.
+    final class Entry: Sendable {
+        let session: SessionRecord
+        let user: User
         /// When the entry stops being used, whatever the session's own expiry says.
-        var freshUntil: Double
+        let freshUntil: Double
+
+        init(session: SessionRecord, user: User, freshUntil: Double) {
+            self.session = session
+            self.user = user
+            self.freshUntil = freshUntil
+        }
     }
 
     struct State {
         var entries: [String: Entry] = [:]
         /// Counts invalidations: a lookup that read the database before one must not store what it read.
         var generation: UInt64 = 0
-        /// The change stamp the entries were read under.
-        var stamp: ChangeStamp.Value?
+        /// The change stamp's generation (`ChangeStampWatch`) the entries were read under.
+        var stamp: UInt64 = 0
+    }
+
+    /// One part of the entries, under a lock of its own, so that server threads resuming different sessions rarely
+    /// wait for each other; kept inline (no reference count to touch on the way to a shard) and on cache lines of its
+    /// own.
+    private struct Shard: ~Copyable, Sendable {
+        let state = Mutex(State())
+        private let padding = CacheLinePadding()
     }
 
     /// Seconds an entry is trusted without asking the database.
     public let lifetime: Double
-    /// Most entries kept; when full, expired ones are dropped, and if none was, everything.
+    /// Most entries kept; when a shard is full, its expired entries are dropped, and if none was, all of them.
     public let capacity: Int
-    private let state = Mutex(State())
+    /// How many shards are in use (at most 16, at most `capacity`), and how many entries each keeps.
+    private let shardCount: Int
+    private let shardCapacity: Int
+    private let shards = InlineArray<16, Shard> { _ in Shard() }
     /// The file other processes touch when they change accounts or sessions; nil: only this instance's changes count.
-    private let changes: ChangeStamp?
+    private let changes: ChangeStampWatch?
 
-    public init(lifetime: Double = 30, capacity: Int = 20_000, changes: ChangeStamp? = nil) {
+    /// `stampInterval`: seconds a reading of the change stamp stands (see `ChangeStampWatch`; 0 reads it on every
+    /// lookup); `stampClock`: the watch's monotonic nanoseconds (tests pass their own).
+    public init(lifetime: Double = 30, capacity: Int = 20_000, changes: ChangeStamp? = nil, stampInterval: Double = 0,
+                stampClock: @escaping @Sendable () -> UInt64 = ChangeStampWatch.monotonicNanoseconds) {
         self.lifetime = lifetime
         self.capacity = max(1, capacity)
-        self.changes = changes
-        state.withLock { $0.stamp = changes?.read() }
+        shardCount = min(16, self.capacity)
+        shardCapacity = self.capacity / shardCount
+        // The watch reads the stamp as it is now: its generation 0 is what every shard starts from.
+        self.changes = changes.map { ChangeStampWatch($0, interval: stampInterval, clock: stampClock) }
+    }
+
+    /// The shard a token hash's entry lives in: from its last byte, a hex digest's last digit in the server (`0`–`9`
+    /// and `a`–`f` land on 0–15).
+    private func shard(_ tokenHash: String) -> Int {
+        let byte = Int(tokenHash.utf8.last ?? 0)
+        return (byte &+ (byte >> 6) &* 9) % shardCount
     }
 
     /// Drops everything when the change stamp moved since the entries were read (called with the lock held).
-    private static func synchronize(_ state: inout State, with stamp: ChangeStamp.Value?) {
+    private static func synchronize(_ state: inout State, with stamp: UInt64) {
         guard stamp != state.stamp else { return }
         state.stamp = stamp
         state.generation &+= 1
@@ -58,22 +90,23 @@ public final class SessionCache: Sendable {
 
     /// The cached session and user for `tokenHash` if the entry is fresh at `now` and the session is still live.
     func lookup(_ tokenHash: String, now: Double) -> (session: SessionRecord, user: User)? {
-        let stamp = changes?.read()
-        return state.withLock { state in
+        let stamp = changes?.generation ?? 0
+        let entry: Entry? = shards[shard(tokenHash)].state.withLock { state in
             Self.synchronize(&state, with: stamp)
             guard let entry = state.entries[tokenHash] else { return nil }
             guard entry.freshUntil > now, entry.session.idleExpiresAt > now, entry.session.absoluteExpiresAt > now else {
                 state.entries[tokenHash] = nil
                 return nil
             }
-            return (entry.session, entry.user)
+            return entry
         }
+        return entry.map { ($0.session, $0.user) }
     }
 
-    /// The generation to pass to `store` after reading from the database (asked before reading).
-    var generation: UInt64 {
-        let stamp = changes?.read()
-        return state.withLock { state in
+    /// The generation to pass to `store` after reading `tokenHash`'s session from the database (asked before reading).
+    func generation(_ tokenHash: String) -> UInt64 {
+        let stamp = changes?.generation ?? 0
+        return shards[shard(tokenHash)].state.withLock { state in
             Self.synchronize(&state, with: stamp)
             return state.generation
         }
@@ -82,19 +115,21 @@ public final class SessionCache: Sendable {
     /// Keeps what was read from the database at `now`, unless something was invalidated since `generation`.
     func store(_ tokenHash: String, session: SessionRecord, user: User, now: Double, readAt generation: UInt64) {
         guard user.grants.allSatisfy({ $0.role == .learner }) else { return }
-        state.withLock { state in
+        let entry = Entry(session: session, user: user, freshUntil: now + lifetime)
+        let capacity = shardCapacity
+        shards[shard(tokenHash)].state.withLock { state in
             guard state.generation == generation else { return }
             if state.entries[tokenHash] == nil && state.entries.count >= capacity {
                 state.entries = state.entries.filter { $0.value.freshUntil > now }
                 if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
             }
-            state.entries[tokenHash] = Entry(session: session, user: user, freshUntil: now + lifetime)
+            state.entries[tokenHash] = entry
         }
     }
 
     /// Ends the entry of one session.
     public func invalidate(tokenHash: String) {
-        state.withLock { state in
+        shards[shard(tokenHash)].state.withLock { state in
             state.generation &+= 1
             state.entries[tokenHash] = nil
         }
@@ -102,22 +137,26 @@ public final class SessionCache: Sendable {
 
     /// Ends the entries of every session of one person.
     public func invalidate(userID: UserID) {
-        state.withLock { state in
-            state.generation &+= 1
-            state.entries = state.entries.filter { $0.value.user.id != userID }
+        for index in 0..<shardCount {
+            shards[index].state.withLock { state in
+                state.generation &+= 1
+                state.entries = state.entries.filter { $0.value.user.id != userID }
+            }
         }
     }
 
     /// Ends every entry.
     public func invalidateAll() {
-        state.withLock { state in
-            state.generation &+= 1
-            state.entries.removeAll()
+        for index in 0..<shardCount {
+            shards[index].state.withLock { state in
+                state.generation &+= 1
+                state.entries.removeAll()
+            }
         }
     }
 
     /// How many entries are held (for tests).
-    var count: Int { state.withLock { $0.entries.count } }
+    var count: Int { (0..<shardCount).reduce(0) { sum, index in sum + shards[index].state.withLock { $0.entries.count } } }
 }
 
 /// A `SessionRepository` that answers `resume` from a `SessionCache` and keeps the cache in step with its own changes.
@@ -159,7 +198,7 @@ public struct CachedSessionRepository: SessionRepository {
            min(now + idleTimeout, session.absoluteExpiresAt) - session.idleExpiresAt <= Self.slideThreshold {
             return (session, user)
         }
-        let generation = cache.generation
+        let generation = cache.generation(tokenHash)
         guard let (session, user) = try base.resume(tokenHash: tokenHash, now: now, idleTimeout: idleTimeout) else {
             cache.invalidate(tokenHash: tokenHash)
             return nil

@@ -34,6 +34,11 @@ public struct HTTPHeaders: Sendable, Sequence {
         }
     }
 
+    /// Makes room for `count` more fields at once (instead of the list growing step by step as they are added).
+    public mutating func reserveCapacity(adding count: Int) {
+        fields.reserveCapacity(fields.count + count)
+    }
+
     /// Adds a field, keeping earlier fields of the same name.
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name: name, value: value))

@@ -9,7 +9,9 @@ public struct Request: Sendable {
     public var target: String
     public var query: Parameters
     public var headers: HTTPHeaders
-    public var body: [UInt8]
+    public var body: [UInt8] {
+        didSet { keptForm = nil }
+    }
     /// The peer's IP address as text.
     public var clientAddress: String
     /// Whether the connection used TLS.
@@ -100,8 +102,23 @@ public struct Request: Sendable {
         headers["Content-Type"].map { String($0.split(separator: ";").first ?? "").trimmingWhitespace().lowercased() }
     }
 
+    /// The form parsed already (`keepForm`), for the request's body as it is.
+    private var keptForm: Parameters?
+
+    /// Whether `form()` answers from a kept form (for tests).
+    var formIsKept: Bool { keptForm != nil }
+
+    /// Keeps `form()`'s answer with the request, so that a later step (the handler, after the CSRF check read the form)
+    /// does not parse the body again. Changing the body drops it.
+    public mutating func keepForm() throws(HTTPError) -> Parameters {
+        let form = try form()
+        keptForm = form
+        return form
+    }
+
     /// The form fields of an urlencoded or multipart body (file parts are in `files()`).
     public func form() throws(HTTPError) -> Parameters {
+        if let keptForm { return keptForm }
         switch contentType {
         case "application/x-www-form-urlencoded":
             guard let text = String(validating: body, as: UTF8.self) else {

@@ -4,8 +4,9 @@ import Synchronization
 
 /// Reads and changes the platform's settings (`PlatformSettings`). Pages read them on every request through a
 /// small cache: this instance's own changes replace it at once; another instance's (or a command's) are noticed on
-/// the next request through the `ChangeStamp` file every committed change touches; anything else (an SQL
-/// edit by hand) after at most `lifetime` seconds.
+/// the next request through the `ChangeStamp` file every committed change touches (a server reads it at most once per
+/// `ChangeStampWatch.serverInterval`, so under load within that interval); anything else (an SQL edit by hand) after at
+/// most `lifetime` seconds.
 public final class SettingsService: Sendable {
     /// The stored keys.
     public enum Key {
@@ -31,14 +32,22 @@ public final class SettingsService: Sendable {
     /// Longest e-mail address (characters).
     public static let maximumEmailLength = 254
 
-    struct Cached {
-        var settings: PlatformSettings
-        var stamp: ChangeStamp.Value?
-        var readAt: Double
+    /// The settings read last, kept as one object: a page's read copies one reference under the lock.
+    final class Cached: Sendable {
+        let settings: PlatformSettings
+        /// The change stamp's generation (`ChangeStampWatch`) they were read under.
+        let stamp: UInt64
+        let readAt: Double
+
+        init(settings: PlatformSettings, stamp: UInt64, readAt: Double) {
+            self.settings = settings
+            self.stamp = stamp
+            self.readAt = readAt
+        }
     }
 
     let repository: any SettingsRepository
-    let changes: ChangeStamp?
+    let changes: ChangeStampWatch?
     /// Seconds a read is trusted when the stamp has not moved.
     public let lifetime: Double
     let clock: @Sendable () -> Double
@@ -46,11 +55,14 @@ public final class SettingsService: Sendable {
     public let configuredIssuerName: String
     private let cache = Mutex<Cached?>(nil)
 
+    /// `stampInterval`: seconds a reading of the change stamp stands (see `ChangeStampWatch`; 0 reads it on every
+    /// `current()`).
     public init(repository: any SettingsRepository, changes: ChangeStamp?, configuredIssuerName: String,
-                lifetime: Double = 30, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+                lifetime: Double = 30, stampInterval: Double = 0,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.configuredIssuerName = configuredIssuerName
         self.repository = repository
-        self.changes = changes
+        self.changes = changes.map { ChangeStampWatch($0, interval: stampInterval) }
         self.lifetime = lifetime
         self.clock = clock
     }
@@ -59,7 +71,11 @@ public final class SettingsService: Sendable {
     /// `lifetime`. When the database cannot be read, the last values read (or none: the shipped defaults), so a
     /// page never fails for want of its header.
     public func current() -> PlatformSettings {
-        let stamp = changes?.read()
+        read(stamp: changes?.generation ?? 0)
+    }
+
+    /// The settings in force, the change stamp's generation being `stamp`.
+    private func read(stamp: UInt64) -> PlatformSettings {
         let now = clock()
         if let cached = cache.withLock({ $0 }), cached.stamp == stamp, now - cached.readAt < lifetime {
             return cached.settings
@@ -69,7 +85,8 @@ public final class SettingsService: Sendable {
         }
         var settings = Self.settings(from: values)
         settings.configuredIssuerName = configuredIssuerName
-        cache.withLock { $0 = Cached(settings: settings, stamp: stamp, readAt: now) }
+        let cached = Cached(settings: settings, stamp: stamp, readAt: now)
+        cache.withLock { $0 = cached }
         return settings
     }
 
@@ -201,8 +218,8 @@ public final class SettingsService: Sendable {
                              audit: AuditEvent(action: "settings.update", subject: "settings", details: details),
                              by: actor, at: now)
         // This instance shows the change at once (the stamp tells the others).
-        let stamp = changes?.read()
-        cache.withLock { $0 = Cached(settings: after, stamp: stamp, readAt: now) }
+        let cached = Cached(settings: after, stamp: changes?.refresh() ?? 0, readAt: now)
+        cache.withLock { $0 = cached }
         return changedKeys
     }
 

@@ -27,7 +27,22 @@ import Testing
         defer { free(block) }
         #expect(!isMmapped(block))
     }
+
+    @Test func trimmingGivesFreedPagesBack() throws {
+        // 16 MiB in blocks below the mmap threshold, freed all but the last (so the arena's top stays in use and
+        // only a trim, not glibc's own top trimming, can give the pages back).
+        let blocks = (0..<256).map { _ in malloc(64 * 1024)! }
+        for block in blocks { memset(block, 1, 64 * 1024) }
+        for block in blocks.dropLast() { free(block) }
+        defer { free(blocks.last!) }
+        #expect(AllocatorSettings.trim(), "free pages were given back")
+    }
     #endif
+
+    @Test func theServerTrimsEveryFewSeconds() {
+        #expect(AllocatorSettings().trimInterval == AllocatorSettings.defaultTrimInterval)
+        #expect(AllocatorSettings.glibcDefaults.trimInterval == nil)
+    }
 
     @Test func theServerFixesTheThresholdBelowWhatAPasswordCheckTakes() throws {
         let runner = ServerRunner(application: ApplicationConfiguration(), http: HTTPServerConfiguration(), demo: false,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import TrainingServer
 
@@ -148,6 +149,46 @@ import Testing
         #expect(try fixture.resume("t", at: 12)?.1.roles == [.learner, .trainer])
     }
 
+    @Test func withAStampIntervalAnotherProcessesChangeIsSeenOnceTheIntervalHasPassed() throws {
+        let temporary = try TemporaryStore()
+        let nanoseconds = Atomic<UInt64>(1_000_000_000)
+        let cache = SessionCache(changes: ChangeStamp.accounts(databasePath: temporary.store.path), stampInterval: 0.01,
+                                 stampClock: { nanoseconds.load(ordering: .relaxed) })
+        let sessions = CachedSessionRepository(SQLiteSessionRepository(store: temporary.store), cache: cache)
+        let users = SQLiteUserRepository(store: temporary.store, clock: { SessionCacheTests.start })
+        let department = try SQLiteDepartmentRepository(store: temporary.store, clock: { 0 }).ensure(path: ["处"], by: .system)
+        let user = try users.create(NewUser(login: "li", displayName: "李", departmentID: department.id, passwordHash: "h",
+                                            roles: []), by: .system)
+        _ = try sessions.create(tokenHash: "t", userID: user.id, csrfSecret: "csrf", now: Self.start, idleTimeout: Self.idle,
+                                absoluteTimeout: 43_200, clientAddress: "192.0.2.1")
+        #expect(try sessions.resume(tokenHash: "t", now: Self.start + 10, idleTimeout: Self.idle) != nil)
+        nanoseconds.add(20_000_000, ordering: .relaxed)
+        #expect(try sessions.resume(tokenHash: "t", now: Self.start + 11, idleTimeout: Self.idle) != nil,
+                "reads the stamp (the interval has passed) and keeps the entry: nothing changed")
+        // `users disable` from the command line, 1 ms after that reading: within the interval, the reading stands.
+        try users.setDisabled(true, id: user.id, by: .system)
+        nanoseconds.add(1_000_000, ordering: .relaxed)
+        #expect(try sessions.resume(tokenHash: "t", now: Self.start + 12, idleTimeout: Self.idle) != nil,
+                "within the interval: from memory")
+        nanoseconds.add(10_000_000, ordering: .relaxed)
+        #expect(try sessions.resume(tokenHash: "t", now: Self.start + 13, idleTimeout: Self.idle) == nil,
+                "once the interval has passed: the stamp moved, the session is read again and ended")
+    }
+
+    @Test func tokensSpreadOverTheShardsStayApart() throws {
+        let fixture = try Fixture(stamp: false)
+        let tokens = (0..<40).map { String(format: "%064x", $0 * 7919) }
+        for token in tokens { try fixture.create(token) }
+        for token in tokens { #expect(try fixture.resume(token) != nil) }
+        #expect(fixture.cache.count == tokens.count)
+        try fixture.sessions.delete(tokenHash: tokens[3])
+        #expect(fixture.cache.count == tokens.count - 1)
+        #expect(try fixture.resume(tokens[3], at: 11) == nil)
+        #expect(try fixture.resume(tokens[4], at: 11) != nil)
+        try fixture.users.setDisabled(true, id: fixture.user.id, by: .system)
+        #expect(fixture.cache.count == 0, "every shard drops the person's sessions")
+    }
+
     @Test func aPersonHoldingMoreThanTheLearnerRoleIsAlwaysReadFromTheDatabase() throws {
         let fixture = try Fixture()
         try fixture.temporary.store.write { db in
@@ -189,11 +230,11 @@ import Testing
         try fixture.create("t")
         let (session, user) = try #require(try SQLiteSessionRepository(store: fixture.temporary.store)
             .resume(tokenHash: "t", now: Self.start, idleTimeout: Self.idle))
-        let generation = fixture.cache.generation
+        let generation = fixture.cache.generation("t")
         fixture.cache.invalidate(userID: user.id)
         fixture.cache.store("t", session: session, user: user, now: Self.start, readAt: generation)
         #expect(fixture.cache.lookup("t", now: Self.start + 1) == nil)
-        fixture.cache.store("t", session: session, user: user, now: Self.start, readAt: fixture.cache.generation)
+        fixture.cache.store("t", session: session, user: user, now: Self.start, readAt: fixture.cache.generation("t"))
         #expect(fixture.cache.lookup("t", now: Self.start + 1) != nil)
     }
 

@@ -81,6 +81,20 @@ import Testing
         #expect(try request.files().isEmpty)
     }
 
+    @Test func aKeptFormAnswersUntilTheBodyChanges() throws {
+        var request = try request(headers: [("Content-Type", "application/x-www-form-urlencoded")], body: "a=1&b=2")
+        #expect(!request.formIsKept)
+        #expect(try request.keepForm()["a"] == "1")
+        #expect(request.formIsKept)
+        #expect(try request.form() == Parameters([(name: "a", value: "1"), (name: "b", value: "2")]))
+        request.body = Array("a=3".utf8)
+        #expect(!request.formIsKept, "a new body drops the kept form")
+        #expect(try request.form()["a"] == "3")
+        var bad = try self.request(headers: [("Content-Type", "application/x-www-form-urlencoded")], body: "a=%zz")
+        #expect(throws: HTTPError.self) { try bad.keepForm() }
+        #expect(!bad.formIsKept, "a refused form is not kept")
+    }
+
     @Test func aFormThatIsNotValidIsABadRequest() throws {
         for body in ["a=%zz", "a=%C0%AF", "a=%00"] {
             let request = try request(headers: [("Content-Type", "application/x-www-form-urlencoded")], body: body)

@@ -20,7 +20,9 @@ struct CSRFMiddleware: Middleware {
             let expected = (request.isSecure ? "https://" : "http://") + host
             guard origin == expected else { throw HTTPError(.forbidden, "Cross-origin request refused") }
         }
-        let sent = request.headers["X-CSRF-Token"] ?? (try? request.form())?["csrf_token"] ?? ""
+        // The form is parsed once: the handler gets it with the request.
+        var request = request
+        let sent = request.headers["X-CSRF-Token"] ?? (try? request.keepForm())?["csrf_token"] ?? ""
         let expected = request.context.csrfToken
         // Pages carry the secret masked (a different string on every page; see `Tokens.masked`).
         guard !expected.isEmpty,

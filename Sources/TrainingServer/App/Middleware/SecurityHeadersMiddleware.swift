@@ -37,6 +37,8 @@ struct SecurityHeadersMiddleware: Middleware {
     func apply(to response: inout Response) {
         guard !response.hasSecurityHeaders else { return }
         response.hasSecurityHeaders = true
+        // These, HSTS, Cache-Control, and room for what the layers outside add (compression, cookies).
+        response.headers.reserveCapacity(adding: Self.fixed.count + 5)
         for (name, value) in Self.fixed { response.headers.add(name, name == "Content-Security-Policy" ? policy : value) }
         if secure { response.headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains") }
         if !response.headers.contains("Cache-Control") { response.headers.add("Cache-Control", "no-store") }

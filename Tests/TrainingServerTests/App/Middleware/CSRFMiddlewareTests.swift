@@ -43,6 +43,16 @@ import Testing
         #expect(status(try request(.post, headers: [("X-CSRF-Token", "wrong")], form: "csrf_token=\(secret)")) == .forbidden)
     }
 
+    @Test func theHandlerGetsTheFormTheCheckParsed() throws {
+        let seen = ([CSRFMiddleware()] as [any Middleware]).wrapping { request in
+            Response.text("\(request.formIsKept) \(try request.form()["a"] ?? "-")")
+        }
+        let checked = try seen(request(.post, form: "csrf_token=\(secret)&a=%E4%B8%80"))
+        #expect(checked.bodyText == "true 一", "parsed once, by the check")
+        let safe = try seen(request(.get))
+        #expect(safe.bodyText == "false -", "no check, nothing parsed")
+    }
+
     @Test func anEmptyExpectedTokenProvesNothing() throws {
         var request = try request(.post, headers: [("X-CSRF-Token", "")])
         request.context.csrfToken = ""

@@ -17,6 +17,37 @@ import Testing
         #expect(LanguageMiddleware.fromAcceptLanguage(header) == nil)
     }
 
+    /// The header read as before it was read on bytes: split, trimmed, lower-cased, ranked by a stable sort.
+    private static func reference(_ header: String) -> Language? {
+        let ranked = header.split(separator: ",").compactMap { item -> (String, Double)? in
+            let parts = item.split(separator: ";")
+            guard let tag = parts.first?.trimmingWhitespace().lowercased(), !tag.isEmpty else { return nil }
+            var quality = 1.0
+            for parameter in parts.dropFirst() {
+                let pair = parameter.trimmingWhitespace()
+                if pair.hasPrefix("q="), let value = Double(pair.dropFirst(2)) { quality = value }
+            }
+            return (tag, quality)
+        }
+        for (tag, quality) in ranked.sorted(by: { $0.1 > $1.1 }) where quality > 0 {
+            if tag == "zh" || tag.hasPrefix("zh-") { return .zh }
+            if tag == "en" || tag.hasPrefix("en-") { return .en }
+        }
+        return nil
+    }
+
+    @Test func randomHeadersAreReadAsBefore() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["zh", "ZH-cn", "en", "En-GB", "en-", "zhx", "fr", "de-DE", "*", "e", "", " ", "\t", ";", ",", "q=0",
+                      "q=0.5", "q=1", "q=0.8", "q=x", ";q=0.9", "; q=0.3", "  en  ", "zh;q=0.7", "en;q=0.7", "q=", "-"]
+        for _ in 0..<4_000 {
+            let header = (0..<Int.random(in: 0...8, using: &generator))
+                .map { _ in pieces.randomElement(using: &generator)! }
+                .joined(separator: ["", ",", ";", " ", ", "].randomElement(using: &generator)!)
+            #expect(LanguageMiddleware.fromAcceptLanguage(header) == Self.reference(header), "\(header)")
+        }
+    }
+
     @Test func theCookieWinsAndChineseIsTheDefault() throws {
         func language(_ headers: [(String, String)]) throws -> Language {
             LanguageMiddleware.language(for: try Request(method: .get, target: "/", headers: HTTPHeaders(headers)))
