@@ -63,10 +63,12 @@ let package = Package(
                 resources: [.copy("Resources")],
                 swiftSettings: strictSettings),
 
-        // The PostgreSQL client: configuration, connections on libpq (synchronous, on the caller's thread), a bounded
-        // pool, SQLSTATE errors and named migrations. Knows nothing of the application.
+        // The PostgreSQL storage engine: the client (configuration, connections on libpq, synchronous on the caller's
+        // thread, a bounded pool, SQLSTATE errors, named migrations), the schema, and repositories implementing
+        // TrainingServer's repository protocols.
         .target(name: "PostgresStorage",
-                dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["TrainingServer", "CLibPQ", .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strictSettings),
 
         // The command-line entry point: thin.
@@ -83,7 +85,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         // Runs against a real PostgreSQL cluster (scripts/postgres.sh; SE_POSTGRES_URL), see docs/testing.md.
         .testTarget(name: "PostgresStorageTests",
-                    dependencies: ["PostgresStorage", .product(name: "Logging", package: "swift-log")],
+                    dependencies: ["PostgresStorage", "TrainingServer", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strictSettings),
         .testTarget(name: "TrainingServerTests",
                     dependencies: ["TrainingServer", "Curriculum", "Assessment",
