@@ -83,9 +83,11 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: strictSettings),
         .testTarget(name: "CurriculumTests", dependencies: ["Curriculum", "Assessment", .product(name: "Yams", package: "Yams")],
                     resources: [.copy("Fixtures")], swiftSettings: strictSettings),
-        // Runs against a real PostgreSQL cluster (scripts/postgres.sh; SE_POSTGRES_URL), see docs/testing.md.
+        // Runs against a real PostgreSQL cluster (scripts/postgres.sh; SE_POSTGRES_URL), see docs/testing.md; the
+        // repository suite runs the same assertions against SQLite (through GRDB) and PostgreSQL.
         .testTarget(name: "PostgresStorageTests",
-                    dependencies: ["PostgresStorage", "TrainingServer", .product(name: "Logging", package: "swift-log")],
+                    dependencies: ["PostgresStorage", "TrainingServer", .product(name: "GRDB", package: "GRDB.swift"),
+                                   .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strictSettings),
         .testTarget(name: "TrainingServerTests",
                     dependencies: ["TrainingServer", "Curriculum", "Assessment",

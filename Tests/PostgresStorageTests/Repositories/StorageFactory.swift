@@ -1,0 +1,221 @@
+import Foundation
+import GRDB
+import PostgresStorage
+import Testing
+import TrainingServer
+
+/// The engines the storage suite runs against: SQLite always, PostgreSQL when a cluster is configured (or required,
+/// when its absence fails the PostgreSQL cases instead of leaving them out).
+enum StorageKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    static var enabled: [StorageKind] { TestPostgres.isEnabled ? allCases : [.sqlite] }
+
+    var testDescription: String { rawValue }
+}
+
+/// A settable clock for repositories that take one.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now: Double
+
+    init(_ now: Double) { self.now = now }
+
+    var current: Double {
+        lock.lock(); defer { lock.unlock() }
+        return now
+    }
+
+    func advance(by seconds: Double) {
+        lock.lock(); defer { lock.unlock() }
+        now += seconds
+    }
+
+    var function: @Sendable () -> Double { { [self] in current } }
+}
+
+/// A value for the suite's own SQL (setting up and inspecting rows), bound on either engine.
+enum SQLValue: Sendable {
+    case int(Int64), double(Double), text(String), null
+
+    var grdb: DatabaseValue {
+        switch self {
+        case .int(let value): value.databaseValue
+        case .double(let value): value.databaseValue
+        case .text(let value): value.databaseValue
+        case .null: .null
+        }
+    }
+
+    var postgres: (any PostgresBindable)? {
+        switch self {
+        case .int(let value): value
+        case .double(let value): value
+        case .text(let value): value
+        case .null: nil
+        }
+    }
+}
+
+/// The repositories of one server ("node") on a storage: the suite's fixture has one, and can open more on the
+/// same database (another `Store` on the same file, or another pool on the same schema), as a second server would.
+struct StorageNode {
+    let users: any UserRepository
+    let departments: any DepartmentRepository
+    let audit: any AuditLog
+    let tokens: any APITokenRepository
+    let loginFailures: any LoginFailureStore & LoginFailureInspection
+    let settings: any SettingsRepository
+    /// Disables or enables an account with a reason (the administration side of `UserRepository.setDisabled`).
+    let setDisabledWithReason: (Bool, UserID, String?, AuditActor) throws -> Void
+
+    static func sqlite(_ store: Store, clock: TestClock) -> StorageNode {
+        let users = SQLiteUserRepository(store: store, clock: clock.function)
+        return StorageNode(users: users, departments: SQLiteDepartmentRepository(store: store, clock: clock.function),
+                           audit: SQLiteAuditLog(store: store, clock: clock.function),
+                           tokens: SQLiteAPITokenRepository(store: store), loginFailures: SQLiteLoginFailureStore(store: store),
+                           settings: SQLiteSettingsRepository(store: store),
+                           setDisabledWithReason: { try users.setDisabled($0, id: $1, reason: $2, by: $3) })
+    }
+
+    static func postgres(_ pool: PostgresPool, clock: TestClock) -> StorageNode {
+        let users = PostgresUserRepository(pool: pool, clock: clock.function)
+        return StorageNode(users: users, departments: PostgresDepartmentRepository(pool: pool, clock: clock.function),
+                           audit: PostgresAuditLog(pool: pool, clock: clock.function),
+                           tokens: PostgresAPITokenRepository(pool: pool), loginFailures: PostgresLoginFailureStore(pool: pool),
+                           settings: PostgresSettingsRepository(pool: pool),
+                           setDisabledWithReason: { try users.setDisabled($0, id: $1, reason: $2, by: $3) })
+    }
+}
+
+/// One fresh storage on one engine: a new SQLite file, or a new PostgreSQL schema with every migration applied.
+/// Repositories are typed by their protocols only, so the suite's assertions cannot reach engine details;
+/// `execute` and `integer` run the suite's own SQL (written with `?` placeholders, numbered for PostgreSQL).
+struct StorageFixture {
+    let kind: StorageKind
+    let clock: TestClock
+    let node: StorageNode
+    /// The repositories of another server on the same database, with their own connections and caches.
+    let openNode: () throws -> StorageNode
+    let execute: (String, [SQLValue]) throws -> Void
+    let integer: (String, [SQLValue]) throws -> Int?
+    /// Lets the suite tamper with the audit log (drops or disables the append-only triggers).
+    let allowAuditTampering: () throws -> Void
+
+    var users: any UserRepository { node.users }
+    var departments: any DepartmentRepository { node.departments }
+    var audit: any AuditLog { node.audit }
+    var tokens: any APITokenRepository { node.tokens }
+    var loginFailures: any LoginFailureStore & LoginFailureInspection { node.loginFailures }
+    var settings: any SettingsRepository { node.settings }
+
+    /// Runs `body` on a fresh storage of `kind`, removed afterwards.
+    static func with<T>(_ kind: StorageKind, clock: TestClock = TestClock(1_800_000_000),
+                        _ body: (StorageFixture) throws -> T) throws -> T {
+        switch kind {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("storage-suite-\(UUID().uuidString)", isDirectory: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("training.sqlite").path
+            let store = try Store(path: path)
+            let fixture = StorageFixture(
+                kind: kind, clock: clock, node: .sqlite(store, clock: clock),
+                openNode: { .sqlite(try Store(path: path, readers: 2), clock: clock) },
+                execute: { sql, values in
+                    try store.write { db in try db.execute(sql: sql, arguments: StatementArguments(values.map(\.grdb))) }
+                },
+                integer: { sql, values in
+                    try store.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(values.map(\.grdb))) }
+                },
+                allowAuditTampering: {
+                    try store.write { db in
+                        try db.execute(sql: "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete")
+                    }
+                })
+            return try body(fixture)
+        case .postgres:
+            return try TestPostgres.withSchema("repos") { configuration in
+                let pool = PostgresPool(configuration: configuration, size: 4)
+                var pools = [pool]
+                defer { pools.forEach { $0.close() } }
+                try pool.withConnection { connection in
+                    _ = try PostgresMigrator(PostgresSchema.migrations.map { ($0.name, $0.sql) }).migrate(connection)
+                }
+                let fixture = StorageFixture(
+                    kind: kind, clock: clock, node: .postgres(pool, clock: clock),
+                    openNode: {
+                        let other = PostgresPool(configuration: configuration, size: 4)
+                        pools.append(other)
+                        return .postgres(other, clock: clock)
+                    },
+                    execute: { sql, values in
+                        try pool.withConnection { connection in
+                            _ = try connection.execute(Self.numbered(sql), values.map(\.postgres))
+                        }
+                    },
+                    integer: { sql, values in
+                        try pool.withConnection { connection in
+                            try connection.query(Self.numbered(sql), values.map(\.postgres)).first?.decodeIfPresent(Int.self, at: 0)
+                        }
+                    },
+                    allowAuditTampering: {
+                        try pool.withConnection { connection in
+                            try connection.executeScript("""
+                                ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;
+                                ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete
+                                """)
+                        }
+                    })
+                return try body(fixture)
+            }
+        }
+    }
+
+    /// `?` placeholders as `$1`, `$2`, … (the suite's SQL has no `?` inside literals).
+    static func numbered(_ sql: String) -> String {
+        var result = ""
+        var number = 0
+        for character in sql {
+            if character == "?" {
+                number += 1
+                result += "$\(number)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// The number of rows of a table.
+    func count(_ table: String) throws -> Int {
+        try integer("SELECT count(*) FROM \(table)", []) ?? 0
+    }
+
+    /// A department, created (and audited) through the repository.
+    func department(_ path: String...) throws -> Department {
+        try departments.ensure(path: path, by: .system)
+    }
+
+    /// An account in `department`; password hashes are plain strings: the suite is about storage, not hashing.
+    func user(_ login: String, in department: Department, roles: [Role] = [], employeeNumber: String? = nil,
+              name: String = "李明") throws -> User {
+        try users.create(NewUser(login: login, displayName: name, employeeNumber: employeeNumber,
+                                 departmentID: department.id, passwordHash: "hash-of-\(login)", roles: roles),
+                         by: .commandLine)
+    }
+
+    /// A live browser session row for `user` (written directly: the suite checks what account changes do to it).
+    func session(for user: User, token: String) throws {
+        try execute("""
+            INSERT INTO sessions (token_hash, user_id, csrf_secret, created_at, last_seen_at, idle_expires_at,
+                                  absolute_expires_at, client_address, method)
+            VALUES (?, ?, 'c', ?, ?, ?, ?, '127.0.0.1', 'password')
+            """, [.text(token), .int(user.id.rawValue), .double(clock.current), .double(clock.current),
+                  .double(clock.current + 1_800), .double(clock.current + 43_200)])
+    }
+
+    func sessionCount(of user: User) throws -> Int {
+        try integer("SELECT count(*) FROM sessions WHERE user_id = ?", [.int(user.id.rawValue)]) ?? 0
+    }
+}
