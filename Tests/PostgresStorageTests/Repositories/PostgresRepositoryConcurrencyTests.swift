@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+@testable import PostgresStorage
+import Testing
+import TrainingServer
+
+/// What SQLite's single writer gave for free, held on PostgreSQL by locks and constraints when several servers
+/// write at once: every test runs threads on two "servers" (two pools with their own connections and caches) on
+/// one schema, started together.
+@Suite(.enabled(if: TestPostgres.isEnabled, "set SE_POSTGRES_URL (scripts/postgres.sh starts a cluster and prints it)"))
+struct PostgresRepositoryConcurrencyTests {
+    /// Runs `warmUp` on `count` threads (so each pool has its connections open), then starts `body` on `count`
+    /// threads at once (each waits until all are ready) and waits for them.
+    static func race(_ count: Int, warmUp: @escaping @Sendable (Int) throws -> Void,
+                     _ body: @escaping @Sendable (Int) -> Void) {
+        runThreads(count) { thread in
+            do { try warmUp(thread) } catch { Issue.record("\(error)") }
+        }
+        let ready = DispatchGroup()
+        for _ in 0..<count { ready.enter() }
+        let go = DispatchSemaphore(value: 0)
+        runThreads(count + 1) { index in
+            if index == count {
+                ready.wait()
+                for _ in 0..<count { go.signal() }
+                return
+            }
+            ready.leave()
+            go.wait()
+            body(index)
+        }
+    }
+
+    @Test func serversAppendingAtOnceKeepOneUnbrokenChain() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let logs: [any AuditLog] = [storage.audit, try storage.openNode().audit]
+            let errors = LockedBox<[String]>([])
+            Self.race(6, warmUp: { _ = try logs[$0 % 2].recent(limit: 1) }) { thread in
+                for index in 0..<15 {
+                    do {
+                        try logs[thread % 2].append(AuditEvent(action: "test.race", subject: "thread:\(thread)",
+                                                               details: ["index": String(index)]), by: .system)
+                    } catch {
+                        errors.update { $0.append("\(error)") }
+                    }
+                }
+            }
+            #expect(errors.current.isEmpty, "\(errors.current)")
+            #expect(try storage.audit.verify() == .intact(rows: 90))
+            // No fork: every row has a predecessor of its own.
+            #expect(try storage.integer("SELECT count(DISTINCT prev_hash) FROM audit_log", []) == 90)
+        }
+    }
+
+    @Test func serversCreatingTheSameLoginAtOnceMakeOneAccount() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let department = try storage.department("处")
+            let repositories: [any UserRepository] = [storage.users, try storage.openNode().users]
+            let outcomes = LockedBox<[String]>([])
+            Self.race(8, warmUp: { _ = try repositories[$0 % 2].find(login: "nobody") }) { thread in
+                let login = thread.isMultiple(of: 2) ? "wang.fang" : "Wang.Fang"
+                do {
+                    _ = try repositories[thread % 2].create(NewUser(login: login, displayName: "王芳", departmentID: department.id,
+                                                                    passwordHash: "h", roles: []), by: .system)
+                    outcomes.update { $0.append("created") }
+                } catch let error as StoreError {
+                    outcomes.update { $0.append("\(error)") }
+                } catch {
+                    outcomes.update { $0.append("unexpected: \(error)") }
+                }
+            }
+            let results = outcomes.current
+            #expect(results.filter { $0 == "created" }.count == 1, "\(results)")
+            #expect(results.filter { $0.hasPrefix("the login ") && $0.hasSuffix(" is taken") }.count == 7, "\(results)")
+            #expect(try storage.count("users") == 1)
+            #expect(try storage.integer("SELECT count(*) FROM audit_log WHERE action = 'user.create'", []) == 1)
+            #expect(try storage.audit.verify() == .intact(rows: 2))
+        }
+    }
+
+    @Test func attemptsJudgedAtOnceCountEachOtherUnderTheSameKey() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let stores: [any LoginFailureStore & LoginFailureInspection] = [storage.loginFailures,
+                                                                            try storage.openNode().loginFailures]
+            let admitted = LockedBox<Int>(0)
+            // The throttle allows three failures under an account; eight wrong passwords arrive at once, and each
+            // decision takes a moment (as a real one reading the counts would).
+            Self.race(8, warmUp: { _ = try stores[$0 % 2].failures(account: "login:li", pairSuffix: " li", since: 0) }) { thread in
+                do {
+                    let result = try stores[thread % 2].admit(keys: ["login:li", "address:\(thread)"], since: 0, usual: "-",
+                                                              usualSince: 0, at: 100 + Double(thread)) { counts, _ in
+                        Thread.sleep(forTimeInterval: 0.02)
+                        return (counts["login:li"]?.count ?? 0) >= 3 ? 60 : nil
+                    }
+                    if result.wait == nil { admitted.update { $0 += 1 } }
+                } catch {
+                    Issue.record("\(error)")
+                }
+            }
+            #expect(admitted.current == 3)
+            #expect(try storage.integer("SELECT count(*) FROM login_failures WHERE key = 'login:li'", []) == 3)
+        }
+    }
+
+    @Test func serversEnsuringTheSamePathAtOnceMakeEachDepartmentOnce() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let repositories: [any DepartmentRepository] = [storage.departments, try storage.openNode().departments]
+            let ids = LockedBox<[Int64]>([])
+            Self.race(6, warmUp: { _ = try repositories[$0 % 2].all() }) { thread in
+                do {
+                    let office = try repositories[thread % 2].ensure(path: ["省政府", "数据局", "综合处"], by: .system)
+                    ids.update { $0.append(office.id.rawValue) }
+                } catch {
+                    Issue.record("\(error)")
+                }
+            }
+            #expect(ids.current.count == 6 && Set(ids.current).count == 1)
+            #expect(try storage.count("departments") == 3)
+            #expect(try storage.audit.verify() == .intact(rows: 3))
+        }
+    }
+
+    @Test func aTokenRevokedByTwoServersAtOnceIsAuditedOnce() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("api", in: try storage.department("处"))
+            let id = try storage.tokens.create(tokenHash: "t", userID: user.id, name: "a", now: 1, expiresAt: 100, by: .system)
+            let repositories: [any APITokenRepository] = [storage.tokens, try storage.openNode().tokens]
+            Self.race(6, warmUp: { _ = try repositories[$0 % 2].find(id: id) }) { thread in
+                do {
+                    try repositories[thread % 2].revoke(id: id, now: 5 + Double(thread), by: .system)
+                } catch {
+                    Issue.record("\(error)")
+                }
+            }
+            #expect(try storage.integer("SELECT count(*) FROM audit_log WHERE action = 'token.revoke'", []) == 1)
+            #expect(try storage.tokens.find(id: id)?.revokedAt != nil)
+        }
+    }
+}
+
+/// A chain written on either engine is the same chain: the same events at the same times hash the same, and a
+/// PostgreSQL chain copied row for row into SQLite verifies there (what `verify-audit` checks after a copy).
+@Suite(.enabled(if: TestPostgres.isEnabled, "set SE_POSTGRES_URL (scripts/postgres.sh starts a cluster and prints it)"))
+struct AuditChainAcrossEnginesTests {
+    @Test func bothEnginesHashTheSameEventsIdentically() throws {
+        func chain(_ kind: StorageKind) throws -> [AuditEntry] {
+            try StorageFixture.with(kind, clock: TestClock(1_800_000_000.1)) { storage in
+                try AuditLogConformanceTests.append(9, to: storage)
+                let department = try storage.department("省政府", "数据局")
+                _ = try storage.user("li", in: department, roles: [.hr])
+                try storage.tokens.create(tokenHash: "t", userID: UserID(rawValue: 1), name: "导出/API", now: 1_800_000_100.7,
+                                          expiresAt: 1_900_000_000.9, by: .commandLine)
+                return try storage.audit.recent(limit: 100).reversed()
+            }
+        }
+        let sqlite = try chain(.sqlite)
+        let postgres = try chain(.postgres)
+        #expect(sqlite.count == 13)
+        #expect(postgres == sqlite)
+    }
+
+    @Test func aPostgresChainCopiedIntoSQLiteVerifiesThere() throws {
+        let rows: [AuditEntry] = try StorageFixture.with(.postgres, clock: TestClock(1_800_000_000.3)) { storage in
+            try AuditLogConformanceTests.append(20, to: storage)
+            return try storage.audit.recent(limit: 100).reversed()
+        }
+        try StorageFixture.with(.sqlite) { storage in
+            for row in rows {
+                try storage.execute("""
+                    INSERT INTO audit_log (id, at, actor_user_id, actor, action, subject, details, prev_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [.int(row.id), .double(row.at), row.actorUserID.map(SQLValue.int) ?? .null, .text(row.actor),
+                          .text(row.action), .text(row.subject), .text(row.details), .text(row.prevHash), .text(row.hash)])
+            }
+            #expect(try storage.audit.verify() == .intact(rows: 20))
+            // And the copy is checked, not waved through: a changed time breaks it.
+            try storage.allowAuditTampering()
+            try storage.execute("UPDATE audit_log SET at = at + 0.001 WHERE id = 7", [])
+            #expect(try storage.audit.verify() == .broken(rowID: 7, reason: "its content does not match its hash"))
+        }
+    }
+}
