@@ -3,7 +3,7 @@ import TrainingServer
 
 /// Builds the domain values the repositories return from PostgreSQL rows.
 ///
-/// `User`, `Department` and `AuditEntry` have no public memberwise initialiser outside `TrainingServer`, but they are `Codable`
+/// `User`, `Department`, `AuditEntry`, `ModuleProgress` and `LedgerEntry` have no public memberwise initialiser outside `TrainingServer`, but they are `Codable`
 /// with synthesised coding keys (their property names): a value is made by decoding a mirror of every stored
 /// property. `DomainRecordsTests` checks that every field arrives, so a property added to either type without
 /// being added here fails a test instead of being silently dropped.
@@ -49,6 +49,35 @@ enum PostgresRecords {
                            details: String, prevHash: String, hash: String) throws -> AuditEntry {
         try convert(AuditEntryMirror(id: id, at: at, actorUserID: actorUserID, actor: actor, action: action,
                                      subject: subject, details: details, prevHash: prevHash, hash: hash))
+    }
+
+    private struct ModuleProgressMirror: Encodable {
+        var courseID: String
+        var moduleID: String
+        var seconds: Double
+        var startedAt: Double
+        var lastActivityAt: Double
+        var completedAt: Double?
+    }
+
+    private struct LedgerEntryMirror: Encodable {
+        var year: Int
+        var source: HoursSource
+        var courseID: String
+        var itemID: String
+        var hours: Double
+        var at: Double
+    }
+
+    static func moduleProgress(courseID: String, moduleID: String, seconds: Double, startedAt: Double,
+                               lastActivityAt: Double, completedAt: Double?) throws -> ModuleProgress {
+        try convert(ModuleProgressMirror(courseID: courseID, moduleID: moduleID, seconds: seconds, startedAt: startedAt,
+                                         lastActivityAt: lastActivityAt, completedAt: completedAt))
+    }
+
+    static func ledgerEntry(year: Int, source: HoursSource, courseID: String, itemID: String, hours: Double,
+                            at: Double) throws -> LedgerEntry {
+        try convert(LedgerEntryMirror(year: year, source: source, courseID: courseID, itemID: itemID, hours: hours, at: at))
     }
 
     static func user(id: Int64, login: String, displayName: String, employeeNumber: String?, departmentID: Int64,

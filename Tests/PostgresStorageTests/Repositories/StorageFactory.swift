@@ -66,6 +66,7 @@ struct StorageNode {
     let tokens: any APITokenRepository
     let loginFailures: any LoginFailureStore & LoginFailureInspection
     let settings: any SettingsRepository
+    let learning: any LearningRepository
     /// Disables or enables an account with a reason (the administration side of `UserRepository.setDisabled`).
     let setDisabledWithReason: (Bool, UserID, String?, AuditActor) throws -> Void
 
@@ -74,7 +75,7 @@ struct StorageNode {
         return StorageNode(users: users, departments: SQLiteDepartmentRepository(store: store, clock: clock.function),
                            audit: SQLiteAuditLog(store: store, clock: clock.function),
                            tokens: SQLiteAPITokenRepository(store: store), loginFailures: SQLiteLoginFailureStore(store: store),
-                           settings: SQLiteSettingsRepository(store: store),
+                           settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store),
                            setDisabledWithReason: { try users.setDisabled($0, id: $1, reason: $2, by: $3) })
     }
 
@@ -83,7 +84,7 @@ struct StorageNode {
         return StorageNode(users: users, departments: PostgresDepartmentRepository(pool: pool, clock: clock.function),
                            audit: PostgresAuditLog(pool: pool, clock: clock.function),
                            tokens: PostgresAPITokenRepository(pool: pool), loginFailures: PostgresLoginFailureStore(pool: pool),
-                           settings: PostgresSettingsRepository(pool: pool),
+                           settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool),
                            setDisabledWithReason: { try users.setDisabled($0, id: $1, reason: $2, by: $3) })
     }
 }
@@ -108,6 +109,7 @@ struct StorageFixture {
     var tokens: any APITokenRepository { node.tokens }
     var loginFailures: any LoginFailureStore & LoginFailureInspection { node.loginFailures }
     var settings: any SettingsRepository { node.settings }
+    var learning: any LearningRepository { node.learning }
 
     /// Runs `body` on a fresh storage of `kind`, removed afterwards.
     static func with<T>(_ kind: StorageKind, clock: TestClock = TestClock(1_800_000_000),
