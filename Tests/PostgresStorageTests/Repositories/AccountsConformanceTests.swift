@@ -94,7 +94,7 @@ import TrainingServer
             try storage.session(for: other, token: "t3")
             try storage.tokens.create(tokenHash: "k", userID: user.id, name: "a", now: 1, expiresAt: 2_000_000_000, by: .system)
             storage.clock.advance(by: 5)
-            try storage.node.setDisabledWithReason(true, user.id, "left the office", .commandLine)
+            try storage.accounts.setDisabled(true, id: user.id, reason: "left the office", by: .commandLine)
             #expect(try storage.users.find(id: user.id)?.disabled == true)
             #expect(try storage.sessionCount(of: user) == 0 && storage.sessionCount(of: other) == 1)
             #expect(try storage.tokens.user(tokenHash: "k", now: 2) == nil)

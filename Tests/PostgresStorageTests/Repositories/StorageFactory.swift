@@ -61,31 +61,31 @@ enum SQLValue: Sendable {
 /// same database (another `Store` on the same file, or another pool on the same schema), as a second server would.
 struct StorageNode {
     let users: any UserRepository
+    let accounts: any AccountAdministrationRepository
+    let tokenDirectory: any APITokenDirectory
     let departments: any DepartmentRepository
     let audit: any AuditLog
     let tokens: any APITokenRepository
     let loginFailures: any LoginFailureStore & LoginFailureInspection
     let settings: any SettingsRepository
     let learning: any LearningRepository
-    /// Disables or enables an account with a reason (the administration side of `UserRepository.setDisabled`).
-    let setDisabledWithReason: (Bool, UserID, String?, AuditActor) throws -> Void
 
     static func sqlite(_ store: Store, clock: TestClock) -> StorageNode {
         let users = SQLiteUserRepository(store: store, clock: clock.function)
-        return StorageNode(users: users, departments: SQLiteDepartmentRepository(store: store, clock: clock.function),
+        return StorageNode(users: users, accounts: users, tokenDirectory: SQLiteAPITokenRepository(store: store),
+                           departments: SQLiteDepartmentRepository(store: store, clock: clock.function),
                            audit: SQLiteAuditLog(store: store, clock: clock.function),
                            tokens: SQLiteAPITokenRepository(store: store), loginFailures: SQLiteLoginFailureStore(store: store),
-                           settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store),
-                           setDisabledWithReason: { try users.setDisabled($0, id: $1, reason: $2, by: $3) })
+                           settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store))
     }
 
     static func postgres(_ pool: PostgresPool, clock: TestClock) -> StorageNode {
         let users = PostgresUserRepository(pool: pool, clock: clock.function)
-        return StorageNode(users: users, departments: PostgresDepartmentRepository(pool: pool, clock: clock.function),
+        return StorageNode(users: users, accounts: users, tokenDirectory: PostgresAPITokenRepository(pool: pool),
+                           departments: PostgresDepartmentRepository(pool: pool, clock: clock.function),
                            audit: PostgresAuditLog(pool: pool, clock: clock.function),
                            tokens: PostgresAPITokenRepository(pool: pool), loginFailures: PostgresLoginFailureStore(pool: pool),
-                           settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool),
-                           setDisabledWithReason: { try users.setDisabled($0, id: $1, reason: $2, by: $3) })
+                           settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool))
     }
 }
 
@@ -104,6 +104,8 @@ struct StorageFixture {
     let allowAuditTampering: () throws -> Void
 
     var users: any UserRepository { node.users }
+    var accounts: any AccountAdministrationRepository { node.accounts }
+    var tokenDirectory: any APITokenDirectory { node.tokenDirectory }
     var departments: any DepartmentRepository { node.departments }
     var audit: any AuditLog { node.audit }
     var tokens: any APITokenRepository { node.tokens }
