@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 @testable import PostgresStorage
 import Testing
-import TrainingServer
+@testable import TrainingServer
 
 /// What SQLite's single writer gave for free, held on PostgreSQL by locks and constraints when several servers
 /// write at once: every test runs threads on two "servers" (two pools with their own connections and caches) on
@@ -117,6 +117,35 @@ struct PostgresRepositoryConcurrencyTests {
             #expect(ids.current.count == 6 && Set(ids.current).count == 1)
             #expect(try storage.count("departments") == 3)
             #expect(try storage.audit.verify() == .intact(rows: 3))
+        }
+    }
+
+    @Test func beatsOfOnePersonAtTwoServersAtOnceLoseNoTime() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("li", in: try storage.department("处")).id
+            let learning: [any LearningRepository] = [storage.learning, try storage.openNode().learning]
+            @Sendable func beat(_ node: Int, module: String, at now: Double) throws -> ModuleProgress {
+                try learning[node].recordBeat(StudyBeat(userID: user, sessionKey: "s", courseID: "c", moduleID: module,
+                                                        contentHash: "h", requiredSeconds: 600, hours: 1, maximumGap: 120,
+                                                        now: now, year: 2027))
+            }
+            // Each round: the focus is on a fresh module at t, then two beats of the same page reach the two servers
+            // at once, stamped t + 30 and t + 31. In either order the module has 31 seconds (the later beat counts
+            // from the earlier, or the earlier one counts nothing); two beats computed from the same old focus
+            // would leave 30 when the earlier one writes last.
+            for round in 0..<12 {
+                let start = 1_800_000_000 + Double(round) * 1_000
+                _ = try beat(0, module: "m\(round)", at: start)
+                Self.race(2, warmUp: { _ = try learning[$0].progress(userID: user) }) { thread in
+                    do {
+                        _ = try beat(thread, module: "m\(round)", at: start + 30 + Double(thread))
+                    } catch {
+                        Issue.record("\(error)")
+                    }
+                }
+                let seconds = try storage.learning.progress(userID: user).first { $0.moduleID == "m\(round)" }?.seconds
+                #expect(seconds == 31, "round \(round)")
+            }
         }
     }
 
