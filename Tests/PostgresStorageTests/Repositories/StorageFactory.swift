@@ -57,6 +57,31 @@ enum SQLValue: Sendable {
     }
 }
 
+/// The department administration's changes (rename, move, delete, counts) of one engine's department repository.
+struct DepartmentChanges {
+    let rename: (DepartmentID, String, AuditActor) throws(DepartmentChangeFailure) -> Department
+    let move: (DepartmentID, DepartmentID, AuditActor) throws(DepartmentChangeFailure) -> Department
+    let delete: (DepartmentID, AuditActor) throws(DepartmentChangeFailure) -> Void
+    let accountsInSubtree: (Department) throws -> Int
+    let headcounts: () throws -> [DepartmentID: Int]
+
+    init(_ repository: SQLiteDepartmentRepository) {
+        rename = { id, name, actor throws(DepartmentChangeFailure) in try repository.rename(id, to: name, by: actor) }
+        move = { id, parent, actor throws(DepartmentChangeFailure) in try repository.move(id, under: parent, by: actor) }
+        delete = { id, actor throws(DepartmentChangeFailure) in try repository.delete(id, by: actor) }
+        accountsInSubtree = { try repository.accounts(inSubtreeOf: $0) }
+        headcounts = { try repository.headcounts() }
+    }
+
+    init(_ repository: PostgresDepartmentRepository) {
+        rename = { id, name, actor throws(DepartmentChangeFailure) in try repository.rename(id, to: name, by: actor) }
+        move = { id, parent, actor throws(DepartmentChangeFailure) in try repository.move(id, under: parent, by: actor) }
+        delete = { id, actor throws(DepartmentChangeFailure) in try repository.delete(id, by: actor) }
+        accountsInSubtree = { try repository.accounts(inSubtreeOf: $0) }
+        headcounts = { try repository.headcounts() }
+    }
+}
+
 /// The repositories of one server ("node") on a storage: the suite's fixture has one, and can open more on the
 /// same database (another `Store` on the same file, or another pool on the same schema), as a second server would.
 struct StorageNode {
@@ -64,6 +89,7 @@ struct StorageNode {
     let accounts: any AccountAdministrationRepository
     let tokenDirectory: any APITokenDirectory
     let departments: any DepartmentRepository
+    let departmentChanges: DepartmentChanges
     let audit: any AuditLog
     let tokens: any APITokenRepository
     let loginFailures: any LoginFailureStore & LoginFailureInspection
@@ -72,8 +98,9 @@ struct StorageNode {
 
     static func sqlite(_ store: Store, clock: TestClock) -> StorageNode {
         let users = SQLiteUserRepository(store: store, clock: clock.function)
+        let departments = SQLiteDepartmentRepository(store: store, clock: clock.function)
         return StorageNode(users: users, accounts: users, tokenDirectory: SQLiteAPITokenRepository(store: store),
-                           departments: SQLiteDepartmentRepository(store: store, clock: clock.function),
+                           departments: departments, departmentChanges: DepartmentChanges(departments),
                            audit: SQLiteAuditLog(store: store, clock: clock.function),
                            tokens: SQLiteAPITokenRepository(store: store), loginFailures: SQLiteLoginFailureStore(store: store),
                            settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store))
@@ -81,8 +108,9 @@ struct StorageNode {
 
     static func postgres(_ pool: PostgresPool, clock: TestClock) -> StorageNode {
         let users = PostgresUserRepository(pool: pool, clock: clock.function)
+        let departments = PostgresDepartmentRepository(pool: pool, clock: clock.function)
         return StorageNode(users: users, accounts: users, tokenDirectory: PostgresAPITokenRepository(pool: pool),
-                           departments: PostgresDepartmentRepository(pool: pool, clock: clock.function),
+                           departments: departments, departmentChanges: DepartmentChanges(departments),
                            audit: PostgresAuditLog(pool: pool, clock: clock.function),
                            tokens: PostgresAPITokenRepository(pool: pool), loginFailures: PostgresLoginFailureStore(pool: pool),
                            settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool))
@@ -107,6 +135,7 @@ struct StorageFixture {
     var accounts: any AccountAdministrationRepository { node.accounts }
     var tokenDirectory: any APITokenDirectory { node.tokenDirectory }
     var departments: any DepartmentRepository { node.departments }
+    var departmentChanges: DepartmentChanges { node.departmentChanges }
     var audit: any AuditLog { node.audit }
     var tokens: any APITokenRepository { node.tokens }
     var loginFailures: any LoginFailureStore & LoginFailureInspection { node.loginFailures }
