@@ -149,6 +149,52 @@ struct PostgresRepositoryConcurrencyTests {
         }
     }
 
+    @Test func twoServersMovingDepartmentsUnderEachOtherMakeNoCycle() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let other = try storage.openNode()
+            let changes = [storage.departmentChanges, other.departmentChanges]
+            let departments: [any DepartmentRepository] = [storage.departments, other.departments]
+            for round in 0..<6 {
+                let a = try storage.department("省", "甲\(round)")
+                let b = try storage.department("省", "乙\(round)")
+                let outcomes = LockedBox<[String]>([])
+                // One server moves A under B while the other moves B under A.
+                Self.race(2, warmUp: { _ = try departments[$0].all() }) { thread in
+                    let (moving, target) = thread == 0 ? (a.id, b.id) : (b.id, a.id)
+                    do {
+                        _ = try changes[thread].move(moving, target, .system)
+                        outcomes.update { $0.append("moved") }
+                    } catch {
+                        outcomes.update { $0.append("\(error)") }
+                    }
+                }
+                #expect(outcomes.current.sorted() == ["intoOwnSubtree", "moved"], "round \(round)")
+                // Every department's path still starts at the root and names its own id last.
+                for department in try storage.departments.all() {
+                    #expect(department.idPath.hasSuffix("/\(department.id)/") && department.namePath.first == "省")
+                }
+            }
+            #expect(try storage.audit.verify() == .intact(rows: 13 + 6))
+        }
+    }
+
+    @Test func serversMakingTheSameKeyAtOnceAllGetTheFirstOneWritten() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let other = try storage.openNode()
+            let makers = [storage.node.serverKey, other.serverKey]
+            let keys = LockedBox<[[UInt8]]>([])
+            Self.race(6, warmUp: { _ = try makers[$0 % 2]("warm-up", 0) { Array(repeating: 0, count: 32) } }) { thread in
+                do {
+                    let key = try makers[thread % 2]("csrf", 1) { Array(repeating: UInt8(thread), count: 32) }
+                    keys.update { $0.append(key) }
+                } catch {
+                    Issue.record("\(error)")
+                }
+            }
+            #expect(keys.current.count == 6 && Set(keys.current).count == 1)
+        }
+    }
+
     @Test func aTokenRevokedByTwoServersAtOnceIsAuditedOnce() throws {
         try StorageFixture.with(.postgres) { storage in
             let user = try storage.user("api", in: try storage.department("处"))

@@ -58,12 +58,12 @@ enum SQLValue: Sendable {
 }
 
 /// The department administration's changes (rename, move, delete, counts) of one engine's department repository.
-struct DepartmentChanges {
-    let rename: (DepartmentID, String, AuditActor) throws(DepartmentChangeFailure) -> Department
-    let move: (DepartmentID, DepartmentID, AuditActor) throws(DepartmentChangeFailure) -> Department
-    let delete: (DepartmentID, AuditActor) throws(DepartmentChangeFailure) -> Void
-    let accountsInSubtree: (Department) throws -> Int
-    let headcounts: () throws -> [DepartmentID: Int]
+struct DepartmentChanges: Sendable {
+    let rename: @Sendable (DepartmentID, String, AuditActor) throws(DepartmentChangeFailure) -> Department
+    let move: @Sendable (DepartmentID, DepartmentID, AuditActor) throws(DepartmentChangeFailure) -> Department
+    let delete: @Sendable (DepartmentID, AuditActor) throws(DepartmentChangeFailure) -> Void
+    let accountsInSubtree: @Sendable (Department) throws -> Int
+    let headcounts: @Sendable () throws -> [DepartmentID: Int]
 
     init(_ repository: SQLiteDepartmentRepository) {
         rename = { id, name, actor throws(DepartmentChangeFailure) in try repository.rename(id, to: name, by: actor) }
@@ -95,6 +95,10 @@ struct StorageNode {
     let loginFailures: any LoginFailureStore & LoginFailureInspection
     let settings: any SettingsRepository
     let learning: any LearningRepository
+    let externalIdentities: any ExternalIdentityRepository
+    let issuerKeys: any IssuerKeyRepository
+    /// The shared server keys (`SQLiteServerKeyStore.key(named:now:make:)` or PostgreSQL's).
+    let serverKey: @Sendable (String, Double, () -> [UInt8]) throws -> [UInt8]
 
     static func sqlite(_ store: Store, clock: TestClock) -> StorageNode {
         let users = SQLiteUserRepository(store: store, clock: clock.function)
@@ -103,7 +107,10 @@ struct StorageNode {
                            departments: departments, departmentChanges: DepartmentChanges(departments),
                            audit: SQLiteAuditLog(store: store, clock: clock.function),
                            tokens: SQLiteAPITokenRepository(store: store), loginFailures: SQLiteLoginFailureStore(store: store),
-                           settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store))
+                           settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store),
+                           externalIdentities: SQLiteExternalIdentityRepository(store: store),
+                           issuerKeys: SQLiteIssuerKeyRepository(store: store),
+                           serverKey: { [keys = SQLiteServerKeyStore(store: store)] in try keys.key(named: $0, now: $1, make: $2) })
     }
 
     static func postgres(_ pool: PostgresPool, clock: TestClock) -> StorageNode {
@@ -113,7 +120,10 @@ struct StorageNode {
                            departments: departments, departmentChanges: DepartmentChanges(departments),
                            audit: PostgresAuditLog(pool: pool, clock: clock.function),
                            tokens: PostgresAPITokenRepository(pool: pool), loginFailures: PostgresLoginFailureStore(pool: pool),
-                           settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool))
+                           settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool),
+                           externalIdentities: PostgresExternalIdentityRepository(pool: pool),
+                           issuerKeys: PostgresIssuerKeyRepository(pool: pool),
+                           serverKey: { [keys = PostgresServerKeyStore(pool: pool)] in try keys.key(named: $0, now: $1, make: $2) })
     }
 }
 
