@@ -86,3 +86,44 @@ public struct PostgresServerKeyStore: Sendable {
         }
     }
 }
+
+/// Pending OpenID Connect sign-ins (`oidc_requests`) on PostgreSQL, each found by its state's digest and taken once:
+/// `take` is one `DELETE … RETURNING`, so when the provider's callback reaches two servers at once (a retried
+/// request), only one of them gets the request and the other finds none.
+public struct PostgresOIDCRequests: Sendable {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// Stores a new request under the state's digest; requests that have lapsed are purged on the way.
+    public func add(stateHash: String, _ request: OIDCPendingRequest, now: Double) throws {
+        try pool.transaction { connection in
+            try connection.execute("DELETE FROM oidc_requests WHERE expires_at <= $1", now)
+            try connection.execute("""
+                INSERT INTO oidc_requests (state_hash, browser_hash, nonce, code_verifier, next, created_at, expires_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """, stateHash, request.browserHash, request.nonce, request.codeVerifier, request.next, now,
+                request.expiresAt)
+        }
+    }
+
+    /// Removes and returns the request with this state's digest (nil when there is none: never made, already taken
+    /// or purged). Whether it has lapsed is the caller's to check against `expiresAt`.
+    public func take(stateHash: String) throws -> OIDCPendingRequest? {
+        try pool.withConnection { connection in
+            try connection.query("""
+                DELETE FROM oidc_requests WHERE state_hash = $1
+                RETURNING browser_hash, nonce, code_verifier, next, expires_at
+                """, stateHash).first.map { row in
+                OIDCPendingRequest(browserHash: try row.decode(at: 0), nonce: try row.decode(at: 1),
+                                   codeVerifier: try row.decode(at: 2), next: try row.decode(at: 3),
+                                   expiresAt: try row.decode(at: 4))
+            }
+        }
+    }
+
+    /// How many requests are pending (lapsed ones included until the next purge).
+    public func count() throws -> Int {
+        try pool.withConnection { connection in try connection.query("SELECT count(*) FROM oidc_requests")[0].decode(at: 0) }
+    }
+}

@@ -82,4 +82,27 @@ cwIDAQAB
             #expect(throws: (any Error).self) { try storage.node.serverKey("short", 4) { [1, 2, 3] } }
         }
     }
+
+    static func request(_ nonce: String, expiresAt: Double) -> OIDCPendingRequest {
+        OIDCPendingRequest(browserHash: "browser-\(nonce)", nonce: nonce, codeVerifier: "verifier-\(nonce)", next: "/after/\(nonce)",
+                           expiresAt: expiresAt)
+    }
+
+    @Test(arguments: StorageKind.enabled)
+    func anOIDCRequestIsTakenOnceAndLapsedOnesArePurged(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind) { storage in
+            let node = storage.node
+            try node.oidcAdd("state-1", Self.request("n1", expiresAt: 1_000.5), 400)
+            try node.oidcAdd("state-2", Self.request("n2", expiresAt: 1_000), 400)
+            #expect(try node.oidcTake("state-3") == nil)
+            #expect(try node.oidcTake("state-1") == Self.request("n1", expiresAt: 1_000.5))
+            #expect(try node.oidcTake("state-1") == nil)
+            #expect(try node.oidcCount() == 1)
+            #expect(throws: (any Error).self) { try node.oidcAdd("state-2", Self.request("again", expiresAt: 2_000), 400) }
+            try node.oidcAdd("state-4", Self.request("n4", expiresAt: 2_000), 1_000)
+            #expect(try node.oidcCount() == 1, "the lapsed request went")
+            #expect(try node.oidcTake("state-2") == nil)
+            #expect(try node.oidcTake("state-4")?.nonce == "n4")
+        }
+    }
 }

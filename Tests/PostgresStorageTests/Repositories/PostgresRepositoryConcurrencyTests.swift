@@ -195,6 +195,22 @@ struct PostgresRepositoryConcurrencyTests {
         }
     }
 
+    @Test func anOIDCRequestReachingServersAtOnceIsTakenOnce() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let takers = [storage.node.oidcTake, try storage.openNode().oidcTake]
+            try storage.node.oidcAdd("state", KeysAndIdentitiesConformanceTests.request("n", expiresAt: 2_000), 1)
+            let taken = LockedBox<Int>(0)
+            Self.race(6, warmUp: { _ = try takers[$0 % 2]("warm-up") }) { thread in
+                do {
+                    if try takers[thread % 2]("state") != nil { taken.update { $0 += 1 } }
+                } catch {
+                    Issue.record("\(error)")
+                }
+            }
+            #expect(taken.current == 1)
+        }
+    }
+
     @Test func aTokenRevokedByTwoServersAtOnceIsAuditedOnce() throws {
         try StorageFixture.with(.postgres) { storage in
             let user = try storage.user("api", in: try storage.department("处"))

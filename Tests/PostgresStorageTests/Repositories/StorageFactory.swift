@@ -99,6 +99,10 @@ struct StorageNode {
     let issuerKeys: any IssuerKeyRepository
     /// The shared server keys (`SQLiteServerKeyStore.key(named:now:make:)` or PostgreSQL's).
     let serverKey: @Sendable (String, Double, () -> [UInt8]) throws -> [UInt8]
+    /// Pending OpenID Connect sign-ins: add, take, count.
+    let oidcAdd: @Sendable (String, OIDCPendingRequest, Double) throws -> Void
+    let oidcTake: @Sendable (String) throws -> OIDCPendingRequest?
+    let oidcCount: @Sendable () throws -> Int
 
     static func sqlite(_ store: Store, clock: TestClock) -> StorageNode {
         let users = SQLiteUserRepository(store: store, clock: clock.function)
@@ -110,7 +114,10 @@ struct StorageNode {
                            settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store),
                            externalIdentities: SQLiteExternalIdentityRepository(store: store),
                            issuerKeys: SQLiteIssuerKeyRepository(store: store),
-                           serverKey: { [keys = SQLiteServerKeyStore(store: store)] in try keys.key(named: $0, now: $1, make: $2) })
+                           serverKey: { [keys = SQLiteServerKeyStore(store: store)] in try keys.key(named: $0, now: $1, make: $2) },
+                           oidcAdd: { [requests = SQLiteOIDCRequests(store: store)] in try requests.add(stateHash: $0, $1, now: $2) },
+                           oidcTake: { [requests = SQLiteOIDCRequests(store: store)] in try requests.take(stateHash: $0) },
+                           oidcCount: { [requests = SQLiteOIDCRequests(store: store)] in try requests.count() })
     }
 
     static func postgres(_ pool: PostgresPool, clock: TestClock) -> StorageNode {
@@ -123,7 +130,10 @@ struct StorageNode {
                            settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool),
                            externalIdentities: PostgresExternalIdentityRepository(pool: pool),
                            issuerKeys: PostgresIssuerKeyRepository(pool: pool),
-                           serverKey: { [keys = PostgresServerKeyStore(pool: pool)] in try keys.key(named: $0, now: $1, make: $2) })
+                           serverKey: { [keys = PostgresServerKeyStore(pool: pool)] in try keys.key(named: $0, now: $1, make: $2) },
+                           oidcAdd: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.add(stateHash: $0, $1, now: $2) },
+                           oidcTake: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.take(stateHash: $0) },
+                           oidcCount: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.count() })
     }
 }
 
