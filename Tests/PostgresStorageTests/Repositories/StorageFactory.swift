@@ -95,6 +95,7 @@ struct StorageNode {
     let loginFailures: any LoginFailureStore & LoginFailureInspection
     let settings: any SettingsRepository
     let learning: any LearningRepository
+    let yearlyRequirements: any YearlyRequirementRepository
     let externalIdentities: any ExternalIdentityRepository
     let issuerKeys: any IssuerKeyRepository
     /// The shared server keys (`SQLiteServerKeyStore.key(named:now:make:)` or PostgreSQL's).
@@ -112,6 +113,7 @@ struct StorageNode {
                            audit: SQLiteAuditLog(store: store, clock: clock.function),
                            tokens: SQLiteAPITokenRepository(store: store), loginFailures: SQLiteLoginFailureStore(store: store),
                            settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store),
+                           yearlyRequirements: SQLiteYearlyRequirements(store: store, clock: clock.function),
                            externalIdentities: SQLiteExternalIdentityRepository(store: store),
                            issuerKeys: SQLiteIssuerKeyRepository(store: store),
                            serverKey: { [keys = SQLiteServerKeyStore(store: store)] in try keys.key(named: $0, now: $1, make: $2) },
@@ -128,6 +130,7 @@ struct StorageNode {
                            audit: PostgresAuditLog(pool: pool, clock: clock.function),
                            tokens: PostgresAPITokenRepository(pool: pool), loginFailures: PostgresLoginFailureStore(pool: pool),
                            settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool),
+                           yearlyRequirements: PostgresYearlyRequirements(pool: pool, clock: clock.function),
                            externalIdentities: PostgresExternalIdentityRepository(pool: pool),
                            issuerKeys: PostgresIssuerKeyRepository(pool: pool),
                            serverKey: { [keys = PostgresServerKeyStore(pool: pool)] in try keys.key(named: $0, now: $1, make: $2) },
