@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import TrainingServer
 
@@ -22,7 +21,7 @@ enum PostgresAuditChain {
         let previous = try connection.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").first?
             .decode(String.self, at: 0) ?? genesis
         let details = encode(event.details)
-        let hash = digest(prev: previous, at: at, actorUserID: actor.userID?.rawValue, actor: actor.name,
+        let hash = AuditChain.digest(prev: previous, at: at, actorUserID: actor.userID?.rawValue, actor: actor.name,
                           action: event.action, subject: event.subject, details: details)
         let id: Int64 = try connection.query("""
             INSERT INTO audit_log (at, actor_user_id, actor, action, subject, details, prev_hash, hash)
@@ -31,15 +30,6 @@ enum PostgresAuditChain {
             .decode(at: 0)
         try PostgresAuditSubjects.record(row: id, action: event.action, subject: event.subject, details: event.details,
                                          on: connection)
-    }
-
-    /// The hash of a row: SHA-256 over the previous hash and every field, each length-prefixed on its own line
-    /// (the SQLite engine's `AuditChain.digest`, field for field).
-    static func digest(prev: String, at: Double, actorUserID: Int64?, actor: String, action: String, subject: String,
-                       details: String) -> String {
-        let fields = [prev, "\(at)", actorUserID.map { String($0) } ?? "", actor, action, subject, details]
-        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The details as the SQLite engine stores them: JSON with sorted keys and unescaped slashes.
@@ -65,7 +55,7 @@ enum PostgresAuditChain {
                 if item.prevHash != previous {
                     return .broken(rowID: item.id, reason: "its link to the previous row does not match")
                 }
-                let expected = digest(prev: item.prevHash, at: item.at, actorUserID: item.actorUserID, actor: item.actor,
+                let expected = AuditChain.digest(prev: item.prevHash, at: item.at, actorUserID: item.actorUserID, actor: item.actor,
                                       action: item.action, subject: item.subject, details: item.details)
                 if expected != item.hash {
                     return .broken(rowID: item.id, reason: "its content does not match its hash")
@@ -79,7 +69,7 @@ enum PostgresAuditChain {
     }
 
     static func entry(_ row: PostgresRow) throws -> AuditEntry {
-        try PostgresRecords.auditEntry(id: try row.decode(named: "id"), at: try row.decode(named: "at"),
+        AuditEntry(try row.decode(named: "id"), at: try row.decode(named: "at"),
                    actorUserID: try row.decodeIfPresent(named: "actor_user_id"), actor: try row.decode(named: "actor"),
                    action: try row.decode(named: "action"), subject: try row.decode(named: "subject"),
                    details: try row.decode(named: "details"), prevHash: try row.decode(named: "prev_hash"),

@@ -97,8 +97,9 @@ public struct PostgresDepartmentRepository: DepartmentRepository {
         for row in rows { names[try row.decode(at: 0)] = try row.decode(String.self, at: 2) }
         return try rows.map { row in
             let idPath: String = try row.decode(at: 3)
-            return try PostgresRecords.department(
-                id: try row.decode(at: 0), parentID: try row.decodeIfPresent(at: 1), name: try row.decode(at: 2),
+            return Department(
+                DepartmentID(rawValue: try row.decode(at: 0)),
+                parentID: (try row.decodeIfPresent(Int64.self, at: 1)).map(DepartmentID.init(rawValue:)), name: try row.decode(at: 2),
                 idPath: idPath, namePath: idPath.split(separator: "/").compactMap { Int64($0).flatMap { names[$0] } })
         }
     }

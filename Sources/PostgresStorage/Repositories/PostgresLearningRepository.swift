@@ -77,15 +77,17 @@ public struct PostgresLearningRepository: LearningRepository {
 
     /// The person's credits in the order they were made.
     public func ledger(userID: UserID) throws -> [LedgerEntry] {
-        try pool.withConnection { connection in
-            try connection.query("""
-                SELECT year, source, course_id, item_id, hours, at FROM hours_ledger WHERE user_id = $1 ORDER BY at, id
-                """, userID.rawValue).map { row in
-                try PostgresRecords.ledgerEntry(year: try row.decode(at: 0),
-                                                source: HoursSource(rawValue: try row.decode(at: 1)) ?? .module,
-                                                courseID: try row.decode(at: 2), itemID: try row.decode(at: 3),
-                                                hours: try row.decode(at: 4), at: try row.decode(at: 5))
-            }
+        try pool.withConnection { connection in try Self.ledger(connection, userID: userID) }
+    }
+
+    /// The person's credits in the order they were made, on the caller's connection (and in its snapshot).
+    static func ledger(_ connection: PostgresConnection, userID: UserID) throws -> [LedgerEntry] {
+        try connection.query("""
+            SELECT year, source, course_id, item_id, hours, at FROM hours_ledger WHERE user_id = $1 ORDER BY at, id
+            """, userID.rawValue).map { row in
+            LedgerEntry(try row.decode(at: 0), source: HoursSource(rawValue: try row.decode(at: 1)) ?? .module,
+                        courseID: try row.decode(at: 2), itemID: try row.decode(at: 3), hours: try row.decode(at: 4),
+                        at: try row.decode(at: 5))
         }
     }
 
@@ -99,8 +101,8 @@ public struct PostgresLearningRepository: LearningRepository {
     }
 
     static func progress(_ row: PostgresRow) throws -> ModuleProgress {
-        try PostgresRecords.moduleProgress(courseID: try row.decode(at: 0), moduleID: try row.decode(at: 1),
-                                           seconds: try row.decode(at: 2), startedAt: try row.decode(at: 3),
-                                           lastActivityAt: try row.decode(at: 4), completedAt: try row.decodeIfPresent(at: 5))
+        ModuleProgress(try row.decode(at: 0), moduleID: try row.decode(at: 1), seconds: try row.decode(at: 2),
+                       startedAt: try row.decode(at: 3), lastActivityAt: try row.decode(at: 4),
+                       completedAt: try row.decodeIfPresent(at: 5))
     }
 }

@@ -181,9 +181,9 @@ public struct PostgresUserRepository: UserRepository {
         }
         return try rows.map { row in
             let id: Int64 = try row.decode(at: 0)
-            return try PostgresRecords.user(
-                id: id, login: try row.decode(at: 1), displayName: try row.decode(at: 2),
-                employeeNumber: try row.decodeIfPresent(at: 3), departmentID: try row.decode(at: 4),
+            return User(
+                UserID(rawValue: id), login: try row.decode(at: 1), displayName: try row.decode(at: 2),
+                employeeNumber: try row.decodeIfPresent(at: 3), departmentID: DepartmentID(rawValue: try row.decode(at: 4)),
                 disabled: try row.decode(Int.self, at: 5) == 1, language: try row.decodeIfPresent(at: 6),
                 accommodationFactor: try row.decode(at: 7), grants: (grants[id] ?? []).sorted(by: grantOrder),
                 timeZone: try row.decodeIfPresent(at: 8), jobCategory: try row.decodeIfPresent(at: 9),

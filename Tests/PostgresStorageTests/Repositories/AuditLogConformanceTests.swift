@@ -34,7 +34,7 @@ import TrainingServer
             let first = try #require(try storage.audit.recent(limit: 12).last)
             #expect(first.prevHash == String(repeating: "0", count: 64))
             #expect(first.hash.count == 64 && first.hash.allSatisfy(\.isHexDigit))
-            #expect(first.hash == PostgresAuditChain.digest(prev: first.prevHash, at: first.at, actorUserID: first.actorUserID,
+            #expect(first.hash == AuditChain.digest(prev: first.prevHash, at: first.at, actorUserID: first.actorUserID,
                                                             actor: first.actor, action: first.action,
                                                             subject: first.subject, details: first.details))
             #expect(try storage.audit.recent(limit: 0).isEmpty)
@@ -73,7 +73,7 @@ import TrainingServer
         try StorageFixture.with(kind) { storage in
             try Self.append(5, to: storage)
             let row = try #require(try storage.audit.recent(limit: 5).first { $0.id == 2 })
-            let forged = PostgresAuditChain.digest(prev: row.prevHash, at: row.at, actorUserID: row.actorUserID,
+            let forged = AuditChain.digest(prev: row.prevHash, at: row.at, actorUserID: row.actorUserID,
                                                    actor: "someone-else", action: row.action, subject: row.subject,
                                                    details: row.details)
             try storage.allowAuditTampering()

@@ -1,14 +1,13 @@
 import Foundation
 import PostgresStorage
 import Testing
-@testable import TrainingServer
+import TrainingServer
 
-/// Study time and the hours ledger give the same answers on SQLite and PostgreSQL (`StudyBeat` has no public
-/// initialiser: the suite reaches it as the server's own tests do).
+/// Study time and the hours ledger give the same answers on SQLite and PostgreSQL.
 @Suite struct LearningConformanceTests {
     static func beat(_ storage: StorageFixture, _ user: UserID, session: String = "s1", module: String = "m1",
                      gap: Double = 120) throws -> ModuleProgress {
-        try storage.learning.recordBeat(StudyBeat(userID: user, sessionKey: session, courseID: "c", moduleID: module,
+        try storage.learning.recordBeat(StudyBeat(user, sessionKey: session, courseID: "c", moduleID: module,
                                                   contentHash: "h", requiredSeconds: 600, hours: 1, maximumGap: gap,
                                                   now: storage.clock.current, year: 2027))
     }
