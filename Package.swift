@@ -67,7 +67,7 @@ let package = Package(
         // thread, a bounded pool, SQLSTATE errors, named migrations), the schema, and repositories implementing
         // TrainingServer's repository protocols.
         .target(name: "PostgresStorage",
-                dependencies: ["TrainingServer", "CLibPQ", .product(name: "Crypto", package: "swift-crypto"),
+                dependencies: ["TrainingServer", "Assessment", "Curriculum", "CLibPQ",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strictSettings),
 
@@ -86,7 +86,8 @@ let package = Package(
         // Runs against a real PostgreSQL cluster (scripts/postgres.sh; SE_POSTGRES_URL), see docs/testing.md; the
         // repository suite runs the same assertions against SQLite (through GRDB) and PostgreSQL.
         .testTarget(name: "PostgresStorageTests",
-                    dependencies: ["PostgresStorage", "TrainingServer", .product(name: "GRDB", package: "GRDB.swift"),
+                    dependencies: ["PostgresStorage", "TrainingServer", "Assessment", "Curriculum",
+                                   .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strictSettings),
         .testTarget(name: "TrainingServerTests",

@@ -1,3 +1,5 @@
+import Assessment
+import Curriculum
 import Foundation
 import GRDB
 @testable import PostgresStorage
@@ -125,7 +127,7 @@ struct PostgresRepositoryConcurrencyTests {
             let user = try storage.user("li", in: try storage.department("处")).id
             let learning: [any LearningRepository] = [storage.learning, try storage.openNode().learning]
             @Sendable func beat(_ node: Int, module: String, at now: Double) throws -> ModuleProgress {
-                try learning[node].recordBeat(StudyBeat(userID: user, sessionKey: "s", courseID: "c", moduleID: module,
+                try learning[node].recordBeat(StudyBeat(user, sessionKey: "s", courseID: "c", moduleID: module,
                                                         contentHash: "h", requiredSeconds: 600, hours: 1, maximumGap: 120,
                                                         now: now, year: 2027))
             }
@@ -225,6 +227,157 @@ struct PostgresRepositoryConcurrencyTests {
             }
             #expect(try storage.integer("SELECT count(*) FROM audit_log WHERE action = 'token.revoke'", []) == 1)
             #expect(try storage.tokens.find(id: id)?.revokedAt != nil)
+        }
+    }
+
+    @Test func serversSlidingOneSessionAtOnceNeverMoveItsExpiryBack() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("li", in: try storage.department("处"))
+            let start = storage.clock.current
+            let sessions: [any SessionRepository] = [storage.sessions, try storage.openNode().sessions]
+            // Eight requests of one session reach two servers at once, each with its own "now" (two minutes
+            // apart): whichever writes last, the idle expiry is the latest request's.
+            for round in 0..<8 {
+                let token = "t\(round)"
+                try SessionsConformanceTests.create(storage, user, token, at: start)
+                Self.race(8, warmUp: { _ = try sessions[$0 % 2].resume(tokenHash: "warm-up", now: start, idleTimeout: 1) }) { thread in
+                    do {
+                        _ = try sessions[thread % 2].resume(tokenHash: token, now: start + 120 * Double(thread + 1),
+                                                            idleTimeout: SessionsConformanceTests.idle)
+                    } catch {
+                        Issue.record("\(error)")
+                    }
+                }
+                #expect(try storage.integer("SELECT count(*) FROM sessions WHERE token_hash = ? AND idle_expires_at = ?",
+                                            [.text(token), .double(start + 960 + SessionsConformanceTests.idle)]) == 1,
+                        "round \(round)")
+            }
+        }
+    }
+
+    @Test func serversStartingSessionsWithOneTokenAtOnceKeepOneAndOneSignIn() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("li", in: try storage.department("处"))
+            let sessions: [any SessionRepository] = [storage.sessions, try storage.openNode().sessions]
+            let created = LockedBox<Int>(0)
+            let now = storage.clock.current
+            Self.race(6, warmUp: { _ = try sessions[$0 % 2].signIns(userID: user.id, limit: 1) }) { thread in
+                if (try? sessions[thread % 2].create(tokenHash: "same", userID: user.id, csrfSecret: "c\(thread)",
+                                                     now: now, idleTimeout: 60, absoluteTimeout: 600,
+                                                     clientAddress: "192.0.2.\(thread)")) != nil {
+                    created.update { $0 += 1 }
+                }
+            }
+            #expect(created.current == 1)
+            #expect(try storage.sessionCount(of: user) == 1)
+            #expect(try storage.count("sign_ins") == 1, "the refused sessions' sign-ins were rolled back with them")
+        }
+    }
+
+    @Test func serversAppendingToOneAttemptAtOnceKeepEveryStepInOrder() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("li", in: try storage.department("处"))
+            let course = AttemptsConformanceTests.course(AttemptsConformanceTests.exam(timeLimit: nil))
+            let id = try AttemptsConformanceTests.service(storage).start(user: user, quiz: course.quizzes[0], course: course,
+                                                                         seed: 1).attempt.id
+            let repositories: [any AttemptRepository] = [storage.attempts, try storage.openNode().attempts]
+            // Eight requests at a time on two servers, three rounds each: every one appends its step at the next
+            // sequence, and a request repeated (its key already stored) appends nothing.
+            Self.race(8, warmUp: { _ = try repositories[$0 % 2].attempt(id: id) }) { thread in
+                for round in 0..<3 {
+                    let key = "t\(thread)-\(round)"
+                    for _ in 0..<2 {
+                        do {
+                            _ = try repositories[thread % 2].append(attemptID: id) { latest in
+                                if latest.attempt.steps.contains(where: { $0.idempotencyKey == key }) { return ([], nil) }
+                                return ([AttemptStep(sequence: latest.attempt.steps.count, time: 1_800_000_000,
+                                                     actor: .learner(String(user.id.rawValue)),
+                                                     action: .save(question: QuestionID("q1"), response: .choice("a")),
+                                                     idempotencyKey: key)], nil)
+                            }
+                        } catch {
+                            Issue.record("\(error)")
+                        }
+                    }
+                }
+            }
+            let steps = try #require(try storage.attempts.attempt(id: id)).attempt.steps
+            #expect(steps.map(\.sequence) == Array(0...24))
+            #expect(Set(steps.compactMap(\.idempotencyKey)).count == 24)
+        }
+    }
+
+    @Test func serversStartingOnePersonsLastAttemptAtOnceStartOne() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("li", in: try storage.department("处"))
+            let course = AttemptsConformanceTests.course(AttemptsConformanceTests.exam(maxAttempts: 1))
+            let quiz = course.quizzes[0]
+            let other = try storage.openNode()
+            let services = [AttemptsConformanceTests.service(storage),
+                            AttemptsConformanceTests.service(storage, attempts: other.attempts)]
+            let outcomes = LockedBox<[String]>([])
+            Self.race(6, warmUp: { _ = try services[$0 % 2].attempts.headers(userID: user.id) }) { thread in
+                do {
+                    _ = try services[thread % 2].start(user: user, quiz: quiz, course: course, seed: UInt64(thread))
+                    outcomes.update { $0.append("started") }
+                } catch let failure as QuizService.Failure {
+                    outcomes.update { $0.append("refused: \(failure)") }
+                } catch {
+                    outcomes.update { $0.append("unexpected: \(error)") }
+                }
+            }
+            // Each later start saw the first one: refused by the rules, not by the database.
+            #expect(outcomes.current.filter { $0 == "started" }.count == 1, "\(outcomes.current)")
+            #expect(outcomes.current.filter { $0.hasPrefix("refused") }.count == 5, "\(outcomes.current)")
+            #expect(try storage.count("quiz_attempts") == 1)
+        }
+    }
+
+    @Test func aCertificateRevokedByTwoServersAtOnceIsRevokedAndAuditedOnce() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("holder", in: try storage.department("处"))
+            try CertificationConformanceTests.refresh(storage, user, completedAt: 100, now: 150)
+            let id = try #require(try storage.certifications.certificates(userID: user.id).first?.id)
+            let repositories: [any CertificationRepository] = [storage.certifications, try storage.openNode().certifications]
+            let revoked = LockedBox<Int>(0)
+            Self.race(6, warmUp: { _ = try repositories[$0 % 2].certificate(id) }) { thread in
+                do {
+                    if try repositories[thread % 2].revoke(id, reason: "r\(thread)", by: .system, at: 200 + Double(thread)) {
+                        revoked.update { $0 += 1 }
+                    }
+                } catch {
+                    Issue.record("\(error)")
+                }
+            }
+            #expect(revoked.current == 1)
+            #expect(try storage.integer("SELECT count(*) FROM audit_log WHERE action = 'certificate.revoke'", []) == 1)
+        }
+    }
+
+    @Test func twoReportsOfOnePersonAtTwoServersAtOnceSpendOneAllowance() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let watches: [any MediaWatchRepository] = [storage.mediaWatch, try storage.openNode().mediaWatch]
+            let (module, media) = MediaWatchConformanceTests.module()
+            // Six people, each with two tabs reporting 40 s of two recordings 15 s after the page view: one report
+            // has the 32 s allowance, the other (seeing the first as the latest report) 2 s.
+            for round in 0..<6 {
+                let user = try MediaWatchConformanceTests.learner(storage, "p\(round)")
+                try MediaWatchConformanceTests.pageView(storage, user)
+                storage.clock.advance(by: 15)
+                let reports = [MediaWatchConformanceTests.lecture, MediaWatchConformanceTests.briefing].map { item in
+                    WatchReport(userID: user, courseID: "media-course", module: module, media: media, item: item,
+                                ranges: [WatchInterval(0, 40)], now: storage.clock.current, year: 2027)
+                }
+                Self.race(2, warmUp: { _ = try watches[$0].records(userID: user, courseID: "c", moduleID: "m") }) { thread in
+                    do {
+                        _ = try watches[thread].report(reports[thread])
+                    } catch {
+                        Issue.record("\(error)")
+                    }
+                }
+                let records = try storage.mediaWatch.records(userID: user, courseID: "media-course", moduleID: "lecture")
+                #expect(records.values.map(\.watchedSeconds).reduce(0, +) == 34, "round \(round)")
+            }
         }
     }
 }

@@ -91,6 +91,10 @@ struct StorageNode {
     let departments: any DepartmentRepository
     let departmentChanges: DepartmentChanges
     let audit: any AuditLog
+    let sessions: any SessionRepository
+    let attempts: any AttemptRepository
+    let certifications: any CertificationRepository
+    let mediaWatch: any MediaWatchRepository
     let tokens: any APITokenRepository
     let loginFailures: any LoginFailureStore & LoginFailureInspection
     let settings: any SettingsRepository
@@ -111,6 +115,9 @@ struct StorageNode {
         return StorageNode(users: users, accounts: users, tokenDirectory: SQLiteAPITokenRepository(store: store),
                            departments: departments, departmentChanges: DepartmentChanges(departments),
                            audit: SQLiteAuditLog(store: store, clock: clock.function),
+                           sessions: SQLiteSessionRepository(store: store), attempts: SQLiteAttemptRepository(store: store),
+                           certifications: SQLiteCertificationRepository(store: store),
+                           mediaWatch: SQLiteMediaWatchRepository(store: store),
                            tokens: SQLiteAPITokenRepository(store: store), loginFailures: SQLiteLoginFailureStore(store: store),
                            settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store),
                            yearlyRequirements: SQLiteYearlyRequirements(store: store, clock: clock.function),
@@ -128,6 +135,9 @@ struct StorageNode {
         return StorageNode(users: users, accounts: users, tokenDirectory: PostgresAPITokenRepository(pool: pool),
                            departments: departments, departmentChanges: DepartmentChanges(departments),
                            audit: PostgresAuditLog(pool: pool, clock: clock.function),
+                           sessions: PostgresSessionRepository(pool: pool), attempts: PostgresAttemptRepository(pool: pool),
+                           certifications: PostgresCertificationRepository(pool: pool),
+                           mediaWatch: PostgresMediaWatchRepository(pool: pool),
                            tokens: PostgresAPITokenRepository(pool: pool), loginFailures: PostgresLoginFailureStore(pool: pool),
                            settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool),
                            yearlyRequirements: PostgresYearlyRequirements(pool: pool, clock: clock.function),
@@ -142,7 +152,7 @@ struct StorageNode {
 
 /// One fresh storage on one engine: a new SQLite file, or a new PostgreSQL schema with every migration applied.
 /// Repositories are typed by their protocols only, so the suite's assertions cannot reach engine details;
-/// `execute` and `integer` run the suite's own SQL (written with `?` placeholders, numbered for PostgreSQL).
+/// `execute`, `integer` and `text` run the suite's own SQL (written with `?` placeholders, numbered for PostgreSQL).
 struct StorageFixture {
     let kind: StorageKind
     let clock: TestClock
@@ -151,6 +161,7 @@ struct StorageFixture {
     let openNode: () throws -> StorageNode
     let execute: (String, [SQLValue]) throws -> Void
     let integer: (String, [SQLValue]) throws -> Int?
+    let text: (String, [SQLValue]) throws -> String?
     /// Lets the suite tamper with the audit log (drops or disables the append-only triggers).
     let allowAuditTampering: () throws -> Void
 
@@ -160,6 +171,10 @@ struct StorageFixture {
     var departments: any DepartmentRepository { node.departments }
     var departmentChanges: DepartmentChanges { node.departmentChanges }
     var audit: any AuditLog { node.audit }
+    var sessions: any SessionRepository { node.sessions }
+    var attempts: any AttemptRepository { node.attempts }
+    var certifications: any CertificationRepository { node.certifications }
+    var mediaWatch: any MediaWatchRepository { node.mediaWatch }
     var tokens: any APITokenRepository { node.tokens }
     var loginFailures: any LoginFailureStore & LoginFailureInspection { node.loginFailures }
     var settings: any SettingsRepository { node.settings }
@@ -183,6 +198,9 @@ struct StorageFixture {
                 },
                 integer: { sql, values in
                     try store.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(values.map(\.grdb))) }
+                },
+                text: { sql, values in
+                    try store.read { db in try String.fetchOne(db, sql: sql, arguments: StatementArguments(values.map(\.grdb))) }
                 },
                 allowAuditTampering: {
                     try store.write { db in
@@ -213,6 +231,11 @@ struct StorageFixture {
                     integer: { sql, values in
                         try pool.withConnection { connection in
                             try connection.query(Self.numbered(sql), values.map(\.postgres)).first?.decodeIfPresent(Int.self, at: 0)
+                        }
+                    },
+                    text: { sql, values in
+                        try pool.withConnection { connection in
+                            try connection.query(Self.numbered(sql), values.map(\.postgres)).first?.decodeIfPresent(String.self, at: 0)
                         }
                     },
                     allowAuditTampering: {
