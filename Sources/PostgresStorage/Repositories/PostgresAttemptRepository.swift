@@ -166,7 +166,7 @@ public struct PostgresAttemptRepository: AttemptRepository {
     public func saveVersion(courseID: String, quiz: QuizDefinition, at: Double) throws {
         let json = String(decoding: try Self.encoder.encode(quiz), as: UTF8.self)
         try pool.withConnection { connection in
-            try connection.execute("""
+            _ = try connection.execute("""
                 INSERT INTO quiz_versions (course_id, quiz_id, content_hash, definition, first_used_at)
                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
                 """, courseID, quiz.id.rawValue, quiz.contentHash, json, at)
