@@ -63,10 +63,12 @@ let package = Package(
                 resources: [.copy("Resources")],
                 swiftSettings: strictSettings),
 
-        // The PostgreSQL client: configuration, connections on libpq (synchronous, on the caller's thread), a bounded
-        // pool, SQLSTATE errors and named migrations. Knows nothing of the application.
+        // The PostgreSQL storage engine: the client (configuration, connections on libpq, synchronous on the caller's
+        // thread, a bounded pool, SQLSTATE errors, named migrations), the schema, and repositories implementing
+        // TrainingServer's repository protocols.
         .target(name: "PostgresStorage",
-                dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["TrainingServer", "Assessment", "Curriculum", "CLibPQ",
+                               .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strictSettings),
 
         // The command-line entry point: thin.
@@ -81,9 +83,12 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: strictSettings),
         .testTarget(name: "CurriculumTests", dependencies: ["Curriculum", "Assessment", .product(name: "Yams", package: "Yams")],
                     resources: [.copy("Fixtures")], swiftSettings: strictSettings),
-        // Runs against a real PostgreSQL cluster (scripts/postgres.sh; SE_POSTGRES_URL), see docs/testing.md.
+        // Runs against a real PostgreSQL cluster (scripts/postgres.sh; SE_POSTGRES_URL), see docs/testing.md; the
+        // repository suite runs the same assertions against SQLite (through GRDB) and PostgreSQL.
         .testTarget(name: "PostgresStorageTests",
-                    dependencies: ["PostgresStorage", .product(name: "Logging", package: "swift-log")],
+                    dependencies: ["PostgresStorage", "TrainingServer", "Assessment", "Curriculum",
+                                   .product(name: "GRDB", package: "GRDB.swift"),
+                                   .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strictSettings),
         .testTarget(name: "TrainingServerTests",
                     dependencies: ["TrainingServer", "Curriculum", "Assessment",

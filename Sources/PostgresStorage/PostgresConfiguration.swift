@@ -79,7 +79,12 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
         if let sslRootCertificate { parameters.append(("sslrootcert", sslRootCertificate)) }
         if let sslCertificate { parameters.append(("sslcert", sslCertificate)) }
         if let sslKey { parameters.append(("sslkey", sslKey)) }
-        if let schema { parameters.append(("options", "-c search_path=\(schema)")) }
+        // Doubles (timestamps, marks, hours) must come back exactly as written: the audit chain hashes them. Servers
+        // before 12 print 15 significant digits unless told otherwise; from 12 any value above 0 is the shortest
+        // exact form.
+        var options = "-c extra_float_digits=3"
+        if let schema { options += " -c search_path=\(schema)" }
+        parameters.append(("options", options))
         return parameters
     }
 

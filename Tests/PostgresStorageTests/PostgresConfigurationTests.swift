@@ -105,7 +105,7 @@ import Testing
         #expect(parameters["sslmode"] == "require")
         #expect(parameters["sslcert"] == "/c.pem")
         #expect(parameters["sslkey"] == "/k.pem")
-        #expect(parameters["options"] == "-c search_path=tenant_a")
+        #expect(parameters["options"] == "-c extra_float_digits=3 -c search_path=tenant_a")
         #expect(parameters["port"] == "5439")
         #expect(parameters["password"] == nil)  // left to PGPASSFILE / ~/.pgpass
     }

@@ -4,7 +4,7 @@ import GRDB
 
 /// Writes and checks the audit log's hash chain. `append` runs inside the caller's transaction, so an action
 /// and its audit row commit together or not at all.
-enum AuditChain {
+public enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
     static func append(_ event: AuditEvent, by actor: AuditActor, at: Double, in db: Database) throws {
@@ -21,7 +21,7 @@ enum AuditChain {
     }
 
     /// The hash of a row: SHA-256 over the previous hash and every field, each on its own line.
-    static func digest(prev: String, at: Double, actorUserID: Int64?, actor: String, action: String, subject: String,
+    public static func digest(prev: String, at: Double, actorUserID: Int64?, actor: String, action: String, subject: String,
                        details: String) -> String {
         let fields = [prev, "\(at)", actorUserID.map { String($0) } ?? "", actor, action, subject, details]
         // Length-prefix each field so that no two different rows serialise the same way.
