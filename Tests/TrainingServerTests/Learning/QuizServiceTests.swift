@@ -207,6 +207,63 @@ struct QuizServiceTests {
         }
     }
 
+    /// A save or submit starts from the attempt as this service last knew it, without reading it first; the write
+    /// reads it again and decides on what is stored, so steps another server stored meanwhile count.
+    @Test func aSaveOrSubmitFromTheAttemptLastKnownDecidesOnWhatIsStored() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: nil, delay: 0))
+        let quiz = course.quizzes[0]
+        // Another server on the same database: its own repository and service.
+        let other = QuizService(attempts: SQLiteAttemptRepository(store: temporary.store), learning: learning,
+                                calendar: StudyCalendar(timeZone: TimeZone(identifier: "Asia/Shanghai")!), clock: clock.function)
+        let started = try service.start(user: user, quiz: quiz, course: course, seed: 9)
+        #expect(service.lastKnown(started.attempt.id) == started)
+        #expect(other.lastKnown(started.attempt.id) == nil)
+        let elsewhere = try #require(try attempts.attempt(id: started.attempt.id))
+        _ = try other.save(elsewhere, responses: answers("a", "a"), expectedSequence: 1, key: "other", user: user,
+                           quiz: quiz, course: course)
+        // This server still knows the attempt with its start step only: a page made from that is out of date...
+        let known = try #require(service.lastKnown(started.attempt.id))
+        #expect(known.attempt.steps.count == 1)
+        #expect(throws: QuizService.Failure.rejected(.staleSequence(current: 3, received: 1))) {
+            try service.save(known, responses: answers("b", "b"), expectedSequence: 1, key: "here", user: user,
+                             quiz: quiz, course: course)
+        }
+        // ... and a submit closes the attempt with the answers the other server saved.
+        let submitted = try service.act(known, action: .submit, key: "submit", user: user, quiz: quiz, course: course)
+        #expect(submitted.attempt.steps.count == 4)
+        #expect(submitted.passed == true)
+        #expect(submitted.mark == 2)
+        #expect(service.lastKnown(started.attempt.id) == submitted)
+        #expect(try attempts.attempt(id: started.attempt.id)?.passed == true)
+    }
+
+    /// An attempt moved to another quiz version (a regrade by another process) after this service last knew it:
+    /// the write decides on the version it is stored against now, not the one known.
+    @Test func aWriteAfterTheAttemptMovedToAnotherVersionUsesThatVersion() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let old = LearningFixtures.course(quiz: LearningFixtures.exam(rightAnswerOfQ1: "a", maxAttempts: nil, delay: 0))
+        let fixed = LearningFixtures.course(quiz: LearningFixtures.exam(rightAnswerOfQ1: "b", maxAttempts: nil, delay: 0))
+        var stored = try service.start(user: user, quiz: old.quizzes[0], course: old, seed: 5)
+        stored = try service.save(stored, responses: answers("b", "a"), expectedSequence: 1, key: "k", user: user,
+                                  quiz: old.quizzes[0], course: old)
+        // Elsewhere: the corrected version is stored and the attempt moved to it, with a note.
+        try attempts.saveVersion(courseID: fixed.id.rawValue, quiz: fixed.quizzes[0], at: clock.now)
+        let note = AttemptStep(sequence: stored.attempt.nextSequence, time: clock.now, actor: .system, action: .note("moved"))
+        let summary = AttemptSummary(try AttemptState(replaying: stored.attempt.appending(note), against: fixed.quizzes[0],
+                                                      now: clock.now))
+        try SQLiteAttemptRepository(store: temporary.store).applyRegrade(
+            [(stored.attempt.id, note, summary)], quizHash: fixed.quizzes[0].contentHash,
+            audit: AuditEvent(action: "quiz.regrade", subject: "test"), by: .commandLine, at: clock.now)
+        // The catalogue here still has the old version; the submit starts from the attempt as last known.
+        let known = try #require(service.lastKnown(stored.attempt.id))
+        #expect(known.quizHash == old.quizzes[0].contentHash)
+        let submitted = try service.act(known, action: .submit, key: "s", user: user, quiz: old.quizzes[0], course: old)
+        #expect(submitted.quizHash == fixed.quizzes[0].contentHash)
+        #expect(submitted.passed == true, "graded with the corrected key: b is right for q1")
+        #expect(submitted.mark == 2)
+    }
+
     @Test func regradingMovesAttemptsToTheCorrectedKeyAndRecordsIt() throws {
         let user = try LearningFixtures.user(temporary, clock: clock)
         let old = LearningFixtures.course(quiz: LearningFixtures.exam(rightAnswerOfQ1: "a"))
