@@ -199,10 +199,16 @@ struct QuizController {
     }
 
     private func result(_ request: Request) throws -> Response {
-        let (user, stored, course, quiz) = try load(request)
-        let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
+        // The attempt and the person's history at its quiz in one read; anyone else's attempt is not found.
+        let user = try context.requireUser(request)
+        let catalogue = context.catalogue.catalogue
+        guard let (current, state, course, quiz, history) = try context.quizzes.attemptWithHistory(
+            AttemptID(try request.parameter("attempt")), user: user, find: { stored in
+                guard let course = catalogue.course(CourseID(stored.courseID)),
+                      let quiz = course.quiz(stored.attempt.quizID) else { return nil }
+                return (course, quiz)
+            }) else { throw HTTPError.notFound }
         guard state.isClosed else { return Response.redirect(to: "/attempts/\(current.attempt.id.rawValue)") }
-        let history = try context.quizzes.history(user: user, quiz: quiz, course: course, recent: 0)
         let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: state, learnerHasPassed: history.tally.hasPassed,
                                                      now: context.clock())
         let page = context.page(request)

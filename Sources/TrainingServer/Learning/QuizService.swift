@@ -90,9 +90,33 @@ public struct QuizService: Sendable {
     /// latest `recent` ones. Costs the same however many attempts there are (no closed attempt is replayed).
     public func history(user: User, quiz: QuizDefinition, course: Course, recent: Int = 20) throws -> History {
         let (overview, open, today) = try attemptOverview(user: user, quiz: quiz, course: course, recent: recent)
-        return History(tally: overview.tally, recent: overview.recent,
-                       openAttempt: open.first { !$0.1.isClosed }?.0.attempt.id,
-                       dailyRefusal: dailyRefusal(quiz: quiz, starts: overview.starts, today: today))
+        return history(overview, open: open, quiz: quiz, today: today)
+    }
+
+    /// The attempt `id` of `user` and their history at its quiz, read together (a result page); nil when there is no
+    /// such attempt, it is someone else's, or `find` finds no course and quiz for it in the catalogue. An attempt
+    /// whose time ran out is closed first, as `current` and `history` do.
+    public func attemptWithHistory(_ id: AttemptID, user: User, recent: Int = 0,
+                                   find: (StoredAttempt) -> (Course, QuizDefinition)?) throws
+        -> (stored: StoredAttempt, state: AttemptState, course: Course, quiz: QuizDefinition, history: History)? {
+        var found: (course: Course, quiz: QuizDefinition)?
+        var today: (start: Double, end: Double)?
+        guard let (stored, overview) = try attempts.attemptWithOverview(id: id, limit: recent, startsSince: { stored in
+            guard stored.userID == user.id, let pair = find(stored) else { return nil }
+            found = pair
+            if pair.1.attemptsPerDay != nil { today = calendar.day(containing: clock()) }
+            return today?.start
+        }), stored.userID == user.id, let (course, quiz) = found else { return nil }
+        let (current, state) = try current(stored, quiz: quiz, course: course)
+        let (checked, open) = try bringUpToDate(overview, user: user, quiz: quiz, course: course, recent: recent,
+                                                today: today, closedMeanwhile: current.closedAt != stored.closedAt)
+        return (current, state, course, quiz, history(checked, open: open, quiz: quiz, today: today))
+    }
+
+    private func history(_ overview: AttemptOverview, open: [(StoredAttempt, AttemptState)], quiz: QuizDefinition,
+                         today: (start: Double, end: Double)?) -> History {
+        History(tally: overview.tally, recent: overview.recent, openAttempt: open.first { !$0.1.isClosed }?.0.attempt.id,
+                dailyRefusal: dailyRefusal(quiz: quiz, starts: overview.starts, today: today))
     }
 
     /// The person's attempts at the quiz in one read (open ones, figures, the latest `recent`, today's starts
@@ -101,14 +125,25 @@ public struct QuizService: Sendable {
     private func attemptOverview(user: User, quiz: QuizDefinition, course: Course,
                                  recent: Int) throws -> (AttemptOverview, [(StoredAttempt, AttemptState)], (start: Double, end: Double)?) {
         let today = quiz.attemptsPerDay == nil ? nil : calendar.day(containing: clock())
-        var overview = try attempts.overview(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
+        let overview = try attempts.overview(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
                                              limit: recent, startsSince: today?.start)
+        let (checked, open) = try bringUpToDate(overview, user: user, quiz: quiz, course: course, recent: recent,
+                                                today: today, closedMeanwhile: false)
+        return (checked, open, today)
+    }
+
+    /// `overview` with its open attempts brought up to date; read again when one of them closed now (its time ran
+    /// out) or `closedMeanwhile` (another attempt of the quiz was closed since it was read).
+    private func bringUpToDate(_ overview: AttemptOverview, user: User, quiz: QuizDefinition, course: Course, recent: Int,
+                               today: (start: Double, end: Double)?,
+                               closedMeanwhile: Bool) throws -> (AttemptOverview, [(StoredAttempt, AttemptState)]) {
+        var overview = overview
         let open = try overview.open.map { try current($0, quiz: quiz, course: course) }
-        if open.contains(where: { $0.0.closedAt != nil }) {
+        if closedMeanwhile || open.contains(where: { $0.0.closedAt != nil }) {
             overview = try attempts.overview(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
                                              limit: recent, startsSince: today?.start)
         }
-        return (overview, open, today)
+        return (overview, open)
     }
 
     /// Starts a new attempt, atomically with the check of the attempt rules.

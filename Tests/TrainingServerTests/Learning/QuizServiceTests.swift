@@ -147,6 +147,36 @@ struct QuizServiceTests {
         }
     }
 
+    /// The result page's attempt and history come in one read, say what reading them apart says, are nobody
+    /// else's, and count an attempt whose time ran out as closed.
+    @Test func anAttemptWithItsHistoryIsOneReadAndOnlyItsOwners() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let someoneElse = try LearningFixtures.user(temporary, clock: clock, login: "someone-else")
+        var exam = LearningFixtures.exam(maxAttempts: nil, delay: 0, timeLimit: 600)
+        exam.attemptsPerDay = 2
+        let course = LearningFixtures.course(quiz: exam)
+        let find: (StoredAttempt) -> (Course, QuizDefinition)? = { _ in (course, exam) }
+        let first = try service.start(user: user, quiz: exam, course: course, seed: 1)
+        let submitted = try service.act(first, action: .submit, key: "submit-1", user: user, quiz: exam, course: course)
+        var found: (stored: StoredAttempt, state: AttemptState, course: Course, quiz: QuizDefinition,
+                    history: QuizService.History)?
+        #expect(try reads { found = try service.attemptWithHistory(first.attempt.id, user: user, find: find) } == 1)
+        let apart = try service.history(user: user, quiz: exam, course: course, recent: 0)
+        #expect(found?.stored == submitted && found?.state.isClosed == true)
+        #expect(found?.history.tally == apart.tally && found?.history.dailyRefusal == nil && found?.history.openAttempt == nil)
+        #expect(try service.attemptWithHistory(first.attempt.id, user: someoneElse, find: find) == nil)
+        #expect(try service.attemptWithHistory(AttemptID("missing"), user: user, find: find) == nil)
+        #expect(try service.attemptWithHistory(first.attempt.id, user: user, find: { _ in nil }) == nil)
+        // The second attempt's time runs out: shown closed, and the figures (two started today) count it closed.
+        let second = try service.start(user: user, quiz: exam, course: course, seed: 2)
+        clock.advance(by: 2_000)
+        found = try service.attemptWithHistory(second.attempt.id, user: user, find: find)
+        #expect(found?.state.closeReason == .expired && found?.stored.closedAt != nil)
+        #expect(found?.history.tally.count == 2 && found?.history.tally.lastClose == found?.stored.closedAt)
+        #expect(found?.history.dailyRefusal == (try service.history(user: user, quiz: exam, course: course)).dailyRefusal)
+        #expect(found?.history.dailyRefusal != nil)
+    }
+
     @Test func theAttemptLimitHoldsUnderConcurrentStarts() async throws {
         let user = try LearningFixtures.user(temporary, clock: clock)
         let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: 1, delay: 0))
