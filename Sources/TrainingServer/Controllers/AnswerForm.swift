@@ -35,6 +35,15 @@ enum AnswerForm {
         return result
     }
 
+    /// Whether `text` is empty or only blanks: what `trimmingCharacters(in: .whitespaces).isEmpty` says (Unicode's
+    /// space separators, the tab and, in Foundation's set, the zero-width space), without Foundation's bridging.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            scalar == " " || scalar == "\t" || scalar == "\u{200B}"
+                || (scalar.value >= 0x80 && scalar.properties.generalCategory == .spaceSeparator)
+        }
+    }
+
     private static func presentedResponse(_ form: Parameters, question: QuestionAttempt) -> Assessment.Response? {
         let field = "answer-\(question.number)"
         switch question.question.kind {
@@ -53,7 +62,7 @@ enum AnswerForm {
             }
         case .shortAnswer, .numeric:
             guard let text = form[field] else { return nil }
-            if text.trimmingCharacters(in: .whitespaces).isEmpty { return question.response == nil ? nil : .text("") }
+            if isBlank(text) { return question.response == nil ? nil : .text("") }
             // As typed, however long: an answer over the limit is refused with a message, never cut silently.
             return .text(text)
         case .matching:

@@ -95,7 +95,7 @@ struct QuizController {
     }
 
     private func save(_ request: Request) throws -> Response {
-        let (user, stored, course, quiz) = try load(request)
+        let (user, stored, course, quiz) = try loadForWrite(request)
         let form = try request.form()
         let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
         let base = "/attempts/\(current.attempt.id.rawValue)"
@@ -187,7 +187,7 @@ struct QuizController {
     }
 
     private func submit(_ request: Request) throws -> Response {
-        let (user, stored, course, quiz) = try load(request)
+        let (user, stored, course, quiz) = try loadForWrite(request)
         let form = try request.form()
         let key = form["form_key"].flatMap { $0.isEmpty ? nil : $0 } ?? Tokens.random(bytes: 12)
         do {
@@ -199,10 +199,16 @@ struct QuizController {
     }
 
     private func result(_ request: Request) throws -> Response {
-        let (user, stored, course, quiz) = try load(request)
-        let (current, state) = try context.quizzes.current(stored, quiz: quiz, course: course)
+        // The attempt and the person's history at its quiz in one read; anyone else's attempt is not found.
+        let user = try context.requireUser(request)
+        let catalogue = context.catalogue.catalogue
+        guard let (current, state, course, quiz, history) = try context.quizzes.attemptWithHistory(
+            AttemptID(try request.parameter("attempt")), user: user, find: { stored in
+                guard let course = catalogue.course(CourseID(stored.courseID)),
+                      let quiz = course.quiz(stored.attempt.quizID) else { return nil }
+                return (course, quiz)
+            }) else { throw HTTPError.notFound }
         guard state.isClosed else { return Response.redirect(to: "/attempts/\(current.attempt.id.rawValue)") }
-        let history = try context.quizzes.history(user: user, quiz: quiz, course: course, recent: 0)
         let visibility = ReviewVisibility.forLearner(quiz: quiz, attempt: state, learnerHasPassed: history.tally.hasPassed,
                                                      now: context.clock())
         let page = context.page(request)
@@ -281,6 +287,19 @@ struct QuizController {
     /// reveal nothing), with its course and quiz.
     private func load(_ request: Request) throws -> (User, StoredAttempt, Course, QuizDefinition) {
         try context.ownAttempt(request)
+    }
+
+    /// `load` for a save or submit: the attempt as this server last read or stored it when it still knows it (the
+    /// write reads it again and decides on what is stored then, `QuizService.perform`), else read now. Who owns it,
+    /// its course and quiz never change.
+    private func loadForWrite(_ request: Request) throws -> (User, StoredAttempt, Course, QuizDefinition) {
+        let user = try context.requireUser(request)
+        if let stored = context.quizzes.lastKnown(AttemptID(try request.parameter("attempt"))), stored.userID == user.id,
+           let course = context.catalogue.catalogue.course(CourseID(stored.courseID)),
+           let quiz = course.quiz(stored.attempt.quizID) {
+            return (user, stored, course, quiz)
+        }
+        return try load(request)
     }
 
     private func quiz(_ request: Request, in course: Course) throws -> QuizDefinition {

@@ -1,6 +1,7 @@
 import Assessment
 import Curriculum
 import Foundation
+import Synchronization
 
 /// What the daily cap of a quiz counts: a person's attempts started since the start of the day, and whether one
 /// is still open (it is continued, never refused).
@@ -14,10 +15,24 @@ public struct AttemptStarts: Sendable, Hashable {
     }
 }
 
+/// The day `StudyCalendar.day(containing:)` found last, with its zone: the next call for an instant of the same day
+/// in the same zone (nearly every call: the starts and pages of one day) answers without a `Calendar`.
+private let lastDay = Mutex<(timeZone: TimeZone, start: Double, end: Double)?>(nil)
+
 extension StudyCalendar {
     /// The calendar day `seconds` falls in, in the platform's time zone: its first instant and the first instant of
     /// the next day (a day of 23 or 25 hours where the zone changes its clocks).
     public func day(containing seconds: Double) -> (start: Double, end: Double) {
+        if let last = lastDay.withLock({ $0 }), last.start <= seconds, seconds < last.end, last.timeZone == timeZone {
+            return (last.start, last.end)
+        }
+        let day = Self.computeDay(containing: seconds, in: timeZone)
+        lastDay.withLock { $0 = (timeZone, day.start, day.end) }
+        return day
+    }
+
+    /// `day(containing:)` worked out by Foundation's Gregorian calendar, nothing kept.
+    static func computeDay(containing seconds: Double, in timeZone: TimeZone) -> (start: Double, end: Double) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let date = Date(timeIntervalSince1970: seconds)

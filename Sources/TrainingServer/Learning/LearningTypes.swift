@@ -219,6 +219,10 @@ public protocol AttemptRepository: Sendable {
     /// What `openAttempts`, `history` and (with `startsSince`) `starts` give for a person at one quiz, read in one
     /// snapshot.
     func overview(userID: UserID, courseID: String, quizID: QuizID, limit: Int, startsSince: Double?) throws -> AttemptOverview
+    /// The attempt `id` and what `overview` gives for its person and quiz (the starts since `startsSince(attempt)`),
+    /// read in one snapshot; nil when there is no such attempt.
+    func attemptWithOverview(id: AttemptID, limit: Int,
+                             startsSince: (StoredAttempt) -> Double?) throws -> (StoredAttempt, AttemptOverview)?
     /// Every attempt of a person without steps, newest first.
     func headers(userID: UserID) throws -> [AttemptHeader]
     /// The attempts of a person not closed as stored, with their steps (one may need closing now that time ran
@@ -241,4 +245,14 @@ public protocol AttemptRepository: Sendable {
     /// Stores regraded summaries with a note step per attempt and one audit row, in one transaction.
     func applyRegrade(_ changes: [(AttemptID, AttemptStep, AttemptSummary)], quizHash: String, audit: AuditEvent,
                       by actor: AuditActor, at: Double) throws
+}
+
+extension AttemptRepository {
+    /// In two reads, for repositories without a combined one.
+    public func attemptWithOverview(id: AttemptID, limit: Int,
+                                    startsSince: (StoredAttempt) -> Double?) throws -> (StoredAttempt, AttemptOverview)? {
+        guard let stored = try attempt(id: id) else { return nil }
+        return (stored, try overview(userID: stored.userID, courseID: stored.courseID, quizID: stored.attempt.quizID,
+                                     limit: limit, startsSince: startsSince(stored)))
+    }
 }

@@ -14,6 +14,9 @@ public struct QuizService: Sendable {
     public let onResultChange: @Sendable (UserID) -> Void
     /// Replays of attempts as stored, so the pages that follow one another need not replay the same steps again.
     let replays = AttemptReplays()
+    /// Attempts as this service last read or stored them, so a save or submit need not read the attempt before
+    /// its write (which reads it again and decides on what is stored then).
+    let known = KnownAttempts()
 
     public init(attempts: any AttemptRepository, learning: any LearningRepository, calendar: StudyCalendar,
                 clock: @escaping @Sendable () -> Double, onResultChange: @escaping @Sendable (UserID) -> Void = { _ in }) {
@@ -44,16 +47,25 @@ public struct QuizService: Sendable {
         let now = clock()
         let state = try storedReplay(stored.attempt, quiz: quiz, now: now)
         if AttemptRules.expiryStep(for: stored.attempt, state: state, now: now) != nil {
+            var closedHere = false
             let updated = try attempts.append(attemptID: stored.attempt.id) { latest in
                 guard let step = AttemptRules.expiryStep(for: latest.attempt, quiz: quiz, now: now) else { return ([], nil) }
                 let state = try replay(latest.attempt.appending(step), quiz: quiz, now: now)
+                closedHere = latest.closedAt == nil
                 return ([step], AttemptSummary(state))
             }
-            try afterClose(updated, quiz: quiz, course: course)
+            known.keep(updated)
+            if closedHere { try afterClose(updated, quiz: quiz, course: course) }
             return (updated, try storedReplay(updated.attempt, quiz: quiz, now: now))
         }
+        known.keep(stored)
         return (stored, state)
     }
+
+    /// The attempt `id` as this service last read or stored it, if it still knows it: where a save or submit may
+    /// start instead of reading the attempt, since its write reads the attempt again and decides on what is
+    /// stored then (`perform`). Pages read the attempt: another server on the same database may have changed it.
+    public func lastKnown(_ id: AttemptID) -> StoredAttempt? { known.attempt(id) }
 
     /// A person's attempts at a quiz as pages show them: the figures of all of them (from the summaries stored
     /// beside the steps) and the latest `recent` without steps, oldest first.
@@ -78,9 +90,33 @@ public struct QuizService: Sendable {
     /// latest `recent` ones. Costs the same however many attempts there are (no closed attempt is replayed).
     public func history(user: User, quiz: QuizDefinition, course: Course, recent: Int = 20) throws -> History {
         let (overview, open, today) = try attemptOverview(user: user, quiz: quiz, course: course, recent: recent)
-        return History(tally: overview.tally, recent: overview.recent,
-                       openAttempt: open.first { !$0.1.isClosed }?.0.attempt.id,
-                       dailyRefusal: dailyRefusal(quiz: quiz, starts: overview.starts, today: today))
+        return history(overview, open: open, quiz: quiz, today: today)
+    }
+
+    /// The attempt `id` of `user` and their history at its quiz, read together (a result page); nil when there is no
+    /// such attempt, it is someone else's, or `find` finds no course and quiz for it in the catalogue. An attempt
+    /// whose time ran out is closed first, as `current` and `history` do.
+    public func attemptWithHistory(_ id: AttemptID, user: User, recent: Int = 0,
+                                   find: (StoredAttempt) -> (Course, QuizDefinition)?) throws
+        -> (stored: StoredAttempt, state: AttemptState, course: Course, quiz: QuizDefinition, history: History)? {
+        var found: (course: Course, quiz: QuizDefinition)?
+        var today: (start: Double, end: Double)?
+        guard let (stored, overview) = try attempts.attemptWithOverview(id: id, limit: recent, startsSince: { stored in
+            guard stored.userID == user.id, let pair = find(stored) else { return nil }
+            found = pair
+            if pair.1.attemptsPerDay != nil { today = calendar.day(containing: clock()) }
+            return today?.start
+        }), stored.userID == user.id, let (course, quiz) = found else { return nil }
+        let (current, state) = try current(stored, quiz: quiz, course: course)
+        let (checked, open) = try bringUpToDate(overview, user: user, quiz: quiz, course: course, recent: recent,
+                                                today: today, closedMeanwhile: current.closedAt != stored.closedAt)
+        return (current, state, course, quiz, history(checked, open: open, quiz: quiz, today: today))
+    }
+
+    private func history(_ overview: AttemptOverview, open: [(StoredAttempt, AttemptState)], quiz: QuizDefinition,
+                         today: (start: Double, end: Double)?) -> History {
+        History(tally: overview.tally, recent: overview.recent, openAttempt: open.first { !$0.1.isClosed }?.0.attempt.id,
+                dailyRefusal: dailyRefusal(quiz: quiz, starts: overview.starts, today: today))
     }
 
     /// The person's attempts at the quiz in one read (open ones, figures, the latest `recent`, today's starts
@@ -89,14 +125,25 @@ public struct QuizService: Sendable {
     private func attemptOverview(user: User, quiz: QuizDefinition, course: Course,
                                  recent: Int) throws -> (AttemptOverview, [(StoredAttempt, AttemptState)], (start: Double, end: Double)?) {
         let today = quiz.attemptsPerDay == nil ? nil : calendar.day(containing: clock())
-        var overview = try attempts.overview(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
+        let overview = try attempts.overview(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
                                              limit: recent, startsSince: today?.start)
+        let (checked, open) = try bringUpToDate(overview, user: user, quiz: quiz, course: course, recent: recent,
+                                                today: today, closedMeanwhile: false)
+        return (checked, open, today)
+    }
+
+    /// `overview` with its open attempts brought up to date; read again when one of them closed now (its time ran
+    /// out) or `closedMeanwhile` (another attempt of the quiz was closed since it was read).
+    private func bringUpToDate(_ overview: AttemptOverview, user: User, quiz: QuizDefinition, course: Course, recent: Int,
+                               today: (start: Double, end: Double)?,
+                               closedMeanwhile: Bool) throws -> (AttemptOverview, [(StoredAttempt, AttemptState)]) {
+        var overview = overview
         let open = try overview.open.map { try current($0, quiz: quiz, course: course) }
-        if open.contains(where: { $0.0.closedAt != nil }) {
+        if closedMeanwhile || open.contains(where: { $0.0.closedAt != nil }) {
             overview = try attempts.overview(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id,
                                              limit: recent, startsSince: today?.start)
         }
-        return (overview, open, today)
+        return (overview, open)
     }
 
     /// Starts a new attempt, atomically with the check of the attempt rules.
@@ -144,6 +191,7 @@ public struct QuizService: Sendable {
         }
         // Stored: the answer page that follows finds the replay made.
         if let replayed { replays.keep(replayed, of: started.attempt, quiz: quiz, now: now) }
+        known.keep(started)
         return started
     }
 
@@ -195,34 +243,46 @@ public struct QuizService: Sendable {
                          steps: (StoredAttempt, AttemptState, QuizDefinition, Double) throws -> [AttemptStep]) throws -> StoredAttempt {
         let (current, currentState) = try given.map { (stored, $0) } ?? current(stored, quiz: currentQuiz, course: course)
         let quiz = try definition(for: current, current: currentQuiz)
-        let wasClosed = current.closedAt != nil
+        var closedHere = false
         var replayed: (state: AttemptState, now: Double)?
-        let updated = try attempts.append(attemptID: current.attempt.id) { latest in
-            let now = clock()
-            // The replay just made holds unless a step was stored since (steps are only appended, so the same
-            // count is the same steps) or the cutoff passed in between (an open attempt would now be closed).
-            let unchanged = latest.attempt.steps.count == current.attempt.steps.count
-                && latest.quizHash == current.quizHash
-                && (currentState.isClosed || currentState.cutoff.map { now <= $0 } ?? true)
-            let state = unchanged ? currentState : try replay(latest.attempt, quiz: quiz, now: now)
-            let new = try steps(latest, state, quiz, now)
-            guard !new.isEmpty else { return ([], nil) }
-            // Saves on an open attempt leave it open with the same figures (the maximum mark does not depend on
-            // the responses, and the rest stays empty until it closes): when the row holds them already, the
-            // attempt is neither replayed again nor its row rewritten.
-            let onlySaves = new.allSatisfy { if case .save = $0.action { true } else { false } }
-            if onlySaves, !state.isClosed, AttemptSummary(state) == latest.header.summary { return (new, nil) }
-            let after = try replay(new.reduce(latest.attempt) { $0.appending($1) }, quiz: quiz, now: now)
-            replayed = (after, now)
-            return (new, AttemptSummary(after))
+        let updated: StoredAttempt
+        do {
+            updated = try attempts.append(attemptID: current.attempt.id) { latest in
+                // Moved to another quiz version (a regrade) since it was read: decided again on the attempt as stored.
+                guard latest.quizHash == current.quizHash else { throw VersionMoved() }
+                let now = clock()
+                // The replay just made holds unless a step was stored since (steps are only appended, so the same
+                // count is the same steps) or the cutoff passed in between (an open attempt would now be closed).
+                let unchanged = latest.attempt.steps.count == current.attempt.steps.count
+                    && (currentState.isClosed || currentState.cutoff.map { now <= $0 } ?? true)
+                let state = unchanged ? currentState : try replay(latest.attempt, quiz: quiz, now: now)
+                let new = try steps(latest, state, quiz, now)
+                guard !new.isEmpty else { return ([], nil) }
+                // Saves on an open attempt leave it open with the same figures (the maximum mark does not depend on
+                // the responses, and the rest stays empty until it closes): when the row holds them already, the
+                // attempt is neither replayed again nor its row rewritten.
+                let onlySaves = new.allSatisfy { if case .save = $0.action { true } else { false } }
+                if onlySaves, !state.isClosed, AttemptSummary(state) == latest.header.summary { return (new, nil) }
+                let after = try replay(new.reduce(latest.attempt) { $0.appending($1) }, quiz: quiz, now: now)
+                replayed = (after, now)
+                closedHere = latest.closedAt == nil && after.isClosed
+                return (new, AttemptSummary(after))
+            }
+        } catch is VersionMoved {
+            guard let fresh = try attempts.attempt(id: stored.attempt.id) else { throw StoreError.notFound("attempt") }
+            return try perform(fresh, quiz: currentQuiz, course: course, steps: steps)
         }
+        known.keep(updated)
         // Stored: the page that follows (the result after a submit) finds the replay made.
         if let replayed, replayed.state.nextSequence == updated.attempt.nextSequence {
             replays.keep(replayed.state, of: updated.attempt, quiz: quiz, now: replayed.now)
         }
-        if !wasClosed && updated.closedAt != nil { try afterClose(updated, quiz: quiz, course: course) }
+        if closedHere && updated.closedAt != nil { try afterClose(updated, quiz: quiz, course: course) }
         return updated
     }
+
+    /// The attempt was moved to another quiz version between its read and the write that decides on it.
+    private struct VersionMoved: Error {}
 
     /// Credits the course's quiz hours when its completion quiz has just been passed, and then re-evaluates the
     /// person's certifications. Nothing else of an attempt is evidence for a certification (a programme counts a
@@ -289,6 +349,25 @@ final class AttemptReplays: Sendable {
         entries.withLock { entries in
             if entries.count >= Self.capacity, entries[attempt.id] == nil { entries.removeAll(keepingCapacity: true) }
             entries[attempt.id] = entry
+        }
+    }
+
+    /// How many attempts are kept (for tests).
+    var count: Int { entries.withLock { $0.count } }
+}
+
+/// Attempts as stored when last read or written by this server, by id; at most `capacity`, all dropped when full.
+/// Only a starting point for a write, which reads the attempt again inside its transaction: never shown as is.
+final class KnownAttempts: Sendable {
+    static let capacity = 2_048
+    private let entries = Mutex<[AttemptID: StoredAttempt]>([:])
+
+    func attempt(_ id: AttemptID) -> StoredAttempt? { entries.withLock { $0[id] } }
+
+    func keep(_ stored: StoredAttempt) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity, entries[stored.attempt.id] == nil { entries.removeAll(keepingCapacity: true) }
+            entries[stored.attempt.id] = stored
         }
     }
 

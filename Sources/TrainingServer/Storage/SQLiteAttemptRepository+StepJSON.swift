@@ -107,7 +107,7 @@ enum StepJSON {
     }
 
     /// A JSON string with the escapes the encoder uses (`/` escaped too).
-    private static func string(_ value: String, into out: inout String) {
+    static func string(_ value: String, into out: inout String) {
         out += "\""
         var plainFrom = value.utf8.startIndex
         let utf8 = value.utf8

@@ -121,7 +121,7 @@ public struct SQLiteAttemptRepository: AttemptRepository {
             let tally = try Self.tally(db, arguments)
             let open = try load(db, where: Self.openAtQuiz, arguments)
             let (attempt, summary) = try decide(tally, open)
-            let paper = String(decoding: try Self.encoder.encode(attempt.paper), as: UTF8.self)
+            let paper = PaperJSON.text(attempt.paper)
             let startedAt = attempt.steps.first?.time ?? 0
             var deadline: Double?
             if case .start(_, let limit, _, _)? = attempt.steps.first?.action { deadline = limit }

@@ -31,6 +31,27 @@ struct DailyAttemptCapTests {
         #expect(spring.end - spring.start == 23 * 3_600)
     }
 
+    /// The day found last is kept: whatever order instants and zones come in, the answer is what the calendar says.
+    @Test func theDayKeptIsWhatTheCalendarSaysForEveryInstantAndZone() {
+        let zones = ["Asia/Shanghai", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]
+            .map { StudyCalendar(timeZone: TimeZone(identifier: $0)!) }
+        var generator = SeededGenerator(seed: 3)
+        var instant = 1_806_000_000.0
+        for round in 0..<5_000 {
+            // Mostly small steps (the same day again, the edges of days), sometimes a jump or another zone.
+            switch Int.random(in: 0..<10, using: &generator) {
+            case 0: instant = Double.random(in: 1_700_000_000...1_900_000_000, using: &generator)
+            case 1: instant = instant.rounded(.down) + 1
+            default: instant += Double.random(in: -7_200...7_200, using: &generator)
+            }
+            let calendar = zones[round % 7 == 0 ? Int.random(in: 0..<zones.count, using: &generator) : 1]
+            let kept = calendar.day(containing: instant)
+            let computed = StudyCalendar.computeDay(containing: instant, in: calendar.timeZone)
+            #expect(kept.start == computed.start && kept.end == computed.end, "round \(round) at \(instant)")
+            #expect(kept.start <= instant && instant < kept.end)
+        }
+    }
+
     @Test func aPracticeQuizTakesItsDailyNumberOfAttemptsAndMoreTheNextDay() throws {
         let user = try LearningFixtures.user(temporary, clock: clock)
         var practice = LearningFixtures.exam(maxAttempts: nil, delay: 0, timeLimit: nil)

@@ -147,6 +147,36 @@ struct QuizServiceTests {
         }
     }
 
+    /// The result page's attempt and history come in one read, say what reading them apart says, are nobody
+    /// else's, and count an attempt whose time ran out as closed.
+    @Test func anAttemptWithItsHistoryIsOneReadAndOnlyItsOwners() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let someoneElse = try LearningFixtures.user(temporary, clock: clock, login: "someone-else")
+        var exam = LearningFixtures.exam(maxAttempts: nil, delay: 0, timeLimit: 600)
+        exam.attemptsPerDay = 2
+        let course = LearningFixtures.course(quiz: exam)
+        let find: (StoredAttempt) -> (Course, QuizDefinition)? = { _ in (course, exam) }
+        let first = try service.start(user: user, quiz: exam, course: course, seed: 1)
+        let submitted = try service.act(first, action: .submit, key: "submit-1", user: user, quiz: exam, course: course)
+        var found: (stored: StoredAttempt, state: AttemptState, course: Course, quiz: QuizDefinition,
+                    history: QuizService.History)?
+        #expect(try reads { found = try service.attemptWithHistory(first.attempt.id, user: user, find: find) } == 1)
+        let apart = try service.history(user: user, quiz: exam, course: course, recent: 0)
+        #expect(found?.stored == submitted && found?.state.isClosed == true)
+        #expect(found?.history.tally == apart.tally && found?.history.dailyRefusal == nil && found?.history.openAttempt == nil)
+        #expect(try service.attemptWithHistory(first.attempt.id, user: someoneElse, find: find) == nil)
+        #expect(try service.attemptWithHistory(AttemptID("missing"), user: user, find: find) == nil)
+        #expect(try service.attemptWithHistory(first.attempt.id, user: user, find: { _ in nil }) == nil)
+        // The second attempt's time runs out: shown closed, and the figures (two started today) count it closed.
+        let second = try service.start(user: user, quiz: exam, course: course, seed: 2)
+        clock.advance(by: 2_000)
+        found = try service.attemptWithHistory(second.attempt.id, user: user, find: find)
+        #expect(found?.state.closeReason == .expired && found?.stored.closedAt != nil)
+        #expect(found?.history.tally.count == 2 && found?.history.tally.lastClose == found?.stored.closedAt)
+        #expect(found?.history.dailyRefusal == (try service.history(user: user, quiz: exam, course: course)).dailyRefusal)
+        #expect(found?.history.dailyRefusal != nil)
+    }
+
     @Test func theAttemptLimitHoldsUnderConcurrentStarts() async throws {
         let user = try LearningFixtures.user(temporary, clock: clock)
         let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: 1, delay: 0))
@@ -205,6 +235,63 @@ struct QuizServiceTests {
             try service.save(stored, responses: [(QuestionID("q1"), .choice("c"))], expectedSequence: 1, key: "page-b",
                              user: user, quiz: quiz, course: course)
         }
+    }
+
+    /// A save or submit starts from the attempt as this service last knew it, without reading it first; the write
+    /// reads it again and decides on what is stored, so steps another server stored meanwhile count.
+    @Test func aSaveOrSubmitFromTheAttemptLastKnownDecidesOnWhatIsStored() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: nil, delay: 0))
+        let quiz = course.quizzes[0]
+        // Another server on the same database: its own repository and service.
+        let other = QuizService(attempts: SQLiteAttemptRepository(store: temporary.store), learning: learning,
+                                calendar: StudyCalendar(timeZone: TimeZone(identifier: "Asia/Shanghai")!), clock: clock.function)
+        let started = try service.start(user: user, quiz: quiz, course: course, seed: 9)
+        #expect(service.lastKnown(started.attempt.id) == started)
+        #expect(other.lastKnown(started.attempt.id) == nil)
+        let elsewhere = try #require(try attempts.attempt(id: started.attempt.id))
+        _ = try other.save(elsewhere, responses: answers("a", "a"), expectedSequence: 1, key: "other", user: user,
+                           quiz: quiz, course: course)
+        // This server still knows the attempt with its start step only: a page made from that is out of date...
+        let known = try #require(service.lastKnown(started.attempt.id))
+        #expect(known.attempt.steps.count == 1)
+        #expect(throws: QuizService.Failure.rejected(.staleSequence(current: 3, received: 1))) {
+            try service.save(known, responses: answers("b", "b"), expectedSequence: 1, key: "here", user: user,
+                             quiz: quiz, course: course)
+        }
+        // ... and a submit closes the attempt with the answers the other server saved.
+        let submitted = try service.act(known, action: .submit, key: "submit", user: user, quiz: quiz, course: course)
+        #expect(submitted.attempt.steps.count == 4)
+        #expect(submitted.passed == true)
+        #expect(submitted.mark == 2)
+        #expect(service.lastKnown(started.attempt.id) == submitted)
+        #expect(try attempts.attempt(id: started.attempt.id)?.passed == true)
+    }
+
+    /// An attempt moved to another quiz version (a regrade by another process) after this service last knew it:
+    /// the write decides on the version it is stored against now, not the one known.
+    @Test func aWriteAfterTheAttemptMovedToAnotherVersionUsesThatVersion() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        let old = LearningFixtures.course(quiz: LearningFixtures.exam(rightAnswerOfQ1: "a", maxAttempts: nil, delay: 0))
+        let fixed = LearningFixtures.course(quiz: LearningFixtures.exam(rightAnswerOfQ1: "b", maxAttempts: nil, delay: 0))
+        var stored = try service.start(user: user, quiz: old.quizzes[0], course: old, seed: 5)
+        stored = try service.save(stored, responses: answers("b", "a"), expectedSequence: 1, key: "k", user: user,
+                                  quiz: old.quizzes[0], course: old)
+        // Elsewhere: the corrected version is stored and the attempt moved to it, with a note.
+        try attempts.saveVersion(courseID: fixed.id.rawValue, quiz: fixed.quizzes[0], at: clock.now)
+        let note = AttemptStep(sequence: stored.attempt.nextSequence, time: clock.now, actor: .system, action: .note("moved"))
+        let summary = AttemptSummary(try AttemptState(replaying: stored.attempt.appending(note), against: fixed.quizzes[0],
+                                                      now: clock.now))
+        try SQLiteAttemptRepository(store: temporary.store).applyRegrade(
+            [(stored.attempt.id, note, summary)], quizHash: fixed.quizzes[0].contentHash,
+            audit: AuditEvent(action: "quiz.regrade", subject: "test"), by: .commandLine, at: clock.now)
+        // The catalogue here still has the old version; the submit starts from the attempt as last known.
+        let known = try #require(service.lastKnown(stored.attempt.id))
+        #expect(known.quizHash == old.quizzes[0].contentHash)
+        let submitted = try service.act(known, action: .submit, key: "s", user: user, quiz: old.quizzes[0], course: old)
+        #expect(submitted.quizHash == fixed.quizzes[0].contentHash)
+        #expect(submitted.passed == true, "graded with the corrected key: b is right for q1")
+        #expect(submitted.mark == 2)
     }
 
     @Test func regradingMovesAttemptsToTheCorrectedKeyAndRecordsIt() throws {

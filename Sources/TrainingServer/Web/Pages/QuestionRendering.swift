@@ -53,7 +53,7 @@ enum QuestionRendering {
     static func isUnanswered(_ response: Assessment.Response?) -> Bool {
         switch response {
         case nil: return true
-        case .text(let text)?: return text.trimmingCharacters(in: .whitespaces).isEmpty
+        case .text(let text)?: return AnswerForm.isBlank(text)
         case .choices(let ids)?: return ids.isEmpty
         case .matches(let pairs)?: return pairs.isEmpty
         case .choice?, .bool?: return false

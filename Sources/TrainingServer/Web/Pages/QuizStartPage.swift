@@ -55,17 +55,22 @@ public enum QuizStartPage {
         }
         let delay: HTML = quiz.attemptDelay > 0
             ? "<p>\(context.t("quiz.delay", ["minutes": String(quiz.attemptDelay / 60)]))</p>" : .empty
+        // The words every row shares are looked up once, not once per row.
+        let words = model.attempts.isEmpty ? nil : (
+            closed: context.t("quiz.history.closed"), open: context.t("quiz.history.open"),
+            passed: " · " + context.t("result.passed"), failed: " · " + context.t("result.failed"),
+            resume: context.t("quiz.resume"))
         let rows = model.attempts.reversed().map { line -> HTML in
-            let state = line.isClosed ? context.t("quiz.history.closed") : context.t("quiz.history.open")
+            guard let words else { return .empty }
             var score = "—"
             if let percent = line.scorePercent { score = context.t("percent", ["value": Components.percent(percent)]) }
-            if let passed = line.passed { score += " · " + context.t(passed ? "result.passed" : "result.failed") }
+            if let passed = line.passed { score += passed ? words.passed : words.failed }
             let link: HTML = line.isClosed
                 ? "<a href=\"/attempts/\(line.id.rawValue)/result\">\(context.t("quiz.history.view", ["number": String(line.number)]))</a>"
-                : "<a href=\"/attempts/\(line.id.rawValue)\">\(context.t("quiz.resume"))</a>"
+                : "<a href=\"/attempts/\(line.id.rawValue)\">\(words.resume)</a>"
             return """
-                <tr><td>\(line.number)</td><td>\(Components.dateTime(line.startedAt, context))</td><td>\(state)</td>\
-                <td>\(score)</td><td>\(link)</td></tr>
+                <tr><td>\(line.number)</td><td>\(Components.dateTime(line.startedAt, context))</td>\
+                <td>\(line.isClosed ? words.closed : words.open)</td><td>\(score)</td><td>\(link)</td></tr>
                 """
         }
         // Many attempts: the latest are listed here, every one on the quiz history page.
