@@ -24,6 +24,8 @@ public final class ChangeStampWatch: Sendable {
     /// When the last reading stops standing.
     private let due = Atomic<UInt64>(0)
     private let moves = Atomic<UInt64>(0)
+    /// This process's touches of the stamp as of the last reading.
+    private let touchesSeen = Atomic<UInt64>(0)
     /// The last value read (nil: no file).
     private let last: Mutex<ChangeStamp.Value?>
 
@@ -36,6 +38,7 @@ public final class ChangeStampWatch: Sendable {
         self.stamp = stamp
         self.interval = interval > 0 ? UInt64((interval * 1e9).rounded()) : 0
         self.clock = clock
+        touchesSeen.store(stamp.touches.value.load(ordering: .acquiring), ordering: .relaxed)
         last = Mutex(stamp.read())
         due.store(self.interval > 0 ? clock() &+ self.interval : 0, ordering: .relaxed)
     }
@@ -44,6 +47,12 @@ public final class ChangeStampWatch: Sendable {
     /// the interval.
     public var generation: UInt64 {
         guard interval > 0 else { return refresh() }
+        // A stamp this process touched is read at once (the interval is for other processes' changes).
+        let touches = stamp.touches.value.load(ordering: .acquiring)
+        if touches != touchesSeen.load(ordering: .relaxed) {
+            touchesSeen.store(touches, ordering: .relaxed)
+            return refresh()
+        }
         let now = clock()
         let until = due.load(ordering: .relaxed)
         guard now >= until else { return moves.load(ordering: .acquiring) }

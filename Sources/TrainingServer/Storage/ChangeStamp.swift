@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// A file beside the database whose modification time (and identity) changes whenever a committed write changes
 /// what a cache holds, in whichever process made it: the cache compares it on every lookup (one `stat`), so a change
@@ -17,8 +18,30 @@ public struct ChangeStamp: Sendable {
     }
 
     public let path: String
+    /// How many times this process touched the stamp at `path` (shared by every `ChangeStamp` value of that path).
+    let touches: TouchCount
 
-    public init(path: String) { self.path = path }
+    public init(path: String) {
+        self.path = path
+        self.touches = TouchCount.of(path)
+    }
+
+    /// A count of this process's touches of one stamp file: a `ChangeStampWatch` that reads its file only now and
+    /// then re-reads it at once when the count moved, so a change made through any code path of this process (not
+    /// only the caches' own) is seen by the very next request.
+    final class TouchCount: Sendable {
+        let value = Atomic<UInt64>(0)
+        private static let all = Mutex<[String: TouchCount]>([:])
+
+        static func of(_ path: String) -> TouchCount {
+            all.withLock { all in
+                if let count = all[path] { return count }
+                let count = TouchCount()
+                all[path] = count
+                return count
+            }
+        }
+    }
 
     /// The stamp of sessions and accounts of the database at `databasePath`: the file `<database>-accounts`.
     public static func accounts(databasePath: String) -> ChangeStamp { ChangeStamp(path: databasePath + "-accounts") }
@@ -45,5 +68,6 @@ public struct ChangeStamp: Sendable {
         guard descriptor >= 0 else { return }
         _ = futimens(descriptor, nil)
         close(descriptor)
+        touches.value.add(1, ordering: .releasing)
     }
 }

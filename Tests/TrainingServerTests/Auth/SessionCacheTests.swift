@@ -165,14 +165,41 @@ import Testing
         nanoseconds.add(20_000_000, ordering: .relaxed)
         #expect(try sessions.resume(tokenHash: "t", now: Self.start + 11, idleTimeout: Self.idle) != nil,
                 "reads the stamp (the interval has passed) and keeps the entry: nothing changed")
-        // `users disable` from the command line, 1 ms after that reading: within the interval, the reading stands.
-        try users.setDisabled(true, id: user.id, by: .system)
+        // `users disable` from the command line (another process: its touch of the stamp is not counted in this one),
+        // 1 ms after that reading: within the interval, the reading stands.
+        try temporary.store.write { db in
+            try db.execute(sql: "UPDATE users SET disabled = 1 WHERE id = ?", arguments: [user.id.rawValue])
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [user.id.rawValue])
+        }
+        let stampPath = ChangeStamp.accounts(databasePath: temporary.store.path).path
+        _ = FileManager.default.createFile(atPath: stampPath, contents: nil)
+        var times = [timespec(tv_sec: 2_000, tv_nsec: 0), timespec(tv_sec: 2_000, tv_nsec: 0)]
+        _ = utimensat(AT_FDCWD, stampPath, &times, 0)
         nanoseconds.add(1_000_000, ordering: .relaxed)
         #expect(try sessions.resume(tokenHash: "t", now: Self.start + 12, idleTimeout: Self.idle) != nil,
                 "within the interval: from memory")
         nanoseconds.add(10_000_000, ordering: .relaxed)
         #expect(try sessions.resume(tokenHash: "t", now: Self.start + 13, idleTimeout: Self.idle) == nil,
                 "once the interval has passed: the stamp moved, the session is read again and ended")
+    }
+
+    @Test func withAStampIntervalThisProcesssOwnChangeIsSeenAtOnce() throws {
+        let temporary = try TemporaryStore()
+        let nanoseconds = Atomic<UInt64>(1_000_000_000)
+        let cache = SessionCache(changes: ChangeStamp.accounts(databasePath: temporary.store.path), stampInterval: 0.01,
+                                 stampClock: { nanoseconds.load(ordering: .relaxed) })
+        let sessions = CachedSessionRepository(SQLiteSessionRepository(store: temporary.store), cache: cache)
+        // Not the caching decorator: an administration page's write through the plain repository.
+        let users = SQLiteUserRepository(store: temporary.store, clock: { SessionCacheTests.start })
+        let department = try SQLiteDepartmentRepository(store: temporary.store, clock: { 0 }).ensure(path: ["处"], by: .system)
+        let user = try users.create(NewUser(login: "li", displayName: "李", departmentID: department.id, passwordHash: "h",
+                                            roles: []), by: .system)
+        _ = try sessions.create(tokenHash: "t", userID: user.id, csrfSecret: "csrf", now: Self.start, idleTimeout: Self.idle,
+                                absoluteTimeout: 43_200, clientAddress: "192.0.2.1")
+        #expect(try sessions.resume(tokenHash: "t", now: Self.start + 10, idleTimeout: Self.idle) != nil)
+        try users.setDisabled(true, id: user.id, reason: "调离", by: .system)
+        #expect(try sessions.resume(tokenHash: "t", now: Self.start + 11, idleTimeout: Self.idle) == nil,
+                "no time passed, but this process touched the stamp: the session is read again and ended")
     }
 
     @Test func tokensSpreadOverTheShardsStayApart() throws {

@@ -24,9 +24,10 @@ import Testing
 
         func advance(milliseconds: UInt64) { nanoseconds.add(milliseconds * 1_000_000, ordering: .relaxed) }
 
-        /// Touches the stamp so that its time differs from the last touch's even on a coarse file system clock.
+        /// Touches the stamp as another process would (not through this process's `ChangeStamp.touch`), so that its
+        /// time differs from the last touch's even on a coarse file system clock.
         func touch() {
-            stamp.touch()
+            _ = FileManager.default.createFile(atPath: stamp.path, contents: nil)
             var times = [timespec(tv_sec: Int(Date().timeIntervalSince1970) + Int.random(in: 10...100_000), tv_nsec: 0),
                          timespec(tv_sec: Int(Date().timeIntervalSince1970) + Int.random(in: 10...100_000), tv_nsec: 0)]
             _ = utimensat(AT_FDCWD, stamp.path, &times, 0)
@@ -59,6 +60,20 @@ import Testing
         #expect(moved != start, "past the interval: read again, changed")
         fixture.advance(milliseconds: 50)
         #expect(watch.generation == moved, "read again, not changed")
+    }
+
+    @Test func aTouchByThisProcessIsSeenAtOnceDespiteTheInterval() throws {
+        let fixture = try Fixture()
+        fixture.touch()
+        let watch = fixture.watch(interval: 10)
+        let start = watch.generation
+        // Another value of the same stamp, as a repository would hold it, touched by this process.
+        ChangeStamp(path: fixture.stamp.path).touch()
+        var times = [timespec(tv_sec: 1_000, tv_nsec: 0), timespec(tv_sec: 1_000, tv_nsec: 0)]
+        _ = utimensat(AT_FDCWD, fixture.stamp.path, &times, 0)
+        let moved = watch.generation
+        #expect(moved != start, "no time passed, but this process touched the stamp: read at once")
+        #expect(watch.generation == moved, "read once per touch")
     }
 
     @Test func refreshReadsAtOnce() throws {
