@@ -115,6 +115,9 @@ public struct PlanOverdueFilter: Sendable, Hashable {
     public var assignmentID: Int64
     public var sql: String
     public var arguments: StatementArguments
+    /// The status rule the condition was made from (nil when made from SQL alone), for engines that write their
+    /// own SQL for it.
+    public var rule: PlanStatusRule?
 
     public init(assignmentID: Int64, status: SQLiteAssignmentProgress.Status) {
         self.assignmentID = assignmentID

@@ -267,6 +267,7 @@ extension PlanOverdueFilter {
     /// "Overdue for assignment `assignmentID`" by `rule`.
     public init(assignmentID: Int64, rule: PlanStatusRule) {
         self.init(assignmentID: assignmentID, status: rule.sql)
+        self.rule = rule
     }
 }
 

@@ -102,6 +102,7 @@ struct StorageNode {
     let yearlyRequirements: any YearlyRequirementRepository
     let externalIdentities: any ExternalIdentityRepository
     let issuerKeys: any IssuerKeyRepository
+    let reports: any ReportRepository
     /// The shared server keys (`SQLiteServerKeyStore.key(named:now:make:)` or PostgreSQL's).
     let serverKey: @Sendable (String, Double, () -> [UInt8]) throws -> [UInt8]
     /// Pending OpenID Connect sign-ins: add, take, count.
@@ -123,6 +124,7 @@ struct StorageNode {
                            yearlyRequirements: SQLiteYearlyRequirements(store: store, clock: clock.function),
                            externalIdentities: SQLiteExternalIdentityRepository(store: store),
                            issuerKeys: SQLiteIssuerKeyRepository(store: store),
+                           reports: SQLiteReportRepository(store: store),
                            serverKey: { [keys = SQLiteServerKeyStore(store: store)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = SQLiteOIDCRequests(store: store)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = SQLiteOIDCRequests(store: store)] in try requests.take(stateHash: $0) },
@@ -143,6 +145,7 @@ struct StorageNode {
                            yearlyRequirements: PostgresYearlyRequirements(pool: pool, clock: clock.function),
                            externalIdentities: PostgresExternalIdentityRepository(pool: pool),
                            issuerKeys: PostgresIssuerKeyRepository(pool: pool),
+                           reports: PostgresReportRepository(pool: pool),
                            serverKey: { [keys = PostgresServerKeyStore(pool: pool)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.take(stateHash: $0) },

@@ -1,0 +1,80 @@
+import Foundation
+import TrainingServer
+
+/// The people list on PostgreSQL: a page of people, how many match, and export batches in the list's order.
+extension PostgresReportRepository {
+    public func people(_ filter: PeopleFilter, scope: AccessScope, limit: Int, offset: Int) throws -> [PersonLine] {
+        let prefixes = Self.prefixes(filter.departmentPath, scope)
+        guard !prefixes.isEmpty, limit > 0 else { return [] }
+        var parameters = PostgresParameters()
+        let sql = try Self.query(filter, prefixes, select: Self.columns, &parameters)
+            + " ORDER BY \(Self.order(filter)) LIMIT \(parameters.bind(limit)) OFFSET \(parameters.bind(max(0, offset)))"
+        return try pool.withConnection { connection in
+            try connection.query(sql, parameters.values).map(Self.line)
+        }
+    }
+
+    /// Exactly when the aggregates tell, when a search's rarest character beyond ASCII narrows it to fewer people
+    /// than the subtree holds, or when the subtree holds at most `exactCountLimit` people; otherwise counting stops
+    /// after `countCap` (as on SQLite, so both engines give the same totals).
+    public func count(_ filter: PeopleFilter, scope: AccessScope) throws -> PeopleTotal {
+        let prefixes = Self.prefixes(filter.departmentPath, scope)
+        guard !prefixes.isEmpty else { return PeopleTotal(count: 0, exact: true) }
+        var parameters = PostgresParameters()
+        let matching = try Self.query(filter, prefixes, select: "1", &parameters)
+        return try pool.transaction(.repeatableRead) { connection in
+            if let count = try Self.aggregateCount(filter, prefixes, connection) { return PeopleTotal(count: count, exact: true) }
+            let subtree = try Self.peopleCount(prefixes, connection)
+            var exact = subtree <= exactCountLimit
+            if !exact, !Self.searchCharacters(filter).isEmpty {
+                exact = try Self.rarestCandidates(filter, connection) < subtree
+            }
+            if exact {
+                return PeopleTotal(count: try connection.query("SELECT count(*) FROM (\(matching)) AS matching",
+                                                               parameters.values)[0].decode(at: 0), exact: true)
+            }
+            var capped = parameters
+            let cap = capped.bind(countCap + 1)
+            let count: Int = try connection.query("SELECT count(*) FROM (\(matching) LIMIT \(cap)) AS matching",
+                                                  capped.values)[0].decode(at: 0)
+            return count > countCap ? PeopleTotal(count: countCap, exact: false) : PeopleTotal(count: count, exact: true)
+        }
+    }
+
+    /// Of the search's first few characters beyond ASCII, how many people have the rarest.
+    static func rarestCandidates(_ filter: PeopleFilter, _ connection: PostgresConnection) throws -> Int {
+        var fewest: Int?
+        for character in searchCharacters(filter).prefix(4) {
+            let count: Int = try connection.query("SELECT count(*) FROM user_name_characters WHERE character = $1",
+                                                  character)[0].decode(at: 0)
+            fewest = min(fewest ?? count, count)
+        }
+        return fewest ?? 0
+    }
+
+    /// In name order, batches continue after the last person written, by name key and id (keyset paging on
+    /// `users_name_key`); the key is the one the collation gives the name written, as on SQLite. Other orders page
+    /// like the list.
+    public func exportBatch(_ filter: PeopleFilter, scope: AccessScope, after: PersonLine?, written: Int,
+                            limit: Int) throws -> [PersonLine] {
+        guard filter.sort == .name else {
+            return try people(filter, scope: scope, limit: limit, offset: written)
+        }
+        let prefixes = Self.prefixes(filter.departmentPath, scope)
+        guard !prefixes.isEmpty, limit > 0 else { return [] }
+        var parameters = PostgresParameters()
+        var sql = try Self.query(filter, prefixes, select: Self.columns, &parameters)
+        if let after {
+            let key = parameters.bind(Data(NameCollation.key(after.name)))
+            let id = parameters.bind(after.userID)
+            // After (or, descending, before) the key and id; a NULL key (a name written by another tool and not
+            // yet given one) compares as nothing and is left out, as on SQLite.
+            sql += filter.descending ? " AND u.name_key <= \(key) AND (u.name_key < \(key) OR u.id < \(id))"
+                : " AND u.name_key >= \(key) AND (u.name_key > \(key) OR u.id > \(id))"
+        }
+        sql += " ORDER BY \(Self.order(filter)) LIMIT \(parameters.bind(limit))"
+        return try pool.withConnection { connection in
+            try connection.query(sql, parameters.values).map(Self.line)
+        }
+    }
+}
