@@ -103,6 +103,7 @@ struct StorageNode {
     let externalIdentities: any ExternalIdentityRepository
     let issuerKeys: any IssuerKeyRepository
     let reports: any ReportRepository
+    let secondFactors: any SecondFactorRepository
     /// The shared server keys (`SQLiteServerKeyStore.key(named:now:make:)` or PostgreSQL's).
     let serverKey: @Sendable (String, Double, () -> [UInt8]) throws -> [UInt8]
     /// Pending OpenID Connect sign-ins: add, take, count.
@@ -125,6 +126,7 @@ struct StorageNode {
                            externalIdentities: SQLiteExternalIdentityRepository(store: store),
                            issuerKeys: SQLiteIssuerKeyRepository(store: store),
                            reports: SQLiteReportRepository(store: store),
+                           secondFactors: SQLiteSecondFactorStore(store: store),
                            serverKey: { [keys = SQLiteServerKeyStore(store: store)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = SQLiteOIDCRequests(store: store)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = SQLiteOIDCRequests(store: store)] in try requests.take(stateHash: $0) },
@@ -146,6 +148,7 @@ struct StorageNode {
                            externalIdentities: PostgresExternalIdentityRepository(pool: pool),
                            issuerKeys: PostgresIssuerKeyRepository(pool: pool),
                            reports: PostgresReportRepository(pool: pool),
+                           secondFactors: PostgresSecondFactorStore(pool: pool),
                            serverKey: { [keys = PostgresServerKeyStore(pool: pool)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.take(stateHash: $0) },
