@@ -11,6 +11,8 @@ enum PostgresLocks {
     static let departmentTree: Int64 = 0x5345_4445_5054_5200  // "SEDEPTR\0"
     /// Applying a change of the platform's settings and images.
     static let settings: Int64 = 0x5345_5345_5454_4700  // "SESETTG\0"
+    /// Applying a staff import (planning it again, then writing it).
+    static let staffImport: Int64 = 0x5345_5354_4146_4600  // "SESTAFF\0"
     /// Preparing the reports' aggregates and name keys (recounting `department_hours`, filling `name_key`).
     static let reportAggregates: Int64 = 0x5345_5245_5041_4700  // "SEREPAG\0"
 

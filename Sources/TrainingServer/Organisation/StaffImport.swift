@@ -52,7 +52,7 @@ public enum StaffImport {
         case set(String)
 
         /// The value to store when it is not kept.
-        var stored: String? { if case .set(let value) = self { value } else { nil } }
+        public var stored: String? { if case .set(let value) = self { value } else { nil } }
 
         /// Whether writing it would change `current`.
         func changes(_ current: String?) -> Bool {

@@ -141,4 +141,6 @@ public struct StaffImportSource: Sendable, Equatable {
 }
 
 /// The file plans differently now than when it was previewed (or no longer plans): nothing was changed.
-public struct StaffImportChanged: Error, Sendable, Equatable {}
+public struct StaffImportChanged: Error, Sendable, Equatable {
+    public init() {}
+}

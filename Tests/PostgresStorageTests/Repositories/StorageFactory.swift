@@ -104,6 +104,8 @@ struct StorageNode {
     let issuerKeys: any IssuerKeyRepository
     let reports: any ReportRepository
     let secondFactors: any SecondFactorRepository
+    let staff: any StaffRepository
+    let staffImports: any StaffImportRepository
     /// The shared server keys (`SQLiteServerKeyStore.key(named:now:make:)` or PostgreSQL's).
     let serverKey: @Sendable (String, Double, () -> [UInt8]) throws -> [UInt8]
     /// Pending OpenID Connect sign-ins: add, take, count.
@@ -127,6 +129,8 @@ struct StorageNode {
                            issuerKeys: SQLiteIssuerKeyRepository(store: store),
                            reports: SQLiteReportRepository(store: store),
                            secondFactors: SQLiteSecondFactorStore(store: store),
+                           staff: SQLiteStaffRepository(store: store, clock: clock.function),
+                           staffImports: SQLiteStaffImportRepository(store: store, clock: clock.function),
                            serverKey: { [keys = SQLiteServerKeyStore(store: store)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = SQLiteOIDCRequests(store: store)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = SQLiteOIDCRequests(store: store)] in try requests.take(stateHash: $0) },
@@ -149,6 +153,8 @@ struct StorageNode {
                            issuerKeys: PostgresIssuerKeyRepository(pool: pool),
                            reports: PostgresReportRepository(pool: pool),
                            secondFactors: PostgresSecondFactorStore(pool: pool),
+                           staff: PostgresStaffRepository(pool: pool, clock: clock.function),
+                           staffImports: PostgresStaffImportRepository(pool: pool, clock: clock.function),
                            serverKey: { [keys = PostgresServerKeyStore(pool: pool)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.take(stateHash: $0) },
