@@ -170,7 +170,7 @@ public struct AuditLogQueries: Sendable {
         return Filter(sql: sql, arguments: arguments)
     }
 
-    static func likeEscaped(_ text: String) -> String {
+    public static func likeEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")
     }

@@ -106,6 +106,7 @@ struct StorageNode {
     let secondFactors: any SecondFactorRepository
     let staff: any StaffRepository
     let staffImports: any StaffImportRepository
+    let auditQueries: any AuditQueryRepository
     /// The shared server keys (`SQLiteServerKeyStore.key(named:now:make:)` or PostgreSQL's).
     let serverKey: @Sendable (String, Double, () -> [UInt8]) throws -> [UInt8]
     /// Pending OpenID Connect sign-ins: add, take, count.
@@ -131,6 +132,7 @@ struct StorageNode {
                            secondFactors: SQLiteSecondFactorStore(store: store),
                            staff: SQLiteStaffRepository(store: store, clock: clock.function),
                            staffImports: SQLiteStaffImportRepository(store: store, clock: clock.function),
+                           auditQueries: AuditLogQueries(store: store),
                            serverKey: { [keys = SQLiteServerKeyStore(store: store)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = SQLiteOIDCRequests(store: store)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = SQLiteOIDCRequests(store: store)] in try requests.take(stateHash: $0) },
@@ -155,6 +157,7 @@ struct StorageNode {
                            secondFactors: PostgresSecondFactorStore(pool: pool),
                            staff: PostgresStaffRepository(pool: pool, clock: clock.function),
                            staffImports: PostgresStaffImportRepository(pool: pool, clock: clock.function),
+                           auditQueries: PostgresAuditQueries(pool: pool),
                            serverKey: { [keys = PostgresServerKeyStore(pool: pool)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.take(stateHash: $0) },
