@@ -20,7 +20,7 @@ enum PostgresAuditChain {
         try PostgresLocks.lock(PostgresLocks.auditChain, on: connection)
         let previous = try connection.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").first?
             .decode(String.self, at: 0) ?? genesis
-        let details = encode(event.details)
+        let details = AuditChain.encode(event.details)
         let hash = AuditChain.digest(prev: previous, at: at, actorUserID: actor.userID?.rawValue, actor: actor.name,
                           action: event.action, subject: event.subject, details: details)
         let id: Int64 = try connection.query("""
@@ -30,13 +30,6 @@ enum PostgresAuditChain {
             .decode(at: 0)
         try PostgresAuditSubjects.record(row: id, action: event.action, subject: event.subject, details: event.details,
                                          on: connection)
-    }
-
-    /// The details as the SQLite engine stores them: JSON with sorted keys and unescaped slashes.
-    static func encode(_ details: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(details)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     /// Walks the whole chain from the genesis hash in id order; names the first row whose link or content does not

@@ -108,7 +108,7 @@ public struct PostgresCertificationRepository: CertificationRepository {
                 try connection.execute("""
                     INSERT INTO notification_outbox (user_id, kind, program_id, payload, created_at) VALUES ($1, $2, $3, $4, $5)
                     """, update.userID.rawValue, notification.kind, update.programID,
-                    PostgresAuditChain.encode(notification.payload), now)
+                    AuditChain.encode(notification.payload), now)
             }
             for event in update.audit { try PostgresAuditChain.append(event, by: actor, at: now, on: connection) }
         }

@@ -88,7 +88,9 @@ public enum AuditChain {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log WHERE id <= ?", arguments: [id]) ?? 0
     }
 
-    static func encode(_ details: [String: String]) -> String {
+    /// The details as the chain stores and hashes them: JSON with sorted keys and unescaped slashes (every engine
+    /// writes them this way, so the same events give the same hashes).
+    public static func encode(_ details: [String: String]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(details)) ?? Data("{}".utf8), as: UTF8.self)
