@@ -74,7 +74,7 @@ let package = Package(
         // The command-line entry point: thin.
         .executableTarget(name: "training-server",
                           dependencies: [
-                              "TrainingServer", "Curriculum", "Assessment",
+                              "TrainingServer", "Curriculum", "Assessment", "PostgresStorage",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                           ],

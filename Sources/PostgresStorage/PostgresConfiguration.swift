@@ -162,6 +162,10 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
                     guard let seconds = Int(value), seconds >= 1 else { throw .badParameter(key) }
                     configuration.connectTimeoutSeconds = seconds
                 case "application_name": configuration.applicationName = value
+                case "schema":
+                    // Several platforms (or a test's copies) in one database, each in a schema of its own.
+                    guard isPlainIdentifier(value) else { throw .badParameter(key) }
+                    configuration.schema = value
                 case "password": throw .passwordInURL
                 default: throw .unknownParameter(key)
                 }

@@ -12,7 +12,7 @@ struct TrainingServerCommand: ParsableCommand {
         subcommands: [Serve.self, Users.self, Departments.self, Tokens.self, Backup.self, Restore.self, VerifyAudit.self, AuditCheckpointCommand.self,
                       RegradeCommand.self, ImportStaffCommand.self, LintCommand.self, ImportGIFTCommand.self,
                       ExportGIFTCommand.self, FuzzCommand.self, SyntheticCoursesCommand.self, LoadCoursesCommand.self,
-                      ReportCommand.self, MailCommand.self,
+                      ReportCommand.self, MailCommand.self, MigrateToCommand.self,
                       VerifyCredentialCommand.self, LDAPCheckCommand.self])
 }
 

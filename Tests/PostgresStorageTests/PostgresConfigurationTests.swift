@@ -52,6 +52,8 @@ import Testing
         ("postgres://app@host/db?sslmode=", .badParameter("sslmode")),
         ("postgres://app@host/db?connect_timeout=0", .badParameter("connect_timeout")),
         ("postgres://app@host/db?pool=4", .unknownParameter("pool")),
+        ("postgres://app@host/db?schema=Tenant", .badParameter("schema")),
+        ("postgres://app@host/db?schema=a;drop", .badParameter("schema")),
     ])
     func refusesBadURLs(url: String, expected: PostgresConfigurationError) {
         #expect(throws: expected) { try PostgresConfiguration.parse(url) }
@@ -108,6 +110,7 @@ import Testing
         #expect(parameters["options"] == "-c extra_float_digits=3 -c search_path=tenant_a")
         #expect(parameters["port"] == "5439")
         #expect(parameters["password"] == nil)  // left to PGPASSFILE / ~/.pgpass
+        #expect(try PostgresConfiguration.parse("postgres://app@host/db?schema=tenant_b").schema == "tenant_b")
     }
 
     @Test func plainIdentifiers() {

@@ -126,10 +126,13 @@ extension PostgresDepartmentRepository {
 
     /// Runs `body` in a transaction holding the tree lock, mapping storage errors other than the refusals.
     private func change(_ body: (PostgresConnection) throws -> Void) throws(DepartmentChangeFailure) {
+        // A department's change moves people's scopes and paths: cached sessions of every node end.
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
         do {
             try pool.transaction { connection in
                 try PostgresLocks.lock(PostgresLocks.departmentTree, on: connection)
                 try body(connection)
+                try PostgresChangeSignal.bump(.accounts, on: connection)
             }
         } catch let failure as DepartmentChangeFailure {
             throw failure

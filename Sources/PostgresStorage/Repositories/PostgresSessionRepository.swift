@@ -75,20 +75,27 @@ public struct PostgresSessionRepository: SessionRepository {
     }
 
     public func delete(tokenHash: String) throws {
-        try pool.withConnection { connection in
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
+        try pool.transaction { connection in
             _ = try connection.execute("DELETE FROM sessions WHERE token_hash = $1", tokenHash)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
         }
     }
 
     public func delete(providerSession: String) throws -> Int {
-        try pool.withConnection { connection in
-            try connection.execute("DELETE FROM sessions WHERE provider_session = $1", providerSession)
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
+        return try pool.transaction { connection in
+            let deleted = try connection.execute("DELETE FROM sessions WHERE provider_session = $1", providerSession)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
+            return deleted
         }
     }
 
     public func deleteAll(userID: UserID) throws {
-        try pool.withConnection { connection in
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
+        try pool.transaction { connection in
             _ = try connection.execute("DELETE FROM sessions WHERE user_id = $1", userID.rawValue)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
         }
     }
 

@@ -30,6 +30,7 @@ public struct PostgresSettingsRepository: SettingsRepository {
 
     public func apply(_ changes: [String: String?], images: [BrandImageUpload], audit: AuditEvent, by actor: AuditActor,
                       at now: Double) throws {
+        defer { PostgresChangeSignal.raised(.settings, on: pool) }
         try pool.transaction { connection in
             try PostgresLocks.lock(PostgresLocks.settings, on: connection)
             for image in images {
@@ -56,6 +57,7 @@ public struct PostgresSettingsRepository: SettingsRepository {
                     WHERE platform_settings.value = platform_images.digest || '.' || platform_images.format)
                 """)
             try PostgresAuditChain.append(audit, by: actor, at: now, on: connection)
+            try PostgresChangeSignal.bump(.settings, on: connection)
         }
     }
 }

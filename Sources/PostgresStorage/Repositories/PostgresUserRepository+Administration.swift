@@ -113,6 +113,7 @@ extension PostgresUserRepository: AccountAdministrationRepository {
 
     public func update(_ id: UserID, name: String, employeeNumber: String?, departmentID: DepartmentID,
                        by actor: AuditActor) throws {
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
         let taken = StoreError.conflict("the employee number \(employeeNumber ?? "") belongs to another account")
         do {
             try pool.transaction { connection in
@@ -155,6 +156,7 @@ extension PostgresUserRepository: AccountAdministrationRepository {
                 try PostgresAuditChain.append(AuditEvent(action: "user.update", subject: "user:\(id)", details: details),
                                               by: actor, at: now, on: connection)
                 try PostgresAssignmentSync.reconcile(userIDs: [id], at: now, on: connection)
+                try PostgresChangeSignal.bump(.accounts, on: connection)
             }
         } catch PostgresError.uniqueViolation(let constraint, _) where constraint == "users_employee_number_key" {
             throw taken
@@ -162,7 +164,8 @@ extension PostgresUserRepository: AccountAdministrationRepository {
     }
 
     public func grant(_ grant: RoleGrant, to id: UserID, by actor: AuditActor) throws -> Bool {
-        try pool.transaction { connection in
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
+        return try pool.transaction { connection in
             guard try !connection.query("SELECT 1 FROM users WHERE id = $1", id.rawValue).isEmpty else {
                 throw StoreError.notFound("user")
             }
@@ -173,12 +176,14 @@ extension PostgresUserRepository: AccountAdministrationRepository {
                                                      details: ["role": grant.role.rawValue,
                                                                "department": String(grant.departmentID.rawValue)]),
                                           by: actor, at: clock(), on: connection)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
             return true
         }
     }
 
     public func withdraw(_ grant: RoleGrant, from id: UserID, by actor: AuditActor) throws -> Bool {
-        try pool.transaction { connection in
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
+        return try pool.transaction { connection in
             guard try connection.execute("DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND department_id = $3",
                                          id.rawValue, grant.role.rawValue, grant.departmentID.rawValue) == 1 else {
                 return false
@@ -187,6 +192,7 @@ extension PostgresUserRepository: AccountAdministrationRepository {
                                                      details: ["role": grant.role.rawValue,
                                                                "department": String(grant.departmentID.rawValue)]),
                                           by: actor, at: clock(), on: connection)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
             return true
         }
     }

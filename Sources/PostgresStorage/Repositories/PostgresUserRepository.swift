@@ -52,6 +52,7 @@ public struct PostgresUserRepository: UserRepository {
     /// Disables or enables with a reason kept with the change: disabling ends every session and revokes every API
     /// token; the memberships of assignments follow.
     public func setDisabled(_ disabled: Bool, id: UserID, reason: String?, by actor: AuditActor) throws {
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
         try pool.transaction { connection in
             let now = clock()
             guard try connection.execute("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3",
@@ -71,10 +72,12 @@ public struct PostgresUserRepository: UserRepository {
                                                      details: details),
                                           by: actor, at: now, on: connection)
             try PostgresAssignmentSync.reconcile(userIDs: [id], at: now, on: connection)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
         }
     }
 
     public func setPasswordHash(_ hash: String, id: UserID, by actor: AuditActor) throws {
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
         try pool.transaction { connection in
             let now = clock()
             guard try connection.execute("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
@@ -86,20 +89,25 @@ public struct PostgresUserRepository: UserRepository {
             try PostgresAuditChain.append(AuditEvent(action: "user.password", subject: "user:\(id)",
                                                      details: revoked > 0 ? ["tokens_revoked": String(revoked)] : [:]),
                                           by: actor, at: now, on: connection)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
         }
     }
 
     public func setLanguage(_ language: String?, id: UserID) throws {
-        _ = try pool.withConnection { connection in
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
+        _ = try pool.transaction { connection in
             try connection.execute("UPDATE users SET language = $1, updated_at = $2 WHERE id = $3",
                                    language, clock(), id.rawValue)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
         }
     }
 
     public func setTimeZone(_ timeZone: String?, id: UserID) throws {
-        try pool.withConnection { connection in
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
+        try pool.transaction { connection in
             guard try connection.execute("UPDATE users SET time_zone = $1, updated_at = $2 WHERE id = $3",
                                          timeZone, clock(), id.rawValue) == 1 else { throw StoreError.notFound("user") }
+            try PostgresChangeSignal.bump(.accounts, on: connection)
         }
     }
 

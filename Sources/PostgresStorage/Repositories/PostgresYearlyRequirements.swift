@@ -34,7 +34,8 @@ public struct PostgresYearlyRequirements: YearlyRequirementRepository {
 
     public func set(department: Department, jobCategory: String?, hours: Double,
                     by actor: AuditActor) throws -> YearlyRequirementChange {
-        try pool.transaction { connection in
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
+        return try pool.transaction { connection in
             try PostgresLocks.lock(PostgresLocks.departmentTree, on: connection)
             let now = clock()
             let previous: Double? = try connection.query("""
@@ -53,12 +54,14 @@ public struct PostgresYearlyRequirements: YearlyRequirementRepository {
             if let previous { details["from_hours"] = ExportedPerson.number(previous) }
             try PostgresAuditChain.append(AuditEvent(action: "requirement.set", subject: "department:\(department.id)",
                                                      details: details), by: actor, at: now, on: connection)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
             return previous == nil ? .added : .changed
         }
     }
 
     public func remove(id: Int64, by actor: AuditActor) throws -> YearlyRequirement? {
-        try pool.transaction { connection in
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
+        return try pool.transaction { connection in
             try PostgresLocks.lock(PostgresLocks.departmentTree, on: connection)
             guard let row = try connection.query("""
                 SELECT r.id, r.department_id, r.job_category, r.hours, r.updated_at, d.id_path
@@ -73,6 +76,7 @@ public struct PostgresYearlyRequirements: YearlyRequirementRepository {
             if let category = rule.jobCategory { details["job_category"] = category }
             try PostgresAuditChain.append(AuditEvent(action: "requirement.remove", subject: "department:\(rule.departmentID)",
                                                      details: details), by: actor, at: clock(), on: connection)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
             return rule
         }
     }
@@ -115,6 +119,7 @@ public struct PostgresYearlyRequirements: YearlyRequirementRepository {
     }
 
     public func setJobCategory(_ category: String?, of id: UserID, by actor: AuditActor) throws {
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
         try pool.transaction { connection in
             guard let row = try connection.query("SELECT job_category FROM users WHERE id = $1 FOR UPDATE", id.rawValue).first else {
                 throw StoreError.notFound("user")
@@ -130,6 +135,7 @@ public struct PostgresYearlyRequirements: YearlyRequirementRepository {
                                           by: actor, at: now, on: connection)
             // Assignments to a job category follow the person.
             try PostgresAssignmentSync.reconcile(userIDs: [id], at: now, on: connection)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
         }
     }
 

@@ -73,11 +73,12 @@ public protocol StorageEngine: Sendable {
     func verifyAudit(databasePath: String, settings: AuditAnchorSettings) throws -> AuditVerificationReport
     /// The audit chain's signed checkpoints, kept in `file` and signed with `key`.
     func auditAnchor(key: AuditKey, file: AuditCheckpointFile) -> AuditAnchor
-    /// Touched after every committed account or session change, by any process (ends cached sessions); nil when
-    /// the engine has no such signal (caches then only expire).
-    var accountChanges: ChangeStamp? { get }
-    /// Touched after every committed change of the platform's settings, by any process.
-    var settingsChanges: ChangeStamp? { get }
+    /// Raised by every committed account or session change, by any process or node (ends cached sessions); nil
+    /// when the engine has no such signal (caches then only expire). SQLite: a stamp file beside the database;
+    /// PostgreSQL: a counter row bumped in the change's transaction.
+    var accountChanges: (any ChangeSignal)? { get }
+    /// Raised by every committed change of the platform's settings, by any process or node.
+    var settingsChanges: (any ChangeSignal)? { get }
     /// Closes the database; nothing may use the engine afterwards.
     func close() throws
 }

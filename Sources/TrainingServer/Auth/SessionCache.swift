@@ -63,7 +63,7 @@ public final class SessionCache: Sendable {
 
     /// `stampInterval`: seconds a reading of the change stamp stands (see `ChangeStampWatch`; 0 reads it on every
     /// lookup); `stampClock`: the watch's monotonic nanoseconds (tests pass their own).
-    public init(lifetime: Double = 30, capacity: Int = 20_000, changes: ChangeStamp? = nil, stampInterval: Double = 0,
+    public init(lifetime: Double = 30, capacity: Int = 20_000, changes: (any ChangeSignal)? = nil, stampInterval: Double = 0,
                 stampClock: @escaping @Sendable () -> UInt64 = ChangeStampWatch.monotonicNanoseconds) {
         self.lifetime = lifetime
         self.capacity = max(1, capacity)

@@ -5,8 +5,9 @@ import Darwin
 #endif
 import Synchronization
 
-/// A `ChangeStamp` as a cache sees it: a number (`generation`) that moves whenever the stamp file was found changed,
-/// with the file read (one `stat`) at most once per `interval` however many requests ask. A server's caches ask on
+/// A `ChangeSignal` (a `ChangeStamp` file, a PostgreSQL counter) as a cache sees it: a number (`generation`) that
+/// moves whenever the signal was found changed, with the signal read (one `stat`, one row) at most once per `interval`
+/// however many requests ask. A server's caches ask on
 /// every request; with an interval, a change another process makes is seen by the first request that arrives at least
 /// `interval` after the last reading (a request arriving after the server was idle for that long always reads the file),
 /// so a change made from the command line, which takes far longer than the interval to start and finish, is still
@@ -16,7 +17,7 @@ import Synchronization
 /// The fast path is two atomic loads and a monotonic clock read (no system call, no lock); one thread at a time reads
 /// the file when the interval has passed, the others keep the last reading meanwhile.
 public final class ChangeStampWatch: Sendable {
-    public let stamp: ChangeStamp
+    public let signal: any ChangeSignal
     /// Nanoseconds a reading stands; 0 reads the file on every `generation`.
     let interval: UInt64
     /// Monotonic nanoseconds (see `clock`).
@@ -27,19 +28,19 @@ public final class ChangeStampWatch: Sendable {
     /// This process's touches of the stamp as of the last reading.
     private let touchesSeen = Atomic<UInt64>(0)
     /// The last value read (nil: no file).
-    private let last: Mutex<ChangeStamp.Value?>
+    private let last: Mutex<ChangeReading?>
 
     /// The interval a server uses: its caches read each stamp file at most a hundred times a second.
     public static let serverInterval = 0.01
 
     /// `interval` in seconds (0: read the file every time); `clock` gives monotonic nanoseconds (tests pass their own).
-    public init(_ stamp: ChangeStamp, interval: Double = 0,
+    public init(_ signal: any ChangeSignal, interval: Double = 0,
                 clock: @escaping @Sendable () -> UInt64 = ChangeStampWatch.monotonicNanoseconds) {
-        self.stamp = stamp
+        self.signal = signal
         self.interval = interval > 0 ? UInt64((interval * 1e9).rounded()) : 0
         self.clock = clock
-        touchesSeen.store(stamp.touches.value.load(ordering: .acquiring), ordering: .relaxed)
-        last = Mutex(stamp.read())
+        touchesSeen.store(signal.localRaises, ordering: .relaxed)
+        last = Mutex(signal.reading())
         due.store(self.interval > 0 ? clock() &+ self.interval : 0, ordering: .relaxed)
     }
 
@@ -48,7 +49,7 @@ public final class ChangeStampWatch: Sendable {
     public var generation: UInt64 {
         guard interval > 0 else { return refresh() }
         // A stamp this process touched is read at once (the interval is for other processes' changes).
-        let touches = stamp.touches.value.load(ordering: .acquiring)
+        let touches = signal.localRaises
         if touches != touchesSeen.load(ordering: .relaxed) {
             touchesSeen.store(touches, ordering: .relaxed)
             return refresh()
@@ -66,7 +67,7 @@ public final class ChangeStampWatch: Sendable {
     /// Reads the file now (after this process changed it, or to check at once) and returns the generation.
     @discardableResult
     public func refresh() -> UInt64 {
-        let value = stamp.read()
+        let value = signal.reading()
         return last.withLock { last in
             if last != value {
                 last = value

@@ -57,7 +57,7 @@ public final class SettingsService: Sendable {
 
     /// `stampInterval`: seconds a reading of the change stamp stands (see `ChangeStampWatch`; 0 reads it on every
     /// `current()`).
-    public init(repository: any SettingsRepository, changes: ChangeStamp?, configuredIssuerName: String,
+    public init(repository: any SettingsRepository, changes: (any ChangeSignal)?, configuredIssuerName: String,
                 lifetime: Double = 30, stampInterval: Double = 0,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.configuredIssuerName = configuredIssuerName

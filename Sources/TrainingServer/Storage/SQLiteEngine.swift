@@ -153,9 +153,9 @@ public struct SQLiteEngine: StorageEngine {
         AuditAnchor(store: store, key: key, file: file)
     }
 
-    public var accountChanges: ChangeStamp? { ChangeStamp.accounts(databasePath: store.path) }
+    public var accountChanges: (any ChangeSignal)? { ChangeStamp.accounts(databasePath: store.path) }
 
-    public var settingsChanges: ChangeStamp? { ChangeStamp.settings(databasePath: store.path) }
+    public var settingsChanges: (any ChangeSignal)? { ChangeStamp.settings(databasePath: store.path) }
 
     public func close() throws { try store.close() }
 }
