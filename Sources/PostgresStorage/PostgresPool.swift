@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 
 /// A bounded set of connections for one server process, shared by its handler threads. `withConnection` lends one
 /// connection to one caller at a time; connections are opened as needed up to `size` and kept.
@@ -25,6 +26,8 @@ public final class PostgresPool: @unchecked Sendable {
     private var idle: [PostgresConnection] = []
     private var open = 0
     private var closed = false
+    /// Microseconds callers waited for a connection (a free one, or one being opened), in total.
+    private let waitedMicroseconds = Atomic<Int>(0)
 
     public init(configuration: PostgresConfiguration, size: Int = 8, waitTimeout: Double = 10,
                 logger: Logger = Logger(label: "postgres")) {
@@ -35,6 +38,9 @@ public final class PostgresPool: @unchecked Sendable {
         self.logger = logger
         self.permits = DispatchSemaphore(value: size)
     }
+
+    /// Seconds callers of `withConnection` have waited for a connection since the pool was made (`/metrics`).
+    public var totalWaitSeconds: Double { Double(waitedMicroseconds.load(ordering: .relaxed)) / 1_000_000 }
 
     /// Connections currently open (idle or lent).
     public var openConnections: Int {
@@ -57,6 +63,8 @@ public final class PostgresPool: @unchecked Sendable {
             permits.signal()
             throw error
         }
+        let waited = DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds
+        waitedMicroseconds.add(Int(waited / 1_000), ordering: .relaxed)
         defer {
             checkIn(connection)
             permits.signal()

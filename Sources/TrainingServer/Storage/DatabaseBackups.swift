@@ -22,6 +22,12 @@ public struct DatabaseBackups: Sendable {
         public var bytes: Int64
         /// When it was written (its modification time, seconds since 1970).
         public var at: Double
+
+        public init(path: String, bytes: Int64, at: Double) {
+            self.path = path
+            self.bytes = bytes
+            self.at = at
+        }
     }
 
     /// What one backup did.
@@ -30,6 +36,11 @@ public struct DatabaseBackups: Sendable {
         /// The copy's `PRAGMA integrity_check` answer ("ok" when sound).
         public var integrity: String
         public var isSound: Bool { integrity == "ok" }
+
+        public init(file: File, integrity: String) {
+            self.file = file
+            self.integrity = integrity
+        }
     }
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
@@ -46,18 +57,24 @@ public struct DatabaseBackups: Sendable {
 
     /// Writes a new backup of `store` into the folder and records `database.backup` in the audit log by `actor`.
     public func backUp(_ store: Store, by actor: AuditActor, now: Double) throws -> Outcome {
+        try Self.write(store, to: try newPath(now: now, extension: "sqlite"), by: actor, now: now)
+    }
+
+    /// A path in the folder no file has yet, for a backup made at `now`: `<stem>-<time>.<extension>` (then `-2`, `-3`,
+    /// … when taken). Throws `folderMissing` when the folder is not there.
+    public func newPath(now: Double, extension: String) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw Failure.folderMissing(folder)
         }
         let base = stem + "-" + Self.stamp(now)
-        var path = (folder as NSString).appendingPathComponent(base + ".sqlite")
+        var path = (folder as NSString).appendingPathComponent(base + "." + `extension`)
         var suffix = 2
         while FileManager.default.fileExists(atPath: path) {
-            path = (folder as NSString).appendingPathComponent("\(base)-\(suffix).sqlite")
+            path = (folder as NSString).appendingPathComponent("\(base)-\(suffix).\(`extension`)")
             suffix += 1
         }
-        return try Self.write(store, to: path, by: actor, now: now)
+        return path
     }
 
     /// Writes a backup of `store` to `path` (which must not exist) and records `database.backup` by `actor`.
