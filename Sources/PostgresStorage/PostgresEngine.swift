@@ -5,10 +5,9 @@ import TrainingServer
 /// The PostgreSQL storage engine: one `PostgresPool` for the process, every PostgreSQL repository made once on it,
 /// the engine-level members of `StorageEngine`, and the change signals other nodes read.
 ///
-/// It does not declare `StorageEngine` yet: the repositories not ported (reports, dashboard, audit queries, staff and
-/// staff imports, second factors, password resets, calendar feeds, assignments and their requests and progress,
-/// notices, announcements, reminders, the mail outbox and addresses, weekly digests) and `auditAnchor` (the
-/// checkpoints read the chain through SQLite's `Store`) are missing. Adding a repository is one line in `init`
+/// It does not declare `StorageEngine` yet: the repositories not ported (dashboard, password resets, calendar feeds,
+/// assignments and their requests and progress, notices, announcements, reminders, the mail outbox and addresses,
+/// weekly digests) and `auditAnchor` (the checkpoints read the chain through SQLite's `Store`) are missing. Adding a repository is one line in `init`
 /// and one property.
 ///
 /// Besides the main pool it keeps `checks`, a pool of one connection for the health probe and the change signals,
@@ -29,15 +28,20 @@ public final class PostgresEngine: Sendable {
     public let loginFailures: any LoginFailureStore
     public let loginFailureInspection: any LoginFailureInspection
     public let audit: any AuditLog
+    public let auditQueries: any AuditQueryRepository
     public let externalIdentities: any ExternalIdentityRepository
     public let serverKeys: any ServerKeyRepository
     public let oidcRequests: any OIDCRequestRepository
+    public let secondFactors: any SecondFactorRepository
     public let learning: any LearningRepository
     public let attempts: any AttemptRepository
     public let mediaWatch: any MediaWatchRepository
     public let certifications: any CertificationRepository
     public let issuerKeys: any IssuerKeyRepository
+    public let reports: any ReportRepository
     public let yearlyRequirements: any YearlyRequirementRepository
+    public let staff: any StaffRepository
+    public let staffImports: any StaffImportRepository
     public let settings: any SettingsRepository
     public let accountChanges: (any ChangeSignal)?
     public let settingsChanges: (any ChangeSignal)?
@@ -61,15 +65,20 @@ public final class PostgresEngine: Sendable {
         loginFailures = failures
         loginFailureInspection = failures
         audit = PostgresAuditLog(pool: pool, clock: clock)
+        auditQueries = PostgresAuditQueries(pool: pool)
         externalIdentities = PostgresExternalIdentityRepository(pool: pool)
         serverKeys = PostgresServerKeyStore(pool: pool)
         oidcRequests = PostgresOIDCRequests(pool: pool)
+        secondFactors = PostgresSecondFactorStore(pool: pool)
         learning = PostgresLearningRepository(pool: pool)
         attempts = PostgresAttemptRepository(pool: pool)
         mediaWatch = PostgresMediaWatchRepository(pool: pool)
         certifications = PostgresCertificationRepository(pool: pool)
         issuerKeys = PostgresIssuerKeyRepository(pool: pool)
+        reports = PostgresReportRepository(pool: pool)
         yearlyRequirements = PostgresYearlyRequirements(pool: pool, clock: clock)
+        staff = PostgresStaffRepository(pool: pool, clock: clock)
+        staffImports = PostgresStaffImportRepository(pool: pool, clock: clock)
         settings = PostgresSettingsRepository(pool: pool)
         accountChanges = PostgresChangeSignal(.accounts, pool: pool, readers: checks)
         settingsChanges = PostgresChangeSignal(.settings, pool: pool, readers: checks)

@@ -99,6 +99,21 @@ struct PostgresChangeSignalTests {
         }
     }
 
+    @Test func aStaffImportThroughOneNodeSignalsTheOthersAccountCaches() throws {
+        try withTwoNodes { a, b, _ in
+            let staffA = PostgresStaffRepository(pool: a.pool, clock: { Self.start })
+            let before = try #require(b.signal(.accounts).reading())
+            let (people, departments) = try staffA.snapshot()
+            let csv = "employee_number,login,name,department,roles,status,job_category,email\n7,zhao,赵六,省政府/测试处,,,,\n"
+            guard case .plan(let plan) = StaffImport.plan(csv: Array(csv.utf8), existing: people, departments: departments) else {
+                Issue.record("the file does not plan")
+                return
+            }
+            try staffA.apply(plan, passwordHashes: [:], source: nil, by: .commandLine)
+            #expect(b.signal(.accounts).reading() != before, "grants and disabled accounts change what sessions may do")
+        }
+    }
+
     @Test func settingsChangedThroughOneNodeAreReloadedByTheOther() throws {
         try withTwoNodes { a, b, _ in
             let serviceA = SettingsService(repository: a.settings, changes: a.signal(.settings), configuredIssuerName: "A",

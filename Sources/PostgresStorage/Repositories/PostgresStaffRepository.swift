@@ -41,15 +41,19 @@ public struct PostgresStaffRepository: StaffRepository {
     public func apply(_ plan: StaffImport.Plan, passwordHashes: [String: String], source: StaffImportSource?,
                       by actor: AuditActor) throws {
         let now = clock()
+        // Grants, departments and disabled accounts change what every node's session cache holds.
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
         try pool.transaction { connection in
             try Self.lock(connection)
             try Self.write(plan, passwordHashes: passwordHashes, source: source, now: now, by: actor, connection)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
         }
     }
 
     public func apply(file: StaffImport.File, reach: [[String]]?, expecting fingerprint: String, source: StaffImportSource,
                       by actor: AuditActor) throws -> StaffImport.Plan {
         let now = clock()
+        defer { PostgresChangeSignal.raised(.accounts, on: pool) }
         return try pool.transaction { connection in
             try Self.lock(connection)
             let (people, departments) = try Self.snapshot(connection)
@@ -58,6 +62,7 @@ public struct PostgresStaffRepository: StaffRepository {
                 throw StaffImportChanged()
             }
             try Self.write(plan, passwordHashes: [:], source: source, now: now, by: actor, connection)
+            try PostgresChangeSignal.bump(.accounts, on: connection)
             return plan
         }
     }
