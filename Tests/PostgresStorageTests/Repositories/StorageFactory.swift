@@ -95,6 +95,9 @@ struct StorageNode {
     let attempts: any AttemptRepository
     let certifications: any CertificationRepository
     let mediaWatch: any MediaWatchRepository
+    let mailOutbox: any MailOutboxRepository
+    let mailAddresses: any MailAddressRepository
+    let weeklyDigests: any WeeklyDigestRepository
     let tokens: any APITokenRepository
     let loginFailures: any LoginFailureStore & LoginFailureInspection
     let settings: any SettingsRepository
@@ -118,6 +121,9 @@ struct StorageNode {
                            sessions: SQLiteSessionRepository(store: store), attempts: SQLiteAttemptRepository(store: store),
                            certifications: SQLiteCertificationRepository(store: store),
                            mediaWatch: SQLiteMediaWatchRepository(store: store),
+                           mailOutbox: SQLiteMailOutbox(store: store),
+                           mailAddresses: SQLiteMailAddressRepository(store: store, clock: clock.function),
+                           weeklyDigests: SQLiteWeeklyDigestStore(store: store),
                            tokens: SQLiteAPITokenRepository(store: store), loginFailures: SQLiteLoginFailureStore(store: store),
                            settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store),
                            yearlyRequirements: SQLiteYearlyRequirements(store: store, clock: clock.function),
@@ -138,6 +144,9 @@ struct StorageNode {
                            sessions: PostgresSessionRepository(pool: pool), attempts: PostgresAttemptRepository(pool: pool),
                            certifications: PostgresCertificationRepository(pool: pool),
                            mediaWatch: PostgresMediaWatchRepository(pool: pool),
+                           mailOutbox: PostgresMailOutbox(pool: pool),
+                           mailAddresses: PostgresMailAddressRepository(pool: pool, clock: clock.function),
+                           weeklyDigests: PostgresWeeklyDigestStore(pool: pool),
                            tokens: PostgresAPITokenRepository(pool: pool), loginFailures: PostgresLoginFailureStore(pool: pool),
                            settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool),
                            yearlyRequirements: PostgresYearlyRequirements(pool: pool, clock: clock.function),
