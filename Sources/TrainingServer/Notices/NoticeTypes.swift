@@ -95,14 +95,14 @@ public struct Announcement: Sendable, Hashable, Identifiable {
 }
 
 /// Parameters as stored: a JSON object of strings, keys sorted.
-enum NoticeParameters {
-    static func encode(_ parameters: [String: String]) -> String {
+public enum NoticeParameters {
+    public static func encode(_ parameters: [String: String]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(parameters)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    static func decode(_ text: String) -> [String: String] {
+    public static func decode(_ text: String) -> [String: String] {
         (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
     }
 }

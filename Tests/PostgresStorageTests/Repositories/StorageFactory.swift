@@ -95,6 +95,15 @@ struct StorageNode {
     let attempts: any AttemptRepository
     let certifications: any CertificationRepository
     let mediaWatch: any MediaWatchRepository
+    let mailOutbox: any MailOutboxRepository
+    let mailAddresses: any MailAddressRepository
+    let weeklyDigests: any WeeklyDigestRepository
+    let notices: any NoticeRepository
+    let announcements: any AnnouncementRepository
+    let reminders: any ReminderRepository
+    let assignments: any AssignmentRepository & PlanFileAssignmentStore
+    let assignmentRequests: any AssignmentRequestRepository
+    let assignmentProgress: any AssignmentProgressRepository
     let tokens: any APITokenRepository
     let loginFailures: any LoginFailureStore & LoginFailureInspection
     let settings: any SettingsRepository
@@ -123,6 +132,14 @@ struct StorageNode {
                            sessions: SQLiteSessionRepository(store: store), attempts: SQLiteAttemptRepository(store: store),
                            certifications: SQLiteCertificationRepository(store: store),
                            mediaWatch: SQLiteMediaWatchRepository(store: store),
+                           mailOutbox: SQLiteMailOutbox(store: store),
+                           mailAddresses: SQLiteMailAddressRepository(store: store, clock: clock.function),
+                           weeklyDigests: SQLiteWeeklyDigestStore(store: store),
+                           notices: SQLiteNotices(store: store), announcements: SQLiteAnnouncements(store: store),
+                           reminders: SQLiteReminders(store: store),
+                           assignments: SQLiteAssignmentRepository(store: store, clock: clock.function),
+                           assignmentRequests: SQLiteAssignmentRequests(store: store, clock: clock.function),
+                           assignmentProgress: SQLiteAssignmentProgress(store: store),
                            tokens: SQLiteAPITokenRepository(store: store), loginFailures: SQLiteLoginFailureStore(store: store),
                            settings: SQLiteSettingsRepository(store: store), learning: SQLiteLearningRepository(store: store),
                            yearlyRequirements: SQLiteYearlyRequirements(store: store, clock: clock.function),
@@ -148,6 +165,14 @@ struct StorageNode {
                            sessions: PostgresSessionRepository(pool: pool), attempts: PostgresAttemptRepository(pool: pool),
                            certifications: PostgresCertificationRepository(pool: pool),
                            mediaWatch: PostgresMediaWatchRepository(pool: pool),
+                           mailOutbox: PostgresMailOutbox(pool: pool),
+                           mailAddresses: PostgresMailAddressRepository(pool: pool, clock: clock.function),
+                           weeklyDigests: PostgresWeeklyDigestStore(pool: pool),
+                           notices: PostgresNotices(pool: pool), announcements: PostgresAnnouncements(pool: pool),
+                           reminders: PostgresReminders(pool: pool),
+                           assignments: PostgresAssignmentRepository(pool: pool, clock: clock.function),
+                           assignmentRequests: PostgresAssignmentRequests(pool: pool, clock: clock.function),
+                           assignmentProgress: PostgresAssignmentProgress(pool: pool),
                            tokens: PostgresAPITokenRepository(pool: pool), loginFailures: PostgresLoginFailureStore(pool: pool),
                            settings: PostgresSettingsRepository(pool: pool), learning: PostgresLearningRepository(pool: pool),
                            yearlyRequirements: PostgresYearlyRequirements(pool: pool, clock: clock.function),
