@@ -5,9 +5,8 @@ import TrainingServer
 /// The PostgreSQL storage engine: one `PostgresPool` for the process, every PostgreSQL repository made once on it,
 /// the engine-level members of `StorageEngine`, and the change signals other nodes read.
 ///
-/// It does not declare `StorageEngine` yet: the repositories not ported (dashboard, password resets, calendar feeds,
-/// assignments and their requests and progress, notices, announcements, reminders, the mail outbox and addresses,
-/// weekly digests) and `auditAnchor` (the checkpoints read the chain through SQLite's `Store`) are missing. Adding a repository is one line in `init`
+/// It does not declare `StorageEngine` yet: the repositories not ported (dashboard, password resets, calendar feeds)
+/// and `auditAnchor` (the checkpoints read the chain through SQLite's `Store`) are missing. Adding a repository is one line in `init`
 /// and one property.
 ///
 /// Besides the main pool it keeps `checks`, a pool of one connection for the health probe and the change signals,
@@ -42,6 +41,15 @@ public final class PostgresEngine: Sendable {
     public let yearlyRequirements: any YearlyRequirementRepository
     public let staff: any StaffRepository
     public let staffImports: any StaffImportRepository
+    public let assignments: any AssignmentRepository & PlanFileAssignmentStore
+    public let assignmentRequests: any AssignmentRequestRepository
+    public let assignmentProgress: any AssignmentProgressRepository
+    public let notices: any NoticeRepository
+    public let announcements: any AnnouncementRepository
+    public let reminders: any ReminderRepository
+    public let mailOutbox: any MailOutboxRepository
+    public let mailAddresses: any MailAddressRepository
+    public let weeklyDigests: any WeeklyDigestRepository
     public let settings: any SettingsRepository
     public let accountChanges: (any ChangeSignal)?
     public let settingsChanges: (any ChangeSignal)?
@@ -79,6 +87,15 @@ public final class PostgresEngine: Sendable {
         yearlyRequirements = PostgresYearlyRequirements(pool: pool, clock: clock)
         staff = PostgresStaffRepository(pool: pool, clock: clock)
         staffImports = PostgresStaffImportRepository(pool: pool, clock: clock)
+        assignments = PostgresAssignmentRepository(pool: pool, clock: clock)
+        assignmentRequests = PostgresAssignmentRequests(pool: pool, clock: clock)
+        assignmentProgress = PostgresAssignmentProgress(pool: pool)
+        notices = PostgresNotices(pool: pool)
+        announcements = PostgresAnnouncements(pool: pool)
+        reminders = PostgresReminders(pool: pool)
+        mailOutbox = PostgresMailOutbox(pool: pool)
+        mailAddresses = PostgresMailAddressRepository(pool: pool, clock: clock)
+        weeklyDigests = PostgresWeeklyDigestStore(pool: pool)
         settings = PostgresSettingsRepository(pool: pool)
         accountChanges = PostgresChangeSignal(.accounts, pool: pool, readers: checks)
         settingsChanges = PostgresChangeSignal(.settings, pool: pool, readers: checks)
