@@ -126,6 +126,48 @@ public struct AttemptState: Sendable, Hashable {
         self.notes = notes
     }
 
+    /// The state after `steps` are appended to the attempt this state replays, when they are all saves that replay
+    /// at `now` takes as they are (the attempt open at `now` and at each step's time, each question on the paper
+    /// and not checked, the steps numbered on from `nextSequence`): what `init(replaying:against:now:)` of the
+    /// longer attempt gives, without replaying the earlier steps again. Only the questions saved are graded anew.
+    /// Nil for anything else (the caller replays then).
+    public func appendingSaves(_ steps: [AttemptStep], now: Double) -> AttemptState? {
+        guard !steps.isEmpty, !isClosed, cutoff.map({ now <= $0 }) ?? true else { return nil }
+        var questions = self.questions
+        var sequence = nextSequence
+        for step in steps {
+            guard step.sequence == sequence, case .save(let id, let response) = step.action,
+                  cutoff.map({ step.time <= $0 }) ?? true else { return nil }
+            // Every slot of the question takes the response, as replay gives it (responses are kept by question).
+            let indices = questions.indices.filter { questions[$0].slot.questionID == id }
+            guard !indices.isEmpty, !indices.contains(where: { questions[$0].isChecked }) else { return nil }
+            for index in indices {
+                let question = questions[index]
+                questions[index] = QuestionAttempt(number: question.number, slot: question.slot, question: question.question,
+                                                   response: response, isChecked: false, closed: false)
+            }
+            sequence += 1
+        }
+        return AttemptState(copying: self, questions: questions, nextSequence: sequence)
+    }
+
+    /// `state` with other questions and next sequence number.
+    private init(copying state: AttemptState, questions: [QuestionAttempt], nextSequence: Int) {
+        attemptID = state.attemptID
+        number = state.number
+        paper = state.paper
+        startedAt = state.startedAt
+        deadline = state.deadline
+        cutoff = state.cutoff
+        closedAt = state.closedAt
+        closeReason = state.closeReason
+        self.questions = questions
+        passMark = state.passMark
+        self.nextSequence = nextSequence
+        ignoredSteps = state.ignoredSteps
+        notes = state.notes
+    }
+
     public var behaviour: Behaviour { paper.behaviour }
 
     public var isClosed: Bool { closedAt != nil }

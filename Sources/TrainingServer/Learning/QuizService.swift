@@ -262,7 +262,12 @@ public struct QuizService: Sendable {
                 // the responses, and the rest stays empty until it closes): when the row holds them already, the
                 // attempt is neither replayed again nor its row rewritten.
                 let onlySaves = new.allSatisfy { if case .save = $0.action { true } else { false } }
-                if onlySaves, !state.isClosed, AttemptSummary(state) == latest.header.summary { return (new, nil) }
+                if onlySaves, !state.isClosed, AttemptSummary(state) == latest.header.summary {
+                    // The page that follows (the summary, the next answer page) finds the state after the saves,
+                    // made from this replay by grading the questions saved anew.
+                    replayed = state.appendingSaves(new, now: now).map { ($0, now) }
+                    return (new, nil)
+                }
                 let after = try replay(new.reduce(latest.attempt) { $0.appending($1) }, quiz: quiz, now: now)
                 replayed = (after, now)
                 closedHere = latest.closedAt == nil && after.isClosed
@@ -273,7 +278,7 @@ public struct QuizService: Sendable {
             return try perform(fresh, quiz: currentQuiz, course: course, steps: steps)
         }
         known.keep(updated)
-        // Stored: the page that follows (the result after a submit) finds the replay made.
+        // Stored: the page that follows (the summary after a save, the result after a submit) finds the replay made.
         if let replayed, replayed.state.nextSequence == updated.attempt.nextSequence {
             replays.keep(replayed.state, of: updated.attempt, quiz: quiz, now: replayed.now)
         }

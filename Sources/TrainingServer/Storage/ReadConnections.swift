@@ -86,7 +86,9 @@ final class ReadConnections: Sendable {
         let (result, version) = try queue.inDatabase { db -> (T, Int32) in
             try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
             do {
-                let version = try Int32.fetchOne(db.cachedStatement(sql: "PRAGMA schema_version")) ?? 0
+                // Read by index from the cached statement (`ColumnRow`), without a GRDB cursor and row.
+                let version = try db.cachedStatement(sql: "PRAGMA schema_version")
+                    .firstRow([]) { Int32(truncatingIfNeeded: $0.int(0)) } ?? 0
                 if version != known { db.clearSchemaCache() }
                 let result = try body(db)
                 try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()

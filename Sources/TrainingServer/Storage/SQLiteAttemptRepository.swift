@@ -289,7 +289,14 @@ public struct SQLiteAttemptRepository: AttemptRepository {
                                                  passed: row.optionalBool(9)))
         }
         if found.isEmpty { return [] }
-        let decoder = JSONDecoder()
+        // Made only when something is to be decoded: most loads find the paper and every step decoded already.
+        var madeDecoder: JSONDecoder?
+        func decoder() -> JSONDecoder {
+            if let madeDecoder { return madeDecoder }
+            let made = JSONDecoder()
+            madeDecoder = made
+            return made
+        }
         let stepsFrom = try db.cachedStatement(sql: """
             SELECT sequence, at, step FROM attempt_steps WHERE attempt_id = ? AND sequence >= ? ORDER BY sequence
             """)
@@ -312,11 +319,11 @@ public struct SQLiteAttemptRepository: AttemptRepository {
                                                     arguments: [id.rawValue])
                 }
             }
-            let paper = try known?.paper ?? decoder.decode(Paper.self, from: Data((paperText ?? "").utf8))
+            let paper = try known?.paper ?? decoder().decode(Paper.self, from: Data((paperText ?? "").utf8))
             var steps = known?.steps ?? []
             steps.reserveCapacity(steps.count + rows.count)
             for stepRow in rows {
-                steps.append(try decoder.decode(AttemptStep.self, from: Data(stepRow.step.utf8)))
+                steps.append(try decoder().decode(AttemptStep.self, from: Data(stepRow.step.utf8)))
             }
             let attempt = Attempt(id: id, number: found.number, paper: paper, steps: steps)
             if !rows.isEmpty || known == nil { decoded.keep(attempt) }

@@ -238,33 +238,74 @@ final class GroupCommit: Sendable {
     }
 
     /// Runs the batch's writes in one transaction, each in its savepoint, and commits; records each job's error.
+    ///
+    /// The transaction and savepoint statements are the connection's cached statements (`TransactionControl`),
+    /// prepared once: GRDB's `inTransaction` and `inSavepoint` compile them anew on every write.
     private func commit(_ batch: [Job], pool: DatabasePool) {
         transactions.add(1, ordering: .relaxed)
         do {
             try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
+                let control = try TransactionControl(db)
+                try control.begin.execute()
+                do {
                     // Alone in its batch, a write needs no savepoint: if it fails, the transaction rolls back.
                     if batch.count == 1 {
                         try batch[0].run?(db)
-                        return .commit
-                    }
-                    for job in batch {
-                        do {
-                            try db.inSavepoint {
+                    } else {
+                        for job in batch {
+                            try control.savepoint.execute()
+                            do {
                                 try job.run?(db)
-                                return .commit
+                                try control.checkNotAborted(db)
+                                try control.release.execute()
+                            } catch {
+                                job.error = error
+                                // Some errors end the whole transaction: nothing of the batch can be committed then.
+                                if !db.isInsideTransaction { throw error }
+                                try control.rollbackToSavepoint.execute()
+                                try control.release.execute()
                             }
-                        } catch {
-                            job.error = error
-                            // Some errors end the whole transaction: nothing of the batch can be committed then.
-                            if !db.isInsideTransaction { throw error }
                         }
                     }
-                    return .commit
+                    try control.checkNotAborted(db)
+                    try control.commit.execute()
+                } catch {
+                    // SQLite may have rolled the transaction back already (some errors do so on their own).
+                    if db.isInsideTransaction { try? control.rollback.execute() }
+                    throw error
                 }
             }
         } catch {
             for job in batch where job.error == nil { job.error = error }
+        }
+    }
+}
+
+/// The statements that begin, commit and roll back a group commit's transaction and its savepoints, from the
+/// writer connection's statement cache (compiled once per connection).
+private struct TransactionControl {
+    let begin: Statement
+    let commit: Statement
+    let rollback: Statement
+    let savepoint: Statement
+    let release: Statement
+    let rollbackToSavepoint: Statement
+
+    init(_ db: Database) throws {
+        begin = try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION")
+        commit = try db.cachedStatement(sql: "COMMIT TRANSACTION")
+        rollback = try db.cachedStatement(sql: "ROLLBACK TRANSACTION")
+        savepoint = try db.cachedStatement(sql: "SAVEPOINT group_write")
+        release = try db.cachedStatement(sql: "RELEASE SAVEPOINT group_write")
+        rollbackToSavepoint = try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT group_write")
+    }
+
+    /// Throws when SQLite ended the transaction on its own (an error some write caught and went past): committing
+    /// then would commit nothing of what was written before it, so the batch fails as a whole, as GRDB's
+    /// `inTransaction` fails it.
+    func checkNotAborted(_ db: Database) throws {
+        guard db.isInsideTransaction else {
+            throw DatabaseError(resultCode: .SQLITE_ABORT, message: "Transaction was aborted")
         }
     }
 }

@@ -238,4 +238,61 @@ import Testing
             #expect(again.ignoredSteps.isEmpty)
         }
     }
+
+    /// A state with saves appended (`appendingSaves`) is the replay of the longer attempt, for saves one at a time
+    /// and several at once, on both behaviours, with checked questions, a time limit and a question saved twice in
+    /// one go; anything but saves the replay takes as they are gives nil.
+    @Test(arguments: [Behaviour.deferredFeedback, .immediateFeedback])
+    func savesAppendedToAStateAreItsReplay(behaviour: Behaviour) throws {
+        let quiz = Fixtures.quiz(behaviour: behaviour, timeLimit: 300)
+        let responses: [Response] = [.choice("a"), .choice("b"), .choices(["a", "b"]), .bool(true), .bool(false),
+                                     .text("网络安全法"), .text("72"), .text("7,2"), .text(""),
+                                     .matches(["p1": "p1", "p2": "p2"])]
+        var compared = 0
+        for seed in 0..<40 {
+            var random = SeededGenerator(seed: UInt64(seed))
+            var driver = try AttemptDriver(quiz: quiz, seed: UInt64(seed), at: 0)
+            let ids = driver.attempt.paper.questionIDs
+            var now = 0.0
+            for _ in 0..<(5 + random.nextIndex(below: 15)) {
+                now += Double(1 + random.nextIndex(below: 40))
+                let before = try driver.state(at: now)
+                let count = 1 + random.nextIndex(below: 3)
+                let saves = (0..<count).map { _ in
+                    StepRequest(actor: driver.learner,
+                                action: .save(question: ids[random.nextIndex(below: ids.count)],
+                                              response: responses[random.nextIndex(below: responses.count)]))
+                }
+                var steps: [AttemptStep] = []
+                for decision in AttemptRules.decide(saves, on: driver.attempt, quiz: quiz, now: now, replayed: before) {
+                    if case .append(let step) = decision { steps.append(step) }
+                }
+                // The saves decided before any refused one (a response that does not suit its question).
+                if !steps.isEmpty {
+                    let longer = steps.reduce(driver.attempt) { $0.appending($1) }
+                    let appended = before.appendingSaves(steps, now: now)
+                    let replayed = try AttemptState(replaying: longer, against: quiz, now: now)
+                    #expect(appended == replayed)
+                    compared += 1
+                    driver.attempt = longer
+                }
+                if random.nextIndex(below: 6) == 0 {
+                    let id = ids[random.nextIndex(below: ids.count)]
+                    if case .append(let step) = driver.request(.check(question: id), at: now) {
+                        // Not a save: replayed instead.
+                        #expect(before.appendingSaves([step], now: now) == nil)
+                    }
+                }
+            }
+            // A save after the cutoff (300 s and 30 s of grace), or one numbered out of turn, is not taken.
+            let last = try driver.state(at: now)
+            let late = AttemptStep(sequence: last.nextSequence, time: 400, actor: driver.learner,
+                                   action: .save(question: ids[0], response: .bool(true)), idempotencyKey: nil)
+            #expect(last.appendingSaves([late], now: 400) == nil)
+            let skipped = AttemptStep(sequence: last.nextSequence + 1, time: now, actor: driver.learner,
+                                      action: .save(question: ids[0], response: .bool(true)), idempotencyKey: nil)
+            #expect(last.appendingSaves([skipped], now: now) == nil)
+        }
+        #expect(compared > 40)
+    }
 }
