@@ -21,7 +21,8 @@ import Logging
 /// must be fixed text with `$n` placeholders (never values spliced in), which also bounds the cache by the program's
 /// statements. A statement the session no longer knows (SQLSTATE 26000, after `DEALLOCATE ALL` or behind a pooler)
 /// is prepared again and run once more, outside transactions. `executeScript` runs several statements without
-/// parameters (migrations, DDL) through the simple protocol and prepares nothing.
+/// parameters (migrations, DDL) through the simple protocol and prepares nothing; `queryPlannedEachRun` runs one
+/// statement unprepared, planned for its values each time.
 ///
 /// **Lost connections.** Before a statement outside a transaction, the connection reads what the server may have
 /// sent while it was idle (without blocking); a connection the server closed (`pg_terminate_backend`, a restart, an
@@ -136,6 +137,25 @@ public final class PostgresConnection {
                 PQexecPrepared(connection, again.name, Int32(values.count), values, nil, nil, 0)
             })
         }
+    }
+
+    /// Runs a statement with `$1…` parameters without preparing it (libpq's unnamed statement, `PQexecParams`), so
+    /// the server plans it for these very values each time. For statements whose best plan depends on the values
+    /// (a LIMIT and OFFSET, a range that covers one department or everyone): a prepared statement's plan may turn
+    /// generic after five runs and then ignore them. Costs a parse and a plan per run.
+    @discardableResult
+    public func queryPlannedEachRun(_ sql: String, _ parameters: [(any PostgresBindable)?]) throws(PostgresError) -> PostgresRows {
+        try reconnectIfLost()
+        var texts: [String?] = []
+        texts.reserveCapacity(parameters.count)
+        for (index, parameter) in parameters.enumerated() {
+            let text = parameter?.postgresText
+            if let text, text.utf8.contains(0) { throw .nulInText(parameter: index + 1) }
+            texts.append(text)
+        }
+        return try check(Self.withCStrings(texts) { values in
+            PQexecParams(connection, sql, Int32(values.count), nil, values, nil, nil, 0)
+        })
     }
 
     /// Runs a command with `$1…` parameters and returns how many rows it changed.

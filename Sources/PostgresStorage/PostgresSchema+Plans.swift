@@ -450,4 +450,13 @@ extension PostgresSchema {
         );
         CREATE INDEX media_watch_completions_module ON media_watch_completions (course_id, module_id);
         """)
+
+    /// `2026-12-11-report-name-order`. The HR people list in name order (and its export) walks this index:
+    /// `ORDER BY name_key ASC NULLS FIRST, id ASC NULLS FIRST` forwards, `DESC NULLS LAST` backwards, so a page
+    /// reads its own rows instead of sorting the whole subtree. `users_name_key` cannot give that order: it keeps
+    /// PostgreSQL's NULLS LAST and does not end with the id. Nothing on SQLite (its indexes end with the rowid and
+    /// NULLs sort first there).
+    static let reportNameOrder = PostgresMigration(name: "2026-12-11-report-name-order", sql: """
+        CREATE INDEX users_name_order ON users (name_key NULLS FIRST, id NULLS FIRST);
+        """)
 }

@@ -59,6 +59,7 @@ public enum PostgresSchema {
         unreadAnnouncements,
         oidcRequests,
         mediaWatch,
+        reportNameOrder,
     ]
 
     /// A migrator for `migrations`.

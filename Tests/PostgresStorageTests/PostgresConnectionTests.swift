@@ -122,6 +122,24 @@ struct PostgresConnectionTests {
         }
     }
 
+    @Test func queriesPlannedEachRunBindTheirValuesAndPrepareNothing() throws {
+        try TestPostgres.withSchema("unprepared") { configuration in
+            let connection = try PostgresConnection(configuration: configuration)
+            let sql = "SELECT $1::int * 2, $2::text"
+            for value in 1...7 {
+                let row = try connection.queryPlannedEachRun(sql, [value, nil])[0]
+                #expect(try row.decode(Int.self, at: 0) == value * 2)
+                #expect(try row.decodeIfPresent(String.self, at: 1) == nil)
+            }
+            let onServer: Int = try connection.query("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", sql)[0].decode(at: 0)
+            #expect(onServer == 0)
+            #expect(throws: PostgresError.nulInText(parameter: 1)) { try connection.queryPlannedEachRun("SELECT $1::text", ["a\u{0}b"]) }
+            #expect(throws: PostgresError.self) { try connection.queryPlannedEachRun("SELECT $1::int + $2::int", [1]) }
+            // The connection is still fine afterwards.
+            #expect(try connection.queryPlannedEachRun("SELECT $1::int + $2::int", [1, 2])[0].decode(Int.self, at: 0) == 3)
+        }
+    }
+
     @Test func preparesAgainWhenTheSessionForgotItsStatements() throws {
         try TestPostgres.withSchema("deallocated") { configuration in
             let connection = try PostgresConnection(configuration: configuration)

@@ -3,14 +3,27 @@ import TrainingServer
 
 /// The people list on PostgreSQL: a page of people, how many match, and export batches in the list's order.
 extension PostgresReportRepository {
+    /// When neither the filter nor the order reads certifications or hours, the page's ids are chosen first from
+    /// people and departments alone (in name order by walking `users_name_order` while checking the scope), and
+    /// only those rows are joined with their certification and hours; otherwise one statement joins and orders.
+    /// Pages run unprepared, planned for their scope, limit and offset each time (a generic plan sorts everyone).
     public func people(_ filter: PeopleFilter, scope: AccessScope, limit: Int, offset: Int) throws -> [PersonLine] {
         let prefixes = Self.prefixes(filter.departmentPath, scope)
         guard !prefixes.isEmpty, limit > 0 else { return [] }
         var parameters = PostgresParameters()
-        let sql = try Self.query(filter, prefixes, select: Self.columns, &parameters)
-            + " ORDER BY \(Self.order(filter)) LIMIT \(parameters.bind(limit)) OFFSET \(parameters.bind(max(0, offset)))"
+        let order = Self.order(filter)
+        let sql: String
+        if Self.needsProgress(filter) {
+            sql = try Self.query(filter, prefixes, select: Self.columns, &parameters)
+                + " ORDER BY \(order) LIMIT \(parameters.bind(limit)) OFFSET \(parameters.bind(max(0, offset)))"
+        } else {
+            let from = Self.from(filter, &parameters)
+            let page = try Self.query(filter, prefixes, select: "u.id", progress: false, &parameters)
+                + " ORDER BY \(order) LIMIT \(parameters.bind(limit)) OFFSET \(parameters.bind(max(0, offset)))"
+            sql = "SELECT \(Self.columns) FROM \(from) WHERE u.id IN (\(page)) ORDER BY \(order)"
+        }
         return try pool.withConnection { connection in
-            try connection.query(sql, parameters.values).map(Self.line)
+            try connection.queryPlannedEachRun(sql, parameters.values).map(Self.line)
         }
     }
 
@@ -74,7 +87,7 @@ extension PostgresReportRepository {
         }
         sql += " ORDER BY \(Self.order(filter)) LIMIT \(parameters.bind(limit))"
         return try pool.withConnection { connection in
-            try connection.query(sql, parameters.values).map(Self.line)
+            try connection.queryPlannedEachRun(sql, parameters.values).map(Self.line)
         }
     }
 }

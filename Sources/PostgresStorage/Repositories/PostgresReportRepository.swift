@@ -59,14 +59,12 @@ public struct PostgresReportRepository: ReportRepository {
     }
 
     /// The statement selecting `select` for the people matching `filter` within the subtrees `prefixes`, without
-    /// an order. Every value is bound; identifiers come from allowlists.
-    static func query(_ filter: PeopleFilter, _ prefixes: [String], select: String,
+    /// an order. Every value is bound; identifiers come from allowlists. Without `progress` the statement reads
+    /// neither certifications (`c`) nor hours (`h`): only for a filter and order that use neither
+    /// (`needsProgress`).
+    static func query(_ filter: PeopleFilter, _ prefixes: [String], select: String, progress: Bool = true,
                       _ parameters: inout PostgresParameters) throws -> String {
-        let from = """
-            departments d JOIN users u ON u.department_id = d.id
-            LEFT JOIN certifications c ON c.user_id = u.id AND c.program_id = \(parameters.bind(filter.programID))
-            LEFT JOIN user_year_hours h ON h.user_id = u.id AND h.year = \(parameters.bind(filter.year))
-            """
+        let from = progress ? from(filter, &parameters) : "departments d JOIN users u ON u.department_id = d.id"
         var conditions = ["u.disabled = 0", rangeCondition(prefixes, &parameters)]
         if let state = filter.state {
             conditions.append("coalesce(c.state, 'not_started') = \(parameters.bind(state.rawValue))")
@@ -105,6 +103,27 @@ public struct PostgresReportRepository: ReportRepository {
             conditions.append(try overdueCondition(overdue, &parameters))
         }
         return "SELECT \(select) FROM \(from) WHERE \(conditions.joined(separator: " AND "))"
+    }
+
+    /// People with their certification in `filter`'s programme and their hours in its year.
+    static func from(_ filter: PeopleFilter, _ parameters: inout PostgresParameters) -> String {
+        """
+        departments d JOIN users u ON u.department_id = d.id
+        LEFT JOIN certifications c ON c.user_id = u.id AND c.program_id = \(parameters.bind(filter.programID))
+        LEFT JOIN user_year_hours h ON h.user_id = u.id AND h.year = \(parameters.bind(filter.year))
+        """
+    }
+
+    /// Whether `filter`'s conditions or order read a certification or hours (else a page can be chosen from
+    /// people and departments alone, and only its rows joined with them).
+    static func needsProgress(_ filter: PeopleFilter) -> Bool {
+        if filter.state != nil || filter.expiresFrom != nil || filter.expiresTo != nil || filter.hoursBelow != nil {
+            return true
+        }
+        return switch filter.sort {
+        case .name, .department: false
+        case .state, .expires, .hours: true
+        }
     }
 
     /// "A current member of the assignment whose status is overdue" on the person `u`: `AssignmentStatus`'s rule

@@ -1292,6 +1292,11 @@ enum Migrations {
                 CREATE INDEX media_watch_completions_module ON media_watch_completions(course_id, module_id);
                 """)
         }
+        migrator.registerMigration("2026-12-11-report-name-order") { _ in
+            // PostgreSQL's index for the HR people list in name order (`users_name_order`: the name key, then the
+            // id, NULL keys first). SQLite needs none: it sorts NULLs first already, and users_name_key, like every
+            // SQLite index, ends with the rowid. The step exists so both engines keep one list of migration names.
+        }
         return migrator
     }
 }
