@@ -78,79 +78,81 @@ struct PostgresSchemaTests {
         try TestPostgres.withSchema("counterparts") { configuration in
             let connection = try PostgresConnection(configuration: configuration)
             try Self.migrate(connection)
-            let schema = configuration.schema ?? "public"
-            var postgresColumns: [String: (type: String, nullable: Bool)] = [:]
-            for row in try connection.query("""
-                SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-                WHERE table_schema = $1
-                """, schema) {
-                postgresColumns["\(try row.decode(String.self, at: 0)).\(try row.decode(String.self, at: 1))"] =
-                    (try row.decode(String.self, at: 2), try row.decode(String.self, at: 3) == "YES")
-            }
-            let typeFor = ["INTEGER": "bigint", "REAL": "double precision", "TEXT": "text", "BLOB": "bytea", "": "text"]
-            for column in sqliteColumns {
-                let key = "\(column[0]).\(column[1])"
-                guard let postgres = postgresColumns[key] else {
-                    Issue.record("PostgreSQL has no column \(key)")
-                    continue
+            try TestPostgres.readingCatalogue(connection) {
+                let schema = configuration.schema ?? "public"
+                var postgresColumns: [String: (type: String, nullable: Bool)] = [:]
+                for row in try connection.query("""
+                    SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+                    WHERE table_schema = $1
+                    """, schema) {
+                    postgresColumns["\(try row.decode(String.self, at: 0)).\(try row.decode(String.self, at: 1))"] =
+                        (try row.decode(String.self, at: 2), try row.decode(String.self, at: 3) == "YES")
                 }
-                #expect(postgres.type == typeFor[column[2]], "\(key): SQLite \(column[2]), PostgreSQL \(postgres.type)")
-                // A SQLite primary key may hold NULL (its old rule); PostgreSQL's never does. Others must agree.
-                if column[4] == "0" {
-                    #expect(postgres.nullable == (column[3] == "0"), "\(key): NOT NULL differs")
+                let typeFor = ["INTEGER": "bigint", "REAL": "double precision", "TEXT": "text", "BLOB": "bytea", "": "text"]
+                for column in sqliteColumns {
+                    let key = "\(column[0]).\(column[1])"
+                    guard let postgres = postgresColumns[key] else {
+                        Issue.record("PostgreSQL has no column \(key)")
+                        continue
+                    }
+                    #expect(postgres.type == typeFor[column[2]], "\(key): SQLite \(column[2]), PostgreSQL \(postgres.type)")
+                    // A SQLite primary key may hold NULL (its old rule); PostgreSQL's never does. Others must agree.
+                    if column[4] == "0" {
+                        #expect(postgres.nullable == (column[3] == "0"), "\(key): NOT NULL differs")
+                    }
                 }
-            }
-            let sqliteTables = Set(sqliteColumns.map { $0[0] })
-            let postgresTables = Set(postgresColumns.keys.map { String($0.split(separator: ".")[0]) })
-            // The same tables, besides the migrator's own record (and the view, which lists its columns too).
-            #expect(postgresTables.subtracting(sqliteViews).subtracting(["schema_migrations"]) == sqliteTables)
-            for name in sqliteIndexes + sqliteViews {
-                let found = try connection.query("SELECT to_regclass($1) IS NOT NULL", name)[0].decode(Bool.self, at: 0)
-                #expect(found, "PostgreSQL has no index or view \(name)")
-            }
-            // Each index on the same columns in the same order, unique and partial where SQLite's is.
-            for index in sqliteIndexDetails {
-                let rows = try connection.query("SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = $2",
-                                                schema, index.name)
-                guard let definition = try rows.first?.decode(String.self, at: 0) else { continue }  // reported above
-                #expect(definition.hasPrefix("CREATE UNIQUE INDEX") == index.unique, "\(index.name): unique differs")
-                #expect(definition.contains(" WHERE ") == index.partial, "\(index.name): partial differs")
-                if let columns = index.columns {
-                    #expect(definition.contains("USING btree (\(columns))"), "\(index.name): \(definition) is not on (\(columns))")
+                let sqliteTables = Set(sqliteColumns.map { $0[0] })
+                let postgresTables = Set(postgresColumns.keys.map { String($0.split(separator: ".")[0]) })
+                // The same tables, besides the migrator's own record (and the view, which lists its columns too).
+                #expect(postgresTables.subtracting(sqliteViews).subtracting(["schema_migrations"]) == sqliteTables)
+                for name in sqliteIndexes + sqliteViews {
+                    let found = try connection.query("SELECT to_regclass($1) IS NOT NULL", name)[0].decode(Bool.self, at: 0)
+                    #expect(found, "PostgreSQL has no index or view \(name)")
                 }
+                // Each index on the same columns in the same order, unique and partial where SQLite's is.
+                for index in sqliteIndexDetails {
+                    let rows = try connection.query("SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = $2",
+                                                    schema, index.name)
+                    guard let definition = try rows.first?.decode(String.self, at: 0) else { continue }  // reported above
+                    #expect(definition.hasPrefix("CREATE UNIQUE INDEX") == index.unique, "\(index.name): unique differs")
+                    #expect(definition.contains(" WHERE ") == index.partial, "\(index.name): partial differs")
+                    if let columns = index.columns {
+                        #expect(definition.contains("USING btree (\(columns))"), "\(index.name): \(definition) is not on (\(columns))")
+                    }
+                }
+                let postgresUniqueKeys = Set(try connection.query(
+                    "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE 'CREATE UNIQUE INDEX%'",
+                    schema
+                ).compactMap { row -> String? in
+                    // PostgreSQL quotes a column named like a keyword ("character").
+                    let definition = try row.decode(String.self, at: 1).replacingOccurrences(of: "\"", with: "")
+                    guard let start = definition.range(of: "USING btree ("), definition.hasSuffix(")") else { return nil }
+                    return "\(try row.decode(String.self, at: 0)) (\(definition[start.upperBound...].dropLast()))"
+                })
+                for key in sqliteUniqueKeys {
+                    #expect(postgresUniqueKeys.contains(key), "PostgreSQL has no unique key \(key)")
+                }
+                // The same foreign keys with the same ON DELETE rules, and no others.
+                let postgresForeignKeys = Set(try connection.query("""
+                    SELECT k.table_name, k.column_name, c.table_name, r.delete_rule
+                    FROM information_schema.referential_constraints r
+                    JOIN information_schema.key_column_usage k
+                        ON k.constraint_schema = r.constraint_schema AND k.constraint_name = r.constraint_name
+                    JOIN information_schema.constraint_column_usage c
+                        ON c.constraint_schema = r.constraint_schema AND c.constraint_name = r.constraint_name
+                    WHERE r.constraint_schema = $1
+                    """, schema).map { row in
+                    "\(try row.decode(String.self, at: 0)).\(try row.decode(String.self, at: 1)) -> "
+                        + "\(try row.decode(String.self, at: 2)) ON DELETE \(try row.decode(String.self, at: 3))"
+                })
+                #expect(sqliteForeignKeys.count > 40)
+                #expect(postgresForeignKeys.subtracting(sqliteForeignKeys) == [], "only on PostgreSQL")
+                #expect(sqliteForeignKeys.subtracting(postgresForeignKeys) == [], "missing on PostgreSQL")
+                let postgresTriggers = Set(try connection.query(
+                    "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = $1", schema
+                ).map { try $0.decode(String.self, at: 0) })
+                #expect(Set(sqliteTriggers).subtracting(postgresTriggers) == [], "triggers missing on PostgreSQL")
             }
-            let postgresUniqueKeys = Set(try connection.query(
-                "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE 'CREATE UNIQUE INDEX%'",
-                schema
-            ).compactMap { row -> String? in
-                // PostgreSQL quotes a column named like a keyword ("character").
-                let definition = try row.decode(String.self, at: 1).replacingOccurrences(of: "\"", with: "")
-                guard let start = definition.range(of: "USING btree ("), definition.hasSuffix(")") else { return nil }
-                return "\(try row.decode(String.self, at: 0)) (\(definition[start.upperBound...].dropLast()))"
-            })
-            for key in sqliteUniqueKeys {
-                #expect(postgresUniqueKeys.contains(key), "PostgreSQL has no unique key \(key)")
-            }
-            // The same foreign keys with the same ON DELETE rules, and no others.
-            let postgresForeignKeys = Set(try connection.query("""
-                SELECT k.table_name, k.column_name, c.table_name, r.delete_rule
-                FROM information_schema.referential_constraints r
-                JOIN information_schema.key_column_usage k
-                    ON k.constraint_schema = r.constraint_schema AND k.constraint_name = r.constraint_name
-                JOIN information_schema.constraint_column_usage c
-                    ON c.constraint_schema = r.constraint_schema AND c.constraint_name = r.constraint_name
-                WHERE r.constraint_schema = $1
-                """, schema).map { row in
-                "\(try row.decode(String.self, at: 0)).\(try row.decode(String.self, at: 1)) -> "
-                    + "\(try row.decode(String.self, at: 2)) ON DELETE \(try row.decode(String.self, at: 3))"
-            })
-            #expect(sqliteForeignKeys.count > 40)
-            #expect(postgresForeignKeys.subtracting(sqliteForeignKeys) == [], "only on PostgreSQL")
-            #expect(sqliteForeignKeys.subtracting(postgresForeignKeys) == [], "missing on PostgreSQL")
-            let postgresTriggers = Set(try connection.query(
-                "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = $1", schema
-            ).map { try $0.decode(String.self, at: 0) })
-            #expect(Set(sqliteTriggers).subtracting(postgresTriggers) == [], "triggers missing on PostgreSQL")
         }
     }
 

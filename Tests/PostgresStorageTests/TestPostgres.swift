@@ -45,10 +45,28 @@ enum TestPostgres {
         let name = "test_\(label)_\(suffix)"
         let admin = try PostgresConnection(configuration: base)
         try admin.executeScript("CREATE SCHEMA \(name)")
-        defer { try? admin.executeScript("DROP SCHEMA \(name) CASCADE") }
+        defer {
+            // Held shared: drops run side by side, but never while a test reads the catalogue (`readingCatalogue`).
+            _ = try? admin.query("SELECT pg_advisory_lock_shared($1)", catalogueLock)
+            try? admin.executeScript("DROP SCHEMA \(name) CASCADE")
+            _ = try? admin.query("SELECT pg_advisory_unlock_shared($1)", catalogueLock)
+        }
         var configuration = base
         configuration.schema = name
         return try body(configuration)
+    }
+
+    /// The advisory lock between schema drops and catalogue readers. The catalogue's views (`information_schema`,
+    /// `pg_indexes`) call functions on every relation's oid before their filters leave only the test's own schema, so
+    /// a schema another test drops at that moment fails the reading with "could not open relation with OID" (XX000):
+    /// a race of the suite, not a defect of the schema.
+    static let catalogueLock: Int64 = 0x5345_4341_5441_4C47
+
+    /// Runs `body`, which reads the catalogue's views on `connection`, while no test drops its schema.
+    static func readingCatalogue<T>(_ connection: PostgresConnection, _ body: () throws -> T) throws -> T {
+        _ = try connection.query("SELECT pg_advisory_lock($1)", catalogueLock)
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", catalogueLock) }
+        return try body()
     }
 }
 
