@@ -5,8 +5,8 @@ import TrainingServer
 /// The PostgreSQL storage engine: one `PostgresPool` for the process, every PostgreSQL repository made once on it,
 /// the engine-level members of `StorageEngine`, and the change signals other nodes read.
 ///
-/// It does not declare `StorageEngine` yet: the dashboard is not ported, `auditAnchor` is missing (the signed
-/// checkpoints read the chain through SQLite's `Store`), and `verifyAudit` cannot compare the chain with them. Adding a repository is one line in
+/// It does not declare `StorageEngine` yet: `auditAnchor` is missing (the signed checkpoints read the chain through
+/// SQLite's `Store`), and `verifyAudit` cannot compare the chain with them. Adding a repository is one line in
 /// `init` and one property.
 ///
 /// Besides the main pool it keeps `checks`, a pool of one connection for the health probe and the change signals,
@@ -53,6 +53,7 @@ public final class PostgresEngine: Sendable {
     public let settings: any SettingsRepository
     public let passwordResets: any PasswordResetRepository
     public let calendarFeeds: any CalendarFeedRepository
+    public let dashboard: any DashboardRepository
     public let accountChanges: (any ChangeSignal)?
     public let settingsChanges: (any ChangeSignal)?
 
@@ -101,6 +102,7 @@ public final class PostgresEngine: Sendable {
         settings = PostgresSettingsRepository(pool: pool)
         passwordResets = PostgresPasswordResets(pool: pool)
         calendarFeeds = PostgresCalendarFeeds(pool: pool, clock: clock)
+        dashboard = PostgresDashboard(pool: pool)
         accountChanges = PostgresChangeSignal(.accounts, pool: pool, readers: checks)
         settingsChanges = PostgresChangeSignal(.settings, pool: pool, readers: checks)
     }
