@@ -5,9 +5,9 @@ import TrainingServer
 /// The PostgreSQL storage engine: one `PostgresPool` for the process, every PostgreSQL repository made once on it,
 /// the engine-level members of `StorageEngine`, and the change signals other nodes read.
 ///
-/// It does not declare `StorageEngine` yet: the repositories not ported (dashboard, password resets, calendar feeds)
-/// and `auditAnchor` (the checkpoints read the chain through SQLite's `Store`) are missing. Adding a repository is one line in `init`
-/// and one property.
+/// It does not declare `StorageEngine` yet: `auditAnchor` is missing (the signed checkpoints read the chain through
+/// SQLite's `Store`), and `verifyAudit` cannot compare the chain with them. Adding a repository is one line in
+/// `init` and one property.
 ///
 /// Besides the main pool it keeps `checks`, a pool of one connection for the health probe and the change signals,
 /// so a saturated main pool never delays `/healthz` or a request's cache check.
@@ -51,6 +51,9 @@ public final class PostgresEngine: Sendable {
     public let mailAddresses: any MailAddressRepository
     public let weeklyDigests: any WeeklyDigestRepository
     public let settings: any SettingsRepository
+    public let passwordResets: any PasswordResetRepository
+    public let calendarFeeds: any CalendarFeedRepository
+    public let dashboard: any DashboardRepository
     public let accountChanges: (any ChangeSignal)?
     public let settingsChanges: (any ChangeSignal)?
 
@@ -97,6 +100,9 @@ public final class PostgresEngine: Sendable {
         mailAddresses = PostgresMailAddressRepository(pool: pool, clock: clock)
         weeklyDigests = PostgresWeeklyDigestStore(pool: pool)
         settings = PostgresSettingsRepository(pool: pool)
+        passwordResets = PostgresPasswordResets(pool: pool)
+        calendarFeeds = PostgresCalendarFeeds(pool: pool, clock: clock)
+        dashboard = PostgresDashboard(pool: pool)
         accountChanges = PostgresChangeSignal(.accounts, pool: pool, readers: checks)
         settingsChanges = PostgresChangeSignal(.settings, pool: pool, readers: checks)
     }

@@ -143,6 +143,26 @@ struct PostgresChangeSignalTests {
             #expect(watch.generation != before)
         }
     }
+
+    @Test func aCompletedPasswordResetIsSeenByTheOtherNode() throws {
+        try withTwoNodes { a, b, user in
+            let resets = PostgresPasswordResets(pool: a.pool)
+            try resets.write { transaction in
+                try resets.insert(tokenHash: "h", userID: user.id, passwordDigest: "d", origin: .admin, now: Self.start,
+                                  expiresAt: Self.start + 100, in: transaction)
+            }
+            let before = b.signal(.accounts).reading()
+            let raises = a.signal(.accounts).localRaises
+            #expect(try resets.redeem(tokenHash: "h", newHash: "n", now: Self.start + 1) { _, _, _ in false } == nil)
+            #expect(b.signal(.accounts).reading() == before, "a refused link changes nothing")
+            #expect(a.signal(.accounts).localRaises == raises)
+            #expect(try resets.redeem(tokenHash: "h", newHash: "n", now: Self.start + 1) { token, _, _ in
+                token.usedAt == nil
+            } == user.id)
+            #expect(b.signal(.accounts).reading() != before, "the reset's sessions and tokens end on every node")
+            #expect(a.signal(.accounts).localRaises > raises)
+        }
+    }
 }
 
 /// A monotonic clock the test moves by hand.

@@ -96,21 +96,25 @@ public struct PostgresAssignmentRepository: AssignmentRepository {
     static let memberColumns = "m.assignment_id, m.user_id, m.assigned_at, m.due_day, m.extended_day, m.exempt_at, m.left_at"
 
     public func memberships(of userID: UserID) throws -> [PersonAssignment] {
-        try pool.transaction(.repeatableRead) { connection in
-            let rows = try connection.query("""
-                SELECT \(Self.memberColumns) FROM assignment_members m WHERE m.user_id = $1 ORDER BY m.assignment_id
-                """, userID.rawValue)
-            guard !rows.isEmpty else { return [] }
-            var assignments: [AssignmentID: Assignment] = [:]
-            for assignment in try PostgresAssignmentRows.load(connection, where: """
-                a.id IN (SELECT assignment_id FROM assignment_members WHERE user_id = $1)
-                """, [userID.rawValue]) {
-                assignments[assignment.id] = assignment
-            }
-            return try rows.compactMap { row in
-                let member = try Self.member(row)
-                return assignments[member.assignmentID].map { PersonAssignment(assignment: $0, member: member) }
-            }
+        try pool.transaction(.repeatableRead) { connection in try Self.memberships(connection, userID: userID) }
+    }
+
+    /// The person's memberships, current and past, on the caller's connection (inside a repeatable-read
+    /// transaction, so members and assignments agree).
+    static func memberships(_ connection: PostgresConnection, userID: UserID) throws -> [PersonAssignment] {
+        let rows = try connection.query("""
+            SELECT \(Self.memberColumns) FROM assignment_members m WHERE m.user_id = $1 ORDER BY m.assignment_id
+            """, userID.rawValue)
+        guard !rows.isEmpty else { return [] }
+        var assignments: [AssignmentID: Assignment] = [:]
+        for assignment in try PostgresAssignmentRows.load(connection, where: """
+            a.id IN (SELECT assignment_id FROM assignment_members WHERE user_id = $1)
+            """, [userID.rawValue]) {
+            assignments[assignment.id] = assignment
+        }
+        return try rows.compactMap { row in
+            let member = try Self.member(row)
+            return assignments[member.assignmentID].map { PersonAssignment(assignment: $0, member: member) }
         }
     }
 
@@ -194,13 +198,16 @@ public struct PostgresAssignmentRepository: AssignmentRepository {
     }
 
     public func certificationStates(of userID: UserID) throws -> [String: CertificationStateName] {
-        try pool.withConnection { connection in
-            var states: [String: CertificationStateName] = [:]
-            for row in try connection.query("SELECT program_id, state FROM certifications WHERE user_id = $1", userID.rawValue) {
-                states[try row.decode(at: 0)] = CertificationStateName(rawValue: try row.decode(at: 1))
-            }
-            return states
+        try pool.withConnection { connection in try Self.certificationStates(connection, userID: userID) }
+    }
+
+    /// The person's certification state per programme, on the caller's connection.
+    static func certificationStates(_ connection: PostgresConnection, userID: UserID) throws -> [String: CertificationStateName] {
+        var states: [String: CertificationStateName] = [:]
+        for row in try connection.query("SELECT program_id, state FROM certifications WHERE user_id = $1", userID.rawValue) {
+            states[try row.decode(at: 0)] = CertificationStateName(rawValue: try row.decode(at: 1))
         }
+        return states
     }
 
     public func reconcileAll() throws {

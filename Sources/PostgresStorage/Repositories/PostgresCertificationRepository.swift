@@ -20,12 +20,16 @@ public struct PostgresCertificationRepository: CertificationRepository {
     }
 
     public func learnerRecords(userID: UserID) throws -> LearnerRecords {
-        try pool.transaction(.repeatableRead) { connection in
-            LearnerRecords(try PostgresAttemptRepository.outcomes(connection, userID: userID),
-                           ledger: try PostgresLearningRepository.ledger(connection, userID: userID),
-                           passes: try Self.passes(connection, userID: userID),
-                           certificates: try Self.certificates(connection, where: "user_id = $1", [userID.rawValue]))
-        }
+        try pool.transaction(.repeatableRead) { connection in try Self.learnerRecords(connection, userID: userID) }
+    }
+
+    /// The person's outcomes, hours ledger, passes and certificates, on the caller's connection (inside a
+    /// repeatable-read transaction, so they agree with each other).
+    static func learnerRecords(_ connection: PostgresConnection, userID: UserID) throws -> LearnerRecords {
+        LearnerRecords(try PostgresAttemptRepository.outcomes(connection, userID: userID),
+                       ledger: try PostgresLearningRepository.ledger(connection, userID: userID),
+                       passes: try Self.passes(connection, userID: userID),
+                       certificates: try Self.certificates(connection, where: "user_id = $1", [userID.rawValue]))
     }
 
     static func passes(_ connection: PostgresConnection, userID: UserID) throws -> [(courseID: String, quizID: String, at: Double)] {

@@ -14,12 +14,15 @@ public struct PostgresLearningRepository: LearningRepository {
     public init(pool: PostgresPool) { self.pool = pool }
 
     public func progress(userID: UserID) throws -> [ModuleProgress] {
-        try pool.withConnection { connection in
-            try connection.query("""
-                SELECT course_id, module_id, seconds, started_at, last_activity_at, completed_at
-                FROM module_progress WHERE user_id = $1
-                """, userID.rawValue).map(Self.progress)
-        }
+        try pool.withConnection { connection in try Self.progress(connection, userID: userID) }
+    }
+
+    /// The person's module progress, on the caller's connection.
+    static func progress(_ connection: PostgresConnection, userID: UserID) throws -> [ModuleProgress] {
+        try connection.query("""
+            SELECT course_id, module_id, seconds, started_at, last_activity_at, completed_at
+            FROM module_progress WHERE user_id = $1
+            """, userID.rawValue).map(Self.progress)
     }
 
     public func recordBeat(_ beat: StudyBeat) throws -> ModuleProgress {

@@ -110,6 +110,31 @@ public struct PostgresNotices: NoticeRepository {
         }
     }
 
+    /// The person's unread announcement notices whose announcement is still shown on `today` (not withdrawn, not
+    /// ended), newest first, at most 20, with their announcements: on the caller's connection, inside a
+    /// repeatable-read transaction so the two reads agree.
+    static func unreadAnnouncements(_ connection: PostgresConnection, userID: UserID, today: ISODay) throws
+        -> [(notice: Notice, announcement: Announcement)] {
+        let notices = try connection.query("""
+            SELECT n.id, n.user_id, n.kind, n.parameters, n.link, n.dedupe_key, n.announcement_id, n.created_at, n.read_at
+            FROM notices n JOIN announcements a ON a.id = n.announcement_id
+            WHERE n.user_id = $1 AND n.read_at IS NULL AND n.announcement_id IS NOT NULL
+                AND a.withdrawn_at IS NULL AND (a.ends_on IS NULL OR a.ends_on COLLATE "C" >= $2)
+            ORDER BY n.id DESC LIMIT 20
+            """, userID.rawValue, today.description).map(Self.notice)
+        guard !notices.isEmpty else { return [] }
+        var announcements: [Int64: Announcement] = [:]
+        for row in try connection.query("""
+            SELECT \(PostgresAnnouncements.columns) FROM announcements a WHERE a.id = ANY ($1::bigint[])
+            """, PostgresAssignmentRepository.array(notices.compactMap(\.announcementID))) {
+            let announcement = try PostgresAnnouncements.announcement(row, counted: false)
+            announcements[announcement.id] = announcement
+        }
+        return notices.compactMap { notice in
+            notice.announcementID.flatMap { announcements[$0] }.map { (notice, $0) }
+        }
+    }
+
     static func notice(_ row: PostgresRow) throws -> Notice {
         Notice(try row.decode(at: 0), userID: UserID(rawValue: try row.decode(at: 1)),
                kind: NoticeKind(rawValue: try row.decode(at: 2)) ?? .announcement,

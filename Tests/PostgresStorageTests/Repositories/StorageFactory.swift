@@ -116,6 +116,9 @@ struct StorageNode {
     let staff: any StaffRepository
     let staffImports: any StaffImportRepository
     let auditQueries: any AuditQueryRepository
+    let calendarFeeds: any CalendarFeedRepository
+    let passwordResets: any PasswordResetRepository
+    let dashboard: any DashboardRepository
     /// The shared server keys (`SQLiteServerKeyStore.key(named:now:make:)` or PostgreSQL's).
     let serverKey: @Sendable (String, Double, () -> [UInt8]) throws -> [UInt8]
     /// Pending OpenID Connect sign-ins: add, take, count.
@@ -150,6 +153,9 @@ struct StorageNode {
                            staff: SQLiteStaffRepository(store: store, clock: clock.function),
                            staffImports: SQLiteStaffImportRepository(store: store, clock: clock.function),
                            auditQueries: AuditLogQueries(store: store),
+                           calendarFeeds: SQLiteCalendarFeeds(store: store, clock: clock.function),
+                           passwordResets: SQLitePasswordResetStore(store: store),
+                           dashboard: SQLiteDashboard(store: store),
                            serverKey: { [keys = SQLiteServerKeyStore(store: store)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = SQLiteOIDCRequests(store: store)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = SQLiteOIDCRequests(store: store)] in try requests.take(stateHash: $0) },
@@ -183,6 +189,9 @@ struct StorageNode {
                            staff: PostgresStaffRepository(pool: pool, clock: clock.function),
                            staffImports: PostgresStaffImportRepository(pool: pool, clock: clock.function),
                            auditQueries: PostgresAuditQueries(pool: pool),
+                           calendarFeeds: PostgresCalendarFeeds(pool: pool, clock: clock.function),
+                           passwordResets: PostgresPasswordResets(pool: pool),
+                           dashboard: PostgresDashboard(pool: pool),
                            serverKey: { [keys = PostgresServerKeyStore(pool: pool)] in try keys.key(named: $0, now: $1, make: $2) },
                            oidcAdd: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.add(stateHash: $0, $1, now: $2) },
                            oidcTake: { [requests = PostgresOIDCRequests(pool: pool)] in try requests.take(stateHash: $0) },
