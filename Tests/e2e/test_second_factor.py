@@ -27,6 +27,13 @@ RECOVERY = re.compile(r"<li><code>([0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{
 PENDING_COOKIE = "csa_2fa"
 
 
+# The authenticator below may wait for the next 30-second step between two requests of one keep-alive connection, and
+# the server closes a connection idle for 30 seconds by default. A request sent in the instant the server closes gets
+# no answer ("Remote end closed connection"); browsers resend it, the test's HTTP client does not. The servers here
+# keep idle connections longer than any such wait.
+PATIENT = ("--connection-timeout", "120")
+
+
 class Authenticator:
     """An authenticator app holding one secret. The server accepts each code once and no earlier code after a
     later one, so every code handed out is for a step after the last one (waiting for the clock when needed)."""
@@ -146,7 +153,7 @@ def check_page(driver, name: str, language: str) -> None:
 def test_set_up_from_the_profile_then_sign_in_with_password_and_code(fresh_server, chromium, unique, language):
     from selenium.webdriver.common.by import By
 
-    server = fresh_server(demo=False)
+    server = fresh_server(demo=False, extra=PATIENT)
     person = unique("totp")
     server.add_user(person, "李明")
     driver = chromium(language)
@@ -198,7 +205,7 @@ def test_set_up_from_the_profile_then_sign_in_with_password_and_code(fresh_serve
 
 
 def test_wrong_replayed_and_recovery_codes(fresh_server, unique):
-    server = fresh_server(demo=False)
+    server = fresh_server(demo=False, extra=PATIENT)
     person = unique("codes")
     server.add_user(person, "王芳")
     http = attempt_login(server, person, STRONG_PASSWORD).http
@@ -251,7 +258,7 @@ def test_wrong_replayed_and_recovery_codes(fresh_server, unique):
 
 
 def test_wrong_codes_end_the_pending_sign_in_and_are_throttled(fresh_server, unique):
-    server = fresh_server(demo=False)
+    server = fresh_server(demo=False, extra=PATIENT)
     person = unique("guess")
     server.add_user(person, "赵磊")
     http = attempt_login(server, person, STRONG_PASSWORD).http
@@ -283,7 +290,7 @@ def test_wrong_codes_end_the_pending_sign_in_and_are_throttled(fresh_server, uni
 
 
 def test_a_cancelled_sign_in_ends_and_the_cookie_is_cleared(fresh_server, unique):
-    server = fresh_server(demo=False)
+    server = fresh_server(demo=False, extra=PATIENT)
     person = unique("cancel")
     server.add_user(person, "孙丽")
     http = attempt_login(server, person, STRONG_PASSWORD).http
@@ -303,7 +310,7 @@ def test_a_cancelled_sign_in_ends_and_the_cookie_is_cleared(fresh_server, unique
 def test_required_roles_enrol_before_any_page(fresh_server, chromium, language):
     from selenium.webdriver.common.by import By
 
-    server = fresh_server(extra=("--require-2fa", "hr,admin"))
+    server = fresh_server(extra=("--require-2fa", "hr,admin", *PATIENT))
     driver = chromium(language)
     driver.get(server.url(f"/language/{language}?next=/hr"))
     wait_for(driver, lambda d: browser_path(d) == "/login")
@@ -350,7 +357,7 @@ def test_required_roles_enrol_before_any_page(fresh_server, chromium, language):
 def test_an_administrator_resets_it_and_the_person_sets_it_up_again(fresh_server, chromium, language):
     from selenium.webdriver.common.by import By
 
-    server = fresh_server(extra=("--require-2fa", "hr,admin"))
+    server = fresh_server(extra=("--require-2fa", "hr,admin", *PATIENT))
     hr_password = server.demo_passwords["demo-hr"]
     enrol_when_required(server, "demo-hr", hr_password)
     admin_http, admin_app = enrol_when_required(server, "demo-admin", server.demo_passwords["demo-admin"])
