@@ -5,13 +5,11 @@ import TrainingServer
 /// The PostgreSQL storage engine: one `PostgresPool` for the process, every PostgreSQL repository made once on it,
 /// the engine-level members of `StorageEngine`, and the change signals other nodes read.
 ///
-/// It does not declare `StorageEngine` yet: `auditAnchor` is missing (the signed checkpoints read the chain through
-/// SQLite's `Store`), and `verifyAudit` cannot compare the chain with them. Adding a repository is one line in
-/// `init` and one property.
+/// Adding a repository is one line in `init` and one property.
 ///
 /// Besides the main pool it keeps `checks`, a pool of one connection for the health probe and the change signals,
 /// so a saturated main pool never delays `/healthz` or a request's cache check.
-public final class PostgresEngine: Sendable {
+public final class PostgresEngine: StorageEngine {
     public let pool: PostgresPool
     /// One connection for `isHealthy` and the change signals' readings.
     let checks: PostgresPool
@@ -226,16 +224,7 @@ public final class PostgresEngine: Sendable {
         return DatabaseBackups.Outcome(file: file, integrity: integrity)
     }
 
-    /// Walks the audit chain on PostgreSQL. Comparing it with signed checkpoints is not built on PostgreSQL yet: with
-    /// a checkpoint file present this says so instead of reporting a check it did not make.
-    public func verifyAudit(databasePath: String, settings: AuditAnchorSettings) throws -> AuditVerification {
-        let file = settings.checkpointsPath(databasePath: databasePath)
-        if FileManager.default.fileExists(atPath: file) {
-            throw PostgresEngineError.notBuilt("comparing the audit chain with the checkpoints in \(file) is not built on "
-                + "PostgreSQL yet; the chain itself verifies with `verify-audit` once it is")
-        }
-        return try audit.verify()
-    }
+    public var auditChain: any AuditChainReader { PostgresAuditChainReader(pool: pool) }
 
     /// Closes the pools; nothing may use the engine afterwards.
     public func close() throws {
@@ -245,12 +234,10 @@ public final class PostgresEngine: Sendable {
 }
 
 public enum PostgresEngineError: Error, CustomStringConvertible, Equatable {
-    case notBuilt(String)
     case backupFailed(String)
 
     public var description: String {
         switch self {
-        case .notBuilt(let what): what
         case .backupFailed(let reason): "the backup failed: \(reason)"
         }
     }

@@ -100,18 +100,22 @@ struct PostgresEngineTests {
         }
     }
 
-    @Test func verifiesTheAuditChainAndRefusesToPretendItComparedCheckpoints() throws {
+    @Test func verifiesTheAuditChainAgainstCheckpointsKeptBesideTheNodesFiles() throws {
         try withEngine { engine, _ in
             _ = try engine.departments.ensure(path: ["省政府"], by: .system)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pg-audit-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let database = folder.appendingPathComponent("training.sqlite").path
-            #expect(try engine.verifyAudit(databasePath: database, settings: AuditAnchorSettings()) == .intact(rows: 1))
-            _ = FileManager.default.createFile(atPath: database + ".audit-checkpoints", contents: Data())
-            #expect(throws: PostgresEngineError.self) {
-                try engine.verifyAudit(databasePath: database, settings: AuditAnchorSettings())
-            }
+            let settings = AuditAnchorSettings()
+            let unanchored = try engine.verifyAudit(databasePath: database, settings: settings)
+            #expect(unanchored.chain == .intact(rows: 1) && !unanchored.failed)
+            #expect(unanchored.check?.findings == [.noCheckpoints(path: database + ".audit-checkpoints", missing: true)])
+            let key = try AuditKey.loadOrCreate(at: settings.keyPath(databasePath: database))
+            let anchor = engine.auditAnchor(key: key, file: AuditCheckpointFile(path: settings.checkpointsPath(databasePath: database)))
+            let checkpoint = try #require(try anchor.checkpoint(reason: "test", at: 1_800_000_000))
+            let anchored = try engine.verifyAudit(databasePath: database, settings: settings)
+            #expect(!anchored.failed && anchored.matchedCheckpoint == checkpoint && anchored.rowsSinceCheckpoint == 0)
         }
     }
 }

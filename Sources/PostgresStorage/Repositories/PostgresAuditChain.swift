@@ -12,7 +12,7 @@ import TrainingServer
 /// the lock is held, so id order is chain order. An appender whose transaction rolls back leaves no row and no gap
 /// in the chain (a gap in the ids is harmless: verification follows `prev_hash`, in id order).
 enum PostgresAuditChain {
-    static let genesis = String(repeating: "0", count: 64)
+    static let genesis = AuditChain.genesis
 
     /// Appends `event` inside the caller's transaction (required: the lock and the row must commit with the
     /// action they record).
@@ -32,33 +32,10 @@ enum PostgresAuditChain {
                                          on: connection)
     }
 
-    /// Walks the whole chain from the genesis hash in id order; names the first row whose link or content does not
-    /// match. Reads in batches (keyset on the id), so a long log does not have to fit in memory.
-    static func verify(on connection: PostgresConnection, batchSize: Int = 5000) throws -> AuditVerification {
-        var previous = genesis
-        var count = 0
-        var after: Int64 = 0
-        while true {
-            let rows = try connection.query("""
-                SELECT id, at, actor_user_id, actor, action, subject, details, prev_hash, hash
-                FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2
-                """, after, batchSize)
-            for row in rows {
-                let item = try entry(row)
-                if item.prevHash != previous {
-                    return .broken(rowID: item.id, reason: "its link to the previous row does not match")
-                }
-                let expected = AuditChain.digest(prev: item.prevHash, at: item.at, actorUserID: item.actorUserID, actor: item.actor,
-                                      action: item.action, subject: item.subject, details: item.details)
-                if expected != item.hash {
-                    return .broken(rowID: item.id, reason: "its content does not match its hash")
-                }
-                previous = item.hash
-                count += 1
-                after = item.id
-            }
-            if rows.count < batchSize { return .intact(rows: count) }
-        }
+    /// Walks the whole chain from the genesis hash in id order (see `AuditChainSnapshot.verify`), in the
+    /// caller's transaction.
+    static func verify(on connection: PostgresConnection) throws -> AuditVerification {
+        try PostgresAuditChainSnapshot(connection: connection).verify()
     }
 
     static func entry(_ row: PostgresRow) throws -> AuditEntry {
@@ -67,6 +44,49 @@ enum PostgresAuditChain {
                    action: try row.decode(named: "action"), subject: try row.decode(named: "subject"),
                    details: try row.decode(named: "details"), prevHash: try row.decode(named: "prev_hash"),
                    hash: try row.decode(named: "hash"))
+    }
+}
+
+/// The audit chain as one PostgreSQL transaction sees it (REPEATABLE READ when `PostgresAuditChainReader` opens it).
+struct PostgresAuditChainSnapshot: AuditChainSnapshot {
+    let connection: PostgresConnection
+
+    func newestRow() throws -> Int64 {
+        try connection.query("SELECT coalesce(max(id), 0) FROM audit_log")[0].decode(at: 0)
+    }
+
+    func head() throws -> AuditHead {
+        let newest = try connection.query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").first
+        let rows: Int = try connection.query("SELECT count(*) FROM audit_log")[0].decode(at: 0)
+        return AuditHead(row: try newest?.decode(Int64.self, at: 0) ?? 0,
+                         hash: try newest?.decode(String.self, at: 1) ?? AuditChain.genesis, rows: rows)
+    }
+
+    func hash(ofRow id: Int64) throws -> String? {
+        try connection.query("SELECT hash FROM audit_log WHERE id = $1", id).first?.decode(String.self, at: 0)
+    }
+
+    func rowCount(upTo id: Int64) throws -> Int {
+        try connection.query("SELECT count(*) FROM audit_log WHERE id <= $1", id)[0].decode(at: 0)
+    }
+
+    func entries(after row: Int64, limit: Int) throws -> [AuditEntry] {
+        try connection.query("""
+            SELECT id, at, actor_user_id, actor, action, subject, details, prev_hash, hash
+            FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2
+            """, row, limit).map(PostgresAuditChain.entry)
+    }
+}
+
+/// Reads the audit chain on PostgreSQL, each reading in a REPEATABLE READ transaction of its own: rows other
+/// nodes append meanwhile neither break nor lengthen it.
+public struct PostgresAuditChainReader: AuditChainReader {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    public func read<T>(_ body: (any AuditChainSnapshot) throws -> T) throws -> T {
+        try pool.transaction(.repeatableRead) { connection in try body(PostgresAuditChainSnapshot(connection: connection)) }
     }
 }
 

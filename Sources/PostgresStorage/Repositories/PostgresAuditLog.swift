@@ -27,16 +27,11 @@ public struct PostgresAuditLog: AuditLog {
     /// Walks the chain in one REPEATABLE READ transaction, so rows appended meanwhile neither break nor lengthen
     /// the walk.
     public func verify() throws -> AuditVerification {
-        try pool.transaction(.repeatableRead) { connection in try PostgresAuditChain.verify(on: connection) }
+        try PostgresAuditChainReader(pool: pool).read { chain in try chain.verify() }
     }
 
     /// The chain's newest row and the number of rows (row 0 with the genesis hash when empty).
     public func head() throws -> AuditHead {
-        try pool.transaction(.repeatableRead) { connection in
-            let newest = try connection.query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").first
-            let rows: Int = try connection.query("SELECT count(*) FROM audit_log")[0].decode(at: 0)
-            return AuditHead(row: try newest?.decode(Int64.self, at: 0) ?? 0,
-                             hash: try newest?.decode(String.self, at: 1) ?? PostgresAuditChain.genesis, rows: rows)
-        }
+        try PostgresAuditChainReader(pool: pool).read { chain in try chain.head() }
     }
 }

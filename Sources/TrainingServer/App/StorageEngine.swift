@@ -69,10 +69,8 @@ public protocol StorageEngine: Sendable {
     func backUp(into backups: DatabaseBackups, by actor: AuditActor, now: Double) throws -> DatabaseBackups.Outcome
     /// Writes a backup to `path` (which must not exist) and records `database.backup` by `actor`.
     func backUp(to path: String, by actor: AuditActor, now: Double) throws -> DatabaseBackups.Outcome
-    /// Walks the audit chain and compares it with the checkpoints `settings` names (resolved against `databasePath`).
-    func verifyAudit(databasePath: String, settings: AuditAnchorSettings) throws -> AuditVerificationReport
-    /// The audit chain's signed checkpoints, kept in `file` and signed with `key`.
-    func auditAnchor(key: AuditKey, file: AuditCheckpointFile) -> AuditAnchor
+    /// Reads the audit chain (walks, its head, the rows checkpoints name), each reading one consistent snapshot.
+    var auditChain: any AuditChainReader { get }
     /// Raised by every committed account or session change, by any process or node (ends cached sessions); nil
     /// when the engine has no such signal (caches then only expire). SQLite: a stamp file beside the database;
     /// PostgreSQL: a counter row bumped in the change's transaction.
@@ -81,6 +79,19 @@ public protocol StorageEngine: Sendable {
     var settingsChanges: (any ChangeSignal)? { get }
     /// Closes the database; nothing may use the engine afterwards.
     func close() throws
+}
+
+extension StorageEngine {
+    /// Walks the audit chain and compares it with the checkpoints `settings` names (resolved against `databasePath`,
+    /// the folder of the node's own files).
+    public func verifyAudit(databasePath: String, settings: AuditAnchorSettings) throws -> AuditVerificationReport {
+        try AuditVerificationReport.run(chain: auditChain, databasePath: databasePath, settings: settings)
+    }
+
+    /// The audit chain's signed checkpoints, kept in `file` and signed with `key`.
+    public func auditAnchor(key: AuditKey, file: AuditCheckpointFile) -> AuditAnchor {
+        AuditAnchor(chain: auditChain, key: key, file: file)
+    }
 }
 
 /// An open transaction of a storage engine, handed to work that must commit with other writes (a notice and its

@@ -145,13 +145,7 @@ public struct SQLiteEngine: StorageEngine {
         try DatabaseBackups.write(store, to: path, by: actor, now: now)
     }
 
-    public func verifyAudit(databasePath: String, settings: AuditAnchorSettings) throws -> AuditVerificationReport {
-        try AuditVerificationReport.run(store: store, databasePath: databasePath, settings: settings)
-    }
-
-    public func auditAnchor(key: AuditKey, file: AuditCheckpointFile) -> AuditAnchor {
-        AuditAnchor(store: store, key: key, file: file)
-    }
+    public var auditChain: any AuditChainReader { SQLiteAuditChainReader(store: store) }
 
     public var accountChanges: (any ChangeSignal)? { ChangeStamp.accounts(databasePath: store.path) }
 

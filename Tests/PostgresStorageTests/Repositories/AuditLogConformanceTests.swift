@@ -114,4 +114,66 @@ import TrainingServer
             #expect(try about(AuditEvent(action: "x", subject: "catalogue")) == (nil, nil))
         }
     }
+
+    /// A checkpoint file and key of the test's own, in a folder removed afterwards.
+    static func withCheckpoints(_ body: (AuditKey, AuditCheckpointFile, String) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoints-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = try AuditKey.loadOrCreate(at: folder.appendingPathComponent("audit-key.pem").path)
+        let databasePath = folder.appendingPathComponent("training.sqlite").path
+        try body(key, AuditCheckpointFile(path: AuditCheckpointFile.defaultPath(databasePath: databasePath)), databasePath)
+    }
+
+    @Test(arguments: StorageKind.enabled)
+    func signedCheckpointsFindDeletedTailRowsAndARewrittenChain(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind) { storage in
+            try Self.withCheckpoints { key, file, databasePath in
+                let anchor = AuditAnchor(chain: storage.auditChain, key: key, file: file)
+                try Self.append(6, to: storage)
+                let first = try #require(try anchor.checkpoint(reason: "test", at: 1_800_000_100))
+                #expect(first.row == 6 && first.rows == 6)
+                #expect(try anchor.checkpoint(reason: "test", at: 1_800_000_101) == nil, "nothing new: no checkpoint")
+                try Self.append(3, to: storage)
+                let second = try #require(try anchor.checkpoint(reason: "test", at: 1_800_000_200))
+                let head = try storage.auditChain.read { chain in try chain.head() }
+                #expect(second.row == 9 && second.rows == 9 && second.hash == head.hash)
+
+                let report = try AuditVerificationReport.run(chain: storage.auditChain, databasePath: databasePath,
+                                                             settings: AuditAnchorSettings())
+                #expect(!report.failed && report.chain == .intact(rows: 9) && report.matchedCheckpoint == second)
+                try Self.append(2, to: storage)
+                #expect(try AuditVerificationReport.run(chain: storage.auditChain, databasePath: databasePath,
+                                                        settings: AuditAnchorSettings()).rowsSinceCheckpoint == 2)
+
+                // The newest rows deleted: the chain still walks intact, the checkpoint finds the loss.
+                try storage.allowAuditTampering()
+                try storage.execute("DELETE FROM audit_log WHERE id > 7", [])
+                #expect(try storage.audit.verify() == .intact(rows: 7))
+                let cut = try AuditVerificationReport.run(chain: storage.auditChain, databasePath: databasePath,
+                                                          settings: AuditAnchorSettings())
+                #expect(cut.failed)
+                #expect(cut.check?.findings == [.tailDeleted(first: 8, last: 9, second)])
+                #expect(throws: AuditCheckpointError.self) { try anchor.checkpoint(reason: "test", at: 1_800_000_300) }
+
+                // Row 3 changed and every later hash recomputed: intact as a chain, refused by the checkpoints.
+                let rows = try storage.audit.recent(limit: 10).reversed()
+                var previous = AuditChain.genesis
+                for row in rows {
+                    let details = row.id == 3 ? #"{"index":"3","note":"forged"}"# : row.details
+                    let hash = AuditChain.digest(prev: previous, at: row.at, actorUserID: row.actorUserID, actor: row.actor,
+                                                 action: row.action, subject: row.subject, details: details)
+                    try storage.execute("UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                                        [.text(details), .text(previous), .text(hash), .int(row.id)])
+                    previous = hash
+                }
+                #expect(try storage.audit.verify() == .intact(rows: 7))
+                let found = try #require(try storage.auditChain.read { chain in try chain.hash(ofRow: 6) })
+                #expect(found != first.hash)
+                let finding = try storage.auditChain.read { chain in try AuditAnchor.compare(first, in: chain) }
+                #expect(finding == .rewritten(first, found: found, stillMatching: nil))
+                #expect(try AuditAnchor.check(chain: storage.auditChain, file: file, key: key).tampered)
+            }
+        }
+    }
 }

@@ -91,6 +91,7 @@ struct StorageNode {
     let departments: any DepartmentRepository
     let departmentChanges: DepartmentChanges
     let audit: any AuditLog
+    let auditChain: any AuditChainReader
     let sessions: any SessionRepository
     let attempts: any AttemptRepository
     let certifications: any CertificationRepository
@@ -132,6 +133,7 @@ struct StorageNode {
         return StorageNode(users: users, accounts: users, tokenDirectory: SQLiteAPITokenRepository(store: store),
                            departments: departments, departmentChanges: DepartmentChanges(departments),
                            audit: SQLiteAuditLog(store: store, clock: clock.function),
+                           auditChain: SQLiteAuditChainReader(store: store),
                            sessions: SQLiteSessionRepository(store: store), attempts: SQLiteAttemptRepository(store: store),
                            certifications: SQLiteCertificationRepository(store: store),
                            mediaWatch: SQLiteMediaWatchRepository(store: store),
@@ -168,6 +170,7 @@ struct StorageNode {
         return StorageNode(users: users, accounts: users, tokenDirectory: PostgresAPITokenRepository(pool: pool),
                            departments: departments, departmentChanges: DepartmentChanges(departments),
                            audit: PostgresAuditLog(pool: pool, clock: clock.function),
+                           auditChain: PostgresAuditChainReader(pool: pool),
                            sessions: PostgresSessionRepository(pool: pool), attempts: PostgresAttemptRepository(pool: pool),
                            certifications: PostgresCertificationRepository(pool: pool),
                            mediaWatch: PostgresMediaWatchRepository(pool: pool),
@@ -220,6 +223,7 @@ struct StorageFixture {
     var departments: any DepartmentRepository { node.departments }
     var departmentChanges: DepartmentChanges { node.departmentChanges }
     var audit: any AuditLog { node.audit }
+    var auditChain: any AuditChainReader { node.auditChain }
     var sessions: any SessionRepository { node.sessions }
     var attempts: any AttemptRepository { node.attempts }
     var certifications: any CertificationRepository { node.certifications }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Anchors the audit chain outside the database: takes signed checkpoints of its head (`checkpoint`) and checks
 /// the chain against them (`check`).
@@ -10,17 +9,17 @@ import GRDB
 public final class AuditAnchor: Sendable {
     public let key: AuditKey
     public let file: AuditCheckpointFile
-    let store: Store
+    let chain: any AuditChainReader
 
-    public init(store: Store, key: AuditKey, file: AuditCheckpointFile) {
-        self.store = store
+    public init(chain: any AuditChainReader, key: AuditKey, file: AuditCheckpointFile) {
+        self.chain = chain
         self.key = key
         self.file = file
     }
 
     /// The id of the chain's newest row (for deciding whether a checkpoint is due).
     public func newestRow() throws -> Int64 {
-        try store.read { db in try AuditChain.newestRow(in: db) }
+        try chain.read { chain in try chain.newestRow() }
     }
 
     /// The row of the file's latest checkpoint; nil when none.
@@ -34,21 +33,21 @@ public final class AuditAnchor: Sendable {
     @discardableResult
     public func checkpoint(reason: String, at now: Double) throws -> AuditCheckpoint? {
         let previous = try latestCheckpoint()
-        let head: AuditHead = try store.read { db in
+        let head: AuditHead = try chain.read { chain in
             guard let previous else {
-                if case .broken(let rowID, let why) = try AuditChain.verify(in: db) {
+                if case .broken(let rowID, let why) = try chain.verify() {
                     throw AuditCheckpointError.chainDoesNotExtend("the audit log is broken at row \(rowID): \(why)")
                 }
-                return try AuditChain.head(in: db)
+                return try chain.head()
             }
-            if let problem = try AuditAnchor.compare(previous, in: db) {
+            if let problem = try AuditAnchor.compare(previous, in: chain) {
                 throw AuditCheckpointError.chainDoesNotExtend(problem.message)
             }
-            switch try AuditChain.walk(after: previous.row, from: previous.hash, in: db) {
+            switch try chain.walk(after: previous.row, from: previous.hash) {
             case .broken(let rowID, let why):
                 throw AuditCheckpointError.chainDoesNotExtend("the audit log is broken at row \(rowID): \(why)")
             case .linked(let hash, let added):
-                let row = added == 0 ? previous.row : try AuditChain.newestRow(in: db)
+                let row = added == 0 ? previous.row : try chain.newestRow()
                 return AuditHead(row: row, hash: hash, rows: previous.rows + added)
             }
         }
@@ -129,8 +128,9 @@ public final class AuditAnchor: Sendable {
         public var tampered: Bool { findings.contains(where: \.isTampering) }
     }
 
-    /// Checks every line's signature, then the chain in `db` against the latest checkpoint.
-    static func check(_ lines: [AuditCheckpointFile.Line]?, path: String, key: AuditKey?, in db: Database) throws -> Check {
+    /// Checks every line's signature, then the chain in `chain` against the latest checkpoint.
+    static func check(_ lines: [AuditCheckpointFile.Line]?, path: String, key: AuditKey?,
+                      in chain: any AuditChainSnapshot) throws -> Check {
         guard let lines, !lines.isEmpty else {
             return Check(findings: [.noCheckpoints(path: path, missing: lines == nil)], latest: nil)
         }
@@ -152,12 +152,12 @@ public final class AuditAnchor: Sendable {
         // The latest checkpoint is the file's last line; a last line that is unreadable or badly signed is a
         // finding already, and the chain is still compared with the latest trustworthy one.
         guard let latest = signed.last else { return Check(findings: findings, latest: nil) }
-        if let problem = try compare(latest, in: db) {
+        if let problem = try compare(latest, in: chain) {
             if case .rewritten(let checkpoint, let found, _) = problem {
                 let lineage = signed.lastIndex { $0.reason == AuditCheckpoint.restoreReason }.map { Array(signed[$0...]) } ?? signed
                 var stillMatching: AuditCheckpoint? = nil
                 for earlier in lineage.dropLast().reversed() where earlier.row < checkpoint.row {
-                    if try compare(earlier, in: db) == nil {
+                    if try compare(earlier, in: chain) == nil {
                         stillMatching = earlier
                         break
                     }
@@ -170,24 +170,24 @@ public final class AuditAnchor: Sendable {
         return Check(findings: findings, latest: latest)
     }
 
-    /// Whether the chain in `db` still holds `checkpoint`'s row with its hash and the rows before it.
-    static func compare(_ checkpoint: AuditCheckpoint, in db: Database) throws -> Finding? {
+    /// Whether the chain still holds `checkpoint`'s row with its hash and the rows before it.
+    public static func compare(_ checkpoint: AuditCheckpoint, in chain: any AuditChainSnapshot) throws -> Finding? {
         if checkpoint.row == 0 { return nil }
-        let newest = try AuditChain.newestRow(in: db)
+        let newest = try chain.newestRow()
         if newest < checkpoint.row {
             return .tailDeleted(first: newest + 1, last: checkpoint.row, checkpoint)
         }
-        guard let hash = try AuditChain.hash(ofRow: checkpoint.row, in: db) else { return .rowMissing(checkpoint) }
+        guard let hash = try chain.hash(ofRow: checkpoint.row) else { return .rowMissing(checkpoint) }
         if hash != checkpoint.hash { return .rewritten(checkpoint, found: hash, stillMatching: nil) }
-        let count = try AuditChain.rowCount(upTo: checkpoint.row, in: db)
+        let count = try chain.rowCount(upTo: checkpoint.row)
         if count != checkpoint.rows { return .rowCountDiffers(checkpoint, found: count) }
         return nil
     }
 
-    /// Checks the chain in `store` against the checkpoint file, verifying each line's signature with `key` (nil
-    /// when the key file is missing: every line then fails).
-    public static func check(store: Store, file: AuditCheckpointFile, key: AuditKey?) throws -> Check {
+    /// Checks the chain against the checkpoint file, verifying each line's signature with `key` (nil when the key
+    /// file is missing: every line then fails).
+    public static func check(chain: any AuditChainReader, file: AuditCheckpointFile, key: AuditKey?) throws -> Check {
         let lines = try file.read()
-        return try store.read { db in try check(lines, path: file.path, key: key, in: db) }
+        return try chain.read { snapshot in try check(lines, path: file.path, key: key, in: snapshot) }
     }
 }

@@ -29,19 +29,19 @@ public struct AuditVerificationReport: Sendable, Equatable {
         return check.latest
     }
 
-    /// Walks the chain in `store` and compares it with the checkpoints in `settings`' files (resolved against
+    /// Walks the chain and compares it with the checkpoints in `settings`' files (resolved against
     /// `databasePath`). Throws when the files cannot be read.
-    public static func run(store: Store, databasePath: String, settings: AuditAnchorSettings) throws -> AuditVerificationReport {
-        let log = SQLiteAuditLog(store: store, clock: { 0 })
-        let chain = try log.verify()
+    public static func run(chain reader: any AuditChainReader, databasePath: String,
+                           settings: AuditAnchorSettings) throws -> AuditVerificationReport {
+        let chain = try reader.read { chain in try chain.verify() }
         let keyPath = settings.keyPath(databasePath: databasePath)
         let file = AuditCheckpointFile(path: settings.checkpointsPath(databasePath: databasePath))
         let key = try AuditKey.load(at: keyPath)
-        var check: AuditAnchor.Check? = try AuditAnchor.check(store: store, file: file, key: key)
+        var check: AuditAnchor.Check? = try AuditAnchor.check(chain: reader, file: file, key: key)
         if key == nil, check?.latest == nil, check?.findings.contains(where: \.isTampering) == true { check = nil }
         var since: Int?
         if let latest = check?.latest, check?.tampered == false {
-            since = try log.head().rows - latest.rows
+            since = try reader.read { chain in try chain.head() }.rows - latest.rows
         }
         return AuditVerificationReport(chain: chain, check: check, checkpointsPath: file.path, keyPath: keyPath,
                                        keyMissing: key == nil, rowsSinceCheckpoint: since)
