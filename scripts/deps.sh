@@ -21,8 +21,9 @@ BUILD_PACKAGES=(pkg-config libsqlite3-dev libmicrohttpd-dev libcmark-gfm-dev lib
 # What the end-to-end suite uses besides the browser: ffmpeg makes the test recordings (Tests/e2e/media_files.py),
 # curl fetches course media as a real client does (Tests/e2e/test_media_serving.py). The PostgreSQL 15 server runs the
 # cluster scripts/postgres.sh starts for the PostgreSQL suites; the sqlite3 command builds the SQLite schema they compare
-# the PostgreSQL one with (Tests/PostgresStorageTests/PostgresSchemaTests.swift).
-TEST_PACKAGES=(ffmpeg curl postgresql-15 sqlite3)
+# the PostgreSQL one with (Tests/PostgresStorageTests/PostgresSchemaTests.swift); nginx balances two server nodes on one
+# PostgreSQL database (Tests/e2e/test_two_nodes.py).
+TEST_PACKAGES=(ffmpeg curl postgresql-15 sqlite3 nginx-light)
 
 # The real directory and identity servers the end-to-end suite starts (Tests/e2e/identity_servers.py): OpenLDAP's
 # slapd and its command-line tools, and the LemonLDAP::NG portal (CAS 3.0 and OpenID Connect) run under plackup.

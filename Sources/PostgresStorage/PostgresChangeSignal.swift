@@ -3,7 +3,7 @@ import Synchronization
 import TrainingServer
 
 /// A `ChangeSignal` for servers on several machines sharing one PostgreSQL database: a counter row in
-/// `change_versions` (`accounts`, `settings`) that every change it stands for bumps **in its own transaction**, and
+/// `change_versions` (`accounts`, `settings`, `catalogue`) that every change it stands for bumps **in its own transaction**, and
 /// that each node reads (one primary-key look-up) at most once per `ChangeStampWatch.serverInterval`.
 ///
 /// Why a counter rather than LISTEN/NOTIFY: the counter commits with the change or not at all, so a node never sees
@@ -18,10 +18,12 @@ import TrainingServer
 /// Readings go through `readers`, a pool of one connection kept for the signals (so a busy main pool never delays a
 /// request's cache check); a reading that fails (the database down, the connection busy past its wait) answers nil,
 /// which the watch counts as a change.
-public struct PostgresChangeSignal: ChangeSignal {
+public struct PostgresChangeSignal: RaisableChangeSignal {
     /// The counters, by name in `change_versions`.
     public enum Name: String, Sendable, CaseIterable {
         case accounts, settings
+        /// Catalogue reloads (raised on its own, after a reload: see `raise`).
+        case catalogue
     }
 
     public let name: Name
@@ -56,6 +58,13 @@ public struct PostgresChangeSignal: ChangeSignal {
     }
 
     public var localRaises: UInt64 { raises.value.load(ordering: .acquiring) }
+
+    /// Bumps the counter in a transaction of its own on the signal's connection (for a change that is no database
+    /// write: a catalogue reload), then notes the raise.
+    public func raise() throws {
+        try readers.transaction { connection in try Self.bump(name, on: connection) }
+        raises.value.add(1, ordering: .releasing)
+    }
 
     /// Bumps the counter `name` inside the caller's transaction (the change and its signal commit together). Call
     /// `raised(_:on:)` after the commit so this process's own watches read it at once.

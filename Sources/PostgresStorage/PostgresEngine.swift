@@ -54,6 +54,7 @@ public final class PostgresEngine: StorageEngine {
     public let dashboard: any DashboardRepository
     public let accountChanges: (any ChangeSignal)?
     public let settingsChanges: (any ChangeSignal)?
+    public let catalogueReloads: (any RaisableChangeSignal)?
 
     /// The engine on `pool` (already migrated: see `open`).
     public init(pool: PostgresPool, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -103,6 +104,7 @@ public final class PostgresEngine: StorageEngine {
         dashboard = PostgresDashboard(pool: pool)
         accountChanges = PostgresChangeSignal(.accounts, pool: pool, readers: checks)
         settingsChanges = PostgresChangeSignal(.settings, pool: pool, readers: checks)
+        catalogueReloads = PostgresChangeSignal(.catalogue, pool: pool, readers: checks)
     }
 
     /// Connects, brings the schema up to date (the named migrations, each once, whichever node starts first) and

@@ -83,6 +83,7 @@ struct Restore: ParsableCommand {
     @Argument(help: "The backup file (made by `training-server backup`).") var backup: String
 
     func run() throws {
+        try database.requireSQLite("restore", instead: "restore a PostgreSQL database with pg_restore (docs/operations.md, \"PostgreSQL\")")
         try requireReadableFile(backup)
         let outcome: DatabaseRestore.Outcome
         do {

@@ -26,6 +26,7 @@ struct MigrateToCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        try database.requireSQLite("migrate-to", instead: "give the PostgreSQL database as its argument")
         var configuration: PostgresConfiguration
         do {
             configuration = try PostgresConfiguration.parse(url)

@@ -51,6 +51,8 @@ struct Serve: ParsableCommand {
     var backupDir: String?
     @Option(help: "Seconds between reminder passes (due and overdue assignments, extension decisions, certificates into notices and mail).")
     var noticePassSeconds = 300.0
+    @Option(help: "Seconds between looks at whether another server on the database reloaded its course files (this one then reloads too).")
+    var catalogueFollowSeconds = 5.0
     @Option(help: ArgumentHelp("For tests only: a file holding seconds to add to the clock.", visibility: .hidden))
     var testClockFile: String?
 
@@ -61,6 +63,7 @@ struct Serve: ParsableCommand {
         guard auditCheckpointRows > 0 else { throw ValidationError("--audit-checkpoint-rows must be positive") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         guard noticePassSeconds > 0 else { throw ValidationError("--notice-pass-seconds must be positive") }
+        guard catalogueFollowSeconds > 0 else { throw ValidationError("--catalogue-follow-seconds must be positive") }
         guard (0...1024).contains(mallocArenas) else { throw ValidationError("--malloc-arenas must be between 0 and 1024") }
         guard (0...32 * 1024).contains(mallocMmapThresholdKib) else {
             throw ValidationError("--malloc-mmap-threshold-kib must be between 0 and 32768 (32 MiB)")
@@ -127,6 +130,7 @@ struct Serve: ParsableCommand {
         app.publicURL = (publicURL ?? "\(scheme)://\(shownHost):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         app.backupDirectory = backupDir
         app.noticePassInterval = noticePassSeconds
+        app.catalogueFollowInterval = catalogueFollowSeconds
         app.auditAnchor = audit.settings(interval: auditCheckpointMinutes * 60, rows: auditCheckpointRows)
         app.serverLimits = ServerLimits(http)
         try IdentityOptions.requireSomeWayIn(app.identity)
@@ -135,7 +139,7 @@ struct Serve: ParsableCommand {
         runner.allocator = AllocatorSettings(mmapThreshold: mallocMmapThresholdKib == 0 ? nil : mallocMmapThresholdKib * 1024,
                                              arenaMax: mallocArenas == 0 ? nil : mallocArenas)
         if let testClockFile { runner.clock = ServerRunner.offsetClock(file: testClockFile) }
-        let database = database.db
+        let database = database
         try runner.run { clock, logger in try openStorage(database, clock: clock, serving: logger) }
     }
 }

@@ -9,9 +9,9 @@ struct VerifyCredentialCommand: ParsableCommand {
         abstract: "Verify a certificate's Open Badges credential (VC-JWT) offline.",
         discussion: """
             Checks the RS256 signature with the issuer's public key, the credential's structure and claims, and \
-            its validity period; with --db also whether the certificate was revoked. The key comes from the \
+            its validity period; with --db (or --database) also whether the certificate was revoked. The key comes from the \
             issuer key file (default: issuer-key.pem next to the database; never created here) or from a JWKS \
-            document such as the one served at /.well-known/jwks.json; with --db, every key the server has \
+            document such as the one served at /.well-known/jwks.json; with --db (or --database), every key the server has \
             published (earlier keys after a key rotation) is trusted as well. Prints "valid: ..." and exits 0, \
             or "invalid: <reason>" and exits 1.
             """)
@@ -20,6 +20,11 @@ struct VerifyCredentialCommand: ParsableCommand {
     @Option(help: "The issuer key file (PEM).") var key: String?
     @Option(help: "A JSON Web Key Set file holding the issuer's public keys.") var jwks: String?
     @Option(help: "The SQLite database, to check revocation.") var db: String?
+    @Option(help: ArgumentHelp("The PostgreSQL database instead of the SQLite file, to check revocation: postgres://user@host:port/database.",
+                               valueName: "url"))
+    var database: String?
+    @Option(help: ArgumentHelp("A file whose first line is the PostgreSQL role's password.", valueName: "file"))
+    var databasePasswordFile: String?
     @Option(help: "Verify as of this date-time (RFC 3339, e.g. 2030-01-31T00:00:00Z) instead of now.") var at: String?
 
     func validate() throws {
@@ -47,7 +52,7 @@ struct VerifyCredentialCommand: ParsableCommand {
             let until = claims.validUntil.map { "valid until " + Self.dateString($0) } ?? "no expiry"
             print("valid: \(holder), \(achievement), \(until)")
             if !revocationChecked {
-                print("revocation not checked: give --db to check it")
+                print("revocation not checked: give --db or --database to check it")
             }
         case .invalid(let failure, _):
             print("invalid: \(failure.description)")
@@ -81,18 +86,25 @@ struct VerifyCredentialCommand: ParsableCommand {
         return loaded.keySet
     }
 
-    /// The keys the server recorded as published in the database given with --db (none without one).
-    private func publishedKeys() throws -> [IssuerPublicKey] {
-        guard let db else { return [] }
-        guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("there is no database at \(db)") }
-        return try openStorage(db, clock: now).issuerKeys.published()
-    }
-
-    /// Looks certificates up in the database given with --db; nil without one.
-    private func revocationLookup() throws -> CredentialVerifier.RevocationLookup? {
+    /// The database given with --db or --database, nil without either.
+    private func storage() throws -> (any StorageEngine)? {
+        if let configuration = try postgresConfiguration(database, passwordFile: databasePasswordFile,
+                                                         applicationName: "training-server verify-credential") {
+            return try openStorage(sqlite: db ?? "", postgres: configuration, poolSize: 1, clock: now)
+        }
         guard let db else { return nil }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("there is no database at \(db)") }
-        let repository = try openStorage(db, clock: now).certifications
+        return try openStorage(sqlite: db, postgres: nil, clock: now)
+    }
+
+    /// The keys the server recorded as published in the database given with --db or --database (none without one).
+    private func publishedKeys() throws -> [IssuerPublicKey] {
+        try storage()?.issuerKeys.published() ?? []
+    }
+
+    /// Looks certificates up in the database given with --db or --database; nil without one.
+    private func revocationLookup() throws -> CredentialVerifier.RevocationLookup? {
+        guard let repository = try storage()?.certifications else { return nil }
         return { claims in
             guard let segment = URL(string: claims.credentialID)?.lastPathComponent,
                   let id = CertificateID(typed: segment) else {

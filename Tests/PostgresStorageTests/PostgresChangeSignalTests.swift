@@ -163,6 +163,22 @@ struct PostgresChangeSignalTests {
             #expect(a.signal(.accounts).localRaises > raises)
         }
     }
+
+    @Test func aCatalogueReloadRaisedOnOneNodeIsSeenOnTheOtherAndCountedAsItsOwnOnlyWhereRaised() throws {
+        try withTwoNodes { a, b, _ in
+            let onA = a.signal(.catalogue), onB = b.signal(.catalogue)
+            let before = try #require(onB.reading())
+            let raisesOnB = onB.localRaises
+            try onA.raise()
+            #expect(onB.reading() != before && onB.reading() == onA.reading())
+            #expect(onB.localRaises == raisesOnB, "B did not raise it")
+            #expect(onA.localRaises >= 1)
+            // Raised again from B: A sees the next reading.
+            let seenOnA = onA.reading()
+            try onB.raise()
+            #expect(onA.reading() != seenOnA)
+        }
+    }
 }
 
 /// A monotonic clock the test moves by hand.

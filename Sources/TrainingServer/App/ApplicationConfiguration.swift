@@ -35,6 +35,8 @@ public struct ApplicationConfiguration: Sendable {
     public var mail: MailSettings?
     /// Seconds between reminder passes (assignments, extension decisions and certificates into notices and mail).
     public var noticePassInterval: Double = 300
+    /// Seconds between looks at whether another server on the database reloaded its course files.
+    public var catalogueFollowInterval: Double = 5
     /// The folder backups from the system page go into (`serve --backup-dir`); nil: none configured.
     public var backupDirectory: String?
     /// The audit key and checkpoint file the audit log page verifies the chain against.

@@ -73,6 +73,11 @@ public struct ServerRunner: Sendable {
         }
         // Training plans declared in Courses/plans/ become assignments, now and after every reload.
         app.startPlanFileSync()
+        // A reload another server on the database made is followed here (and one made here is signalled to them).
+        if let reloads = storage.catalogueReloads {
+            CatalogueFollower(catalogue: catalogue, signal: reloads, logger: logger, clock: clock)
+                .start(interval: application.catalogueFollowInterval)
+        }
         let logger = self.logger
         let server = HTTPServer(configuration: http, messageSink: { message in
             logger.warning("http: \(message)")

@@ -77,6 +77,9 @@ public protocol StorageEngine: Sendable {
     var accountChanges: (any ChangeSignal)? { get }
     /// Raised by every committed change of the platform's settings, by any process or node.
     var settingsChanges: (any ChangeSignal)? { get }
+    /// Raised after a catalogue reload that a server started (the button, SIGHUP): the other servers on the database
+    /// reload their course files too (`CatalogueFollower`).
+    var catalogueReloads: (any RaisableChangeSignal)? { get }
     /// Closes the database; nothing may use the engine afterwards.
     func close() throws
 }

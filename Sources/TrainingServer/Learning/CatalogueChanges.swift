@@ -143,6 +143,8 @@ public struct ReloadOutcome: Sendable {
     /// What started the reload.
     public enum Trigger: String, Sendable {
         case button, signal
+        /// Another server of the platform reloaded (servers sharing one database follow each other's reloads).
+        case otherServer
     }
 
     public var at: Double
@@ -178,7 +180,11 @@ public struct ReloadOutcome: Sendable {
 
     /// Each log line with its level.
     private var logEntries: [(level: Logger.Level, line: String)] {
-        let source = trigger == .signal ? "on SIGHUP" : "by \(by ?? "?") from /trainer"
+        let source = switch trigger {
+        case .signal: "on SIGHUP"
+        case .button: "by \(by ?? "?") from /trainer"
+        case .otherServer: "after another server's reload"
+        }
         var entries: [(level: Logger.Level, line: String)]
         if taken {
             let counts = CatalogueChange.Change.allCases.map { change in

@@ -20,6 +20,8 @@ public final class CatalogueHolder: Sendable {
     private let reloading = Mutex(())
     /// Called with the new catalogue after every reload that was taken (the plan file sync).
     private let reloadObservers = Mutex<[@Sendable (Catalogue) -> Void]>([])
+    /// Called after every reload this server started (button or signal) that was taken (the other servers' wake-up).
+    private let startedHereObservers = Mutex<[@Sendable () -> Void]>([])
     /// Warnings from applying the plan files to the organisation, shown with the lint state.
     private let planProblems = Mutex<[Diagnostic]>([])
 
@@ -43,6 +45,12 @@ public final class CatalogueHolder: Sendable {
     /// Calls `observer` with the new catalogue after every reload that is taken, before `reload` returns.
     public func onReload(_ observer: @escaping @Sendable (Catalogue) -> Void) {
         reloadObservers.withLock { $0.append(observer) }
+    }
+
+    /// Calls `observer` after every reload this server started (the button or SIGHUP, not one following another
+    /// server) that was taken, before `reload` returns.
+    public func onReloadStartedHere(_ observer: @escaping @Sendable () -> Void) {
+        startedHereObservers.withLock { $0.append(observer) }
     }
 
     /// Replaces the plan files' problems shown with the catalogue's diagnostics (`status`).
@@ -72,6 +80,9 @@ public final class CatalogueHolder: Sendable {
             }
             if let catalogue {
                 for observer in reloadObservers.withLock({ $0 }) { observer(catalogue) }
+                if trigger != .otherServer {
+                    for observer in startedHereObservers.withLock({ $0 }) { observer() }
+                }
             }
             return outcome
         }

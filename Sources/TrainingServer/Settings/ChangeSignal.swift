@@ -16,6 +16,12 @@ public protocol ChangeSignal: Sendable {
     var localRaises: UInt64 { get }
 }
 
+/// A `ChangeSignal` raised by itself, for a change that is not a database write of its own (a catalogue reload).
+public protocol RaisableChangeSignal: ChangeSignal {
+    /// Marks a change for every process and node that reads the signal.
+    func raise() throws
+}
+
 /// One reading of a `ChangeSignal`: a few numbers, compared as a whole.
 public struct ChangeReading: Sendable, Equatable {
     let parts: [Int64]
@@ -29,4 +35,8 @@ extension ChangeStamp: ChangeSignal {
     }
 
     public var localRaises: UInt64 { touches.value.load(ordering: .acquiring) }
+}
+
+extension ChangeStamp: RaisableChangeSignal {
+    public func raise() throws { touch() }
 }

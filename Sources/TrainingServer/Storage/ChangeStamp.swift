@@ -49,6 +49,9 @@ public struct ChangeStamp: Sendable {
     /// The stamp of the platform's settings: the file `<database>-settings`.
     public static func settings(databasePath: String) -> ChangeStamp { ChangeStamp(path: databasePath + "-settings") }
 
+    /// The stamp of catalogue reloads (servers on one database follow each other's): the file `<database>-catalogue`.
+    public static func catalogue(databasePath: String) -> ChangeStamp { ChangeStamp(path: databasePath + "-catalogue") }
+
     /// The stamp now, or nil while the file does not exist.
     public func read() -> Value? {
         var info = stat()

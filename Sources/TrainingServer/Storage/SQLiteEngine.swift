@@ -151,6 +151,8 @@ public struct SQLiteEngine: StorageEngine {
 
     public var settingsChanges: (any ChangeSignal)? { ChangeStamp.settings(databasePath: store.path) }
 
+    public var catalogueReloads: (any RaisableChangeSignal)? { ChangeStamp.catalogue(databasePath: store.path) }
+
     public func close() throws { try store.close() }
 }
 

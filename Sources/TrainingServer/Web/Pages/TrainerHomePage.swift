@@ -73,9 +73,11 @@ public enum TrainerHomePage {
     /// the problems table below it).
     static func reloadReport(_ outcome: ReloadOutcome, context: PageContext) -> HTML {
         let time = Components.dateTime(outcome.at, context)
-        let how = outcome.trigger == .button
-            ? context.t("trainer.reload.by_button", ["time": time, "login": outcome.by ?? ""])
-            : context.t("trainer.reload.by_signal", ["time": time])
+        let how = switch outcome.trigger {
+        case .button: context.t("trainer.reload.by_button", ["time": time, "login": outcome.by ?? ""])
+        case .signal: context.t("trainer.reload.by_signal", ["time": time])
+        case .otherServer: context.t("trainer.reload.by_other_server", ["time": time])
+        }
         let count = { (change: CatalogueChange.Change) in String(outcome.changes.filter { $0.change == change }.count) }
         let summary: String = outcome.taken
             ? context.t("trainer.reload.summary", ["added": count(.added), "changed": count(.changed),
