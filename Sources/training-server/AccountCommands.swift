@@ -327,8 +327,8 @@ struct Tokens: ParsableCommand {
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Copy the live database with SQLite's online backup, then check the copy.",
-        discussion: "Given a folder (such as the server's --backup-dir), writes <database name>-<UTC time>.sqlite into it. Prints the copy's integrity check (\"ok\") and records database.backup in the audit log.")
+        abstract: "Copy the live database with SQLite's online backup (PostgreSQL: pg_dump), then check the copy.",
+        discussion: "Given a folder (such as the server's --backup-dir), writes <database name>-<UTC time>.sqlite into it (with --database, a pg_dump archive <name>-<UTC time>.dump, checked by listing it with pg_restore; for point-in-time recovery use base backups with WAL archiving: docs/operations.md). Prints the copy's integrity check (\"ok\") and records database.backup in the audit log.")
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "Where to write the copy (must not exist), or a folder to write a new, timestamped copy into.") var path: String
 

@@ -167,3 +167,25 @@ def test_a_generated_10000_person_database_reports_the_same_figures(tmp_path: Pa
         else:
             expected = sum(1 for value in hours if (value > 0 if low == 0 else value >= low) and value < high)
         assert expected == bucket["people"], bucket
+
+    # Both engines answer the same HR reports, through the same command: the summary, and the people lists in
+    # each state, below the hours requirement, by search, streamed as CSV and JSON.
+    def report(engine: list[str], *args: str) -> str:
+        done = subprocess.run([str(BINARY), "report", *args, "--as", "hr.bench", "--courses", str(COURSES), *engine],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    sqlite = ["--db", str(db)]
+    postgres = ["--db", str(tmp_path / "node.sqlite"), "--database", schema.url, "--database-password-file", PASSWORD_FILE]
+    assert not (tmp_path / "node.sqlite").exists()
+    questions = [("summary", "--format", "json"), ("summary", "--format", "csv"),
+                 ("people", "--format", "csv"), ("people", "--format", "json", "--below-required"),
+                 ("people", "--format", "csv", "--state", "certified"),
+                 ("people", "--format", "csv", "--state", "expired"),
+                 ("people", "--format", "json", "--search", "张")]
+    for question in questions:
+        on_sqlite, on_postgres = report(sqlite, *question), report(postgres, *question)
+        assert len(on_sqlite) > 200, (question, on_sqlite)
+        assert on_postgres == on_sqlite, question
+    assert not (tmp_path / "node.sqlite").exists(), "PostgreSQL was used, not a new SQLite file"
