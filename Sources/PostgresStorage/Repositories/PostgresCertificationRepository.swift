@@ -64,6 +64,18 @@ public struct PostgresCertificationRepository: CertificationRepository {
         try pool.transaction { connection in
             try PostgresLocks.lock(texts: ["\(update.userID.rawValue)\u{1F}\(update.programID)"],
                                    namespace: "certification", on: connection)
+            // Under the lock and (READ COMMITTED) reading what committed before it: the rows the update was decided
+            // from must still be all there is.
+            if let basis = update.basis {
+                let row = try connection.query("""
+                    SELECT (SELECT count(*) FROM certification_history WHERE user_id = $1 AND program_id = $2),
+                           (SELECT count(*) FROM certificates WHERE user_id = $1 AND program_id = $2),
+                           (SELECT count(revoked_at) FROM certificates WHERE user_id = $1 AND program_id = $2)
+                    """, update.userID.rawValue, update.programID)[0]
+                let found = CertificationBasis(historyRows: try row.decode(at: 0), certificates: try row.decode(at: 1),
+                                               revoked: try row.decode(at: 2))
+                guard found == basis else { throw CertificationUpdateStale(found: found) }
+            }
             let record = update.record
             if record.state == .notStarted {
                 try connection.execute("DELETE FROM certifications WHERE user_id = $1 AND program_id = $2",

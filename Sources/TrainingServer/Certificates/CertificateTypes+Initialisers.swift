@@ -40,7 +40,8 @@ extension LearnerRecords {
 extension CertificationUpdate {
     public init(_ userID: UserID, programID: String, record: CertificationRecord, newHistory: [CertificationTransition],
                 issue: [StoredCertificate], withdraw: [(CertificateID, String)],
-                notifications: [(kind: String, payload: [String: String])], audit: [AuditEvent]) {
+                notifications: [(kind: String, payload: [String: String])], audit: [AuditEvent],
+                basis: CertificationBasis? = nil) {
         self.userID = userID
         self.programID = programID
         self.record = record
@@ -49,5 +50,6 @@ extension CertificationUpdate {
         self.withdraw = withdraw
         self.notifications = notifications
         self.audit = audit
+        self.basis = basis
     }
 }

@@ -85,6 +85,36 @@ public struct StoredCertification: Sendable {
     public var certificates: [StoredCertificate]
 }
 
+extension StoredCertification {
+    /// What an update decided from this reading was based on (see `CertificationUpdate.basis`).
+    public var basis: CertificationBasis {
+        CertificationBasis(historyRows: history.count, certificates: certificates.count,
+                           revoked: certificates.filter { $0.revokedAt != nil }.count)
+    }
+}
+
+/// The stored rows an update was decided from: the history entries, the certificates and how many of them are revoked,
+/// of one person in one programme. Every one of them only grows, so equal counts mean nothing was written since.
+public struct CertificationBasis: Sendable, Equatable {
+    public var historyRows: Int
+    public var certificates: Int
+    public var revoked: Int
+
+    public init(historyRows: Int, certificates: Int, revoked: Int) {
+        self.historyRows = historyRows
+        self.certificates = certificates
+        self.revoked = revoked
+    }
+}
+
+/// `apply` refused an update because the person's certification rows changed after it was decided (another server or
+/// request re-evaluated them meanwhile): deciding again from a new reading gives the right update.
+public struct CertificationUpdateStale: Error, Equatable {
+    public var found: CertificationBasis
+
+    public init(found: CertificationBasis) { self.found = found }
+}
+
 /// Everything the certification of one person in one programme writes, in one transaction.
 public struct CertificationUpdate: Sendable {
     public var userID: UserID
@@ -96,6 +126,10 @@ public struct CertificationUpdate: Sendable {
     public var withdraw: [(CertificateID, String)]
     public var notifications: [(kind: String, payload: [String: String])]
     public var audit: [AuditEvent]
+    /// The rows the update was decided from; `apply` refuses it (`CertificationUpdateStale`) when they moved since, so
+    /// two servers re-evaluating one person at once never both append the same history, notifications and
+    /// certificates. nil applies unconditionally.
+    public var basis: CertificationBasis?
 }
 
 /// The certification tables.

@@ -96,48 +96,68 @@ public struct CertificationService: Sendable {
         let catalogue = self.catalogue.catalogue
         let courseTitles = ProgramAchievement.courseTitles(in: catalogue)
         for program in catalogue.programs {
-            let evidence = try evidence(userID: userID, programID: program.id.rawValue)
-            let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: now)
-            let stored = try repository.stored(userID: userID, programID: program.id.rawValue)
-            let newHistory = record.entries(toAppendTo: stored.history)
-            let changes = record.cycleChanges(since: stored.certificates.map(\.key))
-            var issue: [StoredCertificate] = []
-            var audit: [AuditEvent] = []
-            for cycle in changes.issued {
-                let id = CertificateID.random()
-                let credential = try issueCredential(CredentialRequest(certificateID: id, holderID: user.id,
-                                                                       holderName: user.displayName, program: program,
-                                                                       courseTitles: courseTitles,
-                                                                       issuedAt: cycle.issuedAt, expiresAt: cycle.expiresAt))
-                issue.append(StoredCertificate(id: id, userID: user.id, programID: program.id.rawValue, kind: cycle.kind,
-                                               issuedAt: cycle.issuedAt, expiresAt: cycle.expiresAt, credential: credential))
-                audit.append(AuditEvent(action: cycle.kind == .initial ? "certificate.issue" : "certificate.reissue",
-                                        subject: "certificate:\(id.rawValue)",
-                                        details: ["user": String(user.id.rawValue), "program": program.id.rawValue,
-                                                  "expires": String(Int(cycle.expiresAt))]))
+            // Decided from one reading and applied only if the rows are still as read; when another server or request
+            // wrote them meanwhile, decided again from a new reading.
+            var tries = 0
+            while true {
+                tries += 1
+                do {
+                    try refresh(user, program: program, courseTitles: courseTitles, now: now, by: actor)
+                    break
+                } catch is CertificationUpdateStale where tries < Self.staleRetries {
+                    continue
+                }
             }
-            let withdraw = changes.withdrawn.compactMap { key in
-                stored.certificates.first { $0.key == key && $0.revokedAt == nil }
-            }.map { ($0.id, CertificationRecord.CycleChanges.withdrawalReason) }
-            for (id, reason) in withdraw {
-                audit.append(AuditEvent(action: "certificate.withdraw", subject: "certificate:\(id.rawValue)",
-                                        details: ["reason": reason, "user": String(user.id.rawValue)]))
-            }
-            for entry in newHistory where entry.event == .expired {
-                audit.append(AuditEvent(action: "certification.expire", subject: "user:\(user.id.rawValue)",
-                                        details: ["program": program.id.rawValue]))
-            }
-            let notifiable: Set<CertificationTransition.Event> = [.certified, .windowOpened, .renewed, .expired, .revoked,
-                                                                  .recertified]
-            let notifications = newHistory.filter { notifiable.contains($0.event) }.map { entry in
-                (kind: "certification.\(entry.event.rawValue)",
-                 payload: ["program": program.id.rawValue, "state": entry.to.rawValue, "at": String(Int(entry.at))])
-            }
-            let update = CertificationUpdate(userID: userID, programID: program.id.rawValue, record: record,
-                                             newHistory: newHistory, issue: issue, withdraw: withdraw,
-                                             notifications: notifications, audit: audit)
-            try repository.apply(update, at: now, by: actor)
         }
+    }
+
+    /// How many times `refresh` decides again when the rows moved under it before it gives up with the error.
+    static let staleRetries = 5
+
+    private func refresh(_ user: User, program: Program, courseTitles: [CourseID: LocalizedText], now: Double,
+                         by actor: AuditActor) throws {
+        let userID = user.id
+        let evidence = try evidence(userID: userID, programID: program.id.rawValue)
+        let record = CertificationEngine.evaluate(program: program, evidence: evidence, now: now)
+        let stored = try repository.stored(userID: userID, programID: program.id.rawValue)
+        let newHistory = record.entries(toAppendTo: stored.history)
+        let changes = record.cycleChanges(since: stored.certificates.map(\.key))
+        var issue: [StoredCertificate] = []
+        var audit: [AuditEvent] = []
+        for cycle in changes.issued {
+            let id = CertificateID.random()
+            let credential = try issueCredential(CredentialRequest(certificateID: id, holderID: user.id,
+                                                                   holderName: user.displayName, program: program,
+                                                                   courseTitles: courseTitles,
+                                                                   issuedAt: cycle.issuedAt, expiresAt: cycle.expiresAt))
+            issue.append(StoredCertificate(id: id, userID: user.id, programID: program.id.rawValue, kind: cycle.kind,
+                                           issuedAt: cycle.issuedAt, expiresAt: cycle.expiresAt, credential: credential))
+            audit.append(AuditEvent(action: cycle.kind == .initial ? "certificate.issue" : "certificate.reissue",
+                                    subject: "certificate:\(id.rawValue)",
+                                    details: ["user": String(user.id.rawValue), "program": program.id.rawValue,
+                                              "expires": String(Int(cycle.expiresAt))]))
+        }
+        let withdraw = changes.withdrawn.compactMap { key in
+            stored.certificates.first { $0.key == key && $0.revokedAt == nil }
+        }.map { ($0.id, CertificationRecord.CycleChanges.withdrawalReason) }
+        for (id, reason) in withdraw {
+            audit.append(AuditEvent(action: "certificate.withdraw", subject: "certificate:\(id.rawValue)",
+                                    details: ["reason": reason, "user": String(user.id.rawValue)]))
+        }
+        for entry in newHistory where entry.event == .expired {
+            audit.append(AuditEvent(action: "certification.expire", subject: "user:\(user.id.rawValue)",
+                                    details: ["program": program.id.rawValue]))
+        }
+        let notifiable: Set<CertificationTransition.Event> = [.certified, .windowOpened, .renewed, .expired, .revoked,
+                                                              .recertified]
+        let notifications = newHistory.filter { notifiable.contains($0.event) }.map { entry in
+            (kind: "certification.\(entry.event.rawValue)",
+             payload: ["program": program.id.rawValue, "state": entry.to.rawValue, "at": String(Int(entry.at))])
+        }
+        let update = CertificationUpdate(userID: userID, programID: program.id.rawValue, record: record,
+                                         newHistory: newHistory, issue: issue, withdraw: withdraw,
+                                         notifications: notifications, audit: audit, basis: stored.basis)
+        try repository.apply(update, at: now, by: actor)
     }
 
     /// Moves every certification the clock has moved (windows opening, expiries); returns how many people.

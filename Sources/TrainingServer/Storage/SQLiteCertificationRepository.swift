@@ -48,6 +48,15 @@ public struct SQLiteCertificationRepository: CertificationRepository {
 
     public func apply(_ update: CertificationUpdate, at now: Double, by actor: AuditActor) throws {
         try store.write { db in
+            if let basis = update.basis {
+                let row = try Row.fetchOne(db.cachedStatement(sql: """
+                    SELECT (SELECT count(*) FROM certification_history WHERE user_id = ?1 AND program_id = ?2),
+                           (SELECT count(*) FROM certificates WHERE user_id = ?1 AND program_id = ?2),
+                           (SELECT count(revoked_at) FROM certificates WHERE user_id = ?1 AND program_id = ?2)
+                    """), arguments: [update.userID.rawValue, update.programID])
+                let found = CertificationBasis(historyRows: row?[0] ?? 0, certificates: row?[1] ?? 0, revoked: row?[2] ?? 0)
+                guard found == basis else { throw CertificationUpdateStale(found: found) }
+            }
             let record = update.record
             if record.state == .notStarted {
                 try db.cachedStatement(sql: "DELETE FROM certifications WHERE user_id = ? AND program_id = ?")

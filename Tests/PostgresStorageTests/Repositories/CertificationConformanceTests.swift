@@ -18,6 +18,12 @@ import TrainingServer
 
     /// What `CertificationService.refresh` would store for a person who completed the course at `completedAt`.
     static func refresh(_ storage: StorageFixture, _ user: User, completedAt: Double?, now: Double) throws {
+        try storage.certifications.apply(try decide(storage, user, completedAt: completedAt, now: now), at: now, by: .system)
+    }
+
+    /// The update `CertificationService.refresh` decides from the stored rows now, with their basis.
+    static func decide(_ storage: StorageFixture, _ user: User, completedAt: Double?, now: Double) throws
+        -> CertificationUpdate {
         let programID = program.id.rawValue
         let stored = try storage.certifications.stored(userID: user.id, programID: programID)
         let evidence = CertificationEvidence(completions: completedAt.map {
@@ -38,10 +44,40 @@ import TrainingServer
         let notifications = newHistory.map { entry in
             (kind: "certification.\(entry.event.rawValue)", payload: ["program": programID, "state": entry.to.rawValue])
         }
-        try storage.certifications.apply(CertificationUpdate(user.id, programID: programID, record: record,
-                                                             newHistory: newHistory, issue: issue, withdraw: withdraw,
-                                                             notifications: notifications, audit: audit),
-                                         at: now, by: .system)
+        return CertificationUpdate(user.id, programID: programID, record: record, newHistory: newHistory, issue: issue,
+                                   withdraw: withdraw, notifications: notifications, audit: audit, basis: stored.basis)
+    }
+
+    @Test(arguments: StorageKind.enabled)
+    func anUpdateDecidedFromRowsThatMovedSinceIsRefusedAndWritesNothing(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind) { storage in
+            let user = try storage.user("li", in: try storage.department("处"))
+            let start = storage.clock.current
+            // Two servers decide from the same reading; the first to apply wins, the second is refused.
+            let first = try Self.decide(storage, user, completedAt: start, now: start + 10)
+            let second = try Self.decide(storage, user, completedAt: start, now: start + 11)
+            #expect(first.basis == CertificationBasis(historyRows: 0, certificates: 0, revoked: 0))
+            try storage.certifications.apply(first, at: start + 10, by: .system)
+            #expect(throws: CertificationUpdateStale(found: CertificationBasis(historyRows: 1, certificates: 1, revoked: 0))) {
+                try storage.certifications.apply(second, at: start + 11, by: .system)
+            }
+            var stored = try storage.certifications.stored(userID: user.id, programID: "ethics-cert")
+            #expect(stored.history.count == 1 && stored.certificates.count == 1)
+            #expect(try storage.count("notification_outbox") == 1)
+            // Deciding again from a new reading finds nothing to add.
+            let again = try Self.decide(storage, user, completedAt: start, now: start + 12)
+            #expect(again.newHistory.isEmpty && again.issue.isEmpty && again.notifications.isEmpty)
+            try storage.certifications.apply(again, at: start + 12, by: .system)
+
+            // HR revokes between a decision and its apply: refused too.
+            let beforeRevocation = try Self.decide(storage, user, completedAt: start, now: start + 13)
+            #expect(try storage.certifications.revoke(stored.certificates[0].id, reason: "r", by: Self.hr, at: start + 13))
+            #expect(throws: CertificationUpdateStale.self) {
+                try storage.certifications.apply(beforeRevocation, at: start + 14, by: .system)
+            }
+            stored = try storage.certifications.stored(userID: user.id, programID: "ethics-cert")
+            #expect(stored.certificates.map(\.revokedBy) == ["hr.a"])
+        }
     }
 
     @Test(arguments: StorageKind.enabled)

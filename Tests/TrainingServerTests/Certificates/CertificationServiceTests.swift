@@ -1,6 +1,7 @@
 import Curriculum
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import TrainingServer
 
@@ -79,4 +80,90 @@ import Testing
         #expect(Set(all.keys) == Set(catalogue.programs.map(\.id.rawValue)))
         #expect(all[program] == single)
     }
+
+    @Test func twoServersReEvaluatingOnePersonAtOnceWriteItOnce() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("certification-race-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try SyntheticCatalogue.write(to: folder, courses: 1, modules: 2)
+        let holder = try CatalogueHolder(directory: folder, now: Self.now)
+        let program = try #require(holder.catalogue.programs.first)
+        let course = try #require(holder.catalogue.courses.first)
+        #expect(program.courses == [course.id])
+
+        let fixture = try ReportFixture()
+        let person = try fixture.person("learner", "李四", in: fixture.a1)
+        try fixture.store.write { db in
+            for module in course.modules {
+                try db.execute(sql: """
+                    INSERT INTO module_progress (user_id, course_id, module_id, seconds, started_at, last_activity_at,
+                                                 completed_at, content_hash)
+                    VALUES (?, ?, ?, 600, ?, ?, ?, 'hash')
+                    """, arguments: [person.id.rawValue, course.id.rawValue, module.id.rawValue, Self.now - 9_000,
+                                     Self.now - 8_000, Self.now - 8_000])
+            }
+            try db.execute(sql: """
+                INSERT INTO quiz_attempts (id, user_id, course_id, quiz_id, number, quiz_hash, paper, started_at,
+                                           closed_at, mark, max_mark, fraction, passed)
+                VALUES ('a1', ?, ?, 'final-exam', 1, 'hash', '{}', ?, ?, 1, 1, 1, 1)
+                """, arguments: [person.id.rawValue, course.id.rawValue, Self.now - 7_500, Self.now - 7_400])
+        }
+        func service(_ repository: any CertificationRepository) -> CertificationService {
+            CertificationService(repository: repository, learning: SQLiteLearningRepository(store: fixture.store),
+                                 users: fixture.users, catalogue: holder, issueCredential: { _ in "jwt" },
+                                 clock: { Self.now })
+        }
+        let stored = SQLiteCertificationRepository(store: fixture.store)
+        let otherServer = service(SQLiteCertificationRepository(store: fixture.store))
+        // This server decides, then the other server re-evaluates the same person before this one applies.
+        let interleaved = InterleavingCertifications(stored) { try otherServer.refresh(userID: person.id) }
+        try service(interleaved).refresh(userID: person.id)
+
+        #expect(interleaved.applies.withLock { $0 } == 2, "refused once, decided again, applied")
+        let result = try stored.stored(userID: person.id, programID: program.id.rawValue)
+        #expect(result.history.map(\.event) == [.certified], "one history entry, not two")
+        #expect(result.certificates.count == 1)
+        #expect(try fixture.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM notification_outbox") } == 1)
+        #expect(try fixture.store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log WHERE action = 'certificate.issue'")
+        } == 1)
+    }
+}
+
+/// A certification repository that runs `interleave` once, before the first update it is handed is applied (another
+/// server's work landing between this one's decision and its write), and counts the updates it is handed.
+final class InterleavingCertifications: CertificationRepository, Sendable {
+    let base: any CertificationRepository
+    let interleave: @Sendable () throws -> Void
+    let applies = Mutex(0)
+
+    init(_ base: any CertificationRepository, interleave: @escaping @Sendable () throws -> Void) {
+        self.base = base
+        self.interleave = interleave
+    }
+
+    func apply(_ update: CertificationUpdate, at: Double, by actor: AuditActor) throws {
+        let first = applies.withLock { count in
+            count += 1
+            return count == 1
+        }
+        if first { try interleave() }
+        try base.apply(update, at: at, by: actor)
+    }
+
+    func passes(userID: UserID) throws -> [(courseID: String, quizID: String, at: Double)] { try base.passes(userID: userID) }
+    func stored(userID: UserID, programID: String) throws -> StoredCertification {
+        try base.stored(userID: userID, programID: programID)
+    }
+    func learnerRecords(userID: UserID) throws -> LearnerRecords { try base.learnerRecords(userID: userID) }
+    func certificate(_ id: CertificateID) throws -> StoredCertificate? { try base.certificate(id) }
+    func certificates(userID: UserID) throws -> [StoredCertificate] { try base.certificates(userID: userID) }
+    func revoke(_ id: CertificateID, reason: String, by actor: AuditActor, at: Double) throws -> Bool {
+        try base.revoke(id, reason: reason, by: actor, at: at)
+    }
+    func reinstate(_ id: CertificateID, reason: String, by actor: AuditActor, at: Double) throws -> Bool {
+        try base.reinstate(id, reason: reason, by: actor, at: at)
+    }
+    func dueForSweep(now: Double) throws -> [UserID] { try base.dueForSweep(now: now) }
+    func everyoneWithEvidence() throws -> [UserID] { try base.everyoneWithEvidence() }
 }
