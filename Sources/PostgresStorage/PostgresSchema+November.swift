@@ -2,7 +2,8 @@ import Foundation
 
 extension PostgresSchema {
     /// `2026-11-29-foundation`. Logins are unique without regard to case (SQLite's `COLLATE NOCASE`): the unique index
-    /// `users_login_nocase` on `lower(login)`, so a look-up by login compares `lower(login) = lower($1)`.
+    /// `users_login_nocase` on `lower(login)`, so a look-up by login compares `lower(login) = lower($1)` (since
+    /// `2026-12-12-login-ascii-case`, both with `COLLATE "C"`: ASCII letters folded only, as SQLite's NOCASE does).
     /// `refuse_append_only_change()` serves every append-only table; TRUNCATE is refused as well.
     static let foundation = PostgresMigration(name: "2026-11-29-foundation", sql: """
         CREATE TABLE departments (

@@ -459,4 +459,14 @@ extension PostgresSchema {
     static let reportNameOrder = PostgresMigration(name: "2026-12-11-report-name-order", sql: """
         CREATE INDEX users_name_order ON users (name_key NULLS FIRST, id NULLS FIRST);
         """)
+
+    /// `2026-12-12-login-ascii-case`. Logins (and e-mail addresses) are told apart without regard to case as SQLite's
+    /// NOCASE does: ASCII letters only, so `Ärger` and `ärger` stay two logins on both engines. `lower(x COLLATE "C")`
+    /// folds ASCII only whatever the database's locale; `lower(x)` under a UTF-8 locale folds every letter.
+    static let loginASCIICase = PostgresMigration(name: "2026-12-12-login-ascii-case", sql: """
+        DROP INDEX users_login_nocase;
+        CREATE UNIQUE INDEX users_login_nocase ON users (lower(login COLLATE "C"));
+        DROP INDEX users_email;
+        CREATE INDEX users_email ON users (lower(email COLLATE "C")) WHERE email IS NOT NULL;
+        """)
 }

@@ -60,6 +60,7 @@ public enum PostgresSchema {
         oidcRequests,
         mediaWatch,
         reportNameOrder,
+        loginASCIICase,
     ]
 
     /// A migrator for `migrations`.

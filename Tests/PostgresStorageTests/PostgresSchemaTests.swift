@@ -45,20 +45,21 @@ struct PostgresSchemaTests {
         let sqliteIndexDetails = try reference.rows("""
             SELECT m.name, upper(m.sql) LIKE 'CREATE UNIQUE%', upper(m.sql) LIKE '% WHERE %',
                    (SELECT group_concat(CASE WHEN name IS NULL THEN '*' WHEN coll = 'NOCASE' AND upper(m.sql) LIKE '%NOCASE%'
-                                             THEN 'lower(' || name || ')'
+                                             THEN 'lower((' || name || ' COLLATE "C"))'
                                              ELSE name END, ', ')
                     FROM (SELECT i.name, i.coll FROM pragma_index_xinfo(m.name) i WHERE i.key = 1 ORDER BY i.seqno))
             FROM sqlite_master m WHERE m.type = 'index' AND m.sql IS NOT NULL
             """).map { row in
                 // An expression's column has no name ('*'): such an index is compared by name, unique and partial.
-                // A column the index itself compares without case (COLLATE NOCASE) is lower(column) on PostgreSQL;
+                // A column the index itself compares without case (COLLATE NOCASE) is lower(column COLLATE "C") on
+                // PostgreSQL (ASCII letters folded only, as NOCASE does);
                 // one that only inherits NOCASE from its table (login in users_name_key) stays the plain column.
                 (name: row[0], unique: row[1] == "1", partial: row[2] == "1", columns: row[3].contains("*") ? nil : row[3])
             }
         // Primary keys and UNIQUE constraints (SQLite's automatic indexes), as table and columns; a column compared
-        // without case is lower(column) on PostgreSQL.
+        // without case is lower(column COLLATE "C") on PostgreSQL.
         let sqliteUniqueKeys = try reference.rows("""
-            SELECT m.name, (SELECT group_concat(CASE WHEN coll = 'NOCASE' THEN 'lower(' || name || ')' ELSE name END, ', ')
+            SELECT m.name, (SELECT group_concat(CASE WHEN coll = 'NOCASE' THEN 'lower((' || name || ' COLLATE C))' ELSE name END, ', ')
                             FROM (SELECT x.name, x.coll FROM pragma_index_xinfo(l.name) x WHERE x.key = 1
                                   ORDER BY x.seqno))
             FROM sqlite_master m, pragma_index_list(m.name) l

@@ -177,7 +177,7 @@ public struct PostgresAssignmentRepository: AssignmentRepository {
         try pool.withConnection { connection in
             var found: [String: User] = [:]
             for key in Set(keys) where !key.isEmpty {
-                let matches = try PostgresUserRepository.load(connection, where: "lower(login) = lower($1) OR employee_number = $1", [key])
+                let matches = try PostgresUserRepository.load(connection, where: #"lower(login COLLATE "C") = lower($1 COLLATE "C") OR employee_number = $1"#, [key])
                 // A key that is one person's login and another's employee number names nobody for sure.
                 if matches.count == 1 { found[key] = matches[0] }
             }

@@ -122,7 +122,8 @@ enum PostgresAuditSubjects {
         case "user":
             if !loginSubjects.contains(action), let id = Int64(value), try userExists(id) { return (id, nil) }
             // SQLite's `login` column is NOCASE: the same look-up, case-blind (users_login_nocase).
-            if let row = try connection.query("SELECT id FROM users WHERE lower(login) = lower($1)", value).first {
+            if let row = try connection.query(#"SELECT id FROM users WHERE lower(login COLLATE "C") = lower($1 COLLATE "C")"#,
+                                                value).first {
                 return (try row.decode(Int64.self, at: 0), nil)
             }
             if let id = Int64(value), try userExists(id) { return (id, nil) }

@@ -170,7 +170,7 @@ public struct PostgresPasswordResets: PasswordResetRepository {
             }
             let ids: [Int64] = try connection.query("""
                 SELECT id FROM users WHERE disabled = 0 AND email IS NOT NULL
-                    AND (lower(login) = lower($1) OR lower(email) = lower($1)) ORDER BY id
+                    AND (lower(login COLLATE "C") = lower($1 COLLATE "C") OR lower(email COLLATE "C") = lower($1 COLLATE "C")) ORDER BY id
                 """, identifier).map { try $0.decode(at: 0) }
             try PostgresLocks.lock(texts: ids.map(String.init), namespace: Self.lockNamespace, on: connection)
             var issued = 0

@@ -27,7 +27,7 @@ public struct PostgresUserRepository: UserRepository {
 
     public func find(login: String) throws -> User? {
         try pool.withConnection { connection in
-            try Self.load(connection, where: "lower(login) = lower($1)", [login]).first
+            try Self.load(connection, where: #"lower(login COLLATE "C") = lower($1 COLLATE "C")"#, [login]).first
         }
     }
 
@@ -124,7 +124,7 @@ public struct PostgresUserRepository: UserRepository {
         let takenNumber = StoreError.conflict("the employee number \(user.employeeNumber ?? "") belongs to another account")
         do {
             let id: Int64 = try pool.transaction { connection in
-                if try !connection.query("SELECT 1 FROM users WHERE lower(login) = lower($1)", login).isEmpty {
+                if try !connection.query(#"SELECT 1 FROM users WHERE lower(login COLLATE "C") = lower($1 COLLATE "C")"#, login).isEmpty {
                     throw takenLogin
                 }
                 if let number = user.employeeNumber,

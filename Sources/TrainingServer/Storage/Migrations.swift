@@ -1297,6 +1297,10 @@ enum Migrations {
             // id, NULL keys first). SQLite needs none: it sorts NULLs first already, and users_name_key, like every
             // SQLite index, ends with the rowid. The step exists so both engines keep one list of migration names.
         }
+        migrator.registerMigration("2026-12-12-login-ascii-case") { _ in
+            // PostgreSQL's login and e-mail indexes fold ASCII letters only, as these columns' NOCASE does here.
+            // Nothing to change on SQLite; the step keeps one list of migration names for both engines.
+        }
         return migrator
     }
 }

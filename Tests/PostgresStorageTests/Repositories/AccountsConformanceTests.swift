@@ -49,6 +49,26 @@ import TrainingServer
     }
 
     @Test(arguments: StorageKind.enabled)
+    func caseIsFoldedForASCIILettersOnlyAsSQLitesNOCASEDoes(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind) { storage in
+            let department = try storage.department("处")
+            let upper = try storage.user("Ärger.A", in: department)
+            // Ä and ä are different letters to NOCASE: a second account, whatever the database's locale.
+            let lower = try storage.user("ärger.a", in: department)
+            #expect(upper.id != lower.id)
+            #expect(try storage.users.find(login: "ÄRGER.a")?.id == upper.id, "ASCII letters still fold")
+            #expect(try storage.users.find(login: "ärger.A")?.id == lower.id)
+            #expect(try storage.users.find(login: "ÄRGER.A")?.id == upper.id)
+            #expect(throws: StoreError.self) { try storage.user("ärger.A", in: department) }
+            // The audit rows about them are filed under each one, by login.
+            try storage.audit.append(AuditEvent(action: "record.view", subject: "user:ärger.a"), by: .system)
+            let row = try #require(try storage.audit.recent(limit: 1).first)
+            #expect(try storage.integer("SELECT user_id FROM audit_log_subjects WHERE audit_id = ?", [.int(row.id)])
+                        == Int(lower.id.rawValue))
+        }
+    }
+
+    @Test(arguments: StorageKind.enabled)
     func employeeNumbersAreUniqueAndAccountsListInLoginOrder(_ kind: StorageKind) throws {
         try StorageFixture.with(kind) { storage in
             let department = try storage.department("处")
