@@ -201,6 +201,18 @@ public final class PostgresEngine: StorageEngine {
     /// Seconds requests have waited for a connection of the pool since it was made.
     public var waitSeconds: Double { pool.totalWaitSeconds }
 
+    /// The database as a URL without its password, and the space the platform's tables take: those of its schema
+    /// (with their indexes and TOAST), which is the whole database when it has that schema to itself.
+    public func describe() -> DatabaseDescription {
+        let bytes: Int64? = try? checks.withConnection { connection in
+            try connection.query("""
+                SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
+                WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'm')
+                """)[0].decode(Int64.self, at: 0)
+        }
+        return DatabaseDescription(engine: .postgres, location: pool.configuration.description, bytes: bytes, walBytes: nil)
+    }
+
     public func backUp(into backups: DatabaseBackups, by actor: AuditActor, now: Double) throws -> DatabaseBackups.Outcome {
         try backUp(to: try backups.newPath(now: now, extension: "dump"), by: actor, now: now)
     }

@@ -407,3 +407,34 @@ def test_a_catalogue_reloaded_on_one_node_is_reloaded_on_the_other(tmp_path: Pat
         for node in (a, b):
             stop_and_check(node)
         drop_database(database)
+
+
+def test_the_system_page_shows_the_postgresql_database_backs_it_up_and_checks_it(tmp_path: Path):
+    database = create_database(f"nodes_system_{os.getpid()}")
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    node = Node(tmp_path / "node", database, ("--backup-dir", str(backups))).start()
+    try:
+        node.cli("departments", "add", DEPARTMENT)
+        # An administrator of the whole organisation (the tree's root): the system page is theirs.
+        node.cli("users", "add", "--login", "nodes.admin", "--name", "管理员", "--department", DEPARTMENT.split("/")[0],
+                 "--role", "admin", "--password-stdin", stdin=STRONG_PASSWORD + "\n")
+        http = login(node, "nodes.admin", STRONG_PASSWORD)
+        english = {"Accept-Language": "en"}
+        page = http.get(node.url("/admin/system"), headers=english, timeout=30).text
+        assert "PostgreSQL database" in page and f"/{database.name}</code>" in page, page
+        assert "Write-ahead log" not in page and "Database file" not in page
+        assert Path(PASSWORD_FILE).read_text().splitlines()[0] not in page
+        assert re.search(r"<dd>\d+(\.\d+)? (KB|MB)</dd>", page), "the tables' size"
+
+        for action, done in (("/admin/system/backup", "backed_up"), ("/admin/system/check", "checked")):
+            token = hidden_csrf(http.get(node.url("/admin/system"), timeout=30).text, action)
+            answer = http.post(node.url(action), data={"csrf_token": token}, allow_redirects=False, timeout=120)
+            assert answer.status_code == 303 and answer.headers["Location"] == f"/admin/system?done={done}", answer.text
+        [dump] = list(backups.glob("*.dump"))
+        shown = http.get(node.url("/admin/system"), headers=english, timeout=30).text
+        assert dump.name in shown, "the last backup is the pg_dump archive"
+        assert database.psql("SELECT details FROM audit_log WHERE action = 'database.check'") == [['{"result":"ok"}']]
+    finally:
+        stop_and_check(node)
+        drop_database(database)

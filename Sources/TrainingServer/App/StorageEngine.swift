@@ -65,6 +65,8 @@ public protocol StorageEngine: Sendable {
     func checkIntegrity(limit: Int) throws -> [String]
     /// Seconds requests have waited for the database since start (`/metrics`).
     var waitSeconds: Double { get }
+    /// Where the database is and how big (the administrators' system page).
+    func describe() -> DatabaseDescription
     /// Writes a new backup into `backups`' folder and records `database.backup` by `actor`.
     func backUp(into backups: DatabaseBackups, by actor: AuditActor, now: Double) throws -> DatabaseBackups.Outcome
     /// Writes a backup to `path` (which must not exist) and records `database.backup` by `actor`.
@@ -82,6 +84,29 @@ public protocol StorageEngine: Sendable {
     var catalogueReloads: (any RaisableChangeSignal)? { get }
     /// Closes the database; nothing may use the engine afterwards.
     func close() throws
+}
+
+/// Where a database is and how big, as the system page shows it.
+public struct DatabaseDescription: Sendable, Equatable {
+    public enum Engine: String, Sendable {
+        case sqlite, postgres
+    }
+
+    public var engine: Engine
+    /// The SQLite file's path, or the PostgreSQL database as a URL without its password.
+    public var location: String
+    /// The file's size, or the space the platform's tables and indexes take in PostgreSQL (nil when it could not
+    /// be read).
+    public var bytes: Int64?
+    /// SQLite's write-ahead log (nil on PostgreSQL).
+    public var walBytes: Int64?
+
+    public init(engine: Engine, location: String, bytes: Int64?, walBytes: Int64?) {
+        self.engine = engine
+        self.location = location
+        self.bytes = bytes
+        self.walBytes = walBytes
+    }
 }
 
 extension StorageEngine {

@@ -49,7 +49,7 @@ struct AdminSystemController {
         let model = AdminSystemPage.Model(
             version: ProductVersion.current, startedAt: startedAt, now: context.clock(),
             catalogue: context.catalogue.catalogue, catalogueStatus: context.catalogue.status,
-            database: DatabaseFiles.measure(context.configuration.databasePath),
+            database: context.storage.describe(),
             lastCheck: try context.storage.auditQueries.latest(action: "database.check"),
             backupDirectory: context.configuration.backupDirectory, lastBackup: backups?.latest(),
             healthy: context.storage.isHealthy(), configuration: context.configuration,

@@ -91,7 +91,8 @@ public struct DatabaseBackups: Sendable {
     /// The newest backup in the folder; nil when there is none (or no folder).
     public func latest() -> File? {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
-        return names.filter { $0.hasPrefix(stem + "-") && $0.hasSuffix(".sqlite") }
+        // SQLite's copies and PostgreSQL's pg_dump archives (`newPath(now:extension:)`).
+        return names.filter { $0.hasPrefix(stem + "-") && ($0.hasSuffix(".sqlite") || $0.hasSuffix(".dump")) }
             .compactMap { Self.file(at: (folder as NSString).appendingPathComponent($0)) }
             .max { ($0.at, $0.name) < ($1.at, $1.name) }
     }

@@ -137,6 +137,11 @@ public struct SQLiteEngine: StorageEngine {
 
     public var waitSeconds: Double { store.totalWaitSeconds }
 
+    public func describe() -> DatabaseDescription {
+        let files = DatabaseFiles.measure(store.path)
+        return DatabaseDescription(engine: .sqlite, location: files.path, bytes: files.bytes, walBytes: files.walBytes)
+    }
+
     public func backUp(into backups: DatabaseBackups, by actor: AuditActor, now: Double) throws -> DatabaseBackups.Outcome {
         try backups.backUp(store, by: actor, now: now)
     }

@@ -12,7 +12,7 @@ public enum AdminSystemPage {
         public var now: Double
         public var catalogue: Catalogue
         public var catalogueStatus: CatalogueHolder.Status
-        public var database: DatabaseFiles
+        public var database: DatabaseDescription
         /// The latest `database.check` row (the integrity check run from this page).
         public var lastCheck: AuditEntry?
         public var backupDirectory: String?
@@ -24,7 +24,7 @@ public enum AdminSystemPage {
         public var failure: String?
 
         public init(version: String, startedAt: Double, now: Double, catalogue: Catalogue,
-                    catalogueStatus: CatalogueHolder.Status, database: DatabaseFiles, lastCheck: AuditEntry?,
+                    catalogueStatus: CatalogueHolder.Status, database: DatabaseDescription, lastCheck: AuditEntry?,
                     backupDirectory: String?, lastBackup: DatabaseBackups.File?, healthy: Bool,
                     configuration: ApplicationConfiguration, notice: String?, failure: String?) {
             self.version = version
@@ -142,14 +142,17 @@ public enum AdminSystemPage {
         } else {
             check = "\(context.t("admin.system.check.never"))"
         }
+        let database = model.database
+        var rows: [(String, HTML)] = [
+            (context.t(database.engine == .sqlite ? "admin.system.database.file" : "admin.system.database.postgres"),
+             "<code>\(database.location)</code>"),
+            (context.t("admin.system.database.size"),
+             database.bytes.map { "\(bytes($0, context))" } ?? "\(context.t("admin.system.database.size_unknown"))"),
+        ]
+        if let wal = database.walBytes { rows.append((context.t("admin.system.database.wal"), "\(bytes(wal, context))")) }
         return """
             <section aria-labelledby="system-database"><h2 id="system-database">\(context.t("admin.system.database.title"))</h2>
-            \(facts([
-                (context.t("admin.system.database.file"), "<code>\(model.database.path)</code>"),
-                (context.t("admin.system.database.size"), "\(bytes(model.database.bytes, context))"),
-                (context.t("admin.system.database.wal"), "\(bytes(model.database.walBytes, context))"),
-                (context.t("admin.system.check"), check),
-            ]))
+            \(facts(rows + [(context.t("admin.system.check"), check)]))
             <form method="post" action="/admin/system/check" class="no-print">\(Components.csrf(context))\
             <button type="submit" class="button">\(context.t("admin.system.check.button"))</button></form>
             </section>
