@@ -8,6 +8,7 @@ between the nodes, aiosmtpd as the mail server.
   there, and is submitted.
 - With both nodes running their notice passes and mail senders, a reminder reaches the mail server exactly once.
 - Signing out through one node ends the session on the other.
+- Wrong passwords counted on both nodes lock the account on both.
 - Course files deployed to both nodes and reloaded with the button on one are reloaded by the other.
 """
 
@@ -29,8 +30,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from conftest import (BINARY, COURSES, STRONG_PASSWORD, AuthoredQuiz, Server, book, form_with_action,  # noqa: F401
-                      free_port, hidden_csrf, login, paper_questions, stop_and_check, submit_attempt_http, ui_text)
+from conftest import (BINARY, COURSES, STRONG_PASSWORD, AuthoredQuiz, Server, attempt_login, book,  # noqa: F401
+                      form_with_action, free_port, hidden_csrf, login, paper_questions, stop_and_check,
+                      submit_attempt_http, ui_text)
 from test_mail import SmtpSink, certificates, mail_options  # noqa: F401  (module fixture)
 
 POSTGRES_URL = os.environ.get("SE_POSTGRES_URL")
@@ -438,3 +440,16 @@ def test_the_system_page_shows_the_postgresql_database_backs_it_up_and_checks_it
     finally:
         stop_and_check(node)
         drop_database(database)
+
+
+def test_wrong_passwords_through_both_nodes_count_together(cluster):
+    a, b, _, database = cluster
+    name, password = learner(a, "nodes.guessed")
+    # Five wrong passwords, alternating between the nodes: the account is held on both, even for the right one.
+    for attempt in range(5):
+        node = a if attempt % 2 == 0 else b
+        assert attempt_login(node, name, "not-the-password").response.status_code == 401
+    for node in (a, b):
+        held = attempt_login(node, name, password).response
+        assert held.status_code == 429 and int(held.headers["Retry-After"]) > 0
+    assert int(database.psql("SELECT count(*) FROM login_failures")[0][0]) >= 5
