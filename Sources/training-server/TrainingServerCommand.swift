@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SQLiteStorage
 import TrainingServer
 
 /// `training-server`: the platform's one binary.
