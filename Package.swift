@@ -49,13 +49,11 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strictSettings),
 
-        // The application: HTTP on libmicrohttpd, storage on SQLite, auth, pages, API, certification, reports.
+        // The application: HTTP on libmicrohttpd, auth, pages, API, certification, reports, and the repository
+        // protocols the storage engines implement (App/StorageEngine.swift). No storage engine of its own.
         .target(name: "TrainingServer",
                 dependencies: [
                     "Assessment", "Curriculum", "CMicroHTTPD", "CArgon2", "CQREncode", "CZlib", "CDeflate", "CMalloc", "CCurl", "CLDAP",
-                    .product(name: "GRDB", package: "GRDB.swift"),
-                    // GRDB's own SQLite module, for the health check's raw connection (Storage/DatabaseHealthCheck).
-                    .product(name: "GRDBSQLite", package: "GRDB.swift"),
                     .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "_CryptoExtras", package: "swift-crypto"),
                     .product(name: "Logging", package: "swift-log"),
@@ -63,18 +61,28 @@ let package = Package(
                 resources: [.copy("Resources")],
                 swiftSettings: strictSettings),
 
+        // The SQLite storage engine (the default): the store on GRDB (group commit, read connections), named
+        // migrations, backups and restore, and repositories implementing TrainingServer's repository protocols.
+        .target(name: "SQLiteStorage",
+                dependencies: ["TrainingServer", "Assessment", "Curriculum",
+                               .product(name: "GRDB", package: "GRDB.swift"),
+                               // GRDB's own SQLite module, for the health check's raw connection (DatabaseHealthCheck).
+                               .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strictSettings),
+
         // The PostgreSQL storage engine: the client (configuration, connections on libpq, synchronous on the caller's
         // thread, a bounded pool, SQLSTATE errors, named migrations), the schema, and repositories implementing
-        // TrainingServer's repository protocols.
+        // TrainingServer's repository protocols. It reads SQLite databases (SQLiteStorage) for `migrate-to`.
         .target(name: "PostgresStorage",
-                dependencies: ["TrainingServer", "Assessment", "Curriculum", "CLibPQ",
+                dependencies: ["TrainingServer", "SQLiteStorage", "Assessment", "Curriculum", "CLibPQ",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strictSettings),
 
         // The command-line entry point: thin.
         .executableTarget(name: "training-server",
                           dependencies: [
-                              "TrainingServer", "Curriculum", "Assessment", "PostgresStorage",
+                              "TrainingServer", "Curriculum", "Assessment", "SQLiteStorage", "PostgresStorage",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                               .product(name: "Logging", package: "swift-log"),
                           ],
@@ -86,12 +94,25 @@ let package = Package(
         // Runs against a real PostgreSQL cluster (scripts/postgres.sh; SE_POSTGRES_URL), see docs/testing.md; the
         // repository suite runs the same assertions against SQLite (through GRDB) and PostgreSQL.
         .testTarget(name: "PostgresStorageTests",
-                    dependencies: ["PostgresStorage", "TrainingServer", "Assessment", "Curriculum",
+                    dependencies: ["PostgresStorage", "SQLiteStorage", "TrainingServer", "Assessment", "Curriculum",
                                    .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strictSettings),
+        // Helpers the SQLite and application tests share: a temporary database, a hand-moved clock, fixtures.
+        .target(name: "SQLiteTestSupport",
+                dependencies: ["SQLiteStorage", "TrainingServer", "Curriculum", "Assessment",
+                               .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "Logging", package: "swift-log")],
+                path: "Tests/SQLiteTestSupport",
+                swiftSettings: strictSettings),
+        .testTarget(name: "SQLiteStorageTests",
+                    dependencies: ["SQLiteStorage", "SQLiteTestSupport", "TrainingServer", "Curriculum", "Assessment",
+                                   .product(name: "GRDB", package: "GRDB.swift"),
+                                   .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strictSettings),
+        // The application's tests run against the SQLite engine (a real database file per test).
         .testTarget(name: "TrainingServerTests",
-                    dependencies: ["TrainingServer", "Curriculum", "Assessment",
+                    dependencies: ["TrainingServer", "SQLiteStorage", "SQLiteTestSupport", "Curriculum", "Assessment",
                                    .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "Logging", package: "swift-log"),
                                    // Test keys and tokens for the JWS / ID-token checks.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SQLiteStorage
 import TrainingServer
 
 /// Copies a SQLite database (as `SQLiteTableReader` reads it) into an empty PostgreSQL database: `migrate-to`.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The platform's schema on PostgreSQL: the same named migrations, in the same order, as the SQLite list
-/// (`Sources/TrainingServer/Storage/Migrations.swift`), each bringing a PostgreSQL database to the same logical
+/// (`Sources/SQLiteStorage/Migrations.swift`), each bringing a PostgreSQL database to the same logical
 /// schema as its SQLite step. A new migration is written for both engines under one name and appended to both lists.
 ///
 /// The type rule (so the repositories' values carry over unchanged between the engines):

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SQLiteStorage
 import TrainingServer
 
 /// Reads a password from standard input (one line, without its newline).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SQLiteStorage
 import TrainingServer
 
 /// Where the audit key and the checkpoint file are: options shared by `serve`, `verify-audit`, `audit-checkpoint`

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assessment
 import Foundation
+import SQLiteStorage
 import TrainingServer
 
 /// The SMTP options `serve` and `mail test` share.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PostgresStorage
+import SQLiteStorage
 import TrainingServer
 
 /// `training-server migrate-to postgres://…`: copies the SQLite database into an empty PostgreSQL database.

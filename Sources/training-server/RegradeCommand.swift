@@ -2,6 +2,7 @@ import ArgumentParser
 import Assessment
 import Curriculum
 import Foundation
+import SQLiteStorage
 import TrainingServer
 
 struct RegradeCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SQLiteStorage
 import TrainingServer
 
 /// `training-server verify-credential`: checks a certificate's Open Badges credential without the web server.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// `migrate-to`'s copy: a SQLite database (the demo organisation, with a department moved under a later one and a

@@ -1,6 +1,7 @@
 import Foundation
 @testable import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// The PostgreSQL engine's own members on a real cluster: opening (migrating), demo seeding's record, health, the

@@ -4,7 +4,7 @@ import PostgresStorage
 import Testing
 
 /// The PostgreSQL schema against the SQLite one. The SQLite side is built from the text of
-/// `Sources/TrainingServer/Storage/Migrations.swift` (its SQL run in order by the `sqlite3` command on a new database),
+/// `Sources/SQLiteStorage/Migrations.swift` (its SQL run in order by the `sqlite3` command on a new database),
 /// so these tests need neither the server's module nor a copy of its schema: a SQLite migration without its
 /// PostgreSQL counterpart fails them.
 @Suite(.enabled(if: TestPostgres.isEnabled, "set SE_POSTGRES_URL (scripts/postgres.sh starts a cluster and prints it)"))
@@ -429,7 +429,7 @@ struct SQLiteReference {
 
     static var migrationsFile: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/TrainingServer/Storage/Migrations.swift")
+            .appendingPathComponent("Sources/SQLiteStorage/Migrations.swift")
     }
 
     static func source() throws -> String { try String(contentsOf: migrationsFile, encoding: .utf8) }

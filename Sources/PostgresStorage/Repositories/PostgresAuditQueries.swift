@@ -2,7 +2,7 @@ import Foundation
 import TrainingServer
 
 /// The audit log's reading side on PostgreSQL (`AuditLogQueries` on SQLite): filtered pages newest first with a
-/// count capped at `AuditLogQueries.countLimit`, export batches by id, the newest row of an action. Searches match
+/// count capped at `AuditQuery.countLimit`, export batches by id, the newest row of an action. Searches match
 /// parts of names and logins with ASCII letters folded, as SQLite's LIKE does (`lower(… COLLATE "C")`); a unit
 /// administrator's scope is decided per row by whom it is about (`audit_log_subjects`), with `id_path` ranges
 /// compared bytewise.
@@ -18,11 +18,11 @@ public struct PostgresAuditQueries: AuditQueryRepository {
         let pageSQL = Self.select + filter + " ORDER BY a.id DESC LIMIT \(page.bind(max(0, limit))) OFFSET \(page.bind(max(0, offset)))"
         var counted = parameters
         let countSQL = "SELECT count(*) FROM (SELECT 1 " + Self.from + filter
-            + " LIMIT \(counted.bind(AuditLogQueries.countLimit + 1))) AS matching"
+            + " LIMIT \(counted.bind(AuditQuery.countLimit + 1))) AS matching"
         return try pool.transaction(.repeatableRead) { connection in
             let records = try connection.query(pageSQL, page.values).map(Self.record)
             let total: Int = try connection.query(countSQL, counted.values)[0].decode(at: 0)
-            return AuditPage(records, total: min(total, AuditLogQueries.countLimit), totalExact: total <= AuditLogQueries.countLimit,
+            return AuditPage(records, total: min(total, AuditQuery.countLimit), totalExact: total <= AuditQuery.countLimit,
                              offset: offset, limit: limit)
         }
     }
@@ -69,14 +69,14 @@ public struct PostgresAuditQueries: AuditQueryRepository {
         }
         var sql = " WHERE true"
         if let actor = query.actor {
-            let pattern = parameters.bind("%" + AuditLogQueries.likeEscaped(actor) + "%")
+            let pattern = parameters.bind("%" + AuditQuery.likeEscaped(actor) + "%")
             sql += " AND (a.actor = \(parameters.bind(actor)) OR \(like("a.actor", pattern)) OR \(like("au.display_name", pattern)))"
         }
         if let action = query.action {
             sql += " AND a.action = \(parameters.bind(action))"
         }
         if let target = query.target {
-            let pattern = parameters.bind("%" + AuditLogQueries.likeEscaped(target) + "%")
+            let pattern = parameters.bind("%" + AuditQuery.likeEscaped(target) + "%")
             sql += " AND (\(like("a.subject", pattern)) OR \(like("su.login", pattern)) OR \(like("su.display_name", pattern))"
                 + " OR \(like("sd.name", pattern)))"
         }

@@ -10,7 +10,7 @@ extension PostgresDepartmentRepository {
     /// Renames `id`. Audited as `department.rename` with the old and new paths.
     public func rename(_ id: DepartmentID, to newName: String, by actor: AuditActor) throws(DepartmentChangeFailure) -> Department {
         let name = newName.trimmingCharacters(in: .whitespaces)
-        guard Self.isValidName(name) else { throw .invalidName }
+        guard Department.isValidName(name) else { throw .invalidName }
         try change { connection in
             let all = try Self.loadAll(connection)
             guard let department = all.first(where: { $0.id == id }) else { throw DepartmentChangeFailure.notFound }
@@ -115,11 +115,6 @@ extension PostgresDepartmentRepository {
         }
     }
 
-    /// A department name: 1-200 characters, no "/", no control characters, not blank (the SQLite engine's rule).
-    public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 200 && !name.contains("/") && name.controlCharacterProblem("name") == nil
-            && !name.allSatisfy(\.isWhitespace)
-    }
 
     /// The first path after every path starting with `prefix` ("/1/4/" -> "/1/40": "0" follows "/").
     static func upper(_ prefix: String) -> String { String(prefix.dropLast()) + "0" }

@@ -159,7 +159,7 @@ public struct PostgresMailOutbox: MailOutboxRepository {
     public func retry(id: Int64, by actor: AuditActor, at now: Double) throws -> OutboxMessage {
         try pool.transaction { connection in
             guard let message = try Self.lockedDeadLetter(id, on: connection) else { throw MailRetryRefusal.notDeadLetter }
-            if let refusal = SQLiteMailOutbox.retryRefusal(message, now: now) { throw refusal }
+            if let refusal = message.retryRefusal(now: now) { throw refusal }
             try connection.execute("""
                 UPDATE mail_outbox SET state = 'pending', attempts = 0, next_attempt_at = $1, failed_at = NULL,
                     claimed_at = NULL

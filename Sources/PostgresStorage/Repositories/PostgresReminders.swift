@@ -14,7 +14,7 @@ public struct PostgresReminders: ReminderRepository {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    public var batchSize: Int { SQLiteReminders.batchSize }
+    public var batchSize: Int { ReminderBatch.size }
 
     public func activeRequiredAssignments() throws -> [ReminderAssignment] {
         try pool.withConnection { connection in
@@ -29,7 +29,7 @@ public struct PostgresReminders: ReminderRepository {
     }
 
     public func dedupeKeyPrefix(assignment id: Int64, _ window: ReminderWindow) -> String {
-        SQLiteReminders.keyPrefix(assignment: id, window)
+        window.keyPrefix(assignment: id)
     }
 
     public func membersOwed(_ assignment: ReminderAssignment, _ window: ReminderWindow,

@@ -130,7 +130,7 @@ public struct PostgresReportRepository: ReportRepository {
     /// (`AssignmentEvidence` on SQLite) as far as it decides "overdue": not exempt, not done, and the effective due
     /// day (an approved extension's, else the assigned one) before today.
     static func overdueCondition(_ filter: PlanOverdueFilter, _ parameters: inout PostgresParameters) throws -> String {
-        guard let rule = filter.rule else { throw PostgresReportFailure.overdueFilter }
+        let rule = filter.rule
         let done: String
         switch rule.item.kind {
         case .course:
@@ -442,19 +442,6 @@ public struct PostgresReportRepository: ReportRepository {
                                 departmentID: DepartmentID(rawValue: try row.decode(at: 4)),
                                 disabled: try row.decode(Int.self, at: 5) == 1, certifications: certifications,
                                 certificates: certificates, hours: hours, requiredHours: try row.decodeIfPresent(at: 6))
-        }
-    }
-}
-
-/// What the PostgreSQL report repository refuses.
-public enum PostgresReportFailure: Error, CustomStringConvertible {
-    /// An "overdue for an assignment" filter made from SQLite's SQL alone, without the status rule
-    /// (`PlanOverdueFilter.init(assignmentID:status:)`): PostgreSQL cannot run that SQL.
-    case overdueFilter
-
-    public var description: String {
-        switch self {
-        case .overdueFilter: "the overdue filter was made without its status rule; make it with PlanOverdueFilter(assignmentID:rule:)"
         }
     }
 }

@@ -157,10 +157,10 @@ public struct PostgresStaffImportRepository: StaffImportRepository {
     public func keep(fileName: String, content: [UInt8], userID: UserID) throws -> StaffImportUpload {
         let now = clock()
         let upload = StaffImportUpload(Tokens.random(bytes: 18), userID: userID, fileName: fileName,
-                                       sha256: SQLiteStaffImportRepository.digest(content), content: content, createdAt: now)
+                                       sha256: StaffImportUpload.digest(content), content: content, createdAt: now)
         try pool.transaction { connection in
             try connection.execute("DELETE FROM staff_import_uploads WHERE created_at < $1",
-                                   now - SQLiteStaffImportRepository.uploadLifetime)
+                                   now - StaffImportUpload.lifetime)
             try connection.execute("""
                 INSERT INTO staff_import_uploads (id, user_id, file_name, sha256, content, created_at) VALUES ($1, $2, $3, $4, $5, $6)
                 """, upload.id, userID.rawValue, fileName, upload.sha256, Data(content), now)
@@ -173,7 +173,7 @@ public struct PostgresStaffImportRepository: StaffImportRepository {
             try connection.query("""
                 SELECT id, user_id, file_name, sha256, content, created_at FROM staff_import_uploads
                 WHERE id = $1 AND user_id = $2 AND created_at >= $3
-                """, id, userID.rawValue, clock() - SQLiteStaffImportRepository.uploadLifetime).first.map { row in
+                """, id, userID.rawValue, clock() - StaffImportUpload.lifetime).first.map { row in
                 StaffImportUpload(try row.decode(at: 0), userID: UserID(rawValue: try row.decode(at: 1)),
                                   fileName: try row.decode(at: 2), sha256: try row.decode(at: 3),
                                   content: Array(try row.decode(Data.self, at: 4)), createdAt: try row.decode(at: 5))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a person may do. Roles other than learner are granted on a department and reach its whole subtree.
 public enum Role: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case learner
@@ -142,5 +144,18 @@ public struct AuditActor: Sendable, Hashable {
     public init(_ user: User) {
         self.userID = user.id
         self.name = user.login
+    }
+}
+
+extension Department {
+    /// A department name: 1-200 characters, no "/", no control characters, not blank.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 200 && !name.contains("/") && name.controlCharacterProblem("name") == nil
+            && !name.allSatisfy(\.isWhitespace)
+    }
+
+    /// Parses "省政府/数据局/综合处" into names.
+    public static func names(inPath text: String) -> [String] {
+        text.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

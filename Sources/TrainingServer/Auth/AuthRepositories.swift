@@ -1,11 +1,30 @@
 import Foundation
 
 /// Where a reset link came from: an administrator, the command line or the person.
-public typealias PasswordResetOrigin = SQLitePasswordResetStore.Origin
+public enum PasswordResetOrigin: String, Sendable {
+    case admin, cli, `self`
+}
+
 /// A reset link's stored part (its digest, whose it is, when it expires and whether it was used).
-public typealias PasswordResetToken = SQLitePasswordResetStore.Token
+public struct PasswordResetToken: Sendable, Hashable {
+    public var id: Int64
+    public var userID: UserID
+    public var origin: PasswordResetOrigin
+    public var createdAt: Double
+    public var expiresAt: Double
+    public var usedAt: Double?
+    public var passwordDigest: String
+}
+
 /// What became of a self-service reset request (taken, or refused by the request limits).
-public typealias PasswordResetRequestOutcome = SQLitePasswordResetStore.RequestOutcome
+public enum PasswordResetRequestOutcome: Sendable, Equatable {
+    /// Recorded for the sender.
+    case queued
+    /// Not recorded: this identifier was asked for often enough lately (the answer does not say so).
+    case ignored
+    /// Refused: this client asked too often; it may try again after the seconds given.
+    case throttled(retryAfter: Int)
+}
 
 /// Secret keys the server instances sharing one database hold in common (the anonymous CSRF cookies' key).
 public protocol ServerKeyRepository: Sendable {

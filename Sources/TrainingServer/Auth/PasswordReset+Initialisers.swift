@@ -5,8 +5,8 @@ import Foundation
 // The synthesised memberwise initialisers are internal and cannot be redeclared with the same labels, so the first
 // argument of each of these is unlabelled; the others are named after the stored properties they set.
 
-extension SQLitePasswordResetStore.Token {
-    public init(_ id: Int64, userID: UserID, origin: SQLitePasswordResetStore.Origin, createdAt: Double, expiresAt: Double,
+extension PasswordResetToken {
+    public init(_ id: Int64, userID: UserID, origin: PasswordResetOrigin, createdAt: Double, expiresAt: Double,
                 usedAt: Double?, passwordDigest: String) {
         self.id = id
         self.userID = userID

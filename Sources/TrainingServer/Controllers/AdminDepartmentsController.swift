@@ -32,7 +32,7 @@ struct AdminDepartmentsController {
         var errors: [(field: String, message: String)] = []
         let parent = try? scope.department(form["parent"])
         if parent == nil { errors.append(("parent", page.t("admin.departments.error.parent"))) }
-        if !SQLiteDepartmentRepository.isValidName(name.trimmingCharacters(in: .whitespaces)) {
+        if !Department.isValidName(name.trimmingCharacters(in: .whitespaces)) {
             errors.append(("name", page.t("admin.departments.error.invalid_name")))
         }
         let values = ["parent": form["parent"] ?? "", "name": name]
@@ -94,7 +94,7 @@ struct AdminDepartmentsController {
         let raw = form["parent"]
         let page = context.page(request)
         // A large tree offers a path field instead of a list: the names from the top, separated by "/".
-        let path = SQLiteDepartmentRepository.parse(form["parent_path"] ?? "")
+        let path = Department.names(inPath: form["parent_path"] ?? "")
         let named = path.isEmpty ? nil : scope.visibleDepartments.first { $0.namePath == path }
         guard let parent = named ?? (try? scope.department(raw)) else {
             return try renderDepartment(request, department, scope: scope, notice: nil,

@@ -2,12 +2,12 @@ import Foundation
 
 /// The one date form credentials use: RFC 3339 UTC with whole seconds (`2025-03-01T08:00:00Z`), so that a
 /// `validFrom` string and its JWT `nbf` NumericDate name exactly the same instant.
-enum CredentialDate {
+package enum CredentialDate {
     static func wholeSeconds(_ date: Date) -> Date {
         Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
     }
 
-    static func string(_ date: Date) -> String {
+    package static func string(_ date: Date) -> String {
         wholeSeconds(date).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 

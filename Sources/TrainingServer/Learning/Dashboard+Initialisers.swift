@@ -6,7 +6,7 @@ import Foundation
 // The synthesised memberwise initialisers are internal and cannot be redeclared with the same labels, so the first
 // argument of each of these is unlabelled; the others are named after the stored properties they set.
 
-extension SQLiteDashboard.Snapshot {
+extension DashboardSnapshot {
     public init(_ progress: [ModuleProgress], records: LearnerRecords, memberships: [PersonAssignment],
                 certificationStates: [String: CertificationStateName],
                 announcements: [(notice: Notice, announcement: Announcement)]) {

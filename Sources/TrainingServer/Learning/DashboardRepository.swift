@@ -1,7 +1,16 @@
 import Assessment
 
 /// What the dashboard shows of a person, read at once (`DashboardRepository.snapshot`).
-public typealias DashboardSnapshot = SQLiteDashboard.Snapshot
+public struct DashboardSnapshot: Sendable {
+    public var progress: [ModuleProgress]
+    public var records: LearnerRecords
+    /// Current and past, withdrawn assignments included, as `AssignmentRepository.memberships(of:)` gives them.
+    public var memberships: [PersonAssignment]
+    /// Read only when one of the memberships is of a programme; empty otherwise.
+    public var certificationStates: [String: CertificationStateName]
+    /// Unread announcements still shown on the day asked for, newest first; empty when not asked for.
+    public var announcements: [(notice: Notice, announcement: Announcement)]
+}
 
 /// The dashboard's and the course pages' reads of a person's records, each in one read of the database (see
 /// docs/architecture.md, "Reads per page"). The caller writes the person's held study beats first

@@ -1,9 +1,22 @@
 import Curriculum
 
 /// Why a message cannot be sent again.
-public typealias MailRetryRefusal = SQLiteMailOutbox.RetryRefusal
+public enum MailRetryRefusal: Error, Sendable, Equatable {
+    /// Not a dead letter (unknown, delivered, waiting, or discarded already).
+    case notDeadLetter
+    /// Its body held a secret (a password link) and was erased when it was given up.
+    case contentErased
+    /// It expired (a link that no longer works).
+    case expired
+}
+
 /// A person listed in a weekly digest as overdue.
-public typealias DigestOverduePerson = SQLiteWeeklyDigestStore.OverduePerson
+public struct DigestOverduePerson: Sendable, Hashable {
+    public var userID: UserID
+    public var name: String
+    public var departmentID: DepartmentID
+    public var dueDay: String
+}
 
 /// The outbox: mail waits here until the sender claims it; delivered, retried, given up (a dead letter) or discarded.
 public protocol MailOutboxRepository: Sendable {
@@ -52,4 +65,13 @@ public protocol WeeklyDigestRepository: Sendable {
     func openAssignments(in transaction: any StorageTransaction) throws -> [Assignment]
     func overdue(_ assignment: Assignment, within scope: AccessScope, catalogue: Catalogue, today: ISODay, limit: Int,
                  in transaction: any StorageTransaction) throws -> (total: Int, people: [DigestOverduePerson])
+}
+
+extension OutboxMessage {
+    /// Why this dead letter may not be retried at `now`, or nil when it may.
+    public func retryRefusal(now: Double) -> MailRetryRefusal? {
+        if sensitive { return .contentErased }
+        if let expiresAt, expiresAt <= now { return .expired }
+        return nil
+    }
 }

@@ -29,7 +29,7 @@ extension OutboxMessage {
     }
 }
 
-extension SQLiteWeeklyDigestStore.OverduePerson {
+extension DigestOverduePerson {
     public init(_ userID: UserID, name: String, departmentID: DepartmentID, dueDay: String) {
         self.userID = userID
         self.name = name

@@ -1,19 +1,75 @@
 import Curriculum
 
 /// Who a notice goes to, as mail needs them.
-public typealias NoticeRecipient = SQLiteNotices.Recipient
+public struct NoticeRecipient: Sendable, Hashable {
+    public var userID: UserID
+    public var displayName: String
+    public var email: String?
+    public var language: Language?
+    public var reminderMail: Bool
+    public var disabled: Bool
+}
+
 /// An announcement as written, before it is published.
-public typealias AnnouncementDraft = SQLiteAnnouncements.Draft
+public struct AnnouncementDraft: Sendable, Hashable {
+    public var department: Department
+    public var title: String
+    public var body: String
+    public var endsOn: ISODay?
+
+    public init(department: Department, title: String, body: String, endsOn: ISODay?) {
+        self.department = department
+        self.title = title
+        self.body = body
+        self.endsOn = endsOn
+    }
+}
+
 /// An active assignment that is required, as the reminder pass goes through them.
-public typealias ReminderAssignment = SQLiteReminders.ActiveAssignment
+public struct ReminderAssignment: Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    public var item: AssignmentItem
+}
+
 /// Which members a notice kind is for.
-public typealias ReminderWindow = SQLiteReminders.Window
+public enum ReminderWindow: Sendable, Hashable {
+    /// Became members at or after the instant (dedupe key `assignment:<id>:assigned`).
+    case assignedSince(Double)
+    /// Effective due day from `from` to `to`, inclusive (key `assignment:<id>:due_soon:<day>`).
+    case dueBetween(from: ISODay, to: ISODay)
+    /// Effective due day before `day` (key `assignment:<id>:overdue:<day>`).
+    case dueBefore(ISODay)
+}
+
 /// A member owed a notice, with their effective due day.
-public typealias ReminderMember = SQLiteReminders.MemberDue
+public struct ReminderMember: Sendable, Hashable {
+    public var userID: UserID
+    /// The effective due day (an approved extension's, else the assigned one), ISO text; nil: none.
+    public var due: String?
+}
+
 /// A decided extension request still owed its notice.
-public typealias ReminderDecision = SQLiteReminders.Decision
+public struct ReminderDecision: Sendable, Hashable {
+    public var requestID: Int64
+    public var userID: UserID
+    public var approved: Bool
+    public var day: String?
+    public var note: String?
+    public var assignmentID: Int64
+    public var assignmentName: String
+}
+
 /// A certification event not yet turned into a notice.
-public typealias ReminderCertificationEvent = SQLiteReminders.CertificationEvent
+public struct ReminderCertificationEvent: Sendable, Hashable {
+    public var id: Int64
+    public var userID: UserID
+    /// `certification.window_opened`, `certification.revoked`, ...
+    public var kind: String
+    public var programID: String?
+    /// The certification's expiry as stored now, if it has one.
+    public var expiresAt: Double?
+}
 
 /// Notices: posted inside the transaction of whatever causes them, once per person and dedupe key; read newest
 /// first; marked read one at a time or all at once.
@@ -66,4 +122,21 @@ public protocol ReminderRepository: Sendable {
     func claim(certificationEvent id: Int64, at now: Double, in transaction: any StorageTransaction) throws -> Bool
     /// Runs `body` in one write transaction.
     func batch<T>(_ body: (any StorageTransaction) throws -> T) throws -> T
+}
+
+extension ReminderWindow {
+    /// The dedupe key's text before the due day (or the whole key for `assignedSince`).
+    public func keyPrefix(assignment id: Int64) -> String {
+        switch self {
+        case .assignedSince: "assignment:\(id):assigned"
+        case .dueBetween: "assignment:\(id):due_soon:"
+        case .dueBefore: "assignment:\(id):overdue:"
+        }
+    }
+}
+
+/// How far the reminder pass goes in one transaction, whichever engine stores it.
+public enum ReminderBatch {
+    /// Most rows read and posted per transaction.
+    public static let size = 500
 }

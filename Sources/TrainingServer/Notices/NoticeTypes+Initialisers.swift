@@ -36,7 +36,7 @@ extension Announcement {
     }
 }
 
-extension SQLiteNotices.Recipient {
+extension NoticeRecipient {
     public init(_ userID: UserID, displayName: String, email: String?, language: Language?, reminderMail: Bool,
                 disabled: Bool) {
         self.userID = userID
@@ -48,7 +48,7 @@ extension SQLiteNotices.Recipient {
     }
 }
 
-extension SQLiteReminders.ActiveAssignment {
+extension ReminderAssignment {
     public init(_ id: Int64, name: String, item: AssignmentItem) {
         self.id = id
         self.name = name
@@ -56,14 +56,14 @@ extension SQLiteReminders.ActiveAssignment {
     }
 }
 
-extension SQLiteReminders.MemberDue {
+extension ReminderMember {
     public init(_ userID: UserID, due: String?) {
         self.userID = userID
         self.due = due
     }
 }
 
-extension SQLiteReminders.Decision {
+extension ReminderDecision {
     public init(_ requestID: Int64, userID: UserID, approved: Bool, day: String?, note: String?, assignmentID: Int64,
                 assignmentName: String) {
         self.requestID = requestID
@@ -76,7 +76,7 @@ extension SQLiteReminders.Decision {
     }
 }
 
-extension SQLiteReminders.CertificationEvent {
+extension ReminderCertificationEvent {
     public init(_ id: Int64, userID: UserID, kind: String, programID: String?, expiresAt: Double?) {
         self.id = id
         self.userID = userID

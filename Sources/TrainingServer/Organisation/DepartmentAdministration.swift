@@ -56,7 +56,7 @@ public struct DepartmentAdministration: Sendable {
         throws(DepartmentChangeFailure) -> Department {
         try require(parent, in: scope)
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard SQLiteDepartmentRepository.isValidName(trimmed) else { throw .invalidName }
+        guard Department.isValidName(trimmed) else { throw .invalidName }
         do {
             if try repository.find(path: parent.namePath + [trimmed]) != nil { throw DepartmentChangeFailure.nameTaken }
             return try repository.ensure(path: parent.namePath + [trimmed], by: actor)

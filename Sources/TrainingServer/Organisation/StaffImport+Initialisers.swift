@@ -26,7 +26,7 @@ extension StaffImport.Grant {
     }
 }
 
-extension SQLiteStaffImportRepository.Upload {
+extension StaffImportUpload {
     public init(_ id: String, userID: UserID, fileName: String, sha256: String, content: [UInt8], createdAt: Double) {
         self.id = id
         self.userID = userID
@@ -37,7 +37,7 @@ extension SQLiteStaffImportRepository.Upload {
     }
 }
 
-extension SQLiteStaffImportRepository.Record {
+extension StaffImportRecord {
     public init(_ id: Int64, at: Double, actor: String, fileName: String, sha256: String, scope: [String], created: Int,
                 updated: Int, disabled: Int, unchanged: Int, departments: Int, warnings: Int) {
         self.id = id

@@ -60,7 +60,7 @@ public struct StaffImportService: Sendable {
     public func apply(_ id: String, sha256: String, fingerprint: String, scope: AdminScope) throws -> StaffImport.Plan {
         guard let upload = try imports.upload(id, userID: scope.user.id) else { throw Refusal.notFound }
         guard Tokens.constantTimeEquals(sha256, upload.sha256),
-              SQLiteStaffImportRepository.digest(upload.content) == upload.sha256 else { throw Refusal.fileChanged }
+              StaffImportUpload.digest(upload.content) == upload.sha256 else { throw Refusal.fileChanged }
         let plan: StaffImport.Plan
         do {
             plan = try staff.apply(file: StaffImport.File.detect(upload.content), reach: Self.reach(scope),

@@ -1,7 +1,31 @@
+import Crypto
+import Foundation
 /// A staff file uploaded for a dry run in the browser, waiting for its confirmation.
-public typealias StaffImportUpload = SQLiteStaffImportRepository.Upload
+public struct StaffImportUpload: Sendable, Equatable {
+    public var id: String
+    public var userID: UserID
+    public var fileName: String
+    public var sha256: String
+    public var content: [UInt8]
+    public var createdAt: Double
+}
+
 /// One applied staff import, as the history lists it.
-public typealias StaffImportRecord = SQLiteStaffImportRepository.Record
+public struct StaffImportRecord: Sendable, Equatable {
+    public var id: Int64
+    public var at: Double
+    public var actor: String
+    public var fileName: String
+    public var sha256: String
+    /// The ids of the departments at the top of the importer's scope; empty: the whole organisation.
+    public var scope: [String]
+    public var created: Int
+    public var updated: Int
+    public var disabled: Int
+    public var unchanged: Int
+    public var departments: Int
+    public var warnings: Int
+}
 
 /// The people and departments a staff import compares against and changes, all in one transaction per import.
 public protocol StaffRepository: Sendable {
@@ -23,4 +47,14 @@ public protocol StaffImportRepository: Sendable {
     func upload(_ id: String, userID: UserID) throws -> StaffImportUpload?
     func discard(_ id: String) throws
     func history(limit: Int, include: (StaffImportRecord) -> Bool) throws -> [StaffImportRecord]
+}
+
+extension StaffImportUpload {
+    /// How long an uploaded file waits for its confirmation.
+    public static let lifetime: Double = 86_400
+
+    /// The SHA-256 hex digest of a file.
+    public static func digest(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
 }

@@ -149,7 +149,7 @@ public struct AssignmentService: Sendable {
         else if let parsed = AssignmentItem(token: draft.item), Self.exists(parsed, in: catalogue()) { item = parsed }
         else { problems.append(.init(field: "item", reason: .itemUnknown)) }
 
-        let path = SQLiteDepartmentRepository.parse(draft.departmentPath)
+        let path = Department.names(inPath: draft.departmentPath)
         let department = draft.department.isEmpty && !path.isEmpty
             ? scope.visibleDepartments.first { $0.namePath == path }
             : try? scope.department(draft.department)

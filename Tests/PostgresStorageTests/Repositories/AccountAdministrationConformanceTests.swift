@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 @testable import TrainingServer
 
 /// The administration of accounts and the token directory give the same answers on SQLite and PostgreSQL.

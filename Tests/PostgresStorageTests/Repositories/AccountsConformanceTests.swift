@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// The accounts repositories (users, departments, API tokens, login failures, settings) give the same answers on

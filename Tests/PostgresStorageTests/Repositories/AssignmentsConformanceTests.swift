@@ -3,6 +3,7 @@ import Curriculum
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Assignments, their members, requests and progress give the same answers on SQLite and PostgreSQL (the cases of

@@ -3,6 +3,7 @@ import Curriculum
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Quiz attempts give the same answers on SQLite and PostgreSQL, taken through `QuizService` as the server takes

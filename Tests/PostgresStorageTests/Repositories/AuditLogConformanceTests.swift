@@ -1,6 +1,7 @@
 import Foundation
 @testable import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// The audit log's hash chain behaves the same on SQLite and PostgreSQL: the same rows, the same refusals, the

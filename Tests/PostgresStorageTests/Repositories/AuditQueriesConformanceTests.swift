@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// The audit log's reading side gives the same pages on SQLite and PostgreSQL: whom rows are about, filters,

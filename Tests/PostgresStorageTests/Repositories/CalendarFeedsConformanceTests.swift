@@ -2,6 +2,7 @@ import Curriculum
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Calendar feed tokens and what a feed lists give the same answers on SQLite and PostgreSQL: one token per person

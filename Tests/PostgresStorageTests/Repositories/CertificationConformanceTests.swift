@@ -2,6 +2,7 @@ import Curriculum
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Certifications give the same answers on SQLite and PostgreSQL: updates made as `CertificationService.refresh`

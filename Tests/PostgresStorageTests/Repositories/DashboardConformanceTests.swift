@@ -3,6 +3,7 @@ import Curriculum
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// The dashboard's one read gives the same answers on SQLite and PostgreSQL (the cases of `SQLiteDashboardTests`):

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// The department administration's changes (rename, move, delete) and counts give the same answers on SQLite and

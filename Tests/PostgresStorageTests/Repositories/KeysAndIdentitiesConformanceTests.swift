@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Provider links, the issuer's published keys and the servers' shared keys give the same answers on SQLite and

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Study time and the hours ledger give the same answers on SQLite and PostgreSQL.

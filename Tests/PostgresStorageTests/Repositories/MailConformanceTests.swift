@@ -2,6 +2,7 @@ import Curriculum
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// The outbox, people's addresses and the weekly digests give the same answers on SQLite and PostgreSQL.

@@ -3,6 +3,7 @@ import Curriculum
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Watch reports give the same answers on SQLite and PostgreSQL: records, the cap's clock (reports and page views),

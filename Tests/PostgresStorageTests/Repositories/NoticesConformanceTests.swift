@@ -2,6 +2,7 @@ import Assessment
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Notices and announcements give the same answers on SQLite and PostgreSQL: once per person and dedupe key, in

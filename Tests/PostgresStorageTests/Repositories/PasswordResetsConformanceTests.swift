@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Password reset links and self-service requests give the same answers on SQLite and PostgreSQL (the storage

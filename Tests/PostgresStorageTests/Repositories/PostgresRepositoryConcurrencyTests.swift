@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 @testable import PostgresStorage
 import Testing
+import SQLiteStorage
 @testable import TrainingServer
 
 /// What SQLite's single writer gave for free, held on PostgreSQL by locks and constraints when several servers

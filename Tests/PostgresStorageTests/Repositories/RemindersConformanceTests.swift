@@ -2,6 +2,7 @@ import Curriculum
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// The reminder pass's reads give the same people on SQLite and PostgreSQL: members owed each kind of notice

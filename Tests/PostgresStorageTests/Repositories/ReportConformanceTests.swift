@@ -2,6 +2,7 @@ import Curriculum
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// HR reports give the same answers on SQLite and PostgreSQL: scopes (with a marker person outside the viewer's

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Two-step sign-in enrolments, recovery codes and pending sign-ins behave the same on SQLite and PostgreSQL,

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Browser sessions and sign-in records give the same answers on SQLite and PostgreSQL (the cases of

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Staff imports (planned against the stored snapshot, applied in one transaction), uploaded files and the history
@@ -141,7 +142,7 @@ import TrainingServer
             #expect(first.id.count >= 24)
             #expect(try imports.upload(first.id, userID: user.id) == first)
             #expect(try imports.upload(first.id, userID: UserID(rawValue: user.id.rawValue + 1)) == nil)
-            storage.clock.advance(by: SQLiteStaffImportRepository.uploadLifetime + 1)
+            storage.clock.advance(by: StaffImportUpload.lifetime + 1)
             #expect(try imports.upload(first.id, userID: user.id) == nil, "expired")
             let second = try imports.keep(fileName: "b.csv", content: [0, 1, 2, 0xFF], userID: user.id)
             #expect(try imports.upload(second.id, userID: user.id)?.content == [0, 1, 2, 0xFF])

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// The engines the storage suite runs against: SQLite always, PostgreSQL when a cluster is configured (or required,

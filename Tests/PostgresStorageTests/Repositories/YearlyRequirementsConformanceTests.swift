@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStorage
 import Testing
+import SQLiteStorage
 import TrainingServer
 
 /// Yearly requirement rules and each person's own requirement give the same answers on SQLite and PostgreSQL.

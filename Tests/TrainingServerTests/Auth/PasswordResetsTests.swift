@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 

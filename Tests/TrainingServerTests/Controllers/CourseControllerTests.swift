@@ -1,5 +1,7 @@
 import Curriculum
 import Foundation
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Synchronization
 import Testing
 @testable import TrainingServer

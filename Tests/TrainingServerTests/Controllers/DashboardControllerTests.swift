@@ -2,6 +2,8 @@ import Assessment
 import Curriculum
 import Foundation
 import GRDB
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Synchronization
 import Testing
 @testable import TrainingServer

@@ -1,4 +1,6 @@
 import Foundation
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Synchronization
 import Testing
 @testable import TrainingServer

@@ -1,6 +1,8 @@
 import Assessment
 import Curriculum
 import Foundation
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 

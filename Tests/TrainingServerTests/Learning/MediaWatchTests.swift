@@ -1,21 +1,13 @@
 import Assessment
 import Curriculum
 import Foundation
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 
 /// The watch rules as pure functions: parsing, merging, clipping, the rate cap, watched-only seeking, completion
 /// and the distribution.
 @Suite struct MediaWatchTests {
-    static func item(_ id: String = "lecture", duration: Double = 100, file: String = "lecture.mp4", size: Int64 = 1000) -> MediaItem {
-        MediaItem(id: id, kind: .video, container: .mp4, file: file, size: size, duration: duration,
-                  title: LocalizedText(both: id), poster: nil, captions: [:], transcripts: [:], download: false)
-    }
-
-    static func media(_ items: [MediaItem] = [item()], share: Double? = 0.9, seeking: ModuleMedia.Seeking = .free) -> ModuleMedia {
-        ModuleMedia(items: items, watchShare: share, seeking: seeking,
-                    source: SourceReference(file: "modules/01-m.media.yaml", line: 1))
-    }
 
     private func intervals(_ pairs: [(Double, Double)]) -> [WatchInterval] { pairs.map { WatchInterval($0.0, $0.1) } }
 
@@ -76,10 +68,10 @@ import Testing
     // MARK: Reports
 
     @Test func aReportCountsClippedNewSecondsOnce() {
-        let first = MediaWatch.apply(stored: nil, ranges: intervals([(0, 30)]), item: Self.item(), seeking: .free,
+        let first = MediaWatch.apply(stored: nil, ranges: intervals([(0, 30)]), item: LearningFixtures.mediaItem(), seeking: .free,
                                      allowance: 1000, now: 10)
         #expect(first.credited == 30 && first.record.watchedSeconds == 30 && first.record.frontier == 30)
-        let second = MediaWatch.apply(stored: first.record, ranges: intervals([(0, 30), (20, 140)]), item: Self.item(),
+        let second = MediaWatch.apply(stored: first.record, ranges: intervals([(0, 30), (20, 140)]), item: LearningFixtures.mediaItem(),
                                       seeking: .free, allowance: 1000, now: 20)
         #expect(second.credited == 70, "the overlap counts once and the end is clipped to 100")
         #expect(second.record.intervals == intervals([(0, 100)]) && second.record.firstReportAt == 10 && second.record.lastReportAt == 20)
@@ -89,14 +81,14 @@ import Testing
         #expect(MediaWatch.allowance(elapsed: 15) == 32)
         #expect(MediaWatch.allowance(elapsed: nil) == 2)
         #expect(MediaWatch.allowance(elapsed: -5) == 2, "a clock that went back allows nothing but the slack")
-        let outcome = MediaWatch.apply(stored: nil, ranges: intervals([(0, 20), (50, 90)]), item: Self.item(), seeking: .free,
+        let outcome = MediaWatch.apply(stored: nil, ranges: intervals([(0, 20), (50, 90)]), item: LearningFixtures.mediaItem(), seeking: .free,
                                        allowance: 32, now: 1)
         #expect(outcome.credited == 32 && outcome.refused == 28)
         #expect(outcome.record.intervals == intervals([(0, 20), (50, 62)]))
     }
 
     @Test func watchedOnlyCreditsOnlyWhatContinuesTheFrontier() {
-        let item = Self.item()
+        let item = LearningFixtures.mediaItem()
         let skipped = MediaWatch.apply(stored: nil, ranges: intervals([(60, 90)]), item: item, seeking: .watchedOnly,
                                        allowance: 1000, now: 1)
         #expect(skipped.credited == 0 && skipped.refused == 30 && skipped.record.intervals.isEmpty)
@@ -112,23 +104,23 @@ import Testing
     }
 
     @Test func aReplacedRecordingStartsAfresh() {
-        let old = MediaWatch.apply(stored: nil, ranges: intervals([(0, 50)]), item: Self.item(size: 1000), seeking: .free,
+        let old = MediaWatch.apply(stored: nil, ranges: intervals([(0, 50)]), item: LearningFixtures.mediaItem(size: 1000), seeking: .free,
                                    allowance: 1000, now: 1).record
-        let new = MediaWatch.apply(stored: old, ranges: intervals([(0, 10)]), item: Self.item(size: 2000), seeking: .free,
+        let new = MediaWatch.apply(stored: old, ranges: intervals([(0, 10)]), item: LearningFixtures.mediaItem(size: 2000), seeking: .free,
                                    allowance: 1000, now: 5)
         #expect(new.record.intervals == intervals([(0, 10)]) && new.record.firstReportAt == 5)
     }
 
     @Test func completionNeedsEveryRecordingAtTheShare() {
-        let lecture = Self.item("lecture", duration: 100), briefing = Self.item("briefing", duration: 50, file: "b.mp3")
-        let media = Self.media([lecture, briefing], share: 0.9)
+        let lecture = LearningFixtures.mediaItem("lecture", duration: 100), briefing = LearningFixtures.mediaItem("briefing", duration: 50, file: "b.mp3")
+        let media = LearningFixtures.media([lecture, briefing], share: 0.9)
         let record = { (item: MediaItem, end: Double) in
             MediaWatch.apply(stored: nil, ranges: [WatchInterval(0, end)], item: item, seeking: .free, allowance: 1000, now: 1).record
         }
         #expect(!MediaWatch.isComplete(media, records: ["lecture": record(lecture, 100)]))
         #expect(!MediaWatch.isComplete(media, records: ["lecture": record(lecture, 100), "briefing": record(briefing, 44)]))
         #expect(MediaWatch.isComplete(media, records: ["lecture": record(lecture, 90), "briefing": record(briefing, 45)]))
-        #expect(!MediaWatch.isComplete(Self.media([lecture], share: nil), records: ["lecture": record(lecture, 100)]),
+        #expect(!MediaWatch.isComplete(LearningFixtures.media([lecture], share: nil), records: ["lecture": record(lecture, 100)]),
                 "without a watch rule only page time completes")
     }
 
@@ -141,7 +133,7 @@ import Testing
         var generator = SplitMix(seed: 20261210)
         for round in 0..<400 {
             let duration = Double(Int.random(in: 1...600, using: &generator))
-            let item = Self.item(duration: duration)
+            let item = LearningFixtures.mediaItem(duration: duration)
             let seeking: ModuleMedia.Seeking = round % 2 == 0 ? .free : .watchedOnly
             var record: MediaWatchRecord?
             for step in 0..<8 {
@@ -185,8 +177,8 @@ import Testing
     // MARK: Distribution
 
     @Test func theDistributionBucketsSharesAndCountsTheModule() {
-        let lecture = Self.item("lecture", duration: 100), briefing = Self.item("briefing", duration: 100, file: "b.mp3")
-        let media = Self.media([lecture, briefing], share: 0.9)
+        let lecture = LearningFixtures.mediaItem("lecture", duration: 100), briefing = LearningFixtures.mediaItem("briefing", duration: 100, file: "b.mp3")
+        let media = LearningFixtures.media([lecture, briefing], share: 0.9)
         let id = { UserID(rawValue: $0) }
         let lines = [
             WatchLine(userID: id(1), mediaID: "lecture", recording: MediaWatch.recordingIdentity(lecture), watchedSeconds: 100),

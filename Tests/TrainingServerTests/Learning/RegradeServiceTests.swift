@@ -1,6 +1,8 @@
 import Assessment
 import Curriculum
 import Foundation
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 
@@ -19,23 +21,6 @@ struct RegradeServiceTests {
                               calendar: StudyCalendar(timeZone: TimeZone(identifier: "Asia/Shanghai")!), clock: clock.function)
     }
 
-    /// An exam of two typed questions; `formats` adds the units and wrappers the corrected bank declares.
-    static func course(formats: Bool, version: String) -> Course {
-        let year = Question(id: QuestionID("year"), text: LocalizedText(zh: "哪一年修订？", en: "Which year?"),
-                            kind: .numeric(answers: [NumericAnswer(target: .value(2018, tolerance: 0))]),
-                            contentHash: "year-\(formats)",
-                            answerFormat: formats ? AnswerFormat(units: [AnswerUnit("年")], chineseNumerals: true) : nil)
-        let article = Question(id: QuestionID("article"), text: LocalizedText(zh: "第几条？", en: "Which article?"),
-                               kind: .numeric(answers: [NumericAnswer(target: .value(31, tolerance: 0))]),
-                               contentHash: "article-\(formats)",
-                               answerFormat: formats ? AnswerFormat(wrappers: [AnswerWrapper(prefix: "第", suffix: "条")],
-                                                                    chineseNumerals: true) : nil)
-        let quiz = QuizDefinition(id: QuizID("final-exam"), title: LocalizedText(both: "Exam"), behaviour: .deferredFeedback,
-                                  passMark: 0.5, shuffleQuestions: false, shuffleOptions: false,
-                                  review: ReviewPolicy(show: [.score], when: .immediately),
-                                  pools: [QuestionPool(id: "core", questions: [year, article])], contentHash: version)
-        return LearningFixtures.course(quiz: quiz)
-    }
 
     private func take(_ typed: [String: String], login: String, course: Course) throws -> (User, StoredAttempt) {
         let user = try LearningFixtures.user(temporary, clock: clock, login: login)
@@ -48,13 +33,13 @@ struct RegradeServiceTests {
     }
 
     @Test func answersLike2018年AreMarkedRightOnceTheBankDeclaresTheirUnits() throws {
-        let old = Self.course(formats: false, version: "v1")
+        let old = LearningFixtures.regradeCourse(formats: false, version: "v1")
         let (wang, failed) = try take(["year": "2018年", "article": "第31条"], login: "wang", course: old)
         let (li, passed) = try take(["year": "2018", "article": "31"], login: "li", course: old)
         #expect(failed.passed == false && failed.mark == 0)
         #expect(passed.passed == true)
 
-        let fixed = Self.course(formats: true, version: "v2")
+        let fixed = LearningFixtures.regradeCourse(formats: true, version: "v2")
         let regrade = RegradeService(attempts: attempts, clock: clock.function)
         let report = try regrade.preview(course: fixed, quiz: fixed.quizzes[0])
         #expect(report.lines.count == 2, "both attempts move to the corrected version")
@@ -73,11 +58,11 @@ struct RegradeServiceTests {
     }
 
     @Test func attemptsOnTheCurrentVersionShowWhenTheirRecordedMarksNoLongerHold() throws {
-        let current = Self.course(formats: true, version: "v2")
+        let current = LearningFixtures.regradeCourse(formats: true, version: "v2")
         let (zhao, stored) = try take(["year": "二〇一八年", "article": "第 31 条"], login: "zhao", course: current)
         #expect(stored.passed == true && stored.mark == 2)
         // The marks as an earlier reader recorded them: both answers unreadable, 0 of 2, failed.
-        let earlier = Self.course(formats: false, version: "v2").quizzes[0]
+        let earlier = LearningFixtures.regradeCourse(formats: false, version: "v2").quizzes[0]
         let recordedState = try AttemptState(replaying: stored.attempt, against: earlier, now: clock.now)
         #expect(recordedState.mark == 0)
         try attempts.applyRegrade([(stored.attempt.id, AttemptStep(sequence: stored.attempt.nextSequence, time: clock.now,

@@ -1,6 +1,8 @@
 import Assessment
 import Foundation
 import GRDB
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 
@@ -41,7 +43,7 @@ import Testing
         let file = Array((header + "1,a,甲,省/局/处,,\n2,b,乙,省/局,,\n").utf8)
         let upload = try org.service.upload(fileName: "C:\\HR\\名单.csv", content: file, by: org.unit.user)
         #expect(upload.fileName == "名单.csv")
-        #expect(upload.sha256 == SQLiteStaffImportRepository.digest(file) && upload.sha256.count == 64)
+        #expect(upload.sha256 == StaffImportUpload.digest(file) && upload.sha256.count == 64)
         let preview = try #require(try org.service.preview(upload.id, scope: org.unit))
         guard case .plan(let plan) = preview.outcome else { Issue.record("expected a plan"); return }
         #expect(plan.created == 2 && plan.newDepartments == [["省", "局", "处"]])
@@ -88,7 +90,7 @@ import Testing
         #expect(throws: StaffImportService.Refusal.notFound) {
             try org.service.apply(upload.id, sha256: upload.sha256, fingerprint: "x", scope: org.root)
         }
-        org.clock.advance(by: SQLiteStaffImportRepository.uploadLifetime + 1)
+        org.clock.advance(by: StaffImportUpload.lifetime + 1)
         #expect(try org.service.preview(upload.id, scope: org.unit) == nil)
     }
 

@@ -1,5 +1,7 @@
 import Assessment
 import Foundation
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 

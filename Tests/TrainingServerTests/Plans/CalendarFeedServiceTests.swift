@@ -1,6 +1,8 @@
 import Curriculum
 import Foundation
 import GRDB
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 

@@ -1,6 +1,8 @@
 import Assessment
 import Foundation
 import GRDB
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 
@@ -45,7 +47,7 @@ import Testing
         let temporary = try TemporaryStore()
         let settings = service(temporary)
         _ = settings.current()
-        let logo = BrandImageUploadTests.png(width: 64, height: 64)
+        let logo = ImageFixtures.png(width: 64, height: 64)
         let changed = try settings.update(input { $0.logo = .upload(logo) }, by: actor)
         #expect(changed.contains(SettingsService.Key.organisationZh) && changed.contains(SettingsService.Key.logo))
         let current = settings.current()
@@ -75,7 +77,7 @@ import Testing
     @Test func removingAnImageDropsItsBytesAndAuditsItsDigest() throws {
         let temporary = try TemporaryStore()
         let settings = service(temporary)
-        try settings.update(input { $0.seal = .upload(BrandImageUploadTests.png(width: 32, height: 32)) }, by: actor)
+        try settings.update(input { $0.seal = .upload(ImageFixtures.png(width: 32, height: 32)) }, by: actor)
         let seal = try #require(settings.current().seal)
         try settings.update(input { $0.seal = .remove }, by: actor)
         #expect(settings.current().seal == nil)

@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Synchronization
 @testable import TrainingServer
 

@@ -111,7 +111,7 @@ public enum AdminMailPage {
             let id = String(message.id)
             let when = message.failedAt.map { context.dateTime($0) } ?? "—"
             let retry: HTML
-            switch SQLiteMailOutbox.retryRefusal(message, now: model.now) {
+            switch message.retryRefusal(now: model.now) {
             case .contentErased?: retry = "<span class=\"meta\">\(context.t("admin.mail.erased"))</span>"
             case .expired?: retry = "<span class=\"meta\">\(context.t("admin.mail.expired"))</span>"
             case .notDeadLetter?, nil:

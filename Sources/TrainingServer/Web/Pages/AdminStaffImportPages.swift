@@ -1,7 +1,7 @@
 /// `/admin/staff-import`: the upload form (with what the file holds) and the history of imports, newest first.
 public enum AdminStaffImportPage {
     public struct Model: Sendable {
-        public var history: [SQLiteStaffImportRepository.Record]
+        public var history: [StaffImportRecord]
         /// The tops of the administrator's scope: rows must lie within them.
         public var scope: [Department]
         public var notice: String?
@@ -108,7 +108,7 @@ public enum AdminStaffImportPreviewPage {
                                stylesheet: stylesheet, body: body)
     }
 
-    static func planSection(_ plan: StaffImport.Plan, fingerprint: String, upload: SQLiteStaffImportRepository.Upload,
+    static func planSection(_ plan: StaffImport.Plan, fingerprint: String, upload: StaffImportUpload,
                             context: PageContext) -> HTML {
         func person(_ person: StaffImport.Person) -> [HTML] {
             ["<th scope=\"row\">\(String(person.line))</th>", "<td>\(person.employeeNumber)</td>", "<td>\(person.name)</td>",

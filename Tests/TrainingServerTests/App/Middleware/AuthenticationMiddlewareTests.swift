@@ -1,4 +1,6 @@
 import Assessment
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Testing
 @testable import TrainingServer
 

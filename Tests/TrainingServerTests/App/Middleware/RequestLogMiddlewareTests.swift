@@ -1,5 +1,7 @@
 import GRDB
 import Logging
+@testable import SQLiteStorage
+import SQLiteTestSupport
 import Synchronization
 import Testing
 @testable import TrainingServer
