@@ -256,6 +256,4 @@ final class DepartmentTreeCache: Sendable {
 }
 
 extension SQLiteDepartmentRepository {
-    /// Parses "省政府/数据局/综合处" into names (`Department.names(inPath:)`, for the command line).
-    public static func parse(_ text: String) -> [String] { Department.names(inPath: text) }
 }

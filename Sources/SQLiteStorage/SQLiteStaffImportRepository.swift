@@ -79,6 +79,4 @@ public struct SQLiteStaffImportRepository: Sendable {
 }
 
 extension SQLiteStaffImportRepository {
-    /// The SHA-256 hex digest of a file (`StaffImportUpload.digest`, for the command line).
-    public static func digest(_ bytes: [UInt8]) -> String { StaffImportUpload.digest(bytes) }
 }

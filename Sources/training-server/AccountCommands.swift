@@ -71,7 +71,7 @@ struct Users: ParsableCommand {
             let password = try readPasswordFromStandardInput()
             let storage = try database.open()
             let departments = storage.departments
-            let path = SQLiteDepartmentRepository.parse(department)
+            let path = Department.names(inPath: department)
             guard !path.isEmpty else { throw ValidationError("--department needs a path such as \"A/B\"") }
             let dept = try departments.ensure(path: path, by: .commandLine)
             let user = try administration(storage).add(
@@ -158,7 +158,7 @@ struct Departments: ParsableCommand {
         @Argument(help: "Path such as \"省人民政府/省数据局/综合处\".") var path: String
 
         func run() throws {
-            let names = SQLiteDepartmentRepository.parse(path)
+            let names = Department.names(inPath: path)
             guard !names.isEmpty else { throw ValidationError("give a path such as \"A/B\"") }
             let department = try DepartmentAdministration(storage: try database.open())
                 .ensure(path: names, by: .commandLine)
@@ -233,7 +233,7 @@ private func resolveDepartment(_ text: String, _ service: DepartmentAdministrati
        let department = try service.find(id: DepartmentID(rawValue: id)) {
         return department
     }
-    guard let department = try service.find(path: SQLiteDepartmentRepository.parse(text)) else {
+    guard let department = try service.find(path: Department.names(inPath: text)) else {
         throw CommandFailure("no department \(text)")
     }
     return department

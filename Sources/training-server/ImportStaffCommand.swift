@@ -70,7 +70,7 @@ struct ImportStaffCommand: ParsableCommand {
             }
             // Kept in the history of imports (the admin page lists it) with the file's name and digest.
             let source = StaffImportSource(fileName: URL(fileURLWithPath: file).lastPathComponent,
-                                           sha256: SQLiteStaffImportRepository.digest(Array(data)), scope: [])
+                                           sha256: StaffImportUpload.digest(Array(data)), scope: [])
             try staff.apply(plan, passwordHashes: hashes, source: source, by: .commandLine)
             if let initialPasswords {
                 guard FileManager.default.createFile(atPath: initialPasswords,

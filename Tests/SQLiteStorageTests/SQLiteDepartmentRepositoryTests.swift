@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func parseSplitsOnSlashesAndDropsBlanks() {
-        #expect(SQLiteDepartmentRepository.parse(" 省政府 / 数据局//综合处 /") == ["省政府", "数据局", "综合处"])
-        #expect(SQLiteDepartmentRepository.parse("") == [])
+        #expect(Department.names(inPath: " 省政府 / 数据局//综合处 /") == ["省政府", "数据局", "综合处"])
+        #expect(Department.names(inPath: "") == [])
     }
 }
