@@ -60,6 +60,7 @@ public enum PostgresSchema {
         oidcRequests,
         mediaWatch,
         reportNameOrder,
+        reportStateExpiryOrder,
     ]
 
     /// A migrator for `migrations`.

@@ -67,7 +67,11 @@ public struct PostgresReportRepository: ReportRepository {
         let from = progress ? from(filter, &parameters) : "departments d JOIN users u ON u.department_id = d.id"
         var conditions = ["u.disabled = 0", rangeCondition(prefixes, &parameters)]
         if let state = filter.state {
-            conditions.append("coalesce(c.state, 'not_started') = \(parameters.bind(state.rawValue))")
+            // A state other than "not started" names the certification row's own state, so the planner may walk
+            // `certifications_state_expiry_order` (a coalesce would hide the column from the index); "not started"
+            // is also everyone without a row.
+            conditions.append(state == .notStarted ? "coalesce(c.state, 'not_started') = \(parameters.bind(state.rawValue))"
+                : "c.state = \(parameters.bind(state.rawValue))")
         }
         if let from = filter.expiresFrom {
             conditions.append("c.expires_at >= \(parameters.bind(from))")
