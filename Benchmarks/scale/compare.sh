@@ -136,7 +136,7 @@ if [[ $exists != 1 || ! -f $stamp_file || $(cat "$stamp_file") != "$stamp" ]]; t
   echo "migrate-to $copy_seconds s, VACUUM ANALYZE $(($(date +%s) - started)) s" >"$stamp_file.times"
 fi
 pg_bytes=$(echo "SELECT pg_database_size('$PG_DATABASE')" | as_postgres "psql -X -A -t -p $PG_PORT -d postgres")
-pg_settings=$(echo "SELECT string_agg(name || ' ' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings
+pg_settings=$(echo "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name) FROM pg_settings
                     WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'jit')" \
               | as_postgres "psql -X -A -t -p $PG_PORT -d postgres")
 pg_version=$(echo "SHOW server_version" | as_postgres "psql -X -A -t -p $PG_PORT -d postgres")
