@@ -88,6 +88,15 @@ let package = Package(
                           ],
                           swiftSettings: strictSettings),
 
+        // The HR scale benchmark's timings on SQLite and PostgreSQL through the reports' calls (Benchmarks/scale).
+        .executableTarget(name: "scale-report-timings",
+                          dependencies: [
+                              "TrainingServer", "Curriculum", "SQLiteStorage", "PostgresStorage",
+                              .product(name: "Logging", package: "swift-log"),
+                          ],
+                          path: "Benchmarks/scale/ReportTimings",
+                          swiftSettings: strictSettings),
+
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment"], swiftSettings: strictSettings),
         .testTarget(name: "CurriculumTests", dependencies: ["Curriculum", "Assessment", .product(name: "Yams", package: "Yams")],
                     resources: [.copy("Fixtures")], swiftSettings: strictSettings),

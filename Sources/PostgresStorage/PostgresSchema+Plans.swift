@@ -469,4 +469,15 @@ extension PostgresSchema {
         DROP INDEX users_email;
         CREATE INDEX users_email ON users (lower(email COLLATE "C")) WHERE email IS NOT NULL;
         """)
+
+    /// `2026-12-12-report-state-expiry-order`. The HR people list filtered by a certification state (other than
+    /// "not started") and ordered by expiry walks this index: `ORDER BY c.expires_at ASC NULLS FIRST, u.id ASC NULLS
+    /// FIRST` forwards, `DESC NULLS LAST` backwards, within one programme and state, so a page reads its own rows
+    /// instead of sorting every certification in that state. `certifications_program_state` cannot give that order:
+    /// it keeps PostgreSQL's NULLS LAST and does not end with the person. Nothing on SQLite (NULLs sort first there
+    /// and its indexes end with the rowid, which the people list's order does not need from certifications).
+    static let reportStateExpiryOrder = PostgresMigration(name: "2026-12-12-report-state-expiry-order", sql: """
+        CREATE INDEX certifications_state_expiry_order
+            ON certifications (program_id, state, expires_at NULLS FIRST, user_id NULLS FIRST);
+        """)
 }

@@ -61,6 +61,7 @@ public enum PostgresSchema {
         mediaWatch,
         reportNameOrder,
         loginASCIICase,
+        reportStateExpiryOrder,
     ]
 
     /// A migrator for `migrations`.

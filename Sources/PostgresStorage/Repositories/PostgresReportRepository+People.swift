@@ -86,8 +86,12 @@ extension PostgresReportRepository {
                 : " AND u.name_key >= \(key) AND (u.name_key > \(key) OR u.id > \(id))"
         }
         sql += " ORDER BY \(Self.order(filter)) LIMIT \(parameters.bind(limit))"
-        return try pool.withConnection { connection in
-            try connection.queryPlannedEachRun(sql, parameters.values).map(Self.line)
+        // Without parallel workers: a batch walks `users_name_order` and stops after `limit` rows, and starting
+        // two workers for each of an export's hundreds of batches cost more than they saved (1,000,000 people on 2
+        // cores: 60-110 ms a batch with them, 22-28 ms without). SET LOCAL ends with the transaction.
+        return try pool.transaction { connection in
+            _ = try connection.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            return try connection.queryPlannedEachRun(sql, parameters.values).map(Self.line)
         }
     }
 }

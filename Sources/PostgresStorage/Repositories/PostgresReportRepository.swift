@@ -67,7 +67,11 @@ public struct PostgresReportRepository: ReportRepository {
         let from = progress ? from(filter, &parameters) : "departments d JOIN users u ON u.department_id = d.id"
         var conditions = ["u.disabled = 0", rangeCondition(prefixes, &parameters)]
         if let state = filter.state {
-            conditions.append("coalesce(c.state, 'not_started') = \(parameters.bind(state.rawValue))")
+            // A state other than "not started" names the certification row's own state, so the planner may walk
+            // `certifications_state_expiry_order` (a coalesce would hide the column from the index); "not started"
+            // is also everyone without a row.
+            conditions.append(state == .notStarted ? "coalesce(c.state, 'not_started') = \(parameters.bind(state.rawValue))"
+                : "c.state = \(parameters.bind(state.rawValue))")
         }
         if let from = filter.expiresFrom {
             conditions.append("c.expires_at >= \(parameters.bind(from))")
@@ -93,9 +97,13 @@ public struct PostgresReportRepository: ReportRepository {
                  OR lower(u.login COLLATE "C") LIKE lower(\#(like) COLLATE "C") ESCAPE '\' OR u.employee_number = \#(number))
                 """#)
             if let character = searchCharacters(filter).first {
+                // The candidates: people with the character, and the one whose employee number is the search. As
+                // one IN list (not `IN (…) OR employee_number = …`, which PostgreSQL can only test person by person)
+                // it is a semi-join the planner can start from: 19,060 people have 王 among 1,000,000, and walking
+                // everyone in name order to find them read 654,489 people for a page.
                 conditions.append("""
-                    (u.id IN (SELECT user_id FROM user_name_characters WHERE character = \(parameters.bind(character)))
-                     OR u.employee_number = \(number))
+                    u.id IN (SELECT user_id FROM user_name_characters WHERE character = \(parameters.bind(character))
+                             UNION ALL SELECT id FROM users WHERE employee_number = \(number))
                     """)
             }
         }

@@ -350,6 +350,59 @@ import TrainingServer
         }
     }
 
+    /// A state filter ordered by expiry (PostgreSQL walks `certifications_state_expiry_order` for it): only that
+    /// state in that programme, no expiry first ascending and last descending, equal expiries by person, pages that
+    /// neither repeat nor skip, and "not started" still everyone without a row.
+    @Test(arguments: StorageKind.enabled)
+    func aStateOrderedByExpiryBreaksTiesByPersonWithNoExpiryFirst(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind) { storage in
+            let org = try Organisation(storage)
+            let late = try org.person("late", "甲", in: org.a1)
+            let tieHigh = try org.person("tie-high", "乙", in: org.a2)
+            let never = try org.person("never", "丙", in: org.a1)
+            let tieLow = try org.person("tie-low", "丁", in: org.a)
+            let early = try org.person("early", "戊", in: org.a2)
+            let due = try org.person("due", "己", in: org.a1)
+            let elsewhere = try org.person("elsewhere", "庚", in: org.a1)
+            try org.person("nobody", "辛", in: org.a2)
+            let marker = try org.person("marker", "ZZMARKER", in: org.b)
+            // Created in this order, so tie-low's id is above tie-high's: the tie must go by id, not by name or login.
+            #expect(tieLow.id.rawValue > tieHigh.id.rawValue)
+            try org.certify(late, .certified, certifiedAt: 1, expiresAt: 3_000)
+            try org.certify(tieHigh, .certified, certifiedAt: 1, expiresAt: 2_000)
+            try org.certify(never, .certified, certifiedAt: 1)
+            try org.certify(tieLow, .certified, certifiedAt: 1, expiresAt: 2_000)
+            try org.certify(early, .certified, certifiedAt: 1, expiresAt: 1_000)
+            try org.certify(due, .dueForRenewal, certifiedAt: 1, expiresAt: 500)
+            try org.certify(elsewhere, .certified, program: "another", certifiedAt: 1, expiresAt: 100)
+            try org.certify(marker, .certified, certifiedAt: 1, expiresAt: 1_500)
+            for descending in [false, true] {
+                var filter = org.filter()
+                filter.state = .certified
+                filter.sort = .expires
+                filter.descending = descending
+                let all = try org.logins(filter, org.scope(org.a))
+                let ascending = ["never", "early", "tie-high", "tie-low", "late"]
+                #expect(all == (descending ? ascending.reversed() : ascending))
+                var paged: [String] = []
+                for offset in stride(from: 0, to: 6, by: 2) {
+                    paged += try org.reports.people(filter, scope: org.scope(org.a), limit: 2, offset: offset).map(\.login)
+                }
+                #expect(paged == all)
+                #expect(try org.export(filter, org.scope(org.a), limit: 2).map(\.login) == all)
+                #expect(try org.reports.count(filter, scope: org.scope(org.a)) == PeopleTotal(count: 5, exact: true))
+                filter.expiresFrom = 1_000
+                filter.expiresTo = 3_000
+                #expect(try org.logins(filter, org.scope(org.a)) == (descending ? ["tie-low", "tie-high", "early"]
+                                                                                 : ["early", "tie-high", "tie-low"]))
+            }
+            var notStarted = org.filter()
+            notStarted.state = .notStarted
+            notStarted.sort = .expires
+            #expect(try org.logins(notStarted, org.scope(org.a)) == ["elsewhere", "nobody"])
+        }
+    }
+
     @Test(arguments: StorageKind.enabled)
     func namesSortByPinyinInListsAndInExportsWhateverTheBatchSize(_ kind: StorageKind) throws {
         try StorageFixture.with(kind) { storage in
