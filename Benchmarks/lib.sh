@@ -29,3 +29,39 @@ free_port() {
   done
   fail "no free port found"
 }
+
+# generate_scale_database: unless $DB exists, makes it with Benchmarks/scale/generate.py and $server_bin (PEOPLE,
+# DEPARTMENTS, ATTEMPTS people and rows, HR_LOGIN with SCALE_HR_PASSWORD), keeping what it printed in $DB.generated.txt.
+generate_scale_database() {
+  [[ -f $DB ]] && return
+  say "generating $DB"
+  local started
+  started=$(date +%s)
+  python3 "$ROOT/Benchmarks/scale/generate.py" --server "$server_bin" --db "$DB" --courses "$ROOT/Courses" \
+    --people "$PEOPLE" --departments "$DEPARTMENTS" --attempts "$ATTEMPTS" \
+    --hr-login "$HR_LOGIN" --hr-password "$SCALE_HR_PASSWORD" | tee "$DB.generated.txt" >&2
+  say "generated in $(($(date +%s) - started)) s"
+}
+
+# raise_practice_cap QUIZ_FILE: the simulated learners take far more practice attempts a day than people do, so the
+# quiz's attempts-per-day cap is raised to PRACTICE_CAP (default 1,000,000) in the benchmark's own copy. The key is
+# PRACTICE_CAP_KEY, or else the first `..._per_day` key Courses/README.md documents; sets cap_key (empty: no cap).
+raise_practice_cap() {
+  local quiz_file=$1
+  PRACTICE_CAP=${PRACTICE_CAP:-1000000}
+  cap_key=${PRACTICE_CAP_KEY:-$(grep -o '`[a-z_]*per_day[a-z_]*`' "$ROOT/Courses/README.md" | head -1 | tr -d '`' || true)}
+  [[ -n $cap_key ]] || return 0
+  if grep -q "^$cap_key:" "$quiz_file"; then
+    sed -i "s/^$cap_key:.*/$cap_key: $PRACTICE_CAP/" "$quiz_file"
+  else
+    printf '%s: %s\n' "$cap_key" "$PRACTICE_CAP" >>"$quiz_file"
+  fi
+}
+
+# journey_staff FILE COUNT: a staff CSV of COUNT learners journey-000001... in 省政府/基准测试局, for import-staff.
+journey_staff() {
+  {
+    echo "employee_number,login,name,department"
+    for i in $(seq "$2"); do printf 'J%06d,journey-%06d,学员%06d,省政府/基准测试局\n' "$i" "$i" "$i"; done
+  } >"$1"
+}

@@ -74,16 +74,9 @@ postmaster=$(head -1 "$(su postgres -s /bin/sh -c "psql -XAtq -p $pg_port -d pos
 work_dir=$(mktemp -d "${TMPDIR:-/tmp}/journey-nodes.XXXXXX")
 cp -a "$ROOT/Courses" "$work_dir/Courses"
 quiz_file="$work_dir/Courses/${QUIZ%%/*}/quizzes/${QUIZ#*/}.yaml"
-# The simulated learners take far more practice attempts a day than people do: the cap is raised in this copy.
-cap_key=$(grep -o '`[a-z_]*per_day[a-z_]*`' "$ROOT/Courses/README.md" | head -1 | tr -d '`' || true)
-if [[ -n $cap_key ]]; then
-  if grep -q "^$cap_key:" "$quiz_file"; then sed -i "s/^$cap_key:.*/$cap_key: 1000000/" "$quiz_file"; else echo "$cap_key: 1000000" >>"$quiz_file"; fi
-fi
+raise_practice_cap "$quiz_file"
 staff="$work_dir/staff.csv"
-{
-  echo "employee_number,login,name,department"
-  for i in $(seq "$LEARNERS"); do printf 'J%06d,journey-%06d,学员%06d,省政府/基准测试局\n' "$i" "$i" "$i"; done
-} >"$staff"
+journey_staff "$staff" "$LEARNERS"
 
 # ticks PID...: utime+stime of the processes, in clock ticks (a process gone meanwhile counts 0).
 ticks() {

@@ -136,16 +136,10 @@ grep -q '^mode: practice' "$quiz_file" || fail "$QUIZ is not a practice quiz"
 # practice attempts per day (a quiz-file key), the benchmark raises the cap for its quiz here, in its own copy of
 # the courses. The key is PRACTICE_CAP_KEY, or else the first `..._per_day` key Courses/README.md documents; with
 # neither there is no cap to raise. A start the server refuses all the same stops the run (see below).
-PRACTICE_CAP=${PRACTICE_CAP:-1000000}
-PRACTICE_CAP_KEY=${PRACTICE_CAP_KEY:-$(grep -o '`[a-z_]*per_day[a-z_]*`' "$ROOT/Courses/README.md" | head -1 | tr -d '`' || true)}
-if [[ -n $PRACTICE_CAP_KEY ]]; then
-  if grep -q "^$PRACTICE_CAP_KEY:" "$quiz_file"; then
-    sed -i "s/^$PRACTICE_CAP_KEY:.*/$PRACTICE_CAP_KEY: $PRACTICE_CAP/" "$quiz_file"
-  else
-    printf '%s: %s\n' "$PRACTICE_CAP_KEY" "$PRACTICE_CAP" >>"$quiz_file"
-  fi
-  say "practice cap: $PRACTICE_CAP_KEY: $PRACTICE_CAP in the benchmark's copy of $QUIZ"
-  cap_note="\`$PRACTICE_CAP_KEY: $PRACTICE_CAP\` in the benchmark's copy of the quiz"
+raise_practice_cap "$quiz_file"
+if [[ -n $cap_key ]]; then
+  say "practice cap: $cap_key: $PRACTICE_CAP in the benchmark's copy of $QUIZ"
+  cap_note="\`$cap_key: $PRACTICE_CAP\` in the benchmark's copy of the quiz"
 else
   cap_note="no practice attempts-per-day cap in this version"
 fi
@@ -154,10 +148,7 @@ history_samples=$((history ? HISTORY_SAMPLES : 0))
 history_learners=$((history ? 1 : 0))
 accounts=$((LEARNERS + history_samples + history_learners + 1))
 staff="$work_dir/staff.csv"
-{
-  echo "employee_number,login,name,department"
-  for i in $(seq "$accounts"); do printf 'J%06d,journey-%06d,学员%06d,省政府/基准测试局\n' "$i" "$i" "$i"; done
-} >"$staff"
+journey_staff "$staff" "$accounts"
 database="$work_dir/training.sqlite"
 passwords="$work_dir/passwords.csv"
 say "creating $accounts accounts"

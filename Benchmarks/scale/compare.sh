@@ -50,6 +50,8 @@ done
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
 OUT="$ROOT/Benchmarks/out"
 mkdir -p "$OUT"
 DB=${SCALE_DB:-"$OUT/scale-$PEOPLE-$DEPARTMENTS-$ATTEMPTS.sqlite"}
@@ -93,14 +95,7 @@ fi
 
 # --- SQLite database ---------------------------------------------------------------------------------------
 
-if [[ ! -f $DB ]]; then
-  say "generating $DB"
-  started=$(date +%s)
-  python3 "$HERE/generate.py" --server "$server_bin" --db "$DB" --courses "$ROOT/Courses" \
-    --people "$PEOPLE" --departments "$DEPARTMENTS" --attempts "$ATTEMPTS" \
-    --hr-login "$HR_LOGIN" --hr-password "$SCALE_HR_PASSWORD" | tee "$DB.generated.txt" >&2
-  say "generated in $(($(date +%s) - started)) s"
-fi
+generate_scale_database
 say "bringing the SQLite schema up to date"
 "$server_bin" departments list --db "$DB" >/dev/null
 # The generated names have no sort keys yet; the server gives them at start-up (`prepareAggregates`). Given here,

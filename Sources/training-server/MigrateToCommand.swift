@@ -28,14 +28,8 @@ struct MigrateToCommand: ParsableCommand {
 
     func run() throws {
         try database.requireSQLite("migrate-to", instead: "give the PostgreSQL database as its argument")
-        var configuration: PostgresConfiguration
-        do {
-            configuration = try PostgresConfiguration.parse(url)
-            if let passwordFile { configuration = try configuration.withPassword(fromFile: passwordFile) }
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        configuration.applicationName = "training-server migrate-to"
+        let configuration = try postgresConfiguration(url, passwordFile: passwordFile,
+                                                      applicationName: "training-server migrate-to")
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw CommandFailure("database not found: \(database.db) (give the SQLite database file with --db)")
         }

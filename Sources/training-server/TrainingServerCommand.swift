@@ -47,7 +47,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The PostgreSQL database given with --database (password from --database-password-file), nil for SQLite.
     func postgres(applicationName: String = "training-server") throws -> PostgresConfiguration? {
-        try postgresConfiguration(database, passwordFile: databasePasswordFile, applicationName: applicationName)
+        try database.map { try postgresConfiguration($0, passwordFile: databasePasswordFile, applicationName: applicationName) }
     }
 
     /// Opens the database, creating it (and its folder) when missing: for commands that set a platform up. A
@@ -68,9 +68,8 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-/// The PostgreSQL database of a `--database` URL (password from `passwordFile`), nil without one.
-func postgresConfiguration(_ url: String?, passwordFile: String?, applicationName: String) throws -> PostgresConfiguration? {
-    guard let url else { return nil }
+/// The PostgreSQL database of a URL (password from `passwordFile`); a bad URL or file is a plain error.
+func postgresConfiguration(_ url: String, passwordFile: String?, applicationName: String) throws -> PostgresConfiguration {
     do {
         var configuration = try PostgresConfiguration.parse(url)
         if let passwordFile { configuration = try configuration.withPassword(fromFile: passwordFile) }

@@ -43,8 +43,11 @@ struct VerifyCredentialCommand: ParsableCommand {
             throw CommandFailure("cannot read the credential file \(file)")
         }
         var keys = try keySet()
-        keys.keys += try publishedKeys().filter { published in !keys.keys.contains { $0.thumbprint == published.thumbprint } }
-        let verifier = CredentialVerifier(keys: keys, revocation: try revocationLookup())
+        let storage = try storage()
+        keys.keys += try publishedKeys(storage).filter { published in
+            !keys.keys.contains { $0.thumbprint == published.thumbprint }
+        }
+        let verifier = CredentialVerifier(keys: keys, revocation: revocationLookup(storage))
         let now = at.flatMap(Self.parseDate) ?? Date()
         switch verifier.verify(token, now: now) {
         case .valid(let claims, let revocationChecked):
@@ -89,8 +92,9 @@ struct VerifyCredentialCommand: ParsableCommand {
 
     /// The database given with --db or --database, nil without either.
     private func storage() throws -> (any StorageEngine)? {
-        if let configuration = try postgresConfiguration(database, passwordFile: databasePasswordFile,
-                                                         applicationName: "training-server verify-credential") {
+        if let database {
+            let configuration = try postgresConfiguration(database, passwordFile: databasePasswordFile,
+                                                          applicationName: "training-server verify-credential")
             return try openStorage(sqlite: db ?? "", postgres: configuration, poolSize: 1, clock: now)
         }
         guard let db else { return nil }
@@ -98,14 +102,14 @@ struct VerifyCredentialCommand: ParsableCommand {
         return try openStorage(sqlite: db, postgres: nil, clock: now)
     }
 
-    /// The keys the server recorded as published in the database given with --db or --database (none without one).
-    private func publishedKeys() throws -> [IssuerPublicKey] {
-        try storage()?.issuerKeys.published() ?? []
+    /// The keys the server recorded as published in the database (none without one).
+    private func publishedKeys(_ storage: (any StorageEngine)?) throws -> [IssuerPublicKey] {
+        try storage?.issuerKeys.published() ?? []
     }
 
-    /// Looks certificates up in the database given with --db or --database; nil without one.
-    private func revocationLookup() throws -> CredentialVerifier.RevocationLookup? {
-        guard let repository = try storage()?.certifications else { return nil }
+    /// Looks certificates up in the database; nil without one.
+    private func revocationLookup(_ storage: (any StorageEngine)?) -> CredentialVerifier.RevocationLookup? {
+        guard let repository = storage?.certifications else { return nil }
         return { claims in
             guard let segment = URL(string: claims.credentialID)?.lastPathComponent,
                   let id = CertificateID(typed: segment) else {

@@ -12,14 +12,12 @@ import TrainingServer
 /// the lock is held, so id order is chain order. An appender whose transaction rolls back leaves no row and no gap
 /// in the chain (a gap in the ids is harmless: verification follows `prev_hash`, in id order).
 enum PostgresAuditChain {
-    static let genesis = AuditChain.genesis
-
     /// Appends `event` inside the caller's transaction (required: the lock and the row must commit with the
     /// action they record).
     static func append(_ event: AuditEvent, by actor: AuditActor, at: Double, on connection: PostgresConnection) throws {
         try PostgresLocks.lock(PostgresLocks.auditChain, on: connection)
         let previous = try connection.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").first?
-            .decode(String.self, at: 0) ?? genesis
+            .decode(String.self, at: 0) ?? AuditChain.genesis
         let details = AuditChain.encode(event.details)
         let hash = AuditChain.digest(prev: previous, at: at, actorUserID: actor.userID?.rawValue, actor: actor.name,
                           action: event.action, subject: event.subject, details: details)
