@@ -480,4 +480,20 @@ extension PostgresSchema {
         CREATE INDEX certifications_state_expiry_order
             ON certifications (program_id, state, expires_at NULLS FIRST, user_id NULLS FIRST);
         """)
+
+    /// `2026-12-13-report-walks`. Indexes for the HR people list's walks (`PostgresReportRepository+Walks`), each
+    /// in the order a page reads it so that it stops after its rows instead of sorting everyone:
+    /// `user_year_hours_value_order` gives people with hours in (hours, person) order, the hours sort's order and its
+    /// ties (`user_year_hours_value` keeps equal hours in no particular order, and 160,000 people share the top
+    /// value at 1,000,000); `certifications_state_people` gives each state's people in id order, the state sort's
+    /// ties. `users_name_order` now carries the columns of an export batch, so a batch in name order reads the
+    /// index alone (an index-only scan) instead of one heap page per person. Nothing on SQLite: its indexes end with
+    /// the rowid, and `users_name_key` already covers the export's columns there.
+    static let reportWalks = PostgresMigration(name: "2026-12-13-report-walks", sql: """
+        CREATE INDEX user_year_hours_value_order ON user_year_hours (year, hours, user_id);
+        CREATE INDEX certifications_state_people ON certifications (program_id, state, user_id);
+        DROP INDEX users_name_order;
+        CREATE INDEX users_name_order ON users (name_key NULLS FIRST, id NULLS FIRST)
+            INCLUDE (display_name, login, employee_number, department_id, disabled, required_hours);
+        """)
 }

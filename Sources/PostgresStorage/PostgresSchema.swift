@@ -62,6 +62,7 @@ public enum PostgresSchema {
         reportNameOrder,
         loginASCIICase,
         reportStateExpiryOrder,
+        reportWalks,
     ]
 
     /// A migrator for `migrations`.

@@ -63,7 +63,7 @@ public struct PostgresReportRepository: ReportRepository {
     /// neither certifications (`c`) nor hours (`h`): only for a filter and order that use neither
     /// (`needsProgress`).
     static func query(_ filter: PeopleFilter, _ prefixes: [String], select: String, progress: Bool = true,
-                      _ parameters: inout PostgresParameters) throws -> String {
+                      _ parameters: inout PostgresParameters) -> String {
         let from = progress ? from(filter, &parameters) : "departments d JOIN users u ON u.department_id = d.id"
         var conditions = ["u.disabled = 0", rangeCondition(prefixes, &parameters)]
         if let state = filter.state {
@@ -108,7 +108,7 @@ public struct PostgresReportRepository: ReportRepository {
             }
         }
         if let overdue = filter.overdue {
-            conditions.append(try overdueCondition(overdue, &parameters))
+            conditions.append(overdueCondition(overdue, &parameters))
         }
         return "SELECT \(select) FROM \(from) WHERE \(conditions.joined(separator: " AND "))"
     }
@@ -137,7 +137,7 @@ public struct PostgresReportRepository: ReportRepository {
     /// "A current member of the assignment whose status is overdue" on the person `u`: `AssignmentStatus`'s rule
     /// (`AssignmentEvidence` on SQLite) as far as it decides "overdue": not exempt, not done, and the effective due
     /// day (an approved extension's, else the assigned one) before today.
-    static func overdueCondition(_ filter: PlanOverdueFilter, _ parameters: inout PostgresParameters) throws -> String {
+    static func overdueCondition(_ filter: PlanOverdueFilter, _ parameters: inout PostgresParameters) -> String {
         let rule = filter.rule
         let done: String
         switch rule.item.kind {
@@ -345,28 +345,32 @@ public struct PostgresReportRepository: ReportRepository {
             return childIndex[root.idPath + rest[...slash]]
         }
         if !prefixes.isEmpty {
-            try pool.transaction(.repeatableRead) { connection in
-                var parameters = PostgresParameters()
-                let inRange = Self.rangeCondition(prefixes, &parameters)
-                for row in try connection.query("""
-                    SELECT d.id_path, p.people FROM departments d JOIN department_people p ON p.department_id = d.id
-                    WHERE \(inRange) AND p.people <> 0
-                    """, parameters.values) {
-                    let count: Int = try row.decode(at: 1)
-                    rootSummary.people += count
-                    if let index = child(of: try row.decode(at: 0)) { summaries[index].people += count }
-                }
-                let program = parameters.bind(programID)
-                for row in try connection.query("""
+            // One statement (one snapshot, one round trip): each department's people (state NULL) and its counts per
+            // state.
+            var parameters = PostgresParameters()
+            let inRange = Self.rangeCondition(prefixes, &parameters)
+            let program = parameters.bind(programID)
+            let rows = try pool.withConnection { connection in
+                try connection.query("""
+                    SELECT d.id_path, NULL::text, p.people FROM departments d
+                    JOIN department_people p ON p.department_id = d.id WHERE \(inRange) AND p.people <> 0
+                    UNION ALL
                     SELECT d.id_path, cc.state, cc.people FROM departments d
                     JOIN certification_counts cc ON cc.program_id = \(program) AND cc.department_id = d.id
                     WHERE \(inRange) AND cc.people <> 0
-                    """, parameters.values) {
-                    guard let state = CertificationStateName(rawValue: try row.decode(at: 1)), state != .notStarted else { continue }
-                    let count: Int = try row.decode(at: 2)
-                    rootSummary.counts[state, default: 0] += count
-                    if let index = child(of: try row.decode(at: 0)) { summaries[index].counts[state, default: 0] += count }
+                    """, parameters.values)
+            }
+            for row in rows {
+                let count: Int = try row.decode(at: 2)
+                let index = child(of: try row.decode(at: 0))
+                guard let stateName: String = try row.decodeIfPresent(at: 1) else {
+                    rootSummary.people += count
+                    if let index { summaries[index].people += count }
+                    continue
                 }
+                guard let state = CertificationStateName(rawValue: stateName), state != .notStarted else { continue }
+                rootSummary.counts[state, default: 0] += count
+                if let index { summaries[index].counts[state, default: 0] += count }
             }
         }
         func finished(_ summary: DepartmentSummary) -> DepartmentSummary {
@@ -382,23 +386,49 @@ public struct PostgresReportRepository: ReportRepository {
         let prefixes = Self.prefixes(filter.departmentPath, scope)
         var counts = Array(repeating: 0, count: bounds.count + 2)
         guard !prefixes.isEmpty else { return counts }
-        try pool.transaction(.repeatableRead) { connection in
-            if filter.keepsEveryone, let required = try Self.storedRequirement(connection),
-               HoursDistribution.bounds(required: required) == bounds {
+        if filter.keepsEveryone {
+            // One statement: the stored requirement (kind 0), the subtree's people with hours per bucket (kind 1)
+            // and its people (kind 2).
+            var parameters = PostgresParameters()
+            let inRange = Self.rangeCondition(prefixes, &parameters)
+            let rows = try pool.withConnection { connection in
+                try connection.query("""
+                    SELECT 0, NULL::bigint, NULL::bigint, (SELECT value FROM settings WHERE key = 'reports.required_hours')
+                    UNION ALL
+                    SELECT 1, h.bucket, sum(h.people)::bigint, NULL FROM departments d
+                    JOIN department_hours h ON h.department_id = d.id AND h.year = \(parameters.bind(filter.year))
+                    WHERE \(inRange) GROUP BY h.bucket
+                    UNION ALL
+                    SELECT 2, NULL, coalesce(sum(p.people), 0)::bigint, NULL FROM departments d
+                    JOIN department_people p ON p.department_id = d.id WHERE \(inRange)
+                    """, parameters.values)
+            }
+            let required = try rows.first { try $0.decode(Int.self, at: 0) == 0 }
+                .flatMap { try $0.decodeIfPresent(String.self, at: 3) }.flatMap(Double.init)
+            if let required, HoursDistribution.bounds(required: required) == bounds {
                 // Buckets 1...5 are the quarters and the rest when there are bounds; with none, all hours are one.
                 var withHours = 0
-                for (bucket, people) in try Self.hoursBuckets(filter.year, prefixes, connection) {
-                    counts[bounds.isEmpty ? 1 : min(bucket, bounds.count + 1)] += people
-                    withHours += people
+                var people = 0
+                for row in rows {
+                    switch try row.decode(Int.self, at: 0) {
+                    case 1:
+                        let count: Int = try row.decode(at: 2)
+                        counts[bounds.isEmpty ? 1 : min(try row.decode(Int.self, at: 1), bounds.count + 1)] += count
+                        withHours += count
+                    case 2: people = try row.decode(at: 2)
+                    default: break
+                    }
                 }
-                counts[0] = max(0, try Self.peopleCount(prefixes, connection) - withHours)
-                return
+                counts[0] = max(0, people - withHours)
+                return counts
             }
+        }
+        try pool.withConnection { connection in
             // Each person's hours against their own requirement: the bounds are shares of the global requirement
             // (their last), applied to each person's (as the aggregates' triggers do).
             let global = bounds.last ?? 0
             var parameters = PostgresParameters()
-            let people = try Self.query(filter, prefixes, select: """
+            let people = Self.query(filter, prefixes, select: """
                 coalesce(h.hours, 0) AS hours, coalesce(u.required_hours, \(parameters.bind(global))) AS required
                 """, &parameters)
             let whens = bounds.enumerated().map { index, bound in

@@ -350,6 +350,97 @@ import TrainingServer
         }
     }
 
+    /// Over a subtree of more than 2,000 people a page sorted by hours or by state is read segment by segment, and
+    /// one sorted by department department by department (PostgreSQL's walks; SQLite's fixed plans): every page,
+    /// ascending and descending, unfiltered and filtered, is its slice of the whole list (read in one sorted
+    /// statement, as a page that wants everyone is), and the whole list is in the sort's order with ties by person.
+    /// The people come with hours rows of zero beside people without a row, ties of equal hours, every state
+    /// including a "not started" row beside no row, and disabled people; the aggregates are counted at the end
+    /// (pages then skip segments by their counts) and exports read batches of the same people in name order.
+    @Test(arguments: StorageKind.enabled)
+    func largeSubtreesSortedByHoursStateOrDepartmentPageAsTheWholeList(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind) { storage in
+            let org = try Organisation(storage)
+            // 2,142 people in 综合处 and 网络安全处, 42 of them disabled: 2,100 in the list. One statement each.
+            try storage.execute("""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2142)
+                INSERT INTO users (login, display_name, department_id, password_hash, disabled, created_at, updated_at)
+                SELECT 'bulk' || i, '批量' || i, CASE WHEN i % 3 = 0 THEN CAST(? AS bigint) ELSE CAST(? AS bigint) END,
+                       'hash', CASE WHEN i % 50 = 0 THEN 1 ELSE 0 END, 0, 0 FROM n
+                """, [.int(org.a2.id.rawValue), .int(org.a1.id.rawValue)])
+            try storage.execute("""
+                INSERT INTO certifications (user_id, program_id, department_id, state, certified_at, expires_at, updated_at)
+                SELECT id, ?, department_id, CASE id % 8 WHEN 0 THEN 'certified' WHEN 5 THEN 'certified'
+                       WHEN 1 THEN 'expired' WHEN 2 THEN 'in_progress' WHEN 3 THEN 'due_for_renewal'
+                       WHEN 4 THEN 'revoked' ELSE 'not_started' END, 1, 2000, 0
+                FROM users WHERE login LIKE 'bulk%' AND id % 8 <> 7
+                """, [.text(ReportConformanceTests.program)])
+            try storage.execute("""
+                INSERT INTO hours_ledger (user_id, year, source, course_id, item_id, hours, at)
+                SELECT id, ?, 'module', 'course', 'bulk', CAST(id % 5 AS double precision), 0
+                FROM users WHERE login LIKE 'bulk%' AND id % 4 <> 0
+                """, [.int(Int64(ReportConformanceTests.year))])
+            try org.person("marker", "ZZMARKER", in: org.b)
+            let names = [org.a.id.rawValue: org.a.name, org.a1.id.rawValue: org.a1.name, org.a2.id.rawValue: org.a2.name]
+            /// Whether `x` comes before `y` (or ties) in `sort`'s ascending order, with ties by person.
+            func ordered(_ x: PersonLine, _ y: PersonLine, _ sort: PeopleFilter.Sort) -> Bool {
+                func bytes(_ text: String?) -> [UInt8] { Array((text ?? "").utf8) }
+                switch sort {
+                case .hours:
+                    return x.hours != y.hours ? x.hours < y.hours : x.userID < y.userID
+                case .state:
+                    return x.state != y.state ? bytes(x.state.rawValue).lexicographicallyPrecedes(bytes(y.state.rawValue))
+                        : x.userID < y.userID
+                default:
+                    let (nx, ny) = (bytes(names[x.departmentID]), bytes(names[y.departmentID]))
+                    if nx != ny { return nx.lexicographicallyPrecedes(ny) }
+                    return x.departmentID != y.departmentID ? x.departmentID < y.departmentID : x.userID < y.userID
+                }
+            }
+            func check() throws {
+                for sort in [PeopleFilter.Sort.hours, .state, .department] {
+                    for descending in [false, true] {
+                        for narrowed in 0..<3 {
+                            var filter = org.filter()
+                            filter.sort = sort
+                            filter.descending = descending
+                            if narrowed == 1 { filter.state = .certified }
+                            if narrowed == 2 { filter.hoursBelow = 3 }
+                            let all = try org.reports.people(filter, scope: org.scope(org.a), limit: 10_000, offset: 0)
+                            #expect(narrowed == 0 ? all.count == 2100 : all.count > 300 && all.count < 2000, "\(filter)")
+                            #expect(zip(all, all.dropFirst()).allSatisfy { descending ? ordered($1, $0, sort) : ordered($0, $1, sort) },
+                                    "\(filter)")
+                            for offset in [0, 50, 263, 525, 1050, 1313, 1360, 1575, 1980, 2060, 2100] {
+                                let page = try org.reports.people(filter, scope: org.scope(org.a), limit: 50, offset: offset)
+                                #expect(page == Array(all.dropFirst(offset).prefix(50)), "\(filter) offset \(offset)")
+                            }
+                        }
+                    }
+                }
+            }
+            try check()
+            try org.reports.prepareAggregates(requiredHours: 4)
+            try check()
+            // Exports in name order: batches of everyone (key ranges) and of one small department among many.
+            let byName = org.filter()
+            let everyone = try org.reports.people(byName, scope: org.scope(org.a), limit: 10_000, offset: 0)
+            #expect(everyone.count == 2100)
+            #expect(try org.export(byName, org.scope(org.a), limit: 500) == everyone)
+            // People of a small department whose names lie at both ends of everyone's (阿 ā, 左 zuǒ): looked up by id.
+            let early = try org.person("early", "阿", in: org.b)
+            try org.certify(early, .expired, certifiedAt: 1, expiresAt: 5)
+            try org.credit(early, 2)
+            try org.person("late", "左", in: org.b)
+            let small = try org.reports.people(byName, scope: org.scope(org.b), limit: 10_000, offset: 0)
+            #expect(Set(small.map(\.login)) == ["early", "late", "marker"])
+            #expect(small.first { $0.login == "early" }.map { $0.state == .expired && $0.hours == 2 } == true)
+            #expect(try org.export(byName, org.scope(org.b), limit: 3) == small)
+            var descending = byName
+            descending.descending = true
+            #expect(try org.export(descending, org.scope(org.a), limit: 700) == Array(everyone.reversed()))
+        }
+    }
+
     /// A state filter ordered by expiry (PostgreSQL walks `certifications_state_expiry_order` for it): only that
     /// state in that programme, no expiry first ascending and last descending, equal expiries by person, pages that
     /// neither repeat nor skip, and "not started" still everyone without a row.
