@@ -11,8 +11,10 @@ import TrainingServer
 /// `certification_counts`, `department_hours`), as on SQLite.
 ///
 /// **Orders.** A list is one statement ordered by the sort's columns and the user id (so pages neither repeat nor
-/// skip anyone); PostgreSQL's planner, which has statistics, chooses the index to walk, so the SQLite engine's fixed
-/// plans are not needed. Names sort by their collation key (`name_key`, bytea, compared bytewise like SQLite's BLOB:
+/// skip anyone); PostgreSQL's planner, which has statistics, chooses the index to walk, so most of the SQLite
+/// engine's fixed plans are not needed. The exceptions are the orders no index gives as one statement: by hours, by
+/// state and by department over a large subtree, which walk segment by segment or department by department
+/// (`PostgresReportRepository+Walks`). Names sort by their collation key (`name_key`, bytea, compared bytewise like SQLite's BLOB:
 /// the Chinese collation's order, see `NameCollation`), department names and states bytewise (`COLLATE "C"`), and
 /// NULLs first ascending and last descending, as SQLite sorts them.
 ///
@@ -20,8 +22,9 @@ import TrainingServer
 /// `lower(… COLLATE "C")` folds ASCII only), or a whole employee number. A search holding characters beyond ASCII
 /// is narrowed to the people listed with one of them (`user_name_characters`), which every match is.
 ///
-/// **Reads** that take several statements (summaries, counts, distributions) run in one REPEATABLE READ snapshot,
-/// so their parts agree with each other while other servers write.
+/// **Reads** that take several statements (counts, walks, export batches) run in one REPEATABLE READ snapshot, so
+/// their parts agree with each other while other servers write; a summary and an hours distribution from the
+/// aggregates are one statement each (one round trip).
 public struct PostgresReportRepository: ReportRepository {
     let pool: PostgresPool
     /// Counting stops here when no aggregate answers a filter (a search, an expiry range) over a large subtree:
