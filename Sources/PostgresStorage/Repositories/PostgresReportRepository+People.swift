@@ -128,12 +128,19 @@ extension PostgresReportRepository {
     /// reads per person (1,000,000 people: 24 s of lookups).
     static func everyoneByName(_ filter: PeopleFilter, _ prefixes: [String], after: PersonLine?, limit: Int,
                                _ connection: PostgresConnection) throws -> [PersonLine] {
+        // When the scope holds every department (an HR officer of the whole organisation), the walk need not look
+        // each person's department up (4-5 ms of a batch's 5-6 ms at 1,000,000 people).
+        var outside = PostgresParameters()
+        let everyDepartment = try connection.query("""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM departments d WHERE NOT \(rangeCondition(prefixes, &outside))) THEN 0 ELSE 1 END
+            """, outside.values)[0].decode(Int.self, at: 0) == 1
         var parameters = PostgresParameters()
         var sql = """
             SELECT u.id, u.login, u.display_name, u.employee_number, u.department_id, u.name_key, u.required_hours
-            FROM departments d JOIN users u ON u.department_id = d.id
-            WHERE u.disabled = 0 AND \(rangeCondition(prefixes, &parameters))
+            FROM users u
             """
+        sql += everyDepartment ? " WHERE u.disabled = 0"
+            : " JOIN departments d ON d.id = u.department_id WHERE u.disabled = 0 AND \(rangeCondition(prefixes, &parameters))"
         if let after { sql += nameKeyset(filter, after: after, &parameters) }
         sql += " ORDER BY \(order(filter)) LIMIT \(parameters.bind(limit))"
         var lines: [PersonLine] = []

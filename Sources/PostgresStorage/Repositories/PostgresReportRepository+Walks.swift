@@ -96,7 +96,10 @@ extension PostgresReportRepository {
                      _ connection: PostgresConnection) throws -> [PersonLine] {
         var lines: [PersonLine] = []
         var skip = offset
-        let direction = filter.descending ? "DESC NULLS LAST" : "ASC NULLS FIRST"
+        // A segment's columns are never NULL, so the list's NULLS FIRST (ascending) and LAST (descending) change
+        // nothing there; written out, they would stop PostgreSQL from reading the indexes (kept in NULLS LAST
+        // order) forwards or backwards, and it would sort the segment instead (1.9 s for the people without hours).
+        let direction = filter.descending ? "DESC" : "ASC"
         for segment in filter.descending ? segments.reversed() : segments {
             guard lines.count < limit else { break }
             if skip > 0, let count = try knownCount(segment, filter, prefixes, connection), skip >= count {
@@ -125,7 +128,8 @@ extension PostgresReportRepository {
     /// to sort (an incremental sort that stops with the page).
     static func departmentWalk(_ filter: PeopleFilter, _ prefixes: [String], limit: Int, offset: Int,
                                _ parameters: inout PostgresParameters) -> String {
-        let direction = filter.descending ? "DESC NULLS LAST" : "ASC NULLS FIRST"
+        // Departments' names and ids and people's ids are never NULL: the plain direction, as in `walk`.
+        let direction = filter.descending ? "DESC" : "ASC"
         let departments = #"""
             SELECT d.id, d.name FROM departments d WHERE \#(rangeCondition(prefixes, &parameters))
             ORDER BY d.name COLLATE "C" \#(direction), d.id \#(direction)

@@ -426,6 +426,10 @@ import TrainingServer
             let everyone = try org.reports.people(byName, scope: org.scope(org.a), limit: 10_000, offset: 0)
             #expect(everyone.count == 2100)
             #expect(try org.export(byName, org.scope(org.a), limit: 500) == everyone)
+            // A scope of every department: the walk does not look departments up.
+            let whole = try org.reports.people(byName, scope: org.scope(org.root), limit: 10_000, offset: 0)
+            #expect(whole.count == 2101)
+            #expect(try org.export(byName, org.scope(org.root), limit: 500) == whole)
             // People of a small department whose names lie at both ends of everyone's (阿 ā, 左 zuǒ): looked up by id.
             let early = try org.person("early", "阿", in: org.b)
             try org.certify(early, .expired, certifiedAt: 1, expiresAt: 5)
