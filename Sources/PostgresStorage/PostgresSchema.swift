@@ -63,6 +63,7 @@ public enum PostgresSchema {
         loginASCIICase,
         reportStateExpiryOrder,
         reportWalks,
+        reportDepartmentPaths,
     ]
 
     /// A migrator for `migrations`.

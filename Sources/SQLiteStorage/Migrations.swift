@@ -1314,6 +1314,10 @@ enum Migrations {
             // rowid, and users_name_key already covers an export batch's columns. The step exists so both engines
             // keep one list of migration names.
         }
+        migrator.registerMigration("2026-12-13-report-department-paths") { _ in
+            // PostgreSQL's bytewise index on departments.id_path, for the HR reports' subtree ranges. SQLite's
+            // id_path index compares bytewise already. The step keeps one list of migration names for both engines.
+        }
         return migrator
     }
 }
