@@ -38,6 +38,7 @@ if ((smoke)); then LEARNERS=${LEARNERS:-4} DURATION=${DURATION:-3}; fi
 LEARNERS=${LEARNERS:-200}
 DURATION=${DURATION:-30}
 POOL=${POOL:-8}
+SETUPS=${SETUPS:-sqlite-1 postgres-1 postgres-2}
 MODULE=info-literacy/finding-information
 QUIZ=info-literacy/practice-finding-information
 export LOG_LEVEL=${LOG_LEVEL:-info}
@@ -64,6 +65,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for setup in $SETUPS; do
+  case $setup in
+  sqlite-1 | postgres-1 | postgres-2) ;;
+  *) fail "unknown set-up $setup in SETUPS (sqlite-1, postgres-1, postgres-2)" ;;
+  esac
+done
 for tool in cc python3 pkg-config nginx psql; do command -v "$tool" >/dev/null || fail "$tool is required"; done
 [[ $(id -u) -eq 0 ]] || fail "run as root (it creates PostgreSQL databases as the postgres account)"
 cc -O2 -Wall -Wextra -pthread -o "$OUT/journey" "$HERE/journey.c" -lz
@@ -204,13 +211,11 @@ run() {
   fi
 }
 
-SETUPS=${SETUPS:-sqlite-1 postgres-1 postgres-2}
 for setup in $SETUPS; do
   case $setup in
   sqlite-1) run sqlite-1 1 sqlite ;;
   postgres-1) run postgres-1 1 postgres ;;
   postgres-2) run postgres-2 2 postgres ;;
-  *) fail "unknown set-up $setup in SETUPS (sqlite-1, postgres-1, postgres-2)" ;;
   esac
 done
 
