@@ -13,7 +13,9 @@
 # Everything shares the machine's cores: the load generator, the nodes, nginx and PostgreSQL.
 #
 # Settings (environment): LEARNERS=200 DURATION=30 THREADS=n (server --threads) POOL=8 (--database-pool-size per
-# node) TRAINING_SERVER=path (else a release build) BENCH_OUT=dir; SE_POSTGRES_* as scripts/postgres.sh reads them.
+# node) TRAINING_SERVER=path (else a release build) BENCH_OUT=dir; SE_POSTGRES_* as scripts/postgres.sh reads them;
+# SETUPS="postgres-1 postgres-2" runs only the set-ups named (of sqlite-1, postgres-1, postgres-2; all three by default).
+# The statements of one learner's attempt, request by request: Benchmarks/journey/statements.sh.
 # --smoke: LEARNERS=4 DURATION=3.
 # Prints a Markdown table and writes it to Benchmarks/out/journey-nodes.md; exits 1 if a journey had errors.
 set -euo pipefail
@@ -36,6 +38,7 @@ if ((smoke)); then LEARNERS=${LEARNERS:-4} DURATION=${DURATION:-3}; fi
 LEARNERS=${LEARNERS:-200}
 DURATION=${DURATION:-30}
 POOL=${POOL:-8}
+SETUPS=${SETUPS:-sqlite-1 postgres-1 postgres-2}
 MODULE=info-literacy/finding-information
 QUIZ=info-literacy/practice-finding-information
 export LOG_LEVEL=${LOG_LEVEL:-info}
@@ -62,6 +65,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for setup in $SETUPS; do
+  case $setup in
+  sqlite-1 | postgres-1 | postgres-2) ;;
+  *) fail "unknown set-up $setup in SETUPS (sqlite-1, postgres-1, postgres-2)" ;;
+  esac
+done
 for tool in cc python3 pkg-config nginx psql; do command -v "$tool" >/dev/null || fail "$tool is required"; done
 [[ $(id -u) -eq 0 ]] || fail "run as root (it creates PostgreSQL databases as the postgres account)"
 cc -O2 -Wall -Wextra -pthread -o "$OUT/journey" "$HERE/journey.c" -lz
@@ -202,9 +211,13 @@ run() {
   fi
 }
 
-run sqlite-1 1 sqlite
-run postgres-1 1 postgres
-run postgres-2 2 postgres
+for setup in $SETUPS; do
+  case $setup in
+  sqlite-1) run sqlite-1 1 sqlite ;;
+  postgres-1) run postgres-1 1 postgres ;;
+  postgres-2) run postgres-2 2 postgres ;;
+  esac
+done
 
 if [[ -n ${TRAINING_SERVER:-} ]]; then build="training-server binary $server_bin"; else
   build="commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown), release build"

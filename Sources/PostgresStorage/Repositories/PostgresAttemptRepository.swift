@@ -5,17 +5,22 @@ import TrainingServer
 /// Quiz attempts on PostgreSQL: a row per attempt (paper and cached summary) and append-only steps, with the
 /// SQLite engine's orders, figures and JSON (the same sorted-key text for papers, steps and quiz versions).
 ///
-/// **Concurrency.** SQLite's single writer runs `start` and `append` one at a time. Here:
-/// - `start` takes a transaction-scoped advisory lock on (person, course, quiz) (`attempt-start` namespace), so two
-///   servers starting the same person's quiz at once take turns: the second sees the first's attempt in its figures
-///   and open attempts, and cannot pass the attempt limit or take the same number (`UNIQUE (user_id, course_id,
-///   quiz_id, number)` is the backstop).
-/// - `append` locks the attempt's row (`SELECT … FOR UPDATE`) before reading its steps: appends to one attempt at
-///   two servers run one after the other, each deciding on every step committed before it (READ COMMITTED reads
-///   them afresh after the wait), so steps keep their order and none is lost; a repeated request finds its
-///   idempotency key among the steps (the unique index `attempt_steps_key` is the backstop).
+/// **Concurrency and round trips.** SQLite's single writer runs `start` and `append` one at a time. Here each is a
+/// read and then one conditional write statement, without a transaction of its own (each statement is atomic):
+/// - `start` reads the person's figures and open attempts at the quiz (one statement), asks `decide`, and inserts the
+///   row and its steps in one statement that stores them only if the figures and the open attempts are still those
+///   read. Two servers starting the same person's quiz at once thus take turns as they did under a lock: a start
+///   committed in between fails the condition, one in flight takes the same number and the unique
+///   `(user_id, course_id, quiz_id, number)` makes the later insert wait for it and fail; the loser reads again and
+///   `decide` judges the attempt limit, the daily cap and the open attempt on what the winner stored.
+/// - `append` reads the attempt with its steps, asks `decide`, and writes the steps (one `unnest`) and the summary in
+///   one statement, only if the row is still as read (checked again on its latest version after waiting for its
+///   lock) and its last step is the one read. Appends to one attempt at two servers thus run one after the other,
+///   each deciding on every step committed before it, so steps keep their order and none is lost; a repeated
+///   request finds its idempotency key among the steps (the primary key `(attempt_id, sequence)` and the unique
+///   index `attempt_steps_key` are the backstops).
 /// - `applyRegrade` locks the attempts it changes in id order, so it cannot deadlock with another regrade.
-/// - Reads that return several records (`history`, `overview`) use one REPEATABLE READ snapshot.
+/// - Reads that return several records (`history`, `overview`) are one statement each, one snapshot.
 /// - Quiz versions are `INSERT … ON CONFLICT DO NOTHING`: the first server to store a version wins, the same hash
 ///   being the same content.
 public struct PostgresAttemptRepository: AttemptRepository {
@@ -55,9 +60,10 @@ public struct PostgresAttemptRepository: AttemptRepository {
 
     public func history(userID: UserID, courseID: String, quizID: QuizID,
                         limit: Int) throws -> (AttemptTally, [AttemptHeader]) {
-        try pool.transaction(.repeatableRead) { connection in
-            let arguments: [(any PostgresBindable)?] = [userID.rawValue, courseID, quizID.rawValue]
-            return (try Self.tally(connection, arguments), try Self.latest(connection, arguments, limit: limit))
+        try pool.withConnection { connection in
+            let overview = try Self.overview(connection, [userID.rawValue, courseID, quizID.rawValue], open: false,
+                                             limit: limit, startsSince: nil)
+            return (overview.tally, overview.recent)
         }
     }
 
@@ -69,13 +75,9 @@ public struct PostgresAttemptRepository: AttemptRepository {
 
     public func overview(userID: UserID, courseID: String, quizID: QuizID, limit: Int,
                          startsSince: Double?) throws -> AttemptOverview {
-        try pool.transaction(.repeatableRead) { connection in
-            let arguments: [(any PostgresBindable)?] = [userID.rawValue, courseID, quizID.rawValue]
-            let open = try Self.load(connection, where: Self.openAtQuiz, arguments)
-            let tally = try Self.tally(connection, arguments)
-            let recent = limit > 0 ? try Self.latest(connection, arguments, limit: limit) : []
-            let starts = try startsSince.map { try Self.starts(connection, arguments, since: $0) }
-            return AttemptOverview(open: open, tally: tally, recent: recent, starts: starts)
+        try pool.withConnection { connection in
+            try Self.overview(connection, [userID.rawValue, courseID, quizID.rawValue], open: true, limit: limit,
+                              startsSince: startsSince)
         }
     }
 
@@ -83,7 +85,7 @@ public struct PostgresAttemptRepository: AttemptRepository {
         try pool.withConnection { connection in
             try connection.query("""
                 SELECT \(Self.headerColumns) FROM quiz_attempts WHERE user_id = $1 ORDER BY started_at DESC, number DESC
-                """, userID.rawValue).map(Self.header)
+                """, userID.rawValue).map { try Self.header($0) }
         }
     }
 
@@ -114,53 +116,142 @@ public struct PostgresAttemptRepository: AttemptRepository {
 
     public func start(userID: UserID, courseID: String, quizID: QuizID, quizHash: String,
                       decide: (AttemptTally, [StoredAttempt]) throws -> (Attempt, AttemptSummary)) throws -> StoredAttempt {
-        try pool.transaction { connection in
-            try PostgresLocks.lock(texts: ["\(userID.rawValue)\u{1F}\(courseID)\u{1F}\(quizID.rawValue)"],
-                                   namespace: "attempt-start", on: connection)
+        try pool.withConnection { connection in
             let arguments: [(any PostgresBindable)?] = [userID.rawValue, courseID, quizID.rawValue]
-            let tally = try Self.tally(connection, arguments)
-            let open = try Self.load(connection, where: Self.openAtQuiz, arguments)
-            let (attempt, summary) = try decide(tally, open)
-            let paper = String(decoding: try Self.encoder.encode(attempt.paper), as: UTF8.self)
-            var deadline: Double?
-            if case .start(_, let limit, _, _)? = attempt.steps.first?.action { deadline = limit }
-            try connection.execute("""
-                INSERT INTO quiz_attempts (id, user_id, course_id, quiz_id, number, quiz_hash, paper, started_at, deadline,
-                                           closed_at, mark, max_mark, fraction, passed)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                """, attempt.id.rawValue, userID.rawValue, courseID, quizID.rawValue, attempt.number, quizHash, paper,
-                attempt.steps.first?.time ?? 0, deadline, summary.closedAt, summary.mark, summary.maxMark,
-                summary.fraction, summary.passed.map { $0 ? 1 : 0 })
-            for step in attempt.steps { try Self.insert(step, attemptID: attempt.id, on: connection) }
-            return StoredAttempt(attempt, userID: userID, courseID: courseID, quizHash: quizHash,
-                                 closedAt: summary.closedAt, mark: summary.mark, maxMark: summary.maxMark,
-                                 fraction: summary.fraction, passed: summary.passed)
+            for _ in 0..<Self.writeTries {
+                let seen = try Self.overview(connection, arguments, open: true, limit: 0, startsSince: nil)
+                let (attempt, summary) = try decide(seen.tally, seen.open)
+                let paper = String(decoding: try Self.encoder.encode(attempt.paper), as: UTF8.self)
+                var deadline: Double?
+                if case .start(_, let limit, _, _)? = attempt.steps.first?.action { deadline = limit }
+                let steps = try Self.stepArrays(attempt.steps)
+                // The row goes in only if the person's attempts at the quiz are still those `decide` judged: the
+                // same figures and the same open ones (read in this statement's snapshot). A start committed
+                // meanwhile changes them; one not yet committed takes the same number, and the unique number makes
+                // this insert wait for it and fail. Either way nothing is stored and the start is decided again.
+                let written: PostgresRows
+                do {
+                    written = try connection.query("""
+                        WITH figures AS (
+                            SELECT count(*) AS count, max(number) FILTER (WHERE passed = 1) AS last_pass,
+                                   max(closed_at) AS last_close,
+                                   coalesce(array_agg(id ORDER BY id COLLATE "C") FILTER (WHERE closed_at IS NULL),
+                                            '{}') AS open
+                            FROM quiz_attempts WHERE user_id = $2 AND course_id = $3 AND quiz_id = $4),
+                        attempt AS (
+                            INSERT INTO quiz_attempts (id, user_id, course_id, quiz_id, number, quiz_hash, paper,
+                                                       started_at, deadline, closed_at, mark, max_mark, fraction, passed)
+                            SELECT $1::text, $2::bigint, $3::text, $4::text, $5::bigint, $6::text, $7::text,
+                                   $8::double precision, $9::double precision, $10::double precision,
+                                   $11::double precision, $12::double precision, $13::double precision, $14::bigint
+                            FROM figures
+                            WHERE figures.count = $15::bigint AND figures.last_pass IS NOT DISTINCT FROM $16::bigint
+                              AND figures.last_close IS NOT DISTINCT FROM $17::double precision
+                              AND figures.open = $18::text[]
+                            RETURNING id),
+                        steps AS (
+                            INSERT INTO attempt_steps (attempt_id, sequence, at, step, idempotency_key)
+                            SELECT attempt.id, s.sequence, s.at, s.step, s.key FROM attempt,
+                                   unnest($19::bigint[], $20::double precision[], $21::text[], $22::text[])
+                                   AS s (sequence, at, step, key)
+                            RETURNING 1)
+                        SELECT (SELECT count(*) FROM attempt)
+                        """, attempt.id.rawValue, userID.rawValue, courseID, quizID.rawValue, attempt.number, quizHash,
+                        paper, attempt.steps.first?.time ?? 0, deadline, summary.closedAt, summary.mark, summary.maxMark,
+                        summary.fraction, summary.passed.map { $0 ? 1 : 0 },
+                        seen.tally.count, seen.tally.lastPassNumber, seen.tally.lastClose,
+                        PostgresAssignmentRepository.textArray(seen.open.map(\.attempt.id.rawValue).sorted()),
+                        steps.sequences, steps.times, steps.texts, steps.keys)
+                } catch PostgresError.uniqueViolation {
+                    continue
+                }
+                guard try written[0].decode(Int.self, at: 0) == 1 else { continue }
+                return StoredAttempt(attempt, userID: userID, courseID: courseID, quizHash: quizHash,
+                                     closedAt: summary.closedAt, mark: summary.mark, maxMark: summary.maxMark,
+                                     fraction: summary.fraction, passed: summary.passed)
+            }
+            throw StoreError.conflict("the attempt could not be started: other starts kept changing the attempts")
         }
     }
 
     public func append(attemptID: AttemptID,
                        decide: (StoredAttempt) throws -> ([AttemptStep], AttemptSummary?)) throws -> StoredAttempt {
-        try pool.transaction { connection in
-            // The row lock makes appenders to one attempt take turns; the steps are read after it is granted.
-            guard try !connection.query("SELECT 1 FROM quiz_attempts WHERE id = $1 FOR UPDATE", attemptID.rawValue).isEmpty,
-                  var stored = try Self.load(connection, where: "id = $1", [attemptID.rawValue]).first else {
-                throw StoreError.notFound("attempt")
+        try pool.withConnection { connection in
+            for _ in 0..<Self.writeTries {
+                guard var stored = try Self.load(connection, where: "id = $1", [attemptID.rawValue]).first else {
+                    throw StoreError.notFound("attempt")
+                }
+                let (steps, summary) = try decide(stored)
+                guard !steps.isEmpty || summary != nil else { return stored }
+                let arrays = try Self.stepArrays(steps)
+                // Written only if the attempt is still as `decide` saw it: its row unchanged (checked again on the
+                // latest version after waiting for its lock) and its last step the same. An append committed
+                // meanwhile changes the last step; one not yet committed takes the same sequence, and the primary
+                // key makes this insert wait for it and fail. Either way nothing is stored and it is decided again.
+                let row = summary == nil ? """
+                    SELECT id FROM quiz_attempts WHERE \(Self.unchanged) FOR UPDATE
+                    """ : """
+                    UPDATE quiz_attempts SET closed_at = $13, mark = $14, max_mark = $15, fraction = $16, passed = $17
+                    WHERE \(Self.unchanged) RETURNING id
+                    """
+                var arguments: [(any PostgresBindable)?] = [
+                    attemptID.rawValue, stored.quizHash, stored.closedAt, stored.mark, stored.maxMark, stored.fraction,
+                    stored.passed.map { $0 ? 1 : 0 }, stored.attempt.steps.last?.sequence,
+                    arrays.sequences, arrays.times, arrays.texts, arrays.keys]
+                if let summary {
+                    arguments += [summary.closedAt, summary.mark, summary.maxMark, summary.fraction,
+                                  summary.passed.map { $0 ? 1 : 0 }] as [(any PostgresBindable)?]
+                }
+                let written: PostgresRows
+                do {
+                    written = try connection.query("""
+                        WITH attempt AS (\(row)),
+                        steps AS (
+                            INSERT INTO attempt_steps (attempt_id, sequence, at, step, idempotency_key)
+                            SELECT attempt.id, s.sequence, s.at, s.step, s.key FROM attempt,
+                                   unnest($9::bigint[], $10::double precision[], $11::text[], $12::text[])
+                                   AS s (sequence, at, step, key)
+                            RETURNING 1)
+                        SELECT (SELECT count(*) FROM attempt)
+                        """, arguments)
+                } catch PostgresError.uniqueViolation {
+                    continue
+                }
+                guard try written[0].decode(Int.self, at: 0) == 1 else { continue }
+                for step in steps { stored.attempt = stored.attempt.appending(step) }
+                if let summary {
+                    stored.closedAt = summary.closedAt
+                    stored.mark = summary.mark
+                    stored.maxMark = summary.maxMark
+                    stored.fraction = summary.fraction
+                    stored.passed = summary.passed
+                }
+                return stored
             }
-            let (steps, summary) = try decide(stored)
-            for step in steps {
-                try Self.insert(step, attemptID: attemptID, on: connection)
-                stored.attempt = stored.attempt.appending(step)
-            }
-            if let summary {
-                try Self.update(summary, attemptID: attemptID, on: connection)
-                stored.closedAt = summary.closedAt
-                stored.mark = summary.mark
-                stored.maxMark = summary.maxMark
-                stored.fraction = summary.fraction
-                stored.passed = summary.passed
-            }
-            return stored
+            throw StoreError.conflict("the attempt could not be changed: other requests kept changing it")
         }
+    }
+
+    /// How many times `start` and `append` decide again when another server changed the attempts between their
+    /// read and their write (each time means another write succeeded, so this is reached only under a storm).
+    static let writeTries = 100
+
+    /// The attempt row `$1` as `append` read it: quiz version `$2`, summary `$3`...`$7`, last step `$8`.
+    static let unchanged = """
+        id = $1 AND quiz_hash = $2 AND closed_at IS NOT DISTINCT FROM $3::double precision
+          AND mark IS NOT DISTINCT FROM $4::double precision AND max_mark = $5::double precision
+          AND fraction IS NOT DISTINCT FROM $6::double precision AND passed IS NOT DISTINCT FROM $7::bigint
+          AND (SELECT max(sequence) FROM attempt_steps WHERE attempt_id = $1) IS NOT DISTINCT FROM $8::bigint
+        """
+
+    /// Steps as four array literals (sequences, times, step texts, idempotency keys), for one `unnest`.
+    static func stepArrays(_ steps: [AttemptStep]) throws -> (sequences: String, times: String, texts: String,
+                                                             keys: String) {
+        let texts = try steps.map { String(decoding: try encoder.encode($0), as: UTF8.self) as String? }
+        return ("{" + steps.map { String($0.sequence) }.joined(separator: ",") + "}",
+                "{" + steps.map { $0.time.postgresText ?? "NULL" }.joined(separator: ",") + "}",
+                PostgresAssignmentRepository.textArray(texts),
+                PostgresAssignmentRepository.textArray(steps.map(\.idempotencyKey)))
     }
 
     public func saveVersion(courseID: String, quiz: QuizDefinition, at: Double) throws {
@@ -243,27 +334,73 @@ public struct PostgresAttemptRepository: AttemptRepository {
         return AttemptStarts(started: try row.decode(at: 0), hasOpen: try row.decode(at: 1))
     }
 
-    /// The latest `limit` headers of a person's attempts at one quiz, oldest first.
-    static func latest(_ connection: PostgresConnection, _ arguments: [(any PostgresBindable)?],
-                       limit: Int) throws -> [AttemptHeader] {
-        try connection.query("""
-            SELECT \(headerColumns) FROM quiz_attempts WHERE user_id = $1 AND course_id = $2 AND quiz_id = $3
-            ORDER BY number DESC LIMIT $4
-            """, arguments + [max(0, limit)]).map(header).reversed()
+    /// What `overview` gives, in one statement (its own snapshot): the figures and the starts since `startsSince` of
+    /// the person's attempts at one quiz (`arguments` as for `tally`), each row of the attempts asked for beside
+    /// them: the open ones with paper and steps (when `open`), and the latest `limit` headers. Rows come in no
+    /// order; numbers are unique, so they are sorted here.
+    static func overview(_ connection: PostgresConnection, _ arguments: [(any PostgresBindable)?], open: Bool,
+                         limit: Int, startsSince: Double?) throws -> AttemptOverview {
+        let rows = try connection.query("""
+            SELECT f.count, f.last_pass, f.last_close, f.started, f.has_open, a.open, \(headerColumns), a.paper, a.steps
+            FROM (SELECT count(*) AS count, max(number) FILTER (WHERE passed = 1) AS last_pass,
+                         max(closed_at) AS last_close, count(*) FILTER (WHERE started_at >= $4) AS started,
+                         coalesce(bool_or(closed_at IS NULL), false) AS has_open
+                  FROM quiz_attempts WHERE user_id = $1 AND course_id = $2 AND quiz_id = $3) AS f
+            LEFT JOIN (
+                SELECT true AS open, \(headerColumns), paper,
+                       (SELECT '[' || string_agg(s.step, ',' ORDER BY s.sequence) || ']' FROM attempt_steps s
+                        WHERE s.attempt_id = o.id) AS steps
+                FROM quiz_attempts o
+                WHERE $6 AND user_id = $1 AND course_id = $2 AND quiz_id = $3 AND closed_at IS NULL
+                UNION ALL
+                (SELECT false, \(headerColumns), NULL, NULL FROM quiz_attempts
+                 WHERE user_id = $1 AND course_id = $2 AND quiz_id = $3 ORDER BY number DESC LIMIT $5)
+            ) AS a ON true
+            """, arguments + [startsSince, max(0, limit), open])
+        guard let first = rows.first else { throw StoreError.notFound("attempt figures") }
+        let tally = AttemptTally(count: try first.decode(at: 0), lastPassNumber: try first.decodeIfPresent(at: 1),
+                                 lastClose: try first.decodeIfPresent(at: 2))
+        let starts = startsSince == nil ? nil
+            : AttemptStarts(started: try first.decode(at: 3), hasOpen: try first.decode(at: 4))
+        var opened: [StoredAttempt] = []
+        var recent: [AttemptHeader] = []
+        let decoder = JSONDecoder()
+        for row in rows {
+            guard let isOpen = try row.decodeIfPresent(Bool.self, at: 5) else { continue }
+            let header = try Self.header(row, from: 6)
+            if isOpen {
+                let paper = try decoder.decode(Paper.self, from: Data(try row.decode(String.self, at: 19).utf8))
+                let steps = try row.decodeIfPresent(String.self, at: 20).map { text in
+                    try decoder.decode([AttemptStep].self, from: Data(text.utf8))
+                } ?? []
+                opened.append(StoredAttempt(Attempt(id: header.id, number: header.number, paper: paper, steps: steps),
+                                            userID: header.userID, courseID: header.courseID, quizHash: header.quizHash,
+                                            closedAt: header.summary.closedAt, mark: header.summary.mark,
+                                            maxMark: header.summary.maxMark, fraction: header.summary.fraction,
+                                            passed: header.summary.passed))
+            } else {
+                recent.append(header)
+            }
+        }
+        return AttemptOverview(open: opened.sorted { $0.attempt.number < $1.attempt.number }, tally: tally,
+                               recent: recent.sorted { $0.number < $1.number }, starts: starts)
     }
 
     static let headerColumns = """
         id, number, user_id, course_id, quiz_id, quiz_hash, started_at, deadline, closed_at, mark, max_mark, fraction, passed
         """
 
-    static func header(_ row: PostgresRow) throws -> AttemptHeader {
-        AttemptHeader(id: AttemptID(rawValue: try row.decode(at: 0)), number: try row.decode(at: 1),
-                      userID: UserID(rawValue: try row.decode(at: 2)), courseID: try row.decode(at: 3),
-                      quizID: QuizID(try row.decode(String.self, at: 4)), quizHash: try row.decode(at: 5),
-                      startedAt: try row.decode(at: 6), deadline: try row.decodeIfPresent(at: 7),
-                      summary: AttemptSummary(closedAt: try row.decodeIfPresent(at: 8), mark: try row.decodeIfPresent(at: 9),
-                                              maxMark: try row.decode(at: 10), fraction: try row.decodeIfPresent(at: 11),
-                                              passed: try row.decodeIfPresent(Int.self, at: 12).map { $0 == 1 }))
+    /// The header in `headerColumns`' order, starting at column `first`.
+    static func header(_ row: PostgresRow, from first: Int = 0) throws -> AttemptHeader {
+        AttemptHeader(id: AttemptID(rawValue: try row.decode(at: first)), number: try row.decode(at: first + 1),
+                      userID: UserID(rawValue: try row.decode(at: first + 2)), courseID: try row.decode(at: first + 3),
+                      quizID: QuizID(try row.decode(String.self, at: first + 4)), quizHash: try row.decode(at: first + 5),
+                      startedAt: try row.decode(at: first + 6), deadline: try row.decodeIfPresent(at: first + 7),
+                      summary: AttemptSummary(closedAt: try row.decodeIfPresent(at: first + 8),
+                                              mark: try row.decodeIfPresent(at: first + 9),
+                                              maxMark: try row.decode(at: first + 10),
+                                              fraction: try row.decodeIfPresent(at: first + 11),
+                                              passed: try row.decodeIfPresent(Int.self, at: first + 12).map { $0 == 1 }))
     }
 
     /// The attempts the condition selects (with `$n` placeholders for `arguments`), with their papers and steps, in one

@@ -155,6 +155,65 @@ import TrainingServer
         }
     }
 
+    /// The refusal a start meets, nil when it starts.
+    static func refusal(_ start: () throws -> StoredAttempt) throws -> StartRefusal? {
+        do {
+            _ = try start()
+            return nil
+        } catch QuizService.Failure.refused(let refusal) {
+            return refusal
+        }
+    }
+
+    @Test(arguments: StorageKind.enabled)
+    func theDailyCapHoldsAtItsEdgeAndTheOverviewCountsEachAttemptOnce(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind) { storage in
+            let user = try storage.user("li", in: try storage.department("处"))
+            let course = Self.course(Self.exam(perDay: 2))
+            let quiz = course.quizzes[0]
+            let service = Self.service(storage)
+            let dayStart = storage.clock.current
+            func overview(limit: Int, since: Double?) throws -> AttemptOverview {
+                try storage.attempts.overview(userID: user.id, courseID: "ethics", quizID: quiz.id, limit: limit,
+                                              startsSince: since)
+            }
+            // No attempt yet: empty figures, nothing open, nothing recent.
+            let empty = try overview(limit: 5, since: dayStart)
+            #expect(empty.open.isEmpty && empty.recent.isEmpty)
+            #expect(empty.tally == AttemptTally(count: 0, lastPassNumber: nil, lastClose: nil))
+            #expect(empty.starts == AttemptStarts(started: 0, hasOpen: false))
+            // One below the cap, the second start is allowed; the open attempt is both open and among the recent.
+            let passed = try Self.take(storage, user, course, q1: "a", seed: 1)
+            let open = try Self.take(storage, user, course, q1: "b", submit: false, seed: 2)
+            let both = try overview(limit: 5, since: dayStart)
+            #expect(both.open.map(\.attempt.id) == [open.attempt.id] && both.open.first?.attempt.steps.count == 3)
+            #expect(both.recent.map(\.number) == [1, 2] && both.recent.map(\.isClosed) == [true, false])
+            #expect(both.tally == AttemptTally(count: 2, lastPassNumber: 1, lastClose: passed.closedAt))
+            #expect(both.starts == AttemptStarts(started: 2, hasOpen: true))
+            let (tally, recent) = try storage.attempts.history(userID: user.id, courseID: "ethics", quizID: quiz.id,
+                                                               limit: 10)
+            #expect(tally == both.tally && recent == both.recent)
+            let later = try overview(limit: 1, since: open.attempt.steps[0].time + 1)
+            #expect(later.starts == AttemptStarts(started: 0, hasOpen: true) && later.recent.map(\.number) == [2])
+            // At the cap with one open: the open one is continued, and no start is stored.
+            #expect(try Self.refusal { try service.start(user: user, quiz: quiz, course: course, seed: 3) }
+                    == .attemptInProgress(open.attempt.id))
+            _ = try service.act(open, action: .submit, key: "s", user: user, quiz: quiz, course: course)
+            // At the cap, all closed: refused until the next day.
+            guard case .dailyLimitReached(limit: 2, _)? = try Self.refusal({
+                try service.start(user: user, quiz: quiz, course: course, seed: 4)
+            }) else {
+                Issue.record("a third start on the same day was not refused for the daily cap")
+                return
+            }
+            #expect(try storage.count("quiz_attempts") == 2)
+            storage.clock.advance(by: 86_400)
+            #expect(try service.start(user: user, quiz: quiz, course: course, seed: 5).attempt.number == 3)
+            #expect(try overview(limit: 0, since: storage.clock.current - 1).starts
+                    == AttemptStarts(started: 1, hasOpen: true))
+        }
+    }
+
     @Test(arguments: StorageKind.enabled)
     func versionsAreKeptOnceAndRegradesWriteNotesSummariesAndOneAuditRow(_ kind: StorageKind) throws {
         try StorageFixture.with(kind) { storage in

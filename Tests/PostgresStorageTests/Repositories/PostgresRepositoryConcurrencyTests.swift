@@ -334,6 +334,106 @@ struct PostgresRepositoryConcurrencyTests {
         }
     }
 
+    @Test func serversStartingAtTheDailyCapsEdgeAtOnceStartOne() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("li", in: try storage.department("处"))
+            let course = AttemptsConformanceTests.course(AttemptsConformanceTests.exam(perDay: 2))
+            let quiz = course.quizzes[0]
+            try AttemptsConformanceTests.take(storage, user, course, q1: "a", seed: 1)
+            let other = try storage.openNode()
+            let services = [AttemptsConformanceTests.service(storage),
+                            AttemptsConformanceTests.service(storage, attempts: other.attempts)]
+            func race() -> [String] {
+                let outcomes = LockedBox<[String]>([])
+                Self.race(6, warmUp: { _ = try services[$0 % 2].attempts.headers(userID: user.id) }) { thread in
+                    do {
+                        _ = try services[thread % 2].start(user: user, quiz: quiz, course: course,
+                                                           seed: UInt64(10 + thread))
+                        outcomes.update { $0.append("started") }
+                    } catch QuizService.Failure.refused(.attemptInProgress) {
+                        outcomes.update { $0.append("in progress") }
+                    } catch QuizService.Failure.refused(.dailyLimitReached) {
+                        outcomes.update { $0.append("daily cap") }
+                    } catch {
+                        outcomes.update { $0.append("unexpected: \(error)") }
+                    }
+                }
+                return outcomes.current
+            }
+            // One start left today: one server starts it, every other start sees it open.
+            let first = race()
+            #expect(first.filter { $0 == "started" }.count == 1, "\(first)")
+            #expect(first.filter { $0 == "in progress" }.count == 5, "\(first)")
+            let open = try #require(try storage.attempts.openAttempts(userID: user.id, courseID: nil, quizID: nil).first)
+            _ = try services[0].act(open, action: .submit, key: "s", user: user, quiz: quiz, course: course)
+            // The cap reached and nothing open: every start is refused and none is stored.
+            let second = race()
+            #expect(second == Array(repeating: "daily cap", count: 6), "\(second)")
+            #expect(try storage.count("quiz_attempts") == 2)
+        }
+    }
+
+    @Test func aStartDecidedOnFiguresChangedMeanwhileIsDecidedAgain() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("li", in: try storage.department("处"))
+            let course = AttemptsConformanceTests.course(AttemptsConformanceTests.exam(timeLimit: nil))
+            let quiz = course.quizzes[0]
+            let other = AttemptsConformanceTests.service(storage, attempts: try storage.openNode().attempts)
+            var seen: [(count: Int, open: Int)] = []
+            let now = storage.clock.current
+            let stored = try storage.attempts.start(userID: user.id, courseID: "ethics", quizID: quiz.id,
+                                                    quizHash: quiz.contentHash) { tally, open in
+                seen.append((tally.count, open.count))
+                // Between this read and its write, the other server starts and submits an attempt of its own.
+                if seen.count == 1 {
+                    let started = try other.start(user: user, quiz: quiz, course: course, seed: 1)
+                    _ = try other.act(started, action: .submit, key: "s", user: user, quiz: quiz, course: course)
+                }
+                let previous = PreviousAttempts(count: tally.count, lastClose: tally.lastClose, openAttempt: open.first?.attempt.id)
+                let attempt = try AttemptRules.start(id: AttemptID("mine"), quiz: quiz, previous: previous, seed: 2,
+                                                     actor: .learner(String(user.id.rawValue)), now: now).get()
+                return (attempt, AttemptSummary(try AttemptState(replaying: attempt, against: quiz, now: now)))
+            }
+            // The first decision (number 1) was not stored: the start was decided again on the other's attempt.
+            #expect(seen.map(\.count) == [0, 1] && seen.map(\.open) == [0, 0])
+            #expect(stored.attempt.number == 2)
+            #expect(try storage.attempts.attempts(userID: user.id, courseID: "ethics", quizID: quiz.id)
+                .map { "\($0.attempt.number) \($0.attempt.steps.count)" } == ["1 2", "2 1"])
+        }
+    }
+
+    @Test func anAppendDecidedOnStepsChangedMeanwhileIsDecidedAgain() throws {
+        try StorageFixture.with(.postgres) { storage in
+            let user = try storage.user("li", in: try storage.department("处"))
+            let course = AttemptsConformanceTests.course(AttemptsConformanceTests.exam(timeLimit: nil))
+            let id = try AttemptsConformanceTests.service(storage).start(user: user, quiz: course.quizzes[0],
+                                                                         course: course, seed: 1).attempt.id
+            let other = try storage.openNode().attempts
+            func save(_ latest: StoredAttempt, key: String) -> AttemptStep {
+                AttemptStep(sequence: latest.attempt.steps.count, time: 1_800_000_000,
+                            actor: .learner(String(user.id.rawValue)),
+                            action: .save(question: QuestionID("q1"), response: .choice("a")), idempotencyKey: key)
+            }
+            var seen: [Int] = []
+            let updated = try storage.attempts.append(attemptID: id) { latest in
+                seen.append(latest.attempt.steps.count)
+                // Between this read and its write, the other server appends a step and closes the attempt's summary.
+                if seen.count == 1 {
+                    _ = try other.append(attemptID: id) { latest in
+                        ([save(latest, key: "other")], AttemptSummary(closedAt: nil, mark: nil, maxMark: 2,
+                                                                      fraction: nil, passed: nil))
+                    }
+                }
+                return ([save(latest, key: "mine")], nil)
+            }
+            #expect(seen == [1, 2])
+            #expect(updated.attempt.steps.map(\.sequence) == [0, 1, 2])
+            let stored = try #require(try storage.attempts.attempt(id: id))
+            #expect(stored.attempt.steps.compactMap(\.idempotencyKey) == ["other", "mine"])
+            #expect(stored == updated)
+        }
+    }
+
     @Test func aCertificateRevokedByTwoServersAtOnceIsRevokedAndAuditedOnce() throws {
         try StorageFixture.with(.postgres) { storage in
             let user = try storage.user("holder", in: try storage.department("处"))
