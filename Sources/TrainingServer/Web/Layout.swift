@@ -137,12 +137,15 @@ public enum Layout {
     }
 
     /// The path's first non-empty piece between question marks (what `split(separator: "?").first` gives, "/" for
-    /// none), without the array of pieces that splitting makes on every page.
+    /// none), found on its bytes ("?" is ASCII, so the piece is whole characters) without the array of pieces that
+    /// splitting makes, or the grapheme breaking of a search by `Character`, on every page.
     static func beforeQuery(_ path: String) -> Substring {
-        var rest = path[...]
-        while rest.first == "?" { rest = rest.dropFirst() }
-        guard !rest.isEmpty else { return "/" }
-        return rest[..<(rest.firstIndex(of: "?") ?? rest.endIndex)]
+        let bytes = path.utf8
+        let question = UInt8(ascii: "?")
+        var start = bytes.startIndex
+        while start < bytes.endIndex, bytes[start] == question { start = bytes.index(after: start) }
+        guard start < bytes.endIndex else { return "/" }
+        return path[start..<(bytes[start...].firstIndex(of: question) ?? bytes.endIndex)]
     }
 
     /// What tells one page frame's fixed parts from another's.
