@@ -50,6 +50,28 @@ public final class SessionCache: Sendable {
         private let padding = CacheLinePadding()
     }
 
+    /// What one server thread (or the few that share its slot, `ThreadShard`) found in the shards lately: the
+    /// entries it looked up, valid while nothing was invalidated and the change stamp did not move since they were
+    /// taken (`epoch`, `stamp`). Many threads resuming one session (a browser's parallel requests, or a load test)
+    /// then each take a lock of their own instead of queuing on the session's shard: with more server threads than
+    /// cores, a thread preempted while holding that shard's lock made the others sleep on it (the signed-in module
+    /// page under wrk spent 18 % of its CPU in `SessionCache.lookup`, nearly all of it waiting).
+    struct Memo {
+        var entries: [String: Entry] = [:]
+        var epoch: UInt64 = 0
+        var stamp: UInt64 = 0
+    }
+
+    private struct MemoSlot: ~Copyable, Sendable {
+        let state = Mutex(Memo())
+        private let padding = CacheLinePadding()
+    }
+
+    /// Most entries a thread's memo keeps; a full memo starts again empty. It holds references to entries of the
+    /// shards (nothing read twice), so at most 16 × this many entries outlive their removal from the shards for
+    /// reasons of room, and none outlives an invalidation.
+    static let memoCapacity = 256
+
     /// Seconds an entry is trusted without asking the database.
     public let lifetime: Double
     /// Most entries kept; when a shard is full, its expired entries are dropped, and if none was, all of them.
@@ -58,6 +80,10 @@ public final class SessionCache: Sendable {
     private let shardCount: Int
     private let shardCapacity: Int
     private let shards = InlineArray<16, Shard> { _ in Shard() }
+    /// The threads' memos, and the count of invalidations they are checked against: every invalidation, and every
+    /// move of the change stamp a shard takes in, adds one, so a memo taken before it is no longer used.
+    private let memos = InlineArray<16, MemoSlot> { _ in MemoSlot() }
+    private let epoch = Atomic<UInt64>(0)
     /// The file other processes touch when they change accounts or sessions; nil: only this instance's changes count.
     private let changes: ChangeStampWatch?
 
@@ -81,24 +107,57 @@ public final class SessionCache: Sendable {
     }
 
     /// Drops everything when the change stamp moved since the entries were read (called with the lock held).
-    private static func synchronize(_ state: inout State, with stamp: UInt64) {
+    private func synchronize(_ state: inout State, with stamp: UInt64) {
         guard stamp != state.stamp else { return }
         state.stamp = stamp
         state.generation &+= 1
         state.entries.removeAll()
+        epoch.add(1, ordering: .releasing)
+    }
+
+    /// Whether `entry` may answer at `now`.
+    private static func live(_ entry: Entry, at now: Double) -> Bool {
+        entry.freshUntil > now && entry.session.idleExpiresAt > now && entry.session.absoluteExpiresAt > now
     }
 
     /// The cached session and user for `tokenHash` if the entry is fresh at `now` and the session is still live.
+    ///
+    /// First from the calling thread's memo, when nothing was invalidated since it was taken; else from the token's
+    /// shard, and what that finds goes into the memo. The epoch is read before the shard, so an entry an invalidation
+    /// removes after that read is kept in the memo under an epoch that invalidation has already ended.
     func lookup(_ tokenHash: String, now: Double) -> (session: SessionRecord, user: User)? {
         let stamp = changes?.generation ?? 0
+        let current = epoch.load(ordering: .acquiring)
+        let slot = ThreadShard.current(of: memos.count)
+        let memorised: Entry? = memos[slot].state.withLock { memo in
+            guard memo.epoch == current, memo.stamp == stamp else {
+                memo.entries.removeAll(keepingCapacity: true)
+                memo.epoch = current
+                memo.stamp = stamp
+                return nil
+            }
+            return memo.entries[tokenHash]
+        }
+        if let memorised, Self.live(memorised, at: now) { return (memorised.session, memorised.user) }
         let entry: Entry? = shards[shard(tokenHash)].state.withLock { state in
-            Self.synchronize(&state, with: stamp)
+            synchronize(&state, with: stamp)
             guard let entry = state.entries[tokenHash] else { return nil }
-            guard entry.freshUntil > now, entry.session.idleExpiresAt > now, entry.session.absoluteExpiresAt > now else {
+            guard Self.live(entry, at: now) else {
                 state.entries[tokenHash] = nil
                 return nil
             }
             return entry
+        }
+        memos[slot].state.withLock { memo in
+            guard memo.epoch == current, memo.stamp == stamp else { return }
+            if let entry {
+                if memo.entries[tokenHash] == nil && memo.entries.count >= Self.memoCapacity {
+                    memo.entries.removeAll(keepingCapacity: true)
+                }
+                memo.entries[tokenHash] = entry
+            } else {
+                memo.entries[tokenHash] = nil
+            }
         }
         return entry.map { ($0.session, $0.user) }
     }
@@ -107,7 +166,7 @@ public final class SessionCache: Sendable {
     func generation(_ tokenHash: String) -> UInt64 {
         let stamp = changes?.generation ?? 0
         return shards[shard(tokenHash)].state.withLock { state in
-            Self.synchronize(&state, with: stamp)
+            synchronize(&state, with: stamp)
             return state.generation
         }
     }
@@ -125,6 +184,9 @@ public final class SessionCache: Sendable {
             }
             state.entries[tokenHash] = entry
         }
+        // The calling thread's memo may hold the entry this one replaces (a slid idle expiry): its next lookup takes
+        // the new one from the shard.
+        memos[ThreadShard.current(of: memos.count)].state.withLock { memo in memo.entries[tokenHash] = nil }
     }
 
     /// Ends the entry of one session.
@@ -133,6 +195,7 @@ public final class SessionCache: Sendable {
             state.generation &+= 1
             state.entries[tokenHash] = nil
         }
+        epoch.add(1, ordering: .releasing)
     }
 
     /// Ends the entries of every session of one person.
@@ -143,6 +206,7 @@ public final class SessionCache: Sendable {
                 state.entries = state.entries.filter { $0.value.user.id != userID }
             }
         }
+        epoch.add(1, ordering: .releasing)
     }
 
     /// Ends every entry.
@@ -153,6 +217,7 @@ public final class SessionCache: Sendable {
                 state.entries.removeAll()
             }
         }
+        epoch.add(1, ordering: .releasing)
     }
 
     /// How many entries are held (for tests).

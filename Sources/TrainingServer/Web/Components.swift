@@ -77,14 +77,16 @@ public enum Components {
     /// The site navigation for signed-in people.
     /// The markup depends only on the language, which of the role sections the person sees and which item is the
     /// current page, so it is built once for each of those and kept with the strings.
+    /// The paths the main navigation links to (a page at one of them is marked current).
+    static let navigationPaths = ["/", "/courses", "/attempts", "/profile", "/trainer", "/hr", "/plans", "/admin"]
+
     public static func mainNavigation(_ context: PageContext, current: String) -> HTML {
-        let roles = context.user?.roles ?? []
-        let trainer = !roles.isDisjoint(with: [.trainer, .admin])
-        let hr = !roles.isDisjoint(with: [.hr, .admin])
+        // From the grants as they are (`User.roles` makes a set on every call).
         let admin = context.user?.has(.admin) == true
-        let paths = ["/", "/courses", "/attempts", "/profile", "/trainer", "/hr", "/plans", "/admin"]
+        let trainer = admin || context.user?.has(.trainer) == true
+        let hr = admin || context.user?.has(.hr) == true
         let key = Localization.Memo.NavigationKey(language: context.language, trainer: trainer, hr: hr, admin: admin,
-                                                  current: paths.firstIndex(of: current) ?? -1)
+                                                  current: navigationPaths.firstIndex(of: current) ?? -1)
         return context.strings.memo.navigation(key) { buildMainNavigation(context, current: current) }
     }
 

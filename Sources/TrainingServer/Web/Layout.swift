@@ -119,7 +119,7 @@ public enum Layout {
             account = .empty
         }
         let navigation = context.user == nil ? HTML.empty
-            : Components.mainNavigation(context, current: String(context.currentPath.split(separator: "?").first ?? "/"))
+            : Components.mainNavigation(context, current: String(Self.beforeQuery(context.currentPath)))
         let escapedTitle = HTML.escape(title)
         var text = ""
         text.reserveCapacity(parts.capacity + escapedTitle.utf8.count + next.utf8.count + account.rendered.utf8.count
@@ -134,6 +134,18 @@ public enum Layout {
         text += navigation.rendered
         text += "\n<main id=\"main\" tabindex=\"-1\">\n"
         return HTML(trusted: text)
+    }
+
+    /// The path's first non-empty piece between question marks (what `split(separator: "?").first` gives, "/" for
+    /// none), found on its bytes ("?" is ASCII, so the piece is whole characters) without the array of pieces that
+    /// splitting makes, or the grapheme breaking of a search by `Character`, on every page.
+    static func beforeQuery(_ path: String) -> Substring {
+        let bytes = path.utf8
+        let question = UInt8(ascii: "?")
+        var start = bytes.startIndex
+        while start < bytes.endIndex, bytes[start] == question { start = bytes.index(after: start) }
+        guard start < bytes.endIndex else { return "/" }
+        return path[start..<(bytes[start...].firstIndex(of: question) ?? bytes.endIndex)]
     }
 
     /// What tells one page frame's fixed parts from another's.

@@ -267,6 +267,40 @@ import Testing
         #expect(fixture.cache.lookup("t", now: Self.start + 1) != nil)
     }
 
+    /// What the threads of `anInvalidationEndsTheEntryForEveryThreadThatLookedItUp` found, before and after.
+    private final class Findings: Sendable {
+        let found = Mutex<[(before: Bool, after: Bool)]>([])
+    }
+
+    @Test func anInvalidationEndsTheEntryForEveryThreadThatLookedItUp() throws {
+        let fixture = try Fixture(stamp: false)
+        try fixture.create("t")
+        #expect(try fixture.resume("t") != nil)
+        let cache = fixture.cache
+        let now = Self.start + 10
+        let threads = 8
+        let looked = DispatchSemaphore(value: 0), invalidated = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let findings = Findings()
+        // Each thread looks the session up (its memo then holds it), waits for the invalidation, and looks again.
+        for _ in 0..<threads {
+            Thread {
+                let before = cache.lookup("t", now: now) != nil
+                looked.signal()
+                invalidated.wait()
+                let after = cache.lookup("t", now: now) != nil
+                findings.found.withLock { $0.append((before, after)) }
+                done.signal()
+            }.start()
+        }
+        for _ in 0..<threads { looked.wait() }
+        cache.invalidate(tokenHash: "t")
+        for _ in 0..<threads { invalidated.signal() }
+        for _ in 0..<threads { done.wait() }
+        let found = findings.found.withLock { $0 }
+        #expect(found.map(\.before) == Array(repeating: true, count: threads))
+        #expect(found.map(\.after) == Array(repeating: false, count: threads), "no thread's memo outlives the invalidation")
+    }
+
     @Test func theCacheStaysWithinItsCapacity() throws {
         let fixture = try Fixture(stamp: false, capacity: 3)
         for token in ["a", "b", "c", "d", "e"] {

@@ -29,6 +29,12 @@ import Testing
         #expect(en.contains(">中文</a>"))
     }
 
+    @Test func theNavigationsCurrentPathIsThePathBeforeItsQuery() {
+        for path in ["/", "/courses", "/courses?lang=en", "/?x", "?", "??/courses?a", "", "/a?b?c", "/attempts?"] {
+            #expect(Layout.beforeQuery(path) == path.split(separator: "?").first ?? "/", "\(path)")
+        }
+    }
+
     @Test func aSignedInPersonSeesTheirEscapedNameAndASignOutFormWithTheToken() {
         let html = Layout.page(title: "t", context: context(.en, user: user), stylesheet: "/s.css", body: .empty).rendered
         #expect(html.contains("Signed in as &lt;李明&gt;"))
