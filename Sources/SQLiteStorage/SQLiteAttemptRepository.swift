@@ -90,17 +90,24 @@ public struct SQLiteAttemptRepository: AttemptRepository {
 
     /// The outcomes inside a read the caller holds (pages that read several records in one snapshot).
     static func outcomes(_ db: Database, userID: UserID) throws -> [QuizOutcome] {
-        // Walks the distinct quizzes through the (user, course, quiz, number) index, one seek each, so the cost
-        // follows the number of quizzes taken, not the number of attempts.
+        // Walks the distinct quizzes through the (user, course, quiz, …) indexes, one seek each, so the cost
+        // follows the number of quizzes taken, not the number of attempts. The next quiz is sought in the same
+        // course first, then in the next course: SQLite seeks a row value's range, `(course_id, quiz_id) > (?, ?)`,
+        // on its first column only, and stepped over every attempt at the quiz it had just found.
         let passed = "EXISTS (SELECT 1 FROM quiz_attempts p WHERE p.user_id = a.user_id AND p.course_id = a.course_id "
             + "AND p.quiz_id = a.quiz_id AND p.passed = 1)"
         let first = try db.cachedStatement(sql: """
             SELECT a.course_id, a.quiz_id, \(passed) FROM quiz_attempts a WHERE a.user_id = ?
             ORDER BY a.course_id, a.quiz_id LIMIT 1
             """)
-        let next = try db.cachedStatement(sql: """
+        let nextInCourse = try db.cachedStatement(sql: """
             SELECT a.course_id, a.quiz_id, \(passed) FROM quiz_attempts a
-            WHERE a.user_id = ? AND (a.course_id, a.quiz_id) > (?, ?)
+            WHERE a.user_id = ? AND a.course_id = ? AND a.quiz_id > ?
+            ORDER BY a.quiz_id LIMIT 1
+            """)
+        let nextCourse = try db.cachedStatement(sql: """
+            SELECT a.course_id, a.quiz_id, \(passed) FROM quiz_attempts a
+            WHERE a.user_id = ? AND a.course_id > ?
             ORDER BY a.course_id, a.quiz_id LIMIT 1
             """)
         let outcome = { (row: ColumnRow) in
@@ -110,7 +117,8 @@ public struct SQLiteAttemptRepository: AttemptRepository {
         var found = try first.firstRow([userID.rawValue], outcome)
         while let last = found {
             outcomes.append(last)
-            found = try next.firstRow([userID.rawValue, last.courseID, last.quizID.rawValue], outcome)
+            found = try nextInCourse.firstRow([userID.rawValue, last.courseID, last.quizID.rawValue], outcome)
+            if found == nil { found = try nextCourse.firstRow([userID.rawValue, last.courseID], outcome) }
         }
         return outcomes
     }
@@ -236,10 +244,14 @@ public struct SQLiteAttemptRepository: AttemptRepository {
     /// Open attempts of a person at one quiz (the partial index `quiz_attempts_open` finds them).
     static let openAtQuiz = "user_id = ? AND course_id = ? AND quiz_id = ? AND closed_at IS NULL ORDER BY number"
 
-    /// The figures of a person's attempts at one quiz: each part is one index seek or an index-only count.
+    /// The figures of a person's attempts at one quiz: each part is one index seek, however many attempts there
+    /// are. The count is the highest attempt number: `start` numbers a person's attempts at a quiz 1, 2, 3… (the
+    /// count so far plus one, in the transaction that inserts it, under the unique (user, course, quiz, number)
+    /// key) and no attempt is ever deleted, so the highest number is the count; counting the index's entries
+    /// instead cost a step per earlier attempt (about 90 µs at 1,000).
     static func tally(_ db: Database, _ arguments: StatementArguments) throws -> AttemptTally {
         try db.cachedStatement(sql: """
-            SELECT (SELECT COUNT(*) FROM quiz_attempts WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3),
+            SELECT (SELECT COALESCE(MAX(number), 0) FROM quiz_attempts WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3),
                    (SELECT MAX(number) FROM quiz_attempts
                      WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3 AND passed = 1),
                    (SELECT MAX(closed_at) FROM quiz_attempts WHERE user_id = ?1 AND course_id = ?2 AND quiz_id = ?3)

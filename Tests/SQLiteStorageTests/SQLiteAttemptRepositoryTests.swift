@@ -241,6 +241,42 @@ struct SQLiteAttemptRepositoryTests {
         ])
     }
 
+    /// Several quizzes of one course and of the next, each with several attempts: the walk from quiz to quiz
+    /// (the next in the same course, then the first of the next course) finds each once, in order.
+    @Test func outcomesWalkTheQuizzesOfACourseAndThenTheNextCourse() throws {
+        let user = try LearningFixtures.user(temporary, clock: clock)
+        var seed: UInt64 = 0
+        func quiz(_ id: String) -> QuizDefinition {
+            var quiz = LearningFixtures.exam(maxAttempts: nil, delay: 0)
+            quiz.id = QuizID(id)
+            return quiz
+        }
+        let ethics = ["a-check", "final-exam", "z-review"].map { LearningFixtures.course(quiz: quiz($0)) }
+        var audit = LearningFixtures.course(quiz: quiz("b-check"))
+        audit = Course(id: CourseID("zz-audit"), version: 1, title: LocalizedText(both: "Audit"),
+                       summary: LocalizedText(both: "s"), audience: nil, studyHours: 4, modules: [LearningFixtures.module("m1")],
+                       quizzes: audit.quizzes, completion: CompletionRule(quiz: audit.quizzes[0].id), folder: "zz-audit",
+                       mediaFiles: [])
+        for (course, answers) in [(ethics[1], ["b", "b", "a", "b"]), (audit, ["b", "b"]), (ethics[0], ["b", "b", "b"]),
+                                  (ethics[2], ["a", "a"])] {
+            for answer in answers {
+                seed += 1
+                _ = try take(user, course, q1: answer, seed: seed)
+            }
+        }
+        #expect(try attempts.outcomes(userID: user.id) == [
+            QuizOutcome(courseID: "ethics", quizID: QuizID("a-check"), passed: false),
+            QuizOutcome(courseID: "ethics", quizID: QuizID("final-exam"), passed: true),
+            QuizOutcome(courseID: "ethics", quizID: QuizID("z-review"), passed: true),
+            QuizOutcome(courseID: "zz-audit", quizID: QuizID("b-check"), passed: false),
+        ])
+        for course in ethics + [audit] {
+            let quiz = course.quizzes[0]
+            let count = try attempts.attempts(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id).count
+            #expect(try attempts.tally(userID: user.id, courseID: course.id.rawValue, quizID: quiz.id).count == count)
+        }
+    }
+
     @Test func theAttemptLimitCountsFromTheLatestPassAsBefore() throws {
         let user = try LearningFixtures.user(temporary, clock: clock)
         let course = LearningFixtures.course(quiz: LearningFixtures.exam(maxAttempts: 2, delay: 0))

@@ -15,7 +15,15 @@ struct LearningAPIController {
             let user = try context.requireUser(request)
             let year = context.configuration.calendar.year(of: context.clock())
             let hours = try context.learning.ledger(userID: user.id).filter { $0.year == year }.reduce(0) { $0 + $1.hours }
-            let courses = try context.courseLines(for: user).map { line in
+            // The progress of the person's held study beat in place of its module's row, as the dashboard reads it:
+            // what writing the beat first would show, without a durable write on a read (a held beat never completes
+            // a module, so the hours are those of the ledger). Taken before the read: a beat written meanwhile gives
+            // the same row.
+            let held = context.learning.heldProgress(userID: user.id)
+            let stored = try context.storage.learning.progress(userID: user.id)
+            let progress = held.map { DashboardController.progress(stored, with: $0) } ?? stored
+            let outcomes = try context.attempts.outcomes(userID: user.id)
+            let courses = context.courseLines(progress: progress, outcomes: outcomes).map { line in
                 APIModels.Progress.CourseProgress(
                     id: line.course.id.rawValue, state: line.status.state.rawValue,
                     modulesCompleted: line.status.modulesCompleted, modulesTotal: line.course.modules.count,

@@ -1,5 +1,7 @@
 import Assessment
 import Curriculum
+import Foundation
+import Synchronization
 
 /// Before a quiz: its rules (time limit, attempts left, pass mark), the start or resume action, and the
 /// person's earlier attempts.
@@ -62,16 +64,7 @@ public enum QuizStartPage {
             resume: context.t("quiz.resume"))
         let rows = model.attempts.reversed().map { line -> HTML in
             guard let words else { return .empty }
-            var score = "—"
-            if let percent = line.scorePercent { score = context.t("percent", ["value": Components.percent(percent)]) }
-            if let passed = line.passed { score += passed ? words.passed : words.failed }
-            let link: HTML = line.isClosed
-                ? "<a href=\"/attempts/\(line.id.rawValue)/result\">\(context.t("quiz.history.view", ["number": String(line.number)]))</a>"
-                : "<a href=\"/attempts/\(line.id.rawValue)\">\(words.resume)</a>"
-            return """
-                <tr><td>\(line.number)</td><td>\(Components.dateTime(line.startedAt, context))</td>\
-                <td>\(line.isClosed ? words.closed : words.open)</td><td>\(score)</td><td>\(link)</td></tr>
-                """
+            return keptRows.row(line, context) { row(line, words: words, context: context) }
         }
         // Many attempts: the latest are listed here, every one on the quiz history page.
         let more: HTML = model.totalAttempts <= model.attempts.count ? .empty : """
@@ -107,5 +100,67 @@ public enum QuizStartPage {
             \(history)
             """
         return Layout.page(title: quiz.title.t(context), context: context, stylesheet: stylesheet, body: body)
+    }
+
+    /// The words every row shares, looked up once per page.
+    typealias RowWords = (closed: String, open: String, passed: String, failed: String, resume: String)
+
+    /// One earlier attempt's row of the table.
+    static func row(_ line: AttemptLine, words: RowWords, context: PageContext) -> HTML {
+        var score = "—"
+        if let percent = line.scorePercent { score = context.t("percent", ["value": Components.percent(percent)]) }
+        if let passed = line.passed { score += passed ? words.passed : words.failed }
+        let link: HTML = line.isClosed
+            ? "<a href=\"/attempts/\(line.id.rawValue)/result\">\(context.t("quiz.history.view", ["number": String(line.number)]))</a>"
+            : "<a href=\"/attempts/\(line.id.rawValue)\">\(words.resume)</a>"
+        return """
+            <tr><td>\(line.number)</td><td>\(Components.dateTime(line.startedAt, context))</td>\
+            <td>\(line.isClosed ? words.closed : words.open)</td><td>\(score)</td><td>\(link)</td></tr>
+            """
+    }
+
+    /// Rows already written (see `KeptAttemptRows`).
+    static let keptRows = KeptAttemptRows()
+}
+
+/// Rows of the start page's table of earlier attempts, kept once written. A row shows only its attempt's values
+/// (number, start, state, score, pass) in the page's strings, language and time zone, and the key holds all of
+/// them, so a row is taken again only where it would be written the same; a regraded score or a closed attempt
+/// is another key. With a long history the same latest rows are shown on every visit, and writing a row (its date
+/// and time, score and link through the strings) cost about 8 µs. At most `capacity` rows; all are dropped when
+/// full.
+final class KeptAttemptRows: Sendable {
+    struct Key: Hashable, Sendable {
+        var language: Language
+        var timeZone: String
+        var id: String
+        var number: Int
+        var startedAt: Double
+        var isClosed: Bool
+        var scorePercent: Double?
+        var passed: Bool?
+    }
+
+    /// A kept row and the strings it was written with (held, so that they are compared by identity).
+    struct Entry: Sendable {
+        var strings: Localization.Memo
+        var html: HTML
+    }
+
+    static let capacity = 4_096
+    private let rows = Mutex<[Key: Entry]>([:])
+
+    func row(_ line: QuizStartPage.AttemptLine, _ context: PageContext, write: () -> HTML) -> HTML {
+        let key = Key(language: context.language, timeZone: context.timeZone.identifier, id: line.id.rawValue,
+                      number: line.number, startedAt: line.startedAt, isClosed: line.isClosed,
+                      scorePercent: line.scorePercent, passed: line.passed)
+        let strings = context.strings.memo
+        if let found = rows.withLock({ $0[key] }), found.strings === strings { return found.html }
+        let html = write()
+        rows.withLock { rows in
+            if rows.count >= Self.capacity, rows[key] == nil { rows.removeAll(keepingCapacity: true) }
+            rows[key] = Entry(strings: strings, html: html)
+        }
+        return html
     }
 }
