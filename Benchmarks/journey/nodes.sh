@@ -174,7 +174,18 @@ run() {
     nginx -c "$folder/nginx/nginx.conf" -p "$folder/nginx" 2>"$folder/nginx/stderr" &
     nginx_pid=$!
     pids+=("$nginx_pid")
-    for _ in $(seq 100); do port_is_free "$target" || break; sleep 0.1; done
+    # nginx, not another program that took the free port meanwhile: nginx names itself in the Server header.
+    local answered=0
+    for _ in $(seq 100); do
+      if python3 -c 'import sys, urllib.request as u; r = u.urlopen(sys.argv[1], timeout=2); sys.exit(r.headers.get("Server", "").startswith("nginx") is False)' \
+        "http://127.0.0.1:$target/healthz" 2>/dev/null; then answered=1; break; fi
+      kill -0 "$nginx_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if ((answered == 0)); then
+      cat "$folder/nginx/stderr" "$folder/nginx/error.log" >&2 2>/dev/null || true
+      fail "$name: nginx did not answer on port $target"
+    fi
   fi
   say "$name: journey, $LEARNERS learners for $DURATION s"
   local ready="$folder/ready" out="$folder/journey.txt"
@@ -187,6 +198,13 @@ run() {
   "$OUT/journey" --port "$target" --accounts "$folder/passwords.csv" --module "/courses/${MODULE%%/*}/modules/${MODULE#*/}" \
     --quiz "/courses/${QUIZ%%/*}/quizzes/${QUIZ#*/}" --gzip 1 --mode journey --learners "$LEARNERS" \
     --duration "$DURATION" --server-pid "${node_pids[0]}" --ready-file "$ready" >"$out" || status=1
+  if [[ ! -e $ready ]]; then
+    # The journey ended before its timed phase (the learners could not sign in): nothing to measure.
+    kill "$watcher" 2>/dev/null || true
+    wait "$watcher" 2>/dev/null || true
+    for n in $(seq "$nodes"); do tail -5 "$folder/node-$n.log" >&2; done
+    fail "$name: the journey stopped before its timed phase"
+  fi
   local node_after nginx_after postgres_used
   node_after=$(ticks "${node_pids[@]}")
   nginx_after=$(ticks $nginx_pid)
