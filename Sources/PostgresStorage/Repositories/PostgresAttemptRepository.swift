@@ -106,8 +106,8 @@ public struct PostgresAttemptRepository: AttemptRepository {
     /// Every quiz the person attempted, in SQLite's (bytewise) order of course and quiz, and whether one passed.
     static func outcomes(_ connection: PostgresConnection, userID: UserID) throws -> [QuizOutcome] {
         try connection.query("""
-            SELECT course_id, quiz_id, bool_or(passed = 1) IS TRUE FROM quiz_attempts WHERE user_id = $1
-            GROUP BY course_id, quiz_id ORDER BY course_id COLLATE "C", quiz_id COLLATE "C"
+            WITH RECURSIVE \(quizzesTaken)
+            SELECT course_id, quiz_id, \(quizPassed) FROM quiz ORDER BY course_id COLLATE "C", quiz_id COLLATE "C"
             """, userID.rawValue).map { row in
             QuizOutcome(courseID: try row.decode(at: 0), quizID: QuizID(try row.decode(String.self, at: 1)),
                         passed: try row.decode(at: 2))
@@ -133,11 +133,10 @@ public struct PostgresAttemptRepository: AttemptRepository {
                 do {
                     written = try connection.query("""
                         WITH figures AS (
-                            SELECT count(*) AS count, max(number) FILTER (WHERE passed = 1) AS last_pass,
-                                   max(closed_at) AS last_close,
-                                   coalesce(array_agg(id ORDER BY id COLLATE "C") FILTER (WHERE closed_at IS NULL),
-                                            '{}') AS open
-                            FROM quiz_attempts WHERE user_id = $2 AND course_id = $3 AND quiz_id = $4),
+                            SELECT \(Self.figures(user: "$2", course: "$3", quiz: "$4")),
+                                   coalesce((SELECT array_agg(id ORDER BY id COLLATE "C") FROM quiz_attempts
+                                             WHERE user_id = $2 AND course_id = $3 AND quiz_id = $4
+                                               AND closed_at IS NULL), '{}') AS open),
                         attempt AS (
                             INSERT INTO quiz_attempts (id, user_id, course_id, quiz_id, number, quiz_hash, paper,
                                                        started_at, deadline, closed_at, mark, max_mark, fraction, passed)
@@ -309,15 +308,48 @@ public struct PostgresAttemptRepository: AttemptRepository {
             attemptID.rawValue)
     }
 
+    /// A recursive CTE `quiz (course_id, quiz_id)` of the quizzes person `$1` attempted, walked through the
+    /// `(user_id, course_id, quiz_id, …)` indexes one seek per quiz (the next quiz after the one found, in the index's
+    /// order), so the cost follows the number of quizzes taken, not the number of attempts: grouping the person's
+    /// attempts read every one of them (1.8 ms at 6,000 attempts at 6 quizzes, against 0.4 ms for the walk with its
+    /// `quizPassed` seeks). `quizPassed` is whether one attempt at `quiz`'s quiz passed (one seek in
+    /// `quiz_attempts_passes`; a scalar subquery, which the planner cannot turn into a scan of all the passes).
+    static let quizzesTaken = """
+        quiz (course_id, quiz_id) AS (
+            (SELECT course_id, quiz_id FROM quiz_attempts WHERE user_id = $1 ORDER BY course_id, quiz_id LIMIT 1)
+            UNION ALL
+            SELECT next.course_id, next.quiz_id FROM quiz, LATERAL (
+                SELECT a.course_id, a.quiz_id FROM quiz_attempts a
+                WHERE a.user_id = $1 AND (a.course_id, a.quiz_id) > (quiz.course_id, quiz.quiz_id)
+                ORDER BY a.course_id, a.quiz_id LIMIT 1) AS next)
+        """
+    static let quizPassed = """
+        (SELECT true FROM quiz_attempts p
+         WHERE p.user_id = $1 AND p.course_id = quiz.course_id AND p.quiz_id = quiz.quiz_id AND p.passed = 1
+         LIMIT 1) IS NOT NULL
+        """
+
+    /// The figures of a person's attempts at one quiz (`count`, `last_pass`, `last_close`), one index seek each
+    /// however many attempts there are; `user`, `course` and `quiz` are the placeholders that name them. The count
+    /// is the highest attempt number: `start` numbers a person's attempts at a quiz 1, 2, 3… (the count so far plus
+    /// one, stored only while the count is still that, under the unique (user, course, quiz, number) key) and no
+    /// attempt is ever deleted, so the highest number is the count. Aggregating the attempts instead read every one
+    /// (0.30 ms at 1,000 attempts at the quiz, against 0.08 ms for the three seeks).
+    static func figures(user: String, course: String, quiz: String) -> String {
+        let at = "user_id = \(user) AND course_id = \(course) AND quiz_id = \(quiz)"
+        return """
+            coalesce((SELECT max(number) FROM quiz_attempts WHERE \(at)), 0) AS count,
+            (SELECT max(number) FROM quiz_attempts WHERE \(at) AND passed = 1) AS last_pass,
+            (SELECT max(closed_at) FROM quiz_attempts WHERE \(at)) AS last_close
+            """
+    }
+
     /// Open attempts of a person at one quiz (the partial index `quiz_attempts_open` finds them).
     static let openAtQuiz = "user_id = $1 AND course_id = $2 AND quiz_id = $3 AND closed_at IS NULL ORDER BY number"
 
     /// The figures of a person's attempts at one quiz; `arguments` are the person, course and quiz.
     static func tally(_ connection: PostgresConnection, _ arguments: [(any PostgresBindable)?]) throws -> AttemptTally {
-        let row = try connection.query("""
-            SELECT count(*), max(number) FILTER (WHERE passed = 1), max(closed_at)
-            FROM quiz_attempts WHERE user_id = $1 AND course_id = $2 AND quiz_id = $3
-            """, arguments)[0]
+        let row = try connection.query("SELECT \(figures(user: "$1", course: "$2", quiz: "$3"))", arguments)[0]
         return AttemptTally(count: try row.decode(at: 0), lastPassNumber: try row.decodeIfPresent(at: 1),
                             lastClose: try row.decodeIfPresent(at: 2))
     }
@@ -342,10 +374,12 @@ public struct PostgresAttemptRepository: AttemptRepository {
                          limit: Int, startsSince: Double?) throws -> AttemptOverview {
         let rows = try connection.query("""
             SELECT f.count, f.last_pass, f.last_close, f.started, f.has_open, a.open, \(headerColumns), a.paper, a.steps
-            FROM (SELECT count(*) AS count, max(number) FILTER (WHERE passed = 1) AS last_pass,
-                         max(closed_at) AS last_close, count(*) FILTER (WHERE started_at >= $4) AS started,
-                         coalesce(bool_or(closed_at IS NULL), false) AS has_open
-                  FROM quiz_attempts WHERE user_id = $1 AND course_id = $2 AND quiz_id = $3) AS f
+            FROM (SELECT \(figures(user: "$1", course: "$2", quiz: "$3")),
+                         (SELECT count(*) FROM quiz_attempts
+                          WHERE user_id = $1 AND course_id = $2 AND quiz_id = $3 AND started_at >= $4) AS started,
+                         EXISTS (SELECT 1 FROM quiz_attempts
+                                 WHERE user_id = $1 AND course_id = $2 AND quiz_id = $3 AND closed_at IS NULL) AS has_open
+                 ) AS f
             LEFT JOIN (
                 SELECT true AS open, \(headerColumns), paper,
                        (SELECT '[' || string_agg(s.step, ',' ORDER BY s.sequence) || ']' FROM attempt_steps s

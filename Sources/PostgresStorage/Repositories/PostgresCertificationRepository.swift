@@ -191,13 +191,16 @@ public struct PostgresCertificationRepository: CertificationRepository {
         try connection.query("""
             SELECT id, user_id, program_id, kind, issued_at, expires_at, revoked_at, revoked_reason, revoked_by, credential
             FROM certificates WHERE \(condition) ORDER BY issued_at, id COLLATE "C"
-            """, arguments).map { row in
-            StoredCertificate(CertificateID(rawValue: try row.decode(at: 0)), userID: UserID(rawValue: try row.decode(at: 1)),
-                              programID: try row.decode(at: 2),
-                              kind: CertificationCycle.Kind(rawValue: try row.decode(at: 3)) ?? .initial,
-                              issuedAt: try row.decode(at: 4), expiresAt: try row.decode(at: 5),
-                              revokedAt: try row.decodeIfPresent(at: 6), revokedReason: try row.decodeIfPresent(at: 7),
-                              revokedBy: try row.decodeIfPresent(at: 8), credential: try row.decode(at: 9))
-        }
+            """, arguments).map(certificate)
+    }
+
+    /// The certificate in `row` (id, user, programme, kind, issued, expires, revoked at, reason, by, credential).
+    static func certificate(_ row: PostgresRow) throws -> StoredCertificate {
+        StoredCertificate(CertificateID(rawValue: try row.decode(at: 0)), userID: UserID(rawValue: try row.decode(at: 1)),
+                          programID: try row.decode(at: 2),
+                          kind: CertificationCycle.Kind(rawValue: try row.decode(at: 3)) ?? .initial,
+                          issuedAt: try row.decode(at: 4), expiresAt: try row.decode(at: 5),
+                          revokedAt: try row.decodeIfPresent(at: 6), revokedReason: try row.decodeIfPresent(at: 7),
+                          revokedBy: try row.decodeIfPresent(at: 8), credential: try row.decode(at: 9))
     }
 }

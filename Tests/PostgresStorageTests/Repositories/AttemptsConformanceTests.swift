@@ -275,3 +275,69 @@ import TrainingServer
         try #require(try storage.text(sql, [.int(Int64(value))]))
     }
 }
+
+extension AttemptsConformanceTests {
+    /// Rows of attempts as `start` numbers them (1, 2, 3… per person and quiz): `count` at each (course, quiz), the
+    /// last one open, the numbers in `passes` passed.
+    static func insertAttempts(_ storage: StorageFixture, _ user: User,
+                               _ quizzes: [(course: String, quiz: String, count: Int, passes: Set<Int>)]) throws {
+        for (course, quiz, count, passes) in quizzes {
+            for number in 1...count {
+                let open = number == count
+                try storage.execute("""
+                    INSERT INTO quiz_attempts (id, user_id, course_id, quiz_id, number, quiz_hash, paper, started_at,
+                                               closed_at, mark, max_mark, fraction, passed)
+                    VALUES (?, ?, ?, ?, ?, 'h', '{}', ?, ?, 1, 2, 0.5, ?)
+                    """, [.text("\(user.id.rawValue)/\(course)/\(quiz)/\(number)"), .int(user.id.rawValue),
+                          .text(course), .text(quiz), .int(Int64(number)), .double(Double(number)),
+                          open ? .null : .double(Double(number) + 0.5),
+                          open ? .null : .int(passes.contains(number) ? 1 : 0)])
+            }
+        }
+    }
+
+    /// The figures (the count as the highest number, the last pass, the last close) and the outcomes (one per quiz,
+    /// walked quiz by quiz) of a long history at several quizzes and courses, in bytewise order, on both engines.
+    @Test(arguments: StorageKind.enabled)
+    func figuresAndOutcomesOfALongHistoryAtSeveralQuizzes(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind) { storage in
+            let department = try storage.department("省", "局")
+            let user = try storage.user("li", in: department)
+            let other = try storage.user("wang", in: department)
+            try Self.insertAttempts(storage, user, [
+                (course: "ethics", quiz: "final", count: 120, passes: [7, 30]),
+                (course: "ethics", quiz: "b-quiz", count: 3, passes: []),
+                (course: "Ethics", quiz: "z", count: 2, passes: [1]),
+                (course: "课程", quiz: "测验", count: 2, passes: [1]),
+                (course: "ethics", quiz: "final-2", count: 1, passes: []),
+                (course: "ethics", quiz: "B", count: 4, passes: [3]),
+            ])
+            try Self.insertAttempts(storage, other, [(course: "ethics", quiz: "other", count: 2, passes: [1])])
+
+            let tally = try storage.attempts.tally(userID: user.id, courseID: "ethics", quizID: QuizID("final"))
+            #expect(tally.count == 120 && tally.lastPassNumber == 30 && tally.lastClose == 119.5)
+            let history = try storage.attempts.history(userID: user.id, courseID: "ethics", quizID: QuizID("final"),
+                                                       limit: 3)
+            #expect(history.0 == tally && history.1.map(\.number) == [118, 119, 120])
+            #expect(try storage.attempts.starts(userID: user.id, courseID: "ethics", quizID: QuizID("final"), since: 100)
+                    == AttemptStarts(started: 21, hasOpen: true))
+            let none = try storage.attempts.tally(userID: user.id, courseID: "ethics", quizID: QuizID("never"))
+            #expect(none.count == 0 && none.lastPassNumber == nil && none.lastClose == nil)
+
+            let outcomes = try storage.attempts.outcomes(userID: user.id)
+            #expect(outcomes.map { "\($0.courseID)/\($0.quizID.rawValue)/\($0.passed)" } == [
+                "Ethics/z/true", "ethics/B/true", "ethics/b-quiz/false", "ethics/final/true", "ethics/final-2/false",
+                "课程/测验/true",
+            ])
+            #expect(try storage.attempts.outcomes(userID: other.id).map(\.passed) == [true])
+            let snapshot = try storage.node.dashboard.snapshot(of: user.id, announcementsOn: nil)
+            #expect(snapshot.records.outcomes == outcomes)
+            #expect(snapshot.records.passes.map(\.at) == [1.5, 1.5, 3.5, 7.5, 30.5],
+                    "passes by close time, then id")
+            #expect(try storage.node.dashboard.courseRecords(of: user.id).outcomes == outcomes)
+            let records = try storage.certifications.learnerRecords(userID: user.id)
+            #expect(snapshot.records.passes.map { "\($0.courseID)/\($0.quizID)/\($0.at)" }
+                    == records.passes.map { "\($0.courseID)/\($0.quizID)/\($0.at)" })
+        }
+    }
+}

@@ -81,4 +81,41 @@ import TrainingServer
             #expect(plain.records.ledger.count == 1)
         }
     }
+
+    /// What one statement reads beside the rest comes out as the separate reads give it: an assignment to named
+    /// people carries all of them, in id order; the newest 20 unread announcements, newest first; several quizzes'
+    /// outcomes and passes in their order.
+    @Test(arguments: StorageKind.enabled)
+    func namedPeopleTheNewestTwentyAnnouncementsAndSeveralQuizzes(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind, clock: TestClock(AssignmentsConformanceTests.start)) { storage in
+            let f = try AssignmentsConformanceTests.Plan(storage)
+            let person = try f.person("a1", in: f.office)
+            let colleague = try f.person("a2", in: f.office)
+            let named = try f.assign("点名", audience: .people([colleague.id, person.id]))
+            let course = try f.assign("课程")
+            for index in 1...23 {
+                _ = try storage.node.announcements.publish(
+                    AnnouncementDraft(department: f.bureau, title: "通知 \(index)", body: "正文", endsOn: nil),
+                    by: .system, at: storage.clock.current)
+                storage.clock.advance(by: 1)
+            }
+            try AttemptsConformanceTests.insertAttempts(storage, person, [
+                (course: "ethics", quiz: "final", count: 5, passes: [2, 4]),
+                (course: "Ethics", quiz: "a", count: 2, passes: [1]),
+            ])
+
+            let snapshot = try storage.node.dashboard.snapshot(of: person.id, announcementsOn: f.today)
+            #expect(snapshot.memberships == (try f.repository.memberships(of: person.id)))
+            #expect(Set(snapshot.memberships.map(\.assignment.id)) == [named.id, course.id])
+            let people = snapshot.memberships.first { $0.assignment.id == named.id }?.assignment.audience
+            #expect(people == .people([person.id, colleague.id].sorted { $0.rawValue < $1.rawValue }))
+            #expect(snapshot.announcements.map(\.announcement.title) == (4...23).reversed().map { "通知 \($0)" })
+            let records = try storage.certifications.learnerRecords(userID: person.id)
+            #expect(snapshot.records.outcomes == records.outcomes && records.outcomes.count == 2)
+            #expect(snapshot.records.passes.map { "\($0.courseID)/\($0.quizID)/\($0.at)" }
+                    == records.passes.map { "\($0.courseID)/\($0.quizID)/\($0.at)" })
+            #expect(snapshot.records.passes.map(\.at) == [1.5, 2.5, 4.5])
+            #expect(snapshot.certificationStates.isEmpty, "no programme among the memberships")
+        }
+    }
 }
