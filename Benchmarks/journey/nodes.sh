@@ -116,6 +116,7 @@ wait_for() {
   for _ in $(seq 600); do
     kill -0 "$pid" 2>/dev/null || {
       cat "$log" >&2
+      if [[ $log == *.out && -e ${log%.out}.log ]]; then tail -20 "${log%.out}.log" >&2; fi
       fail "a process exited during start-up"
     }
     grep -qF "$text" "$log" && return 0
