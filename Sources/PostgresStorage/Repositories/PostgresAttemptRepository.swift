@@ -148,13 +148,7 @@ public struct PostgresAttemptRepository: AttemptRepository {
                               AND figures.last_close IS NOT DISTINCT FROM $17::double precision
                               AND figures.open = $18::text[]
                             RETURNING id),
-                        steps AS (
-                            INSERT INTO attempt_steps (attempt_id, sequence, at, step, idempotency_key)
-                            SELECT attempt.id, s.sequence, s.at, s.step, s.key FROM attempt,
-                                   unnest($19::bigint[], $20::double precision[], $21::text[], $22::text[])
-                                   AS s (sequence, at, step, key)
-                            RETURNING 1)
-                        SELECT (SELECT count(*) FROM attempt)
+                        \(Self.stepsOfTheAttempt(arraysFrom: 19))
                         """, attempt.id.rawValue, userID.rawValue, courseID, quizID.rawValue, attempt.number, quizHash,
                         paper, attempt.steps.first?.time ?? 0, deadline, summary.closedAt, summary.mark, summary.maxMark,
                         summary.fraction, summary.passed.map { $0 ? 1 : 0 },
@@ -205,13 +199,7 @@ public struct PostgresAttemptRepository: AttemptRepository {
                 do {
                     written = try connection.query("""
                         WITH attempt AS (\(row)),
-                        steps AS (
-                            INSERT INTO attempt_steps (attempt_id, sequence, at, step, idempotency_key)
-                            SELECT attempt.id, s.sequence, s.at, s.step, s.key FROM attempt,
-                                   unnest($9::bigint[], $10::double precision[], $11::text[], $12::text[])
-                                   AS s (sequence, at, step, key)
-                            RETURNING 1)
-                        SELECT (SELECT count(*) FROM attempt)
+                        \(Self.stepsOfTheAttempt(arraysFrom: 9))
                         """, arguments)
                 } catch PostgresError.uniqueViolation {
                     continue
@@ -242,6 +230,21 @@ public struct PostgresAttemptRepository: AttemptRepository {
           AND fraction IS NOT DISTINCT FROM $6::double precision AND passed IS NOT DISTINCT FROM $7::bigint
           AND (SELECT max(sequence) FROM attempt_steps WHERE attempt_id = $1) IS NOT DISTINCT FROM $8::bigint
         """
+
+    /// The end of `start`'s and `append`'s write: the steps (four arrays from parameter `first`, as `stepArrays`
+    /// makes them) inserted for the row the `attempt` step of the statement gave, if it gave one, and how many rows
+    /// that step gave (1: written; 0: the attempt was not as read, nothing stored).
+    static func stepsOfTheAttempt(arraysFrom first: Int) -> String {
+        """
+        steps AS (
+            INSERT INTO attempt_steps (attempt_id, sequence, at, step, idempotency_key)
+            SELECT attempt.id, s.sequence, s.at, s.step, s.key FROM attempt,
+                   unnest($\(first)::bigint[], $\(first + 1)::double precision[], $\(first + 2)::text[],
+                          $\(first + 3)::text[]) AS s (sequence, at, step, key)
+            RETURNING 1)
+        SELECT (SELECT count(*) FROM attempt)
+        """
+    }
 
     /// Steps as four array literals (sequences, times, step texts, idempotency keys), for one `unnest`.
     static func stepArrays(_ steps: [AttemptStep]) throws -> (sequences: String, times: String, texts: String,
