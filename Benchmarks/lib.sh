@@ -30,6 +30,17 @@ free_port() {
   fail "no free port found"
 }
 
+# scale_database_settings: what both scale scripts name the same way: OUT (Benchmarks/out, made), DB (SCALE_DB, or
+# a file in OUT named by PEOPLE, DEPARTMENTS and ATTEMPTS), HR_LOGIN, and SCALE_HR_PASSWORD exported (the generated HR
+# account's password; the database is a local benchmark fixture served on loopback only).
+scale_database_settings() {
+  OUT="$ROOT/Benchmarks/out"
+  mkdir -p "$OUT"
+  DB=${SCALE_DB:-"$OUT/scale-$PEOPLE-$DEPARTMENTS-$ATTEMPTS.sqlite"}
+  HR_LOGIN=hr.bench
+  export SCALE_HR_PASSWORD=${SCALE_HR_PASSWORD:-scale-benchmark-hr-2026}
+}
+
 # generate_scale_database: unless $DB exists, makes it with Benchmarks/scale/generate.py and $server_bin (PEOPLE,
 # DEPARTMENTS, ATTEMPTS people and rows, HR_LOGIN with SCALE_HR_PASSWORD), keeping what it printed in $DB.generated.txt.
 generate_scale_database() {

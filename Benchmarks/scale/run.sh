@@ -51,12 +51,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck source=../lib.sh
 source "$HERE/../lib.sh"
-OUT="$ROOT/Benchmarks/out"
-mkdir -p "$OUT"
-DB=${SCALE_DB:-"$OUT/scale-$PEOPLE-$DEPARTMENTS-$ATTEMPTS.sqlite"}
-HR_LOGIN=hr.bench
-# The generated HR account's password; the database is a local benchmark fixture served on loopback only.
-export SCALE_HR_PASSWORD=${SCALE_HR_PASSWORD:-scale-benchmark-hr-2026}
+scale_database_settings
 
 say() { printf '%s\n' "$*" >&2; }
 fail() { say "error: $*"; exit 1; }
