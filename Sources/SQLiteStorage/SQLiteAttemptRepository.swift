@@ -164,11 +164,7 @@ public struct SQLiteAttemptRepository: AttemptRepository {
             }
             if let summary {
                 try Self.update(summary, attemptID: attemptID, in: db)
-                stored.closedAt = summary.closedAt
-                stored.mark = summary.mark
-                stored.maxMark = summary.maxMark
-                stored.fraction = summary.fraction
-                stored.passed = summary.passed
+                stored.summary = summary
             }
             return stored
         }

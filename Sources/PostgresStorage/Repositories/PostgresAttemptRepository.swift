@@ -206,13 +206,7 @@ public struct PostgresAttemptRepository: AttemptRepository {
                 }
                 guard try written[0].decode(Int.self, at: 0) == 1 else { continue }
                 for step in steps { stored.attempt = stored.attempt.appending(step) }
-                if let summary {
-                    stored.closedAt = summary.closedAt
-                    stored.mark = summary.mark
-                    stored.maxMark = summary.maxMark
-                    stored.fraction = summary.fraction
-                    stored.passed = summary.passed
-                }
+                if let summary { stored.summary = summary }
                 return stored
             }
             throw StoreError.conflict("the attempt could not be changed: other requests kept changing it")

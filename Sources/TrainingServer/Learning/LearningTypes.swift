@@ -69,9 +69,19 @@ extension StoredAttempt {
         if case .start(_, let limit, _, _)? = attempt.steps.first?.action { deadline = limit }
         return AttemptHeader(id: attempt.id, number: attempt.number, userID: userID, courseID: courseID,
                              quizID: attempt.quizID, quizHash: quizHash, startedAt: attempt.steps.first?.time ?? 0,
-                             deadline: deadline,
-                             summary: AttemptSummary(closedAt: closedAt, mark: mark, maxMark: maxMark, fraction: fraction,
-                                                     passed: passed))
+                             deadline: deadline, summary: summary)
+    }
+
+    /// The derived values cached at the last step, as one value (setting it is what storing a summary does).
+    public var summary: AttemptSummary {
+        get { AttemptSummary(closedAt: closedAt, mark: mark, maxMark: maxMark, fraction: fraction, passed: passed) }
+        set {
+            closedAt = newValue.closedAt
+            mark = newValue.mark
+            maxMark = newValue.maxMark
+            fraction = newValue.fraction
+            passed = newValue.passed
+        }
     }
 }
 
