@@ -346,25 +346,24 @@ public struct SQLiteAttemptRepository: AttemptRepository {
 
 /// Decoded papers and steps of recently used attempts, shared by the copies of one repository. An entry is only a
 /// shortcut: `SQLiteAttemptRepository.load` checks it against the database (the last step it holds must still be
-/// stored) and reads what was appended since. At most `capacity` attempts; the whole cache is dropped when full.
+/// stored) and reads what was appended since. The attempts used last, at most `2 × generationSize`
+/// (`RecentEntries`).
 final class DecodedAttempts: Sendable {
     struct Entry: Sendable {
         var paper: Paper
         var steps: [AttemptStep]
     }
 
-    static let capacity = 4_096
-    private let entries = Mutex<[AttemptID: Entry]>([:])
+    /// The open attempts of several hundred people at once, and the closed ones whose results were just shown.
+    static let generationSize = 512
+    private let entries = Mutex(RecentEntries<AttemptID, Entry>(generationSize: generationSize))
 
     func attempt(_ id: AttemptID) -> Entry? {
-        entries.withLock { $0[id] }
+        entries.withLock { $0.value(id) }
     }
 
     func keep(_ attempt: Attempt) {
-        entries.withLock { entries in
-            if entries.count >= Self.capacity, entries[attempt.id] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[attempt.id] = Entry(paper: attempt.paper, steps: attempt.steps)
-        }
+        entries.withLock { $0.keep(Entry(paper: attempt.paper, steps: attempt.steps), for: attempt.id) }
     }
 }
 

@@ -323,7 +323,8 @@ public struct QuizService: Sendable {
 /// same; steps are only ever appended) replayed against the same quiz version (same id, content hash and pass
 /// mark; a definition without a content hash is never kept), and only when `now` is on the same side of the
 /// attempt's cutoff as when it was made, the only way the time enters a replay (`AttemptState.init(replaying:)`):
-/// what it returns is what replaying again would give. At most `capacity` attempts; all are dropped when full.
+/// what it returns is what replaying again would give. The attempts used last, at most `2 × generationSize`
+/// (`RecentEntries`).
 final class AttemptReplays: Sendable {
     private struct Entry: Sendable {
         var stepCount: Int
@@ -335,12 +336,14 @@ final class AttemptReplays: Sendable {
         var state: AttemptState
     }
 
-    static let capacity = 2_048
-    private let entries = Mutex<[AttemptID: Entry]>([:])
+    /// An open attempt is used on every page of it, between which the other people taking quizzes use theirs:
+    /// 512 keeps the attempts of several hundred people at once (two generations: at most 1,024 states).
+    static let generationSize = 512
+    private let entries = Mutex(RecentEntries<AttemptID, Entry>(generationSize: generationSize))
 
     func state(of attempt: Attempt, quiz: QuizDefinition, now: Double) -> AttemptState? {
         guard !quiz.contentHash.isEmpty, let last = attempt.steps.last,
-              let entry = entries.withLock({ $0[attempt.id] }),
+              let entry = entries.withLock({ $0.value(attempt.id) }),
               entry.stepCount == attempt.steps.count, entry.lastStep == last, entry.quizID == quiz.id,
               entry.quizHash == quiz.contentHash, entry.passMark == quiz.passMark else { return nil }
         if let cutoff = entry.state.cutoff, (now > cutoff) != (entry.now > cutoff) { return nil }
@@ -351,29 +354,25 @@ final class AttemptReplays: Sendable {
         guard !quiz.contentHash.isEmpty, let last = attempt.steps.last else { return }
         let entry = Entry(stepCount: attempt.steps.count, lastStep: last, quizID: quiz.id, quizHash: quiz.contentHash,
                           passMark: quiz.passMark, now: now, state: state)
-        entries.withLock { entries in
-            if entries.count >= Self.capacity, entries[attempt.id] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[attempt.id] = entry
-        }
+        entries.withLock { $0.keep(entry, for: attempt.id) }
     }
 
     /// How many attempts are kept (for tests).
     var count: Int { entries.withLock { $0.count } }
 }
 
-/// Attempts as stored when last read or written by this server, by id; at most `capacity`, all dropped when full.
-/// Only a starting point for a write, which reads the attempt again inside its transaction: never shown as is.
+/// Attempts as stored when last read or written by this server, by id; the ones used last, at most
+/// `2 × generationSize` (`RecentEntries`). Only a starting point for a write, which reads the attempt again inside
+/// its transaction: never shown as is.
 final class KnownAttempts: Sendable {
-    static let capacity = 2_048
-    private let entries = Mutex<[AttemptID: StoredAttempt]>([:])
+    /// As `AttemptReplays.generationSize`: the open attempts of several hundred people at once.
+    static let generationSize = 512
+    private let entries = Mutex(RecentEntries<AttemptID, StoredAttempt>(generationSize: generationSize))
 
-    func attempt(_ id: AttemptID) -> StoredAttempt? { entries.withLock { $0[id] } }
+    func attempt(_ id: AttemptID) -> StoredAttempt? { entries.withLock { $0.value(id) } }
 
     func keep(_ stored: StoredAttempt) {
-        entries.withLock { entries in
-            if entries.count >= Self.capacity, entries[stored.attempt.id] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[stored.attempt.id] = stored
-        }
+        entries.withLock { $0.keep(stored, for: stored.attempt.id) }
     }
 
     /// How many attempts are kept (for tests).
