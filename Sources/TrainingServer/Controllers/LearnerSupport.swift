@@ -29,8 +29,23 @@ extension ControllerContext {
 
     /// Whether the client asked for JSON (the page scripts and the API do).
     func wantsJSON(_ request: Request) -> Bool {
-        request.path.hasPrefix("/api/") || (request.headers["Accept"] ?? "").contains("application/json")
+        request.path.hasPrefix("/api/") || Self.containsJSON(request.headers["Accept"] ?? "")
     }
+
+    /// Whether `accept` holds `application/json`, compared byte by byte: `String.contains` with a string searches
+    /// by characters through the generic collection algorithms, which a profile of the save request showed at
+    /// about a tenth of the request's handler.
+    static func containsJSON(_ accept: String) -> Bool {
+        let bytes = accept.utf8
+        var from = bytes.startIndex
+        while let found = bytes[from...].firstIndex(of: UInt8(ascii: "a")) {
+            if bytes[found...].starts(with: jsonType) { return true }
+            from = bytes.index(after: found)
+        }
+        return false
+    }
+
+    private static let jsonType = Array("application/json".utf8)
 }
 
 extension ControllerContext {
