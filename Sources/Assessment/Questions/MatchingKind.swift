@@ -11,14 +11,27 @@ public enum MatchingKind {
     }
 
     /// The distinct answers of a matching question, pairs' answers first, then distractors, duplicates removed.
+    /// Up to `linearLimit` answers the duplicates are found by comparing the texts with those kept: hashing a
+    /// text (for a set) normalises all of it, comparing two different texts stops at their first difference, and
+    /// pages build this list for every matching question they show.
     public static func answers(pairs: [MatchPair], distractors: [LocalizedText]) -> [Answer] {
-        var seen = Set<LocalizedText>()
+        let all = allAnswers(pairs: pairs, distractors: distractors)
         var result: [Answer] = []
-        for candidate in allAnswers(pairs: pairs, distractors: distractors) where seen.insert(candidate.text).inserted {
+        result.reserveCapacity(all.count)
+        if all.count <= linearLimit {
+            for candidate in all where !result.contains(where: { $0.text == candidate.text }) {
+                result.append(candidate)
+            }
+            return result
+        }
+        var seen = Set<LocalizedText>()
+        for candidate in all where seen.insert(candidate.text).inserted {
             result.append(candidate)
         }
         return result
     }
+
+    static let linearLimit = 16
 
     /// The key of the distractor at `index`.
     public static func distractorKey(_ index: Int) -> String { "~\(index)" }
