@@ -10,13 +10,17 @@ import TrainingServer
 /// division's page is one round trip and a few dozen rows, and the whole tree's about a hundred rather than a row
 /// per department and state. Every figure comes from the one snapshot of that statement.
 ///
-/// **Plans.** The subtree's departments are read once (a materialised CTE over `departments_path_bytes`); each
-/// aggregate is then looked up per department through its primary key (`department_people_pkey`,
-/// `certification_counts_pkey`, `department_hours_pkey`). The look-ups are lateral subqueries with `OFFSET 0`,
-/// which PostgreSQL does not pull up into a join: left to itself, the planner hashes the whole aggregate table for
-/// a bureau of 450 departments (10 ms on `scale_bench`, against 5.8 ms as look-ups), and a prepared statement's
-/// generic plan would choose again from a guessed subtree size. Fixed look-ups cost the whole tree's 5,000
-/// departments more than hashing would (about 45 ms against 23 ms), still within the SQLite engine's figures.
+/// **Plans.** The subtree's departments are read once (a materialised CTE over `departments_path_bytes`) and
+/// counted. Up to `lookUpLimit` of them (1,000 by default: a bureau has about 450 of `scale_bench`'s 5,000), each
+/// aggregate is looked up per department through its primary key (`department_people_pkey`,
+/// `certification_counts_pkey`, `department_hours_pkey`): lateral subqueries with `OFFSET 0`, which PostgreSQL does
+/// not pull up into a join. Left to itself, the planner hashes the whole aggregate table for a bureau (10 ms on
+/// `scale_bench`, against 4–6 ms as look-ups), and a prepared statement's generic plan would choose again from a
+/// guessed subtree size. Past the limit, look-ups cost more than reading the tables whole (the whole tree: about
+/// 45 ms against 23 ms), so each aggregate table is hash-joined with all departments and the rows outside the
+/// subtree dropped after the join: the join's inputs are whole tables whatever the range, so its plan does not
+/// depend on the range's estimate either (a join with the range itself came out as sorted merge joins, 63 ms). The
+/// subtree's size is a one-time filter on both forms of each part, so only one form runs.
 extension PostgresReportRepository {
     public func summary(programID: String, root: Department, children: [Department], scope: AccessScope)
         throws -> (root: DepartmentSummary, children: [DepartmentSummary]) {
@@ -83,8 +87,8 @@ extension PostgresReportRepository {
             let childIndex = Dictionary(children.enumerated().map { ($1.idPath, $0) }, uniquingKeysWith: { first, _ in first })
             func child(_ key: String) -> Int? { key.isEmpty ? nil : childIndex[root.idPath + key + "/"] }
             var parameters = PostgresParameters()
-            let statement = Self.figuresStatement(programID: programID, rootPath: root.idPath, prefixes, year: year,
-                                                  &parameters)
+            let statement = figuresStatement(programID: programID, rootPath: root.idPath, prefixes, year: year,
+                                             &parameters)
             let rows = try pool.withConnection { connection in try connection.query(statement, parameters.values) }
             var required: String?
             var buckets: [(bucket: Int, people: Int)] = []
@@ -125,36 +129,68 @@ extension PostgresReportRepository {
     /// The statement of `figures`: rows of (kind, child, state, bucket, people, required), kind 0 the stored
     /// requirement (only with a `year`), 1 the people per child, 2 the people per child and state, 3 the people
     /// with hours in `year` per bucket (only with a `year`). Aggregate rows counting nobody are left out, so a
-    /// summary's counts name the states someone is in, as SQLite's do. See the type's comment for the plan.
-    static func figuresStatement(programID: String, rootPath: String, _ prefixes: [String], year: Int?,
-                                 _ parameters: inout PostgresParameters) -> String {
-        let inRange = rangeCondition(prefixes, &parameters)
+    /// summary's counts name the states someone is in, as SQLite's do.
+    ///
+    /// Each part is written twice, for a subtree of at most `lookUpLimit` departments and for a larger one; the
+    /// subtree's size, counted once (`size`), is a one-time filter on each, so only one of the two runs. See the
+    /// type's comment for the plans.
+    func figuresStatement(programID: String, rootPath: String, _ prefixes: [String], year: Int?,
+                          _ parameters: inout PostgresParameters) -> String {
+        let inRange = Self.rangeCondition(prefixes, &parameters)
         // id_path holds ASCII digits and slashes, so its characters are the Swift string's.
         let start = parameters.bind(rootPath.count + 1)
         let program = parameters.bind(programID)
+        let limit = parameters.bind(lookUpLimit)
+        // The look-ups read the subtree through a LIMIT that never cuts (they run only when the subtree is within
+        // it) but caps the planner's estimate: costed for the whole tree, the look-ups it never runs would pass
+        // `jit_above_cost` and have every such statement compiled first (about 100 ms of JIT for the whole tree).
+        let small = "(SELECT departments FROM size) <= \(limit)"
+        let large = "(SELECT departments FROM size) > \(limit)"
+        // The larger subtree's departments, each with its child ("" for the root's own) or NULL when out of range.
+        let child = "CASE WHEN \(inRange) THEN split_part(substr(d.id_path, \(start)::integer), '/', 1) END"
         var parts = [
             """
             SELECT 1 AS kind, s.child, NULL::text AS state, NULL::bigint AS bucket, sum(p.people)::bigint AS people,
                    NULL::text AS required
-            FROM subtree s CROSS JOIN LATERAL (
+            FROM (SELECT id, child FROM subtree LIMIT \(limit)) s CROSS JOIN LATERAL (
                 SELECT p.people FROM department_people p WHERE p.department_id = s.id AND p.people <> 0 OFFSET 0) p
-            GROUP BY s.child
+            WHERE \(small) GROUP BY s.child
+            """,
+            """
+            SELECT 1, x.child, NULL, NULL, sum(x.people)::bigint, NULL FROM (
+                SELECT \(child) AS child, p.people FROM departments d
+                JOIN department_people p ON p.department_id = d.id WHERE p.people <> 0) x
+            WHERE \(large) AND x.child IS NOT NULL GROUP BY x.child
             """,
             """
             SELECT 2, s.child, cc.state, NULL, sum(cc.people)::bigint, NULL
-            FROM subtree s CROSS JOIN LATERAL (
+            FROM (SELECT id, child FROM subtree LIMIT \(limit)) s CROSS JOIN LATERAL (
                 SELECT cc.state, cc.people FROM certification_counts cc
                 WHERE cc.program_id = \(program) AND cc.department_id = s.id AND cc.people <> 0 OFFSET 0) cc
-            GROUP BY s.child, cc.state
+            WHERE \(small) GROUP BY s.child, cc.state
+            """,
+            """
+            SELECT 2, x.child, x.state, NULL, sum(x.people)::bigint, NULL FROM (
+                SELECT \(child) AS child, cc.state, cc.people FROM departments d
+                JOIN certification_counts cc ON cc.department_id = d.id AND cc.program_id = \(program)
+                WHERE cc.people <> 0) x
+            WHERE \(large) AND x.child IS NOT NULL GROUP BY x.child, x.state
             """,
         ]
         if let year {
+            let year = parameters.bind(year)
             parts.append("""
                 SELECT 3, NULL, NULL, h.bucket, sum(h.people)::bigint, NULL
-                FROM subtree s CROSS JOIN LATERAL (
+                FROM (SELECT id, child FROM subtree LIMIT \(limit)) s CROSS JOIN LATERAL (
                     SELECT h.bucket, h.people FROM department_hours h
-                    WHERE h.department_id = s.id AND h.year = \(parameters.bind(year)) OFFSET 0) h
-                GROUP BY h.bucket
+                    WHERE h.department_id = s.id AND h.year = \(year) OFFSET 0) h
+                WHERE \(small) GROUP BY h.bucket
+                """)
+            parts.append("""
+                SELECT 3, NULL, NULL, x.bucket, sum(x.people)::bigint, NULL FROM (
+                    SELECT \(child) AS child, h.bucket, h.people FROM departments d
+                    JOIN department_hours h ON h.department_id = d.id AND h.year = \(year)) x
+                WHERE \(large) AND x.child IS NOT NULL GROUP BY x.bucket
                 """)
             parts.append("""
                 SELECT 0, NULL, NULL, NULL, NULL, (SELECT value FROM settings WHERE key = 'reports.required_hours')
@@ -163,7 +199,8 @@ extension PostgresReportRepository {
         return """
             WITH subtree AS MATERIALIZED (
                 SELECT d.id, split_part(substr(d.id_path, \(start)::integer), '/', 1) AS child FROM departments d
-                WHERE \(inRange))
+                WHERE \(inRange)),
+            size AS MATERIALIZED (SELECT count(*) AS departments FROM subtree)
             \(parts.joined(separator: "\nUNION ALL\n"))
             """
     }

@@ -34,10 +34,15 @@ public struct PostgresReportRepository: ReportRepository {
     /// Subtrees with at most this many people are counted exactly, whatever the filter.
     let exactCountLimit: Int
 
-    public init(pool: PostgresPool, countCap: Int = 1000, exactCountLimit: Int = 50_000) {
+    /// Summaries of subtrees with at most this many departments look each department's aggregates up by key;
+    /// larger ones read the aggregate tables whole (`PostgresReportRepository+Summary`).
+    let lookUpLimit: Int
+
+    public init(pool: PostgresPool, countCap: Int = 1000, exactCountLimit: Int = 50_000, lookUpLimit: Int = 1000) {
         self.pool = pool
         self.countCap = countCap
         self.exactCountLimit = exactCountLimit
+        self.lookUpLimit = lookUpLimit
     }
 
     // MARK: SQL
