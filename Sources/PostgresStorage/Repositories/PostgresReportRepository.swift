@@ -23,8 +23,9 @@ import TrainingServer
 /// is narrowed to the people listed with one of them (`user_name_characters`), which every match is.
 ///
 /// **Reads** that take several statements (counts, walks, export batches) run in one REPEATABLE READ snapshot, so
-/// their parts agree with each other while other servers write; a summary and an hours distribution from the
-/// aggregates are one statement each (one round trip).
+/// their parts agree with each other while other servers write; a summary page's figures (`dashboardFigures`: the
+/// summary and the hours distribution together), a summary and an hours distribution from the aggregates are one
+/// statement each (one round trip: `PostgresReportRepository+Summary`).
 public struct PostgresReportRepository: ReportRepository {
     let pool: PostgresPool
     /// Counting stops here when no aggregate answers a filter (a search, an expiry range) over a large subtree:
@@ -33,10 +34,15 @@ public struct PostgresReportRepository: ReportRepository {
     /// Subtrees with at most this many people are counted exactly, whatever the filter.
     let exactCountLimit: Int
 
-    public init(pool: PostgresPool, countCap: Int = 1000, exactCountLimit: Int = 50_000) {
+    /// Summaries of subtrees with at most this many departments look each department's aggregates up by key;
+    /// larger ones read the aggregate tables whole (`PostgresReportRepository+Summary`).
+    let lookUpLimit: Int
+
+    public init(pool: PostgresPool, countCap: Int = 1000, exactCountLimit: Int = 50_000, lookUpLimit: Int = 1000) {
         self.pool = pool
         self.countCap = countCap
         self.exactCountLimit = exactCountLimit
+        self.lookUpLimit = lookUpLimit
     }
 
     // MARK: SQL
@@ -333,120 +339,6 @@ public struct PostgresReportRepository: ReportRepository {
     }
 
     // MARK: Reports
-
-    public func summary(programID: String, root: Department, children: [Department], scope: AccessScope)
-        throws -> (root: DepartmentSummary, children: [DepartmentSummary]) {
-        let prefixes = Self.prefixes(root.idPath, scope)
-        // Each aggregate row belongs to the root and to the child whose path starts its own.
-        var rootSummary = DepartmentSummary(root, people: 0, counts: [:])
-        var summaries = children.map { DepartmentSummary($0, people: 0, counts: [:]) }
-        let childIndex = Dictionary(children.enumerated().map { ($1.idPath, $0) }, uniquingKeysWith: { first, _ in first })
-        func child(of path: String) -> Int? {
-            guard path.count > root.idPath.count, path.hasPrefix(root.idPath) else { return nil }
-            let rest = path.dropFirst(root.idPath.count)
-            guard let slash = rest.firstIndex(of: "/") else { return nil }
-            return childIndex[root.idPath + rest[...slash]]
-        }
-        if !prefixes.isEmpty {
-            // One statement (one snapshot, one round trip): each department's people (state NULL) and its counts per
-            // state.
-            var parameters = PostgresParameters()
-            let inRange = Self.rangeCondition(prefixes, &parameters)
-            let program = parameters.bind(programID)
-            let rows = try pool.withConnection { connection in
-                try connection.query("""
-                    SELECT d.id_path, NULL::text, p.people FROM departments d
-                    JOIN department_people p ON p.department_id = d.id WHERE \(inRange) AND p.people <> 0
-                    UNION ALL
-                    SELECT d.id_path, cc.state, cc.people FROM departments d
-                    JOIN certification_counts cc ON cc.program_id = \(program) AND cc.department_id = d.id
-                    WHERE \(inRange) AND cc.people <> 0
-                    """, parameters.values)
-            }
-            for row in rows {
-                let count: Int = try row.decode(at: 2)
-                let index = child(of: try row.decode(at: 0))
-                guard let stateName: String = try row.decodeIfPresent(at: 1) else {
-                    rootSummary.people += count
-                    if let index { summaries[index].people += count }
-                    continue
-                }
-                guard let state = CertificationStateName(rawValue: stateName), state != .notStarted else { continue }
-                rootSummary.counts[state, default: 0] += count
-                if let index { summaries[index].counts[state, default: 0] += count }
-            }
-        }
-        func finished(_ summary: DepartmentSummary) -> DepartmentSummary {
-            var summary = summary
-            let started = summary.counts.values.reduce(0, +)
-            summary.counts[.notStarted] = max(0, summary.people - started)
-            return summary
-        }
-        return (finished(rootSummary), summaries.map(finished))
-    }
-
-    public func hoursDistribution(_ filter: PeopleFilter, scope: AccessScope, bounds: [Double]) throws -> [Int] {
-        let prefixes = Self.prefixes(filter.departmentPath, scope)
-        var counts = Array(repeating: 0, count: bounds.count + 2)
-        guard !prefixes.isEmpty else { return counts }
-        if filter.keepsEveryone {
-            // One statement: the stored requirement (kind 0), the subtree's people with hours per bucket (kind 1)
-            // and its people (kind 2).
-            var parameters = PostgresParameters()
-            let inRange = Self.rangeCondition(prefixes, &parameters)
-            let rows = try pool.withConnection { connection in
-                try connection.query("""
-                    SELECT 0, NULL::bigint, NULL::bigint, (SELECT value FROM settings WHERE key = 'reports.required_hours')
-                    UNION ALL
-                    SELECT 1, h.bucket, sum(h.people)::bigint, NULL FROM departments d
-                    JOIN department_hours h ON h.department_id = d.id AND h.year = \(parameters.bind(filter.year))
-                    WHERE \(inRange) GROUP BY h.bucket
-                    UNION ALL
-                    SELECT 2, NULL, coalesce(sum(p.people), 0)::bigint, NULL FROM departments d
-                    JOIN department_people p ON p.department_id = d.id WHERE \(inRange)
-                    """, parameters.values)
-            }
-            let required = try rows.first { try $0.decode(Int.self, at: 0) == 0 }
-                .flatMap { try $0.decodeIfPresent(String.self, at: 3) }.flatMap(Double.init)
-            if let required, HoursDistribution.bounds(required: required) == bounds {
-                // Buckets 1...5 are the quarters and the rest when there are bounds; with none, all hours are one.
-                var withHours = 0
-                var people = 0
-                for row in rows {
-                    switch try row.decode(Int.self, at: 0) {
-                    case 1:
-                        let count: Int = try row.decode(at: 2)
-                        counts[bounds.isEmpty ? 1 : min(try row.decode(Int.self, at: 1), bounds.count + 1)] += count
-                        withHours += count
-                    case 2: people = try row.decode(at: 2)
-                    default: break
-                    }
-                }
-                counts[0] = max(0, people - withHours)
-                return counts
-            }
-        }
-        try pool.withConnection { connection in
-            // Each person's hours against their own requirement: the bounds are shares of the global requirement
-            // (their last), applied to each person's (as the aggregates' triggers do).
-            let global = bounds.last ?? 0
-            var parameters = PostgresParameters()
-            let people = Self.query(filter, prefixes, select: """
-                coalesce(h.hours, 0) AS hours, coalesce(u.required_hours, \(parameters.bind(global))) AS required
-                """, &parameters)
-            let whens = bounds.enumerated().map { index, bound in
-                "WHEN hours < required * \(parameters.bind(global > 0 ? bound / global : 0)) THEN \(index + 1)"
-            }.joined(separator: " ")
-            for row in try connection.query("""
-                SELECT CASE WHEN hours <= 0 THEN 0 \(whens) ELSE \(bounds.count + 1) END AS bucket, count(*) AS people
-                FROM (\(people)) AS matching GROUP BY 1
-                """, parameters.values) {
-                let index: Int = try row.decode(at: 0)
-                if counts.indices.contains(index) { counts[index] = try row.decode(at: 1) }
-            }
-        }
-        return counts
-    }
 
     public func record(userID: UserID, scope: AccessScope) throws -> PersonRecord? {
         var parameters = PostgresParameters()

@@ -69,9 +69,14 @@ public struct HRReports: Sendable {
         var rows: [DepartmentSummary]
         let total: SummaryTotals
         var direct: DepartmentSummary?
+        let bounds = HoursDistribution.bounds(required: requiredHours)
+        let counts: [Int]
         if let department {
-            let summary = try reports.summary(programID: programKey, root: department,
-                                              children: viewer.children(of: department), scope: viewer.scope)
+            // The summary and the hours distribution in one read.
+            let summary = try reports.dashboardFigures(programID: programKey, root: department,
+                                                       children: viewer.children(of: department), year: year,
+                                                       bounds: bounds, scope: viewer.scope)
+            counts = summary.hours
             rows = summary.children
             total = SummaryTotals(summary.root)
             // The department is in scope, so all its sub-departments are: what they do not hold is its own.
@@ -86,11 +91,10 @@ public struct HRReports: Sendable {
                 try reports.summary(programID: programKey, root: $0, children: [], scope: viewer.scope).root
             }
             total = SummaryTotals(rows)
+            counts = try reports.hoursDistribution(PeopleFilter(departmentPath: "/", programID: programKey, year: year),
+                                                   scope: viewer.scope, bounds: bounds)
         }
         rows.sort { $0.department.name < $1.department.name }
-        let filter = PeopleFilter(departmentPath: department?.idPath ?? "/", programID: programKey, year: year)
-        let counts = try reports.hoursDistribution(filter, scope: viewer.scope,
-                                                   bounds: HoursDistribution.bounds(required: requiredHours))
         return Dashboard(program: program, programs: catalogue.programs, year: year, requiredHours: requiredHours,
                          department: department, trail: department.map(viewer.trail(to:)) ?? [], total: total,
                          direct: direct, rows: rows, hours: HoursDistribution(required: requiredHours, counts: counts),

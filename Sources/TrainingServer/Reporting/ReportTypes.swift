@@ -109,6 +109,21 @@ public struct PeopleTotal: Sendable, Hashable {
     }
 }
 
+/// A department's summary with its sub-departments' and the hours distribution of its people
+/// (`ReportRepository.dashboardFigures`).
+public struct DashboardFigures: Sendable, Hashable {
+    public var root: DepartmentSummary
+    public var children: [DepartmentSummary]
+    /// People per hours bucket, as `hoursDistribution` counts them.
+    public var hours: [Int]
+
+    public init(root: DepartmentSummary, children: [DepartmentSummary], hours: [Int]) {
+        self.root = root
+        self.children = children
+        self.hours = hours
+    }
+}
+
 /// Read-only queries for HR, always within an `AccessScope`.
 public protocol ReportRepository: Sendable {
     /// The summary of `root` and of each of `children` (its sub-departments), for one programme.
@@ -125,6 +140,11 @@ public protocol ReportRepository: Sendable {
     /// How many people matching `filter` have study hours in each bucket of `bounds` in `filter.year`
     /// (see `HoursDistribution`), in scope.
     func hoursDistribution(_ filter: PeopleFilter, scope: AccessScope, bounds: [Double]) throws -> [Int]
+    /// What the department summary shows of `root`: `summary(programID:root:children:scope:)` and the
+    /// `hoursDistribution` of everyone in its subtree in `year`, read together (an engine on the network answers
+    /// both in one round trip). The default asks the two in turn.
+    func dashboardFigures(programID: String, root: Department, children: [Department], year: Int, bounds: [Double],
+                          scope: AccessScope) throws -> DashboardFigures
     /// Counts the aggregates behind the reports for a yearly requirement of `requiredHours` (once; again only when
     /// the requirement changes). Until then, and for any other requirement, reports count from the people.
     func prepareAggregates(requiredHours: Double) throws
@@ -133,4 +153,14 @@ public protocol ReportRepository: Sendable {
     func prepareNameKeys() throws
     /// One person's record, or nil when they do not exist or their department is outside `scope`.
     func record(userID: UserID, scope: AccessScope) throws -> PersonRecord?
+}
+
+extension ReportRepository {
+    public func dashboardFigures(programID: String, root: Department, children: [Department], year: Int,
+                                 bounds: [Double], scope: AccessScope) throws -> DashboardFigures {
+        let summary = try self.summary(programID: programID, root: root, children: children, scope: scope)
+        let filter = PeopleFilter(departmentPath: root.idPath, programID: programID, year: year)
+        return DashboardFigures(root: summary.root, children: summary.children,
+                                hours: try hoursDistribution(filter, scope: scope, bounds: bounds))
+    }
 }

@@ -645,6 +645,80 @@ import TrainingServer
     }
 
     @Test(arguments: StorageKind.enabled)
+    func theDashboardFiguresAreTheSummaryAndTheHoursDistributionForEveryShapeOfSubtree(_ kind: StorageKind) throws {
+        try StorageFixture.with(kind) { storage in
+            let org = try Organisation(storage)
+            let empty = try storage.department("省政府", "数据局", "空处")
+            let head = try org.person("head", "局长", in: org.a)
+            let li = try org.person("li", "李", in: org.a1)
+            let wang = try org.person("wang", "王", in: org.a1)
+            let sun = try org.person("sun", "孙", in: org.a1)
+            let gone = try org.person("gone", "离职者", in: org.a1)
+            try org.person("zhao", "赵", in: org.a2)
+            let marker = try org.person("marker", "ZZMARKER", in: org.b)
+            let trap = try org.person("trap", "陷阱", in: org.trap)
+            try org.certify(head, .certified, certifiedAt: 10, expiresAt: 1_000)
+            try org.certify(li, .expired, certifiedAt: 10, expiresAt: 20)
+            try org.certify(wang, .revoked, certifiedAt: 10, expiresAt: 1_000)
+            try org.certify(sun, .inProgress)
+            try org.certify(gone, .certified)
+            try org.certify(marker, .certified)
+            try org.certify(trap, .certified)
+            try org.certify(li, .certified, program: "another")
+            try org.credit(head, 100)
+            try org.credit(li, 30)
+            try org.credit(sun, 60, year: Self.year - 1)
+            try org.credit(gone, 50)
+            try org.credit(marker, 5)
+            try org.credit(trap, 100)
+            try storage.users.setDisabled(true, id: gone.id, by: .system)
+            let bounds = HoursDistribution.bounds(required: 90)
+            /// The figures, checked against the summary and the distribution asked for apart.
+            func figures(_ root: Department, _ children: [Department], _ scope: AccessScope, bounds: [Double] = bounds,
+                         program: String = Self.program) throws -> DashboardFigures {
+                let figures = try org.reports.dashboardFigures(programID: program, root: root, children: children,
+                                                               year: Self.year, bounds: bounds, scope: scope)
+                let summary = try org.reports.summary(programID: program, root: root, children: children, scope: scope)
+                #expect(figures.root == summary.root)
+                #expect(figures.children == summary.children)
+                var filter = org.filter(root)
+                filter.programID = program
+                #expect(try figures.hours == org.reports.hoursDistribution(filter, scope: scope, bounds: bounds))
+                return figures
+            }
+            func people(_ figures: DashboardFigures) -> [Int] { [figures.root.people] + figures.children.map(\.people) }
+            // Counted from the people (no buckets kept yet), then from the aggregates: the same figures.
+            let a = try figures(org.a, [org.a1, org.a2, empty], org.scope(org.a))
+            #expect(people(a) == [5, 3, 1, 0], "the disabled person, the marker and the trap are not counted")
+            #expect(a.root.counts == [.certified: 1, .expired: 1, .revoked: 1, .inProgress: 1, .notStarted: 1])
+            #expect(a.children[0].counts == [.expired: 1, .revoked: 1, .inProgress: 1, .notStarted: 0])
+            #expect(a.children[1].counts == [.notStarted: 1] && a.children[2].counts == [.notStarted: 0])
+            #expect(a.hours == [3, 0, 1, 0, 0, 1], "no hours this year: wang, zhao, and sun (last year's only)")
+            try org.reports.prepareAggregates(requiredHours: 90)
+            #expect(try figures(org.a, [org.a1, org.a2, empty], org.scope(org.a)) == a)
+            // Another requirement than the buckets were kept for, and none: counted from the people.
+            #expect(try figures(org.a, [org.a1], org.scope(org.a), bounds: HoursDistribution.bounds(required: 40)).hours
+                        == [3, 0, 0, 0, 1, 1])
+            #expect(try figures(org.a, [], org.scope(org.a), bounds: []).hours == [3, 2])
+            // A leaf, an empty department, another programme.
+            let leaf = try figures(org.a2, [], org.scope(org.a))
+            #expect(people(leaf) == [1] && leaf.root.counts == [.notStarted: 1] && leaf.hours == [1, 0, 0, 0, 0, 0])
+            let nobody = try figures(empty, [], org.scope(org.a))
+            #expect(people(nobody) == [0] && nobody.root.counts == [.notStarted: 0] && nobody.hours == [0, 0, 0, 0, 0, 0])
+            #expect(try figures(org.a1, [], org.scope(org.a), program: "another").root.counts == [.certified: 1, .notStarted: 2])
+            // The whole tree: the trap (whose id starts with A's digits) is a child of its own.
+            let whole = try figures(org.root, [org.a, org.b, org.trap], org.scope(org.root))
+            #expect(people(whole) == [7, 5, 1, 1])
+            #expect(whole.root.counts[.certified] == 3 && whole.hours == [3, 1, 1, 0, 0, 2])
+            // A scope narrower than the department asked for, and an empty scope.
+            let narrow = try figures(org.root, [org.a, org.b, org.trap], org.scope(org.a1))
+            #expect(people(narrow) == [3, 3, 0, 0] && narrow.hours == [2, 0, 1, 0, 0, 0])
+            let outside = try figures(org.root, [org.a, org.b], AccessScope(prefixes: []))
+            #expect(people(outside) == [0, 0, 0] && outside.hours == [0, 0, 0, 0, 0, 0])
+        }
+    }
+
+    @Test(arguments: StorageKind.enabled)
     func aRecordInScopeHasCertificationsCertificatesAndHours(_ kind: StorageKind) throws {
         try StorageFixture.with(kind) { storage in
             let org = try Organisation(storage)
@@ -727,6 +801,12 @@ import TrainingServer
                         "\(summary.people) " + summary.counts.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: ",")
                     }
                     lines.append("\(counts(summary.root)) \(summary.children.map(counts))")
+                    for (root, children) in [(org.root, [org.a, org.b, org.trap]), (org.a, [org.a1, org.a2]), (org.a1, [sub])] {
+                        let figures = try org.reports.dashboardFigures(programID: Self.program, root: root, children: children,
+                                                                       year: Self.year, bounds: HoursDistribution.bounds(required: 90),
+                                                                       scope: scope)
+                        lines.append("\(counts(figures.root)) \(figures.children.map(counts)) \(figures.hours)")
+                    }
                 }
                 return lines
             }

@@ -188,7 +188,9 @@ struct StorageNode {
                            yearlyRequirements: PostgresYearlyRequirements(pool: pool, clock: clock.function),
                            externalIdentities: PostgresExternalIdentityRepository(pool: pool),
                            issuerKeys: PostgresIssuerKeyRepository(pool: pool),
-                           reports: PostgresReportRepository(pool: pool),
+                           // Summaries of more than ten departments (the report suite's whole organisation) read
+                           // the aggregate tables whole, smaller ones look each department up: both forms are tested.
+                           reports: PostgresReportRepository(pool: pool, lookUpLimit: 10),
                            secondFactors: PostgresSecondFactorStore(pool: pool),
                            staff: PostgresStaffRepository(pool: pool, clock: clock.function),
                            staffImports: PostgresStaffImportRepository(pool: pool, clock: clock.function),
