@@ -175,6 +175,9 @@ extension GzipTests {
         #expect(try gunzip(member) == plain, sourceLocation: sourceLocation)
         var compressed = answer
         Gzip.compressDynamic(&compressed, acceptEncoding: "gzip")
+        if plain.count >= Gzip.dynamicMinimumSize, parts.worthIt {
+            #expect(compressed.bodyBytes == member, sourceLocation: sourceLocation)
+        }
         if plain.count >= Gzip.dynamicMinimumSize {
             #expect(compressed.headers["Content-Encoding"] == "gzip", sourceLocation: sourceLocation)
             #expect(try inflateMember(compressed.bodyBytes) == plain, sourceLocation: sourceLocation)
@@ -248,6 +251,18 @@ extension GzipTests {
         #expect(members[0].count == members[1].count)
         let data = kept.deflated.data
         #expect(members[0].indices.contains { members[0][$0...].starts(with: data) })
+    }
+
+    /// A page of many small kept parts is compressed whole: its member from parts would be far larger.
+    @Test func aPageOfSmallPartsIsCompressedWhole() throws {
+        let pieces = (0..<40).map { ("<li class=\"task\"><a href=\"/courses/c/modules/m\($0)\">Module \($0)</a></li>\n", true) }
+        let answer = Self.page(pieces)
+        let parts = try #require(answer.gzipParts)
+        #expect(!parts.worthIt && parts.memberSize * 100 > answer.bodyBytes.count * Gzip.partsMaximumShare)
+        var compressed = answer
+        Gzip.compressDynamic(&compressed, acceptEncoding: "gzip")
+        #expect(compressed.bodyBytes == Gzip.compressDynamicBody(answer.bodyBytes))
+        #expect(try Self.inflateMember(compressed.bodyBytes) == answer.bodyBytes)
     }
 
     /// A page written mostly for its answer, or whose parts no longer describe its body, is compressed whole.
