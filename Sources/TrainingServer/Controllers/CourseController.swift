@@ -22,10 +22,10 @@ struct CourseController {
             let records = try context.storage.dashboard.courseRecords(of: user.id)
             let page = context.page(request)
             let parts = words.value(page.language, from: keptWords) { CataloguePage.Parts(context: page) }
-            return Response.html(bytes: CataloguePage.bytes(
+            return CataloguePage.response(
                 context.courseLines(progress: records.progress, outcomes: records.outcomes), parts: parts,
                 course: { CoursePage.parts($0, kept: courses, snapshot: keptCourses, context: page) },
-                context: page, stylesheet: context.stylesheet))
+                context: page, stylesheet: context.stylesheet)
         }
         router.get("/courses/:course") { [courses] request in
             let kept = courses.snapshot()
@@ -41,9 +41,9 @@ struct CourseController {
                                            isCompletionQuiz: course.completion.quiz == quiz.id)
             }
             let page = context.page(request)
-            return Response.html(bytes: CoursePage.bytes(course: course, status: status, quizzes: quizzes,
-                                                         parts: CoursePage.parts(course, kept: courses, snapshot: kept, context: page),
-                                                         context: page, stylesheet: context.stylesheet))
+            return CoursePage.response(course: course, status: status, quizzes: quizzes,
+                                       parts: CoursePage.parts(course, kept: courses, snapshot: kept, context: page),
+                                       context: page, stylesheet: context.stylesheet)
         }
         // Course media: signed-in people only, only the files in the course's media/ folder (`Course.mediaFiles`),
         // answered from the open file (see `FileAnswer`: ETag, Last-Modified, conditional requests, one byte range).

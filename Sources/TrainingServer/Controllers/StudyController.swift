@@ -37,9 +37,8 @@ struct StudyController {
                 model.bodyHTML = context.catalogue.html(of: text, course: course.id)
                 return ModulePage.Parts(model, context: page)
             }
-            return Response.html(bytes: ModulePage.bytes(model, parts: parts, context: page, stylesheet: context.stylesheet,
-                                                         script: context.assets.url("study.js"),
-                                                         mediaScript: context.assets.url("media.js")))
+            return ModulePage.response(model, parts: parts, context: page, stylesheet: context.stylesheet,
+                                       script: context.assets.url("study.js"), mediaScript: context.assets.url("media.js"))
         }
         router.post("/courses/:course/modules/:module/progress") { request in
             let user = try context.requireUser(request)

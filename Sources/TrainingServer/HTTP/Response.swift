@@ -20,7 +20,11 @@ public struct Response: Sendable {
     // Changing any of these drops `prepared`: the prepared form would no longer be this response.
     public var status: HTTPStatus { didSet { prepared = nil } }
     public var headers: HTTPHeaders { didSet { prepared = nil } }
-    public var body: Body { didSet { prepared = nil } }
+    public var body: Body { didSet { prepared = nil; gzipParts = nil } }
+
+    /// What a page's byte body was written from (fresh runs and kept parts with their compressed data), set by
+    /// `PageWriter`; the gzip form is then put together from it (`Gzip.compressDynamic`). Dropped when the body changes.
+    var gzipParts: Gzip.Parts?
 
     /// The same answer built once for the server (see `PreparedResponse`); the server sends it instead of
     /// building a new one. Set only by `init(prepared:)` and kept only while nothing above changes.

@@ -69,3 +69,77 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible, ExpressibleByS
         public mutating func appendInterpolation(_ value: Double) { text += HTML.escape(String(value)) }
     }
 }
+
+/// A part of pages the server keeps (built once, sent on many pages), with its DEFLATE data made once (see
+/// `Gzip.Deflated`): a page written through `PageWriter` from kept parts has a gzip form put together from their
+/// compressed data, without compressing them again. The markup is `HTML`, so it is escaped by construction.
+public struct KeptHTML: Sendable {
+    public let html: HTML
+    let deflated: Gzip.Deflated
+
+    public init(_ html: HTML) {
+        self.html = html
+        deflated = Gzip.Deflated(Array(html.rendered.utf8))
+    }
+
+    public static let empty = KeptHTML(.empty)
+}
+
+/// A page's pieces written once into a buffer of their size, with where its kept parts are (`Gzip.Parts`), for its
+/// gzip form.
+struct PageWriter {
+    private enum Piece {
+        case fresh(String)
+        case kept(KeptHTML)
+    }
+
+    private var pieces: [Piece] = []
+    private var count = 0
+
+    init(capacity: Int = 32) { pieces.reserveCapacity(capacity) }
+
+    /// Markup written for this page.
+    mutating func append(_ html: HTML) { append(html.rendered) }
+
+    /// Markup (already escaped) written for this page.
+    mutating func append(_ text: String) {
+        count += text.utf8.count
+        pieces.append(.fresh(text))
+    }
+
+    /// A kept part.
+    mutating func append(_ kept: KeptHTML) {
+        count += kept.deflated.count
+        pieces.append(.kept(kept))
+    }
+
+    /// The page's bytes and where its kept parts are in them.
+    var written: (bytes: [UInt8], parts: Gzip.Parts) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        var parts = Gzip.Parts()
+        parts.pieces.reserveCapacity(pieces.count)
+        for piece in pieces {
+            switch piece {
+            case .fresh(let text):
+                bytes.append(contentsOf: text.utf8)
+                parts.fresh(text.utf8.count)
+            case .kept(let kept):
+                bytes.append(contentsOf: kept.html.rendered.utf8)
+                parts.kept(kept.deflated)
+            }
+        }
+        return (bytes, parts)
+    }
+
+    /// The page's bytes.
+    var bytes: [UInt8] { written.bytes }
+
+    /// The page as an HTML answer that carries its kept parts for its gzip form.
+    var response: Response {
+        let (bytes, parts) = written
+        var response = Response.html(bytes: bytes)
+        response.gzipParts = parts
+        return response
+    }
+}

@@ -89,6 +89,8 @@ public enum Layout {
 
     /// What follows a page's main content.
     public static let tail: HTML = "\n</main>\n</body>\n</html>"
+    /// `tail` as a kept part.
+    static let keptTail = KeptHTML(tail)
 
     /// Everything before the page's main content, up to and with the opening `<main>` tag and its line break. The
     /// parts that depend only on the language, the platform's identity, the stylesheet, the scripts and the width are
@@ -96,6 +98,37 @@ public enum Layout {
     /// written for each page.
     public static func head(title: String, context: PageContext, stylesheet: String, scripts: [String] = [],
                             width: PageWidth = .reading) -> HTML {
+        let (parts, next, end) = frame(context: context, stylesheet: stylesheet, scripts: scripts, width: width)
+        let escapedTitle = HTML.escape(title)
+        let kept = parts.beforeTitle.deflated.count + parts.afterTitle.deflated.count + parts.afterNext.deflated.count
+        var text = ""
+        text.reserveCapacity(kept + escapedTitle.utf8.count + next.utf8.count + end.utf8.count)
+        text += parts.beforeTitle.html.rendered
+        text += escapedTitle
+        text += parts.afterTitle.html.rendered
+        text += next
+        text += parts.afterNext.html.rendered
+        text += end
+        return HTML(trusted: text)
+    }
+
+    /// What `head` gives, written into `page`: the frame's fixed parts as kept parts, the title, the return address,
+    /// the account and the navigation as written for this page.
+    static func head(into page: inout PageWriter, title: String, context: PageContext, stylesheet: String,
+                     scripts: [String] = [], width: PageWidth = .reading) {
+        let (parts, next, end) = frame(context: context, stylesheet: stylesheet, scripts: scripts, width: width)
+        page.append(parts.beforeTitle)
+        page.append(HTML.escape(title))
+        page.append(parts.afterTitle)
+        page.append(next)
+        page.append(parts.afterNext)
+        page.append(end)
+    }
+
+    /// The frame's fixed parts, the language switch's return address, and what follows the language navigation
+    /// (the account, the navigation and the opening `<main>` tag), for one page.
+    private static func frame(context: PageContext, stylesheet: String, scripts: [String],
+                              width: PageWidth) -> (parts: FrameParts, next: String, end: String) {
         let parts = context.strings.memo.frame(FrameKey(language: context.language, settings: context.settings,
                                                         stylesheet: stylesheet, scripts: scripts, width: width)) {
             FrameParts(context: context, stylesheet: stylesheet, scripts: scripts, width: width)
@@ -120,20 +153,12 @@ public enum Layout {
         }
         let navigation = context.user == nil ? HTML.empty
             : Components.mainNavigation(context, current: String(Self.beforeQuery(context.currentPath)))
-        let escapedTitle = HTML.escape(title)
-        var text = ""
-        text.reserveCapacity(parts.capacity + escapedTitle.utf8.count + next.utf8.count + account.rendered.utf8.count
-                             + navigation.rendered.utf8.count)
-        text += parts.beforeTitle.rendered
-        text += escapedTitle
-        text += parts.afterTitle.rendered
-        text += next
-        text += parts.afterNext.rendered
-        text += account.rendered
-        text += "\n</div>\n</header>\n"
-        text += navigation.rendered
-        text += "\n<main id=\"main\" tabindex=\"-1\">\n"
-        return HTML(trusted: text)
+        var end = account.rendered
+        end.reserveCapacity(end.utf8.count + navigation.rendered.utf8.count + 60)
+        end += "\n</div>\n</header>\n"
+        end += navigation.rendered
+        end += "\n<main id=\"main\" tabindex=\"-1\">\n"
+        return (parts, next, end)
     }
 
     /// The path's first non-empty piece between question marks (what `split(separator: "?").first` gives, "/" for
@@ -161,17 +186,14 @@ public enum Layout {
     /// block that do not change.
     struct FrameParts: Sendable {
         /// From `<!DOCTYPE html>` to `<title>`.
-        let beforeTitle: HTML
+        let beforeTitle: KeptHTML
         /// From the product name after the title to the language switch's `?next=`.
-        let afterTitle: HTML
+        let afterTitle: KeptHTML
         /// From the end of the return address to the end of the language navigation.
-        let afterNext: HTML
+        let afterNext: KeptHTML
         let noticesLink: String
         let noticesNone: String
         let signout: String
-
-        /// The bytes of the fixed parts with room for the account and navigation.
-        var capacity: Int { beforeTitle.rendered.utf8.count + afterTitle.rendered.utf8.count + afterNext.rendered.utf8.count + 1_200 }
 
         init(context: PageContext, stylesheet: String, scripts: [String], width: PageWidth) {
             let lang = context.language.rawValue
@@ -179,15 +201,15 @@ public enum Layout {
             let scriptTags = HTML.join(scripts.map { src in "<script src=\"\(src)\" defer></script>" })
             let switchLabel = other == .zh ? "中文" : "English"
             let bodyClass: HTML = width == .wide ? " class=\"wide\"" : .empty
-            beforeTitle = """
+            beforeTitle = KeptHTML("""
                 <!DOCTYPE html>
                 <html lang="\(lang == "zh" ? "zh-CN" : "en")">
                 <head>
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>
-                """
-            afterTitle = """
+                """)
+            afterTitle = KeptHTML("""
                  · \(context.t("product.name"))</title>
                 <link rel="stylesheet" href="\(stylesheet)">\(theme(context))
                 \(scriptTags)
@@ -199,13 +221,13 @@ public enum Layout {
                 \(brand(context))
                 <nav class="header-nav" aria-label="\(context.t("nav.language"))">
                 <a href="/language/\(other.rawValue)?next=
-                """
-            afterNext = """
+                """)
+            afterNext = KeptHTML("""
                 " lang="\(other == .zh ? "zh-CN" : "en")" \
                 hreflang="\(other == .zh ? "zh-CN" : "en")">\(switchLabel)</a>
                 </nav>
 
-                """
+                """)
             noticesLink = context.t("notices.header.link")
             noticesNone = context.t("notices.header.none")
             signout = context.t("nav.signout")

@@ -1,3 +1,4 @@
+import enum Curriculum.SyntheticCatalogue
 import Foundation
 @testable import SQLiteStorage
 import SQLiteTestSupport
@@ -160,6 +161,128 @@ import Testing
     }
 }
 
+/// Answers put together from kept parts' compressed data (`Gzip.compress(_:parts:)`, `PageWriter`, `KeptHTML`).
+extension GzipTests {
+    /// Checks that `answer`'s gzip form from its kept parts is one member that zlib and `gzip -dc` both decode to
+    /// `plain`, and that `compressDynamic` gives a body that decodes to `plain` as well.
+    static func expectGzipFromParts(_ answer: Response, equals plain: [UInt8],
+                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(answer.bodyBytes == plain, sourceLocation: sourceLocation)
+        let parts = try #require(answer.gzipParts, "a page written from parts carries them", sourceLocation: sourceLocation)
+        #expect(parts.keptCount > 0 && parts.freshCount + parts.keptCount == plain.count, sourceLocation: sourceLocation)
+        let member = try #require(Gzip.compress(plain, parts: parts), sourceLocation: sourceLocation)
+        #expect(try inflateMember(member) == plain, sourceLocation: sourceLocation)
+        #expect(try gunzip(member) == plain, sourceLocation: sourceLocation)
+        var compressed = answer
+        Gzip.compressDynamic(&compressed, acceptEncoding: "gzip")
+        if plain.count >= Gzip.dynamicMinimumSize, parts.worthIt {
+            #expect(compressed.bodyBytes == member, sourceLocation: sourceLocation)
+        }
+        if plain.count >= Gzip.dynamicMinimumSize {
+            #expect(compressed.headers["Content-Encoding"] == "gzip", sourceLocation: sourceLocation)
+            #expect(try inflateMember(compressed.bodyBytes) == plain, sourceLocation: sourceLocation)
+            #expect(compressed.gzipParts == nil, "a new body drops the parts", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// A page of `pieces` (kept when true) through `PageWriter`.
+    static func page(_ pieces: [(String, Bool)]) -> Response {
+        var page = PageWriter()
+        for (text, kept) in pieces {
+            if kept { page.append(KeptHTML(HTML(trusted: text))) } else { page.append(text) }
+        }
+        return page.response
+    }
+
+    /// Empty, tiny, page-sized, incompressible and over-65,535-byte parts, kept and fresh, in every order: the member
+    /// from the parts decodes to the same bytes as the plain answer.
+    @Test func aMemberFromKeptPartsDecodesToThePlainBytes() throws {
+        let noise = String(decoding: Input.noise.bytes(3_000).map { 0x20 + $0 % 90 }, as: UTF8.self)
+        let text = String(decoding: Input.text.bytes(9_407), as: UTF8.self)
+        let large = String(decoding: Input.text.bytes(150_000), as: UTF8.self)
+        let cases: [[(String, Bool)]] = [
+            [], [("", true)], [("", false)], [("a", true)], [("a", false)], [("<", true), (">", false)],
+            [(text, true)], [(text, false)], [(text, true), ("token=\"abc\"", false), (text, true)],
+            [("<p>", false), ("", true), (text, true), ("", false), ("x", false), (noise, true), (large, false)],
+            [(large, true), (noise, false), (large, true)], [(noise, true), (noise, true)],
+        ]
+        for pieces in cases {
+            let answer = Self.page(pieces)
+            let plain = Array(pieces.map(\.0).joined().utf8)
+            #expect(answer.bodyBytes == plain)
+            let parts = try #require(answer.gzipParts)
+            let member = try #require(Gzip.compress(plain, parts: parts))
+            #expect(try Self.inflateMember(member) == plain, "\(pieces.map { ($0.0.utf8.count, $0.1) })")
+            #expect(try Self.gunzip(member) == plain)
+        }
+    }
+
+    /// A kept part is compressed once, and only when that makes it smaller: text shrinks, random bytes and a
+    /// few bytes are kept as stored blocks (5 bytes of header per 65,535 bytes).
+    @Test func aKeptPartIsStoredWhenCompressingDoesNotPay() {
+        let text = Input.text.bytes(9_407)
+        #expect(Gzip.Deflated(text).data.count * 4 < text.count)
+        let noise = Input.noise.bytes(3_000)
+        #expect(Gzip.Deflated(noise).data.count == noise.count + 5)
+        #expect(Gzip.Deflated(Array("<li>".utf8)).data == [0, 4, 0, 0xFB, 0xFF] + Array("<li>".utf8))
+        #expect(Gzip.Deflated([]).data.isEmpty)
+        #expect(Gzip.Deflated(Input.noise.bytes(70_000)).data.count == 70_000 + 10)
+    }
+
+    /// Bytes written for the answer (a CSRF token, reflected input) go out as stored blocks, as they are, never
+    /// compressed with the rest of the page; the kept parts' data is the same on every answer.
+    @Test func freshBytesAreSentAsTheyAreAndKeptDataIsReused() throws {
+        let kept = KeptHTML(HTML(trusted: String(decoding: Input.text.bytes(9_407), as: UTF8.self)))
+        var members: [[UInt8]] = []
+        for token in ["first-token-0123456789", "second-token-987654321"] {
+            var page = PageWriter()
+            page.append(kept)
+            page.append("<input name=\"csrf_token\" value=\"\(token)\">")
+            page.append(kept)
+            var answer = page.response
+            Gzip.compressDynamic(&answer, acceptEncoding: "gzip")
+            #expect(answer.headers["Content-Encoding"] == "gzip")
+            let member = answer.bodyBytes
+            #expect(member.count < 9_407, "the kept part's data is used, not the page compressed whole")
+            let token = Array(token.utf8)
+            #expect(member.indices.contains { member[$0...].starts(with: token) }, "the token is sent as it is")
+            members.append(member)
+        }
+        #expect(members[0].count == members[1].count)
+        let data = kept.deflated.data
+        #expect(members[0].indices.contains { members[0][$0...].starts(with: data) })
+    }
+
+    /// A page of many small kept parts is compressed whole: its member from parts would be far larger.
+    @Test func aPageOfSmallPartsIsCompressedWhole() throws {
+        let pieces = (0..<40).map { ("<li class=\"task\"><a href=\"/courses/c/modules/m\($0)\">Module \($0)</a></li>\n", true) }
+        let answer = Self.page(pieces)
+        let parts = try #require(answer.gzipParts)
+        #expect(!parts.worthIt && parts.memberSize * 100 > answer.bodyBytes.count * Gzip.partsMaximumShare)
+        var compressed = answer
+        Gzip.compressDynamic(&compressed, acceptEncoding: "gzip")
+        #expect(compressed.bodyBytes == Gzip.compressDynamicBody(answer.bodyBytes))
+        #expect(try Self.inflateMember(compressed.bodyBytes) == answer.bodyBytes)
+    }
+
+    /// A page written mostly for its answer, or whose parts no longer describe its body, is compressed whole.
+    @Test func aPageMostlyFreshOrChangedIsCompressedWhole() throws {
+        let text = String(decoding: Input.text.bytes(4_000), as: UTF8.self)
+        let mostlyFresh = Self.page([("<p>kept</p>", true), (text, false)])
+        #expect(mostlyFresh.gzipParts?.worthIt == false)
+        var answer = mostlyFresh
+        Gzip.compressDynamic(&answer, acceptEncoding: "gzip")
+        #expect(try Self.inflateMember(answer.bodyBytes) == mostlyFresh.bodyBytes)
+        #expect(answer.bodyBytes == Gzip.compressDynamicBody(mostlyFresh.bodyBytes))
+
+        var changed = Self.page([(text, true)])
+        changed.body = .bytes(Array((text + "!").utf8))
+        #expect(changed.gzipParts == nil, "a new body drops the parts")
+        let parts = try #require(Self.page([(text, true)]).gzipParts)
+        #expect(Gzip.compress(Array((text + "!").utf8), parts: parts) == nil, "parts that do not add up are refused")
+    }
+}
+
 /// Dynamic answers compressed per response (`Gzip.compressDynamic`), through the whole application.
 @Suite struct DynamicCompressionTests {
     /// A page with its per-response CSRF masks replaced by one placeholder, so two answers can be compared.
@@ -191,6 +314,27 @@ import Testing
         let decoded = String(decoding: try GzipTests.gunzip(compressed.bodyBytes), as: UTF8.self)
         #expect(Self.unmasked(decoded) == Self.unmasked(plain.bodyText))
         #expect(decoded.contains("<html"))
+    }
+
+    /// The module page, the course page and the catalogue, whose gzip forms are put together from kept parts, decode
+    /// to the plain page (CSRF masks aside), through the whole application.
+    @Test(arguments: ["/courses", "/courses/course-001", "/courses/course-001/modules/topic-01"])
+    func aPageFromKeptPartsIsSentCompressedAndDecodesToThePlainPage(_ path: String) throws {
+        let app = try TestApplication()
+        let courses = app.temporary.directory.appendingPathComponent("Courses", isDirectory: true)
+        try SyntheticCatalogue.write(to: courses, courses: 2, modules: 2)
+        #expect(app.application.catalogue.reload(now: app.clock.now, trigger: .signal, by: nil).taken)
+        try app.createUser(login: "wang", password: "correct horse battery")
+        let browser = Browser(app)
+        #expect(try browser.signIn(login: "wang", password: "correct horse battery").status == .seeOther)
+        for _ in 0..<2 {
+            let plain = try browser.get(path)
+            let compressed = try browser.get(path, headers: [("Accept-Encoding", "gzip")])
+            #expect(plain.status == .ok && compressed.status == .ok)
+            #expect(compressed.headers["Content-Encoding"] == "gzip")
+            let decoded = String(decoding: try GzipTests.gunzip(compressed.bodyBytes), as: UTF8.self)
+            #expect(Self.unmasked(decoded) == Self.unmasked(plain.bodyText))
+        }
     }
 
     @Test func theCSRFTokenDiffersOnEveryPageAndEveryFormOfItIsAccepted() throws {

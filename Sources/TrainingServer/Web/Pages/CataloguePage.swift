@@ -29,15 +29,15 @@ extension CataloguePage {
     public struct Parts: Sendable {
         let title: String
         /// From the heading to the cards' list's opening tag.
-        let head: HTML
+        let head: KeptHTML
 
         public init(context: PageContext) {
             title = context.t("catalogue.title")
-            head = """
+            head = KeptHTML("""
                 <h1>\(title)</h1>
                 <p>\(context.t("catalogue.intro"))</p>
                 <ul class="card-list">
-                """
+                """)
         }
     }
 
@@ -45,22 +45,32 @@ extension CataloguePage {
     /// the same bytes as `render`, written once into a buffer of their size.
     public static func bytes(_ lines: [DashboardPage.CourseLine], parts: Parts, course: (Course) -> CoursePage.Parts,
                              context: PageContext, stylesheet: String) -> [UInt8] {
-        var page = PageBytes(capacity: 4 + lines.count)
-        page.append(Layout.head(title: parts.title, context: context, stylesheet: stylesheet))
+        response(lines, parts: parts, course: course, context: context, stylesheet: stylesheet).bodyBytes
+    }
+
+    /// The page as an HTML answer: `bytes`, with its kept parts (the frame's, `parts` and the cards) for its gzip form.
+    public static func response(_ lines: [DashboardPage.CourseLine], parts: Parts, course: (Course) -> CoursePage.Parts,
+                                context: PageContext, stylesheet: String) -> Response {
+        var page = PageWriter(capacity: 12 + lines.count)
+        Layout.head(into: &page, title: parts.title, context: context, stylesheet: stylesheet)
         page.append(parts.head)
         for line in lines {
             let state = line.status.state
-            page.append(course(line.course).catalogueCards[state] ?? """
-                <li class="card">
-                <h2><a href="/courses/\(line.course.id.rawValue)">\(line.course.title.t(context))</a></h2>
-                <p>\(line.course.summary.t(context))</p>
-                <p class="meta">\(context.t("course.hours", ["hours": Components.number(line.course.studyHours, context)])) · \
-                \(Components.tag(context.t("course.state.\(state.rawValue)"), kind: state.rawValue))</p>
-                </li>
-                """)
+            if let card = course(line.course).catalogueCards[state] {
+                page.append(card)
+            } else {
+                page.append("""
+                    <li class="card">
+                    <h2><a href="/courses/\(line.course.id.rawValue)">\(line.course.title.t(context))</a></h2>
+                    <p>\(line.course.summary.t(context))</p>
+                    <p class="meta">\(context.t("course.hours", ["hours": Components.number(line.course.studyHours, context)])) · \
+                    \(Components.tag(context.t("course.state.\(state.rawValue)"), kind: state.rawValue))</p>
+                    </li>
+                    """ as HTML)
+            }
         }
         page.append("</ul>")
-        page.append(Layout.tail)
-        return page.bytes
+        page.append(Layout.keptTail)
+        return page.response
     }
 }

@@ -98,21 +98,21 @@ extension CoursePage {
         /// `Components.courseProgress` by steps done (0 through the course's steps).
         let progress: [HTML]
         /// The page from the breadcrumbs to the meta line's separator before the state tag.
-        let head: HTML
+        let head: KeptHTML
         /// After the progress bar: the completion requirement, to before the final exam's call.
-        let requirement: HTML
+        let requirement: KeptHTML
         /// The final exam's call on the course page (the course's completion quiz is next), by quiz id.
-        let examNext: [String: HTML]
+        let examNext: [String: KeptHTML]
         /// The modules' heading and the list's opening tag.
-        let modulesOpen: HTML
+        let modulesOpen: KeptHTML
         /// Each module's list item, by module (study order) and state (not started, in progress, completed).
-        let modules: [[HTML]]
+        let modules: [[KeptHTML]]
         /// The end of the modules' list, the quizzes' heading and the list's opening tag.
-        let quizzesOpen: HTML
+        let quizzesOpen: KeptHTML
         /// Each quiz's list item, by quiz (course order) and state (not taken, taken, passed).
-        let quizzes: [[HTML]]
+        let quizzes: [[KeptHTML]]
         /// The catalogue's card by state.
-        let catalogueCards: [CourseStatus.State: HTML]
+        let catalogueCards: [CourseStatus.State: KeptHTML]
         /// The dashboard card's opening, to before the state tag.
         let cardOpen: HTML
         /// The dashboard card's link to the final exam, by quiz id.
@@ -138,21 +138,21 @@ extension CoursePage {
             }
             let hours = context.t("course.hours", ["hours": Components.number(course.studyHours, context)])
             let meta: HTML = "<p class=\"meta\">\(hours) · "
-            head = """
+            head = KeptHTML("""
                 \(Components.breadcrumbs([(context.t("nav.catalogue"), "/courses"), (title, nil)], context: context))
                 <h1>\(title)</h1>
                 <p>\(course.summary.t(context))</p>
 
-                """ + meta
-            requirement = "\n<p>\(context.t("course.requirement"))</p>\n"
-            var examNext: [String: HTML] = [:]
+                """ + meta)
+            requirement = KeptHTML("\n<p>\(context.t("course.requirement"))</p>\n")
+            var examNext: [String: KeptHTML] = [:]
             var cardExam: [String: HTML] = [:]
             for quiz in course.quizzes {
-                examNext[quiz.id.rawValue] = """
+                examNext[quiz.id.rawValue] = KeptHTML("""
                     <p>\(context.t("course.exam_ready"))</p>
                     <p><a class="button" href="/courses/\(id)/quizzes/\(quiz.id.rawValue)">\
                     \(context.t("course.take_exam"))</a></p>
-                    """
+                    """)
                 cardExam[quiz.id.rawValue] = """
                     <p><a href="/courses/\(id)/quizzes/\(quiz.id.rawValue)">\
                     \(context.t("course.exam_next"))</a></p>
@@ -160,10 +160,10 @@ extension CoursePage {
             }
             self.examNext = examNext
             self.cardExam = cardExam
-            modulesOpen = "\n<h2>\(context.t("course.modules.title"))</h2>\n<ol class=\"task-list\">"
-            modules = course.modules.enumerated().map { index, module -> [HTML] in
-                ["not_started", "in_progress", "completed"].map { state -> HTML in
-                    """
+            modulesOpen = KeptHTML("\n<h2>\(context.t("course.modules.title"))</h2>\n<ol class=\"task-list\">")
+            modules = course.modules.enumerated().map { index, module -> [KeptHTML] in
+                ["not_started", "in_progress", "completed"].map { state -> KeptHTML in
+                    KeptHTML("""
                     <li class="task">
                     <span class="task-name"><a href="/courses/\(id)/modules/\(module.id.rawValue)">\
                     \(index + 1). \(module.title.t(context))</a>
@@ -171,33 +171,33 @@ extension CoursePage {
                     \(context.t("course.hours", ["hours": Components.number(module.hours, context)]))</span></span>
                     \(Components.tag(context.t("module.state.\(state)"), kind: state))
                     </li>
-                    """
+                    """)
                 }
             }
-            quizzesOpen = "</ol>\n<h2>\(context.t("course.quizzes.title"))</h2>\n<ul class=\"task-list\">"
-            quizzes = course.quizzes.map { quiz -> [HTML] in
+            quizzesOpen = KeptHTML("</ol>\n<h2>\(context.t("course.quizzes.title"))</h2>\n<ul class=\"task-list\">")
+            quizzes = course.quizzes.map { quiz -> [KeptHTML] in
                 let label: HTML = course.completion.quiz == quiz.id
                     ? " <span class=\"meta\">(\(context.t("course.final_quiz")))</span>" : .empty
-                return [("not_taken", "not_started"), ("not_passed", "in_progress"), ("passed", "completed")].map { state, kind -> HTML in
-                    """
+                return [("not_taken", "not_started"), ("not_passed", "in_progress"), ("passed", "completed")].map { state, kind -> KeptHTML in
+                    KeptHTML("""
                     <li class="task">
                     <span class="task-name"><a href="/courses/\(id)/quizzes/\(quiz.id.rawValue)">\
                     \(quiz.title.t(context))</a>\(label)</span>
                     \(Components.tag(context.t("course.quiz.\(state)"), kind: kind))
                     </li>
-                    """
+                    """)
                 }
             }
-            var cards: [CourseStatus.State: HTML] = [:]
+            var cards: [CourseStatus.State: KeptHTML] = [:]
             for state in Self.states {
-                cards[state] = """
+                cards[state] = KeptHTML("""
                     <li class="card">
                     <h2><a href="/courses/\(id)">\(title)</a></h2>
                     <p>\(course.summary.t(context))</p>
                     <p class="meta">\(hours) · \
                     \(tags[state] ?? .empty)</p>
                     </li>
-                    """
+                    """)
             }
             catalogueCards = cards
             cardOpen = """
@@ -241,26 +241,37 @@ extension CoursePage {
     /// bytes as `render`, written once into a buffer of their size. `quizzes` are the course's, in its order.
     public static func bytes(course: Course, status: CourseStatus, quizzes: [QuizLine], parts: Parts,
                              context: PageContext, stylesheet: String) -> [UInt8] {
+        response(course: course, status: status, quizzes: quizzes, parts: parts, context: context,
+                 stylesheet: stylesheet).bodyBytes
+    }
+
+    /// The page as an HTML answer: `bytes`, with its kept parts (the frame's and `parts`) for its gzip form.
+    public static func response(course: Course, status: CourseStatus, quizzes: [QuizLine], parts: Parts,
+                                context: PageContext, stylesheet: String) -> Response {
         guard quizzes.count == parts.quizzes.count, course.modules.count == parts.modules.count,
               zip(quizzes, course.quizzes).allSatisfy({
                   $0.quiz.id == $1.id && $0.isCompletionQuiz == (course.completion.quiz == $1.id)
               }) else {
-            return Array(render(course: course, status: status, quizzes: quizzes, context: context,
-                                stylesheet: stylesheet).rendered.utf8)
+            return Response.html(bytes: Array(render(course: course, status: status, quizzes: quizzes, context: context,
+                                                     stylesheet: stylesheet).rendered.utf8))
         }
-        var page = PageBytes(capacity: 16 + course.modules.count + quizzes.count)
-        page.append(Layout.head(title: parts.title, context: context, stylesheet: stylesheet))
+        var page = PageWriter(capacity: 24 + course.modules.count + quizzes.count)
+        Layout.head(into: &page, title: parts.title, context: context, stylesheet: stylesheet)
         page.append(parts.head)
         page.append(parts.tag(status.state, context: context))
         page.append("</p>\n")
         page.append(parts.progress(status, context: context))
         page.append(parts.requirement)
         if case .completionQuiz(let quiz) = status.nextStep {
-            page.append(parts.examNext[quiz.id.rawValue] ?? """
-                <p>\(context.t("course.exam_ready"))</p>
-                <p><a class="button" href="/courses/\(course.id.rawValue)/quizzes/\(quiz.id.rawValue)">\
-                \(context.t("course.take_exam"))</a></p>
-                """)
+            if let kept = parts.examNext[quiz.id.rawValue] {
+                page.append(kept)
+            } else {
+                page.append("""
+                    <p>\(context.t("course.exam_ready"))</p>
+                    <p><a class="button" href="/courses/\(course.id.rawValue)/quizzes/\(quiz.id.rawValue)">\
+                    \(context.t("course.take_exam"))</a></p>
+                    """ as HTML)
+            }
         }
         page.append(parts.modulesOpen)
         for (index, module) in course.modules.enumerated() {
@@ -272,7 +283,7 @@ extension CoursePage {
             page.append(parts.quizzes[index][line.passed ? 2 : (line.taken ? 1 : 0)])
         }
         page.append("</ul>")
-        page.append(Layout.tail)
-        return page.bytes
+        page.append(Layout.keptTail)
+        return page.response
     }
 }

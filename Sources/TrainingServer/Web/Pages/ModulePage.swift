@@ -204,13 +204,13 @@ public enum ModulePage {
         /// The page title (the module text's title, as given to the frame).
         let title: String
         /// From the breadcrumbs to the hours in the meta line.
-        let head: HTML
+        let head: KeptHTML
         /// The objectives section, from the line break after the study status.
-        let objectives: HTML
+        let objectives: KeptHTML
         /// The module's text and summary, to the end of the article.
-        let text: HTML
+        let text: KeptHTML
         /// The pager, from the line break after the record form.
-        let pager: HTML
+        let pager: KeptHTML
 
         /// The parts of `model`'s page in `context`'s language (only the catalogue's data, `bodyHTML` and the
         /// strings are read).
@@ -237,7 +237,7 @@ public enum ModulePage {
             }
             links.append("<li><a href=\"/courses/\(course.id.rawValue)\">\(context.t("module.back_to_course"))</a></li>")
             title = text.title
-            head = """
+            head = KeptHTML("""
                 \(Components.breadcrumbs([(context.t("nav.catalogue"), "/courses"),
                                           (course.title.t(context), "/courses/\(course.id.rawValue)"),
                                           (module.title.t(context), nil)], context: context))
@@ -245,16 +245,16 @@ public enum ModulePage {
                 <h1>\(text.title)</h1>
                 <p class="meta">\(context.t("module.minutes", ["minutes": String(module.minutes)])) · \
                 \(context.t("course.hours", ["hours": Components.number(module.hours, context)]))
-                """
-            self.objectives = """
+                """)
+            self.objectives = KeptHTML("""
 
                 <section class="objectives" aria-labelledby="objectives-title">
                 <h2 id="objectives-title">\(context.t("module.objectives"))</h2>
                 <ul>\(objectives)</ul>
                 </section>
 
-                """
-            self.text = """
+                """)
+            self.text = KeptHTML("""
                 <div class="module-body">
                 \(HTML(trusted: model.bodyHTML))
                 </div>
@@ -264,11 +264,11 @@ public enum ModulePage {
                 </section>
                 </article>
 
-                """
-            pager = """
+                """)
+            pager = KeptHTML("""
 
                 <nav class="pager" aria-label="\(context.t("module.back_to_course"))"><ul>\(links)</ul></nav>
-                """
+                """)
         }
     }
 
@@ -326,23 +326,34 @@ public enum ModulePage {
     public static func render(_ model: Model, context: PageContext, stylesheet: String, script: String?,
                               mediaScript: String? = nil) -> HTML {
         let parts = Parts(model, context: context)
-        let pieces = self.pieces(model, parts: parts, context: context)
+        var body = PageWriter(capacity: 8)
+        main(model, parts: parts, context: context, into: &body)
         return Layout.page(title: parts.title, context: context, stylesheet: stylesheet,
                            scripts: scripts(model, script: script, mediaScript: mediaScript),
-                           body: HTML(trusted: pieces.map(\.rendered).joined()))
+                           body: HTML(trusted: String(decoding: body.bytes, as: UTF8.self)))
     }
 
     /// The page as the bytes of its HTML, from `parts` (which must be `model`'s, e.g. kept by `Cache`): the same
     /// bytes as `render`, written once into a buffer of their size.
     public static func bytes(_ model: Model, parts: Parts, context: PageContext, stylesheet: String, script: String?,
                              mediaScript: String? = nil) -> [UInt8] {
-        let head = Layout.head(title: parts.title, context: context, stylesheet: stylesheet,
-                               scripts: scripts(model, script: script, mediaScript: mediaScript))
-        let pieces = [head] + self.pieces(model, parts: parts, context: context) + [Layout.tail]
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(pieces.reduce(0) { $0 + $1.rendered.utf8.count })
-        for piece in pieces { bytes.append(contentsOf: piece.rendered.utf8) }
-        return bytes
+        writer(model, parts: parts, context: context, stylesheet: stylesheet, script: script, mediaScript: mediaScript).bytes
+    }
+
+    /// The page as an HTML answer: `bytes`, with its kept parts (the frame's and `parts`) for its gzip form.
+    public static func response(_ model: Model, parts: Parts, context: PageContext, stylesheet: String, script: String?,
+                                mediaScript: String? = nil) -> Response {
+        writer(model, parts: parts, context: context, stylesheet: stylesheet, script: script, mediaScript: mediaScript).response
+    }
+
+    private static func writer(_ model: Model, parts: Parts, context: PageContext, stylesheet: String, script: String?,
+                               mediaScript: String?) -> PageWriter {
+        var page = PageWriter(capacity: 16)
+        Layout.head(into: &page, title: parts.title, context: context, stylesheet: stylesheet,
+                    scripts: scripts(model, script: script, mediaScript: mediaScript))
+        main(model, parts: parts, context: context, into: &page)
+        page.append(Layout.keptTail)
+        return page
     }
 
     private static func scripts(_ model: Model, script: String?, mediaScript: String?) -> [String] {
@@ -352,7 +363,7 @@ public enum ModulePage {
 
     /// The page's main content: the fixed parts with the learner's study status, recordings and record form
     /// between them.
-    private static func pieces(_ model: Model, parts: Parts, context: PageContext) -> [HTML] {
+    private static func main(_ model: Model, parts: Parts, context: PageContext, into page: inout PageWriter) {
         let course = model.course
         let module = model.module
         let studied = Int(((model.progress?.seconds ?? 0) / 60).rounded(.down))
@@ -385,6 +396,12 @@ public enum ModulePage {
             """
         let media: HTML = module.media.map { mediaSections(model, media: $0, completed: completed, context: context) + "\n" } ?? .empty
         let meta: HTML = "\(model.isPreview ? HTML.empty : " · " + status)</p>\n\(studyStatus)"
-        return [parts.head, meta, parts.objectives, media, parts.text, recordForm, parts.pager]
+        page.append(parts.head)
+        page.append(meta)
+        page.append(parts.objectives)
+        page.append(media)
+        page.append(parts.text)
+        page.append(recordForm)
+        page.append(parts.pager)
     }
 }

@@ -67,6 +67,9 @@ import Testing
                         let written = CoursePage.bytes(course: course, status: status, quizzes: quizzes, parts: parts,
                                                        context: context, stylesheet: "/s.css")
                         #expect(String(decoding: written, as: UTF8.self) == drawn, "\(course.id.rawValue) \(progress) \(outcomes)")
+                        try GzipTests.expectGzipFromParts(CoursePage.response(
+                            course: course, status: status, quizzes: quizzes, parts: parts, context: context,
+                            stylesheet: "/s.css"), equals: written)
                         checked += 1
                     }
                 }
@@ -94,6 +97,9 @@ import Testing
                     let written = CataloguePage.bytes(lines, parts: parts, course: { courseParts[$0.id]! }, context: context,
                                                       stylesheet: "/s.css")
                     #expect(String(decoding: written, as: UTF8.self) == drawn)
+                    try GzipTests.expectGzipFromParts(CataloguePage.response(
+                        lines, parts: parts, course: { courseParts[$0.id]! }, context: context, stylesheet: "/s.css"),
+                        equals: written)
                 }
             }
         }
