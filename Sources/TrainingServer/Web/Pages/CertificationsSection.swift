@@ -17,7 +17,7 @@ public enum CertificationsSection {
     }
 
     /// Everything the section shows that is not the catalogue's (programme and course titles, which stay the same for
-    /// one version of the kept parts, `KeptParts`) or the UI strings': the language, the viewer's time zone (dates),
+    /// one catalogue version, see `ThreadMemo`) or the UI strings': the language, the viewer's time zone (dates),
     /// and per programme its state and expiry (what `render` reads of the record: not the whole record, whose
     /// evaluation time moves with every request), what is left to do (`guidance`: steps, deadline, revocation) and
     /// the newest certificate's number. Two requests with the same key get the same bytes.
