@@ -8,15 +8,20 @@ struct DashboardController {
     let courses = KeptParts<CoursePage.Key, CoursePage.Parts>()
     /// The page's fixed words, by language.
     let words = KeptParts<Language, DashboardPage.Parts>()
+    /// The certification sections written, by every value they show (`CertificationsSection.Key`), for the running
+    /// catalogue (the programme and course titles in them are the catalogue's).
+    let sections = ThreadMemo<CertificationsSection.Key, HTML>(limit: CertificationsSection.keptLimit)
 
     func register(in router: inout Router) {
-        context.catalogue.onReload { [courses, words] _ in
+        context.catalogue.onReload { [courses, words, sections] _ in
             courses.invalidate()
             words.invalidate()
+            sections.invalidate()
         }
-        router.get("/") { [courses, words] request in
+        router.get("/") { [courses, words, sections] request in
             // Taken before the catalogue is read, so that parts built from a catalogue a reload replaced are not kept.
-            let (keptCourses, keptWords) = (courses.snapshot(), words.snapshot())
+            let (keptCourses, keptWords, keptCertifications)
+                = (courses.snapshot(), words.snapshot(), sections.version())
             let user = try context.requireUser(request)
             let page = context.page(request)
             // One read for everything the page shows (progress, records, assigned training, and announcements only
@@ -33,22 +38,25 @@ struct DashboardController {
             let records = snapshot.records
             // One catalogue for the whole page (each look at the holder takes its lock).
             let catalogue = context.catalogue.catalogue
-            let lines = catalogue.courses.map { course in
-                DashboardPage.CourseLine(course: course,
-                                         status: CourseStatus(course: course, progress: progress, outcomes: records.outcomes))
-            }
+            // Each course's line once, in the catalogue's order: required (in a programme) or started.
             let requiredIDs = Set(catalogue.programs.flatMap { $0.courses })
-            let required = lines.filter { requiredIDs.contains($0.course.id) }
-            let started = lines.filter { !requiredIDs.contains($0.course.id) && $0.status.state != .notStarted }
-            // Continue where the person was last active, else with the first required course not completed. A
-            // course whose modules are all done but whose final exam is not passed is not completed: its next step
-            // is the exam.
-            let candidates = (required + started).filter { $0.status.state != .completed }
-            let latest = candidates.filter { $0.status.lastActivity > 0 }.max { $0.status.lastActivity < $1.status.lastActivity }
-            let next = (latest ?? candidates.first).map { DashboardPage.Next(course: $0.course, step: $0.status.nextStep) }
+            var required: [DashboardPage.CourseLine] = []
+            var started: [DashboardPage.CourseLine] = []
+            var statuses: [CourseID: CourseStatus] = [:]
+            required.reserveCapacity(catalogue.courses.count)
+            statuses.reserveCapacity(catalogue.courses.count)
+            for course in catalogue.courses {
+                let status = CourseStatus(course: course, progress: progress, outcomes: records.outcomes)
+                if statuses[course.id] == nil { statuses[course.id] = status }
+                if requiredIDs.contains(course.id) {
+                    required.append(DashboardPage.CourseLine(course: course, status: status))
+                } else if status.state != .notStarted {
+                    started.append(DashboardPage.CourseLine(course: course, status: status))
+                }
+            }
+            let next = Self.next(required: required, started: started)
             let year = context.configuration.calendar.year(of: context.clock())
-            let hours = records.ledger.filter { $0.year == year }.reduce(0) { $0 + $1.hours }
-            let statuses = Dictionary(lines.map { ($0.course.id, $0.status) }, uniquingKeysWith: { first, _ in first })
+            let hours = records.ledger.reduce(0) { $1.year == year ? $0 + $1.hours : $0 }
             let certifications = certificationLines(progress: progress, records: records, statuses: statuses,
                                                     catalogue: catalogue)
             // With every course completed, a certification may still ask for something (a final exam passed again
@@ -65,7 +73,8 @@ struct DashboardController {
                                             certificationStep: certificationStep,
                                             hoursThisYear: hours,
                                             requiredHours: user.requiredHours ?? context.configuration.yearlyRequiredHours,
-                                            certifications: CertificationsSection.render(certifications, context: page),
+                                            certifications: CertificationsSection.render(
+                                                certifications, context: page, kept: sections, version: keptCertifications),
                                             assigned: PlanDueSection.render(
                                                 assigned, words: PlanWords(context: page, catalogue: catalogue, departments: [:]),
                                                 context: page))
@@ -77,6 +86,23 @@ struct DashboardController {
                 model, parts: parts, course: { CoursePage.parts($0, kept: courses, snapshot: keptCourses, context: page) },
                 context: page, stylesheet: context.stylesheet))
         }
+    }
+
+    /// What to continue with: where the person was last active (the first of equals), else the first required
+    /// course not completed, else the first started one. A course whose modules are all done but whose final exam is
+    /// not passed is not completed: its next step is the exam.
+    static func next(required: [DashboardPage.CourseLine], started: [DashboardPage.CourseLine]) -> DashboardPage.Next? {
+        var first: DashboardPage.CourseLine?
+        var latest: DashboardPage.CourseLine?
+        for lines in [required, started] {
+            for line in lines where line.status.state != .completed {
+                if first == nil { first = line }
+                if line.status.lastActivity > 0, latest.map({ $0.status.lastActivity < line.status.lastActivity }) ?? true {
+                    latest = line
+                }
+            }
+        }
+        return (latest ?? first).map { DashboardPage.Next(course: $0.course, step: $0.status.nextStep) }
     }
 
     /// `progress` with `held` in place of its module's row (added when the read has none).

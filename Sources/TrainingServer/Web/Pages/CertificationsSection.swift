@@ -1,5 +1,6 @@
 import Assessment
 import Curriculum
+import Foundation
 
 /// The dashboard's certification section: each programme's state in words, expiry, a revocation's date and
 /// reason, what the person must do next (from the engine's requirements, see `CertificationGuidance`), and links
@@ -13,6 +14,44 @@ public enum CertificationsSection {
         public var guidance: CertificationGuidance
         /// The catalogue's courses, for titles and links.
         public var courses: [Course]
+    }
+
+    /// Everything the section shows that is not the catalogue's (programme and course titles, which stay the same for
+    /// one catalogue version, see `ThreadMemo`) or the UI strings': the language, the viewer's time zone (dates),
+    /// and per programme its state and expiry (what `render` reads of the record: not the whole record, whose
+    /// evaluation time moves with every request), what is left to do (`guidance`: steps, deadline, revocation) and
+    /// the newest certificate's number. Two requests with the same key get the same bytes.
+    public struct Key: Hashable, Sendable {
+        struct Line: Hashable, Sendable {
+            var program: ProgramID
+            var state: CertificationState
+            var expiresAt: Double?
+            var guidance: CertificationGuidance
+            var certificate: CertificateID?
+        }
+
+        var language: Language
+        var timeZone: TimeZone
+        var lines: [Line]
+
+        public init(_ lines: [CertificationsSection.Line], context: PageContext) {
+            language = context.language
+            timeZone = context.timeZone
+            self.lines = lines.map {
+                Line(program: $0.program.id, state: $0.record.state, expiresAt: $0.record.expiresAt, guidance: $0.guidance,
+                     certificate: $0.certificate?.id)
+            }
+        }
+    }
+
+    /// Most sections each server thread keeps (`ThreadMemo`): the keys hold a person's dates and certificate, so
+    /// they are not bounded by the catalogue.
+    public static let keptLimit = 256
+
+    /// `render`'s section, kept in `kept` by its `Key` for the catalogue `version` (taken before the catalogue the
+    /// lines were built from was read).
+    public static func render(_ lines: [Line], context: PageContext, kept: ThreadMemo<Key, HTML>, version: Int) -> HTML {
+        kept.value(Key(lines, context: context), version: version) { render(lines, context: context) }
     }
 
     public static func render(_ lines: [Line], context: PageContext) -> HTML {

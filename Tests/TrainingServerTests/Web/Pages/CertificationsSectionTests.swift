@@ -27,20 +27,27 @@ import Testing
                                                      closedAt: 1, mark: 2, maxMark: 2, fraction: 1, passed: true)])
     }
 
-    private func render(_ language: Language, reason: String) -> String {
+    /// The programme certified on day 30, as on day 50: revoked on day 40 for `reason`, or still certified (nil).
+    private func line(reason: String?) -> CertificationsSection.Line {
         let courses = ["ethics", "literacy", "security", "refresher"].map(course)
         let program = F.program()
-        let record = F.evaluate(F.certifiedOnDay30, revocations: [F.revocation(40, reason)], day: 50)
+        let record = F.evaluate(F.certifiedOnDay30, revocations: reason.map { [F.revocation(40, $0)] } ?? [], day: 50)
         let statuses = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, completed($0)) })
-        let line = CertificationsSection.Line(
+        return CertificationsSection.Line(
             program: program, record: record, certificate: nil,
             guidance: CertificationGuidance(record: record, catalogue: Catalogue(directory: URL(fileURLWithPath: "/x"),
                                                                                  courses: courses, programs: [program]),
                                             statuses: statuses),
             courses: courses)
-        let context = PageContext(language: language, user: nil, csrfToken: "", currentPath: "/", strings: .shipped,
-                                  timeZone: TimeZone(identifier: "America/New_York")!)
-        return CertificationsSection.render([line], context: context).rendered
+    }
+
+    private func context(_ language: Language, zone: String = "America/New_York") -> PageContext {
+        PageContext(language: language, user: nil, csrfToken: "", currentPath: "/", strings: .shipped,
+                    timeZone: TimeZone(identifier: zone)!)
+    }
+
+    private func render(_ language: Language, reason: String) -> String {
+        CertificationsSection.render([line(reason: reason)], context: context(language)).rendered
     }
 
     @Test func aRevocationShowsHRsReasonAndTheExamsToPassAgain() {
@@ -60,5 +67,27 @@ import Testing
         let page = render(.zh, reason: "")
         #expect(page.contains("人事部门于 2026年2月9日 撤销了证书。原因：未说明"))
         #expect(page.contains("<a href=\"/courses/ethics/quizzes/final-exam\">课程ethics</a>：再次通过结业考试"))
+    }
+
+    /// A kept section (by `CertificationsSection.Key`) is the one written afresh: another state, reason, language or
+    /// time zone is another section, never a kept one.
+    @Test func keptSectionsAreTheOnesWrittenAfresh() {
+        let kept = ThreadMemo<CertificationsSection.Key, HTML>(limit: CertificationsSection.keptLimit)
+        var distinct = Set<String>()
+        for _ in 0..<2 {
+            for reason in [nil, "", "Copied"] as [String?] {
+                for language in Language.allCases {
+                    for zone in ["America/New_York", "Asia/Shanghai"] {
+                        let lines = [line(reason: reason)]
+                        let fresh = CertificationsSection.render(lines, context: context(language, zone: zone))
+                        #expect(CertificationsSection.render(lines, context: context(language, zone: zone), kept: kept,
+                                                             version: kept.version()) == fresh)
+                        distinct.insert(fresh.rendered)
+                    }
+                }
+            }
+        }
+        #expect(distinct.count == 12, "each state, language and zone shows something of its own")
+        #expect(kept.count == 12)
     }
 }
