@@ -115,25 +115,34 @@ struct PageWriter {
 
     /// The page's bytes and where its kept parts are in them.
     var written: (bytes: [UInt8], parts: Gzip.Parts) {
+        var parts: Gzip.Parts? = Gzip.Parts()
+        parts?.pieces.reserveCapacity(pieces.count)
+        let bytes = write(recording: &parts)
+        return (bytes, parts ?? Gzip.Parts())
+    }
+
+    /// The page's bytes (for pages sent without parts: the dashboard's).
+    var bytes: [UInt8] {
+        var none: Gzip.Parts?
+        return write(recording: &none)
+    }
+
+    /// The pieces' bytes in one buffer of their size; each piece also recorded in `parts` unless it is nil.
+    private func write(recording parts: inout Gzip.Parts?) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count)
-        var parts = Gzip.Parts()
-        parts.pieces.reserveCapacity(pieces.count)
         for piece in pieces {
             switch piece {
             case .fresh(let text):
                 bytes.append(contentsOf: text.utf8)
-                parts.fresh(text.utf8.count)
+                parts?.fresh(text.utf8.count)
             case .kept(let kept):
                 bytes.append(contentsOf: kept.html.rendered.utf8)
-                parts.kept(kept.deflated)
+                parts?.kept(kept.deflated)
             }
         }
-        return (bytes, parts)
+        return bytes
     }
-
-    /// The page's bytes.
-    var bytes: [UInt8] { written.bytes }
 
     /// The page as an HTML answer that carries its kept parts for its gzip form.
     var response: Response {

@@ -3,18 +3,21 @@ import Curriculum
 
 /// Every course, with its summary, hours and the person's state in it.
 public enum CataloguePage {
+    /// One course's card, written afresh (the kept cards, `CoursePage.Parts.catalogueCards`, are the same markup).
+    static func card(_ line: DashboardPage.CourseLine, context: PageContext) -> HTML {
+        let state = line.status.state
+        return """
+            <li class="card">
+            <h2><a href="/courses/\(line.course.id.rawValue)">\(line.course.title.t(context))</a></h2>
+            <p>\(line.course.summary.t(context))</p>
+            <p class="meta">\(context.t("course.hours", ["hours": Components.number(line.course.studyHours, context)])) · \
+            \(Components.tag(context.t("course.state.\(state.rawValue)"), kind: state.rawValue))</p>
+            </li>
+            """
+    }
+
     public static func render(_ lines: [DashboardPage.CourseLine], context: PageContext, stylesheet: String) -> HTML {
-        let items = lines.map { line -> HTML in
-            let state = line.status.state
-            return """
-                <li class="card">
-                <h2><a href="/courses/\(line.course.id.rawValue)">\(line.course.title.t(context))</a></h2>
-                <p>\(line.course.summary.t(context))</p>
-                <p class="meta">\(context.t("course.hours", ["hours": Components.number(line.course.studyHours, context)])) · \
-                \(Components.tag(context.t("course.state.\(state.rawValue)"), kind: state.rawValue))</p>
-                </li>
-                """
-        }
+        let items = lines.map { card($0, context: context) }
         let body: HTML = """
             <h1>\(context.t("catalogue.title"))</h1>
             <p>\(context.t("catalogue.intro"))</p>
@@ -59,14 +62,7 @@ extension CataloguePage {
             if let card = course(line.course).catalogueCards[state] {
                 page.append(card)
             } else {
-                page.append("""
-                    <li class="card">
-                    <h2><a href="/courses/\(line.course.id.rawValue)">\(line.course.title.t(context))</a></h2>
-                    <p>\(line.course.summary.t(context))</p>
-                    <p class="meta">\(context.t("course.hours", ["hours": Components.number(line.course.studyHours, context)])) · \
-                    \(Components.tag(context.t("course.state.\(state.rawValue)"), kind: state.rawValue))</p>
-                    </li>
-                    """ as HTML)
+                page.append(card(line, context: context))
             }
         }
         page.append("</ul>")

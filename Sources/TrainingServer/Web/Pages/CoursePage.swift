@@ -221,7 +221,7 @@ extension CoursePage {
 
         /// The dashboard's card for `status` (its course must be this one): what `DashboardPage.courseList` writes
         /// for it.
-        func dashboardCard(_ status: CourseStatus, context: PageContext, into page: inout PageBytes) {
+        func dashboardCard(_ status: CourseStatus, context: PageContext, into page: inout PageWriter) {
             page.append(cardOpen)
             page.append(tag(status.state, context: context))
             page.append("</p>\n")

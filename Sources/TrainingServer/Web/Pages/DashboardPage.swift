@@ -189,7 +189,7 @@ extension DashboardPage {
     /// the same bytes as `render`, written once into a buffer of their size.
     public static func bytes(_ model: Model, parts: Parts, course: (Course) -> CoursePage.Parts, context: PageContext,
                              stylesheet: String) -> [UInt8] {
-        var page = PageBytes(capacity: 32 + 6 * (model.required.count + model.started.count))
+        var page = PageWriter(capacity: 32 + 6 * (model.required.count + model.started.count))
         page.append(Layout.head(title: parts.title, context: context, stylesheet: stylesheet))
         page.append(parts.heading)
         page.append(model.announcements)
@@ -219,7 +219,7 @@ extension DashboardPage {
 
     /// What `courseList` writes, from the kept parts.
     static func courseList(_ lines: [CourseLine], parts: Parts, course: (Course) -> CoursePage.Parts, context: PageContext,
-                           into page: inout PageBytes) {
+                           into page: inout PageWriter) {
         guard !lines.isEmpty else { return page.append(parts.empty) }
         page.append("<ul class=\"card-list\">")
         for line in lines {

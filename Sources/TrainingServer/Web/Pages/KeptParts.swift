@@ -127,25 +127,3 @@ public final class ThreadMemo<Key: Hashable & Sendable, Value: Sendable>: Sendab
         return made
     }
 }
-
-/// A page's pieces written once into a buffer of their size.
-struct PageBytes {
-    private var pieces: [String] = []
-    private var count = 0
-
-    init(capacity: Int = 32) { pieces.reserveCapacity(capacity) }
-
-    mutating func append(_ html: HTML) { append(html.rendered) }
-
-    mutating func append(_ text: String) {
-        count += text.utf8.count
-        pieces.append(text)
-    }
-
-    var bytes: [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        for piece in pieces { bytes.append(contentsOf: piece.utf8) }
-        return bytes
-    }
-}
